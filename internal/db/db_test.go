@@ -1,0 +1,98 @@
+package db_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"implique/internal/db"
+	"implique/internal/db/dbtest"
+)
+
+func TestSchemasMatch(t *testing.T) {
+	ctx := context.Background()
+	lite, err := dbtest.SQLite(t, dbtest.MigrateApp).AppTables(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg, err := dbtest.Postgres(t, dbtest.MigrateApp).AppTables(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lite) == 0 {
+		t.Fatal("no tables after migration")
+	}
+	for name, cols := range lite {
+		if !reflect.DeepEqual(cols, pg[name]) {
+			t.Errorf("table %s: sqlite columns %v, postgres columns %v", name, cols, pg[name])
+		}
+	}
+	for name := range pg {
+		if _, ok := lite[name]; !ok {
+			t.Errorf("table %s exists only on postgres", name)
+		}
+	}
+}
+
+func TestMigrateTwice(t *testing.T) {
+	dbtest.Run(t, dbtest.MigrateApp, func(t *testing.T, d *db.DB) {
+		if err := d.Migrate(context.Background()); err != nil {
+			t.Fatalf("second migration: %v", err)
+		}
+	})
+}
+
+func TestTxAndTimes(t *testing.T) {
+	dbtest.Run(t, dbtest.MigrateApp, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		now := db.Time(time.Date(2026, 12, 2, 23, 30, 0, 123456789, time.UTC))
+		var id int64
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			var err error
+			id, err = tx.InsertID(ctx, `INSERT INTO territories (slug, name, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id`, "t1", "Territoire ?", now, now)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got time.Time
+		var name string
+		if err := d.QueryRow(ctx, `SELECT name, created_at FROM territories WHERE id = ?`, id).Scan(&name, &got); err != nil {
+			t.Fatal(err)
+		}
+		if !got.Equal(now) || name != "Territoire ?" {
+			t.Errorf("got %q %v, want %v", name, got, now)
+		}
+
+		boom := errors.New("boom")
+		err = d.InTx(ctx, func(tx *db.Tx) error {
+			if _, err := tx.Exec(ctx, `INSERT INTO territories (slug, name, created_at, updated_at) VALUES (?, ?, ?, ?)`, "t2", "x", now, now); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("err = %v", err)
+		}
+		var n int
+		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM territories WHERE slug = 't2'`).Scan(&n); err != nil || n != 0 {
+			t.Errorf("rolled back row still there: n=%d err=%v", n, err)
+		}
+		_, err = d.Exec(ctx, `INSERT INTO territories (slug, name, created_at, updated_at) VALUES (?, ?, ?, ?)`, "t1", "dup", now, now)
+		if !db.IsUniqueViolation(err) {
+			t.Errorf("duplicate slug: %v is not a unique violation", err)
+		}
+	})
+}
+
+func TestRebind(t *testing.T) {
+	// Exported behaviour only: placeholders inside quotes stay.
+	d := &db.DB{Engine: db.Postgres}
+	got := d.Rebind(`SELECT '?', "a?" FROM x WHERE a = ? AND b = ? -- ?` + "\n" + `AND c = ?`)
+	want := `SELECT '?', "a?" FROM x WHERE a = $1 AND b = $2 -- ?` + "\n" + `AND c = $3`
+	if got != want {
+		t.Errorf("got %s\nwant %s", got, want)
+	}
+}
