@@ -1,0 +1,109 @@
+// Package i18n holds the French and English catalogs and the Québec
+// formatting helpers that pages, e-mails and exports share.
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Languages the product speaks, French first.
+var Languages = []string{"fr", "en"}
+
+//go:embed catalog/*.json
+var catalogFS embed.FS
+
+// Catalogs maps a language to its messages.
+type Catalogs map[string]map[string]string
+
+// Load reads the embedded catalogs and checks that every language has the
+// same keys: English is never a lesser copy, nor is French.
+func Load() (Catalogs, error) {
+	c := Catalogs{}
+	for _, lang := range Languages {
+		b, err := catalogFS.ReadFile("catalog/" + lang + ".json")
+		if err != nil {
+			return nil, err
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("catalog %s: %w", lang, err)
+		}
+		c[lang] = m
+	}
+	if missing := c.Missing(); len(missing) > 0 {
+		return nil, fmt.Errorf("catalogs differ: %s", strings.Join(missing, ", "))
+	}
+	return c, nil
+}
+
+// MustLoad is Load for start-up, where a broken catalog must stop the program.
+func MustLoad() Catalogs {
+	c, err := Load()
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// Missing lists "lang:key" for each key one language lacks.
+func (c Catalogs) Missing() []string {
+	var out []string
+	for _, a := range Languages {
+		for k := range c[a] {
+			for _, b := range Languages {
+				if _, ok := c[b][k]; !ok {
+					out = append(out, b+":"+k)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Has reports whether key exists.
+func (c Catalogs) Has(key string) bool { _, ok := c["fr"][key]; return ok }
+
+// T translates key into lang, formatting args with fmt verbs when given.
+// An unknown key is returned as is, so that it shows and a test catches it.
+func (c Catalogs) T(lang, key string, args ...any) string {
+	m, ok := c[lang]
+	if !ok {
+		m = c["fr"]
+	}
+	s, ok := m[key]
+	if !ok {
+		return key
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// Match picks the language to speak from an explicit choice (a cookie) or
+// an Accept-Language header; French when nothing matches.
+func Match(choice, acceptLanguage string) string {
+	if choice == "fr" || choice == "en" {
+		return choice
+	}
+	best, bestQ := "fr", -1.0
+	for _, part := range strings.Split(acceptLanguage, ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if _, err := fmt.Sscanf(v, "%g", &q); err != nil {
+				q = 0
+			}
+		}
+		base, _, _ := strings.Cut(strings.ToLower(tag), "-")
+		if (base == "fr" || base == "en") && q > bestQ {
+			best, bestQ = base, q
+		}
+	}
+	return best
+}
