@@ -1,0 +1,99 @@
+package auth
+
+// Role is what a person may do in a territory.
+type Role string
+
+const (
+	RoleAdministrator       Role = "administrator"
+	RoleFacilitator         Role = "facilitator"
+	RoleCommunications      Role = "communications_officer"
+	RolePartner             Role = "partner"
+	RoleOrganizationManager Role = "organization_manager"
+	RoleCitizen             Role = "citizen"
+)
+
+// Roles lists every role, most powerful first.
+var Roles = []Role{RoleAdministrator, RoleFacilitator, RoleCommunications, RolePartner, RoleOrganizationManager, RoleCitizen}
+
+// ParseRole returns the role named s.
+func ParseRole(s string) (Role, bool) {
+	for _, r := range Roles {
+		if string(r) == s {
+			return r, true
+		}
+	}
+	return "", false
+}
+
+// Action is something a person may be allowed to do.
+type Action string
+
+const (
+	// ViewStaffArea opens the staff pages (/admin).
+	ViewStaffArea Action = "staff.view"
+	// ManageUsers adds people, changes their roles, disables accounts.
+	ManageUsers Action = "users.manage"
+	// ManageSettings edits the territory's settings.
+	ManageSettings Action = "settings.manage"
+	// ReadOutbox reads the e-mails kept in the outbox (they hold personal data and sign-in links).
+	ReadOutbox Action = "outbox.read"
+	// ManageOwnAccount changes one's own name, language and password.
+	ManageOwnAccount Action = "account.manage"
+)
+
+// Actions lists every action, for the policy's table test.
+var Actions = []Action{ViewStaffArea, ManageUsers, ManageSettings, ReadOutbox, ManageOwnAccount}
+
+// policy is the one place that says which role may do what.
+var policy = map[Action][]Role{
+	ViewStaffArea:    {RoleAdministrator, RoleFacilitator, RoleCommunications},
+	ManageUsers:      {RoleAdministrator},
+	ManageSettings:   {RoleAdministrator},
+	ReadOutbox:       {RoleAdministrator},
+	ManageOwnAccount: Roles,
+}
+
+// Resource is what an action is done to: for now, a territory.
+type Resource struct {
+	TerritoryID int64
+}
+
+// Principal is who is asking: a signed-in user and their roles in the
+// territory of the request. The zero Principal is an anonymous visitor.
+type Principal struct {
+	User        *User
+	TerritoryID int64
+	Roles       []Role
+}
+
+// SignedIn reports whether the principal is a signed-in user.
+func (p Principal) SignedIn() bool { return p.User != nil }
+
+// Has reports whether the principal holds role.
+func (p Principal) Has(role Role) bool {
+	for _, r := range p.Roles {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// Can reports whether p may do a to r. Every handler asks it.
+func Can(p Principal, a Action, r Resource) bool {
+	if p.User == nil || p.User.Disabled() {
+		return false
+	}
+	if a == ManageOwnAccount {
+		return true
+	}
+	if r.TerritoryID != p.TerritoryID {
+		return false
+	}
+	for _, allowed := range policy[a] {
+		if p.Has(allowed) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,273 @@
+package territory
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	_ "embed"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
+	"implique/internal/db"
+	"implique/internal/errs"
+)
+
+// Place kinds.
+const (
+	KindCity                = "city"
+	KindMunicipality        = "municipality"
+	KindParishMunicipality  = "parish_municipality"
+	KindIndigenousCommunity = "indigenous_community"
+	KindSector              = "sector"
+)
+
+// Kinds lists the place kinds in display order.
+var Kinds = []string{KindCity, KindMunicipality, KindParishMunicipality, KindIndigenousCommunity, KindSector}
+
+// Place is a municipality, a secteur or a community of a territory. A nil
+// population or position is a fact nobody could confirm: show it as such.
+type Place struct {
+	ID             int64
+	TerritoryID    int64
+	Slug           string
+	Name           string
+	Kind           string
+	ParentID       *int64
+	ParentSlug     string
+	ParentName     string
+	Population     *int64
+	PopulationYear *int64
+	Lat, Lon       *float64
+	Source         string
+}
+
+// HasPosition reports whether the place's position is known.
+func (p Place) HasPosition() bool { return p.Lat != nil && p.Lon != nil }
+
+//go:embed places.csv
+var becancourCSV []byte
+
+// BecancourPlaces is the list of places of the MRC de Bécancour
+// (municipalities, secteurs of the ville de Bécancour, and Wôlinak), with the
+// source of each figure.
+func BecancourPlaces() io.Reader { return bytes.NewReader(becancourCSV) }
+
+func kindCode(s string) (string, bool) {
+	s = strings.TrimSpace(strings.ToLower(s))
+	switch {
+	case s == "ville" || s == KindCity:
+		return KindCity, true
+	case s == "municipalité" || s == KindMunicipality:
+		return KindMunicipality, true
+	case s == "municipalité de paroisse" || s == KindParishMunicipality:
+		return KindParishMunicipality, true
+	case strings.HasPrefix(s, "communauté autochtone") || s == KindIndigenousCommunity:
+		return KindIndigenousCommunity, true
+	case s == "secteur" || s == KindSector:
+		return KindSector, true
+	}
+	return "", false
+}
+
+// ImportPlaces reads places from CSV (columns slug, name, kind, parent,
+// population, population_year, lat, lon, source) and adds or updates them
+// by slug. Every row is checked before anything is written; a bad row
+// rejects the whole file with its line number.
+func (s *Store) ImportPlaces(ctx context.Context, territoryID int64, r io.Reader) (int, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	recs, err := cr.ReadAll()
+	if err != nil {
+		return 0, fmt.Errorf("places CSV: %w", err)
+	}
+	if len(recs) < 1 {
+		return 0, errors.New("places CSV: empty")
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
+	}
+	for _, need := range []string{"slug", "name", "kind"} {
+		if _, ok := col[need]; !ok {
+			return 0, fmt.Errorf("places CSV: missing column %q", need)
+		}
+	}
+	get := func(rec []string, name string) string {
+		if i, ok := col[name]; ok && i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	type row struct {
+		p      Place
+		parent string
+	}
+	var rows []row
+	seen := map[string]bool{}
+	for n, rec := range recs[1:] {
+		line := n + 2
+		p := Place{Slug: get(rec, "slug"), Name: get(rec, "name"), Source: get(rec, "source")}
+		if !slugRe.MatchString(p.Slug) || p.Name == "" {
+			return 0, fmt.Errorf("places CSV line %d: slug and name are required", line)
+		}
+		if seen[p.Slug] {
+			return 0, fmt.Errorf("places CSV line %d: slug %s appears twice", line, p.Slug)
+		}
+		seen[p.Slug] = true
+		var ok bool
+		if p.Kind, ok = kindCode(get(rec, "kind")); !ok {
+			return 0, fmt.Errorf("places CSV line %d: unknown kind %q", line, get(rec, "kind"))
+		}
+		var err error
+		if p.Population, err = optInt(get(rec, "population")); err != nil {
+			return 0, fmt.Errorf("places CSV line %d: population: %v", line, err)
+		}
+		if p.PopulationYear, err = optInt(get(rec, "population_year")); err != nil {
+			return 0, fmt.Errorf("places CSV line %d: population_year: %v", line, err)
+		}
+		if p.Lat, err = optFloat(get(rec, "lat"), -90, 90); err != nil {
+			return 0, fmt.Errorf("places CSV line %d: lat: %v", line, err)
+		}
+		if p.Lon, err = optFloat(get(rec, "lon"), -180, 180); err != nil {
+			return 0, fmt.Errorf("places CSV line %d: lon: %v", line, err)
+		}
+		rows = append(rows, row{p: p, parent: get(rec, "parent")})
+	}
+	for i, r := range rows {
+		if r.parent != "" && !seen[r.parent] {
+			return 0, fmt.Errorf("places CSV line %d: unknown parent %q", i+2, r.parent)
+		}
+	}
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		ids := map[string]int64{}
+		for i, r := range rows {
+			p := r.p
+			var id int64
+			err := tx.QueryRow(ctx, `SELECT id FROM places WHERE territory_id = ? AND slug = ?`, territoryID, p.Slug).Scan(&id)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				id, err = tx.InsertID(ctx, `INSERT INTO places (territory_id, slug, name, kind, population, population_year,
+					lat, lon, source, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+					territoryID, p.Slug, p.Name, p.Kind, p.Population, p.PopulationYear, p.Lat, p.Lon, p.Source, i)
+			case err == nil:
+				_, err = tx.Exec(ctx, `UPDATE places SET name = ?, kind = ?, population = ?, population_year = ?, lat = ?,
+					lon = ?, source = ?, sort_order = ? WHERE id = ?`,
+					p.Name, p.Kind, p.Population, p.PopulationYear, p.Lat, p.Lon, p.Source, i, id)
+			}
+			if err != nil {
+				return err
+			}
+			ids[p.Slug] = id
+		}
+		for _, r := range rows {
+			var parent *int64
+			if r.parent != "" {
+				v := ids[r.parent]
+				parent = &v
+			}
+			if _, err := tx.Exec(ctx, `UPDATE places SET parent_id = ? WHERE id = ?`, parent, ids[r.p.Slug]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(rows), nil
+}
+
+func optInt(s string) (*int64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || v < 0 {
+		return nil, fmt.Errorf("%q is not a whole number", s)
+	}
+	return &v, nil
+}
+
+func optFloat(s string, lo, hi float64) (*float64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v < lo || v > hi {
+		return nil, fmt.Errorf("%q is not between %v and %v", s, lo, hi)
+	}
+	return &v, nil
+}
+
+const placeCols = `p.id, p.territory_id, p.slug, p.name, p.kind, p.parent_id, COALESCE(pp.slug, ''), COALESCE(pp.name, ''),
+	p.population, p.population_year, p.lat, p.lon, p.source`
+
+func scanPlace(row interface{ Scan(...any) error }) (Place, error) {
+	var p Place
+	var parent sql.NullInt64
+	var pop, year sql.NullInt64
+	var lat, lon sql.NullFloat64
+	err := row.Scan(&p.ID, &p.TerritoryID, &p.Slug, &p.Name, &p.Kind, &parent, &p.ParentSlug, &p.ParentName,
+		&pop, &year, &lat, &lon, &p.Source)
+	if parent.Valid {
+		p.ParentID = &parent.Int64
+	}
+	if pop.Valid {
+		p.Population = &pop.Int64
+	}
+	if year.Valid {
+		p.PopulationYear = &year.Int64
+	}
+	if lat.Valid && lon.Valid {
+		p.Lat, p.Lon = &lat.Float64, &lon.Float64
+	}
+	return p, err
+}
+
+// Places lists a territory's places, sorted by name in French order.
+func (s *Store) Places(ctx context.Context, territoryID int64) ([]Place, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+placeCols+` FROM places p LEFT JOIN places pp ON pp.id = p.parent_id
+		WHERE p.territory_id = ?`, territoryID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Place
+	for rows.Next() {
+		p, err := scanPlace(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	SortByName(out)
+	return out, nil
+}
+
+// SortByName sorts places by name the way a French reader expects
+// (accents do not push « Bécancour » after « Bz »).
+func SortByName(ps []Place) {
+	c := collate.New(language.CanadianFrench, collate.Loose)
+	sort.SliceStable(ps, func(i, j int) bool { return c.CompareString(ps[i].Name, ps[j].Name) < 0 })
+}
+
+// Place returns one place of a territory by slug.
+func (s *Store) Place(ctx context.Context, territoryID int64, slug string) (Place, error) {
+	p, err := scanPlace(s.db.QueryRow(ctx, `SELECT `+placeCols+` FROM places p LEFT JOIN places pp ON pp.id = p.parent_id
+		WHERE p.territory_id = ? AND p.slug = ?`, territoryID, slug))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Place{}, errs.New(errs.NotFound, "errors.place_not_found")
+	}
+	return p, err
+}

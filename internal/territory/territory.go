@@ -1,0 +1,208 @@
+// Package territory owns territories (an MRC running its program), their
+// settings, and their places (municipalities, secteurs, communities).
+package territory
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"implique/internal/db"
+	"implique/internal/errs"
+)
+
+// Territory is a tenant: one program on one territory.
+type Territory struct {
+	ID   int64
+	Slug string
+	Host string
+	Settings
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Settings are what an administrator edits.
+type Settings struct {
+	Name                string
+	OperatorName        string
+	ProgramName         string
+	ContactEmail        string
+	ContactPhone        string
+	MailingAddress      string
+	PrivacyOfficerName  string
+	PrivacyOfficerEmail string
+	TimeZone            string
+	BrandColor          string
+}
+
+// Location is the territory's time zone (America/Toronto when unknown).
+func (t Territory) Location() *time.Location {
+	if loc, err := time.LoadLocation(t.TimeZone); err == nil {
+		return loc
+	}
+	loc, _ := time.LoadLocation("America/Toronto")
+	return loc
+}
+
+// Store reads and writes territories and places.
+type Store struct{ db *db.DB }
+
+// NewStore returns a store on d.
+func NewStore(d *db.DB) *Store { return &Store{db: d} }
+
+const territoryCols = `id, slug, host, name, operator_name, program_name, contact_email, contact_phone,
+	mailing_address, privacy_officer_name, privacy_officer_email, time_zone, brand_color, created_at, updated_at`
+
+func scanTerritory(row interface{ Scan(...any) error }) (Territory, error) {
+	var t Territory
+	err := row.Scan(&t.ID, &t.Slug, &t.Host, &t.Name, &t.OperatorName, &t.ProgramName, &t.ContactEmail,
+		&t.ContactPhone, &t.MailingAddress, &t.PrivacyOfficerName, &t.PrivacyOfficerEmail, &t.TimeZone,
+		&t.BrandColor, &t.CreatedAt, &t.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, errs.New(errs.NotFound, "errors.territory_not_found")
+	}
+	return t, err
+}
+
+var slugRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Create adds a territory with its settings.
+func (s *Store) Create(ctx context.Context, slug string, set Settings) (Territory, error) {
+	f := errs.Fields{}
+	if !slugRe.MatchString(slug) || len(slug) > 60 {
+		f.Add("slug", "errors.slug")
+	}
+	set.normalise()
+	set.validate(f)
+	if err := f.Err(); err != nil {
+		return Territory{}, err
+	}
+	now := db.Now()
+	id, err := s.db.InsertID(ctx, `INSERT INTO territories (slug, name, operator_name, program_name, contact_email,
+		contact_phone, mailing_address, privacy_officer_name, privacy_officer_email, time_zone, brand_color,
+		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		slug, set.Name, set.OperatorName, set.ProgramName, set.ContactEmail, set.ContactPhone, set.MailingAddress,
+		set.PrivacyOfficerName, set.PrivacyOfficerEmail, set.TimeZone, set.BrandColor, now, now)
+	if db.IsUniqueViolation(err) {
+		return Territory{}, errs.New(errs.Conflict, "errors.territory_exists")
+	}
+	if err != nil {
+		return Territory{}, err
+	}
+	return s.ByID(ctx, id)
+}
+
+// ByID returns a territory.
+func (s *Store) ByID(ctx context.Context, id int64) (Territory, error) {
+	return scanTerritory(s.db.QueryRow(ctx, `SELECT `+territoryCols+` FROM territories WHERE id = ?`, id))
+}
+
+// BySlug returns a territory.
+func (s *Store) BySlug(ctx context.Context, slug string) (Territory, error) {
+	return scanTerritory(s.db.QueryRow(ctx, `SELECT `+territoryCols+` FROM territories WHERE slug = ?`, slug))
+}
+
+// ForHost returns the territory served on host, or the first territory
+// when no territory claims that host.
+func (s *Store) ForHost(ctx context.Context, host string) (Territory, error) {
+	if h, _, ok := strings.Cut(host, ":"); ok {
+		host = h
+	}
+	t, err := scanTerritory(s.db.QueryRow(ctx, `SELECT `+territoryCols+` FROM territories
+		WHERE host = ? OR host = '' ORDER BY CASE WHEN host = ? THEN 0 ELSE 1 END, id LIMIT 1`, strings.ToLower(host), strings.ToLower(host)))
+	return t, err
+}
+
+// Count returns how many territories exist.
+func (s *Store) Count(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM territories`).Scan(&n)
+	return n, err
+}
+
+// UpdateSettings validates and saves a territory's settings.
+func (s *Store) UpdateSettings(ctx context.Context, id int64, set Settings) error {
+	set.normalise()
+	f := errs.Fields{}
+	set.validate(f)
+	if err := f.Err(); err != nil {
+		return err
+	}
+	res, err := s.db.Exec(ctx, `UPDATE territories SET name = ?, operator_name = ?, program_name = ?, contact_email = ?,
+		contact_phone = ?, mailing_address = ?, privacy_officer_name = ?, privacy_officer_email = ?, time_zone = ?,
+		brand_color = ?, updated_at = ? WHERE id = ?`,
+		set.Name, set.OperatorName, set.ProgramName, set.ContactEmail, set.ContactPhone, set.MailingAddress,
+		set.PrivacyOfficerName, set.PrivacyOfficerEmail, set.TimeZone, set.BrandColor, db.Now(), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errs.New(errs.NotFound, "errors.territory_not_found")
+	}
+	return nil
+}
+
+func (set *Settings) normalise() {
+	for _, p := range []*string{&set.Name, &set.OperatorName, &set.ProgramName, &set.ContactEmail, &set.ContactPhone,
+		&set.MailingAddress, &set.PrivacyOfficerName, &set.PrivacyOfficerEmail, &set.TimeZone, &set.BrandColor} {
+		*p = strings.TrimSpace(*p)
+	}
+	set.ContactEmail = strings.ToLower(set.ContactEmail)
+	set.PrivacyOfficerEmail = strings.ToLower(set.PrivacyOfficerEmail)
+	set.BrandColor = strings.ToLower(set.BrandColor)
+	if set.TimeZone == "" {
+		set.TimeZone = "America/Toronto"
+	}
+	if set.BrandColor == "" {
+		set.BrandColor = DefaultBrandColor
+	}
+}
+
+// DefaultBrandColor is a dark teal that keeps white text readable (AA).
+const DefaultBrandColor = "#1b5e7a"
+
+var colorRe = regexp.MustCompile(`^#[0-9a-f]{6}$`)
+
+func (set Settings) validate(f errs.Fields) {
+	text := func(field, v string, required bool, max int) {
+		switch {
+		case required && v == "":
+			f.Add(field, "errors.required")
+		case utf8.RuneCountInString(v) > max:
+			f.Add(field, "errors.too_long")
+		}
+	}
+	text("name", set.Name, true, 120)
+	text("operator_name", set.OperatorName, false, 200)
+	text("program_name", set.ProgramName, false, 200)
+	text("contact_phone", set.ContactPhone, false, 60)
+	text("mailing_address", set.MailingAddress, false, 300)
+	text("privacy_officer_name", set.PrivacyOfficerName, false, 120)
+	for field, v := range map[string]string{"contact_email": set.ContactEmail, "privacy_officer_email": set.PrivacyOfficerEmail} {
+		if v != "" && !ValidEmail(v) {
+			f.Add(field, "errors.email")
+		}
+	}
+	if _, err := time.LoadLocation(set.TimeZone); err != nil || !strings.Contains(set.TimeZone, "/") {
+		f.Add("time_zone", "errors.time_zone")
+	}
+	if !colorRe.MatchString(set.BrandColor) {
+		f.Add("brand_color", "errors.color")
+	} else if ContrastWithWhite(set.BrandColor) < 4.5 {
+		f.Add("brand_color", "errors.color_contrast")
+	}
+}
+
+// ValidEmail reports whether s is a plain e-mail address (no display name).
+func ValidEmail(s string) bool {
+	if len(s) > 254 || strings.ContainsAny(s, " \r\n<>") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndexByte(s, '@'):], ".")
+}
