@@ -1,0 +1,104 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+
+	"implique/internal/mail"
+)
+
+// config is parsed once here and passed down; nothing reads the
+// environment elsewhere.
+type config struct {
+	Addr        string
+	DataDir     string
+	DatabaseURL string
+	BaseURL     string
+	SMTPURL     string
+	SMTP        *mail.SMTPConfig
+	From        string
+}
+
+// configError names the variable at fault, for a one-line message.
+type configError struct {
+	name string
+	msg  string
+}
+
+func (e *configError) Error() string { return e.name + ": " + e.msg }
+
+// addConfigFlags registers flags that mirror the IMPLIQUE_* variables;
+// a flag given on the command line wins over the variable.
+func addConfigFlags(fs *flag.FlagSet, c *config, withServe bool) {
+	env := func(name, def string) string {
+		if v, ok := os.LookupEnv(name); ok {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&c.DataDir, "data-dir", env("IMPLIQUE_DATA_DIR", "./data"), "directory of the SQLite file and backups (IMPLIQUE_DATA_DIR)")
+	fs.StringVar(&c.DatabaseURL, "database-url", env("IMPLIQUE_DATABASE_URL", ""), "postgres://… URL; empty for SQLite (IMPLIQUE_DATABASE_URL)")
+	fs.StringVar(&c.BaseURL, "base-url", env("IMPLIQUE_BASE_URL", ""), "public address, for links in e-mails (IMPLIQUE_BASE_URL)")
+	fs.StringVar(&c.SMTPURL, "smtp-url", env("IMPLIQUE_SMTP_URL", ""), "smtp://user:pass@host:587?from=…; empty keeps e-mails in the outbox (IMPLIQUE_SMTP_URL)")
+	if withServe {
+		fs.StringVar(&c.Addr, "addr", env("IMPLIQUE_ADDR", ":8080"), "address to listen on (IMPLIQUE_ADDR)")
+	}
+}
+
+// check validates the configuration; the error names the variable.
+func (c *config) check() error {
+	if c.Addr != "" {
+		host, port, err := net.SplitHostPort(c.Addr)
+		if err != nil {
+			return &configError{"IMPLIQUE_ADDR", fmt.Sprintf("%q is not host:port (for example :8080 or 127.0.0.1:8080)", c.Addr)}
+		}
+		if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+			return &configError{"IMPLIQUE_ADDR", fmt.Sprintf("port %q is not a number between 0 and 65535", port)}
+		}
+		_ = host
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		return &configError{"IMPLIQUE_DATA_DIR", "must not be empty"}
+	}
+	if c.DatabaseURL != "" {
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+			return &configError{"IMPLIQUE_DATABASE_URL", "must be a postgres://user@host:port/database URL, or empty for SQLite"}
+		}
+	}
+	if c.BaseURL == "" {
+		port := "8080"
+		if _, p, err := net.SplitHostPort(c.Addr); err == nil && p != "" {
+			port = p
+		}
+		c.BaseURL = "http://localhost:" + port
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		return &configError{"IMPLIQUE_BASE_URL", "must be an absolute address such as https://implique.example.org"}
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	c.From = "Moi, je m’implique ! <ne-pas-repondre@" + u.Hostname() + ">"
+	if !strings.Contains(u.Hostname(), ".") {
+		c.From = "Moi, je m’implique ! <ne-pas-repondre@localhost.localdomain>"
+	}
+	if c.SMTPURL != "" {
+		sc, err := mail.ParseSMTPURL(c.SMTPURL)
+		if err != nil {
+			return &configError{"IMPLIQUE_SMTP_URL", err.Error()}
+		}
+		c.SMTP = &sc
+		if sc.From != "" {
+			c.From = sc.From
+		}
+	}
+	return nil
+}
+
+var errUsage = errors.New("usage")

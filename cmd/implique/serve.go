@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
+
+	"implique/internal/auth"
+	"implique/internal/db"
+	"implique/internal/demo"
+	"implique/internal/jobs"
+	"implique/internal/mail"
+	"implique/internal/territory"
+	"implique/internal/web"
+)
+
+// app is the whole product wired together, for serve and for tests.
+type app struct {
+	db      *db.DB
+	jobs    *jobs.Runner
+	handler http.Handler
+	logger  *slog.Logger
+}
+
+// newApp wires the capabilities, the jobs and the web layer on d.
+func newApp(c *config, d *db.DB, logger *slog.Logger) (*app, error) {
+	var sender mail.Sender
+	if c.SMTP != nil {
+		sender = mail.NewSMTPSender(*c.SMTP)
+	}
+	as := auth.NewStore(d)
+	runner, err := jobs.New(d, jobs.Config{
+		Register: func(w *river.Workers) {
+			river.AddWorker(w, mail.NewWorker(d, sender, c.From))
+			river.AddWorker(w, auth.NewPurgeWorker(as))
+		},
+		Periodic: []*river.PeriodicJob{jobs.Every(time.Hour, func() river.JobArgs { return auth.PurgeArgs{} })},
+		Logger:   logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	srv, err := web.New(web.Config{BaseURL: c.BaseURL, SMTPConfigured: sender != nil}, web.Deps{
+		DB:          d,
+		Territories: territory.NewStore(d),
+		Auth:        as,
+		Mailer:      mail.NewMailer(d, runner, c.From),
+		Outbox:      mail.NewStore(d),
+		Logger:      logger,
+		Registry:    reg,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &app{db: d, jobs: runner, handler: srv, logger: logger}, nil
+}
+
+func cmdServe(ctx context.Context, args []string, out io.Writer) error {
+	var c config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addConfigFlags(fs, &c, true)
+	withDemo := fs.Bool("demo", false, "add demonstration data to an empty database and print a sign-in link")
+	if err := parse(fs, &c, args); err != nil {
+		return err
+	}
+	started := time.Now()
+	logger := newLogger(os.Stderr)
+	d, err := openDB(ctx, &c)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := seed(ctx, d, *withDemo, out); err != nil {
+		return err
+	}
+	a, err := newApp(&c, d, logger)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return &configError{"IMPLIQUE_ADDR", err.Error()}
+	}
+	if err := a.jobs.Start(ctx); err != nil {
+		ln.Close()
+		return err
+	}
+	hs := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+
+	engine := "SQLite " + d.Path
+	if d.Engine == db.Postgres {
+		engine = "PostgreSQL"
+	}
+	fmt.Fprintf(out, "Implique est en marche sur %s (%s), prêt en %s.\n", c.BaseURL, engine, time.Since(started).Round(time.Millisecond))
+	if c.SMTP == nil {
+		fmt.Fprintln(out, "Aucun serveur SMTP : les courriels restent dans la boîte d’envoi (Espace équipe › Courriels envoyés).")
+	}
+	if *withDemo {
+		if err := printDemoLogin(ctx, d, c.BaseURL, out); err != nil {
+			logger.Error("demo sign-in link", "err", err)
+		}
+	}
+	logger.Info("serving", "addr", ln.Addr().String(), "engine", string(d.Engine))
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(out, "Arrêt en cours…")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err = hs.Shutdown(shutdownCtx)
+	if jerr := a.jobs.Stop(shutdownCtx); jerr != nil && !errors.Is(jerr, context.Canceled) {
+		err = errors.Join(err, jerr)
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// printDemoLogin prints the demo administrator's e-mail and a fresh
+// one-time sign-in link.
+func printDemoLogin(ctx context.Context, d *db.DB, baseURL string, out io.Writer) error {
+	as := auth.NewStore(d)
+	u, err := as.UserByEmail(ctx, demo.AdminEmail)
+	if err != nil {
+		fmt.Fprintln(out, "(La base avait déjà des comptes : utilisez les vôtres, ou « implique user add ».)")
+		return nil
+	}
+	tok, err := as.IssueToken(ctx, u.ID, auth.PurposeLogin, 24*time.Hour)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nAdministrateur de démonstration : %s\nLien de connexion à usage unique (valide 24 h) :\n  %s/connexion/lien?jeton=%s\n\n", u.Email, baseURL, tok)
+	return nil
+}

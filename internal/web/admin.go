@@ -1,0 +1,323 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"implique/internal/auth"
+	"implique/internal/errs"
+	"implique/internal/mail"
+	"implique/internal/territory"
+)
+
+type adminHomePage struct {
+	Base
+	CanUsers    bool
+	CanSettings bool
+	CanOutbox   bool
+}
+
+func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ViewStaffArea) {
+		s.forbid(w, r)
+		return
+	}
+	p := adminHomePage{Base: s.base(w, r, "admin.title"), CanUsers: s.can(r, auth.ManageUsers),
+		CanSettings: s.can(r, auth.ManageSettings), CanOutbox: s.can(r, auth.ReadOutbox)}
+	s.render(w, r, http.StatusOK, "admin", p)
+}
+
+type usersPage struct {
+	Base
+	Members []auth.Member
+	Roles   []auth.Role
+}
+
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+	members, err := s.deps.Auth.Members(r.Context(), info(r).territory.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := usersPage{Base: s.base(w, r, "users.title"), Members: members, Roles: auth.Roles}
+	p.Form, p.Errors = form, problems
+	s.render(w, r, status, "users", p)
+}
+
+func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageUsers) {
+		s.forbid(w, r)
+		return
+	}
+	s.usersPage(w, r, http.StatusOK, url.Values{"role": {string(auth.RoleCitizen)}}, nil)
+}
+
+func formRoles(form url.Values) ([]auth.Role, bool) {
+	var roles []auth.Role
+	for _, v := range form["role"] {
+		role, ok := auth.ParseRole(v)
+		if !ok {
+			return nil, false
+		}
+		roles = append(roles, role)
+	}
+	return roles, true
+}
+
+func (s *Server) adminAddUser(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageUsers) {
+		s.forbid(w, r)
+		return
+	}
+	_ = r.ParseForm()
+	t := info(r).territory
+	roles, ok := formRoles(r.PostForm)
+	problems := errs.Fields{}
+	if !ok || len(roles) == 0 {
+		problems.Add("role", "errors.role")
+	}
+	locale := r.PostFormValue("locale")
+	var u *auth.User
+	var err error
+	if len(problems) == 0 {
+		u, err = s.deps.Auth.CreateUser(r.Context(), auth.NewUser{Email: r.PostFormValue("email"), Name: r.PostFormValue("name"), Locale: locale}, t.ID, roles...)
+	}
+	if e, ok := errs.As(err); ok {
+		for f, k := range e.Fields {
+			problems.Add(f, k)
+		}
+		if len(e.Fields) == 0 {
+			problems.Add("", e.Key)
+		}
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(problems) > 0 {
+		s.usersPage(w, r, http.StatusUnprocessableEntity, r.PostForm, problems)
+		return
+	}
+	if r.PostFormValue("send_link") == "1" {
+		if err := s.sendMagicLink(r, u, ""); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.flash(w, "flash.user_added")
+	s.redirect(w, r, "/admin/utilisateurs/"+strconv.FormatInt(u.ID, 10))
+}
+
+type userPage struct {
+	Base
+	User  *auth.User
+	Has   map[auth.Role]bool
+	Roles []auth.Role
+	Self  bool
+}
+
+func (s *Server) userPage(w http.ResponseWriter, r *http.Request, status int, problems map[string]string) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	t := info(r).territory
+	u, err := s.deps.Auth.UserByID(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	roles, err := s.deps.Auth.RolesOf(r.Context(), id, t.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(roles) == 0 {
+		// People of other territories are not this administrator's to see.
+		s.notFound(w, r)
+		return
+	}
+	p := userPage{Base: s.base(w, r, ""), User: u, Has: map[auth.Role]bool{}, Roles: auth.Roles,
+		Self: info(r).principal.User.ID == u.ID}
+	p.Title = u.DisplayName()
+	for _, role := range roles {
+		p.Has[role] = true
+	}
+	p.Errors = problems
+	s.render(w, r, status, "user", p)
+}
+
+func (s *Server) adminUser(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageUsers) {
+		s.forbid(w, r)
+		return
+	}
+	s.userPage(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) adminSaveRoles(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageUsers) {
+		s.forbid(w, r)
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	_ = r.ParseForm()
+	t := info(r).territory
+	roles, ok := formRoles(r.PostForm)
+	if !ok || len(roles) == 0 {
+		s.userPage(w, r, http.StatusUnprocessableEntity, map[string]string{"role": "errors.role_needed"})
+		return
+	}
+	if current, err := s.deps.Auth.RolesOf(r.Context(), id, t.ID); err != nil || len(current) == 0 {
+		s.notFound(w, r)
+		return
+	}
+	if err := s.deps.Auth.SetRoles(r.Context(), id, t.ID, roles); err != nil {
+		if e, ok := errs.As(err); ok {
+			s.userPage(w, r, statusOf(e.Code), map[string]string{"role": e.Key})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.saved")
+	s.redirect(w, r, "/admin/utilisateurs/"+strconv.FormatInt(id, 10))
+}
+
+func (s *Server) adminSetDisabled(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageUsers) {
+		s.forbid(w, r)
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	t := info(r).territory
+	if current, err := s.deps.Auth.RolesOf(r.Context(), id, t.ID); err != nil || len(current) == 0 {
+		s.notFound(w, r)
+		return
+	}
+	disable := r.PostFormValue("action") == "disable"
+	if disable && r.PostFormValue("confirm") != "1" {
+		s.userPage(w, r, http.StatusUnprocessableEntity, map[string]string{"confirm": "errors.confirm"})
+		return
+	}
+	if err := s.deps.Auth.SetDisabled(r.Context(), id, t.ID, disable); err != nil {
+		if e, ok := errs.As(err); ok {
+			s.userPage(w, r, statusOf(e.Code), map[string]string{"confirm": e.Key})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	if disable {
+		s.flash(w, "flash.user_disabled")
+	} else {
+		s.flash(w, "flash.user_enabled")
+	}
+	s.redirect(w, r, "/admin/utilisateurs/"+strconv.FormatInt(id, 10))
+}
+
+type settingsPage struct {
+	Base
+	TimeZones []string
+}
+
+func settingsForm(set territory.Settings) url.Values {
+	return url.Values{
+		"name": {set.Name}, "operator_name": {set.OperatorName}, "program_name": {set.ProgramName},
+		"contact_email": {set.ContactEmail}, "contact_phone": {set.ContactPhone}, "mailing_address": {set.MailingAddress},
+		"privacy_officer_name": {set.PrivacyOfficerName}, "privacy_officer_email": {set.PrivacyOfficerEmail},
+		"time_zone": {set.TimeZone}, "brand_color": {set.BrandColor},
+	}
+}
+
+// Canadian time zones offered in the settings.
+var timeZones = []string{"America/Toronto", "America/Montreal", "America/Halifax", "America/Moncton", "America/St_Johns",
+	"America/Blanc-Sablon", "America/Winnipeg", "America/Regina", "America/Edmonton", "America/Vancouver"}
+
+func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageSettings) {
+		s.forbid(w, r)
+		return
+	}
+	p := settingsPage{Base: s.base(w, r, "settings.title"), TimeZones: timeZones}
+	p.Form = settingsForm(info(r).territory.Settings)
+	s.render(w, r, http.StatusOK, "settings", p)
+}
+
+func (s *Server) adminSaveSettings(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageSettings) {
+		s.forbid(w, r)
+		return
+	}
+	_ = r.ParseForm()
+	f := r.PostForm
+	set := territory.Settings{Name: f.Get("name"), OperatorName: f.Get("operator_name"), ProgramName: f.Get("program_name"),
+		ContactEmail: f.Get("contact_email"), ContactPhone: f.Get("contact_phone"), MailingAddress: f.Get("mailing_address"),
+		PrivacyOfficerName: f.Get("privacy_officer_name"), PrivacyOfficerEmail: f.Get("privacy_officer_email"),
+		TimeZone: f.Get("time_zone"), BrandColor: f.Get("brand_color")}
+	if err := s.deps.Territories.UpdateSettings(r.Context(), info(r).territory.ID, set); err != nil {
+		if e, ok := errs.As(err); ok && e.Code == errs.Invalid {
+			p := settingsPage{Base: s.base(w, r, "settings.title"), TimeZones: timeZones}
+			p.Form, p.Errors = f, e.Fields
+			s.render(w, r, http.StatusUnprocessableEntity, "settings", p)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.saved")
+	s.redirect(w, r, "/admin/territoire")
+}
+
+type outboxPage struct {
+	Base
+	Items []mail.Item
+	SMTP  bool
+}
+
+func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ReadOutbox) {
+		s.forbid(w, r)
+		return
+	}
+	items, err := s.deps.Outbox.List(r.Context(), info(r).territory.ID, 200)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "outbox", outboxPage{Base: s.base(w, r, "outbox.title"), Items: items, SMTP: s.cfg.SMTPConfigured})
+}
+
+type outboxItemPage struct {
+	Base
+	Item mail.Item
+}
+
+func (s *Server) adminOutboxItem(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ReadOutbox) {
+		s.forbid(w, r)
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	it, err := s.deps.Outbox.Get(r.Context(), info(r).territory.ID, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := outboxItemPage{Base: s.base(w, r, ""), Item: it}
+	p.Title = it.Subject
+	s.render(w, r, http.StatusOK, "outbox_item", p)
+}

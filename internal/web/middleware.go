@@ -1,0 +1,216 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"implique/internal/auth"
+	"implique/internal/errs"
+	"implique/internal/i18n"
+)
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+type httpMetrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	registry *prometheus.Registry
+}
+
+func newHTTPMetrics(reg *prometheus.Registry) *httpMetrics {
+	m := &httpMetrics{
+		registry: reg,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "implique_http_requests_total", Help: "HTTP requests served, by route and status code.",
+		}, []string{"route", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "implique_http_request_duration_seconds", Help: "Time to serve an HTTP request, by route.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"route"}),
+	}
+	reg.MustRegister(m.requests, m.duration)
+	// The Go and process collectors may already be there when several servers share a registry.
+	_ = reg.Register(collectors.NewGoCollector())
+	_ = reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+func (s *Server) metricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})
+}
+
+func newRequestID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// withLogAndMetrics logs one line per request — method, route pattern,
+// status, duration, request id; never the URL (it may hold a token), the
+// address or anything personal — and counts it.
+func (s *Server) withLogAndMetrics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ri := &reqInfo{id: newRequestID(), lang: "fr"}
+		sw := &statusWriter{ResponseWriter: w}
+		w.Header().Set("X-Request-Id", ri.id)
+		next.ServeHTTP(sw, withInfo(r, ri))
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		route := ri.pattern
+		if route == "" {
+			route = "unmatched"
+		}
+		d := time.Since(start)
+		s.metrics.requests.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
+		s.metrics.duration.WithLabelValues(route).Observe(d.Seconds())
+		if route == "GET /healthz" || route == "GET /readyz" || route == "GET /metrics" {
+			return
+		}
+		s.deps.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("id", ri.id), slog.String("method", r.Method), slog.String("route", route),
+			slog.Int("status", sw.status), slog.Int("bytes", sw.bytes), slog.Duration("duration", d))
+	})
+}
+
+// withRecover turns a panic into a logged error and a polite 500 page.
+func (s *Server) withRecover(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.deps.Logger.Error("panic", "id", info(r).id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				s.renderError(w, r, http.StatusInternalServerError, "errors.internal")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+func (s *Server) withSecurityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if s.secure {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+const langCookie = "implique_lang"
+
+// withTerritoryAndLanguage finds the territory served on the request's host
+// and the language to speak (cookie, then Accept-Language, then French).
+func (s *Server) withTerritoryAndLanguage(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ri := info(r)
+		choice := ""
+		if c, err := r.Cookie(langCookie); err == nil {
+			choice = c.Value
+		}
+		ri.lang = i18n.Match(choice, r.Header.Get("Accept-Language"))
+		w.Header().Add("Vary", "Accept-Language, Cookie")
+		switch r.URL.Path {
+		case "/healthz", "/readyz", "/metrics":
+			next.ServeHTTP(w, r)
+			return
+		}
+		t, err := s.deps.Territories.ForHost(r.Context(), r.Host)
+		if err != nil {
+			s.deps.Logger.Error("no territory", "id", ri.id, "err", err)
+			w.Header().Set("Retry-After", "5")
+			http.Error(w, "Service indisponible / Service unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		ri.territory = t
+		next.ServeHTTP(w, r)
+	})
+}
+
+const sessionCookie = "implique_session"
+
+// withSession reads the session cookie and sets the request's principal.
+func (s *Server) withSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ri := info(r)
+		ri.principal = auth.Principal{TerritoryID: ri.territory.ID}
+		c, err := r.Cookie(sessionCookie)
+		if err == nil && c.Value != "" && ri.territory.ID != 0 {
+			sess, err := s.deps.Auth.Session(r.Context(), c.Value)
+			switch {
+			case err == nil:
+				roles, err := s.deps.Auth.RolesOf(r.Context(), sess.User.ID, ri.territory.ID)
+				if err != nil {
+					s.fail(w, r, err)
+					return
+				}
+				ri.principal = auth.Principal{User: sess.User, TerritoryID: ri.territory.ID, Roles: roles}
+				ri.session = c.Value
+			case errs.Is(err, errs.NotFound):
+				s.clearSessionCookie(w)
+			default:
+				s.fail(w, r, err)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(auth.SessionTTL / time.Second)})
+}
+
+func (s *Server) clearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+func (s *Server) csrfDenied(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, http.StatusForbidden, "errors.csrf")
+}

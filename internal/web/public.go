@@ -1,0 +1,148 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"implique/internal/territory"
+)
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+// readyz answers 200 when the database answers, 503 otherwise (locked,
+// gone, closed) — never a panic.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.deps.DB.Ping(r.Context()); err != nil {
+		s.deps.Logger.Warn("not ready", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("database unavailable\n"))
+		return
+	}
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+func (s *Server) robots(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("User-agent: *\nDisallow: /admin\nDisallow: /compte\nDisallow: /connexion\n"))
+}
+
+// themeCSS carries the territory's branding colour as a custom property,
+// so that the strict CSP needs no inline style.
+func (s *Server) themeCSS(w http.ResponseWriter, r *http.Request) {
+	c := info(r).territory.BrandColor
+	if len(c) != 7 || c[0] != '#' {
+		c = territory.DefaultBrandColor
+	}
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	fmt.Fprintf(w, ":root { --brand: %s; }\n", c)
+}
+
+func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
+	lang := r.PathValue("lang")
+	if lang != "fr" && lang != "en" {
+		s.notFound(w, r)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	back := localPath(r.URL.Query().Get("retour"))
+	if back == "" {
+		back = "/"
+	}
+	s.redirect(w, r, back)
+}
+
+type placeGroup struct {
+	Place   territory.Place
+	Sectors []territory.Place
+}
+
+type homePage struct {
+	Base
+	Groups     []placeGroup
+	PlaceCount int
+	Population int64
+}
+
+// groupPlaces puts each secteur under its ville.
+func groupPlaces(ps []territory.Place) []placeGroup {
+	var groups []placeGroup
+	idx := map[int64]int{}
+	for _, p := range ps {
+		if p.ParentID == nil {
+			idx[p.ID] = len(groups)
+			groups = append(groups, placeGroup{Place: p})
+		}
+	}
+	for _, p := range ps {
+		if p.ParentID != nil {
+			if i, ok := idx[*p.ParentID]; ok {
+				groups[i].Sectors = append(groups[i].Sectors, p)
+				continue
+			}
+			groups = append(groups, placeGroup{Place: p})
+		}
+	}
+	return groups
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	t := info(r).territory
+	places, err := s.deps.Territories.Places(r.Context(), t.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := homePage{Base: s.base(w, r, ""), Groups: groupPlaces(places)}
+	p.Title = t.Name
+	for _, pl := range places {
+		if pl.ParentID == nil {
+			p.PlaceCount++
+		}
+	}
+	s.render(w, r, http.StatusOK, "home", p)
+}
+
+type placePage struct {
+	Base
+	Place   territory.Place
+	Sectors []territory.Place
+}
+
+func (s *Server) place(w http.ResponseWriter, r *http.Request) {
+	t := info(r).territory
+	pl, err := s.deps.Territories.Place(r.Context(), t.ID, r.PathValue("slug"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := placePage{Base: s.base(w, r, ""), Place: pl}
+	p.Title = pl.Name
+	if pl.ParentID == nil {
+		all, err := s.deps.Territories.Places(r.Context(), t.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, o := range all {
+			if o.ParentID != nil && *o.ParentID == pl.ID {
+				p.Sectors = append(p.Sectors, o)
+			}
+		}
+	}
+	s.render(w, r, http.StatusOK, "place", p)
+}
+
+func (s *Server) privacy(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "privacy", s.base(w, r, "privacy.title"))
+}
+
+// year is the current year in the territory (footer).
+func (b Base) Year() int { return time.Now().In(b.Territory.Location()).Year() }

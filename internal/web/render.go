@@ -1,0 +1,333 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+	"time"
+
+	"implique/internal/auth"
+	"implique/internal/errs"
+	"implique/internal/i18n"
+	"implique/internal/territory"
+)
+
+// Base is what every page knows: who asks, in which language, on which
+// territory. Page data types embed it.
+type Base struct {
+	Lang      string
+	Title     string
+	Territory territory.Territory
+	Principal auth.Principal
+	Path      string
+	Flash     string
+	// Errors maps a form field to the catalog key of its problem; "" is the form as a whole.
+	Errors map[string]string
+	// Form holds what the person typed, to show it again.
+	Form url.Values
+
+	cat      i18n.Catalogs
+	canStaff bool
+}
+
+// T translates a catalog key.
+func (b Base) T(key string, args ...any) string { return b.cat.T(b.Lang, key, args...) }
+
+// OtherLang is the language the toggle offers.
+func (b Base) OtherLang() string {
+	if b.Lang == "en" {
+		return "fr"
+	}
+	return "en"
+}
+
+// local converts a stored UTC time to the territory's zone.
+func (b Base) local(t time.Time) time.Time { return t.In(b.Territory.Location()) }
+
+// asTime accepts a time or a pointer to one (nil gives false).
+func asTime(v any) (time.Time, bool) {
+	switch t := v.(type) {
+	case time.Time:
+		return t, true
+	case *time.Time:
+		if t != nil {
+			return *t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// Date formats a date in the page's language (« 2 décembre 2026 »).
+func (b Base) Date(v any) string {
+	if t, ok := asTime(v); ok {
+		return i18n.Date(b.Lang, b.local(t))
+	}
+	return ""
+}
+
+// DateTime formats a moment (« le 2 décembre 2026 à 18 h 30 »).
+func (b Base) DateTime(v any) string {
+	if t, ok := asTime(v); ok {
+		return i18n.DateTime(b.Lang, b.local(t))
+	}
+	return ""
+}
+
+// FormField is what the "textfield" template draws.
+type FormField struct {
+	Name, Label, Type, Autocomplete, Value, Error string
+}
+
+// Field describes a text field of the page's form.
+func (b Base) Field(name, labelKey, typ, autocomplete string) FormField {
+	return FormField{Name: name, Label: b.T(labelKey), Type: typ, Autocomplete: autocomplete, Value: b.Value(name), Error: b.FieldError(name)}
+}
+
+// Checked reports whether a form field holds value (checkboxes).
+func (b Base) Checked(field, value string) bool {
+	for _, v := range b.Form[field] {
+		if v == value {
+			return true
+		}
+	}
+	return false
+}
+
+// Number formats a whole number (« 20 404 »).
+func (b Base) Number(n int64) string { return i18n.Number(b.Lang, n) }
+
+// Decimal formats a decimal number.
+func (b Base) Decimal(f float64, digits int) string { return i18n.Decimal(b.Lang, f, digits) }
+
+// SignedIn reports whether someone is signed in.
+func (b Base) SignedIn() bool { return b.Principal.SignedIn() }
+
+// CanStaff reports whether the staff area is open to this person.
+func (b Base) CanStaff() bool { return b.canStaff }
+
+// FieldError is the translated problem of a form field, or "".
+func (b Base) FieldError(field string) string {
+	if k, ok := b.Errors[field]; ok {
+		return b.T(k)
+	}
+	return ""
+}
+
+// Value is what was typed in a form field.
+func (b Base) Value(field string) string { return b.Form.Get(field) }
+
+// HasErrors reports whether the form has problems.
+func (b Base) HasErrors() bool { return len(b.Errors) > 0 }
+
+// LangURL is the address of the language toggle, coming back to this page.
+func (b Base) LangURL() string {
+	return "/langue/" + b.OtherLang() + "?retour=" + url.QueryEscape(b.Path)
+}
+
+func (s *Server) base(w http.ResponseWriter, r *http.Request, titleKey string) Base {
+	ri := info(r)
+	b := Base{Lang: ri.lang, Territory: ri.territory, Principal: ri.principal, Path: r.URL.RequestURI(), cat: s.cat}
+	b.canStaff = auth.Can(ri.principal, auth.ViewStaffArea, auth.Resource{TerritoryID: ri.territory.ID})
+	if titleKey != "" {
+		b.Title = b.T(titleKey)
+	}
+	b.Flash = s.takeFlash(w, r)
+	return b
+}
+
+// parseTemplates parses every page with the layout; a page that fails to
+// parse or lacks its "content" stops the start-up.
+func parseTemplates(cat i18n.Catalogs) (map[string]*template.Template, error) {
+	funcs := template.FuncMap{
+		"join":     strings.Join,
+		"autolink": autolink,
+		"roleKey":  func(r auth.Role) string { return "role." + string(r) },
+		"kindKey":  func(k string) string { return "place.kind." + k },
+		"deref": func(p *int64) int64 {
+			if p == nil {
+				return 0
+			}
+			return *p
+		},
+		"derefF": func(p *float64) float64 {
+			if p == nil {
+				return 0
+			}
+			return *p
+		},
+	}
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html")
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		base := path.Base(n)
+		if base == "layout.html" || strings.HasPrefix(base, "_") {
+			continue
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(templateFS, n)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", base, err)
+		}
+		if t.Lookup("content") == nil {
+			return nil, fmt.Errorf("template %s: no content block", base)
+		}
+		pages[strings.TrimSuffix(base, ".html")] = t
+	}
+	return pages, nil
+}
+
+// render writes a page with the layout. The page is rendered to a buffer
+// first, so that a template error becomes a clean 500, never half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
+	t, ok := s.pages[page]
+	if !ok {
+		s.fail(w, r, fmt.Errorf("no page %q", page))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
+		s.deps.Logger.Error("template", "id", info(r).id, "page", page, "err", err)
+		http.Error(w, "Erreur interne / Internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+type errorPage struct {
+	Base
+	Message string
+	Status  int
+}
+
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, key string) {
+	b := s.base(w, r, "")
+	b.Title = b.T(fmt.Sprintf("errors.title.%d", status))
+	if !s.cat.Has(key) {
+		key = "errors.internal"
+	}
+	s.render(w, r, status, "error", errorPage{Base: b, Message: b.T(key), Status: status})
+}
+
+func statusOf(code errs.Code) int {
+	switch code {
+	case errs.NotFound:
+		return http.StatusNotFound
+	case errs.Invalid:
+		return http.StatusUnprocessableEntity
+	case errs.Conflict:
+		return http.StatusConflict
+	case errs.Forbidden:
+		return http.StatusForbidden
+	case errs.Unauthorized:
+		return http.StatusUnauthorized
+	case errs.TooMany:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// fail answers with the page that fits err: its own message when it is an
+// errs.Error, a logged polite 500 (503 when the database is busy) otherwise.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if e, ok := errs.As(err); ok {
+		s.renderError(w, r, statusOf(e.Code), e.Key)
+		return
+	}
+	s.deps.Logger.Error("request failed", "id", info(r).id, "route", r.Pattern, "err", err)
+	if isUnavailable(err) {
+		w.Header().Set("Retry-After", "5")
+		s.renderError(w, r, http.StatusServiceUnavailable, "errors.unavailable")
+		return
+	}
+	s.renderError(w, r, http.StatusInternalServerError, "errors.internal")
+}
+
+func isUnavailable(err error) bool {
+	m := err.Error()
+	return strings.Contains(m, "database is locked") || strings.Contains(m, "SQLITE_BUSY") ||
+		strings.Contains(m, "connection refused") || strings.Contains(m, "sql: database is closed")
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, http.StatusNotFound, "errors.page_not_found")
+}
+
+// forbid answers a request the policy refused: sign in first when nobody
+// is signed in, a 403 page otherwise.
+func (s *Server) forbid(w http.ResponseWriter, r *http.Request) {
+	if !info(r).principal.SignedIn() {
+		target := "/connexion?retour=" + url.QueryEscape(r.URL.RequestURI())
+		http.Redirect(w, r, target, http.StatusSeeOther)
+		return
+	}
+	s.renderError(w, r, http.StatusForbidden, "errors.forbidden")
+}
+
+// can asks the policy about the request's principal on its territory.
+func (s *Server) can(r *http.Request, a auth.Action) bool {
+	ri := info(r)
+	return auth.Can(ri.principal, a, auth.Resource{TerritoryID: ri.territory.ID})
+}
+
+const flashCookie = "implique_flash"
+
+// flash leaves a one-time message (a catalog key) for the next page.
+func (s *Server) flash(w http.ResponseWriter, key string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: key, Path: "/", HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: 60})
+}
+
+func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1})
+	if !s.cat.Has(c.Value) {
+		return ""
+	}
+	return s.cat.T(info(r).lang, c.Value)
+}
+
+// localPath returns p when it is a path on this site, "" otherwise (no open redirects).
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+		return ""
+	}
+	return p
+}
+
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+var urlRe = regexp.MustCompile(`https?://[^\s<>"]+`)
+
+// autolink escapes text and turns its web addresses into links.
+func autolink(text string) template.HTML {
+	var b strings.Builder
+	last := 0
+	for _, m := range urlRe.FindAllStringIndex(text, -1) {
+		b.WriteString(template.HTMLEscapeString(text[last:m[0]]))
+		u := template.HTMLEscapeString(text[m[0]:m[1]])
+		b.WriteString(`<a href="` + u + `">` + u + `</a>`)
+		last = m[1]
+	}
+	b.WriteString(template.HTMLEscapeString(text[last:]))
+	return template.HTML(b.String())
+}

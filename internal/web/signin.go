@@ -1,0 +1,223 @@
+package web
+
+import (
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"implique/internal/auth"
+	"implique/internal/errs"
+	"implique/internal/mail"
+	"implique/internal/territory"
+)
+
+// Sign-in rate limits: per client address, and per e-mail address.
+const (
+	signInPerIP     = 20
+	signInPerEmail  = 5
+	signInWindow    = 15 * time.Minute
+	magicLinkWindow = time.Hour
+)
+
+type signInPage struct {
+	Base
+	Back      string
+	TokenErr  string
+	NeedEmail bool
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
+	p := signInPage{Base: s.base(w, r, "signin.title"), Back: localPath(r.URL.Query().Get("retour"))}
+	s.render(w, r, http.StatusOK, "signin", p)
+}
+
+// limited counts a sign-in attempt from this address (and for this e-mail
+// when given) and answers the 429 page when over the limit.
+func (s *Server) limited(w http.ResponseWriter, r *http.Request, email string, perEmail int, emailWindow time.Duration) bool {
+	ok, err := s.deps.Auth.Allow(r.Context(), "signin-ip:"+clientIP(r), signInPerIP, signInWindow)
+	if err == nil && ok && email != "" {
+		ok, err = s.deps.Auth.Allow(r.Context(), "signin-email:"+auth.NormalizeEmail(email), perEmail, emailWindow)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return true
+	}
+	if !ok {
+		w.Header().Set("Retry-After", "900")
+		s.renderError(w, r, http.StatusTooManyRequests, "errors.too_many")
+		return true
+	}
+	return false
+}
+
+// requestMagicLink sends a sign-in link when the address has an account.
+// The answer is the same either way, so it does not tell who has one.
+func (s *Server) requestMagicLink(w http.ResponseWriter, r *http.Request) {
+	email := auth.NormalizeEmail(r.PostFormValue("email"))
+	back := localPath(r.PostFormValue("retour"))
+	if email == "" || !strings.Contains(email, "@") || len(email) > 254 {
+		p := signInPage{Base: s.base(w, r, "signin.title"), Back: back}
+		p.Form = r.PostForm
+		p.Errors = map[string]string{"email": "errors.email"}
+		s.render(w, r, http.StatusUnprocessableEntity, "signin", p)
+		return
+	}
+	if s.limited(w, r, email, signInPerEmail, magicLinkWindow) {
+		return
+	}
+	u, err := s.deps.Auth.UserByEmail(r.Context(), email)
+	switch {
+	case errs.Is(err, errs.NotFound):
+		// Nothing to send; say the same thing.
+	case err != nil:
+		s.fail(w, r, err)
+		return
+	case !u.Disabled():
+		if err := s.sendMagicLink(r, u, back); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.redirect(w, r, "/connexion/courriel-envoye")
+}
+
+// sendMagicLink issues a one-time sign-in token and e-mails its link.
+func (s *Server) sendMagicLink(r *http.Request, u *auth.User, back string) error {
+	ri := info(r)
+	tok, err := s.deps.Auth.IssueToken(r.Context(), u.ID, auth.PurposeLogin, auth.MagicLinkTTL)
+	if err != nil {
+		return err
+	}
+	q := url.Values{"jeton": {tok}}
+	if back != "" {
+		q.Set("retour", back)
+	}
+	link := s.cfg.BaseURL + "/connexion/lien?" + q.Encode()
+	lang := ri.lang
+	t := ri.territory
+	text := s.cat.T(lang, "mail.magic.body", u.DisplayName(), t.Name, link, int(auth.MagicLinkTTL/time.Minute)) +
+		"\n\n-- \n" + mailFooter(t)
+	_, err = s.deps.Mailer.Queue(r.Context(), t.ID, mail.Message{
+		To:      u.Email,
+		Subject: s.cat.T(lang, "mail.magic.subject", t.Name),
+		Text:    text,
+	})
+	return err
+}
+
+// mailFooter names the sender with a mailing address and a contact, as
+// Canada's anti-spam law asks of every message.
+func mailFooter(t territory.Territory) string {
+	parts := []string{t.OperatorName}
+	if t.MailingAddress != "" {
+		parts = append(parts, t.MailingAddress)
+	}
+	if t.ContactEmail != "" || t.ContactPhone != "" {
+		parts = append(parts, strings.TrimSpace(t.ContactPhone+"  "+t.ContactEmail))
+	}
+	return strings.Join(parts, "\n")
+}
+
+func (s *Server) magicLinkSent(w http.ResponseWriter, r *http.Request) {
+	p := signInPage{Base: s.base(w, r, "signin.sent_title")}
+	s.render(w, r, http.StatusOK, "signin_sent", p)
+}
+
+// magicLinkLanding shows a button that uses the token: mail scanners that
+// open links do not sign anyone in, nor spend the token.
+func (s *Server) magicLinkLanding(w http.ResponseWriter, r *http.Request) {
+	tok := r.URL.Query().Get("jeton")
+	p := signInPage{Base: s.base(w, r, "signin.landing_title"), Back: localPath(r.URL.Query().Get("retour"))}
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	if err := s.deps.Auth.CheckToken(r.Context(), tok, auth.PurposeLogin); err != nil {
+		if e, ok := errs.As(err); ok {
+			p.TokenErr = e.Key
+			p.Title = p.T("signin.link_problem")
+			s.render(w, r, statusOf(e.Code), "signin", p)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	p.Form = url.Values{"jeton": {tok}}
+	s.render(w, r, http.StatusOK, "signin_landing", p)
+}
+
+func (s *Server) useMagicLink(w http.ResponseWriter, r *http.Request) {
+	if s.limited(w, r, "", 0, 0) {
+		return
+	}
+	u, err := s.deps.Auth.UseToken(r.Context(), r.PostFormValue("jeton"), auth.PurposeLogin)
+	if err != nil {
+		if e, ok := errs.As(err); ok {
+			p := signInPage{Base: s.base(w, r, "signin.link_problem"), TokenErr: e.Key}
+			s.render(w, r, statusOf(e.Code), "signin", p)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.startSession(w, r, u, localPath(r.PostFormValue("retour")))
+}
+
+func (s *Server) signInPassword(w http.ResponseWriter, r *http.Request) {
+	email := r.PostFormValue("email")
+	back := localPath(r.PostFormValue("retour"))
+	if s.limited(w, r, email, 10, signInWindow) {
+		return
+	}
+	u, err := s.deps.Auth.Authenticate(r.Context(), email, r.PostFormValue("password"))
+	if err != nil {
+		if e, ok := errs.As(err); ok {
+			p := signInPage{Base: s.base(w, r, "signin.title"), Back: back}
+			p.Form = url.Values{"email": {email}}
+			p.Errors = map[string]string{"password": e.Key}
+			s.render(w, r, statusOf(e.Code), "signin", p)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.startSession(w, r, u, back)
+}
+
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *auth.User, back string) {
+	tok, err := s.deps.Auth.CreateSession(r.Context(), u.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.setSessionCookie(w, tok)
+	if back == "" {
+		back = "/compte"
+		roles, err := s.deps.Auth.RolesOf(r.Context(), u.ID, info(r).territory.ID)
+		if err == nil && auth.Can(auth.Principal{User: u, TerritoryID: info(r).territory.ID, Roles: roles},
+			auth.ViewStaffArea, auth.Resource{TerritoryID: info(r).territory.ID}) {
+			back = "/admin"
+		}
+	}
+	s.flash(w, "flash.signed_in")
+	s.redirect(w, r, back)
+}
+
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
+	if tok := info(r).session; tok != "" {
+		if err := s.deps.Auth.DeleteSession(r.Context(), tok); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.clearSessionCookie(w)
+	s.flash(w, "flash.signed_out")
+	s.redirect(w, r, "/")
+}
