@@ -48,6 +48,11 @@ func Base(ctx context.Context, ts *territory.Store) (territory.Territory, bool, 
 		return t, false, err
 	}
 	t, err := ts.Create(ctx, TerritorySlug, Settings)
+	if errs.Is(err, errs.Conflict) {
+		// Another process created it a moment ago.
+		t, err = ts.BySlug(ctx, TerritorySlug)
+		return t, false, err
+	}
 	if err != nil {
 		return t, false, err
 	}

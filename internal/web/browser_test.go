@@ -118,6 +118,7 @@ func TestBrowserAdministration(t *testing.T) {
 	browsertest.Visit(t, ctx, base+"/connexion", "connexion")
 	browsertest.SetValue(t, ctx, "#email-lien", "admin@exemple.org")
 	browsertest.Submit(t, ctx, `form[action="/connexion/lien"]`)
+	browsertest.CheckAccessibility(t, ctx, "courriel envoyé")
 	browsertest.Visit(t, ctx, base+e.lastLink(t, "admin@exemple.org"), "lien")
 	browsertest.Submit(t, ctx, `form[action="/connexion/lien/utiliser"]`)
 	browsertest.CheckAccessibility(t, ctx, "espace équipe")
@@ -159,10 +160,22 @@ func TestBrowserAdministration(t *testing.T) {
 	if st := browsertest.Submit(t, ctx, `form[action="/admin/territoire"]`); st != 200 {
 		t.Errorf("save settings: status %d", st)
 	}
+	browsertest.CheckAccessibility(t, ctx, "paramètres enregistrés")
 	if f := browsertest.Text(t, ctx, ".flash"); !strings.Contains(f, "enregistré") {
 		t.Errorf("flash = %q", f)
 	}
 
 	browsertest.Visit(t, ctx, base+"/admin/courriels", "courriels")
 	shot(t, ctx, "13-courriels")
+	browsertest.ClickAndWaitLoad(t, ctx, `td a[href^="/admin/courriels/"]`)
+	browsertest.CheckAccessibility(t, ctx, "un courriel")
+	if body := browsertest.Text(t, ctx, ".mail-body"); !strings.Contains(body, "/connexion/lien?jeton=") {
+		t.Errorf("mail body = %q", body)
+	}
+	shot(t, ctx, "14-courriel")
+	browsertest.Visit(t, ctx, base+"/confidentialite", "confidentialité")
+	browsertest.Visit(t, ctx, base+"/lieux/inconnu", "page introuvable")
+	if h := browsertest.Text(t, ctx, "h1"); h != "Page introuvable" {
+		t.Errorf("404 h1 = %q", h)
+	}
 }
