@@ -184,6 +184,9 @@ func setRoles(ctx context.Context, tx *db.Tx, userID, territoryID int64, roles [
 // of a territory cannot lose that role.
 func (s *Store) SetRoles(ctx context.Context, userID, territoryID int64, roles []Role) error {
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := lockTerritories(ctx, tx, territoryID); err != nil {
+			return err
+		}
 		keepsAdmin := false
 		for _, r := range roles {
 			keepsAdmin = keepsAdmin || r == RoleAdministrator
@@ -195,6 +198,36 @@ func (s *Store) SetRoles(ctx context.Context, userID, territoryID int64, roles [
 		}
 		return setRoles(ctx, tx, userID, territoryID, roles, s.now())
 	})
+}
+
+// lockTerritories serialises the changes that could leave a territory
+// without an administrator (two administrators removing each other at once).
+func lockTerritories(ctx context.Context, tx *db.Tx, ids ...int64) error {
+	for _, id := range ids {
+		if _, err := tx.Exec(ctx, `UPDATE territories SET updated_at = updated_at WHERE id = ?`, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// adminTerritories lists the territories where a user is an administrator.
+func adminTerritories(ctx context.Context, tx *db.Tx, userID int64) ([]int64, error) {
+	rows, err := tx.Query(ctx, `SELECT territory_id FROM user_roles WHERE user_id = ? AND role = ? ORDER BY territory_id`,
+		userID, string(RoleAdministrator))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 func ensureAnotherAdmin(ctx context.Context, tx *db.Tx, userID, territoryID int64) error {
@@ -303,14 +336,24 @@ func (s *Store) SetDisabled(ctx context.Context, userID, territoryID int64, disa
 			_, err := tx.Exec(ctx, `UPDATE users SET disabled_at = NULL, updated_at = ? WHERE id = ?`, s.now(), userID)
 			return err
 		}
-		if err := ensureAnotherAdmin(ctx, tx, userID, territoryID); err != nil {
+		// An account is disabled everywhere: no territory it administers may be left without an administrator.
+		ids, err := adminTerritories(ctx, tx, userID)
+		if err != nil {
 			return err
+		}
+		if err := lockTerritories(ctx, tx, append(ids, territoryID)...); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := ensureAnotherAdmin(ctx, tx, userID, id); err != nil {
+				return err
+			}
 		}
 		now := s.now()
 		if _, err := tx.Exec(ctx, `UPDATE users SET disabled_at = ?, updated_at = ? WHERE id = ?`, now, now, userID); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
+		_, err = tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
 		return err
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 
 	"github.com/pressly/goose/v3"
@@ -24,7 +25,15 @@ func (d *DB) Migrate(ctx context.Context) error {
 	var opts []goose.ProviderOption
 	if d.Engine == Postgres {
 		dialect = goose.DialectPostgres
-		locker, err := lock.NewPostgresSessionLocker()
+		// One lock per schema: processes migrating the same schema take
+		// turns; different schemas (tests, other installations) do not wait.
+		var schema string
+		if err := d.w.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+			return err
+		}
+		h := fnv.New64a()
+		h.Write([]byte("implique-migrations:" + schema))
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(int64(h.Sum64()>>1)), lock.WithLockTimeout(1, 300))
 		if err != nil {
 			return err
 		}

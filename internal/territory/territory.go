@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"net"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -107,15 +108,33 @@ func (s *Store) BySlug(ctx context.Context, slug string) (Territory, error) {
 	return scanTerritory(s.db.QueryRow(ctx, `SELECT `+territoryCols+` FROM territories WHERE slug = ?`, slug))
 }
 
-// ForHost returns the territory served on host, or the first territory
-// when no territory claims that host.
+// ForHost returns the territory served on host (a port is ignored); when
+// no territory claims that host, the first territory without a host, or
+// else the first territory.
 func (s *Store) ForHost(ctx context.Context, host string) (Territory, error) {
-	if h, _, ok := strings.Cut(host, ":"); ok {
+	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
-	t, err := scanTerritory(s.db.QueryRow(ctx, `SELECT `+territoryCols+` FROM territories
-		WHERE host = ? OR host = '' ORDER BY CASE WHEN host = ? THEN 0 ELSE 1 END, id LIMIT 1`, strings.ToLower(host), strings.ToLower(host)))
-	return t, err
+	host = strings.ToLower(host)
+	return scanTerritory(s.db.QueryRow(ctx, `SELECT `+territoryCols+` FROM territories
+		ORDER BY CASE WHEN host = ? AND host <> '' THEN 0 WHEN host = '' THEN 1 ELSE 2 END, id LIMIT 1`, host))
+}
+
+// SetHost makes a territory the one served on host (a domain name, no
+// port), for installations that run several territories; "" clears it.
+func (s *Store) SetHost(ctx context.Context, id int64, host string) error {
+	host = strings.ToLower(strings.TrimSpace(host))
+	if host != "" && (strings.ContainsAny(host, ":/ ") || !strings.Contains(host, ".") && host != "localhost") {
+		return errs.Fields{"host": "errors.host"}.Err()
+	}
+	res, err := s.db.Exec(ctx, `UPDATE territories SET host = ?, updated_at = ? WHERE id = ?`, host, db.Now(), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errs.New(errs.NotFound, "errors.territory_not_found")
+	}
+	return nil
 }
 
 // Count returns how many territories exist.

@@ -1,0 +1,217 @@
+package auth_test
+
+import (
+	"testing"
+	"time"
+
+	"implique/internal/auth"
+)
+
+// policyTable is the authorization policy written out in full: for every
+// role, every action, allowed or not. A new role or action must be added
+// here (TestPolicyTableIsComplete fails until it is).
+var policyTable = map[auth.Role]map[auth.Action]bool{
+	auth.RoleAdministrator: {
+		auth.ViewStaffArea:    true,
+		auth.ManageUsers:      true,
+		auth.ManageSettings:   true,
+		auth.ReadOutbox:       true,
+		auth.ManageOwnAccount: true,
+	},
+	auth.RoleFacilitator: {
+		auth.ViewStaffArea:    true,
+		auth.ManageUsers:      false,
+		auth.ManageSettings:   false,
+		auth.ReadOutbox:       false,
+		auth.ManageOwnAccount: true,
+	},
+	auth.RoleCommunications: {
+		auth.ViewStaffArea:    true,
+		auth.ManageUsers:      false,
+		auth.ManageSettings:   false,
+		auth.ReadOutbox:       false,
+		auth.ManageOwnAccount: true,
+	},
+	auth.RolePartner: {
+		auth.ViewStaffArea:    false,
+		auth.ManageUsers:      false,
+		auth.ManageSettings:   false,
+		auth.ReadOutbox:       false,
+		auth.ManageOwnAccount: true,
+	},
+	auth.RoleOrganizationManager: {
+		auth.ViewStaffArea:    false,
+		auth.ManageUsers:      false,
+		auth.ManageSettings:   false,
+		auth.ReadOutbox:       false,
+		auth.ManageOwnAccount: true,
+	},
+	auth.RoleCitizen: {
+		auth.ViewStaffArea:    false,
+		auth.ManageUsers:      false,
+		auth.ManageSettings:   false,
+		auth.ReadOutbox:       false,
+		auth.ManageOwnAccount: true,
+	},
+}
+
+const (
+	here  int64 = 7
+	there int64 = 8
+)
+
+func signedIn(territoryID int64, roles ...auth.Role) auth.Principal {
+	return auth.Principal{User: &auth.User{ID: 42, Email: "alice@example.org"}, TerritoryID: territoryID, Roles: roles}
+}
+
+func TestPolicyTableIsComplete(t *testing.T) {
+	if len(policyTable) != len(auth.Roles) {
+		t.Errorf("the table has %d roles, auth.Roles has %d", len(policyTable), len(auth.Roles))
+	}
+	for _, r := range auth.Roles {
+		row, ok := policyTable[r]
+		if !ok {
+			t.Errorf("role %q is missing from the test's table", r)
+			continue
+		}
+		if len(row) != len(auth.Actions) {
+			t.Errorf("role %q: the table has %d actions, auth.Actions has %d", r, len(row), len(auth.Actions))
+		}
+		for _, a := range auth.Actions {
+			if _, ok := row[a]; !ok {
+				t.Errorf("role %q: action %q is missing from the test's table", r, a)
+			}
+		}
+	}
+	for r := range policyTable {
+		if _, ok := auth.ParseRole(string(r)); !ok {
+			t.Errorf("the table has role %q, which auth.Roles does not list", r)
+		}
+	}
+	// The names are stored and used in URLs and logs: they must not drift.
+	wantRoles := []string{"administrator", "facilitator", "communications_officer", "partner", "organization_manager", "citizen"}
+	for i, r := range auth.Roles {
+		if i >= len(wantRoles) || string(r) != wantRoles[i] {
+			t.Errorf("auth.Roles = %v, want %v", auth.Roles, wantRoles)
+			break
+		}
+	}
+	wantActions := map[auth.Action]string{
+		auth.ViewStaffArea:    "staff.view",
+		auth.ManageUsers:      "users.manage",
+		auth.ManageSettings:   "settings.manage",
+		auth.ReadOutbox:       "outbox.read",
+		auth.ManageOwnAccount: "account.manage",
+	}
+	for a, name := range wantActions {
+		if string(a) != name {
+			t.Errorf("action %q, want %q", a, name)
+		}
+	}
+}
+
+func TestPolicyRoleByAction(t *testing.T) {
+	for _, r := range auth.Roles {
+		for _, a := range auth.Actions {
+			want := policyTable[r][a]
+			t.Run(string(r)+"/"+string(a), func(t *testing.T) {
+				if got := auth.Can(signedIn(here, r), a, auth.Resource{TerritoryID: here}); got != want {
+					t.Errorf("Can(%s, %s) = %v, want %v", r, a, got, want)
+				}
+			})
+		}
+	}
+}
+
+func TestPolicyAnonymous(t *testing.T) {
+	principals := map[string]auth.Principal{
+		"zero principal":       {},
+		"roles without a user": {TerritoryID: here, Roles: auth.Roles},
+	}
+	for name, p := range principals {
+		for _, a := range auth.Actions {
+			t.Run(name+"/"+string(a), func(t *testing.T) {
+				if p.SignedIn() {
+					t.Fatal("SignedIn() = true without a user")
+				}
+				if auth.Can(p, a, auth.Resource{TerritoryID: here}) {
+					t.Errorf("an anonymous visitor may %s", a)
+				}
+			})
+		}
+	}
+}
+
+func TestPolicyDisabledUser(t *testing.T) {
+	when := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, r := range auth.Roles {
+		for _, a := range auth.Actions {
+			t.Run(string(r)+"/"+string(a), func(t *testing.T) {
+				p := signedIn(here, r)
+				p.User.DisabledAt = &when
+				if auth.Can(p, a, auth.Resource{TerritoryID: here}) {
+					t.Errorf("a disabled %s may %s", r, a)
+				}
+			})
+		}
+	}
+	t.Run("all roles at once", func(t *testing.T) {
+		p := signedIn(here, auth.Roles...)
+		p.User.DisabledAt = &when
+		for _, a := range auth.Actions {
+			if auth.Can(p, a, auth.Resource{TerritoryID: here}) {
+				t.Errorf("a disabled user with every role may %s", a)
+			}
+		}
+	})
+}
+
+func TestPolicyOtherTerritory(t *testing.T) {
+	for _, r := range auth.Roles {
+		for _, a := range auth.Actions {
+			want := a == auth.ManageOwnAccount
+			t.Run(string(r)+"/"+string(a), func(t *testing.T) {
+				if got := auth.Can(signedIn(there, r), a, auth.Resource{TerritoryID: here}); got != want {
+					t.Errorf("a %s of territory %d on territory %d: Can(%s) = %v, want %v", r, there, here, a, got, want)
+				}
+			})
+		}
+	}
+}
+
+func TestPolicyCombinations(t *testing.T) {
+	cases := []struct {
+		name  string
+		roles []auth.Role
+		want  map[auth.Action]bool
+	}{
+		{"no role", nil, map[auth.Action]bool{auth.ManageOwnAccount: true}},
+		{"partner and facilitator", []auth.Role{auth.RolePartner, auth.RoleFacilitator},
+			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageOwnAccount: true}},
+		{"citizen and administrator", []auth.Role{auth.RoleCitizen, auth.RoleAdministrator},
+			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageUsers: true, auth.ManageSettings: true, auth.ReadOutbox: true, auth.ManageOwnAccount: true}},
+		{"unknown role", []auth.Role{"superuser"}, map[auth.Action]bool{auth.ManageOwnAccount: true}},
+	}
+	for _, c := range cases {
+		for _, a := range auth.Actions {
+			t.Run(c.name+"/"+string(a), func(t *testing.T) {
+				if got := auth.Can(signedIn(here, c.roles...), a, auth.Resource{TerritoryID: here}); got != c.want[a] {
+					t.Errorf("Can(%v, %s) = %v, want %v", c.roles, a, got, c.want[a])
+				}
+			})
+		}
+	}
+}
+
+func TestParseRole(t *testing.T) {
+	for _, r := range auth.Roles {
+		if got, ok := auth.ParseRole(string(r)); !ok || got != r {
+			t.Errorf("ParseRole(%q) = %q, %v", r, got, ok)
+		}
+	}
+	for _, s := range []string{"", "Administrator", "admin", "root"} {
+		if _, ok := auth.ParseRole(s); ok {
+			t.Errorf("ParseRole(%q) accepted an unknown role", s)
+		}
+	}
+}
