@@ -138,19 +138,24 @@ func (d *DB) Close() error {
 	return errors.Join(errs...)
 }
 
-// Ping checks that the database answers a query, within two seconds.
+// Ping checks, within two seconds, that the database answers a read of its
+// tables and, on SQLite, that a write could start now (a database locked by
+// another process is not ready).
 func (d *DB) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	var one int
-	if err := d.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+	var n int
+	if err := d.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM goose_db_version").Scan(&n); err != nil {
 		return err
 	}
-	if d.Engine == SQLite {
-		// The writer is the connection a locked database hurts.
-		return d.w.PingContext(ctx)
+	if d.Engine != SQLite {
+		return nil
 	}
-	return nil
+	tx, err := d.w.BeginTx(ctx, nil) // BEGIN IMMEDIATE: takes the write lock, or waits for it
+	if err != nil {
+		return err
+	}
+	return tx.Rollback()
 }
 
 // JobsPool is the pool background jobs (River) use.

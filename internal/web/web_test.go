@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -508,3 +509,31 @@ func TestAdministration(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconvFormat(n) }
+
+func TestReadyzWhenDatabaseIsLocked(t *testing.T) {
+	d := dbtest.SQLite(t, jobs.MigrateAll)
+	e := newEnv(t, d)
+	c := e.client(t)
+	expectStatus(t, c.get("/readyz"), 200)
+
+	// Another process holds the write lock.
+	other, err := sql.Open("sqlite", "file:"+d.Path+"?_pragma=busy_timeout(100)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), "BEGIN EXCLUSIVE"); err != nil {
+		t.Fatal(err)
+	}
+	expectStatus(t, c.get("/readyz"), 503)
+	expectStatus(t, c.get("/healthz"), 200)
+	if _, err := conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	expectStatus(t, c.get("/readyz"), 200)
+}
