@@ -15,6 +15,7 @@ import (
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/jobs"
+	"implique/internal/jobs/jobstest"
 	"implique/internal/mail"
 	"implique/internal/territory"
 )
@@ -25,58 +26,7 @@ const (
 	waitLimit = 20 * time.Second
 	// burstWaitLimit bounds the wait for the burst's 500 jobs (with -race).
 	burstWaitLimit = 2 * time.Minute
-	pollEvery      = 20 * time.Millisecond
-	pollInterval   = 50 * time.Millisecond
 )
-
-// waitUntil polls cond every pollEvery until it holds, failing the test
-// with the last state after limit.
-func waitUntil(t *testing.T, limit time.Duration, what string, cond func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for {
-		ok, state := cond()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("waited %v for %s; last state: %s", limit, what, state)
-		}
-		time.Sleep(pollEvery)
-	}
-}
-
-func count(t *testing.T, d *db.DB, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := d.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return n
-}
-
-// newRunner returns a started runner, stopped when the test ends.
-func newRunner(t *testing.T, d *db.DB, cfg jobs.Config) *jobs.Runner {
-	t.Helper()
-	if cfg.PollInterval == 0 {
-		cfg.PollInterval = pollInterval
-	}
-	r, err := jobs.New(d, cfg)
-	if err != nil {
-		t.Fatalf("jobs.New: %v", err)
-	}
-	if err := r.Start(context.Background()); err != nil {
-		t.Fatalf("Start: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		if err := r.Stop(ctx); err != nil {
-			t.Errorf("Stop: %v", err)
-		}
-	})
-	return r
-}
 
 // noteArgs is a test job that carries a note.
 type noteArgs struct {
@@ -126,16 +76,16 @@ func TestMigrateAllTwice(t *testing.T) {
 				t.Errorf("table %s missing after migrating three times", name)
 			}
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM river_job`); n != 0 {
+		if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 0 {
 			t.Errorf("river_job has %d rows, want 0", n)
 		}
 		// The job tables still work.
 		w := &noteWorker{}
-		r := newRunner(t, d, jobs.Config{Register: func(ws *river.Workers) { river.AddWorker(ws, w) }})
+		r := jobstest.New(t, d, jobs.Config{Register: func(ws *river.Workers) { river.AddWorker(ws, w) }})
 		if err := d.InTx(ctx, func(tx *db.Tx) error { return r.Enqueue(ctx, tx, noteArgs{Note: "après migrations"}) }); err != nil {
 			t.Fatal(err)
 		}
-		waitUntil(t, waitLimit, "the job to run", func() (bool, string) {
+		jobstest.WaitUntil(t, waitLimit, "the job to run", func() (bool, string) {
 			s := w.seen()
 			return len(s) == 1, fmt.Sprint(s)
 		})
@@ -146,7 +96,7 @@ func TestEnqueueInTx(t *testing.T) {
 	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		w := &noteWorker{}
-		r := newRunner(t, d, jobs.Config{Register: func(ws *river.Workers) { river.AddWorker(ws, w) }})
+		r := jobstest.New(t, d, jobs.Config{Register: func(ws *river.Workers) { river.AddWorker(ws, w) }})
 
 		t.Run("RolledBack", func(t *testing.T) {
 			errAbandon := errors.New("abandon")
@@ -159,7 +109,7 @@ func TestEnqueueInTx(t *testing.T) {
 			if !errors.Is(err, errAbandon) {
 				t.Fatalf("InTx = %v, want the rollback error", err)
 			}
-			if n := count(t, d, `SELECT COUNT(*) FROM river_job`); n != 0 {
+			if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 0 {
 				t.Errorf("%d river_job rows after rollback, want 0", n)
 			}
 		})
@@ -182,14 +132,14 @@ func TestEnqueueInTx(t *testing.T) {
 			if err != nil {
 				t.Fatalf("InTx: %v", err)
 			}
-			waitUntil(t, waitLimit, "the committed job to complete", func() (bool, string) {
-				n := count(t, d, `SELECT COUNT(*) FROM river_job WHERE kind = 'test_note' AND state = 'completed'`)
+			jobstest.WaitUntil(t, waitLimit, "the committed job to complete", func() (bool, string) {
+				n := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job WHERE kind = 'test_note' AND state = 'completed'`)
 				return n == 1, fmt.Sprintf("%d completed, notes %q", n, w.seen())
 			})
 			if got := w.seen(); len(got) != 1 || got[0] != "validée" {
 				t.Errorf("worker saw %q, want exactly [validée] (the rolled-back job never runs)", got)
 			}
-			if n := count(t, d, `SELECT COUNT(*) FROM river_job`); n != 1 {
+			if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 1 {
 				t.Errorf("%d river_job rows, want 1", n)
 			}
 		})
@@ -214,7 +164,7 @@ func TestBurst(t *testing.T) {
 			t.Fatal(err)
 		}
 		from := "Implique <bonjour@implique.test>"
-		r := newRunner(t, d, jobs.Config{Register: func(ws *river.Workers) {
+		r := jobstest.New(t, d, jobs.Config{Register: func(ws *river.Workers) {
 			river.AddWorker(ws, mail.NewWorker(d, nil, from)) // nil sender: jobs write "kept"
 		}})
 		mailer := mail.NewMailer(d, r, from)
@@ -291,22 +241,22 @@ func TestBurst(t *testing.T) {
 		}
 
 		const want = total + 20
-		waitUntil(t, burstWaitLimit, "every outbox row to be kept and every job completed", func() (bool, string) {
-			kept := count(t, d, `SELECT COUNT(*) FROM mail_outbox WHERE status = ?`, mail.StatusKept)
-			done := count(t, d, `SELECT COUNT(*) FROM river_job WHERE kind = 'mail_send' AND state = 'completed'`)
+		jobstest.WaitUntil(t, burstWaitLimit, "every outbox row to be kept and every job completed", func() (bool, string) {
+			kept := jobstest.Count(t, d, `SELECT COUNT(*) FROM mail_outbox WHERE status = ?`, mail.StatusKept)
+			done := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job WHERE kind = 'mail_send' AND state = 'completed'`)
 			return kept == want && done == want, fmt.Sprintf("%d kept, %d jobs completed, of %d", kept, done, want)
 		})
 		all := time.Since(start)
-		if n := count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != want {
+		if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != want {
 			t.Errorf("%d outbox rows, want %d", n, want)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM users`); n != total {
+		if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM users`); n != total {
 			t.Errorf("%d users, want %d", n, total)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM user_roles WHERE territory_id = ? AND role = ?`, terr.ID, string(auth.RoleCitizen)); n != total {
+		if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM user_roles WHERE territory_id = ? AND role = ?`, terr.ID, string(auth.RoleCitizen)); n != total {
 			t.Errorf("%d citizen roles, want %d", n, total)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM river_job WHERE state <> 'completed'`); n != 0 {
+		if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job WHERE state <> 'completed'`); n != 0 {
 			t.Errorf("%d jobs not completed", n)
 		}
 		// Durations are reported, never asserted.
@@ -347,7 +297,7 @@ func (w *tickWorker) runs() map[string]int {
 func TestPeriodic(t *testing.T) {
 	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
 		w := &tickWorker{ticks: map[string]int{}}
-		newRunner(t, d, jobs.Config{
+		jobstest.New(t, d, jobs.Config{
 			Register: func(ws *river.Workers) { river.AddWorker(ws, w) },
 			Periodic: []*river.PeriodicJob{
 				// Only RunOnStart can run this one during the test.
@@ -355,12 +305,12 @@ func TestPeriodic(t *testing.T) {
 				jobs.Every(time.Second, func() river.JobArgs { return tickArgs{Every: "second"} }),
 			},
 		})
-		waitUntil(t, waitLimit, "the hourly job to run at start and the short one to run twice", func() (bool, string) {
+		jobstest.WaitUntil(t, waitLimit, "the hourly job to run at start and the short one to run twice", func() (bool, string) {
 			r := w.runs()
 			return r["hour"] >= 1 && r["second"] >= 2, fmt.Sprint(r)
 		})
-		waitUntil(t, waitLimit, "their job rows to be completed", func() (bool, string) {
-			n := count(t, d, `SELECT COUNT(*) FROM river_job WHERE kind = 'test_tick' AND state = 'completed'`)
+		jobstest.WaitUntil(t, waitLimit, "their job rows to be completed", func() (bool, string) {
+			n := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job WHERE kind = 'test_tick' AND state = 'completed'`)
 			return n >= 3, fmt.Sprintf("%d completed", n)
 		})
 		if n := w.runs()["hour"]; n != 1 {

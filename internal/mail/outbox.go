@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"net/textproto"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -173,14 +175,31 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		}
 		if _, err := d.Exec(ctx, `UPDATE mail_outbox SET status = ?, attempts = attempts + 1, last_error = ? WHERE id = ?`,
 			StatusFailed, msg, it.ID); err != nil {
-			return errors.Join(sendErr, err)
+			return errors.Join(redact(it.ID, sendErr), err)
 		}
+		// The server's words may hold the address: they stay in the outbox,
+		// which only administrators read; River's logs get a code.
 		if IsPermanent(sendErr) {
-			return river.JobCancel(sendErr)
+			return river.JobCancel(redact(it.ID, sendErr))
 		}
-		return sendErr
+		return redact(it.ID, sendErr)
 	}
 	_, err = d.Exec(ctx, `UPDATE mail_outbox SET status = ?, attempts = attempts + 1, last_error = '', sent_at = ? WHERE id = ?`,
 		StatusSent, db.Now(), it.ID)
 	return err
+}
+
+// redact describes a sending failure without the SMTP server's text.
+func redact(id int64, err error) error {
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		return fmt.Errorf("outbox message %d: SMTP server answered %d", id, te.Code)
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return fmt.Errorf("outbox message %d: %w", id, err)
+	case errors.Is(err, ErrInvalidMessage):
+		return fmt.Errorf("outbox message %d: %w", id, ErrInvalidMessage)
+	}
+	return fmt.Errorf("outbox message %d: delivery failed", id)
 }

@@ -16,6 +16,7 @@ import (
 	"implique/internal/db/dbtest"
 	"implique/internal/errs"
 	"implique/internal/jobs"
+	"implique/internal/jobs/jobstest"
 	"implique/internal/mail"
 	"implique/internal/mail/smtptest"
 	"implique/internal/territory"
@@ -29,7 +30,6 @@ const (
 	// retry delay (about a second) plus up to one pass of River's scheduler
 	// (every five seconds).
 	retryWaitLimit = 60 * time.Second
-	pollEvery      = 20 * time.Millisecond
 
 	sender     = "Implique – MRC de Bécancour <bonjour@implique.test>"
 	recipient  = "Élise Tremblay <elise.tremblay@exemple.qc.ca>"
@@ -71,23 +71,9 @@ func newEnv(t *testing.T, d *db.DB, snd mail.Sender, start bool) *env {
 		t.Fatalf("jobs.New: %v", err)
 	}
 	if start {
-		startRunner(t, r)
+		jobstest.Start(t, r)
 	}
 	return &env{d: d, territory: terr, store: mail.NewStore(d), runner: r, mailer: mail.NewMailer(d, r, sender)}
-}
-
-func startRunner(t *testing.T, r *jobs.Runner) {
-	t.Helper()
-	if err := r.Start(context.Background()); err != nil {
-		t.Fatalf("starting runner: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		if err := r.Stop(ctx); err != nil {
-			t.Errorf("stopping runner: %v", err)
-		}
-	})
 }
 
 // smtpSender starts a real SMTP server and returns it with a sender to it.
@@ -100,32 +86,6 @@ func smtpSender(t *testing.T) (*smtptest.Server, mail.Sender) {
 	}
 	cfg.Timeout = 10 * time.Second
 	return srv, mail.NewSMTPSender(cfg)
-}
-
-// waitUntil polls cond every pollEvery until it holds, failing the test
-// with describe() after limit.
-func waitUntil(t *testing.T, limit time.Duration, what string, cond func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for {
-		ok, state := cond()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("waited %v for %s; last state: %s", limit, what, state)
-		}
-		time.Sleep(pollEvery)
-	}
-}
-
-func count(t *testing.T, d *db.DB, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := d.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return n
 }
 
 // jobRow is what the tests read of a river_job row.
@@ -171,7 +131,7 @@ func mailJobs(t *testing.T, d *db.DB) []jobRow {
 func (e *env) waitItem(t *testing.T, id int64, limit time.Duration, what string, cond func(mail.Item) bool) mail.Item {
 	t.Helper()
 	var it mail.Item
-	waitUntil(t, limit, what, func() (bool, string) {
+	jobstest.WaitUntil(t, limit, what, func() (bool, string) {
 		var err error
 		it, err = e.store.Get(context.Background(), e.territory.ID, id)
 		if err != nil {
@@ -186,7 +146,7 @@ func (e *env) waitItem(t *testing.T, id int64, limit time.Duration, what string,
 func waitJobs(t *testing.T, d *db.DB, limit time.Duration, what string, cond func([]jobRow) bool) []jobRow {
 	t.Helper()
 	var js []jobRow
-	waitUntil(t, limit, what, func() (bool, string) {
+	jobstest.WaitUntil(t, limit, what, func() (bool, string) {
 		js = mailJobs(t, d)
 		return cond(js), fmt.Sprintf("%+v", js)
 	})
@@ -410,10 +370,10 @@ func TestOutbox(t *testing.T) {
 			if !errors.Is(err, errAbandon) {
 				t.Fatalf("InTx = %v, want the rollback error", err)
 			}
-			if n := count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 0 {
+			if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 0 {
 				t.Errorf("%d outbox rows after rollback, want 0", n)
 			}
-			if n := count(t, d, `SELECT COUNT(*) FROM river_job`); n != 0 {
+			if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 0 {
 				t.Errorf("%d river_job rows after rollback, want 0", n)
 			}
 
@@ -429,10 +389,10 @@ func TestOutbox(t *testing.T) {
 			e.waitItem(t, id, waitLimit, "the committed message to be kept", func(it mail.Item) bool {
 				return it.Status == mail.StatusKept
 			})
-			if n := count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 1 {
+			if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 1 {
 				t.Errorf("%d outbox rows after commit, want 1", n)
 			}
-			if n := count(t, d, `SELECT COUNT(*) FROM river_job`); n != 1 {
+			if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 1 {
 				t.Errorf("%d river_job rows after commit, want 1", n)
 			}
 		})
@@ -458,10 +418,10 @@ func TestOutbox(t *testing.T) {
 					t.Errorf("%s: Queue = %d, %v; want ErrInvalidMessage", name, id, err)
 				}
 			}
-			if n := count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 0 {
+			if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 0 {
 				t.Errorf("%d outbox rows, want 0", n)
 			}
-			if n := count(t, d, `SELECT COUNT(*) FROM river_job`); n != 0 {
+			if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 0 {
 				t.Errorf("%d river_job rows, want 0", n)
 			}
 		})

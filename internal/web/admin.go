@@ -108,6 +108,27 @@ func (s *Server) adminAddUser(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, "/admin/utilisateurs/"+strconv.FormatInt(u.ID, 10))
 }
 
+// memberID reads the {id} of the URL: a person who holds a role on the
+// request's territory. Anyone else — people of other territories are not
+// this administrator's to see — is a 404.
+func (s *Server) memberID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.notFound(w, r)
+		return 0, false
+	}
+	roles, err := s.deps.Auth.RolesOf(r.Context(), id, info(r).territory.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return 0, false
+	}
+	if len(roles) == 0 {
+		s.notFound(w, r)
+		return 0, false
+	}
+	return id, true
+}
+
 type userPage struct {
 	Base
 	User  *auth.User
@@ -117,25 +138,18 @@ type userPage struct {
 }
 
 func (s *Server) userPage(w http.ResponseWriter, r *http.Request, status int, problems map[string]string) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		s.notFound(w, r)
+	id, ok := s.memberID(w, r)
+	if !ok {
 		return
 	}
-	t := info(r).territory
 	u, err := s.deps.Auth.UserByID(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	roles, err := s.deps.Auth.RolesOf(r.Context(), id, t.ID)
+	roles, err := s.deps.Auth.RolesOf(r.Context(), id, info(r).territory.ID)
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	if len(roles) == 0 {
-		// People of other territories are not this administrator's to see.
-		s.notFound(w, r)
 		return
 	}
 	p := userPage{Base: s.base(w, r, ""), User: u, Has: map[auth.Role]bool{}, Roles: auth.Roles,
@@ -161,9 +175,8 @@ func (s *Server) adminSaveRoles(w http.ResponseWriter, r *http.Request) {
 		s.forbid(w, r)
 		return
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		s.notFound(w, r)
+	id, ok := s.memberID(w, r)
+	if !ok {
 		return
 	}
 	_ = r.ParseForm()
@@ -171,10 +184,6 @@ func (s *Server) adminSaveRoles(w http.ResponseWriter, r *http.Request) {
 	roles, ok := formRoles(r.PostForm)
 	if !ok || len(roles) == 0 {
 		s.userPage(w, r, http.StatusUnprocessableEntity, map[string]string{"role": "errors.role_needed"})
-		return
-	}
-	if current, err := s.deps.Auth.RolesOf(r.Context(), id, t.ID); err != nil || len(current) == 0 {
-		s.notFound(w, r)
 		return
 	}
 	if err := s.deps.Auth.SetRoles(r.Context(), id, t.ID, roles); err != nil {
@@ -194,16 +203,11 @@ func (s *Server) adminSetDisabled(w http.ResponseWriter, r *http.Request) {
 		s.forbid(w, r)
 		return
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		s.notFound(w, r)
+	id, ok := s.memberID(w, r)
+	if !ok {
 		return
 	}
 	t := info(r).territory
-	if current, err := s.deps.Auth.RolesOf(r.Context(), id, t.ID); err != nil || len(current) == 0 {
-		s.notFound(w, r)
-		return
-	}
 	disable := r.PostFormValue("action") == "disable"
 	if disable && r.PostFormValue("confirm") != "1" {
 		s.userPage(w, r, http.StatusUnprocessableEntity, map[string]string{"confirm": "errors.confirm"})

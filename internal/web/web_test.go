@@ -14,6 +14,7 @@ import (
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/jobs"
+	"implique/internal/territory"
 )
 
 func TestPublicPages(t *testing.T) {
@@ -536,4 +537,35 @@ func TestReadyzWhenDatabaseIsLocked(t *testing.T) {
 		t.Fatal(err)
 	}
 	expectStatus(t, c.get("/readyz"), 200)
+}
+
+func TestAdministratorsSeeOnlyTheirTerritory(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		e.user("admin@exemple.org", auth.RoleAdministrator)
+		other, err := territory.NewStore(d).Create(ctx, "mrc-nicolet-yamaska", territory.Settings{Name: "MRC de Nicolet-Yamaska"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stranger, err := e.auth.CreateUser(ctx, auth.NewUser{Email: "loin@exemple.org"}, other.ID, auth.RoleCitizen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := e.client(t)
+		c.signIn("admin@exemple.org")
+		page := "/admin/utilisateurs/" + itoa(stranger.ID)
+		expectStatus(t, c.get(page), 404)
+		expectStatus(t, c.post(page+"/roles", url.Values{"role": {"administrator"}}), 404)
+		expectStatus(t, c.post(page+"/statut", url.Values{"action": {"disable"}, "confirm": {"1"}}), 404)
+		if roles, _ := e.auth.RolesOf(ctx, stranger.ID, e.territory.ID); len(roles) != 0 {
+			t.Errorf("stranger got roles here: %v", roles)
+		}
+		if u, _ := e.auth.UserByID(ctx, stranger.ID); u.Disabled() {
+			t.Error("an administrator disabled someone of another territory")
+		}
+		if strings.Contains(c.get("/admin/utilisateurs").body, "loin@exemple.org") {
+			t.Error("the users list shows someone of another territory")
+		}
+	})
 }
