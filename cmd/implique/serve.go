@@ -33,7 +33,7 @@ type app struct {
 }
 
 // newApp wires the capabilities, the jobs and the web layer on d.
-func newApp(c *config, d *db.DB, logger *slog.Logger) (*app, error) {
+func newApp(c *config, d *db.DB, logger, jobLogger *slog.Logger) (*app, error) {
 	var sender mail.Sender
 	if c.SMTP != nil {
 		sender = mail.NewSMTPSender(*c.SMTP)
@@ -45,7 +45,7 @@ func newApp(c *config, d *db.DB, logger *slog.Logger) (*app, error) {
 			river.AddWorker(w, auth.NewPurgeWorker(as))
 		},
 		Periodic: []*river.PeriodicJob{jobs.Every(time.Hour, func() river.JobArgs { return auth.PurgeArgs{} })},
-		Logger:   logger,
+		Logger:   jobLogger,
 	})
 	if err != nil {
 		return nil, err
@@ -75,7 +75,8 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	started := time.Now()
-	logger := newLogger(os.Stderr)
+	logger := newLogger(os.Stderr, slog.LevelInfo)
+	jobLogger := newLogger(os.Stderr, slog.LevelWarn) // River is chatty at info
 	d, err := openDB(ctx, &c)
 	if err != nil {
 		return err
@@ -84,7 +85,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	if err := seed(ctx, d, *withDemo, out); err != nil {
 		return err
 	}
-	a, err := newApp(&c, d, logger)
+	a, err := newApp(&c, d, logger, jobLogger)
 	if err != nil {
 		return err
 	}
