@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 )
@@ -13,7 +14,10 @@ import (
 // Languages the product speaks, French first.
 var Languages = []string{"fr", "en"}
 
-//go:embed catalog/*.json
+// Each language has a folder of JSON files (one per area of the product);
+// a key may appear in only one file.
+//
+//go:embed catalog/fr/*.json catalog/en/*.json
 var catalogFS embed.FS
 
 // Catalogs maps a language to its messages.
@@ -24,13 +28,26 @@ type Catalogs map[string]map[string]string
 func Load() (Catalogs, error) {
 	c := Catalogs{}
 	for _, lang := range Languages {
-		b, err := catalogFS.ReadFile("catalog/" + lang + ".json")
+		files, err := fs.Glob(catalogFS, "catalog/"+lang+"/*.json")
 		if err != nil {
 			return nil, err
 		}
 		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("catalog %s: %w", lang, err)
+		for _, f := range files {
+			b, err := catalogFS.ReadFile(f)
+			if err != nil {
+				return nil, err
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(b, &part); err != nil {
+				return nil, fmt.Errorf("catalog %s: %w", f, err)
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					return nil, fmt.Errorf("catalog %s: key %q is also in another file", f, k)
+				}
+				m[k] = v
+			}
 		}
 		c[lang] = m
 	}
