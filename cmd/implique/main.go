@@ -121,7 +121,7 @@ func cmdSeed(ctx context.Context, args []string, out io.Writer) error {
 	var c config
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	addConfigFlags(fs, &c, false)
-	withDemo := fs.Bool("demo", false, "also add fictional people, for a demonstration")
+	withDemo := fs.Bool("demo", false, "also add fictional people and a year of events, for a demonstration")
 	if err := parse(fs, &c, args); err != nil {
 		return err
 	}
@@ -130,12 +130,19 @@ func cmdSeed(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer d.Close()
-	return seed(ctx, d, *withDemo, out)
+	quiet := newLogger(io.Discard, slog.LevelError)
+	a, err := newApp(&c, d, quiet, quiet)
+	if err != nil {
+		return err
+	}
+	return a.seed(ctx, *withDemo, out)
 }
 
-func seed(ctx context.Context, d *db.DB, withDemo bool, out io.Writer) error {
-	ts := territory.NewStore(d)
-	t, created, err := demo.Base(ctx, ts)
+// seed adds the territory and its places when the database has none and,
+// for a demonstration, fictional people and events — only into an empty
+// database, and says so.
+func (a *app) seed(ctx context.Context, withDemo bool, out io.Writer) error {
+	t, created, err := demo.Base(ctx, a.territories)
 	if err != nil {
 		return err
 	}
@@ -145,15 +152,23 @@ func seed(ctx context.Context, d *db.DB, withDemo bool, out io.Writer) error {
 	if !withDemo {
 		return nil
 	}
-	seeded, err := demo.Seed(ctx, ts, auth.NewStore(d))
+	seeded, err := demo.Seed(ctx, a.territories, a.auth)
 	if err != nil {
 		return err
 	}
-	if seeded {
-		fmt.Fprintln(out, "Données de démonstration ajoutées (personnes fictives).")
-	} else {
+	if !seeded {
 		fmt.Fprintln(out, "La base contient déjà des comptes : aucune donnée de démonstration ajoutée.")
+		return nil
 	}
+	withEvents, err := demo.SeedEvents(ctx, a.territories, a.events)
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(out, "Données de démonstration ajoutées (personnes fictives")
+	if withEvents {
+		fmt.Fprint(out, ", soupers et événements")
+	}
+	fmt.Fprintln(out, ").")
 	return nil
 }
 

@@ -18,6 +18,8 @@ import (
 	"implique/internal/auth"
 	"implique/internal/db"
 	"implique/internal/demo"
+	"implique/internal/events"
+	"implique/internal/i18n"
 	"implique/internal/jobs"
 	"implique/internal/mail"
 	"implique/internal/territory"
@@ -26,10 +28,13 @@ import (
 
 // app is the whole product wired together, for serve and for tests.
 type app struct {
-	db      *db.DB
-	jobs    *jobs.Runner
-	handler http.Handler
-	logger  *slog.Logger
+	db          *db.DB
+	jobs        *jobs.Runner
+	handler     http.Handler
+	logger      *slog.Logger
+	territories *territory.Store
+	auth        *auth.Store
+	events      *events.Store
 }
 
 // newApp wires the capabilities, the jobs and the web layer on d.
@@ -39,31 +44,46 @@ func newApp(c *config, d *db.DB, logger, jobLogger *slog.Logger) (*app, error) {
 		sender = mail.NewSMTPSender(*c.SMTP)
 	}
 	as := auth.NewStore(d)
+	ts := territory.NewStore(d)
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	// The runner and the events store need each other: the store queues
+	// e-mails through the runner, the runner works the store's reminders.
+	var evs *events.Store
 	runner, err := jobs.New(d, jobs.Config{
 		Register: func(w *river.Workers) {
 			river.AddWorker(w, mail.NewWorker(d, sender, c.From))
 			river.AddWorker(w, auth.NewPurgeWorker(as))
+			river.AddWorker(w, events.NewRemindWorker(func() *events.Store { return evs }))
 		},
-		Periodic: []*river.PeriodicJob{jobs.Every(time.Hour, func() river.JobArgs { return auth.PurgeArgs{} })},
-		Logger:   jobLogger,
+		Periodic: []*river.PeriodicJob{
+			jobs.Every(time.Hour, func() river.JobArgs { return auth.PurgeArgs{} }),
+			jobs.Every(15*time.Minute, func() river.JobArgs { return events.RemindArgs{} }),
+		},
+		Logger: jobLogger,
 	})
 	if err != nil {
 		return nil, err
 	}
+	mailer := mail.NewMailer(d, runner, c.From)
+	evs = events.NewStore(events.Config{DB: d, Territories: ts, Auth: as, Mailer: mailer, Catalogs: cat, BaseURL: c.BaseURL})
 	reg := prometheus.NewRegistry()
 	srv, err := web.New(web.Config{BaseURL: c.BaseURL, SMTPConfigured: sender != nil}, web.Deps{
 		DB:          d,
-		Territories: territory.NewStore(d),
+		Territories: ts,
 		Auth:        as,
-		Mailer:      mail.NewMailer(d, runner, c.From),
+		Mailer:      mailer,
 		Outbox:      mail.NewStore(d),
+		Events:      evs,
 		Logger:      logger,
 		Registry:    reg,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &app{db: d, jobs: runner, handler: srv, logger: logger}, nil
+	return &app{db: d, jobs: runner, handler: srv, logger: logger, territories: ts, auth: as, events: evs}, nil
 }
 
 func cmdServe(ctx context.Context, args []string, out io.Writer) error {
@@ -82,11 +102,11 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer d.Close()
-	if err := seed(ctx, d, *withDemo, out); err != nil {
-		return err
-	}
 	a, err := newApp(&c, d, logger, jobLogger)
 	if err != nil {
+		return err
+	}
+	if err := a.seed(ctx, *withDemo, out); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", c.Addr)

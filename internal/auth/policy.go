@@ -39,10 +39,13 @@ const (
 	ReadOutbox Action = "outbox.read"
 	// ManageOwnAccount changes one's own name, language and password.
 	ManageOwnAccount Action = "account.manage"
+	// ManageEvents plans events and handles their registrations (names,
+	// contacts and needs of the people who signed up).
+	ManageEvents Action = "events.manage"
 )
 
 // Actions lists every action, for the policy's table test.
-var Actions = []Action{ViewStaffArea, ManageUsers, ManageSettings, ReadOutbox, ManageOwnAccount}
+var Actions = []Action{ViewStaffArea, ManageUsers, ManageSettings, ReadOutbox, ManageOwnAccount, ManageEvents}
 
 // policy is the one place that says which role may do what.
 var policy = map[Action][]Role{
@@ -51,6 +54,7 @@ var policy = map[Action][]Role{
 	ManageSettings:   {RoleAdministrator},
 	ReadOutbox:       {RoleAdministrator},
 	ManageOwnAccount: Roles,
+	ManageEvents:     {RoleAdministrator, RoleFacilitator},
 }
 
 // Resource is what an action is done to: for now, a territory.

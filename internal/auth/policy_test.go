@@ -17,6 +17,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageSettings:   true,
 		auth.ReadOutbox:       true,
 		auth.ManageOwnAccount: true,
+		auth.ManageEvents:     true,
 	},
 	auth.RoleFacilitator: {
 		auth.ViewStaffArea:    true,
@@ -24,6 +25,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageSettings:   false,
 		auth.ReadOutbox:       false,
 		auth.ManageOwnAccount: true,
+		auth.ManageEvents:     true,
 	},
 	auth.RoleCommunications: {
 		auth.ViewStaffArea:    true,
@@ -31,6 +33,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageSettings:   false,
 		auth.ReadOutbox:       false,
 		auth.ManageOwnAccount: true,
+		auth.ManageEvents:     false,
 	},
 	auth.RolePartner: {
 		auth.ViewStaffArea:    false,
@@ -38,6 +41,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageSettings:   false,
 		auth.ReadOutbox:       false,
 		auth.ManageOwnAccount: true,
+		auth.ManageEvents:     false,
 	},
 	auth.RoleOrganizationManager: {
 		auth.ViewStaffArea:    false,
@@ -45,6 +49,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageSettings:   false,
 		auth.ReadOutbox:       false,
 		auth.ManageOwnAccount: true,
+		auth.ManageEvents:     false,
 	},
 	auth.RoleCitizen: {
 		auth.ViewStaffArea:    false,
@@ -52,6 +57,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageSettings:   false,
 		auth.ReadOutbox:       false,
 		auth.ManageOwnAccount: true,
+		auth.ManageEvents:     false,
 	},
 }
 
@@ -102,6 +108,7 @@ func TestPolicyTableIsComplete(t *testing.T) {
 		auth.ManageSettings:   "settings.manage",
 		auth.ReadOutbox:       "outbox.read",
 		auth.ManageOwnAccount: "account.manage",
+		auth.ManageEvents:     "events.manage",
 	}
 	for a, name := range wantActions {
 		if string(a) != name {
@@ -187,9 +194,9 @@ func TestPolicyCombinations(t *testing.T) {
 	}{
 		{"no role", nil, map[auth.Action]bool{auth.ManageOwnAccount: true}},
 		{"partner and facilitator", []auth.Role{auth.RolePartner, auth.RoleFacilitator},
-			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageOwnAccount: true}},
+			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageOwnAccount: true, auth.ManageEvents: true}},
 		{"citizen and administrator", []auth.Role{auth.RoleCitizen, auth.RoleAdministrator},
-			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageUsers: true, auth.ManageSettings: true, auth.ReadOutbox: true, auth.ManageOwnAccount: true}},
+			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageUsers: true, auth.ManageSettings: true, auth.ReadOutbox: true, auth.ManageOwnAccount: true, auth.ManageEvents: true}},
 		{"unknown role", []auth.Role{"superuser"}, map[auth.Action]bool{auth.ManageOwnAccount: true}},
 	}
 	for _, c := range cases {

@@ -82,6 +82,24 @@ func (s *Store) Get(ctx context.Context, territoryID, id int64) (Item, error) {
 	return scanItem(s.db.QueryRow(ctx, `SELECT `+itemCols+` FROM mail_outbox WHERE territory_id = ? AND id = ?`, territoryID, id))
 }
 
+// Attachments returns the files attached to an outbox message.
+func (s *Store) Attachments(ctx context.Context, outboxID int64) ([]Attachment, error) {
+	rows, err := s.db.Query(ctx, `SELECT filename, content_type, data FROM mail_attachments WHERE outbox_id = ? ORDER BY id`, outboxID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Attachment
+	for rows.Next() {
+		var a Attachment
+		if err := rows.Scan(&a.Filename, &a.ContentType, &a.Data); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
 // Enqueuer queues a job inside a transaction (the jobs runner).
 type Enqueuer interface {
 	Enqueue(ctx context.Context, tx *db.Tx, args river.JobArgs) error
@@ -112,6 +130,12 @@ func (m *Mailer) QueueTx(ctx context.Context, tx *db.Tx, territoryID int64, msg 
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, territoryID, msg.To, msg.Subject, msg.Text, msg.HTML, StatusQueued, db.Now())
 	if err != nil {
 		return 0, err
+	}
+	for _, a := range msg.Attachments {
+		if _, err := tx.Exec(ctx, `INSERT INTO mail_attachments (outbox_id, filename, content_type, data) VALUES (?, ?, ?, ?)`,
+			id, a.Filename, a.ContentType, a.Data); err != nil {
+			return 0, err
+		}
 	}
 	return id, m.jobs.Enqueue(ctx, tx, SendArgs{OutboxID: id})
 }
@@ -167,7 +191,11 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		_, err := d.Exec(ctx, `UPDATE mail_outbox SET status = ? WHERE id = ?`, StatusKept, it.ID)
 		return err
 	}
-	sendErr := w.sender.Send(ctx, Message{From: w.from, To: it.To, Subject: it.Subject, Text: it.Text, HTML: it.HTML})
+	atts, err := w.store.Attachments(ctx, it.ID)
+	if err != nil {
+		return err
+	}
+	sendErr := w.sender.Send(ctx, Message{From: w.from, To: it.To, Subject: it.Subject, Text: it.Text, HTML: it.HTML, Attachments: atts})
 	if sendErr != nil {
 		msg := sendErr.Error()
 		if len(msg) > 500 {

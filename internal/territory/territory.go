@@ -39,6 +39,8 @@ type Settings struct {
 	PrivacyOfficerEmail string
 	TimeZone            string
 	BrandColor          string
+	// DinnerTarget is how many soupers citoyens the program plans.
+	DinnerTarget int
 }
 
 // Location is the territory's time zone (America/Toronto when unknown).
@@ -50,6 +52,19 @@ func (t Territory) Location() *time.Location {
 	return loc
 }
 
+// MailFooter names the sender with a mailing address and a contact, as
+// Canada's anti-spam law asks of every message.
+func (t Territory) MailFooter() string {
+	parts := []string{t.OperatorName}
+	if t.MailingAddress != "" {
+		parts = append(parts, t.MailingAddress)
+	}
+	if c := strings.TrimSpace(t.ContactPhone + "  " + t.ContactEmail); c != "" {
+		parts = append(parts, c)
+	}
+	return strings.Join(parts, "\n")
+}
+
 // Store reads and writes territories and places.
 type Store struct{ db *db.DB }
 
@@ -57,13 +72,13 @@ type Store struct{ db *db.DB }
 func NewStore(d *db.DB) *Store { return &Store{db: d} }
 
 const territoryCols = `id, slug, host, name, operator_name, program_name, contact_email, contact_phone,
-	mailing_address, privacy_officer_name, privacy_officer_email, time_zone, brand_color, created_at, updated_at`
+	mailing_address, privacy_officer_name, privacy_officer_email, time_zone, brand_color, dinner_target, created_at, updated_at`
 
 func scanTerritory(row interface{ Scan(...any) error }) (Territory, error) {
 	var t Territory
 	err := row.Scan(&t.ID, &t.Slug, &t.Host, &t.Name, &t.OperatorName, &t.ProgramName, &t.ContactEmail,
 		&t.ContactPhone, &t.MailingAddress, &t.PrivacyOfficerName, &t.PrivacyOfficerEmail, &t.TimeZone,
-		&t.BrandColor, &t.CreatedAt, &t.UpdatedAt)
+		&t.BrandColor, &t.DinnerTarget, &t.CreatedAt, &t.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, errs.New(errs.NotFound, "errors.territory_not_found")
 	}
@@ -86,9 +101,9 @@ func (s *Store) Create(ctx context.Context, slug string, set Settings) (Territor
 	now := db.Now()
 	id, err := s.db.InsertID(ctx, `INSERT INTO territories (slug, name, operator_name, program_name, contact_email,
 		contact_phone, mailing_address, privacy_officer_name, privacy_officer_email, time_zone, brand_color,
-		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		dinner_target, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		slug, set.Name, set.OperatorName, set.ProgramName, set.ContactEmail, set.ContactPhone, set.MailingAddress,
-		set.PrivacyOfficerName, set.PrivacyOfficerEmail, set.TimeZone, set.BrandColor, now, now)
+		set.PrivacyOfficerName, set.PrivacyOfficerEmail, set.TimeZone, set.BrandColor, set.DinnerTarget, now, now)
 	if db.IsUniqueViolation(err) {
 		return Territory{}, errs.New(errs.Conflict, "errors.territory_exists")
 	}
@@ -154,9 +169,9 @@ func (s *Store) UpdateSettings(ctx context.Context, id int64, set Settings) erro
 	}
 	res, err := s.db.Exec(ctx, `UPDATE territories SET name = ?, operator_name = ?, program_name = ?, contact_email = ?,
 		contact_phone = ?, mailing_address = ?, privacy_officer_name = ?, privacy_officer_email = ?, time_zone = ?,
-		brand_color = ?, updated_at = ? WHERE id = ?`,
+		brand_color = ?, dinner_target = ?, updated_at = ? WHERE id = ?`,
 		set.Name, set.OperatorName, set.ProgramName, set.ContactEmail, set.ContactPhone, set.MailingAddress,
-		set.PrivacyOfficerName, set.PrivacyOfficerEmail, set.TimeZone, set.BrandColor, db.Now(), id)
+		set.PrivacyOfficerName, set.PrivacyOfficerEmail, set.TimeZone, set.BrandColor, set.DinnerTarget, db.Now(), id)
 	if err != nil {
 		return err
 	}
@@ -180,7 +195,13 @@ func (set *Settings) normalise() {
 	if set.BrandColor == "" {
 		set.BrandColor = DefaultBrandColor
 	}
+	if set.DinnerTarget == 0 {
+		set.DinnerTarget = DefaultDinnerTarget
+	}
 }
+
+// DefaultDinnerTarget is the program's plan: 18 soupers citoyens.
+const DefaultDinnerTarget = 18
 
 // DefaultBrandColor is a dark teal that keeps white text readable (AA).
 const DefaultBrandColor = "#1b5e7a"
@@ -209,6 +230,9 @@ func (set Settings) validate(f errs.Fields) {
 	}
 	if _, err := time.LoadLocation(set.TimeZone); err != nil || !strings.Contains(set.TimeZone, "/") {
 		f.Add("time_zone", "errors.time_zone")
+	}
+	if set.DinnerTarget < 1 || set.DinnerTarget > 500 {
+		f.Add("dinner_target", "errors.dinner_target")
 	}
 	if !colorRe.MatchString(set.BrandColor) {
 		f.Add("brand_color", "errors.color")

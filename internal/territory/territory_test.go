@@ -27,6 +27,7 @@ func fullSettings() territory.Settings {
 		PrivacyOfficerEmail: "vie-privee@implique.example.org",
 		TimeZone:            "America/Montreal",
 		BrandColor:          "#2a4d14",
+		DinnerTarget:        12,
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"implique/internal/auth"
 	"implique/internal/errs"
@@ -16,6 +17,7 @@ type adminHomePage struct {
 	CanUsers    bool
 	CanSettings bool
 	CanOutbox   bool
+	CanEvents   bool
 }
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
@@ -24,7 +26,8 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := adminHomePage{Base: s.base(w, r, "admin.title"), CanUsers: s.can(r, auth.ManageUsers),
-		CanSettings: s.can(r, auth.ManageSettings), CanOutbox: s.can(r, auth.ReadOutbox)}
+		CanSettings: s.can(r, auth.ManageSettings), CanOutbox: s.can(r, auth.ReadOutbox),
+		CanEvents: s.can(r, auth.ManageEvents)}
 	s.render(w, r, http.StatusOK, "admin", p)
 }
 
@@ -239,7 +242,7 @@ func settingsForm(set territory.Settings) url.Values {
 		"name": {set.Name}, "operator_name": {set.OperatorName}, "program_name": {set.ProgramName},
 		"contact_email": {set.ContactEmail}, "contact_phone": {set.ContactPhone}, "mailing_address": {set.MailingAddress},
 		"privacy_officer_name": {set.PrivacyOfficerName}, "privacy_officer_email": {set.PrivacyOfficerEmail},
-		"time_zone": {set.TimeZone}, "brand_color": {set.BrandColor},
+		"time_zone": {set.TimeZone}, "brand_color": {set.BrandColor}, "dinner_target": {strconv.Itoa(set.DinnerTarget)},
 	}
 }
 
@@ -268,10 +271,28 @@ func (s *Server) adminSaveSettings(w http.ResponseWriter, r *http.Request) {
 		ContactEmail: f.Get("contact_email"), ContactPhone: f.Get("contact_phone"), MailingAddress: f.Get("mailing_address"),
 		PrivacyOfficerName: f.Get("privacy_officer_name"), PrivacyOfficerEmail: f.Get("privacy_officer_email"),
 		TimeZone: f.Get("time_zone"), BrandColor: f.Get("brand_color")}
+	target := info(r).territory.DinnerTarget // a form without the field keeps it
+	if _, ok := f["dinner_target"]; ok {
+		n, err := strconv.Atoi(strings.TrimSpace(f.Get("dinner_target")))
+		if err != nil || n == 0 {
+			// Not a number (0 would mean "the default"): the validation
+			// refuses it, and the other fields are checked in the same round.
+			n = -1
+		}
+		target = n
+	}
+	set.DinnerTarget = target
 	if err := s.deps.Territories.UpdateSettings(r.Context(), info(r).territory.ID, set); err != nil {
 		if e, ok := errs.As(err); ok && e.Code == errs.Invalid {
 			p := settingsPage{Base: s.base(w, r, "settings.title"), TimeZones: timeZones}
-			p.Form, p.Errors = f, e.Fields
+			problems := errs.Fields{}
+			if target == -1 {
+				problems.Add("dinner_target", "errors.dinner_target")
+			}
+			for field, key := range e.Fields {
+				problems.Add(field, key)
+			}
+			p.Form, p.Errors = f, problems
 			s.render(w, r, http.StatusUnprocessableEntity, "settings", p)
 			return
 		}

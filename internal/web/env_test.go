@@ -19,6 +19,8 @@ import (
 	"implique/internal/auth"
 	"implique/internal/db"
 	"implique/internal/demo"
+	"implique/internal/events"
+	"implique/internal/i18n"
 	"implique/internal/jobs"
 	"implique/internal/mail"
 	"implique/internal/territory"
@@ -50,6 +52,7 @@ type env struct {
 	srv       *httptest.Server
 	auth      *auth.Store
 	outbox    *mail.Store
+	events    *events.Store
 	territory territory.Territory
 	logs      *lockedBuffer
 }
@@ -73,10 +76,14 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	e.srv = httptest.NewUnstartedServer(nil)
 	e.srv.Start()
 	t.Cleanup(e.srv.Close)
+	mailer := mail.NewMailer(d, runner, "Implique <ne-pas-repondre@exemple.org>")
+	e.events = events.NewStore(events.Config{DB: d, Territories: ts, Auth: e.auth, Mailer: mailer,
+		Catalogs: i18n.MustLoad(), BaseURL: e.srv.URL})
 	h, err := web.New(web.Config{BaseURL: e.srv.URL}, web.Deps{
 		DB: d, Territories: ts, Auth: e.auth,
-		Mailer: mail.NewMailer(d, runner, "Implique <ne-pas-repondre@exemple.org>"),
+		Mailer: mailer,
 		Outbox: e.outbox,
+		Events: e.events,
 		Logger: slog.New(slog.NewJSONHandler(logs, nil)),
 	})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"implique/internal/events"
 	"implique/internal/territory"
 )
 
@@ -68,7 +69,8 @@ type homePage struct {
 	Base
 	Groups     []placeGroup
 	PlaceCount int
-	Population int64
+	Upcoming   []EventView
+	Progress   events.Progress
 }
 
 // groupPlaces puts each secteur under its ville.
@@ -102,6 +104,18 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	}
 	p := homePage{Base: s.base(w, r, ""), Groups: groupPlaces(places)}
 	p.Title = t.Name
+	upcoming, err := s.deps.Events.List(r.Context(), t.ID, events.Filter{PublicOnly: true, From: s.deps.Events.Now(), Limit: 4})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, ev := range upcoming {
+		p.Upcoming = append(p.Upcoming, s.view(ev))
+	}
+	if p.Progress, err = s.deps.Events.DinnerProgress(r.Context(), t.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	for _, pl := range places {
 		if pl.ParentID == nil {
 			p.PlaceCount++
@@ -114,6 +128,8 @@ type placePage struct {
 	Base
 	Place   territory.Place
 	Sectors []territory.Place
+	Events  []EventView
+	FeedURL string
 }
 
 func (s *Server) place(w http.ResponseWriter, r *http.Request) {
@@ -123,8 +139,16 @@ func (s *Server) place(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p := placePage{Base: s.base(w, r, ""), Place: pl}
+	p := placePage{Base: s.base(w, r, ""), Place: pl, FeedURL: "/api/v1/places/" + pl.Slug + "/events.ics"}
 	p.Title = pl.Name
+	evs, err := s.deps.Events.List(r.Context(), t.ID, events.Filter{PublicOnly: true, PlaceSlug: pl.Slug, From: s.deps.Events.Now().AddDate(0, -2, 0)})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, ev := range evs {
+		p.Events = append(p.Events, s.view(ev))
+	}
 	if pl.ParentID == nil {
 		all, err := s.deps.Territories.Places(r.Context(), t.ID)
 		if err != nil {

@@ -79,6 +79,12 @@ func (b Base) DateTime(v any) string {
 	return ""
 }
 
+// eventCard is what the "eventcard" and "seats" templates draw.
+type eventCard struct {
+	Base  Base
+	Event EventView
+}
+
 // FormField is what the "textfield" template draws.
 type FormField struct {
 	Name, Label, Type, Autocomplete, Value, Error string
@@ -155,6 +161,13 @@ func parseTemplates(cat i18n.Catalogs) (map[string]*template.Template, error) {
 			}
 			return *p
 		},
+		"derefInt": func(p *int) int {
+			if p == nil {
+				return 0
+			}
+			return *p
+		},
+		"eventCard": func(b Base, e EventView) eventCard { return eventCard{Base: b, Event: e} },
 		"derefF": func(p *float64) float64 {
 			if p == nil {
 				return 0

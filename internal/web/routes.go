@@ -20,6 +20,18 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /langue/{lang}", s.setLanguage)
 	mux.HandleFunc("GET /confidentialite", s.privacy)
 
+	// Events: public pages, sign-up without an account, the private link.
+	mux.HandleFunc("GET /soupers", s.dinners)
+	mux.HandleFunc("GET /evenements", s.eventList)
+	mux.HandleFunc("GET /evenements/{slug}", s.eventPage)
+	mux.HandleFunc("GET /evenements/{slug}/calendrier.ics", s.eventICS)
+	mux.HandleFunc("GET /evenements/{slug}/partage.png", s.eventCard)
+	mux.HandleFunc("POST /evenements/{slug}/inscription", s.register)
+	mux.HandleFunc("GET /inscription/{token}", s.registration)
+	mux.HandleFunc("POST /inscription/{token}", s.saveRegistration)
+	mux.HandleFunc("POST /inscription/{token}/annuler", s.cancelRegistration)
+	mux.HandleFunc("GET /inscription/{token}/calendrier.ics", s.registrationICS)
+
 	// Signing in and out.
 	mux.HandleFunc("GET /connexion", s.signInForm)
 	mux.HandleFunc("POST /connexion/lien", s.requestMagicLink)
@@ -46,9 +58,37 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/courriels", s.adminOutbox)
 	mux.HandleFunc("GET /admin/courriels/{id}", s.adminOutboxItem)
 
+	// Staff: events, registrations, check-in at the door, closing.
+	mux.HandleFunc("GET /admin/evenements", s.adminEvents)
+	mux.HandleFunc("GET /admin/evenements/nouveau", s.adminNewEvent)
+	mux.HandleFunc("POST /admin/evenements", s.adminCreateEvent)
+	mux.HandleFunc("GET /admin/evenements/{id}", s.adminEvent)
+	mux.HandleFunc("GET /admin/evenements/{id}/modifier", s.adminEditEvent)
+	mux.HandleFunc("POST /admin/evenements/{id}", s.adminUpdateEvent)
+	mux.HandleFunc("POST /admin/evenements/{id}/publier", s.adminPublishEvent)
+	mux.HandleFunc("POST /admin/evenements/{id}/retirer", s.adminUnpublishEvent)
+	mux.HandleFunc("POST /admin/evenements/{id}/annuler", s.adminCancelEvent)
+	mux.HandleFunc("POST /admin/evenements/{id}/dupliquer", s.adminDuplicateEvent)
+	mux.HandleFunc("POST /admin/evenements/{id}/inscriptions", s.adminAddRegistration)
+	mux.HandleFunc("POST /admin/evenements/{id}/inscriptions/{reg}/statut", s.adminMoveRegistration)
+	mux.HandleFunc("POST /admin/evenements/{id}/inscriptions/{reg}/annuler", s.adminWithdrawRegistration)
+	mux.HandleFunc("GET /admin/evenements/{id}/inscriptions.csv", s.adminExportCSV)
+	mux.HandleFunc("GET /admin/evenements/{id}/inscriptions.xlsx", s.adminExportXLSX)
+	mux.HandleFunc("GET /admin/evenements/{id}/feuille-de-presence.pdf", s.adminAttendancePDF)
+	mux.HandleFunc("GET /admin/evenements/{id}/cocardes.pdf", s.adminNameTagsPDF)
+	mux.HandleFunc("GET /admin/evenements/{id}/accueil", s.adminCheckIn)
+	mux.HandleFunc("POST /admin/evenements/{id}/accueil/{reg}", s.adminToggleCheckIn)
+	mux.HandleFunc("POST /admin/evenements/{id}/accueil", s.adminWalkIn)
+	mux.HandleFunc("GET /admin/evenements/{id}/cloture", s.adminCloseForm)
+	mux.HandleFunc("POST /admin/evenements/{id}/cloture", s.adminCloseEvent)
+
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/places", s.apiPlaces)
 	mux.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)
+	mux.HandleFunc("GET /api/v1/events", s.apiEvents)
+	mux.HandleFunc("POST /api/v1/events/{id}/registrations", s.apiRegister)
+	mux.HandleFunc("GET /api/v1/events.ics", s.apiEventsICS)
+	mux.HandleFunc("GET /api/v1/places/{slug}/events.ics", s.apiPlaceEventsICS)
 
 	// Anything else is a French (or English) 404 page.
 	mux.HandleFunc("/", s.notFound)

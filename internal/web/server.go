@@ -17,6 +17,7 @@ import (
 
 	"implique/internal/auth"
 	"implique/internal/db"
+	"implique/internal/events"
 	"implique/internal/i18n"
 	"implique/internal/mail"
 	"implique/internal/territory"
@@ -34,6 +35,9 @@ type Config struct {
 	BaseURL string
 	// SMTPConfigured tells pages whether e-mails leave the outbox.
 	SMTPConfigured bool
+	// PublicFormsPerHour limits the public forms (sign-ups) sent from one
+	// address in an hour; 0 means the default (30).
+	PublicFormsPerHour int
 }
 
 // Deps are the capabilities the web layer calls.
@@ -43,6 +47,7 @@ type Deps struct {
 	Auth        *auth.Store
 	Mailer      *mail.Mailer
 	Outbox      *mail.Store
+	Events      *events.Store
 	Logger      *slog.Logger
 	// Registry receives the HTTP metrics; /metrics serves it.
 	Registry *prometheus.Registry
@@ -78,6 +83,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		deps.Registry = prometheus.NewRegistry()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if cfg.PublicFormsPerHour <= 0 {
+		cfg.PublicFormsPerHour = 30
+	}
 	s := &Server{cfg: cfg, deps: deps, cat: cat, secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	if s.pages, err = parseTemplates(cat); err != nil {
 		return nil, err

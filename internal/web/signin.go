@@ -10,7 +10,6 @@ import (
 	"implique/internal/auth"
 	"implique/internal/errs"
 	"implique/internal/mail"
-	"implique/internal/territory"
 )
 
 // Sign-in rate limits: per client address, and per e-mail address.
@@ -106,26 +105,13 @@ func (s *Server) sendMagicLink(r *http.Request, u *auth.User, back string) error
 	lang := ri.lang
 	t := ri.territory
 	text := s.cat.T(lang, "mail.magic.body", u.DisplayName(), t.Name, link, int(auth.MagicLinkTTL/time.Minute)) +
-		"\n\n-- \n" + mailFooter(t)
+		"\n\n-- \n" + t.MailFooter()
 	_, err = s.deps.Mailer.Queue(r.Context(), t.ID, mail.Message{
 		To:      u.Email,
 		Subject: s.cat.T(lang, "mail.magic.subject", t.Name),
 		Text:    text,
 	})
 	return err
-}
-
-// mailFooter names the sender with a mailing address and a contact, as
-// Canada's anti-spam law asks of every message.
-func mailFooter(t territory.Territory) string {
-	parts := []string{t.OperatorName}
-	if t.MailingAddress != "" {
-		parts = append(parts, t.MailingAddress)
-	}
-	if t.ContactEmail != "" || t.ContactPhone != "" {
-		parts = append(parts, strings.TrimSpace(t.ContactPhone+"  "+t.ContactEmail))
-	}
-	return strings.Join(parts, "\n")
 }
 
 func (s *Server) magicLinkSent(w http.ResponseWriter, r *http.Request) {

@@ -458,7 +458,7 @@ func TestAdministration(t *testing.T) {
 
 		t.Run("settings: bad input is refused, good input saved", func(t *testing.T) {
 			form := url.Values{"name": {"MRC de Bécancour"}, "contact_email": {"pas-valide"}, "time_zone": {"America/Toronto"},
-				"brand_color": {"#ffff00"}, "privacy_officer_name": {"Sonia"}}
+				"brand_color": {"#ffff00"}, "privacy_officer_name": {"Sonia"}, "dinner_target": {"18"}}
 			r := admin.post("/admin/territoire", form)
 			expectStatus(t, r, 422)
 			expectContains(t, r, "trop pâle", "Entrez une adresse courriel valide", `value="Sonia"`)

@@ -1,0 +1,616 @@
+package events
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"time"
+	"unicode"
+
+	"implique/internal/db"
+	"implique/internal/errs"
+	"implique/internal/territory"
+)
+
+// Registration statuses.
+const (
+	Confirmed  = "confirmed"
+	Waitlisted = "waitlisted"
+	Withdrawn  = "cancelled"
+)
+
+// Ride says what a registrant needs or offers to get there.
+const (
+	RideNone   = "none"
+	RideNeeds  = "needs"
+	RideOffers = "offers"
+)
+
+// Sources of a registration.
+const (
+	SourceWeb    = "web"
+	SourceAPI    = "api"
+	SourcePhone  = "phone"
+	SourcePaper  = "paper"
+	SourceWalkIn = "walk_in"
+)
+
+// Registration is a person (and the people with them) signed up for an event.
+type Registration struct {
+	ID             int64
+	EventID        int64
+	Name           string
+	Email          string
+	Phone          string
+	PartySize      int
+	Dietary        string
+	Accessibility  string
+	Ride           string
+	FromPlaceID    *int64
+	FromPlaceName  string
+	ConsentContact bool
+	Lang           string
+	Status         string
+	Source         string
+	CheckedInAt    *time.Time
+	CreatedAt      time.Time
+	CancelledAt    *time.Time
+	// WaitlistPosition is 1 for the first on the wait-list; 0 when not on it.
+	WaitlistPosition int
+}
+
+// RegistrationInput is what a person gives to sign up.
+type RegistrationInput struct {
+	Name           string
+	Email          string
+	Phone          string
+	PartySize      int
+	Dietary        string
+	Accessibility  string
+	Ride           string
+	FromPlaceSlug  string
+	ConsentContact bool
+	Lang           string
+}
+
+// PhoneKey keeps the digits of a North-American number, without the leading 1.
+func PhoneKey(p string) string {
+	var b strings.Builder
+	for _, r := range p {
+		if unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	k := b.String()
+	if len(k) == 11 && k[0] == '1' {
+		k = k[1:]
+	}
+	return k
+}
+
+func (in *RegistrationInput) validate(f errs.Fields, needContact bool) {
+	in.Name = strings.Join(strings.Fields(in.Name), " ")
+	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
+	in.Phone = strings.TrimSpace(in.Phone)
+	in.Dietary = strings.TrimSpace(in.Dietary)
+	in.Accessibility = strings.TrimSpace(in.Accessibility)
+	in.FromPlaceSlug = strings.TrimSpace(in.FromPlaceSlug)
+	if in.Lang != "en" {
+		in.Lang = "fr"
+	}
+	if in.Ride == "" {
+		in.Ride = RideNone
+	}
+	switch {
+	case in.Name == "":
+		f.Add("name", "errors.required")
+	case tooLong(in.Name, 120):
+		f.Add("name", "errors.too_long")
+	}
+	if needContact && in.Email == "" && in.Phone == "" {
+		f.Add("email", "errors.email_or_phone")
+		f.Add("phone", "errors.email_or_phone")
+	}
+	if in.Email != "" && !territory.ValidEmail(in.Email) {
+		f.Add("email", "errors.email")
+	}
+	if in.Phone != "" {
+		if k := PhoneKey(in.Phone); len(k) != 10 || tooLong(in.Phone, 40) {
+			f.Add("phone", "errors.phone")
+		}
+	}
+	if in.PartySize < 1 || in.PartySize > MaxPartySize {
+		f.Add("party_size", "errors.party_size")
+	}
+	if tooLong(in.Dietary, 500) {
+		f.Add("dietary", "errors.too_long")
+	}
+	if tooLong(in.Accessibility, 500) {
+		f.Add("accessibility", "errors.too_long")
+	}
+	if in.Ride != RideNone && in.Ride != RideNeeds && in.Ride != RideOffers {
+		f.Add("ride", "errors.ride")
+	}
+}
+
+const regCols = `r.id, r.event_id, r.name, r.email, r.phone, r.party_size, r.dietary, r.accessibility, r.ride, r.from_place_id,
+	COALESCE(p.name, ''), r.consent_contact, r.lang, r.status, r.source, r.checked_in_at, r.created_at, r.cancelled_at,
+	CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w WHERE w.event_id = r.event_id
+		AND w.status = 'waitlisted' AND (w.queued_at < r.queued_at OR (w.queued_at = r.queued_at AND w.id <= r.id))) ELSE 0 END`
+
+const regFrom = ` FROM registrations r LEFT JOIN places p ON p.id = r.from_place_id `
+
+func scanRegistration(row scanner) (Registration, error) {
+	var r Registration
+	var from sql.NullInt64
+	var checked, cancelled sql.NullTime
+	err := row.Scan(&r.ID, &r.EventID, &r.Name, &r.Email, &r.Phone, &r.PartySize, &r.Dietary, &r.Accessibility, &r.Ride,
+		&from, &r.FromPlaceName, &r.ConsentContact, &r.Lang, &r.Status, &r.Source, &checked, &r.CreatedAt, &cancelled,
+		&r.WaitlistPosition)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, errs.New(errs.NotFound, "errors.registration_not_found")
+	}
+	if from.Valid {
+		r.FromPlaceID = &from.Int64
+	}
+	r.CheckedInAt, r.CancelledAt = nullTime(checked), nullTime(cancelled)
+	return r, err
+}
+
+// loadLinkKey fetches (once) the instance secret the private links are
+// derived from. Every method that may send a link calls it before its
+// transaction: on SQLite, the secret's first creation needs the writer.
+func (s *Store) loadLinkKey(ctx context.Context) error {
+	s.keyMu.Lock()
+	defer s.keyMu.Unlock()
+	if s.linkKey != nil {
+		return nil
+	}
+	k, err := s.auth.Secret(ctx, "registration_links")
+	if err != nil {
+		return err
+	}
+	s.linkKey = k
+	return nil
+}
+
+// manageToken derives the private link's token from a registration's nonce
+// and the instance secret; only its hash is stored, for the look-up.
+func (s *Store) manageToken(nonce string) (string, error) {
+	s.keyMu.Lock()
+	key := s.linkKey
+	s.keyMu.Unlock()
+	if key == nil {
+		return "", errors.New("events: link key not loaded")
+	}
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("registration:" + nonce))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)), nil
+}
+
+func hashToken(tok string) string {
+	sum := sha256.Sum256([]byte(tok))
+	return hex.EncodeToString(sum[:])
+}
+
+// ManageURL is the private address where a registrant sees, changes or cancels.
+func (s *Store) ManageURL(tok string) string { return s.baseURL + "/inscription/" + tok }
+
+// Outcome is the answer to a sign-up.
+type Outcome struct {
+	Registration Registration
+	// Token opens the private link; empty when the person was already registered
+	// (the link is then e-mailed again rather than shown, so that an address
+	// alone never opens someone's registration).
+	Token string
+	// Existing is true when the same e-mail or phone was already registered.
+	Existing bool
+}
+
+// Register signs a person up: a confirmed seat when the party fits, the
+// wait-list otherwise. The same e-mail or phone gets the registration it
+// already has. The confirmation e-mail is queued in the same transaction.
+func (s *Store) Register(ctx context.Context, territoryID, eventID int64, in RegistrationInput, source string) (Outcome, error) {
+	return s.register(ctx, territoryID, eventID, in, source, false)
+}
+
+// RegisterByStaff records a registration taken by phone, on paper or at the
+// door: it may be added after the deadline, and is checked in when it is a walk-in.
+func (s *Store) RegisterByStaff(ctx context.Context, territoryID, eventID int64, in RegistrationInput, source string) (Outcome, error) {
+	return s.register(ctx, territoryID, eventID, in, source, true)
+}
+
+func (s *Store) register(ctx context.Context, territoryID, eventID int64, in RegistrationInput, source string, staff bool) (Outcome, error) {
+	f := errs.Fields{}
+	// Someone who walks in is there: staff need no way to reach them.
+	in.validate(f, source != SourceWalkIn)
+	var fromPlace any
+	if in.FromPlaceSlug != "" {
+		pl, err := s.territories.Place(ctx, territoryID, in.FromPlaceSlug)
+		if errs.Is(err, errs.NotFound) {
+			f.Add("from_place", "errors.place_unknown")
+		} else if err != nil {
+			return Outcome{}, err
+		} else {
+			fromPlace = pl.ID
+		}
+	}
+	if err := f.Err(); err != nil {
+		return Outcome{}, err
+	}
+	t, err := s.territories.ByID(ctx, territoryID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	var out Outcome
+	err = s.inTx(ctx, func(tx *db.Tx) error {
+		out = Outcome{}
+		if err := lockEvent(ctx, tx, territoryID, eventID); err != nil {
+			return err
+		}
+		ev, err := txEvent(ctx, tx, territoryID, eventID)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		st := ev.StatusAt(now)
+		switch {
+		case st == Open || st == Full:
+		case staff && (st == Closed || st == Draft || st == Scheduled):
+		default:
+			return errs.New(errs.Conflict, "errors.event_not_open."+string(st))
+		}
+		if ev.Capacity != nil && in.PartySize > *ev.Capacity {
+			return &errs.Error{Code: errs.Invalid, Key: "errors.invalid", Fields: map[string]string{"party_size": "errors.party_over_capacity"}}
+		}
+		// The same person again: their registration, not a second seat.
+		existing, err := scanRegistration(tx.QueryRow(ctx, `SELECT `+regCols+regFrom+`WHERE r.event_id = ? AND r.status <> 'cancelled'
+			AND ((r.email <> '' AND r.email = ?) OR (r.phone_key <> '' AND r.phone_key = ?)) ORDER BY r.id LIMIT 1`,
+			eventID, in.Email, PhoneKey(in.Phone)))
+		if err == nil {
+			out = Outcome{Registration: existing, Existing: true}
+			if existing.Email != "" {
+				return s.notify(ctx, tx, t, ev, existing, noticeReminderOfLink)
+			}
+			return nil
+		}
+		if !errs.Is(err, errs.NotFound) {
+			return err
+		}
+		status := Confirmed
+		if ev.Capacity != nil && ev.Confirmed+in.PartySize > *ev.Capacity {
+			status = Waitlisted
+		}
+		// Every party still waiting is larger than the seats left (promote
+		// keeps it so), so a party that fits takes a seat like promote would.
+		b := make([]byte, 18)
+		_, _ = rand.Read(b)
+		nonce := hex.EncodeToString(b)
+		tok, err := s.manageToken(nonce)
+		if err != nil {
+			return err
+		}
+		var consentAt any
+		if in.ConsentContact {
+			consentAt = now
+		}
+		var checked any
+		if source == SourceWalkIn {
+			checked = now
+			status = Confirmed
+		}
+		id, err := tx.InsertID(ctx, `INSERT INTO registrations (territory_id, event_id, name, email, phone, phone_key, party_size,
+			dietary, accessibility, ride, from_place_id, consent_contact, consent_at, lang, status, queued_at, source,
+			manage_nonce, manage_token_hash, checked_in_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			territoryID, eventID, in.Name, in.Email, in.Phone, PhoneKey(in.Phone), in.PartySize, in.Dietary, in.Accessibility,
+			in.Ride, fromPlace, in.ConsentContact, consentAt, in.Lang, status, now, source, nonce, hashToken(tok), checked, now, now)
+		if err != nil {
+			return err
+		}
+		reg, err := scanRegistration(tx.QueryRow(ctx, `SELECT `+regCols+regFrom+`WHERE r.id = ?`, id))
+		if err != nil {
+			return err
+		}
+		out = Outcome{Registration: reg, Token: tok}
+		if reg.Email == "" || source == SourceWalkIn {
+			return nil
+		}
+		kind := noticeConfirmed
+		if status == Waitlisted {
+			kind = noticeWaitlisted
+		}
+		return s.notify(ctx, tx, t, ev, reg, kind)
+	})
+	return out, err
+}
+
+// ByToken opens a registration by its private link.
+func (s *Store) ByToken(ctx context.Context, tok string) (Registration, Event, error) {
+	if tok == "" || len(tok) > 100 {
+		return Registration{}, Event{}, errs.New(errs.NotFound, "errors.registration_not_found")
+	}
+	var territoryID int64
+	reg, err := scanRegistration(s.db.QueryRow(ctx, `SELECT `+regCols+regFrom+`WHERE r.manage_token_hash = ?`, hashToken(tok)))
+	if err != nil {
+		return reg, Event{}, err
+	}
+	if err := s.db.QueryRow(ctx, `SELECT territory_id FROM registrations WHERE id = ?`, reg.ID).Scan(&territoryID); err != nil {
+		return reg, Event{}, err
+	}
+	ev, err := s.Get(ctx, territoryID, reg.EventID)
+	return reg, ev, err
+}
+
+// Change is what a registrant may change through their link.
+type Change struct {
+	PartySize     int
+	Dietary       string
+	Accessibility string
+	Ride          string
+}
+
+// UpdateByToken changes a registration. A larger party that no longer fits
+// is refused (the seats are not taken from anyone); a smaller one frees
+// seats for the wait-list.
+func (s *Store) UpdateByToken(ctx context.Context, tok string, c Change) (Registration, error) {
+	reg, ev, err := s.ByToken(ctx, tok)
+	if err != nil {
+		return reg, err
+	}
+	in := RegistrationInput{Name: reg.Name, Email: reg.Email, Phone: reg.Phone, PartySize: c.PartySize, Dietary: c.Dietary,
+		Accessibility: c.Accessibility, Ride: c.Ride}
+	f := errs.Fields{}
+	in.validate(f, false)
+	if err := f.Err(); err != nil {
+		return reg, err
+	}
+	t, err := s.territories.ByID(ctx, ev.TerritoryID)
+	if err != nil {
+		return reg, err
+	}
+	err = s.inTx(ctx, func(tx *db.Tx) error {
+		if err := lockEvent(ctx, tx, ev.TerritoryID, ev.ID); err != nil {
+			return err
+		}
+		ev, err := txEvent(ctx, tx, ev.TerritoryID, ev.ID)
+		if err != nil {
+			return err
+		}
+		cur, err := scanRegistration(tx.QueryRow(ctx, `SELECT `+regCols+regFrom+`WHERE r.id = ?`, reg.ID))
+		if err != nil {
+			return err
+		}
+		if cur.Status == Withdrawn {
+			return errs.New(errs.Conflict, "errors.registration_cancelled")
+		}
+		if st := ev.StatusAt(s.now()); st == Cancelled || st == Held || !s.now().Before(ev.StartsAt) {
+			return errs.New(errs.Conflict, "errors.event_not_open."+string(st))
+		}
+		if cur.Status == Confirmed && ev.Capacity != nil && ev.Confirmed-cur.PartySize+in.PartySize > *ev.Capacity {
+			return &errs.Error{Code: errs.Conflict, Key: "errors.no_room_for_party", Fields: map[string]string{"party_size": "errors.no_room_for_party"}}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE registrations SET party_size = ?, dietary = ?, accessibility = ?, ride = ?, updated_at = ? WHERE id = ?`,
+			in.PartySize, in.Dietary, in.Accessibility, in.Ride, s.now(), reg.ID); err != nil {
+			return err
+		}
+		ev, err = txEvent(ctx, tx, ev.TerritoryID, ev.ID)
+		if err != nil {
+			return err
+		}
+		_, err = s.promote(ctx, tx, t, ev)
+		return err
+	})
+	if err != nil {
+		return reg, err
+	}
+	reg, _, err = s.ByToken(ctx, tok)
+	return reg, err
+}
+
+// CancelByToken withdraws a registration through its private link; the
+// freed seats go to the wait-list, in order.
+func (s *Store) CancelByToken(ctx context.Context, tok string) error {
+	reg, ev, err := s.ByToken(ctx, tok)
+	if err != nil {
+		return err
+	}
+	return s.withdraw(ctx, ev.TerritoryID, reg.ID)
+}
+
+// Withdraw cancels a registration for staff.
+func (s *Store) Withdraw(ctx context.Context, territoryID, regID int64) error {
+	return s.withdraw(ctx, territoryID, regID)
+}
+
+func (s *Store) withdraw(ctx context.Context, territoryID, regID int64) error {
+	t, err := s.territories.ByID(ctx, territoryID)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *db.Tx) error {
+		var eventID int64
+		err := tx.QueryRow(ctx, `SELECT event_id FROM registrations WHERE territory_id = ? AND id = ?`, territoryID, regID).Scan(&eventID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errs.New(errs.NotFound, "errors.registration_not_found")
+		}
+		if err != nil {
+			return err
+		}
+		if err := lockEvent(ctx, tx, territoryID, eventID); err != nil {
+			return err
+		}
+		now := s.now()
+		res, err := tx.Exec(ctx, `UPDATE registrations SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ? AND status <> 'cancelled'`,
+			now, now, regID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // already cancelled: nothing more happens
+		}
+		ev, err := txEvent(ctx, tx, territoryID, eventID)
+		if err != nil {
+			return err
+		}
+		_, err = s.promote(ctx, tx, t, ev)
+		return err
+	})
+}
+
+// promote gives free seats to the wait-list in order: each party that
+// fits is confirmed and told; a party too large for the seats left keeps
+// its place while smaller ones behind it get in.
+func (s *Store) promote(ctx context.Context, tx *db.Tx, t territory.Territory, ev Event) (int, error) {
+	now := s.now()
+	if ev.CancelledAt != nil || ev.HeldAt != nil || !now.Before(ev.StartsAt) {
+		return 0, nil
+	}
+	free := -1
+	if ev.Capacity != nil {
+		free = *ev.Capacity - ev.Confirmed
+		if free <= 0 {
+			return 0, nil
+		}
+	}
+	rows, err := tx.Query(ctx, `SELECT `+regCols+regFrom+`WHERE r.event_id = ? AND r.status = 'waitlisted' ORDER BY r.queued_at, r.id`, ev.ID)
+	if err != nil {
+		return 0, err
+	}
+	var waiting []Registration
+	for rows.Next() {
+		r, err := scanRegistration(rows)
+		if err != nil {
+			rows.Close()
+			return 0, err
+		}
+		waiting = append(waiting, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range waiting {
+		if free >= 0 && r.PartySize > free {
+			continue
+		}
+		if _, err := tx.Exec(ctx, `UPDATE registrations SET status = 'confirmed', updated_at = ? WHERE id = ? AND status = 'waitlisted'`, now, r.ID); err != nil {
+			return n, err
+		}
+		n++
+		if free >= 0 {
+			free -= r.PartySize
+		}
+		r.Status, r.WaitlistPosition = Confirmed, 0
+		if r.Email != "" {
+			if err := s.notify(ctx, tx, t, ev, r, noticePromoted); err != nil {
+				return n, err
+			}
+		}
+		if free == 0 {
+			break
+		}
+	}
+	return n, nil
+}
+
+// Move puts a registration on the wait-list or gives it a seat (staff).
+// Staff may confirm beyond capacity: they know the room.
+func (s *Store) Move(ctx context.Context, territoryID, regID int64, status string) error {
+	if status != Confirmed && status != Waitlisted {
+		return errs.New(errs.Invalid, "errors.registration_status")
+	}
+	t, err := s.territories.ByID(ctx, territoryID)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *db.Tx) error {
+		var eventID int64
+		var cur string
+		err := tx.QueryRow(ctx, `SELECT event_id, status FROM registrations WHERE territory_id = ? AND id = ?`, territoryID, regID).Scan(&eventID, &cur)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errs.New(errs.NotFound, "errors.registration_not_found")
+		}
+		if err != nil {
+			return err
+		}
+		if cur == status {
+			return nil
+		}
+		if cur == Withdrawn {
+			return errs.New(errs.Conflict, "errors.registration_cancelled")
+		}
+		if err := lockEvent(ctx, tx, territoryID, eventID); err != nil {
+			return err
+		}
+		now := s.now()
+		if _, err := tx.Exec(ctx, `UPDATE registrations SET status = ?, queued_at = ?, updated_at = ? WHERE id = ?`, status, now, now, regID); err != nil {
+			return err
+		}
+		ev, err := txEvent(ctx, tx, territoryID, eventID)
+		if err != nil {
+			return err
+		}
+		reg, err := scanRegistration(tx.QueryRow(ctx, `SELECT `+regCols+regFrom+`WHERE r.id = ?`, regID))
+		if err != nil {
+			return err
+		}
+		if status == Confirmed && reg.Email != "" {
+			return s.notify(ctx, tx, t, ev, reg, noticePromoted)
+		}
+		if status == Waitlisted {
+			if reg.Email != "" {
+				if err := s.notify(ctx, tx, t, ev, reg, noticeWaitlisted); err != nil {
+					return err
+				}
+			}
+			// The seat it freed goes to whoever waits first (maybe this one).
+			_, err = s.promote(ctx, tx, t, ev)
+		}
+		return err
+	})
+}
+
+// Registrations lists an event's registrations: confirmed first, then the
+// wait-list in order, then the cancelled.
+func (s *Store) Registrations(ctx context.Context, territoryID, eventID int64) ([]Registration, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+regCols+regFrom+`WHERE r.territory_id = ? AND r.event_id = ?
+		ORDER BY CASE r.status WHEN 'confirmed' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END, r.queued_at, r.id`, territoryID, eventID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Registration
+	for rows.Next() {
+		r, err := scanRegistration(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// CheckIn marks a registration present (or not) at the door.
+func (s *Store) CheckIn(ctx context.Context, territoryID, regID int64, present bool) error {
+	var at any
+	if present {
+		at = s.now()
+	}
+	res, err := s.db.Exec(ctx, `UPDATE registrations SET checked_in_at = ?, updated_at = ? WHERE territory_id = ? AND id = ? AND status = 'confirmed'`,
+		at, s.now(), territoryID, regID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errs.New(errs.NotFound, "errors.registration_not_found")
+	}
+	return nil
+}

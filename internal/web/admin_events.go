@@ -1,0 +1,781 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
+	"implique/internal/auth"
+	"implique/internal/errs"
+	"implique/internal/events"
+	"implique/internal/territory"
+)
+
+// Staff pages for events: the list, the form to create or change one, the
+// event's own page with its registrations, and the actions on it (publish,
+// unpublish, cancel, duplicate). Every handler asks the policy first
+// (auth.ManageEvents) and reads only the request's territory.
+
+// StaffCount translates one of two keys by the count n (French puts 0 and
+// 1 in the singular, English only 1), formatting n and then args.
+func (b Base) StaffCount(n int, one, other string, args ...any) string {
+	key := other
+	if n == 1 || (n == 0 && b.Lang != "en") {
+		key = one
+	}
+	return b.T(key, append([]any{n}, args...)...)
+}
+
+// StaffField is what the "stafffield" template draws: an input or a
+// textarea with its label, help and problem.
+type StaffField struct {
+	Name, Label, Help, Type, Value, Error, Autocomplete, Inputmode string
+	Rows                                                           int
+}
+
+// StaffField describes a field of the page's form; helpKey may be "".
+// typ "textarea" draws a textarea.
+func (b Base) StaffField(name, labelKey, helpKey, typ string) StaffField {
+	f := StaffField{Name: name, Label: b.T(labelKey), Type: typ, Value: b.Value(name), Error: b.FieldError(name), Autocomplete: "off"}
+	if helpKey != "" {
+		f.Help = b.T(helpKey)
+	}
+	switch typ {
+	case "textarea":
+		f.Rows = 3
+	case "number":
+		f.Inputmode = "numeric"
+	case "email":
+		f.Autocomplete = "email"
+	case "tel":
+		f.Autocomplete = "tel"
+	}
+	return f
+}
+
+// staffEvent asks the policy, reads {id} and loads that event of the
+// request's territory; anything else is a 404.
+func (s *Server) staffEvent(w http.ResponseWriter, r *http.Request) (events.Event, bool) {
+	if !s.can(r, auth.ManageEvents) {
+		s.forbid(w, r)
+		return events.Event{}, false
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.notFound(w, r)
+		return events.Event{}, false
+	}
+	ev, err := s.deps.Events.Get(r.Context(), info(r).territory.ID, id)
+	if errs.Is(err, errs.NotFound) {
+		s.notFound(w, r)
+		return ev, false
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return ev, false
+	}
+	return ev, true
+}
+
+func eventPath(id int64) string { return "/admin/evenements/" + strconv.FormatInt(id, 10) }
+
+// placeOption is a place of the territory in a select: secteurs come right
+// under their ville, indented.
+type placeOption struct {
+	Slug, Name string
+	Sector     bool
+}
+
+func placeOptions(ps []territory.Place) []placeOption {
+	var out []placeOption
+	for _, g := range groupPlaces(ps) {
+		out = append(out, placeOption{Slug: g.Place.Slug, Name: g.Place.Name, Sector: g.Place.ParentID != nil})
+		for _, sec := range g.Sectors {
+			out = append(out, placeOption{Slug: sec.Slug, Name: sec.Name, Sector: true})
+		}
+	}
+	return out
+}
+
+func (s *Server) placeOptions(r *http.Request) ([]placeOption, error) {
+	ps, err := s.deps.Territories.Places(r.Context(), info(r).territory.ID)
+	if err != nil {
+		return nil, err
+	}
+	return placeOptions(ps), nil
+}
+
+var frenchOrder = collate.New(language.CanadianFrench, collate.Loose)
+
+// ---- The list ----------------------------------------------------------
+
+type eventSection struct {
+	ID, TitleKey string
+	Events       []EventView
+}
+
+type adminEventsPage struct {
+	Base
+	Sections []eventSection
+	Progress events.Progress
+	Empty    bool
+}
+
+// pastLimit bounds the past events the list shows.
+const pastLimit = 60
+
+func (s *Server) adminEvents(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageEvents) {
+		s.forbid(w, r)
+		return
+	}
+	t := info(r).territory
+	all, err := s.deps.Events.List(r.Context(), t.ID, events.Filter{})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	prog, err := s.deps.Events.DinnerProgress(r.Context(), t.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := s.deps.Events.Now()
+	var toClose, upcoming, drafts, past []EventView
+	for _, ev := range all {
+		v := s.view(ev)
+		switch {
+		case v.Status == events.Draft:
+			drafts = append(drafts, v)
+		case v.Status == events.Held || v.Status == events.Cancelled:
+			past = append(past, v)
+		case !now.Before(ev.StartsAt):
+			toClose = append(toClose, v)
+		default:
+			upcoming = append(upcoming, v)
+		}
+	}
+	// Past events: the latest first.
+	for i, j := 0, len(past)-1; i < j; i, j = i+1, j-1 {
+		past[i], past[j] = past[j], past[i]
+	}
+	if len(past) > pastLimit {
+		past = past[:pastLimit]
+	}
+	p := adminEventsPage{Base: s.base(w, r, "staff.events.title"), Progress: prog, Empty: len(all) == 0}
+	for _, sec := range []eventSection{
+		{ID: "a-clore", TitleKey: "staff.events.to_close", Events: toClose},
+		{ID: "a-venir", TitleKey: "staff.events.upcoming", Events: upcoming},
+		{ID: "brouillons", TitleKey: "staff.events.drafts", Events: drafts},
+		{ID: "passes", TitleKey: "staff.events.past", Events: past},
+	} {
+		if len(sec.Events) > 0 {
+			p.Sections = append(p.Sections, sec)
+		}
+	}
+	s.render(w, r, http.StatusOK, "admin_events", p)
+}
+
+// ---- The form ----------------------------------------------------------
+
+type staffOption struct {
+	ID   string
+	Name string
+}
+
+type eventFormPage struct {
+	Base
+	// Event is nil for a new event.
+	Event  *EventView
+	Kinds  []events.Kind
+	Places []placeOption
+	Staff  []staffOption
+	Action string
+}
+
+// staffOptions lists the people who may lead an event: administrators and
+// facilitators of the territory, and whoever the form already names.
+func (s *Server) staffOptions(r *http.Request, form url.Values) ([]staffOption, error) {
+	members, err := s.deps.Auth.Members(r.Context(), info(r).territory.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []staffOption
+	for _, m := range members {
+		id := strconv.FormatInt(m.ID, 10)
+		ok := slices.Contains(form["facilitators"], id)
+		for _, role := range m.Roles {
+			if role == auth.RoleAdministrator || role == auth.RoleFacilitator {
+				ok = true
+			}
+		}
+		if ok && (!m.Disabled() || slices.Contains(form["facilitators"], id)) {
+			out = append(out, staffOption{ID: id, Name: m.DisplayName()})
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) eventForm(w http.ResponseWriter, r *http.Request, status int, ev *events.Event, form url.Values, problems map[string]string) {
+	places, err := s.placeOptions(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	staff, err := s.staffOptions(r, form)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := eventFormPage{Base: s.base(w, r, "staff.form.new_title"), Kinds: events.Kinds, Places: places, Staff: staff, Action: "/admin/evenements"}
+	if ev != nil {
+		v := s.view(*ev)
+		p.Event = &v
+		p.Title = p.T("staff.form.edit_title", ev.Title)
+		p.Action = eventPath(ev.ID)
+	}
+	p.Form, p.Errors = form, problems
+	s.render(w, r, status, "admin_event_form", p)
+}
+
+// eventValues fills the form with an event, in the territory's zone.
+func eventValues(ev events.Event, loc *time.Location) url.Values {
+	start, end := ev.StartsAt.In(loc), ev.EndsAt.In(loc)
+	f := url.Values{
+		"kind": {string(ev.Kind)}, "title": {ev.Title}, "summary": {ev.Summary}, "description": {ev.Description},
+		"place": {ev.PlaceSlug}, "venue_name": {ev.VenueName}, "venue_address": {ev.VenueAddress},
+		"date": {start.Format("2006-01-02")}, "start_time": {start.Format("15:04")}, "end_time": {end.Format("15:04")},
+		"menu": {ev.Menu}, "accessibility": {ev.Accessibility}, "directions": {ev.Directions},
+		"contact_name": {ev.ContactName}, "contact_phone": {ev.ContactPhone}, "contact_email": {ev.ContactEmail},
+	}
+	if end.Format("2006-01-02") != start.Format("2006-01-02") {
+		f.Set("end_date", end.Format("2006-01-02"))
+	}
+	if ev.Capacity != nil {
+		f.Set("capacity", strconv.Itoa(*ev.Capacity))
+	}
+	if d := ev.RegistrationDeadline; d != nil {
+		f.Set("deadline_date", d.In(loc).Format("2006-01-02"))
+		f.Set("deadline_time", d.In(loc).Format("15:04"))
+	}
+	for _, id := range ev.Facilitators {
+		f.Add("facilitators", strconv.FormatInt(id, 10))
+	}
+	return f
+}
+
+var clockRe = regexp.MustCompile(`^(\d{1,2})\s*(?:[:hH]\s*(\d{2})?(?::\d{2})?)?$`)
+
+// parseClock reads a time of day: « 18:30 » (what time inputs send),
+// « 18 h 30 », « 18h », « 18 ».
+func parseClock(v string) (h, m int, ok bool) {
+	g := clockRe.FindStringSubmatch(strings.TrimSpace(strings.ReplaceAll(v, "\u00a0", " ")))
+	if g == nil {
+		return 0, 0, false
+	}
+	h, _ = strconv.Atoi(g[1])
+	if g[2] != "" {
+		m, _ = strconv.Atoi(g[2])
+	}
+	return h, m, h < 24 && m < 60
+}
+
+// parseDay reads a date as date inputs send it (2026-12-02).
+func parseDay(v string) (time.Time, bool) {
+	d, err := time.Parse("2006-01-02", strings.TrimSpace(v))
+	return d, err == nil
+}
+
+// localAt is the moment of a day and a time of day in loc.
+func localAt(day time.Time, h, m int, loc *time.Location) time.Time {
+	return time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, loc)
+}
+
+// eventInput reads the event form. Dates and times are in the territory's
+// zone; what cannot be read is a problem on its field.
+func eventInput(f url.Values, loc *time.Location) (events.Input, errs.Fields) {
+	problems := errs.Fields{}
+	in := events.Input{Kind: events.Kind(f.Get("kind")), Title: f.Get("title"), Summary: f.Get("summary"),
+		Description: f.Get("description"), PlaceSlug: f.Get("place"), VenueName: f.Get("venue_name"),
+		VenueAddress: f.Get("venue_address"), Menu: f.Get("menu"), Accessibility: f.Get("accessibility"),
+		Directions: f.Get("directions"), ContactName: f.Get("contact_name"), ContactPhone: f.Get("contact_phone"),
+		ContactEmail: f.Get("contact_email")}
+
+	day, dayOK := parseDay(f.Get("date"))
+	switch {
+	case strings.TrimSpace(f.Get("date")) == "":
+		problems.Add("date", "errors.required")
+	case !dayOK:
+		problems.Add("date", "errors.date")
+	}
+	endDay := day
+	if v := strings.TrimSpace(f.Get("end_date")); v != "" {
+		var ok bool
+		if endDay, ok = parseDay(v); !ok {
+			problems.Add("end_date", "errors.date")
+		}
+	}
+	clock := func(field string) (int, int, bool) {
+		v := strings.TrimSpace(f.Get(field))
+		if v == "" {
+			problems.Add(field, "errors.required")
+			return 0, 0, false
+		}
+		h, m, ok := parseClock(v)
+		if !ok {
+			problems.Add(field, "errors.time")
+		}
+		return h, m, ok
+	}
+	sh, sm, startOK := clock("start_time")
+	eh, em, endOK := clock("end_time")
+	if dayOK && startOK {
+		in.StartsAt = localAt(day, sh, sm, loc)
+	}
+	if dayOK && endOK && problems["end_date"] == "" {
+		in.EndsAt = localAt(endDay, eh, em, loc)
+	}
+
+	if v := strings.TrimSpace(f.Get("capacity")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			problems.Add("capacity", "errors.capacity")
+		} else {
+			in.Capacity = &n
+		}
+	}
+	dd, dt := strings.TrimSpace(f.Get("deadline_date")), strings.TrimSpace(f.Get("deadline_time"))
+	switch {
+	case dd == "" && dt != "":
+		problems.Add("deadline_date", "errors.required")
+	case dd != "":
+		d, ok := parseDay(dd)
+		if !ok {
+			problems.Add("deadline_date", "errors.date")
+			break
+		}
+		h, m := 23, 59 // without a time: until the end of that day
+		if dt != "" {
+			if h, m, ok = parseClock(dt); !ok {
+				problems.Add("deadline_time", "errors.time")
+				break
+			}
+		}
+		t := localAt(d, h, m, loc)
+		in.RegistrationDeadline = &t
+	}
+	for _, v := range f["facilitators"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			problems.Add("facilitators", "errors.facilitator_unknown")
+			continue
+		}
+		in.Facilitators = append(in.Facilitators, id)
+	}
+	if len(problems) > 0 {
+		// The store is not asked while something cannot be read; say at
+		// least what is missing, so that one round fixes most.
+		for field, v := range map[string]string{"title": in.Title, "venue_name": in.VenueName, "place": in.PlaceSlug} {
+			if strings.TrimSpace(v) == "" {
+				problems.Add(field, "errors.required")
+			}
+		}
+		if _, ok := events.ParseKind(string(in.Kind)); !ok {
+			problems.Add("kind", "errors.event_kind")
+		}
+	}
+	return in, problems
+}
+
+// eventFieldOf names the form field where a problem the store found shows.
+func eventFieldOf(storeField string) string {
+	switch storeField {
+	case "starts_at":
+		return "start_time"
+	case "ends_at":
+		return "end_time"
+	case "registration_deadline":
+		return "deadline_date"
+	}
+	return storeField
+}
+
+// formProblems turns a store error into the problems of a form: its fields
+// (renamed by rename when not nil), or the whole form.
+func formProblems(e *errs.Error, rename func(string) string) map[string]string {
+	out := map[string]string{}
+	for f, k := range e.Fields {
+		if rename != nil {
+			f = rename(f)
+		}
+		out[f] = k
+	}
+	if len(out) == 0 {
+		out[""] = e.Key
+	}
+	return out
+}
+
+func (s *Server) adminNewEvent(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageEvents) {
+		s.forbid(w, r)
+		return
+	}
+	t := info(r).territory
+	form := url.Values{"kind": {string(events.CitizenDinner)}, "start_time": {"17:30"}, "end_time": {"20:00"},
+		"contact_name": {t.OperatorName}, "contact_phone": {t.ContactPhone}, "contact_email": {t.ContactEmail}}
+	if pl := r.URL.Query().Get("lieu"); pl != "" {
+		form.Set("place", pl)
+	}
+	if u := info(r).principal.User; u != nil {
+		form.Set("facilitators", strconv.FormatInt(u.ID, 10))
+	}
+	s.eventForm(w, r, http.StatusOK, nil, form, nil)
+}
+
+func (s *Server) adminCreateEvent(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageEvents) {
+		s.forbid(w, r)
+		return
+	}
+	_ = r.ParseForm()
+	ri := info(r)
+	in, problems := eventInput(r.PostForm, ri.territory.Location())
+	if len(problems) > 0 {
+		s.eventForm(w, r, http.StatusUnprocessableEntity, nil, r.PostForm, problems)
+		return
+	}
+	ev, err := s.deps.Events.Create(r.Context(), ri.territory.ID, ri.principal.User.ID, in)
+	if e, ok := errs.As(err); ok {
+		s.eventForm(w, r, statusOf(e.Code), nil, r.PostForm, formProblems(e, eventFieldOf))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.staff_event_created")
+	s.redirect(w, r, eventPath(ev.ID))
+}
+
+func (s *Server) adminEditEvent(w http.ResponseWriter, r *http.Request) {
+	ev, ok := s.staffEvent(w, r)
+	if !ok {
+		return
+	}
+	s.eventForm(w, r, http.StatusOK, &ev, eventValues(ev, info(r).territory.Location()), nil)
+}
+
+func (s *Server) adminUpdateEvent(w http.ResponseWriter, r *http.Request) {
+	ev, ok := s.staffEvent(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	t := info(r).territory
+	in, problems := eventInput(r.PostForm, t.Location())
+	if len(problems) > 0 {
+		s.eventForm(w, r, http.StatusUnprocessableEntity, &ev, r.PostForm, problems)
+		return
+	}
+	_, err := s.deps.Events.Update(r.Context(), t.ID, ev.ID, in)
+	if e, ok := errs.As(err); ok {
+		s.eventForm(w, r, statusOf(e.Code), &ev, r.PostForm, formProblems(e, eventFieldOf))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.staff_event_saved")
+	s.redirect(w, r, eventPath(ev.ID))
+}
+
+// ---- The event's page --------------------------------------------------
+
+// needItem is one registration's need, for the summary.
+type needItem struct {
+	Name  string
+	Party int
+	Text  string
+}
+
+// rideGroup gathers the rides needed and offered from one place.
+type rideGroup struct {
+	Place             string
+	Needs             int // people who need a ride
+	Offers            int // registrations that offer one
+	Needing, Offering []events.Registration
+}
+
+// eventNeeds is « Besoins en un coup d'œil »: what the confirmed people need.
+type eventNeeds struct {
+	People, Parties int
+	Waitlisted      int
+	Dietary         []needItem
+	Access          []needItem
+	Rides           []rideGroup
+}
+
+func summarizeNeeds(regs []events.Registration) eventNeeds {
+	var n eventNeeds
+	idx := map[string]int{}
+	for _, r := range regs {
+		switch r.Status {
+		case events.Waitlisted:
+			n.Waitlisted += r.PartySize
+			continue
+		case events.Confirmed:
+		default:
+			continue
+		}
+		n.People += r.PartySize
+		n.Parties++
+		if r.Dietary != "" {
+			n.Dietary = append(n.Dietary, needItem{Name: r.Name, Party: r.PartySize, Text: r.Dietary})
+		}
+		if r.Accessibility != "" {
+			n.Access = append(n.Access, needItem{Name: r.Name, Party: r.PartySize, Text: r.Accessibility})
+		}
+		if r.Ride != events.RideNeeds && r.Ride != events.RideOffers {
+			continue
+		}
+		i, ok := idx[r.FromPlaceName]
+		if !ok {
+			i = len(n.Rides)
+			idx[r.FromPlaceName] = i
+			n.Rides = append(n.Rides, rideGroup{Place: r.FromPlaceName})
+		}
+		g := &n.Rides[i]
+		if r.Ride == events.RideNeeds {
+			g.Needs += r.PartySize
+			g.Needing = append(g.Needing, r)
+		} else {
+			g.Offers++
+			g.Offering = append(g.Offering, r)
+		}
+	}
+	// By place name; rides without a place of departure last.
+	for i := 1; i < len(n.Rides); i++ {
+		for j := i; j > 0 && rideBefore(n.Rides[j], n.Rides[j-1]); j-- {
+			n.Rides[j], n.Rides[j-1] = n.Rides[j-1], n.Rides[j]
+		}
+	}
+	return n
+}
+
+func rideBefore(a, b rideGroup) bool {
+	if (a.Place == "") != (b.Place == "") {
+		return b.Place == ""
+	}
+	return frenchOrder.CompareString(a.Place, b.Place) < 0
+}
+
+// RideLine is « Manseau : 2 ont besoin d'un transport, 1 en offre ».
+func (p adminEventPage) RideLine(g rideGroup) string {
+	var parts []string
+	if g.Needs > 0 {
+		parts = append(parts, p.StaffCount(g.Needs, "staff.needs.ride_needs_one", "staff.needs.ride_needs_other"))
+	}
+	if g.Offers > 0 {
+		parts = append(parts, p.StaffCount(g.Offers, "staff.needs.ride_offers_one", "staff.needs.ride_offers_other"))
+	}
+	place := g.Place
+	if place == "" {
+		place = p.T("staff.needs.ride_no_place")
+	}
+	return p.T("staff.needs.ride_line", place, strings.Join(parts, ", "))
+}
+
+// ContactLine is the event's contact on one line.
+func (p adminEventPage) ContactLine() string {
+	return strings.Join(nonEmptyParts(p.Event.ContactName, p.Event.ContactPhone, p.Event.ContactEmail), " · ")
+}
+
+type adminEventPage struct {
+	Base
+	Event        EventView
+	Active       []events.Registration
+	Cancelled    []events.Registration
+	Needs        eventNeeds
+	Places       []placeOption
+	Facilitators []string
+	// What staff may do now.
+	CanPublish, CanUnpublish, CanCancel, CanEdit, CanRegister, CanClose bool
+	Started                                                             bool
+	// ConfirmWithdraw asks before withdrawing a registration.
+	ConfirmWithdraw *events.Registration
+	// Section is the form the problems belong to: publish, cancel, register.
+	Section string
+}
+
+func (s *Server) staffEventPage(w http.ResponseWriter, r *http.Request, status int, ev events.Event, section string, form url.Values, problems map[string]string) {
+	s.staffEventPageWith(w, r, status, ev, func(p *adminEventPage) {
+		p.Section, p.Errors = section, problems
+		if form != nil {
+			p.Form = form
+		}
+	})
+}
+
+// staffEventPageWith draws the event's staff page; mod sets what the
+// request adds (a form to show again, a question to ask).
+func (s *Server) staffEventPageWith(w http.ResponseWriter, r *http.Request, status int, ev events.Event, mod func(*adminEventPage)) {
+	ctx := r.Context()
+	t := info(r).territory
+	regs, err := s.deps.Events.Registrations(ctx, t.ID, ev.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	places, err := s.placeOptions(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := adminEventPage{Base: s.base(w, r, ""), Event: s.view(ev), Needs: summarizeNeeds(regs), Places: places}
+	p.Title = ev.Title
+	for _, reg := range regs {
+		if reg.Status == events.Withdrawn {
+			p.Cancelled = append(p.Cancelled, reg)
+		} else {
+			p.Active = append(p.Active, reg)
+		}
+	}
+	if len(ev.Facilitators) > 0 {
+		staff, err := s.deps.Auth.Members(ctx, t.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, id := range ev.Facilitators {
+			for _, m := range staff {
+				if m.ID == id {
+					p.Facilitators = append(p.Facilitators, m.DisplayName())
+				}
+			}
+		}
+	}
+	st := p.Event.Status
+	finished := st == events.Cancelled || st == events.Held
+	p.Started = !s.deps.Events.Now().Before(ev.StartsAt)
+	p.CanPublish = st == events.Draft || st == events.Scheduled
+	p.CanUnpublish = ev.PublishAt != nil && !finished && len(p.Active) == 0
+	p.CanCancel = !finished
+	p.CanEdit = !finished
+	p.CanRegister = !finished
+	p.CanClose = st != events.Cancelled
+	p.Form = url.Values{}
+	mod(&p)
+	for k, v := range map[string]string{"party_size": "1", "source": events.SourcePhone, "ride": events.RideNone, "lang": "fr", "publish_time": "09:00"} {
+		if p.Form.Get(k) == "" {
+			p.Form.Set(k, v)
+		}
+	}
+	s.render(w, r, status, "admin_event", p)
+}
+
+func (s *Server) adminEvent(w http.ResponseWriter, r *http.Request) {
+	ev, ok := s.staffEvent(w, r)
+	if !ok {
+		return
+	}
+	s.staffEventPage(w, r, http.StatusOK, ev, "", nil, nil)
+}
+
+// actionFailed shows a refused action on the event's page.
+func (s *Server) actionFailed(w http.ResponseWriter, r *http.Request, ev events.Event, section string, err error, rename func(string) string) {
+	e, ok := errs.As(err)
+	if !ok || e.Code == errs.NotFound {
+		s.fail(w, r, err)
+		return
+	}
+	s.staffEventPage(w, r, statusOf(e.Code), ev, section, r.PostForm, formProblems(e, rename))
+}
+
+func (s *Server) adminPublishEvent(w http.ResponseWriter, r *http.Request) {
+	ev, ok := s.staffEvent(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	t := info(r).territory
+	var when time.Time
+	if r.PostFormValue("when") == "later" {
+		problems := errs.Fields{}
+		day, dayOK := parseDay(r.PostFormValue("publish_date"))
+		if !dayOK {
+			problems.Add("publish_date", "errors.date")
+		}
+		h, m, clockOK := parseClock(r.PostFormValue("publish_time"))
+		if !clockOK {
+			problems.Add("publish_time", "errors.time")
+		}
+		if len(problems) > 0 {
+			s.staffEventPage(w, r, http.StatusUnprocessableEntity, ev, "publish", r.PostForm, problems)
+			return
+		}
+		when = localAt(day, h, m, t.Location())
+	}
+	if err := s.deps.Events.Publish(r.Context(), t.ID, ev.ID, when); err != nil {
+		s.actionFailed(w, r, ev, "publish", err, nil)
+		return
+	}
+	if when.After(s.deps.Events.Now()) {
+		s.flash(w, "flash.staff_event_scheduled")
+	} else {
+		s.flash(w, "flash.staff_event_published")
+	}
+	s.redirect(w, r, eventPath(ev.ID))
+}
+
+func (s *Server) adminUnpublishEvent(w http.ResponseWriter, r *http.Request) {
+	ev, ok := s.staffEvent(w, r)
+	if !ok {
+		return
+	}
+	if err := s.deps.Events.Unpublish(r.Context(), info(r).territory.ID, ev.ID); err != nil {
+		s.actionFailed(w, r, ev, "publish", err, nil)
+		return
+	}
+	s.flash(w, "flash.staff_event_unpublished")
+	s.redirect(w, r, eventPath(ev.ID))
+}
+
+func (s *Server) adminCancelEvent(w http.ResponseWriter, r *http.Request) {
+	ev, ok := s.staffEvent(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	if r.PostFormValue("cancel_confirm") != "1" {
+		s.staffEventPage(w, r, http.StatusUnprocessableEntity, ev, "cancel", r.PostForm, map[string]string{"cancel_confirm": "errors.confirm"})
+		return
+	}
+	if err := s.deps.Events.Cancel(r.Context(), info(r).territory.ID, ev.ID, r.PostFormValue("reason")); err != nil {
+		s.actionFailed(w, r, ev, "cancel", err, nil)
+		return
+	}
+	s.flash(w, "flash.staff_event_cancelled")
+	s.redirect(w, r, eventPath(ev.ID))
+}
+
+func (s *Server) adminDuplicateEvent(w http.ResponseWriter, r *http.Request) {
+	ev, ok := s.staffEvent(w, r)
+	if !ok {
+		return
+	}
+	ri := info(r)
+	cp, err := s.deps.Events.Duplicate(r.Context(), ri.territory.ID, ev.ID, ri.principal.User.ID)
+	if err != nil {
+		s.actionFailed(w, r, ev, "", err, nil)
+		return
+	}
+	s.flash(w, "flash.staff_event_duplicated")
+	s.redirect(w, r, eventPath(cp.ID)+"/modifier")
+}

@@ -1,0 +1,318 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"implique/internal/events"
+	"implique/internal/export"
+)
+
+// Staff handling of an event's registrations: one taken by phone or on
+// paper, moved between the wait-list and a seat, withdrawn; and the files
+// staff take away (CSV, XLSX, attendance sheet and name tags in PDF).
+
+// eventRegistration reads {reg}: a registration of that event, else a 404.
+func (s *Server) eventRegistration(w http.ResponseWriter, r *http.Request, ev events.Event) (events.Registration, bool) {
+	id, err := strconv.ParseInt(r.PathValue("reg"), 10, 64)
+	if err != nil || id <= 0 {
+		s.notFound(w, r)
+		return events.Registration{}, false
+	}
+	regs, err := s.deps.Events.Registrations(r.Context(), info(r).territory.ID, ev.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return events.Registration{}, false
+	}
+	for _, reg := range regs {
+		if reg.ID == id {
+			return reg, true
+		}
+	}
+	s.notFound(w, r)
+	return events.Registration{}, false
+}
+
+// staffSources are the ways staff take a registration down.
+var staffSources = []string{events.SourcePhone, events.SourcePaper}
+
+func (s *Server) adminAddRegistration(w http.ResponseWriter, r *http.Request) {
+	ev, ok := s.staffEvent(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	f := r.PostForm
+	source := f.Get("source")
+	if !slices.Contains(staffSources, source) {
+		source = events.SourcePhone
+	}
+	lang := "fr"
+	if f.Get("lang") == "en" {
+		lang = "en"
+	}
+	in := registrationInput(f, lang)
+	out, err := s.deps.Events.RegisterByStaff(r.Context(), info(r).territory.ID, ev.ID, in, source)
+	if err != nil {
+		s.actionFailed(w, r, ev, "register", err, nil)
+		return
+	}
+	switch {
+	case out.Existing:
+		s.flash(w, "flash.staff_registration_existing")
+	case out.Registration.Status == events.Waitlisted:
+		s.flash(w, "flash.staff_registration_waitlisted")
+	default:
+		s.flash(w, "flash.staff_registration_added")
+	}
+	s.redirect(w, r, eventPath(ev.ID)+"#r"+strconv.FormatInt(out.Registration.ID, 10))
+}
+
+func (s *Server) adminMoveRegistration(w http.ResponseWriter, r *http.Request) {
+	ev, ok := s.staffEvent(w, r)
+	if !ok {
+		return
+	}
+	reg, ok := s.eventRegistration(w, r, ev)
+	if !ok {
+		return
+	}
+	status := r.PostFormValue("status")
+	if err := s.deps.Events.Move(r.Context(), info(r).territory.ID, reg.ID, status); err != nil {
+		s.actionFailed(w, r, ev, "", err, nil)
+		return
+	}
+	if status == events.Waitlisted {
+		s.flash(w, "flash.staff_registration_to_waitlist")
+	} else {
+		s.flash(w, "flash.staff_registration_confirmed")
+	}
+	s.redirect(w, r, eventPath(ev.ID)+"#inscriptions")
+}
+
+func (s *Server) adminWithdrawRegistration(w http.ResponseWriter, r *http.Request) {
+	ev, ok := s.staffEvent(w, r)
+	if !ok {
+		return
+	}
+	reg, ok := s.eventRegistration(w, r, ev)
+	if !ok {
+		return
+	}
+	if r.PostFormValue("confirm") != "1" {
+		// Without the confirmation (no JavaScript, or a stray click): ask.
+		s.confirmWithdraw(w, r, ev, reg)
+		return
+	}
+	if err := s.deps.Events.Withdraw(r.Context(), info(r).territory.ID, reg.ID); err != nil {
+		s.actionFailed(w, r, ev, "", err, nil)
+		return
+	}
+	s.flash(w, "flash.staff_registration_withdrawn")
+	s.redirect(w, r, eventPath(ev.ID)+"#inscriptions")
+}
+
+func (s *Server) confirmWithdraw(w http.ResponseWriter, r *http.Request, ev events.Event, reg events.Registration) {
+	// The event page, opened on the question.
+	p := reg
+	s.staffEventPageWith(w, r, http.StatusOK, ev, func(page *adminEventPage) { page.ConfirmWithdraw = &p })
+}
+
+// ---- Files ---------------------------------------------------------------
+
+// exportRows are the registrations staff take away: confirmed, then the
+// wait-list in order (withdrawn ones stay out: nobody should call them).
+func (s *Server) exportRows(r *http.Request, ev events.Event) ([]events.Registration, error) {
+	regs, err := s.deps.Events.Registrations(r.Context(), info(r).territory.ID, ev.ID)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(regs, func(reg events.Registration) bool { return reg.Status == events.Withdrawn }), nil
+}
+
+// exportTable is the header and rows of the CSV and XLSX files.
+func (s *Server) exportTable(r *http.Request, regs []events.Registration) ([]string, [][]string) {
+	lang := info(r).lang
+	loc := info(r).territory.Location()
+	T := func(k string, a ...any) string { return s.cat.T(lang, k, a...) }
+	header := []string{T("staff.col.name"), T("staff.col.email"), T("staff.col.phone"), T("staff.col.people"),
+		T("staff.col.status"), T("staff.col.waitlist_position"), T("staff.col.dietary"), T("staff.col.accessibility"),
+		T("staff.col.ride"), T("staff.col.from_place"), T("staff.col.consent"), T("staff.col.source"),
+		T("staff.col.registered_at"), T("staff.col.checked_in")}
+	yesNo := func(b bool) string {
+		if b {
+			return T("staff.yes")
+		}
+		return T("staff.no")
+	}
+	rows := make([][]string, 0, len(regs))
+	for _, reg := range regs {
+		pos, checked := "", ""
+		if reg.WaitlistPosition > 0 {
+			pos = strconv.Itoa(reg.WaitlistPosition)
+		}
+		if reg.CheckedInAt != nil {
+			checked = reg.CheckedInAt.In(loc).Format("2006-01-02 15:04")
+		}
+		rows = append(rows, []string{reg.Name, reg.Email, reg.Phone, strconv.Itoa(reg.PartySize),
+			T("staff.reg_status." + reg.Status), pos, reg.Dietary, reg.Accessibility, T("staff.ride." + reg.Ride),
+			reg.FromPlaceName, yesNo(reg.ConsentContact), T("staff.source." + reg.Source),
+			reg.CreatedAt.In(loc).Format("2006-01-02 15:04"), checked})
+	}
+	return header, rows
+}
+
+// exportName is the file name of an event's export: title, date, what.
+func (s *Server) exportName(r *http.Request, ev events.Event, whatKey, ext string) string {
+	day := ev.StartsAt.In(info(r).territory.Location()).Format("2006-01-02")
+	return export.Filename(ev.Title+" "+day+" "+s.cat.T(info(r).lang, whatKey), ext)
+}
+
+// sendFile answers a file built in memory, to be downloaded.
+func sendFile(w http.ResponseWriter, contentType, name string, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Disposition", export.ContentDisposition(name))
+	h.Set("Cache-Control", "no-store") // personal data: never kept by a cache
+	h.Set("X-Robots-Tag", "noindex")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	_, _ = w.Write(body)
+}
+
+func (s *Server) adminExportCSV(w http.ResponseWriter, r *http.Request) {
+	ev, ok := s.staffEvent(w, r)
+	if !ok {
+		return
+	}
+	regs, err := s.exportRows(r, ev)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	header, rows := s.exportTable(r, regs)
+	var buf bytes.Buffer
+	if err := export.WriteCSV(&buf, header, rows); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sendFile(w, export.ContentTypeCSV, s.exportName(r, ev, "staff.file.registrations", "csv"), buf.Bytes())
+}
+
+func (s *Server) adminExportXLSX(w http.ResponseWriter, r *http.Request) {
+	ev, ok := s.staffEvent(w, r)
+	if !ok {
+		return
+	}
+	regs, err := s.exportRows(r, ev)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	header, rows := s.exportTable(r, regs)
+	var buf bytes.Buffer
+	if err := export.WriteXLSX(&buf, s.cat.T(info(r).lang, "staff.file.sheet"), header, rows); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sendFile(w, export.ContentTypeXLSX, s.exportName(r, ev, "staff.file.registrations", "xlsx"), buf.Bytes())
+}
+
+// confirmedByName lists the confirmed registrations in alphabetical order.
+func (s *Server) confirmedByName(r *http.Request, ev events.Event) ([]events.Registration, error) {
+	regs, err := s.deps.Events.Registrations(r.Context(), info(r).territory.ID, ev.ID)
+	if err != nil {
+		return nil, err
+	}
+	regs = slices.DeleteFunc(regs, func(reg events.Registration) bool { return reg.Status != events.Confirmed })
+	slices.SortStableFunc(regs, func(a, b events.Registration) int { return frenchOrder.CompareString(a.Name, b.Name) })
+	return regs, nil
+}
+
+// needsText sums up a registration's needs in a few words.
+func (s *Server) needsText(lang string, reg events.Registration) string {
+	var parts []string
+	if reg.Dietary != "" {
+		parts = append(parts, s.cat.T(lang, "staff.pdf.dietary", reg.Dietary))
+	}
+	if reg.Accessibility != "" {
+		parts = append(parts, s.cat.T(lang, "staff.pdf.accessibility", reg.Accessibility))
+	}
+	if reg.Ride == events.RideNeeds || reg.Ride == events.RideOffers {
+		parts = append(parts, s.cat.T(lang, "staff.ride."+reg.Ride))
+	}
+	return strings.Join(parts, "\n")
+}
+
+func (s *Server) adminAttendancePDF(w http.ResponseWriter, r *http.Request) {
+	ev, ok := s.staffEvent(w, r)
+	if !ok {
+		return
+	}
+	regs, err := s.confirmedByName(r, ev)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ri := info(r)
+	lang, loc := ri.lang, ri.territory.Location()
+	T := func(k string, a ...any) string { return s.cat.T(lang, k, a...) }
+	b := Base{Lang: lang, Territory: ri.territory, cat: s.cat}
+	sheet := export.AttendanceSheet{
+		Title:     ev.Title,
+		Subtitle:  b.When(ev) + "\n" + strings.Join(nonEmptyParts(ev.VenueName, ev.VenueAddress, ev.PlaceName), ", "),
+		Columns:   []string{T("staff.col.name"), T("staff.col.people_short"), T("staff.col.from_place"), T("staff.col.needs")},
+		Footer:    b.StaffCount(ev.Confirmed, "staff.pdf.expected_one", "staff.pdf.expected_other") + " · " + ri.territory.OperatorName,
+		Lang:      lang,
+		Generated: s.deps.Events.Now().In(loc),
+	}
+	for _, reg := range regs {
+		sheet.Rows = append(sheet.Rows, []string{reg.Name, strconv.Itoa(reg.PartySize), reg.FromPlaceName, s.needsText(lang, reg)})
+	}
+	var buf bytes.Buffer
+	if err := export.WriteAttendancePDF(&buf, sheet); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sendFile(w, export.ContentTypePDF, s.exportName(r, ev, "staff.file.attendance", "pdf"), buf.Bytes())
+}
+
+// adminNameTagsPDF prints a tag with the name of each confirmed
+// registration, and a blank one (same place of departure) for each other
+// person of the party, whose names staff do not know.
+func (s *Server) adminNameTagsPDF(w http.ResponseWriter, r *http.Request) {
+	ev, ok := s.staffEvent(w, r)
+	if !ok {
+		return
+	}
+	regs, err := s.confirmedByName(r, ev)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var tags []export.NameTag
+	for _, reg := range regs {
+		tags = append(tags, export.NameTag{Name: reg.Name, Line2: reg.FromPlaceName})
+		for range reg.PartySize - 1 {
+			tags = append(tags, export.NameTag{Line2: reg.FromPlaceName})
+		}
+	}
+	var buf bytes.Buffer
+	if err := export.WriteNameTagsPDF(&buf, ev.Title, tags); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sendFile(w, export.ContentTypePDF, s.exportName(r, ev, "staff.file.name_tags", "pdf"), buf.Bytes())
+}
+
+func nonEmptyParts(v ...string) []string {
+	var out []string
+	for _, s := range v {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,188 @@
+package web
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"implique/internal/errs"
+	"implique/internal/events"
+)
+
+type apiEventPlace struct {
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+}
+
+type apiEvent struct {
+	ID        int64         `json:"id"`
+	Slug      string        `json:"slug"`
+	Kind      string        `json:"kind"`
+	Title     string        `json:"title"`
+	StartsAt  string        `json:"starts_at"`
+	EndsAt    string        `json:"ends_at"`
+	Place     apiEventPlace `json:"place"`
+	Venue     string        `json:"venue"`
+	Capacity  *int          `json:"capacity"`
+	SeatsLeft *int          `json:"seats_left"`
+	Status    string        `json:"status"`
+	URL       string        `json:"url"`
+}
+
+func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) {
+	t := info(r).territory
+	q := r.URL.Query()
+	f := events.Filter{PublicOnly: true, PlaceSlug: q.Get("place")}
+	if k := q.Get("kind"); k != "" {
+		kind, ok := events.ParseKind(k)
+		if !ok {
+			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": map[string]string{"kind": s.cat.T(info(r).lang, "errors.event_kind")}})
+			return
+		}
+		f.Kind = kind
+	}
+	if from := q.Get("from"); from != "" {
+		d, err := time.ParseInLocation("2006-01-02", from, t.Location())
+		if err != nil {
+			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": map[string]string{"from": s.cat.T(info(r).lang, "errors.date")}})
+			return
+		}
+		f.From = d
+	}
+	if f.PlaceSlug != "" {
+		if _, err := s.deps.Territories.Place(r.Context(), t.ID, f.PlaceSlug); err != nil {
+			if errs.Is(err, errs.NotFound) {
+				writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": map[string]string{"place": s.cat.T(info(r).lang, "errors.place_unknown")}})
+				return
+			}
+			s.apiError(w, r, http.StatusInternalServerError, "errors.internal")
+			return
+		}
+	}
+	evs, err := s.deps.Events.List(r.Context(), t.ID, f)
+	if err != nil {
+		s.deps.Logger.Error("api events", "id", info(r).id, "err", err)
+		s.apiError(w, r, http.StatusInternalServerError, "errors.internal")
+		return
+	}
+	now := s.deps.Events.Now()
+	out := make([]apiEvent, 0, len(evs))
+	for _, ev := range evs {
+		out = append(out, apiEvent{ID: ev.ID, Slug: ev.Slug, Kind: string(ev.Kind), Title: ev.Title,
+			StartsAt: ev.StartsAt.In(t.Location()).Format(time.RFC3339), EndsAt: ev.EndsAt.In(t.Location()).Format(time.RFC3339),
+			Place: apiEventPlace{Slug: ev.PlaceSlug, Name: ev.PlaceName}, Venue: ev.VenueName, Capacity: ev.Capacity,
+			SeatsLeft: ev.SeatsLeft(), Status: string(ev.StatusAt(now)), URL: s.deps.Events.EventURL(ev)})
+	}
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	writeJSON(w, http.StatusOK, map[string]any{"events": out})
+}
+
+type apiRegistrationIn struct {
+	Name           string `json:"name"`
+	Email          string `json:"email"`
+	Phone          string `json:"phone"`
+	PartySize      *int   `json:"party_size"`
+	Dietary        string `json:"dietary"`
+	Accessibility  string `json:"accessibility"`
+	Ride           string `json:"ride"`
+	FromPlace      string `json:"from_place"`
+	ConsentContact bool   `json:"consent_contact"`
+}
+
+func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
+	ri := info(r)
+	T := func(k string) string { return s.cat.T(ri.lang, k) }
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.apiError(w, r, http.StatusNotFound, "errors.event_not_found")
+		return
+	}
+	ev, err := s.deps.Events.Get(r.Context(), ri.territory.ID, id)
+	if err != nil || !ev.Public(s.deps.Events.Now()) {
+		s.apiError(w, r, http.StatusNotFound, "errors.event_not_found")
+		return
+	}
+	if ok, err := s.allowPublicForm(r); err != nil || !ok {
+		w.Header().Set("Retry-After", "3600")
+		s.apiError(w, r, http.StatusTooManyRequests, "errors.too_many")
+		return
+	}
+	var in apiRegistrationIn
+	dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": map[string]string{"body": T("errors.json")}})
+		return
+	}
+	party := 1
+	if in.PartySize != nil {
+		party = *in.PartySize
+	}
+	out, err := s.deps.Events.Register(r.Context(), ri.territory.ID, ev.ID, events.RegistrationInput{Name: in.Name, Email: in.Email,
+		Phone: in.Phone, PartySize: party, Dietary: in.Dietary, Accessibility: in.Accessibility, Ride: in.Ride,
+		FromPlaceSlug: in.FromPlace, ConsentContact: in.ConsentContact, Lang: ri.lang}, events.SourceAPI)
+	if e, ok := errs.As(err); ok {
+		if e.Code == errs.Invalid && len(e.Fields) > 0 {
+			msgs := map[string]string{}
+			for f, k := range e.Fields {
+				msgs[f] = T(k)
+			}
+			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": msgs})
+			return
+		}
+		writeJSON(w, statusOf(e.Code), map[string]string{"error": T(e.Key)})
+		return
+	} else if err != nil {
+		s.deps.Logger.Error("api register", "id", ri.id, "err", err)
+		s.apiError(w, r, http.StatusInternalServerError, "errors.internal")
+		return
+	}
+	var pos *int
+	if out.Registration.Status == events.Waitlisted {
+		p := out.Registration.WaitlistPosition
+		pos = &p
+	}
+	var manage *string
+	if out.Token != "" {
+		u := s.deps.Events.ManageURL(out.Token)
+		manage = &u
+	}
+	status := http.StatusCreated
+	if out.Existing {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, map[string]any{"status": out.Registration.Status, "waitlist_position": pos, "manage_url": manage})
+}
+
+func (s *Server) apiEventsICS(w http.ResponseWriter, r *http.Request) {
+	s.feed(w, r, "")
+}
+
+func (s *Server) apiPlaceEventsICS(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("slug")
+	if _, err := s.deps.Territories.Place(r.Context(), info(r).territory.ID, slug); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.feed(w, r, slug)
+}
+
+// feed is the iCalendar feed of the published events of the last month
+// and to come, of the territory or of one place.
+func (s *Server) feed(w http.ResponseWriter, r *http.Request, place string) {
+	t := info(r).territory
+	evs, err := s.deps.Events.List(r.Context(), t.ID, events.Filter{PublicOnly: true, PlaceSlug: place,
+		From: s.deps.Events.Now().AddDate(0, -1, 0)})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	name := t.Name
+	if place != "" && len(evs) > 0 {
+		name = t.Name + " — " + evs[0].PlaceName
+	}
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	writeICS(w, "evenements.ics", s.deps.Events.Calendar(info(r).lang, t, evs, name))
+}
