@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -183,25 +184,19 @@ func sendFile(w http.ResponseWriter, contentType, name string, body []byte) {
 }
 
 func (s *Server) adminExportCSV(w http.ResponseWriter, r *http.Request) {
-	ev, ok := s.staffEvent(w, r)
-	if !ok {
-		return
-	}
-	regs, err := s.exportRows(r, ev)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	header, rows := s.exportTable(r, regs)
-	var buf bytes.Buffer
-	if err := export.WriteCSV(&buf, header, rows); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	sendFile(w, export.ContentTypeCSV, s.exportName(r, ev, "staff.file.registrations", "csv"), buf.Bytes())
+	s.exportRegistrations(w, r, "csv", export.ContentTypeCSV, export.WriteCSV)
 }
 
 func (s *Server) adminExportXLSX(w http.ResponseWriter, r *http.Request) {
+	sheet := s.cat.T(info(r).lang, "staff.file.sheet")
+	s.exportRegistrations(w, r, "xlsx", export.ContentTypeXLSX, func(w io.Writer, header []string, rows [][]string) error {
+		return export.WriteXLSX(w, sheet, header, rows)
+	})
+}
+
+// exportRegistrations sends an event's registrations as a file written by write.
+func (s *Server) exportRegistrations(w http.ResponseWriter, r *http.Request, ext, contentType string,
+	write func(w io.Writer, header []string, rows [][]string) error) {
 	ev, ok := s.staffEvent(w, r)
 	if !ok {
 		return
@@ -213,11 +208,11 @@ func (s *Server) adminExportXLSX(w http.ResponseWriter, r *http.Request) {
 	}
 	header, rows := s.exportTable(r, regs)
 	var buf bytes.Buffer
-	if err := export.WriteXLSX(&buf, s.cat.T(info(r).lang, "staff.file.sheet"), header, rows); err != nil {
+	if err := write(&buf, header, rows); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	sendFile(w, export.ContentTypeXLSX, s.exportName(r, ev, "staff.file.registrations", "xlsx"), buf.Bytes())
+	sendFile(w, contentType, s.exportName(r, ev, "staff.file.registrations", ext), buf.Bytes())
 }
 
 // confirmedByName lists the confirmed registrations in alphabetical order.
