@@ -149,6 +149,9 @@ func (a *app) seed(ctx context.Context, withDemo bool, out io.Writer) error {
 	if created {
 		fmt.Fprintf(out, "Territoire créé : %s, avec ses municipalités et secteurs.\n", t.Name)
 	}
+	if err := a.community.EnsureThemes(ctx, t.ID); err != nil {
+		return err
+	}
 	if !withDemo {
 		return nil
 	}
@@ -164,9 +167,12 @@ func (a *app) seed(ctx context.Context, withDemo bool, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if _, err := demo.SeedIdeas(ctx, a.territories, a.events, a.community); err != nil {
+		return err
+	}
 	fmt.Fprint(out, "Données de démonstration ajoutées (personnes fictives")
 	if withEvents {
-		fmt.Fprint(out, ", soupers et événements")
+		fmt.Fprint(out, ", soupers, événements, besoins et idées")
 	}
 	fmt.Fprintln(out, ").")
 	return nil

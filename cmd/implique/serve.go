@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"implique/internal/auth"
+	"implique/internal/community"
 	"implique/internal/db"
 	"implique/internal/demo"
 	"implique/internal/events"
@@ -35,6 +36,7 @@ type app struct {
 	territories *territory.Store
 	auth        *auth.Store
 	events      *events.Store
+	community   *community.Store
 }
 
 // newApp wires the capabilities, the jobs and the web layer on d.
@@ -69,6 +71,7 @@ func newApp(c *config, d *db.DB, logger, jobLogger *slog.Logger) (*app, error) {
 	}
 	mailer := mail.NewMailer(d, runner, c.From)
 	evs = events.NewStore(events.Config{DB: d, Territories: ts, Auth: as, Mailer: mailer, Catalogs: cat, BaseURL: c.BaseURL})
+	cs := community.NewStore(community.Config{DB: d, Territories: ts, Events: evs, Mailer: mailer, Catalogs: cat, BaseURL: c.BaseURL})
 	reg := prometheus.NewRegistry()
 	srv, err := web.New(web.Config{BaseURL: c.BaseURL, SMTPConfigured: sender != nil}, web.Deps{
 		DB:          d,
@@ -77,13 +80,14 @@ func newApp(c *config, d *db.DB, logger, jobLogger *slog.Logger) (*app, error) {
 		Mailer:      mailer,
 		Outbox:      mail.NewStore(d),
 		Events:      evs,
+		Community:   cs,
 		Logger:      logger,
 		Registry:    reg,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &app{db: d, jobs: runner, handler: srv, logger: logger, territories: ts, auth: as, events: evs}, nil
+	return &app{db: d, jobs: runner, handler: srv, logger: logger, territories: ts, auth: as, events: evs, community: cs}, nil
 }
 
 func cmdServe(ctx context.Context, args []string, out io.Writer) error {

@@ -42,10 +42,13 @@ const (
 	// ManageEvents plans events and handles their registrations (names,
 	// contacts and needs of the people who signed up).
 	ManageEvents Action = "events.manage"
+	// ManageIdeas records needs and ideas, moderates proposals, tells each
+	// idea's story, edits the themes, and sees who supports an idea.
+	ManageIdeas Action = "ideas.manage"
 )
 
 // Actions lists every action, for the policy's table test.
-var Actions = []Action{ViewStaffArea, ManageUsers, ManageSettings, ReadOutbox, ManageOwnAccount, ManageEvents}
+var Actions = []Action{ViewStaffArea, ManageUsers, ManageSettings, ReadOutbox, ManageOwnAccount, ManageEvents, ManageIdeas}
 
 // policy is the one place that says which role may do what.
 var policy = map[Action][]Role{
@@ -55,6 +58,7 @@ var policy = map[Action][]Role{
 	ReadOutbox:       {RoleAdministrator},
 	ManageOwnAccount: Roles,
 	ManageEvents:     {RoleAdministrator, RoleFacilitator},
+	ManageIdeas:      {RoleAdministrator, RoleFacilitator},
 }
 
 // Resource is what an action is done to: for now, a territory.

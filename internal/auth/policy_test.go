@@ -18,6 +18,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ReadOutbox:       true,
 		auth.ManageOwnAccount: true,
 		auth.ManageEvents:     true,
+		auth.ManageIdeas:      true,
 	},
 	auth.RoleFacilitator: {
 		auth.ViewStaffArea:    true,
@@ -26,6 +27,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ReadOutbox:       false,
 		auth.ManageOwnAccount: true,
 		auth.ManageEvents:     true,
+		auth.ManageIdeas:      true,
 	},
 	auth.RoleCommunications: {
 		auth.ViewStaffArea:    true,
@@ -34,6 +36,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ReadOutbox:       false,
 		auth.ManageOwnAccount: true,
 		auth.ManageEvents:     false,
+		auth.ManageIdeas:      false,
 	},
 	auth.RolePartner: {
 		auth.ViewStaffArea:    false,
@@ -42,6 +45,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ReadOutbox:       false,
 		auth.ManageOwnAccount: true,
 		auth.ManageEvents:     false,
+		auth.ManageIdeas:      false,
 	},
 	auth.RoleOrganizationManager: {
 		auth.ViewStaffArea:    false,
@@ -50,6 +54,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ReadOutbox:       false,
 		auth.ManageOwnAccount: true,
 		auth.ManageEvents:     false,
+		auth.ManageIdeas:      false,
 	},
 	auth.RoleCitizen: {
 		auth.ViewStaffArea:    false,
@@ -58,6 +63,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ReadOutbox:       false,
 		auth.ManageOwnAccount: true,
 		auth.ManageEvents:     false,
+		auth.ManageIdeas:      false,
 	},
 }
 
@@ -109,6 +115,7 @@ func TestPolicyTableIsComplete(t *testing.T) {
 		auth.ReadOutbox:       "outbox.read",
 		auth.ManageOwnAccount: "account.manage",
 		auth.ManageEvents:     "events.manage",
+		auth.ManageIdeas:      "ideas.manage",
 	}
 	for a, name := range wantActions {
 		if string(a) != name {
@@ -194,9 +201,9 @@ func TestPolicyCombinations(t *testing.T) {
 	}{
 		{"no role", nil, map[auth.Action]bool{auth.ManageOwnAccount: true}},
 		{"partner and facilitator", []auth.Role{auth.RolePartner, auth.RoleFacilitator},
-			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageOwnAccount: true, auth.ManageEvents: true}},
+			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageOwnAccount: true, auth.ManageEvents: true, auth.ManageIdeas: true}},
 		{"citizen and administrator", []auth.Role{auth.RoleCitizen, auth.RoleAdministrator},
-			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageUsers: true, auth.ManageSettings: true, auth.ReadOutbox: true, auth.ManageOwnAccount: true, auth.ManageEvents: true}},
+			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageUsers: true, auth.ManageSettings: true, auth.ReadOutbox: true, auth.ManageOwnAccount: true, auth.ManageEvents: true, auth.ManageIdeas: true}},
 		{"unknown role", []auth.Role{"superuser"}, map[auth.Action]bool{auth.ManageOwnAccount: true}},
 	}
 	for _, c := range cases {

@@ -18,6 +18,7 @@ type adminHomePage struct {
 	CanSettings bool
 	CanOutbox   bool
 	CanEvents   bool
+	CanIdeas    bool
 }
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
@@ -27,7 +28,7 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 	}
 	p := adminHomePage{Base: s.base(w, r, "admin.title"), CanUsers: s.can(r, auth.ManageUsers),
 		CanSettings: s.can(r, auth.ManageSettings), CanOutbox: s.can(r, auth.ReadOutbox),
-		CanEvents: s.can(r, auth.ManageEvents)}
+		CanEvents: s.can(r, auth.ManageEvents), CanIdeas: s.can(r, auth.ManageIdeas)}
 	s.render(w, r, http.StatusOK, "admin", p)
 }
 

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/language"
 
 	"implique/internal/auth"
+	"implique/internal/community"
 	"implique/internal/errs"
 	"implique/internal/events"
 	"implique/internal/territory"
@@ -22,16 +23,6 @@ import (
 // event's own page with its registrations, and the actions on it (publish,
 // unpublish, cancel, duplicate). Every handler asks the policy first
 // (auth.ManageEvents) and reads only the request's territory.
-
-// StaffCount translates one of two keys by the count n (French puts 0 and
-// 1 in the singular, English only 1), formatting n and then args.
-func (b Base) StaffCount(n int, one, other string, args ...any) string {
-	key := other
-	if n == 1 || (n == 0 && b.Lang != "en") {
-		key = one
-	}
-	return b.T(key, append([]any{n}, args...)...)
-}
 
 // StaffField is what the "stafffield" template draws: an input or a
 // textarea with its label, help and problem.
@@ -580,10 +571,10 @@ func rideBefore(a, b rideGroup) bool {
 func (p adminEventPage) RideLine(g rideGroup) string {
 	var parts []string
 	if g.Needs > 0 {
-		parts = append(parts, p.StaffCount(g.Needs, "staff.needs.ride_needs_one", "staff.needs.ride_needs_other"))
+		parts = append(parts, p.Count(g.Needs, "staff.needs.ride_needs_one", "staff.needs.ride_needs_other"))
 	}
 	if g.Offers > 0 {
-		parts = append(parts, p.StaffCount(g.Offers, "staff.needs.ride_offers_one", "staff.needs.ride_offers_other"))
+		parts = append(parts, p.Count(g.Offers, "staff.needs.ride_offers_one", "staff.needs.ride_offers_other"))
 	}
 	place := g.Place
 	if place == "" {
@@ -612,6 +603,9 @@ type adminEventPage struct {
 	ConfirmWithdraw *events.Registration
 	// Section is the form the problems belong to: publish, cancel, register.
 	Section string
+	// Ideas are the needs and ideas recorded for the event (when staff may see them).
+	Ideas    []community.IdeaRecord
+	CanIdeas bool
 }
 
 func (s *Server) staffEventPage(w http.ResponseWriter, r *http.Request, status int, ev events.Event, section string, form url.Values, problems map[string]string) {
@@ -670,6 +664,12 @@ func (s *Server) staffEventPageWith(w http.ResponseWriter, r *http.Request, stat
 	p.CanEdit = !finished
 	p.CanRegister = !finished
 	p.CanClose = st != events.Cancelled
+	if p.CanIdeas = s.can(r, auth.ManageIdeas); p.CanIdeas {
+		if p.Ideas, err = s.deps.Community.List(ctx, t.ID, community.Filter{EventID: ev.ID}); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	p.Form = url.Values{}
 	mod(&p)
 	for k, v := range map[string]string{"party_size": "1", "source": events.SourcePhone, "ride": events.RideNone, "lang": "fr", "publish_time": "09:00"} {

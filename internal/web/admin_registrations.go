@@ -259,7 +259,7 @@ func (s *Server) adminAttendancePDF(w http.ResponseWriter, r *http.Request) {
 		Title:     ev.Title,
 		Subtitle:  b.When(ev) + "\n" + strings.Join(nonEmptyParts(ev.VenueName, ev.VenueAddress, ev.PlaceName), ", "),
 		Columns:   []string{T("staff.col.name"), T("staff.col.people_short"), T("staff.col.from_place"), T("staff.col.needs")},
-		Footer:    b.StaffCount(ev.Confirmed, "staff.pdf.expected_one", "staff.pdf.expected_other") + " · " + ri.territory.OperatorName,
+		Footer:    b.Count(ev.Confirmed, "staff.pdf.expected_one", "staff.pdf.expected_other") + " · " + ri.territory.OperatorName,
 		Lang:      lang,
 		Generated: s.deps.Events.Now().In(loc),
 	}

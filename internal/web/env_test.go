@@ -17,6 +17,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"implique/internal/auth"
+	"implique/internal/community"
 	"implique/internal/db"
 	"implique/internal/demo"
 	"implique/internal/events"
@@ -53,6 +54,7 @@ type env struct {
 	auth      *auth.Store
 	outbox    *mail.Store
 	events    *events.Store
+	community *community.Store
 	territory territory.Territory
 	logs      *lockedBuffer
 }
@@ -79,12 +81,18 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	mailer := mail.NewMailer(d, runner, "Implique <ne-pas-repondre@exemple.org>")
 	e.events = events.NewStore(events.Config{DB: d, Territories: ts, Auth: e.auth, Mailer: mailer,
 		Catalogs: i18n.MustLoad(), BaseURL: e.srv.URL})
+	e.community = community.NewStore(community.Config{DB: d, Territories: ts, Events: e.events, Mailer: mailer,
+		Catalogs: i18n.MustLoad(), BaseURL: e.srv.URL})
+	if err := e.community.EnsureThemes(ctx, terr.ID); err != nil {
+		t.Fatal(err)
+	}
 	h, err := web.New(web.Config{BaseURL: e.srv.URL}, web.Deps{
 		DB: d, Territories: ts, Auth: e.auth,
-		Mailer: mailer,
-		Outbox: e.outbox,
-		Events: e.events,
-		Logger: slog.New(slog.NewJSONHandler(logs, nil)),
+		Mailer:    mailer,
+		Outbox:    e.outbox,
+		Events:    e.events,
+		Community: e.community,
+		Logger:    slog.New(slog.NewJSONHandler(logs, nil)),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"implique/internal/community"
 	"implique/internal/events"
 	"implique/internal/territory"
 )
@@ -130,6 +131,7 @@ type placePage struct {
 	Sectors []territory.Place
 	Events  []EventView
 	FeedURL string
+	Ideas   []community.IdeaRecord
 }
 
 func (s *Server) place(w http.ResponseWriter, r *http.Request) {
@@ -148,6 +150,11 @@ func (s *Server) place(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, ev := range evs {
 		p.Events = append(p.Events, s.view(ev))
+	}
+	if p.Ideas, err = s.deps.Community.List(r.Context(), t.ID, community.Filter{PlaceSlug: pl.Slug, Moderation: community.Approved,
+		MostSupported: true}); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	if pl.ParentID == nil {
 		all, err := s.deps.Territories.Places(r.Context(), t.ID)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"implique/internal/auth"
+	"implique/internal/community"
 	"implique/internal/errs"
 	"implique/internal/i18n"
 	"implique/internal/territory"
@@ -85,6 +86,12 @@ type eventCard struct {
 	Event EventView
 }
 
+// ideaCard is what the "ideacard" template draws.
+type ideaCard struct {
+	Base Base
+	Idea community.IdeaRecord
+}
+
 // FormField is what the "textfield" template draws.
 type FormField struct {
 	Name, Label, Type, Autocomplete, Value, Error string
@@ -116,6 +123,16 @@ func (b Base) SignedIn() bool { return b.Principal.SignedIn() }
 
 // CanStaff reports whether the staff area is open to this person.
 func (b Base) CanStaff() bool { return b.canStaff }
+
+// Count translates one of two keys by the count n (French puts 0 and
+// 1 in the singular, English only 1), formatting n and then args.
+func (b Base) Count(n int, one, other string, args ...any) string {
+	key := other
+	if n == 1 || (n == 0 && b.Lang != "en") {
+		key = one
+	}
+	return b.T(key, append([]any{n}, args...)...)
+}
 
 // FieldError is the translated problem of a form field, or "".
 func (b Base) FieldError(field string) string {
@@ -168,6 +185,7 @@ func parseTemplates(cat i18n.Catalogs) (map[string]*template.Template, error) {
 			return *p
 		},
 		"eventCard": func(b Base, e EventView) eventCard { return eventCard{Base: b, Event: e} },
+		"ideaCard":  func(b Base, i community.IdeaRecord) ideaCard { return ideaCard{Base: b, Idea: i} },
 		"derefF": func(p *float64) float64 {
 			if p == nil {
 				return 0

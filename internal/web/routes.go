@@ -32,6 +32,15 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /inscription/{token}/annuler", s.cancelRegistration)
 	mux.HandleFunc("GET /inscription/{token}/calendrier.ics", s.registrationICS)
 
+	// Needs and ideas: public list, support, proposals (moderated).
+	mux.HandleFunc("GET /idees", s.ideas)
+	mux.HandleFunc("GET /idees/proposer", s.proposeForm)
+	mux.HandleFunc("POST /idees/proposer", s.propose)
+	mux.HandleFunc("GET /idees/{id}", s.idea)
+	mux.HandleFunc("POST /idees/{id}/appui", s.support)
+	mux.HandleFunc("GET /appui/{token}", s.supportLanding)
+	mux.HandleFunc("POST /appui/{token}", s.confirmSupport)
+
 	// Signing in and out.
 	mux.HandleFunc("GET /connexion", s.signInForm)
 	mux.HandleFunc("POST /connexion/lien", s.requestMagicLink)
@@ -81,6 +90,17 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/evenements/{id}/accueil", s.adminWalkIn)
 	mux.HandleFunc("GET /admin/evenements/{id}/cloture", s.adminCloseForm)
 	mux.HandleFunc("POST /admin/evenements/{id}/cloture", s.adminCloseEvent)
+
+	// Staff: needs and ideas, moderation, themes.
+	mux.HandleFunc("GET /admin/idees", s.adminIdeas)
+	mux.HandleFunc("GET /admin/idees/nouvelle", s.adminNewIdea)
+	mux.HandleFunc("POST /admin/idees", s.adminRecordIdea)
+	mux.HandleFunc("GET /admin/idees/themes", s.adminThemes)
+	mux.HandleFunc("POST /admin/idees/themes", s.adminAddTheme)
+	mux.HandleFunc("POST /admin/idees/themes/{id}/archiver", s.adminArchiveTheme)
+	mux.HandleFunc("GET /admin/idees/{id}", s.adminIdea)
+	mux.HandleFunc("POST /admin/idees/{id}/statut", s.adminIdeaStatus)
+	mux.HandleFunc("POST /admin/idees/{id}/moderation", s.adminModerateIdea)
 
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/places", s.apiPlaces)

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"implique/internal/auth"
+	"implique/internal/community"
 	"implique/internal/db"
 	"implique/internal/events"
 	"implique/internal/i18n"
@@ -48,6 +49,7 @@ type Deps struct {
 	Mailer      *mail.Mailer
 	Outbox      *mail.Store
 	Events      *events.Store
+	Community   *community.Store
 	Logger      *slog.Logger
 	// Registry receives the HTTP metrics; /metrics serves it.
 	Registry *prometheus.Registry

@@ -1,0 +1,416 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"implique/internal/auth"
+	"implique/internal/community"
+	"implique/internal/errs"
+	"implique/internal/events"
+)
+
+// Staff pages for needs and ideas: the moderation queue and the list, the
+// quick form used while closing a souper, an idea's page with its story and
+// its supporters, and the territory's themes. Every handler asks the policy
+// first (auth.ManageIdeas) and reads only the request's territory.
+
+const ideasPath = "/admin/idees"
+
+func ideaPath(id int64) string { return ideasPath + "/" + strconv.FormatInt(id, 10) }
+
+// pathID reads the {id} of a URL; 0 when it is not a positive number.
+func pathID(r *http.Request) int64 {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0
+	}
+	return id
+}
+
+// ThemeName names a theme in the page's language.
+func (b Base) ThemeName(t community.Theme) string { return t.Name(b.Lang) }
+
+// ---- The list ----------------------------------------------------------
+
+type adminIdeasPage struct {
+	Base
+	Pending  []community.IdeaRecord
+	Ideas    []community.IdeaRecord
+	Places   []placeOption
+	Themes   []community.Theme
+	Statuses []community.Status
+	// Filtered is true when the list is narrowed by the filters.
+	Filtered bool
+}
+
+func (s *Server) adminIdeas(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageIdeas) {
+		s.forbid(w, r)
+		return
+	}
+	ctx := r.Context()
+	t := info(r).territory
+	q := r.URL.Query()
+	pending, err := s.deps.Community.List(ctx, t.ID, community.Filter{Moderation: community.Pending})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	status := community.Status(q.Get("statut"))
+	f := community.Filter{Moderation: community.Approved, PlaceSlug: q.Get("lieu"), ThemeCode: q.Get("theme"), Status: status}
+	list, err := s.deps.Community.List(ctx, t.ID, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	places, err := s.placeOptions(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	themes, err := s.deps.Community.Themes(ctx, t.ID, true)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := adminIdeasPage{Base: s.base(w, r, "staff.ideas.title"), Pending: pending, Ideas: list, Places: places,
+		Themes: themes, Statuses: community.Statuses, Filtered: f.PlaceSlug != "" || f.ThemeCode != "" || status != ""}
+	p.Form = url.Values{"lieu": {f.PlaceSlug}, "theme": {f.ThemeCode}, "statut": {string(status)}}
+	s.render(w, r, http.StatusOK, "admin_ideas", p)
+}
+
+// ---- The quick form ----------------------------------------------------
+
+type adminIdeaFormPage struct {
+	Base
+	Kinds  []community.Kind
+	Themes []community.Theme
+	Places []placeOption
+	// Event is the meeting the ideas come from, when there is one.
+	Event *events.Event
+	// Recorded lists what was already noted for that event.
+	Recorded []community.IdeaRecord
+}
+
+// ideaForm draws the quick form; ev (nil for none) is the meeting the notes come from.
+func (s *Server) ideaForm(w http.ResponseWriter, r *http.Request, status int, ev *events.Event, form url.Values, problems map[string]string) {
+	ctx := r.Context()
+	t := info(r).territory
+	themes, err := s.deps.Community.Themes(ctx, t.ID, false)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	places, err := s.placeOptions(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := adminIdeaFormPage{Base: s.base(w, r, "staff.ideas.new_title"), Kinds: []community.Kind{community.Need, community.Idea},
+		Themes: themes, Places: places, Event: ev}
+	if ev != nil {
+		p.Title = p.T("staff.ideas.new_title_event", ev.Title)
+		if p.Recorded, err = s.deps.Community.List(ctx, t.ID, community.Filter{EventID: ev.ID}); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	p.Form, p.Errors = form, problems
+	if p.Form.Get("kind") == "" {
+		p.Form.Set("kind", string(community.Need))
+	}
+	s.render(w, r, status, "admin_idea_form", p)
+}
+
+// ideaEvent loads the event a form names (?evenement= or the hidden
+// field); ok is false when the value names no event of the territory.
+func (s *Server) ideaEvent(r *http.Request, v string) (*events.Event, bool, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil, true, nil
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return nil, false, nil
+	}
+	ev, err := s.deps.Events.Get(r.Context(), info(r).territory.ID, id)
+	if errs.Is(err, errs.NotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return &ev, true, nil
+}
+
+func (s *Server) adminNewIdea(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageIdeas) {
+		s.forbid(w, r)
+		return
+	}
+	q := r.URL.Query()
+	ev, ok, err := s.ideaEvent(r, q.Get("evenement"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	form := url.Values{"kind": {string(community.Need)}, "place": {q.Get("lieu")}, "theme": {q.Get("theme")}}
+	if ev != nil {
+		form.Set("event", strconv.FormatInt(ev.ID, 10))
+		if form.Get("place") == "" {
+			form.Set("place", ev.PlaceSlug)
+		}
+	}
+	s.ideaForm(w, r, http.StatusOK, ev, form, nil)
+}
+
+func (s *Server) adminRecordIdea(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageIdeas) {
+		s.forbid(w, r)
+		return
+	}
+	_ = r.ParseForm()
+	ri := info(r)
+	f := r.PostForm
+	ev, ok, err := s.ideaEvent(r, f.Get("event"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !ok {
+		s.ideaForm(w, r, http.StatusUnprocessableEntity, nil, f, map[string]string{"": "errors.event_not_found"})
+		return
+	}
+	in := community.Input{Kind: community.Kind(f.Get("kind")), Title: f.Get("title"), Details: f.Get("details"),
+		ThemeCode: f.Get("theme"), PlaceSlug: f.Get("place")}
+	if ev != nil {
+		in.EventID = ev.ID
+	}
+	var userID int64
+	if u := ri.principal.User; u != nil {
+		userID = u.ID
+	}
+	idea, err := s.deps.Community.Record(r.Context(), ri.territory.ID, userID, in)
+	if e, ok := errs.As(err); ok {
+		s.ideaForm(w, r, statusOf(e.Code), ev, f, formProblems(e, nil))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Back to the same form, ready for the next note from the same paper.
+	next := url.Values{"lieu": {idea.PlaceSlug}}
+	if ev != nil {
+		next.Set("evenement", strconv.FormatInt(ev.ID, 10))
+	}
+	s.flash(w, "flash.staff_idea_recorded")
+	s.redirect(w, r, ideasPath+"/nouvelle?"+next.Encode())
+}
+
+// ---- An idea's page ----------------------------------------------------
+
+type adminIdeaPage struct {
+	Base
+	Idea       community.IdeaRecord
+	Story      []community.Step
+	Supporters []community.Supporter
+	Statuses   []community.Status
+	Event      *events.Event
+}
+
+// staffIdea asks the policy, reads {id} and loads that idea of the
+// request's territory; anything else is a 404.
+func (s *Server) staffIdea(w http.ResponseWriter, r *http.Request) (community.IdeaRecord, bool) {
+	if !s.can(r, auth.ManageIdeas) {
+		s.forbid(w, r)
+		return community.IdeaRecord{}, false
+	}
+	id := pathID(r)
+	if id == 0 {
+		s.notFound(w, r)
+		return community.IdeaRecord{}, false
+	}
+	idea, err := s.deps.Community.Get(r.Context(), info(r).territory.ID, id)
+	if errs.Is(err, errs.NotFound) {
+		s.notFound(w, r)
+		return idea, false
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return idea, false
+	}
+	return idea, true
+}
+
+func (s *Server) ideaPageStaff(w http.ResponseWriter, r *http.Request, status int, idea community.IdeaRecord, form url.Values, problems map[string]string) {
+	ctx := r.Context()
+	t := info(r).territory
+	story, err := s.deps.Community.History(ctx, t.ID, idea.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	supporters, err := s.deps.Community.Supporters(ctx, t.ID, idea.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := adminIdeaPage{Base: s.base(w, r, ""), Idea: idea, Story: story, Supporters: supporters, Statuses: community.Statuses}
+	p.Title = idea.Title
+	if idea.EventID != nil {
+		ev, err := s.deps.Events.Get(ctx, t.ID, *idea.EventID)
+		if err == nil {
+			p.Event = &ev
+		} else if !errs.Is(err, errs.NotFound) {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if form == nil {
+		form = url.Values{"status": {string(idea.Status)}}
+	}
+	p.Form, p.Errors = form, problems
+	s.render(w, r, status, "admin_idea", p)
+}
+
+func (s *Server) adminIdea(w http.ResponseWriter, r *http.Request) {
+	idea, ok := s.staffIdea(w, r)
+	if !ok {
+		return
+	}
+	s.ideaPageStaff(w, r, http.StatusOK, idea, nil, nil)
+}
+
+func (s *Server) adminIdeaStatus(w http.ResponseWriter, r *http.Request) {
+	idea, ok := s.staffIdea(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	ri := info(r)
+	var userID int64
+	if u := ri.principal.User; u != nil {
+		userID = u.ID
+	}
+	err := s.deps.Community.SetStatus(r.Context(), ri.territory.ID, idea.ID, userID,
+		community.Status(r.PostFormValue("status")), r.PostFormValue("reason"))
+	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
+		s.ideaPageStaff(w, r, statusOf(e.Code), idea, r.PostForm, formProblems(e, nil))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.staff_idea_status")
+	s.redirect(w, r, ideaPath(idea.ID))
+}
+
+func (s *Server) adminModerateIdea(w http.ResponseWriter, r *http.Request) {
+	idea, ok := s.staffIdea(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	var approve bool
+	switch r.PostFormValue("action") {
+	case "approve":
+		approve = true
+	case "reject":
+	default:
+		s.renderError(w, r, http.StatusUnprocessableEntity, "errors.staff_idea_moderation")
+		return
+	}
+	if err := s.deps.Community.Moderate(r.Context(), info(r).territory.ID, idea.ID, approve); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if approve {
+		s.flash(w, "flash.staff_idea_approved")
+	} else {
+		s.flash(w, "flash.staff_idea_rejected")
+	}
+	back := localPath(r.PostFormValue("retour"))
+	if back == "" {
+		back = ideaPath(idea.ID)
+	}
+	s.redirect(w, r, back)
+}
+
+// ---- Themes ------------------------------------------------------------
+
+type adminThemesPage struct {
+	Base
+	Themes []community.Theme
+}
+
+func (s *Server) themesPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+	themes, err := s.deps.Community.Themes(r.Context(), info(r).territory.ID, true)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := adminThemesPage{Base: s.base(w, r, "staff.ideas.themes_title"), Themes: themes}
+	p.Form, p.Errors = form, problems
+	s.render(w, r, status, "admin_idea_themes", p)
+}
+
+func (s *Server) adminThemes(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageIdeas) {
+		s.forbid(w, r)
+		return
+	}
+	s.themesPage(w, r, http.StatusOK, nil, nil)
+}
+
+func (s *Server) adminAddTheme(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageIdeas) {
+		s.forbid(w, r)
+		return
+	}
+	_ = r.ParseForm()
+	_, err := s.deps.Community.AddTheme(r.Context(), info(r).territory.ID, r.PostFormValue("name_fr"), r.PostFormValue("name_en"))
+	if e, ok := errs.As(err); ok {
+		s.themesPage(w, r, statusOf(e.Code), r.PostForm, formProblems(e, nil))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.staff_theme_added")
+	s.redirect(w, r, ideasPath+"/themes")
+}
+
+func (s *Server) adminArchiveTheme(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageIdeas) {
+		s.forbid(w, r)
+		return
+	}
+	id := pathID(r)
+	if id == 0 {
+		s.notFound(w, r)
+		return
+	}
+	_ = r.ParseForm()
+	archived := r.PostFormValue("archived") != "0"
+	err := s.deps.Community.ArchiveTheme(r.Context(), info(r).territory.ID, id, archived)
+	if errs.Is(err, errs.NotFound) {
+		s.notFound(w, r)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if archived {
+		s.flash(w, "flash.staff_theme_archived")
+	} else {
+		s.flash(w, "flash.staff_theme_restored")
+	}
+	s.redirect(w, r, ideasPath+"/themes")
+}

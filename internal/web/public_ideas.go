@@ -1,0 +1,215 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"implique/internal/auth"
+	"implique/internal/community"
+	"implique/internal/errs"
+	"implique/internal/territory"
+)
+
+type ideasPage struct {
+	Base
+	Ideas  []community.IdeaRecord
+	Themes []community.Theme
+	Places []territory.Place
+	Place  string
+	Theme  string
+}
+
+func (s *Server) ideas(w http.ResponseWriter, r *http.Request) {
+	t := info(r).territory
+	q := r.URL.Query()
+	p := ideasPage{Base: s.base(w, r, "ideas.title"), Place: q.Get("lieu"), Theme: q.Get("theme")}
+	var err error
+	if p.Place != "" {
+		if _, err := s.deps.Territories.Place(r.Context(), t.ID, p.Place); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if p.Themes, err = s.deps.Community.Themes(r.Context(), t.ID, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Places, err = s.deps.Territories.Places(r.Context(), t.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Ideas, err = s.deps.Community.List(r.Context(), t.ID, community.Filter{PlaceSlug: p.Place, ThemeCode: p.Theme,
+		Moderation: community.Approved, MostSupported: true}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "ideas", p)
+}
+
+type ideaPage struct {
+	Base
+	Idea    community.IdeaRecord
+	Story   []community.Step
+	Already bool
+}
+
+// publicIdea finds an approved idea by the {id} of the URL.
+func (s *Server) publicIdea(w http.ResponseWriter, r *http.Request) (community.IdeaRecord, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.notFound(w, r)
+		return community.IdeaRecord{}, false
+	}
+	idea, err := s.deps.Community.Get(r.Context(), info(r).territory.ID, id)
+	if err == nil && idea.Moderation != community.Approved {
+		err = errs.New(errs.NotFound, "errors.idea_not_found")
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return idea, false
+	}
+	return idea, true
+}
+
+func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request, status int, idea community.IdeaRecord, form url.Values, problems map[string]string) {
+	p := ideaPage{Base: s.base(w, r, ""), Idea: idea}
+	p.Title = idea.Title
+	var err error
+	if p.Story, err = s.deps.Community.History(r.Context(), info(r).territory.ID, idea.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if form == nil {
+		form = url.Values{}
+		if u := info(r).principal.User; u != nil {
+			form.Set("email", u.Email)
+			form.Set("name", u.Name)
+		}
+	}
+	p.Form, p.Errors = form, problems
+	s.render(w, r, status, "idea", p)
+}
+
+func (s *Server) idea(w http.ResponseWriter, r *http.Request) {
+	if idea, ok := s.publicIdea(w, r); ok {
+		s.ideaPage(w, r, http.StatusOK, idea, nil, nil)
+	}
+}
+
+func (s *Server) support(w http.ResponseWriter, r *http.Request) {
+	idea, ok := s.publicIdea(w, r)
+	if !ok {
+		return
+	}
+	if ok, err := s.allowPublicForm(r); err != nil || !ok {
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.renderError(w, r, http.StatusTooManyRequests, "errors.too_many")
+		return
+	}
+	_ = r.ParseForm()
+	in := community.SupportInput{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Offer: r.PostFormValue("offer"), Lang: info(r).lang}
+	// A signed-in person supporting with their own address needs no confirmation.
+	u := info(r).principal.User
+	verified := u != nil && u.Email == auth.NormalizeEmail(in.Email)
+	out, err := s.deps.Community.Support(r.Context(), info(r).territory.ID, idea.ID, in, verified)
+	if e, ok := errs.As(err); ok {
+		problems := e.Fields
+		if len(problems) == 0 {
+			problems = map[string]string{"": e.Key}
+		}
+		s.ideaPage(w, r, statusOf(e.Code), idea, r.PostForm, problems)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	switch {
+	case out.Existing && out.Confirmed:
+		s.flash(w, "flash.support_already")
+	case out.Confirmed:
+		s.flash(w, "flash.support_counted")
+	default:
+		s.flash(w, "flash.support_check_email")
+	}
+	s.redirect(w, r, "/idees/"+strconv.FormatInt(idea.ID, 10))
+}
+
+type supportLandingPage struct {
+	Base
+	Token string
+}
+
+// supportLanding shows a button: opening the link alone (a mail scanner)
+// confirms nothing.
+func (s *Server) supportLanding(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	s.render(w, r, http.StatusOK, "support_confirm", supportLandingPage{Base: s.base(w, r, "support.title"), Token: r.PathValue("token")})
+}
+
+func (s *Server) confirmSupport(w http.ResponseWriter, r *http.Request) {
+	idea, err := s.deps.Community.ConfirmSupport(r.Context(), info(r).territory.ID, r.PathValue("token"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.support_counted")
+	s.redirect(w, r, "/idees/"+strconv.FormatInt(idea.ID, 10))
+}
+
+type proposePage struct {
+	Base
+	Themes []community.Theme
+	Places []territory.Place
+	Sent   bool
+}
+
+func (s *Server) proposePage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+	t := info(r).territory
+	p := proposePage{Base: s.base(w, r, "propose.title"), Sent: r.URL.Query().Get("merci") == "1"}
+	var err error
+	if p.Themes, err = s.deps.Community.Themes(r.Context(), t.ID, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Places, err = s.deps.Territories.Places(r.Context(), t.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if form == nil {
+		form = url.Values{"kind": {string(community.Idea)}, "place": {r.URL.Query().Get("lieu")}}
+	}
+	p.Form, p.Errors = form, problems
+	s.render(w, r, status, "propose", p)
+}
+
+func (s *Server) proposeForm(w http.ResponseWriter, r *http.Request) {
+	s.proposePage(w, r, http.StatusOK, nil, nil)
+}
+
+func (s *Server) propose(w http.ResponseWriter, r *http.Request) {
+	if ok, err := s.allowPublicForm(r); err != nil || !ok {
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.renderError(w, r, http.StatusTooManyRequests, "errors.too_many")
+		return
+	}
+	_ = r.ParseForm()
+	f := r.PostForm
+	_, err := s.deps.Community.Submit(r.Context(), info(r).territory.ID, community.Input{Kind: community.Kind(f.Get("kind")),
+		Title: f.Get("title"), Details: f.Get("details"), ThemeCode: f.Get("theme"), PlaceSlug: f.Get("place"),
+		SubmitterName: f.Get("submitter_name"), SubmitterEmail: f.Get("submitter_email")})
+	if e, ok := errs.As(err); ok {
+		s.proposePage(w, r, statusOf(e.Code), f, e.Fields)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/idees/proposer?merci=1")
+}
