@@ -17,6 +17,7 @@ import (
 
 	"implique/internal/auth"
 	"implique/internal/community"
+	"implique/internal/connections"
 	"implique/internal/db"
 	"implique/internal/demo"
 	"implique/internal/events"
@@ -72,6 +73,7 @@ func newApp(c *config, d *db.DB, logger, jobLogger *slog.Logger) (*app, error) {
 	mailer := mail.NewMailer(d, runner, c.From)
 	evs = events.NewStore(events.Config{DB: d, Territories: ts, Auth: as, Mailer: mailer, Catalogs: cat, BaseURL: c.BaseURL})
 	cs := community.NewStore(community.Config{DB: d, Territories: ts, Events: evs, Mailer: mailer, Catalogs: cat, BaseURL: c.BaseURL})
+	links := connections.NewStore(connections.Config{DB: d, Territories: ts, Events: evs, Mailer: mailer, Catalogs: cat})
 	reg := prometheus.NewRegistry()
 	srv, err := web.New(web.Config{BaseURL: c.BaseURL, SMTPConfigured: sender != nil}, web.Deps{
 		DB:          d,
@@ -81,6 +83,7 @@ func newApp(c *config, d *db.DB, logger, jobLogger *slog.Logger) (*app, error) {
 		Outbox:      mail.NewStore(d),
 		Events:      evs,
 		Community:   cs,
+		Connections: links,
 		Logger:      logger,
 		Registry:    reg,
 	})

@@ -45,20 +45,25 @@ const (
 	// ManageIdeas records needs and ideas, moderates proposals, tells each
 	// idea's story, edits the themes, and sees who supports an idea.
 	ManageIdeas Action = "ideas.manage"
+	// ManageConnections records the « garder contact » choices from paper
+	// forms, sees the mutual pairs to pass on by phone, and reads the
+	// links-created dashboard.
+	ManageConnections Action = "connections.manage"
 )
 
 // Actions lists every action, for the policy's table test.
-var Actions = []Action{ViewStaffArea, ManageUsers, ManageSettings, ReadOutbox, ManageOwnAccount, ManageEvents, ManageIdeas}
+var Actions = []Action{ViewStaffArea, ManageUsers, ManageSettings, ReadOutbox, ManageOwnAccount, ManageEvents, ManageIdeas, ManageConnections}
 
 // policy is the one place that says which role may do what.
 var policy = map[Action][]Role{
-	ViewStaffArea:    {RoleAdministrator, RoleFacilitator, RoleCommunications},
-	ManageUsers:      {RoleAdministrator},
-	ManageSettings:   {RoleAdministrator},
-	ReadOutbox:       {RoleAdministrator},
-	ManageOwnAccount: Roles,
-	ManageEvents:     {RoleAdministrator, RoleFacilitator},
-	ManageIdeas:      {RoleAdministrator, RoleFacilitator},
+	ViewStaffArea:     {RoleAdministrator, RoleFacilitator, RoleCommunications},
+	ManageUsers:       {RoleAdministrator},
+	ManageSettings:    {RoleAdministrator},
+	ReadOutbox:        {RoleAdministrator},
+	ManageOwnAccount:  Roles,
+	ManageEvents:      {RoleAdministrator, RoleFacilitator},
+	ManageIdeas:       {RoleAdministrator, RoleFacilitator},
+	ManageConnections: {RoleAdministrator, RoleFacilitator},
 }
 
 // Resource is what an action is done to: for now, a territory.

@@ -19,6 +19,7 @@ type adminHomePage struct {
 	CanOutbox   bool
 	CanEvents   bool
 	CanIdeas    bool
+	CanLinks    bool
 }
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
@@ -28,7 +29,8 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 	}
 	p := adminHomePage{Base: s.base(w, r, "admin.title"), CanUsers: s.can(r, auth.ManageUsers),
 		CanSettings: s.can(r, auth.ManageSettings), CanOutbox: s.can(r, auth.ReadOutbox),
-		CanEvents: s.can(r, auth.ManageEvents), CanIdeas: s.can(r, auth.ManageIdeas)}
+		CanEvents: s.can(r, auth.ManageEvents), CanIdeas: s.can(r, auth.ManageIdeas),
+		CanLinks: s.can(r, auth.ManageConnections)}
 	s.render(w, r, http.StatusOK, "admin", p)
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"implique/internal/auth"
 	"implique/internal/community"
+	"implique/internal/connections"
 	"implique/internal/db"
 	"implique/internal/demo"
 	"implique/internal/events"
@@ -55,6 +56,7 @@ type env struct {
 	outbox    *mail.Store
 	events    *events.Store
 	community *community.Store
+	links     *connections.Store
 	territory territory.Territory
 	logs      *lockedBuffer
 }
@@ -83,16 +85,18 @@ func newEnv(t *testing.T, d *db.DB) *env {
 		Catalogs: i18n.MustLoad(), BaseURL: e.srv.URL})
 	e.community = community.NewStore(community.Config{DB: d, Territories: ts, Events: e.events, Mailer: mailer,
 		Catalogs: i18n.MustLoad(), BaseURL: e.srv.URL})
+	e.links = connections.NewStore(connections.Config{DB: d, Territories: ts, Events: e.events, Mailer: mailer, Catalogs: i18n.MustLoad()})
 	if err := e.community.EnsureThemes(ctx, terr.ID); err != nil {
 		t.Fatal(err)
 	}
 	h, err := web.New(web.Config{BaseURL: e.srv.URL}, web.Deps{
 		DB: d, Territories: ts, Auth: e.auth,
-		Mailer:    mailer,
-		Outbox:    e.outbox,
-		Events:    e.events,
-		Community: e.community,
-		Logger:    slog.New(slog.NewJSONHandler(logs, nil)),
+		Mailer:      mailer,
+		Outbox:      e.outbox,
+		Events:      e.events,
+		Community:   e.community,
+		Connections: e.links,
+		Logger:      slog.New(slog.NewJSONHandler(logs, nil)),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 
 	"implique/internal/auth"
 	"implique/internal/community"
+	"implique/internal/connections"
 	"implique/internal/errs"
 	"implique/internal/i18n"
 	"implique/internal/territory"
@@ -184,8 +185,9 @@ func parseTemplates(cat i18n.Catalogs) (map[string]*template.Template, error) {
 			}
 			return *p
 		},
-		"eventCard": func(b Base, e EventView) eventCard { return eventCard{Base: b, Event: e} },
-		"ideaCard":  func(b Base, i community.IdeaRecord) ideaCard { return ideaCard{Base: b, Idea: i} },
+		"eventCard":   func(b Base, e EventView) eventCard { return eventCard{Base: b, Event: e} },
+		"ideaCard":    func(b Base, i community.IdeaRecord) ideaCard { return ideaCard{Base: b, Idea: i} },
+		"displayName": connections.DisplayName,
 		"derefF": func(p *float64) float64 {
 			if p == nil {
 				return 0

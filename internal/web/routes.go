@@ -32,6 +32,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /inscription/{token}/annuler", s.cancelRegistration)
 	mux.HandleFunc("GET /inscription/{token}/calendrier.ics", s.registrationICS)
 
+	// Links created: after a held event, attendees keep in touch by mutual consent.
+	mux.HandleFunc("GET /inscription/{token}/liens", s.connectionsPage)
+	mux.HandleFunc("POST /inscription/{token}/liens", s.saveConnections)
+
 	// Needs and ideas: public list, support, proposals (moderated).
 	mux.HandleFunc("GET /idees", s.ideas)
 	mux.HandleFunc("GET /idees/proposer", s.proposeForm)
@@ -101,6 +105,11 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/idees/{id}", s.adminIdea)
 	mux.HandleFunc("POST /admin/idees/{id}/statut", s.adminIdeaStatus)
 	mux.HandleFunc("POST /admin/idees/{id}/moderation", s.adminModerateIdea)
+
+	// Staff: links created between citizens (paper forms, the indicator).
+	mux.HandleFunc("GET /admin/evenements/{id}/liens", s.adminConnections)
+	mux.HandleFunc("POST /admin/evenements/{id}/liens", s.adminSaveConnections)
+	mux.HandleFunc("GET /admin/liens", s.adminLinks)
 
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/places", s.apiPlaces)

@@ -17,6 +17,7 @@ import (
 
 	"implique/internal/auth"
 	"implique/internal/community"
+	"implique/internal/connections"
 	"implique/internal/db"
 	"implique/internal/events"
 	"implique/internal/i18n"
@@ -50,6 +51,7 @@ type Deps struct {
 	Outbox      *mail.Store
 	Events      *events.Store
 	Community   *community.Store
+	Connections *connections.Store
 	Logger      *slog.Logger
 	// Registry receives the HTTP metrics; /metrics serves it.
 	Registry *prometheus.Registry

@@ -1,0 +1,239 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"implique/internal/auth"
+	"implique/internal/connections"
+	"implique/internal/errs"
+	"implique/internal/events"
+	"implique/internal/i18n"
+)
+
+// « Liens créés »: after a held event, an attendee opens their private
+// registration link, chooses to appear to the others and whom they would
+// like to keep in touch with (/inscription/{token}/liens); staff record the
+// same from paper forms (/admin/evenements/{id}/liens) and read the counts
+// (/admin/liens). The citizen pages trust the private token alone and are
+// scoped to the request's territory; the staff pages ask the policy
+// (auth.ManageConnections). Nothing here logs who chose whom.
+
+// connectionsPage draws both the attendee's page and the staff form.
+type connectionsPage struct {
+	Base
+	Event EventView
+	View  connections.View
+	// Action is where the form posts.
+	Action string
+	// Token is the attendee's private link (citizen page only).
+	Token string
+	// Staff page only: the attendees to pick from, the one picked, the pairs.
+	Attendees []events.Registration
+	Selected  int64
+	Pairs     []connections.Pair
+	Held      bool
+}
+
+// ID formats an id for a form value.
+func (connectionsPage) ID(id int64) string { return strconv.FormatInt(id, 10) }
+
+// CanLinks tells the event's staff page whether to offer the links page.
+func (p adminEventPage) CanLinks() bool {
+	return auth.Can(p.Principal, auth.ManageConnections, auth.Resource{TerritoryID: p.Territory.ID})
+}
+
+// connectionChoice reads the form.
+func connectionChoice(form url.Values) connections.Choice {
+	c := connections.Choice{OptIn: form.Get("opt_in") == "1", Share: form.Get("share")}
+	for _, v := range form["with"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			id = 0 // reported as someone absent from the event
+		}
+		c.With = append(c.With, id)
+	}
+	return c
+}
+
+// viewForm is what the form shows for a stored state.
+func viewForm(v connections.View) url.Values {
+	form := url.Values{"share": {v.Share}}
+	if v.OptedIn {
+		form.Set("opt_in", "1")
+	}
+	for _, p := range v.Others {
+		if p.Chosen {
+			form.Add("with", strconv.FormatInt(p.RegistrationID, 10))
+		}
+	}
+	return form
+}
+
+// problemsOf turns a refused submission into the form's problems.
+func problemsOf(e *errs.Error) map[string]string {
+	if len(e.Fields) > 0 {
+		return e.Fields
+	}
+	return map[string]string{"": e.Key}
+}
+
+// ---- The attendee's page ---------------------------------------------------
+
+func (s *Server) connectionsByToken(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+	tok := r.PathValue("token")
+	v, err := s.deps.Connections.ViewByToken(r.Context(), info(r).territory.ID, tok)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.Header().Set("X-Robots-Tag", "noindex")
+	p := connectionsPage{Base: s.base(w, r, "connections.title"), Event: s.view(v.Event), View: v, Token: tok,
+		Action: "/inscription/" + tok + "/liens", Held: true}
+	if form == nil {
+		form = viewForm(v)
+	}
+	p.Form, p.Errors = form, problems
+	s.render(w, r, status, "connections", p)
+}
+
+func (s *Server) connectionsPage(w http.ResponseWriter, r *http.Request) {
+	s.connectionsByToken(w, r, http.StatusOK, nil, nil)
+}
+
+func (s *Server) saveConnections(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	tok := r.PathValue("token")
+	res, err := s.deps.Connections.SaveByToken(r.Context(), info(r).territory.ID, tok, connectionChoice(r.PostForm))
+	if e, ok := errs.As(err); ok && e.Code == errs.Invalid {
+		s.connectionsByToken(w, r, statusOf(e.Code), r.PostForm, problemsOf(e))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if res.NewLinks > 0 {
+		s.flash(w, "flash.connections_linked")
+	} else {
+		s.flash(w, "flash.connections_saved")
+	}
+	s.redirect(w, r, "/inscription/"+tok+"/liens")
+}
+
+// ---- Staff: paper forms and the pairs to pass on ---------------------------
+
+func (s *Server) staffConnectionsEvent(w http.ResponseWriter, r *http.Request) (events.Event, bool) {
+	if !s.can(r, auth.ManageConnections) {
+		s.forbid(w, r)
+		return events.Event{}, false
+	}
+	id := pathID(r)
+	if id == 0 {
+		s.notFound(w, r)
+		return events.Event{}, false
+	}
+	ev, err := s.deps.Events.Get(r.Context(), info(r).territory.ID, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return ev, false
+	}
+	return ev, true
+}
+
+func (s *Server) adminConnectionsPage(w http.ResponseWriter, r *http.Request, status int, ev events.Event, selected int64, form url.Values, problems map[string]string) {
+	ctx := r.Context()
+	t := info(r).territory
+	p := connectionsPage{Base: s.base(w, r, ""), Event: s.view(ev), Action: "/admin/evenements/" + strconv.FormatInt(ev.ID, 10) + "/liens",
+		Held: ev.HeldAt != nil && ev.CancelledAt == nil, Selected: selected}
+	p.Title = p.T("staff.connections.event_title", ev.Title)
+	if p.Held {
+		var err error
+		if p.Attendees, err = s.deps.Events.Attendees(ctx, t.ID, ev.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if p.Pairs, err = s.deps.Connections.Pairs(ctx, t.ID, ev.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if selected != 0 {
+			v, err := s.deps.Connections.ViewForStaff(ctx, t.ID, ev.ID, selected)
+			if e, ok := errs.As(err); ok {
+				p.Selected, problems = 0, problemsOf(e)
+			} else if err != nil {
+				s.fail(w, r, err)
+				return
+			} else {
+				p.View = v
+				if form == nil {
+					form = viewForm(v)
+				}
+			}
+		}
+	}
+	p.Form, p.Errors = form, problems
+	s.render(w, r, status, "admin_connections", p)
+}
+
+func (s *Server) adminConnections(w http.ResponseWriter, r *http.Request) {
+	ev, ok := s.staffConnectionsEvent(w, r)
+	if !ok {
+		return
+	}
+	selected, _ := strconv.ParseInt(r.URL.Query().Get("personne"), 10, 64)
+	s.adminConnectionsPage(w, r, http.StatusOK, ev, max(selected, 0), nil, nil)
+}
+
+func (s *Server) adminSaveConnections(w http.ResponseWriter, r *http.Request) {
+	ev, ok := s.staffConnectionsEvent(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	selected, err := strconv.ParseInt(r.PostForm.Get("personne"), 10, 64)
+	if err != nil || selected <= 0 {
+		s.adminConnectionsPage(w, r, http.StatusUnprocessableEntity, ev, 0, r.PostForm, map[string]string{"personne": "errors.connection_pick"})
+		return
+	}
+	res, err := s.deps.Connections.SaveByStaff(r.Context(), info(r).territory.ID, ev.ID, selected, connectionChoice(r.PostForm))
+	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
+		s.adminConnectionsPage(w, r, statusOf(e.Code), ev, selected, r.PostForm, problemsOf(e))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if res.NewLinks > 0 {
+		s.flash(w, "flash.connections_linked_staff")
+	} else {
+		s.flash(w, "flash.connections_saved_staff")
+	}
+	s.redirect(w, r, "/admin/evenements/"+strconv.FormatInt(ev.ID, 10)+"/liens?personne="+strconv.FormatInt(selected, 10))
+}
+
+// ---- Staff: the indicator --------------------------------------------------
+
+type adminLinksPage struct {
+	Base
+	Dashboard connections.Dashboard
+}
+
+// MonthName formats a month (« novembre 2026 »).
+func (p adminLinksPage) MonthName(c connections.MonthCount) string {
+	return i18n.Month(p.Lang, c.Month.Month()) + " " + strconv.Itoa(c.Month.Year())
+}
+
+func (s *Server) adminLinks(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageConnections) {
+		s.forbid(w, r)
+		return
+	}
+	d, err := s.deps.Connections.Dashboard(r.Context(), info(r).territory.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "admin_connections_dashboard", adminLinksPage{Base: s.base(w, r, "staff.connections.title"), Dashboard: d})
+}
