@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -23,6 +24,10 @@ type config struct {
 	SMTPURL     string
 	SMTP        *mail.SMTPConfig
 	From        string
+	// TrustedProxiesRaw lists the reverse proxies (addresses or CIDR ranges)
+	// whose X-Forwarded-For is believed; TrustedProxies is it parsed.
+	TrustedProxiesRaw string
+	TrustedProxies    []netip.Prefix
 }
 
 // configError names the variable at fault, for a one-line message.
@@ -48,6 +53,8 @@ func addConfigFlags(fs *flag.FlagSet, c *config, withServe bool) {
 	fs.StringVar(&c.SMTPURL, "smtp-url", env("IMPLIQUE_SMTP_URL", ""), "smtp://user:pass@host:587?from=…; empty keeps e-mails in the outbox (IMPLIQUE_SMTP_URL)")
 	if withServe {
 		fs.StringVar(&c.Addr, "addr", env("IMPLIQUE_ADDR", ":8080"), "address to listen on (IMPLIQUE_ADDR)")
+		fs.StringVar(&c.TrustedProxiesRaw, "trusted-proxies", env("IMPLIQUE_TRUSTED_PROXIES", ""),
+			"reverse proxies whose X-Forwarded-For is believed, e.g. 127.0.0.1,10.0.0.0/8 (IMPLIQUE_TRUSTED_PROXIES)")
 	}
 }
 
@@ -87,6 +94,21 @@ func (c *config) check() error {
 	c.From = "Moi, je m’implique ! <ne-pas-repondre@" + u.Hostname() + ">"
 	if !strings.Contains(u.Hostname(), ".") {
 		c.From = "Moi, je m’implique ! <ne-pas-repondre@localhost.localdomain>"
+	}
+	for _, part := range strings.Split(c.TrustedProxiesRaw, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			a, aerr := netip.ParseAddr(part)
+			if aerr != nil {
+				return &configError{"IMPLIQUE_TRUSTED_PROXIES", fmt.Sprintf("%q is not an address or a CIDR range such as 10.0.0.0/8", part)}
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p.Masked())
 	}
 	if c.SMTPURL != "" {
 		sc, err := mail.ParseSMTPURL(c.SMTPURL)

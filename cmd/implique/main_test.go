@@ -66,6 +66,7 @@ func TestMalformedConfigNamesTheVariable(t *testing.T) {
 		{"IMPLIQUE_SMTP_URL", "smtp://:25"},
 		{"IMPLIQUE_SMTP_URL", "gopher://mail.exemple.org"},
 		{"IMPLIQUE_DATA_DIR", " "},
+		{"IMPLIQUE_TRUSTED_PROXIES", "10.0.0.0/8,mon-proxy"},
 	}
 	for _, c := range cases {
 		t.Run(c.env+"="+c.value, func(t *testing.T) {

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -325,6 +326,9 @@ func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "outbox", outboxPage{Base: s.base(w, r, "outbox.title"), Items: items, SMTP: s.cfg.SMTPConfigured})
 }
 
+// privateLinkRe finds the links that open someone's account or registration.
+var privateLinkRe = regexp.MustCompile(`https?://\S*?(?:jeton=|/inscription/|/appui/)[A-Za-z0-9_-]{16,}\S*`)
+
 type outboxItemPage struct {
 	Base
 	Item mail.Item
@@ -347,5 +351,9 @@ func (s *Server) adminOutboxItem(w http.ResponseWriter, r *http.Request) {
 	}
 	p := outboxItemPage{Base: s.base(w, r, ""), Item: it}
 	p.Title = it.Subject
+	if s.cfg.SMTPConfigured {
+		// The message left by e-mail: its private links are its recipient's alone.
+		p.Item.Text = privateLinkRe.ReplaceAllString(it.Text, "["+p.T("outbox.link_hidden")+"]")
+	}
 	s.render(w, r, http.StatusOK, "outbox_item", p)
 }

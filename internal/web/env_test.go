@@ -63,6 +63,12 @@ type env struct {
 
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
+	return newEnvConfig(t, d, web.Config{})
+}
+
+// newEnvConfig is newEnv with web settings (the base URL is the test server's).
+func newEnvConfig(t *testing.T, d *db.DB, cfg web.Config) *env {
+	t.Helper()
 	ctx := context.Background()
 	ts := territory.NewStore(d)
 	terr, _, err := demo.Base(ctx, ts)
@@ -89,7 +95,8 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	if err := e.community.EnsureThemes(ctx, terr.ID); err != nil {
 		t.Fatal(err)
 	}
-	h, err := web.New(web.Config{BaseURL: e.srv.URL}, web.Deps{
+	cfg.BaseURL = e.srv.URL
+	h, err := web.New(cfg, web.Deps{
 		DB: d, Territories: ts, Auth: e.auth,
 		Mailer:      mailer,
 		Outbox:      e.outbox,

@@ -244,7 +244,7 @@ func registrationInput(f url.Values, lang string) events.RegistrationInput {
 
 // allowPublicForm counts a public form submission from this address.
 func (s *Server) allowPublicForm(r *http.Request) (bool, error) {
-	return s.deps.Auth.Allow(r.Context(), "public-form:"+clientIP(r), s.cfg.PublicFormsPerHour, time.Hour)
+	return s.deps.Auth.Allow(r.Context(), "public-form:"+s.clientIP(r), s.cfg.PublicFormsPerHour, time.Hour)
 }
 
 func (s *Server) register(w http.ResponseWriter, r *http.Request) {

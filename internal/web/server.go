@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -37,6 +38,9 @@ type Config struct {
 	BaseURL string
 	// SMTPConfigured tells pages whether e-mails leave the outbox.
 	SMTPConfigured bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// is believed (for rate limits); empty: the TCP peer is the client.
+	TrustedProxies []netip.Prefix
 	// PublicFormsPerHour limits the public forms (sign-ups) sent from one
 	// address in an hour; 0 means the default (30).
 	PublicFormsPerHour int

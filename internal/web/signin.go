@@ -2,6 +2,7 @@ package web
 
 import (
 	"net"
+	"net/netip"
 	"net/http"
 	"net/url"
 	"strings"
@@ -27,12 +28,41 @@ type signInPage struct {
 	NeedEmail bool
 }
 
-func clientIP(r *http.Request) string {
+// clientIP is the address rate limits count: the TCP peer, or — when the
+// peer is a trusted reverse proxy — the last address in X-Forwarded-For
+// that is not one of the trusted proxies.
+func (s *Server) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if len(s.cfg.TrustedProxies) == 0 || !s.trusted(host) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if hop == "" {
+			continue
+		}
+		if !s.trusted(hop) {
+			return hop
+		}
 	}
 	return host
+}
+
+func (s *Server) trusted(addr string) bool {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(ip.Unmap()) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
@@ -43,7 +73,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 // limited counts a sign-in attempt from this address (and for this e-mail
 // when given) and answers the 429 page when over the limit.
 func (s *Server) limited(w http.ResponseWriter, r *http.Request, email string, perEmail int, emailWindow time.Duration) bool {
-	ok, err := s.deps.Auth.Allow(r.Context(), "signin-ip:"+clientIP(r), signInPerIP, signInWindow)
+	ok, err := s.deps.Auth.Allow(r.Context(), "signin-ip:"+s.clientIP(r), signInPerIP, signInWindow)
 	if err == nil && ok && email != "" {
 		ok, err = s.deps.Auth.Allow(r.Context(), "signin-email:"+auth.NormalizeEmail(email), perEmail, emailWindow)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"implique/internal/db/dbtest"
 	"implique/internal/jobs"
 	"implique/internal/territory"
+	"implique/internal/web"
 )
 
 func TestPublicPages(t *testing.T) {
@@ -568,4 +570,56 @@ func TestAdministratorsSeeOnlyTheirTerritory(t *testing.T) {
 			t.Error("the users list shows someone of another territory")
 		}
 	})
+}
+
+func TestRateLimitBehindATrustedProxy(t *testing.T) {
+	propose := func(c *client, forwarded string) int {
+		req, _ := http.NewRequest("POST", c.e.srv.URL+"/idees/proposer", strings.NewReader(url.Values{"kind": {"idea"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if forwarded != "" {
+			req.Header.Set("X-Forwarded-For", forwarded)
+		}
+		return c.do(req).StatusCode
+	}
+	t.Run("trusted proxy: each visitor counted apart", func(t *testing.T) {
+		pfx := netip.MustParsePrefix("127.0.0.1/32")
+		e := newEnvConfig(t, dbtest.SQLite(t, jobs.MigrateAll), web.Config{PublicFormsPerHour: 2, TrustedProxies: []netip.Prefix{pfx}})
+		c := e.client(t)
+		for i := 0; i < 2; i++ {
+			if st := propose(c, "203.0.113.5"); st == http.StatusTooManyRequests {
+				t.Fatalf("limited too early (%d)", i)
+			}
+		}
+		if st := propose(c, "198.51.100.7, 203.0.113.5"); st != http.StatusTooManyRequests {
+			t.Errorf("third form from 203.0.113.5: %d, want 429", st)
+		}
+		if st := propose(c, "198.51.100.9"); st == http.StatusTooManyRequests {
+			t.Error("another visitor behind the same proxy was limited")
+		}
+	})
+	t.Run("no trusted proxy: the header is ignored", func(t *testing.T) {
+		e := newEnvConfig(t, dbtest.SQLite(t, jobs.MigrateAll), web.Config{PublicFormsPerHour: 2})
+		c := e.client(t)
+		propose(c, "203.0.113.1")
+		propose(c, "203.0.113.2")
+		if st := propose(c, "203.0.113.3"); st != http.StatusTooManyRequests {
+			t.Errorf("a forged header escaped the limit: %d", st)
+		}
+	})
+}
+
+func TestOutboxHidesPrivateLinksOnceSent(t *testing.T) {
+	e := newEnvConfig(t, dbtest.SQLite(t, jobs.MigrateAll), web.Config{SMTPConfigured: true})
+	e.user("admin@exemple.org", auth.RoleAdministrator)
+	e.user("anim@exemple.org", auth.RoleFacilitator)
+	admin := e.client(t)
+	admin.signIn("admin@exemple.org")
+	expectStatus(t, e.client(t).post("/connexion/lien", url.Values{"email": {"anim@exemple.org"}}), http.StatusSeeOther)
+	items, _ := e.outbox.List(context.Background(), e.territory.ID, 1)
+	r := admin.get("/admin/courriels/" + itoa(items[0].ID))
+	expectStatus(t, r, 200)
+	expectContains(t, r, "lien privé masqué")
+	if strings.Contains(r.body, "jeton=") {
+		t.Error("the outbox shows a sign-in link that was sent by e-mail")
+	}
 }
