@@ -2,8 +2,8 @@ package web
 
 import (
 	"net"
-	"net/netip"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
