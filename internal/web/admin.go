@@ -119,8 +119,8 @@ func (s *Server) adminAddUser(w http.ResponseWriter, r *http.Request) {
 // request's territory. Anyone else — people of other territories are not
 // this administrator's to see — is a 404.
 func (s *Server) memberID(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return 0, false
 	}
@@ -339,8 +339,8 @@ func (s *Server) adminOutboxItem(w http.ResponseWriter, r *http.Request) {
 		s.forbid(w, r)
 		return
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}

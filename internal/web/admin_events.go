@@ -54,20 +54,22 @@ func (b Base) StaffField(name, labelKey, helpKey, typ string) StaffField {
 // staffEvent asks the policy, reads {id} and loads that event of the
 // request's territory; anything else is a 404.
 func (s *Server) staffEvent(w http.ResponseWriter, r *http.Request) (events.Event, bool) {
-	if !s.can(r, auth.ManageEvents) {
+	return s.eventFor(w, r, auth.ManageEvents)
+}
+
+// eventFor reads {id} for a staff page that needs action: an event of the
+// request's territory, else a 403 or a 404.
+func (s *Server) eventFor(w http.ResponseWriter, r *http.Request, action auth.Action) (events.Event, bool) {
+	if !s.can(r, action) {
 		s.forbid(w, r)
 		return events.Event{}, false
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return events.Event{}, false
 	}
 	ev, err := s.deps.Events.Get(r.Context(), info(r).territory.ID, id)
-	if errs.Is(err, errs.NotFound) {
-		s.notFound(w, r)
-		return ev, false
-	}
 	if err != nil {
 		s.fail(w, r, err)
 		return ev, false

@@ -22,14 +22,6 @@ const ideasPath = "/admin/idees"
 func ideaPath(id int64) string { return ideasPath + "/" + strconv.FormatInt(id, 10) }
 
 // pathID reads the {id} of a URL; 0 when it is not a positive number.
-func pathID(r *http.Request) int64 {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0
-	}
-	return id
-}
-
 // ThemeName names a theme in the page's language.
 func (b Base) ThemeName(t community.Theme) string { return t.Name(b.Lang) }
 
@@ -232,7 +224,7 @@ func (s *Server) staffIdea(w http.ResponseWriter, r *http.Request) (community.Id
 		s.forbid(w, r)
 		return community.IdeaRecord{}, false
 	}
-	id := pathID(r)
+	id := pathID(r, "id")
 	if id == 0 {
 		s.notFound(w, r)
 		return community.IdeaRecord{}, false
@@ -392,7 +384,7 @@ func (s *Server) adminArchiveTheme(w http.ResponseWriter, r *http.Request) {
 		s.forbid(w, r)
 		return
 	}
-	id := pathID(r)
+	id := pathID(r, "id")
 	if id == 0 {
 		s.notFound(w, r)
 		return

@@ -18,8 +18,8 @@ import (
 
 // eventRegistration reads {reg}: a registration of that event, else a 404.
 func (s *Server) eventRegistration(w http.ResponseWriter, r *http.Request, ev events.Event) (events.Registration, bool) {
-	id, err := strconv.ParseInt(r.PathValue("reg"), 10, 64)
-	if err != nil || id <= 0 {
+	id := pathID(r, "reg")
+	if id == 0 {
 		s.notFound(w, r)
 		return events.Registration{}, false
 	}

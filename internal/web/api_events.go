@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"strconv"
 	"time"
 
 	"implique/internal/errs"
@@ -94,8 +93,8 @@ type apiRegistrationIn struct {
 func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
 	ri := info(r)
 	T := func(k string) string { return s.cat.T(ri.lang, k) }
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.apiError(w, r, http.StatusNotFound, "errors.event_not_found")
 		return
 	}

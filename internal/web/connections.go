@@ -125,21 +125,7 @@ func (s *Server) saveConnections(w http.ResponseWriter, r *http.Request) {
 // ---- Staff: paper forms and the pairs to pass on ---------------------------
 
 func (s *Server) staffConnectionsEvent(w http.ResponseWriter, r *http.Request) (events.Event, bool) {
-	if !s.can(r, auth.ManageConnections) {
-		s.forbid(w, r)
-		return events.Event{}, false
-	}
-	id := pathID(r)
-	if id == 0 {
-		s.notFound(w, r)
-		return events.Event{}, false
-	}
-	ev, err := s.deps.Events.Get(r.Context(), info(r).territory.ID, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return ev, false
-	}
-	return ev, true
+	return s.eventFor(w, r, auth.ManageConnections)
 }
 
 func (s *Server) adminConnectionsPage(w http.ResponseWriter, r *http.Request, status int, ev events.Event, selected int64, form url.Values, problems map[string]string) {

@@ -56,8 +56,8 @@ type ideaPage struct {
 
 // publicIdea finds an approved idea by the {id} of the URL.
 func (s *Server) publicIdea(w http.ResponseWriter, r *http.Request) (community.IdeaRecord, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return community.IdeaRecord{}, false
 	}

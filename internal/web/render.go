@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -335,6 +336,15 @@ func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) string {
 		return ""
 	}
 	return s.cat.T(info(r).lang, c.Value)
+}
+
+// pathID reads a positive number from the URL's {name}, 0 when there is none.
+func pathID(r *http.Request, name string) int64 {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0
+	}
+	return id
 }
 
 // localPath returns p when it is a path on this site, "" otherwise (no open redirects).
