@@ -49,21 +49,34 @@ const (
 	// forms, sees the mutual pairs to pass on by phone, and reads the
 	// links-created dashboard.
 	ManageConnections Action = "connections.manage"
+	// ManageCommunities creates communautés de partage, invites and removes
+	// members, plans their meetings and moderates their shared space.
+	ManageCommunities Action = "communities.manage"
+	// ManageInitiatives creates citizen initiatives and keeps their
+	// leaders, participants, supporting actors, milestones and status.
+	ManageInitiatives Action = "initiatives.manage"
+	// ManageOrganizations keeps every organisation of the territory, its
+	// seats and terms, reads the relève radar and the accompaniment log.
+	ManageOrganizations Action = "organizations.manage"
 )
 
 // Actions lists every action, for the policy's table test.
-var Actions = []Action{ViewStaffArea, ManageUsers, ManageSettings, ReadOutbox, ManageOwnAccount, ManageEvents, ManageIdeas, ManageConnections}
+var Actions = []Action{ViewStaffArea, ManageUsers, ManageSettings, ReadOutbox, ManageOwnAccount, ManageEvents, ManageIdeas, ManageConnections,
+	ManageCommunities, ManageInitiatives, ManageOrganizations}
 
 // policy is the one place that says which role may do what.
 var policy = map[Action][]Role{
-	ViewStaffArea:     {RoleAdministrator, RoleFacilitator, RoleCommunications},
-	ManageUsers:       {RoleAdministrator},
-	ManageSettings:    {RoleAdministrator},
-	ReadOutbox:        {RoleAdministrator},
-	ManageOwnAccount:  Roles,
-	ManageEvents:      {RoleAdministrator, RoleFacilitator},
-	ManageIdeas:       {RoleAdministrator, RoleFacilitator},
-	ManageConnections: {RoleAdministrator, RoleFacilitator},
+	ViewStaffArea:       {RoleAdministrator, RoleFacilitator, RoleCommunications},
+	ManageUsers:         {RoleAdministrator},
+	ManageSettings:      {RoleAdministrator},
+	ReadOutbox:          {RoleAdministrator},
+	ManageOwnAccount:    Roles,
+	ManageEvents:        {RoleAdministrator, RoleFacilitator},
+	ManageIdeas:         {RoleAdministrator, RoleFacilitator},
+	ManageConnections:   {RoleAdministrator, RoleFacilitator},
+	ManageCommunities:   {RoleAdministrator, RoleFacilitator},
+	ManageInitiatives:   {RoleAdministrator, RoleFacilitator},
+	ManageOrganizations: {RoleAdministrator, RoleFacilitator},
 }
 
 // Resource is what an action is done to: for now, a territory.
