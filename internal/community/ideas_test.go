@@ -24,6 +24,7 @@ type fixture struct {
 	s      *community.Store
 	t      territory.Territory
 	outbox *mail.Store
+	evs    *events.Store
 }
 
 func newFixture(t *testing.T, d *db.DB) *fixture {
@@ -45,7 +46,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	if err := s.EnsureThemes(ctx, terr.ID); err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{s: s, t: terr, outbox: mail.NewStore(d)}
+	return &fixture{s: s, t: terr, outbox: mail.NewStore(d), evs: evs}
 }
 
 func wantFields(t *testing.T, err error, fields ...string) {
