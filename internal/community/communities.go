@@ -421,16 +421,16 @@ func (s *Store) invite(ctx context.Context, tx *db.Tx, t territory.Territory, c 
 		return err
 	}
 	link := s.baseURL + "/rejoindre/" + raw
-	key := "mail.community_invite"
+	subject, body := "mail.community_invite.subject", "mail.community_invite.body"
 	if source == AskedToJoin {
-		key = "mail.community_request"
+		subject, body = "mail.community_request.subject", "mail.community_request.body"
 	}
 	greeting := ""
 	if p.Name != "" {
 		greeting = " " + p.Name
 	}
-	text := s.cat.T(lang, key+".body", greeting, c.Name, link, int(InvitationTTL/(24*time.Hour))) + "\n\n-- \n" + t.MailFooter()
-	_, err := s.mailer.QueueTx(ctx, tx, t.ID, mail.Message{To: p.Email, Subject: s.cat.T(lang, key+".subject", c.Name), Text: text})
+	text := s.cat.T(lang, body, greeting, c.Name, link, int(InvitationTTL/(24*time.Hour))) + "\n\n-- \n" + t.MailFooter()
+	_, err := s.mailer.QueueTx(ctx, tx, t.ID, mail.Message{To: p.Email, Subject: s.cat.T(lang, subject, c.Name), Text: text})
 	return err
 }
 
@@ -763,4 +763,29 @@ func (s *Store) RevokeInvitation(ctx context.Context, territoryID, communityID, 
 		return errs.New(errs.NotFound, "errors.invitation_link")
 	}
 	return nil
+}
+
+// AddMember records a person who agreed in person (at a souper, on a
+// paper form) to join: staff add them with their account and the sharing
+// they chose, by default nothing shown to the other members.
+func (s *Store) AddMember(ctx context.Context, territoryID, communityID, userID int64, email string, sh Sharing) error {
+	f := errs.Fields{}
+	sh.check(f)
+	email = strings.ToLower(strings.TrimSpace(email))
+	if !territory.ValidEmail(email) {
+		f.Add("email", "errors.email")
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	c, err := s.Community(ctx, territoryID, communityID)
+	if err != nil {
+		return err
+	}
+	if c.Closed() {
+		return errs.New(errs.Conflict, "errors.community_closed")
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		return s.join(ctx, tx, territoryID, communityID, userID, email, sh)
+	})
 }

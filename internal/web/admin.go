@@ -21,6 +21,8 @@ type adminHomePage struct {
 	CanEvents   bool
 	CanIdeas    bool
 	CanLinks    bool
+	// CanCommunities opens the communautés de partage.
+	CanCommunities bool
 }
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
@@ -32,6 +34,7 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 		CanSettings: s.can(r, auth.ManageSettings), CanOutbox: s.can(r, auth.ReadOutbox),
 		CanEvents: s.can(r, auth.ManageEvents), CanIdeas: s.can(r, auth.ManageIdeas),
 		CanLinks: s.can(r, auth.ManageConnections)}
+	p.CanCommunities = s.can(r, auth.ManageCommunities)
 	s.render(w, r, http.StatusOK, "admin", p)
 }
 

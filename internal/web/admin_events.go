@@ -430,6 +430,22 @@ func (s *Server) adminNewEvent(w http.ResponseWriter, r *http.Request) {
 	if u := info(r).principal.User; u != nil {
 		form.Set("facilitators", strconv.FormatInt(u.ID, 10))
 	}
+	// A meeting of a communauté de partage: its place, its name.
+	if id, _ := strconv.ParseInt(r.URL.Query().Get("communaute"), 10, 64); id > 0 && s.can(r, auth.ManageCommunities) {
+		c, err := s.deps.Community.Community(r.Context(), t.ID, id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		form.Set("community", strconv.FormatInt(c.ID, 10))
+		form.Set("kind", string(events.CommunityMeeting))
+		form.Set("title", s.cat.T(info(r).lang, "community.staff.meeting_title", c.Name))
+		form.Set("start_time", "19:00")
+		form.Set("end_time", "21:00")
+		if len(c.Places) > 0 {
+			form.Set("place", c.Places[0].Slug)
+		}
+	}
 	s.eventForm(w, r, http.StatusOK, nil, form, nil)
 }
 
@@ -451,6 +467,15 @@ func (s *Server) adminCreateEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	} else if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if id, _ := strconv.ParseInt(r.PostFormValue("community"), 10, 64); id > 0 && s.can(r, auth.ManageCommunities) {
+		if err := s.deps.Community.AddMeeting(r.Context(), ri.territory.ID, id, ev.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.flash(w, "flash.community_meeting_created")
+		s.redirect(w, r, adminCommunityPath(id)+"#rencontres")
 		return
 	}
 	s.flash(w, "flash.staff_event_created")

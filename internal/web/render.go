@@ -94,6 +94,20 @@ type ideaCard struct {
 	Idea community.IdeaRecord
 }
 
+// communityCard is what the "communitycard" template draws.
+type communityCard struct {
+	Base      Base
+	Community community.Community
+}
+
+// Size formats a file size (« 340 ko », « 1,2 Mo »).
+func (b Base) Size(n int64) string {
+	if n < 1000*1000 {
+		return b.T("layout.size_kb", b.Number((n+999)/1000))
+	}
+	return b.T("layout.size_mb", b.Decimal(float64(n)/1e6, 1))
+}
+
 // FormField is what the "textfield" template draws.
 type FormField struct {
 	Name, Label, Type, Autocomplete, Value, Error string
@@ -186,8 +200,11 @@ func parseTemplates(cat i18n.Catalogs) (map[string]*template.Template, error) {
 			}
 			return *p
 		},
-		"eventCard":   func(b Base, e EventView) eventCard { return eventCard{Base: b, Event: e} },
-		"ideaCard":    func(b Base, i community.IdeaRecord) ideaCard { return ideaCard{Base: b, Idea: i} },
+		"eventCard": func(b Base, e EventView) eventCard { return eventCard{Base: b, Event: e} },
+		"ideaCard":  func(b Base, i community.IdeaRecord) ideaCard { return ideaCard{Base: b, Idea: i} },
+		"communityCard": func(b Base, c community.Community) communityCard {
+			return communityCard{Base: b, Community: c}
+		},
 		"displayName": connections.DisplayName,
 		"derefF": func(p *float64) float64 {
 			if p == nil {

@@ -36,6 +36,22 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /inscription/{token}/liens", s.connectionsPage)
 	mux.HandleFunc("POST /inscription/{token}/liens", s.saveConnections)
 
+	// Communautés de partage: public ones listed; a private one is seen by
+	// its members and staff only; joining by an invitation link.
+	mux.HandleFunc("GET /communautes", s.communities)
+	mux.HandleFunc("GET /communautes/{slug}", s.community)
+	mux.HandleFunc("POST /communautes/{slug}/demande", s.askToJoin)
+	mux.HandleFunc("POST /communautes/{slug}/partage", s.saveSharing)
+	mux.HandleFunc("POST /communautes/{slug}/messages", s.addPost)
+	mux.HandleFunc("POST /communautes/{slug}/messages/{id}/retirer", s.removePost)
+	mux.HandleFunc("POST /communautes/{slug}/ressources", s.addResource)
+	mux.HandleFunc("GET /communautes/{slug}/ressources/{id}", s.resourceFile)
+	mux.HandleFunc("POST /communautes/{slug}/ressources/{id}/retirer", s.removeResource)
+	mux.HandleFunc("GET /communautes/{slug}/quitter", s.leaveForm)
+	mux.HandleFunc("POST /communautes/{slug}/quitter", s.leave)
+	mux.HandleFunc("GET /rejoindre/{token}", s.joinLanding)
+	mux.HandleFunc("POST /rejoindre/{token}", s.join)
+
 	// Needs and ideas: public list, support, proposals (moderated).
 	mux.HandleFunc("GET /idees", s.ideas)
 	mux.HandleFunc("GET /idees/proposer", s.proposeForm)
@@ -94,6 +110,22 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/evenements/{id}/accueil", s.adminWalkIn)
 	mux.HandleFunc("GET /admin/evenements/{id}/cloture", s.adminCloseForm)
 	mux.HandleFunc("POST /admin/evenements/{id}/cloture", s.adminCloseEvent)
+
+	// Staff: communautés de partage, their members, invitations, ideas and meetings.
+	mux.HandleFunc("GET /admin/communautes", s.adminCommunities)
+	mux.HandleFunc("GET /admin/communautes/nouvelle", s.adminNewCommunity)
+	mux.HandleFunc("POST /admin/communautes", s.adminCreateCommunity)
+	mux.HandleFunc("GET /admin/communautes/{id}", s.adminCommunity)
+	mux.HandleFunc("GET /admin/communautes/{id}/modifier", s.adminEditCommunity)
+	mux.HandleFunc("POST /admin/communautes/{id}", s.adminUpdateCommunity)
+	mux.HandleFunc("POST /admin/communautes/{id}/fermeture", s.adminCloseCommunity)
+	mux.HandleFunc("POST /admin/communautes/{id}/invitations", s.adminInvite)
+	mux.HandleFunc("POST /admin/communautes/{id}/invitations/{inv}/annuler", s.adminRevokeInvitation)
+	mux.HandleFunc("POST /admin/communautes/{id}/membres/{member}/retirer", s.adminRemoveMember)
+	mux.HandleFunc("POST /admin/communautes/{id}/idees", s.adminCarryIdea)
+	mux.HandleFunc("POST /admin/communautes/{id}/idees/{idea}/retirer", s.adminDropIdea)
+	mux.HandleFunc("POST /admin/communautes/{id}/rencontres", s.adminAddMeeting)
+	mux.HandleFunc("POST /admin/communautes/{id}/rencontres/{event}/retirer", s.adminRemoveMeeting)
 
 	// Staff: needs and ideas, moderation, themes.
 	mux.HandleFunc("GET /admin/idees", s.adminIdeas)

@@ -1,0 +1,475 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"implique/internal/auth"
+	"implique/internal/community"
+	"implique/internal/errs"
+	"implique/internal/events"
+)
+
+// Staff pages for communautés de partage: the list, creating and editing
+// one, and a community's page where staff invite people (from the
+// suggestions or by address), see members and pending invitations, choose
+// the ideas it carries and plan its meetings. Every handler asks the
+// policy first (auth.ManageCommunities).
+
+const communitiesPath = "/admin/communautes"
+
+func adminCommunityPath(id int64) string { return communitiesPath + "/" + strconv.FormatInt(id, 10) }
+
+type adminCommunitiesPage struct {
+	Base
+	Communities []community.Community
+}
+
+func (s *Server) adminCommunities(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageCommunities) {
+		s.forbid(w, r)
+		return
+	}
+	list, err := s.deps.Community.Communities(r.Context(), info(r).territory.ID, community.CommunityFilter{})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "admin_communities", adminCommunitiesPage{Base: s.base(w, r, "community.staff.title"), Communities: list})
+}
+
+// staffCommunity loads the community of the URL's {id} for a staff action.
+func (s *Server) staffCommunity(w http.ResponseWriter, r *http.Request) (community.Community, bool) {
+	if !s.can(r, auth.ManageCommunities) {
+		s.forbid(w, r)
+		return community.Community{}, false
+	}
+	id := pathID(r, "id")
+	if id == 0 {
+		s.notFound(w, r)
+		return community.Community{}, false
+	}
+	c, err := s.deps.Community.Community(r.Context(), info(r).territory.ID, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return c, false
+	}
+	return c, true
+}
+
+// ---- Creating and editing -------------------------------------------------
+
+type adminCommunityFormPage struct {
+	Base
+	Community *community.Community
+	Places    []placeOption
+	Staff     []staffOption
+	Action    string
+}
+
+func (s *Server) communityForm(w http.ResponseWriter, r *http.Request, status int, c *community.Community, form url.Values, problems map[string]string) {
+	places, err := s.placeOptions(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	staff, err := s.staffOptions(r, form)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := adminCommunityFormPage{Base: s.base(w, r, "community.staff.new_title"), Community: c, Places: places, Staff: staff, Action: communitiesPath}
+	if c != nil {
+		p.Title = p.T("community.staff.edit_title", c.Name)
+		p.Action = adminCommunityPath(c.ID)
+	}
+	p.Form, p.Errors = form, problems
+	s.render(w, r, status, "admin_community_form", p)
+}
+
+func (s *Server) adminNewCommunity(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageCommunities) {
+		s.forbid(w, r)
+		return
+	}
+	form := url.Values{"visibility": {"private"}}
+	if pl := r.URL.Query().Get("lieu"); pl != "" {
+		form.Set("places", pl)
+	}
+	if u := info(r).principal.User; u != nil {
+		form.Set("facilitators", strconv.FormatInt(u.ID, 10))
+	}
+	s.communityForm(w, r, http.StatusOK, nil, form, nil)
+}
+
+// communityInput reads the form; the facilitator must be a staff member
+// the select offered.
+func (s *Server) communityInput(r *http.Request) (community.CommunityInput, map[string]string, error) {
+	f := r.PostForm
+	in := community.CommunityInput{Name: f.Get("name"), Description: f.Get("description"), Public: f.Get("visibility") == "public",
+		PlaceSlugs: f["places"]}
+	problems := map[string]string{}
+	if v := f.Get("visibility"); v != "public" && v != "private" {
+		problems["visibility"] = "errors.community_visibility"
+	}
+	if id := f.Get("facilitators"); id != "" {
+		staff, err := s.staffOptions(r, url.Values{})
+		if err != nil {
+			return in, nil, err
+		}
+		found := false
+		for _, st := range staff {
+			found = found || st.ID == id
+		}
+		if !found {
+			problems["facilitators"] = "errors.community_facilitator"
+		}
+		in.FacilitatorID, _ = strconv.ParseInt(id, 10, 64)
+	}
+	return in, problems, nil
+}
+
+func (s *Server) saveCommunity(w http.ResponseWriter, r *http.Request, existing *community.Community) {
+	_ = r.ParseForm()
+	ri := info(r)
+	in, problems, err := s.communityInput(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var c community.Community
+	switch {
+	case existing == nil:
+		c, err = s.deps.Community.CreateCommunity(r.Context(), ri.territory.ID, ri.principal.User.ID, in)
+	default:
+		c, err = s.deps.Community.UpdateCommunity(r.Context(), ri.territory.ID, existing.ID, in)
+	}
+	if e, ok := errs.As(err); ok || len(problems) > 0 {
+		if ok {
+			for k, v := range e.Fields {
+				problems[k] = v
+			}
+			if len(e.Fields) == 0 {
+				problems[""] = e.Key
+			}
+		}
+		status := http.StatusUnprocessableEntity
+		if ok {
+			status = statusOf(e.Code)
+		}
+		s.communityForm(w, r, status, existing, r.PostForm, problems)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if existing == nil {
+		s.flash(w, "flash.community_created")
+	} else {
+		s.flash(w, "flash.community_saved")
+	}
+	s.redirect(w, r, adminCommunityPath(c.ID))
+}
+
+func (s *Server) adminCreateCommunity(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageCommunities) {
+		s.forbid(w, r)
+		return
+	}
+	s.saveCommunity(w, r, nil)
+}
+
+func (s *Server) adminEditCommunity(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.staffCommunity(w, r)
+	if !ok {
+		return
+	}
+	form := url.Values{"name": {c.Name}, "description": {c.Description}, "visibility": {"private"}}
+	if c.Public {
+		form.Set("visibility", "public")
+	}
+	for _, p := range c.Places {
+		form.Add("places", p.Slug)
+	}
+	if c.FacilitatorID != nil {
+		form.Set("facilitators", strconv.FormatInt(*c.FacilitatorID, 10))
+	}
+	s.communityForm(w, r, http.StatusOK, &c, form, nil)
+}
+
+func (s *Server) adminUpdateCommunity(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.staffCommunity(w, r)
+	if !ok {
+		return
+	}
+	s.saveCommunity(w, r, &c)
+}
+
+func (s *Server) adminCloseCommunity(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.staffCommunity(w, r)
+	if !ok {
+		return
+	}
+	closing := r.PostFormValue("action") != "reopen"
+	if err := s.deps.Community.SetCommunityClosed(r.Context(), info(r).territory.ID, c.ID, closing); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if closing {
+		s.flash(w, "flash.community_closed")
+	} else {
+		s.flash(w, "flash.community_reopened")
+	}
+	s.redirect(w, r, adminCommunityPath(c.ID))
+}
+
+// ---- A community's page -----------------------------------------------------
+
+type adminCommunityPage struct {
+	Base
+	Community   community.Community
+	Facilitator string
+	Members     []community.Member
+	Pending     []community.Invitation
+	Suggestions []community.Suggestion
+	Ideas       []community.IdeaRecord
+	// Candidates are the ideas it could carry: approved, still open, of its places first.
+	Candidates []community.IdeaRecord
+	Meetings   []EventView
+	// Events it could take as meetings: upcoming, not a meeting yet.
+	Events []events.Event
+}
+
+func (s *Server) adminCommunityPage(w http.ResponseWriter, r *http.Request, c community.Community, status int, form url.Values, problems map[string]string) {
+	ctx := r.Context()
+	t := info(r).territory
+	p := adminCommunityPage{Base: s.base(w, r, ""), Community: c}
+	p.Title = c.Name
+	var err error
+	if c.FacilitatorID != nil {
+		if u, err := s.deps.Auth.UserByID(ctx, *c.FacilitatorID); err == nil {
+			p.Facilitator = u.DisplayName()
+		}
+	}
+	if p.Members, err = s.deps.Community.Members(ctx, t.ID, c.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Pending, err = s.deps.Community.PendingInvitations(ctx, t.ID, c.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Suggestions, err = s.deps.Community.Suggestions(ctx, t.ID, c.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Ideas, err = s.deps.Community.CarriedIdeas(ctx, t.ID, c.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	carried := map[int64]bool{}
+	for _, i := range p.Ideas {
+		carried[i.ID] = true
+	}
+	all, err := s.deps.Community.List(ctx, t.ID, community.Filter{Moderation: community.Approved, MostSupported: true})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	inPlaces := map[string]bool{}
+	for _, pl := range c.Places {
+		inPlaces[pl.Name] = true
+	}
+	var near, far []community.IdeaRecord
+	for _, i := range all {
+		if carried[i.ID] || i.Status == community.Done || i.Status == community.SetAside {
+			continue
+		}
+		if inPlaces[i.PlaceName] {
+			near = append(near, i)
+		} else {
+			far = append(far, i)
+		}
+	}
+	p.Candidates = append(near, far...)
+	meetings, err := s.deps.Community.Meetings(ctx, t.ID, c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Meetings = s.meetingViews(meetings)
+	upcoming, err := s.deps.Events.List(ctx, t.ID, events.Filter{From: s.deps.Events.Now(), Limit: 100})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, ev := range upcoming {
+		if ev.CancelledAt != nil {
+			continue
+		}
+		if _, taken, err := s.deps.Community.MeetingOf(ctx, t.ID, ev.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		} else if !taken {
+			p.Events = append(p.Events, ev)
+		}
+	}
+	p.Form, p.Errors = form, problems
+	if p.Form == nil {
+		p.Form = url.Values{}
+	}
+	s.render(w, r, status, "admin_community", p)
+}
+
+func (s *Server) adminCommunity(w http.ResponseWriter, r *http.Request) {
+	if c, ok := s.staffCommunity(w, r); ok {
+		s.adminCommunityPage(w, r, c, http.StatusOK, nil, nil)
+	}
+}
+
+// adminInvite invites the people ticked among the suggestions and those
+// typed, one address per line. A line that is not an address stops the
+// whole batch, so that nobody is invited twice once it is corrected.
+func (s *Server) adminInvite(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.staffCommunity(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	ri := info(r)
+	people, bad := community.ParseInvitees(r.PostFormValue("emails"))
+	if len(bad) > 0 {
+		p := map[string]string{"emails": "errors.invite_bad_lines"}
+		s.adminCommunityPageBad(w, r, c, bad, p)
+		return
+	}
+	if picked := r.PostForm["suggested"]; len(picked) > 0 {
+		sugg, err := s.deps.Community.Suggestions(r.Context(), ri.territory.ID, c.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, sg := range sugg {
+			for _, e := range picked {
+				if e == sg.Email {
+					people = append(people, community.Invitee{Name: sg.Name, Email: sg.Email})
+				}
+			}
+		}
+	}
+	res, err := s.deps.Community.Invite(r.Context(), ri.territory.ID, c.ID, ri.principal.User.ID, people, ri.lang)
+	if e, ok := errs.As(err); ok {
+		problems := e.Fields
+		if len(problems) == 0 {
+			problems = map[string]string{"": e.Key}
+		}
+		s.adminCommunityPage(w, r, c, statusOf(e.Code), r.PostForm, problems)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(res.Members) > 0 && len(res.Sent) == 0 {
+		s.flash(w, "flash.community_already_members")
+	} else {
+		s.flash(w, "flash.community_invited")
+	}
+	s.redirect(w, r, adminCommunityPath(c.ID)+"#invitations")
+}
+
+// adminCommunityPageBad shows the lines that were not addresses.
+func (s *Server) adminCommunityPageBad(w http.ResponseWriter, r *http.Request, c community.Community, bad []string, problems map[string]string) {
+	r.PostForm.Set("bad_lines", strings.Join(bad, " · "))
+	s.adminCommunityPage(w, r, c, http.StatusUnprocessableEntity, r.PostForm, problems)
+}
+
+func (s *Server) adminRevokeInvitation(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.staffCommunity(w, r)
+	if !ok {
+		return
+	}
+	if err := s.deps.Community.RevokeInvitation(r.Context(), info(r).territory.ID, c.ID, pathID(r, "inv")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.community_invitation_revoked")
+	s.redirect(w, r, adminCommunityPath(c.ID)+"#invitations")
+}
+
+func (s *Server) adminRemoveMember(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.staffCommunity(w, r)
+	if !ok {
+		return
+	}
+	if err := s.deps.Community.RemoveMember(r.Context(), info(r).territory.ID, c.ID, pathID(r, "member")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.community_member_removed")
+	s.redirect(w, r, adminCommunityPath(c.ID)+"#membres")
+}
+
+func (s *Server) adminCarryIdea(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.staffCommunity(w, r)
+	if !ok {
+		return
+	}
+	ri := info(r)
+	id, _ := strconv.ParseInt(r.PostFormValue("idea"), 10, 64)
+	if id <= 0 {
+		s.adminCommunityPage(w, r, c, http.StatusUnprocessableEntity, r.PostForm, map[string]string{"idea": "errors.idea_choose"})
+		return
+	}
+	if err := s.deps.Community.CarryIdea(r.Context(), ri.territory.ID, c.ID, id, ri.principal.User.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.community_idea_added")
+	s.redirect(w, r, adminCommunityPath(c.ID)+"#idees")
+}
+
+func (s *Server) adminDropIdea(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.staffCommunity(w, r)
+	if !ok {
+		return
+	}
+	if err := s.deps.Community.DropIdea(r.Context(), info(r).territory.ID, c.ID, pathID(r, "idea")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.community_idea_dropped")
+	s.redirect(w, r, adminCommunityPath(c.ID)+"#idees")
+}
+
+func (s *Server) adminAddMeeting(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.staffCommunity(w, r)
+	if !ok {
+		return
+	}
+	id, _ := strconv.ParseInt(r.PostFormValue("event"), 10, 64)
+	if id <= 0 {
+		s.adminCommunityPage(w, r, c, http.StatusUnprocessableEntity, r.PostForm, map[string]string{"event": "errors.event_choose"})
+		return
+	}
+	if err := s.deps.Community.AddMeeting(r.Context(), info(r).territory.ID, c.ID, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.community_meeting_added")
+	s.redirect(w, r, adminCommunityPath(c.ID)+"#rencontres")
+}
+
+func (s *Server) adminRemoveMeeting(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.staffCommunity(w, r)
+	if !ok {
+		return
+	}
+	if err := s.deps.Community.RemoveMeeting(r.Context(), info(r).territory.ID, c.ID, pathID(r, "event")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.community_meeting_removed")
+	s.redirect(w, r, adminCommunityPath(c.ID)+"#rencontres")
+}

@@ -1,0 +1,541 @@
+package web
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"implique/internal/auth"
+	"implique/internal/community"
+	"implique/internal/errs"
+	"implique/internal/events"
+	"implique/internal/export"
+)
+
+// Communautés de partage, as citizens see them: the public list, a
+// community's page (its shared space for members and staff), joining by
+// an invitation link or a request, sharing settings, posts, resources, and
+// leaving at any time.
+
+func communityPath(c community.Community) string { return "/communautes/" + c.Slug }
+
+type communitiesPage struct {
+	Base
+	Public []community.Community
+	Mine   []community.Community
+}
+
+func (s *Server) communities(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	t := info(r).territory
+	p := communitiesPage{Base: s.base(w, r, "community.title")}
+	var err error
+	if p.Public, err = s.deps.Community.Communities(ctx, t.ID, community.CommunityFilter{PublicOnly: true}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if u := info(r).principal.User; u != nil {
+		if p.Mine, err = s.deps.Community.Communities(ctx, t.ID, community.CommunityFilter{MemberID: u.ID}); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "communities", p)
+}
+
+// communityAccess is what the request may see of a community.
+type communityAccess struct {
+	Community community.Community
+	// Member is the signed-in person's membership, nil when they are not a member.
+	Member *community.Member
+	// Staff may moderate the space and manage the community.
+	Staff bool
+}
+
+// Inside reports whether the shared space is open to the request.
+func (a communityAccess) Inside() bool { return a.Member != nil || a.Staff }
+
+// communityFor finds the community of the URL's {slug} and what the request
+// may see of it. A private community is shown to its members and staff
+// only: anyone else gets a 404 (or the sign-in page when nobody is signed
+// in, whether the community exists or not).
+func (s *Server) communityFor(w http.ResponseWriter, r *http.Request) (communityAccess, bool) {
+	ri := info(r)
+	var a communityAccess
+	c, err := s.deps.Community.CommunityBySlug(r.Context(), ri.territory.ID, r.PathValue("slug"))
+	if err != nil && !errs.Is(err, errs.NotFound) {
+		s.fail(w, r, err)
+		return a, false
+	}
+	a.Community = c
+	a.Staff = s.can(r, auth.ManageCommunities)
+	if err == nil && ri.principal.User != nil {
+		m, err := s.deps.Community.Membership(r.Context(), ri.territory.ID, c.ID, ri.principal.User.ID)
+		switch {
+		case err == nil:
+			a.Member = &m
+		case !errs.Is(err, errs.NotFound):
+			s.fail(w, r, err)
+			return a, false
+		}
+	}
+	if err != nil || (!c.Public && !a.Inside()) {
+		if !ri.principal.SignedIn() {
+			s.forbid(w, r)
+		} else {
+			s.renderError(w, r, http.StatusNotFound, "errors.community_not_found")
+		}
+		return a, false
+	}
+	return a, true
+}
+
+type communityPage struct {
+	Base
+	communityAccess
+	Ideas     []community.IdeaRecord
+	Meetings  []EventView
+	Posts     []community.Post
+	Resources []community.Resource
+	Contacts  []community.Contact
+	Others    int
+	// Categories of resources, in display order.
+	Categories []string
+	Now        time.Time
+}
+
+func (s *Server) communityPage(w http.ResponseWriter, r *http.Request, a communityAccess, status int, form url.Values, problems map[string]string) {
+	ctx := r.Context()
+	t := info(r).territory
+	c := a.Community
+	p := communityPage{Base: s.base(w, r, ""), communityAccess: a, Categories: community.ResourceCategories, Now: s.deps.Events.Now()}
+	p.Title = c.Name
+	var err error
+	if p.Ideas, err = s.deps.Community.CarriedIdeas(ctx, t.ID, c.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	meetings, err := s.deps.Community.Meetings(ctx, t.ID, c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, ev := range meetings {
+		// Outsiders see the meetings anyone may see; members every one that is published.
+		if ev.Public(p.Now) || (a.Inside() && ev.PublishAt != nil) || a.Staff {
+			p.Meetings = append(p.Meetings, s.view(ev))
+		}
+	}
+	if a.Inside() {
+		if p.Posts, err = s.deps.Community.Posts(ctx, t.ID, c.ID, 50); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if p.Resources, err = s.deps.Community.Resources(ctx, t.ID, c.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if p.Contacts, p.Others, err = s.deps.Community.Directory(ctx, t.ID, c.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if form == nil {
+		form = url.Values{"category": {community.Tool}}
+		if a.Member != nil {
+			form.Set("share_name_value", a.Member.Sharing.Name)
+			if a.Member.Sharing.ShowName {
+				form.Set("show_name", "1")
+			}
+			if a.Member.Sharing.ShowEmail {
+				form.Set("show_email", "1")
+			}
+			form.Set("phone", a.Member.Sharing.Phone)
+		} else if u := info(r).principal.User; u != nil {
+			form.Set("name", u.Name)
+			form.Set("email", u.Email)
+		}
+	}
+	p.Form, p.Errors = form, problems
+	s.render(w, r, status, "community", p)
+}
+
+func (s *Server) community(w http.ResponseWriter, r *http.Request) {
+	if a, ok := s.communityFor(w, r); ok {
+		s.communityPage(w, r, a, http.StatusOK, nil, nil)
+	}
+}
+
+// communityProblem re-renders the community page with a form's problems.
+func (s *Server) communityProblem(w http.ResponseWriter, r *http.Request, a communityAccess, err error) {
+	e, ok := errs.As(err)
+	if !ok {
+		s.fail(w, r, err)
+		return
+	}
+	problems := e.Fields
+	if len(problems) == 0 {
+		problems = map[string]string{"": e.Key}
+	}
+	s.communityPage(w, r, a, statusOf(e.Code), r.PostForm, problems)
+}
+
+// askToJoin e-mails a confirmation link to a visitor who wants to join a
+// public community.
+func (s *Server) askToJoin(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.communityFor(w, r)
+	if !ok {
+		return
+	}
+	if ok, err := s.allowPublicForm(r); err != nil || !ok {
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.renderError(w, r, http.StatusTooManyRequests, "errors.too_many")
+		return
+	}
+	_ = r.ParseForm()
+	err := s.deps.Community.AskToJoin(r.Context(), info(r).territory.ID, a.Community.ID,
+		community.Invitee{Name: r.PostFormValue("name"), Email: r.PostFormValue("email")}, info(r).lang)
+	if err != nil {
+		s.communityProblem(w, r, a, err)
+		return
+	}
+	s.flash(w, "flash.community_check_email")
+	s.redirect(w, r, communityPath(a.Community))
+}
+
+// ---- Joining by an invitation link --------------------------------------
+
+type joinPage struct {
+	Base
+	Invitation community.Invitation
+	Community  community.Community
+	Token      string
+	// OtherAccount is true when someone else is signed in on this browser.
+	OtherAccount bool
+}
+
+func (s *Server) joinPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	ri := info(r)
+	tok := r.PathValue("token")
+	inv, c, err := s.deps.Community.InvitationByToken(r.Context(), ri.territory.ID, tok)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := joinPage{Base: s.base(w, r, ""), Invitation: inv, Community: c, Token: tok}
+	p.Title = p.T("community.join_title", c.Name)
+	if u := ri.principal.User; u != nil && u.Email != inv.Email {
+		p.OtherAccount = true
+	}
+	if form == nil {
+		form = url.Values{"share_name_value": {inv.Name}}
+	}
+	p.Form, p.Errors = form, problems
+	s.render(w, r, status, "community_join", p)
+}
+
+// joinLanding shows the invitation and the sharing choices: opening the
+// link alone (a mail scanner) changes nothing.
+func (s *Server) joinLanding(w http.ResponseWriter, r *http.Request) {
+	s.joinPage(w, r, http.StatusOK, nil, nil)
+}
+
+func sharingOf(f url.Values) community.Sharing {
+	return community.Sharing{Name: f.Get("share_name_value"), ShowName: f.Get("show_name") == "1",
+		ShowEmail: f.Get("show_email") == "1", Phone: f.Get("phone")}
+}
+
+// join accepts an invitation: the person's account (created when they have
+// none: the link proves the address is theirs) becomes a member. A
+// citizen's account is signed in on the way; an account that can do more
+// (staff, a password) signs in the usual way, so that an invitation link
+// never opens more than a citizen's space.
+func (s *Server) join(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	ri := info(r)
+	tok := r.PathValue("token")
+	if s.limited(w, r, "", 0, 0) {
+		return
+	}
+	_ = r.ParseForm()
+	inv, c, err := s.deps.Community.InvitationByToken(ctx, ri.territory.ID, tok)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if u := ri.principal.User; u != nil && u.Email != inv.Email {
+		s.joinPage(w, r, http.StatusConflict, r.PostForm, map[string]string{"": "errors.invitation_other_account"})
+		return
+	}
+	sh := sharingOf(r.PostForm)
+	// Check the answers before creating any account.
+	if strings.TrimSpace(sh.Name) == "" {
+		s.joinPage(w, r, http.StatusUnprocessableEntity, r.PostForm, map[string]string{"share_name_value": "errors.required"})
+		return
+	}
+	u, err := s.deps.Auth.UserByEmail(ctx, inv.Email)
+	if errs.Is(err, errs.NotFound) {
+		u, err = s.deps.Auth.CreateUser(ctx, auth.NewUser{Email: inv.Email, Name: sh.Name, Locale: ri.lang}, ri.territory.ID, auth.RoleCitizen)
+		if errs.Is(err, errs.Conflict) {
+			u, err = s.deps.Auth.UserByEmail(ctx, inv.Email)
+		}
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if u.Disabled() {
+		s.renderError(w, r, http.StatusForbidden, "errors.forbidden")
+		return
+	}
+	if _, err := s.deps.Community.Accept(ctx, ri.territory.ID, tok, u.ID, sh); err != nil {
+		if e, ok := errs.As(err); ok && e.Code == errs.Invalid {
+			problems := map[string]string{}
+			for k, v := range e.Fields {
+				if k == "name" {
+					k = "share_name_value"
+				}
+				problems[k] = v
+			}
+			s.joinPage(w, r, statusOf(e.Code), r.PostForm, problems)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.community_joined")
+	if ri.principal.User != nil {
+		s.redirect(w, r, communityPath(c))
+		return
+	}
+	roles, err := s.deps.Auth.RolesOf(ctx, u.ID, ri.territory.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	citizenOnly := !u.HasPassword
+	for _, role := range roles {
+		citizenOnly = citizenOnly && role == auth.RoleCitizen
+	}
+	if !citizenOnly {
+		s.flash(w, "flash.community_joined_sign_in")
+		s.redirect(w, r, "/connexion?retour="+url.QueryEscape(communityPath(c)))
+		return
+	}
+	sess, err := s.deps.Auth.CreateSession(ctx, u.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.setSessionCookie(w, sess)
+	s.redirect(w, r, communityPath(c))
+}
+
+// ---- Inside the space ---------------------------------------------------
+
+// insideFor is communityFor for the actions of members and staff.
+func (s *Server) insideFor(w http.ResponseWriter, r *http.Request) (communityAccess, bool) {
+	a, ok := s.communityFor(w, r)
+	if !ok {
+		return a, false
+	}
+	if !a.Inside() {
+		if !info(r).principal.SignedIn() {
+			s.forbid(w, r)
+		} else {
+			s.renderError(w, r, http.StatusForbidden, "errors.not_a_member")
+		}
+		return a, false
+	}
+	return a, true
+}
+
+func (s *Server) saveSharing(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.insideFor(w, r)
+	if !ok {
+		return
+	}
+	if a.Member == nil {
+		s.renderError(w, r, http.StatusForbidden, "errors.not_a_member")
+		return
+	}
+	_ = r.ParseForm()
+	err := s.deps.Community.SetSharing(r.Context(), info(r).territory.ID, a.Community.ID, a.Member.UserID, sharingOf(r.PostForm))
+	if err != nil {
+		if e, ok := errs.As(err); ok && e.Fields["name"] != "" {
+			e.Fields["share_name_value"] = e.Fields["name"]
+			delete(e.Fields, "name")
+		}
+		s.communityProblem(w, r, a, err)
+		return
+	}
+	s.flash(w, "flash.community_sharing_saved")
+	s.redirect(w, r, communityPath(a.Community)+"#partage")
+}
+
+func (s *Server) addPost(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.insideFor(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	_, err := s.deps.Community.AddPost(r.Context(), info(r).territory.ID, a.Community.ID, info(r).principal.User.ID, r.PostFormValue("body"))
+	if err != nil {
+		s.communityProblem(w, r, a, err)
+		return
+	}
+	s.flash(w, "flash.community_posted")
+	s.redirect(w, r, communityPath(a.Community)+"#nouvelles")
+}
+
+func (s *Server) removePost(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.insideFor(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	t := info(r).territory
+	post, err := s.deps.Community.Post(ctx, t.ID, a.Community.ID, pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if post.AuthorID != info(r).principal.User.ID && !a.Staff {
+		s.renderError(w, r, http.StatusForbidden, "errors.forbidden")
+		return
+	}
+	if err := s.deps.Community.RemovePost(ctx, t.ID, a.Community.ID, post.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.community_post_removed")
+	s.redirect(w, r, communityPath(a.Community)+"#nouvelles")
+}
+
+// addResource shares a link or a file (a form sent as multipart).
+func (s *Server) addResource(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.insideFor(w, r)
+	if !ok {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, community.MaxFileSize+1<<20)
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		r.PostForm = url.Values{}
+		s.communityProblem(w, r, a, errs.Fields{"file": "errors.file_too_big"}.Err())
+		return
+	}
+	in := community.ResourceInput{Category: r.PostFormValue("category"), Title: r.PostFormValue("title"),
+		Description: r.PostFormValue("description"), URL: r.PostFormValue("url")}
+	if f, h, err := r.FormFile("file"); err == nil {
+		data, err := io.ReadAll(io.LimitReader(f, community.MaxFileSize+1))
+		f.Close()
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		in.FileName, in.Data = h.Filename, data
+	}
+	_, err := s.deps.Community.AddResource(r.Context(), info(r).territory.ID, a.Community.ID, info(r).principal.User.ID, in)
+	if err != nil {
+		s.communityProblem(w, r, a, err)
+		return
+	}
+	s.flash(w, "flash.community_resource_added")
+	s.redirect(w, r, communityPath(a.Community)+"#ressources")
+}
+
+// resourceFile downloads a shared file (members and staff only).
+func (s *Server) resourceFile(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.insideFor(w, r)
+	if !ok {
+		return
+	}
+	res, data, err := s.deps.Community.File(r.Context(), info(r).territory.ID, a.Community.ID, pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", res.ContentType)
+	w.Header().Set("Content-Disposition", export.ContentDisposition(res.FileName))
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	_, _ = w.Write(data)
+}
+
+func (s *Server) removeResource(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.insideFor(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	t := info(r).territory
+	res, err := s.deps.Community.Resource(ctx, t.ID, a.Community.ID, pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if res.AddedBy != info(r).principal.User.ID && !a.Staff {
+		s.renderError(w, r, http.StatusForbidden, "errors.forbidden")
+		return
+	}
+	if err := s.deps.Community.RemoveResource(ctx, t.ID, a.Community.ID, res.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.community_resource_removed")
+	s.redirect(w, r, communityPath(a.Community)+"#ressources")
+}
+
+// ---- Leaving ------------------------------------------------------------
+
+type leavePage struct {
+	Base
+	Community community.Community
+}
+
+func (s *Server) leaveForm(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.insideFor(w, r)
+	if !ok {
+		return
+	}
+	if a.Member == nil {
+		s.renderError(w, r, http.StatusForbidden, "errors.not_a_member")
+		return
+	}
+	p := leavePage{Base: s.base(w, r, ""), Community: a.Community}
+	p.Title = p.T("community.leave_title", a.Community.Name)
+	s.render(w, r, http.StatusOK, "community_leave", p)
+}
+
+func (s *Server) leave(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.insideFor(w, r)
+	if !ok {
+		return
+	}
+	if a.Member == nil {
+		s.renderError(w, r, http.StatusForbidden, "errors.not_a_member")
+		return
+	}
+	if err := s.deps.Community.Leave(r.Context(), info(r).territory.ID, a.Community.ID, a.Member.UserID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.community_left")
+	s.redirect(w, r, "/communautes")
+}
+
+// meetingsOf turns events into views (used by staff pages too).
+func (s *Server) meetingViews(evs []events.Event) []EventView {
+	out := make([]EventView, 0, len(evs))
+	for _, ev := range evs {
+		out = append(out, s.view(ev))
+	}
+	return out
+}
