@@ -280,24 +280,37 @@ func TestCommunitySpace(t *testing.T) {
 		}
 
 		// Posts.
-		if _, err := f.s.AddPost(ctx, f.t.ID, c.ID, u.ID, "  "); !errs.Is(err, errs.Invalid) {
+		if _, err := f.s.AddPost(ctx, f.t.ID, c.ID, u.ID, "  ", false, "fr"); !errs.Is(err, errs.Invalid) {
 			t.Errorf("empty post: %v", err)
 		}
-		if _, err := f.s.AddPost(ctx, f.t.ID, c.ID, u.ID, strings.Repeat("x", 2001)); !errs.Is(err, errs.Invalid) {
+		if _, err := f.s.AddPost(ctx, f.t.ID, c.ID, u.ID, strings.Repeat("x", 2001), true, "fr"); !errs.Is(err, errs.Invalid) {
 			t.Errorf("long post: %v", err)
 		}
-		id, err := f.s.AddPost(ctx, f.t.ID, c.ID, u.ID, "Les semis sont prêts !")
+		id, err := f.s.AddPost(ctx, f.t.ID, c.ID, u.ID, "Les semis sont prêts !", false, "fr")
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Announced by e-mail: every member but the author receives it.
+		other := newUser(t, d, f.t, "o@exemple.org")
+		if err := f.s.AddMember(ctx, f.t.ID, c.ID, other.ID, "o@exemple.org", community.Sharing{Name: "Odette"}); err != nil {
+			t.Fatal(err)
+		}
+		mailsBefore, _ := f.outbox.List(ctx, f.t.ID, 100)
+		if _, err := f.s.AddPost(ctx, f.t.ID, c.ID, u.ID, "Rencontre jeudi à 19 h.", true, "fr"); err != nil {
+			t.Fatal(err)
+		}
+		mailsAfter, _ := f.outbox.List(ctx, f.t.ID, 100)
+		if len(mailsAfter) != len(mailsBefore)+1 || mailsAfter[0].To != "o@exemple.org" || !strings.Contains(mailsAfter[0].Text, "Rencontre jeudi à 19 h.") {
+			t.Fatalf("announcement e-mails: %d → %d", len(mailsBefore), len(mailsAfter))
+		}
 		posts, _ := f.s.Posts(ctx, f.t.ID, c.ID, 0)
-		if len(posts) != 1 || posts[0].Author != "Marc" || posts[0].AuthorID != u.ID {
+		if len(posts) != 2 || posts[0].Author != "Marc" || posts[0].AuthorID != u.ID {
 			t.Fatalf("posts %+v", posts)
 		}
 		if err := f.s.RemovePost(ctx, f.t.ID, c.ID, id); err != nil {
 			t.Fatal(err)
 		}
-		if posts, _ := f.s.Posts(ctx, f.t.ID, c.ID, 0); len(posts) != 0 {
+		if posts, _ := f.s.Posts(ctx, f.t.ID, c.ID, 0); len(posts) != 1 || posts[0].ID == id {
 			t.Errorf("removed post listed")
 		}
 

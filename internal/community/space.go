@@ -13,6 +13,7 @@ import (
 	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/events"
+	"implique/internal/mail"
 )
 
 // A community's shared space: short news posts, tools and resources (links
@@ -30,8 +31,10 @@ type Post struct {
 	CreatedAt time.Time
 }
 
-// AddPost publishes a short news post by a member (or staff).
-func (s *Store) AddPost(ctx context.Context, territoryID, communityID, authorID int64, body string) (int64, error) {
+// AddPost publishes a short news post by a member (or staff). With
+// emailMembers, every other member also receives it by e-mail (staff use
+// it to announce a meeting), in lang.
+func (s *Store) AddPost(ctx context.Context, territoryID, communityID, authorID int64, body string, emailMembers bool, lang string) (int64, error) {
 	body = strings.TrimSpace(body)
 	switch {
 	case body == "":
@@ -46,8 +49,38 @@ func (s *Store) AddPost(ctx context.Context, territoryID, communityID, authorID 
 	if c.Closed() {
 		return 0, errs.New(errs.Conflict, "errors.community_closed")
 	}
-	return s.db.InsertID(ctx, `INSERT INTO community_posts (territory_id, community_id, author_id, body, created_at)
-		VALUES (?, ?, ?, ?, ?) RETURNING id`, territoryID, communityID, authorID, body, s.now())
+	var members []Member
+	if emailMembers {
+		if members, err = s.Members(ctx, territoryID, communityID); err != nil {
+			return 0, err
+		}
+	}
+	t, err := s.territories.ByID(ctx, territoryID)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		var err error
+		id, err = tx.InsertID(ctx, `INSERT INTO community_posts (territory_id, community_id, author_id, body, created_at)
+			VALUES (?, ?, ?, ?, ?) RETURNING id`, territoryID, communityID, authorID, body, s.now())
+		if err != nil {
+			return err
+		}
+		link := s.baseURL + "/communautes/" + c.Slug + "#nouvelles"
+		for _, m := range members {
+			if m.UserID == authorID {
+				continue
+			}
+			text := s.cat.T(lang, "mail.community_post.body", m.Name, c.Name, body, link) + "\n\n-- \n" + t.MailFooter()
+			if _, err := s.mailer.QueueTx(ctx, tx, territoryID, mail.Message{To: m.Email,
+				Subject: s.cat.T(lang, "mail.community_post.subject", c.Name), Text: text}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return id, err
 }
 
 // Posts lists a community's posts, newest first. A post shows its author's

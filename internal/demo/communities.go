@@ -116,7 +116,7 @@ func SeedCommunities(ctx context.Context, ts *territory.Store, as *auth.Store, e
 			}
 		}
 		for _, p := range dc.posts {
-			if _, err := cs.AddPost(ctx, t.ID, c.ID, firstMember, p); err != nil {
+			if _, err := cs.AddPost(ctx, t.ID, c.ID, firstMember, p, false, "fr"); err != nil {
 				return err
 			}
 		}

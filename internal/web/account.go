@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"implique/internal/auth"
+	"implique/internal/community"
 	"implique/internal/errs"
 )
 
@@ -12,6 +13,8 @@ type accountPage struct {
 	Base
 	User  *auth.User
 	Roles []auth.Role
+	// Communities are those the person belongs to.
+	Communities []community.Community
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
@@ -22,6 +25,10 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	p := accountPage{Base: s.base(w, r, "account.title"), User: u, Roles: ri.principal.Roles}
+	if p.Communities, err = s.deps.Community.Communities(r.Context(), ri.territory.ID, community.CommunityFilter{MemberID: u.ID}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if form == nil {
 		form = url.Values{"name": {u.Name}, "locale": {u.Locale}}
 	}

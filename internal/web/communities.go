@@ -386,7 +386,10 @@ func (s *Server) addPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = r.ParseForm()
-	_, err := s.deps.Community.AddPost(r.Context(), info(r).territory.ID, a.Community.ID, info(r).principal.User.ID, r.PostFormValue("body"))
+	// Staff may also send the news to every member by e-mail.
+	email := a.Staff && r.PostFormValue("email_members") == "1"
+	_, err := s.deps.Community.AddPost(r.Context(), info(r).territory.ID, a.Community.ID, info(r).principal.User.ID,
+		r.PostFormValue("body"), email, info(r).lang)
 	if err != nil {
 		s.communityProblem(w, r, a, err)
 		return

@@ -300,6 +300,26 @@ func TestCommunityPublicRequest(t *testing.T) {
 		c2 := e.join(t, e.joinLink(t, "rita@exemple.org"), url.Values{"share_name_value": {"Rita"}})
 		expectContains(t, c2.get(space), "Nouvelles")
 		expectContains(t, c2.get("/communautes"), "Mes communautés")
+		expectContains(t, c2.get("/compte"), "Mes communautés", `href="/communautes/`+c.Slug+`"`)
+
+		// The idea it carries says so, naming the public community and
+		// counting the private one without naming it.
+		ctx := context.Background()
+		idea, err := e.community.Record(ctx, e.territory.ID, 0, community.Input{Kind: community.Idea, Title: "Cuisiner ensemble",
+			ThemeCode: "alimentation", PlaceSlug: "fortierville"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []int64{c.ID, private.ID} {
+			if err := e.community.CarryIdea(ctx, e.territory.ID, id, idea.ID, 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r = v.get("/idees/" + id64(idea.ID))
+		expectContains(t, r, "Portée par", `href="/communautes/`+c.Slug+`"`, "1 communauté de partage privée")
+		if strings.Contains(r.body, "Comité secret") {
+			t.Error("the idea page names a private community")
+		}
 		expectStatus(t, v.post("/communautes/"+private.Slug+"/demande", url.Values{"name": {"R"}, "email": {"r@exemple.org"}}), http.StatusSeeOther)
 		expectStatus(t, v.get("/rejoindre/faux"), http.StatusNotFound)
 	})

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"implique/internal/auth"
+	"implique/internal/community"
 	"implique/internal/errs"
 	"implique/internal/events"
 	"implique/internal/i18n"
@@ -140,6 +141,8 @@ type eventPage struct {
 	// Already is set when the person was registered already.
 	Already      bool
 	AlreadyEmail bool
+	// Community is the public communauté de partage the event is a meeting of.
+	Community *community.Community
 }
 
 type openGraph struct {
@@ -174,6 +177,11 @@ func (s *Server) eventPageData(w http.ResponseWriter, r *http.Request, ev events
 	}
 	p.OG = openGraph{Title: p.Event.Heading(), Description: desc, URL: abs, Image: abs + "/partage.png"}
 	p.JSONLD = s.jsonLD(ev, t, abs, desc)
+	if c, ok, err := s.deps.Community.MeetingOf(r.Context(), t.ID, ev.ID); err != nil {
+		return p, err
+	} else if ok && c.Public {
+		p.Community = &c
+	}
 	return p, nil
 }
 

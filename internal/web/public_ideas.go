@@ -52,6 +52,10 @@ type ideaPage struct {
 	Idea    community.IdeaRecord
 	Story   []community.Step
 	Already bool
+	// Carriers are the public communities that carry the idea; Private
+	// counts the others.
+	Carriers []community.Community
+	Private  int
 }
 
 // publicIdea finds an approved idea by the {id} of the URL.
@@ -79,6 +83,18 @@ func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request, status int, id
 	if p.Story, err = s.deps.Community.History(r.Context(), info(r).territory.ID, idea.ID); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	carriers, err := s.deps.Community.CarriersOf(r.Context(), info(r).territory.ID, idea.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, c := range carriers {
+		if c.Public {
+			p.Carriers = append(p.Carriers, c)
+		} else {
+			p.Private++
+		}
 	}
 	if form == nil {
 		form = url.Values{}
