@@ -286,6 +286,11 @@ func TestCommunityPublicRequest(t *testing.T) {
 		if strings.Contains(r.body, "Comité secret") {
 			t.Error("a private community is listed")
 		}
+		r = v.get("/lieux/fortierville")
+		expectContains(t, r, "Cuisine collective")
+		if strings.Contains(r.body, "Comité secret") {
+			t.Error("a private community is listed on its place's page")
+		}
 		space := "/communautes/" + c.Slug
 		r = v.get(space)
 		expectStatus(t, r, 200)

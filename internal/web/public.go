@@ -132,6 +132,8 @@ type placePage struct {
 	Events  []EventView
 	FeedURL string
 	Ideas   []community.IdeaRecord
+	// Communities are the public communautés de partage of the place.
+	Communities []community.Community
 }
 
 func (s *Server) place(w http.ResponseWriter, r *http.Request) {
@@ -153,6 +155,10 @@ func (s *Server) place(w http.ResponseWriter, r *http.Request) {
 	}
 	if p.Ideas, err = s.deps.Community.List(r.Context(), t.ID, community.Filter{PlaceSlug: pl.Slug, Moderation: community.Approved,
 		MostSupported: true}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Communities, err = s.deps.Community.Communities(r.Context(), t.ID, community.CommunityFilter{PublicOnly: true, PlaceSlug: pl.Slug}); err != nil {
 		s.fail(w, r, err)
 		return
 	}
