@@ -173,6 +173,9 @@ func (a *app) seed(ctx context.Context, withDemo bool, out io.Writer) error {
 	if err := demo.SeedCommunities(ctx, a.territories, a.auth, a.events, a.community); err != nil {
 		return err
 	}
+	if err := demo.SeedConnections(ctx, a.territories, a.events, a.links); err != nil {
+		return err
+	}
 	fmt.Fprint(out, "Données de démonstration ajoutées (personnes fictives")
 	if withEvents {
 		fmt.Fprint(out, ", soupers, événements, besoins et idées, communautés de partage")

@@ -38,6 +38,7 @@ type app struct {
 	auth        *auth.Store
 	events      *events.Store
 	community   *community.Store
+	links       *connections.Store
 }
 
 // newApp wires the capabilities, the jobs and the web layer on d.
@@ -90,7 +91,7 @@ func newApp(c *config, d *db.DB, logger, jobLogger *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &app{db: d, jobs: runner, handler: srv, logger: logger, territories: ts, auth: as, events: evs, community: cs}, nil
+	return &app{db: d, jobs: runner, handler: srv, logger: logger, territories: ts, auth: as, events: evs, community: cs, links: links}, nil
 }
 
 func cmdServe(ctx context.Context, args []string, out io.Writer) error {
