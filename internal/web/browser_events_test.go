@@ -20,6 +20,7 @@ func TestBrowserJourneySignUp(t *testing.T) {
 	base := e.srv.URL
 
 	browsertest.Visit(t, ctx, base+"/", "accueil avec événements")
+	openMenu(t, ctx)
 	browsertest.ClickAndWaitLoad(t, ctx, `nav a[href="/soupers"]`)
 	browsertest.CheckAccessibility(t, ctx, "soupers")
 	shot(t, ctx, "20-soupers")
@@ -82,6 +83,7 @@ func TestBrowserJourneySignUp(t *testing.T) {
 	shot(t, ctx, "24-annulee")
 
 	// In English, the same page.
+	openMenu(t, ctx)
 	browsertest.ClickAndWaitLoad(t, ctx, `a[hreflang="en"]`)
 	browsertest.CheckAccessibility(t, ctx, "registration in English")
 	if h := browsertest.Text(t, ctx, "h1"); h != "My registration" {

@@ -21,6 +21,14 @@ func shot(t *testing.T, ctx context.Context, name string) {
 	}
 }
 
+// openMenu opens the site menu on a phone with its « Menu » link (no
+// JavaScript: the menu is the link's target), and checks the open menu.
+func openMenu(t *testing.T, ctx context.Context) {
+	t.Helper()
+	browsertest.Click(t, ctx, "a.menu-open")
+	browsertest.CheckAccessibility(t, ctx, "menu ouvert")
+}
+
 // TestBrowserJourneyFoundation: home → a place → English → sign in by a
 // magic link read from the outbox → sign out, checking every page with axe.
 func TestBrowserJourneyFoundation(t *testing.T) {
@@ -48,6 +56,8 @@ func TestBrowserJourneyFoundation(t *testing.T) {
 	}
 	shot(t, ctx, "02-lieu")
 
+	openMenu(t, ctx)
+	shot(t, ctx, "02b-menu")
 	browsertest.ClickAndWaitLoad(t, ctx, `a[hreflang="en"]`)
 	browsertest.CheckAccessibility(t, ctx, "place in English")
 	if h := browsertest.Text(t, ctx, "h1"); h != "Saint-Sylvère" {
@@ -58,6 +68,7 @@ func TestBrowserJourneyFoundation(t *testing.T) {
 	}
 	shot(t, ctx, "03-place-en")
 
+	openMenu(t, ctx)
 	browsertest.ClickAndWaitLoad(t, ctx, `a[href="/connexion"]`)
 	browsertest.CheckAccessibility(t, ctx, "sign-in page")
 	browsertest.SetValue(t, ctx, "#email-lien", "anim@exemple.org")
@@ -85,6 +96,7 @@ func TestBrowserJourneyFoundation(t *testing.T) {
 	}
 	shot(t, ctx, "05-staff")
 
+	openMenu(t, ctx)
 	browsertest.ClickAndWaitLoad(t, ctx, `a[href="/compte"]`)
 	browsertest.CheckAccessibility(t, ctx, "account")
 
