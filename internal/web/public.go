@@ -132,6 +132,8 @@ type placePage struct {
 	Events  []EventView
 	FeedURL string
 	Ideas   []community.IdeaRecord
+	// Initiatives are the public citizen initiatives of the place.
+	Initiatives []community.Initiative
 }
 
 func (s *Server) place(w http.ResponseWriter, r *http.Request) {
@@ -153,6 +155,11 @@ func (s *Server) place(w http.ResponseWriter, r *http.Request) {
 	}
 	if p.Ideas, err = s.deps.Community.List(r.Context(), t.ID, community.Filter{PlaceSlug: pl.Slug, Moderation: community.Approved,
 		MostSupported: true}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Initiatives, err = s.deps.Community.Initiatives(r.Context(), t.ID, community.InitiativeFilter{PlaceSlug: pl.Slug,
+		PublishedOnly: true}); err != nil {
 		s.fail(w, r, err)
 		return
 	}

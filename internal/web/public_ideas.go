@@ -52,6 +52,8 @@ type ideaPage struct {
 	Idea    community.IdeaRecord
 	Story   []community.Step
 	Already bool
+	// Initiatives are the public initiatives born from the idea.
+	Initiatives []community.Initiative
 }
 
 // publicIdea finds an approved idea by the {id} of the URL.
@@ -77,6 +79,11 @@ func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request, status int, id
 	p.Title = idea.Title
 	var err error
 	if p.Story, err = s.deps.Community.History(r.Context(), info(r).territory.ID, idea.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Initiatives, err = s.deps.Community.Initiatives(r.Context(), info(r).territory.ID,
+		community.InitiativeFilter{IdeaID: idea.ID, PublishedOnly: true}); err != nil {
 		s.fail(w, r, err)
 		return
 	}
