@@ -324,20 +324,38 @@ func (s *Store) AddMilestone(ctx context.Context, territoryID, initiativeID int6
 // or not done. When it becomes done on a public initiative, the people who
 // follow it get an e-mail, queued in the same transaction.
 func (s *Store) SetMilestoneDone(ctx context.Context, territoryID, initiativeID, milestoneID int64, done bool) error {
-	ini, err := s.Initiative(ctx, territoryID, initiativeID)
-	if err != nil {
-		return err
-	}
 	if !done {
+		if err := s.requireInitiative(ctx, territoryID, initiativeID); err != nil {
+			return err
+		}
 		res, err := s.db.Exec(ctx, `UPDATE initiative_milestones SET done_on = NULL WHERE territory_id = ? AND initiative_id = ? AND id = ?`,
 			territoryID, initiativeID, milestoneID)
 		return oneRow(res, err, "errors.initiative_milestone_not_found")
+	}
+	return s.MarkMilestoneDone(ctx, territoryID, initiativeID, milestoneID, time.Time{})
+}
+
+// MarkMilestoneDone records the day a milestone was done: on (a calendar
+// day, today or before), or today when on is zero. A milestone done
+// already keeps its day. Followers of a public initiative are told, as by
+// SetMilestoneDone.
+func (s *Store) MarkMilestoneDone(ctx context.Context, territoryID, initiativeID, milestoneID int64, on time.Time) error {
+	ini, err := s.Initiative(ctx, territoryID, initiativeID)
+	if err != nil {
+		return err
 	}
 	mc, err := s.prepareMail(ctx, territoryID)
 	if err != nil {
 		return err
 	}
 	today := calendarDay(s.now().In(mc.t.Location()))
+	if on.IsZero() {
+		on = today
+	}
+	on = calendarDay(on)
+	if on.After(today) {
+		return &errs.Error{Code: errs.Invalid, Key: "errors.invalid", Fields: map[string]string{"done_on": "errors.initiative_done_future"}}
+	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		var title string
 		var doneOn sql.NullString
@@ -350,7 +368,7 @@ func (s *Store) SetMilestoneDone(ctx context.Context, territoryID, initiativeID,
 			return err // done already: nothing new to tell
 		}
 		if _, err := tx.Exec(ctx, `UPDATE initiative_milestones SET done_on = ? WHERE territory_id = ? AND id = ?`,
-			today.Format(isoDay), territoryID, milestoneID); err != nil {
+			on.Format(isoDay), territoryID, milestoneID); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE initiatives SET updated_at = ? WHERE territory_id = ? AND id = ?`, s.now(), territoryID, initiativeID); err != nil {

@@ -484,7 +484,7 @@ func TestInitiativeFollowers(t *testing.T) {
 			t.Fatalf("milestone news went to %v", n)
 		}
 		a := f.mails(t, "alice@exemple.org")[0]
-		if !strings.Contains(a.Text, "Trouver les bandes") || !strings.Contains(a.Text, "1 étape sur 2") ||
+		if !strings.Contains(a.Text, "Trouver les bandes") || !strings.Contains(a.Text, "1\u00a0étape sur 2") ||
 			!strings.Contains(a.Text, "/initiatives/une-patinoire-de-quartier") || !privateRe.MatchString(a.Text) {
 			t.Errorf("milestone e-mail:\n%s", a.Text)
 		}
@@ -505,6 +505,20 @@ func TestInitiativeFollowers(t *testing.T) {
 			t.Errorf("progress %d/%d", got.MilestonesDone, got.Milestones)
 		}
 		wantCode(t, f.s.SetMilestoneDone(ctx, tid, in.ID, m2.ID+100, true), errs.NotFound)
+		// Done on an earlier day: kept as said; a day to come is refused.
+		wantFields(t, f.s.MarkMilestoneDone(ctx, tid, in.ID, m1.ID, *day(2026, 11, 14)), "done_on")
+		if err := f.s.MarkMilestoneDone(ctx, tid, in.ID, m1.ID, *day(2026, 11, 2)); err != nil {
+			t.Fatal(err)
+		}
+		if ms, _ := f.s.Milestones(ctx, tid, in.ID); ms[0].DoneOn == nil || ms[0].DoneOn.Format("2006-01-02") != "2026-11-02" {
+			t.Errorf("done on %v", ms[0].DoneOn)
+		}
+		if n := news(); n["alice@exemple.org"] != 2 {
+			t.Errorf("news after marking done again: %v", n)
+		}
+		_ = f.s.SetMilestoneDone(ctx, tid, in.ID, m1.ID, false)
+		before["alice@exemple.org"]++
+		before["denis@exemple.org"]++
 
 		// A status change reaches the same people, with the reason.
 		if err := f.s.SetInitiativeStatus(ctx, tid, in.ID, 0, community.Paused, "On attend le froid."); err != nil {

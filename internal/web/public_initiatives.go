@@ -270,7 +270,8 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.flash(w, "flash.initiative_check_email")
 	}
-	s.redirect(w, r, "/initiatives/"+ini.Slug)
+	// #contenu: back to the top, where the message is (not to the form).
+	s.redirect(w, r, "/initiatives/"+ini.Slug+"#contenu")
 }
 
 // ---- The private link ---------------------------------------------------
