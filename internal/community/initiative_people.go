@@ -320,7 +320,8 @@ func (s *Store) Join(ctx context.Context, territoryID, initiativeID int64, in Jo
 			active := confirmed.Valid && !left.Valid
 			if verified && !active {
 				// Signed in with this address: back at once.
-				if _, err := tx.Exec(ctx, `UPDATE initiative_people SET confirmed_at = COALESCE(confirmed_at, ?), left_at = NULL WHERE id = ?`, now, id); err != nil {
+				if _, err := tx.Exec(ctx, `UPDATE initiative_people SET confirmed_at = COALESCE(confirmed_at, ?), left_at = NULL
+					WHERE territory_id = ? AND id = ?`, now, territoryID, id); err != nil {
 					return err
 				}
 				out.Confirmed = true

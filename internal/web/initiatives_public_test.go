@@ -14,6 +14,7 @@ import (
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/jobs"
+	"implique/internal/web"
 )
 
 var participationRe = regexp.MustCompile(`/initiatives/participer/[A-Za-z0-9_-]+`)
@@ -221,6 +222,8 @@ func TestPublicInitiatives(t *testing.T) {
 		})
 
 		t.Run("leave from the private link", func(t *testing.T) {
+			// The address of the mail program's « unsubscribe » opens the same page: a button, nothing done yet.
+			expectContains(t, c.get(rejeanLink+"/quitter"), "Ne plus suivre cette initiative")
 			r := c.post(rejeanLink+"/quitter", nil)
 			expectStatus(t, r, http.StatusSeeOther)
 			r = c.follow(r)
@@ -276,4 +279,24 @@ func TestPublicInitiatives(t *testing.T) {
 			expectStatus(t, s.post("/initiatives/"+hidden.Slug, url.Values{"name": {"A"}, "email": {"anim@exemple.org"}}), 404)
 		})
 	})
+}
+
+func TestOutboxHidesParticipationLinksOnceSent(t *testing.T) {
+	e := newEnvConfig(t, dbtest.SQLite(t, jobs.MigrateAll), web.Config{SMTPConfigured: true})
+	e.user("admin@exemple.org", auth.RoleAdministrator)
+	admin := e.client(t)
+	admin.signIn("admin@exemple.org")
+	ini, _ := publicInitiative(t, e)
+	r := e.client(t).post("/initiatives/"+ini.Slug, url.Values{"name": {"Réjean"}, "email": {"rejean@exemple.org"}})
+	expectStatus(t, r, http.StatusSeeOther)
+	items, _ := e.outbox.List(context.Background(), e.territory.ID, 1)
+	if items[0].To != "rejean@exemple.org" {
+		t.Fatalf("newest e-mail to %s", items[0].To)
+	}
+	r = admin.get("/admin/courriels/" + itoa(items[0].ID))
+	expectStatus(t, r, 200)
+	expectContains(t, r, "lien privé masqué")
+	if strings.Contains(r.body, "/initiatives/participer/") {
+		t.Error("the outbox shows a participant's private link that was sent by e-mail")
+	}
 }

@@ -52,6 +52,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /initiatives/{slug}", s.join)
 	mux.HandleFunc("GET /initiatives/participer/{token}", s.participation)
 	mux.HandleFunc("POST /initiatives/participer/{token}", s.confirmParticipation)
+	mux.HandleFunc("GET /initiatives/participer/{token}/quitter", s.participation)
 	mux.HandleFunc("POST /initiatives/participer/{token}/quitter", s.leaveInitiative)
 
 	// Signing in and out.
