@@ -11,6 +11,7 @@ import (
 	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/i18n"
+	"implique/internal/mail"
 )
 
 // Citizen initiatives (« initiatives / projets citoyens »): what comes to
@@ -400,21 +401,84 @@ func (s *Store) Initiatives(ctx context.Context, territoryID int64, f Initiative
 }
 
 // PublishInitiative shows an initiative to the public, or takes it back.
-// Publishing again keeps the first publication date.
+// Publishing again keeps the first publication date. At its first
+// publication, an initiative born from an idea is announced by e-mail to
+// the people who support that idea (they were promised it), in the same
+// transaction.
 func (s *Store) PublishInitiative(ctx context.Context, territoryID, id int64, publish bool) error {
-	now := s.now()
-	q := `UPDATE initiatives SET published_at = COALESCE(published_at, ?), updated_at = ? WHERE territory_id = ? AND id = ?`
-	args := []any{now, now, territoryID, id}
 	if !publish {
-		q = `UPDATE initiatives SET published_at = NULL, updated_at = ? WHERE territory_id = ? AND id = ?`
-		args = args[1:]
+		res, err := s.db.Exec(ctx, `UPDATE initiatives SET published_at = NULL, updated_at = ? WHERE territory_id = ? AND id = ?`,
+			s.now(), territoryID, id)
+		return oneRow(res, err, "errors.initiative_not_found")
 	}
-	res, err := s.db.Exec(ctx, q, args...)
+	ini, err := s.Initiative(ctx, territoryID, id)
 	if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return errs.New(errs.NotFound, "errors.initiative_not_found")
+	mc, err := s.prepareMail(ctx, territoryID)
+	if err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		now := s.now()
+		var told sql.NullTime
+		err := tx.QueryRow(ctx, `SELECT supporters_told_at FROM initiatives WHERE territory_id = ? AND id = ?`, territoryID, id).Scan(&told)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errs.New(errs.NotFound, "errors.initiative_not_found")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE initiatives SET published_at = COALESCE(published_at, ?), supporters_told_at = COALESCE(supporters_told_at, ?),
+			updated_at = ? WHERE territory_id = ? AND id = ?`, now, now, now, territoryID, id); err != nil {
+			return err
+		}
+		if told.Valid || ini.IdeaID == nil {
+			return nil
+		}
+		return s.tellSupporters(ctx, tx, mc, ini)
+	})
+}
+
+// tellSupporters announces a new initiative to the confirmed supporters of
+// the idea it was born from, inside tx. Their language is not known: the
+// message is in French, then in English.
+func (s *Store) tellSupporters(ctx context.Context, tx *db.Tx, mc mailContext, ini Initiative) error {
+	rows, err := tx.Query(ctx, `SELECT email, name FROM idea_supports WHERE territory_id = ? AND idea_id = ? AND confirmed_at IS NOT NULL ORDER BY id`,
+		mc.t.ID, *ini.IdeaID)
+	if err != nil {
+		return err
+	}
+	type supporter struct{ email, name string }
+	var list []supporter
+	for rows.Next() {
+		var su supporter
+		if err := rows.Scan(&su.email, &su.name); err != nil {
+			rows.Close()
+			return err
+		}
+		list = append(list, su)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	url := s.InitiativeURL(ini)
+	for _, su := range list {
+		var parts []string
+		for _, lang := range []string{"fr", "en"} {
+			hello := s.cat.T(lang, "mail.initiative.born.hello_anon")
+			if su.name != "" {
+				hello = s.cat.T(lang, "mail.initiative.born.hello", su.name)
+			}
+			parts = append(parts, s.cat.T(lang, "mail.initiative.born.body", hello, ini.IdeaTitle, ini.Title, ini.PlaceName, url))
+		}
+		msg := mail.Message{To: su.email, Subject: s.cat.T("fr", "mail.initiative.born.subject", ini.Title) + " / " +
+			s.cat.T("en", "mail.initiative.born.subject", ini.Title),
+			Text: strings.Join(parts, "\n\n* * *\n\n") + "\n\n-- \n" + mc.t.MailFooter()}
+		if _, err := s.mailer.QueueTx(ctx, tx, mc.t.ID, msg); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -102,6 +102,12 @@ func TestInitiativeFromIdea(t *testing.T) {
 		if err := f.s.SetStatus(ctx, f.t.ID, idea.ID, 0, community.Retained, ""); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := f.s.Support(ctx, f.t.ID, idea.ID, community.SupportInput{Name: "Gaétan", Email: "gaetan@exemple.org"}, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.s.Support(ctx, f.t.ID, idea.ID, community.SupportInput{Email: "marie@exemple.org"}, false); err != nil {
+			t.Fatal(err)
+		}
 		in, err := f.s.CreateInitiative(ctx, f.t.ID, 0, community.InitiativeInput{Title: "Le club de marche de Fortierville",
 			Summary: "On marche ensemble le mardi.", PlaceSlug: "fortierville", IdeaID: idea.ID,
 			StartsOn: day(2026, 4, 7), EndsOn: day(2026, 10, 27)})
@@ -130,6 +136,28 @@ func TestInitiativeFromIdea(t *testing.T) {
 		born, _ := f.s.Initiatives(ctx, f.t.ID, community.InitiativeFilter{IdeaID: idea.ID})
 		if len(born) != 1 || born[0].ID != in.ID {
 			t.Errorf("initiatives of the idea: %+v", born)
+		}
+
+		// Its first publication tells the idea's confirmed supporters, once.
+		if n := len(f.mails(t, "gaetan@exemple.org")); n != 0 {
+			t.Errorf("supporters told before publication: %d", n)
+		}
+		marie := len(f.mails(t, "marie@exemple.org"))
+		for _, publish := range []bool{true, false, true} {
+			if err := f.s.PublishInitiative(ctx, f.t.ID, in.ID, publish); err != nil {
+				t.Fatal(err)
+			}
+		}
+		told := f.mails(t, "gaetan@exemple.org")
+		if len(told) != 1 || !strings.Contains(told[0].Text, "Bonjour Gaétan,") || !strings.Contains(told[0].Text, "Hello Gaétan,") ||
+			!strings.Contains(told[0].Text, "https://x.exemple.org/initiatives/le-club-de-marche-de-fortierville") {
+			t.Errorf("supporter's e-mails: %+v", told)
+		}
+		if n := len(f.mails(t, "marie@exemple.org")); n != marie {
+			t.Errorf("an unconfirmed supporter was told")
+		}
+		if got, _ := f.s.Initiative(ctx, f.t.ID, in.ID); !got.Published() {
+			t.Error("not published")
 		}
 
 		// A second one from the same idea: the idea's story does not repeat itself.

@@ -332,10 +332,10 @@ func (b Base) Late(m community.Milestone) bool { return m.DoneOn == nil && m.Due
 
 // CrewLine says who is involved without anything personal: the first
 // names people chose to show, then how many others (« Lise et 2 autres
-// personnes »), or how many in all.
-func (b Base) CrewLine(names []string, total int) string {
+// personnes »), or how many in all; noneKey says there is nobody.
+func (b Base) CrewLine(names []string, total int, noneKey string) string {
 	if total == 0 {
-		return b.T("initiative.nobody_yet")
+		return b.T(noneKey)
 	}
 	if len(names) == 0 {
 		return b.Count(total, "initiative.persons_one", "initiative.persons")

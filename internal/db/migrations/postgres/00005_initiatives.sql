@@ -20,6 +20,9 @@ CREATE TABLE initiatives (
     status_reason TEXT NOT NULL DEFAULT '',
     outcome TEXT NOT NULL DEFAULT '',
     published_at TIMESTAMPTZ,
+    -- supporters_told_at: when the supporters of the idea it was born from
+    -- were told it exists (once, at its first publication).
+    supporters_told_at TIMESTAMPTZ,
     created_by BIGINT REFERENCES users(id),
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL,
