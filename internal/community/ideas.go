@@ -155,6 +155,21 @@ func NewStore(c Config) *Store {
 		baseURL: strings.TrimRight(c.BaseURL, "/"), now: db.Now}
 }
 
+// Silent returns a store on the same database that queues no e-mail: for
+// seeding demonstration data, whose people are fictional.
+func (s *Store) Silent() *Store {
+	return &Store{db: s.db, territories: s.territories, events: s.events, auth: s.auth, cat: s.cat, baseURL: s.baseURL, now: s.now}
+}
+
+// queue queues a message inside tx, unless the store is silent.
+func (s *Store) queue(ctx context.Context, tx *db.Tx, territoryID int64, msg mail.Message) error {
+	if s.mailer == nil {
+		return nil
+	}
+	_, err := s.mailer.QueueTx(ctx, tx, territoryID, msg)
+	return err
+}
+
 // SetClock replaces the clock (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = func() time.Time { return db.Time(now()) } }
 
@@ -640,8 +655,7 @@ func (s *Store) Support(ctx context.Context, territoryID, ideaID int64, in Suppo
 		lang := in.Lang
 		link := s.baseURL + "/appui/" + raw
 		text := s.cat.T(lang, "mail.support.body", in.Name, idea.Title, link) + "\n\n-- \n" + t.MailFooter()
-		_, err = s.mailer.QueueTx(ctx, tx, territoryID, mail.Message{To: in.Email, Subject: s.cat.T(lang, "mail.support.subject", idea.Title), Text: text})
-		return err
+		return s.queue(ctx, tx, territoryID, mail.Message{To: in.Email, Subject: s.cat.T(lang, "mail.support.subject", idea.Title), Text: text})
 	})
 	return out, err
 }

@@ -193,8 +193,7 @@ func (s *Store) queuePersonMail(ctx context.Context, tx *db.Tx, mc mailContext, 
 	args = append(args, s.PrivateURL(tok))
 	text := s.cat.T(lang, "mail.initiative."+kind+".body", args...) + "\n\n-- \n" + mc.t.MailFooter()
 	subject := s.cat.T(lang, "mail.initiative."+kind+".subject", ini.Title)
-	_, err = s.mailer.QueueTx(ctx, tx, mc.t.ID, mail.Message{To: to, Subject: subject, Text: text})
-	return err
+	return s.queue(ctx, tx, mc.t.ID, mail.Message{To: to, Subject: subject, Text: text})
 }
 
 // tellFollowers e-mails the news of an initiative to everyone who follows
@@ -235,7 +234,7 @@ func (s *Store) tellFollowers(ctx context.Context, tx *db.Tx, mc mailContext, in
 			"List-Unsubscribe":      "<" + link + "/quitter>",
 			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
 		}}
-		if _, err := s.mailer.QueueTx(ctx, tx, mc.t.ID, msg); err != nil {
+		if err := s.queue(ctx, tx, mc.t.ID, msg); err != nil {
 			return err
 		}
 	}

@@ -476,7 +476,7 @@ func (s *Store) tellSupporters(ctx context.Context, tx *db.Tx, mc mailContext, i
 		msg := mail.Message{To: su.email, Subject: s.cat.T("fr", "mail.initiative.born.subject", ini.Title) + " / " +
 			s.cat.T("en", "mail.initiative.born.subject", ini.Title),
 			Text: strings.Join(parts, "\n\n* * *\n\n") + "\n\n-- \n" + mc.t.MailFooter()}
-		if _, err := s.mailer.QueueTx(ctx, tx, mc.t.ID, msg); err != nil {
+		if err := s.queue(ctx, tx, mc.t.ID, msg); err != nil {
 			return err
 		}
 	}

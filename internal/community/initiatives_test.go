@@ -694,3 +694,38 @@ func TestInitiativeTerritoryIsolation(t *testing.T) {
 		}
 	})
 }
+
+func TestSilentStoreSendsNothing(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		tid := f.t.ID
+		quiet := f.s.Silent()
+		idea, _ := f.s.Record(ctx, tid, 0, community.Input{Kind: community.Idea, Title: "Un jardin", ThemeCode: "alimentation", PlaceSlug: "parisville"})
+		if _, err := f.s.Support(ctx, tid, idea.ID, community.SupportInput{Email: "appui@exemple.org"}, true); err != nil {
+			t.Fatal(err)
+		}
+		in, err := quiet.CreateInitiative(ctx, tid, 0, community.InitiativeInput{Title: "Le jardin de Parisville", PlaceSlug: "parisville", IdeaID: idea.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := quiet.PublishInitiative(ctx, tid, in.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := quiet.Join(ctx, tid, in.ID, community.JoinInput{Name: "Zoé", Email: "zoe@exemple.org"}, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := quiet.AddPerson(ctx, tid, in.ID, community.PersonInput{Role: community.Leader, Name: "Yves", Email: "yves@exemple.org"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := quiet.SetInitiativeStatus(ctx, tid, in.ID, 0, community.Active, ""); err != nil {
+			t.Fatal(err)
+		}
+		if items, _ := f.outbox.List(ctx, tid, 10); len(items) != 0 {
+			t.Errorf("a silent store queued %d e-mails", len(items))
+		}
+		if got, _ := f.s.Initiative(ctx, tid, in.ID); got.People() != 2 || got.Status != community.Active {
+			t.Errorf("silent store's work: %+v", got)
+		}
+	})
+}
