@@ -170,9 +170,12 @@ func (a *app) seed(ctx context.Context, withDemo bool, out io.Writer) error {
 	if _, err := demo.SeedIdeas(ctx, a.territories, a.events, a.community); err != nil {
 		return err
 	}
+	if _, err := demo.SeedInitiatives(ctx, a.territories, a.community); err != nil {
+		return err
+	}
 	fmt.Fprint(out, "Données de démonstration ajoutées (personnes fictives")
 	if withEvents {
-		fmt.Fprint(out, ", soupers, événements, besoins et idées")
+		fmt.Fprint(out, ", soupers, événements, besoins, idées et initiatives")
 	}
 	fmt.Fprintln(out, ").")
 	return nil
