@@ -72,6 +72,16 @@ func TestBrowserJourneyInitiative(t *testing.T) {
 		t.Errorf("people involved = %q", got)
 	}
 	shot(t, phone, "74-compte")
+	// The same link later: where one stops following.
+	browsertest.Visit(t, phone, base+e.participationLink(t, "rejean@exemple.org"), "ma participation")
+	if st := browsertest.Submit(t, phone, `form[action$="/quitter"] button`); st != 200 {
+		t.Fatalf("leave: status %d", st)
+	}
+	browsertest.CheckAccessibility(t, phone, "ne plus suivre")
+	if got := browsertest.Text(t, phone, ".facts"); !strings.Contains(got, "Vous ne suivez plus cette initiative") {
+		t.Errorf("after leaving = %q", got)
+	}
+	shot(t, phone, "74b-ne-plus-suivre")
 
 	// The facilitator, from an idea to a published initiative.
 	desk := browsertest.New(t, browsertest.Desktop())
@@ -146,9 +156,12 @@ func TestBrowserJourneyInitiative(t *testing.T) {
 		t.Errorf("the idea is %s", g.Status)
 	}
 
-	// On a phone, the staff page still fits.
+	// On a phone, the staff page and an actor's form still fit.
 	staffPhone := browsertest.New(t)
 	staffSignIn(t, staffPhone, e, "anim@exemple.org")
 	browsertest.Visit(t, staffPhone, base+"/admin/initiatives/"+itoa(ini.ID), "fiche de l’équipe, téléphone")
 	shot(t, staffPhone, "80-fiche-telephone")
+	actors, _ := e.community.Actors(ctx, e.territory.ID, ini.ID)
+	browsertest.Visit(t, staffPhone, base+"/admin/initiatives/"+itoa(ini.ID)+"/acteurs/"+itoa(actors[0].ID), "un acteur, téléphone")
+	shot(t, staffPhone, "81-acteur-telephone")
 }
