@@ -176,9 +176,12 @@ func (a *app) seed(ctx context.Context, withDemo bool, out io.Writer) error {
 	if err := demo.SeedConnections(ctx, a.territories, a.events, a.links); err != nil {
 		return err
 	}
+	if _, err := demo.SeedInitiatives(ctx, a.territories, a.community); err != nil {
+		return err
+	}
 	fmt.Fprint(out, "Données de démonstration ajoutées (personnes fictives")
 	if withEvents {
-		fmt.Fprint(out, ", soupers, événements, besoins et idées, communautés de partage")
+		fmt.Fprint(out, ", soupers, événements, besoins et idées, communautés de partage et initiatives")
 	}
 	fmt.Fprintln(out, ").")
 	return nil

@@ -703,9 +703,9 @@ func (s *Store) SetSharing(ctx context.Context, territoryID, communityID, userID
 	return nil
 }
 
-// Leave takes a member out of a community, at any time: the others no
+// LeaveCommunity takes a member out of a community, at any time: the others no
 // longer see them and the phone they shared is forgotten.
-func (s *Store) Leave(ctx context.Context, territoryID, communityID, userID int64) error {
+func (s *Store) LeaveCommunity(ctx context.Context, territoryID, communityID, userID int64) error {
 	res, err := s.db.Exec(ctx, `UPDATE community_members SET left_at = ?, share_name = ?, share_email = ?, shared_phone = ''
 		WHERE territory_id = ? AND community_id = ? AND user_id = ? AND left_at IS NULL`,
 		s.now(), false, false, territoryID, communityID, userID)

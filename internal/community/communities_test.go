@@ -157,10 +157,10 @@ func TestCommunityMembership(t *testing.T) {
 		if len(shown) != 1 || shown[0].Email != "" || shown[0].Phone != "" {
 			t.Errorf("after changing her sharing: %+v", shown)
 		}
-		if err := f.s.Leave(ctx, f.t.ID, c.ID, lise.ID); err != nil {
+		if err := f.s.LeaveCommunity(ctx, f.t.ID, c.ID, lise.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.s.Leave(ctx, f.t.ID, c.ID, lise.ID); !errs.Is(err, errs.NotFound) {
+		if err := f.s.LeaveCommunity(ctx, f.t.ID, c.ID, lise.ID); !errs.Is(err, errs.NotFound) {
 			t.Errorf("leaving twice: %v", err)
 		}
 		if _, err := f.s.Membership(ctx, f.t.ID, c.ID, lise.ID); !errs.Is(err, errs.NotFound) {
@@ -392,6 +392,21 @@ func TestCommunitySpace(t *testing.T) {
 		}
 		if err := f.s.DropIdea(ctx, f.t.ID, c.ID, idea.ID); err != nil {
 			t.Fatal(err)
+		}
+
+		// An initiative born from the community.
+		_, err = f.s.CreateInitiative(ctx, f.t.ID, 0, community.InitiativeInput{Title: "Jardin", PlaceSlug: "becancour-gentilly", CommunityID: 9999})
+		wantFields(t, err, "community")
+		ini, err := f.s.CreateInitiative(ctx, f.t.ID, 0, community.InitiativeInput{Title: "Un jardin collectif derrière l’église",
+			PlaceSlug: "becancour-gentilly", CommunityID: c.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ini.CommunityID == nil || *ini.CommunityID != c.ID || ini.CommunityName != c.Name || ini.CommunityPublic {
+			t.Errorf("initiative's community: %+v", ini)
+		}
+		if born, _ := f.s.Initiatives(ctx, f.t.ID, community.InitiativeFilter{CommunityID: c.ID}); len(born) != 1 || born[0].ID != ini.ID {
+			t.Errorf("initiatives of the community: %+v", born)
 		}
 
 		// Meetings are events; suggestions come from supporters and consenting attendees.

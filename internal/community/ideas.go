@@ -12,9 +12,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
+	"implique/internal/auth"
 	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/events"
@@ -117,15 +119,22 @@ type Step struct {
 	ChangedAt time.Time
 }
 
-// Store keeps ideas, themes and supports.
+// Store keeps ideas, themes and supports, and the citizen initiatives born
+// from them.
 type Store struct {
 	db          *db.DB
 	territories *territory.Store
 	events      *events.Store
+	auth        *auth.Store
 	mailer      *mail.Mailer
 	cat         i18n.Catalogs
 	baseURL     string
 	now         func() time.Time
+
+	// linkKey is the instance secret the private links of initiative
+	// participants are derived from (loaded once, before a transaction).
+	keyMu   sync.Mutex
+	linkKey []byte
 }
 
 // Config gathers what the store needs.
@@ -133,15 +142,32 @@ type Config struct {
 	DB          *db.DB
 	Territories *territory.Store
 	Events      *events.Store
-	Mailer      *mail.Mailer
-	Catalogs    i18n.Catalogs
-	BaseURL     string
+	// Auth gives the instance secret of the participants' private links.
+	Auth     *auth.Store
+	Mailer   *mail.Mailer
+	Catalogs i18n.Catalogs
+	BaseURL  string
 }
 
 // NewStore returns the community store.
 func NewStore(c Config) *Store {
-	return &Store{db: c.DB, territories: c.Territories, events: c.Events, mailer: c.Mailer, cat: c.Catalogs,
+	return &Store{db: c.DB, territories: c.Territories, events: c.Events, auth: c.Auth, mailer: c.Mailer, cat: c.Catalogs,
 		baseURL: strings.TrimRight(c.BaseURL, "/"), now: db.Now}
+}
+
+// Silent returns a store on the same database that queues no e-mail: for
+// seeding demonstration data, whose people are fictional.
+func (s *Store) Silent() *Store {
+	return &Store{db: s.db, territories: s.territories, events: s.events, auth: s.auth, cat: s.cat, baseURL: s.baseURL, now: s.now}
+}
+
+// queue queues a message inside tx, unless the store is silent.
+func (s *Store) queue(ctx context.Context, tx *db.Tx, territoryID int64, msg mail.Message) error {
+	if s.mailer == nil {
+		return nil
+	}
+	_, err := s.mailer.QueueTx(ctx, tx, territoryID, msg)
+	return err
 }
 
 // SetClock replaces the clock (tests).
@@ -483,24 +509,30 @@ func (s *Store) SetStatus(ctx context.Context, territoryID, id, userID int64, st
 	if err := f.Err(); err != nil {
 		return err
 	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		return s.setIdeaStatus(ctx, tx, territoryID, id, userID, status, reason)
+	})
+}
+
+// setIdeaStatus moves an idea to status inside tx and records the step of
+// its story (shared by SetStatus and the launch of an initiative).
+func (s *Store) setIdeaStatus(ctx context.Context, tx *db.Tx, territoryID, id, userID int64, status Status, reason string) error {
 	var by any
 	if userID != 0 {
 		by = userID
 	}
-	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		now := s.now()
-		res, err := tx.Exec(ctx, `UPDATE ideas SET status = ?, status_reason = ?, updated_at = ? WHERE territory_id = ? AND id = ?`,
-			string(status), reason, now, territoryID, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errs.New(errs.NotFound, "errors.idea_not_found")
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO idea_history (idea_id, status, reason, changed_by, changed_at) VALUES (?, ?, ?, ?, ?)`,
-			id, string(status), reason, by, now)
+	now := s.now()
+	res, err := tx.Exec(ctx, `UPDATE ideas SET status = ?, status_reason = ?, updated_at = ? WHERE territory_id = ? AND id = ?`,
+		string(status), reason, now, territoryID, id)
+	if err != nil {
 		return err
-	})
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errs.New(errs.NotFound, "errors.idea_not_found")
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO idea_history (idea_id, status, reason, changed_by, changed_at) VALUES (?, ?, ?, ?, ?)`,
+		id, string(status), reason, by, now)
+	return err
 }
 
 // History is an idea's story, oldest first.
@@ -623,8 +655,7 @@ func (s *Store) Support(ctx context.Context, territoryID, ideaID int64, in Suppo
 		lang := in.Lang
 		link := s.baseURL + "/appui/" + raw
 		text := s.cat.T(lang, "mail.support.body", in.Name, idea.Title, link) + "\n\n-- \n" + t.MailFooter()
-		_, err = s.mailer.QueueTx(ctx, tx, territoryID, mail.Message{To: in.Email, Subject: s.cat.T(lang, "mail.support.subject", idea.Title), Text: text})
-		return err
+		return s.queue(ctx, tx, territoryID, mail.Message{To: in.Email, Subject: s.cat.T(lang, "mail.support.subject", idea.Title), Text: text})
 	})
 	return out, err
 }

@@ -23,6 +23,8 @@ import (
 type fixture struct {
 	s      *community.Store
 	t      territory.Territory
+	ts     *territory.Store
+	d      *db.DB
 	outbox *mail.Store
 	evs    *events.Store
 }
@@ -41,12 +43,13 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	}
 	mailer := mail.NewMailer(d, runner, "Implique <ne-pas-repondre@exemple.org>")
 	cat := i18n.MustLoad()
-	evs := events.NewStore(events.Config{DB: d, Territories: ts, Auth: auth.NewStore(d), Mailer: mailer, Catalogs: cat, BaseURL: "https://x.exemple.org"})
-	s := community.NewStore(community.Config{DB: d, Territories: ts, Events: evs, Mailer: mailer, Catalogs: cat, BaseURL: "https://x.exemple.org"})
+	as := auth.NewStore(d)
+	evs := events.NewStore(events.Config{DB: d, Territories: ts, Auth: as, Mailer: mailer, Catalogs: cat, BaseURL: "https://x.exemple.org"})
+	s := community.NewStore(community.Config{DB: d, Territories: ts, Events: evs, Auth: as, Mailer: mailer, Catalogs: cat, BaseURL: "https://x.exemple.org"})
 	if err := s.EnsureThemes(ctx, terr.ID); err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{s: s, t: terr, outbox: mail.NewStore(d), evs: evs}
+	return &fixture{s: s, t: terr, ts: ts, d: d, outbox: mail.NewStore(d), evs: evs}
 }
 
 func wantFields(t *testing.T, err error, fields ...string) {

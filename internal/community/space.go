@@ -380,7 +380,7 @@ func (s *Store) CarryIdea(ctx context.Context, territoryID, communityID, ideaID,
 			return err
 		}
 		if idea.Status == Proposed || idea.Status == Retained {
-			return s.setStatusTx(ctx, tx, territoryID, ideaID, userID, InProgress, c.Name)
+			return s.setIdeaStatus(ctx, tx, territoryID, ideaID, userID, InProgress, c.Name)
 		}
 		return nil
 	})
@@ -629,20 +629,4 @@ func (s *Store) Suggestions(ctx context.Context, territoryID, communityID int64)
 		}
 	}
 	return out, nil
-}
-
-// setStatusTx moves an idea along its story inside a transaction.
-func (s *Store) setStatusTx(ctx context.Context, tx *db.Tx, territoryID, ideaID, userID int64, status Status, reason string) error {
-	now := s.now()
-	res, err := tx.Exec(ctx, `UPDATE ideas SET status = ?, status_reason = ?, updated_at = ? WHERE territory_id = ? AND id = ?`,
-		string(status), reason, now, territoryID, ideaID)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return errs.New(errs.NotFound, "errors.idea_not_found")
-	}
-	_, err = tx.Exec(ctx, `INSERT INTO idea_history (idea_id, status, reason, changed_by, changed_at) VALUES (?, ?, ?, ?, ?)`,
-		ideaID, string(status), reason, nullID(userID), now)
-	return err
 }

@@ -23,6 +23,8 @@ type adminHomePage struct {
 	CanLinks    bool
 	// CanCommunities opens the communautés de partage.
 	CanCommunities bool
+	// CanInitiatives opens the citizen initiatives.
+	CanInitiatives bool
 }
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
@@ -33,7 +35,7 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 	p := adminHomePage{Base: s.base(w, r, "admin.title"), CanUsers: s.can(r, auth.ManageUsers),
 		CanSettings: s.can(r, auth.ManageSettings), CanOutbox: s.can(r, auth.ReadOutbox),
 		CanEvents: s.can(r, auth.ManageEvents), CanIdeas: s.can(r, auth.ManageIdeas),
-		CanLinks: s.can(r, auth.ManageConnections)}
+		CanLinks: s.can(r, auth.ManageConnections), CanInitiatives: s.can(r, auth.ManageInitiatives)}
 	p.CanCommunities = s.can(r, auth.ManageCommunities)
 	s.render(w, r, http.StatusOK, "admin", p)
 }
@@ -330,7 +332,7 @@ func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
 }
 
 // privateLinkRe finds the links that open someone's account or registration.
-var privateLinkRe = regexp.MustCompile(`https?://\S*?(?:jeton=|/inscription/|/appui/)[A-Za-z0-9_-]{16,}\S*`)
+var privateLinkRe = regexp.MustCompile(`https?://\S*?(?:jeton=|/inscription/|/appui/|/initiatives/participer/)[A-Za-z0-9_-]{16,}\S*`)
 
 type outboxItemPage struct {
 	Base

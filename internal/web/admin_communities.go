@@ -235,6 +235,7 @@ type adminCommunityPage struct {
 	Pending     []community.Invitation
 	Suggestions []community.Suggestion
 	Ideas       []community.IdeaRecord
+	Initiatives []community.Initiative
 	// Candidates are the ideas it could carry: approved, still open, of its places first.
 	Candidates []community.IdeaRecord
 	Meetings   []EventView
@@ -266,6 +267,10 @@ func (s *Server) adminCommunityPage(w http.ResponseWriter, r *http.Request, c co
 		return
 	}
 	if p.Ideas, err = s.deps.Community.CarriedIdeas(ctx, t.ID, c.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Initiatives, err = s.deps.Community.Initiatives(ctx, t.ID, community.InitiativeFilter{CommunityID: c.ID}); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -215,6 +215,9 @@ type adminIdeaPage struct {
 	Supporters []community.Supporter
 	Statuses   []community.Status
 	Event      *events.Event
+	// Initiatives born from the idea, when staff may manage them.
+	Initiatives    []community.Initiative
+	CanInitiatives bool
 }
 
 // staffIdea asks the policy, reads {id} and loads that idea of the
@@ -256,6 +259,12 @@ func (s *Server) ideaPageStaff(w http.ResponseWriter, r *http.Request, status in
 	}
 	p := adminIdeaPage{Base: s.base(w, r, ""), Idea: idea, Story: story, Supporters: supporters, Statuses: community.Statuses}
 	p.Title = idea.Title
+	if p.CanInitiatives = s.can(r, auth.ManageInitiatives); p.CanInitiatives {
+		if p.Initiatives, err = s.deps.Community.Initiatives(ctx, t.ID, community.InitiativeFilter{IdeaID: idea.ID}); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	if idea.EventID != nil {
 		ev, err := s.deps.Events.Get(ctx, t.ID, *idea.EventID)
 		if err == nil {

@@ -149,7 +149,44 @@ func TestBrowserJourneyFromIdeaToCommunity(t *testing.T) {
 		t.Errorf("idea status %s", got.Status)
 	}
 
-	// She leaves, after a confirmation.
+	// The facilitator launches an initiative from the community and publishes it.
+	browsertest.ClickAndWaitLoad(t, desk, `a[href^="/admin/initiatives/nouvelle?communaute="]`)
+	browsertest.CheckAccessibility(t, desk, "initiative née de la communauté")
+	if v := browsertest.Text(t, desk, "#community option:checked"); v != "Bouger ensemble à Fortierville" {
+		t.Errorf("community chosen = %q", v)
+	}
+	browsertest.SetValue(t, desk, "#title", "Navette du jeudi vers l’épicerie")
+	browsertest.SetValue(t, desk, "#summary", "Des voisins conduisent ceux qui n’ont plus d’auto.")
+	if st := browsertest.Submit(t, desk, "#title"); st != 200 {
+		t.Fatalf("create initiative: status %d", st)
+	}
+	if st := browsertest.Submit(t, desk, `form[action$="/publier"]`); st != 200 {
+		t.Fatalf("publish initiative: status %d", st)
+	}
+	shot(t, desk, "76-initiative-equipe")
+
+	// She follows it from her community's page: signed in by her invitation,
+	// she joins at once.
+	browsertest.Visit(t, phone, base+"/communautes/bouger-ensemble-a-fortierville", "communauté avec initiative")
+	browsertest.ClickAndWaitLoad(t, phone, `#initiatives + ul a`)
+	browsertest.CheckAccessibility(t, phone, "initiative (public)")
+	if txt := browsertest.Text(t, phone, ".facts"); !strings.Contains(txt, "Bouger ensemble à Fortierville") {
+		t.Errorf("the initiative does not name its community: %q", txt)
+	}
+	browsertest.SetValue(t, phone, "#name", "Lise Bergeron")
+	browsertest.SetValue(t, phone, "#email", "lise@exemple.org")
+	browsertest.SetValue(t, phone, "#offer", "Je peux conduire le jeudi.")
+	if st := browsertest.Submit(t, phone, "#offer"); st != 200 {
+		t.Fatalf("join initiative: status %d", st)
+	}
+	browsertest.CheckAccessibility(t, phone, "initiative rejointe")
+	if n := browsertest.Text(t, phone, "#personnes-impliquees"); !strings.HasPrefix(n, "1\u00a0") {
+		t.Errorf("people involved = %q", n)
+	}
+	shot(t, phone, "77-initiative-suivie")
+
+	// She leaves the community, after a confirmation.
+	browsertest.Visit(t, phone, base+"/communautes/bouger-ensemble-a-fortierville", "communauté avant de la quitter")
 	browsertest.ClickAndWaitLoad(t, phone, `a[href$="/quitter"]`)
 	browsertest.CheckAccessibility(t, phone, "quitter la communauté")
 	shot(t, phone, "75-quitter")

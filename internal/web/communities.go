@@ -96,12 +96,14 @@ func (s *Server) communityFor(w http.ResponseWriter, r *http.Request) (community
 type communityPage struct {
 	Base
 	communityAccess
-	Ideas     []community.IdeaRecord
-	Meetings  []EventView
-	Posts     []community.Post
-	Resources []community.Resource
-	Contacts  []community.Contact
-	Others    int
+	Ideas []community.IdeaRecord
+	// Initiatives born from the community (published ones, unless staff look).
+	Initiatives []community.Initiative
+	Meetings    []EventView
+	Posts       []community.Post
+	Resources   []community.Resource
+	Contacts    []community.Contact
+	Others      int
 	// Categories of resources, in display order.
 	Categories []string
 	Now        time.Time
@@ -115,6 +117,10 @@ func (s *Server) communityPage(w http.ResponseWriter, r *http.Request, a communi
 	p.Title = c.Name
 	var err error
 	if p.Ideas, err = s.deps.Community.CarriedIdeas(ctx, t.ID, c.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Initiatives, err = s.deps.Community.Initiatives(ctx, t.ID, community.InitiativeFilter{CommunityID: c.ID, PublishedOnly: true}); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -220,7 +226,7 @@ type joinPage struct {
 	OtherAccount bool
 }
 
-func (s *Server) joinPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+func (s *Server) communityJoinPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	ri := info(r)
 	tok := r.PathValue("token")
@@ -241,10 +247,10 @@ func (s *Server) joinPage(w http.ResponseWriter, r *http.Request, status int, fo
 	s.render(w, r, status, "community_join", p)
 }
 
-// joinLanding shows the invitation and the sharing choices: opening the
+// communityJoinLanding shows the invitation and the sharing choices: opening the
 // link alone (a mail scanner) changes nothing.
-func (s *Server) joinLanding(w http.ResponseWriter, r *http.Request) {
-	s.joinPage(w, r, http.StatusOK, nil, nil)
+func (s *Server) communityJoinLanding(w http.ResponseWriter, r *http.Request) {
+	s.communityJoinPage(w, r, http.StatusOK, nil, nil)
 }
 
 func sharingOf(f url.Values) community.Sharing {
@@ -252,12 +258,12 @@ func sharingOf(f url.Values) community.Sharing {
 		ShowEmail: f.Get("show_email") == "1", Phone: f.Get("phone")}
 }
 
-// join accepts an invitation: the person's account (created when they have
+// joinCommunity accepts an invitation: the person's account (created when they have
 // none: the link proves the address is theirs) becomes a member. A
 // citizen's account is signed in on the way; an account that can do more
 // (staff, a password) signs in the usual way, so that an invitation link
 // never opens more than a citizen's space.
-func (s *Server) join(w http.ResponseWriter, r *http.Request) {
+func (s *Server) joinCommunity(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	ri := info(r)
 	tok := r.PathValue("token")
@@ -271,13 +277,13 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if u := ri.principal.User; u != nil && u.Email != inv.Email {
-		s.joinPage(w, r, http.StatusConflict, r.PostForm, map[string]string{"": "errors.invitation_other_account"})
+		s.communityJoinPage(w, r, http.StatusConflict, r.PostForm, map[string]string{"": "errors.invitation_other_account"})
 		return
 	}
 	sh := sharingOf(r.PostForm)
 	// Check the answers before creating any account.
 	if strings.TrimSpace(sh.Name) == "" {
-		s.joinPage(w, r, http.StatusUnprocessableEntity, r.PostForm, map[string]string{"share_name_value": "errors.required"})
+		s.communityJoinPage(w, r, http.StatusUnprocessableEntity, r.PostForm, map[string]string{"share_name_value": "errors.required"})
 		return
 	}
 	u, err := s.deps.Auth.UserByEmail(ctx, inv.Email)
@@ -304,7 +310,7 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 				}
 				problems[k] = v
 			}
-			s.joinPage(w, r, statusOf(e.Code), r.PostForm, problems)
+			s.communityJoinPage(w, r, statusOf(e.Code), r.PostForm, problems)
 			return
 		}
 		s.fail(w, r, err)
@@ -526,7 +532,7 @@ func (s *Server) leave(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusForbidden, "errors.not_a_member")
 		return
 	}
-	if err := s.deps.Community.Leave(r.Context(), info(r).territory.ID, a.Community.ID, a.Member.UserID); err != nil {
+	if err := s.deps.Community.LeaveCommunity(r.Context(), info(r).territory.ID, a.Community.ID, a.Member.UserID); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -89,7 +89,7 @@ func newEnvConfig(t *testing.T, d *db.DB, cfg web.Config) *env {
 	mailer := mail.NewMailer(d, runner, "Implique <ne-pas-repondre@exemple.org>")
 	e.events = events.NewStore(events.Config{DB: d, Territories: ts, Auth: e.auth, Mailer: mailer,
 		Catalogs: i18n.MustLoad(), BaseURL: e.srv.URL})
-	e.community = community.NewStore(community.Config{DB: d, Territories: ts, Events: e.events, Mailer: mailer,
+	e.community = community.NewStore(community.Config{DB: d, Territories: ts, Events: e.events, Auth: e.auth, Mailer: mailer,
 		Catalogs: i18n.MustLoad(), BaseURL: e.srv.URL})
 	e.links = connections.NewStore(connections.Config{DB: d, Territories: ts, Events: e.events, Mailer: mailer, Catalogs: i18n.MustLoad()})
 	if err := e.community.EnsureThemes(ctx, terr.ID); err != nil {

@@ -134,6 +134,8 @@ type placePage struct {
 	Ideas   []community.IdeaRecord
 	// Communities are the public communautés de partage of the place.
 	Communities []community.Community
+	// Initiatives are the public citizen initiatives of the place.
+	Initiatives []community.Initiative
 }
 
 func (s *Server) place(w http.ResponseWriter, r *http.Request) {
@@ -159,6 +161,11 @@ func (s *Server) place(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p.Communities, err = s.deps.Community.Communities(r.Context(), t.ID, community.CommunityFilter{PublicOnly: true, PlaceSlug: pl.Slug}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Initiatives, err = s.deps.Community.Initiatives(r.Context(), t.ID, community.InitiativeFilter{PlaceSlug: pl.Slug,
+		PublishedOnly: true}); err != nil {
 		s.fail(w, r, err)
 		return
 	}

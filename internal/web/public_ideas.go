@@ -56,6 +56,8 @@ type ideaPage struct {
 	// counts the others.
 	Carriers []community.Community
 	Private  int
+	// Initiatives are the public initiatives born from the idea.
+	Initiatives []community.Initiative
 }
 
 // publicIdea finds an approved idea by the {id} of the URL.
@@ -95,6 +97,11 @@ func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request, status int, id
 		} else {
 			p.Private++
 		}
+	}
+	if p.Initiatives, err = s.deps.Community.Initiatives(r.Context(), info(r).territory.ID,
+		community.InitiativeFilter{IdeaID: idea.ID, PublishedOnly: true}); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	if form == nil {
 		form = url.Values{}

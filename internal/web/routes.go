@@ -49,8 +49,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /communautes/{slug}/ressources/{id}/retirer", s.removeResource)
 	mux.HandleFunc("GET /communautes/{slug}/quitter", s.leaveForm)
 	mux.HandleFunc("POST /communautes/{slug}/quitter", s.leave)
-	mux.HandleFunc("GET /rejoindre/{token}", s.joinLanding)
-	mux.HandleFunc("POST /rejoindre/{token}", s.join)
+	mux.HandleFunc("GET /rejoindre/{token}", s.communityJoinLanding)
+	mux.HandleFunc("POST /rejoindre/{token}", s.joinCommunity)
 
 	// Needs and ideas: public list, support, proposals (moderated).
 	mux.HandleFunc("GET /idees", s.ideas)
@@ -60,6 +60,16 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /idees/{id}/appui", s.support)
 	mux.HandleFunc("GET /appui/{token}", s.supportLanding)
 	mux.HandleFunc("POST /appui/{token}", s.confirmSupport)
+
+	// Citizen initiatives: public list and pages, « Je veux participer »
+	// without an account, the participant's private link.
+	mux.HandleFunc("GET /initiatives", s.initiatives)
+	mux.HandleFunc("GET /initiatives/{slug}", s.initiative)
+	mux.HandleFunc("POST /initiatives/{slug}", s.join)
+	mux.HandleFunc("GET /initiatives/participer/{token}", s.participation)
+	mux.HandleFunc("POST /initiatives/participer/{token}", s.confirmParticipation)
+	mux.HandleFunc("GET /initiatives/participer/{token}/quitter", s.participation)
+	mux.HandleFunc("POST /initiatives/participer/{token}/quitter", s.leaveInitiative)
 
 	// Signing in and out.
 	mux.HandleFunc("GET /connexion", s.signInForm)
@@ -137,6 +147,29 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/idees/{id}", s.adminIdea)
 	mux.HandleFunc("POST /admin/idees/{id}/statut", s.adminIdeaStatus)
 	mux.HandleFunc("POST /admin/idees/{id}/moderation", s.adminModerateIdea)
+
+	// Staff: citizen initiatives, their milestones, help wanted, actors and people.
+	mux.HandleFunc("GET /admin/initiatives", s.adminInitiatives)
+	mux.HandleFunc("GET /admin/initiatives/nouvelle", s.adminNewInitiative)
+	mux.HandleFunc("POST /admin/initiatives", s.adminCreateInitiative)
+	mux.HandleFunc("GET /admin/initiatives/{id}", s.adminInitiative)
+	mux.HandleFunc("GET /admin/initiatives/{id}/modifier", s.adminEditInitiative)
+	mux.HandleFunc("POST /admin/initiatives/{id}", s.adminUpdateInitiative)
+	mux.HandleFunc("POST /admin/initiatives/{id}/publier", s.adminPublishInitiative)
+	mux.HandleFunc("POST /admin/initiatives/{id}/retirer", s.adminUnpublishInitiative)
+	mux.HandleFunc("POST /admin/initiatives/{id}/statut", s.adminInitiativeStatus)
+	mux.HandleFunc("POST /admin/initiatives/{id}/bilan", s.adminInitiativeOutcome)
+	mux.HandleFunc("POST /admin/initiatives/{id}/etapes", s.adminAddMilestone)
+	mux.HandleFunc("POST /admin/initiatives/{id}/etapes/{mid}/fait", s.adminMilestoneDone)
+	mux.HandleFunc("POST /admin/initiatives/{id}/etapes/{mid}/retirer", s.adminRemoveMilestone)
+	mux.HandleFunc("POST /admin/initiatives/{id}/coups-de-main", s.adminAddHelp)
+	mux.HandleFunc("POST /admin/initiatives/{id}/coups-de-main/{nid}/comble", s.adminHelpFilled)
+	mux.HandleFunc("POST /admin/initiatives/{id}/acteurs", s.adminAddActor)
+	mux.HandleFunc("GET /admin/initiatives/{id}/acteurs/{aid}", s.adminEditActor)
+	mux.HandleFunc("POST /admin/initiatives/{id}/acteurs/{aid}", s.adminUpdateActor)
+	mux.HandleFunc("POST /admin/initiatives/{id}/acteurs/{aid}/retirer", s.adminRemoveActor)
+	mux.HandleFunc("POST /admin/initiatives/{id}/personnes", s.adminAddPerson)
+	mux.HandleFunc("POST /admin/initiatives/{id}/personnes/{pid}/retirer", s.adminRemovePerson)
 
 	// Staff: links created between citizens (paper forms, the indicator).
 	mux.HandleFunc("GET /admin/evenements/{id}/liens", s.adminConnections)

@@ -101,7 +101,11 @@ CREATE TABLE community_meetings (
     PRIMARY KEY (community_id, event_id)
 );
 
+-- An initiative may be born from a community.
+ALTER TABLE initiatives ADD COLUMN community_id BIGINT REFERENCES communities(id);
+
 -- +goose Down
+ALTER TABLE initiatives DROP COLUMN community_id;
 DROP TABLE community_meetings;
 DROP TABLE community_ideas;
 DROP TABLE community_files;

@@ -1,0 +1,786 @@
+package web
+
+import (
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"implique/internal/auth"
+	"implique/internal/community"
+	"implique/internal/errs"
+)
+
+// Staff pages for citizen initiatives: the list, the form to create one
+// (directly or « Lancer une initiative » from an idea) or change it, and an
+// initiative's page where staff follow everything: milestones, help wanted,
+// actors, people, status, outcome. Every handler asks the policy first
+// (auth.ManageInitiatives) and reads only the request's territory.
+
+const initiativesPath = "/admin/initiatives"
+
+func initiativePath(id int64) string { return initiativesPath + "/" + strconv.FormatInt(id, 10) }
+
+func userIDOf(r *http.Request) int64 {
+	if u := info(r).principal.User; u != nil {
+		return u.ID
+	}
+	return 0
+}
+
+// ---- The list ----------------------------------------------------------
+
+type adminInitiativesPage struct {
+	Base
+	Initiatives []community.Initiative
+	Statuses    []community.InitiativeStatus
+	Status      string
+}
+
+func (s *Server) adminInitiatives(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageInitiatives) {
+		s.forbid(w, r)
+		return
+	}
+	st := knownInitiativeStatus(r.URL.Query().Get("statut"))
+	list, err := s.deps.Community.Initiatives(r.Context(), info(r).territory.ID, community.InitiativeFilter{Status: st})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := adminInitiativesPage{Base: s.base(w, r, "initiative.staff.title"), Initiatives: list,
+		Statuses: community.InitiativeStatuses, Status: string(st)}
+	s.render(w, r, http.StatusOK, "admin_initiatives", p)
+}
+
+// ---- The form ----------------------------------------------------------
+
+type adminInitiativeFormPage struct {
+	Base
+	// Initiative is nil for a new one.
+	Initiative *community.Initiative
+	// Idea is the idea a new initiative is born from.
+	Idea   *community.IdeaRecord
+	Places []placeOption
+	Action string
+	// Communities it may be born from (a new initiative only).
+	Communities []community.Community
+}
+
+func (s *Server) initiativeForm(w http.ResponseWriter, r *http.Request, status int, ini *community.Initiative, idea *community.IdeaRecord, form url.Values, problems map[string]string) {
+	places, err := s.placeOptions(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := adminInitiativeFormPage{Base: s.base(w, r, "initiative.staff.new_title"), Initiative: ini, Idea: idea, Places: places, Action: initiativesPath}
+	if ini == nil {
+		if p.Communities, err = s.deps.Community.Communities(r.Context(), info(r).territory.ID, community.CommunityFilter{}); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if ini != nil {
+		p.Title = p.T("initiative.staff.edit_title", ini.Title)
+		p.Action = initiativePath(ini.ID)
+	} else if idea != nil {
+		p.Title = p.T("initiative.staff.from_idea_title")
+	}
+	p.Form, p.Errors = form, problems
+	s.render(w, r, status, "admin_initiative_form", p)
+}
+
+// initiativeInput reads the initiative form; dates that cannot be read are
+// problems on their field.
+func initiativeInput(f url.Values) (community.InitiativeInput, errs.Fields) {
+	problems := errs.Fields{}
+	in := community.InitiativeInput{Title: f.Get("title"), Summary: f.Get("summary"), Description: f.Get("description"), PlaceSlug: f.Get("place")}
+	for field, dst := range map[string]**time.Time{"starts_on": &in.StartsOn, "ends_on": &in.EndsOn} {
+		if v := strings.TrimSpace(f.Get(field)); v != "" {
+			d, ok := parseDay(v)
+			if !ok {
+				problems.Add(field, "errors.date")
+				continue
+			}
+			*dst = &d
+		}
+	}
+	return in, problems
+}
+
+func initiativeValues(ini community.Initiative) url.Values {
+	f := url.Values{"title": {ini.Title}, "summary": {ini.Summary}, "description": {ini.Description}, "place": {ini.PlaceSlug}}
+	if ini.StartsOn != nil {
+		f.Set("starts_on", ini.StartsOn.Format("2006-01-02"))
+	}
+	if ini.EndsOn != nil {
+		f.Set("ends_on", ini.EndsOn.Format("2006-01-02"))
+	}
+	return f
+}
+
+// formIdea loads the idea a form names (?idee= or the hidden field): an
+// approved idea of the territory; ok is false otherwise.
+func (s *Server) formIdea(r *http.Request, v string) (*community.IdeaRecord, bool, error) {
+	id, ok := optionalID(v)
+	if !ok {
+		return nil, false, nil
+	}
+	if id == 0 {
+		return nil, true, nil
+	}
+	idea, err := s.deps.Community.Get(r.Context(), info(r).territory.ID, id)
+	if errs.Is(err, errs.NotFound) || (err == nil && idea.Moderation != community.Approved) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return &idea, true, nil
+}
+
+func (s *Server) adminNewInitiative(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageInitiatives) {
+		s.forbid(w, r)
+		return
+	}
+	idea, ok, err := s.formIdea(r, r.URL.Query().Get("idee"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	form := url.Values{"place": {r.URL.Query().Get("lieu")}}
+	if idea != nil {
+		// Prefilled from the idea: staff shape it into a project.
+		summary := []rune(strings.Join(strings.Fields(idea.Details), " "))
+		if len(summary) > 300 {
+			summary = append(summary[:299], '…')
+		}
+		form = url.Values{"idea": {strconv.FormatInt(idea.ID, 10)}, "title": {idea.Title}, "summary": {string(summary)},
+			"place": {idea.PlaceSlug}}
+	}
+	// Born from a communauté de partage: its name and its first place.
+	if id, _ := strconv.ParseInt(r.URL.Query().Get("communaute"), 10, 64); id > 0 {
+		c, err := s.deps.Community.Community(r.Context(), info(r).territory.ID, id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		form.Set("community", strconv.FormatInt(c.ID, 10))
+		if form.Get("place") == "" && len(c.Places) > 0 {
+			form.Set("place", c.Places[0].Slug)
+		}
+	}
+	s.initiativeForm(w, r, http.StatusOK, nil, idea, form, nil)
+}
+
+func (s *Server) adminCreateInitiative(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, auth.ManageInitiatives) {
+		s.forbid(w, r)
+		return
+	}
+	_ = r.ParseForm()
+	f := r.PostForm
+	idea, ok, err := s.formIdea(r, f.Get("idea"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !ok {
+		s.initiativeForm(w, r, http.StatusUnprocessableEntity, nil, nil, f, map[string]string{"": "errors.idea_not_found"})
+		return
+	}
+	in, problems := initiativeInput(f)
+	if idea != nil {
+		in.IdeaID = idea.ID
+	}
+	if v := f.Get("community"); v != "" {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
+			in.CommunityID = id
+		} else {
+			problems.Add("community", "errors.community_not_found")
+		}
+	}
+	if len(problems) > 0 {
+		if strings.TrimSpace(in.Title) == "" {
+			problems.Add("title", "errors.required")
+		}
+		s.initiativeForm(w, r, http.StatusUnprocessableEntity, nil, idea, f, problems)
+		return
+	}
+	ini, err := s.deps.Community.CreateInitiative(r.Context(), info(r).territory.ID, userIDOf(r), in)
+	if e, ok := errs.As(err); ok {
+		s.initiativeForm(w, r, statusOf(e.Code), nil, idea, f, formProblems(e, nil))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if idea != nil {
+		s.flash(w, "flash.initiative_created_from_idea")
+	} else {
+		s.flash(w, "flash.initiative_created")
+	}
+	s.redirect(w, r, initiativePath(ini.ID))
+}
+
+// staffInitiative asks the policy, reads {id} and loads that initiative of
+// the request's territory; anything else is a 403 or a 404.
+func (s *Server) staffInitiative(w http.ResponseWriter, r *http.Request) (community.Initiative, bool) {
+	if !s.can(r, auth.ManageInitiatives) {
+		s.forbid(w, r)
+		return community.Initiative{}, false
+	}
+	id := pathID(r, "id")
+	if id == 0 {
+		s.notFound(w, r)
+		return community.Initiative{}, false
+	}
+	ini, err := s.deps.Community.Initiative(r.Context(), info(r).territory.ID, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return ini, false
+	}
+	return ini, true
+}
+
+func (s *Server) adminEditInitiative(w http.ResponseWriter, r *http.Request) {
+	ini, ok := s.staffInitiative(w, r)
+	if !ok {
+		return
+	}
+	s.initiativeForm(w, r, http.StatusOK, &ini, nil, initiativeValues(ini), nil)
+}
+
+func (s *Server) adminUpdateInitiative(w http.ResponseWriter, r *http.Request) {
+	ini, ok := s.staffInitiative(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	in, problems := initiativeInput(r.PostForm)
+	if len(problems) > 0 {
+		s.initiativeForm(w, r, http.StatusUnprocessableEntity, &ini, nil, r.PostForm, problems)
+		return
+	}
+	_, err := s.deps.Community.UpdateInitiative(r.Context(), info(r).territory.ID, ini.ID, in)
+	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
+		s.initiativeForm(w, r, statusOf(e.Code), &ini, nil, r.PostForm, formProblems(e, nil))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.initiative_saved")
+	s.redirect(w, r, initiativePath(ini.ID))
+}
+
+// ---- The initiative's page ---------------------------------------------
+
+// confirmQuestion asks before a removal done without its confirmation
+// (no JavaScript, or a stray click).
+type confirmQuestion struct {
+	Question, Help, Action, Yes, Back string
+}
+
+type adminInitiativePage struct {
+	Base
+	Initiative community.Initiative
+	Story      []community.InitiativeStep
+	Milestones []community.Milestone
+	Needs      []community.HelpWanted
+	Actors     []community.Actor
+	People     []community.Person
+	Idea       *community.IdeaRecord
+	Statuses   []community.InitiativeStatus
+	ActorKinds []community.ActorKind
+	Supports   []community.SupportKind
+	// Section is the form the problems belong to.
+	Section string
+	Confirm *confirmQuestion
+}
+
+// SupportChecked reports whether the actor form holds a support kind.
+func (p adminInitiativePage) SupportChecked(k community.SupportKind) bool {
+	return p.Checked("actor_supports", string(k))
+}
+
+func (s *Server) staffInitiativePage(w http.ResponseWriter, r *http.Request, status int, ini community.Initiative, mod func(*adminInitiativePage)) {
+	ctx := r.Context()
+	tid := info(r).territory.ID
+	p := adminInitiativePage{Base: s.base(w, r, ""), Initiative: ini, Statuses: community.InitiativeStatuses,
+		ActorKinds: community.ActorKinds, Supports: community.SupportKinds}
+	p.Title = ini.Title
+	var err error
+	if p.Story, err = s.deps.Community.InitiativeHistory(ctx, tid, ini.ID); err == nil {
+		if p.Milestones, err = s.deps.Community.Milestones(ctx, tid, ini.ID); err == nil {
+			if p.Needs, err = s.deps.Community.HelpNeeds(ctx, tid, ini.ID); err == nil {
+				if p.Actors, err = s.deps.Community.Actors(ctx, tid, ini.ID); err == nil {
+					p.People, err = s.deps.Community.People(ctx, tid, ini.ID)
+				}
+			}
+		}
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if ini.IdeaID != nil {
+		idea, err := s.deps.Community.Get(ctx, tid, *ini.IdeaID)
+		if err == nil {
+			p.Idea = &idea
+		} else if !errs.Is(err, errs.NotFound) {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	p.Form = url.Values{}
+	if mod != nil {
+		mod(&p)
+	}
+	defaults := map[string]string{"status": string(ini.Status), "outcome": ini.Outcome, "person_role": community.Participant,
+		"person_lang": "fr", "help_people_needed": "1", "actor_kind": string(community.ActorMunicipality)}
+	for k, v := range defaults {
+		if _, ok := p.Form[k]; !ok {
+			p.Form.Set(k, v)
+		}
+	}
+	s.render(w, r, status, "admin_initiative", p)
+}
+
+func (s *Server) adminInitiative(w http.ResponseWriter, r *http.Request) {
+	ini, ok := s.staffInitiative(w, r)
+	if !ok {
+		return
+	}
+	s.staffInitiativePage(w, r, http.StatusOK, ini, nil)
+}
+
+// initiativeActionFailed shows a refused action on the initiative's page,
+// with the problems on the fields of its section's form (named prefix+field).
+func (s *Server) initiativeActionFailed(w http.ResponseWriter, r *http.Request, ini community.Initiative, section, prefix string, err error) {
+	e, ok := errs.As(err)
+	if !ok || e.Code == errs.NotFound {
+		s.fail(w, r, err)
+		return
+	}
+	s.staffInitiativePage(w, r, statusOf(e.Code), ini, func(p *adminInitiativePage) {
+		p.Section, p.Form = section, r.PostForm
+		p.Errors = formProblems(e, func(f string) string { return prefix + f })
+	})
+}
+
+// initiativeDone goes back to a section of the initiative's page with a message.
+func (s *Server) initiativeDone(w http.ResponseWriter, r *http.Request, ini community.Initiative, flash, section string) {
+	s.flash(w, flash)
+	to := initiativePath(ini.ID)
+	if section != "" {
+		to += "#" + section
+	}
+	s.redirect(w, r, to)
+}
+
+func (s *Server) adminPublishInitiative(w http.ResponseWriter, r *http.Request) {
+	s.publishInitiative(w, r, true)
+}
+
+func (s *Server) adminUnpublishInitiative(w http.ResponseWriter, r *http.Request) {
+	s.publishInitiative(w, r, false)
+}
+
+func (s *Server) publishInitiative(w http.ResponseWriter, r *http.Request, publish bool) {
+	ini, ok := s.staffInitiative(w, r)
+	if !ok {
+		return
+	}
+	if err := s.deps.Community.PublishInitiative(r.Context(), info(r).territory.ID, ini.ID, publish); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	key := "flash.initiative_unpublished"
+	if publish {
+		key = "flash.initiative_published"
+	}
+	s.initiativeDone(w, r, ini, key, "")
+}
+
+func (s *Server) adminInitiativeStatus(w http.ResponseWriter, r *http.Request) {
+	ini, ok := s.staffInitiative(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	err := s.deps.Community.SetInitiativeStatus(r.Context(), info(r).territory.ID, ini.ID, userIDOf(r),
+		community.InitiativeStatus(r.PostFormValue("status")), r.PostFormValue("reason"))
+	if err != nil {
+		s.initiativeActionFailed(w, r, ini, "statut", "", err)
+		return
+	}
+	s.initiativeDone(w, r, ini, "flash.initiative_status", "statut")
+}
+
+func (s *Server) adminInitiativeOutcome(w http.ResponseWriter, r *http.Request) {
+	ini, ok := s.staffInitiative(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	if err := s.deps.Community.SetOutcome(r.Context(), info(r).territory.ID, ini.ID, r.PostFormValue("outcome")); err != nil {
+		s.initiativeActionFailed(w, r, ini, "bilan", "", err)
+		return
+	}
+	s.initiativeDone(w, r, ini, "flash.initiative_outcome", "bilan")
+}
+
+// ---- Milestones --------------------------------------------------------
+
+func (s *Server) adminAddMilestone(w http.ResponseWriter, r *http.Request) {
+	ini, ok := s.staffInitiative(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	in := community.MilestoneInput{Title: r.PostFormValue("milestone_title")}
+	if v := strings.TrimSpace(r.PostFormValue("milestone_due_on")); v != "" {
+		d, ok := parseDay(v)
+		if !ok {
+			problems := errs.Fields{"milestone_due_on": "errors.date"}
+			if strings.TrimSpace(in.Title) == "" {
+				problems.Add("milestone_title", "errors.required")
+			}
+			s.initiativeActionFailed(w, r, ini, "etapes", "", problems.Err())
+			return
+		}
+		in.DueOn = &d
+	}
+	if _, err := s.deps.Community.AddMilestone(r.Context(), info(r).territory.ID, ini.ID, in); err != nil {
+		s.initiativeActionFailed(w, r, ini, "etapes", "milestone_", err)
+		return
+	}
+	s.initiativeDone(w, r, ini, "flash.initiative_milestone_added", "etapes")
+}
+
+func (s *Server) adminMilestoneDone(w http.ResponseWriter, r *http.Request) {
+	ini, ok := s.staffInitiative(w, r)
+	if !ok {
+		return
+	}
+	id := pathID(r, "mid")
+	if id == 0 {
+		s.notFound(w, r)
+		return
+	}
+	_ = r.ParseForm()
+	done := r.PostFormValue("done") != "0"
+	if err := s.deps.Community.SetMilestoneDone(r.Context(), info(r).territory.ID, ini.ID, id, done); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	key := "flash.initiative_milestone_undone"
+	if done {
+		key = "flash.initiative_milestone_done"
+	}
+	s.initiativeDone(w, r, ini, key, "etapes")
+}
+
+func (s *Server) adminRemoveMilestone(w http.ResponseWriter, r *http.Request) {
+	ini, ok := s.staffInitiative(w, r)
+	if !ok {
+		return
+	}
+	id := pathID(r, "mid")
+	_ = r.ParseForm()
+	if r.PostFormValue("confirm") != "1" {
+		ms, err := s.deps.Community.Milestones(r.Context(), info(r).territory.ID, ini.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, m := range ms {
+			if m.ID == id {
+				s.askConfirm(w, r, ini, "initiative.staff.milestone_remove_question", m.Title, "initiative.staff.milestone_remove_help",
+					r.URL.Path, "initiative.staff.milestone_remove_yes", "etapes")
+				return
+			}
+		}
+		s.notFound(w, r)
+		return
+	}
+	if err := s.deps.Community.RemoveMilestone(r.Context(), info(r).territory.ID, ini.ID, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.initiativeDone(w, r, ini, "flash.initiative_milestone_removed", "etapes")
+}
+
+// askConfirm shows the initiative's page opened on a question.
+func (s *Server) askConfirm(w http.ResponseWriter, r *http.Request, ini community.Initiative, questionKey, name, helpKey, action, yesKey, back string) {
+	s.staffInitiativePage(w, r, http.StatusOK, ini, func(p *adminInitiativePage) {
+		p.Confirm = &confirmQuestion{Question: p.T(questionKey, name), Help: p.T(helpKey), Action: action, Yes: p.T(yesKey),
+			Back: initiativePath(ini.ID) + "#" + back}
+	})
+}
+
+// ---- Help wanted -------------------------------------------------------
+
+func (s *Server) adminAddHelp(w http.ResponseWriter, r *http.Request) {
+	ini, ok := s.staffInitiative(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	in := community.HelpInput{Title: r.PostFormValue("help_title"), Details: r.PostFormValue("help_details")}
+	n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("help_people_needed")))
+	if err == nil {
+		in.PeopleNeeded = n
+	}
+	if _, err := s.deps.Community.AddHelpWanted(r.Context(), info(r).territory.ID, ini.ID, in); err != nil {
+		s.initiativeActionFailed(w, r, ini, "coups-de-main", "help_", err)
+		return
+	}
+	s.initiativeDone(w, r, ini, "flash.initiative_help_added", "coups-de-main")
+}
+
+func (s *Server) adminHelpFilled(w http.ResponseWriter, r *http.Request) {
+	ini, ok := s.staffInitiative(w, r)
+	if !ok {
+		return
+	}
+	id := pathID(r, "nid")
+	if id == 0 {
+		s.notFound(w, r)
+		return
+	}
+	_ = r.ParseForm()
+	filled := r.PostFormValue("filled") != "0"
+	if err := s.deps.Community.SetHelpFilled(r.Context(), info(r).territory.ID, ini.ID, id, filled); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	key := "flash.initiative_help_open"
+	if filled {
+		key = "flash.initiative_help_filled"
+	}
+	s.initiativeDone(w, r, ini, key, "coups-de-main")
+}
+
+// ---- Actors ------------------------------------------------------------
+
+// parseCents reads an amount of dollars: « 1 250,50 », « 1250.50 $ », « 500 ».
+func parseCents(v string) (int64, bool) {
+	v = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "$", "").Replace(strings.TrimSpace(v))
+	v = strings.ReplaceAll(v, ",", ".")
+	if v == "" || strings.Count(v, ".") > 1 {
+		return 0, false
+	}
+	whole, frac, _ := strings.Cut(v, ".")
+	if len(frac) > 2 || whole == "" && frac == "" {
+		return 0, false
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	if whole == "" {
+		whole = "0"
+	}
+	d, err1 := strconv.ParseInt(whole, 10, 64)
+	c, err2 := strconv.ParseInt(frac, 10, 64)
+	if err1 != nil || err2 != nil || d < 0 || d > math.MaxInt64/100-1 {
+		return 0, false
+	}
+	return d*100 + c, true
+}
+
+// actorInput reads the actor form (fields named actor_…).
+func actorInput(f url.Values) (community.ActorInput, errs.Fields) {
+	problems := errs.Fields{}
+	in := community.ActorInput{Name: f.Get("actor_name"), Kind: community.ActorKind(f.Get("actor_kind")), Details: f.Get("actor_details")}
+	for _, v := range f["actor_supports"] {
+		in.Supports = append(in.Supports, community.SupportKind(v))
+	}
+	if v := strings.TrimSpace(f.Get("actor_amount")); v != "" {
+		c, ok := parseCents(v)
+		if !ok {
+			problems.Add("actor_amount", "errors.initiative_amount")
+		} else {
+			in.AmountCents = &c
+		}
+	}
+	return in, problems
+}
+
+func actorValues(a community.Actor) url.Values {
+	f := url.Values{"actor_name": {a.Name}, "actor_kind": {string(a.Kind)}, "actor_details": {a.Details}}
+	for _, k := range a.Supports {
+		f.Add("actor_supports", string(k))
+	}
+	if a.AmountCents != nil {
+		f.Set("actor_amount", strconv.FormatFloat(float64(*a.AmountCents)/100, 'f', 2, 64))
+	}
+	return f
+}
+
+func (s *Server) adminAddActor(w http.ResponseWriter, r *http.Request) {
+	ini, ok := s.staffInitiative(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	in, problems := actorInput(r.PostForm)
+	if len(problems) > 0 {
+		s.initiativeActionFailed(w, r, ini, "acteurs", "", problems.Err())
+		return
+	}
+	if _, err := s.deps.Community.AddActor(r.Context(), info(r).territory.ID, ini.ID, in); err != nil {
+		s.initiativeActionFailed(w, r, ini, "acteurs", "actor_", err)
+		return
+	}
+	s.initiativeDone(w, r, ini, "flash.initiative_actor_added", "acteurs")
+}
+
+type adminActorPage struct {
+	Base
+	Initiative community.Initiative
+	Actor      community.Actor
+	ActorKinds []community.ActorKind
+	Supports   []community.SupportKind
+}
+
+// SupportChecked reports whether the actor form holds a support kind.
+func (p adminActorPage) SupportChecked(k community.SupportKind) bool {
+	return p.Checked("actor_supports", string(k))
+}
+
+// staffActor loads the {aid} actor of the initiative.
+func (s *Server) staffActor(w http.ResponseWriter, r *http.Request) (community.Initiative, community.Actor, bool) {
+	ini, ok := s.staffInitiative(w, r)
+	if !ok {
+		return ini, community.Actor{}, false
+	}
+	id := pathID(r, "aid")
+	if id == 0 {
+		s.notFound(w, r)
+		return ini, community.Actor{}, false
+	}
+	a, err := s.deps.Community.Actor(r.Context(), info(r).territory.ID, ini.ID, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return ini, a, false
+	}
+	return ini, a, true
+}
+
+func (s *Server) actorForm(w http.ResponseWriter, r *http.Request, status int, ini community.Initiative, a community.Actor, form url.Values, problems map[string]string) {
+	p := adminActorPage{Base: s.base(w, r, ""), Initiative: ini, Actor: a, ActorKinds: community.ActorKinds, Supports: community.SupportKinds}
+	p.Title = p.T("initiative.staff.actor_edit_title", a.Name)
+	p.Form, p.Errors = form, problems
+	s.render(w, r, status, "admin_initiative_actor", p)
+}
+
+func (s *Server) adminEditActor(w http.ResponseWriter, r *http.Request) {
+	ini, a, ok := s.staffActor(w, r)
+	if !ok {
+		return
+	}
+	s.actorForm(w, r, http.StatusOK, ini, a, actorValues(a), nil)
+}
+
+func (s *Server) adminUpdateActor(w http.ResponseWriter, r *http.Request) {
+	ini, a, ok := s.staffActor(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	in, problems := actorInput(r.PostForm)
+	if len(problems) > 0 {
+		s.actorForm(w, r, http.StatusUnprocessableEntity, ini, a, r.PostForm, problems)
+		return
+	}
+	_, err := s.deps.Community.UpdateActor(r.Context(), info(r).territory.ID, ini.ID, a.ID, in)
+	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
+		s.actorForm(w, r, statusOf(e.Code), ini, a, r.PostForm, formProblems(e, func(f string) string { return "actor_" + f }))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.initiativeDone(w, r, ini, "flash.initiative_actor_saved", "acteurs")
+}
+
+func (s *Server) adminRemoveActor(w http.ResponseWriter, r *http.Request) {
+	ini, a, ok := s.staffActor(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	if r.PostFormValue("confirm") != "1" {
+		s.askConfirm(w, r, ini, "initiative.staff.actor_remove_question", a.Name, "initiative.staff.actor_remove_help",
+			r.URL.Path, "initiative.staff.actor_remove_yes", "acteurs")
+		return
+	}
+	if err := s.deps.Community.RemoveActor(r.Context(), info(r).territory.ID, ini.ID, a.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.initiativeDone(w, r, ini, "flash.initiative_actor_removed", "acteurs")
+}
+
+// ---- People ------------------------------------------------------------
+
+func (s *Server) adminAddPerson(w http.ResponseWriter, r *http.Request) {
+	ini, ok := s.staffInitiative(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	f := r.PostForm
+	needID, needOK := optionalID(f.Get("person_need"))
+	if !needOK {
+		s.initiativeActionFailed(w, r, ini, "personnes", "", errs.Fields{"person_need": "errors.initiative_need_unknown"}.Err())
+		return
+	}
+	in := community.PersonInput{Role: f.Get("person_role"), Name: f.Get("person_name"), Email: f.Get("person_email"),
+		Phone: f.Get("person_phone"), Offer: f.Get("person_offer"), NeedID: needID, ShowName: f.Get("person_show_name") == "1",
+		Lang: f.Get("person_lang")}
+	if _, err := s.deps.Community.AddPerson(r.Context(), info(r).territory.ID, ini.ID, in); err != nil {
+		s.initiativeActionFailed(w, r, ini, "personnes", "person_", err)
+		return
+	}
+	s.initiativeDone(w, r, ini, "flash.initiative_person_added", "personnes")
+}
+
+func (s *Server) adminRemovePerson(w http.ResponseWriter, r *http.Request) {
+	ini, ok := s.staffInitiative(w, r)
+	if !ok {
+		return
+	}
+	id := pathID(r, "pid")
+	_ = r.ParseForm()
+	if r.PostFormValue("confirm") != "1" {
+		people, err := s.deps.Community.People(r.Context(), info(r).territory.ID, ini.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, pe := range people {
+			if pe.ID == id {
+				s.askConfirm(w, r, ini, "initiative.staff.person_remove_question", pe.Name, "initiative.staff.person_remove_help",
+					r.URL.Path, "initiative.staff.person_remove_yes", "personnes")
+				return
+			}
+		}
+		s.notFound(w, r)
+		return
+	}
+	if err := s.deps.Community.RemovePerson(r.Context(), info(r).territory.ID, ini.ID, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.initiativeDone(w, r, ini, "flash.initiative_person_removed", "personnes")
+}
