@@ -171,6 +171,16 @@ func SeedInitiatives(ctx context.Context, ts *territory.Store, cs *community.Sto
 		if di.endDay != 0 {
 			in.EndsOn = on(di.endDay)
 		}
+		// Born from the idea's communauté de partage, when one carries it.
+		if in.IdeaID != 0 {
+			carriers, err := cs.CarriersOf(ctx, t.ID, in.IdeaID)
+			if err != nil {
+				return false, err
+			}
+			if len(carriers) > 0 {
+				in.CommunityID = carriers[0].ID
+			}
+		}
 		ini, err := cs.CreateInitiative(ctx, t.ID, 0, in)
 		if err != nil {
 			return false, fmt.Errorf("demo initiative %q: %w", di.title, err)
