@@ -317,3 +317,31 @@ func (s *Store) OrgPeople(ctx context.Context, territoryID, orgID int64) ([]Pers
 	}
 	return out, rows.Err()
 }
+
+// OpenSeats counts, for each of the organisations ids, the seats open to
+// newcomers (« ouverts à la relève »): what the directory shows.
+func (s *Store) OpenSeats(ctx context.Context, territoryID int64, ids []int64) (map[int64]int, error) {
+	out := map[int64]int{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := []any{territoryID, true}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := s.db.Query(ctx, `SELECT organization_id, COUNT(*) FROM organization_seats WHERE territory_id = ? AND open_to_newcomers = ?
+		AND organization_id IN (`+placeholders(len(ids))+`) GROUP BY organization_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}

@@ -21,6 +21,7 @@ type adminHomePage struct {
 	CanEvents   bool
 	CanIdeas    bool
 	CanLinks    bool
+	CanOrgs     bool
 }
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
@@ -31,7 +32,7 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 	p := adminHomePage{Base: s.base(w, r, "admin.title"), CanUsers: s.can(r, auth.ManageUsers),
 		CanSettings: s.can(r, auth.ManageSettings), CanOutbox: s.can(r, auth.ReadOutbox),
 		CanEvents: s.can(r, auth.ManageEvents), CanIdeas: s.can(r, auth.ManageIdeas),
-		CanLinks: s.can(r, auth.ManageConnections)}
+		CanLinks: s.can(r, auth.ManageConnections), CanOrgs: s.can(r, auth.ManageOrganizations)}
 	s.render(w, r, http.StatusOK, "admin", p)
 }
 

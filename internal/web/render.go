@@ -18,6 +18,7 @@ import (
 	"implique/internal/connections"
 	"implique/internal/errs"
 	"implique/internal/i18n"
+	"implique/internal/orgs"
 	"implique/internal/territory"
 )
 
@@ -92,6 +93,14 @@ type eventCard struct {
 type ideaCard struct {
 	Base Base
 	Idea community.IdeaRecord
+}
+
+// accItem is what the "accitem" template draws: a follow-up of the
+// accompaniment log, with a button when it is due.
+type accItem struct {
+	Base  Base
+	Entry orgs.Accompaniment
+	Due   bool
 }
 
 // FormField is what the "textfield" template draws.
@@ -189,6 +198,7 @@ func parseTemplates(cat i18n.Catalogs) (map[string]*template.Template, error) {
 		"eventCard":   func(b Base, e EventView) eventCard { return eventCard{Base: b, Event: e} },
 		"ideaCard":    func(b Base, i community.IdeaRecord) ideaCard { return ideaCard{Base: b, Idea: i} },
 		"displayName": connections.DisplayName,
+		"accItem":     func(b Base, a orgs.Accompaniment, due bool) accItem { return accItem{Base: b, Entry: a, Due: due} },
 		"derefF": func(p *float64) float64 {
 			if p == nil {
 				return 0
