@@ -211,7 +211,28 @@ type orgFormPage struct {
 	Org    *orgs.Organization
 	Kinds  []orgs.Kind
 	Causes []string
-	Places []placeOption
+	Places []placeCheck
+}
+
+// placeCheck is a place to tick: a secteur names its ville.
+type placeCheck struct {
+	Slug, Name, Parent string
+}
+
+func (s *Server) placeChecks(r *http.Request) ([]placeCheck, error) {
+	ps, err := s.deps.Territories.Places(r.Context(), info(r).territory.ID)
+	if err != nil {
+		return nil, err
+	}
+	parent := map[string]string{}
+	for _, p := range ps {
+		parent[p.Slug] = p.ParentName
+	}
+	var out []placeCheck
+	for _, o := range placeOptions(ps) {
+		out = append(out, placeCheck{Slug: o.Slug, Name: o.Name, Parent: parent[o.Slug]})
+	}
+	return out, nil
 }
 
 func orgForm(o orgs.Organization) url.Values {
@@ -238,7 +259,7 @@ func orgInput(f url.Values) orgs.Input {
 }
 
 func (s *Server) orgFormPage(w http.ResponseWriter, r *http.Request, status int, sp orgSpace, o *orgs.Organization, form url.Values, problems map[string]string) {
-	places, err := s.placeOptions(r)
+	places, err := s.placeChecks(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -318,7 +318,7 @@ func TestStaffOrganizations(t *testing.T) {
 			}
 			r = c.get("/admin/politiques")
 			expectStatus(t, r, 200)
-			expectContains(t, r, "1 sur 2", "50\u00a0%", "accompagnés en 2026")
+			expectContains(t, r, "1 sur 2", "50\u00a0%", "Accompagnés en 2026")
 		})
 
 		t.Run("the public directory shows seats, never holders' names without consent", func(t *testing.T) {

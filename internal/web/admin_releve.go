@@ -29,8 +29,8 @@ type radarPage struct {
 	AtRisk         []orgs.OrgRisk
 	Vacant, Ending []orgs.SeatAlert
 	Hats           []orgs.HatsAlert
-	Counts                 map[string]int
-	Min, Max               map[string]int
+	Counts         map[string]int
+	Min, Max       map[string]int
 }
 
 func capped[T any](list []T) ([]T, int) {
