@@ -152,7 +152,7 @@ CREATE TABLE organization_imports (
     status TEXT NOT NULL,
     total_rows INTEGER NOT NULL,
     error_rows INTEGER NOT NULL,
-    file_problem TEXT NOT NULL DEFAULT '',
+    header TEXT NOT NULL DEFAULT '',
     summary TEXT NOT NULL DEFAULT '',
     created_at TIMESTAMPTZ NOT NULL,
     confirmed_at TIMESTAMPTZ
