@@ -457,7 +457,7 @@ var causeIndex = func() map[string]string {
 		"culture": {"culture", "arts"}, "sports_recreation": {"sports-et-loisirs", "loisirs", "sports", "sport", "recreation"},
 		"education": {"education"}, "mutual_aid": {"entraide", "mutual-aid"},
 		"local_development": {"developpement-local", "developpement", "local-development"},
-		"inclusion": {"inclusion", "inclusion-et-diversite", "diversite"}, "transportation": {"transport", "transportation"},
+		"inclusion":         {"inclusion", "inclusion-et-diversite", "diversite"}, "transportation": {"transport", "transportation"},
 		"housing": {"logement", "habitation", "housing"}, "heritage": {"patrimoine", "heritage"},
 	}
 	ix := map[string]string{}
