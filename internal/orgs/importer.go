@@ -640,3 +640,7 @@ func checkRow(line int, header, field []string, rec []string, ix placeIndex) Imp
 	}
 	return row
 }
+
+// ImportField names the field a column header stands for, "" when the
+// import does not use the column.
+func ImportField(header string) string { return headerAliases[Key(header)] }

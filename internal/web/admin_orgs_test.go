@@ -87,7 +87,7 @@ func TestStaffOrganizations(t *testing.T) {
 			expectContains(t, c.get("/admin"), `href="/admin/organismes"`, `href="/admin/releve"`, `href="/admin/accompagnement"`, "Organismes et relève")
 			r := c.get("/admin/organismes")
 			expectStatus(t, r, 200)
-			expectContains(t, r, "Aucun organisme n’est encore inscrit.", `href="/admin/organismes/nouveau"`, `href="/admin/organismes/importer"`)
+			expectContains(t, r, "Aucun organisme n’est encore inscrit.", `href="/admin/organismes/nouveau"`, `href="/admin/importer-organismes"`)
 			expectContains(t, c.get("/"), `href="/organismes"`)
 		})
 

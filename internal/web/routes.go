@@ -153,6 +153,12 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/accompagnement", s.adminLogAccompaniment)
 	mux.HandleFunc("POST /admin/accompagnement/{id}/suivi", s.adminFollowUpDone)
 	mux.HandleFunc("GET /admin/politiques", s.adminPolicies)
+	mux.HandleFunc("GET /admin/organismes/modele.csv", s.adminImportModel)
+	mux.HandleFunc("GET /admin/importer-organismes", s.adminImportForm)
+	mux.HandleFunc("POST /admin/importer-organismes", s.adminImportUpload)
+	mux.HandleFunc("GET /admin/importer-organismes/{id}", s.adminImportPreview)
+	mux.HandleFunc("POST /admin/importer-organismes/{id}/confirmer", s.adminImportConfirm)
+	mux.HandleFunc("GET /admin/importer-organismes/{id}/lignes-a-corriger.csv", s.adminImportProblems)
 
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/places", s.apiPlaces)
