@@ -49,7 +49,17 @@ func ParseDate(s string) (Date, bool) {
 	if s == "" {
 		return Date{}, false
 	}
-	if n, err := strconv.ParseFloat(s, 64); err == nil && !strings.ContainsAny(s, "-/") {
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' { // 2026-05-31, as stored: no allocation
+		y, m, d := digits(s[:4]), digits(s[5:7]), digits(s[8:])
+		if y < 0 || m < 0 || d < 0 {
+			return Date{}, false
+		}
+		return validDate(y, m, d)
+	}
+	if strings.ContainsAny(s, "-/") {
+		return parseDayMonth(s)
+	}
+	if n, err := strconv.ParseFloat(s, 64); err == nil {
 		// A spreadsheet's serial day (1900 system): 1 is 1900-01-01, with
 		// Excel's phantom 29 February 1900, so day 0 is 1899-12-30.
 		if n < 18264 || n > 91311 { // before 1950 or after 2149: not a day of a term
@@ -57,6 +67,35 @@ func ParseDate(s string) (Date, bool) {
 		}
 		return DateOf(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(n))), true
 	}
+	return Date{}, false
+}
+
+// digits reads a run of ASCII digits; -1 when there is anything else.
+func digits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return -1
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}
+
+// validDate checks a day of the Gregorian calendar between 1900 and 2199.
+func validDate(y, m, d int) (Date, bool) {
+	if y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return Date{}, false
+	}
+	if t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC); t.Day() != d { // 31 April
+		return Date{}, false
+	}
+	return Date{y, time.Month(m), d}, true
+}
+
+// parseDayMonth reads the other written forms: 2026/05/31, 31/05/2026,
+// 31-05-2026, and a day followed by a time.
+func parseDayMonth(s string) (Date, bool) {
 	s = strings.ReplaceAll(s, "/", "-")
 	if i := strings.IndexAny(s, " T"); i > 0 { // "2026-05-31 00:00:00"
 		s = s[:i]
@@ -80,14 +119,7 @@ func ParseDate(s string) (Date, bool) {
 		}
 		y, d = nums[2], nums[0]
 	}
-	if y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > 31 {
-		return Date{}, false
-	}
-	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-	if t.Day() != d { // 31 April
-		return Date{}, false
-	}
-	return DateOf(t), true
+	return validDate(y, m, d)
 }
 
 // dateArg is the stored form of d: NULL when unknown.

@@ -32,7 +32,7 @@ type fixture struct {
 // today is the fixture's day in the territory: 15 March 2026.
 var today = time.Date(2026, 3, 15, 15, 0, 0, 0, time.UTC)
 
-func newFixture(t *testing.T, d *db.DB) *fixture {
+func newFixture(t testing.TB, d *db.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	ts := territory.NewStore(d)

@@ -193,9 +193,16 @@ type radarSeat struct {
 	holder int64
 }
 
-// Radar computes the relève radar. Seats are counted across the whole
-// territory (a person's hats include every organisation), and shown for the
-// organisations of the filter.
+type radarOrg struct {
+	ref    OrgRef
+	places []int64
+	seats  []int32 // indexes into the loaded seats
+	in     bool    // in the filter's scope
+}
+
+// Radar computes the relève radar. A person's hats count their seats
+// across the whole territory; the rest covers the organisations of the
+// filter. Only the seats of those organisations are read.
 func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Radar, error) {
 	settings, err := s.Settings(ctx, territoryID)
 	if err != nil {
@@ -207,23 +214,21 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 	}
 	r := Radar{Today: today, Settings: settings, ComputedAt: s.now()}
 
-	// Organisations, by name.
-	type orgInfo struct {
-		ref    OrgRef
-		key    string
-		places []int64
-		seats  []*radarSeat
+	// Organisations, by name, and the places they serve.
+	orgs := map[int64]*radarOrg{}
+	var order []*radarOrg
+	q, args := `SELECT id, slug, name, kind FROM organizations WHERE territory_id = ?`, []any{territoryID}
+	if f.OrganizationID != 0 {
+		q, args = q+` AND id = ?`, append(args, f.OrganizationID)
 	}
-	orgs := map[int64]*orgInfo{}
-	var order []*orgInfo
-	rows, err := s.db.Query(ctx, `SELECT id, slug, name, kind, name_key FROM organizations WHERE territory_id = ? ORDER BY name_key, id`, territoryID)
+	rows, err := s.db.Query(ctx, q+` ORDER BY name_key, id`, args...)
 	if err != nil {
 		return r, err
 	}
 	for rows.Next() {
-		o := &orgInfo{}
+		o := &radarOrg{in: true}
 		var kind string
-		if err := rows.Scan(&o.ref.ID, &o.ref.Slug, &o.ref.Name, &kind, &o.key); err != nil {
+		if err := rows.Scan(&o.ref.ID, &o.ref.Slug, &o.ref.Name, &kind); err != nil {
 			rows.Close()
 			return r, err
 		}
@@ -235,8 +240,11 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 	if err := rows.Err(); err != nil {
 		return r, err
 	}
-
-	rows, err = s.db.Query(ctx, `SELECT organization_id, place_id FROM organization_places WHERE territory_id = ?`, territoryID)
+	q, args = `SELECT organization_id, place_id FROM organization_places WHERE territory_id = ?`, []any{territoryID}
+	if f.OrganizationID != 0 {
+		q, args = q+` AND organization_id = ?`, append(args, f.OrganizationID)
+	}
+	rows, err = s.db.Query(ctx, q, args...)
 	if err != nil {
 		return r, err
 	}
@@ -255,54 +263,21 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 		return r, err
 	}
 
-	// Every seat of the territory, and how many each person holds.
-	hats := map[int64]int{}
-	names := map[int64]string{}
-	rows, err = s.db.Query(ctx, `SELECT s.id, s.organization_id, s.title, s.role, s.holder_id, COALESCE(h.name, ''), s.holder_since,
-		s.term_start, s.term_end, s.open_to_newcomers, s.successor_identified, s.sort_order
-		FROM organization_seats s LEFT JOIN organization_people h ON h.id = s.holder_id WHERE s.territory_id = ?`, territoryID)
-	if err != nil {
-		return r, err
-	}
-	for rows.Next() {
-		st := &radarSeat{}
-		var role string
-		var holder sql.NullInt64
-		var since, start, end sql.NullString
-		if err := rows.Scan(&st.ID, &st.OrganizationID, &st.Title, &role, &holder, &st.HolderName, &since, &start, &end,
-			&st.OpenToNewcomers, &st.SuccessorIdentified, &st.SortOrder); err != nil {
-			rows.Close()
+	// The places, to name them and to widen a place filter.
+	var places []territory.Place
+	placeByID := map[int64]territory.Place{}
+	if f.OrganizationID == 0 {
+		if places, err = s.territories.Places(ctx, territoryID); err != nil {
 			return r, err
 		}
-		st.TerritoryID, st.Role = territoryID, Role(role)
-		st.HolderSince, st.TermStart, st.TermEnd = scanDate(since), scanDate(start), scanDate(end)
-		if holder.Valid {
-			st.holder = holder.Int64
-			st.HolderID = &st.holder
-			hats[st.holder]++
-			names[st.holder] = st.HolderName
-		}
-		if o := orgs[st.OrganizationID]; o != nil {
-			o.seats = append(o.seats, st)
+		for _, p := range places {
+			placeByID[p.ID] = p
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return r, err
-	}
-
-	// The places, to name them and to widen a place filter.
-	places, err := s.territories.Places(ctx, territoryID)
-	if err != nil {
-		return r, err
-	}
-	placeByID := map[int64]territory.Place{}
-	for _, p := range places {
-		placeByID[p.ID] = p
-	}
-	var inPlace map[int64]bool
+	scoped := f.OrganizationID != 0
 	if f.PlaceSlug != "" {
-		inPlace = map[int64]bool{}
+		scoped = true
+		inPlace := map[int64]bool{}
 		for _, p := range places {
 			if p.Slug == f.PlaceSlug {
 				inPlace[p.ID] = true
@@ -316,6 +291,113 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 				}
 			}
 		}
+		for _, o := range order {
+			o.in = false
+			for _, p := range o.places {
+				o.in = o.in || inPlace[p]
+			}
+		}
+	}
+
+	// The seats of the organisations in scope.
+	q, args = `SELECT s.id, s.organization_id, s.title, s.role, s.holder_id, COALESCE(h.name, ''), s.holder_since, s.term_start,
+		s.term_end, s.open_to_newcomers, s.successor_identified, s.sort_order
+		FROM organization_seats s LEFT JOIN organization_people h ON h.id = s.holder_id WHERE s.territory_id = ?`, []any{territoryID}
+	var capacity int
+	switch {
+	case f.OrganizationID != 0:
+		q, args = q+` AND s.organization_id = ?`, append(args, f.OrganizationID)
+	case f.PlaceSlug != "":
+		ids := []any{}
+		for _, o := range order {
+			if o.in {
+				ids = append(ids, o.ref.ID)
+			}
+		}
+		if len(ids) == 0 {
+			ids = append(ids, 0)
+		}
+		q, args = q+` AND s.organization_id IN (`+placeholders(len(ids))+`)`, append(args, ids...)
+	default:
+		if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM organization_seats WHERE territory_id = ?`, territoryID).Scan(&capacity); err != nil {
+			return r, err
+		}
+	}
+	rows, err = s.db.Query(ctx, q, args...)
+	if err != nil {
+		return r, err
+	}
+	all := make([]radarSeat, 0, capacity)
+	hats := map[int64]int{}
+	var role string
+	var holder sql.NullInt64
+	var since, start, end sql.NullString
+	for rows.Next() {
+		var st radarSeat
+		if err := rows.Scan(&st.ID, &st.OrganizationID, &st.Title, &role, &holder, &st.HolderName, &since, &start, &end,
+			&st.OpenToNewcomers, &st.SuccessorIdentified, &st.SortOrder); err != nil {
+			rows.Close()
+			return r, err
+		}
+		o := orgs[st.OrganizationID]
+		if o == nil || !o.in {
+			continue
+		}
+		st.TerritoryID, st.Role = territoryID, Role(role)
+		st.HolderSince, st.TermStart, st.TermEnd = scanDate(since), scanDate(start), scanDate(end)
+		if holder.Valid {
+			st.holder = holder.Int64
+			if !scoped {
+				hats[st.holder]++
+			}
+		}
+		o.seats = append(o.seats, int32(len(all)))
+		all = append(all, st)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return r, err
+	}
+	for i := range all {
+		if all[i].holder != 0 {
+			all[i].HolderID = &all[i].holder
+		}
+	}
+	if scoped {
+		// Hats count every seat of the territory: ask for the holders in scope.
+		var holders []int64
+		seen := map[int64]bool{}
+		for i := range all {
+			if h := all[i].holder; h != 0 && !seen[h] {
+				seen[h] = true
+				holders = append(holders, h)
+			}
+		}
+		for startAt := 0; startAt < len(holders); startAt += 500 {
+			chunk := holders[startAt:min(startAt+500, len(holders))]
+			args := []any{territoryID}
+			for _, h := range chunk {
+				args = append(args, h)
+			}
+			rows, err := s.db.Query(ctx, `SELECT holder_id, COUNT(*) FROM organization_seats WHERE territory_id = ? AND holder_id IN (`+
+				placeholders(len(chunk))+`) GROUP BY holder_id`, args...)
+			if err != nil {
+				return r, err
+			}
+			for rows.Next() {
+				var id int64
+				var n int
+				if err := rows.Scan(&id, &n); err != nil {
+					rows.Close()
+					return r, err
+				}
+				hats[id] = n
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return r, err
+			}
+		}
 	}
 
 	threeMonths, sixMonths, twelveMonths := today.AddMonths(3), today.AddMonths(6), today.AddMonths(12)
@@ -325,21 +407,13 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 	totalPeople := map[int64]bool{}
 	hatsOrgs := map[int64][]OrgRef{}
 
+	names := map[int64]string{}
 	for _, o := range order {
-		switch {
-		case f.OrganizationID != 0 && o.ref.ID != f.OrganizationID:
+		if !o.in {
 			continue
-		case inPlace != nil:
-			found := false
-			for _, p := range o.places {
-				found = found || inPlace[p]
-			}
-			if !found {
-				continue
-			}
 		}
 		sort.SliceStable(o.seats, func(i, j int) bool {
-			a, b := o.seats[i], o.seats[j]
+			a, b := &all[o.seats[i]], &all[o.seats[j]]
 			if a.Role.rank() != b.Role.rank() {
 				return a.Role.rank() < b.Role.rank()
 			}
@@ -356,7 +430,8 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 		var hatReasons []Reason
 		officersHeld, officersLong := 0, 0
 		seen := map[int64]bool{}
-		for _, st := range o.seats {
+		for _, ix := range o.seats {
+			st := &all[ix]
 			if st.Vacant() {
 				risk.Vacant++
 				r.Vacant = append(r.Vacant, SeatAlert{Org: o.ref, Seat: st.Seat})
@@ -404,6 +479,7 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 				medium = true
 				hatReasons = append(hatReasons, Reason{"org.reason.hats", []any{st.HolderName, n}})
 				hatsOrgs[st.holder] = append(hatsOrgs[st.holder], o.ref)
+				names[st.holder] = st.HolderName
 			}
 		}
 		if len(o.seats) >= 2 && risk.Vacant*2 >= len(o.seats) {
@@ -453,8 +529,8 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 			case Medium:
 				c.Medium++
 			}
-			for _, st := range o.seats {
-				if !st.Vacant() && !people[st.holder] {
+			for _, ix := range o.seats {
+				if st := &all[ix]; !st.Vacant() && !people[st.holder] {
 					people[st.holder] = true
 					c.People++
 				}
@@ -480,11 +556,18 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 	for id, list := range hatsOrgs {
 		r.Hats = append(r.Hats, HatsAlert{PersonID: id, Name: names[id], Seats: hats[id], Orgs: list})
 	}
+	hatKeys := make(map[int64]string, len(r.Hats))
+	for _, h := range r.Hats {
+		hatKeys[h.PersonID] = Key(h.Name)
+	}
 	sort.Slice(r.Hats, func(i, j int) bool {
 		if r.Hats[i].Seats != r.Hats[j].Seats {
 			return r.Hats[i].Seats > r.Hats[j].Seats
 		}
-		return Key(r.Hats[i].Name) < Key(r.Hats[j].Name)
+		if a, b := hatKeys[r.Hats[i].PersonID], hatKeys[r.Hats[j].PersonID]; a != b {
+			return a < b
+		}
+		return r.Hats[i].PersonID < r.Hats[j].PersonID
 	})
 	sort.SliceStable(r.Orgs, func(i, j int) bool { return r.Orgs[i].Level.rank() < r.Orgs[j].Level.rank() })
 	sort.SliceStable(r.Vacant, func(i, j int) bool {
