@@ -158,6 +158,23 @@ func (c Coverage) SeatsPerPerson() float64 {
 	return float64(c.Held) / float64(c.People)
 }
 
+// Level is the risk of a place (or of the whole territory) from its
+// coverage: high when a third of its organisations or more are at high risk
+// or a quarter of its seats are vacant; medium when one organisation is at
+// risk or the seats rest on few people (1.5 seats per person or more);
+// unknown without seats.
+func (c Coverage) Level() Level {
+	switch {
+	case c.Seats == 0:
+		return Unknown
+	case c.High*3 >= c.Orgs && c.High > 0, c.Vacant*4 >= c.Seats:
+		return High
+	case c.High > 0, c.Medium > 0, c.SeatsPerPerson() >= 1.5:
+		return Medium
+	}
+	return Low
+}
+
 // PlaceCoverage is the coverage of the organisations serving one place
 // (Place.ID 0: organisations serving the whole territory).
 type PlaceCoverage struct {

@@ -134,6 +134,25 @@ func TestRadar(t *testing.T) {
 		if got := r.Total.SeatsPerPerson(); got < 1.33 || got > 1.34 {
 			t.Errorf("seats per person %v", got)
 		}
+		if l := r.Total.Level(); l != orgs.High { // 2 of 5 organisations at high risk
+			t.Errorf("territory level %s", l)
+		}
+		for _, c := range []struct {
+			c    orgs.Coverage
+			want orgs.Level
+		}{
+			{orgs.Coverage{}, orgs.Unknown},
+			{orgs.Coverage{Orgs: 4, Seats: 20, Held: 20, People: 20}, orgs.Low},
+			{orgs.Coverage{Orgs: 4, Seats: 20, Held: 20, People: 10}, orgs.Medium},
+			{orgs.Coverage{Orgs: 4, Seats: 20, Held: 19, Vacant: 1, People: 19, Medium: 1}, orgs.Medium},
+			{orgs.Coverage{Orgs: 4, Seats: 20, Held: 15, Vacant: 5, People: 15}, orgs.High},
+			{orgs.Coverage{Orgs: 3, Seats: 20, Held: 20, People: 20, High: 1}, orgs.High},
+			{orgs.Coverage{Orgs: 4, Seats: 20, Held: 20, People: 20, High: 1}, orgs.Medium},
+		} {
+			if got := c.c.Level(); got != c.want {
+				t.Errorf("Level(%+v) = %s, want %s", c.c, got, c.want)
+			}
+		}
 		var placeNames []string
 		for _, p := range r.Places {
 			placeNames = append(placeNames, p.Place.Name)
