@@ -30,7 +30,8 @@ const (
 	ImportConfirmed = "confirmed"
 )
 
-// ImportTTL is how long a preview waits to be confirmed.
+// ImportTTL is how long a preview waits to be confirmed, and how long an
+// import and its rows to fix are kept (they hold personal data).
 const ImportTTL = 7 * 24 * time.Hour
 
 // Import is a file read for import.
@@ -238,7 +239,7 @@ func (m *matcher) plan(rows []ImportRow) {
 }
 
 // PreviewImport reads a file and keeps its rows, checked, until someone
-// confirms them; it writes nothing else. Previews older than ImportTTL are
+// confirms them; it writes nothing else. Imports older than ImportTTL are
 // dropped on the way.
 func (s *Store) PreviewImport(ctx context.Context, territoryID, userID int64, filename string, data []byte) (Import, error) {
 	places, err := s.territories.Places(ctx, territoryID)
@@ -275,8 +276,8 @@ func (s *Store) PreviewImport(ctx context.Context, territoryID, userID int64, fi
 	now := s.now()
 	var id int64
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM organization_imports WHERE territory_id = ? AND status = ? AND created_at < ?`,
-			territoryID, ImportPreview, now.Add(-ImportTTL)); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM organization_imports WHERE territory_id = ? AND created_at < ?`,
+			territoryID, now.Add(-ImportTTL)); err != nil {
 			return err
 		}
 		var err error
@@ -448,8 +449,8 @@ func (s *Store) ConfirmImport(ctx context.Context, territoryID, importID int64, 
 		if created.Before(now.Add(-ImportTTL)) {
 			return errs.New(errs.Conflict, "errors.org_import_expired")
 		}
-		res, err := tx.Exec(ctx, `UPDATE organization_imports SET status = ?, confirmed_at = ? WHERE id = ? AND status = ?`,
-			ImportConfirmed, now, importID, ImportPreview)
+		res, err := tx.Exec(ctx, `UPDATE organization_imports SET status = ?, confirmed_at = ? WHERE territory_id = ? AND id = ? AND status = ?`,
+			ImportConfirmed, now, territoryID, importID, ImportPreview)
 		if err != nil {
 			return err
 		}
@@ -492,16 +493,20 @@ func (s *Store) ConfirmImport(ctx context.Context, territoryID, importID int64, 
 		// Organisations completed by the import: their search text follows.
 		for id := range touched {
 			var name, mission, involvement string
-			if err := tx.QueryRow(ctx, `SELECT name, mission, involvement FROM organizations WHERE id = ?`, id).Scan(&name, &mission, &involvement); err != nil {
+			if err := tx.QueryRow(ctx, `SELECT name, mission, involvement FROM organizations WHERE territory_id = ? AND id = ?`, territoryID, id).Scan(&name, &mission, &involvement); err != nil {
 				return err
 			}
-			if _, err := tx.Exec(ctx, `UPDATE organizations SET search_text = ? WHERE id = ?`, searchText(name, mission, involvement), id); err != nil {
+			if _, err := tx.Exec(ctx, `UPDATE organizations SET search_text = ? WHERE territory_id = ? AND id = ?`, searchText(name, mission, involvement), territoryID, id); err != nil {
 				return err
 			}
 		}
 		sum.OrgsKnown, sum.PeopleKnown = len(m.knownOrgs), len(m.knownPeople)
 		b, _ := json.Marshal(sum)
-		_, err = tx.Exec(ctx, `UPDATE organization_imports SET summary = ? WHERE id = ?`, string(b), importID)
+		if _, err := tx.Exec(ctx, `UPDATE organization_imports SET summary = ? WHERE territory_id = ? AND id = ?`, string(b), territoryID, importID); err != nil {
+			return err
+		}
+		// The rows written are in their tables now: only the rows to fix stay.
+		_, err = tx.Exec(ctx, `DELETE FROM organization_import_rows WHERE territory_id = ? AND import_id = ? AND has_errors = ?`, territoryID, importID, false)
 		return err
 	})
 	return sum, err
@@ -544,8 +549,8 @@ func (s *Store) applyRow(ctx context.Context, tx *db.Tx, territoryID int64, m *m
 			contact_name = CASE WHEN contact_name = '' THEN ? ELSE contact_name END,
 			contact_email = CASE WHEN contact_email = '' THEN ? ELSE contact_email END,
 			contact_phone = CASE WHEN contact_phone = '' THEN ? ELSE contact_phone END,
-			website = CASE WHEN website = '' THEN ? ELSE website END, updated_at = ? WHERE id = ?`,
-			o.Mission, o.Involvement, o.ContactName, o.ContactEmail, o.ContactPhone, o.Website, now, orgID); err != nil {
+			website = CASE WHEN website = '' THEN ? ELSE website END, updated_at = ? WHERE territory_id = ? AND id = ?`,
+			o.Mission, o.Involvement, o.ContactName, o.ContactEmail, o.ContactPhone, o.Website, now, territoryID, orgID); err != nil {
 			return err
 		}
 	}
@@ -583,7 +588,7 @@ func (s *Store) applyRow(ctx context.Context, tx *db.Tx, territoryID int64, m *m
 				m.knownPeople[holder] = true
 			}
 			if _, err := tx.Exec(ctx, `UPDATE organization_people SET email = CASE WHEN email = '' THEN ? ELSE email END,
-				phone = CASE WHEN phone = '' THEN ? ELSE phone END WHERE id = ?`, st.HolderEmail, st.HolderPhone, holder); err != nil {
+				phone = CASE WHEN phone = '' THEN ? ELSE phone END WHERE territory_id = ? AND id = ?`, st.HolderEmail, st.HolderPhone, territoryID, holder); err != nil {
 				return err
 			}
 		}
@@ -601,8 +606,8 @@ func (s *Store) applyRow(ctx context.Context, tx *db.Tx, territoryID int64, m *m
 	if id := m.seat(orgID, st.Title, holder); id != 0 {
 		_, err := tx.Exec(ctx, `UPDATE organization_seats SET holder_since = COALESCE(?, holder_since), term_start = COALESCE(?, term_start),
 			term_end = COALESCE(?, term_end), open_to_newcomers = COALESCE(?, open_to_newcomers),
-			successor_identified = COALESCE(?, successor_identified), updated_at = ? WHERE id = ?`,
-			nullable(st.HolderSince), nullable(st.TermStart), nullable(st.TermEnd), boolArg(st.Open), boolArg(st.Successor), now, id)
+			successor_identified = COALESCE(?, successor_identified), updated_at = ? WHERE territory_id = ? AND id = ?`,
+			nullable(st.HolderSince), nullable(st.TermStart), nullable(st.TermEnd), boolArg(st.Open), boolArg(st.Successor), now, territoryID, id)
 		sum.SeatsUpdated++
 		return err
 	}

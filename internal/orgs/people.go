@@ -130,7 +130,7 @@ func (s *Store) ensurePerson(ctx context.Context, tx *db.Tx, territoryID int64, 
 	now := s.now()
 	if id != 0 {
 		_, err := tx.Exec(ctx, `UPDATE organization_people SET email = CASE WHEN email = '' THEN ? ELSE email END,
-			phone = CASE WHEN phone = '' THEN ? ELSE phone END, updated_at = ? WHERE id = ?`, in.Email, in.Phone, now, id)
+			phone = CASE WHEN phone = '' THEN ? ELSE phone END, updated_at = ? WHERE territory_id = ? AND id = ?`, in.Email, in.Phone, now, territoryID, id)
 		return id, false, err
 	}
 	id, err = tx.InsertID(ctx, `INSERT INTO organization_people (territory_id, name, name_key, email, phone, name_public, created_at, updated_at)

@@ -124,13 +124,13 @@ func (s *Store) RecordPolicy(ctx context.Context, territoryID, orgID int64, in P
 		case err != nil:
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE organization_policies SET adopted_on = ?, document_url = ?, updated_at = ? WHERE id = ?`,
-			adopted.String(), in.DocumentURL, now, id); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE organization_policies SET adopted_on = ?, document_url = ?, updated_at = ? WHERE territory_id = ? AND id = ?`,
+			adopted.String(), in.DocumentURL, now, territoryID, id); err != nil {
 			return err
 		}
 		if len(in.Document) > 0 {
-			_, err = tx.Exec(ctx, `UPDATE organization_policies SET document_name = ?, document_type = ?, document = ? WHERE id = ?`,
-				in.DocumentName, in.DocumentType, in.Document, id)
+			_, err = tx.Exec(ctx, `UPDATE organization_policies SET document_name = ?, document_type = ?, document = ? WHERE territory_id = ? AND id = ?`,
+				in.DocumentName, in.DocumentType, in.Document, territoryID, id)
 		}
 		return err
 	})

@@ -163,7 +163,7 @@ func (s *Store) AddSeat(ctx context.Context, territoryID, orgID int64, in SeatIn
 			return err
 		}
 		var n int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM organization_seats WHERE organization_id = ?`, orgID).Scan(&n); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM organization_seats WHERE territory_id = ? AND organization_id = ?`, territoryID, orgID).Scan(&n); err != nil {
 			return err
 		}
 		now := s.now()

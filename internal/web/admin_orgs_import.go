@@ -150,7 +150,8 @@ func (s *Server) adminImportPreview(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	t := info(r).territory
-	p := importPreviewPage{Base: s.base(w, r, ""), Import: im, OnlyProblems: r.URL.Query().Get("problemes") == "1"}
+	// Once confirmed, only the rows to fix are kept.
+	p := importPreviewPage{Base: s.base(w, r, ""), Import: im, OnlyProblems: r.URL.Query().Get("problemes") == "1" || im.Status == orgs.ImportConfirmed}
 	p.Title = p.T("org.import.preview_title", im.Filename)
 	total := im.Total
 	if p.OnlyProblems {
