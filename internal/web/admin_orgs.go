@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"implique/internal/auth"
 	"implique/internal/errs"
@@ -359,7 +358,7 @@ func (p orgManagePage) SeatForm() seatFormData {
 	return seatFormData{Base: p.Base, People: p.People, Roles: p.Roles, Staff: p.Space.Staff}
 }
 
-// HolderPublicName is what the public may read of a seat's holder.
+// SeatLabel names a seat: its title, or its function in the page's language.
 func (b Base) SeatLabel(st orgs.Seat) string {
 	if st.Title != "" {
 		return st.Title
@@ -1028,7 +1027,7 @@ func (s *Server) adminSavePerson(w http.ResponseWriter, r *http.Request) {
 
 // ---- Shared helpers for templates --------------------------------------
 
-// Ago says how long since a day, in whole years (for « en poste depuis »).
+// YearsSince says how long since a day, in whole years (« en poste depuis »).
 func (b Base) YearsSince(d orgs.Date, today orgs.Date) int {
 	if d.IsZero() {
 		return 0
@@ -1039,6 +1038,3 @@ func (b Base) YearsSince(d orgs.Date, today orgs.Date) int {
 	}
 	return max(y, 0)
 }
-
-// dayInput formats a time as an <input type="date"> value in the territory's zone.
-func dayInput(t time.Time, loc *time.Location) string { return t.In(loc).Format("2006-01-02") }
