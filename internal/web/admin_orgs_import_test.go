@@ -88,7 +88,7 @@ func TestStaffImport(t *testing.T) {
 		r = c.post(preview+"/confirmer", url.Values{"publish": {"1"}})
 		expectStatus(t, r, 303)
 		r = c.follow(r)
-		expectContains(t, r, "L’importation est faite.", "Organismes ajoutés\u00a0: 1 ; déjà connus\u00a0: 0.", "Postes ajoutés\u00a0: 2", "Lignes à corriger laissées de côté\u00a0: 1.")
+		expectContains(t, r, "L’importation est faite.", "Organismes ajoutés\u00a0: 1; déjà connus\u00a0: 0.", "Postes ajoutés\u00a0: 2", "Lignes à corriger laissées de côté\u00a0: 1.")
 		expectContains(t, c.get("/organismes"), "Comité des loisirs de Manseau")
 		r = c.post(preview+"/confirmer", url.Values{"publish": {"1"}})
 		expectStatus(t, r, 303)
