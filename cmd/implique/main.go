@@ -179,9 +179,16 @@ func (a *app) seed(ctx context.Context, withDemo bool, out io.Writer) error {
 	if _, err := demo.SeedInitiatives(ctx, a.territories, a.community); err != nil {
 		return err
 	}
+	withOrgs, err := demo.SeedOrgs(ctx, a.territories, a.auth, a.events, a.orgs)
+	if err != nil {
+		return err
+	}
 	fmt.Fprint(out, "Données de démonstration ajoutées (personnes fictives")
 	if withEvents {
 		fmt.Fprint(out, ", soupers, événements, besoins et idées, communautés de partage et initiatives")
+	}
+	if withOrgs {
+		fmt.Fprint(out, ", organismes et relève")
 	}
 	fmt.Fprintln(out, ").")
 	return nil

@@ -24,6 +24,7 @@ import (
 	"implique/internal/i18n"
 	"implique/internal/jobs"
 	"implique/internal/mail"
+	"implique/internal/orgs"
 	"implique/internal/territory"
 	"implique/internal/web"
 )
@@ -39,6 +40,7 @@ type app struct {
 	events      *events.Store
 	community   *community.Store
 	links       *connections.Store
+	orgs        *orgs.Store
 }
 
 // newApp wires the capabilities, the jobs and the web layer on d.
@@ -75,6 +77,7 @@ func newApp(c *config, d *db.DB, logger, jobLogger *slog.Logger) (*app, error) {
 	evs = events.NewStore(events.Config{DB: d, Territories: ts, Auth: as, Mailer: mailer, Catalogs: cat, BaseURL: c.BaseURL})
 	cs := community.NewStore(community.Config{DB: d, Territories: ts, Events: evs, Auth: as, Mailer: mailer, Catalogs: cat, BaseURL: c.BaseURL})
 	links := connections.NewStore(connections.Config{DB: d, Territories: ts, Events: evs, Mailer: mailer, Catalogs: cat})
+	orgStore := orgs.NewStore(orgs.Config{DB: d, Territories: ts, Events: evs, Catalogs: cat})
 	reg := prometheus.NewRegistry()
 	srv, err := web.New(web.Config{BaseURL: c.BaseURL, SMTPConfigured: sender != nil, TrustedProxies: c.TrustedProxies}, web.Deps{
 		DB:          d,
@@ -85,13 +88,14 @@ func newApp(c *config, d *db.DB, logger, jobLogger *slog.Logger) (*app, error) {
 		Events:      evs,
 		Community:   cs,
 		Connections: links,
+		Orgs:        orgStore,
 		Logger:      logger,
 		Registry:    reg,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &app{db: d, jobs: runner, handler: srv, logger: logger, territories: ts, auth: as, events: evs, community: cs, links: links}, nil
+	return &app{db: d, jobs: runner, handler: srv, logger: logger, territories: ts, auth: as, events: evs, community: cs, links: links, orgs: orgStore}, nil
 }
 
 func cmdServe(ctx context.Context, args []string, out io.Writer) error {

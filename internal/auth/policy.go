@@ -58,11 +58,16 @@ const (
 	// ManageOrganizations keeps every organisation of the territory, its
 	// seats and terms, reads the relève radar and the accompaniment log.
 	ManageOrganizations Action = "organizations.manage"
+	// EditOrganization keeps one organisation up to date: its description,
+	// its seats and their holders, its adopted policies, and reads its own
+	// relève radar. Staff may for any organisation of the territory; an
+	// organisation manager only for an organisation they manage.
+	EditOrganization Action = "organization.edit"
 )
 
 // Actions lists every action, for the policy's table test.
 var Actions = []Action{ViewStaffArea, ManageUsers, ManageSettings, ReadOutbox, ManageOwnAccount, ManageEvents, ManageIdeas, ManageConnections,
-	ManageCommunities, ManageInitiatives, ManageOrganizations}
+	ManageCommunities, ManageInitiatives, ManageOrganizations, EditOrganization}
 
 // policy is the one place that says which role may do what.
 var policy = map[Action][]Role{
@@ -77,19 +82,32 @@ var policy = map[Action][]Role{
 	ManageCommunities:   {RoleAdministrator, RoleFacilitator},
 	ManageInitiatives:   {RoleAdministrator, RoleFacilitator},
 	ManageOrganizations: {RoleAdministrator, RoleFacilitator},
+	EditOrganization:    {RoleAdministrator, RoleFacilitator},
 }
 
-// Resource is what an action is done to: for now, a territory.
+// ownOrganization says which role may do what to an organisation they
+// manage (and to no other).
+var ownOrganization = map[Action][]Role{
+	EditOrganization: {RoleOrganizationManager},
+}
+
+// Resource is what an action is done to: a territory, or an organisation
+// of a territory.
 type Resource struct {
 	TerritoryID int64
+	// OrganizationID is the organisation acted on; 0 for none.
+	OrganizationID int64
 }
 
-// Principal is who is asking: a signed-in user and their roles in the
-// territory of the request. The zero Principal is an anonymous visitor.
+// Principal is who is asking: a signed-in user, their roles in the
+// territory of the request and the organisations of that territory they
+// manage. The zero Principal is an anonymous visitor.
 type Principal struct {
 	User        *User
 	TerritoryID int64
 	Roles       []Role
+	// Organizations lists the organisations the user manages.
+	Organizations []int64
 }
 
 // SignedIn reports whether the principal is a signed-in user.
@@ -99,6 +117,16 @@ func (p Principal) SignedIn() bool { return p.User != nil }
 func (p Principal) Has(role Role) bool {
 	for _, r := range p.Roles {
 		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// Manages reports whether the principal manages the organisation orgID.
+func (p Principal) Manages(orgID int64) bool {
+	for _, id := range p.Organizations {
+		if id == orgID && orgID != 0 {
 			return true
 		}
 	}
@@ -119,6 +147,13 @@ func Can(p Principal, a Action, r Resource) bool {
 	for _, allowed := range policy[a] {
 		if p.Has(allowed) {
 			return true
+		}
+	}
+	if p.Manages(r.OrganizationID) {
+		for _, allowed := range ownOrganization[a] {
+			if p.Has(allowed) {
+				return true
+			}
 		}
 	}
 	return false

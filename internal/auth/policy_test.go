@@ -23,6 +23,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageCommunities:   true,
 		auth.ManageInitiatives:   true,
 		auth.ManageOrganizations: true,
+		auth.EditOrganization:    true,
 	},
 	auth.RoleFacilitator: {
 		auth.ViewStaffArea:       true,
@@ -36,6 +37,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageCommunities:   true,
 		auth.ManageInitiatives:   true,
 		auth.ManageOrganizations: true,
+		auth.EditOrganization:    true,
 	},
 	auth.RoleCommunications: {
 		auth.ViewStaffArea:       true,
@@ -49,6 +51,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageCommunities:   false,
 		auth.ManageInitiatives:   false,
 		auth.ManageOrganizations: false,
+		auth.EditOrganization:    false,
 	},
 	auth.RolePartner: {
 		auth.ViewStaffArea:       false,
@@ -62,6 +65,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageCommunities:   false,
 		auth.ManageInitiatives:   false,
 		auth.ManageOrganizations: false,
+		auth.EditOrganization:    false,
 	},
 	auth.RoleOrganizationManager: {
 		auth.ViewStaffArea:       false,
@@ -75,6 +79,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageCommunities:   false,
 		auth.ManageInitiatives:   false,
 		auth.ManageOrganizations: false,
+		auth.EditOrganization:    false,
 	},
 	auth.RoleCitizen: {
 		auth.ViewStaffArea:       false,
@@ -88,6 +93,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageCommunities:   false,
 		auth.ManageInitiatives:   false,
 		auth.ManageOrganizations: false,
+		auth.EditOrganization:    false,
 	},
 }
 
@@ -133,14 +139,16 @@ func TestPolicyTableIsComplete(t *testing.T) {
 		}
 	}
 	wantActions := map[auth.Action]string{
-		auth.ViewStaffArea:     "staff.view",
-		auth.ManageUsers:       "users.manage",
-		auth.ManageSettings:    "settings.manage",
-		auth.ReadOutbox:        "outbox.read",
-		auth.ManageOwnAccount:  "account.manage",
-		auth.ManageEvents:      "events.manage",
-		auth.ManageIdeas:       "ideas.manage",
-		auth.ManageConnections: "connections.manage",
+		auth.ViewStaffArea:       "staff.view",
+		auth.ManageUsers:         "users.manage",
+		auth.ManageSettings:      "settings.manage",
+		auth.ReadOutbox:          "outbox.read",
+		auth.ManageOwnAccount:    "account.manage",
+		auth.ManageEvents:        "events.manage",
+		auth.ManageIdeas:         "ideas.manage",
+		auth.ManageConnections:   "connections.manage",
+		auth.ManageOrganizations: "organizations.manage",
+		auth.EditOrganization:    "organization.edit",
 	}
 	for a, name := range wantActions {
 		if string(a) != name {
@@ -227,10 +235,10 @@ func TestPolicyCombinations(t *testing.T) {
 		{"no role", nil, map[auth.Action]bool{auth.ManageOwnAccount: true}},
 		{"partner and facilitator", []auth.Role{auth.RolePartner, auth.RoleFacilitator},
 			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageOwnAccount: true, auth.ManageEvents: true, auth.ManageIdeas: true, auth.ManageConnections: true,
-				auth.ManageCommunities: true, auth.ManageInitiatives: true, auth.ManageOrganizations: true}},
+				auth.ManageCommunities: true, auth.ManageInitiatives: true, auth.ManageOrganizations: true, auth.EditOrganization: true}},
 		{"citizen and administrator", []auth.Role{auth.RoleCitizen, auth.RoleAdministrator},
 			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageUsers: true, auth.ManageSettings: true, auth.ReadOutbox: true, auth.ManageOwnAccount: true, auth.ManageEvents: true, auth.ManageIdeas: true, auth.ManageConnections: true,
-				auth.ManageCommunities: true, auth.ManageInitiatives: true, auth.ManageOrganizations: true}},
+				auth.ManageCommunities: true, auth.ManageInitiatives: true, auth.ManageOrganizations: true, auth.EditOrganization: true}},
 		{"unknown role", []auth.Role{"superuser"}, map[auth.Action]bool{auth.ManageOwnAccount: true}},
 	}
 	for _, c := range cases {
@@ -254,5 +262,70 @@ func TestParseRole(t *testing.T) {
 		if _, ok := auth.ParseRole(s); ok {
 			t.Errorf("ParseRole(%q) accepted an unknown role", s)
 		}
+	}
+}
+
+// TestPolicyOwnOrganization: staff may edit any organisation of their
+// territory; an organisation manager only one they manage, and nothing else
+// because of it.
+func TestPolicyOwnOrganization(t *testing.T) {
+	const mine, theirs int64 = 5, 6
+	manager := func(territoryID int64, orgs ...int64) auth.Principal {
+		p := signedIn(territoryID, auth.RoleOrganizationManager)
+		p.Organizations = orgs
+		return p
+	}
+	cases := []struct {
+		name string
+		p    auth.Principal
+		r    auth.Resource
+		want bool
+	}{
+		{"manager, own organisation", manager(here, mine), auth.Resource{TerritoryID: here, OrganizationID: mine}, true},
+		{"manager of two, the second", manager(here, theirs, mine), auth.Resource{TerritoryID: here, OrganizationID: mine}, true},
+		{"manager, another organisation", manager(here, mine), auth.Resource{TerritoryID: here, OrganizationID: theirs}, false},
+		{"manager, no organisation named", manager(here, mine), auth.Resource{TerritoryID: here}, false},
+		{"manager, own id in another territory", manager(there, mine), auth.Resource{TerritoryID: here, OrganizationID: mine}, false},
+		{"manager of nothing", manager(here), auth.Resource{TerritoryID: here, OrganizationID: mine}, false},
+		{"organisation listed without the role", func() auth.Principal {
+			p := signedIn(here, auth.RoleCitizen)
+			p.Organizations = []int64{mine}
+			return p
+		}(), auth.Resource{TerritoryID: here, OrganizationID: mine}, false},
+		{"zero organisation id listed", manager(here, 0), auth.Resource{TerritoryID: here}, false},
+		{"facilitator, any organisation", signedIn(here, auth.RoleFacilitator), auth.Resource{TerritoryID: here, OrganizationID: theirs}, true},
+		{"administrator, any organisation", signedIn(here, auth.RoleAdministrator), auth.Resource{TerritoryID: here, OrganizationID: theirs}, true},
+		{"facilitator of another territory", signedIn(there, auth.RoleFacilitator), auth.Resource{TerritoryID: here, OrganizationID: theirs}, false},
+		{"communications officer", signedIn(here, auth.RoleCommunications), auth.Resource{TerritoryID: here, OrganizationID: mine}, false},
+		{"partner", signedIn(here, auth.RolePartner), auth.Resource{TerritoryID: here, OrganizationID: mine}, false},
+		{"anonymous with the list", auth.Principal{TerritoryID: here, Roles: []auth.Role{auth.RoleOrganizationManager}, Organizations: []int64{mine}},
+			auth.Resource{TerritoryID: here, OrganizationID: mine}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := auth.Can(c.p, auth.EditOrganization, c.r); got != c.want {
+				t.Errorf("Can(EditOrganization) = %v, want %v", got, c.want)
+			}
+		})
+	}
+	t.Run("disabled manager", func(t *testing.T) {
+		p := manager(here, mine)
+		when := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+		p.User.DisabledAt = &when
+		if auth.Can(p, auth.EditOrganization, auth.Resource{TerritoryID: here, OrganizationID: mine}) {
+			t.Error("a disabled manager may edit their organisation")
+		}
+	})
+	// Managing an organisation opens nothing else: not the staff area,
+	// not the territory's organisations, not another capability.
+	for _, a := range auth.Actions {
+		if a == auth.EditOrganization || a == auth.ManageOwnAccount {
+			continue
+		}
+		t.Run("own organisation/"+string(a), func(t *testing.T) {
+			if auth.Can(manager(here, mine), a, auth.Resource{TerritoryID: here, OrganizationID: mine}) {
+				t.Errorf("a manager may %s on their organisation", a)
+			}
+		})
 	}
 }

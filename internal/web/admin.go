@@ -25,6 +25,8 @@ type adminHomePage struct {
 	CanCommunities bool
 	// CanInitiatives opens the citizen initiatives.
 	CanInitiatives bool
+	// CanOrgs opens organisations, the relève radar and accompaniment.
+	CanOrgs bool
 }
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
@@ -35,7 +37,8 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 	p := adminHomePage{Base: s.base(w, r, "admin.title"), CanUsers: s.can(r, auth.ManageUsers),
 		CanSettings: s.can(r, auth.ManageSettings), CanOutbox: s.can(r, auth.ReadOutbox),
 		CanEvents: s.can(r, auth.ManageEvents), CanIdeas: s.can(r, auth.ManageIdeas),
-		CanLinks: s.can(r, auth.ManageConnections), CanInitiatives: s.can(r, auth.ManageInitiatives)}
+		CanLinks: s.can(r, auth.ManageConnections), CanInitiatives: s.can(r, auth.ManageInitiatives),
+		CanOrgs: s.can(r, auth.ManageOrganizations)}
 	p.CanCommunities = s.can(r, auth.ManageCommunities)
 	s.render(w, r, http.StatusOK, "admin", p)
 }

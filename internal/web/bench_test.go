@@ -22,6 +22,8 @@ import (
 	"implique/internal/i18n"
 	"implique/internal/jobs"
 	"implique/internal/mail"
+	"implique/internal/orgs"
+	"implique/internal/orgs/orgstest"
 	"implique/internal/territory"
 	"implique/internal/web"
 )
@@ -161,6 +163,60 @@ func BenchmarkSignUps(b *testing.B) {
 				})
 				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "signups/s")
 			})
+		}
+	})
+}
+
+// BenchmarkRadarPage: a facilitator opens the relève radar of a territory
+// of 2 000 organisations, 15 000 seats and 12 000 people (GET /admin/releve,
+// the whole page rendered).
+//
+//	IMPLIQUE_TEST_POSTGRES=postgres://… go test ./internal/web/ -run '^$' -bench RadarPage -benchmem
+func BenchmarkRadarPage(b *testing.B) {
+	engines(b, func(b *testing.B, d *db.DB) {
+		ctx := context.Background()
+		ts := territory.NewStore(d)
+		as := auth.NewStore(d)
+		t, _, err := demo.Base(ctx, ts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cat := i18n.MustLoad()
+		store := orgs.NewStore(orgs.Config{DB: d, Territories: ts, Catalogs: cat})
+		orgstest.Seed(b, store, t.ID, orgstest.Territory)
+		h, err := web.New(web.Config{}, web.Deps{DB: d, Territories: ts, Auth: as, Orgs: store, Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv := httptest.NewServer(h)
+		b.Cleanup(srv.Close)
+		u, err := as.CreateUser(ctx, auth.NewUser{Email: "anim@exemple.org"}, t.ID, auth.RoleFacilitator)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tok, err := as.CreateSession(ctx, u.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c := srv.Client()
+		page := func() []byte {
+			req, _ := http.NewRequest("GET", srv.URL+"/admin/releve", nil)
+			req.AddCookie(&http.Cookie{Name: "implique_session", Value: tok})
+			res, err := c.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer res.Body.Close()
+			body, _ := io.ReadAll(res.Body)
+			if res.StatusCode != 200 {
+				b.Fatalf("status %d", res.StatusCode)
+			}
+			return body
+		}
+		b.SetBytes(int64(len(page())))
+		b.ReportAllocs()
+		for b.Loop() {
+			page()
 		}
 	})
 }

@@ -25,6 +25,7 @@ import (
 	"implique/internal/i18n"
 	"implique/internal/jobs"
 	"implique/internal/mail"
+	"implique/internal/orgs"
 	"implique/internal/territory"
 	"implique/internal/web"
 )
@@ -57,6 +58,7 @@ type env struct {
 	events    *events.Store
 	community *community.Store
 	links     *connections.Store
+	orgs      *orgs.Store
 	territory territory.Territory
 	logs      *lockedBuffer
 }
@@ -92,6 +94,7 @@ func newEnvConfig(t *testing.T, d *db.DB, cfg web.Config) *env {
 	e.community = community.NewStore(community.Config{DB: d, Territories: ts, Events: e.events, Auth: e.auth, Mailer: mailer,
 		Catalogs: i18n.MustLoad(), BaseURL: e.srv.URL})
 	e.links = connections.NewStore(connections.Config{DB: d, Territories: ts, Events: e.events, Mailer: mailer, Catalogs: i18n.MustLoad()})
+	e.orgs = orgs.NewStore(orgs.Config{DB: d, Territories: ts, Events: e.events, Catalogs: i18n.MustLoad()})
 	if err := e.community.EnsureThemes(ctx, terr.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -103,6 +106,7 @@ func newEnvConfig(t *testing.T, d *db.DB, cfg web.Config) *env {
 		Events:      e.events,
 		Community:   e.community,
 		Connections: e.links,
+		Orgs:        e.orgs,
 		Logger:      slog.New(slog.NewJSONHandler(logs, nil)),
 	})
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"implique/internal/connections"
 	"implique/internal/errs"
 	"implique/internal/i18n"
+	"implique/internal/orgs"
 	"implique/internal/territory"
 )
 
@@ -106,6 +107,14 @@ func (b Base) Size(n int64) string {
 		return b.T("layout.size_kb", b.Number((n+999)/1000))
 	}
 	return b.T("layout.size_mb", b.Decimal(float64(n)/1e6, 1))
+}
+
+// accItem is what the "accitem" template draws: a follow-up of the
+// accompaniment log, with a button when it is due.
+type accItem struct {
+	Base  Base
+	Entry orgs.Accompaniment
+	Due   bool
 }
 
 // FormField is what the "textfield" template draws.
@@ -206,6 +215,7 @@ func parseTemplates(cat i18n.Catalogs) (map[string]*template.Template, error) {
 			return communityCard{Base: b, Community: c}
 		},
 		"displayName": connections.DisplayName,
+		"accItem":     func(b Base, a orgs.Accompaniment, due bool) accItem { return accItem{Base: b, Entry: a, Due: due} },
 		"derefF": func(p *float64) float64 {
 			if p == nil {
 				return 0

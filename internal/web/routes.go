@@ -176,6 +176,55 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/evenements/{id}/liens", s.adminSaveConnections)
 	mux.HandleFunc("GET /admin/liens", s.adminLinks)
 
+	// Organisations: the public directory and each organisation's page.
+	mux.HandleFunc("GET /organismes", s.orgDirectory)
+	mux.HandleFunc("GET /organismes/{slug}", s.orgPublicPage)
+
+	// Organisations kept up to date, by staff (/admin/organismes) and by an
+	// organisation's managers (/mes-organismes): the same pages, the policy
+	// deciding who may edit which organisation.
+	mux.HandleFunc("GET /mes-organismes", s.myOrgs)
+	for _, root := range []string{"/admin/organismes", "/mes-organismes"} {
+		mux.HandleFunc("GET "+root+"/{id}", s.orgPage)
+		mux.HandleFunc("GET "+root+"/{id}/modifier", s.editOrg)
+		mux.HandleFunc("POST "+root+"/{id}", s.updateOrg)
+		mux.HandleFunc("POST "+root+"/{id}/postes", s.addSeat)
+		mux.HandleFunc("GET "+root+"/{id}/postes/{seat}", s.editSeat)
+		mux.HandleFunc("POST "+root+"/{id}/postes/{seat}", s.updateSeat)
+		mux.HandleFunc("GET "+root+"/{id}/postes/{seat}/retirer", s.confirmDeleteSeat)
+		mux.HandleFunc("POST "+root+"/{id}/postes/{seat}/retirer", s.deleteSeat)
+		mux.HandleFunc("POST "+root+"/{id}/politiques", s.recordPolicy)
+		mux.HandleFunc("GET "+root+"/{id}/politiques/{policy}/document", s.policyDocument)
+		mux.HandleFunc("GET "+root+"/{id}/politiques/{policy}/retirer", s.confirmRemovePolicy)
+		mux.HandleFunc("POST "+root+"/{id}/politiques/{policy}/retirer", s.removePolicy)
+	}
+
+	// Staff: organisations, their managers and co-organised events, the
+	// people who hold seats, the relève radar, accompaniment, policies, import.
+	mux.HandleFunc("GET /admin/organismes", s.adminOrgs)
+	mux.HandleFunc("GET /admin/organismes/nouveau", s.adminNewOrg)
+	mux.HandleFunc("POST /admin/organismes", s.adminCreateOrg)
+	mux.HandleFunc("POST /admin/organismes/{id}/responsables", s.addManager)
+	mux.HandleFunc("GET /admin/organismes/{id}/responsables/{user}/retirer", s.confirmRemoveManager)
+	mux.HandleFunc("POST /admin/organismes/{id}/responsables/{user}/retirer", s.removeManager)
+	mux.HandleFunc("POST /admin/organismes/{id}/evenements", s.linkEvent)
+	mux.HandleFunc("POST /admin/organismes/{id}/evenements/{event}/retirer", s.unlinkEvent)
+	mux.HandleFunc("GET /admin/personnes", s.adminPeople)
+	mux.HandleFunc("GET /admin/personnes/{id}", s.adminPerson)
+	mux.HandleFunc("POST /admin/personnes/{id}", s.adminSavePerson)
+	mux.HandleFunc("GET /admin/releve", s.adminRadar)
+	mux.HandleFunc("POST /admin/releve/reglages", s.adminRadarSettings)
+	mux.HandleFunc("GET /admin/accompagnement", s.adminAccompaniment)
+	mux.HandleFunc("POST /admin/accompagnement", s.adminLogAccompaniment)
+	mux.HandleFunc("POST /admin/accompagnement/{id}/suivi", s.adminFollowUpDone)
+	mux.HandleFunc("GET /admin/politiques", s.adminPolicies)
+	mux.HandleFunc("GET /admin/organismes/modele.csv", s.adminImportModel)
+	mux.HandleFunc("GET /admin/importer-organismes", s.adminImportForm)
+	mux.HandleFunc("POST /admin/importer-organismes", s.adminImportUpload)
+	mux.HandleFunc("GET /admin/importer-organismes/{id}", s.adminImportPreview)
+	mux.HandleFunc("POST /admin/importer-organismes/{id}/confirmer", s.adminImportConfirm)
+	mux.HandleFunc("GET /admin/importer-organismes/{id}/lignes-a-corriger.csv", s.adminImportProblems)
+
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/places", s.apiPlaces)
 	mux.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)

@@ -23,6 +23,7 @@ import (
 	"implique/internal/events"
 	"implique/internal/i18n"
 	"implique/internal/mail"
+	"implique/internal/orgs"
 	"implique/internal/territory"
 )
 
@@ -56,6 +57,7 @@ type Deps struct {
 	Events      *events.Store
 	Community   *community.Store
 	Connections *connections.Store
+	Orgs        *orgs.Store
 	Logger      *slog.Logger
 	// Registry receives the HTTP metrics; /metrics serves it.
 	Registry *prometheus.Registry

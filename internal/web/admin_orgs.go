@@ -1,0 +1,1040 @@
+package web
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"implique/internal/auth"
+	"implique/internal/errs"
+	"implique/internal/events"
+	"implique/internal/orgs"
+)
+
+// Pages that keep an organisation up to date: its description, its seats
+// and their holders, its adopted policies, its own relève radar. Staff reach
+// them under /admin/organismes (with the managers, the co-organised events
+// and the accompaniment log besides); an organisation manager reaches the
+// same pages for their own organisations under /mes-organismes, without
+// the staff area. The policy decides (auth.EditOrganization with the
+// organisation as the resource).
+
+// orgSpace is where an organisation page is served: the staff area or the
+// manager's own.
+type orgSpace struct {
+	Staff bool
+	Root  string
+}
+
+var (
+	staffOrgs   = orgSpace{Staff: true, Root: "/admin/organismes"}
+	managerOrgs = orgSpace{Root: "/mes-organismes"}
+)
+
+// orgStaffAction opens the staff pages of organisations.
+const orgStaffAction = auth.ManageOrganizations
+
+func spaceOf(r *http.Request) orgSpace {
+	if strings.HasPrefix(r.URL.Path, "/admin/") {
+		return staffOrgs
+	}
+	return managerOrgs
+}
+
+func (sp orgSpace) orgPath(id int64) string { return sp.Root + "/" + strconv.FormatInt(id, 10) }
+
+// Org is the address of an organisation's page in this space.
+func (sp orgSpace) Org(id int64) string { return sp.orgPath(id) }
+
+// Seat is the address of a seat's page in this space.
+func (sp orgSpace) Seat(orgID, seatID int64) string {
+	return sp.orgPath(orgID) + "/postes/" + strconv.FormatInt(seatID, 10)
+}
+
+// canEditOrg asks the policy whether the request's principal may keep orgID up to date.
+func (s *Server) canEditOrg(r *http.Request, orgID int64) bool {
+	ri := info(r)
+	return auth.Can(ri.principal, auth.EditOrganization, auth.Resource{TerritoryID: ri.territory.ID, OrganizationID: orgID})
+}
+
+func userID(r *http.Request) int64 {
+	if u := info(r).principal.User; u != nil {
+		return u.ID
+	}
+	return 0
+}
+
+// orgFor reads {id}: an organisation of the request's territory that the
+// principal may edit in this space. Anyone else gets the sign-in page, a
+// 403 or a 404.
+func (s *Server) orgFor(w http.ResponseWriter, r *http.Request) (orgs.Organization, orgSpace, bool) {
+	sp := spaceOf(r)
+	if !info(r).principal.SignedIn() || (sp.Staff && !s.can(r, orgStaffAction)) {
+		s.forbid(w, r)
+		return orgs.Organization{}, sp, false
+	}
+	id := pathID(r, "id")
+	if id == 0 {
+		s.notFound(w, r)
+		return orgs.Organization{}, sp, false
+	}
+	o, err := s.deps.Orgs.Get(r.Context(), info(r).territory.ID, id)
+	if errs.Is(err, errs.NotFound) {
+		s.notFound(w, r)
+		return o, sp, false
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return o, sp, false
+	}
+	if !s.canEditOrg(r, o.ID) {
+		s.forbid(w, r)
+		return o, sp, false
+	}
+	return o, sp, true
+}
+
+// ---- Staff: the list ---------------------------------------------------
+
+const staffOrgPageSize = 50
+
+type adminOrgsPage struct {
+	Base
+	Orgs       []orgs.Organization
+	Risks      map[int64]orgs.OrgRisk
+	Places     []placeOption
+	Kinds      []orgs.Kind
+	Levels     []orgs.Level
+	Indicators orgs.Indicators
+	Filtered   bool
+	Pager      pager
+}
+
+func (s *Server) adminOrgs(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, orgStaffAction) {
+		s.forbid(w, r)
+		return
+	}
+	ctx := r.Context()
+	t := info(r).territory
+	q := r.URL.Query()
+	f := orgs.Filter{Query: strings.TrimSpace(q.Get("q")), PlaceSlug: q.Get("lieu"), Kind: orgs.Kind(q.Get("type"))}
+	if _, ok := orgs.ParseKind(string(f.Kind)); !ok {
+		f.Kind = ""
+	}
+	level := orgs.Level(q.Get("risque"))
+	radar, err := s.deps.Orgs.Radar(ctx, t.ID, orgs.RadarFilter{})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := adminOrgsPage{Base: s.base(w, r, "org.staff.title"), Risks: map[int64]orgs.OrgRisk{}, Kinds: orgs.Kinds, Levels: orgs.Levels,
+		Filtered: f.Query != "" || f.PlaceSlug != "" || f.Kind != "" || level != ""}
+	for _, risk := range radar.Orgs {
+		p.Risks[risk.Org.ID] = risk
+		if risk.Level == level {
+			f.IDs = append(f.IDs, risk.Org.ID)
+		}
+	}
+	if level != "" && f.IDs == nil {
+		f.IDs = []int64{}
+	}
+	_, total, err := s.deps.Orgs.List(ctx, t.ID, orgs.Filter{Query: f.Query, PlaceSlug: f.PlaceSlug, Kind: f.Kind, IDs: f.IDs, Limit: 1})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Pager = newPager(r, total, staffOrgPageSize)
+	f.Limit, f.Offset = staffOrgPageSize, p.Pager.Offset(staffOrgPageSize)
+	if p.Orgs, _, err = s.deps.Orgs.List(ctx, t.ID, f); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Places, err = s.placeOptions(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Indicators, err = s.deps.Orgs.Indicators(ctx, t.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Form = url.Values{"q": {f.Query}, "lieu": {f.PlaceSlug}, "type": {string(f.Kind)}, "risque": {string(level)}}
+	s.render(w, r, http.StatusOK, "admin_orgs", p)
+}
+
+// ---- A manager's organisations -----------------------------------------
+
+type myOrgsPage struct {
+	Base
+	Orgs  []orgs.Organization
+	Risks map[int64]orgs.OrgRisk
+}
+
+func (s *Server) myOrgs(w http.ResponseWriter, r *http.Request) {
+	ri := info(r)
+	if !ri.principal.SignedIn() {
+		s.forbid(w, r)
+		return
+	}
+	if s.can(r, orgStaffAction) && len(ri.principal.Organizations) == 0 {
+		s.redirect(w, r, staffOrgs.Root)
+		return
+	}
+	p := myOrgsPage{Base: s.base(w, r, "org.mine.title"), Risks: map[int64]orgs.OrgRisk{}}
+	ids := append([]int64{}, ri.principal.Organizations...)
+	var err error
+	if p.Orgs, _, err = s.deps.Orgs.List(r.Context(), ri.territory.ID, orgs.Filter{IDs: ids}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, o := range p.Orgs {
+		risk, _, err := s.deps.Orgs.Risk(r.Context(), ri.territory.ID, o.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p.Risks[o.ID] = risk
+	}
+	s.render(w, r, http.StatusOK, "my_orgs", p)
+}
+
+// ---- Creating and describing an organisation ---------------------------
+
+type orgFormPage struct {
+	Base
+	Space  orgSpace
+	Org    *orgs.Organization
+	Kinds  []orgs.Kind
+	Causes []string
+	Places []placeCheck
+}
+
+// placeCheck is a place to tick: a secteur names its ville.
+type placeCheck struct {
+	Slug, Name, Parent string
+}
+
+func (s *Server) placeChecks(r *http.Request) ([]placeCheck, error) {
+	ps, err := s.deps.Territories.Places(r.Context(), info(r).territory.ID)
+	if err != nil {
+		return nil, err
+	}
+	parent := map[string]string{}
+	for _, p := range ps {
+		parent[p.Slug] = p.ParentName
+	}
+	var out []placeCheck
+	for _, o := range placeOptions(ps) {
+		out = append(out, placeCheck{Slug: o.Slug, Name: o.Name, Parent: parent[o.Slug]})
+	}
+	return out, nil
+}
+
+func orgForm(o orgs.Organization) url.Values {
+	f := url.Values{"name": {o.Name}, "kind": {string(o.Kind)}, "mission": {o.Mission}, "involvement": {o.Involvement},
+		"contact_name": {o.ContactName}, "contact_email": {o.ContactEmail}, "contact_phone": {o.ContactPhone}, "website": {o.Website}}
+	if o.Public {
+		f.Set("public", "1")
+	}
+	for _, p := range o.Places {
+		f.Add("places", p.Slug)
+	}
+	f["causes"] = append([]string{}, o.Causes...)
+	return f
+}
+
+func orgInput(f url.Values) orgs.Input {
+	var causes []string
+	for _, c := range f["causes"] {
+		causes = append(causes, c)
+	}
+	return orgs.Input{Name: f.Get("name"), Kind: orgs.Kind(f.Get("kind")), Mission: f.Get("mission"), Involvement: f.Get("involvement"),
+		ContactName: f.Get("contact_name"), ContactEmail: f.Get("contact_email"), ContactPhone: f.Get("contact_phone"),
+		Website: f.Get("website"), Public: f.Get("public") == "1", PlaceSlugs: f["places"], Causes: causes}
+}
+
+func (s *Server) orgFormPage(w http.ResponseWriter, r *http.Request, status int, sp orgSpace, o *orgs.Organization, form url.Values, problems map[string]string) {
+	places, err := s.placeChecks(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := orgFormPage{Base: s.base(w, r, "org.form.new_title"), Space: sp, Org: o, Kinds: orgs.Kinds, Causes: orgs.Causes, Places: places}
+	if o != nil {
+		p.Title = p.T("org.form.edit_title", o.Name)
+	}
+	p.Form, p.Errors = form, problems
+	s.render(w, r, status, "admin_org_form", p)
+}
+
+func (s *Server) adminNewOrg(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, orgStaffAction) {
+		s.forbid(w, r)
+		return
+	}
+	s.orgFormPage(w, r, http.StatusOK, staffOrgs, nil, url.Values{"kind": {string(orgs.Nonprofit)}, "public": {"1"}}, nil)
+}
+
+func (s *Server) adminCreateOrg(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, orgStaffAction) {
+		s.forbid(w, r)
+		return
+	}
+	_ = r.ParseForm()
+	o, err := s.deps.Orgs.Create(r.Context(), info(r).territory.ID, userID(r), orgInput(r.PostForm))
+	if e, ok := errs.As(err); ok {
+		s.orgFormPage(w, r, statusOf(e.Code), staffOrgs, nil, r.PostForm, formProblems(e, nil))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.org_created")
+	s.redirect(w, r, staffOrgs.orgPath(o.ID))
+}
+
+func (s *Server) editOrg(w http.ResponseWriter, r *http.Request) {
+	o, sp, ok := s.orgFor(w, r)
+	if !ok {
+		return
+	}
+	s.orgFormPage(w, r, http.StatusOK, sp, &o, orgForm(o), nil)
+}
+
+func (s *Server) updateOrg(w http.ResponseWriter, r *http.Request) {
+	o, sp, ok := s.orgFor(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	_, err := s.deps.Orgs.Update(r.Context(), info(r).territory.ID, o.ID, orgInput(r.PostForm))
+	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
+		s.orgFormPage(w, r, statusOf(e.Code), sp, &o, r.PostForm, formProblems(e, nil))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.org_saved")
+	s.redirect(w, r, sp.orgPath(o.ID))
+}
+
+// ---- An organisation's page --------------------------------------------
+
+type orgManagePage struct {
+	Base
+	Space       orgSpace
+	Org         orgs.Organization
+	Seats       []orgs.Seat
+	People      []orgs.Person
+	Roles       []orgs.Role
+	Risk        orgs.OrgRisk
+	Radar       orgs.Radar
+	Policies    []orgs.Policy
+	PolicyKinds []orgs.PolicyKind
+	// Staff only.
+	Managers     []*auth.User
+	Log          []orgs.Accompaniment
+	Events       []orgs.LinkedEvent
+	EventChoices []events.Event
+	// Section names the form that has problems: its anchor.
+	Section string
+}
+
+// seatFormData is what the "seatfields" template draws.
+type seatFormData struct {
+	Base   Base
+	People []orgs.Person
+	Roles  []orgs.Role
+	Staff  bool
+}
+
+// SeatForm gives the seat fields what they draw.
+func (p orgManagePage) SeatForm() seatFormData {
+	return seatFormData{Base: p.Base, People: p.People, Roles: p.Roles, Staff: p.Space.Staff}
+}
+
+// SeatLabel names a seat: its title, or its function in the page's language.
+func (b Base) SeatLabel(st orgs.Seat) string {
+	if st.Title != "" {
+		return st.Title
+	}
+	return b.T("org.role." + string(st.Role))
+}
+
+func (s *Server) orgManage(w http.ResponseWriter, r *http.Request, status int, o orgs.Organization, sp orgSpace, section string, form url.Values, problems map[string]string) {
+	ctx := r.Context()
+	t := info(r).territory
+	p := orgManagePage{Base: s.base(w, r, ""), Space: sp, Org: o, Roles: orgs.Roles, PolicyKinds: orgs.PolicyKinds, Section: section}
+	p.Title = o.Name
+	var err error
+	if p.Seats, err = s.deps.Orgs.Seats(ctx, t.ID, o.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.People, err = s.deps.Orgs.OrgPeople(ctx, t.ID, o.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Risk, p.Radar, err = s.deps.Orgs.Risk(ctx, t.ID, o.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Policies, err = s.deps.Orgs.Policies(ctx, t.ID, o.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if sp.Staff {
+		ids, err := s.deps.Orgs.Managers(ctx, t.ID, o.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, id := range ids {
+			u, err := s.deps.Auth.UserByID(ctx, id)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			p.Managers = append(p.Managers, u)
+		}
+		if p.Log, err = s.deps.Orgs.Accompaniments(ctx, t.ID, orgs.AccompanimentFilter{OrganizationID: o.ID, Limit: 20}); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if p.Events, err = s.deps.Orgs.Events(ctx, t.ID, o.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if s.deps.Events != nil {
+			// The events of the last year and the next, newest first.
+			now := s.deps.Now()
+			if p.EventChoices, err = s.deps.Events.List(ctx, t.ID, events.Filter{From: now.AddDate(-1, 0, 0), To: now.AddDate(1, 0, 0), Newest: true}); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+	}
+	if form == nil {
+		form = url.Values{"role": {string(orgs.Director)}, "holder": {"vacant"}, "adopted_on": {""}}
+	}
+	p.Form, p.Errors = form, problems
+	s.render(w, r, status, "admin_org", p)
+}
+
+func (s *Server) orgPage(w http.ResponseWriter, r *http.Request) {
+	o, sp, ok := s.orgFor(w, r)
+	if !ok {
+		return
+	}
+	s.orgManage(w, r, http.StatusOK, o, sp, "", nil, nil)
+}
+
+// ---- Seats -------------------------------------------------------------
+
+func seatInput(f url.Values, staff bool) orgs.SeatInput {
+	in := orgs.SeatInput{Title: f.Get("title"), Role: orgs.Role(f.Get("role")), HolderSince: f.Get("holder_since"),
+		TermStart: f.Get("term_start"), TermEnd: f.Get("term_end"), OpenToNewcomers: f.Get("open") == "1",
+		SuccessorIdentified: f.Get("successor") == "1", Matching: orgs.ByEmail}
+	if staff {
+		in.Matching = orgs.ByEmailOrName
+	}
+	switch h := f.Get("holder"); h {
+	case "", "vacant":
+	case "new":
+		in.NewHolder = &orgs.PersonInput{Name: f.Get("holder_name"), Email: f.Get("holder_email"), Phone: f.Get("holder_phone"),
+			NamePublic: f.Get("holder_public") == "1"}
+	default:
+		id, err := strconv.ParseInt(h, 10, 64)
+		if err != nil || id <= 0 {
+			id = -1 // nobody: the store says so
+		}
+		in.HolderID = id
+	}
+	return in
+}
+
+func (s *Server) addSeat(w http.ResponseWriter, r *http.Request) {
+	o, sp, ok := s.orgFor(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	_, err := s.deps.Orgs.AddSeat(r.Context(), info(r).territory.ID, o.ID, seatInput(r.PostForm, sp.Staff))
+	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
+		s.orgManage(w, r, statusOf(e.Code), o, sp, "nouveau-poste", r.PostForm, formProblems(e, nil))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.org_seat_added")
+	s.redirect(w, r, sp.orgPath(o.ID)+"#postes")
+}
+
+type seatPage struct {
+	Base
+	Space  orgSpace
+	Org    orgs.Organization
+	Seat   orgs.Seat
+	People []orgs.Person
+	Roles  []orgs.Role
+}
+
+// SeatForm gives the seat fields what they draw.
+func (p seatPage) SeatForm() seatFormData {
+	return seatFormData{Base: p.Base, People: p.People, Roles: p.Roles, Staff: p.Space.Staff}
+}
+
+// seatFor reads {id} and {seat}: a seat of an organisation the principal may edit.
+func (s *Server) seatFor(w http.ResponseWriter, r *http.Request) (orgs.Organization, orgs.Seat, orgSpace, bool) {
+	o, sp, ok := s.orgFor(w, r)
+	if !ok {
+		return o, orgs.Seat{}, sp, false
+	}
+	id := pathID(r, "seat")
+	if id == 0 {
+		s.notFound(w, r)
+		return o, orgs.Seat{}, sp, false
+	}
+	st, err := s.deps.Orgs.Seat(r.Context(), info(r).territory.ID, o.ID, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return o, st, sp, false
+	}
+	return o, st, sp, true
+}
+
+func seatForm(st orgs.Seat) url.Values {
+	f := url.Values{"title": {st.Title}, "role": {string(st.Role)}, "holder": {"vacant"}, "holder_since": {st.HolderSince.String()},
+		"term_start": {st.TermStart.String()}, "term_end": {st.TermEnd.String()}}
+	if st.HolderID != nil {
+		f.Set("holder", strconv.FormatInt(*st.HolderID, 10))
+	}
+	if st.OpenToNewcomers {
+		f.Set("open", "1")
+	}
+	if st.SuccessorIdentified {
+		f.Set("successor", "1")
+	}
+	return f
+}
+
+func (s *Server) seatPage(w http.ResponseWriter, r *http.Request, status int, o orgs.Organization, st orgs.Seat, sp orgSpace, form url.Values, problems map[string]string) {
+	p := seatPage{Base: s.base(w, r, ""), Space: sp, Org: o, Seat: st, Roles: orgs.Roles}
+	p.Title = p.T("org.seat.edit_title", p.SeatLabel(st), o.Name)
+	var err error
+	if p.People, err = s.deps.Orgs.OrgPeople(r.Context(), info(r).territory.ID, o.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Form, p.Errors = form, problems
+	s.render(w, r, status, "admin_org_seat", p)
+}
+
+func (s *Server) editSeat(w http.ResponseWriter, r *http.Request) {
+	o, st, sp, ok := s.seatFor(w, r)
+	if !ok {
+		return
+	}
+	s.seatPage(w, r, http.StatusOK, o, st, sp, seatForm(st), nil)
+}
+
+func (s *Server) updateSeat(w http.ResponseWriter, r *http.Request) {
+	o, st, sp, ok := s.seatFor(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	_, err := s.deps.Orgs.UpdateSeat(r.Context(), info(r).territory.ID, o.ID, st.ID, seatInput(r.PostForm, sp.Staff))
+	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
+		s.seatPage(w, r, statusOf(e.Code), o, st, sp, r.PostForm, formProblems(e, nil))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.org_seat_saved")
+	s.redirect(w, r, sp.orgPath(o.ID)+"#postes")
+}
+
+// confirmPage asks before anything is removed.
+type confirmPage struct {
+	Base
+	Message string
+	Action  string
+	Button  string
+	Back    string
+	Crumbs  []crumb
+}
+
+type crumb struct{ Href, Label string }
+
+func (s *Server) confirm(w http.ResponseWriter, r *http.Request, sp orgSpace, o orgs.Organization, titleKey, message, buttonKey string) {
+	p := confirmPage{Base: s.base(w, r, titleKey), Message: message, Action: r.URL.Path, Back: sp.orgPath(o.ID)}
+	p.Button = p.T(buttonKey)
+	if sp.Staff {
+		p.Crumbs = []crumb{{"/admin", p.T("admin.title")}, {staffOrgs.Root, p.T("org.staff.title")}, {sp.orgPath(o.ID), o.Name}}
+	} else {
+		p.Crumbs = []crumb{{managerOrgs.Root, p.T("org.mine.title")}, {sp.orgPath(o.ID), o.Name}}
+	}
+	s.render(w, r, http.StatusOK, "org_confirm", p)
+}
+
+func (s *Server) confirmDeleteSeat(w http.ResponseWriter, r *http.Request) {
+	o, st, sp, ok := s.seatFor(w, r)
+	if !ok {
+		return
+	}
+	b := s.base(w, r, "")
+	s.confirm(w, r, sp, o, "org.seat.delete_title", b.T("org.seat.delete_confirm", b.SeatLabel(st), o.Name), "org.seat.delete")
+}
+
+func (s *Server) deleteSeat(w http.ResponseWriter, r *http.Request) {
+	o, st, sp, ok := s.seatFor(w, r)
+	if !ok {
+		return
+	}
+	if err := s.deps.Orgs.DeleteSeat(r.Context(), info(r).territory.ID, o.ID, st.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.org_seat_deleted")
+	s.redirect(w, r, sp.orgPath(o.ID)+"#postes")
+}
+
+// ---- Policies ----------------------------------------------------------
+
+// documentType recognises an uploaded document by its name and first
+// bytes; "" when it is not one of the accepted formats.
+func documentType(name string, head []byte) string {
+	zip := bytes.HasPrefix(head, []byte("PK\x03\x04"))
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".pdf":
+		if bytes.HasPrefix(head, []byte("%PDF")) {
+			return "application/pdf"
+		}
+	case ".docx":
+		if zip {
+			return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+		}
+	case ".odt":
+		if zip {
+			return "application/vnd.oasis.opendocument.text"
+		}
+	case ".doc":
+		if bytes.HasPrefix(head, []byte("\xd0\xcf\x11\xe0")) {
+			return "application/msword"
+		}
+	}
+	return ""
+}
+
+func (s *Server) recordPolicy(w http.ResponseWriter, r *http.Request) {
+	o, sp, ok := s.orgFor(w, r)
+	if !ok {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, orgs.MaxDocumentBytes+(1<<20))
+	problems := map[string]string{}
+	if err := r.ParseMultipartForm(1 << 20); err != nil && err != http.ErrNotMultipart {
+		problems["document"] = "errors.org_document_size"
+	}
+	in := orgs.PolicyInput{Kind: orgs.PolicyKind(r.FormValue("policy_kind")), AdoptedOn: r.FormValue("adopted_on"),
+		DocumentURL: r.FormValue("document_url")}
+	if len(problems) == 0 && r.MultipartForm != nil {
+		if fh := r.MultipartForm.File["document"]; len(fh) > 0 && fh[0].Size > 0 {
+			file, err := fh[0].Open()
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			data, err := io.ReadAll(io.LimitReader(file, orgs.MaxDocumentBytes+1))
+			file.Close()
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			in.Document, in.DocumentName = data, filepath.Base(fh[0].Filename)
+			if in.DocumentType = documentType(fh[0].Filename, data); in.DocumentType == "" {
+				problems["document"] = "errors.org_document_type"
+			}
+		}
+	}
+	form := url.Values{"policy_kind": {string(in.Kind)}, "adopted_on": {in.AdoptedOn}, "document_url": {in.DocumentURL}}
+	var err error
+	if len(problems) == 0 {
+		_, err = s.deps.Orgs.RecordPolicy(r.Context(), info(r).territory.ID, o.ID, in)
+	}
+	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
+		problems = formProblems(e, func(f string) string {
+			if f == "kind" {
+				return "policy_kind"
+			}
+			return f
+		})
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(problems) > 0 {
+		s.orgManage(w, r, http.StatusUnprocessableEntity, o, sp, "politiques", form, problems)
+		return
+	}
+	s.flash(w, "flash.org_policy_saved")
+	s.redirect(w, r, sp.orgPath(o.ID)+"#politiques")
+}
+
+func (s *Server) policyFor(w http.ResponseWriter, r *http.Request) (orgs.Organization, orgs.Policy, orgSpace, bool) {
+	o, sp, ok := s.orgFor(w, r)
+	if !ok {
+		return o, orgs.Policy{}, sp, false
+	}
+	id := pathID(r, "policy")
+	if id == 0 {
+		s.notFound(w, r)
+		return o, orgs.Policy{}, sp, false
+	}
+	p, err := s.deps.Orgs.Policy(r.Context(), info(r).territory.ID, o.ID, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return o, p, sp, false
+	}
+	return o, p, sp, true
+}
+
+func (s *Server) policyDocument(w http.ResponseWriter, r *http.Request) {
+	o, p, _, ok := s.policyFor(w, r)
+	if !ok {
+		return
+	}
+	name, typ, data, err := s.deps.Orgs.PolicyDocument(r.Context(), info(r).territory.ID, o.ID, p.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", typ)
+	w.Header().Set("Content-Disposition", `attachment; filename*=UTF-8''`+url.PathEscape(name))
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, _ = w.Write(data)
+}
+
+func (s *Server) confirmRemovePolicy(w http.ResponseWriter, r *http.Request) {
+	o, p, sp, ok := s.policyFor(w, r)
+	if !ok {
+		return
+	}
+	b := s.base(w, r, "")
+	s.confirm(w, r, sp, o, "org.policy.remove_title", b.T("org.policy.remove_confirm", b.T("org.policy."+string(p.Kind)), o.Name), "org.policy.remove")
+}
+
+func (s *Server) removePolicy(w http.ResponseWriter, r *http.Request) {
+	o, p, sp, ok := s.policyFor(w, r)
+	if !ok {
+		return
+	}
+	if err := s.deps.Orgs.RemovePolicy(r.Context(), info(r).territory.ID, o.ID, p.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.org_policy_removed")
+	s.redirect(w, r, sp.orgPath(o.ID)+"#politiques")
+}
+
+// ---- Staff: managers and co-organised events ---------------------------
+
+// staffOrgFor is orgFor for the staff-only actions.
+func (s *Server) staffOrgFor(w http.ResponseWriter, r *http.Request) (orgs.Organization, bool) {
+	if !s.can(r, orgStaffAction) {
+		s.forbid(w, r)
+		return orgs.Organization{}, false
+	}
+	o, _, ok := s.orgFor(w, r)
+	return o, ok
+}
+
+func (s *Server) addManager(w http.ResponseWriter, r *http.Request) {
+	o, ok := s.staffOrgFor(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	ctx := r.Context()
+	t := info(r).territory
+	email := r.PostFormValue("manager_email")
+	problem := ""
+	u, err := s.deps.Auth.UserByEmail(ctx, email)
+	switch {
+	case errs.Is(err, errs.NotFound):
+		problem = "errors.org_manager_account"
+	case err != nil:
+		s.fail(w, r, err)
+		return
+	default:
+		roles, err := s.deps.Auth.RolesOf(ctx, u.ID, t.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if !(auth.Principal{Roles: roles}).Has(auth.RoleOrganizationManager) {
+			problem = "errors.org_manager_role"
+			if len(roles) == 0 {
+				problem = "errors.org_manager_account"
+			}
+		}
+	}
+	if problem != "" {
+		s.orgManage(w, r, http.StatusUnprocessableEntity, o, staffOrgs, "responsables", r.PostForm, map[string]string{"manager_email": problem})
+		return
+	}
+	if err := s.deps.Orgs.AddManager(ctx, t.ID, o.ID, u.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.org_manager_added")
+	s.redirect(w, r, staffOrgs.orgPath(o.ID)+"#responsables")
+}
+
+func (s *Server) managerFor(w http.ResponseWriter, r *http.Request) (orgs.Organization, *auth.User, bool) {
+	o, ok := s.staffOrgFor(w, r)
+	if !ok {
+		return o, nil, false
+	}
+	id := pathID(r, "user")
+	ids, err := s.deps.Orgs.Managers(r.Context(), info(r).territory.ID, o.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return o, nil, false
+	}
+	for _, m := range ids {
+		if m == id && id != 0 {
+			u, err := s.deps.Auth.UserByID(r.Context(), id)
+			if err != nil {
+				s.fail(w, r, err)
+				return o, nil, false
+			}
+			return o, u, true
+		}
+	}
+	s.notFound(w, r)
+	return o, nil, false
+}
+
+func (s *Server) confirmRemoveManager(w http.ResponseWriter, r *http.Request) {
+	o, u, ok := s.managerFor(w, r)
+	if !ok {
+		return
+	}
+	b := s.base(w, r, "")
+	s.confirm(w, r, staffOrgs, o, "org.managers.remove_title", b.T("org.managers.remove_confirm", u.DisplayName(), o.Name), "org.managers.remove")
+}
+
+func (s *Server) removeManager(w http.ResponseWriter, r *http.Request) {
+	o, u, ok := s.managerFor(w, r)
+	if !ok {
+		return
+	}
+	if err := s.deps.Orgs.RemoveManager(r.Context(), info(r).territory.ID, o.ID, u.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.org_manager_removed")
+	s.redirect(w, r, staffOrgs.orgPath(o.ID)+"#responsables")
+}
+
+func (s *Server) linkEvent(w http.ResponseWriter, r *http.Request) {
+	o, ok := s.staffOrgFor(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	id, _ := strconv.ParseInt(r.PostFormValue("event"), 10, 64)
+	err := s.deps.Orgs.LinkEvent(r.Context(), info(r).territory.ID, o.ID, id)
+	if e, ok := errs.As(err); ok && e.Code == errs.Invalid {
+		s.orgManage(w, r, statusOf(e.Code), o, staffOrgs, "evenements", r.PostForm, formProblems(e, nil))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.org_event_linked")
+	s.redirect(w, r, staffOrgs.orgPath(o.ID)+"#evenements")
+}
+
+func (s *Server) unlinkEvent(w http.ResponseWriter, r *http.Request) {
+	o, ok := s.staffOrgFor(w, r)
+	if !ok {
+		return
+	}
+	if err := s.deps.Orgs.UnlinkEvent(r.Context(), info(r).territory.ID, o.ID, pathID(r, "event")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.org_event_unlinked")
+	s.redirect(w, r, staffOrgs.orgPath(o.ID)+"#evenements")
+}
+
+// ---- Staff: people -----------------------------------------------------
+
+const peoplePageSize = 50
+
+type adminPeoplePage struct {
+	Base
+	People []orgs.Person
+	Pager  pager
+}
+
+func (s *Server) adminPeople(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, orgStaffAction) {
+		s.forbid(w, r)
+		return
+	}
+	ctx := r.Context()
+	t := info(r).territory
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	_, total, err := s.deps.Orgs.People(ctx, t.ID, orgs.PeopleFilter{Query: q, Limit: 1})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := adminPeoplePage{Base: s.base(w, r, "org.people.title"), Pager: newPager(r, total, peoplePageSize)}
+	if p.People, _, err = s.deps.Orgs.People(ctx, t.ID, orgs.PeopleFilter{Query: q, Limit: peoplePageSize, Offset: p.Pager.Offset(peoplePageSize)}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Form = url.Values{"q": {q}}
+	s.render(w, r, http.StatusOK, "admin_people", p)
+}
+
+type adminPersonPage struct {
+	Base
+	Person  orgs.Person
+	Seats   []orgs.PersonSeat
+	Account *auth.User
+	Today   orgs.Date
+}
+
+func (s *Server) personFor(w http.ResponseWriter, r *http.Request) (orgs.Person, bool) {
+	if !s.can(r, orgStaffAction) {
+		s.forbid(w, r)
+		return orgs.Person{}, false
+	}
+	id := pathID(r, "id")
+	if id == 0 {
+		s.notFound(w, r)
+		return orgs.Person{}, false
+	}
+	p, err := s.deps.Orgs.Person(r.Context(), info(r).territory.ID, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return p, false
+	}
+	return p, true
+}
+
+func (s *Server) personPage(w http.ResponseWriter, r *http.Request, status int, person orgs.Person, form url.Values, problems map[string]string) {
+	ctx := r.Context()
+	t := info(r).territory
+	p := adminPersonPage{Base: s.base(w, r, ""), Person: person}
+	p.Title = person.Name
+	var err error
+	if p.Seats, err = s.deps.Orgs.SeatsOf(ctx, t.ID, person.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Today, err = s.deps.Orgs.Today(ctx, t.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if person.UserID != nil {
+		if p.Account, err = s.deps.Auth.UserByID(ctx, *person.UserID); err != nil && !errs.Is(err, errs.NotFound) {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if form == nil {
+		form = url.Values{"name": {person.Name}, "email": {person.Email}, "phone": {person.Phone}}
+		if person.NamePublic {
+			form.Set("name_public", "1")
+		}
+		if p.Account != nil {
+			form.Set("account_email", p.Account.Email)
+		}
+	}
+	p.Form, p.Errors = form, problems
+	s.render(w, r, status, "admin_person", p)
+}
+
+func (s *Server) adminPerson(w http.ResponseWriter, r *http.Request) {
+	if p, ok := s.personFor(w, r); ok {
+		s.personPage(w, r, http.StatusOK, p, nil, nil)
+	}
+}
+
+func (s *Server) adminSavePerson(w http.ResponseWriter, r *http.Request) {
+	person, ok := s.personFor(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	ctx := r.Context()
+	t := info(r).territory
+	f := r.PostForm
+	_, err := s.deps.Orgs.UpdatePerson(ctx, t.ID, person.ID, orgs.PersonInput{Name: f.Get("name"), Email: f.Get("email"),
+		Phone: f.Get("phone"), NamePublic: f.Get("name_public") == "1"})
+	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
+		s.personPage(w, r, statusOf(e.Code), person, f, formProblems(e, nil))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// The account link: an account of this territory, by its e-mail.
+	var account int64
+	if email := strings.TrimSpace(f.Get("account_email")); email != "" {
+		u, err := s.deps.Auth.UserByEmail(ctx, email)
+		if err == nil {
+			roles, rerr := s.deps.Auth.RolesOf(ctx, u.ID, t.ID)
+			if rerr != nil {
+				s.fail(w, r, rerr)
+				return
+			}
+			if len(roles) == 0 {
+				err = errs.New(errs.NotFound, "")
+			}
+		}
+		if errs.Is(err, errs.NotFound) {
+			person, _ = s.deps.Orgs.Person(ctx, t.ID, person.ID)
+			s.personPage(w, r, http.StatusUnprocessableEntity, person, f, map[string]string{"account_email": "errors.org_person_account"})
+			return
+		} else if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		account = u.ID
+	}
+	if err := s.deps.Orgs.LinkAccount(ctx, t.ID, person.ID, account); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.org_person_saved")
+	s.redirect(w, r, "/admin/personnes/"+strconv.FormatInt(person.ID, 10))
+}
+
+// ---- Shared helpers for templates --------------------------------------
+
+// YearsSince says how long since a day, in whole years (« en poste depuis »).
+func (b Base) YearsSince(d orgs.Date, today orgs.Date) int {
+	if d.IsZero() {
+		return 0
+	}
+	y := today.Year - d.Year
+	if today.Month < d.Month || (today.Month == d.Month && today.Day < d.Day) {
+		y--
+	}
+	return max(y, 0)
+}

@@ -1,0 +1,256 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"implique/internal/errs"
+	"implique/internal/export"
+	"implique/internal/orgs"
+)
+
+// Staff import organisations and seats from the lists they already keep
+// (CSV or XLSX): the file is read and checked into a preview kept in the
+// database, shown page by page with the problems of each row in French;
+// nothing is written until someone confirms, and then all at once.
+
+const importPath = "/admin/importer-organismes"
+
+func importURL(id int64) string { return importPath + "/" + strconv.FormatInt(id, 10) }
+
+type importFormPage struct {
+	Base
+	Imports []orgs.Import
+	Columns []string
+}
+
+func (s *Server) importForm(w http.ResponseWriter, r *http.Request, status int, problems map[string]string) {
+	p := importFormPage{Base: s.base(w, r, "org.import.title")}
+	var err error
+	if p.Imports, err = s.deps.Orgs.Imports(r.Context(), info(r).territory.ID, 10); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, c := range orgs.ImportColumns {
+		p.Columns = append(p.Columns, c.Header)
+	}
+	p.Errors = problems
+	s.render(w, r, status, "admin_org_import", p)
+}
+
+func (s *Server) adminImportForm(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, orgStaffAction) {
+		s.forbid(w, r)
+		return
+	}
+	s.importForm(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) adminImportUpload(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, orgStaffAction) {
+		s.forbid(w, r)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, orgs.MaxImportBytes+(1<<20))
+	problem := ""
+	var name string
+	var data []byte
+	err := r.ParseMultipartForm(2 << 20)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		problem = "errors.org_import_size"
+	case err != nil:
+		problem = "errors.org_import_file"
+	default:
+		fh := r.MultipartForm.File["file"]
+		if len(fh) == 0 || fh[0].Size == 0 {
+			problem = "errors.org_import_file"
+			break
+		}
+		f, err := fh[0].Open()
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		data, err = io.ReadAll(io.LimitReader(f, orgs.MaxImportBytes+1))
+		f.Close()
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		name = fh[0].Filename
+	}
+	if problem != "" {
+		s.importForm(w, r, http.StatusUnprocessableEntity, map[string]string{"file": problem})
+		return
+	}
+	im, err := s.deps.Orgs.PreviewImport(r.Context(), info(r).territory.ID, userID(r), name, data)
+	if e, ok := errs.As(err); ok {
+		s.importForm(w, r, statusOf(e.Code), formProblems(e, nil))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.redirect(w, r, importURL(im.ID))
+}
+
+// importPageSize is how many rows a page of the preview shows.
+const importPageSize = 50
+
+type importPreviewPage struct {
+	Base
+	Import       orgs.Import
+	Rows         []orgs.ImportRow
+	Pager        pager
+	OnlyProblems bool
+	Recognised   []string
+	Ignored      []string
+}
+
+// Problem says a problem of an import row in the page's language, with
+// its column.
+func (b Base) Problem(p orgs.Problem) string {
+	msg := b.T(p.Key)
+	if p.Value != "" && strings.Contains(msg, "%s") {
+		msg = b.T(p.Key, p.Value)
+	}
+	if p.Column == "" {
+		return msg
+	}
+	return b.T("org.import.in_column", p.Column, msg)
+}
+
+func (s *Server) importFor(w http.ResponseWriter, r *http.Request) (orgs.Import, bool) {
+	if !s.can(r, orgStaffAction) {
+		s.forbid(w, r)
+		return orgs.Import{}, false
+	}
+	id := pathID(r, "id")
+	if id == 0 {
+		s.notFound(w, r)
+		return orgs.Import{}, false
+	}
+	im, err := s.deps.Orgs.Import(r.Context(), info(r).territory.ID, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return im, false
+	}
+	return im, true
+}
+
+func (s *Server) adminImportPreview(w http.ResponseWriter, r *http.Request) {
+	im, ok := s.importFor(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	t := info(r).territory
+	// Once confirmed, only the rows to fix are kept.
+	p := importPreviewPage{Base: s.base(w, r, ""), Import: im, OnlyProblems: r.URL.Query().Get("problemes") == "1" || im.Status == orgs.ImportConfirmed}
+	p.Title = p.T("org.import.preview_title", im.Filename)
+	total := im.Total
+	if p.OnlyProblems {
+		total = im.Errors
+	}
+	p.Pager = newPager(r, total, importPageSize)
+	var err error
+	if p.Rows, _, err = s.deps.Orgs.ImportRows(ctx, t.ID, im.ID, p.OnlyProblems, importPageSize, p.Pager.Offset(importPageSize)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, h := range im.Header {
+		if h == "" {
+			continue
+		}
+		if orgs.ImportField(h) != "" {
+			p.Recognised = append(p.Recognised, h)
+		} else {
+			p.Ignored = append(p.Ignored, h)
+		}
+	}
+	s.render(w, r, http.StatusOK, "admin_org_import_preview", p)
+}
+
+func (s *Server) adminImportConfirm(w http.ResponseWriter, r *http.Request) {
+	im, ok := s.importFor(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	_, err := s.deps.Orgs.ConfirmImport(r.Context(), info(r).territory.ID, im.ID, r.PostFormValue("publish") == "1")
+	if e, ok := errs.As(err); ok && e.Code == errs.Conflict {
+		s.flash(w, e.Key)
+		s.redirect(w, r, importURL(im.ID))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.org_import_done")
+	s.redirect(w, r, importURL(im.ID))
+}
+
+// adminImportProblems gives the rows with problems back as a CSV, with
+// their problems and every cell of the file, to fix and import again.
+func (s *Server) adminImportProblems(w http.ResponseWriter, r *http.Request) {
+	im, ok := s.importFor(w, r)
+	if !ok {
+		return
+	}
+	rows, _, err := s.deps.Orgs.ImportRows(r.Context(), info(r).territory.ID, im.ID, true, 0, 0)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	b := s.base(w, r, "")
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="lignes-a-corriger.csv"`)
+	w.Header().Set("Cache-Control", "private, no-store")
+	c, err := export.NewCSV(w, append([]string{b.T("org.import.col_line"), b.T("org.import.col_problems")}, im.Header...))
+	if err != nil {
+		return
+	}
+	for _, row := range rows {
+		var msgs []string
+		for _, p := range row.Problems {
+			msgs = append(msgs, b.Problem(p))
+		}
+		if err := c.Write(append([]string{strconv.Itoa(row.Line), strings.Join(msgs, " ")}, row.Cells...)); err != nil {
+			return
+		}
+	}
+	_ = c.Flush()
+}
+
+// adminImportModel is an empty list with the columns the import reads, and
+// two example rows.
+func (s *Server) adminImportModel(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, orgStaffAction) {
+		s.forbid(w, r)
+		return
+	}
+	var header []string
+	for _, c := range orgs.ImportColumns {
+		header = append(header, c.Header)
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="modele-organismes.csv"`)
+	_ = export.WriteCSV(w, header, [][]string{
+		{"Comité des loisirs", "Comité citoyen", "Manseau", "Fêtes et patinoire", "Venez à l’assemblée en avril", "Sports et loisirs, Jeunesse",
+			"", "loisirs@exemple.ca", "", "", "Présidence", "Marie Exemple", "marie@exemple.ca", "", "2019-09-01", "2024-05-01", "2026-05-01", "non", "non"},
+		{"Comité des loisirs", "", "", "", "", "", "", "", "", "", "Trésorerie", "", "", "", "", "", "", "oui", ""},
+	})
+}
+
+// DayText formats a day written YYYY-MM-DD (« 31 mai 2026 »).
+func (b Base) DayText(s string) string {
+	if d, ok := orgs.ParseDate(s); ok {
+		return b.CivilDate(d)
+	}
+	return s
+}

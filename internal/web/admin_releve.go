@@ -1,0 +1,271 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"implique/internal/errs"
+	"implique/internal/orgs"
+)
+
+// Staff pages of the relève radar, the accompaniment log and the adopted
+// policies: what the volunteer centre looks at to act on succession.
+
+// radarListCap bounds each list of the radar page; the page says how many
+// more there are and the place filter narrows them.
+const radarListCap = 100
+
+type radarPage struct {
+	Base
+	Radar   orgs.Radar
+	Places  []placeOption
+	Place   string
+	Horizon int
+	// Horizons are the choices of horizon, in months.
+	Horizons []int
+	// The lists, cut to radarListCap, and their full lengths.
+	AtRisk         []orgs.OrgRisk
+	Vacant, Ending []orgs.SeatAlert
+	Hats           []orgs.HatsAlert
+	Counts         map[string]int
+	Min, Max       map[string]int
+}
+
+func capped[T any](list []T) ([]T, int) {
+	if len(list) > radarListCap {
+		return list[:radarListCap], len(list)
+	}
+	return list, len(list)
+}
+
+// More is how many items of a list the page left out.
+func (p radarPage) More(list string, shown int) int { return p.Counts[list] - shown }
+
+func (s *Server) adminRadar(w http.ResponseWriter, r *http.Request) {
+	s.radarPage(w, r, http.StatusOK, nil, nil)
+}
+
+func (s *Server) radarPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+	if !s.can(r, orgStaffAction) {
+		s.forbid(w, r)
+		return
+	}
+	ctx := r.Context()
+	t := info(r).territory
+	q := r.URL.Query()
+	p := radarPage{Base: s.base(w, r, "org.radar.title"), Place: q.Get("lieu"), Horizon: 12, Horizons: []int{3, 6, 12}, Counts: map[string]int{},
+		Min: map[string]int{"hats": orgs.MinHats, "years": orgs.MinYears}, Max: map[string]int{"hats": orgs.MaxHats, "years": orgs.MaxYears}}
+	if h, err := strconv.Atoi(q.Get("horizon")); err == nil && (h == 3 || h == 6) {
+		p.Horizon = h
+	}
+	if p.Place != "" {
+		if _, err := s.deps.Territories.Place(ctx, t.ID, p.Place); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	var err error
+	if p.Radar, err = s.deps.Orgs.Radar(ctx, t.ID, orgs.RadarFilter{PlaceSlug: p.Place}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Places, err = s.placeOptions(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var atRisk []orgs.OrgRisk
+	for _, o := range p.Radar.Orgs {
+		if o.Level == orgs.High || o.Level == orgs.Medium {
+			atRisk = append(atRisk, o)
+		}
+	}
+	var ending []orgs.SeatAlert
+	for _, e := range p.Radar.Ending {
+		if e.Months <= p.Horizon {
+			ending = append(ending, e)
+		}
+	}
+	p.AtRisk, p.Counts["risk"] = capped(atRisk)
+	p.Vacant, p.Counts["vacant"] = capped(p.Radar.Vacant)
+	p.Ending, p.Counts["ending"] = capped(ending)
+	p.Hats, p.Counts["hats"] = capped(p.Radar.Hats)
+	if form == nil {
+		form = url.Values{"hats_threshold": {strconv.Itoa(p.Radar.Settings.HatsThreshold)},
+			"long_service_years": {strconv.Itoa(p.Radar.Settings.LongServiceYears)}}
+	}
+	form.Set("lieu", p.Place)
+	form.Set("horizon", strconv.Itoa(p.Horizon))
+	p.Form, p.Errors = form, problems
+	s.render(w, r, status, "admin_releve", p)
+}
+
+func (s *Server) adminRadarSettings(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, orgStaffAction) {
+		s.forbid(w, r)
+		return
+	}
+	_ = r.ParseForm()
+	err := s.deps.Orgs.SaveSettings(r.Context(), info(r).territory.ID, orgs.SettingsInput{
+		HatsThreshold: r.PostFormValue("hats_threshold"), LongServiceYears: r.PostFormValue("long_service_years")})
+	if e, ok := errs.As(err); ok {
+		s.radarPage(w, r, statusOf(e.Code), r.PostForm, formProblems(e, nil))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.org_settings_saved")
+	s.redirect(w, r, "/admin/releve#reglages")
+}
+
+// ---- Accompaniment -----------------------------------------------------
+
+type accompanimentPage struct {
+	Base
+	Today    orgs.Date
+	Due      []orgs.Accompaniment
+	Upcoming []orgs.Accompaniment
+	Log      []orgs.Accompaniment
+	Orgs     []orgs.OrgRef
+	// Org narrows the log to one organisation (0: all).
+	Org int64
+}
+
+func (s *Server) accompanimentPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+	if !s.can(r, orgStaffAction) {
+		s.forbid(w, r)
+		return
+	}
+	ctx := r.Context()
+	t := info(r).territory
+	p := accompanimentPage{Base: s.base(w, r, "org.acc.title")}
+	p.Org, _ = strconv.ParseInt(r.URL.Query().Get("organisme"), 10, 64)
+	var err error
+	if p.Today, err = s.deps.Orgs.Today(ctx, t.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Due, err = s.deps.Orgs.Accompaniments(ctx, t.ID, orgs.AccompanimentFilter{DueBy: p.Today}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	soon, err := s.deps.Orgs.Accompaniments(ctx, t.ID, orgs.AccompanimentFilter{DueBy: p.Today.AddMonths(1)})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, a := range soon {
+		if p.Today.Before(a.FollowUpOn) {
+			p.Upcoming = append(p.Upcoming, a)
+		}
+	}
+	if p.Log, err = s.deps.Orgs.Accompaniments(ctx, t.ID, orgs.AccompanimentFilter{OrganizationID: p.Org, Limit: 200}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Orgs, err = s.deps.Orgs.Options(ctx, t.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if form == nil {
+		form = url.Values{"happened_on": {p.Today.String()}}
+		if p.Org != 0 {
+			form.Set("organization", strconv.FormatInt(p.Org, 10))
+		}
+	}
+	p.Form, p.Errors = form, problems
+	s.render(w, r, status, "admin_accompaniment", p)
+}
+
+func (s *Server) adminAccompaniment(w http.ResponseWriter, r *http.Request) {
+	s.accompanimentPage(w, r, http.StatusOK, nil, nil)
+}
+
+func (s *Server) adminLogAccompaniment(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, orgStaffAction) {
+		s.forbid(w, r)
+		return
+	}
+	_ = r.ParseForm()
+	f := r.PostForm
+	orgID, _ := strconv.ParseInt(f.Get("organization"), 10, 64)
+	a, err := s.deps.Orgs.LogAccompaniment(r.Context(), info(r).territory.ID, userID(r), orgs.AccompanimentInput{OrganizationID: orgID,
+		HappenedOn: f.Get("happened_on"), Topic: f.Get("topic"), People: f.Get("people"), Notes: f.Get("notes"),
+		NextStep: f.Get("next_step"), FollowUpOn: f.Get("follow_up_on")})
+	if e, ok := errs.As(err); ok {
+		s.accompanimentPage(w, r, statusOf(e.Code), f, formProblems(e, nil))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.org_acc_logged")
+	back := localPath(f.Get("retour"))
+	if back == "" || !strings.HasPrefix(back, "/admin/") {
+		back = "/admin/accompagnement?organisme=" + strconv.FormatInt(a.Org.ID, 10)
+	}
+	s.redirect(w, r, back)
+}
+
+func (s *Server) adminFollowUpDone(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, orgStaffAction) {
+		s.forbid(w, r)
+		return
+	}
+	_ = r.ParseForm()
+	done := r.PostFormValue("done") != "0"
+	if err := s.deps.Orgs.FollowUpDone(r.Context(), info(r).territory.ID, pathID(r, "id"), done); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if done {
+		s.flash(w, "flash.org_follow_up_done")
+	} else {
+		s.flash(w, "flash.org_follow_up_reopened")
+	}
+	s.redirect(w, r, "/admin/accompagnement#a-faire")
+}
+
+// ---- Policies and indicators -------------------------------------------
+
+type policyAdopters struct {
+	Kind  orgs.PolicyKind
+	Share orgs.PolicyShare
+	Orgs  []orgs.OrgRef
+	Days  []orgs.Date
+}
+
+type policiesPage struct {
+	Base
+	Indicators orgs.Indicators
+	Adopters   []policyAdopters
+}
+
+func (s *Server) adminPolicies(w http.ResponseWriter, r *http.Request) {
+	if !s.can(r, orgStaffAction) {
+		s.forbid(w, r)
+		return
+	}
+	ctx := r.Context()
+	t := info(r).territory
+	p := policiesPage{Base: s.base(w, r, "org.policies.title")}
+	var err error
+	if p.Indicators, err = s.deps.Orgs.Indicators(ctx, t.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, sh := range p.Indicators.Policies {
+		refs, days, err := s.deps.Orgs.Adopters(ctx, t.ID, sh.Kind)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p.Adopters = append(p.Adopters, policyAdopters{Kind: sh.Kind, Share: sh, Orgs: refs, Days: days})
+	}
+	s.render(w, r, http.StatusOK, "admin_policies", p)
+}
+
+// Index returns the i-th day of a list (templates).
+func (a policyAdopters) Day(i int) orgs.Date { return a.Days[i] }

@@ -1,0 +1,230 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"implique/internal/errs"
+	"implique/internal/i18n"
+	"implique/internal/orgs"
+	"implique/internal/territory"
+)
+
+// The public directory of organisations (/organismes) and each
+// organisation's page: what it does, how to get involved, its seats —
+// titles, vacancies and « ouvert à la relève », never who holds them unless
+// that person agreed.
+
+// CivilDate formats a calendar day (« 31 mai 2026 »); "" when unknown.
+func (b Base) CivilDate(d orgs.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return i18n.Date(b.Lang, d.Time())
+}
+
+// Reason says why an organisation is at risk, in the page's language.
+func (b Base) Reason(r orgs.Reason) string {
+	args := make([]any, len(r.Args))
+	for i, a := range r.Args {
+		if d, ok := a.(orgs.Date); ok {
+			a = b.CivilDate(d)
+		}
+		args[i] = a
+	}
+	return b.T(r.Key, args...)
+}
+
+// Percent formats a share from 0 to 1 (« 45 % », "45%").
+func (b Base) Percent(f float64) string {
+	n := i18n.Decimal(b.Lang, f*100, 0)
+	if b.Lang == "en" {
+		return n + "%"
+	}
+	return n + i18n.NBSP + "%"
+}
+
+// ManagesOrgs reports whether the signed-in person manages organisations.
+func (b Base) ManagesOrgs() bool { return len(b.Principal.Organizations) > 0 }
+
+// directoryPageSize is how many organisations a directory page lists.
+const directoryPageSize = 30
+
+// pager pages a list: which page, how many, and the links' addresses.
+type pager struct {
+	Page, Pages, Total int
+	base               url.Values
+	path               string
+}
+
+func newPager(r *http.Request, total, size int) pager {
+	p := pager{Page: 1, Total: total, Pages: (total + size - 1) / size, base: url.Values{}, path: r.URL.Path}
+	for k, v := range r.URL.Query() {
+		if k != "page" {
+			p.base[k] = v
+		}
+	}
+	if n, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && n > 1 {
+		p.Page = n
+	}
+	if p.Pages == 0 {
+		p.Pages = 1
+	}
+	if p.Page > p.Pages {
+		p.Page = p.Pages
+	}
+	return p
+}
+
+// Offset is the first row of the page.
+func (p pager) Offset(size int) int { return (p.Page - 1) * size }
+
+// URL is the address of page n, with the same filters.
+func (p pager) URL(n int) string {
+	q := url.Values{}
+	for k, v := range p.base {
+		q[k] = v
+	}
+	if n > 1 {
+		q.Set("page", strconv.Itoa(n))
+	}
+	if len(q) == 0 {
+		return p.path
+	}
+	return p.path + "?" + q.Encode()
+}
+
+// Prev and Next are 0 when there is no such page.
+func (p pager) Prev() int {
+	if p.Page > 1 {
+		return p.Page - 1
+	}
+	return 0
+}
+
+func (p pager) Next() int {
+	if p.Page < p.Pages {
+		return p.Page + 1
+	}
+	return 0
+}
+
+type directoryPage struct {
+	Base
+	Orgs      []orgs.Organization
+	OpenSeats map[int64]int
+	Places    []territory.Place
+	Kinds     []orgs.Kind
+	Causes    []string
+	Filtered  bool
+	Pager     pager
+}
+
+// Excerpt shortens a text to about n characters, at a word.
+func (b Base) Excerpt(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndex(cut, " "); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:.") + "…"
+}
+
+func (s *Server) orgDirectory(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	t := info(r).territory
+	q := r.URL.Query()
+	f := orgs.Filter{Query: strings.TrimSpace(q.Get("q")), PlaceSlug: q.Get("lieu"), Kind: orgs.Kind(q.Get("type")),
+		Cause: q.Get("cause"), PublicOnly: true}
+	if _, ok := orgs.ParseKind(string(f.Kind)); !ok {
+		f.Kind = ""
+	}
+	if !orgs.ValidCause(f.Cause) {
+		f.Cause = ""
+	}
+	if f.PlaceSlug != "" {
+		if _, err := s.deps.Territories.Place(ctx, t.ID, f.PlaceSlug); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	p := directoryPage{Base: s.base(w, r, "org.public.title"), Kinds: orgs.Kinds, Causes: orgs.Causes,
+		Filtered: f.Query != "" || f.PlaceSlug != "" || f.Kind != "" || f.Cause != ""}
+	_, total, err := s.deps.Orgs.List(ctx, t.ID, orgs.Filter{Query: f.Query, PlaceSlug: f.PlaceSlug, Kind: f.Kind, Cause: f.Cause, PublicOnly: true, Limit: 1})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Pager = newPager(r, total, directoryPageSize)
+	f.Limit, f.Offset = directoryPageSize, p.Pager.Offset(directoryPageSize)
+	if p.Orgs, _, err = s.deps.Orgs.List(ctx, t.ID, f); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var ids []int64
+	for _, o := range p.Orgs {
+		ids = append(ids, o.ID)
+	}
+	if p.OpenSeats, err = s.deps.Orgs.OpenSeats(ctx, t.ID, ids); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Places, err = s.deps.Territories.Places(ctx, t.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Form = url.Values{"q": {f.Query}, "lieu": {f.PlaceSlug}, "type": {string(f.Kind)}, "cause": {f.Cause}}
+	s.render(w, r, http.StatusOK, "orgs", p)
+}
+
+type orgPublicPage struct {
+	Base
+	Org      orgs.Organization
+	Seats    []orgs.Seat
+	Open     int
+	Policies []orgs.Policy
+	// CanEdit shows a link to the management page.
+	CanEdit bool
+	Manage  string
+}
+
+func (s *Server) orgPublicPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	t := info(r).territory
+	o, err := s.deps.Orgs.BySlug(ctx, t.ID, r.PathValue("slug"))
+	if err == nil && !o.Public {
+		err = errs.New(errs.NotFound, "errors.org_not_found")
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := orgPublicPage{Base: s.base(w, r, ""), Org: o}
+	p.Title = o.Name
+	if p.Seats, err = s.deps.Orgs.Seats(ctx, t.ID, o.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, st := range p.Seats {
+		if st.OpenToNewcomers {
+			p.Open++
+		}
+	}
+	if p.Policies, err = s.deps.Orgs.Policies(ctx, t.ID, o.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	switch {
+	case s.can(r, orgStaffAction):
+		p.CanEdit, p.Manage = true, staffOrgs.orgPath(o.ID)
+	case s.canEditOrg(r, o.ID):
+		p.CanEdit, p.Manage = true, managerOrgs.orgPath(o.ID)
+	}
+	s.render(w, r, http.StatusOK, "org", p)
+}
