@@ -77,7 +77,7 @@ func newApp(c *config, d *db.DB, logger, jobLogger *slog.Logger) (*app, error) {
 	evs = events.NewStore(events.Config{DB: d, Territories: ts, Auth: as, Mailer: mailer, Catalogs: cat, BaseURL: c.BaseURL})
 	cs := community.NewStore(community.Config{DB: d, Territories: ts, Events: evs, Auth: as, Mailer: mailer, Catalogs: cat, BaseURL: c.BaseURL})
 	links := connections.NewStore(connections.Config{DB: d, Territories: ts, Events: evs, Mailer: mailer, Catalogs: cat})
-	orgStore := orgs.NewStore(orgs.Config{DB: d, Territories: ts, Events: evs, Catalogs: cat})
+	orgStore := orgs.NewStore(orgs.Config{DB: d, Territories: ts, Events: evs, Groups: cs, Catalogs: cat})
 	reg := prometheus.NewRegistry()
 	srv, err := web.New(web.Config{BaseURL: c.BaseURL, SMTPConfigured: sender != nil, TrustedProxies: c.TrustedProxies}, web.Deps{
 		DB:          d,

@@ -58,6 +58,8 @@ type Actor struct {
 	Details  string
 	// AmountCents is the money given, when said (shown on the public page).
 	AmountCents *int64
+	// OrganizationID is the organisation of the directory the actor is, if any.
+	OrganizationID *int64
 }
 
 // Gives reports whether the actor helps in that way.
@@ -77,6 +79,9 @@ type ActorInput struct {
 	Supports    []SupportKind
 	Details     string
 	AmountCents *int64
+	// OrganizationID names an organisation of the directory (0 for none);
+	// the caller makes sure it belongs to the territory.
+	OrganizationID int64
 }
 
 // Milestone is a step of an initiative, with the day it is due and the
@@ -212,9 +217,9 @@ func (s *Store) AddActor(ctx context.Context, territoryID, initiativeID int64, i
 	if err := s.requireInitiative(ctx, territoryID, initiativeID); err != nil {
 		return Actor{}, err
 	}
-	id, err := s.db.InsertID(ctx, `INSERT INTO initiative_actors (territory_id, initiative_id, name, kind, supports, details, amount_cents, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, territoryID, initiativeID, in.Name, string(in.Kind), supports, in.Details,
-		amountValue(in.AmountCents), s.now())
+	id, err := s.db.InsertID(ctx, `INSERT INTO initiative_actors (territory_id, initiative_id, name, kind, supports, details, amount_cents,
+		organization_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, territoryID, initiativeID, in.Name, string(in.Kind),
+		supports, in.Details, amountValue(in.AmountCents), nullID(in.OrganizationID), s.now())
 	if err != nil {
 		return Actor{}, err
 	}
@@ -227,9 +232,9 @@ func (s *Store) UpdateActor(ctx context.Context, territoryID, initiativeID, acto
 	if err != nil {
 		return Actor{}, err
 	}
-	res, err := s.db.Exec(ctx, `UPDATE initiative_actors SET name = ?, kind = ?, supports = ?, details = ?, amount_cents = ?
-		WHERE territory_id = ? AND initiative_id = ? AND id = ?`, in.Name, string(in.Kind), supports, in.Details,
-		amountValue(in.AmountCents), territoryID, initiativeID, actorID)
+	res, err := s.db.Exec(ctx, `UPDATE initiative_actors SET name = ?, kind = ?, supports = ?, details = ?, amount_cents = ?,
+		organization_id = ? WHERE territory_id = ? AND initiative_id = ? AND id = ?`, in.Name, string(in.Kind), supports, in.Details,
+		amountValue(in.AmountCents), nullID(in.OrganizationID), territoryID, initiativeID, actorID)
 	if err := oneRow(res, err, "errors.initiative_actor_not_found"); err != nil {
 		return Actor{}, err
 	}
@@ -243,13 +248,16 @@ func (s *Store) RemoveActor(ctx context.Context, territoryID, initiativeID, acto
 	return oneRow(res, err, "errors.initiative_actor_not_found")
 }
 
-const actorCols = `id, name, kind, supports, details, amount_cents`
+const actorCols = `id, name, kind, supports, details, amount_cents, organization_id`
 
 func scanActor(row interface{ Scan(...any) error }) (Actor, error) {
 	var a Actor
 	var kind, supports string
-	var amount sql.NullInt64
-	err := row.Scan(&a.ID, &a.Name, &kind, &supports, &a.Details, &amount)
+	var amount, org sql.NullInt64
+	err := row.Scan(&a.ID, &a.Name, &kind, &supports, &a.Details, &amount, &org)
+	if org.Valid {
+		a.OrganizationID = &org.Int64
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, errs.New(errs.NotFound, "errors.initiative_actor_not_found")
 	}
@@ -496,6 +504,65 @@ func (s *Store) HelpNeeds(ctx context.Context, territoryID, initiativeID int64) 
 			n.FilledAt = &filled.Time
 		}
 		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// OrganizationGroups lists, for each initiative of the territory that two
+// organisations of the directory or more support together, those
+// organisations: the links « organismes réseautés » count.
+func (s *Store) OrganizationGroups(ctx context.Context, territoryID int64) ([][]int64, error) {
+	rows, err := s.db.Query(ctx, `SELECT DISTINCT initiative_id, organization_id FROM initiative_actors
+		WHERE territory_id = ? AND organization_id IS NOT NULL ORDER BY initiative_id, organization_id`, territoryID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][]int64
+	last := int64(-1)
+	for rows.Next() {
+		var ini, org int64
+		if err := rows.Scan(&ini, &org); err != nil {
+			return nil, err
+		}
+		if ini != last {
+			out = append(out, nil)
+			last = ini
+		}
+		out[len(out)-1] = append(out[len(out)-1], org)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	groups := out[:0]
+	for _, g := range out {
+		if len(g) >= 2 {
+			groups = append(groups, g)
+		}
+	}
+	return groups, nil
+}
+
+// SupportedBy lists the initiatives an organisation of the directory
+// supports (published ones only when publishedOnly).
+func (s *Store) SupportedBy(ctx context.Context, territoryID, organizationID int64, publishedOnly bool) ([]Initiative, error) {
+	q := `SELECT ` + initiativeCols + initiativeFrom + `WHERE i.territory_id = ? AND EXISTS (SELECT 1 FROM initiative_actors a
+		WHERE a.initiative_id = i.id AND a.organization_id = ?)`
+	if publishedOnly {
+		q += ` AND i.published_at IS NOT NULL`
+	}
+	rows, err := s.db.Query(ctx, q+` ORDER BY i.id DESC`, territoryID, organizationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Initiative
+	for rows.Next() {
+		in, err := scanInitiative(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, in)
 	}
 	return out, rows.Err()
 }

@@ -74,7 +74,17 @@ type Input struct {
 	Public       bool
 	PlaceSlugs   []string
 	Causes       []string
+	// Origin and OriginID say which community or initiative a citizen
+	// committee was born of (creation only; the caller checks OriginID).
+	Origin   string
+	OriginID int64
 }
+
+// Origins of an organisation created from another capability.
+const (
+	FromCommunity  = "community"
+	FromInitiative = "initiative"
+)
 
 // normalise trims what was typed.
 func (in *Input) normalise() {
@@ -147,6 +157,9 @@ func (in *Input) validate(f errs.Fields) {
 		if !ValidCause(c) {
 			f.Add("causes", "errors.org_cause")
 		}
+	}
+	if (in.Origin != "" && in.Origin != FromCommunity && in.Origin != FromInitiative) || (in.Origin != "") != (in.OriginID > 0) {
+		f.Add("origin", "errors.org_origin")
 	}
 }
 
@@ -239,11 +252,16 @@ func (s *Store) Create(ctx context.Context, territoryID, userID int64, in Input)
 			return err
 		}
 		now := s.now()
+		var originID any
+		if in.OriginID > 0 {
+			originID = in.OriginID
+		}
 		id, err = tx.InsertID(ctx, `INSERT INTO organizations (territory_id, slug, name, name_key, kind, mission, involvement,
-			contact_name, contact_email, contact_phone, website, is_public, search_text, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			contact_name, contact_email, contact_phone, website, is_public, search_text, origin, origin_id, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			territoryID, slug, in.Name, Key(in.Name), string(in.Kind), in.Mission, in.Involvement, in.ContactName,
-			in.ContactEmail, in.ContactPhone, in.Website, in.Public, searchText(in.Name, in.Mission, in.Involvement), by, now, now)
+			in.ContactEmail, in.ContactPhone, in.Website, in.Public, searchText(in.Name, in.Mission, in.Involvement),
+			in.Origin, originID, by, now, now)
 		if db.IsUniqueViolation(err) {
 			return errExists
 		}

@@ -115,8 +115,15 @@ type Store struct {
 	db          *db.DB
 	territories *territory.Store
 	events      *events.Store
+	groups      GroupSource
 	cat         i18n.Catalogs
 	now         func() time.Time
+}
+
+// GroupSource tells which organisations work together elsewhere: each
+// group is organisations that support the same citizen initiative.
+type GroupSource interface {
+	OrganizationGroups(ctx context.Context, territoryID int64) ([][]int64, error)
 }
 
 // Config gathers what the store needs.
@@ -124,13 +131,15 @@ type Config struct {
 	DB          *db.DB
 	Territories *territory.Store
 	// Events checks the events an organisation co-organised.
-	Events   *events.Store
+	Events *events.Store
+	// Groups says which organisations support the same initiatives (nil: none).
+	Groups   GroupSource
 	Catalogs i18n.Catalogs
 }
 
 // NewStore returns the organisations store.
 func NewStore(c Config) *Store {
-	return &Store{db: c.DB, territories: c.Territories, events: c.Events, cat: c.Catalogs, now: db.Now}
+	return &Store{db: c.DB, territories: c.Territories, events: c.Events, groups: c.Groups, cat: c.Catalogs, now: db.Now}
 }
 
 // SetClock replaces the clock (tests).

@@ -318,7 +318,7 @@ type Indicators struct {
 	// Accompanied counts the organisations with an accompaniment entry this year.
 	Accompanied int
 	// Networked counts the organisations linked to at least one other by
-	// an event they co-organised.
+	// an event they co-organised or an initiative they support together.
 	Networked int
 	// AccompaniedAndNetworked counts those that are both.
 	AccompaniedAndNetworked int
@@ -340,15 +340,30 @@ func (s *Store) Indicators(ctx context.Context, territoryID int64) (Indicators, 
 	accompanied := `SELECT DISTINCT organization_id FROM organization_accompaniments WHERE territory_id = ? AND happened_on >= ? AND happened_on <= ?`
 	networked := `SELECT DISTINCT a.organization_id FROM organization_events a JOIN organization_events b
 		ON b.event_id = a.event_id AND b.organization_id <> a.organization_id WHERE a.territory_id = ?`
-	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM (`+accompanied+`) x`, territoryID, from, to).Scan(&ind.Accompanied); err != nil {
+	acc, err := s.idSet(ctx, accompanied, territoryID, from, to)
+	if err != nil {
 		return ind, err
 	}
-	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM (`+networked+`) x`, territoryID).Scan(&ind.Networked); err != nil {
+	net, err := s.idSet(ctx, networked, territoryID)
+	if err != nil {
 		return ind, err
 	}
-	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM (`+accompanied+`) x WHERE x.organization_id IN (`+networked+`)`,
-		territoryID, from, to, territoryID).Scan(&ind.AccompaniedAndNetworked); err != nil {
-		return ind, err
+	if s.groups != nil {
+		groups, err := s.groups.OrganizationGroups(ctx, territoryID)
+		if err != nil {
+			return ind, err
+		}
+		for _, g := range groups {
+			for _, id := range g {
+				net[id] = true
+			}
+		}
+	}
+	ind.Accompanied, ind.Networked = len(acc), len(net)
+	for id := range acc {
+		if net[id] {
+			ind.AccompaniedAndNetworked++
+		}
 	}
 	counts := map[PolicyKind]int{}
 	rows, err := s.db.Query(ctx, `SELECT kind, COUNT(DISTINCT organization_id) FROM organization_policies WHERE territory_id = ? GROUP BY kind`, territoryID)
@@ -396,4 +411,22 @@ func (s *Store) Adopters(ctx context.Context, territoryID int64, kind PolicyKind
 		days = append(days, scanDate(adopted))
 	}
 	return refs, days, rows.Err()
+}
+
+// idSet reads a query's ids into a set.
+func (s *Store) idSet(ctx context.Context, q string, args ...any) (map[int64]bool, error) {
+	rows, err := s.db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }

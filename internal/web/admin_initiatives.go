@@ -11,6 +11,7 @@ import (
 	"implique/internal/auth"
 	"implique/internal/community"
 	"implique/internal/errs"
+	"implique/internal/orgs"
 )
 
 // Staff pages for citizen initiatives: the list, the form to create one
@@ -301,6 +302,8 @@ type adminInitiativePage struct {
 	Statuses   []community.InitiativeStatus
 	ActorKinds []community.ActorKind
 	Supports   []community.SupportKind
+	// Orgs are the directory's organisations an actor may be.
+	Orgs []orgs.OrgRef
 	// Section is the form the problems belong to.
 	Section string
 	Confirm *confirmQuestion
@@ -318,6 +321,10 @@ func (s *Server) staffInitiativePage(w http.ResponseWriter, r *http.Request, sta
 		ActorKinds: community.ActorKinds, Supports: community.SupportKinds}
 	p.Title = ini.Title
 	var err error
+	if p.Orgs, err = s.deps.Orgs.Options(ctx, tid); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if p.Story, err = s.deps.Community.InitiativeHistory(ctx, tid, ini.ID); err == nil {
 		if p.Milestones, err = s.deps.Community.Milestones(ctx, tid, ini.ID); err == nil {
 			if p.Needs, err = s.deps.Community.HelpNeeds(ctx, tid, ini.ID); err == nil {
@@ -615,8 +622,39 @@ func actorInput(f url.Values) (community.ActorInput, errs.Fields) {
 	return in, problems
 }
 
+// actorOrganization resolves the organisation of the directory an actor
+// form names (actor_org): it must be one of the territory's; an empty name
+// takes the organisation's.
+func (s *Server) actorOrganization(r *http.Request, in *community.ActorInput, problems errs.Fields) error {
+	v := r.PostFormValue("actor_org")
+	if v == "" {
+		return nil
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		problems.Add("actor_org", "errors.org_not_found")
+		return nil
+	}
+	o, err := s.deps.Orgs.Get(r.Context(), info(r).territory.ID, id)
+	if errs.Is(err, errs.NotFound) {
+		problems.Add("actor_org", "errors.org_not_found")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	in.OrganizationID = o.ID
+	if strings.TrimSpace(in.Name) == "" {
+		in.Name = o.Name
+	}
+	return nil
+}
+
 func actorValues(a community.Actor) url.Values {
 	f := url.Values{"actor_name": {a.Name}, "actor_kind": {string(a.Kind)}, "actor_details": {a.Details}}
+	if a.OrganizationID != nil {
+		f.Set("actor_org", strconv.FormatInt(*a.OrganizationID, 10))
+	}
 	for _, k := range a.Supports {
 		f.Add("actor_supports", string(k))
 	}
@@ -633,6 +671,10 @@ func (s *Server) adminAddActor(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = r.ParseForm()
 	in, problems := actorInput(r.PostForm)
+	if err := s.actorOrganization(r, &in, problems); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if len(problems) > 0 {
 		s.initiativeActionFailed(w, r, ini, "acteurs", "", problems.Err())
 		return
@@ -650,6 +692,7 @@ type adminActorPage struct {
 	Actor      community.Actor
 	ActorKinds []community.ActorKind
 	Supports   []community.SupportKind
+	Orgs       []orgs.OrgRef
 }
 
 // SupportChecked reports whether the actor form holds a support kind.
@@ -678,6 +721,11 @@ func (s *Server) staffActor(w http.ResponseWriter, r *http.Request) (community.I
 
 func (s *Server) actorForm(w http.ResponseWriter, r *http.Request, status int, ini community.Initiative, a community.Actor, form url.Values, problems map[string]string) {
 	p := adminActorPage{Base: s.base(w, r, ""), Initiative: ini, Actor: a, ActorKinds: community.ActorKinds, Supports: community.SupportKinds}
+	var err error
+	if p.Orgs, err = s.deps.Orgs.Options(r.Context(), info(r).territory.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	p.Title = p.T("initiative.staff.actor_edit_title", a.Name)
 	p.Form, p.Errors = form, problems
 	s.render(w, r, status, "admin_initiative_actor", p)
@@ -698,6 +746,10 @@ func (s *Server) adminUpdateActor(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = r.ParseForm()
 	in, problems := actorInput(r.PostForm)
+	if err := s.actorOrganization(r, &in, problems); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if len(problems) > 0 {
 		s.actorForm(w, r, http.StatusUnprocessableEntity, ini, a, r.PostForm, problems)
 		return

@@ -211,6 +211,8 @@ type orgFormPage struct {
 	Kinds  []orgs.Kind
 	Causes []string
 	Places []placeCheck
+	// Origin names the community or initiative a new citizen committee is born of.
+	Origin string
 }
 
 // placeCheck is a place to tick: a secteur names its ville.
@@ -268,6 +270,14 @@ func (s *Server) orgFormPage(w http.ResponseWriter, r *http.Request, status int,
 		p.Title = p.T("org.form.edit_title", o.Name)
 	}
 	p.Form, p.Errors = form, problems
+	if o == nil {
+		name, err := s.orgOrigin(r, form.Get("origin"), form.Get("origin_id"))
+		if err != nil && !errs.Is(err, errs.NotFound) {
+			s.fail(w, r, err)
+			return
+		}
+		p.Origin = name
+	}
 	s.render(w, r, status, "admin_org_form", p)
 }
 
@@ -276,7 +286,74 @@ func (s *Server) adminNewOrg(w http.ResponseWriter, r *http.Request) {
 		s.forbid(w, r)
 		return
 	}
-	s.orgFormPage(w, r, http.StatusOK, staffOrgs, nil, url.Values{"kind": {string(orgs.Nonprofit)}, "public": {"1"}}, nil)
+	form := url.Values{"kind": {string(orgs.Nonprofit)}, "public": {"1"}}
+	// A citizen committee born of a communauté de partage or of an initiative.
+	q := r.URL.Query()
+	for param, origin := range map[string]string{"communaute": orgs.FromCommunity, "initiative": orgs.FromInitiative} {
+		if v := q.Get(param); v != "" {
+			name, err := s.orgOrigin(r, origin, v)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			form.Set("origin", origin)
+			form.Set("origin_id", v)
+			form.Set("kind", string(orgs.CitizenCommittee))
+			form.Set("name", s.cat.T(info(r).lang, "org.form.committee_name", name))
+			for _, pl := range s.originPlaces(r, origin, v) {
+				form.Add("places", pl)
+			}
+		}
+	}
+	s.orgFormPage(w, r, http.StatusOK, staffOrgs, nil, form, nil)
+}
+
+// orgOrigin names the community or initiative a committee is born of; ""
+// for none, NotFound when it is not one of the territory's.
+func (s *Server) orgOrigin(r *http.Request, origin, idText string) (string, error) {
+	if origin == "" {
+		return "", nil
+	}
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil || id <= 0 {
+		return "", errs.New(errs.NotFound, "errors.org_origin")
+	}
+	tid := info(r).territory.ID
+	switch origin {
+	case orgs.FromCommunity:
+		c, err := s.deps.Community.Community(r.Context(), tid, id)
+		if errs.Is(err, errs.NotFound) {
+			return "", errs.New(errs.NotFound, "errors.org_origin")
+		}
+		return c.Name, err
+	case orgs.FromInitiative:
+		ini, err := s.deps.Community.Initiative(r.Context(), tid, id)
+		if errs.Is(err, errs.NotFound) {
+			return "", errs.New(errs.NotFound, "errors.org_origin")
+		}
+		return ini.Title, err
+	}
+	return "", errs.New(errs.NotFound, "errors.org_origin")
+}
+
+// originPlaces are the places of a committee's community or initiative.
+func (s *Server) originPlaces(r *http.Request, origin, idText string) []string {
+	id, _ := strconv.ParseInt(idText, 10, 64)
+	tid := info(r).territory.ID
+	var out []string
+	switch origin {
+	case orgs.FromCommunity:
+		if c, err := s.deps.Community.Community(r.Context(), tid, id); err == nil {
+			for _, p := range c.Places {
+				out = append(out, p.Slug)
+			}
+		}
+	case orgs.FromInitiative:
+		if ini, err := s.deps.Community.Initiative(r.Context(), tid, id); err == nil {
+			out = append(out, ini.PlaceSlug)
+		}
+	}
+	return out
 }
 
 func (s *Server) adminCreateOrg(w http.ResponseWriter, r *http.Request) {
@@ -285,7 +362,19 @@ func (s *Server) adminCreateOrg(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = r.ParseForm()
-	o, err := s.deps.Orgs.Create(r.Context(), info(r).territory.ID, userID(r), orgInput(r.PostForm))
+	in := orgInput(r.PostForm)
+	if origin := r.PostFormValue("origin"); origin != "" {
+		if _, err := s.orgOrigin(r, origin, r.PostFormValue("origin_id")); errs.Is(err, errs.NotFound) {
+			s.orgFormPage(w, r, http.StatusUnprocessableEntity, staffOrgs, nil, r.PostForm, map[string]string{"": "errors.org_origin"})
+			return
+		} else if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		in.Origin = origin
+		in.OriginID, _ = strconv.ParseInt(r.PostFormValue("origin_id"), 10, 64)
+	}
+	o, err := s.deps.Orgs.Create(r.Context(), info(r).territory.ID, userID(r), in)
 	if e, ok := errs.As(err); ok {
 		s.orgFormPage(w, r, statusOf(e.Code), staffOrgs, nil, r.PostForm, formProblems(e, nil))
 		return

@@ -94,7 +94,7 @@ func newEnvConfig(t *testing.T, d *db.DB, cfg web.Config) *env {
 	e.community = community.NewStore(community.Config{DB: d, Territories: ts, Events: e.events, Auth: e.auth, Mailer: mailer,
 		Catalogs: i18n.MustLoad(), BaseURL: e.srv.URL})
 	e.links = connections.NewStore(connections.Config{DB: d, Territories: ts, Events: e.events, Mailer: mailer, Catalogs: i18n.MustLoad()})
-	e.orgs = orgs.NewStore(orgs.Config{DB: d, Territories: ts, Events: e.events, Catalogs: i18n.MustLoad()})
+	e.orgs = orgs.NewStore(orgs.Config{DB: d, Territories: ts, Events: e.events, Groups: e.community, Catalogs: i18n.MustLoad()})
 	if err := e.community.EnsureThemes(ctx, terr.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -137,6 +137,8 @@ type initiativePage struct {
 	Story      []community.InitiativeStep
 	Milestones []community.Milestone
 	Actors     []community.Actor
+	// ActorPages are the public pages of actors that are organisations of the directory.
+	ActorPages map[int64]string
 	Needs      []community.HelpWanted
 	OpenNeeds  int
 	Crew       community.Crew
@@ -179,6 +181,20 @@ func (s *Server) initiativePage(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	p.ActorPages = map[int64]string{}
+	for _, a := range p.Actors {
+		if a.OrganizationID == nil {
+			continue
+		}
+		o, err := s.deps.Orgs.Get(ctx, tid, *a.OrganizationID)
+		if err != nil && !errs.Is(err, errs.NotFound) {
+			s.fail(w, r, err)
+			return
+		}
+		if err == nil && o.Public {
+			p.ActorPages[a.ID] = "/organismes/" + o.Slug
+		}
 	}
 	for _, n := range p.Needs {
 		if !n.Filled() {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"implique/internal/community"
 	"implique/internal/errs"
 	"implique/internal/i18n"
 	"implique/internal/orgs"
@@ -189,6 +190,8 @@ type orgPublicPage struct {
 	Seats    []orgs.Seat
 	Open     int
 	Policies []orgs.Policy
+	// Initiatives are the published citizen initiatives it supports.
+	Initiatives []community.Initiative
 	// CanEdit shows a link to the management page.
 	CanEdit bool
 	Manage  string
@@ -217,6 +220,10 @@ func (s *Server) orgPublicPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if p.Policies, err = s.deps.Orgs.Policies(ctx, t.ID, o.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Initiatives, err = s.deps.Community.SupportedBy(ctx, t.ID, o.ID, true); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -170,7 +170,14 @@ CREATE TABLE organization_import_rows (
 );
 CREATE INDEX organization_import_rows_import ON organization_import_rows (import_id, has_errors, line);
 
+-- An organisation of the directory may be an actor that supports a
+-- citizen initiative.
+ALTER TABLE initiative_actors ADD COLUMN organization_id INTEGER REFERENCES organizations(id);
+CREATE INDEX initiative_actors_organization ON initiative_actors (organization_id);
+
 -- +goose Down
+DROP INDEX initiative_actors_organization;
+ALTER TABLE initiative_actors DROP COLUMN organization_id;
 DROP TABLE organization_import_rows;
 DROP TABLE organization_imports;
 DROP TABLE organization_radar_settings;
