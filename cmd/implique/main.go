@@ -183,6 +183,9 @@ func (a *app) seed(ctx context.Context, withDemo bool, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := demo.SeedChain(ctx, a.territories, a.community, a.orgs); err != nil {
+		return err
+	}
 	fmt.Fprint(out, "Données de démonstration ajoutées (personnes fictives")
 	if withEvents {
 		fmt.Fprint(out, ", soupers, événements, besoins et idées, communautés de partage et initiatives")
