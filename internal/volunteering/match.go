@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"implique/internal/i18n"
 	"implique/internal/territory"
@@ -628,7 +630,7 @@ func (s *Store) Explain(lang string, loc *time.Location, f Fit) Explanation {
 		matched = append(matched, T("volunteer.skill."+c))
 	}
 	for _, c := range f.MatchedCauses.Codes(Causes) {
-		matched = append(matched, T("org.cause."+c))
+		matched = append(matched, lowerFirst(T("org.cause."+c)))
 	}
 	if len(matched) > 0 {
 		why = append(why, T("volunteer.why.matches", strings.Join(matched, ", ")))
@@ -778,4 +780,13 @@ func joinAnd(lang string, items []string, T func(string, ...any) string) string 
 		return items[0]
 	}
 	return strings.Join(items[:len(items)-1], ", ") + T("volunteer.when.and") + items[len(items)-1]
+}
+
+// lowerFirst puts a name in the middle of a sentence: « Aînés » → « aînés ».
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError {
+		return s
+	}
+	return string(unicode.ToLower(r)) + s[n:]
 }

@@ -146,7 +146,7 @@ func TestMatchingObviousCases(t *testing.T) {
 			if len(ms) == 0 || ms[0].Opportunity.ID != w.popote.ID {
 				t.Fatalf("first = %v", ids(ms))
 			}
-			if got, want := ms[0].Explanation.Why, "à Manseau, chez vous, le samedi matin, correspond à\u00a0: cuisine, Aînés, Alimentation"; got != want {
+			if got, want := ms[0].Explanation.Why, "à Manseau, chez vous, le samedi matin, correspond à\u00a0: cuisine, aînés, alimentation"; got != want {
 				t.Errorf("why\n got %q\nwant %q", got, want)
 			}
 			if ms[0].Fit.Score != 100 {

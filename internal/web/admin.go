@@ -21,6 +21,9 @@ type adminHomePage struct {
 	CanEvents   bool
 	CanIdeas    bool
 	CanLinks    bool
+	// Volunteering and the tracked links.
+	CanVolunteering bool
+	CanTrackedLinks bool
 }
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
@@ -31,7 +34,8 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 	p := adminHomePage{Base: s.base(w, r, "admin.title"), CanUsers: s.can(r, auth.ManageUsers),
 		CanSettings: s.can(r, auth.ManageSettings), CanOutbox: s.can(r, auth.ReadOutbox),
 		CanEvents: s.can(r, auth.ManageEvents), CanIdeas: s.can(r, auth.ManageIdeas),
-		CanLinks: s.can(r, auth.ManageConnections)}
+		CanLinks: s.can(r, auth.ManageConnections), CanVolunteering: s.can(r, auth.ManageVolunteering),
+		CanTrackedLinks: s.can(r, auth.ManageTrackedLinks)}
 	s.render(w, r, http.StatusOK, "admin", p)
 }
 

@@ -189,6 +189,12 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 					return
 				}
 				ri.principal = auth.Principal{User: sess.User, TerritoryID: ri.territory.ID, Roles: roles}
+				if s.deps.Orgs != nil && ri.principal.Has(auth.RoleOrganizationManager) {
+					if ri.principal.Organizations, err = s.deps.Orgs.ManagedBy(r.Context(), ri.territory.ID, sess.User.ID); err != nil {
+						s.fail(w, r, err)
+						return
+					}
+				}
 				ri.session = c.Value
 			case errs.Is(err, errs.NotFound):
 				s.clearSessionCookie(w)

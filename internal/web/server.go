@@ -23,7 +23,10 @@ import (
 	"implique/internal/events"
 	"implique/internal/i18n"
 	"implique/internal/mail"
+	"implique/internal/orgs"
 	"implique/internal/territory"
+	"implique/internal/tracking"
+	"implique/internal/volunteering"
 )
 
 //go:embed templates/*.html
@@ -56,7 +59,11 @@ type Deps struct {
 	Events      *events.Store
 	Community   *community.Store
 	Connections *connections.Store
-	Logger      *slog.Logger
+	// Orgs names organisations and tells which ones a manager keeps.
+	Orgs         *orgs.Store
+	Volunteering *volunteering.Store
+	Tracking     *tracking.Store
+	Logger       *slog.Logger
 	// Registry receives the HTTP metrics; /metrics serves it.
 	Registry *prometheus.Registry
 	// Now is the clock (tests replace it).
