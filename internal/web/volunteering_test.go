@@ -543,3 +543,10 @@ func TestDigestUnsubscribeByLink(t *testing.T) {
 		expectStatus(t, c.get("/s-impliquer/desabonnement/1.faux"), 404)
 	})
 }
+
+// yesterday and inDays are days in the territory, as a date field wants them.
+func (w *volWorld) yesterday() string { return w.inDays(-1) }
+
+func (w *volWorld) inDays(n int) string {
+	return time.Now().In(w.territory.Location()).AddDate(0, 0, n).Format("2006-01-02")
+}
