@@ -29,6 +29,9 @@ const (
 	DigestMax = 5
 	// digestBatch is how many people one transaction writes to.
 	digestBatch = 200
+	// digestBudget is how long one run sends before leaving the rest to
+	// the next hourly run (jobs time out after two minutes).
+	digestBudget = 75 * time.Second
 )
 
 // DigestArgs is the periodic job that sends the week's digests.
@@ -142,7 +145,8 @@ func (s *Store) PlanDigest(ctx context.Context, territoryID int64) (DigestPlan, 
 	var fresh []candidate
 	for rows.Next() {
 		var c candidate
-		if err := scanCandidate(rows, &c); err != nil {
+		at := new(time.Time)
+		if err := scanCandidate(rows, &c, at); err != nil {
 			rows.Close()
 			return plan, err
 		}
@@ -204,13 +208,14 @@ func (s *Store) PlanDigest(ctx context.Context, territoryID int64) (DigestPlan, 
 			sk.MaxKm = &v
 		}
 		plan.Considered++
+		prep := prepare(sk, g)
 		var best top
 		for i := range fresh {
 			c := &fresh[i]
 			if applied[[2]int64{uid, c.id}] {
 				continue
 			}
-			f := score(sk, *c, g)
+			f := score(prep, *c)
 			if f.Excluded != NotExcluded || f.Score < DigestMinScore {
 				continue
 			}
@@ -255,7 +260,13 @@ func (s *Store) sendDigests(ctx context.Context, territoryID int64) (int, error)
 		return 0, err
 	}
 	sent := 0
+	began := time.Now()
 	for start := 0; start < len(plan.Items); start += digestBatch {
+		if time.Since(began) > digestBudget {
+			// The rest goes out at the next run: the week stays open, and
+			// who got theirs is written down.
+			return sent, nil
+		}
 		batch := plan.Items[start:min(start+digestBatch, len(plan.Items))]
 		n, err := s.sendDigestBatch(ctx, t, plan.Week, batch, secret)
 		sent += n

@@ -113,13 +113,38 @@ type Fit struct {
 
 // geo knows the territory's places and the distance between them.
 type geo struct {
-	places map[int64]territory.Place
+	places map[int64]*geoPlace
+	// hops caches the distances from a place to every other.
+	hops map[int64]map[int64]hop
+}
+
+type geoPlace struct {
+	id, root   int64
+	slug, name string
+	lat, lon   float64
+	hasPos     bool
+}
+
+// hop is the way from one place to another, as scoring needs it.
+type hop struct {
+	km       float64
+	known    bool   // both positions confirmed
+	sameCity bool   // the same ville, or secteurs of it
+	unplaced string // a place whose position nobody confirmed
+	name     string // the place reached
 }
 
 func newGeo(places []territory.Place) geo {
-	g := geo{places: make(map[int64]territory.Place, len(places))}
+	g := geo{places: make(map[int64]*geoPlace, len(places)), hops: map[int64]map[int64]hop{}}
 	for _, p := range places {
-		g.places[p.ID] = p
+		gp := &geoPlace{id: p.ID, root: p.ID, slug: p.Slug, name: p.Name, hasPos: p.HasPosition()}
+		if p.ParentID != nil {
+			gp.root = *p.ParentID
+		}
+		if gp.hasPos {
+			gp.lat, gp.lon = *p.Lat, *p.Lon
+		}
+		g.places[p.ID] = gp
 	}
 	return g
 }
@@ -127,24 +152,41 @@ func newGeo(places []territory.Place) geo {
 // km is the great-circle distance between two places, when both
 // positions are known.
 func (g geo) km(a, b int64) (float64, bool) {
-	pa, oka := g.places[a]
-	pb, okb := g.places[b]
-	if !oka || !okb || !pa.HasPosition() || !pb.HasPosition() {
+	pa, pb := g.places[a], g.places[b]
+	if pa == nil || pb == nil || !pa.hasPos || !pb.hasPos {
 		return 0, false
 	}
-	return Haversine(*pa.Lat, *pa.Lon, *pb.Lat, *pb.Lon), true
+	return Haversine(pa.lat, pa.lon, pb.lat, pb.lon), true
 }
 
 // sameCity reports whether a and b are the same ville or secteurs of it.
 func (g geo) sameCity(a, b int64) bool {
 	pa, pb := g.places[a], g.places[b]
-	root := func(p territory.Place) int64 {
-		if p.ParentID != nil {
-			return *p.ParentID
-		}
-		return p.ID
+	return pa != nil && pb != nil && pa.root == pb.root
+}
+
+// from returns the ways from a place to every place (computed once).
+func (g geo) from(id int64) map[int64]hop {
+	if h, ok := g.hops[id]; ok {
+		return h
 	}
-	return root(pa) == root(pb)
+	h := make(map[int64]hop, len(g.places))
+	src := g.places[id]
+	for to, p := range g.places {
+		x := hop{name: p.name, sameCity: g.sameCity(id, to)}
+		x.km, x.known = g.km(id, to)
+		if !x.known {
+			switch {
+			case src != nil && !src.hasPos:
+				x.unplaced = src.name
+			case !p.hasPos:
+				x.unplaced = p.name
+			}
+		}
+		h[to] = x
+	}
+	g.hops[id] = h
+	return h
 }
 
 // Haversine is the distance in kilometres between two positions.
@@ -190,36 +232,64 @@ func (o Opportunity) candidate() candidate {
 // Score says how well an opportunity fits a seeker, on the territory's
 // places. It reads nothing: the same arguments always give the same fit.
 func Score(sk Seeker, o Opportunity, places []territory.Place) Fit {
-	return score(sk, o.candidate(), newGeo(places))
+	return score(prepare(sk, newGeo(places)), o.candidate())
 }
 
-func score(sk Seeker, c candidate, g geo) Fit {
+// prepared is a seeker ready to score many opportunities: what does not
+// depend on the opportunity is worked out once.
+type prepared struct {
+	sk         Seeker
+	band       AgeBand
+	hasBand    bool
+	reach      float64
+	slots      Availability
+	occasional bool
+	hops       map[int64]hop // from the seeker's place
+	names      map[int64]*geoPlace
+}
+
+func prepare(sk Seeker, g geo) *prepared {
+	p := &prepared{sk: sk, reach: DefaultReachKm, slots: sk.Availability.Slots(), occasional: sk.Availability&Occasional != 0,
+		names: g.places}
+	p.band, p.hasBand = Band(sk.AgeBand)
+	if sk.MaxKm != nil {
+		p.reach = float64(*sk.MaxKm)
+	}
+	if sk.PlaceID != 0 {
+		p.hops = g.from(sk.PlaceID)
+	}
+	return p
+}
+
+// exclude keeps the first reason to leave an opportunity out.
+func (f *Fit) exclude(e Exclusion) {
+	if f.Excluded == NotExcluded {
+		f.Excluded = e
+	}
+}
+
+func score(p *prepared, c candidate) Fit {
+	sk := &p.sk
 	f := Fit{StartsAt: c.startsAt}
-	// The first reason to leave an opportunity out is the one said.
-	exclude := func(e Exclusion) {
-		if f.Excluded == NotExcluded {
-			f.Excluded = e
-		}
+	if pl := p.names[c.placeID]; pl != nil {
+		f.PlaceName = pl.name
 	}
-	if pl, ok := g.places[c.placeID]; ok {
-		f.PlaceName = pl.Name
-	}
-	band, hasBand := Band(sk.AgeBand)
+	band, hasBand := p.band, p.hasBand
 
 	// Who it is for.
 	if c.kind.Corporate() {
-		exclude(ForTeams)
+		f.exclude(ForTeams)
 	}
 	if c.kind == SchoolProject {
 		f.Student = sk.Student
 		if !sk.Student && hasBand && band.Min >= 25 {
-			exclude(ForStudents)
+			f.exclude(ForStudents)
 		}
 	}
 	if c.minAge > 0 {
 		switch {
 		case hasBand && band.Max < c.minAge:
-			exclude(TooYoung)
+			f.exclude(TooYoung)
 		case !hasBand || band.Min < c.minAge:
 			f.MinAge = c.minAge
 		}
@@ -227,7 +297,7 @@ func score(sk Seeker, c candidate, g geo) Fit {
 	if c.maxAge > 0 {
 		switch {
 		case hasBand && band.Min > c.maxAge:
-			exclude(TooOld)
+			f.exclude(TooOld)
 		case !hasBand || band.Max > c.maxAge:
 			f.MaxAge = c.maxAge
 		}
@@ -237,10 +307,7 @@ func score(sk Seeker, c candidate, g geo) Fit {
 	}
 
 	// Distance.
-	reach := float64(DefaultReachKm)
-	if sk.MaxKm != nil {
-		reach = float64(*sk.MaxKm)
-	}
+	reach := p.reach
 	km := -1.0
 	switch {
 	case c.remote:
@@ -250,13 +317,14 @@ func score(sk Seeker, c candidate, g geo) Fit {
 	case sk.PlaceID == c.placeID:
 		f.SamePlace, f.Distance, km = true, WeightDistance, 0
 	default:
-		d, ok := g.km(sk.PlaceID, c.placeID)
-		if ok {
+		h := p.hops[c.placeID]
+		if h.known {
+			d := h.km
 			km = d
 			f.KM, f.KMKnown = max(1, int(math.Round(d))), true
 			switch {
 			case sk.MaxKm != nil && d > reach+0.5:
-				exclude(TooFar)
+				f.exclude(TooFar)
 			case d <= 2:
 				f.Distance = WeightDistance
 			default:
@@ -264,25 +332,19 @@ func score(sk Seeker, c candidate, g geo) Fit {
 			}
 			break
 		}
-		for _, id := range []int64{sk.PlaceID, c.placeID} {
-			if p, ok := g.places[id]; ok && !p.HasPosition() {
-				f.Unplaced = p.Name
-				break
-			}
-		}
-		if g.sameCity(sk.PlaceID, c.placeID) {
+		f.Unplaced = h.unplaced
+		if h.sameCity {
 			f.SameCity, f.Distance = true, WeightDistance*2/3
 		} else {
 			f.Distance = WeightDistance / 3
 			if sk.MaxKm != nil && *sk.MaxKm == 0 {
-				exclude(TooFar)
+				f.exclude(TooFar)
 			}
 		}
 	}
 
 	// Time.
-	slots := sk.Availability.Slots()
-	occasional := sk.Availability&Occasional != 0
+	slots, occasional := p.slots, p.occasional
 	switch c.schedule {
 	case Flexible:
 		f.TimeFact, f.Time = timeFlexible, WeightTime*4/5
@@ -340,7 +402,7 @@ func score(sk Seeker, c candidate, g geo) Fit {
 	f.RideOffered = c.rideOffered
 	switch {
 	case c.carRequired && (sk.Mobility == NoCar || sk.Mobility == NeedsRide):
-		exclude(CarNeeded)
+		f.exclude(CarNeeded)
 	case c.carRequired && sk.Mobility == MobilityUnknown:
 		f.NeedsCarUnknown, f.Mobility = true, WeightMobility/2
 	case c.remote || sk.Mobility == HasCar:
@@ -422,6 +484,10 @@ func (t *top) offer(id int64, f Fit) {
 		}
 		t.list = t.list[:len(t.list)-1]
 	}
+	if f.StartsAt != nil { // the caller's variable: keep a copy
+		start := *f.StartsAt
+		f.StartsAt = &start
+	}
 	i := sort.Search(len(t.list), func(i int) bool { return better(f, id, t.list[i].fit, t.list[i].id) })
 	t.list = append(t.list, ranked{})
 	copy(t.list[i+1:], t.list[i:])
@@ -459,9 +525,7 @@ func reachable(sk Seeker, g geo) []int64 {
 // candidateQuery is the SQL pre-filter of matching: open, not past, for
 // individuals, within the age limits and the places the seeker can reach.
 func (s *Store) candidateQuery(territoryID int64, sk Seeker, g geo, publishedAfter *time.Time) (string, []any) {
-	q := `SELECT id, COALESCE(place_id, 0), remote, kind, schedule, starts_at, slots, causes, skills, languages,
-		COALESCE(min_age, 0), COALESCE(max_age, 0), car_required, ride_offered
-		FROM volunteer_opportunities WHERE territory_id = ? AND status = ? AND (ends_at IS NULL OR ends_at >= ?)
+	q := `SELECT id, COALESCE(place_id, 0), match_a, match_b FROM volunteer_opportunities WHERE territory_id = ? AND status = ? AND (ends_at IS NULL OR ends_at >= ?)
 		AND kind NOT IN (?, ?)`
 	args := []any{territoryID, StatusOpen, s.now(), string(CorporateOffer), string(CorporateRequest)}
 	if b, ok := Band(sk.AgeBand); ok {
@@ -486,21 +550,12 @@ func (s *Store) candidateQuery(territoryID int64, sk Seeker, g geo, publishedAft
 	return q, args
 }
 
-func scanCandidate(rows *sql.Rows, c *candidate) error {
-	var kind, schedule string
-	var starts sql.NullTime
-	var slots, causes, skills, langs int64
-	if err := rows.Scan(&c.id, &c.placeID, &c.remote, &kind, &schedule, &starts, &slots, &causes, &skills, &langs,
-		&c.minAge, &c.maxAge, &c.carRequired, &c.rideOffered); err != nil {
+func scanCandidate(rows *sql.Rows, c *candidate, at *time.Time) error {
+	var id, placeID, a, b int64
+	if err := rows.Scan(&id, &placeID, &a, &b); err != nil {
 		return err
 	}
-	c.kind, c.schedule = Kind(kind), Schedule(schedule)
-	c.startsAt = nil
-	if starts.Valid {
-		t := starts.Time
-		c.startsAt = &t
-	}
-	c.slots, c.causes, c.skills, c.languages = Availability(slots), Mask(causes), Mask(skills), Mask(langs)
+	unpackMatch(id, placeID, a, b, c, at)
 	return nil
 }
 
@@ -548,12 +603,14 @@ func (s *Store) rank(ctx context.Context, territoryID int64, sk Seeker, g geo, l
 	}
 	defer rows.Close()
 	best := top{n: limit, list: make([]ranked, 0, limit+1)}
+	p := prepare(sk, g)
 	var c candidate
+	var at time.Time
 	for rows.Next() {
-		if err := scanCandidate(rows, &c); err != nil {
+		if err := scanCandidate(rows, &c, &at); err != nil {
 			return nil, err
 		}
-		f := score(sk, c, g)
+		f := score(p, c)
 		if f.Excluded != NotExcluded {
 			continue
 		}
@@ -572,7 +629,7 @@ func (s *Store) FitOf(ctx context.Context, territoryID int64, sk Seeker, o Oppor
 	if err != nil {
 		return Fit{}, Explanation{}, err
 	}
-	f := score(sk, o.candidate(), newGeo(places))
+	f := score(prepare(sk, newGeo(places)), o.candidate())
 	if !o.Open(s.now()) {
 		f.Excluded = NoLongerOpen
 	}
@@ -789,4 +846,58 @@ func lowerFirst(s string) string {
 		return s
 	}
 	return string(unicode.ToLower(r)) + s[n:]
+}
+
+// Matching reads two packed integers per opportunity instead of a dozen
+// columns: on SQLite a row costs per column fetched, and 50 000 rows must
+// stay quick. The store packs them on every write; the readable columns
+// stay the truth for everything else.
+//
+//	match_a: slots (bits 0–21) | causes << 22 | skills << 37 | languages << 55
+//	match_b: kind (3 bits) | schedule << 3 | remote << 5 | car << 6 | ride << 7 |
+//	         min age << 8 | max age << 15 | start, in minutes since 1970 UTC, << 22
+
+// kindCodes and scheduleCodes are the stored codes of the packed key
+// (append only).
+var (
+	kindCodes     = map[Kind]int64{Task: 1, BoardSeat: 2, SchoolProject: 3, CorporateRequest: 4, CorporateOffer: 5}
+	scheduleCodes = map[Schedule]int64{OneOff: 1, Recurring: 2, Flexible: 3}
+	// The same, by code, for reading.
+	kindOfCode     = [8]Kind{1: Task, 2: BoardSeat, 3: SchoolProject, 4: CorporateRequest, 5: CorporateOffer}
+	scheduleOfCode = [4]Schedule{1: OneOff, 2: Recurring, 3: Flexible}
+)
+
+func b2i(v bool) int64 {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+// packMatch packs what scoring reads of an opportunity.
+func packMatch(c candidate) (a, b int64) {
+	a = int64(c.slots.Slots()) | int64(c.causes)<<22 | int64(c.skills)<<37 | int64(c.languages&0xf)<<55
+	b = kindCodes[c.kind] | scheduleCodes[c.schedule]<<3 | b2i(c.remote)<<5 | b2i(c.carRequired)<<6 | b2i(c.rideOffered)<<7 |
+		int64(c.minAge&0x7f)<<8 | int64(c.maxAge&0x7f)<<15
+	if c.startsAt != nil {
+		b |= c.startsAt.Unix() / 60 << 22
+	}
+	return a, b
+}
+
+// unpackMatch is packMatch undone; the start is written in at.
+func unpackMatch(id, placeID, a, b int64, c *candidate, at *time.Time) {
+	c.id, c.placeID = id, placeID
+	c.slots = Availability(a & 0x3fffff)
+	c.causes = Mask(a >> 22 & 0x7fff)
+	c.skills = Mask(a >> 37 & 0x3ffff)
+	c.languages = Mask(a >> 55 & 0xf)
+	c.kind, c.schedule = kindOfCode[b&7], scheduleOfCode[b>>3&3]
+	c.remote, c.carRequired, c.rideOffered = b>>5&1 == 1, b>>6&1 == 1, b>>7&1 == 1
+	c.minAge, c.maxAge = int(b>>8&0x7f), int(b>>15&0x7f)
+	c.startsAt = nil
+	if m := b >> 22; m != 0 {
+		*at = time.Unix(m*60, 0).UTC()
+		c.startsAt = at
+	}
 }

@@ -163,6 +163,7 @@ type opportunityRow struct {
 	placeID                    any
 	startsAt, endsAt, untilArg any
 	slots                      Availability
+	matchA, matchB             int64
 }
 
 // check validates an input against the territory: its organisation and
@@ -277,6 +278,19 @@ func (s *Store) check(ctx context.Context, territoryID int64, in Input) (opportu
 		f.Add("place", "errors.volunteer_place_or_remote")
 	}
 	r.in = in
+	c := candidate{kind: in.Kind, schedule: in.Schedule, remote: in.Remote, slots: r.slots, causes: r.causes, skills: r.skills,
+		languages: r.languages, carRequired: in.CarRequired, rideOffered: in.RideOffered}
+	if in.MinAge != nil {
+		c.minAge = *in.MinAge
+	}
+	if in.MaxAge != nil {
+		c.maxAge = *in.MaxAge
+	}
+	if in.Schedule == OneOff && !in.StartsAt.IsZero() {
+		start := in.StartsAt
+		c.startsAt = &start
+	}
+	r.matchA, r.matchB = packMatch(c)
 	return r, f.Err()
 }
 
@@ -326,13 +340,13 @@ func (s *Store) CreateOpportunity(ctx context.Context, territoryID, userID int64
 		id, err = tx.InsertID(ctx, `INSERT INTO volunteer_opportunities (territory_id, organization_id, slug, title, description,
 			kind, schedule, place_id, remote, venue, starts_at, ends_at, slots, recurrence, commitment, spots, min_age, max_age,
 			causes, skills, languages, car_required, ride_offered, accessibility, contact_name, contact_email, contact_phone,
-			jebenevole_url, status, created_by, created_at, updated_at, published_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			jebenevole_url, status, match_a, match_b, created_by, created_at, updated_at, published_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			territoryID, in.OrganizationID, slug, in.Title, in.Description, string(in.Kind), string(in.Schedule), r.placeID,
 			in.Remote, in.Venue, r.startsAt, endArg(r), int64(r.slots), in.Recurrence, in.Commitment, optInt(in.Spots),
 			optInt(in.MinAge), optInt(in.MaxAge), int64(r.causes), int64(r.skills), int64(r.languages), in.CarRequired,
 			in.RideOffered, in.Accessibility, in.ContactName, in.ContactEmail, in.ContactPhone, in.JebenevoleURL,
-			StatusOpen, nullID(userID), now, now, now)
+			StatusOpen, r.matchA, r.matchB, nullID(userID), now, now, now)
 		return err
 	})
 	if err != nil {
@@ -371,12 +385,12 @@ func (s *Store) UpdateOpportunity(ctx context.Context, territoryID, id int64, in
 		_, err = tx.Exec(ctx, `UPDATE volunteer_opportunities SET slug = ?, title = ?, description = ?, kind = ?, schedule = ?,
 			place_id = ?, remote = ?, venue = ?, starts_at = ?, ends_at = ?, slots = ?, recurrence = ?, commitment = ?, spots = ?,
 			min_age = ?, max_age = ?, causes = ?, skills = ?, languages = ?, car_required = ?, ride_offered = ?, accessibility = ?,
-			contact_name = ?, contact_email = ?, contact_phone = ?, jebenevole_url = ?, updated_at = ?
+			contact_name = ?, contact_email = ?, contact_phone = ?, jebenevole_url = ?, match_a = ?, match_b = ?, updated_at = ?
 			WHERE territory_id = ? AND id = ?`,
 			slug, in.Title, in.Description, string(in.Kind), string(in.Schedule), r.placeID, in.Remote, in.Venue, r.startsAt,
 			endArg(r), int64(r.slots), in.Recurrence, in.Commitment, optInt(in.Spots), optInt(in.MinAge), optInt(in.MaxAge),
 			int64(r.causes), int64(r.skills), int64(r.languages), in.CarRequired, in.RideOffered, in.Accessibility,
-			in.ContactName, in.ContactEmail, in.ContactPhone, in.JebenevoleURL, s.now(), territoryID, id)
+			in.ContactName, in.ContactEmail, in.ContactPhone, in.JebenevoleURL, r.matchA, r.matchB, s.now(), territoryID, id)
 		return err
 	})
 	if err != nil {

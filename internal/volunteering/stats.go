@@ -91,7 +91,7 @@ func (s *Store) SupplyDemand(ctx context.Context, territoryID int64) (SupplyDema
 		if ps == nil {
 			ps = &PlaceSupply{PlaceID: id, Remote: remote}
 			if p, ok := g.places[id]; ok && !remote {
-				ps.PlaceSlug, ps.PlaceName = p.Slug, p.Name
+				ps.PlaceSlug, ps.PlaceName = p.slug, p.name
 			}
 			byPlace[key] = ps
 		}

@@ -90,6 +90,16 @@ func TestOpportunities(t *testing.T) {
 			t.Errorf("updated %+v", up)
 		}
 
+		// Matching's packed key follows every write.
+		for _, id := range []int64{o.ID, again.ID, day.ID, up.ID} {
+			opp, _ := f.s.Opportunity(ctx, f.t.ID, id)
+			a, b, err := f.s.StoredPackForTest(id)
+			wa, wb := opp.PackedForTest()
+			if err != nil || a != wa || b != wb {
+				t.Errorf("%q: stored key %x %x, want %x %x (%v)", opp.Title, a, b, wa, wb, err)
+			}
+		}
+
 		// Lists: place (a ville includes its secteurs), cause, open only.
 		list, err := f.s.Opportunities(ctx, f.t.ID, volunteering.Filter{PlaceSlug: "becancour", OpenOnly: true})
 		if err != nil || len(list) != 1 || list[0].ID != day.ID {

@@ -61,13 +61,20 @@ CREATE TABLE volunteer_opportunities (
     contact_phone TEXT NOT NULL DEFAULT '',
     jebenevole_url TEXT NOT NULL DEFAULT '',
     status TEXT NOT NULL,
+    -- What matching reads, packed by the store on every write (see
+    -- volunteering.packMatch): slots, causes, skills and languages; kind,
+    -- schedule, flags, ages and the start.
+    match_a BIGINT NOT NULL DEFAULT 0,
+    match_b BIGINT NOT NULL DEFAULT 0,
     created_by BIGINT REFERENCES users(id) ON DELETE SET NULL,
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL,
     published_at TIMESTAMPTZ NOT NULL,
     UNIQUE (territory_id, slug)
 );
-CREATE INDEX volunteer_opportunities_open ON volunteer_opportunities (territory_id, status, ends_at);
+-- Matching reads only this index: it filters and covers what scoring needs.
+CREATE INDEX volunteer_opportunities_open ON volunteer_opportunities (territory_id, status, ends_at, kind, min_age, max_age,
+    place_id, remote, published_at, id, match_a, match_b);
 CREATE INDEX volunteer_opportunities_org ON volunteer_opportunities (organization_id, status);
 CREATE INDEX volunteer_opportunities_published ON volunteer_opportunities (territory_id, published_at);
 
