@@ -107,7 +107,7 @@ type demoVolunteer struct {
 var demoVolunteers = []demoVolunteer{
 	{"nicole.lemay@demo.implique.test", "Nicole Lemay", volunteering.ProfileInput{PlaceSlug: "fortierville", Causes: []string{"seniors", "food"},
 		Skills: []string{"cooking", "companionship"}, Languages: []string{"fr"}, Availability: volunteering.Weekdays(volunteering.Morning) | volunteering.Occasional,
-		MaxKm: ptr(25), Mobility: volunteering.HasCar, AgeBand: "65_74", Digest: true}, -1},
+		MaxKm: ptr(25), Mobility: volunteering.HasCar, AgeBand: "65_74"}, -1},
 	{"kevin.descoteaux@demo.implique.test", "Kevin Descôteaux", volunteering.ProfileInput{PlaceSlug: "becancour-saint-gregoire",
 		Causes: []string{"youth", "sports_recreation"}, Skills: []string{"sports", "computers"}, Languages: []string{"fr", "en"},
 		Availability: sat(volunteering.Morning) | sat(volunteering.Afternoon), Mobility: volunteering.NeedsRide, AgeBand: "16_17", Student: true,
@@ -136,12 +136,15 @@ type VolunteeringStores struct {
 // applications in every state, hours (some confirmed), and a tracked link
 // to jebénévole.ca with its clicks — only when the territory has no
 // opportunity yet. Organisations the organisations' demo made are reused
-// by name.
+// by name. Nothing is e-mailed, and no fictional person asks for the
+// weekly digest.
 func SeedVolunteering(ctx context.Context, st VolunteeringStores) (bool, error) {
 	t, _, err := Base(ctx, st.Territories)
 	if err != nil {
 		return false, err
 	}
+	// Fictional people get no e-mail: the demo records, it does not write.
+	st.Volunteering = st.Volunteering.Quiet()
 	existing, err := st.Volunteering.Opportunities(ctx, t.ID, volunteering.Filter{Limit: 1})
 	if err != nil || len(existing) > 0 {
 		return false, err

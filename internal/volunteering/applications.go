@@ -180,6 +180,9 @@ func confirmedAt(confirmed bool, now time.Time) any {
 // notifyOrganization tells the opportunity's contact (or the
 // organisation's) that someone is interested, inside tx.
 func (s *Store) notifyOrganization(ctx context.Context, tx *db.Tx, territoryID int64, o Opportunity, userID int64) error {
+	if s.quiet {
+		return nil
+	}
 	to := o.ContactEmail
 	if to == "" {
 		org, err := s.orgs.Get(ctx, territoryID, o.Organization.ID)
@@ -327,6 +330,9 @@ func (s *Store) Respond(ctx context.Context, territoryID, appID int64, answer An
 }
 
 func (s *Store) notifyApplicant(ctx context.Context, tx *db.Tx, t territory.Territory, o Opportunity, p PersonRef, answer Answer, message string) error {
+	if s.quiet {
+		return nil
+	}
 	lang := p.Lang
 	T := func(k string, a ...any) string { return s.cat.T(lang, k, a...) }
 	contact := strings.Join(nonEmpty(o.ContactName, o.ContactPhone, o.ContactEmail), ", ")

@@ -451,3 +451,27 @@ func TestParseHours(t *testing.T) {
 		t.Errorf("ParseDollars = %d %v", c, ok)
 	}
 }
+
+func TestQuietStoreSendsNothing(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		q := f.s.Quiet()
+		fadoq := f.org(t, "FADOQ Manseau", orgs.Nonprofit)
+		o := f.opportunity(t, volunteering.Input{OrganizationID: fadoq.ID, Title: "Popote", PlaceSlug: "manseau", ContactEmail: "popote@exemple.org"})
+		lise := f.user(t, "lise@exemple.org", "Lise")
+		a, _, err := q.Apply(ctx, f.t.ID, o.ID, lise.ID, volunteering.ApplyInput{}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := q.Respond(ctx, f.t.ID, a.ID, volunteering.Accept, ""); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 0 {
+			t.Errorf("%d e-mails from the quiet store", n)
+		}
+		if got, _ := f.s.Application(ctx, f.t.ID, a.ID); got.Status != volunteering.Accepted {
+			t.Errorf("status %s", got.Status)
+		}
+	})
+}

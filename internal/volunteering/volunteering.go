@@ -273,6 +273,9 @@ type Store struct {
 	cat         i18n.Catalogs
 	baseURL     string
 	now         func() time.Time
+	// quiet stores without e-mailing anyone (records typed from paper,
+	// demonstration data).
+	quiet bool
 }
 
 // Config gathers what the store needs.
@@ -292,6 +295,15 @@ type Config struct {
 func NewStore(c Config) *Store {
 	return &Store{db: c.DB, territories: c.Territories, orgs: c.Orgs, auth: c.Auth, mailer: c.Mailer, cat: c.Catalogs,
 		baseURL: strings.TrimRight(c.BaseURL, "/"), now: db.Now}
+}
+
+// Quiet returns the store that records the same things without e-mailing
+// the organisations or the people concerned: for what staff type from
+// paper, and for demonstration data. The weekly digest still goes out.
+func (s *Store) Quiet() *Store {
+	q := *s
+	q.quiet = true
+	return &q
 }
 
 // SetClock replaces the clock (tests).
