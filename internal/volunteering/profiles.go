@@ -30,8 +30,10 @@ type Profile struct {
 	MaxKm    *int
 	Mobility Mobility
 	AgeBand  string
-	Student  bool
-	School   string
+	// ParentConsentAt: under 14, when a parent or tutor's consent was given.
+	ParentConsentAt *time.Time
+	Student         bool
+	School          string
 	// Employer is the business the person works for, when their hours
 	// count for its corporate volunteering (0: none).
 	EmployerID   int64
@@ -59,10 +61,12 @@ type ProfileInput struct {
 	MaxKm        *int
 	Mobility     Mobility
 	AgeBand      string
-	Student      bool
-	School       string
-	EmployerID   int64
-	Digest       bool
+	// ParentConsent: under 14, a parent or tutor agrees (Law 25, s. 14).
+	ParentConsent bool
+	Student       bool
+	School        string
+	EmployerID    int64
+	Digest        bool
 }
 
 // MaxTravelKm bounds what « how far » may say.
@@ -100,6 +104,9 @@ func (s *Store) SaveProfile(ctx context.Context, territoryID, userID int64, in P
 			f.Add("age_band", "errors.volunteer_age_band")
 		}
 	}
+	if in.AgeBand == "under_14" && !in.ParentConsent {
+		f.Add("parent_consent", "errors.volunteer_parent_consent")
+	}
 	in.School = clean(in.School)
 	if tooLong(in.School, 150) {
 		f.Add("school", "errors.too_long")
@@ -133,6 +140,10 @@ func (s *Store) SaveProfile(ctx context.Context, territoryID, userID int64, in P
 	avail := in.Availability & (allSlots | Occasional)
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		now := s.now()
+		var consent any
+		if in.AgeBand == "under_14" {
+			consent = now
+		}
 		var id int64
 		var digest bool
 		err := tx.QueryRow(ctx, `SELECT id, digest FROM volunteer_profiles WHERE territory_id = ? AND user_id = ?`, territoryID, userID).Scan(&id, &digest)
@@ -144,18 +155,19 @@ func (s *Store) SaveProfile(ctx context.Context, territoryID, userID int64, in P
 				consentAt, consentHow = now, DigestConsentProfile
 			}
 			_, err = tx.Exec(ctx, `INSERT INTO volunteer_profiles (territory_id, user_id, place_id, causes, skills, languages,
-				availability, max_km, mobility, age_band, student, school, employer_id, digest, digest_consent_at,
-				digest_consent_how, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				availability, max_km, mobility, age_band, parent_consent_at, student, school, employer_id, digest, digest_consent_at,
+				digest_consent_how, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				territoryID, userID, placeID, int64(causes), int64(skills), int64(langs), int64(avail), maxKm, string(in.Mobility),
-				in.AgeBand, in.Student, in.School, nullID(in.EmployerID), in.Digest, consentAt, consentHow, now, now)
+				in.AgeBand, consent, in.Student, in.School, nullID(in.EmployerID), in.Digest, consentAt, consentHow, now, now)
 			return err
 		case err != nil:
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE volunteer_profiles SET place_id = ?, causes = ?, skills = ?, languages = ?,
-			availability = ?, max_km = ?, mobility = ?, age_band = ?, student = ?, school = ?, employer_id = ?, updated_at = ?
-			WHERE id = ?`, placeID, int64(causes), int64(skills), int64(langs), int64(avail), maxKm, string(in.Mobility),
-			in.AgeBand, in.Student, in.School, nullID(in.EmployerID), now, id); err != nil {
+			availability = ?, max_km = ?, mobility = ?, age_band = ?, parent_consent_at = CASE WHEN ? THEN COALESCE(parent_consent_at, ?) END,
+			student = ?, school = ?, employer_id = ?, updated_at = ? WHERE id = ?`, placeID, int64(causes), int64(skills), int64(langs),
+			int64(avail), maxKm, string(in.Mobility), in.AgeBand, in.AgeBand == "under_14", now, in.Student, in.School,
+			nullID(in.EmployerID), now, id); err != nil {
 			return err
 		}
 		switch {
@@ -174,7 +186,7 @@ func (s *Store) SaveProfile(ctx context.Context, territoryID, userID int64, in P
 }
 
 const profileCols = `v.id, v.territory_id, v.user_id, COALESCE(v.place_id, 0), COALESCE(p.slug, ''), COALESCE(p.name, ''),
-	v.causes, v.skills, v.languages, v.availability, v.max_km, v.mobility, v.age_band, v.student, v.school,
+	v.causes, v.skills, v.languages, v.availability, v.max_km, v.mobility, v.age_band, v.parent_consent_at, v.student, v.school,
 	COALESCE(v.employer_id, 0), COALESCE(e.name, ''), v.digest, v.digest_consent_at, v.digest_consent_how, v.digest_stopped_at,
 	v.created_at, v.updated_at`
 
@@ -185,9 +197,9 @@ func scanProfile(row interface{ Scan(...any) error }) (Profile, error) {
 	var causes, skills, langs, avail int64
 	var maxKm sql.NullInt64
 	var mobility string
-	var consentAt, stoppedAt sql.NullTime
+	var consentAt, stoppedAt, parentAt sql.NullTime
 	err := row.Scan(&p.ID, &p.TerritoryID, &p.UserID, &p.PlaceID, &p.PlaceSlug, &p.PlaceName, &causes, &skills, &langs, &avail,
-		&maxKm, &mobility, &p.AgeBand, &p.Student, &p.School, &p.EmployerID, &p.EmployerName, &p.Digest, &consentAt,
+		&maxKm, &mobility, &p.AgeBand, &parentAt, &p.Student, &p.School, &p.EmployerID, &p.EmployerName, &p.Digest, &consentAt,
 		&p.DigestConsentHow, &stoppedAt, &p.CreatedAt, &p.UpdatedAt)
 	if err != nil {
 		return p, err
@@ -200,6 +212,9 @@ func scanProfile(row interface{ Scan(...any) error }) (Profile, error) {
 	}
 	if consentAt.Valid {
 		p.DigestConsentAt = &consentAt.Time
+	}
+	if parentAt.Valid {
+		p.ParentConsentAt = &parentAt.Time
 	}
 	if stoppedAt.Valid {
 		p.DigestStoppedAt = &stoppedAt.Time

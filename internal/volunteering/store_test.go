@@ -170,6 +170,17 @@ func TestProfile(t *testing.T) {
 		if p3.Digest || p3.DigestStoppedAt == nil || p3.PlaceID != 0 {
 			t.Errorf("stopped: %+v", p3)
 		}
+		// Under 14, a parent or tutor agrees (Law 25).
+		kid := f.user(t, "enfant@exemple.org", "")
+		_, err = f.s.SaveProfile(ctx, f.t.ID, kid.ID, volunteering.ProfileInput{AgeBand: "under_14"})
+		wantFields(t, err, "parent_consent")
+		kp, err := f.s.SaveProfile(ctx, f.t.ID, kid.ID, volunteering.ProfileInput{AgeBand: "under_14", ParentConsent: true})
+		if err != nil || kp.ParentConsentAt == nil {
+			t.Errorf("with consent: %+v %v", kp, err)
+		}
+		if kp, _ = f.s.SaveProfile(ctx, f.t.ID, kid.ID, volunteering.ProfileInput{AgeBand: "14_15"}); kp.ParentConsentAt != nil {
+			t.Error("consent kept after 14")
+		}
 		if err := f.s.DeleteProfile(ctx, f.t.ID, u.ID); err != nil {
 			t.Fatal(err)
 		}

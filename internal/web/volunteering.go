@@ -763,6 +763,9 @@ func profileForm(p volunteering.Profile) url.Values {
 	if p.Student {
 		f.Set("student", "1")
 	}
+	if p.ParentConsentAt != nil {
+		f.Set("parent_consent", "1")
+	}
 	if p.Digest {
 		f.Set("digest", "1")
 	}
@@ -786,7 +789,8 @@ func (s *Server) volunteerSaveProfile(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	in := volunteering.ProfileInput{PlaceSlug: f.Get("place"), Causes: f["cause"], Skills: f["skill"], Languages: f["language"],
 		Availability: slotsOf(f), Mobility: volunteering.Mobility(f.Get("mobility")), AgeBand: f.Get("age_band"),
-		Student: f.Get("student") == "1", School: f.Get("school"), Digest: f.Get("digest") == "1"}
+		Student: f.Get("student") == "1", School: f.Get("school"), Digest: f.Get("digest") == "1",
+		ParentConsent: f.Get("parent_consent") == "1"}
 	if f.Get("occasional") == "1" {
 		in.Availability |= volunteering.Occasional
 	}

@@ -17,6 +17,8 @@ CREATE TABLE volunteer_profiles (
     max_km INTEGER,
     mobility TEXT NOT NULL DEFAULT '',
     age_band TEXT NOT NULL DEFAULT '',
+    -- Under 14, a parent or tutor consents (Law 25, s. 14): when it was said.
+    parent_consent_at TIMESTAMPTZ,
     student BOOLEAN NOT NULL DEFAULT FALSE,
     school TEXT NOT NULL DEFAULT '',
     employer_id BIGINT REFERENCES organizations(id) ON DELETE SET NULL,
