@@ -103,7 +103,7 @@ type Fit struct {
 
 	NeedsCarUnknown bool // a car is needed and the seeker did not say
 	RideNeeded      bool // the seeker needs a ride and none is offered
-	RideOffered     bool
+	RideOffered     bool // a ride is offered, and the seeker may need one
 	NoCarKM         int // no car and this far
 
 	MinAge, MaxAge  int  // age limits to check (0: none)
@@ -399,7 +399,7 @@ func score(p *prepared, c candidate) Fit {
 	}
 
 	// Getting there.
-	f.RideOffered = c.rideOffered
+	f.RideOffered = c.rideOffered && sk.Mobility != HasCar
 	switch {
 	case c.carRequired && (sk.Mobility == NoCar || sk.Mobility == NeedsRide):
 		f.exclude(CarNeeded)

@@ -115,6 +115,14 @@ func (b Base) DayDate(d volunteering.Day) string {
 	return i18n.Date(b.Lang, d.Time())
 }
 
+// DayText formats a day written 2026-05-30 (« 30 mai 2026 »).
+func (b Base) DayText(s string) string {
+	if d, ok := volunteering.ParseDay(s); ok {
+		return b.DayDate(d)
+	}
+	return s
+}
+
 // Money formats cents (« 25,00 $ »).
 func (b Base) Money(cents int64) string { return i18n.Money(b.Lang, cents) }
 

@@ -457,7 +457,7 @@ func TestVolunteeringForStaff(t *testing.T) {
 			visitor.do(req) // a preview robot: not a click
 			expectStatus(t, w.client(t).get("/l/inconnu"), 404)
 			r = comms.get("/admin/liens-suivis")
-			expectContains(t, r, "1 clics vers jebénévole.ca", "semaine-de-l-action-benevole", "Manseau")
+			expectContains(t, r, "1 clic vers jebénévole.ca", "semaine-de-l-action-benevole", "Manseau")
 			if strings.Contains(w.logs.String(), links[0].Code) {
 				t.Error("the logs hold a link's code")
 			}
