@@ -104,7 +104,7 @@ type Fit struct {
 	NeedsCarUnknown bool // a car is needed and the seeker did not say
 	RideNeeded      bool // the seeker needs a ride and none is offered
 	RideOffered     bool // a ride is offered, and the seeker may need one
-	NoCarKM         int // no car and this far
+	NoCarKM         int  // no car and this far
 
 	MinAge, MaxAge  int  // age limits to check (0: none)
 	LanguageMissing Mask // languages asked that the seeker did not name
