@@ -32,3 +32,20 @@ func TestPackMatchRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkScorePrepared is scoring as matching does it: the seeker
+// prepared once, one opportunity at a time.
+func BenchmarkScorePrepared(b *testing.B) {
+	lat, lon := 46.4, -72.3
+	g := geo{places: map[int64]*geoPlace{1: {id: 1, root: 1, name: "A", lat: lat, lon: lon, hasPos: true},
+		2: {id: 2, root: 2, name: "B", lat: lat + 0.1, lon: lon + 0.1, hasPos: true}}, hops: map[int64]map[int64]hop{}}
+	km := 25
+	p := prepare(Seeker{PlaceID: 1, Causes: 3, Skills: 1, Availability: Weekdays(Morning), MaxKm: &km, Mobility: HasCar, AgeBand: "65_74"}, g)
+	c := candidate{id: 9, placeID: 2, kind: Task, schedule: Recurring, slots: Slot(time.Tuesday, Morning), causes: 1, skills: 1}
+	b.ReportAllocs()
+	for b.Loop() {
+		if f := score(p, c); f.Score == 0 {
+			b.Fatal("no score")
+		}
+	}
+}
