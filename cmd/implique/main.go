@@ -186,12 +186,20 @@ func (a *app) seed(ctx context.Context, withDemo bool, out io.Writer) error {
 	if err := demo.SeedChain(ctx, a.territories, a.community, a.orgs); err != nil {
 		return err
 	}
+	withVolunteering, err := demo.SeedVolunteering(ctx, demo.VolunteeringStores{Territories: a.territories, Auth: a.auth, Orgs: a.orgs,
+		Volunteering: a.volunteering, Tracking: a.tracking})
+	if err != nil {
+		return err
+	}
 	fmt.Fprint(out, "Données de démonstration ajoutées (personnes fictives")
 	if withEvents {
 		fmt.Fprint(out, ", soupers, événements, besoins et idées, communautés de partage et initiatives")
 	}
 	if withOrgs {
 		fmt.Fprint(out, ", organismes et relève")
+	}
+	if withVolunteering {
+		fmt.Fprint(out, ", offres de bénévolat, candidatures et heures")
 	}
 	fmt.Fprintln(out, ").")
 	return nil

@@ -26,21 +26,25 @@ import (
 	"implique/internal/mail"
 	"implique/internal/orgs"
 	"implique/internal/territory"
+	"implique/internal/tracking"
+	"implique/internal/volunteering"
 	"implique/internal/web"
 )
 
 // app is the whole product wired together, for serve and for tests.
 type app struct {
-	db          *db.DB
-	jobs        *jobs.Runner
-	handler     http.Handler
-	logger      *slog.Logger
-	territories *territory.Store
-	auth        *auth.Store
-	events      *events.Store
-	community   *community.Store
-	links       *connections.Store
-	orgs        *orgs.Store
+	db           *db.DB
+	jobs         *jobs.Runner
+	handler      http.Handler
+	logger       *slog.Logger
+	territories  *territory.Store
+	auth         *auth.Store
+	events       *events.Store
+	community    *community.Store
+	links        *connections.Store
+	orgs         *orgs.Store
+	volunteering *volunteering.Store
+	tracking     *tracking.Store
 }
 
 // newApp wires the capabilities, the jobs and the web layer on d.
@@ -58,15 +62,20 @@ func newApp(c *config, d *db.DB, logger, jobLogger *slog.Logger) (*app, error) {
 	// The runner and the events store need each other: the store queues
 	// e-mails through the runner, the runner works the store's reminders.
 	var evs *events.Store
+	var vol *volunteering.Store
 	runner, err := jobs.New(d, jobs.Config{
 		Register: func(w *river.Workers) {
 			river.AddWorker(w, mail.NewWorker(d, sender, c.From))
 			river.AddWorker(w, auth.NewPurgeWorker(as))
 			river.AddWorker(w, events.NewRemindWorker(func() *events.Store { return evs }))
+			river.AddWorker(w, volunteering.NewDigestWorker(func() *volunteering.Store { return vol }))
 		},
 		Periodic: []*river.PeriodicJob{
 			jobs.Every(time.Hour, func() river.JobArgs { return auth.PurgeArgs{} }),
 			jobs.Every(15*time.Minute, func() river.JobArgs { return events.RemindArgs{} }),
+			// The digest goes out once a week at most; the hourly run only
+			// notices a new week (and finishes one a restart interrupted).
+			jobs.Every(time.Hour, func() river.JobArgs { return volunteering.DigestArgs{} }),
 		},
 		Logger: jobLogger,
 	})
@@ -78,24 +87,29 @@ func newApp(c *config, d *db.DB, logger, jobLogger *slog.Logger) (*app, error) {
 	cs := community.NewStore(community.Config{DB: d, Territories: ts, Events: evs, Auth: as, Mailer: mailer, Catalogs: cat, BaseURL: c.BaseURL})
 	links := connections.NewStore(connections.Config{DB: d, Territories: ts, Events: evs, Mailer: mailer, Catalogs: cat})
 	orgStore := orgs.NewStore(orgs.Config{DB: d, Territories: ts, Events: evs, Groups: cs, Catalogs: cat})
+	vol = volunteering.NewStore(volunteering.Config{DB: d, Territories: ts, Orgs: orgStore, Auth: as, Mailer: mailer, Catalogs: cat, BaseURL: c.BaseURL})
+	tr := tracking.NewStore(d, ts)
 	reg := prometheus.NewRegistry()
 	srv, err := web.New(web.Config{BaseURL: c.BaseURL, SMTPConfigured: sender != nil, TrustedProxies: c.TrustedProxies}, web.Deps{
-		DB:          d,
-		Territories: ts,
-		Auth:        as,
-		Mailer:      mailer,
-		Outbox:      mail.NewStore(d),
-		Events:      evs,
-		Community:   cs,
-		Connections: links,
-		Orgs:        orgStore,
-		Logger:      logger,
-		Registry:    reg,
+		DB:           d,
+		Territories:  ts,
+		Auth:         as,
+		Mailer:       mailer,
+		Outbox:       mail.NewStore(d),
+		Events:       evs,
+		Community:    cs,
+		Connections:  links,
+		Orgs:         orgStore,
+		Volunteering: vol,
+		Tracking:     tr,
+		Logger:       logger,
+		Registry:     reg,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &app{db: d, jobs: runner, handler: srv, logger: logger, territories: ts, auth: as, events: evs, community: cs, links: links, orgs: orgStore}, nil
+	return &app{db: d, jobs: runner, handler: srv, logger: logger, territories: ts, auth: as, events: evs, community: cs, links: links,
+		orgs: orgStore, volunteering: vol, tracking: tr}, nil
 }
 
 func cmdServe(ctx context.Context, args []string, out io.Writer) error {

@@ -63,11 +63,21 @@ const (
 	// relève radar. Staff may for any organisation of the territory; an
 	// organisation manager only for an organisation they manage.
 	EditOrganization Action = "organization.edit"
+	// ManageVolunteering oversees volunteering for the whole territory:
+	// every organisation's opportunities, applicants and hours, supply and
+	// demand, recognition milestones (with names), the businesses'
+	// indicator and the hour's value. An organisation manager handles their
+	// own organisation's opportunities, applicants and hours through
+	// EditOrganization instead.
+	ManageVolunteering Action = "volunteering.manage"
+	// ManageTrackedLinks creates short tracked links (jebénévole.ca and
+	// other outside pages) and reads their click counts.
+	ManageTrackedLinks Action = "tracking.manage"
 )
 
 // Actions lists every action, for the policy's table test.
 var Actions = []Action{ViewStaffArea, ManageUsers, ManageSettings, ReadOutbox, ManageOwnAccount, ManageEvents, ManageIdeas, ManageConnections,
-	ManageCommunities, ManageInitiatives, ManageOrganizations, EditOrganization}
+	ManageCommunities, ManageInitiatives, ManageOrganizations, EditOrganization, ManageVolunteering, ManageTrackedLinks}
 
 // policy is the one place that says which role may do what.
 var policy = map[Action][]Role{
@@ -83,6 +93,8 @@ var policy = map[Action][]Role{
 	ManageInitiatives:   {RoleAdministrator, RoleFacilitator},
 	ManageOrganizations: {RoleAdministrator, RoleFacilitator},
 	EditOrganization:    {RoleAdministrator, RoleFacilitator},
+	ManageVolunteering:  {RoleAdministrator, RoleFacilitator},
+	ManageTrackedLinks:  {RoleAdministrator, RoleFacilitator, RoleCommunications},
 }
 
 // ownOrganization says which role may do what to an organisation they

@@ -24,6 +24,8 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageInitiatives:   true,
 		auth.ManageOrganizations: true,
 		auth.EditOrganization:    true,
+		auth.ManageVolunteering:  true,
+		auth.ManageTrackedLinks:  true,
 	},
 	auth.RoleFacilitator: {
 		auth.ViewStaffArea:       true,
@@ -38,6 +40,8 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageInitiatives:   true,
 		auth.ManageOrganizations: true,
 		auth.EditOrganization:    true,
+		auth.ManageVolunteering:  true,
+		auth.ManageTrackedLinks:  true,
 	},
 	auth.RoleCommunications: {
 		auth.ViewStaffArea:       true,
@@ -52,6 +56,8 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageInitiatives:   false,
 		auth.ManageOrganizations: false,
 		auth.EditOrganization:    false,
+		auth.ManageVolunteering:  false,
+		auth.ManageTrackedLinks:  true,
 	},
 	auth.RolePartner: {
 		auth.ViewStaffArea:       false,
@@ -66,6 +72,8 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageInitiatives:   false,
 		auth.ManageOrganizations: false,
 		auth.EditOrganization:    false,
+		auth.ManageVolunteering:  false,
+		auth.ManageTrackedLinks:  false,
 	},
 	auth.RoleOrganizationManager: {
 		auth.ViewStaffArea:       false,
@@ -80,6 +88,8 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageInitiatives:   false,
 		auth.ManageOrganizations: false,
 		auth.EditOrganization:    false,
+		auth.ManageVolunteering:  false,
+		auth.ManageTrackedLinks:  false,
 	},
 	auth.RoleCitizen: {
 		auth.ViewStaffArea:       false,
@@ -94,6 +104,8 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageInitiatives:   false,
 		auth.ManageOrganizations: false,
 		auth.EditOrganization:    false,
+		auth.ManageVolunteering:  false,
+		auth.ManageTrackedLinks:  false,
 	},
 }
 
@@ -149,6 +161,8 @@ func TestPolicyTableIsComplete(t *testing.T) {
 		auth.ManageConnections:   "connections.manage",
 		auth.ManageOrganizations: "organizations.manage",
 		auth.EditOrganization:    "organization.edit",
+		auth.ManageVolunteering:  "volunteering.manage",
+		auth.ManageTrackedLinks:  "tracking.manage",
 	}
 	for a, name := range wantActions {
 		if string(a) != name {
@@ -235,10 +249,12 @@ func TestPolicyCombinations(t *testing.T) {
 		{"no role", nil, map[auth.Action]bool{auth.ManageOwnAccount: true}},
 		{"partner and facilitator", []auth.Role{auth.RolePartner, auth.RoleFacilitator},
 			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageOwnAccount: true, auth.ManageEvents: true, auth.ManageIdeas: true, auth.ManageConnections: true,
-				auth.ManageCommunities: true, auth.ManageInitiatives: true, auth.ManageOrganizations: true, auth.EditOrganization: true}},
+				auth.ManageCommunities: true, auth.ManageInitiatives: true, auth.ManageOrganizations: true, auth.EditOrganization: true,
+				auth.ManageVolunteering: true, auth.ManageTrackedLinks: true}},
 		{"citizen and administrator", []auth.Role{auth.RoleCitizen, auth.RoleAdministrator},
 			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageUsers: true, auth.ManageSettings: true, auth.ReadOutbox: true, auth.ManageOwnAccount: true, auth.ManageEvents: true, auth.ManageIdeas: true, auth.ManageConnections: true,
-				auth.ManageCommunities: true, auth.ManageInitiatives: true, auth.ManageOrganizations: true, auth.EditOrganization: true}},
+				auth.ManageCommunities: true, auth.ManageInitiatives: true, auth.ManageOrganizations: true, auth.EditOrganization: true,
+				auth.ManageVolunteering: true, auth.ManageTrackedLinks: true}},
 		{"unknown role", []auth.Role{"superuser"}, map[auth.Action]bool{auth.ManageOwnAccount: true}},
 	}
 	for _, c := range cases {
@@ -325,6 +341,42 @@ func TestPolicyOwnOrganization(t *testing.T) {
 		t.Run("own organisation/"+string(a), func(t *testing.T) {
 			if auth.Can(manager(here, mine), a, auth.Resource{TerritoryID: here, OrganizationID: mine}) {
 				t.Errorf("a manager may %s on their organisation", a)
+			}
+		})
+	}
+}
+
+// TestPolicyVolunteering: staff oversee volunteering for the territory; a
+// manager reviews applicants and confirms hours only for the organisation
+// they manage (through EditOrganization); the communications officer keeps
+// the tracked links, nothing more.
+func TestPolicyVolunteering(t *testing.T) {
+	const mine, theirs int64 = 5, 6
+	manager := signedIn(here, auth.RoleOrganizationManager)
+	manager.Organizations = []int64{mine}
+	cases := []struct {
+		name string
+		p    auth.Principal
+		a    auth.Action
+		org  int64
+		want bool
+	}{
+		{"manager reviews own organisation's applicants", manager, auth.EditOrganization, mine, true},
+		{"manager reviews another organisation's applicants", manager, auth.EditOrganization, theirs, false},
+		{"manager sees supply and demand", manager, auth.ManageVolunteering, mine, false},
+		{"manager creates tracked links", manager, auth.ManageTrackedLinks, 0, false},
+		{"facilitator oversees volunteering", signedIn(here, auth.RoleFacilitator), auth.ManageVolunteering, 0, true},
+		{"facilitator confirms any organisation's hours", signedIn(here, auth.RoleFacilitator), auth.EditOrganization, theirs, true},
+		{"communications officer keeps tracked links", signedIn(here, auth.RoleCommunications), auth.ManageTrackedLinks, 0, true},
+		{"communications officer reads hours", signedIn(here, auth.RoleCommunications), auth.ManageVolunteering, 0, false},
+		{"partner reads hours", signedIn(here, auth.RolePartner), auth.ManageVolunteering, 0, false},
+		{"citizen reads hours", signedIn(here, auth.RoleCitizen), auth.ManageVolunteering, 0, false},
+		{"facilitator of another territory", signedIn(there, auth.RoleFacilitator), auth.ManageVolunteering, 0, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := auth.Can(c.p, c.a, auth.Resource{TerritoryID: here, OrganizationID: c.org}); got != c.want {
+				t.Errorf("Can(%s) = %v, want %v", c.a, got, c.want)
 			}
 		})
 	}

@@ -71,7 +71,7 @@ func TestMigrateAllTwice(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, name := range []string{"mail_outbox", "users", "territories"} {
+		for _, name := range []string{"mail_outbox", "users", "territories", "volunteer_opportunities", "volunteer_hours", "tracked_links"} {
 			if len(tables[name]) == 0 {
 				t.Errorf("table %s missing after migrating three times", name)
 			}

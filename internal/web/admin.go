@@ -27,6 +27,9 @@ type adminHomePage struct {
 	CanInitiatives bool
 	// CanOrgs opens organisations, the relève radar and accompaniment.
 	CanOrgs bool
+	// Volunteering and the tracked links.
+	CanVolunteering bool
+	CanTrackedLinks bool
 }
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
@@ -38,7 +41,8 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 		CanSettings: s.can(r, auth.ManageSettings), CanOutbox: s.can(r, auth.ReadOutbox),
 		CanEvents: s.can(r, auth.ManageEvents), CanIdeas: s.can(r, auth.ManageIdeas),
 		CanLinks: s.can(r, auth.ManageConnections), CanInitiatives: s.can(r, auth.ManageInitiatives),
-		CanOrgs: s.can(r, auth.ManageOrganizations)}
+		CanOrgs: s.can(r, auth.ManageOrganizations), CanVolunteering: s.can(r, auth.ManageVolunteering),
+		CanTrackedLinks: s.can(r, auth.ManageTrackedLinks)}
 	p.CanCommunities = s.can(r, auth.ManageCommunities)
 	s.render(w, r, http.StatusOK, "admin", p)
 }

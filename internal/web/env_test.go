@@ -27,6 +27,8 @@ import (
 	"implique/internal/mail"
 	"implique/internal/orgs"
 	"implique/internal/territory"
+	"implique/internal/tracking"
+	"implique/internal/volunteering"
 	"implique/internal/web"
 )
 
@@ -59,6 +61,8 @@ type env struct {
 	community *community.Store
 	links     *connections.Store
 	orgs      *orgs.Store
+	vol       *volunteering.Store
+	tracking  *tracking.Store
 	territory territory.Territory
 	logs      *lockedBuffer
 }
@@ -95,19 +99,24 @@ func newEnvConfig(t *testing.T, d *db.DB, cfg web.Config) *env {
 		Catalogs: i18n.MustLoad(), BaseURL: e.srv.URL})
 	e.links = connections.NewStore(connections.Config{DB: d, Territories: ts, Events: e.events, Mailer: mailer, Catalogs: i18n.MustLoad()})
 	e.orgs = orgs.NewStore(orgs.Config{DB: d, Territories: ts, Events: e.events, Groups: e.community, Catalogs: i18n.MustLoad()})
+	e.vol = volunteering.NewStore(volunteering.Config{DB: d, Territories: ts, Orgs: e.orgs, Auth: e.auth, Mailer: mailer,
+		Catalogs: i18n.MustLoad(), BaseURL: e.srv.URL})
+	e.tracking = tracking.NewStore(d, ts)
 	if err := e.community.EnsureThemes(ctx, terr.ID); err != nil {
 		t.Fatal(err)
 	}
 	cfg.BaseURL = e.srv.URL
 	h, err := web.New(cfg, web.Deps{
 		DB: d, Territories: ts, Auth: e.auth,
-		Mailer:      mailer,
-		Outbox:      e.outbox,
-		Events:      e.events,
-		Community:   e.community,
-		Connections: e.links,
-		Orgs:        e.orgs,
-		Logger:      slog.New(slog.NewJSONHandler(logs, nil)),
+		Mailer:       mailer,
+		Outbox:       e.outbox,
+		Events:       e.events,
+		Community:    e.community,
+		Connections:  e.links,
+		Orgs:         e.orgs,
+		Volunteering: e.vol,
+		Tracking:     e.tracking,
+		Logger:       slog.New(slog.NewJSONHandler(logs, nil)),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -56,14 +56,6 @@ func (b Base) Period(i community.Initiative) string {
 	return ""
 }
 
-// Money formats an amount in cents (« 500,00 $ »).
-func (b Base) Money(cents *int64) string {
-	if cents == nil {
-		return ""
-	}
-	return i18n.Money(b.Lang, *cents)
-}
-
 // HowItHelps says how an actor helps, in words.
 func (b Base) HowItHelps(a community.Actor) string {
 	parts := make([]string, 0, len(a.Supports))

@@ -225,6 +225,57 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/importer-organismes/{id}/confirmer", s.adminImportConfirm)
 	mux.HandleFunc("GET /admin/importer-organismes/{id}/lignes-a-corriger.csv", s.adminImportProblems)
 
+	// Volunteering: find an opportunity near home (quick match or profile),
+	// apply, follow one's applications and hours, certificates.
+	mux.HandleFunc("GET /s-impliquer", s.volunteerHome)
+	mux.HandleFunc("GET /s-impliquer/jebenevole", s.volunteerJebenevoleHome)
+	mux.HandleFunc("GET /s-impliquer/offres/{slug}", s.volunteerOpportunity)
+	mux.HandleFunc("POST /s-impliquer/offres/{slug}/interet", s.volunteerApply)
+	mux.HandleFunc("GET /s-impliquer/offres/{slug}/jebenevole", s.volunteerJebenevole)
+	mux.HandleFunc("GET /s-impliquer/confirmer", s.volunteerConfirmLanding)
+	mux.HandleFunc("POST /s-impliquer/confirmer", s.volunteerConfirm)
+	mux.HandleFunc("GET /s-impliquer/profil", s.volunteerProfile)
+	mux.HandleFunc("POST /s-impliquer/profil", s.volunteerSaveProfile)
+	mux.HandleFunc("POST /s-impliquer/profil/lien", s.volunteerProfileLink)
+	mux.HandleFunc("POST /s-impliquer/profil/supprimer", s.volunteerDeleteProfile)
+	mux.HandleFunc("GET /s-impliquer/mon-benevolat", s.volunteerMine)
+	mux.HandleFunc("POST /s-impliquer/candidatures/{id}/confirmer", s.volunteerConfirmMine)
+	mux.HandleFunc("POST /s-impliquer/candidatures/{id}/retirer", s.volunteerWithdraw)
+	mux.HandleFunc("GET /s-impliquer/heures/declarer", s.volunteerHoursForm)
+	mux.HandleFunc("POST /s-impliquer/heures", s.volunteerDeclareHours)
+	mux.HandleFunc("POST /s-impliquer/heures/{id}/retirer", s.volunteerWithdrawHours)
+	mux.HandleFunc("GET /s-impliquer/attestation.pdf", s.volunteerCertificate)
+	mux.HandleFunc("GET /s-impliquer/attestation-scolaire.pdf", s.volunteerAttestation)
+	mux.HandleFunc("GET /s-impliquer/verification", s.volunteerVerify)
+	mux.HandleFunc("GET /s-impliquer/desabonnement/{token}", s.volunteerUnsubscribeLanding)
+	mux.HandleFunc("POST /s-impliquer/desabonnement/{token}", s.volunteerUnsubscribe)
+
+	// Volunteering for organisations (their managers, and staff): post
+	// opportunities, answer applicants, confirm hours.
+	mux.HandleFunc("GET /s-impliquer/gestion", s.volunteerManage)
+	mux.HandleFunc("GET /s-impliquer/gestion/nouvelle", s.volunteerNewOpp)
+	mux.HandleFunc("POST /s-impliquer/gestion/offres", s.volunteerCreateOpp)
+	mux.HandleFunc("GET /s-impliquer/gestion/offres/{id}", s.volunteerApplicants)
+	mux.HandleFunc("GET /s-impliquer/gestion/offres/{id}/modifier", s.volunteerEditOpp)
+	mux.HandleFunc("POST /s-impliquer/gestion/offres/{id}", s.volunteerUpdateOpp)
+	mux.HandleFunc("POST /s-impliquer/gestion/offres/{id}/statut", s.volunteerOppStatus)
+	mux.HandleFunc("POST /s-impliquer/gestion/candidatures/{id}", s.volunteerRespond)
+	mux.HandleFunc("GET /s-impliquer/gestion/heures", s.volunteerReview)
+	mux.HandleFunc("POST /s-impliquer/gestion/heures/{id}", s.volunteerReviewHours)
+
+	// Staff: supply and demand, recognition, businesses, the hour's value.
+	mux.HandleFunc("GET /admin/benevolat", s.adminVolunteering)
+	mux.HandleFunc("GET /admin/benevolat/reconnaissance", s.adminRecognition)
+	mux.HandleFunc("GET /admin/benevolat/entreprises", s.adminBusinesses)
+	mux.HandleFunc("GET /admin/benevolat/parametres", s.adminVolunteerSettings)
+	mux.HandleFunc("POST /admin/benevolat/parametres", s.adminSaveVolunteerSettings)
+
+	// Tracked short links (jebénévole.ca and other outside pages).
+	mux.HandleFunc("GET /l/{code}", s.trackedLink)
+	mux.HandleFunc("GET /admin/liens-suivis", s.adminTrackedLinks)
+	mux.HandleFunc("POST /admin/liens-suivis", s.adminCreateTrackedLink)
+	mux.HandleFunc("POST /admin/liens-suivis/{id}/archiver", s.adminArchiveTrackedLink)
+
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/places", s.apiPlaces)
 	mux.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)
@@ -232,6 +283,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/v1/events/{id}/registrations", s.apiRegister)
 	mux.HandleFunc("GET /api/v1/events.ics", s.apiEventsICS)
 	mux.HandleFunc("GET /api/v1/places/{slug}/events.ics", s.apiPlaceEventsICS)
+	mux.HandleFunc("GET /api/v1/opportunities", s.apiOpportunities)
 
 	// Anything else is a French (or English) 404 page.
 	mux.HandleFunc("/", s.notFound)

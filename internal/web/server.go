@@ -25,6 +25,8 @@ import (
 	"implique/internal/mail"
 	"implique/internal/orgs"
 	"implique/internal/territory"
+	"implique/internal/tracking"
+	"implique/internal/volunteering"
 )
 
 //go:embed templates/*.html
@@ -57,8 +59,11 @@ type Deps struct {
 	Events      *events.Store
 	Community   *community.Store
 	Connections *connections.Store
-	Orgs        *orgs.Store
-	Logger      *slog.Logger
+	// Orgs names organisations and tells which ones a manager keeps.
+	Orgs         *orgs.Store
+	Volunteering *volunteering.Store
+	Tracking     *tracking.Store
+	Logger       *slog.Logger
 	// Registry receives the HTTP metrics; /metrics serves it.
 	Registry *prometheus.Registry
 	// Now is the clock (tests replace it).

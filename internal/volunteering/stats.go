@@ -1,0 +1,466 @@
+package volunteering
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"implique/internal/errs"
+	"implique/internal/orgs"
+)
+
+// PlaceSupply is supply and demand in one place (or for remote
+// opportunities, when Remote).
+type PlaceSupply struct {
+	PlaceID   int64
+	PlaceSlug string
+	PlaceName string
+	Remote    bool
+	// Open opportunities, and those of them nobody applied to yet.
+	Open              int
+	WithoutApplicants int
+	// People with a profile who live there, and those of them for whom no
+	// open opportunity within reach shares an interest.
+	People                   int
+	PeopleWithoutOpportunity int
+	// Waiting applications for opportunities there.
+	Waiting int
+}
+
+// CauseSupply is supply and demand for one cause.
+type CauseSupply struct {
+	Cause                    string
+	Open                     int
+	People                   int
+	PeopleWithoutOpportunity int
+}
+
+// SupplyDemand is what staff read to see where people and opportunities
+// miss each other.
+type SupplyDemand struct {
+	Places []PlaceSupply
+	Causes []CauseSupply
+	// OpportunitiesWithoutApplicants: open for a week or more, nobody yet.
+	OpportunitiesWithoutApplicants []Opportunity
+	// Waiting applications, the longest wait first.
+	Waiting []Application
+	// Answer delays over the last year, in days (median), and the share
+	// answered within a week.
+	AnsweredCount        int
+	MedianAnswerDays     float64
+	AnsweredWithinAWeek  int
+	People               int
+	PeopleWithout        int
+	ComputedAt           time.Time
+	OpenOpportunityCount int
+}
+
+// profileRow is what supply and demand reads of a profile.
+type profileRow struct {
+	placeID int64
+	causes  Mask
+	maxKm   *int
+}
+
+// SupplyDemand computes supply and demand for the territory.
+func (s *Store) SupplyDemand(ctx context.Context, territoryID int64) (SupplyDemand, error) {
+	now := s.now()
+	sd := SupplyDemand{ComputedAt: now}
+	places, err := s.territories.Places(ctx, territoryID)
+	if err != nil {
+		return sd, err
+	}
+	g := newGeo(places)
+	open, err := s.Opportunities(ctx, territoryID, Filter{OpenOnly: true})
+	if err != nil {
+		return sd, err
+	}
+	sd.OpenOpportunityCount = len(open)
+	byPlace := map[int64]*PlaceSupply{}
+	get := func(id int64, remote bool) *PlaceSupply {
+		key := id
+		if remote {
+			key = -1
+		}
+		ps := byPlace[key]
+		if ps == nil {
+			ps = &PlaceSupply{PlaceID: id, Remote: remote}
+			if p, ok := g.places[id]; ok && !remote {
+				ps.PlaceSlug, ps.PlaceName = p.slug, p.name
+			}
+			byPlace[key] = ps
+		}
+		return ps
+	}
+	// What is offered where: the union of causes of the open opportunities
+	// for individuals, per place, and remote.
+	offered := map[int64]Mask{}
+	var remoteCauses Mask
+	anyRemote := false
+	causeOpen := map[string]int{}
+	for _, o := range open {
+		ps := get(o.PlaceID, o.PlaceID == 0)
+		ps.Open++
+		if o.Applicants == 0 {
+			ps.WithoutApplicants++
+			if now.Sub(o.PublishedAt) >= 7*24*time.Hour {
+				sd.OpportunitiesWithoutApplicants = append(sd.OpportunitiesWithoutApplicants, o)
+			}
+		}
+		ps.Waiting += o.Waiting
+		for _, c := range o.Causes.Codes(Causes) {
+			causeOpen[c]++
+		}
+		if o.Kind.Corporate() {
+			continue
+		}
+		all := o.Causes
+		if all == 0 {
+			all = Mask(1<<len(Causes) - 1) // open to any interest
+		}
+		if o.Remote {
+			remoteCauses |= all
+			anyRemote = true
+		}
+		if o.PlaceID != 0 {
+			offered[o.PlaceID] |= all
+		}
+	}
+	// Who looks for what, and whether anything within reach fits.
+	rows, err := s.db.Query(ctx, `SELECT COALESCE(place_id, 0), causes, max_km FROM volunteer_profiles WHERE territory_id = ?`, territoryID)
+	if err != nil {
+		return sd, err
+	}
+	var profiles []profileRow
+	for rows.Next() {
+		var p profileRow
+		var causes int64
+		var maxKm sql.NullInt64
+		if err := rows.Scan(&p.placeID, &causes, &maxKm); err != nil {
+			rows.Close()
+			return sd, err
+		}
+		p.causes = Mask(causes)
+		if maxKm.Valid {
+			v := int(maxKm.Int64)
+			p.maxKm = &v
+		}
+		profiles = append(profiles, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return sd, err
+	}
+	causePeople, causeWithout := map[string]int{}, map[string]int{}
+	reachCache := map[[2]int64]Mask{}
+	for _, p := range profiles {
+		sd.People++
+		key := [2]int64{p.placeID, -1}
+		if p.maxKm != nil {
+			key[1] = int64(*p.maxKm)
+		}
+		within, ok := reachCache[key]
+		if !ok {
+			within = offeredWithin(g, offered, p.placeID, p.maxKm)
+			reachCache[key] = within
+		}
+		if anyRemote {
+			within |= remoteCauses
+		}
+		want := p.causes
+		if want == 0 {
+			want = Mask(1<<len(Causes) - 1)
+		}
+		without := within&want == 0
+		if p.placeID != 0 {
+			ps := get(p.placeID, false)
+			ps.People++
+			if without {
+				ps.PeopleWithoutOpportunity++
+			}
+		}
+		if without {
+			sd.PeopleWithout++
+		}
+		for _, c := range p.causes.Codes(Causes) {
+			causePeople[c]++
+			if within.Has(Causes, c) {
+				continue
+			}
+			causeWithout[c]++
+		}
+	}
+	for _, ps := range byPlace {
+		sd.Places = append(sd.Places, *ps)
+	}
+	order := map[int64]int{}
+	for i, p := range places {
+		order[p.ID] = i
+	}
+	sort.Slice(sd.Places, func(i, j int) bool {
+		a, b := sd.Places[i], sd.Places[j]
+		if a.Remote != b.Remote {
+			return b.Remote
+		}
+		return order[a.PlaceID] < order[b.PlaceID]
+	})
+	for _, c := range Causes {
+		if causeOpen[c] == 0 && causePeople[c] == 0 {
+			continue
+		}
+		sd.Causes = append(sd.Causes, CauseSupply{Cause: c, Open: causeOpen[c], People: causePeople[c], PeopleWithoutOpportunity: causeWithout[c]})
+	}
+	sort.SliceStable(sd.Causes, func(i, j int) bool {
+		return sd.Causes[i].PeopleWithoutOpportunity > sd.Causes[j].PeopleWithoutOpportunity
+	})
+	if sd.Waiting, err = s.WaitingFor(ctx, territoryID, nil); err != nil {
+		return sd, err
+	}
+	// How fast organisations answer, over the last year.
+	rows, err = s.db.Query(ctx, `SELECT confirmed_at, responded_at FROM volunteer_applications WHERE territory_id = ?
+		AND responded_at IS NOT NULL AND confirmed_at IS NOT NULL AND confirmed_at >= ?`, territoryID, now.AddDate(-1, 0, 0))
+	if err != nil {
+		return sd, err
+	}
+	var delays []float64
+	for rows.Next() {
+		var c, r time.Time
+		if err := rows.Scan(&c, &r); err != nil {
+			rows.Close()
+			return sd, err
+		}
+		d := r.Sub(c).Hours() / 24
+		delays = append(delays, d)
+		if d <= 7 {
+			sd.AnsweredWithinAWeek++
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return sd, err
+	}
+	sd.AnsweredCount = len(delays)
+	if len(delays) > 0 {
+		sort.Float64s(delays)
+		mid := len(delays) / 2
+		if len(delays)%2 == 1 {
+			sd.MedianAnswerDays = delays[mid]
+		} else {
+			sd.MedianAnswerDays = (delays[mid-1] + delays[mid]) / 2
+		}
+		sd.MedianAnswerDays = math.Round(sd.MedianAnswerDays*10) / 10
+	}
+	return sd, nil
+}
+
+// offeredWithin is the causes offered at the places within reach of a
+// place (the place itself, its ville and secteurs, places closer than
+// maxKm or the default reach, places whose position nobody confirmed).
+func offeredWithin(g geo, offered map[int64]Mask, from int64, maxKm *int) Mask {
+	var m Mask
+	reach := float64(DefaultReachKm)
+	if maxKm != nil {
+		reach = float64(*maxKm)
+	}
+	for id, causes := range offered {
+		if from == 0 || id == from || g.sameCity(from, id) {
+			m |= causes
+			continue
+		}
+		if d, ok := g.km(from, id); !ok || d <= reach+0.5 {
+			m |= causes
+		}
+	}
+	return m
+}
+
+// BusinessTotal is the volunteering of one business's employees,
+// aggregated: no names.
+type BusinessTotal struct {
+	Organization orgs.OrgRef
+	Minutes      int
+	Volunteers   int
+	Entries      int
+	// CorporateOpportunities the business posted (teams offered, and
+	// requests it answered are in Applications).
+	CorporateOpportunities int
+}
+
+// BusinessHours totals the confirmed hours employees gave as corporate
+// volunteering, per business, between from and to.
+func (s *Store) BusinessHours(ctx context.Context, territoryID int64, from, to Day) ([]BusinessTotal, error) {
+	rows, err := s.db.Query(ctx, `SELECT h.employer_id, e.slug, e.name, e.kind, SUM(h.minutes), COUNT(DISTINCT h.user_id), COUNT(*)
+		FROM volunteer_hours h JOIN organizations e ON e.id = h.employer_id
+		WHERE h.territory_id = ? AND h.status = ? AND h.day >= ? AND h.day <= ?
+		GROUP BY h.employer_id, e.slug, e.name, e.kind`, territoryID, HoursConfirmed, from.String(), to.String())
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]*BusinessTotal{}
+	for rows.Next() {
+		var b BusinessTotal
+		var kind string
+		if err := rows.Scan(&b.Organization.ID, &b.Organization.Slug, &b.Organization.Name, &kind, &b.Minutes, &b.Volunteers, &b.Entries); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		b.Organization.Kind = orgs.Kind(kind)
+		byID[b.Organization.ID] = &b
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = s.db.Query(ctx, `SELECT o.organization_id, g.slug, g.name, g.kind, COUNT(*) FROM volunteer_opportunities o
+		JOIN organizations g ON g.id = o.organization_id WHERE o.territory_id = ? AND o.kind = ? AND g.kind = ?
+		GROUP BY o.organization_id, g.slug, g.name, g.kind`, territoryID, string(CorporateOffer), string(orgs.Business))
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var ref orgs.OrgRef
+		var kind string
+		var n int
+		if err := rows.Scan(&ref.ID, &ref.Slug, &ref.Name, &kind, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ref.Kind = orgs.Kind(kind)
+		b := byID[ref.ID]
+		if b == nil {
+			b = &BusinessTotal{Organization: ref}
+			byID[ref.ID] = b
+		}
+		b.CorporateOpportunities = n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]BusinessTotal, 0, len(byID))
+	for _, b := range byID {
+		out = append(out, *b)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Minutes != out[j].Minutes {
+			return out[i].Minutes > out[j].Minutes
+		}
+		return out[i].Organization.Name < out[j].Organization.Name
+	})
+	return out, nil
+}
+
+// Totals is the confirmed volunteering of a period, for funders.
+type Totals struct {
+	From, To      Day
+	Minutes       int
+	Volunteers    int
+	Organizations int
+	// ValueCents is the hours' worth at the territory's rate (nil: no rate set).
+	ValueCents *int64
+	Settings   Settings
+	ComputedAt time.Time
+}
+
+// TotalsBetween sums the confirmed hours between from and to, and values
+// them at the rate staff set.
+func (s *Store) TotalsBetween(ctx context.Context, territoryID int64, from, to Day) (Totals, error) {
+	t := Totals{From: from, To: to, ComputedAt: s.now()}
+	err := s.db.QueryRow(ctx, `SELECT COALESCE(SUM(minutes), 0), COUNT(DISTINCT user_id), COUNT(DISTINCT organization_id)
+		FROM volunteer_hours WHERE territory_id = ? AND status = ? AND day >= ? AND day <= ?`,
+		territoryID, HoursConfirmed, from.String(), to.String()).Scan(&t.Minutes, &t.Volunteers, &t.Organizations)
+	if err != nil {
+		return t, err
+	}
+	if t.Settings, err = s.Settings(ctx, territoryID); err != nil {
+		return t, err
+	}
+	if t.Settings.HourValueCents != nil {
+		v := int64(math.Round(float64(t.Minutes) * float64(*t.Settings.HourValueCents) / 60))
+		t.ValueCents = &v
+	}
+	return t, nil
+}
+
+// Settings are what staff set for volunteering.
+type Settings struct {
+	// HourValueCents is what an hour of volunteering is worth, for funders
+	// (nil: not set — Implique ships no default it could not source).
+	HourValueCents  *int64
+	HourValueSource string
+	UpdatedAt       *time.Time
+}
+
+// Settings returns the territory's volunteering settings.
+func (s *Store) Settings(ctx context.Context, territoryID int64) (Settings, error) {
+	var set Settings
+	var cents sql.NullInt64
+	var at time.Time
+	err := s.db.QueryRow(ctx, `SELECT hour_value_cents, hour_value_source, updated_at FROM volunteer_settings WHERE territory_id = ?`,
+		territoryID).Scan(&cents, &set.HourValueSource, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return set, nil
+	}
+	if err != nil {
+		return set, err
+	}
+	if cents.Valid {
+		set.HourValueCents = &cents.Int64
+	}
+	set.UpdatedAt = &at
+	return set, nil
+}
+
+// MaxHourValueCents bounds the hour's value (1 000 $).
+const MaxHourValueCents = 100000
+
+// SaveSettings sets the hour's value (nil clears it) and where the figure
+// comes from.
+func (s *Store) SaveSettings(ctx context.Context, territoryID, userID int64, cents *int64, source string) error {
+	source = clean(source)
+	f := errs.Fields{}
+	if cents != nil && (*cents <= 0 || *cents > MaxHourValueCents) {
+		f.Add("hour_value", "errors.volunteer_hour_value")
+	}
+	if cents != nil && source == "" {
+		f.Add("hour_value_source", "errors.volunteer_hour_value_source")
+	}
+	if tooLong(source, 300) {
+		f.Add("hour_value_source", "errors.too_long")
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	var v any
+	if cents != nil {
+		v = *cents
+	}
+	_, err := s.db.Exec(ctx, `INSERT INTO volunteer_settings (territory_id, hour_value_cents, hour_value_source, updated_by, updated_at)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (territory_id) DO UPDATE SET hour_value_cents = excluded.hour_value_cents,
+		hour_value_source = excluded.hour_value_source, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+		territoryID, v, source, nullID(userID), s.now())
+	return err
+}
+
+// ParseDollars reads an amount typed in dollars: « 27,50 », « 27.50 $ »,
+// « 1 250 ». It returns cents.
+func ParseDollars(s string) (int64, bool) {
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "$")), "$"))
+	s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "").Replace(s)
+	if s == "" {
+		return 0, false
+	}
+	if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
+		s = strings.Replace(s, ",", ".", 1)
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f > 1e9 {
+		return 0, false
+	}
+	return int64(math.Round(f * 100)), true
+}

@@ -1,0 +1,528 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"implique/internal/auth"
+	"implique/internal/errs"
+	"implique/internal/orgs"
+	"implique/internal/territory"
+	"implique/internal/volunteering"
+)
+
+// Organisations post opportunities, answer applicants and confirm hours.
+// A manager acts on the organisations they manage (organization.edit);
+// staff on any organisation of the territory.
+
+// editableOrgs lists the organisations the visitor may act for: all for
+// staff, their own for a manager.
+func (s *Server) editableOrgs(r *http.Request) ([]orgs.OrgRef, bool, error) {
+	ri := info(r)
+	all, err := s.deps.Orgs.Options(r.Context(), ri.territory.ID)
+	if err != nil {
+		return nil, false, err
+	}
+	staff := s.can(r, auth.ManageVolunteering)
+	var out []orgs.OrgRef
+	for _, o := range all {
+		if staff || (ri.principal.Manages(o.ID) && s.canEditOrg(r, o.ID)) {
+			out = append(out, o)
+		}
+	}
+	return out, staff, nil
+}
+
+// orgIDs lists the ids of refs; nil for staff (every organisation).
+func orgIDs(refs []orgs.OrgRef, staff bool) []int64 {
+	if staff {
+		return nil
+	}
+	ids := make([]int64, 0, len(refs))
+	for _, o := range refs {
+		ids = append(ids, o.ID)
+	}
+	return ids
+}
+
+type manageOrg struct {
+	Org           orgs.OrgRef
+	Opportunities []OppView
+	HoursWaiting  int
+}
+
+type volunteerManagePage struct {
+	Base
+	Orgs         []manageOrg
+	Staff        bool
+	HoursWaiting int
+}
+
+func (s *Server) volunteerManage(w http.ResponseWriter, r *http.Request) {
+	ri := info(r)
+	ctx := r.Context()
+	refs, staff, err := s.editableOrgs(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(refs) == 0 && !staff {
+		s.forbid(w, r)
+		return
+	}
+	p := volunteerManagePage{Base: s.base(w, r, "volunteer.manage.title"), Staff: staff}
+	ids := orgIDs(refs, staff)
+	opps, err := s.deps.Volunteering.Opportunities(ctx, ri.territory.ID, volunteering.Filter{OrganizationIDs: ids})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	hours, err := s.deps.Volunteering.HoursToReview(ctx, ri.territory.ID, ids)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.HoursWaiting = len(hours)
+	byOrg := map[int64]*manageOrg{}
+	var order []int64
+	add := func(ref orgs.OrgRef) *manageOrg {
+		m := byOrg[ref.ID]
+		if m == nil {
+			m = &manageOrg{Org: ref}
+			byOrg[ref.ID] = m
+			order = append(order, ref.ID)
+		}
+		return m
+	}
+	if !staff {
+		for _, o := range refs {
+			add(o)
+		}
+	}
+	for _, o := range opps {
+		m := add(o.Organization)
+		m.Opportunities = append(m.Opportunities, s.oppView(p.Base, o))
+	}
+	for _, h := range hours {
+		add(h.Organization).HoursWaiting++
+	}
+	for _, id := range order {
+		p.Orgs = append(p.Orgs, *byOrg[id])
+	}
+	s.render(w, r, http.StatusOK, "volunteer_manage", p)
+}
+
+type volunteerOppFormPage struct {
+	Base
+	Orgs       []orgs.OrgRef
+	Places     []territory.Place
+	Kinds      []volunteering.Kind
+	Schedules  []volunteering.Schedule
+	Opp        *volunteering.Opportunity
+	Action     string
+	ZoneHelp   string
+	Breadcrumb string
+}
+
+func (s *Server) oppFormPage(w http.ResponseWriter, r *http.Request, status int, opp *volunteering.Opportunity, form url.Values, problems map[string]string) {
+	ri := info(r)
+	refs, _, err := s.editableOrgs(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	title := "volunteer.form.new_title"
+	if opp != nil {
+		title = "volunteer.form.edit_title"
+	}
+	p := volunteerOppFormPage{Base: s.base(w, r, title), Orgs: refs, Kinds: volunteering.Kinds, Schedules: volunteering.Schedules, Opp: opp,
+		Action: "/s-impliquer/gestion/offres"}
+	if opp != nil {
+		p.Action = "/s-impliquer/gestion/offres/" + strconv.FormatInt(opp.ID, 10)
+	}
+	if p.Places, err = s.deps.Territories.Places(r.Context(), ri.territory.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Form, p.Errors = form, problems
+	s.render(w, r, status, "volunteer_opp_form", p)
+}
+
+func (s *Server) volunteerNewOpp(w http.ResponseWriter, r *http.Request) {
+	refs, _, err := s.editableOrgs(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(refs) == 0 {
+		s.forbid(w, r)
+		return
+	}
+	ri := info(r)
+	form := url.Values{"kind": {string(volunteering.Task)}, "schedule": {string(volunteering.Recurring)}}
+	if slug := r.URL.Query().Get("organisme"); slug != "" {
+		for _, o := range refs {
+			if o.Slug == slug {
+				form.Set("organization", strconv.FormatInt(o.ID, 10))
+			}
+		}
+	} else if len(refs) == 1 {
+		form.Set("organization", strconv.FormatInt(refs[0].ID, 10))
+	}
+	if k := r.URL.Query().Get("type"); k != "" {
+		form.Set("kind", k)
+	}
+	if u := ri.principal.User; u != nil {
+		form.Set("contact_name", u.Name)
+		form.Set("contact_email", u.Email)
+	}
+	s.oppFormPage(w, r, http.StatusOK, nil, form, nil)
+}
+
+// oppInput reads the opportunity form; dates and times are in loc.
+func oppInput(f url.Values, loc *time.Location) (volunteering.Input, errs.Fields) {
+	problems := errs.Fields{}
+	in := volunteering.Input{OrganizationID: formID(f, "organization"), Title: f.Get("title"), Description: f.Get("description"),
+		Kind: volunteering.Kind(f.Get("kind")), Schedule: volunteering.Schedule(f.Get("schedule")), PlaceSlug: f.Get("place"),
+		Remote: f.Get("remote") == "1", Venue: f.Get("venue"), Slots: slotsOf(f), Recurrence: f.Get("recurrence"),
+		Commitment: f.Get("commitment"), Causes: f["cause"], Skills: f["skill"], Languages: f["language"],
+		CarRequired: f.Get("car_required") == "1", RideOffered: f.Get("ride_offered") == "1", Accessibility: f.Get("accessibility"),
+		ContactName: f.Get("contact_name"), ContactEmail: f.Get("contact_email"), ContactPhone: f.Get("contact_phone"),
+		JebenevoleURL: f.Get("jebenevole_url")}
+	number := func(field, key string) *int {
+		v := strings.TrimSpace(f.Get(field))
+		if v == "" {
+			return nil
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			problems.Add(field, key)
+			return nil
+		}
+		return &n
+	}
+	in.Spots = number("spots", "errors.volunteer_spots")
+	in.MinAge = number("min_age", "errors.volunteer_age")
+	in.MaxAge = number("max_age", "errors.volunteer_age")
+	if in.Schedule == volunteering.OneOff {
+		day, ok := parseDay(f.Get("date"))
+		switch {
+		case strings.TrimSpace(f.Get("date")) == "":
+			problems.Add("date", "errors.required")
+		case !ok:
+			problems.Add("date", "errors.date")
+		}
+		sh, sm, sok := parseClock(strings.TrimSpace(f.Get("start_time")))
+		if !sok {
+			problems.Add("start_time", "errors.time")
+		}
+		if ok && sok {
+			in.StartsAt = localAt(day, sh, sm, loc)
+			if v := strings.TrimSpace(f.Get("end_time")); v != "" {
+				eh, em, eok := parseClock(v)
+				if !eok {
+					problems.Add("end_time", "errors.time")
+				} else {
+					in.EndsAt = localAt(day, eh, em, loc)
+				}
+			}
+		}
+	} else if v := strings.TrimSpace(f.Get("until")); v != "" {
+		day, ok := parseDay(v)
+		if !ok {
+			problems.Add("until", "errors.date")
+		} else {
+			in.Until = localAt(day, 23, 59, loc)
+		}
+	}
+	return in, problems
+}
+
+func (s *Server) volunteerCreateOpp(w http.ResponseWriter, r *http.Request) {
+	ri := info(r)
+	_ = r.ParseForm()
+	f := r.PostForm
+	in, problems := oppInput(f, ri.territory.Location())
+	if in.OrganizationID == 0 || !s.canEditOrg(r, in.OrganizationID) {
+		if !ri.principal.SignedIn() {
+			s.forbid(w, r)
+			return
+		}
+		problems.Add("organization", "errors.volunteer_org_choose")
+	}
+	if len(problems) > 0 {
+		s.oppFormPage(w, r, http.StatusUnprocessableEntity, nil, f, problems)
+		return
+	}
+	o, err := s.deps.Volunteering.CreateOpportunity(r.Context(), ri.territory.ID, ri.principal.User.ID, in)
+	if e, ok := errs.As(err); ok {
+		s.oppFormPage(w, r, statusOf(e.Code), nil, f, e.Fields)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.volunteer_opp_created")
+	s.redirect(w, r, "/s-impliquer/gestion/offres/"+strconv.FormatInt(o.ID, 10))
+}
+
+// managedOpp reads {id} and checks the visitor may act for its organisation.
+func (s *Server) managedOpp(w http.ResponseWriter, r *http.Request) (volunteering.Opportunity, bool) {
+	id := pathID(r, "id")
+	if id == 0 {
+		s.notFound(w, r)
+		return volunteering.Opportunity{}, false
+	}
+	o, err := s.deps.Volunteering.Opportunity(r.Context(), info(r).territory.ID, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return o, false
+	}
+	if !s.canEditOrg(r, o.Organization.ID) {
+		s.forbid(w, r)
+		return o, false
+	}
+	return o, true
+}
+
+// oppForm writes an opportunity as the form's values.
+func oppForm(o volunteering.Opportunity, loc *time.Location) url.Values {
+	f := url.Values{"organization": {strconv.FormatInt(o.Organization.ID, 10)}, "title": {o.Title}, "description": {o.Description},
+		"kind": {string(o.Kind)}, "schedule": {string(o.Schedule)}, "place": {o.PlaceSlug}, "venue": {o.Venue},
+		"slot": slotValues(o.Slots), "recurrence": {o.Recurrence}, "commitment": {o.Commitment},
+		"cause": o.Causes.Codes(volunteering.Causes), "skill": o.Skills.Codes(volunteering.Skills),
+		"language": o.Languages.Codes(volunteering.Languages), "accessibility": {o.Accessibility}, "contact_name": {o.ContactName},
+		"contact_email": {o.ContactEmail}, "contact_phone": {o.ContactPhone}, "jebenevole_url": {o.JebenevoleURL}}
+	flag := func(field string, v bool) {
+		if v {
+			f.Set(field, "1")
+		}
+	}
+	flag("remote", o.Remote)
+	flag("car_required", o.CarRequired)
+	flag("ride_offered", o.RideOffered)
+	num := func(field string, v *int) {
+		if v != nil {
+			f.Set(field, strconv.Itoa(*v))
+		}
+	}
+	num("spots", o.Spots)
+	num("min_age", o.MinAge)
+	num("max_age", o.MaxAge)
+	if o.StartsAt != nil {
+		f.Set("date", o.StartsAt.In(loc).Format("2006-01-02"))
+		f.Set("start_time", o.StartsAt.In(loc).Format("15:04"))
+	}
+	if o.EndsAt != nil {
+		f.Set("end_time", o.EndsAt.In(loc).Format("15:04"))
+	}
+	if o.Until != nil {
+		f.Set("until", o.Until.In(loc).Format("2006-01-02"))
+	}
+	return f
+}
+
+func (s *Server) volunteerEditOpp(w http.ResponseWriter, r *http.Request) {
+	o, ok := s.managedOpp(w, r)
+	if !ok {
+		return
+	}
+	s.oppFormPage(w, r, http.StatusOK, &o, oppForm(o, info(r).territory.Location()), nil)
+}
+
+func (s *Server) volunteerUpdateOpp(w http.ResponseWriter, r *http.Request) {
+	o, ok := s.managedOpp(w, r)
+	if !ok {
+		return
+	}
+	ri := info(r)
+	_ = r.ParseForm()
+	f := r.PostForm
+	in, problems := oppInput(f, ri.territory.Location())
+	if len(problems) > 0 {
+		s.oppFormPage(w, r, http.StatusUnprocessableEntity, &o, f, problems)
+		return
+	}
+	_, err := s.deps.Volunteering.UpdateOpportunity(r.Context(), ri.territory.ID, o.ID, in)
+	if e, ok := errs.As(err); ok {
+		s.oppFormPage(w, r, statusOf(e.Code), &o, f, e.Fields)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.volunteer_opp_saved")
+	s.redirect(w, r, "/s-impliquer/gestion/offres/"+strconv.FormatInt(o.ID, 10))
+}
+
+func (s *Server) volunteerOppStatus(w http.ResponseWriter, r *http.Request) {
+	o, ok := s.managedOpp(w, r)
+	if !ok {
+		return
+	}
+	open := r.PostFormValue("open") == "1"
+	if err := s.deps.Volunteering.SetOpportunityStatus(r.Context(), info(r).territory.ID, o.ID, open); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if open {
+		s.flash(w, "flash.volunteer_opp_reopened")
+	} else {
+		s.flash(w, "flash.volunteer_opp_closed")
+	}
+	s.redirect(w, r, "/s-impliquer/gestion/offres/"+strconv.FormatInt(o.ID, 10))
+}
+
+type volunteerApplicantsPage struct {
+	Base
+	Opp          OppView
+	Applications []volunteering.Application
+	Open         bool
+	Hours        []volunteering.HoursEntry
+}
+
+func (s *Server) volunteerApplicantsPage(w http.ResponseWriter, r *http.Request, status int, o volunteering.Opportunity, form url.Values, problems map[string]string) {
+	ri := info(r)
+	p := volunteerApplicantsPage{Base: s.base(w, r, ""), Open: o.Open(s.deps.Volunteering.Now())}
+	p.Title = o.Title
+	p.Opp = s.oppView(p.Base, o)
+	var err error
+	if p.Applications, err = s.deps.Volunteering.ApplicationsFor(r.Context(), ri.territory.ID, o.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if form == nil {
+		form = url.Values{"reply": {p.T("volunteer.manage.decline_default")}}
+	}
+	p.Form, p.Errors = form, problems
+	s.render(w, r, status, "volunteer_applicants", p)
+}
+
+func (s *Server) volunteerApplicants(w http.ResponseWriter, r *http.Request) {
+	o, ok := s.managedOpp(w, r)
+	if !ok {
+		return
+	}
+	s.volunteerApplicantsPage(w, r, http.StatusOK, o, nil, nil)
+}
+
+func (s *Server) volunteerRespond(w http.ResponseWriter, r *http.Request) {
+	ri := info(r)
+	a, err := s.deps.Volunteering.Application(r.Context(), ri.territory.ID, pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !s.canEditOrg(r, a.Opportunity.Organization.ID) {
+		s.forbid(w, r)
+		return
+	}
+	_ = r.ParseForm()
+	answer := volunteering.Answer(r.PostFormValue("answer"))
+	_, err = s.deps.Volunteering.Respond(r.Context(), ri.territory.ID, a.ID, answer, r.PostFormValue("reply"))
+	if e, ok := errs.As(err); ok {
+		o, oerr := s.deps.Volunteering.Opportunity(r.Context(), ri.territory.ID, a.Opportunity.ID)
+		if oerr != nil {
+			s.fail(w, r, oerr)
+			return
+		}
+		problems := e.Fields
+		if len(problems) == 0 {
+			problems = map[string]string{"": e.Key}
+		}
+		s.volunteerApplicantsPage(w, r, statusOf(e.Code), o, r.PostForm, problems)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, answerFlash[answer])
+	s.redirect(w, r, "/s-impliquer/gestion/offres/"+strconv.FormatInt(a.Opportunity.ID, 10)+"#candidature-"+strconv.FormatInt(a.ID, 10))
+}
+
+// answerFlash and reviewFlash say what was done.
+var (
+	answerFlash = map[volunteering.Answer]string{volunteering.Accept: "flash.volunteer_answer_accept",
+		volunteering.Decline: "flash.volunteer_answer_decline", volunteering.MarkContacted: "flash.volunteer_answer_contacted"}
+	reviewFlash = map[volunteering.Review]string{volunteering.ConfirmHours: "flash.volunteer_hours_confirmed",
+		volunteering.CorrectHours: "flash.volunteer_hours_corrected", volunteering.RejectHours: "flash.volunteer_hours_rejected"}
+)
+
+// Hours to confirm.
+
+type volunteerReviewPage struct {
+	Base
+	Waiting []volunteering.HoursEntry
+	Recent  []volunteering.HoursEntry
+	Staff   bool
+}
+
+func (s *Server) volunteerReviewPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+	ri := info(r)
+	refs, staff, err := s.editableOrgs(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(refs) == 0 && !staff {
+		s.forbid(w, r)
+		return
+	}
+	p := volunteerReviewPage{Base: s.base(w, r, "volunteer.review.title"), Staff: staff}
+	ids := orgIDs(refs, staff)
+	if p.Waiting, err = s.deps.Volunteering.HoursToReview(r.Context(), ri.territory.ID, ids); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Recent, err = s.deps.Volunteering.RecentHours(r.Context(), ri.territory.ID, ids, 30); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Form, p.Errors = form, problems
+	s.render(w, r, status, "volunteer_review", p)
+}
+
+func (s *Server) volunteerReview(w http.ResponseWriter, r *http.Request) {
+	s.volunteerReviewPage(w, r, http.StatusOK, nil, nil)
+}
+
+func (s *Server) volunteerReviewHours(w http.ResponseWriter, r *http.Request) {
+	ri := info(r)
+	h, err := s.deps.Volunteering.HoursEntry(r.Context(), ri.territory.ID, pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !s.canEditOrg(r, h.Organization.ID) {
+		s.forbid(w, r)
+		return
+	}
+	_ = r.ParseForm()
+	f := r.PostForm
+	_, err = s.deps.Volunteering.ReviewHours(r.Context(), ri.territory.ID, h.ID, ri.principal.User.ID,
+		volunteering.Review(f.Get("review")), f.Get("hours"), f.Get("note"))
+	if e, ok := errs.As(err); ok {
+		// The problem shows on this declaration's own fields.
+		problems := map[string]string{}
+		for k, v := range e.Fields {
+			problems[k+"-"+strconv.FormatInt(h.ID, 10)] = v
+		}
+		if len(problems) == 0 {
+			problems[""] = e.Key
+		}
+		form := url.Values{}
+		for k, v := range f {
+			form[k+"-"+strconv.FormatInt(h.ID, 10)] = v
+		}
+		s.volunteerReviewPage(w, r, statusOf(e.Code), form, problems)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, reviewFlash[volunteering.Review(f.Get("review"))])
+	s.redirect(w, r, "/s-impliquer/gestion/heures")
+}
