@@ -75,6 +75,24 @@ func TestOrganisationsInTheChain(t *testing.T) {
 		expectContains(t, v.get("/initiatives/"+ini.Slug), `href="/organismes/`+mun.Slug+`"`)
 		expectContains(t, v.get("/organismes/"+club.Slug), "Initiatives citoyennes qu’il appuie", "Cuisine collective")
 
+		// An open seat and the help an initiative needs become volunteer
+		// opportunities in one click: the form comes prefilled.
+		seat, err := e.orgs.AddSeat(ctx, tid, club.ID, orgs.SeatInput{Title: "Trésorerie", Role: orgs.Role("treasurer"), OpenToNewcomers: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = staff.get("/s-impliquer/gestion/nouvelle?organisme=" + club.Slug + "&poste=" + id64(seat.ID))
+		expectStatus(t, r, 200)
+		expectContains(t, r, "Trésorerie — Club Optimiste de Manseau", `value="board_seat" checked`)
+		expectContains(t, staff.get("/mes-organismes/"+id64(club.ID)), "/s-impliquer/gestion/nouvelle?organisme="+club.Slug+"&amp;poste="+id64(seat.ID))
+		need, err := e.community.AddHelpWanted(ctx, tid, ini.ID, community.HelpInput{Title: "Deux cuisiniers le samedi", PeopleNeeded: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = staff.get("/s-impliquer/gestion/nouvelle?initiative=" + id64(ini.ID) + "&besoin=" + id64(need.ID))
+		expectStatus(t, r, 200)
+		expectContains(t, r, `value="Deux cuisiniers le samedi"`, "Pour l’initiative citoyenne")
+
 		// A citizen committee born of a community.
 		c := e.newCommunity(t, "Entraide Manseau", false)
 		r = staff.get("/admin/organismes/nouveau?communaute=" + id64(c.ID))

@@ -175,6 +175,14 @@ func (s *Server) volunteerNewOpp(w http.ResponseWriter, r *http.Request) {
 	if k := r.URL.Query().Get("type"); k != "" {
 		form.Set("kind", k)
 	}
+	if err := s.oppFromSeat(r, refs, form); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.oppFromInitiative(r, refs, form); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if u := ri.principal.User; u != nil {
 		form.Set("contact_name", u.Name)
 		form.Set("contact_email", u.Email)
@@ -525,4 +533,96 @@ func (s *Server) volunteerReviewHours(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(w, reviewFlash[volunteering.Review(f.Get("review"))])
 	s.redirect(w, r, "/s-impliquer/gestion/heures")
+}
+
+// oppFromSeat prefills an opportunity from an open seat of an organisation
+// the visitor may act for (?organisme=&poste=): the relève, one click away.
+func (s *Server) oppFromSeat(r *http.Request, refs []orgs.OrgRef, form url.Values) error {
+	seatID, _ := strconv.ParseInt(r.URL.Query().Get("poste"), 10, 64)
+	orgID := formID(form, "organization")
+	if seatID <= 0 || orgID <= 0 {
+		return nil
+	}
+	ctx := r.Context()
+	tid := info(r).territory.ID
+	seat, err := s.deps.Orgs.Seat(ctx, tid, orgID, seatID)
+	if errs.Is(err, errs.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	o, err := s.deps.Orgs.Get(ctx, tid, orgID)
+	if err != nil {
+		return err
+	}
+	lang := info(r).lang
+	form.Set("kind", string(volunteering.BoardSeat))
+	form.Set("schedule", string(volunteering.Flexible))
+	form.Set("title", s.cat.T(lang, "volunteer.from_seat.title", seat.Title, o.Name))
+	form.Set("description", s.cat.T(lang, "volunteer.from_seat.description", seat.Title, o.Name, o.Mission))
+	form.Set("spots", "1")
+	if len(o.Places) > 0 {
+		form.Set("place", o.Places[0].Slug)
+	}
+	for _, c := range o.Causes {
+		form.Add("cause", c)
+	}
+	return nil
+}
+
+// oppFromInitiative prefills an opportunity from the help an initiative
+// is looking for (?initiative=&besoin=), for staff; the organisation is
+// the one of the directory that supports it, when there is exactly one.
+func (s *Server) oppFromInitiative(r *http.Request, refs []orgs.OrgRef, form url.Values) error {
+	q := r.URL.Query()
+	iniID, _ := strconv.ParseInt(q.Get("initiative"), 10, 64)
+	needID, _ := strconv.ParseInt(q.Get("besoin"), 10, 64)
+	if iniID <= 0 || needID <= 0 || !s.can(r, auth.ManageInitiatives) {
+		return nil
+	}
+	ctx := r.Context()
+	tid := info(r).territory.ID
+	ini, err := s.deps.Community.Initiative(ctx, tid, iniID)
+	if errs.Is(err, errs.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	needs, err := s.deps.Community.HelpNeeds(ctx, tid, ini.ID)
+	if err != nil {
+		return err
+	}
+	for _, n := range needs {
+		if n.ID != needID {
+			continue
+		}
+		lang := info(r).lang
+		form.Set("title", n.Title)
+		form.Set("description", s.cat.T(lang, "volunteer.from_initiative.description", n.Details, ini.Title, ini.Summary))
+		form.Set("place", ini.PlaceSlug)
+		form.Set("schedule", string(volunteering.Flexible))
+		if n.PeopleNeeded > 0 {
+			form.Set("spots", strconv.Itoa(n.PeopleNeeded))
+		}
+	}
+	actors, err := s.deps.Community.Actors(ctx, tid, ini.ID)
+	if err != nil {
+		return err
+	}
+	var supporting []int64
+	for _, a := range actors {
+		if a.OrganizationID != nil {
+			supporting = append(supporting, *a.OrganizationID)
+		}
+	}
+	if len(supporting) == 1 {
+		for _, o := range refs {
+			if o.ID == supporting[0] {
+				form.Set("organization", strconv.FormatInt(o.ID, 10))
+			}
+		}
+	}
+	return nil
 }
