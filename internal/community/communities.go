@@ -703,26 +703,23 @@ func (s *Store) SetSharing(ctx context.Context, territoryID, communityID, userID
 	return nil
 }
 
-// LeaveCommunity takes a member out of a community, at any time: the others no
-// longer see them and the phone they shared is forgotten.
+// LeaveCommunity takes a member out of a community, at any time: the others
+// no longer see them and the phone they shared is forgotten.
 func (s *Store) LeaveCommunity(ctx context.Context, territoryID, communityID, userID int64) error {
-	res, err := s.db.Exec(ctx, `UPDATE community_members SET left_at = ?, share_name = ?, share_email = ?, shared_phone = ''
-		WHERE territory_id = ? AND community_id = ? AND user_id = ? AND left_at IS NULL`,
-		s.now(), false, false, territoryID, communityID, userID)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return errs.New(errs.NotFound, "errors.not_a_member")
-	}
-	return nil
+	return s.endMembership(ctx, `user_id = ?`, territoryID, communityID, userID)
 }
 
 // RemoveMember is staff taking a member out (same effect as leaving).
 func (s *Store) RemoveMember(ctx context.Context, territoryID, communityID, memberID int64) error {
+	return s.endMembership(ctx, `id = ?`, territoryID, communityID, memberID)
+}
+
+// endMembership ends the current membership that who (a condition on one
+// value) names.
+func (s *Store) endMembership(ctx context.Context, who string, territoryID, communityID, id int64) error {
 	res, err := s.db.Exec(ctx, `UPDATE community_members SET left_at = ?, share_name = ?, share_email = ?, shared_phone = ''
-		WHERE territory_id = ? AND community_id = ? AND id = ? AND left_at IS NULL`,
-		s.now(), false, false, territoryID, communityID, memberID)
+		WHERE territory_id = ? AND community_id = ? AND `+who+` AND left_at IS NULL`,
+		s.now(), false, false, territoryID, communityID, id)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -125,16 +124,13 @@ type Store struct {
 	db          *db.DB
 	territories *territory.Store
 	events      *events.Store
-	auth        *auth.Store
 	mailer      *mail.Mailer
 	cat         i18n.Catalogs
 	baseURL     string
 	now         func() time.Time
 
-	// linkKey is the instance secret the private links of initiative
-	// participants are derived from (loaded once, before a transaction).
-	keyMu   sync.Mutex
-	linkKey []byte
+	// links signs the private links of initiative participants.
+	links *auth.LinkSigner
 }
 
 // Config gathers what the store needs.
@@ -151,14 +147,15 @@ type Config struct {
 
 // NewStore returns the community store.
 func NewStore(c Config) *Store {
-	return &Store{db: c.DB, territories: c.Territories, events: c.Events, auth: c.Auth, mailer: c.Mailer, cat: c.Catalogs,
-		baseURL: strings.TrimRight(c.BaseURL, "/"), now: db.Now}
+	return &Store{db: c.DB, territories: c.Territories, events: c.Events, mailer: c.Mailer, cat: c.Catalogs,
+		baseURL: strings.TrimRight(c.BaseURL, "/"), now: db.Now, links: c.Auth.LinkSigner("initiative_links", "initiative_person")}
 }
 
 // Silent returns a store on the same database that queues no e-mail: for
 // seeding demonstration data, whose people are fictional.
 func (s *Store) Silent() *Store {
-	return &Store{db: s.db, territories: s.territories, events: s.events, auth: s.auth, cat: s.cat, baseURL: s.baseURL, now: s.now}
+	return &Store{db: s.db, territories: s.territories, events: s.events, cat: s.cat, baseURL: s.baseURL, now: s.now,
+		links: s.links}
 }
 
 // queue queues a message inside tx, unless the store is silent.

@@ -2,9 +2,7 @@ package community
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
 	"errors"
@@ -117,35 +115,10 @@ type PersonInput struct {
 // loadLinkKey fetches (once) the instance secret of the private links.
 // Every method that may send a link calls it before its transaction: on
 // SQLite, the secret's first creation needs the writer.
-func (s *Store) loadLinkKey(ctx context.Context) error {
-	s.keyMu.Lock()
-	defer s.keyMu.Unlock()
-	if s.linkKey != nil {
-		return nil
-	}
-	if s.auth == nil {
-		return errors.New("community: no Auth store for the private links")
-	}
-	k, err := s.auth.Secret(ctx, "initiative_links")
-	if err != nil {
-		return err
-	}
-	s.linkKey = k
-	return nil
-}
+func (s *Store) loadLinkKey(ctx context.Context) error { return s.links.Load(ctx) }
 
 // personToken derives a person's private token from their nonce.
-func (s *Store) personToken(nonce string) (string, error) {
-	s.keyMu.Lock()
-	key := s.linkKey
-	s.keyMu.Unlock()
-	if key == nil {
-		return "", errors.New("community: link key not loaded")
-	}
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte("initiative_person:" + nonce))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)), nil
-}
+func (s *Store) personToken(nonce string) (string, error) { return s.links.Token(nonce) }
 
 // newPersonLink returns a fresh nonce with its token and the token's hash.
 func (s *Store) newPersonLink() (nonce, token, hash string, err error) {

@@ -2,11 +2,9 @@ package events
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"strings"
@@ -166,33 +164,11 @@ func scanRegistration(row scanner) (Registration, error) {
 // loadLinkKey fetches (once) the instance secret the private links are
 // derived from. Every method that may send a link calls it before its
 // transaction: on SQLite, the secret's first creation needs the writer.
-func (s *Store) loadLinkKey(ctx context.Context) error {
-	s.keyMu.Lock()
-	defer s.keyMu.Unlock()
-	if s.linkKey != nil {
-		return nil
-	}
-	k, err := s.auth.Secret(ctx, "registration_links")
-	if err != nil {
-		return err
-	}
-	s.linkKey = k
-	return nil
-}
+func (s *Store) loadLinkKey(ctx context.Context) error { return s.links.Load(ctx) }
 
 // manageToken derives the private link's token from a registration's nonce
 // and the instance secret; only its hash is stored, for the look-up.
-func (s *Store) manageToken(nonce string) (string, error) {
-	s.keyMu.Lock()
-	key := s.linkKey
-	s.keyMu.Unlock()
-	if key == nil {
-		return "", errors.New("events: link key not loaded")
-	}
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte("registration:" + nonce))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)), nil
-}
+func (s *Store) manageToken(nonce string) (string, error) { return s.links.Token(nonce) }
 
 func hashToken(tok string) string {
 	sum := sha256.Sum256([]byte(tok))

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"implique/internal/auth"
@@ -27,9 +26,8 @@ type Store struct {
 	cat         i18n.Catalogs
 	baseURL     string
 	now         func() time.Time
-
-	keyMu   sync.Mutex
-	linkKey []byte
+	// links signs the registrations' private links.
+	links *auth.LinkSigner
 }
 
 // Config gathers what the store needs.
@@ -46,7 +44,7 @@ type Config struct {
 // NewStore returns the events store.
 func NewStore(c Config) *Store {
 	return &Store{db: c.DB, territories: c.Territories, auth: c.Auth, mailer: c.Mailer, cat: c.Catalogs,
-		baseURL: strings.TrimRight(c.BaseURL, "/"), now: db.Now}
+		baseURL: strings.TrimRight(c.BaseURL, "/"), now: db.Now, links: c.Auth.LinkSigner("registration_links", "registration")}
 }
 
 // SetClock replaces the clock (tests).
