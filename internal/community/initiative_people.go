@@ -578,3 +578,35 @@ func (s *Store) RemovePerson(ctx context.Context, territoryID, initiativeID, per
 	}
 	return nil
 }
+
+// Following returns the participation of the address email in an
+// initiative when it counts (confirmed, not left), with its private link:
+// a signed-in person sees they follow it rather than the form to join.
+func (s *Store) Following(ctx context.Context, territoryID, initiativeID int64, email string) (Person, string, bool, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if email == "" {
+		return Person{}, "", false, nil
+	}
+	var id int64
+	var nonce string
+	err := s.db.QueryRow(ctx, `SELECT id, link_nonce FROM initiative_people WHERE territory_id = ? AND initiative_id = ? AND email = ?
+		AND confirmed_at IS NOT NULL AND left_at IS NULL`, territoryID, initiativeID, email).Scan(&id, &nonce)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Person{}, "", false, nil
+	}
+	if err != nil {
+		return Person{}, "", false, err
+	}
+	p, err := s.person(ctx, territoryID, initiativeID, id)
+	if err != nil {
+		return p, "", false, err
+	}
+	if err := s.loadLinkKey(ctx); err != nil {
+		return p, "", false, err
+	}
+	tok, err := s.personToken(nonce)
+	if err != nil {
+		return p, "", false, err
+	}
+	return p, "/initiatives/participer/" + tok, true, nil
+}

@@ -180,6 +180,9 @@ func TestBrowserJourneyFromIdeaToCommunity(t *testing.T) {
 		t.Fatalf("join initiative: status %d", st)
 	}
 	browsertest.CheckAccessibility(t, phone, "initiative rejointe")
+	if txt := browsertest.Text(t, phone, ".ini-following"); !strings.Contains(txt, "Vous participez") {
+		t.Errorf("after joining, the page says %q", txt)
+	}
 	if n := browsertest.Text(t, phone, "#personnes-impliquees"); !strings.HasPrefix(n, "1\u00a0") {
 		t.Errorf("people involved = %q", n)
 	}

@@ -139,6 +139,10 @@ type initiativePage struct {
 	OG   openGraph
 	// Preview is set when staff look at an initiative the public cannot see.
 	Preview bool
+	// Following is set when the signed-in person takes part already; MyLink
+	// is their private page.
+	Following bool
+	MyLink    string
 }
 
 // publicInitiative finds an initiative by its address; unpublished ones
@@ -173,6 +177,14 @@ func (s *Server) initiativePage(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if u := info(r).principal.User; u != nil && form == nil {
+		if _, link, ok, err := s.deps.Community.Following(ctx, tid, ini.ID, u.Email); err != nil {
+			s.fail(w, r, err)
+			return
+		} else if ok {
+			p.Following, p.MyLink = true, link
+		}
 	}
 	p.ActorPages = map[int64]string{}
 	for _, a := range p.Actors {
