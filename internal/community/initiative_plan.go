@@ -367,8 +367,9 @@ func (s *Store) MarkMilestoneDone(ctx context.Context, territoryID, initiativeID
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		var title string
 		var doneOn sql.NullString
-		err := tx.QueryRow(ctx, `SELECT title, done_on FROM initiative_milestones WHERE territory_id = ? AND initiative_id = ? AND id = ?`,
-			territoryID, initiativeID, milestoneID).Scan(&title, &doneOn)
+		var announced sql.NullTime
+		err := tx.QueryRow(ctx, `SELECT title, done_on, announced_at FROM initiative_milestones WHERE territory_id = ? AND initiative_id = ? AND id = ?`,
+			territoryID, initiativeID, milestoneID).Scan(&title, &doneOn, &announced)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errs.New(errs.NotFound, "errors.initiative_milestone_not_found")
 		}
@@ -382,8 +383,13 @@ func (s *Store) MarkMilestoneDone(ctx context.Context, territoryID, initiativeID
 		if _, err := tx.Exec(ctx, `UPDATE initiatives SET updated_at = ? WHERE territory_id = ? AND id = ?`, s.now(), territoryID, initiativeID); err != nil {
 			return err
 		}
-		if !ini.Published() {
+		if !ini.Published() || announced.Valid {
+			// Not public yet, or told once already (undone, then done again).
 			return nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE initiative_milestones SET announced_at = ? WHERE territory_id = ? AND id = ?`,
+			s.now(), territoryID, milestoneID); err != nil {
+			return err
 		}
 		done := ini.MilestonesDone + 1
 		return s.tellFollowers(ctx, tx, mc, ini, func(lang string) (string, string) {

@@ -100,7 +100,9 @@ CREATE TABLE initiative_milestones (
     title TEXT NOT NULL,
     due_on TEXT NOT NULL,
     done_on TEXT,
-    created_at TIMESTAMPTZ NOT NULL
+    created_at TIMESTAMPTZ NOT NULL,
+    -- announced_at: when followers were told it was done (once, even if undone and redone).
+    announced_at TIMESTAMPTZ
 );
 CREATE INDEX initiative_milestones_initiative ON initiative_milestones (initiative_id, due_on);
 
