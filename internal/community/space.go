@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -499,12 +500,28 @@ func (s *Store) Meetings(ctx context.Context, territoryID, communityID int64) ([
 		}
 		out = append(out, ev)
 	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j].StartsAt.Before(out[j-1].StartsAt); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	slices.SortStableFunc(out, func(a, b events.Event) int { return a.StartsAt.Compare(b.StartsAt) })
 	return out, nil
+}
+
+// MeetingEvents lists the events of the territory that are a community's
+// meeting already.
+func (s *Store) MeetingEvents(ctx context.Context, territoryID int64) (map[int64]bool, error) {
+	rows, err := s.db.Query(ctx, `SELECT cm.event_id FROM community_meetings cm JOIN communities c ON c.id = cm.community_id
+		WHERE c.territory_id = ?`, territoryID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }
 
 // MeetingOf returns the community an event is a meeting of, if any.

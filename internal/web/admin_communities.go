@@ -310,14 +310,13 @@ func (s *Server) adminCommunityPage(w http.ResponseWriter, r *http.Request, c co
 		s.fail(w, r, err)
 		return
 	}
+	taken, err := s.deps.Community.MeetingEvents(ctx, t.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	for _, ev := range upcoming {
-		if ev.CancelledAt != nil {
-			continue
-		}
-		if _, taken, err := s.deps.Community.MeetingOf(ctx, t.ID, ev.ID); err != nil {
-			s.fail(w, r, err)
-			return
-		} else if !taken {
+		if ev.CancelledAt == nil && !taken[ev.ID] {
 			p.Events = append(p.Events, ev)
 		}
 	}

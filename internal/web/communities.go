@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -405,27 +406,38 @@ func (s *Server) addPost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) removePost(w http.ResponseWriter, r *http.Request) {
+	s.removeShared(w, r, func(ctx context.Context, tid, cid, id int64) (int64, error) {
+		p, err := s.deps.Community.Post(ctx, tid, cid, id)
+		return p.AuthorID, err
+	}, s.deps.Community.RemovePost, "flash.community_post_removed", "#nouvelles")
+}
+
+// removeShared takes a post or a resource out of the space: only the
+// person who shared it, or staff, may. owner returns who shared the {id}
+// of the URL.
+func (s *Server) removeShared(w http.ResponseWriter, r *http.Request, owner func(ctx context.Context, tid, cid, id int64) (int64, error),
+	remove func(ctx context.Context, tid, cid, id int64) error, flashKey, anchor string) {
 	a, ok := s.insideFor(w, r)
 	if !ok {
 		return
 	}
 	ctx := r.Context()
-	t := info(r).territory
-	post, err := s.deps.Community.Post(ctx, t.ID, a.Community.ID, pathID(r, "id"))
+	tid, id := info(r).territory.ID, pathID(r, "id")
+	by, err := owner(ctx, tid, a.Community.ID, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if post.AuthorID != info(r).principal.User.ID && !a.Staff {
+	if by != info(r).principal.User.ID && !a.Staff {
 		s.renderError(w, r, http.StatusForbidden, "errors.forbidden")
 		return
 	}
-	if err := s.deps.Community.RemovePost(ctx, t.ID, a.Community.ID, post.ID); err != nil {
+	if err := remove(ctx, tid, a.Community.ID, id); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.community_post_removed")
-	s.redirect(w, r, communityPath(a.Community)+"#nouvelles")
+	s.flash(w, flashKey)
+	s.redirect(w, r, communityPath(a.Community)+anchor)
 }
 
 // addResource shares a link or a file (a form sent as multipart).
@@ -479,27 +491,10 @@ func (s *Server) resourceFile(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) removeResource(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.insideFor(w, r)
-	if !ok {
-		return
-	}
-	ctx := r.Context()
-	t := info(r).territory
-	res, err := s.deps.Community.Resource(ctx, t.ID, a.Community.ID, pathID(r, "id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if res.AddedBy != info(r).principal.User.ID && !a.Staff {
-		s.renderError(w, r, http.StatusForbidden, "errors.forbidden")
-		return
-	}
-	if err := s.deps.Community.RemoveResource(ctx, t.ID, a.Community.ID, res.ID); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.flash(w, "flash.community_resource_removed")
-	s.redirect(w, r, communityPath(a.Community)+"#ressources")
+	s.removeShared(w, r, func(ctx context.Context, tid, cid, id int64) (int64, error) {
+		res, err := s.deps.Community.Resource(ctx, tid, cid, id)
+		return res.AddedBy, err
+	}, s.deps.Community.RemoveResource, "flash.community_resource_removed", "#ressources")
 }
 
 // ---- Leaving ------------------------------------------------------------
