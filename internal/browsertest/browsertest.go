@@ -25,6 +25,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -108,7 +109,26 @@ func missing(t testing.TB, format string, args ...any) {
 	if inCI() {
 		t.Fatalf("%s (CI is set, so this is an error and not a skip; .ci/run installs it)", msg)
 	}
+	noticeOnce.Do(func() { tellTerminal(msg) })
 	t.Skipf("%s; skipping the browser test (set CI to make this an error)", msg)
+}
+
+// noticeOnce makes a test binary say once, on the terminal, that its browser
+// tests were skipped.
+var noticeOnce sync.Once
+
+// tellTerminal writes a notice to the terminal of the person who runs the
+// tests. `go test ./...` shows nothing of a package whose tests pass or skip
+// (a skip message appears only with -v), so browser tests that skip for want
+// of Chromium or axe-core would otherwise go unnoticed. Without a terminal
+// (CI, a pipe), it writes nothing.
+func tellTerminal(msg string) {
+	tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0)
+	if err != nil {
+		return
+	}
+	defer tty.Close()
+	fmt.Fprintf(tty, "\nNote: browser tests skipped — %s.\nThe README (section "Tests") says how to install them.\n", strings.TrimPrefix(msg, "browsertest: "))
 }
 
 // chromiumPath finds the browser: $IMPLIQUE_CHROMIUM, else /usr/bin/chromium,
@@ -156,6 +176,9 @@ func New(t testing.TB, opts ...Option) context.Context {
 	if path == "" {
 		missing(t, "browsertest: Chromium not found (looked at $IMPLIQUE_CHROMIUM, /usr/bin/chromium, and chromium, chromium-browser, google-chrome on the PATH)")
 	}
+	// Every journey checks accessibility: without axe-core, skip before the
+	// browser starts rather than half-way through the journey.
+	axeSource(t)
 
 	// No user-data-dir flag: without one, chromedp gives each browser a
 	// fresh temporary profile (--user-data-dir=$TMPDIR/chromedp-runner...),
