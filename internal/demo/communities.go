@@ -40,7 +40,7 @@ type demoCommunity struct {
 var demoCommunities = []demoCommunity{
 	{
 		name: "Bouger ensemble à Fortierville",
-		description: "Des voisines et des voisins qui ne veulent plus rester seuls à la maison : marche du mardi, " +
+		description: "Des voisines et des voisins qui ne veulent plus rester seuls à la maison\u00a0: marche du mardi, " +
 			"covoiturage vers l’épicerie et les rendez-vous, un café après.",
 		public: true, places: []string{"fortierville", "sainte-francoise"}, day: -76,
 		ideas: []string{"Un club de marche du mardi matin", "Un transport vers l’épicerie et les rendez-vous médicaux"},
@@ -51,8 +51,8 @@ var demoCommunities = []demoCommunity{
 			{"andre.baril@demo.implique.test", "André Baril", community.Sharing{Name: "André B.", ShowName: true}},
 		},
 		posts: []demoPost{
-			{0, -29, "On a marché 4 km mardi, 11 personnes ! Rendez-vous devant l’église à 9 h la semaine prochaine."},
-			{3, -9, "Qui aurait une place dans son auto jeudi pour aller à Bécancour ? Gisèle a un rendez-vous à 10 h."},
+			{0, -29, "On a marché 4 km mardi, 11 personnes\u202f! Rendez-vous devant l’église à 9 h la semaine prochaine."},
+			{3, -9, "Qui aurait une place dans son auto jeudi pour aller à Bécancour\u202f? Gisèle a un rendez-vous à 10 h."},
 		},
 		links:      [][2]string{{"Trouver une occasion de bénévolat près de chez soi", "https://www.jebenevole.ca/"}},
 		meetingDay: 12,
@@ -66,7 +66,7 @@ var demoCommunities = []demoCommunity{
 			{"nicole.lemay@demo.implique.test", "Nicole Lemay", community.Sharing{Name: "Nicole", ShowName: true}},
 			{"roger.pellerin@demo.implique.test", "Roger Pellerin", community.Sharing{Name: "Roger P.", ShowName: true, ShowEmail: true}},
 		},
-		posts: []demoPost{{1, -55, "La salle municipale est libre le 2e samedi du mois. On commence par des soupes ?"}},
+		posts: []demoPost{{1, -55, "La salle municipale est libre le 2e samedi du mois. On commence par des soupes\u202f?"}},
 	},
 }
 
@@ -114,7 +114,7 @@ func seedCommunities(ctx context.Context, st Stores, t territory.Territory, s *s
 		}
 		if _, err := cs.AddResource(ctx, t.ID, c.ID, facilitator.ID, community.ResourceInput{Category: community.Template,
 			Title: "Gabarit d’invitation à une rencontre", FileName: "invitation-rencontre.txt",
-			Data: []byte("Bonjour à toutes et à tous,\n\nNotre prochaine rencontre aura lieu le … à … h, à …\n\nAu programme : …\n\nAu plaisir !\n")}); err != nil {
+			Data: []byte("Bonjour à toutes et à tous,\n\nNotre prochaine rencontre aura lieu le … à … h, à …\n\nAu programme\u00a0: …\n\nAu plaisir\u202f!\n")}); err != nil {
 			return err
 		}
 		// Members join over the following days; those without an account

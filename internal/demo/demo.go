@@ -24,7 +24,7 @@ const AdminEmail = "admin@demo.implique.test"
 // information until someone else is named.
 var Settings = territory.Settings{
 	Name:                "MRC de Bécancour",
-	ProgramName:         "Moi, je m’implique !",
+	ProgramName:         "Moi, je m’implique\u202f!",
 	OperatorName:        "Centre d’action bénévole de la MRC de Bécancour",
 	ContactEmail:        "direction@cabbecancour.com",
 	ContactPhone:        "819-288-5533, poste 5",

@@ -53,9 +53,9 @@ var demoEvents = []demoEvent{
 	{kind: events.CitizenDinner, title: "Souper citoyen", place: "saint-sylvere", venue: "Salle municipale", address: "Rue Principale", day: -10, hour: 17, min: 30, hours: 3, capacity: 35, people: 15, held: true, menu: "Macaroni à la viande et salade du jardin"},
 	{kind: events.CommunityMeeting, title: "Rencontre de la communauté de partage", place: "fortierville", venue: "Bibliothèque municipale", address: "Rue Principale", day: 5, hour: 19, min: 0, hours: 2, people: 8},
 	{kind: events.CitizenDinner, title: "Souper citoyen", place: "deschaillons-sur-saint-laurent", venue: "Salle municipale", address: "Route Marie-Victorin", day: 9, hour: 17, min: 30, hours: 3, capacity: 50, people: 12, menu: "Tourtière maison et salade"},
-	{kind: events.Workshop, title: "Atelier : reconnaître et remercier ses bénévoles", place: "becancour-saint-gregoire", venue: "Bibliothèque", address: "Boulevard des Acadiens", day: 12, hour: 19, min: 0, hours: 2, capacity: 20, people: 9},
+	{kind: events.Workshop, title: "Atelier\u00a0: reconnaître et remercier ses bénévoles", place: "becancour-saint-gregoire", venue: "Bibliothèque", address: "Boulevard des Acadiens", day: 12, hour: 19, min: 0, hours: 2, capacity: 20, people: 9},
 	{kind: events.CitizenDinner, title: "Souper citoyen", place: "saint-pierre-les-becquets", venue: "Centre des loisirs", address: "Rue des Loisirs", day: 16, hour: 17, min: 30, hours: 3, capacity: 30, people: 28, menu: "Pâté au saumon et légumes du potager"},
-	{kind: events.Training, title: "Formation : faire équipe avec sa communauté", place: "becancour-sainte-angele-de-laval", venue: "Centre communautaire", address: "Rue Godefroy", day: 19, hour: 13, min: 30, hours: 3, capacity: 25, people: 11},
+	{kind: events.Training, title: "Formation\u00a0: faire équipe avec sa communauté", place: "becancour-sainte-angele-de-laval", venue: "Centre communautaire", address: "Rue Godefroy", day: 19, hour: 13, min: 30, hours: 3, capacity: 25, people: 11},
 	{kind: events.CitizenDinner, title: "Souper citoyen", place: "sainte-cecile-de-levrard", venue: "Salle paroissiale", address: "Rue Principale", day: 23, hour: 17, min: 0, hours: 3, capacity: 25, people: 25, waitlist: 3, menu: "Soupe à l’oignon gratinée et quiche"},
 	{kind: events.CitizenDinner, title: "Souper citoyen", place: "becancour-precieux-sang", venue: "Salle communautaire", address: "Rue du Précieux-Sang", day: 30, hour: 17, min: 30, hours: 3, capacity: 45, people: 6, menu: "Chili et pain de maïs"},
 	{kind: events.Forum, title: "Forum sur l’implication citoyenne", place: "becancour-secteur-becancour", venue: "Centre administratif", address: "Avenue Nicolas-Perrot", day: 37, hour: 9, min: 0, hours: 7, capacity: 150, people: 38, menu: "Dîner et collations offerts"},
@@ -182,7 +182,7 @@ func seedEvents(ctx context.Context, st Stores, t territory.Territory, s *story)
 		if de.held {
 			s.tell(start.Add(time.Duration(de.hours)*time.Hour + 30*time.Minute))
 			if _, err := es.Close(ctx, t.ID, ev.ID, events.Report{Organizations: "Municipalité, comité des loisirs, FADOQ",
-				Notes: "Belle participation. Besoins nommés : transport vers les services, activités pour les aînés, entraide entre voisins."}); err != nil {
+				Notes: "Belle participation. Besoins nommés\u00a0: transport vers les services, activités pour les aînés, entraide entre voisins."}); err != nil {
 				return false, err
 			}
 		}

@@ -91,7 +91,7 @@ var demoInitiatives = []demoInitiative{
 		milestones: []demoMilestone{
 			{"Trouver un local avec une cuisine équipée", -10, true},
 			{"Suivre la formation sur l’hygiène des aliments", 14, false},
-			{"Premier atelier : soupes et sauces", 30, false},
+			{"Premier atelier\u00a0: soupes et sauces", 30, false},
 		},
 		actors: []demoActor{
 			{"Municipalité de Manseau", community.ActorMunicipality, []community.SupportKind{community.SupportRoom},
@@ -102,7 +102,7 @@ var demoInitiatives = []demoInitiative{
 				"Deux grandes marmites et des planches à découper.", 0},
 		},
 		help: []demoHelp{
-			{"Une personne à l’aise en cuisine pour animer", "Aucune formation requise : l’envie de partager suffit.", 1, 0},
+			{"Une personne à l’aise en cuisine pour animer", "Aucune formation requise\u00a0: l’envie de partager suffit.", 1, 0},
 			{"Des bras pour la vaisselle", "", 3, 0},
 		},
 		leaders:      []demoLeader{{"Lise Beaudoin", true}},

@@ -50,7 +50,7 @@ var demoOrgs = []demoOrg{
 			{role: orgs.Director, holder: -1, open: true},
 		}},
 	{name: "Club de l’âge d’or de Fortierville", kind: "nonprofit", places: []string{"fortierville"}, causes: []string{"seniors"}, public: true,
-		mission:     "Des activités pour les 50 ans et plus : cartes, danse en ligne, dîners mensuels et sorties en autobus.",
+		mission:     "Des activités pour les 50 ans et plus\u00a0: cartes, danse en ligne, dîners mensuels et sorties en autobus.",
 		involvement: "Passez au local le mardi après-midi. Le club cherche une personne pour la trésorerie l’an prochain.",
 		seats: []demoSeat{
 			{role: orgs.President, holder: manyHats, sinceYears: 11, endDays: 500, withEmail: true, named: true},
@@ -59,7 +59,7 @@ var demoOrgs = []demoOrg{
 			{role: orgs.Secretary, holder: 8, sinceYears: 8, endDays: 500, successor: true},
 		}},
 	{name: "Conseil municipal de Lemieux", kind: "municipal_council", places: []string{"lemieux"}, causes: []string{"local_development"}, public: true,
-		mission: "Le conseil de la municipalité : le maire ou la mairesse et six sièges de conseiller.",
+		mission: "Le conseil de la municipalité\u00a0: le maire ou la mairesse et six sièges de conseiller.",
 		seats: []demoSeat{
 			{role: orgs.Mayor, holder: 9, sinceYears: 4, endDays: 1320, named: true},
 			{role: orgs.Councillor, title: "Siège no 1", holder: 10, sinceYears: 4, endDays: 1320, named: true},
@@ -78,7 +78,7 @@ var demoOrgs = []demoOrg{
 			{role: orgs.Member, holder: -1, open: true},
 		}},
 	{name: "Maison des jeunes de Saint-Grégoire", kind: "nonprofit", places: []string{"becancour-saint-gregoire"}, causes: []string{"youth", "education"}, public: true,
-		mission:     "Un lieu de rencontre pour les 12 à 17 ans : aide aux devoirs, sorties et projets menés par les jeunes.",
+		mission:     "Un lieu de rencontre pour les 12 à 17 ans\u00a0: aide aux devoirs, sorties et projets menés par les jeunes.",
 		involvement: "Le conseil d’administration compte une place pour un parent et une place pour un jeune.",
 		seats: []demoSeat{
 			{role: orgs.President, holder: 16, sinceYears: 2, endDays: 330, withEmail: true},
@@ -123,9 +123,9 @@ var demoOrgs = []demoOrg{
 		}},
 	{name: "Transport bénévole de la MRC de Bécancour", kind: "nonprofit", causes: []string{"transportation", "seniors", "health"}, public: true,
 		mission:     "Des bénévoles conduisent les aînés à leurs rendez-vous médicaux partout dans la MRC.",
-		involvement: "Vous avez une voiture et quelques heures par mois ? Les kilomètres sont remboursés."},
+		involvement: "Vous avez une voiture et quelques heures par mois\u202f? Les kilomètres sont remboursés."},
 	{name: "Corporation de développement de Saint-Sylvère", kind: "nonprofit", places: []string{"saint-sylvere"}, causes: []string{"local_development"}, public: true,
-		mission: "Garder le village vivant : la halte routière, le marché public et l’accueil des nouveaux arrivants.",
+		mission: "Garder le village vivant\u00a0: la halte routière, le marché public et l’accueil des nouveaux arrivants.",
 		seats: []demoSeat{
 			{role: orgs.President, holder: 29, sinceYears: 9, endDays: -20},
 			{role: orgs.Treasurer, holder: 30, sinceYears: 9, endDays: 300},

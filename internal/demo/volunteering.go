@@ -73,7 +73,7 @@ var demoOpps = []demoOpp{
 		Slots: volunteering.Slot(time.Monday, volunteering.Evening), PlaceSlug: "manseau", Commitment: "Un mandat de 2 ans, une réunion par mois",
 		MinAge: ptr(18), Causes: []string{"seniors", "local_development"}, Skills: []string{"accounting", "governance"},
 		Description: "Le trésorier actuel termine son mandat en juin. Il vous accompagnera pour la transition."}},
-	{org: 3, created: -20, in: volunteering.Input{Title: "Fête familiale du village : accueil et kiosques", Schedule: volunteering.OneOff,
+	{org: 3, created: -20, in: volunteering.Input{Title: "Fête familiale du village\u00a0: accueil et kiosques", Schedule: volunteering.OneOff,
 		PlaceSlug: "fortierville", Venue: "Parc municipal", Spots: ptr(12), Causes: []string{"families", "sports_recreation"},
 		Skills: []string{"events", "childcare"}, Description: "Accueillir les familles, tenir un kiosque de jeux ou aider au service."}, day: 18, hour: 10, durationHrs: 6},
 	{org: 3, created: -100, in: volunteering.Input{Title: "Entraîner l’équipe de soccer des 8-10 ans", Schedule: volunteering.Recurring,
@@ -85,7 +85,7 @@ var demoOpps = []demoOpp{
 	{org: 5, created: -25, in: volunteering.Input{Title: "Corvée de plantation au cœur du village", Schedule: volunteering.OneOff, PlaceSlug: "sainte-francoise",
 		Spots: ptr(15), Causes: []string{"environment", "heritage"}, Skills: []string{"gardening"},
 		Description: "Planter des vivaces et installer des jardinières. Gants et outils fournis, dîner offert."}, day: 11, hour: 9, durationHrs: 4},
-	{org: 6, created: -30, in: volunteering.Input{Title: "Projet scolaire : collecte de denrées des élèves", Kind: volunteering.SchoolProject, Schedule: volunteering.OneOff,
+	{org: 6, created: -30, in: volunteering.Input{Title: "Projet scolaire\u00a0: collecte de denrées des élèves", Kind: volunteering.SchoolProject, Schedule: volunteering.OneOff,
 		PlaceSlug: "becancour-saint-gregoire", MaxAge: ptr(17), Causes: []string{"food", "mutual_aid"},
 		Description: "Les élèves recueillent des denrées porte à porte, encadrés par des enseignants. Les heures comptent pour l’engagement communautaire."}, day: 25, hour: 13, durationHrs: 4},
 	{org: 0, created: -15, in: volunteering.Input{Title: "Une équipe d’entreprise pour trier les denrées", Kind: volunteering.CorporateRequest, Schedule: volunteering.OneOff,
@@ -148,11 +148,11 @@ type demoApplication struct {
 // e-mail, and a student's school project.
 var demoApplications = []demoApplication{
 	{opp: 0, who: 0, day: -355, message: "J’adore cuisiner en équipe, je suis libre les mardis.",
-		answer: volunteering.Accept, answered: -353, reply: "Bienvenue dans l’équipe ! On commence mardi à 8 h 30."},
+		answer: volunteering.Accept, answered: -353, reply: "Bienvenue dans l’équipe\u202f! On commence mardi à 8 h 30."},
 	{opp: 2, who: 0, day: -12},
 	{opp: 4, who: 2, day: -40, message: "Je peux aussi apporter des prix.", answer: volunteering.MarkContacted, answered: -38},
 	{opp: 5, who: 4, day: -50, message: "J’ai de l’expérience en comptabilité.", answer: volunteering.Decline, answered: -45,
-		reply: "Merci beaucoup ! Une personne du club a accepté le poste. Nous gardons votre nom pour le comité des fêtes."},
+		reply: "Merci beaucoup\u202f! Une personne du club a accepté le poste. Nous gardons votre nom pour le comité des fêtes."},
 	{opp: 8, who: 4, day: -30, withdraw: true, answered: -25},
 	{opp: 9, who: 3, day: -6, message: "Je peux apporter ma remorque.", unconfirmed: true},
 	{opp: 10, who: 1, day: -20, message: "Avec deux amis de ma classe.", answer: volunteering.Accept, answered: -18},
@@ -309,7 +309,7 @@ func seedVolunteering(ctx context.Context, st Stores, t territory.Territory, s *
 		case "":
 			continue
 		case volunteering.CorrectHours:
-			note = "La corvée a fini plus tard que prévu : merci !"
+			note = "La corvée a fini plus tard que prévu\u00a0: merci\u202f!"
 		case volunteering.RejectHours:
 			note = "Ce jeudi-là, le bingo a été annulé à cause de la tempête."
 		}
