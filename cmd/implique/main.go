@@ -155,50 +155,23 @@ func (a *app) seed(ctx context.Context, withDemo bool, out io.Writer) error {
 	if !withDemo {
 		return nil
 	}
-	seeded, err := demo.Seed(ctx, a.territories, a.auth)
+	seeded, err := demo.Seed(ctx, demo.Stores{Territories: a.territories, Auth: a.auth, Events: a.events, Community: a.community,
+		Connections: a.links, Orgs: a.orgs, Volunteering: a.volunteering, Tracking: a.tracking})
 	if err != nil {
 		return err
 	}
-	if !seeded {
+	if !seeded.People {
 		fmt.Fprintln(out, "La base contient déjà des comptes : aucune donnée de démonstration ajoutée.")
 		return nil
 	}
-	withEvents, err := demo.SeedEvents(ctx, a.territories, a.events)
-	if err != nil {
-		return err
-	}
-	if _, err := demo.SeedIdeas(ctx, a.territories, a.events, a.community); err != nil {
-		return err
-	}
-	if err := demo.SeedCommunities(ctx, a.territories, a.auth, a.events, a.community); err != nil {
-		return err
-	}
-	if err := demo.SeedConnections(ctx, a.territories, a.events, a.links); err != nil {
-		return err
-	}
-	if _, err := demo.SeedInitiatives(ctx, a.territories, a.community); err != nil {
-		return err
-	}
-	withOrgs, err := demo.SeedOrgs(ctx, a.territories, a.auth, a.events, a.orgs)
-	if err != nil {
-		return err
-	}
-	if err := demo.SeedChain(ctx, a.territories, a.community, a.orgs); err != nil {
-		return err
-	}
-	withVolunteering, err := demo.SeedVolunteering(ctx, demo.VolunteeringStores{Territories: a.territories, Auth: a.auth, Orgs: a.orgs,
-		Volunteering: a.volunteering, Tracking: a.tracking})
-	if err != nil {
-		return err
-	}
 	fmt.Fprint(out, "Données de démonstration ajoutées (personnes fictives")
-	if withEvents {
+	if seeded.Events {
 		fmt.Fprint(out, ", soupers, événements, besoins et idées, communautés de partage et initiatives")
 	}
-	if withOrgs {
+	if seeded.Organizations {
 		fmt.Fprint(out, ", organismes et relève")
 	}
-	if withVolunteering {
+	if seeded.Volunteering {
 		fmt.Fprint(out, ", offres de bénévolat, candidatures et heures")
 	}
 	fmt.Fprintln(out, ").")

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"implique/internal/community"
-	"implique/internal/orgs"
 	"implique/internal/territory"
 )
 
@@ -15,24 +14,22 @@ type demoSupport struct {
 	kind                     community.ActorKind
 	supports                 []community.SupportKind
 	details                  string
+	day                      int // days from today
 }
 
 var demoSupports = []demoSupport{
 	{"Le club de marche du mardi à Fortierville", "Club de l’âge d’or de Fortierville", community.ActorOrganization,
-		[]community.SupportKind{community.SupportRoom}, "Le café après la marche, dans sa salle."},
+		[]community.SupportKind{community.SupportRoom}, "Le café après la marche, dans sa salle.", -50},
 	{"Le club de marche du mardi à Fortierville", "Transport bénévole de la MRC de Bécancour", community.ActorOrganization,
-		[]community.SupportKind{community.SupportStaffTime}, "Conduit les marcheurs qui n’ont plus d’auto."},
+		[]community.SupportKind{community.SupportStaffTime}, "Conduit les marcheurs qui n’ont plus d’auto.", -47},
 }
 
-// SeedChain ties the demo's initiatives to the organisations of the demo
-// directory that support them, so that each names the other and the
-// indicator « organismes réseautés » counts them. It does nothing when an
-// initiative or an organisation is missing, or when it ran already.
-func SeedChain(ctx context.Context, ts *territory.Store, cs *community.Store, os *orgs.Store) error {
-	t, _, err := Base(ctx, ts)
-	if err != nil {
-		return err
-	}
+// seedChain ties the demo's initiatives to the organisations of the demo
+// directory that came to support them, so that each names the other and
+// the indicator « organismes réseautés » counts them. It does nothing when
+// an initiative or an organisation is missing, or when it ran already.
+func seedChain(ctx context.Context, st Stores, t territory.Territory, s *story) error {
+	cs, os := st.Community, st.Orgs
 	inis, err := cs.Initiatives(ctx, t.ID, community.InitiativeFilter{})
 	if err != nil {
 		return err
@@ -69,6 +66,7 @@ func SeedChain(ctx context.Context, ts *territory.Store, cs *community.Store, os
 		if done {
 			continue
 		}
+		s.tellOn(ds.day, 11, 0)
 		if _, err := cs.AddActor(ctx, t.ID, ini.ID, in); err != nil {
 			return err
 		}

@@ -2,21 +2,19 @@ package demo
 
 import (
 	"context"
+	"time"
 
 	"implique/internal/connections"
 	"implique/internal/events"
 	"implique/internal/territory"
 )
 
-// SeedConnections records, for the demo's held soupers, the « garder
-// contact » choices a few attendees made on the paper form, so that the
-// links-created dashboard has something to count. It does nothing when a
-// link exists already.
-func SeedConnections(ctx context.Context, ts *territory.Store, es *events.Store, ls *connections.Store) error {
-	t, _, err := Base(ctx, ts)
-	if err != nil {
-		return err
-	}
+// seedConnections records, for the demo's held soupers, the « garder
+// contact » choices a few attendees made on the paper form, typed by staff
+// two days after the souper, so that the links-created dashboard has
+// something to count. It does nothing when a link exists already.
+func seedConnections(ctx context.Context, st Stores, t territory.Territory, s *story) error {
+	es, ls := st.Events, st.Connections
 	d, err := ls.Dashboard(ctx, t.ID)
 	if err != nil || d.Links > 0 {
 		return err
@@ -29,6 +27,8 @@ func SeedConnections(ctx context.Context, ts *territory.Store, es *events.Store,
 		if ev.HeldAt == nil {
 			continue
 		}
+		at := ev.StartsAt.In(s.today.Location())
+		s.tell(time.Date(at.Year(), at.Month(), at.Day()+2, 10, 0, 0, 0, at.Location()))
 		people, err := es.Attendees(ctx, t.ID, ev.ID)
 		if err != nil {
 			return err

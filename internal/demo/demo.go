@@ -5,6 +5,7 @@ package demo
 
 import (
 	"context"
+	"time"
 
 	"implique/internal/auth"
 	"implique/internal/errs"
@@ -23,7 +24,7 @@ const AdminEmail = "admin@demo.implique.test"
 // information until someone else is named.
 var Settings = territory.Settings{
 	Name:                "MRC de Bécancour",
-	ProgramName:         "Moi, je m’implique !",
+	ProgramName:         "Moi, je m’implique\u202f!",
 	OperatorName:        "Centre d’action bénévole de la MRC de Bécancour",
 	ContactEmail:        "direction@cabbecancour.com",
 	ContactPhone:        "819-288-5533, poste 5",
@@ -62,47 +63,107 @@ func Base(ctx context.Context, ts *territory.Store) (territory.Territory, bool, 
 	return t, true, nil
 }
 
-// person is a fictional demo account.
+// person is a fictional demo account, opened day days from today.
 type person struct {
 	email, name string
 	roles       []auth.Role
+	day         int
 }
 
 // people are fictional: any likeness to real people is chance.
 var people = []person{
-	{AdminEmail, "Administration (démo)", []auth.Role{auth.RoleAdministrator}},
-	{"julie.tremblay@demo.implique.test", "Julie Tremblay", []auth.Role{auth.RoleFacilitator}},
-	{"simon.bergeron@demo.implique.test", "Simon Bergeron", []auth.Role{auth.RoleFacilitator}},
-	{"marie-eve.gagnon@demo.implique.test", "Marie-Ève Gagnon", []auth.Role{auth.RoleCommunications}},
-	{"louise.provencher@demo.implique.test", "Louise Provencher", []auth.Role{auth.RolePartner}},
-	{"rejean.houle@demo.implique.test", "Réjean Houle", []auth.Role{auth.RoleOrganizationManager}},
-	{"nicole.lemay@demo.implique.test", "Nicole Lemay", []auth.Role{auth.RoleCitizen}},
-	{"kevin.descoteaux@demo.implique.test", "Kevin Descôteaux", []auth.Role{auth.RoleCitizen}},
+	{AdminEmail, "Administration (démo)", []auth.Role{auth.RoleAdministrator}, -Year},
+	{"julie.tremblay@demo.implique.test", "Julie Tremblay", []auth.Role{auth.RoleFacilitator}, -Year},
+	{"marie-eve.gagnon@demo.implique.test", "Marie-Ève Gagnon", []auth.Role{auth.RoleCommunications}, -340},
+	{"louise.provencher@demo.implique.test", "Louise Provencher", []auth.Role{auth.RolePartner}, -330},
+	{"rejean.houle@demo.implique.test", "Réjean Houle", []auth.Role{auth.RoleOrganizationManager}, -320},
+	{"simon.bergeron@demo.implique.test", "Simon Bergeron", []auth.Role{auth.RoleFacilitator}, -300},
+	{"nicole.lemay@demo.implique.test", "Nicole Lemay", []auth.Role{auth.RoleCitizen}, -358},
+	{"kevin.descoteaux@demo.implique.test", "Kevin Descôteaux", []auth.Role{auth.RoleCitizen}, -130},
 }
 
-// Seed adds the fictional people to the default territory, only into a
-// database that has no accounts yet. It reports whether it seeded.
-func Seed(ctx context.Context, ts *territory.Store, as *auth.Store) (bool, error) {
-	t, _, err := Base(ctx, ts)
+// Seeded says what the demo added.
+type Seeded struct {
+	// People is false when the database had accounts already: then the
+	// demo adds nothing.
+	People, Events, Organizations, Volunteering bool
+}
+
+// Seed adds fictional people and their year of activity to the default
+// territory — soupers, ideas, communities, links created, initiatives,
+// organisations, volunteering — only into a database that has no accounts
+// yet. Each part is added only when the territory has none of it, and only
+// when its store is given. The story is told in the order it happened, up
+// to the demo's « now » (st.Now): every history line is dated when it
+// happened, then the stores get st.Now back as their clock.
+func Seed(ctx context.Context, st Stores) (Seeded, error) {
+	t, _, err := Base(ctx, st.Territories)
 	if err != nil {
-		return false, err
+		return Seeded{}, err
 	}
+	as := st.Auth
 	if _, err := as.UserByEmail(ctx, AdminEmail); err == nil {
-		return false, nil
+		return Seeded{}, nil
 	} else if !errs.Is(err, errs.NotFound) {
-		return false, err
+		return Seeded{}, err
 	}
 	members, err := as.Members(ctx, t.ID)
 	if err != nil {
-		return false, err
+		return Seeded{}, err
 	}
 	if len(members) > 0 {
-		return false, nil
+		return Seeded{}, nil
 	}
+	clock := st.Now
+	if clock == nil {
+		clock = time.Now
+	}
+	s := newStory(clock(), t.Location())
+	st.setClock(s.clock)
+	defer st.setClock(clock)
+
 	for _, p := range people {
+		s.tellOn(p.day, 9, 0)
 		if _, err := as.CreateUser(ctx, auth.NewUser{Email: p.email, Name: p.name, Locale: "fr"}, t.ID, p.roles...); err != nil {
-			return false, err
+			return Seeded{}, err
 		}
 	}
-	return true, nil
+	out := Seeded{People: true}
+	if st.Events != nil {
+		if out.Events, err = seedEvents(ctx, st, t, s); err != nil {
+			return out, err
+		}
+	}
+	if st.Community != nil && st.Events != nil {
+		if err := seedIdeas(ctx, st, t, s); err != nil {
+			return out, err
+		}
+		if err := seedCommunities(ctx, st, t, s); err != nil {
+			return out, err
+		}
+		if err := seedInitiatives(ctx, st, t, s); err != nil {
+			return out, err
+		}
+	}
+	if st.Connections != nil && st.Events != nil {
+		if err := seedConnections(ctx, st, t, s); err != nil {
+			return out, err
+		}
+	}
+	if st.Orgs != nil {
+		if out.Organizations, err = seedOrgs(ctx, st, t, s); err != nil {
+			return out, err
+		}
+		if st.Community != nil {
+			if err := seedChain(ctx, st, t, s); err != nil {
+				return out, err
+			}
+		}
+		if st.Volunteering != nil && st.Tracking != nil {
+			if out.Volunteering, err = seedVolunteering(ctx, st, t, s); err != nil {
+				return out, err
+			}
+		}
+	}
+	return out, nil
 }

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	"implique/internal/community"
@@ -11,7 +12,7 @@ import (
 
 type demoMilestone struct {
 	title string
-	day   int // days from today (negative: past)
+	day   int // due, days from today (negative: past); done that day when done
 	done  bool
 }
 
@@ -27,7 +28,7 @@ type demoHelp struct {
 	title   string
 	details string
 	people  int
-	filled  bool
+	filled  int // the day someone answered it, days from today; 0: still wanted
 }
 
 type demoLeader struct {
@@ -38,17 +39,21 @@ type demoLeader struct {
 type demoInitiative struct {
 	title, summary, description, place string
 	// idea is the title of the demo idea it is born from ("" for none).
-	idea                string
-	startDay, endDay    int
-	status              community.InitiativeStatus
-	reason, outcome     string
-	published           bool
-	milestones          []demoMilestone
-	actors              []demoActor
-	help                []demoHelp
-	leaders             []demoLeader
-	participants        int
-	participantsConsent int // how many of them show their first name
+	idea string
+	// Its story, in days from today: written down, made public (0: not
+	// yet), planned period, and for a completed one the day it ended and
+	// the day its outcome was told.
+	createdDay, publishedDay int
+	startDay, endDay         int
+	status                   community.InitiativeStatus
+	completedDay, outcomeDay int
+	reason, outcome          string
+	milestones               []demoMilestone
+	actors                   []demoActor
+	help                     []demoHelp
+	leaders                  []demoLeader
+	participants             int
+	participantsConsent      int // how many of them show their first name
 }
 
 var demoInitiatives = []demoInitiative{
@@ -57,12 +62,12 @@ var demoInitiatives = []demoInitiative{
 		summary: "Marcher ensemble chaque mardi matin, beau temps mauvais temps, pour bouger et briser l’isolement.",
 		description: "Départ devant l’église à 9 h. Trois parcours de 2 à 5 km, dont un sans côtes pour les personnes qui marchent plus lentement. " +
 			"Un café suit à la salle municipale.",
-		place: "fortierville", idea: "Un club de marche du mardi matin", startDay: -60, endDay: 120,
-		status: community.Active, published: true,
+		place: "fortierville", idea: "Un club de marche du mardi matin", createdDay: -65, publishedDay: -58, startDay: -60, endDay: 120,
+		status: community.Active,
 		milestones: []demoMilestone{
 			{"Tracer trois parcours sûrs avec la municipalité", -45, true},
 			{"Première marche devant l’église", -30, true},
-			{"Marche d’automne avec les élèves de l’école", 25, false},
+			{"Une marche avec les élèves de l’école", 25, false},
 			{"Bilan de la saison et fête des marcheurs", 110, false},
 		},
 		actors: []demoActor{
@@ -72,8 +77,8 @@ var demoInitiatives = []demoInitiative{
 				"Une animatrice aide à démarrer le club.", 0},
 		},
 		help: []demoHelp{
-			{"Des marcheurs pour accompagner le groupe plus lent", "Un mardi sur deux, de 9 h à 10 h 30.", 2, false},
-			{"Quelqu’un pour préparer le café", "", 1, true},
+			{"Des marcheurs pour accompagner le groupe plus lent", "Un mardi sur deux, de 9 h à 10 h 30.", 2, 0},
+			{"Quelqu’un pour préparer le café", "", 1, -28},
 		},
 		leaders:      []demoLeader{{"Gisèle Pépin", true}, {"Roger Lafrance", false}},
 		participants: 6, participantsConsent: 3,
@@ -81,12 +86,12 @@ var demoInitiatives = []demoInitiative{
 	{
 		title:   "Une cuisine collective au sous-sol de l’église de Manseau",
 		summary: "Cuisiner ensemble une fois par mois et repartir avec des portions pour la semaine.",
-		place:   "manseau", idea: "Une cuisine collective une fois par mois", startDay: 20, endDay: 200,
-		status: community.Preparing, published: true,
+		place:   "manseau", idea: "Une cuisine collective une fois par mois", createdDay: -40, publishedDay: -35, startDay: 20, endDay: 200,
+		status: community.Preparing,
 		milestones: []demoMilestone{
 			{"Trouver un local avec une cuisine équipée", -10, true},
 			{"Suivre la formation sur l’hygiène des aliments", 14, false},
-			{"Premier atelier : soupes et sauces", 30, false},
+			{"Premier atelier\u00a0: soupes et sauces", 30, false},
 		},
 		actors: []demoActor{
 			{"Municipalité de Manseau", community.ActorMunicipality, []community.SupportKind{community.SupportRoom},
@@ -97,8 +102,8 @@ var demoInitiatives = []demoInitiative{
 				"Deux grandes marmites et des planches à découper.", 0},
 		},
 		help: []demoHelp{
-			{"Une personne à l’aise en cuisine pour animer", "Aucune formation requise : l’envie de partager suffit.", 1, false},
-			{"Des bras pour la vaisselle", "", 3, false},
+			{"Une personne à l’aise en cuisine pour animer", "Aucune formation requise\u00a0: l’envie de partager suffit.", 1, 0},
+			{"Des bras pour la vaisselle", "", 3, 0},
 		},
 		leaders:      []demoLeader{{"Lise Beaudoin", true}},
 		participants: 3, participantsConsent: 1,
@@ -106,8 +111,8 @@ var demoInitiatives = []demoInitiative{
 	{
 		title:   "Le grand ménage des berges à Lemieux",
 		summary: "Une matinée pour ramasser les déchets au bord du fleuve, en famille.",
-		place:   "lemieux", idea: "Un ramassage des déchets au bord du fleuve au printemps", startDay: -235, endDay: -205,
-		status: community.Completed, published: true,
+		place:   "lemieux", idea: "Un ramassage des déchets au bord du fleuve", createdDay: -265, publishedDay: -250,
+		startDay: -235, endDay: -205, status: community.Completed, completedDay: -204, outcomeDay: -200,
 		outcome: "Trente-deux personnes, dont onze enfants, ont ramassé 28 sacs de déchets sur 3 km de berges. " +
 			"La municipalité a installé deux poubelles de plus près de la descente de bateaux.",
 		milestones: []demoMilestone{
@@ -127,45 +132,43 @@ var demoInitiatives = []demoInitiative{
 	{
 		title:   "Des ateliers de réparation de vélos à Gentilly",
 		summary: "Apprendre à réparer son vélo, et remettre en état des vélos donnés pour les jeunes.",
-		place:   "becancour-gentilly", startDay: 45,
+		place:   "becancour-gentilly", createdDay: -5, startDay: 45,
 		status: community.Preparing,
 		milestones: []demoMilestone{
-			{"Trouver un garage prêté pour l’hiver", 30, false},
+			{"Trouver un garage prêté pour les ateliers", 30, false},
 		},
-		help: []demoHelp{{"Une personne qui s’y connaît en mécanique de vélo", "", 1, false}},
+		help: []demoHelp{{"Une personne qui s’y connaît en mécanique de vélo", "", 1, 0}},
 	},
 }
 
-// SeedInitiatives adds the demo's citizen initiatives — some born from the
-// demo's ideas — with their actors, milestones, help wanted and fictional
-// people; only when the territory has none. Dates are relative to today.
-// Its people are fictional: nothing is e-mailed to them.
-func SeedInitiatives(ctx context.Context, ts *territory.Store, cs *community.Store) (bool, error) {
-	cs = cs.Silent()
-	t, _, err := Base(ctx, ts)
-	if err != nil {
-		return false, err
-	}
+// seedInitiatives adds the demo's citizen initiatives — some born from
+// the demo's ideas, after the souper that named them, and from the
+// community that carries them — with their actors, milestones, help wanted
+// and fictional people, each step on its day; only when the territory has
+// none. Its people are fictional: nothing is e-mailed to them.
+func seedInitiatives(ctx context.Context, st Stores, t territory.Territory, s *story) error {
+	cs := st.Community.Silent()
 	existing, err := cs.Initiatives(ctx, t.ID, community.InitiativeFilter{})
 	if err != nil || len(existing) > 0 {
-		return false, err
+		return err
 	}
 	ideas, err := cs.List(ctx, t.ID, community.Filter{})
 	if err != nil {
-		return false, err
+		return err
 	}
 	ideaID := map[string]int64{}
 	for _, i := range ideas {
 		ideaID[i.Title] = i.ID
 	}
-	now := time.Now().In(t.Location())
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	// Planned days are calendar days (UTC midnight).
 	on := func(days int) *time.Time {
-		d := today.AddDate(0, 0, days)
+		d := s.day(days)
+		d = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
 		return &d
 	}
 	person := 0
 	for n, di := range demoInitiatives {
+		s.tellOn(di.createdDay, 10, 0)
 		in := community.InitiativeInput{Title: di.title, Summary: di.summary, Description: di.description, PlaceSlug: di.place,
 			IdeaID: ideaID[di.idea], StartsOn: on(di.startDay)}
 		if di.endDay != 0 {
@@ -175,7 +178,7 @@ func SeedInitiatives(ctx context.Context, ts *territory.Store, cs *community.Sto
 		if in.IdeaID != 0 {
 			carriers, err := cs.CarriersOf(ctx, t.ID, in.IdeaID)
 			if err != nil {
-				return false, err
+				return err
 			}
 			if len(carriers) > 0 {
 				in.CommunityID = carriers[0].ID
@@ -183,19 +186,17 @@ func SeedInitiatives(ctx context.Context, ts *territory.Store, cs *community.Sto
 		}
 		ini, err := cs.CreateInitiative(ctx, t.ID, 0, in)
 		if err != nil {
-			return false, fmt.Errorf("demo initiative %q: %w", di.title, err)
+			return fmt.Errorf("demo initiative %q: %w", di.title, err)
 		}
-		// The plan first, while nobody follows it yet: no news to send.
+		// The plan, the partners, the help wanted and who leads it, the
+		// day it is written down.
+		var milestones []int64
 		for _, dm := range di.milestones {
 			m, err := cs.AddMilestone(ctx, t.ID, ini.ID, community.MilestoneInput{Title: dm.title, DueOn: on(dm.day)})
 			if err != nil {
-				return false, err
+				return err
 			}
-			if dm.done {
-				if err := cs.MarkMilestoneDone(ctx, t.ID, ini.ID, m.ID, *on(dm.day)); err != nil {
-					return false, err
-				}
-			}
+			milestones = append(milestones, m.ID)
 		}
 		for _, da := range di.actors {
 			in := community.ActorInput{Name: da.name, Kind: da.kind, Supports: da.supports, Details: da.details}
@@ -204,40 +205,46 @@ func SeedInitiatives(ctx context.Context, ts *territory.Store, cs *community.Sto
 				in.AmountCents = &c
 			}
 			if _, err := cs.AddActor(ctx, t.ID, ini.ID, in); err != nil {
-				return false, err
+				return err
 			}
 		}
 		var firstNeed int64
+		var needs []int64
 		for _, dh := range di.help {
 			h, err := cs.AddHelpWanted(ctx, t.ID, ini.ID, community.HelpInput{Title: dh.title, Details: dh.details, PeopleNeeded: dh.people})
 			if err != nil {
-				return false, err
+				return err
 			}
-			if firstNeed == 0 && !dh.filled {
+			if firstNeed == 0 && dh.filled == 0 {
 				firstNeed = h.ID
 			}
-			if dh.filled {
-				if err := cs.SetHelpFilled(ctx, t.ID, ini.ID, h.ID, true); err != nil {
-					return false, err
-				}
-			}
+			needs = append(needs, h.ID)
 		}
 		for _, dl := range di.leaders {
 			if _, err := cs.AddPerson(ctx, t.ID, ini.ID, community.PersonInput{Role: community.Leader, Name: dl.name, ShowName: dl.show,
 				Phone: fmt.Sprintf("819 555-%04d", 100+n*10+len(dl.name))}); err != nil {
-				return false, err
+				return err
 			}
 		}
-		// The story up to today: under way before anyone follows it…
+		// Then what happened, day by day, up to today.
+		type step struct {
+			day int
+			do  func() error
+		}
+		var steps []step
 		if di.status == community.Active || di.status == community.Completed {
-			if err := cs.SetInitiativeStatus(ctx, t.ID, ini.ID, 0, community.Active, ""); err != nil {
-				return false, err
-			}
+			steps = append(steps, step{di.startDay, func() error {
+				return cs.SetInitiativeStatus(ctx, t.ID, ini.ID, 0, community.Active, "")
+			}})
 		}
-		if di.published {
-			if err := cs.PublishInitiative(ctx, t.ID, ini.ID, true); err != nil {
-				return false, err
+		if di.publishedDay != 0 {
+			steps = append(steps, step{di.publishedDay, func() error { return cs.PublishInitiative(ctx, t.ID, ini.ID, true) }})
+			// People join in the weeks after it is made public.
+			last := di.publishedDay + 5*di.participants
+			if di.completedDay != 0 && last >= di.completedDay {
+				last = di.completedDay - 1
 			}
+			last = min(last, -1)
 			for j := 0; j < di.participants; j++ {
 				in := community.JoinInput{Name: name(person*5 + 2), Email: fmt.Sprintf("participant%d@demo.implique.test", person),
 					ShowName: j < di.participantsConsent}
@@ -246,27 +253,47 @@ func SeedInitiatives(ctx context.Context, ts *territory.Store, cs *community.Sto
 					in.NeedID = firstNeed
 				}
 				person++
-				if _, err := cs.Join(ctx, t.ID, ini.ID, in, true); err != nil {
-					return false, err
-				}
+				day := di.publishedDay + 1 + j*(last-di.publishedDay)/di.participants
+				steps = append(steps, step{day, func() error {
+					_, err := cs.Join(ctx, t.ID, ini.ID, in, true)
+					return err
+				}})
 			}
 		}
-		// …then completed, with what it gave: its participants are told.
+		for i, dm := range di.milestones {
+			if dm.done {
+				id, day := milestones[i], dm.day
+				steps = append(steps, step{day, func() error { return cs.MarkMilestoneDone(ctx, t.ID, ini.ID, id, *on(day)) }})
+			}
+		}
+		for i, dh := range di.help {
+			if dh.filled != 0 {
+				id := needs[i]
+				steps = append(steps, step{dh.filled, func() error { return cs.SetHelpFilled(ctx, t.ID, ini.ID, id, true) }})
+			}
+		}
+		// Completed, with what it gave: the idea it was born from is done.
 		if di.status == community.Completed {
-			if err := cs.SetInitiativeStatus(ctx, t.ID, ini.ID, 0, community.Completed, di.reason); err != nil {
-				return false, err
-			}
-			if in.IdeaID != 0 {
-				if err := cs.SetStatus(ctx, t.ID, in.IdeaID, 0, community.Done, ""); err != nil {
-					return false, err
+			steps = append(steps, step{di.completedDay, func() error {
+				if err := cs.SetInitiativeStatus(ctx, t.ID, ini.ID, 0, community.Completed, di.reason); err != nil {
+					return err
 				}
-			}
+				if in.IdeaID == 0 {
+					return nil
+				}
+				return cs.SetStatus(ctx, t.ID, in.IdeaID, 0, community.Done, "")
+			}})
 		}
 		if di.outcome != "" {
-			if err := cs.SetOutcome(ctx, t.ID, ini.ID, di.outcome); err != nil {
-				return false, err
+			steps = append(steps, step{di.outcomeDay, func() error { return cs.SetOutcome(ctx, t.ID, ini.ID, di.outcome) }})
+		}
+		sort.SliceStable(steps, func(i, j int) bool { return steps[i].day < steps[j].day })
+		for i, st := range steps {
+			s.tellOn(st.day, 18, i%60)
+			if err := st.do(); err != nil {
+				return fmt.Errorf("demo initiative %q: %w", di.title, err)
 			}
 		}
 	}
-	return true, nil
+	return nil
 }

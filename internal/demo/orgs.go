@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"implique/internal/auth"
 	"implique/internal/events"
 	"implique/internal/i18n"
 	"implique/internal/orgs"
@@ -51,7 +50,7 @@ var demoOrgs = []demoOrg{
 			{role: orgs.Director, holder: -1, open: true},
 		}},
 	{name: "Club de l’âge d’or de Fortierville", kind: "nonprofit", places: []string{"fortierville"}, causes: []string{"seniors"}, public: true,
-		mission:     "Des activités pour les 50 ans et plus : cartes, danse en ligne, dîners mensuels et sorties en autobus.",
+		mission:     "Des activités pour les 50 ans et plus\u00a0: cartes, danse en ligne, dîners mensuels et sorties en autobus.",
 		involvement: "Passez au local le mardi après-midi. Le club cherche une personne pour la trésorerie l’an prochain.",
 		seats: []demoSeat{
 			{role: orgs.President, holder: manyHats, sinceYears: 11, endDays: 500, withEmail: true, named: true},
@@ -60,7 +59,7 @@ var demoOrgs = []demoOrg{
 			{role: orgs.Secretary, holder: 8, sinceYears: 8, endDays: 500, successor: true},
 		}},
 	{name: "Conseil municipal de Lemieux", kind: "municipal_council", places: []string{"lemieux"}, causes: []string{"local_development"}, public: true,
-		mission: "Le conseil de la municipalité : le maire ou la mairesse et six sièges de conseiller.",
+		mission: "Le conseil de la municipalité\u00a0: le maire ou la mairesse et six sièges de conseiller.",
 		seats: []demoSeat{
 			{role: orgs.Mayor, holder: 9, sinceYears: 4, endDays: 1320, named: true},
 			{role: orgs.Councillor, title: "Siège no 1", holder: 10, sinceYears: 4, endDays: 1320, named: true},
@@ -79,7 +78,7 @@ var demoOrgs = []demoOrg{
 			{role: orgs.Member, holder: -1, open: true},
 		}},
 	{name: "Maison des jeunes de Saint-Grégoire", kind: "nonprofit", places: []string{"becancour-saint-gregoire"}, causes: []string{"youth", "education"}, public: true,
-		mission:     "Un lieu de rencontre pour les 12 à 17 ans : aide aux devoirs, sorties et projets menés par les jeunes.",
+		mission:     "Un lieu de rencontre pour les 12 à 17 ans\u00a0: aide aux devoirs, sorties et projets menés par les jeunes.",
 		involvement: "Le conseil d’administration compte une place pour un parent et une place pour un jeune.",
 		seats: []demoSeat{
 			{role: orgs.President, holder: 16, sinceYears: 2, endDays: 330, withEmail: true},
@@ -124,9 +123,9 @@ var demoOrgs = []demoOrg{
 		}},
 	{name: "Transport bénévole de la MRC de Bécancour", kind: "nonprofit", causes: []string{"transportation", "seniors", "health"}, public: true,
 		mission:     "Des bénévoles conduisent les aînés à leurs rendez-vous médicaux partout dans la MRC.",
-		involvement: "Vous avez une voiture et quelques heures par mois ? Les kilomètres sont remboursés."},
+		involvement: "Vous avez une voiture et quelques heures par mois\u202f? Les kilomètres sont remboursés."},
 	{name: "Corporation de développement de Saint-Sylvère", kind: "nonprofit", places: []string{"saint-sylvere"}, causes: []string{"local_development"}, public: true,
-		mission: "Garder le village vivant : la halte routière, le marché public et l’accueil des nouveaux arrivants.",
+		mission: "Garder le village vivant\u00a0: la halte routière, le marché public et l’accueil des nouveaux arrivants.",
 		seats: []demoSeat{
 			{role: orgs.President, holder: 29, sinceYears: 9, endDays: -20},
 			{role: orgs.Treasurer, holder: 30, sinceYears: 9, endDays: 300},
@@ -148,23 +147,28 @@ func demoPerson(i int, withEmail, named bool) *orgs.PersonInput {
 	return p
 }
 
-// demoAccompaniment is an entry of the log, days from today.
+// demoAccompaniment is an entry of the log, days from today, written
+// down the day it happened.
 type demoAccompaniment struct {
 	org, topic, people, notes, next string
-	day, followUp                   int // followUp 0: none
+	day, followUp                   int  // followUp 0: none
+	followedUp                      bool // the follow-up was done on its day
 }
 
 var demoLog = []demoAccompaniment{
 	{"Comité des loisirs de Manseau", "Préparer l’assemblée générale et la relève à la présidence", "Le président et la secrétaire",
-		"Le président ne se représentera pas. Deux parents se sont montrés intéressés au souper citoyen.", "Appeler les deux parents et leur présenter le rôle", -30, -3},
+		"Le président ne se représentera pas. Deux parents se sont montrés intéressés au souper citoyen.", "Appeler les deux parents et leur présenter le rôle", -30, -3, false},
 	{"Club de l’âge d’or de Fortierville", "Trouver une relève à la trésorerie", "La présidente",
-		"Le trésorier est en poste depuis 14 ans et souhaite passer la main.", "Afficher le poste dans l’annuaire et en parler au prochain dîner", -15, 20},
+		"Le trésorier est en poste depuis 14 ans et souhaite passer la main.", "Afficher le poste dans l’annuaire et en parler au prochain dîner", -15, 20, false},
 	{"Conseil municipal de Lemieux", "Politique de participation citoyenne", "Le maire et la directrice générale",
-		"Présentation d’un modèle de politique et des étapes de consultation.", "Envoyer le modèle commenté", -50, -10},
-	{"Maison des jeunes de Saint-Grégoire", "Accueillir un jeune au conseil d’administration", "La présidente et la coordonnatrice", "", "", -70, 0},
-	{"Cercle de Fermières de Gentilly", "Reconnaître les bénévoles de longue date", "La présidente", "Idée d’une soirée de reconnaissance en avril.", "Partager la trousse de reconnaissance", -8, 45},
+		"Présentation d’un modèle de politique et des étapes de consultation.", "Envoyer le modèle commenté", -200, -180, true},
+	{"Maison des jeunes de Saint-Grégoire", "Accueillir un jeune au conseil d’administration", "La présidente et la coordonnatrice", "", "", -70, 0, false},
+	{"Cercle de Fermières de Gentilly", "Reconnaître les bénévoles de longue date", "La présidente", "Idée d’une soirée de reconnaissance en avril.", "Partager la trousse de reconnaissance", -8, 45, false},
 }
 
+// demoPolicies were adopted days from today: most before the program
+// began (recorded with their organisation), one after staff coached the
+// council.
 var demoPolicies = []struct {
 	org  string
 	kind orgs.PolicyKind
@@ -181,18 +185,21 @@ var demoPolicies = []struct {
 // the Comité des loisirs de Manseau up to date.
 const DemoManagerEmail = "rejean.houle@demo.implique.test"
 
-// SeedOrgs adds the demo's organisations, seats, accompaniment and
+// Organisations enter the directory in the program's first weeks, from
+// directoryDay on, one a day.
+const directoryDay = -360
+
+// seedOrgs adds the demo's organisations, seats, accompaniment and
 // policies, and links the demo organisation manager to one of them — only
 // when the territory has no organisation yet.
-func SeedOrgs(ctx context.Context, ts *territory.Store, as *auth.Store, es *events.Store, store *orgs.Store) (bool, error) {
-	t, _, err := Base(ctx, ts)
-	if err != nil {
-		return false, err
-	}
+func seedOrgs(ctx context.Context, st Stores, t territory.Territory, s *story) (bool, error) {
+	as, es, store := st.Auth, st.Events, st.Orgs
 	if _, n, err := store.List(ctx, t.ID, orgs.Filter{Limit: 1}); err != nil || n > 0 {
 		return false, err
 	}
-	today := orgs.DateOf(time.Now().In(t.Location()))
+	// Seats and terms are facts about the organisations, counted from
+	// the demo's today.
+	today := orgs.DateOf(s.today)
 	day := func(days int) string {
 		if days == 0 {
 			return ""
@@ -206,7 +213,10 @@ func SeedOrgs(ctx context.Context, ts *territory.Store, as *auth.Store, es *even
 		return orgs.DateOf(today.Time().AddDate(-n, -2, 0)).String()
 	}
 	ids := map[string]int64{}
-	for _, do := range demoOrgs {
+	entered := map[string]int{}
+	for i, do := range demoOrgs {
+		entered[do.name] = directoryDay + i
+		s.tellOn(entered[do.name], 14, 0)
 		o, err := store.Create(ctx, t.ID, 0, orgs.Input{Name: do.name, Kind: orgs.Kind(do.kind), Mission: do.mission, Involvement: do.involvement,
 			Public: do.public, PlaceSlugs: do.places, Causes: do.causes})
 		if err != nil {
@@ -234,26 +244,46 @@ func SeedOrgs(ctx context.Context, ts *territory.Store, as *auth.Store, es *even
 				return false, fmt.Errorf("demo seat of %q: %w", do.name, err)
 			}
 		}
-	}
-	for _, da := range demoLog {
-		in := orgs.AccompanimentInput{OrganizationID: ids[da.org], HappenedOn: day(da.day), Topic: da.topic, People: da.people,
-			Notes: da.notes, NextStep: da.next, FollowUpOn: day(da.followUp)}
-		if _, err := store.LogAccompaniment(ctx, t.ID, 0, in); err != nil {
-			return false, fmt.Errorf("demo accompaniment %q: %w", da.topic, err)
+		for _, dp := range demoPolicies {
+			if dp.org == do.name && dp.days < entered[do.name] {
+				if _, err := store.RecordPolicy(ctx, t.ID, o.ID, orgs.PolicyInput{Kind: dp.kind, AdoptedOn: day(dp.days)}); err != nil {
+					return false, fmt.Errorf("demo policy of %q: %w", dp.org, err)
+				}
+			}
 		}
 	}
 	for _, dp := range demoPolicies {
-		if _, err := store.RecordPolicy(ctx, t.ID, ids[dp.org], orgs.PolicyInput{Kind: dp.kind, AdoptedOn: day(dp.days)}); err != nil {
-			return false, fmt.Errorf("demo policy of %q: %w", dp.org, err)
+		if dp.days >= entered[dp.org] {
+			s.tellOn(dp.days+1, 11, 0)
+			if _, err := store.RecordPolicy(ctx, t.ID, ids[dp.org], orgs.PolicyInput{Kind: dp.kind, AdoptedOn: day(dp.days)}); err != nil {
+				return false, fmt.Errorf("demo policy of %q: %w", dp.org, err)
+			}
 		}
 	}
-	// The forum is co-organised by the municipal council and the youth centre.
+	for _, da := range demoLog {
+		s.tellOn(da.day, 16, 0)
+		in := orgs.AccompanimentInput{OrganizationID: ids[da.org], HappenedOn: day(da.day), Topic: da.topic, People: da.people,
+			Notes: da.notes, NextStep: da.next, FollowUpOn: day(da.followUp)}
+		a, err := store.LogAccompaniment(ctx, t.ID, 0, in)
+		if err != nil {
+			return false, fmt.Errorf("demo accompaniment %q: %w", da.topic, err)
+		}
+		if da.followedUp {
+			s.tellOn(da.followUp, 15, 0)
+			if err := store.FollowUpDone(ctx, t.ID, a.ID, true); err != nil {
+				return false, err
+			}
+		}
+	}
+	// The forum is co-organised by the municipal council and the youth
+	// centre, linked when it was written.
 	if es != nil {
 		evs, err := es.List(ctx, t.ID, events.Filter{Kind: events.Forum})
 		if err != nil {
 			return false, err
 		}
 		if len(evs) > 0 {
+			s.tell(evs[0].CreatedAt.Add(10 * time.Minute))
 			for _, name := range []string{"Conseil municipal de Lemieux", "Maison des jeunes de Saint-Grégoire", "Club de l’âge d’or de Fortierville"} {
 				if err := store.LinkEvent(ctx, t.ID, ids[name], evs[0].ID); err != nil {
 					return false, err
@@ -262,6 +292,7 @@ func SeedOrgs(ctx context.Context, ts *territory.Store, as *auth.Store, es *even
 		}
 	}
 	if u, err := as.UserByEmail(ctx, DemoManagerEmail); err == nil {
+		s.tell(u.CreatedAt.Add(10 * time.Minute))
 		if err := store.AddManager(ctx, t.ID, ids["Comité des loisirs de Manseau"], u.ID); err != nil {
 			return false, err
 		}

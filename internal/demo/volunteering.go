@@ -36,10 +36,11 @@ var volunteerOrgs = []volunteerOrg{
 	{"Transports Parisville inc.", orgs.Business, []string{"parisville"}, nil, "transports@demo.implique.test"},
 }
 
-// demoOpp is a fictional opportunity; day is days from today for a
-// one-off date.
+// demoOpp is a fictional opportunity, posted created days from today;
+// day is days from today for a one-off date.
 type demoOpp struct {
 	org         int
+	created     int
 	in          volunteering.Input
 	day, hour   int
 	durationHrs int
@@ -48,116 +49,136 @@ type demoOpp struct {
 func sat(p volunteering.Part) volunteering.Availability { return volunteering.Slot(time.Saturday, p) }
 
 var demoOpps = []demoOpp{
-	{org: 1, in: volunteering.Input{Title: "Cuisiner pour la popote roulante", Schedule: volunteering.Recurring,
+	{org: 1, created: -362, in: volunteering.Input{Title: "Cuisiner pour la popote roulante", Schedule: volunteering.Recurring,
 		Slots: volunteering.Slot(time.Tuesday, volunteering.Morning) | volunteering.Slot(time.Thursday, volunteering.Morning), PlaceSlug: "becancour-gentilly",
 		Venue: "Cuisine du centre communautaire", Commitment: "3 heures par semaine", Spots: ptr(4), Causes: []string{"food", "seniors"},
 		Skills: []string{"cooking"}, Accessibility: "Cuisine au rez-de-chaussée, entrée de plain-pied.", RideOffered: true,
 		Description:   "Préparer des repas chauds avec une petite équipe joyeuse. Les repas sont livrés le midi à des aînés du secteur.",
 		JebenevoleURL: "https://www.jebenevole.ca/"}},
-	{org: 1, in: volunteering.Input{Title: "Livrer des repas chauds aux aînés", Schedule: volunteering.Recurring,
+	{org: 1, created: -300, in: volunteering.Input{Title: "Livrer des repas chauds aux aînés", Schedule: volunteering.Recurring,
 		Slots: volunteering.Slot(time.Tuesday, volunteering.Morning) | volunteering.Slot(time.Thursday, volunteering.Morning), PlaceSlug: "becancour-gentilly",
 		Commitment: "Une tournée d’environ 2 heures", CarRequired: true, Causes: []string{"seniors", "food"}, Skills: []string{"driving", "companionship"},
 		Description: "Livrer les repas avec votre voiture (kilométrage remboursé) et prendre quelques minutes pour jaser."}},
-	{org: 0, in: volunteering.Input{Title: "Appels d’amitié aux aînés isolés", Schedule: volunteering.Flexible, Remote: true,
+	{org: 0, created: -200, in: volunteering.Input{Title: "Appels d’amitié aux aînés isolés", Schedule: volunteering.Flexible, Remote: true,
 		Commitment: "1 heure par semaine, de chez vous", Causes: []string{"seniors", "mutual_aid"}, Skills: []string{"companionship"},
 		Description:   "Téléphoner chaque semaine à une personne aînée qui vit seule. Une formation de deux heures est offerte.",
 		JebenevoleURL: "https://www.jebenevole.ca/"}},
-	{org: 0, in: volunteering.Input{Title: "Accompagnement-transport pour rendez-vous médicaux", Schedule: volunteering.Flexible, PlaceSlug: "fortierville",
+	{org: 0, created: -150, in: volunteering.Input{Title: "Accompagnement-transport pour rendez-vous médicaux", Schedule: volunteering.Flexible, PlaceSlug: "fortierville",
 		CarRequired: true, Causes: []string{"seniors", "health", "transportation"}, Skills: []string{"driving"}, MinAge: ptr(21),
 		Description: "Conduire une personne à son rendez-vous à Trois-Rivières ou à Bécancour et l’attendre. Kilométrage remboursé."}},
-	{org: 2, in: volunteering.Input{Title: "Animer le bingo du jeudi", Schedule: volunteering.Recurring,
+	{org: 2, created: -90, in: volunteering.Input{Title: "Animer le bingo du jeudi", Schedule: volunteering.Recurring,
 		Slots: volunteering.Slot(time.Thursday, volunteering.Afternoon), PlaceSlug: "manseau", Venue: "Salle de l’âge d’or",
 		Causes: []string{"seniors", "sports_recreation"}, Skills: []string{"events"}, Accessibility: "Salle accessible en fauteuil roulant."}},
-	{org: 2, in: volunteering.Input{Title: "Trésorerie du club", Kind: volunteering.BoardSeat, Schedule: volunteering.Recurring,
+	{org: 2, created: -60, in: volunteering.Input{Title: "Trésorerie du club", Kind: volunteering.BoardSeat, Schedule: volunteering.Recurring,
 		Slots: volunteering.Slot(time.Monday, volunteering.Evening), PlaceSlug: "manseau", Commitment: "Un mandat de 2 ans, une réunion par mois",
 		MinAge: ptr(18), Causes: []string{"seniors", "local_development"}, Skills: []string{"accounting", "governance"},
-		Description: "Le trésorier actuel termine son mandat en juin. Il vous accompagnera pour la transition."}},
-	{org: 3, in: volunteering.Input{Title: "Fête familiale de la Saint-Jean : accueil et kiosques", Schedule: volunteering.OneOff,
+		Description: "Le trésorier actuel termine bientôt son mandat. Il vous accompagnera pour la transition."}},
+	{org: 3, created: -20, in: volunteering.Input{Title: "Fête familiale du village\u00a0: accueil et kiosques", Schedule: volunteering.OneOff,
 		PlaceSlug: "fortierville", Venue: "Parc municipal", Spots: ptr(12), Causes: []string{"families", "sports_recreation"},
 		Skills: []string{"events", "childcare"}, Description: "Accueillir les familles, tenir un kiosque de jeux ou aider au service."}, day: 18, hour: 10, durationHrs: 6},
-	{org: 3, in: volunteering.Input{Title: "Entraîner l’équipe de soccer des 8-10 ans", Schedule: volunteering.Recurring,
-		Slots: volunteering.Slot(time.Wednesday, volunteering.Evening), PlaceSlug: "fortierville", Commitment: "De mai à août",
+	{org: 3, created: -100, in: volunteering.Input{Title: "Entraîner l’équipe de soccer des 8-10 ans", Schedule: volunteering.Recurring,
+		Slots: volunteering.Slot(time.Wednesday, volunteering.Evening), PlaceSlug: "fortierville", Commitment: "Une soirée par semaine pendant la saison",
 		Causes: []string{"youth", "sports_recreation"}, Skills: []string{"sports", "childcare"}, MinAge: ptr(16)}},
-	{org: 4, in: volunteering.Input{Title: "Aide aux devoirs à la Maison des jeunes", Schedule: volunteering.Recurring,
+	{org: 4, created: -80, in: volunteering.Input{Title: "Aide aux devoirs à la Maison des jeunes", Schedule: volunteering.Recurring,
 		Slots: volunteering.Weekdays(volunteering.Afternoon) &^ volunteering.Slot(time.Friday, volunteering.Afternoon), PlaceSlug: "saint-pierre-les-becquets",
 		Commitment: "1 après-midi par semaine", Causes: []string{"youth", "education"}, Skills: []string{"tutoring"}, MinAge: ptr(16)}},
-	{org: 5, in: volunteering.Input{Title: "Corvée de plantation au cœur du village", Schedule: volunteering.OneOff, PlaceSlug: "sainte-francoise",
-		Spots: ptr(15), Causes: []string{"environment", "heritage"}, Skills: []string{"gardening"},
-		Description: "Planter des vivaces et installer des jardinières. Gants et outils fournis, dîner offert."}, day: 11, hour: 9, durationHrs: 4},
-	{org: 6, in: volunteering.Input{Title: "Projet scolaire : guignolée des élèves", Kind: volunteering.SchoolProject, Schedule: volunteering.OneOff,
+	{org: 5, created: -25, in: volunteering.Input{Title: "Corvée au cœur du village", Schedule: volunteering.OneOff, PlaceSlug: "sainte-francoise",
+		Spots: ptr(15), Causes: []string{"environment", "heritage"}, Skills: []string{"handiwork"},
+		Description: "Embellir le cœur du village avec le comité\u00a0: nettoyage, menus travaux et décorations de saison. Gants et outils fournis, dîner offert."}, day: 11, hour: 9, durationHrs: 4},
+	{org: 6, created: -30, in: volunteering.Input{Title: "Projet scolaire\u00a0: collecte de denrées des élèves", Kind: volunteering.SchoolProject, Schedule: volunteering.OneOff,
 		PlaceSlug: "becancour-saint-gregoire", MaxAge: ptr(17), Causes: []string{"food", "mutual_aid"},
 		Description: "Les élèves recueillent des denrées porte à porte, encadrés par des enseignants. Les heures comptent pour l’engagement communautaire."}, day: 25, hour: 13, durationHrs: 4},
-	{org: 0, in: volunteering.Input{Title: "Une équipe d’entreprise pour trier les denrées", Kind: volunteering.CorporateRequest, Schedule: volunteering.OneOff,
+	{org: 0, created: -15, in: volunteering.Input{Title: "Une équipe d’entreprise pour trier les denrées", Kind: volunteering.CorporateRequest, Schedule: volunteering.OneOff,
 		PlaceSlug: "becancour-gentilly", Spots: ptr(8), Causes: []string{"food"},
 		Description: "Une demi-journée de tri au comptoir alimentaire pour une équipe de 6 à 8 employés."}, day: 30, hour: 8, durationHrs: 4},
-	{org: 7, in: volunteering.Input{Title: "Notre équipe offre une journée de corvée", Kind: volunteering.CorporateOffer, Schedule: volunteering.OneOff,
+	{org: 7, created: -12, in: volunteering.Input{Title: "Notre équipe offre une journée de corvée", Kind: volunteering.CorporateOffer, Schedule: volunteering.OneOff,
 		PlaceSlug: "lemieux", Spots: ptr(6), Skills: []string{"handiwork"},
 		Description: "Six employés de la quincaillerie offrent une journée de menus travaux à un organisme du territoire."}, day: 40, hour: 8, durationHrs: 7},
 }
 
 func ptr[T any](v T) *T { return &v }
 
-// demoVolunteer is a fictional resident with an involvement profile.
+// demoVolunteer is a fictional resident with an involvement profile,
+// filled in day days from today (with an account opened then, when they
+// had none).
 type demoVolunteer struct {
 	email, name string
 	profile     volunteering.ProfileInput
 	employer    int // index in volunteerOrgs, -1: none
+	day         int
 }
 
 var demoVolunteers = []demoVolunteer{
 	{"nicole.lemay@demo.implique.test", "Nicole Lemay", volunteering.ProfileInput{PlaceSlug: "fortierville", Causes: []string{"seniors", "food"},
 		Skills: []string{"cooking", "companionship"}, Languages: []string{"fr"}, Availability: volunteering.Weekdays(volunteering.Morning) | volunteering.Occasional,
-		MaxKm: ptr(25), Mobility: volunteering.HasCar, AgeBand: "65_74"}, -1},
+		MaxKm: ptr(25), Mobility: volunteering.HasCar, AgeBand: "65_74"}, -1, -356},
 	{"kevin.descoteaux@demo.implique.test", "Kevin Descôteaux", volunteering.ProfileInput{PlaceSlug: "becancour-saint-gregoire",
 		Causes: []string{"youth", "sports_recreation"}, Skills: []string{"sports", "computers"}, Languages: []string{"fr", "en"},
 		Availability: sat(volunteering.Morning) | sat(volunteering.Afternoon), Mobility: volunteering.NeedsRide, AgeBand: "16_17", Student: true,
-		School: "École secondaire du Rivage"}, -1},
+		School: "École secondaire du Rivage"}, -1, -128},
 	{"gisele.pepin@demo.implique.test", "Gisèle Pépin", volunteering.ProfileInput{PlaceSlug: "manseau", Causes: []string{"seniors"},
-		Skills: []string{"events"}, Availability: volunteering.Weekdays(volunteering.Afternoon), MaxKm: ptr(5), Mobility: volunteering.NoCar, AgeBand: "75_plus"}, -1},
+		Skills: []string{"events"}, Availability: volunteering.Weekdays(volunteering.Afternoon), MaxKm: ptr(5), Mobility: volunteering.NoCar, AgeBand: "75_plus"}, -1, -45},
 	{"mathieu.bourque@demo.implique.test", "Mathieu Bourque", volunteering.ProfileInput{PlaceSlug: "lemieux", Causes: []string{"environment", "food"},
 		Skills: []string{"handiwork", "driving"}, Availability: volunteering.Weekend() | volunteering.Occasional, MaxKm: ptr(40),
-		Mobility: volunteering.HasCar, AgeBand: "35_49"}, 7},
+		Mobility: volunteering.HasCar, AgeBand: "35_49"}, 7, -95},
 	{"annie.rivard@demo.implique.test", "Annie Rivard", volunteering.ProfileInput{PlaceSlug: "becancour-gentilly", Causes: []string{"families", "education"},
 		Skills: []string{"tutoring", "office"}, Availability: volunteering.Weekdays(volunteering.Evening), MaxKm: ptr(15), Mobility: volunteering.HasCar,
-		AgeBand: "25_34"}, -1},
+		AgeBand: "25_34"}, -1, -55},
 }
 
-// VolunteeringStores are the stores the volunteering demo writes through.
-type VolunteeringStores struct {
-	Territories  *territory.Store
-	Auth         *auth.Store
-	Orgs         *orgs.Store
-	Volunteering *volunteering.Store
-	Tracking     *tracking.Store
+// Organisations the volunteering demo needs enter the directory on
+// volunteerOrgsDay, when they are not in it already.
+const volunteerOrgsDay = -363
+
+// demoApplication is an application and its answer, days from today.
+type demoApplication struct {
+	opp         int
+	who         int // index in demoVolunteers
+	day         int
+	message     string
+	unconfirmed bool
+	answer      volunteering.Answer // "": none yet
+	withdraw    bool
+	answered    int // the day of the answer or of the withdrawal
+	reply       string
 }
 
-// SeedVolunteering adds realistic volunteering to the demo: organisations'
+// demoApplications are in every state: accepted, waiting for an answer,
+// contacted, declined with a kind word, withdrawn, not yet confirmed by
+// e-mail, and a student's school project.
+var demoApplications = []demoApplication{
+	{opp: 0, who: 0, day: -355, message: "J’adore cuisiner en équipe, je suis libre les mardis.",
+		answer: volunteering.Accept, answered: -353, reply: "Bienvenue dans l’équipe\u202f! On commence mardi à 8 h 30."},
+	{opp: 2, who: 0, day: -12},
+	{opp: 4, who: 2, day: -40, message: "Je peux aussi apporter des prix.", answer: volunteering.MarkContacted, answered: -38},
+	{opp: 5, who: 4, day: -50, message: "J’ai de l’expérience en comptabilité.", answer: volunteering.Decline, answered: -45,
+		reply: "Merci beaucoup\u202f! Une personne du club a accepté le poste. Nous gardons votre nom pour le comité des fêtes."},
+	{opp: 8, who: 4, day: -30, withdraw: true, answered: -25},
+	{opp: 9, who: 3, day: -6, message: "Je peux apporter ma remorque.", unconfirmed: true},
+	{opp: 10, who: 1, day: -20, message: "Avec deux amis de ma classe.", answer: volunteering.Accept, answered: -18},
+}
+
+// seedVolunteering adds realistic volunteering to the demo: organisations'
 // opportunities in real places of the MRC, residents with profiles,
-// applications in every state, hours (some confirmed), and a tracked link
-// to jebénévole.ca with its clicks — only when the territory has no
-// opportunity yet. Organisations the organisations' demo made are reused
-// by name. Nothing is e-mailed, and no fictional person asks for the
-// weekly digest.
-func SeedVolunteering(ctx context.Context, st VolunteeringStores) (bool, error) {
-	t, _, err := Base(ctx, st.Territories)
-	if err != nil {
-		return false, err
-	}
+// applications in every state, hours declared the day after and reviewed
+// a few days later (some confirmed), and a tracked link to jebénévole.ca
+// with its clicks — only when the territory has no opportunity yet.
+// Organisations the organisations' demo made are reused by name. Nothing
+// is e-mailed, and no fictional person asks for the weekly digest.
+func seedVolunteering(ctx context.Context, st Stores, t territory.Territory, s *story) (bool, error) {
 	// Fictional people get no e-mail: the demo records, it does not write.
-	st.Volunteering = st.Volunteering.Quiet()
-	existing, err := st.Volunteering.Opportunities(ctx, t.ID, volunteering.Filter{Limit: 1})
+	vs := st.Volunteering.Quiet()
+	existing, err := vs.Opportunities(ctx, t.ID, volunteering.Filter{Limit: 1})
 	if err != nil || len(existing) > 0 {
 		return false, err
 	}
-	loc := t.Location()
-	now := st.Volunteering.Now().In(loc)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 
 	// Organisations.
 	orgIDs := make([]int64, len(volunteerOrgs))
 	for i, d := range volunteerOrgs {
 		o, err := st.Orgs.BySlug(ctx, t.ID, i18n.Slug(d.name, 60))
 		if errs.Is(err, errs.NotFound) {
+			s.tellOn(volunteerOrgsDay, 15, i)
 			o, err = st.Orgs.Create(ctx, t.ID, 0, orgs.Input{Name: d.name, Kind: d.kind, PlaceSlugs: d.places, Causes: d.causes,
 				ContactEmail: d.email, Public: true})
 		}
@@ -167,7 +188,8 @@ func SeedVolunteering(ctx context.Context, st VolunteeringStores) (bool, error) 
 		orgIDs[i] = o.ID
 	}
 	// The demo's organisation manager keeps the popote and the club.
-	if manager, err := st.Auth.UserByEmail(ctx, "rejean.houle@demo.implique.test"); err == nil {
+	if manager, err := st.Auth.UserByEmail(ctx, DemoManagerEmail); err == nil {
+		s.tell(manager.CreatedAt.Add(20 * time.Minute))
 		for _, i := range []int{1, 2} {
 			if err := st.Orgs.AddManager(ctx, t.ID, orgIDs[i], manager.ID); err != nil {
 				return false, err
@@ -175,9 +197,10 @@ func SeedVolunteering(ctx context.Context, st VolunteeringStores) (bool, error) 
 		}
 	}
 
-	// Opportunities.
+	// Opportunities, as organisations posted them.
 	opps := make([]volunteering.Opportunity, len(demoOpps))
 	for i, d := range demoOpps {
+		s.tellOn(d.created, 13, 0)
 		in := d.in
 		in.OrganizationID = orgIDs[d.org]
 		if in.Kind == "" {
@@ -187,10 +210,10 @@ func SeedVolunteering(ctx context.Context, st VolunteeringStores) (bool, error) 
 			in.ContactEmail = volunteerOrgs[d.org].email
 		}
 		if in.Schedule == volunteering.OneOff {
-			in.StartsAt = today.AddDate(0, 0, d.day).Add(time.Duration(d.hour) * time.Hour)
+			in.StartsAt = s.on(d.day, d.hour, 0)
 			in.EndsAt = in.StartsAt.Add(time.Duration(d.durationHrs) * time.Hour)
 		}
-		if opps[i], err = st.Volunteering.CreateOpportunity(ctx, t.ID, 0, in); err != nil {
+		if opps[i], err = vs.CreateOpportunity(ctx, t.ID, 0, in); err != nil {
 			return false, fmt.Errorf("demo opportunity %s: %w", in.Title, err)
 		}
 	}
@@ -198,6 +221,7 @@ func SeedVolunteering(ctx context.Context, st VolunteeringStores) (bool, error) 
 	// Residents.
 	people := make([]int64, len(demoVolunteers))
 	for i, v := range demoVolunteers {
+		s.tellOn(v.day, 20, 0)
 		u, err := st.Auth.UserByEmail(ctx, v.email)
 		if errs.Is(err, errs.NotFound) {
 			u, err = st.Auth.CreateUser(ctx, auth.NewUser{Email: v.email, Name: v.name, Locale: "fr"}, t.ID, auth.RoleCitizen)
@@ -210,72 +234,35 @@ func SeedVolunteering(ctx context.Context, st VolunteeringStores) (bool, error) 
 		if v.employer >= 0 {
 			p.EmployerID = orgIDs[v.employer]
 		}
-		if _, err := st.Volunteering.SaveProfile(ctx, t.ID, u.ID, p); err != nil {
+		if _, err := vs.SaveProfile(ctx, t.ID, u.ID, p); err != nil {
 			return false, fmt.Errorf("demo profile %s: %w", v.name, err)
 		}
 	}
-	nicole, kevin, gisele, mathieu, annie := people[0], people[1], people[2], people[3], people[4]
+	nicole, kevin, gisele, mathieu := people[0], people[1], people[2], people[3]
 
-	// Applications, in every state.
-	apply := func(opp int, who int64, msg string, confirmed bool) (volunteering.Application, error) {
-		a, _, err := st.Volunteering.Apply(ctx, t.ID, opps[opp].ID, who, volunteering.ApplyInput{Message: msg}, confirmed)
-		return a, err
-	}
-	steps := []func() error{
-		func() error { // accepted
-			a, err := apply(0, nicole, "J’adore cuisiner en équipe, je suis libre les mardis.", true)
-			if err == nil {
-				_, err = st.Volunteering.Respond(ctx, t.ID, a.ID, volunteering.Accept, "Bienvenue dans l’équipe! On commence mardi à 8 h 30.")
-			}
-			return err
-		},
-		func() error { // waiting for an answer
-			_, err := apply(2, nicole, "", true)
-			return err
-		},
-		func() error { // contacted
-			a, err := apply(4, gisele, "Je peux aussi apporter des prix.", true)
-			if err == nil {
-				_, err = st.Volunteering.Respond(ctx, t.ID, a.ID, volunteering.MarkContacted, "")
-			}
-			return err
-		},
-		func() error { // declined, with a kind word
-			a, err := apply(5, annie, "J’ai de l’expérience en comptabilité.", true)
-			if err == nil {
-				_, err = st.Volunteering.Respond(ctx, t.ID, a.ID, volunteering.Decline,
-					"Merci beaucoup! Une personne du club a accepté le poste. Nous gardons votre nom pour le comité des fêtes.")
-			}
-			return err
-		},
-		func() error { // withdrawn
-			a, err := apply(8, annie, "", true)
-			if err == nil {
-				err = st.Volunteering.Withdraw(ctx, t.ID, a.ID, annie)
-			}
-			return err
-		},
-		func() error { // not yet confirmed by e-mail
-			_, err := apply(9, mathieu, "Je peux apporter ma remorque.", false)
-			return err
-		},
-		func() error { // a student's school project
-			a, err := apply(10, kevin, "Avec deux amis de ma classe.", true)
-			if err == nil {
-				_, err = st.Volunteering.Respond(ctx, t.ID, a.ID, volunteering.Accept, "")
-			}
-			return err
-		},
-	}
-	for _, step := range steps {
-		if err := step(); err != nil {
+	// Applications, and what became of them.
+	for _, da := range demoApplications {
+		s.tellOn(da.day, 19, 30)
+		who := people[da.who]
+		a, _, err := vs.Apply(ctx, t.ID, opps[da.opp].ID, who, volunteering.ApplyInput{Message: da.message}, !da.unconfirmed)
+		if err != nil {
+			return false, fmt.Errorf("demo application: %w", err)
+		}
+		s.tellOn(da.answered, 10, 0)
+		switch {
+		case da.withdraw:
+			err = vs.Withdraw(ctx, t.ID, a.ID, who)
+		case da.answer != "":
+			_, err = vs.Respond(ctx, t.ID, a.ID, da.answer, da.reply)
+		}
+		if err != nil {
 			return false, fmt.Errorf("demo application: %w", err)
 		}
 	}
 
 	// Hours: a year of Nicole at the popote, Kevin's school year, Mathieu's
-	// corporate days.
-	day := func(daysAgo int) string { return today.AddDate(0, 0, -daysAgo).Format("2006-01-02") }
+	// corporate days. Each is declared the day after and reviewed by the
+	// organisation a few days later.
 	type given struct {
 		who      int64
 		org      int
@@ -296,23 +283,24 @@ func SeedVolunteering(ctx context.Context, st VolunteeringStores) (bool, error) 
 		hours = append(hours, given{nicole, 1, 0, -1, w * 7, "3", "Cuisine de la popote", r, ""})
 	}
 	hours = append(hours,
-		given{nicole, 0, -1, -1, 400, "2", "Appels d’amitié", volunteering.ConfirmHours, ""},
-		given{kevin, 6, -1, -1, 60, "4", "Guignolée de l’école", volunteering.ConfirmHours, ""},
+		given{nicole, 0, -1, -1, 300, "2", "Accueil à la journée portes ouvertes du Centre", volunteering.ConfirmHours, ""},
+		given{kevin, 6, -1, -1, 60, "4", "Soirée portes ouvertes de l’école", volunteering.ConfirmHours, ""},
 		given{kevin, 3, -1, -1, 45, "5", "Tournoi de soccer", volunteering.ConfirmHours, ""},
 		given{kevin, 3, -1, -1, 3, "2,5", "Entraînement", "", ""},
-		given{mathieu, 5, -1, 7, 30, "6", "Corvée de printemps (équipe de la quincaillerie)", volunteering.CorrectHours, "7"},
+		given{mathieu, 5, -1, 7, 30, "6", "Corvée d’embellissement (équipe de la quincaillerie)", volunteering.CorrectHours, "7"},
 		given{mathieu, 1, -1, 7, 90, "4", "Tri des denrées (équipe de la quincaillerie)", volunteering.ConfirmHours, ""},
 		given{gisele, 2, -1, -1, 20, "3", "Bingo du jeudi", volunteering.RejectHours, ""},
 	)
 	for _, h := range hours {
-		in := volunteering.HoursInput{OrganizationID: orgIDs[h.org], Day: day(h.daysAgo), Hours: h.hours, Activity: h.activity}
+		s.tellOn(-h.daysAgo+1, 9, 0)
+		in := volunteering.HoursInput{OrganizationID: orgIDs[h.org], Day: s.day(-h.daysAgo).Format("2006-01-02"), Hours: h.hours, Activity: h.activity}
 		if h.opp >= 0 {
 			in.OpportunityID = opps[h.opp].ID
 		}
 		if h.employer >= 0 {
 			in.EmployerID = orgIDs[h.employer]
 		}
-		e, err := st.Volunteering.DeclareHours(ctx, t.ID, h.who, in)
+		e, err := vs.DeclareHours(ctx, t.ID, h.who, in)
 		if err != nil {
 			return false, fmt.Errorf("demo hours %s: %w", h.activity, err)
 		}
@@ -321,17 +309,19 @@ func SeedVolunteering(ctx context.Context, st VolunteeringStores) (bool, error) 
 		case "":
 			continue
 		case volunteering.CorrectHours:
-			note = "La corvée a fini plus tard que prévu : merci!"
+			note = "La corvée a fini plus tard que prévu\u00a0: merci\u202f!"
 		case volunteering.RejectHours:
 			note = "Ce jeudi-là, le bingo a été annulé à cause de la tempête."
 		}
-		if _, err := st.Volunteering.ReviewHours(ctx, t.ID, e.ID, 0, h.review, h.fixed, note); err != nil {
+		s.tellOn(-h.daysAgo+3, 14, 0)
+		if _, err := vs.ReviewHours(ctx, t.ID, e.ID, 0, h.review, h.fixed, note); err != nil {
 			return false, err
 		}
 	}
 
 	// A tracked link to jebénévole.ca on the posters of Fortierville, with
 	// the clicks of the last weeks.
+	s.tellOn(-46, 11, 0)
 	l, err := st.Tracking.Create(ctx, t.ID, 0, tracking.Input{Target: "https://www.jebenevole.ca/", Campaign: "Affiches épiceries",
 		PlaceSlug: "fortierville", Label: "Affiche à l’épicerie du village"})
 	if err != nil {
@@ -339,7 +329,7 @@ func SeedVolunteering(ctx context.Context, st VolunteeringStores) (bool, error) 
 	}
 	for d := 0; d < 45; d++ {
 		for range (d*7 + 3) % 4 {
-			if err := st.Tracking.Count(ctx, l.ID, today.AddDate(0, 0, -d).Add(12*time.Hour)); err != nil {
+			if err := st.Tracking.Count(ctx, l.ID, s.past(s.on(-d, 12, 0))); err != nil {
 				return false, err
 			}
 		}

@@ -42,10 +42,7 @@ func benchServer(b *testing.B, d *db.DB) (*httptest.Server, *events.Store, terri
 	srv := httptest.NewServer(nil)
 	b.Cleanup(srv.Close)
 	evs := events.NewStore(events.Config{DB: d, Territories: ts, Auth: as, Mailer: mailer, Catalogs: i18n.MustLoad(), BaseURL: srv.URL})
-	if _, err := demo.Seed(ctx, ts, as); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := demo.SeedEvents(ctx, ts, evs); err != nil {
+	if _, err := demo.Seed(ctx, demo.Stores{Territories: ts, Auth: as, Events: evs}); err != nil {
 		b.Fatal(err)
 	}
 	t, _, _ := demo.Base(ctx, ts)
