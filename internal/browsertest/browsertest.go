@@ -128,7 +128,7 @@ func tellTerminal(msg string) {
 		return
 	}
 	defer tty.Close()
-	fmt.Fprintf(tty, "\nNote: browser tests skipped — %s.\nThe README (section "Tests") says how to install them.\n", strings.TrimPrefix(msg, "browsertest: "))
+	fmt.Fprintf(tty, "\nNote: browser tests skipped — %s.\nThe README (section Tests) says how to install them.\n", strings.TrimPrefix(msg, "browsertest: "))
 }
 
 // chromiumPath finds the browser: $IMPLIQUE_CHROMIUM, else /usr/bin/chromium,
