@@ -23,6 +23,15 @@ func name(i int) string {
 	return firstNames[i%len(firstNames)] + " " + lastNames[(i*7+3)%len(lastNames)]
 }
 
+// residents is how many fictional people there are: name(i) and
+// name(i+residents) are the same person.
+const residents = 60
+
+// phone is the i-th fictional person's phone number: the same person keeps
+// it from one souper to the next, so that the demo has people who came
+// back to a second activity.
+func phone(i int) string { return fmt.Sprintf("819 555-%04d", 1000+i%residents) }
+
 type demoEvent struct {
 	kind      events.Kind
 	title     string
@@ -103,7 +112,7 @@ func SeedEvents(ctx context.Context, ts *territory.Store, es *events.Store) (boo
 			if de.capacity > 0 && seats < de.people && seats+party > de.people {
 				party = de.people - seats
 			}
-			in := events.RegistrationInput{Name: name(person), PartySize: party, Phone: fmt.Sprintf("819 555-%04d", 1000+person)}
+			in := events.RegistrationInput{Name: name(person), PartySize: party, Phone: phone(person)}
 			switch person % 5 {
 			case 0:
 				in.Ride = events.RideNeeds
