@@ -472,3 +472,46 @@ func TestDemoHasReturningAttendees(t *testing.T) {
 		}
 	})
 }
+
+func TestStaffNamesTellLookalikesApart(t *testing.T) {
+	s := connections.NewStore(connections.Config{Catalogs: i18n.MustLoad()})
+	regs := []events.Registration{
+		{ID: 1, Name: "Réjean Tremblay", FromPlaceName: "Fortierville"},
+		{ID: 2, Name: "Lise Beaudoin", FromPlaceName: "Gentilly", Phone: "819 555-0101"},
+		{ID: 3, Name: "Lise Bergeron", FromPlaceName: "Gentilly"},
+		{ID: 4, Name: "Lise  Beaudoin", FromPlaceName: "Fortierville", Email: "lbeaudoin@exemple.org"},
+		{ID: 5, Name: "Gérard Pellerin", FromPlaceName: "Manseau", Phone: "819 555-0102"},
+		{ID: 6, Name: "Gérard Pellerin", FromPlaceName: "Manseau", Email: "gp@exemple.org"},
+		{ID: 7, Name: "Marc Lemieux"},
+		{ID: 8, Name: "marc lemieux"},
+	}
+	want := map[int64]string{
+		1: "Réjean T.",
+		2: "Lise Beaudoin (Gentilly)",
+		3: "Lise Bergeron",
+		4: "Lise Beaudoin (Fortierville)",
+		5: "Gérard Pellerin (Manseau, tél. se terminant par 0102)",
+		6: "Gérard Pellerin (Manseau, courriel commençant par «\u00a0gp@…\u00a0»)",
+		7: "Marc Lemieux (inscription nº 7)",
+		8: "marc lemieux (inscription nº 8)",
+	}
+	got := s.StaffNames("fr", regs, false)
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%d: %q, want %q", id, got[id], w)
+		}
+	}
+	// From the full name: Réjean's is unique, so nothing more is said.
+	full := s.StaffNames("en", regs, true)
+	if full[1] != "Réjean Tremblay" || full[3] != "Lise Bergeron" || full[2] != "Lise Beaudoin (Gentilly)" || full[8] != "marc lemieux (registration no. 8)" {
+		t.Errorf("full names: %v", full)
+	}
+	// Without lookalikes, attendees are named as they see one another.
+	alone := s.StaffNames("fr", regs[:3], false)
+	if alone[1] != "Réjean T." || alone[2] != "Lise Beaudoin" || alone[3] != "Lise Bergeron" {
+		t.Errorf("no lookalike: %v", alone)
+	}
+	if alone := s.StaffNames("fr", regs[1:2], false); alone[2] != "Lise B." {
+		t.Errorf("one Lise: %v", alone)
+	}
+}

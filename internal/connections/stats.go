@@ -10,8 +10,9 @@ import (
 
 // Side is one person of a mutual pair, as staff see it.
 type Side struct {
-	Name    string
-	Contact string
+	RegistrationID int64
+	Name           string
+	Contact        string
 	// Phone is what staff call when the person has no e-mail.
 	Phone string
 	// Emailed is true when the person received the other's contact by e-mail.
@@ -49,7 +50,7 @@ func (s *Store) Pairs(ctx context.Context, territoryID, eventID int64) ([]Pair, 
 	defer rows.Close()
 	side := func(id int64) Side {
 		r := byID[id]
-		return Side{Name: r.Name, Contact: contactOf(r, prof[id]), Phone: r.Phone, Emailed: r.Email != ""}
+		return Side{RegistrationID: id, Name: r.Name, Contact: contactOf(r, prof[id]), Phone: r.Phone, Emailed: r.Email != ""}
 	}
 	var out []Pair
 	for rows.Next() {

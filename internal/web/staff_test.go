@@ -54,3 +54,31 @@ func TestLinksDashboardMonthsAndReturning(t *testing.T) {
 		}
 	})
 }
+
+// On the staff's paper form, two « Lise B. » are told apart by their full
+// names, and only they are.
+func TestPaperFormTellsLookalikesApart(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ev, g := e.heldSouper(t,
+			guest{"Réjean Tremblay", "rejean@exemple.org", "", true},
+			guest{"Lise Beaudoin", "", "819 555-0101", true},
+			guest{"Lise Bergeron", "", "819 555-0104", true},
+			guest{"Gérard Pellerin", "", "819 555-0102", true})
+		ctx := context.Background()
+		for _, a := range g[1:] {
+			if _, err := e.links.SaveByStaff(ctx, e.territory.ID, ev.ID, a.reg.ID, connections.Choice{OptIn: true, Share: connections.SharePhone}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		e.user("anim@exemple.org", auth.RoleFacilitator)
+		c := e.client(t)
+		c.signIn("anim@exemple.org")
+		r := c.get("/admin/evenements/" + id64(ev.ID) + "/liens?personne=" + id64(g[0].reg.ID))
+		expectStatus(t, r, http.StatusOK)
+		expectContains(t, r, "> Lise Beaudoin</label>", "> Lise Bergeron</label>", "> Gérard P.</label>")
+		if strings.Contains(r.body, "Lise B.") {
+			t.Errorf("two « Lise B. » look alike on the paper form")
+		}
+	})
+}
