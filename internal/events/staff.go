@@ -41,3 +41,12 @@ func (s *Store) Many(ctx context.Context, territoryID int64, ids []int64) (map[i
 	}
 	return out, nil
 }
+
+// ToClose counts the published events that started and are not closed
+// yet: staff record who came and what was said (the « À clore » list).
+func (s *Store) ToClose(ctx context.Context, territoryID int64) (int, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM events WHERE territory_id = ? AND cancelled_at IS NULL AND held_at IS NULL
+		AND publish_at IS NOT NULL AND starts_at <= ?`, territoryID, s.now()).Scan(&n)
+	return n, err
+}
