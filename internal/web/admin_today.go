@@ -39,7 +39,8 @@ type staffToday struct {
 	WeekEnd time.Time
 }
 
-// plural picks the singular or plural key for n (0 is singular in French).
+// plural translates one of two keys by the count n (French puts 0 and 1
+// in the singular, English only 1), formatting args.
 func (b Base) plural(n int, one, other string, args ...any) string {
 	if n == 1 || (n == 0 && b.Lang != "en") {
 		return b.T(one, args...)
