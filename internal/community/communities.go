@@ -533,21 +533,25 @@ func (sh *Sharing) check(f errs.Fields) {
 	} else if tooLong(sh.Name, 120) {
 		f.Add("name", "errors.too_long")
 	}
-	if sh.Phone != "" {
-		digits := 0
-		for _, r := range sh.Phone {
-			if r >= '0' && r <= '9' {
-				digits++
-			}
-		}
-		if digits < 10 || tooLong(sh.Phone, 30) {
-			f.Add("phone", "errors.phone")
-		}
+	if sh.Phone != "" && !phoneOK(sh.Phone) {
+		f.Add("phone", "errors.phone")
 	}
 	if !sh.ShowName {
 		// Contact details without a name would mean nothing to the others.
 		sh.ShowEmail, sh.Phone = false, ""
 	}
+}
+
+// phoneOK reports whether p looks like a phone number: ten digits or more,
+// thirty characters at most.
+func phoneOK(p string) bool {
+	digits := 0
+	for _, r := range p {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	return digits >= 10 && !tooLong(p, 30)
 }
 
 // Accept makes the invited person (the account userID, whose address is
@@ -606,24 +610,34 @@ func (s *Store) join(ctx context.Context, tx *db.Tx, territoryID, communityID, u
 
 // Member is a person who belongs (or belonged) to a community.
 type Member struct {
-	ID       int64
-	UserID   int64
-	Name     string
-	Email    string
+	ID int64
+	// UserID is 0 for a person staff added without an account (AddPersonMet).
+	UserID int64
+	Name   string
+	// Email is "" for a person added without an account.
+	Email string
+	// Phone is where staff reach a person added without an account (staff
+	// only; what the other members see is Sharing.Phone).
+	Phone    string
 	Sharing  Sharing
 	JoinedAt time.Time
 	LeftAt   *time.Time
 }
 
-const memberCols = `id, user_id, name, email, share_name, share_email, shared_phone, joined_at, left_at`
+// HasAccount reports whether the member joined with an account (and an e-mail).
+func (m Member) HasAccount() bool { return m.UserID != 0 }
+
+const memberCols = `id, user_id, name, email, phone, share_name, share_email, shared_phone, joined_at, left_at`
 
 func scanMember(row interface{ Scan(...any) error }) (Member, error) {
 	var m Member
+	var user sql.NullInt64
 	var left sql.NullTime
-	err := row.Scan(&m.ID, &m.UserID, &m.Name, &m.Email, &m.Sharing.ShowName, &m.Sharing.ShowEmail, &m.Sharing.Phone, &m.JoinedAt, &left)
+	err := row.Scan(&m.ID, &user, &m.Name, &m.Email, &m.Phone, &m.Sharing.ShowName, &m.Sharing.ShowEmail, &m.Sharing.Phone, &m.JoinedAt, &left)
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, errs.New(errs.NotFound, "errors.not_a_member")
 	}
+	m.UserID = user.Int64
 	m.Sharing.Name = m.Name
 	if left.Valid {
 		m.LeftAt = &left.Time
@@ -704,7 +718,7 @@ func (s *Store) SetSharing(ctx context.Context, territoryID, communityID, userID
 }
 
 // LeaveCommunity takes a member out of a community, at any time: the others
-// no longer see them and the phone they shared is forgotten.
+// no longer see them and the phones they gave are forgotten.
 func (s *Store) LeaveCommunity(ctx context.Context, territoryID, communityID, userID int64) error {
 	return s.endMembership(ctx, `user_id = ?`, territoryID, communityID, userID)
 }
@@ -717,7 +731,7 @@ func (s *Store) RemoveMember(ctx context.Context, territoryID, communityID, memb
 // endMembership ends the current membership that who (a condition on one
 // value) names.
 func (s *Store) endMembership(ctx context.Context, who string, territoryID, communityID, id int64) error {
-	res, err := s.db.Exec(ctx, `UPDATE community_members SET left_at = ?, share_name = ?, share_email = ?, shared_phone = ''
+	res, err := s.db.Exec(ctx, `UPDATE community_members SET left_at = ?, share_name = ?, share_email = ?, shared_phone = '', phone = ''
 		WHERE territory_id = ? AND community_id = ? AND `+who+` AND left_at IS NULL`,
 		s.now(), false, false, territoryID, communityID, id)
 	if err != nil {

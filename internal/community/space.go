@@ -70,8 +70,8 @@ func (s *Store) AddPost(ctx context.Context, territoryID, communityID, authorID 
 		}
 		link := s.baseURL + "/communautes/" + c.Slug + "#nouvelles"
 		for _, m := range members {
-			if m.UserID == authorID {
-				continue
+			if m.UserID == authorID || m.Email == "" {
+				continue // people without an e-mail hear the news from staff
 			}
 			text := s.cat.T(lang, "mail.community_post.body", m.Name, c.Name, body, link) + "\n\n-- \n" + t.MailFooter()
 			if _, err := s.mailer.QueueTx(ctx, tx, territoryID, mail.Message{To: m.Email,

@@ -383,3 +383,135 @@ func TestDisplayName(t *testing.T) {
 		}
 	}
 }
+
+// pairAt records two walk-ins at ev (held afterwards) who chose each other
+// on paper.
+func (f *fixture) pairAt(t *testing.T, ev events.Event, a, b string) {
+	t.Helper()
+	ctx := context.Background()
+	var ids []int64
+	for _, n := range []string{a, b} {
+		walkIns++
+		out, err := f.ev.RegisterByStaff(ctx, f.t.ID, ev.ID, events.RegistrationInput{Name: n, Phone: fmt.Sprintf("819 555-%04d", walkIns), PartySize: 1}, events.SourceWalkIn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, out.Registration.ID)
+	}
+	f.hold(t, ev)
+	for _, id := range ids {
+		if _, err := f.s.SaveByStaff(ctx, f.t.ID, ev.ID, id, connections.Choice{OptIn: true, Share: connections.SharePhone}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range ids {
+		if _, err := f.s.SaveByStaff(ctx, f.t.ID, ev.ID, ids[i], connections.Choice{OptIn: true, Share: connections.SharePhone, With: []int64{ids[1-i]}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestDashboardGroupsMonthsInTheTerritorysZone(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		loc := f.t.Location()
+		start := f.now
+		at := func(month time.Month, day, hour, minute int) time.Duration {
+			return time.Date(2026, month, day, hour, minute, 0, 0, loc).Sub(start)
+		}
+		// Three soupers in November (the last one ends the month at 23:30,
+		// already December in UTC) and one in December.
+		evs := []events.Event{
+			f.souper(t, "fortierville", at(time.November, 21, 17, 30)),
+			f.souper(t, "parisville", at(time.November, 24, 17, 30)),
+			f.souper(t, "manseau", at(time.November, 30, 23, 30)),
+			f.souper(t, "lemieux", at(time.December, 3, 17, 0)),
+		}
+		f.now = time.Date(2026, time.December, 10, 12, 0, 0, 0, time.UTC)
+		for i, ev := range evs {
+			f.pairAt(t, ev, fmt.Sprintf("Personne A%d", i), fmt.Sprintf("Personne B%d", i))
+		}
+		dash, err := f.s.Dashboard(ctx, f.t.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dash.Links != 4 || len(dash.ByEvent) != 4 || len(dash.ByPlace) != 4 {
+			t.Fatalf("dashboard: %+v", dash)
+		}
+		if len(dash.ByMonth) != 2 {
+			t.Fatalf("months %+v, want December then November, each once", dash.ByMonth)
+		}
+		dec, nov := dash.ByMonth[0], dash.ByMonth[1]
+		if dec.Month.Month() != time.December || dec.Links != 1 || nov.Month.Month() != time.November || nov.Links != 3 ||
+			nov.Month.Year() != 2026 || nov.Month.Day() != 1 {
+			t.Errorf("months %+v", dash.ByMonth)
+		}
+		// The events, the latest first.
+		if dash.ByEvent[0].EventID != evs[3].ID || dash.ByEvent[3].EventID != evs[0].ID || dash.ByEvent[0].PlaceName == "" {
+			t.Errorf("events %+v", dash.ByEvent)
+		}
+	})
+}
+
+// The demo's residents come back from one souper to another, with the
+// same phone: the indicator counts them.
+func TestDemoHasReturningAttendees(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		if _, err := demo.Seed(ctx, demo.Stores{Territories: territory.NewStore(d), Auth: auth.NewStore(d), Events: f.ev}); err != nil {
+			t.Fatal(err)
+		}
+		n, err := f.ev.ReturningAttendees(ctx, f.t.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n < 10 {
+			t.Errorf("returning = %d: the demo's residents do not come back", n)
+		}
+	})
+}
+
+func TestStaffNamesTellLookalikesApart(t *testing.T) {
+	s := connections.NewStore(connections.Config{Catalogs: i18n.MustLoad()})
+	regs := []events.Registration{
+		{ID: 1, Name: "Réjean Tremblay", FromPlaceName: "Fortierville"},
+		{ID: 2, Name: "Lise Beaudoin", FromPlaceName: "Gentilly", Phone: "819 555-0101"},
+		{ID: 3, Name: "Lise Bergeron", FromPlaceName: "Gentilly"},
+		{ID: 4, Name: "Lise  Beaudoin", FromPlaceName: "Fortierville", Email: "lbeaudoin@exemple.org"},
+		{ID: 5, Name: "Gérard Pellerin", FromPlaceName: "Manseau", Phone: "819 555-0102"},
+		{ID: 6, Name: "Gérard Pellerin", FromPlaceName: "Manseau", Email: "gp@exemple.org"},
+		{ID: 7, Name: "Marc Lemieux"},
+		{ID: 8, Name: "marc lemieux"},
+	}
+	want := map[int64]string{
+		1: "Réjean T.",
+		2: "Lise Beaudoin (Gentilly)",
+		3: "Lise Bergeron",
+		4: "Lise Beaudoin (Fortierville)",
+		5: "Gérard Pellerin (Manseau, tél. se terminant par 0102)",
+		6: "Gérard Pellerin (Manseau, courriel commençant par «\u00a0gp@…\u00a0»)",
+		7: "Marc Lemieux (inscription nº 7)",
+		8: "marc lemieux (inscription nº 8)",
+	}
+	got := s.StaffNames("fr", regs, false)
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%d: %q, want %q", id, got[id], w)
+		}
+	}
+	// From the full name: Réjean's is unique, so nothing more is said.
+	full := s.StaffNames("en", regs, true)
+	if full[1] != "Réjean Tremblay" || full[3] != "Lise Bergeron" || full[2] != "Lise Beaudoin (Gentilly)" || full[8] != "marc lemieux (registration no. 8)" {
+		t.Errorf("full names: %v", full)
+	}
+	// Without lookalikes, attendees are named as they see one another.
+	alone := s.StaffNames("fr", regs[:3], false)
+	if alone[1] != "Réjean T." || alone[2] != "Lise Beaudoin" || alone[3] != "Lise Bergeron" {
+		t.Errorf("no lookalike: %v", alone)
+	}
+	if alone := s.StaffNames("fr", regs[1:2], false); alone[2] != "Lise B." {
+		t.Errorf("one Lise: %v", alone)
+	}
+}

@@ -10,8 +10,9 @@ import (
 
 // Side is one person of a mutual pair, as staff see it.
 type Side struct {
-	Name    string
-	Contact string
+	RegistrationID int64
+	Name           string
+	Contact        string
 	// Phone is what staff call when the person has no e-mail.
 	Phone string
 	// Emailed is true when the person received the other's contact by e-mail.
@@ -49,7 +50,7 @@ func (s *Store) Pairs(ctx context.Context, territoryID, eventID int64) ([]Pair, 
 	defer rows.Close()
 	side := func(id int64) Side {
 		r := byID[id]
-		return Side{Name: r.Name, Contact: contactOf(r, prof[id]), Phone: r.Phone, Emailed: r.Email != ""}
+		return Side{RegistrationID: id, Name: r.Name, Contact: contactOf(r, prof[id]), Phone: r.Phone, Emailed: r.Email != ""}
 	}
 	var out []Pair
 	for rows.Next() {
@@ -127,20 +128,41 @@ func (s *Store) Dashboard(ctx context.Context, territoryID int64) (Dashboard, er
 	if err := rows.Err(); err != nil {
 		return d, err
 	}
+	ids := make([]int64, 0, len(counts))
+	for id := range counts {
+		ids = append(ids, id)
+	}
+	evs, err := s.events.Many(ctx, territoryID, ids)
+	if err != nil {
+		return d, err
+	}
+	// Months are grouped by their year and month in the territory's zone
+	// (not by time.Time values, which differ by their location pointer).
+	type yearMonth struct {
+		year  int
+		month time.Month
+	}
+	loc := t.Location()
 	places := map[string]int{}
-	months := map[time.Time]int{}
-	for id, n := range counts {
-		ev, err := s.events.Get(ctx, territoryID, id)
-		if err != nil {
-			return d, err
+	months := map[yearMonth]int{}
+	for _, id := range ids {
+		ev, ok := evs[id]
+		if !ok {
+			continue
 		}
+		n := counts[id]
 		d.Links += n
 		d.ByEvent = append(d.ByEvent, EventCount{EventID: id, Title: ev.Title, PlaceName: ev.PlaceName, StartsAt: ev.StartsAt, Links: n})
 		places[ev.PlaceName] += n
-		local := ev.StartsAt.In(t.Location())
-		months[time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, t.Location())] += n
+		local := ev.StartsAt.In(loc)
+		months[yearMonth{local.Year(), local.Month()}] += n
 	}
-	sort.Slice(d.ByEvent, func(i, j int) bool { return d.ByEvent[i].StartsAt.After(d.ByEvent[j].StartsAt) })
+	sort.Slice(d.ByEvent, func(i, j int) bool {
+		if !d.ByEvent[i].StartsAt.Equal(d.ByEvent[j].StartsAt) {
+			return d.ByEvent[i].StartsAt.After(d.ByEvent[j].StartsAt)
+		}
+		return d.ByEvent[i].EventID > d.ByEvent[j].EventID
+	})
 	for p, n := range places {
 		d.ByPlace = append(d.ByPlace, PlaceCount{PlaceName: p, Links: n})
 	}
@@ -151,7 +173,7 @@ func (s *Store) Dashboard(ctx context.Context, territoryID int64) (Dashboard, er
 		return d.ByPlace[i].PlaceName < d.ByPlace[j].PlaceName
 	})
 	for m, n := range months {
-		d.ByMonth = append(d.ByMonth, MonthCount{Month: m, Links: n})
+		d.ByMonth = append(d.ByMonth, MonthCount{Month: time.Date(m.year, m.month, 1, 0, 0, 0, 0, loc), Links: n})
 	}
 	sort.Slice(d.ByMonth, func(i, j int) bool { return d.ByMonth[i].Month.After(d.ByMonth[j].Month) })
 	d.Returning, err = s.events.ReturningAttendees(ctx, territoryID)

@@ -30,6 +30,8 @@ type adminHomePage struct {
 	// Volunteering and the tracked links.
 	CanVolunteering bool
 	CanTrackedLinks bool
+	// Today is what waits for the staff member, with links to act.
+	Today staffToday
 }
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
@@ -44,6 +46,11 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 		CanOrgs: s.can(r, auth.ManageOrganizations), CanVolunteering: s.can(r, auth.ManageVolunteering),
 		CanTrackedLinks: s.can(r, auth.ManageTrackedLinks)}
 	p.CanCommunities = s.can(r, auth.ManageCommunities)
+	var err error
+	if p.Today, err = s.staffToday(r, p.Base); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "admin", p)
 }
 

@@ -324,6 +324,9 @@ func (s *Server) adminCommunityPage(w http.ResponseWriter, r *http.Request, c co
 	if p.Form == nil {
 		p.Form = url.Values{}
 	}
+	if p.Form.Get("met_shown") == "" {
+		p.Form.Set("met_shown", community.ShowNothing) // nothing shown unless the person chose it
+	}
 	s.render(w, r, status, "admin_community", p)
 }
 
@@ -412,6 +415,41 @@ func (s *Server) adminRemoveMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.flash(w, "flash.community_member_removed")
+	s.redirect(w, r, adminCommunityPath(c.ID)+"#membres")
+}
+
+// adminAddPersonMet adds a person without an e-mail whom staff met, with
+// what the other members may see of them. The form's fields are prefixed
+// with met_ (the page holds other forms).
+func (s *Server) adminAddPersonMet(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.staffCommunity(w, r)
+	if !ok {
+		return
+	}
+	_ = r.ParseForm()
+	ri := info(r)
+	f := r.PostForm
+	_, existing, err := s.deps.Community.AddPersonMet(r.Context(), ri.territory.ID, c.ID, ri.principal.User.ID, community.PersonMet{
+		Name: f.Get("met_name"), Phone: f.Get("met_phone"), Shown: f.Get("met_shown"), Agreed: f.Get("met_agreed") == "1"})
+	if e, ok := errs.As(err); ok {
+		problems := map[string]string{}
+		for k, v := range e.Fields {
+			problems["met_"+k] = v
+		}
+		if len(problems) == 0 {
+			problems[""] = e.Key
+		}
+		s.adminCommunityPage(w, r, c, statusOf(e.Code), f, problems)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if existing {
+		s.flash(w, "flash.community_person_updated")
+	} else {
+		s.flash(w, "flash.community_person_added")
+	}
 	s.redirect(w, r, adminCommunityPath(c.ID)+"#membres")
 }
 

@@ -118,6 +118,30 @@ func TestBrowserJourneyFromIdeaToCommunity(t *testing.T) {
 	browsertest.CheckAccessibility(t, desk, "communauté avec invitation")
 	shot(t, desk, "72-communaute-equipe")
 
+	// Gérard, met at the souper, has no e-mail: the facilitator adds him,
+	// once he has agreed, with his name and phone shown to the members.
+	browsertest.SetValue(t, desk, "#met_name", "Gérard Pellerin")
+	browsertest.SetValue(t, desk, "#met_phone", "819 555-0102")
+	browsertest.Click(t, desk, `input[name="met_shown"][value="name_phone"]`)
+	if st := browsertest.Submit(t, desk, "#met_name"); st != 422 {
+		t.Fatalf("person met without agreement: status %d", st)
+	}
+	browsertest.CheckAccessibility(t, desk, "personne rencontrée (erreurs)")
+	if txt := browsertest.Text(t, desk, "#met_agreed-err"); !strings.Contains(txt, "a accepté") {
+		t.Errorf("agreement error = %q", txt)
+	}
+	shot(t, desk, "72b-personne-rencontree-erreurs")
+	browsertest.Click(t, desk, `input[name="met_agreed"]`)
+	if st := browsertest.Submit(t, desk, "#met_name"); st != 200 {
+		t.Fatalf("add person met: status %d", st)
+	}
+	browsertest.CheckAccessibility(t, desk, "communauté avec une personne sans courriel")
+	if txt := browsertest.Text(t, desk, "#membres ~ .table-wrap"); !strings.Contains(txt, "Gérard Pellerin") || !strings.Contains(txt, "819 555-0102") ||
+		!strings.Contains(txt, "sans courriel") {
+		t.Errorf("members = %q", txt)
+	}
+	shot(t, desk, "72c-personne-rencontree")
+
 	// She opens the invitation on her phone and joins.
 	browsertest.Visit(t, phone, base+e.joinLink(t, "lise@exemple.org"), "invitation")
 	shot(t, phone, "73-invitation")
@@ -133,6 +157,9 @@ func TestBrowserJourneyFromIdeaToCommunity(t *testing.T) {
 	}
 	if txt := browsertest.Text(t, phone, "#idees + ul"); !strings.Contains(txt, "Un club de marche") {
 		t.Errorf("carried ideas = %q", txt)
+	}
+	if txt := browsertest.Text(t, phone, ".contacts"); !strings.Contains(txt, "Gérard Pellerin") || !strings.Contains(txt, "819 555-0102") {
+		t.Errorf("the members' directory = %q", txt)
 	}
 	browsertest.SetValue(t, phone, "#body", "Premier départ mardi, 9 h, devant l’église !")
 	if st := browsertest.Submit(t, phone, "#body"); st != 200 {
@@ -197,7 +224,7 @@ func TestBrowserJourneyFromIdeaToCommunity(t *testing.T) {
 		t.Fatalf("leave: status %d", st)
 	}
 	browsertest.CheckAccessibility(t, phone, "communautés après départ")
-	if m, _ := e.community.Members(ctx, e.territory.ID, 1); len(m) != 0 {
-		t.Errorf("members after leaving: %+v", m)
+	if m, _ := e.community.Members(ctx, e.territory.ID, 1); len(m) != 1 || m[0].Name != "Gérard Pellerin" {
+		t.Errorf("members after she left: %+v", m)
 	}
 }

@@ -126,6 +126,7 @@ func TestBrowserAdministration(t *testing.T) {
 	e := newEnv(t, dbtest.SQLite(t, jobs.MigrateAll))
 	e.user("admin@exemple.org", auth.RoleAdministrator)
 	base := e.srv.URL
+	week := seedMorning(t, e)
 
 	browsertest.Visit(t, ctx, base+"/connexion", "connexion")
 	browsertest.SetValue(t, ctx, "#email-lien", "admin@exemple.org")
@@ -134,6 +135,7 @@ func TestBrowserAdministration(t *testing.T) {
 	browsertest.Visit(t, ctx, base+e.lastLink(t, "admin@exemple.org"), "lien")
 	browsertest.Submit(t, ctx, `form[action="/connexion/lien/utiliser"]`)
 	browsertest.CheckAccessibility(t, ctx, "espace équipe")
+	checkMorningPage(t, ctx, e, week)
 
 	browsertest.ClickAndWaitLoad(t, ctx, `a[href="/admin/utilisateurs"]`)
 	browsertest.CheckAccessibility(t, ctx, "utilisateurs")

@@ -34,6 +34,27 @@ type connectionsPage struct {
 	Selected  int64
 	Pairs     []connections.Pair
 	Held      bool
+	// Staff page only: the attendees' names, with what tells apart those
+	// who look alike — from their full name (FullNames) or from the name
+	// the attendees saw (Names).
+	FullNames, Names map[int64]string
+}
+
+// FullName names an attendee in the staff's lists (fallback: as stored).
+func (p connectionsPage) FullName(id int64, fallback string) string {
+	if n, ok := p.FullNames[id]; ok {
+		return n
+	}
+	return fallback
+}
+
+// ShownName names an attendee as the others saw them, told apart from
+// those who look alike (fallback: as shown to attendees).
+func (p connectionsPage) ShownName(id int64, fallback string) string {
+	if n, ok := p.Names[id]; ok {
+		return n
+	}
+	return fallback
 }
 
 // ID formats an id for a form value.
@@ -140,6 +161,8 @@ func (s *Server) adminConnectionsPage(w http.ResponseWriter, r *http.Request, st
 			s.fail(w, r, err)
 			return
 		}
+		p.FullNames = s.deps.Connections.StaffNames(p.Lang, p.Attendees, true)
+		p.Names = s.deps.Connections.StaffNames(p.Lang, p.Attendees, false)
 		if p.Pairs, err = s.deps.Connections.Pairs(ctx, t.ID, ev.ID); err != nil {
 			s.fail(w, r, err)
 			return

@@ -152,11 +152,7 @@ func (b Base) CanStaff() bool { return b.canStaff }
 // Count translates one of two keys by the count n (French puts 0 and
 // 1 in the singular, English only 1), formatting n and then args.
 func (b Base) Count(n int, one, other string, args ...any) string {
-	key := other
-	if n == 1 || (n == 0 && b.Lang != "en") {
-		key = one
-	}
-	return b.T(key, append([]any{n}, args...)...)
+	return b.plural(n, one, other, append([]any{n}, args...)...)
 }
 
 // FieldError is the translated problem of a form field, or "".

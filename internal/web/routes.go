@@ -131,6 +131,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/communautes/{id}/fermeture", s.adminCloseCommunity)
 	mux.HandleFunc("POST /admin/communautes/{id}/invitations", s.adminInvite)
 	mux.HandleFunc("POST /admin/communautes/{id}/invitations/{inv}/annuler", s.adminRevokeInvitation)
+	mux.HandleFunc("POST /admin/communautes/{id}/membres", s.adminAddPersonMet)
 	mux.HandleFunc("POST /admin/communautes/{id}/membres/{member}/retirer", s.adminRemoveMember)
 	mux.HandleFunc("POST /admin/communautes/{id}/idees", s.adminCarryIdea)
 	mux.HandleFunc("POST /admin/communautes/{id}/idees/{idea}/retirer", s.adminDropIdea)
