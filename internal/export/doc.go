@@ -24,6 +24,9 @@
 // its column breaks before "@", after "-", "/" or "_", before ".", or
 // anywhere as a last resort.
 //
+// Every PDF gives its creation and modification dates in one convention:
+// in UTC, with the offset written out (D:20261202233000+00'00').
+//
 // The package has no global mutable state; every function is safe for
 // concurrent use. Callers pass times already expressed in the territory's
 // zone (see package i18n); only iCalendar output converts times, to UTC.
