@@ -3,7 +3,10 @@
 // (attendance sheets and name tags) and iCalendar feeds (RFC 5545).
 //
 // Everything here is French-first: CSV files carry a UTF-8 byte order mark
-// so that Excel in French opens accented text correctly, PDF documents
+// so that Excel in French opens accented text correctly, and separate
+// their cells with the semicolon that French spreadsheets expect (the
+// comma in English); spreadsheets keep numbers and dates as such (see
+// Sheet); PDF documents
 // embed the Go fonts (which cover every French glyph, « » and the no-break
 // space included) and use US Letter paper, the size used in Québec, and
 // download file names are derived from French titles.

@@ -2,11 +2,16 @@ package web_test
 
 import (
 	"context"
+	"encoding/csv"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
+	"implique/internal/auth"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/events"
@@ -101,4 +106,111 @@ func TestPlaceFeedIsNamedAfterThePlace(t *testing.T) {
 			t.Error("not a calendar")
 		}
 	})
+}
+
+// TestRegistrationSpreadsheets checks the registrations staff download:
+// the XLSX keeps numbers and dates (a SUM over « Nombre de personnes »
+// counts the people) and names the program and the time of the export;
+// the CSV uses the separator of the reader's spreadsheet (« ; » in
+// French, « , » in English).
+func TestRegistrationSpreadsheets(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		ev := e.eventAt(t, "manseau", "Salle municipale", "")
+		for i, p := range []struct {
+			name  string
+			party int
+		}{{"Réjean Côté", 2}, {"Marie-Ève Bélanger", 3}} {
+			if _, err := e.events.Register(ctx, e.territory.ID, ev.ID, events.RegistrationInput{Name: p.name,
+				Email: "p" + strconv.Itoa(i) + "@exemple.org", PartySize: p.party, Lang: "fr"}, events.SourceWeb); err != nil {
+				t.Fatal(err)
+			}
+		}
+		e.user("anim@exemple.org", auth.RoleFacilitator)
+		c := e.client(t)
+		c.signIn("anim@exemple.org")
+		base := "/admin/evenements/" + strconv.FormatInt(ev.ID, 10)
+
+		r := c.get(base + "/inscriptions.xlsx")
+		expectStatus(t, r, 200)
+		f, err := excelize.OpenReader(strings.NewReader(r.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		sheet := f.GetSheetName(0)
+		if h, _ := f.GetCellValue(sheet, "D1"); h != "Nombre de personnes" {
+			t.Fatalf("column D is %q", h)
+		}
+		if err := f.SetCellFormula(sheet, "D10", "SUM(D2:D3)"); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := f.CalcCellValue(sheet, "D10"); err != nil || got != "5" {
+			t.Errorf("SUM over « Nombre de personnes » = %q (%v), want 5", got, err)
+		}
+		if h, _ := f.GetCellValue(sheet, "M1"); h != "Date d’inscription" {
+			t.Fatalf("column M is %q", h)
+		}
+		raw, _ := f.GetCellValue(sheet, "M2", excelize.Options{RawCellValue: true})
+		if serial, err := strconv.ParseFloat(raw, 64); err != nil || serial < 46000 {
+			t.Errorf("« Date d’inscription » holds %q, want a date serial number", raw)
+		}
+		if shown, _ := f.GetCellValue(sheet, "M2"); !regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d$`).MatchString(shown) {
+			t.Errorf("« Date d’inscription » shows %q, want a date and time", shown)
+		}
+		props, err := f.GetDocProps()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if props.Creator != e.territory.ProgramName {
+			t.Errorf("creator %q, want %q", props.Creator, e.territory.ProgramName)
+		}
+		created, err := time.Parse(time.RFC3339, props.Created)
+		if err != nil || !strings.HasSuffix(props.Created, "Z") || time.Since(created) > time.Hour || props.Modified != props.Created {
+			t.Errorf("created %q, modified %q: want the time of the export, in UTC", props.Created, props.Modified)
+		}
+
+		for _, tt := range []struct {
+			lang string
+			sep  rune
+		}{{"fr", ';'}, {"en", ','}} {
+			c := e.client(t)
+			c.lang = tt.lang
+			c.signIn("anim@exemple.org")
+			r := c.get(base + "/inscriptions.csv")
+			expectStatus(t, r, 200)
+			body, ok := strings.CutPrefix(r.body, "\ufeff")
+			if !ok || strings.HasPrefix(body, "sep=") {
+				t.Errorf("%s CSV starts %q: want the byte order mark, then the header", tt.lang, r.body[:min(20, len(r.body))])
+			}
+			cr := csv.NewReader(strings.NewReader(body))
+			cr.Comma = tt.sep
+			records, err := cr.ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(records) != 3 || len(records[0]) != 14 || records[1][3] != "2" {
+				t.Errorf("%s CSV read with %q: %q", tt.lang, tt.sep, records)
+			}
+		}
+	})
+}
+
+// TestOrganisationModelImportsBack checks that the model staff download
+// (in French, with semicolons) is read back by the import as it is.
+func TestOrganisationModelImportsBack(t *testing.T) {
+	d := dbtest.SQLite(t, jobs.MigrateAll)
+	e := newEnv(t, d)
+	e.user("admin@exemple.org", auth.RoleAdministrator)
+	c := e.client(t)
+	c.signIn("admin@exemple.org")
+	model := c.get("/admin/organismes/modele.csv")
+	expectStatus(t, model, 200)
+	if !strings.HasPrefix(model.body, "\ufeffOrganisme;") {
+		t.Fatalf("model starts %q", model.body[:min(30, len(model.body))])
+	}
+	r := c.postMultipart("/admin/importer-organismes", nil, "file", "modele-organismes.csv", []byte(model.body))
+	expectStatus(t, r, 303)
+	expectContains(t, c.follow(r), `id="import-total">2<`, `id="import-errors">0<`)
 }
