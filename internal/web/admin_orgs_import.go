@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -209,7 +210,8 @@ func (s *Server) adminImportProblems(w http.ResponseWriter, r *http.Request) {
 	}
 	b := s.base(w, r, "")
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="lignes-a-corriger.csv"`)
+	source := strings.TrimSuffix(im.Filename, filepath.Ext(im.Filename))
+	w.Header().Set("Content-Disposition", export.ContentDisposition(export.Filename(b.T("org.import.file_problems", source), "csv")))
 	w.Header().Set("Cache-Control", "private, no-store")
 	c, err := export.NewCSV(w, b.Lang, append([]string{b.T("org.import.col_line"), b.T("org.import.col_problems")}, im.Header...))
 	if err != nil {

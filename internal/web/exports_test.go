@@ -16,6 +16,7 @@ import (
 	"implique/internal/db/dbtest"
 	"implique/internal/events"
 	"implique/internal/jobs"
+	"implique/internal/volunteering"
 )
 
 // eventAt creates and publishes an event at a place, in a week.
@@ -213,4 +214,70 @@ func TestOrganisationModelImportsBack(t *testing.T) {
 	r := c.postMultipart("/admin/importer-organismes", nil, "file", "modele-organismes.csv", []byte(model.body))
 	expectStatus(t, r, 303)
 	expectContains(t, c.follow(r), `id="import-total">2<`, `id="import-errors">0<`)
+}
+
+// TestDownloadNamesSayWhatTheyHold checks the file names of the volunteer's
+// certificates — one year, every year, a school year, in each language —
+// and of the rows of an import to fix.
+func TestDownloadNamesSayWhatTheyHold(t *testing.T) {
+	d := dbtest.SQLite(t, jobs.MigrateAll)
+	w := newVolWorld(t, d)
+	ctx := context.Background()
+	lise := w.user("lise@exemple.org", auth.RoleCitizen)
+	if err := w.auth.UpdateProfile(ctx, lise.ID, "Lise Hamel", "fr"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.vol.SaveProfile(ctx, w.territory.ID, lise.ID, volunteering.ProfileInput{Student: true, School: "École secondaire Les Seigneuries"}); err != nil {
+		t.Fatal(err)
+	}
+	day := time.Now().In(w.territory.Location()).AddDate(0, 0, -1)
+	h, err := w.vol.DeclareHours(ctx, w.territory.ID, lise.ID, volunteering.HoursInput{OrganizationID: w.popote.ID,
+		Day: day.Format("2006-01-02"), Hours: "3", Activity: "Cuisine"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	diane, err := w.auth.UserByEmail(ctx, "diane@exemple.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.vol.ReviewHours(ctx, w.territory.ID, h.ID, diane.ID, volunteering.ConfirmHours, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	year := strconv.Itoa(day.Year())
+	sy := volunteering.SchoolYearOf(volunteering.DayOf(day)).String()
+	clients := map[string]*client{}
+	for _, tt := range []struct {
+		lang, path, want string
+	}{
+		{"fr", "/s-impliquer/attestation.pdf", "certificat-benevolat-toutes-annees.pdf"},
+		{"fr", "/s-impliquer/attestation.pdf?annee=" + year, "certificat-benevolat-" + year + ".pdf"},
+		{"fr", "/s-impliquer/attestation-scolaire.pdf?annee=" + sy, "attestation-engagement-" + sy + ".pdf"},
+		{"en", "/s-impliquer/attestation.pdf", "volunteer-certificate-all-years.pdf"},
+		{"en", "/s-impliquer/attestation.pdf?annee=" + year, "volunteer-certificate-" + year + ".pdf"},
+		{"en", "/s-impliquer/attestation-scolaire.pdf?annee=" + sy, "community-involvement-attestation-" + sy + ".pdf"},
+	} {
+		c := clients[tt.lang]
+		if c == nil {
+			c = w.client(t)
+			c.lang = tt.lang
+			c.signIn("lise@exemple.org")
+			clients[tt.lang] = c
+		}
+		r := c.get(tt.path)
+		expectStatus(t, r, 200)
+		if cd := r.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, `attachment; filename="`+tt.want+`"`) {
+			t.Errorf("%s %s: Content-Disposition %q, want the file %s", tt.lang, tt.path, cd, tt.want)
+		}
+	}
+
+	w.user("admin@exemple.org", auth.RoleAdministrator)
+	c := w.client(t)
+	c.signIn("admin@exemple.org")
+	r := c.postMultipart("/admin/importer-organismes", nil, "file", "Liste des comités.csv", []byte("Organisme;Courriel\nComité;pas-un-courriel\n"))
+	expectStatus(t, r, 303)
+	r = c.get(r.Header.Get("Location") + "/lignes-a-corriger.csv")
+	expectStatus(t, r, 200)
+	if cd := r.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, `attachment; filename="liste-des-comites-lignes-a-corriger.csv"`) {
+		t.Errorf("rows to fix: Content-Disposition %q", cd)
+	}
 }
