@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -279,5 +281,81 @@ func TestDownloadNamesSayWhatTheyHold(t *testing.T) {
 	expectStatus(t, r, 200)
 	if cd := r.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, `attachment; filename="liste-des-comites-lignes-a-corriger.csv"`) {
 		t.Errorf("rows to fix: Content-Disposition %q", cd)
+	}
+}
+
+// eventLD reads the schema.org data of an event page.
+func eventLD(t *testing.T, body string) map[string]any {
+	t.Helper()
+	m := regexp.MustCompile(`(?s)<script type="application/ld\+json">(.*?)</script>`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no JSON-LD on the page")
+	}
+	var ld map[string]any
+	if err := json.Unmarshal([]byte(m[1]), &ld); err != nil {
+		t.Fatalf("JSON-LD: %v\n%s", err, m[1])
+	}
+	return ld
+}
+
+// emptyFields lists the paths of the empty values in v.
+func emptyFields(path string, v any) []string {
+	switch v := v.(type) {
+	case string:
+		if strings.TrimSpace(v) == "" {
+			return []string{path}
+		}
+	case map[string]any:
+		if len(v) == 0 {
+			return []string{path}
+		}
+		var out []string
+		for k, x := range v {
+			out = append(out, emptyFields(path+"."+k, x)...)
+		}
+		return out
+	case nil:
+		return []string{path}
+	}
+	return nil
+}
+
+// TestEventJSONLD checks an event's schema.org data: an Event at a Place
+// with a PostalAddress (locality, region QC, country CA), and no empty
+// field — an event without a street address has no streetAddress.
+func TestEventJSONLD(t *testing.T) {
+	d := dbtest.SQLite(t, jobs.MigrateAll)
+	e := newEnv(t, d)
+	c := e.client(t)
+	for _, tt := range []struct {
+		name, venue, address string
+	}{{"no street address", "Salle municipale", ""}, {"full", "Salle municipale", "198, rue Principale"}} {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := e.eventAt(t, "manseau", tt.venue, tt.address)
+			r := c.get("/evenements/" + ev.Slug)
+			expectStatus(t, r, 200)
+			ld := eventLD(t, r.body)
+			if empty := emptyFields("", ld); len(empty) > 0 {
+				t.Errorf("empty fields %v in %v", empty, ld)
+			}
+			if ld["@context"] != "https://schema.org" || ld["@type"] != "Event" || ld["name"] == nil {
+				t.Errorf("not a schema.org Event: %v", ld)
+			}
+			if _, err := time.Parse(time.RFC3339, fmt.Sprint(ld["startDate"])); err != nil {
+				t.Errorf("startDate %v: %v", ld["startDate"], err)
+			}
+			place, _ := ld["location"].(map[string]any)
+			if place["@type"] != "Place" || place["name"] == nil {
+				t.Fatalf("location %v, want a named Place", place)
+			}
+			addr, _ := place["address"].(map[string]any)
+			want := map[string]any{"@type": "PostalAddress", "addressLocality": "Manseau", "addressRegion": "QC", "addressCountry": "CA"}
+			if tt.address != "" {
+				want["streetAddress"] = tt.address
+			}
+			if fmt.Sprint(addr) != fmt.Sprint(want) {
+				t.Errorf("address %v, want %v", addr, want)
+			}
+		})
 	}
 }
