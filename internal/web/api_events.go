@@ -75,7 +75,6 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) {
 			Place: apiEventPlace{Slug: ev.PlaceSlug, Name: ev.PlaceName}, Venue: ev.VenueName, Capacity: ev.Capacity,
 			SeatsLeft: ev.SeatsLeft(), Status: string(ev.StatusAt(now)), URL: s.deps.Events.EventURL(ev)})
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	writeJSON(w, http.StatusOK, map[string]any{"events": out})
 }
 
@@ -184,6 +183,5 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, place territory.Pl
 	if place.Slug != "" {
 		name, file = t.Name+" — "+place.Name, "evenements-"+place.Slug+".ics"
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	writeICS(w, file, s.deps.Events.Calendar(info(r).lang, t, evs, name))
 }
