@@ -63,9 +63,10 @@ func nonEmpty(v ...string) []string {
 	return out
 }
 
-// Calendar returns the event as an iCalendar file.
+// Calendar returns the events as an iCalendar file named name, with the
+// territory's time zone (so that one without events is still valid).
 func (s *Store) Calendar(lang string, t territory.Territory, evs []Event, name string) []byte {
-	cal := export.Calendar{Name: name}
+	cal := export.Calendar{Name: name, TimeZone: t.Location()}
 	for _, ev := range evs {
 		cal.Events = append(cal.Events, s.calendarEvent(lang, t, ev))
 	}

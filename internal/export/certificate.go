@@ -179,5 +179,5 @@ func WriteCertificatePDF(w io.Writer, c Certificate) error {
 		textLine(pdf, certSide, vy, certW, 4.2, l, "CM")
 		vy += 4.2
 	}
-	return pdf.Output(w)
+	return writePDF(w, pdf)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestWriteCSV(t *testing.T) {
@@ -52,7 +53,7 @@ func TestWriteCSV(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := WriteCSV(&buf, tt.header, tt.rows); err != nil {
+			if err := WriteCSV(&buf, Sheet{Lang: "en", Header: tt.header, Rows: textRows(tt.rows)}); err != nil {
 				t.Fatal(err)
 			}
 			got := buf.String()
@@ -66,6 +67,75 @@ func TestWriteCSV(t *testing.T) {
 	}
 }
 
+// textRows turns rows of text into Sheet rows.
+func textRows(rows [][]string) [][]any {
+	out := make([][]any, len(rows))
+	for i, r := range rows {
+		out[i] = make([]any, len(r))
+		for j, v := range r {
+			out[i][j] = v
+		}
+	}
+	return out
+}
+
+// TestCSVConventionsByLanguage checks what a French and an English
+// spreadsheet program expect: the semicolon and the decimal comma in
+// French, the comma and the point in English; numbers never neutralised,
+// dates in ISO form, the byte order mark and no "sep=" line.
+func TestCSVConventionsByLanguage(t *testing.T) {
+	when := time.Date(2026, 10, 30, 18, 30, 0, 0, time.FixedZone("HAE", -4*3600))
+	s := Sheet{
+		Header: []string{"Nom", "Nombre de personnes", "Heures", "Inscrit le", "Écart"},
+		Rows: [][]any{
+			{"Côté, Réjean", 2, 2.5, when, -1},
+			{"Bélanger; Marie-Ève", int64(3), 10.0, nil, "-1"},
+		},
+	}
+	tests := []struct {
+		lang string
+		sep  rune
+		want string
+	}{
+		{"fr", ';', "Nom;Nombre de personnes;Heures;Inscrit le;Écart\r\n" +
+			"Côté, Réjean;2;2,5;2026-10-30 18:30;-1\r\n" +
+			"\"Bélanger; Marie-Ève\";3;10;;'-1\r\n"},
+		{"en", ',', "Nom,Nombre de personnes,Heures,Inscrit le,Écart\r\n" +
+			"\"Côté, Réjean\",2,2.5,2026-10-30 18:30,-1\r\n" +
+			"Bélanger; Marie-Ève,3,10,,'-1\r\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			s.Lang = tt.lang
+			if got := CSVSeparator(tt.lang); got != tt.sep {
+				t.Errorf("separator %q, want %q", got, tt.sep)
+			}
+			var buf bytes.Buffer
+			if err := WriteCSV(&buf, s); err != nil {
+				t.Fatal(err)
+			}
+			got, ok := strings.CutPrefix(buf.String(), "\ufeff")
+			if !ok {
+				t.Fatal("no byte order mark")
+			}
+			if got != tt.want {
+				t.Errorf("got  %q\nwant %q", got, tt.want)
+			}
+			r := csv.NewReader(strings.NewReader(got))
+			r.Comma = tt.sep
+			records, err := r.ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, rec := range records {
+				if len(rec) != len(s.Header) {
+					t.Errorf("record %d has %d cells, want %d: %q", i, len(rec), len(s.Header), rec)
+				}
+			}
+		})
+	}
+}
+
 func TestWriteCSVReadBack(t *testing.T) {
 	header := []string{"Nom", "Téléphone", "Note"}
 	rows := [][]string{
@@ -73,10 +143,11 @@ func TestWriteCSVReadBack(t *testing.T) {
 		{"Réjean Côté", "+1 819 555-0102", "=HYPERLINK(\"http://x\")"},
 	}
 	var buf bytes.Buffer
-	if err := WriteCSV(&buf, header, rows); err != nil {
+	if err := WriteCSV(&buf, Sheet{Header: header, Rows: textRows(rows)}); err != nil {
 		t.Fatal(err)
 	}
 	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\ufeff")))
+	r.Comma = ';'
 	r.FieldsPerRecord = -1
 	got, err := r.ReadAll()
 	if err != nil {
@@ -104,15 +175,15 @@ func TestCSVWriterStreamingMatchesWriteCSV(t *testing.T) {
 		rows = append(rows, []string{strings.Repeat("x", i%7), "Sœur Thérèse, n° " + string(rune('0'+i%10))})
 	}
 	var whole, streamed bytes.Buffer
-	if err := WriteCSV(&whole, header, rows); err != nil {
+	if err := WriteCSV(&whole, Sheet{Header: header, Rows: textRows(rows)}); err != nil {
 		t.Fatal(err)
 	}
-	cw, err := NewCSV(&streamed, header)
+	cw, err := NewCSV(&streamed, "fr", header)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, r := range rows {
-		if err := cw.Write(r); err != nil {
+		if err := cw.Write(textRows([][]string{r})[0]); err != nil {
 			t.Fatal(err)
 		}
 		if i%100 == 0 {
@@ -154,7 +225,7 @@ func TestWriteCSVErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := WriteCSV(&failWriter{n: tt.limit}, []string{"a", "b"}, [][]string{{strings.Repeat("z", 10000)}})
+			err := WriteCSV(&failWriter{n: tt.limit}, Sheet{Header: []string{"a", "b"}, Rows: [][]any{{strings.Repeat("z", 10000)}}})
 			if !errors.Is(err, errWrite) {
 				t.Errorf("got %v, want %v", err, errWrite)
 			}

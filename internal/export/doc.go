@@ -3,7 +3,10 @@
 // (attendance sheets and name tags) and iCalendar feeds (RFC 5545).
 //
 // Everything here is French-first: CSV files carry a UTF-8 byte order mark
-// so that Excel in French opens accented text correctly, PDF documents
+// so that Excel in French opens accented text correctly, and separate
+// their cells with the semicolon that French spreadsheets expect (the
+// comma in English); spreadsheets keep numbers and dates as such (see
+// Sheet); PDF documents
 // embed the Go fonts (which cover every French glyph, « » and the no-break
 // space included) and use US Letter paper, the size used in Québec, and
 // download file names are derived from French titles.
@@ -23,6 +26,9 @@
 // start with those signs. Lines break at spaces only; a word too long for
 // its column breaks before "@", after "-", "/" or "_", before ".", or
 // anywhere as a last resort.
+//
+// Every PDF gives its creation and modification dates in one convention:
+// in UTC, with the offset written out (D:20261202233000+00'00').
 //
 // The package has no global mutable state; every function is safe for
 // concurrent use. Callers pass times already expressed in the territory's

@@ -23,9 +23,14 @@ const icalMaxLine = 75
 // subscribe to, or, when Method is set, an iTIP message (RFC 5546) sent
 // by e-mail as an invitation or a cancellation.
 type Calendar struct {
-	// Name is the calendar's display name (X-WR-CALNAME), used by
-	// calendar applications for subscribed feeds. Optional.
+	// Name is the calendar's display name (NAME of RFC 7986, and
+	// X-WR-CALNAME, which calendar applications read for subscribed
+	// feeds). Optional.
 	Name string
+	// TimeZone is the zone the calendar's events are shown in (the
+	// territory's). When set, the calendar carries its VTIMEZONE and
+	// X-WR-TIMEZONE. Optional: times are written in UTC anyway.
+	TimeZone *time.Location
 	// Method is "" (a plain calendar, e.g. a feed), "PUBLISH",
 	// "REQUEST" or "CANCEL".
 	Method string
@@ -75,10 +80,16 @@ type Event struct {
 // sequence. TEXT values are escaped (backslash, semicolon, comma and line
 // breaks), invalid UTF-8 is replaced by U+FFFD and control characters
 // other than line breaks and tabs are dropped. Times are written in UTC
-// with the Z suffix, which every client understands, so no VTIMEZONE is
-// needed. The calendar has PRODID "-//Implique//Implique//FR", VERSION
-// 2.0, CALSCALE GREGORIAN, METHOD when set and X-WR-CALNAME when Name is
-// set.
+// with the Z suffix, which every client understands. The calendar has
+// PRODID "-//Implique//Implique//FR", VERSION 2.0, CALSCALE GREGORIAN,
+// METHOD when set, NAME and X-WR-CALNAME when Name is set, and
+// X-WR-TIMEZONE and a VTIMEZONE when TimeZone is set. The VTIMEZONE gives
+// the zone's offsets from January 1 of the first event's year to the end
+// of the last event's (ten years at most), or of the current year.
+//
+// RFC 5545 wants at least one component in a calendar: one without events
+// and without TimeZone carries the VTIMEZONE of UTC, so that a feed with
+// nothing planned stays valid.
 //
 // WriteTo checks c before writing anything and returns an error for an
 // unknown Method or Status, an event without UID or Start, an End before
@@ -100,9 +111,31 @@ func (c Calendar) WriteTo(w io.Writer) (int64, error) {
 		l.prop("METHOD", method)
 	}
 	if c.Name != "" {
+		l.prop("NAME", escapeText(c.Name))
 		l.prop("X-WR-CALNAME", escapeText(c.Name))
 	}
 	now := time.Now()
+	if zone := c.TimeZone; zone != nil || len(c.Events) == 0 {
+		if zone == nil {
+			zone = time.UTC
+		} else {
+			l.prop("X-WR-TIMEZONE", escapeText(tzid(zone)))
+		}
+		first, last := now, now
+		for i, e := range c.Events {
+			end := e.Start
+			if e.End.After(end) {
+				end = e.End
+			}
+			if i == 0 || e.Start.Before(first) {
+				first = e.Start
+			}
+			if i == 0 || end.After(last) {
+				last = end
+			}
+		}
+		l.vtimezone(zone, first, last)
+	}
 	for _, e := range c.Events {
 		l.prop("BEGIN", "VEVENT")
 		l.prop("UID", escapeText(e.UID))
@@ -211,6 +244,79 @@ func (c Calendar) validate() error {
 		}
 	}
 	return nil
+}
+
+// icalMaxZoneYears bounds the years a VTIMEZONE covers.
+const icalMaxZoneYears = 10
+
+// vtimezone writes the VTIMEZONE of loc (RFC 5545, section 3.6.5): the
+// observance in effect on January 1 of first's year, then one STANDARD or
+// DAYLIGHT sub-component for each change of offset until the end of
+// last's year (at most icalMaxZoneYears later). Explicit onsets rather
+// than recurrence rules: they are exact for any zone Go knows.
+func (l *icalLines) vtimezone(loc *time.Location, first, last time.Time) {
+	start := time.Date(first.In(loc).Year(), 1, 1, 0, 0, 0, 0, loc)
+	endYear := min(last.In(loc).Year(), start.Year()+icalMaxZoneYears)
+	limit := time.Date(endYear+1, 1, 1, 0, 0, 0, 0, loc)
+	l.prop("BEGIN", "VTIMEZONE")
+	l.prop("TZID", escapeText(tzid(loc)))
+	onset, next := start.ZoneBounds()
+	l.observance(loc, onset, start)
+	// A zone changes its offset a few times a year at most; the bound
+	// only guards against a zone database gone wrong.
+	for n := 0; !next.IsZero() && next.Before(limit) && n < 8*icalMaxZoneYears; n++ {
+		onset = next
+		_, next = onset.ZoneBounds()
+		l.observance(loc, onset, onset)
+	}
+	l.prop("END", "VTIMEZONE")
+}
+
+// observance writes the STANDARD or DAYLIGHT sub-component of the offset
+// of loc in effect at at, which began at onset (zero: it always was).
+// DTSTART is the onset in the local time before it, as RFC 5545 asks.
+func (l *icalLines) observance(loc *time.Location, onset, at time.Time) {
+	at = at.In(loc)
+	name, offset := at.Zone()
+	from, dtstart := offset, "19700101T000000"
+	if !onset.IsZero() {
+		_, from = onset.Add(-time.Second).In(loc).Zone()
+		dtstart = onset.In(time.FixedZone("", from)).Format("20060102T150405")
+	}
+	kind := "STANDARD"
+	if at.IsDST() {
+		kind = "DAYLIGHT"
+	}
+	l.prop("BEGIN", kind)
+	l.prop("DTSTART", dtstart)
+	l.prop("TZOFFSETFROM", utcOffset(from))
+	l.prop("TZOFFSETTO", utcOffset(offset))
+	if name != "" {
+		l.prop("TZNAME", escapeText(name))
+	}
+	l.prop("END", kind)
+}
+
+// tzid names loc in a VTIMEZONE: its IANA name ("America/Toronto").
+func tzid(loc *time.Location) string {
+	if name := loc.String(); name != "" {
+		return name
+	}
+	return "Etc/Unknown"
+}
+
+// utcOffset formats an offset east of UTC, in seconds, as a UTC-OFFSET
+// value: "-0500", "+0530", with seconds only when there are some.
+func utcOffset(seconds int) string {
+	sign := '+'
+	if seconds < 0 {
+		sign, seconds = '-', -seconds
+	}
+	s := fmt.Sprintf("%c%02d%02d", sign, seconds/3600, seconds/60%60)
+	if seconds%60 != 0 {
+		s += fmt.Sprintf("%02d", seconds%60)
+	}
+	return s
 }
 
 // icalUTC formats t as a UTC DATE-TIME ("20261202T233000Z").

@@ -528,3 +528,186 @@ func checkFolded(t *testing.T, line, folded string) {
 		t.Errorf("unfold(fold(%q)) = %q", line, got)
 	}
 }
+
+// icalComp is a component read back by parseComponents: its properties
+// and its sub-components.
+type icalComp struct {
+	name     string
+	props    []icalProp
+	children []*icalComp
+}
+
+// parseComponents reads raw into its tree of components, checking that
+// every BEGIN has its END.
+func parseComponents(t *testing.T, raw string) *icalComp {
+	t.Helper()
+	var stack []*icalComp
+	var root *icalComp
+	for _, line := range strings.Split(strings.TrimSuffix(unfold(raw), "\r\n"), "\r\n") {
+		head, value, ok := strings.Cut(line, ":")
+		if !ok {
+			t.Fatalf("line without colon: %q", line)
+		}
+		name, params, _ := strings.Cut(head, ";")
+		switch name {
+		case "BEGIN":
+			c := &icalComp{name: value}
+			if len(stack) > 0 {
+				top := stack[len(stack)-1]
+				top.children = append(top.children, c)
+			} else if root == nil {
+				root = c
+			} else {
+				t.Fatalf("a second top-level component %s", value)
+			}
+			stack = append(stack, c)
+		case "END":
+			if len(stack) == 0 || stack[len(stack)-1].name != value {
+				t.Fatalf("END:%s does not close the open component", value)
+			}
+			stack = stack[:len(stack)-1]
+		default:
+			if len(stack) == 0 {
+				t.Fatalf("property outside any component: %q", line)
+			}
+			top := stack[len(stack)-1]
+			top.props = append(top.props, icalProp{name: name, params: params, value: value})
+		}
+	}
+	if root == nil || len(stack) != 0 {
+		t.Fatal("unbalanced BEGIN and END")
+	}
+	return root
+}
+
+// checkVTimezone checks a VTIMEZONE against Go's time zone data: every
+// observance has DTSTART, TZOFFSETFROM and TZOFFSETTO (RFC 5545, section
+// 3.6.5), and its onset is a real change of offset of loc (or the one
+// observance of a zone without changes).
+func checkVTimezone(t *testing.T, tz *icalComp, loc *time.Location) {
+	t.Helper()
+	if id, _ := get(tz.props, "TZID"); id != loc.String() {
+		t.Errorf("TZID %q, want %q", id, loc.String())
+	}
+	if len(tz.children) == 0 {
+		t.Fatal("VTIMEZONE without STANDARD or DAYLIGHT")
+	}
+	parseOffset := func(s string) int {
+		v, err := time.Parse("-0700", s)
+		if err != nil {
+			t.Fatalf("offset %q: %v", s, err)
+		}
+		_, off := v.Zone()
+		return off
+	}
+	for _, o := range tz.children {
+		if o.name != "STANDARD" && o.name != "DAYLIGHT" {
+			t.Errorf("unexpected %s in VTIMEZONE", o.name)
+			continue
+		}
+		start, _ := get(o.props, "DTSTART")
+		from, ok1 := get(o.props, "TZOFFSETFROM")
+		to, ok2 := get(o.props, "TZOFFSETTO")
+		if !ok1 || !ok2 {
+			t.Fatalf("%s lacks its offsets: %v", o.name, o.props)
+		}
+		local, err := time.Parse("20060102T150405", start)
+		if err != nil {
+			t.Fatalf("%s DTSTART %q: %v", o.name, start, err)
+		}
+		onset := local.Add(-time.Duration(parseOffset(from)) * time.Second)
+		_, before := onset.Add(-time.Second).In(loc).Zone()
+		_, after := onset.In(loc).Zone()
+		if after != parseOffset(to) {
+			t.Errorf("%s at %s: offset %d in Go, %s in the file", o.name, start, after, to)
+		}
+		if onset.Year() > 1970 && before != parseOffset(from) {
+			t.Errorf("%s at %s: offset before %d in Go, %s in the file", o.name, start, before, from)
+		}
+		if dst := o.name == "DAYLIGHT"; dst != onset.In(loc).IsDST() {
+			t.Errorf("%s at %s: daylight time is %v in Go", o.name, start, onset.In(loc).IsDST())
+		}
+	}
+}
+
+// TestCalendarWithoutEventsIsValid checks that a calendar without events
+// (a place with nothing planned) still has a component, as RFC 5545
+// requires: the VTIMEZONE of its zone, or of UTC when it has none.
+func TestCalendarWithoutEventsIsValid(t *testing.T) {
+	toronto, err := time.LoadLocation("America/Toronto")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		loc  *time.Location
+		want *time.Location
+	}{{"territory zone", toronto, toronto}, {"no zone", nil, time.UTC}} {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			cal := Calendar{Name: "MRC de Bécancour — Bécancour", TimeZone: tt.loc}
+			if _, err := cal.WriteTo(&buf); err != nil {
+				t.Fatal(err)
+			}
+			parseICal(t, buf.String()) // line rules
+			root := parseComponents(t, buf.String())
+			if root.name != "VCALENDAR" || len(root.children) == 0 {
+				t.Fatalf("a %s with %d components", root.name, len(root.children))
+			}
+			for _, p := range []string{"X-WR-CALNAME", "NAME"} {
+				if v, _ := get(root.props, p); v != "MRC de Bécancour — Bécancour" {
+					t.Errorf("%s %q", p, v)
+				}
+			}
+			tz := root.children[0]
+			if tz.name != "VTIMEZONE" {
+				t.Fatalf("component %s, want VTIMEZONE", tz.name)
+			}
+			checkVTimezone(t, tz, tt.want)
+		})
+	}
+}
+
+// TestVTimezone checks the zone's observances over the years of the
+// events, against Go's zone data, for zones with and without daylight
+// time.
+func TestVTimezone(t *testing.T) {
+	for _, name := range []string{"America/Toronto", "America/Regina", "Europe/Paris", "Australia/Sydney", "UTC"} {
+		t.Run(name, func(t *testing.T) {
+			loc, err := time.LoadLocation(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Date(2026, 10, 30, 18, 0, 0, 0, loc)
+			cal := Calendar{TimeZone: loc, Events: []Event{
+				{UID: "a", Start: start, End: start.Add(3 * time.Hour)},
+				{UID: "b", Start: start.AddDate(1, 0, 0)},
+			}}
+			var buf bytes.Buffer
+			if _, err := cal.WriteTo(&buf); err != nil {
+				t.Fatal(err)
+			}
+			root := parseComponents(t, buf.String())
+			if len(root.children) != 3 || root.children[0].name != "VTIMEZONE" {
+				t.Fatalf("components %v, want VTIMEZONE then two VEVENT", root.children)
+			}
+			if v, _ := get(root.props, "X-WR-TIMEZONE"); v != name {
+				t.Errorf("X-WR-TIMEZONE %q", v)
+			}
+			tz := root.children[0]
+			checkVTimezone(t, tz, loc)
+			if name == "America/Toronto" {
+				var got []string
+				for _, o := range tz.children {
+					s, _ := get(o.props, "DTSTART")
+					got = append(got, o.name+" "+s)
+				}
+				want := []string{"STANDARD 20251102T020000", "DAYLIGHT 20260308T020000", "STANDARD 20261101T020000",
+					"DAYLIGHT 20270314T020000", "STANDARD 20271107T020000"}
+				if strings.Join(got, ", ") != strings.Join(want, ", ") {
+					t.Errorf("observances %q, want %q", got, want)
+				}
+			}
+		})
+	}
+}

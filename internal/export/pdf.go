@@ -1,10 +1,14 @@
 package export
 
 import (
+	"bytes"
 	"cmp"
+	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -149,7 +153,7 @@ func WriteAttendancePDF(w io.Writer, s AttendanceSheet) error {
 			textLine(pdf, pageMargin, fy+attFooterLH, contentW, attFooterLH, gen, "LM")
 		}
 	}
-	return pdf.Output(w)
+	return writePDF(w, pdf)
 }
 
 // attendancePlan is the layout of an attendance sheet, computed before
@@ -560,7 +564,7 @@ func WriteNameTagsPDF(w io.Writer, event string, tags []NameTag) error {
 			textLine(pdf, x, y+tagH-11, inner, 6, ev, "CM")
 		}
 	}
-	return pdf.Output(w)
+	return writePDF(w, pdf)
 }
 
 // fitText selects the largest font size from maxSize down to minSize, in
@@ -579,7 +583,9 @@ func fitText(pdf *fpdf.Fpdf, style, s string, w, maxSize, minSize float64) strin
 
 // newPDF returns a US Letter document in millimetres with the Go fonts
 // registered, automatic page breaks off (the callers lay pages out
-// themselves) and its metadata set.
+// themselves) and its metadata set: the creation and modification dates
+// are created (the time of writing when zero) in UTC, which writePDF
+// completes with their offset.
 func newPDF(title, lang string, created time.Time) *fpdf.Fpdf {
 	pdf := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "Letter"})
 	pdf.AddUTF8FontFromBytes(fontFamily, "", goregular.TTF)
@@ -595,11 +601,86 @@ func newPDF(title, lang string, created time.Time) *fpdf.Fpdf {
 	} else {
 		pdf.SetLang("fr-CA")
 	}
-	if !created.IsZero() {
-		pdf.SetCreationDate(created)
-		pdf.SetModificationDate(created)
+	if created.IsZero() {
+		created = time.Now()
 	}
+	// In UTC: writePDF adds the offset that fpdf leaves out.
+	pdf.SetCreationDate(created.UTC())
+	pdf.SetModificationDate(created.UTC())
 	return pdf
+}
+
+// pdfOffsetUTC is the offset added to the creation and modification
+// dates, which are in UTC (ISO 32000-1, section 7.9.4).
+const pdfOffsetUTC = "+00'00'"
+
+var (
+	// pdfInfoDates are the dates fpdf writes in the document information
+	// dictionary, without an offset.
+	pdfInfoDates = regexp.MustCompile(`/CreationDate \(D:\d{14}\)\n/ModDate \(D:\d{14}\)\n`)
+	// pdfStartXref ends the file: the offset of the cross-reference table.
+	pdfStartXref = regexp.MustCompile(`startxref\n(\d+)\n%%EOF\n?$`)
+	// pdfXrefEntry is an entry of the cross-reference table for an object
+	// in use: its offset in 10 digits.
+	pdfXrefEntry = regexp.MustCompile(`(\d{10}) \d{5} n \n`)
+)
+
+// writePDF writes the finished document to w with its creation and
+// modification dates completed with their offset from UTC, which fpdf
+// leaves out (a date without an offset is in an unknown zone): the
+// document information dictionary gets "D:20261202233000+00'00'", and
+// the cross-reference table and startxref are moved by the bytes added.
+func writePDF(w io.Writer, pdf *fpdf.Fpdf) error {
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return err
+	}
+	doc, err := withDateOffsets(buf.Bytes())
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(doc)
+	return err
+}
+
+// withDateOffsets returns doc, a PDF written by fpdf, with pdfOffsetUTC
+// added to the CreationDate and ModDate of its information dictionary and
+// the offsets after them moved accordingly.
+func withDateOffsets(doc []byte) ([]byte, error) {
+	all := pdfInfoDates.FindAllIndex(doc, -1)
+	end := pdfStartXref.FindSubmatchIndex(doc)
+	if len(all) == 0 || end == nil {
+		return nil, errors.New("export: unexpected PDF structure: no dates or no startxref")
+	}
+	info := all[len(all)-1] // the information dictionary comes last
+	creation := info[0] + bytes.IndexByte(doc[info[0]:], ')')
+	modification := info[1] - 2 // before ")\n"
+	at := []int{creation, modification}
+	shift := func(off int) int {
+		for _, a := range at {
+			if off > a {
+				off += len(pdfOffsetUTC)
+			}
+		}
+		return off
+	}
+	xref, err := strconv.Atoi(string(doc[end[2]:end[3]]))
+	if err != nil || xref <= modification || xref >= end[0] || !bytes.HasPrefix(doc[xref:], []byte("xref\n")) {
+		return nil, errors.New("export: unexpected PDF structure: xref table")
+	}
+	out := make([]byte, 0, len(doc)+len(at)*len(pdfOffsetUTC)+2)
+	prev := 0
+	for _, a := range at {
+		out = append(out, doc[prev:a]...)
+		out = append(out, pdfOffsetUTC...)
+		prev = a
+	}
+	out = append(out, doc[prev:xref]...)
+	out = append(out, pdfXrefEntry.ReplaceAllFunc(doc[xref:end[0]], func(e []byte) []byte {
+		off, _ := strconv.Atoi(string(e[:10])) // ten digits: always a number
+		return fmt.Appendf(nil, "%010d%s", shift(off), e[10:])
+	})...)
+	return fmt.Appendf(out, "startxref\n%d\n%%%%EOF\n", shift(xref)), nil
 }
 
 // textLine writes one line of text in the box (x, y, w, h) with fpdf's

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -528,5 +529,94 @@ func TestWritePDFWriteError(t *testing.T) {
 	err = WriteNameTagsPDF(&failWriter{n: 100}, "x", nil)
 	if err == nil {
 		t.Error("no error from a failing writer")
+	}
+}
+
+// infoDates returns the CreationDate and ModDate strings of pdf's
+// document information dictionary.
+func infoDates(t *testing.T, pdf []byte) (created, modified string) {
+	t.Helper()
+	m := regexp.MustCompile(`/CreationDate \((D:[^)]*)\)\n/ModDate \((D:[^)]*)\)`).FindSubmatch(pdf)
+	if m == nil {
+		t.Fatal("no CreationDate and ModDate in the document information")
+	}
+	return string(m[1]), string(m[2])
+}
+
+// checkXref checks the cross-reference table: startxref points at it and
+// each entry at its object, so that the file opens without repair.
+func checkXref(t *testing.T, pdf []byte) {
+	t.Helper()
+	m := regexp.MustCompile(`startxref\n(\d+)\n%%EOF\n*$`).FindSubmatch(pdf)
+	if m == nil {
+		t.Fatal("no startxref at the end")
+	}
+	at, _ := strconv.Atoi(string(m[1]))
+	if at >= len(pdf) || !bytes.HasPrefix(pdf[at:], []byte("xref\n")) {
+		t.Fatalf("startxref %d does not point at the xref table", at)
+	}
+	var first, n int
+	if _, err := fmt.Sscanf(string(pdf[at+5:]), "%d %d\n", &first, &n); err != nil {
+		t.Fatalf("xref header: %v", err)
+	}
+	entries := regexp.MustCompile(`(\d{10}) (\d{5}) n \n`).FindAllSubmatch(pdf[at:], -1)
+	if len(entries) != n-1 {
+		t.Fatalf("%d objects in use, want %d", len(entries), n-1)
+	}
+	for i, e := range entries {
+		off, _ := strconv.Atoi(string(e[1])) // leading zeros: not octal
+		want := fmt.Sprintf("%d 0 obj", first+i+1)
+		if off >= len(pdf) || !bytes.HasPrefix(pdf[off:], []byte(want)) {
+			t.Errorf("xref entry %d: offset %d does not start %q", first+i+1, off, want)
+		}
+	}
+}
+
+// TestPDFDatesInOneConvention checks that every PDF carries its creation
+// and modification times in UTC with the offset written out, whatever the
+// zone of the time it was given (or none), and that the file stays whole.
+func TestPDFDatesInOneConvention(t *testing.T) {
+	loc, err := time.LoadLocation("America/Toronto")
+	if err != nil {
+		t.Fatal(err)
+	}
+	when := time.Date(2026, 12, 2, 18, 30, 5, 0, loc) // 23:30:05 UTC
+	const want = "D:20261202233005+00'00'"
+	pattern := regexp.MustCompile(`^D:\d{14}\+00'00'$`)
+	docs := map[string]func(w *bytes.Buffer) error{
+		"attendance in local time": func(w *bytes.Buffer) error {
+			return WriteAttendancePDF(w, AttendanceSheet{Title: "Souper", Rows: attendanceRows(3), Generated: when})
+		},
+		"certificate in UTC": func(w *bytes.Buffer) error {
+			c := certificate(2)
+			c.Created = when.UTC()
+			return WriteCertificatePDF(w, c)
+		},
+		"name tags, no time given": func(w *bytes.Buffer) error {
+			return WriteNameTagsPDF(w, "Souper", []NameTag{{Name: "Réjean Côté"}})
+		},
+		"attendance, no time given": func(w *bytes.Buffer) error {
+			return WriteAttendancePDF(w, AttendanceSheet{Title: "Souper"})
+		},
+	}
+	for name, write := range docs {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := write(&buf); err != nil {
+				t.Fatal(err)
+			}
+			pdf := buf.Bytes()
+			created, modified := infoDates(t, pdf)
+			for _, d := range []string{created, modified} {
+				if !pattern.MatchString(d) {
+					t.Errorf("date %q is not UTC with its offset (D:YYYYMMDDHHmmSS+00'00')", d)
+				}
+			}
+			if !strings.Contains(name, "no time") && (created != want || modified != want) {
+				t.Errorf("dates %q and %q, want %q", created, modified, want)
+			}
+			checkXref(t, pdf)
+			checkPDF(t, pdf)
+		})
 	}
 }

@@ -3,7 +3,9 @@ package export
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -21,19 +23,30 @@ const (
 // later into such a cell stays text too.
 const xlsxTextFormat = 49
 
-// WriteXLSX writes an Excel workbook with a single sheet named sheet to w.
-// The first row is header (omitted when header is empty): bold, with a
+// WriteXLSX writes s to w as an Excel workbook with a single sheet named
+// s.Name. The first row is s.Header (omitted when empty): bold, with a
 // bottom border, and frozen so that it stays visible while scrolling.
-// Each following row is one element of rows.
+// Each following row is one element of s.Rows.
 //
-// Every cell is written as a text (inline string) cell with the Text
-// number format: nothing is ever interpreted as a formula, a number or a
-// date, so "=1+1" stays the text "=1+1" (no formula injection) and phone
-// numbers and postal codes such as "0123" or "G9H 1A1" keep their exact
-// form. Long cells wrap; column widths fit their content between 8 and 60
+// Cells keep their kind (see Sheet). Numbers are numeric cells that
+// formulas add up. Dates and times are date cells shown
+// "yyyy-mm-dd hh:mm", which sort and filter as dates. Text is written as
+// text (inline string) cells with the Text number format: nothing is ever
+// interpreted as a formula, a number or a date, so "=1+1" stays the text
+// "=1+1" (no formula injection) and phone numbers and postal codes such as
+// "0123" or "G9H 1A1" keep their exact form. A column whose cells are all
+// numbers (or all dates) gets the number (or date) format, so that a value
+// typed later is read the same way; other columns the Text format. Long
+// cells wrap; column widths fit their content between 8 and 60
 // characters. Invalid UTF-8 is replaced by U+FFFD, characters XML cannot
 // hold by U+FFFD, and cells longer than Excel's 32 767 characters are
-// truncated.
+// truncated. A number that is not finite is written as text.
+//
+// The document properties name s.Creator ("Implique" when empty) as its
+// creator and last editor, s.Created (the time of writing when zero) as
+// its creation and modification time, in UTC ("2026-12-02T23:30:00Z"),
+// s.Name as its title, the language (fr-CA or en-CA), and Implique as the
+// application.
 //
 // The sheet name is made valid for Excel: characters : \ / ? * [ ] become
 // "-", surrounding apostrophes are removed, it is cut to 31 characters,
@@ -41,28 +54,37 @@ const xlsxTextFormat = 49
 //
 // Rows are written with excelize's streaming writer, which keeps memory
 // use low for large exports.
-func WriteXLSX(w io.Writer, sheet string, header []string, rows [][]string) (err error) {
+func WriteXLSX(w io.Writer, s Sheet) (err error) {
 	f := excelize.NewFile()
 	defer func() {
 		if cerr := f.Close(); err == nil && cerr != nil {
 			err = cerr
 		}
 	}()
-	name := xlsxSheetName(sheet)
+	name := xlsxSheetName(s.Name)
 	if err := f.SetSheetName(f.GetSheetName(0), name); err != nil {
 		return fmt.Errorf("export: xlsx sheet name: %w", err)
 	}
-	textStyle, err := f.NewStyle(&excelize.Style{
-		NumFmt:    xlsxTextFormat,
-		Alignment: &excelize.Alignment{Vertical: "top", WrapText: true},
-	})
-	if err != nil {
-		return fmt.Errorf("export: xlsx style: %w", err)
+	if err := xlsxProperties(f, s, name); err != nil {
+		return err
 	}
+	top := &excelize.Alignment{Vertical: "top", WrapText: true}
+	styles := map[cellKind]*excelize.Style{
+		kindText:   {NumFmt: xlsxTextFormat, Alignment: top},
+		kindNumber: {NumFmt: xlsxGeneralFormat, Alignment: top},
+		kindTime:   {CustomNumFmt: ptr(sheetDateTimeXLSX), Alignment: top},
+	}
+	style := map[cellKind]int{}
+	for k, st := range styles {
+		if style[k], err = f.NewStyle(st); err != nil {
+			return fmt.Errorf("export: xlsx style: %w", err)
+		}
+	}
+	style[kindEmpty] = style[kindText]
 	headerStyle, err := f.NewStyle(&excelize.Style{
 		NumFmt:    xlsxTextFormat,
 		Font:      &excelize.Font{Bold: true},
-		Alignment: &excelize.Alignment{Vertical: "top", WrapText: true},
+		Alignment: top,
 		Border:    []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
 	})
 	if err != nil {
@@ -74,19 +96,18 @@ func WriteXLSX(w io.Writer, sheet string, header []string, rows [][]string) (err
 	}
 
 	// Column settings must precede the first SetRow.
-	widths := xlsxColumnWidths(header, rows)
+	widths := xlsxColumnWidths(s.Lang, s.Header, s.Rows)
+	kinds := columnKinds(s.Rows, len(widths))
 	for i, wd := range widths {
 		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
 			return fmt.Errorf("export: xlsx column width: %w", err)
 		}
-	}
-	if n := len(widths); n > 0 {
-		if err := sw.SetColStyle(1, n, textStyle); err != nil {
+		if err := sw.SetColStyle(i+1, i+1, style[kinds[i]]); err != nil {
 			return fmt.Errorf("export: xlsx column style: %w", err)
 		}
 	}
 	rowNum := 1
-	if len(header) > 0 {
+	if len(s.Header) > 0 {
 		if err := sw.SetPanes(&excelize.Panes{
 			Freeze:      true,
 			YSplit:      1,
@@ -96,17 +117,23 @@ func WriteXLSX(w io.Writer, sheet string, header []string, rows [][]string) (err
 		}); err != nil {
 			return fmt.Errorf("export: xlsx freeze header: %w", err)
 		}
-		if err := sw.SetRow("A1", xlsxCells(header, headerStyle)); err != nil {
+		cells := make([]any, len(s.Header))
+		for i, h := range s.Header {
+			if h != "" {
+				cells[i] = excelize.Cell{StyleID: headerStyle, Value: strings.ToValidUTF8(h, "\ufffd")}
+			}
+		}
+		if err := sw.SetRow("A1", cells); err != nil {
 			return fmt.Errorf("export: xlsx header: %w", err)
 		}
 		rowNum++
 	}
-	for _, row := range rows {
+	for _, row := range s.Rows {
 		ref, err := excelize.CoordinatesToCellName(1, rowNum)
 		if err != nil {
 			return fmt.Errorf("export: xlsx row %d: %w", rowNum, err)
 		}
-		if err := sw.SetRow(ref, xlsxCells(row, textStyle)); err != nil {
+		if err := sw.SetRow(ref, xlsxCells(s.Lang, row, style)); err != nil {
 			return fmt.Errorf("export: xlsx row %d: %w", rowNum, err)
 		}
 		rowNum++
@@ -120,24 +147,69 @@ func WriteXLSX(w io.Writer, sheet string, header []string, rows [][]string) (err
 	return nil
 }
 
-// xlsxCells converts a row to stream-writer cells, all strings (hence
-// inline string cells, never formulas or numbers) with the given style.
-// Empty cells are skipped (nil) to keep the file small.
-func xlsxCells(row []string, style int) []any {
+// xlsxGeneralFormat is the built-in number format General, which shows a
+// number in the reader's conventions (a decimal comma in French).
+const xlsxGeneralFormat = 0
+
+// xlsxProperties sets the document properties of f, a workbook of s whose
+// sheet is name (see WriteXLSX), in place of the library's defaults.
+func xlsxProperties(f *excelize.File, s Sheet, name string) error {
+	creator := strings.TrimSpace(strings.ToValidUTF8(s.Creator, ""))
+	if creator == "" {
+		creator = "Implique"
+	}
+	created := s.Created
+	if created.IsZero() {
+		created = time.Now()
+	}
+	stamp := created.UTC().Format(time.RFC3339)
+	lang := "fr-CA"
+	if s.Lang == "en" {
+		lang = "en-CA"
+	}
+	if err := f.SetDocProps(&excelize.DocProperties{Creator: creator, LastModifiedBy: creator, Created: stamp,
+		Modified: stamp, Title: name, Language: lang}); err != nil {
+		return fmt.Errorf("export: xlsx properties: %w", err)
+	}
+	if err := f.SetAppProps(&excelize.AppProperties{Application: "Implique"}); err != nil {
+		return fmt.Errorf("export: xlsx properties: %w", err)
+	}
+	return nil
+}
+
+// xlsxCells converts a Sheet row to stream-writer cells, each with the
+// style of its kind: text as strings (hence inline string cells, never
+// formulas), numbers as numbers, times as dates. Empty cells are skipped
+// (nil) to keep the file small.
+func xlsxCells(lang string, row []any, style map[cellKind]int) []any {
 	cells := make([]any, len(row))
 	for i, v := range row {
-		if v == "" {
+		k := kindOf(v)
+		switch {
+		case k == kindEmpty:
 			continue
+		case k == kindNumber:
+			if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+				k, v = kindText, cellText(lang, f)
+			}
+		case k == kindText:
+			s := cellText(lang, v)
+			if s == "" {
+				continue
+			}
+			v = strings.ToValidUTF8(s, "\ufffd")
 		}
-		cells[i] = excelize.Cell{StyleID: style, Value: strings.ToValidUTF8(v, "\ufffd")}
+		cells[i] = excelize.Cell{StyleID: style[k], Value: v}
 	}
 	return cells
 }
 
+func ptr[T any](v T) *T { return &v }
+
 // xlsxColumnWidths returns the width of each column, fitted to the
 // longest line of its header and cells, clamped to [xlsxMinWidth,
 // xlsxMaxWidth].
-func xlsxColumnWidths(header []string, rows [][]string) []float64 {
+func xlsxColumnWidths(lang string, header []string, rows [][]any) []float64 {
 	n := len(header)
 	for _, r := range rows {
 		n = max(n, len(r))
@@ -161,7 +233,11 @@ func xlsxColumnWidths(header []string, rows [][]string) []float64 {
 	}
 	fit(header, true)
 	for _, r := range rows {
-		fit(r, false)
+		text := make([]string, len(r))
+		for i, v := range r {
+			text[i] = cellText(lang, v)
+		}
+		fit(text, false)
 	}
 	return widths
 }

@@ -1,9 +1,17 @@
 package export
 
 import (
+	"archive/zip"
 	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	"github.com/xuri/excelize/v2"
@@ -18,7 +26,7 @@ func TestWriteXLSX(t *testing.T) {
 		{"Ligne\ncoupée", "-5", "TRUE", "", "\x01contrôle"},
 	}
 	var buf bytes.Buffer
-	if err := WriteXLSX(&buf, "Présences: 2 déc. [souper]", header, rows); err != nil {
+	if err := WriteXLSX(&buf, Sheet{Name: "Présences: 2 déc. [souper]", Header: header, Rows: textRows(rows)}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -134,7 +142,7 @@ func TestWriteXLSXShapes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := WriteXLSX(&buf, "", tt.header, tt.rows); err != nil {
+			if err := WriteXLSX(&buf, Sheet{Header: tt.header, Rows: textRows(tt.rows)}); err != nil {
 				t.Fatal(err)
 			}
 			f, err := excelize.OpenReader(&buf)
@@ -192,4 +200,204 @@ func TestXLSXSheetName(t *testing.T) {
 			}
 		})
 	}
+}
+
+// zipFile returns the content of one member of a zip archive.
+func zipFile(t *testing.T, data []byte, name string) string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if f.Name == name {
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rc.Close()
+			b, err := io.ReadAll(rc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(b)
+		}
+	}
+	t.Fatalf("no %s in the workbook", name)
+	return ""
+}
+
+// TestXLSXKeepsNumbersAndDates reads the workbook's XML back: numbers are
+// numeric cells that a SUM adds up, dates are date cells with a date
+// format, text stays text, and the document properties name who made it
+// and when, in UTC.
+func TestXLSXKeepsNumbersAndDates(t *testing.T) {
+	loc, err := time.LoadLocation("America/Toronto")
+	if err != nil {
+		t.Fatal(err)
+	}
+	registered := time.Date(2026, 10, 30, 18, 30, 0, 0, loc)
+	s := Sheet{
+		Name:   "Inscriptions",
+		Header: []string{"Nom", "Nombre de personnes", "Heures", "Inscrit le", "Code postal", "Consentement"},
+		Rows: [][]any{
+			{"Réjean Côté", 2, 2.5, registered, "G0X 1A0", "Oui"},
+			{"Marie-Ève Bélanger", int64(3), 1.25, nil, "00123", "Non"},
+			{"Œuvre des Sœurs", 1, 0.0, registered.Add(24 * time.Hour), "", "Non"},
+		},
+		Creator: "Moi, je m’implique !",
+		Created: time.Date(2026, 12, 2, 18, 30, 0, 0, loc),
+	}
+	var buf bytes.Buffer
+	if err := WriteXLSX(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+
+	t.Run("cells", func(t *testing.T) {
+		var ws struct {
+			Rows []struct {
+				Cells []struct {
+					Ref   string `xml:"r,attr"`
+					Type  string `xml:"t,attr"`
+					Style int    `xml:"s,attr"`
+					Value string `xml:"v"`
+				} `xml:"c"`
+			} `xml:"sheetData>row"`
+		}
+		if err := xml.Unmarshal([]byte(zipFile(t, data, "xl/worksheets/sheet1.xml")), &ws); err != nil {
+			t.Fatal(err)
+		}
+		var styles struct {
+			NumFmts []struct {
+				ID   int    `xml:"numFmtId,attr"`
+				Code string `xml:"formatCode,attr"`
+			} `xml:"numFmts>numFmt"`
+			Xfs []struct {
+				NumFmt int `xml:"numFmtId,attr"`
+			} `xml:"cellXfs>xf"`
+		}
+		if err := xml.Unmarshal([]byte(zipFile(t, data, "xl/styles.xml")), &styles); err != nil {
+			t.Fatal(err)
+		}
+		format := func(style int) string {
+			id := styles.Xfs[style].NumFmt
+			for _, f := range styles.NumFmts {
+				if f.ID == id {
+					return f.Code
+				}
+			}
+			return fmt.Sprint(id)
+		}
+		cells := map[string]struct {
+			typ, value, format string
+		}{}
+		for _, r := range ws.Rows {
+			for _, c := range r.Cells {
+				cells[c.Ref] = struct{ typ, value, format string }{c.Type, c.Value, format(c.Style)}
+			}
+		}
+		for _, ref := range []string{"B2", "B3", "B4", "C2", "C3", "C4"} {
+			c := cells[ref]
+			if c.typ != "" && c.typ != "n" {
+				t.Errorf("%s is of type %q, want a number", ref, c.typ)
+			}
+			if _, err := strconv.ParseFloat(c.value, 64); err != nil {
+				t.Errorf("%s holds %q, not a number", ref, c.value)
+			}
+		}
+		if c := cells["C2"]; c.value != "2.5" {
+			t.Errorf("C2 = %q, want 2.5", c.value)
+		}
+		for _, ref := range []string{"D2", "D4"} {
+			c := cells[ref]
+			serial, err := strconv.ParseFloat(c.value, 64)
+			if c.typ != "" && c.typ != "n" || err != nil {
+				t.Errorf("%s is %q of type %q, want a date serial number", ref, c.value, c.typ)
+			}
+			if c.format != sheetDateTimeXLSX {
+				t.Errorf("%s has format %q, want %q", ref, c.format, sheetDateTimeXLSX)
+			}
+			// 2026-10-30 18:30 is day 46325 since 1899-12-30, and 0.7708 of a day.
+			if ref == "D2" && math.Abs(serial-(46325+18.5/24)) > 1e-6 {
+				t.Errorf("D2 = %v, want 2026-10-30 18:30 (%v)", serial, 46325+18.5/24)
+			}
+		}
+		if _, ok := cells["D3"]; ok {
+			t.Error("an empty date is written")
+		}
+		for _, ref := range []string{"A2", "E2", "E3", "F2"} {
+			if c := cells[ref]; c.typ != "inlineStr" {
+				t.Errorf("%s is of type %q, want text", ref, c.typ)
+			}
+		}
+	})
+
+	t.Run("a SUM adds the people up", func(t *testing.T) {
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := f.SetCellFormula("Inscriptions", "B10", "SUM(B2:B4)"); err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.CalcCellValue("Inscriptions", "B10")
+		if err != nil || got != "6" {
+			t.Errorf("SUM over « Nombre de personnes » = %q (%v), want 6", got, err)
+		}
+		if v, _ := f.GetCellValue("Inscriptions", "D2"); v != "2026-10-30 18:30" {
+			t.Errorf("D2 shows %q", v)
+		}
+		if v, _ := f.GetCellValue("Inscriptions", "E3"); v != "00123" {
+			t.Errorf("E3 shows %q", v)
+		}
+	})
+
+	t.Run("document properties", func(t *testing.T) {
+		var core struct {
+			Creator        string `xml:"creator"`
+			LastModifiedBy string `xml:"lastModifiedBy"`
+			Created        string `xml:"created"`
+			Modified       string `xml:"modified"`
+		}
+		raw := zipFile(t, data, "docProps/core.xml")
+		if err := xml.Unmarshal([]byte(raw), &core); err != nil {
+			t.Fatal(err)
+		}
+		if core.Creator != s.Creator || core.LastModifiedBy != s.Creator {
+			t.Errorf("creator %q, last modified by %q, want %q", core.Creator, core.LastModifiedBy, s.Creator)
+		}
+		const want = "2026-12-02T23:30:00Z"
+		if core.Created != want || core.Modified != want {
+			t.Errorf("created %q, modified %q, want %q", core.Created, core.Modified, want)
+		}
+		app := zipFile(t, data, "docProps/app.xml")
+		for _, bad := range []string{"xuri", "2006-09-16", "Excelize"} {
+			if strings.Contains(raw+app, bad) {
+				t.Errorf("the properties still hold the library's %q:\n%s\n%s", bad, raw, app)
+			}
+		}
+		if !strings.Contains(app, "<Application>Implique</Application>") {
+			t.Errorf("application: %s", app)
+		}
+	})
+
+	t.Run("defaults", func(t *testing.T) {
+		var buf bytes.Buffer
+		if err := WriteXLSX(&buf, Sheet{}); err != nil {
+			t.Fatal(err)
+		}
+		core := zipFile(t, buf.Bytes(), "docProps/core.xml")
+		if !strings.Contains(core, "<dc:creator>Implique</dc:creator>") {
+			t.Errorf("creator: %s", core)
+		}
+		m := regexp.MustCompile(`<dcterms:created[^>]*>([^<]*)<`).FindStringSubmatch(core)
+		if m == nil {
+			t.Fatalf("no creation time: %s", core)
+		}
+		if _, err := time.Parse("2006-01-02T15:04:05Z", m[1]); err != nil {
+			t.Errorf("creation time %q is not UTC with Z: %v", m[1], err)
+		}
+	})
 }

@@ -256,11 +256,11 @@ func TestStaffEventJourney(t *testing.T) {
 		t.Run("exports CSV and XLSX", func(t *testing.T) {
 			r := c.get(base + "/inscriptions.csv")
 			expectStatus(t, r, 200)
-			if !strings.HasPrefix(r.body, "\ufeffNom,Courriel,Téléphone,Nombre de personnes,État") {
+			if !strings.HasPrefix(r.body, "\ufeffNom;Courriel;Téléphone;Nombre de personnes;État") {
 				t.Errorf("CSV starts with %q", r.body[:min(80, len(r.body))])
 			}
-			expectContains(t, r, "Réjean Tremblay,rejean@exemple.org,,2,Confirmée,,Sans gluten,,A besoin d’un transport,Manseau,Non,Site Web",
-				"Thérèse Lemieux,,819 555-0199,1,Liste d’attente,1,", "Marc-André Bélanger")
+			expectContains(t, r, "Réjean Tremblay;rejean@exemple.org;;2;Confirmée;;Sans gluten;;A besoin d’un transport;Manseau;Non;Site Web",
+				"Thérèse Lemieux;;819 555-0199;1;Liste d’attente;1;", "Marc-André Bélanger")
 			if strings.Contains(r.body, "Gisèle") {
 				t.Error("a withdrawn registration is in the export")
 			}

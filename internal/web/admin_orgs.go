@@ -12,6 +12,7 @@ import (
 	"implique/internal/auth"
 	"implique/internal/errs"
 	"implique/internal/events"
+	"implique/internal/export"
 	"implique/internal/orgs"
 )
 
@@ -807,7 +808,7 @@ func (s *Server) policyDocument(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", typ)
-	w.Header().Set("Content-Disposition", `attachment; filename*=UTF-8''`+url.PathEscape(name))
+	w.Header().Set("Content-Disposition", export.ContentDisposition(name))
 	w.Header().Set("Cache-Control", "private, no-store")
 	_, _ = w.Write(data)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -209,9 +210,10 @@ func (s *Server) adminImportProblems(w http.ResponseWriter, r *http.Request) {
 	}
 	b := s.base(w, r, "")
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="lignes-a-corriger.csv"`)
+	source := strings.TrimSuffix(im.Filename, filepath.Ext(im.Filename))
+	w.Header().Set("Content-Disposition", export.ContentDisposition(export.Filename(b.T("org.import.file_problems", source), "csv")))
 	w.Header().Set("Cache-Control", "private, no-store")
-	c, err := export.NewCSV(w, append([]string{b.T("org.import.col_line"), b.T("org.import.col_problems")}, im.Header...))
+	c, err := export.NewCSV(w, b.Lang, append([]string{b.T("org.import.col_line"), b.T("org.import.col_problems")}, im.Header...))
 	if err != nil {
 		return
 	}
@@ -220,7 +222,11 @@ func (s *Server) adminImportProblems(w http.ResponseWriter, r *http.Request) {
 		for _, p := range row.Problems {
 			msgs = append(msgs, b.Problem(p))
 		}
-		if err := c.Write(append([]string{strconv.Itoa(row.Line), strings.Join(msgs, " ")}, row.Cells...)); err != nil {
+		cells := []any{row.Line, strings.Join(msgs, " ")}
+		for _, v := range row.Cells {
+			cells = append(cells, v)
+		}
+		if err := c.Write(cells); err != nil {
 			return
 		}
 	}
@@ -240,11 +246,11 @@ func (s *Server) adminImportModel(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="modele-organismes.csv"`)
-	_ = export.WriteCSV(w, header, [][]string{
+	_ = export.WriteCSV(w, export.Sheet{Lang: info(r).lang, Header: header, Rows: [][]any{
 		{"Comité des loisirs", "Comité citoyen", "Manseau", "Fêtes et patinoire", "Venez à l’assemblée en avril", "Sports et loisirs, Jeunesse",
 			"", "loisirs@exemple.ca", "", "", "Présidence", "Marie Exemple", "marie@exemple.ca", "", "2019-09-01", "2024-05-01", "2026-05-01", "non", "non"},
 		{"Comité des loisirs", "", "", "", "", "", "", "", "", "", "Trésorerie", "", "", "", "", "", "", "oui", ""},
-	})
+	}})
 }
 
 // DayText formats a day written YYYY-MM-DD (« 31 mai 2026 »).

@@ -38,7 +38,7 @@ func TestStaffImport(t *testing.T) {
 		expectContains(t, r, "<span>Organisme</span> · <span>Type</span> · <span>Municipalités</span>", `href="/admin/organismes/modele.csv"`, `enctype="multipart/form-data"`)
 		model := c.get("/admin/organismes/modele.csv")
 		expectStatus(t, model, 200)
-		if !strings.HasPrefix(model.body, "\ufeffOrganisme,Type,") || !strings.Contains(model.Header.Get("Content-Disposition"), "modele-organismes.csv") {
+		if !strings.HasPrefix(model.body, "\ufeffOrganisme;Type;") || !strings.Contains(model.Header.Get("Content-Disposition"), "modele-organismes.csv") {
 			t.Errorf("model: %q", model.body[:40])
 		}
 
@@ -79,8 +79,8 @@ func TestStaffImport(t *testing.T) {
 		fix := c.get(preview + "/lignes-a-corriger.csv")
 		expectStatus(t, fix, 200)
 		lines := strings.Split(strings.TrimSpace(fix.body), "\r\n")
-		if len(lines) != 2 || !strings.HasPrefix(lines[0], "\ufeffLigne,Problèmes,Organisme,Type") ||
-			!strings.HasPrefix(lines[1], "4,") || !strings.Contains(lines[1], "Atlantide") || !strings.Contains(lines[1], "paul@") {
+		if len(lines) != 2 || !strings.HasPrefix(lines[0], "\ufeffLigne;Problèmes;Organisme;Type") ||
+			!strings.HasPrefix(lines[1], "4;") || !strings.Contains(lines[1], "Atlantide") || !strings.Contains(lines[1], "paul@") {
 			t.Errorf("rows to fix:\n%s", fix.body)
 		}
 

@@ -134,10 +134,12 @@ func (s *Server) exportRows(r *http.Request, ev events.Event) ([]events.Registra
 	return slices.DeleteFunc(regs, func(reg events.Registration) bool { return reg.Status == events.Withdrawn }), nil
 }
 
-// exportTable is the header and rows of the CSV and XLSX files.
-func (s *Server) exportTable(r *http.Request, regs []events.Registration) ([]string, [][]string) {
-	lang := info(r).lang
-	loc := info(r).territory.Location()
+// exportSheet is the table of the CSV and XLSX files: numbers and times
+// keep their kind, so that a spreadsheet adds up the people.
+func (s *Server) exportSheet(r *http.Request, regs []events.Registration) export.Sheet {
+	ri := info(r)
+	lang, t := ri.lang, ri.territory
+	loc := t.Location()
 	T := func(k string, a ...any) string { return s.cat.T(lang, k, a...) }
 	header := []string{T("staff.col.name"), T("staff.col.email"), T("staff.col.phone"), T("staff.col.people"),
 		T("staff.col.status"), T("staff.col.waitlist_position"), T("staff.col.dietary"), T("staff.col.accessibility"),
@@ -149,21 +151,26 @@ func (s *Server) exportTable(r *http.Request, regs []events.Registration) ([]str
 		}
 		return T("staff.no")
 	}
-	rows := make([][]string, 0, len(regs))
+	rows := make([][]any, 0, len(regs))
 	for _, reg := range regs {
-		pos, checked := "", ""
+		var pos, checked any
 		if reg.WaitlistPosition > 0 {
-			pos = strconv.Itoa(reg.WaitlistPosition)
+			pos = reg.WaitlistPosition
 		}
 		if reg.CheckedInAt != nil {
-			checked = reg.CheckedInAt.In(loc).Format("2006-01-02 15:04")
+			checked = reg.CheckedInAt.In(loc)
 		}
-		rows = append(rows, []string{reg.Name, reg.Email, reg.Phone, strconv.Itoa(reg.PartySize),
+		rows = append(rows, []any{reg.Name, reg.Email, reg.Phone, reg.PartySize,
 			T("staff.reg_status." + reg.Status), pos, reg.Dietary, reg.Accessibility, T("staff.ride." + reg.Ride),
 			reg.FromPlaceName, yesNo(reg.ConsentContact), T("staff.source." + reg.Source),
-			reg.CreatedAt.In(loc).Format("2006-01-02 15:04"), checked})
+			reg.CreatedAt.In(loc), checked})
 	}
-	return header, rows
+	creator := t.ProgramName
+	if creator == "" {
+		creator = t.Name
+	}
+	return export.Sheet{Name: T("staff.file.sheet"), Lang: lang, Header: header, Rows: rows, Creator: creator,
+		Created: s.deps.Events.Now()}
 }
 
 // exportName is the file name of an event's export: title, date, what.
@@ -188,15 +195,12 @@ func (s *Server) adminExportCSV(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminExportXLSX(w http.ResponseWriter, r *http.Request) {
-	sheet := s.cat.T(info(r).lang, "staff.file.sheet")
-	s.exportRegistrations(w, r, "xlsx", export.ContentTypeXLSX, func(w io.Writer, header []string, rows [][]string) error {
-		return export.WriteXLSX(w, sheet, header, rows)
-	})
+	s.exportRegistrations(w, r, "xlsx", export.ContentTypeXLSX, export.WriteXLSX)
 }
 
 // exportRegistrations sends an event's registrations as a file written by write.
 func (s *Server) exportRegistrations(w http.ResponseWriter, r *http.Request, ext, contentType string,
-	write func(w io.Writer, header []string, rows [][]string) error) {
+	write func(w io.Writer, sheet export.Sheet) error) {
 	ev, ok := s.staffEvent(w, r)
 	if !ok {
 		return
@@ -206,9 +210,8 @@ func (s *Server) exportRegistrations(w http.ResponseWriter, r *http.Request, ext
 		s.fail(w, r, err)
 		return
 	}
-	header, rows := s.exportTable(r, regs)
 	var buf bytes.Buffer
-	if err := write(&buf, header, rows); err != nil {
+	if err := write(&buf, s.exportSheet(r, regs)); err != nil {
 		s.fail(w, r, err)
 		return
 	}

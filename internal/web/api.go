@@ -4,6 +4,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"net/http"
+	"slices"
+	"strings"
 )
 
 //go:embed openapi.json
@@ -20,6 +22,70 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // apiError answers {"error": "..."} in the request's language.
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, status int, key string) {
 	writeJSON(w, status, map[string]string{"error": s.cat.T(info(r).lang, key)})
+}
+
+// isAPI reports whether r is for the JSON API, whose answers are JSON,
+// errors included.
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// apiErrorFor is the API's answer for an error page: {"error": "..."},
+// with a message that speaks of the API where the page's would not.
+func (s *Server) apiErrorFor(w http.ResponseWriter, r *http.Request, status int, key string) {
+	switch {
+	case key == "errors.page_not_found":
+		key = "errors.api_not_found"
+	case key == "errors.csrf":
+		key = "errors.api_cross_origin"
+	case !s.cat.Has(key):
+		key = "errors.internal"
+	}
+	s.apiError(w, r, status, key)
+}
+
+// withAPIAccess lets pages of any site read what the API's read-only
+// endpoints answer (GET and HEAD, errors included). Sign-ups are not
+// opened to other sites: see apiPreflight.
+func withAPIAccess(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isAPI(r) && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// apiPreflight answers OPTIONS (a CORS preflight) on the API's paths, by
+// what mux serves there: 204 with Allow; for a read-only endpoint, leave
+// for any origin, as its answers; for the sign-up (POST), no leave at all,
+// so that a browser refuses to send it from a page of another site, which
+// the cross-origin protection would refuse anyway (403). Servers calling
+// the API send no Origin and are not concerned. A path the API does not
+// serve is a 404.
+func (s *Server) apiPreflight(mux *http.ServeMux) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var allow []string
+		for _, m := range []string{http.MethodGet, http.MethodPost} {
+			probe := &http.Request{Method: m, URL: r.URL, Host: r.Host, Header: http.Header{}}
+			if _, pattern := mux.Handler(probe); strings.HasPrefix(pattern, m+" /api/") {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) == 0 {
+			s.notFound(w, r)
+			return
+		}
+		h := w.Header()
+		if slices.Contains(allow, http.MethodPost) {
+			h.Set("Allow", "OPTIONS, POST")
+		} else {
+			h.Set("Allow", "GET, HEAD, OPTIONS")
+			h.Set("Access-Control-Allow-Origin", "*")
+			h.Set("Access-Control-Allow-Methods", "GET, HEAD")
+			h.Set("Access-Control-Allow-Headers", "Accept-Language")
+			h.Set("Access-Control-Max-Age", "86400")
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}
 }
 
 type apiPlace struct {
@@ -48,12 +114,10 @@ func (s *Server) apiPlaces(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, a)
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	writeJSON(w, http.StatusOK, map[string]any{"places": out})
 }
 
 func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	_, _ = w.Write(openAPI)
 }

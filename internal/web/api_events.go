@@ -8,6 +8,7 @@ import (
 
 	"implique/internal/errs"
 	"implique/internal/events"
+	"implique/internal/territory"
 )
 
 type apiEventPlace struct {
@@ -74,7 +75,6 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) {
 			Place: apiEventPlace{Slug: ev.PlaceSlug, Name: ev.PlaceName}, Venue: ev.VenueName, Capacity: ev.Capacity,
 			SeatsLeft: ev.SeatsLeft(), Status: string(ev.StatusAt(now)), URL: s.deps.Events.EventURL(ev)})
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	writeJSON(w, http.StatusOK, map[string]any{"events": out})
 }
 
@@ -156,32 +156,32 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiEventsICS(w http.ResponseWriter, r *http.Request) {
-	s.feed(w, r, "")
+	s.feed(w, r, territory.Place{})
 }
 
 func (s *Server) apiPlaceEventsICS(w http.ResponseWriter, r *http.Request) {
-	slug := r.PathValue("slug")
-	if _, err := s.deps.Territories.Place(r.Context(), info(r).territory.ID, slug); err != nil {
+	pl, err := s.deps.Territories.Place(r.Context(), info(r).territory.ID, r.PathValue("slug"))
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.feed(w, r, slug)
+	s.feed(w, r, pl)
 }
 
 // feed is the iCalendar feed of the published events of the last month
-// and to come, of the territory or of one place.
-func (s *Server) feed(w http.ResponseWriter, r *http.Request, place string) {
+// and to come, of the territory or of one place (and its secteurs), named
+// after what was asked for.
+func (s *Server) feed(w http.ResponseWriter, r *http.Request, place territory.Place) {
 	t := info(r).territory
-	evs, err := s.deps.Events.List(r.Context(), t.ID, events.Filter{PublicOnly: true, PlaceSlug: place,
+	evs, err := s.deps.Events.List(r.Context(), t.ID, events.Filter{PublicOnly: true, PlaceSlug: place.Slug,
 		From: s.deps.Events.Now().AddDate(0, -1, 0)})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	name := t.Name
-	if place != "" && len(evs) > 0 {
-		name = t.Name + " — " + evs[0].PlaceName
+	name, file := t.Name, "evenements.ics"
+	if place.Slug != "" {
+		name, file = t.Name+" — "+place.Name, "evenements-"+place.Slug+".ics"
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
-	writeICS(w, "evenements.ics", s.deps.Events.Calendar(info(r).lang, t, evs, name))
+	writeICS(w, file, s.deps.Events.Calendar(info(r).lang, t, evs, name))
 }

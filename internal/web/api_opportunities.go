@@ -78,6 +78,5 @@ func (s *Server) apiOpportunities(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, a)
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	writeJSON(w, http.StatusOK, map[string]any{"opportunities": out})
 }

@@ -221,8 +221,31 @@ func (s *Server) jsonLD(ev events.Event, t territory.Territory, abs, desc string
 		doc["maximumAttendeeCapacity"] = *ev.Capacity
 		doc["remainingAttendeeCapacity"] = *ev.SeatsLeft()
 	}
+	if t.OperatorName == "" {
+		doc["organizer"].(map[string]any)["name"] = t.Name
+	}
+	dropEmpty(doc)
 	b, _ := json.Marshal(doc) // escapes <, > and & so the script cannot be closed early
 	return template.JS(b)
+}
+
+// dropEmpty removes the blank texts of a JSON-LD object, and the objects
+// left with nothing but their @type: schema.org wants a field absent
+// rather than empty.
+func dropEmpty(doc map[string]any) {
+	for k, v := range doc {
+		switch v := v.(type) {
+		case string:
+			if strings.TrimSpace(v) == "" {
+				delete(doc, k)
+			}
+		case map[string]any:
+			dropEmpty(v)
+			if _, typed := v["@type"]; len(v) == 0 || typed && len(v) == 1 {
+				delete(doc, k)
+			}
+		}
+	}
 }
 
 func (s *Server) eventPage(w http.ResponseWriter, r *http.Request) {

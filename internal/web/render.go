@@ -272,6 +272,10 @@ type errorPage struct {
 }
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, key string) {
+	if isAPI(r) {
+		s.apiErrorFor(w, r, status, key)
+		return
+	}
 	b := s.base(w, r, "")
 	b.Title = b.T(fmt.Sprintf("errors.title.%d", status))
 	if !s.cat.Has(key) {

@@ -285,6 +285,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/events.ics", s.apiEventsICS)
 	mux.HandleFunc("GET /api/v1/places/{slug}/events.ics", s.apiPlaceEventsICS)
 	mux.HandleFunc("GET /api/v1/opportunities", s.apiOpportunities)
+	mux.HandleFunc("OPTIONS /api/v1/", s.apiPreflight(mux))
 
 	// Anything else is a French (or English) 404 page.
 	mux.HandleFunc("/", s.notFound)
@@ -297,6 +298,7 @@ func (s *Server) routes() http.Handler {
 		info(r).pattern = r.Pattern // for logs and metrics: the route, never the URL
 	})
 	h = csrf.Handler(h)
+	h = withAPIAccess(h)
 	h = s.withSession(h)
 	h = s.withTerritoryAndLanguage(h)
 	h = s.withSecurityHeaders(h)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -250,6 +249,7 @@ func (s *Server) volunteerCertificate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	from, to := volunteering.Day{Year: 2000, Month: 1, Day: 1}, volunteering.DayOf(s.deps.Volunteering.Now().In(info(r).territory.Location()))
+	name := s.cat.T(info(r).lang, "volunteer.cert.file_all")
 	if v := r.URL.Query().Get("annee"); v != "" {
 		y, err := strconv.Atoi(v)
 		if err != nil || y < 2000 || y > 2200 {
@@ -257,8 +257,9 @@ func (s *Server) volunteerCertificate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		from, to = volunteering.Day{Year: y, Month: 1, Day: 1}, volunteering.Day{Year: y, Month: 12, Day: 31}
+		name = s.cat.T(info(r).lang, "volunteer.cert.file_year", y)
 	}
-	s.writeCertificate(w, r, volunteering.RecognitionCertificate, from, to)
+	s.writeCertificate(w, r, volunteering.RecognitionCertificate, from, to, name)
 }
 
 // volunteerAttestation downloads a student's attestation of community
@@ -273,10 +274,14 @@ func (s *Server) volunteerAttestation(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusUnprocessableEntity, "errors.volunteer_school_year")
 		return
 	}
-	s.writeCertificate(w, r, volunteering.SchoolAttestation, sy.From(), sy.To())
+	s.writeCertificate(w, r, volunteering.SchoolAttestation, sy.From(), sy.To(),
+		s.cat.T(info(r).lang, "volunteer.cert.school_file", sy.String()))
 }
 
-func (s *Server) writeCertificate(w http.ResponseWriter, r *http.Request, kind string, from, to volunteering.Day) {
+// writeCertificate sends the certificate of kind for the days from to to,
+// as a file named after name, which says what it holds (the year, every
+// year, the school year).
+func (s *Server) writeCertificate(w http.ResponseWriter, r *http.Request, kind string, from, to volunteering.Day, name string) {
 	ri := info(r)
 	u, err := s.deps.Auth.UserByID(r.Context(), ri.principal.User.ID)
 	if err != nil {
@@ -314,7 +319,6 @@ func (s *Server) writeCertificate(w http.ResponseWriter, r *http.Request, kind s
 		doc.Rows = append(doc.Rows, [2]string{o.Organization.Name, volunteering.FormatHours(lang, o.Minutes)})
 	}
 	period := T("volunteer.cert.period", i18n.Date(lang, first.Time()), i18n.Date(lang, last.Time()))
-	name := "certificat-benevolat"
 	if kind == volunteering.SchoolAttestation {
 		sy := volunteering.SchoolYearOf(from).String()
 		doc.Title, doc.Intro = T("volunteer.cert.school_title"), T("volunteer.cert.school_intro")
@@ -322,21 +326,16 @@ func (s *Server) writeCertificate(w http.ResponseWriter, r *http.Request, kind s
 		if c.School != "" {
 			doc.Note = T("volunteer.cert.school_note", c.School)
 		}
-		name = "attestation-engagement-" + sy
 	} else {
 		doc.Title, doc.Intro = T("volunteer.cert.title"), T("volunteer.cert.intro")
 		doc.Statement = T("volunteer.cert.statement", volunteering.FormatHours(lang, c.Minutes), period)
-		name += "-" + strconv.Itoa(last.Year)
 	}
 	var buf bytes.Buffer
 	if err := export.WriteCertificatePDF(&buf, doc); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", export.ContentTypePDF)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.pdf"`, name))
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = buf.WriteTo(w)
+	sendFile(w, export.ContentTypePDF, export.Filename(name, "pdf"), buf.Bytes())
 }
 
 type volunteerVerifyPage struct {
