@@ -67,11 +67,13 @@ func newApp(c *config, d *db.DB, logger, jobLogger *slog.Logger) (*app, error) {
 		Register: func(w *river.Workers) {
 			river.AddWorker(w, mail.NewWorker(d, sender, c.From))
 			river.AddWorker(w, auth.NewPurgeWorker(as))
+			river.AddWorker(w, mail.NewPurgeWorker(d))
 			river.AddWorker(w, events.NewRemindWorker(func() *events.Store { return evs }))
 			river.AddWorker(w, volunteering.NewDigestWorker(func() *volunteering.Store { return vol }))
 		},
 		Periodic: []*river.PeriodicJob{
 			jobs.Every(time.Hour, func() river.JobArgs { return auth.PurgeArgs{} }),
+			jobs.Every(time.Hour, func() river.JobArgs { return mail.PurgeArgs{} }),
 			jobs.Every(15*time.Minute, func() river.JobArgs { return events.RemindArgs{} }),
 			// The digest goes out once a week at most; the hourly run only
 			// notices a new week (and finishes one a restart interrupted).
