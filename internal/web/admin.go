@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -338,9 +337,6 @@ func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "outbox", outboxPage{Base: s.base(w, r, "outbox.title"), Items: items, SMTP: s.cfg.SMTPConfigured})
 }
 
-// privateLinkRe finds the links that open someone's account or registration.
-var privateLinkRe = regexp.MustCompile(`https?://\S*?(?:jeton=|/inscription/|/appui/|/initiatives/participer/)[A-Za-z0-9_-]{16,}\S*`)
-
 type outboxItemPage struct {
 	Base
 	Item mail.Item
@@ -361,11 +357,9 @@ func (s *Server) adminOutboxItem(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p := outboxItemPage{Base: s.base(w, r, ""), Item: it}
+	p := outboxItemPage{Base: s.base(w, r, "")}
 	p.Title = it.Subject
-	if s.cfg.SMTPConfigured {
-		// The message left by e-mail: its private links are its recipient's alone.
-		p.Item.Text = privateLinkRe.ReplaceAllString(it.Text, "["+p.T("outbox.link_hidden")+"]")
-	}
+	// A private link is its recipient's alone, sent or not: staff read « lien personnel masqué ».
+	p.Item = it.Masked(p.T("outbox.link_hidden"))
 	s.render(w, r, http.StatusOK, "outbox_item", p)
 }
