@@ -65,14 +65,16 @@ type signInPage struct {
 
 // clientIP is the address rate limits count: the TCP peer, or — when the
 // peer is a trusted reverse proxy — the last address in X-Forwarded-For
-// that is not one of the trusted proxies.
+// that is not one of the trusted proxies. An IPv6 address counts as its
+// /64 network, which one home or one machine holds whole: otherwise a
+// single client could take a new address for every try.
 func (s *Server) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
 	if len(s.cfg.TrustedProxies) == 0 || !s.trusted(host) {
-		return host
+		return limitAddr(host)
 	}
 	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
 	for i := len(hops) - 1; i >= 0; i-- {
@@ -81,10 +83,20 @@ func (s *Server) clientIP(r *http.Request) string {
 			continue
 		}
 		if !s.trusted(hop) {
-			return hop
+			return limitAddr(hop)
 		}
 	}
-	return host
+	return limitAddr(host)
+}
+
+// limitAddr is the part of an address a rate limit counts: an IPv4
+// address, or the /64 network of an IPv6 one.
+func limitAddr(a string) string {
+	ip, err := netip.ParseAddr(a)
+	if err != nil || ip.Unmap().Is4() {
+		return a
+	}
+	return netip.PrefixFrom(ip, 64).Masked().String()
 }
 
 func (s *Server) trusted(addr string) bool {

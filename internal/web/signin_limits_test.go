@@ -175,6 +175,15 @@ func TestNobodyCanLockTheOwnerOut(t *testing.T) {
 			t.Errorf("the owner's browser got no link (%d sent)", n-3)
 		}
 
+		// One IPv6 client is one /64 network: new addresses in it do not escape.
+		var v6 response
+		for i := 0; i < 21; i++ {
+			v6 = e.client(t).postFrom(fmt.Sprintf("2001:db8:1:2::%x", i+1), "/connexion/lien", url.Values{"email": {"personne@exemple.org"}})
+		}
+		expectStatus(t, v6, http.StatusTooManyRequests)
+		expectStatus(t, e.client(t).postFrom("2001:db8:1:3::1", "/connexion/lien", url.Values{"email": {"personne@exemple.org"}}),
+			http.StatusSeeOther)
+
 		// Links that do not work count per address.
 		var last response
 		for i := 0; i < 21; i++ {
