@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -360,6 +361,14 @@ func (s *Server) adminOutboxItem(w http.ResponseWriter, r *http.Request) {
 	p := outboxItemPage{Base: s.base(w, r, "")}
 	p.Title = it.Subject
 	// A private link is its recipient's alone, sent or not: staff read « lien personnel masqué ».
+	hidden := "[" + p.T("outbox.link_hidden") + "]"
 	p.Item = it.Masked(p.T("outbox.link_hidden"))
+	p.Item.Text = legacyPrivateLinkRe.ReplaceAllString(p.Item.Text, hidden)
 	s.render(w, r, http.StatusOK, "outbox_item", p)
 }
+
+// legacyPrivateLinkRe finds the private links of the messages queued before
+// the outbox recorded their secrets (mail.Message.Secrets, which mask and
+// scrub every message since): an upgraded installation still holds some.
+var legacyPrivateLinkRe = regexp.MustCompile(`https?://\S*?(?:jeton=|/inscription/|/appui/|/rejoindre/|/initiatives/participer/|` +
+	`/s-impliquer/desabonnement/)[A-Za-z0-9_.-]{16,}\S*`)

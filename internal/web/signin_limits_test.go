@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"implique/internal/db/dbtest"
 	"implique/internal/events"
 	"implique/internal/jobs"
+	"implique/internal/mail"
 	"implique/internal/volunteering"
 	"implique/internal/web"
 )
@@ -379,6 +381,11 @@ func TestOutboxMasksEveryPrivateLink(t *testing.T) {
 			if len(held) == 0 {
 				continue
 			}
+			for _, sec := range held {
+				if !slices.Contains(it.Secrets, sec) {
+					t.Errorf("%q to %s: its private link is not recorded as a secret (the outbox would keep it once sent)", it.Subject, it.To)
+				}
+			}
 			secrets = append(secrets, held...)
 			r := admin.get("/admin/courriels/" + itoa(it.ID))
 			expectStatus(t, r, 200)
@@ -399,6 +406,18 @@ func TestOutboxMasksEveryPrivateLink(t *testing.T) {
 		if len(secrets) < 12 {
 			t.Errorf("only %d private links in the outbox", len(secrets))
 		}
+		// A message queued before the outbox recorded secrets is masked too.
+		old := "https://implique.exemple.org/inscription/AncienJetonQuiNeDoitPasParaitre"
+		id, err := e.mailer.Queue(ctx, tid, mail.Message{To: "ancien@exemple.org", Subject: "Votre inscription", Text: "Votre lien : " + old})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := admin.get("/admin/courriels/" + itoa(id))
+		expectContains(t, r, "[lien personnel masqué]")
+		if strings.Contains(r.body, "AncienJeton") {
+			t.Error("the outbox shows the private link of an older message")
+		}
+
 		// Nor do the other staff pages show one.
 		for _, page := range []string{"/admin/courriels", "/admin/evenements/" + itoa(ev.ID), "/admin/initiatives/" + itoa(ini.ID),
 			"/admin/communautes/" + itoa(space.ID), "/admin/idees/" + itoa(idea.ID), "/admin/benevolat", "/admin/utilisateurs"} {
