@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"flag"
-	"fmt"
 	"net"
 	"net/netip"
 	"net/url"
@@ -30,14 +29,6 @@ type config struct {
 	TrustedProxies    []netip.Prefix
 }
 
-// configError names the variable at fault, for a one-line message.
-type configError struct {
-	name string
-	msg  string
-}
-
-func (e *configError) Error() string { return e.name + ": " + e.msg }
-
 // addConfigFlags registers flags that mirror the IMPLIQUE_* variables;
 // a flag given on the command line wins over the variable.
 func addConfigFlags(fs *flag.FlagSet, c *config, withServe bool) {
@@ -63,20 +54,20 @@ func (c *config) check() error {
 	if c.Addr != "" {
 		host, port, err := net.SplitHostPort(c.Addr)
 		if err != nil {
-			return &configError{"IMPLIQUE_ADDR", fmt.Sprintf("%q is not host:port (for example :8080 or 127.0.0.1:8080)", c.Addr)}
+			return fail("cli.config.addr", c.Addr)
 		}
 		if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-			return &configError{"IMPLIQUE_ADDR", fmt.Sprintf("port %q is not a number between 0 and 65535", port)}
+			return fail("cli.config.port", port)
 		}
 		_ = host
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
-		return &configError{"IMPLIQUE_DATA_DIR", "must not be empty"}
+		return fail("cli.config.data_dir")
 	}
 	if c.DatabaseURL != "" {
 		u, err := url.Parse(c.DatabaseURL)
 		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
-			return &configError{"IMPLIQUE_DATABASE_URL", "must be a postgres://user@host:port/database URL, or empty for SQLite"}
+			return fail("cli.config.database_url")
 		}
 	}
 	if c.BaseURL == "" {
@@ -88,7 +79,7 @@ func (c *config) check() error {
 	}
 	u, err := url.Parse(c.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
-		return &configError{"IMPLIQUE_BASE_URL", "must be an absolute address such as https://implique.example.org"}
+		return fail("cli.config.base_url", c.BaseURL)
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	c.From = "Moi, je m’implique ! <ne-pas-repondre@" + u.Hostname() + ">"
@@ -104,7 +95,7 @@ func (c *config) check() error {
 		if err != nil {
 			a, aerr := netip.ParseAddr(part)
 			if aerr != nil {
-				return &configError{"IMPLIQUE_TRUSTED_PROXIES", fmt.Sprintf("%q is not an address or a CIDR range such as 10.0.0.0/8", part)}
+				return fail("cli.config.trusted_proxies", part)
 			}
 			p = netip.PrefixFrom(a, a.BitLen())
 		}
@@ -113,7 +104,7 @@ func (c *config) check() error {
 	if c.SMTPURL != "" {
 		sc, err := mail.ParseSMTPURL(c.SMTPURL)
 		if err != nil {
-			return &configError{"IMPLIQUE_SMTP_URL", err.Error()}
+			return smtpError(err)
 		}
 		c.SMTP = &sc
 		if sc.From != "" {

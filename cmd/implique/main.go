@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -27,21 +28,6 @@ import (
 	"implique/internal/territory"
 )
 
-const usage = `Implique — la plateforme de « Moi, je m'implique ! »
-
-Usage:
-  implique serve [--demo] [--addr :8080]    start the web server (and its background jobs)
-  implique migrate                          create or update the database tables (safe to run twice)
-  implique seed [--demo]                    add the MRC de Bécancour and its places (--demo: fictional people too)
-  implique user add --email E --role R [--name N] [--password-stdin]
-                                            add a person (roles: administrator, facilitator,
-                                            communications_officer, partner, organization_manager, citizen)
-  implique backup [--out FILE]              consistent copy of the database while the server runs
-
-Configuration (flags mirror them): IMPLIQUE_ADDR, IMPLIQUE_DATA_DIR, IMPLIQUE_DATABASE_URL,
-IMPLIQUE_BASE_URL, IMPLIQUE_SMTP_URL.
-`
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout)
@@ -49,31 +35,35 @@ func main() {
 	if err == nil {
 		return
 	}
+	lang := cliLang(os.Getenv)
 	if errors.Is(err, errUsage) {
-		fmt.Fprint(os.Stderr, usage)
+		fmt.Fprint(os.Stderr, newUI(nil, lang).t("cli.usage"))
 		os.Exit(2)
 	}
-	fmt.Fprintln(os.Stderr, "implique:", err)
+	fmt.Fprintln(os.Stderr, explain(err, lang))
 	os.Exit(1)
 }
 
+// run runs one command. It speaks the operator's language (see cliLang);
+// its errors are *cliError, said by main in that language.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 {
 		return errUsage
 	}
+	u := newUI(stdout, cliLang(os.Getenv))
 	switch args[0] {
 	case "serve":
-		return cmdServe(ctx, args[1:], stdout)
+		return cmdServe(ctx, args[1:], u)
 	case "migrate":
-		return cmdMigrate(ctx, args[1:], stdout)
+		return cmdMigrate(ctx, args[1:], u)
 	case "seed":
-		return cmdSeed(ctx, args[1:], stdout)
+		return cmdSeed(ctx, args[1:], u)
 	case "user":
-		return cmdUser(ctx, args[1:], stdin, stdout)
+		return cmdUser(ctx, args[1:], stdin, u)
 	case "backup":
-		return cmdBackup(ctx, args[1:], stdout)
+		return cmdBackup(ctx, args[1:], u)
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, u.t("cli.usage"))
 		return nil
 	}
 	return errUsage
@@ -83,7 +73,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 func parse(fs *flag.FlagSet, c *config, args []string) error {
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%s: %w", fs.Name(), err)
+		return flagError(fs.Name(), err)
 	}
 	return c.check()
 }
@@ -92,16 +82,24 @@ func parse(fs *flag.FlagSet, c *config, args []string) error {
 func openDB(ctx context.Context, c *config) (*db.DB, error) {
 	d, err := db.Open(ctx, c.DatabaseURL, c.DataDir)
 	if err != nil {
-		return nil, err
+		return nil, dbError(c, err)
 	}
 	if err := jobs.MigrateAll(ctx, d); err != nil {
 		d.Close()
-		return nil, err
+		return nil, fail("cli.db_migrate").and("cli.detail", err.Error())
 	}
 	return d, nil
 }
 
-func cmdMigrate(ctx context.Context, args []string, out io.Writer) error {
+// dbError says that the database of c does not open, and why.
+func dbError(c *config, err error) error {
+	if c.DatabaseURL != "" {
+		return fail("cli.db_postgres").and("cli.detail", err.Error())
+	}
+	return fail("cli.db_sqlite", c.DataDir).and("cli.detail", err.Error())
+}
+
+func cmdMigrate(ctx context.Context, args []string, u *ui) error {
 	var c config
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	addConfigFlags(fs, &c, false)
@@ -113,11 +111,11 @@ func cmdMigrate(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer d.Close()
-	fmt.Fprintln(out, "Base de données à jour / database up to date.")
+	u.say("cli.migrated")
 	return nil
 }
 
-func cmdSeed(ctx context.Context, args []string, out io.Writer) error {
+func cmdSeed(ctx context.Context, args []string, u *ui) error {
 	var c config
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	addConfigFlags(fs, &c, false)
@@ -135,19 +133,19 @@ func cmdSeed(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return a.seed(ctx, *withDemo, out)
+	return a.seed(ctx, *withDemo, u)
 }
 
 // seed adds the territory and its places when the database has none and,
 // for a demonstration, fictional people and events — only into an empty
 // database, and says so.
-func (a *app) seed(ctx context.Context, withDemo bool, out io.Writer) error {
+func (a *app) seed(ctx context.Context, withDemo bool, u *ui) error {
 	t, created, err := demo.Base(ctx, a.territories)
 	if err != nil {
 		return err
 	}
 	if created {
-		fmt.Fprintf(out, "Territoire créé : %s, avec ses municipalités et secteurs.\n", t.Name)
+		u.say("cli.seed.territory", t.Name)
 	}
 	if err := a.community.EnsureThemes(ctx, t.ID); err != nil {
 		return err
@@ -161,27 +159,73 @@ func (a *app) seed(ctx context.Context, withDemo bool, out io.Writer) error {
 		return err
 	}
 	if !seeded.People {
-		fmt.Fprintln(out, "La base contient déjà des comptes : aucune donnée de démonstration ajoutée.")
+		u.say("cli.seed.not_empty")
 		return nil
 	}
-	fmt.Fprint(out, "Données de démonstration ajoutées (personnes fictives")
+	what := []string{u.t("cli.seed.people")}
 	if seeded.Events {
-		fmt.Fprint(out, ", soupers, événements, besoins et idées, communautés de partage et initiatives")
+		what = append(what, u.t("cli.seed.events"))
 	}
 	if seeded.Organizations {
-		fmt.Fprint(out, ", organismes et relève")
+		what = append(what, u.t("cli.seed.orgs"))
 	}
 	if seeded.Volunteering {
-		fmt.Fprint(out, ", offres de bénévolat, candidatures et heures")
+		what = append(what, u.t("cli.seed.volunteering"))
 	}
-	fmt.Fprintln(out, ").")
+	u.say("cli.seed.demo", strings.Join(what, ", "))
 	return nil
 }
 
-func cmdUser(ctx context.Context, args []string, stdin io.Reader, out io.Writer) error {
-	if len(args) == 0 || args[0] != "add" {
+func cmdUser(ctx context.Context, args []string, stdin io.Reader, u *ui) error {
+	if len(args) == 0 {
 		return errUsage
 	}
+	switch args[0] {
+	case "add":
+		return cmdUserAdd(ctx, args[1:], stdin, u)
+	case "link":
+		return cmdUserLink(ctx, args[1:], u)
+	}
+	return errUsage
+}
+
+// roleNames lists the roles, for the messages.
+func roleNames() string {
+	names := make([]string, len(auth.Roles))
+	for i, r := range auth.Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
+}
+
+// territoryOf opens the territory named by --territory (creating the
+// default one, with its places, in a new database).
+func territoryOf(ctx context.Context, d *db.DB, slug string) (territory.Territory, error) {
+	ts := territory.NewStore(d)
+	if _, _, err := demo.Base(ctx, ts); err != nil {
+		return territory.Territory{}, err
+	}
+	t, err := ts.BySlug(ctx, slug)
+	if errs.Is(err, errs.NotFound) {
+		return t, fail("cli.user.territory", slug)
+	}
+	return t, err
+}
+
+// signInLinkTTL is how long the sign-in links the commands print work.
+const signInLinkTTL = 24 * time.Hour
+
+// printSignInLink issues a one-time sign-in link for user and prints it.
+func printSignInLink(ctx context.Context, as *auth.Store, c *config, u *ui, user *auth.User) error {
+	tok, err := as.IssueToken(ctx, user.ID, auth.PurposeLogin, signInLinkTTL)
+	if err != nil {
+		return err
+	}
+	u.say("cli.user.link", c.BaseURL+"/connexion/lien?jeton="+tok)
+	return nil
+}
+
+func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, u *ui) error {
 	var c config
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	addConfigFlags(fs, &c, false)
@@ -191,14 +235,14 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, out io.Writer)
 	locale := fs.String("locale", "fr", "language: fr or en")
 	pwStdin := fs.Bool("password-stdin", false, "read a password from standard input")
 	slug := fs.String("territory", demo.TerritorySlug, "territory")
-	if err := parse(fs, &c, args[1:]); err != nil {
+	if err := parse(fs, &c, args); err != nil {
 		return err
 	}
 	var roles []auth.Role
 	for _, r := range strings.Split(*roleList, ",") {
 		role, ok := auth.ParseRole(strings.TrimSpace(r))
 		if !ok {
-			return fmt.Errorf("--role %q: not one of administrator, facilitator, communications_officer, partner, organization_manager, citizen", r)
+			return fail("cli.user.role", strings.TrimSpace(r), roleNames())
 		}
 		roles = append(roles, role)
 	}
@@ -206,11 +250,11 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, out io.Writer)
 	if *pwStdin {
 		line, err := bufio.NewReader(stdin).ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
-			return err
+			return fail("cli.user.stdin").and("cli.detail", err.Error())
 		}
 		pw = strings.TrimRight(line, "\r\n")
 		if pw == "" {
-			return errors.New("--password-stdin: no password on standard input")
+			return fail("cli.user.no_password")
 		}
 	}
 	d, err := openDB(ctx, &c)
@@ -218,46 +262,58 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, out io.Writer)
 		return err
 	}
 	defer d.Close()
-	ts := territory.NewStore(d)
-	if _, _, err := demo.Base(ctx, ts); err != nil {
-		return err
-	}
-	t, err := ts.BySlug(ctx, *slug)
+	t, err := territoryOf(ctx, d, *slug)
 	if err != nil {
-		return fmt.Errorf("--territory %q: no such territory", *slug)
+		return err
 	}
 	as := auth.NewStore(d)
-	u, err := as.CreateUser(ctx, auth.NewUser{Email: *email, Name: *name, Locale: *locale, Password: pw}, t.ID, roles...)
+	user, err := as.CreateUser(ctx, auth.NewUser{Email: *email, Name: *name, Locale: *locale, Password: pw}, t.ID, roles...)
 	if e, ok := errs.As(err); ok {
-		return fmt.Errorf("%s", describe(e))
+		return fieldsError(e)
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Compte créé : %s (%s).\n", u.Email, *roleList)
+	u.say("cli.user.created", user.Email, *roleList)
 	if pw == "" {
-		tok, err := as.IssueToken(ctx, u.ID, auth.PurposeLogin, 24*time.Hour)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(out, "Lien de connexion à usage unique (24 h) : %s/connexion/lien?jeton=%s\n", c.BaseURL, tok)
+		return printSignInLink(ctx, as, &c, u, user)
 	}
 	return nil
 }
 
-// describe turns a validation error into one line for the terminal.
-func describe(e *errs.Error) string {
-	if len(e.Fields) == 0 {
-		return e.Key
+// cmdUserLink prints a new one-time sign-in link for an existing account:
+// for an administrator who lost theirs, or a server without e-mail.
+func cmdUserLink(ctx context.Context, args []string, u *ui) error {
+	var c config
+	fs := flag.NewFlagSet("user link", flag.ContinueOnError)
+	addConfigFlags(fs, &c, false)
+	email := fs.String("email", "", "e-mail address of the account")
+	if err := parse(fs, &c, args); err != nil {
+		return err
 	}
-	var parts []string
-	for f, k := range e.Fields {
-		parts = append(parts, "--"+f+": "+strings.TrimPrefix(k, "errors."))
+	if strings.TrimSpace(*email) == "" {
+		return fail("cli.field", "--email", msg("errors.required"))
 	}
-	return strings.Join(parts, "; ")
+	d, err := openDB(ctx, &c)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	as := auth.NewStore(d)
+	user, err := as.UserByEmail(ctx, *email)
+	if errs.Is(err, errs.NotFound) {
+		return fail("cli.user.unknown", auth.NormalizeEmail(*email))
+	}
+	if err != nil {
+		return err
+	}
+	if user.Disabled() {
+		return fail("cli.user.disabled", user.Email)
+	}
+	return printSignInLink(ctx, as, &c, u, user)
 }
 
-func cmdBackup(ctx context.Context, args []string, out io.Writer) error {
+func cmdBackup(ctx context.Context, args []string, u *ui) error {
 	var c config
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	addConfigFlags(fs, &c, false)
@@ -266,36 +322,59 @@ func cmdBackup(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	stamp := time.Now().UTC().Format("20060102-150405")
+	ext := ".db"
 	if c.DatabaseURL != "" {
-		if *target == "" {
-			*target = filepath.Join(c.DataDir, "backups", "implique-"+stamp+".sql")
-		}
-		if err := os.MkdirAll(filepath.Dir(*target), 0o700); err != nil {
+		ext = ".sql"
+	}
+	if *target == "" {
+		*target = filepath.Join(c.DataDir, "backups", "implique-"+stamp+ext)
+	}
+	// The copy holds personal data: its folder and the file are the owner's only.
+	if err := os.MkdirAll(filepath.Dir(*target), 0o700); err != nil {
+		return fail("cli.backup.failed", *target).and("cli.detail", err.Error())
+	}
+	if c.DatabaseURL != "" {
+		if err := pgDump(ctx, c.DatabaseURL, *target); err != nil {
 			return err
 		}
-		cmd := exec.CommandContext(ctx, "pg_dump", "--no-owner", "--file", *target, c.DatabaseURL)
-		cmd.Stderr = os.Stderr
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("pg_dump: %w (PostgreSQL's pg_dump must be installed)", err)
-		}
-		fmt.Fprintf(out, "Copie écrite : %s\n", *target)
+		u.say("cli.backup.written", *target)
 		return nil
 	}
 	d, err := db.Open(ctx, "", c.DataDir)
 	if err != nil {
-		return err
+		return dbError(&c, err)
 	}
 	defer d.Close()
-	if *target == "" {
-		*target = filepath.Join(c.DataDir, "backups", "implique-"+stamp+".db")
+	if err := d.Backup(ctx, *target); errors.Is(err, db.ErrExists) {
+		return fail("cli.backup.exists", *target)
+	} else if err != nil {
+		return fail("cli.backup.failed", *target).and("cli.detail", err.Error())
 	}
-	if err := os.MkdirAll(filepath.Dir(*target), 0o700); err != nil {
-		return err
+	u.say("cli.backup.written", *target)
+	return nil
+}
+
+// pgDump writes a dump of the PostgreSQL database at url into a new file
+// readable by its owner only; nothing is left behind when it fails.
+func pgDump(ctx context.Context, url, target string) error {
+	f, err := db.CreatePrivate(target)
+	if errors.Is(err, fs.ErrExist) {
+		return fail("cli.backup.exists", target)
 	}
-	if err := d.Backup(ctx, *target); err != nil {
-		return err
+	if err != nil {
+		return fail("cli.backup.failed", target).and("cli.detail", err.Error())
 	}
-	fmt.Fprintf(out, "Copie écrite : %s\n", *target)
+	cmd := exec.CommandContext(ctx, "pg_dump", "--no-owner", url)
+	cmd.Stdout = f
+	cmd.Stderr = os.Stderr
+	err = cmd.Run()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(target)
+		return fail("cli.backup.pg_dump").and("cli.detail", err.Error())
+	}
 	return nil
 }
 

@@ -48,7 +48,8 @@ func (s *syncBuffer) String() string {
 }
 
 func clearEnv(t *testing.T) {
-	for _, k := range []string{"IMPLIQUE_ADDR", "IMPLIQUE_DATA_DIR", "IMPLIQUE_DATABASE_URL", "IMPLIQUE_BASE_URL", "IMPLIQUE_SMTP_URL"} {
+	for _, k := range []string{"IMPLIQUE_ADDR", "IMPLIQUE_DATA_DIR", "IMPLIQUE_DATABASE_URL", "IMPLIQUE_BASE_URL", "IMPLIQUE_SMTP_URL",
+		"LC_ALL", "LC_MESSAGES", "LANG"} {
 		t.Setenv(k, "")
 		os.Unsetenv(k)
 	}
@@ -71,7 +72,7 @@ func TestMalformedConfigNamesTheVariable(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.env+"="+c.value, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "serve")
-			cmd.Env = append(os.Environ(), "IMPLIQUE_TEST_RUN_MAIN=1", "IMPLIQUE_DATA_DIR="+t.TempDir(), c.env+"="+c.value)
+			cmd.Env = append(os.Environ(), "IMPLIQUE_TEST_RUN_MAIN=1", "IMPLIQUE_DATA_DIR="+t.TempDir(), c.env+"="+c.value, "LC_ALL=fr_CA.UTF-8")
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			err := cmd.Run()
@@ -83,6 +84,7 @@ func TestMalformedConfigNamesTheVariable(t *testing.T) {
 			if strings.Count(msg, "\n") != 0 || !strings.Contains(msg, c.env) {
 				t.Errorf("want one line naming %s, got %q", c.env, msg)
 			}
+			sentence(t, msg, "fr")
 		})
 	}
 }
@@ -223,9 +225,9 @@ func TestUserAddAndBackupWhileServing(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"duplicate", []string{"--email", "dg@exemple.org", "--role", "citizen"}, "email"},
+		{"duplicate", []string{"--email", "dg@exemple.org", "--role", "citizen"}, "--email\u00a0: Cette adresse courriel a déjà un compte."},
 		{"unknown role", []string{"--email", "x@exemple.org", "--role", "pope"}, "--role"},
-		{"bad e-mail", []string{"--email", "pas-un-courriel", "--role", "citizen"}, "email"},
+		{"bad e-mail", []string{"--email", "pas-un-courriel", "--role", "citizen"}, "--email\u00a0: Entrez une adresse courriel valide"},
 	}
 	for _, b := range bad {
 		t.Run(b.name, func(t *testing.T) {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -67,11 +65,13 @@ func newApp(c *config, d *db.DB, logger, jobLogger *slog.Logger) (*app, error) {
 		Register: func(w *river.Workers) {
 			river.AddWorker(w, mail.NewWorker(d, sender, c.From))
 			river.AddWorker(w, auth.NewPurgeWorker(as))
+			river.AddWorker(w, mail.NewPurgeWorker(d))
 			river.AddWorker(w, events.NewRemindWorker(func() *events.Store { return evs }))
 			river.AddWorker(w, volunteering.NewDigestWorker(func() *volunteering.Store { return vol }))
 		},
 		Periodic: []*river.PeriodicJob{
 			jobs.Every(time.Hour, func() river.JobArgs { return auth.PurgeArgs{} }),
+			jobs.Every(time.Hour, func() river.JobArgs { return mail.PurgeArgs{} }),
 			jobs.Every(15*time.Minute, func() river.JobArgs { return events.RemindArgs{} }),
 			// The digest goes out once a week at most; the hourly run only
 			// notices a new week (and finishes one a restart interrupted).
@@ -112,7 +112,7 @@ func newApp(c *config, d *db.DB, logger, jobLogger *slog.Logger) (*app, error) {
 		orgs: orgStore, volunteering: vol, tracking: tr}, nil
 }
 
-func cmdServe(ctx context.Context, args []string, out io.Writer) error {
+func cmdServe(ctx context.Context, args []string, u *ui) error {
 	var c config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addConfigFlags(fs, &c, true)
@@ -132,12 +132,12 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := a.seed(ctx, *withDemo, out); err != nil {
+	if err := a.seed(ctx, *withDemo, u); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
-		return &configError{"IMPLIQUE_ADDR", err.Error()}
+		return fail("cli.listen", c.Addr).and("cli.detail", err.Error())
 	}
 	if err := a.jobs.Start(ctx); err != nil {
 		ln.Close()
@@ -158,12 +158,12 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	if d.Engine == db.Postgres {
 		engine = "PostgreSQL"
 	}
-	fmt.Fprintf(out, "Implique est en marche sur %s (%s), prêt en %s.\n", c.BaseURL, engine, time.Since(started).Round(time.Millisecond))
+	u.say("cli.serve.running", c.BaseURL, engine, time.Since(started).Round(time.Millisecond))
 	if c.SMTP == nil {
-		fmt.Fprintln(out, "Aucun serveur SMTP : les courriels restent dans la boîte d’envoi (Espace équipe › Courriels envoyés).")
+		u.say("cli.serve.no_smtp")
 	}
 	if *withDemo {
-		if err := printDemoLogin(ctx, d, c.BaseURL, out); err != nil {
+		if err := printDemoLogin(ctx, d, &c, u); err != nil {
 			logger.Error("demo sign-in link", "err", err)
 		}
 	}
@@ -174,7 +174,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	case <-ctx.Done():
 	}
-	fmt.Fprintln(out, "Arrêt en cours…")
+	u.say("cli.serve.stopping")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	err = hs.Shutdown(shutdownCtx)
@@ -189,17 +189,13 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 
 // printDemoLogin prints the demo administrator's e-mail and a fresh
 // one-time sign-in link.
-func printDemoLogin(ctx context.Context, d *db.DB, baseURL string, out io.Writer) error {
+func printDemoLogin(ctx context.Context, d *db.DB, c *config, u *ui) error {
 	as := auth.NewStore(d)
-	u, err := as.UserByEmail(ctx, demo.AdminEmail)
+	admin, err := as.UserByEmail(ctx, demo.AdminEmail)
 	if err != nil {
-		fmt.Fprintln(out, "(La base avait déjà des comptes : utilisez les vôtres, ou « implique user add ».)")
+		u.say("cli.demo.other_accounts")
 		return nil
 	}
-	tok, err := as.IssueToken(ctx, u.ID, auth.PurposeLogin, 24*time.Hour)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "\nAdministrateur de démonstration : %s\nLien de connexion à usage unique (valide 24 h) :\n  %s/connexion/lien?jeton=%s\n\n", u.Email, baseURL, tok)
-	return nil
+	u.say("cli.demo.admin", admin.Email)
+	return printSignInLink(ctx, as, c, u, admin)
 }

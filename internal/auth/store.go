@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -53,10 +54,16 @@ const (
 type Store struct {
 	db  *db.DB
 	now func() time.Time
+	// devices signs the device cookies.
+	devices *LinkSigner
 }
 
 // NewStore returns a store on d.
-func NewStore(d *db.DB) *Store { return &Store{db: d, now: db.Now} }
+func NewStore(d *db.DB) *Store {
+	s := &Store{db: d, now: db.Now}
+	s.devices = s.LinkSigner("device_cookies", "device")
+	return s
+}
 
 // SetClock replaces the clock (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = func() time.Time { return db.Time(now()) } }
@@ -541,13 +548,10 @@ func (s *Store) DeleteSession(ctx context.Context, raw string) error {
 // server process shares them. The key is hashed with the instance secret:
 // no address or IP is stored as such.
 func (s *Store) Allow(ctx context.Context, key string, limit int, window time.Duration) (bool, error) {
-	secret, err := s.Secret(ctx, "rate_limit")
+	bucket, err := s.bucket(ctx, key)
 	if err != nil {
 		return false, err
 	}
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte(key))
-	bucket := hex.EncodeToString(m.Sum(nil))
 	now := s.now()
 	cutoff := now.Add(-window)
 	var hits int
@@ -562,6 +566,72 @@ func (s *Store) Allow(ctx context.Context, key string, limit int, window time.Du
 		return false, err
 	}
 	return hits <= limit, nil
+}
+
+// Forgive takes back one hit that Allow counted on key: an attempt that
+// turned out to be right (a good password, a link that works), so that
+// only failures fill a bucket. Counting before checking, then forgiving,
+// keeps parallel guesses from slipping under the limit.
+func (s *Store) Forgive(ctx context.Context, key string) error {
+	bucket, err := s.bucket(ctx, key)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.Exec(ctx, `UPDATE rate_limits SET hits = hits - 1 WHERE bucket = ? AND hits > 0`, bucket)
+	return err
+}
+
+// bucket names a rate-limit key as stored: hashed with the instance secret.
+func (s *Store) bucket(ctx context.Context, key string) (string, error) {
+	secret, err := s.Secret(ctx, "rate_limit")
+	if err != nil {
+		return "", err
+	}
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(key))
+	return hex.EncodeToString(m.Sum(nil)), nil
+}
+
+// DeviceCookie returns the value of a device cookie for a browser where
+// the user just signed in (OWASP « device cookies »): the account's id, a
+// random name for the device, and their signature by an instance secret.
+// Sign-in attempts from that browser are then counted on their own, so that
+// strangers who guess the password elsewhere do not lock the owner out.
+func (s *Store) DeviceCookie(ctx context.Context, userID int64) (string, error) {
+	if err := s.devices.Load(ctx); err != nil {
+		return "", err
+	}
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	body := strconv.FormatInt(userID, 10) + "." + base64.RawURLEncoding.EncodeToString(b)
+	sig, err := s.devices.Token(body)
+	if err != nil {
+		return "", err
+	}
+	return body + "." + sig, nil
+}
+
+// Device reads a device cookie: the device's name when the value is a
+// well-signed cookie of userID's, ok false otherwise.
+func (s *Store) Device(ctx context.Context, value string, userID int64) (device string, ok bool, err error) {
+	id, rest, found := strings.Cut(value, ".")
+	nonce, sig, found2 := strings.Cut(rest, ".")
+	if !found || !found2 || len(value) > 200 || id != strconv.FormatInt(userID, 10) || nonce == "" {
+		return "", false, nil
+	}
+	if err := s.devices.Load(ctx); err != nil {
+		return "", false, err
+	}
+	want, err := s.devices.Token(id + "." + nonce)
+	if err != nil {
+		return "", false, err
+	}
+	if !hmac.Equal([]byte(sig), []byte(want)) {
+		return "", false, nil
+	}
+	return nonce, true, nil
 }
 
 // Secret returns the instance secret called name, creating it the first

@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -844,6 +845,74 @@ func TestAllow(t *testing.T) {
 				t.Errorf("%d buckets, want 2 (one per key)", n)
 			}
 		})
+	})
+}
+
+// TestForgive: an attempt that turned out right gives its hit back, so that
+// only failures fill a bucket.
+func TestForgive(t *testing.T) {
+	dbtest.Run(t, dbtest.MigrateApp, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		const key = "signin-account:lise@exemple.org"
+		for i := 0; i < 10; i++ {
+			ok, err := e.s.Allow(e.ctx, key, 2, time.Hour)
+			if err != nil || !ok {
+				t.Fatalf("success #%d: %v %v", i+1, ok, err)
+			}
+			if err := e.s.Forgive(e.ctx, key); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := 0; i < 2; i++ {
+			if ok, _ := e.s.Allow(e.ctx, key, 2, time.Hour); !ok {
+				t.Fatalf("failure #%d refused after successes", i+1)
+			}
+		}
+		if ok, _ := e.s.Allow(e.ctx, key, 2, time.Hour); ok {
+			t.Error("a third failure allowed")
+		}
+		// Forgiving a key never counted is harmless.
+		if err := e.s.Forgive(e.ctx, "jamais-vu"); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+// TestDeviceCookie: a device cookie names its account, its device, and is
+// signed: another account's, or a changed one, is no device at all.
+func TestDeviceCookie(t *testing.T) {
+	dbtest.Run(t, dbtest.MigrateApp, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		lise := e.user(t, "lise@exemple.org", "")
+		paul := e.user(t, "paul@exemple.org", "")
+		v, err := e.s.DeviceCookie(e.ctx, lise.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v2, _ := e.s.DeviceCookie(e.ctx, lise.ID)
+		dev, ok, err := e.s.Device(e.ctx, v, lise.ID)
+		if err != nil || !ok || dev == "" {
+			t.Fatalf("Device(own cookie) = %q %v %v", dev, ok, err)
+		}
+		if dev2, _, _ := e.s.Device(e.ctx, v2, lise.ID); dev2 == dev {
+			t.Error("two browsers got the same device")
+		}
+		// A second process (same database) reads it too.
+		if _, ok, _ := auth.NewStore(d).Device(e.ctx, v, lise.ID); !ok {
+			t.Error("another process does not recognise the cookie")
+		}
+		bad := map[string]string{
+			"another account's": v,
+			"changed account":   strings.Replace(v, strconv.FormatInt(lise.ID, 10)+".", strconv.FormatInt(paul.ID, 10)+".", 1),
+			"changed signature": v[:len(v)-2] + "xx",
+			"empty":             "",
+			"garbage":           "abc",
+		}
+		for name, val := range bad {
+			if _, ok, err := e.s.Device(e.ctx, val, paul.ID); ok || err != nil {
+				t.Errorf("%s cookie accepted for paul: %v %v", name, ok, err)
+			}
+		}
 	})
 }
 

@@ -430,7 +430,8 @@ func (s *Store) invite(ctx context.Context, tx *db.Tx, t territory.Territory, c 
 		greeting = " " + p.Name
 	}
 	text := s.cat.T(lang, body, greeting, c.Name, link, int(InvitationTTL/(24*time.Hour))) + "\n\n-- \n" + t.MailFooter()
-	_, err := s.mailer.QueueTx(ctx, tx, t.ID, mail.Message{To: p.Email, Subject: s.cat.T(lang, subject, c.Name), Text: text})
+	_, err := s.mailer.QueueTx(ctx, tx, t.ID, mail.Message{To: p.Email, Subject: s.cat.T(lang, subject, c.Name), Text: text,
+		Secrets: []string{raw}})
 	return err
 }
 
@@ -469,6 +470,11 @@ func (s *Store) AskToJoin(ctx context.Context, territoryID, communityID int64, p
 		return err
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		// One request a day per address: the link already sent stays good.
+		ok, err := s.mailer.Reserve(ctx, tx, t.ID, onceADay("community-request:%d:%s", c.ID, p.Email))
+		if err != nil || !ok {
+			return err
+		}
 		return s.invite(ctx, tx, t, c, p, AskedToJoin, 0, lang)
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -156,6 +157,13 @@ func NewStore(c Config) *Store {
 func (s *Store) Silent() *Store {
 	return &Store{db: s.db, territories: s.territories, events: s.events, cat: s.cat, baseURL: s.baseURL, now: s.now,
 		links: s.links}
+}
+
+// onceADay is the limit of the e-mails a public form sends to the address it
+// was given: one a day for the same thing, so that probing an address (or
+// sending the form again) does not fill a mailbox. The page answers the same.
+func onceADay(format string, args ...any) mail.Limit {
+	return mail.Limit{Key: fmt.Sprintf(format, args...), Max: 1, Per: 24 * time.Hour}
 }
 
 // queue queues a message inside tx, unless the store is silent.
@@ -652,7 +660,8 @@ func (s *Store) Support(ctx context.Context, territoryID, ideaID int64, in Suppo
 		lang := in.Lang
 		link := s.baseURL + "/appui/" + raw
 		text := s.cat.T(lang, "mail.support.body", in.Name, idea.Title, link) + "\n\n-- \n" + t.MailFooter()
-		return s.queue(ctx, tx, territoryID, mail.Message{To: in.Email, Subject: s.cat.T(lang, "mail.support.subject", idea.Title), Text: text})
+		return s.queue(ctx, tx, territoryID, mail.Message{To: in.Email, Subject: s.cat.T(lang, "mail.support.subject", idea.Title), Text: text,
+			Secrets: []string{raw}, Limit: onceADay("idea-support:%d:%s", ideaID, in.Email)})
 	})
 	return out, err
 }

@@ -26,6 +26,7 @@ type fixture struct {
 	ts     *territory.Store
 	d      *db.DB
 	outbox *mail.Store
+	mailer *mail.Mailer
 	evs    *events.Store
 }
 
@@ -49,7 +50,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	if err := s.EnsureThemes(ctx, terr.ID); err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{s: s, t: terr, ts: ts, d: d, outbox: mail.NewStore(d), evs: evs}
+	return &fixture{s: s, t: terr, ts: ts, d: d, outbox: mail.NewStore(d), mailer: mailer, evs: evs}
 }
 
 func wantFields(t *testing.T, err error, fields ...string) {

@@ -139,7 +139,11 @@ func (s *Store) InitiativeURL(in Initiative) string { return s.baseURL + "/initi
 
 // mailContext is what messages need, loaded before a transaction (inside
 // it, on SQLite, no other connection may be used).
-type mailContext struct{ t territory.Territory }
+type mailContext struct {
+	t territory.Territory
+	// limit caps the message (the answers to a public form).
+	limit mail.Limit
+}
 
 func (s *Store) prepareMail(ctx context.Context, territoryID int64) (mailContext, error) {
 	if err := s.loadLinkKey(ctx); err != nil {
@@ -166,7 +170,7 @@ func (s *Store) queuePersonMail(ctx context.Context, tx *db.Tx, mc mailContext, 
 	args = append(args, s.PrivateURL(tok))
 	text := s.cat.T(lang, "mail.initiative."+kind+".body", args...) + "\n\n-- \n" + mc.t.MailFooter()
 	subject := s.cat.T(lang, "mail.initiative."+kind+".subject", ini.Title)
-	return s.queue(ctx, tx, mc.t.ID, mail.Message{To: to, Subject: subject, Text: text})
+	return s.queue(ctx, tx, mc.t.ID, mail.Message{To: to, Subject: subject, Text: text, Secrets: []string{tok}, Limit: mc.limit})
 }
 
 // tellFollowers e-mails the news of an initiative to everyone who follows
@@ -202,7 +206,7 @@ func (s *Store) tellFollowers(ctx context.Context, tx *db.Tx, mc mailContext, in
 		}
 		link := s.PrivateURL(tok)
 		text := body + "\n\n" + s.cat.T(lang, "mail.initiative.follow_footer", s.InitiativeURL(in), link) + "\n\n-- \n" + mc.t.MailFooter()
-		msg := mail.Message{To: f.email, Subject: subject, Text: text, Headers: map[string]string{
+		msg := mail.Message{To: f.email, Subject: subject, Text: text, Secrets: []string{tok}, Headers: map[string]string{
 			// One click in the mail program stops the news (RFC 8058).
 			"List-Unsubscribe":      "<" + link + "/quitter>",
 			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -277,6 +281,10 @@ func (s *Store) Join(ctx context.Context, territoryID, initiativeID int64, in Jo
 		return JoinOutcome{}, err
 	}
 	lang := in.Lang
+	// Unless signed in with the address, the form says nothing of who
+	// follows what: its e-mail goes at most once a day.
+	public := mc
+	public.limit = onceADay("initiative-person:%d:%s", initiativeID, in.Email)
 	var out JoinOutcome
 	errRace := errors.New("joined twice at once")
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -301,9 +309,9 @@ func (s *Store) Join(ctx context.Context, territoryID, initiativeID int64, in Jo
 			}
 			out.Confirmed = active
 			if active {
-				return s.queuePersonMail(ctx, tx, mc, in.Email, nonce, lang, "again", ini, name, ini.Title)
+				return s.queuePersonMail(ctx, tx, public, in.Email, nonce, lang, "again", ini, name, ini.Title)
 			}
-			return s.queuePersonMail(ctx, tx, mc, in.Email, nonce, lang, "join", ini, name, ini.Title)
+			return s.queuePersonMail(ctx, tx, public, in.Email, nonce, lang, "join", ini, name, ini.Title)
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
@@ -329,7 +337,7 @@ func (s *Store) Join(ctx context.Context, territoryID, initiativeID int64, in Jo
 		if verified {
 			return s.queuePersonMail(ctx, tx, mc, in.Email, nonce, lang, "welcome", ini, in.Name, ini.Title)
 		}
-		return s.queuePersonMail(ctx, tx, mc, in.Email, nonce, lang, "join", ini, in.Name, ini.Title)
+		return s.queuePersonMail(ctx, tx, public, in.Email, nonce, lang, "join", ini, in.Name, ini.Title)
 	})
 	if errors.Is(err, errRace) {
 		// The same form sent twice at once: the first one counts.

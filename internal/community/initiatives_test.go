@@ -373,13 +373,22 @@ func TestJoinInitiative(t *testing.T) {
 		_, err = f.s.ConfirmParticipation(ctx, tid, "faux")
 		wantCode(t, err, errs.NotFound)
 
-		// The same address again: no second row, a clear outcome, the link sent again.
+		// The same address again: no second row, a clear outcome, and no
+		// second e-mail the same day (the form does not fill a mailbox)...
 		again, err := f.s.Join(ctx, tid, in.ID, community.JoinInput{Name: "Quelqu’un d’autre", Email: "gaetan@exemple.org", ShowName: false}, false)
 		if err != nil || !again.Existing || !again.Confirmed {
 			t.Fatalf("duplicate: %+v %v", again, err)
 		}
 		if n := f.count(t, "initiative_people"); n != 1 {
 			t.Errorf("%d people after a duplicate join", n)
+		}
+		if m := f.mails(t, "gaetan@exemple.org"); len(m) != 1 {
+			t.Errorf("%d e-mails after joining twice the same day, want 1", len(m))
+		}
+		// ...the next day, the link is sent again.
+		f.mailer.SetClock(func() time.Time { return time.Now().Add(25 * time.Hour) })
+		if _, err := f.s.Join(ctx, tid, in.ID, community.JoinInput{Name: "Quelqu’un d’autre", Email: "gaetan@exemple.org"}, false); err != nil {
+			t.Fatal(err)
 		}
 		m = f.mails(t, "gaetan@exemple.org")
 		if len(m) != 2 || f.token(t, "gaetan@exemple.org") != tok || !strings.Contains(m[0].Text, "Gaétan Roy") {

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -75,8 +76,13 @@ func sqliteDSN(path string, extra ...string) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// OpenSQLite opens (creating if needed) the SQLite database at path.
+// OpenSQLite opens (creating if needed) the SQLite database at path. A new
+// file is readable by its owner only (0600): it holds personal data, and
+// SQLite gives its -wal and -shm files the same mode.
 func OpenSQLite(ctx context.Context, path string) (*DB, error) {
+	if err := createPrivate(path); err != nil && !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	w, err := sql.Open("sqlite", sqliteDSN(path))
 	if err != nil {
 		return nil, err
@@ -310,9 +316,35 @@ func (d *DB) Backup(ctx context.Context, path string) error {
 	if d.Engine != SQLite {
 		return errors.New("backup of PostgreSQL: use pg_dump")
 	}
-	if _, err := os.Stat(path); err == nil {
-		return fmt.Errorf("%s already exists; choose another file", path)
+	// The copy holds personal data: readable by its owner only. VACUUM INTO
+	// fills the empty file made here, which also refuses an existing one.
+	if err := createPrivate(path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("%s: %w", path, ErrExists)
+		}
+		return err
 	}
-	_, err := d.w.ExecContext(ctx, "VACUUM INTO ?", path)
-	return err
+	if _, err := d.w.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		os.Remove(path)
+		return err
+	}
+	return nil
+}
+
+// ErrExists says a backup would overwrite a file.
+var ErrExists = errors.New("the file already exists")
+
+// CreatePrivate creates a file for personal data (the database, a backup):
+// readable and writable by its owner only, whatever the umask says. It
+// fails with an error matching fs.ErrExist when the file exists.
+func CreatePrivate(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+}
+
+func createPrivate(path string) error {
+	f, err := CreatePrivate(path)
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }

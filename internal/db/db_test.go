@@ -3,6 +3,8 @@ package db_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -94,5 +96,37 @@ func TestRebind(t *testing.T) {
 	want := `SELECT '?', "a?" FROM x WHERE a = $1 AND b = $2 -- ?` + "\n" + `AND c = $3`
 	if got != want {
 		t.Errorf("got %s\nwant %s", got, want)
+	}
+}
+
+// TestFilesAreOwnersOnly: the database, its -wal and -shm files and a
+// backup hold personal data: readable by their owner only.
+func TestFilesAreOwnersOnly(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "implique.db")
+	d, err := db.OpenSQLite(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	copyPath := filepath.Join(dir, "copie.db")
+	if err := d.Backup(ctx, copyPath); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm", copyPath} {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mode := st.Mode().Perm(); mode != 0o600 {
+			t.Errorf("%s: mode %o, want 600", filepath.Base(p), mode)
+		}
+	}
+	if err := d.Backup(ctx, copyPath); !errors.Is(err, db.ErrExists) {
+		t.Errorf("a backup over an existing file: %v", err)
 	}
 }

@@ -103,6 +103,21 @@ func (s *Store) EventURL(ev Event) string { return s.baseURL + "/evenements/" + 
 
 // notify queues one message to a registrant, inside tx.
 func (s *Store) notify(ctx context.Context, tx *db.Tx, t territory.Territory, ev Event, r Registration, kind notice) error {
+	return s.queueNotice(ctx, tx, t, ev, r, kind, mail.Limit{})
+}
+
+// SignUpMailsPer is the window of the one e-mail a public sign-up sends per
+// registration: signing up again the same day (or probing an address) sends
+// nothing more, and the page says the same either way.
+const SignUpMailsPer = 24 * time.Hour
+
+// notifySignUp queues the answer to a sign-up: at most one per registration
+// within SignUpMailsPer.
+func (s *Store) notifySignUp(ctx context.Context, tx *db.Tx, t territory.Territory, ev Event, r Registration, kind notice) error {
+	return s.queueNotice(ctx, tx, t, ev, r, kind, mail.Limit{Key: fmt.Sprintf("registration:%d", r.ID), Max: 1, Per: SignUpMailsPer})
+}
+
+func (s *Store) queueNotice(ctx context.Context, tx *db.Tx, t territory.Territory, ev Event, r Registration, kind notice, lim mail.Limit) error {
 	if r.Email == "" {
 		return nil
 	}
@@ -132,6 +147,8 @@ func (s *Store) notify(ctx context.Context, tx *db.Tx, t territory.Territory, ev
 		To:      r.Email,
 		Subject: T("mail.event."+string(kind)+".subject", ev.Title),
 		Text:    text,
+		Secrets: []string{tok},
+		Limit:   lim,
 	}
 	if withCalendar[kind] && (r.Status == Confirmed || kind == noticeCancelled) {
 		msg.Attachments = []mail.Attachment{{

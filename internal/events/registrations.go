@@ -252,7 +252,7 @@ func (s *Store) register(ctx context.Context, territoryID, eventID int64, in Reg
 		if err == nil {
 			out = Outcome{Registration: existing, Existing: true}
 			if existing.Email != "" {
-				return s.notify(ctx, tx, t, ev, existing, noticeReminderOfLink)
+				return s.notifySignUp(ctx, tx, t, ev, existing, noticeReminderOfLink)
 			}
 			return nil
 		}
@@ -302,7 +302,7 @@ func (s *Store) register(ctx context.Context, territoryID, eventID int64, in Reg
 		if status == Waitlisted {
 			kind = noticeWaitlisted
 		}
-		return s.notify(ctx, tx, t, ev, reg, kind)
+		return s.notifySignUp(ctx, tx, t, ev, reg, kind)
 	})
 	return out, err
 }

@@ -43,7 +43,27 @@ type Message struct {
 	HTML        string            // optional HTML alternative
 	Attachments []Attachment      // optional
 	Headers     map[string]string // optional extra headers, e.g. List-Unsubscribe
+
+	// Secrets are what only the recipient may read: the token of a private
+	// link or a whole sign-in link, as it appears in Text, HTML or Headers.
+	// The outbox shows each link holding one as « lien personnel masqué »
+	// and scrubs them from what it keeps once the message has left.
+	Secrets []string
+	// Limit caps how often such a message goes out (zero: no cap).
+	Limit Limit
 }
+
+// Limit says « at most Max messages with this Key in Per »: one e-mail per
+// registration a day, a few sign-in links an hour for one account. A message
+// over its limit is not queued, and the caller answers as if it had been.
+type Limit struct {
+	Key string        // what is counted, e.g. "registration:42"
+	Max int           // messages allowed in the window (at least 1)
+	Per time.Duration // the window, from the first message counted
+}
+
+// minSecretLen keeps a short string from masking ordinary words.
+const minSecretLen = 16
 
 // reservedHeaders are written by Bytes and cannot be set through Headers.
 var reservedHeaders = map[string]bool{
@@ -104,6 +124,14 @@ func (m Message) Validate() error {
 		if err := checkHeaderValue(k, v); err != nil {
 			return err
 		}
+	}
+	for _, sec := range m.Secrets {
+		if len(sec) < minSecretLen || strings.ContainsAny(sec, " \t\r\n") {
+			return invalid("a secret must be at least %d characters without spaces", minSecretLen)
+		}
+	}
+	if m.Limit.Key != "" && (m.Limit.Max < 1 || m.Limit.Per <= 0) {
+		return invalid("limit %q needs a maximum and a window", m.Limit.Key)
 	}
 	for i, a := range m.Attachments {
 		if strings.TrimSpace(a.Filename) == "" {

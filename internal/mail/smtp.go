@@ -67,6 +67,21 @@ func (c SMTPConfig) GoString() string { return c.String() }
 
 const smtpURLForms = "smtp://user:pass@host:587, smtps://user:pass@host:465 or smtp://host:25"
 
+// URLError is a problem with an SMTP URL: a plain-English line (Error), and
+// a catalog key with its arguments, so that the command line can say it in
+// the operator's language. Neither ever holds the password.
+type URLError struct {
+	Key  string // a key of the catalogs, e.g. "smtp_url.no_host"
+	Args []any
+	msg  string
+}
+
+func (e *URLError) Error() string { return e.msg }
+
+func urlErr(key, format string, args ...any) error {
+	return &URLError{Key: key, Args: args, msg: fmt.Sprintf(format, args...)}
+}
+
 // ParseSMTPURL parses IMPLIQUE_SMTP_URL:
 //
 //	smtp://user:pass@host:587   STARTTLS when the server offers it (required with ?starttls=required)
@@ -77,21 +92,21 @@ const smtpURLForms = "smtp://user:pass@host:587, smtps://user:pass@host:465 or s
 // the user name or password must be percent-encoded. Query parameters:
 // from (default sender address), starttls=required, timeout (a Go
 // duration such as 10s) and insecure_skip_verify=1 (tests only).
-// Errors are one plain-English line and never contain the password.
+// Errors are *URLError: one plain-English line, never with the password.
 func ParseSMTPURL(raw string) (SMTPConfig, error) {
 	var cfg SMTPConfig
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
-		return cfg, errors.New("SMTP URL is empty; expected " + smtpURLForms)
+		return cfg, urlErr("smtp_url.empty", "SMTP URL is empty; expected "+smtpURLForms)
 	}
 	// The url package's errors quote the whole URL, password included, so
 	// they are never returned as is.
 	u, err := url.Parse(raw)
 	if err != nil {
 		if strings.Contains(err.Error(), "invalid port") {
-			return cfg, errors.New("SMTP URL has a port that is not a number")
+			return cfg, urlErr("smtp_url.port_nan", "SMTP URL has a port that is not a number")
 		}
-		return cfg, errors.New("SMTP URL is not a valid URL (percent-encode special characters in the user name and password); expected " + smtpURLForms)
+		return cfg, urlErr("smtp_url.invalid", "SMTP URL is not a valid URL (percent-encode special characters in the user name and password); expected "+smtpURLForms)
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "smtp":
@@ -100,60 +115,60 @@ func ParseSMTPURL(raw string) (SMTPConfig, error) {
 		cfg.ImplicitTLS = true
 		cfg.Port = 465
 	case "":
-		return cfg, errors.New("SMTP URL has no scheme; expected " + smtpURLForms)
+		return cfg, urlErr("smtp_url.no_scheme", "SMTP URL has no scheme; expected "+smtpURLForms)
 	default:
-		return cfg, fmt.Errorf("SMTP URL has unknown scheme %q; use smtp or smtps", u.Scheme)
+		return cfg, urlErr("smtp_url.scheme", "SMTP URL has unknown scheme %q; use smtp or smtps", u.Scheme)
 	}
 	if u.Opaque != "" {
-		return cfg, errors.New("SMTP URL must start with smtp:// or smtps://")
+		return cfg, urlErr("smtp_url.opaque", "SMTP URL must start with smtp:// or smtps://")
 	}
 	cfg.Host = u.Hostname()
 	if cfg.Host == "" {
-		return cfg, errors.New("SMTP URL has no host; expected " + smtpURLForms)
+		return cfg, urlErr("smtp_url.no_host", "SMTP URL has no host; expected "+smtpURLForms)
 	}
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > 65535 {
-			return cfg, fmt.Errorf("SMTP URL port %q is not between 1 and 65535", p)
+			return cfg, urlErr("smtp_url.port_range", "SMTP URL port %q is not between 1 and 65535", p)
 		}
 		cfg.Port = n
 	} else if strings.HasSuffix(u.Host, ":") {
-		return cfg, errors.New("SMTP URL has an empty port after the host")
+		return cfg, urlErr("smtp_url.port_empty", "SMTP URL has an empty port after the host")
 	}
 	if u.Path != "" && u.Path != "/" {
-		return cfg, fmt.Errorf("SMTP URL has an unexpected path %q", u.Path)
+		return cfg, urlErr("smtp_url.path", "SMTP URL has an unexpected path %q", u.Path)
 	}
 	if u.Fragment != "" {
-		return cfg, errors.New("SMTP URL has an unexpected #fragment")
+		return cfg, urlErr("smtp_url.fragment", "SMTP URL has an unexpected #fragment")
 	}
 	if u.User != nil {
 		cfg.Username = u.User.Username()
 		pass, ok := u.User.Password()
 		switch {
 		case cfg.Username == "":
-			return cfg, errors.New("SMTP URL has a password but no user name")
+			return cfg, urlErr("smtp_url.no_user", "SMTP URL has a password but no user name")
 		case !ok || pass == "":
-			return cfg, fmt.Errorf("SMTP URL has user name %q but no password", cfg.Username)
+			return cfg, urlErr("smtp_url.no_password", "SMTP URL has user name %q but no password", cfg.Username)
 		}
 		cfg.Password = pass
 	}
 
 	q, err := url.ParseQuery(u.RawQuery)
 	if err != nil {
-		return cfg, errors.New("SMTP URL has a malformed query string")
+		return cfg, urlErr("smtp_url.query", "SMTP URL has a malformed query string")
 	}
 	for key, vals := range q {
 		if len(vals) != 1 {
-			return cfg, fmt.Errorf("SMTP URL parameter %q is given more than once", key)
+			return cfg, urlErr("smtp_url.param_twice", "SMTP URL parameter %q is given more than once", key)
 		}
 		v := vals[0]
 		switch key {
 		case "from":
 			if err := checkHeaderValue("from", v); err != nil {
-				return cfg, errors.New("SMTP URL parameter from contains a line break or invalid UTF-8")
+				return cfg, urlErr("smtp_url.from_break", "SMTP URL parameter from contains a line break or invalid UTF-8")
 			}
 			if _, err := parseAddress(v); err != nil {
-				return cfg, fmt.Errorf("SMTP URL parameter from=%q is not a valid e-mail address", v)
+				return cfg, urlErr("smtp_url.from", "SMTP URL parameter from=%q is not a valid e-mail address", v)
 			}
 			cfg.From = v
 		case "starttls":
@@ -163,25 +178,25 @@ func ParseSMTPURL(raw string) (SMTPConfig, error) {
 			case "auto", "opportunistic", "optional", "":
 				cfg.RequireStartTLS = false
 			default:
-				return cfg, fmt.Errorf("SMTP URL parameter starttls=%q is not understood; use starttls=required", v)
+				return cfg, urlErr("smtp_url.starttls", "SMTP URL parameter starttls=%q is not understood; use starttls=required", v)
 			}
 			if cfg.RequireStartTLS && cfg.ImplicitTLS {
-				return cfg, errors.New("SMTP URL parameter starttls=required cannot be used with smtps, which is already encrypted")
+				return cfg, urlErr("smtp_url.starttls_smtps", "SMTP URL parameter starttls=required cannot be used with smtps, which is already encrypted")
 			}
 		case "insecure_skip_verify":
 			b, err := strconv.ParseBool(v)
 			if err != nil {
-				return cfg, fmt.Errorf("SMTP URL parameter insecure_skip_verify=%q is not 0 or 1", v)
+				return cfg, urlErr("smtp_url.insecure", "SMTP URL parameter insecure_skip_verify=%q is not 0 or 1", v)
 			}
 			cfg.InsecureSkipVerify = b
 		case "timeout":
 			d, err := time.ParseDuration(v)
 			if err != nil || d <= 0 {
-				return cfg, fmt.Errorf("SMTP URL parameter timeout=%q is not a positive duration such as 10s", v)
+				return cfg, urlErr("smtp_url.timeout", "SMTP URL parameter timeout=%q is not a positive duration such as 10s", v)
 			}
 			cfg.Timeout = d
 		default:
-			return cfg, fmt.Errorf("SMTP URL has unknown parameter %q; known ones are from, starttls, timeout and insecure_skip_verify", key)
+			return cfg, urlErr("smtp_url.param_unknown", "SMTP URL has unknown parameter %q; known ones are from, starttls, timeout and insecure_skip_verify", key)
 		}
 	}
 	return cfg, nil

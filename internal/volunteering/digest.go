@@ -367,6 +367,7 @@ func (s *Store) digestMessage(t territory.Territory, p PersonRef, it DigestItem,
 		To:      p.Email,
 		Subject: subject,
 		Text:    b.String(),
+		Secrets: []string{token},
 		Headers: map[string]string{
 			"List-Unsubscribe":      "<" + unsubscribe + ">",
 			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

@@ -345,9 +345,6 @@ func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "outbox", outboxPage{Base: s.base(w, r, "outbox.title"), Items: items, SMTP: s.cfg.SMTPConfigured})
 }
 
-// privateLinkRe finds the links that open someone's account or registration.
-var privateLinkRe = regexp.MustCompile(`https?://\S*?(?:jeton=|/inscription/|/appui/|/initiatives/participer/)[A-Za-z0-9_-]{16,}\S*`)
-
 type outboxItemPage struct {
 	Base
 	Item mail.Item
@@ -368,11 +365,17 @@ func (s *Server) adminOutboxItem(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p := outboxItemPage{Base: s.base(w, r, ""), Item: it}
+	p := outboxItemPage{Base: s.base(w, r, "")}
 	p.Title = it.Subject
-	if s.cfg.SMTPConfigured {
-		// The message left by e-mail: its private links are its recipient's alone.
-		p.Item.Text = privateLinkRe.ReplaceAllString(it.Text, "["+p.T("outbox.link_hidden")+"]")
-	}
+	// A private link is its recipient's alone, sent or not: staff read « lien personnel masqué ».
+	hidden := "[" + p.T("outbox.link_hidden") + "]"
+	p.Item = it.Masked(p.T("outbox.link_hidden"))
+	p.Item.Text = legacyPrivateLinkRe.ReplaceAllString(p.Item.Text, hidden)
 	s.render(w, r, http.StatusOK, "outbox_item", p)
 }
+
+// legacyPrivateLinkRe finds the private links of the messages queued before
+// the outbox recorded their secrets (mail.Message.Secrets, which mask and
+// scrub every message since): an upgraded installation still holds some.
+var legacyPrivateLinkRe = regexp.MustCompile(`https?://\S*?(?:jeton=|/inscription/|/appui/|/rejoindre/|/initiatives/participer/|` +
+	`/s-impliquer/desabonnement/)[A-Za-z0-9_.-]{16,}\S*`)

@@ -68,7 +68,7 @@ func TestEveryKeyIsInTheCatalogs(t *testing.T) {
 	for _, k := range territory.Kinds {
 		used["place.kind."+k] = "kindKey"
 	}
-	for _, s := range []string{mail.StatusQueued, mail.StatusSent, mail.StatusKept, mail.StatusFailed} {
+	for _, s := range []string{mail.StatusQueued, mail.StatusSending, mail.StatusSent, mail.StatusKept, mail.StatusFailed} {
 		used["outbox.status."+s] = "outbox.html"
 	}
 	if len(used) < 100 {

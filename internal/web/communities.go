@@ -268,7 +268,8 @@ func (s *Server) joinCommunity(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	ri := info(r)
 	tok := r.PathValue("token")
-	if s.limited(w, r, "", 0, 0) {
+	counted, blocked := s.linkUse(w, r)
+	if blocked {
 		return
 	}
 	_ = r.ParseForm()
@@ -277,6 +278,7 @@ func (s *Server) joinCommunity(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.forgive(r, counted)
 	if u := ri.principal.User; u != nil && u.Email != inv.Email {
 		s.communityJoinPage(w, r, http.StatusConflict, r.PostForm, map[string]string{"": "errors.invitation_other_account"})
 		return

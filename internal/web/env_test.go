@@ -57,6 +57,7 @@ type env struct {
 	srv       *httptest.Server
 	auth      *auth.Store
 	outbox    *mail.Store
+	mailer    *mail.Mailer
 	events    *events.Store
 	community *community.Store
 	links     *connections.Store
@@ -93,6 +94,7 @@ func newEnvConfig(t *testing.T, d *db.DB, cfg web.Config) *env {
 	e.srv.Start()
 	t.Cleanup(e.srv.Close)
 	mailer := mail.NewMailer(d, runner, "Implique <ne-pas-repondre@exemple.org>")
+	e.mailer = mailer
 	e.events = events.NewStore(events.Config{DB: d, Territories: ts, Auth: e.auth, Mailer: mailer,
 		Catalogs: i18n.MustLoad(), BaseURL: e.srv.URL})
 	e.community = community.NewStore(community.Config{DB: d, Territories: ts, Events: e.events, Auth: e.auth, Mailer: mailer,

@@ -190,7 +190,8 @@ func TestPublicInitiatives(t *testing.T) {
 			expectContains(t, c.get(rejeanLink), "Ne plus suivre cette initiative", "Vous participez et suivez les nouvelles")
 		})
 
-		t.Run("the same address again: no duplicate, the link sent again", func(t *testing.T) {
+		t.Run("the same address the next day: no duplicate, the link sent again", func(t *testing.T) {
+			e.mailer.SetClock(func() time.Time { return time.Now().Add(25 * time.Hour) })
 			before := e.mailCount(t, "rejean@exemple.org")
 			r := c.post(page, url.Values{"name": {"Autre nom"}, "email": {"rejean@exemple.org"}})
 			expectStatus(t, r, http.StatusSeeOther)
@@ -295,7 +296,7 @@ func TestOutboxHidesParticipationLinksOnceSent(t *testing.T) {
 	}
 	r = admin.get("/admin/courriels/" + itoa(items[0].ID))
 	expectStatus(t, r, 200)
-	expectContains(t, r, "lien privé masqué")
+	expectContains(t, r, "lien personnel masqué")
 	if strings.Contains(r.body, "/initiatives/participer/") {
 		t.Error("the outbox shows a participant's private link that was sent by e-mail")
 	}

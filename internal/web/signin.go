@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,12 +14,46 @@ import (
 	"implique/internal/mail"
 )
 
-// Sign-in rate limits: per client address, and per e-mail address.
+// Sign-in limits. Their aim is to slow an attacker down without letting
+// anyone lock a person out of their account:
+//
+//   - a successful attempt never counts: each attempt is counted before it
+//     is checked (so that guesses sent in parallel cannot slip under the
+//     limit) and forgiven when it turns out right;
+//   - wrong passwords count per client address (signInPerIP) and per client
+//     address and account (signInPerIPAccount);
+//   - a browser where the account signed in before holds a device cookie
+//     (OWASP « device cookies »: signed, HttpOnly, naming the account). Its
+//     wrong passwords count in that device's own bucket (signInPerDevice),
+//     which nobody else can fill; every other browser shares the account's
+//     bucket (signInPerAccount), which only slows guesses from unknown
+//     browsers. An attacker who fills it from many addresses blocks neither
+//     the owner's own browser nor the magic link;
+//   - a magic link can always be asked for: requests count per client
+//     address only (magicLinkPerIP), and the e-mails are capped per account
+//     (magicLinksPerHour, counted apart for a browser with the account's
+//     device cookie), which protects the mailbox; the page answers the same
+//     whether a message left or not. Using a link that was sent is never
+//     blocked by a per-account counter: only links that do not work count,
+//     per client address (linkUsesPerIP).
+//
+// Buckets live in the database (every server process shares them) under
+// keys hashed with an instance secret; see auth.Store.Allow.
 const (
-	signInPerIP     = 20
-	signInPerEmail  = 5
-	signInWindow    = 15 * time.Minute
-	magicLinkWindow = time.Hour
+	signInPerIP        = 20
+	signInPerIPAccount = 5
+	signInPerAccount   = 10
+	signInPerDevice    = 5
+	magicLinkPerIP     = 20
+	linkUsesPerIP      = 20
+	signInWindow       = 15 * time.Minute
+	magicLinksPerHour  = 3
+)
+
+// deviceCookie names the device cookie; it lives a year.
+const (
+	deviceCookie    = "implique_device"
+	deviceCookieTTL = 365 * 24 * time.Hour
 )
 
 type signInPage struct {
@@ -30,14 +65,16 @@ type signInPage struct {
 
 // clientIP is the address rate limits count: the TCP peer, or — when the
 // peer is a trusted reverse proxy — the last address in X-Forwarded-For
-// that is not one of the trusted proxies.
+// that is not one of the trusted proxies. An IPv6 address counts as its
+// /64 network, which one home or one machine holds whole: otherwise a
+// single client could take a new address for every try.
 func (s *Server) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
 	if len(s.cfg.TrustedProxies) == 0 || !s.trusted(host) {
-		return host
+		return limitAddr(host)
 	}
 	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
 	for i := len(hops) - 1; i >= 0; i-- {
@@ -46,10 +83,20 @@ func (s *Server) clientIP(r *http.Request) string {
 			continue
 		}
 		if !s.trusted(hop) {
-			return hop
+			return limitAddr(hop)
 		}
 	}
-	return host
+	return limitAddr(host)
+}
+
+// limitAddr is the part of an address a rate limit counts: an IPv4
+// address, or the /64 network of an IPv6 one.
+func limitAddr(a string) string {
+	ip, err := netip.ParseAddr(a)
+	if err != nil || ip.Unmap().Is4() {
+		return a
+	}
+	return netip.PrefixFrom(ip, 64).Masked().String()
 }
 
 func (s *Server) trusted(addr string) bool {
@@ -70,23 +117,75 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "signin", p)
 }
 
-// limited counts a sign-in attempt from this address (and for this e-mail
-// when given) and answers the 429 page when over the limit.
-func (s *Server) limited(w http.ResponseWriter, r *http.Request, email string, perEmail int, emailWindow time.Duration) bool {
-	ok, err := s.deps.Auth.Allow(r.Context(), "signin-ip:"+s.clientIP(r), signInPerIP, signInWindow)
-	if err == nil && ok && email != "" {
-		ok, err = s.deps.Auth.Allow(r.Context(), "signin-email:"+auth.NormalizeEmail(email), perEmail, emailWindow)
+// bucket is one rate-limit counter of the sign-in pages.
+type bucket struct {
+	key   string
+	limit int
+}
+
+// attempt counts one try on each bucket in turn and, when one is full,
+// answers the 429 page (blocked). It returns the buckets counted: forgive
+// them when the try succeeds.
+func (s *Server) attempt(w http.ResponseWriter, r *http.Request, buckets ...bucket) (counted []bucket, blocked bool) {
+	for _, b := range buckets {
+		ok, err := s.deps.Auth.Allow(r.Context(), b.key, b.limit, signInWindow)
+		if err != nil {
+			s.fail(w, r, err)
+			return nil, true
+		}
+		counted = append(counted, b)
+		if !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(int(signInWindow/time.Second)))
+			s.renderError(w, r, http.StatusTooManyRequests, "errors.too_many")
+			return nil, true
+		}
 	}
+	return counted, false
+}
+
+// forgive takes back the hits of a try that succeeded. A failure here only
+// leaves the try counted: it is logged, not shown.
+func (s *Server) forgive(r *http.Request, counted []bucket) {
+	for _, b := range counted {
+		if err := s.deps.Auth.Forgive(r.Context(), b.key); err != nil {
+			s.deps.Logger.Error("rate limit", "id", info(r).id, "err", err)
+			return
+		}
+	}
+}
+
+// linkUse counts the use of a private link from this address (only links
+// that do not work stay counted: forgive the returned buckets on success).
+func (s *Server) linkUse(w http.ResponseWriter, r *http.Request) ([]bucket, bool) {
+	return s.attempt(w, r, bucket{"link-use-ip:" + s.clientIP(r), linkUsesPerIP})
+}
+
+// device returns the name of this browser's device cookie when it is a
+// valid one for u.
+func (s *Server) device(r *http.Request, u *auth.User) string {
+	c, err := r.Cookie(deviceCookie)
+	if err != nil || u == nil {
+		return ""
+	}
+	dev, ok, err := s.deps.Auth.Device(r.Context(), c.Value, u.ID)
 	if err != nil {
-		s.fail(w, r, err)
-		return true
+		s.deps.Logger.Error("device cookie", "id", info(r).id, "err", err)
+		return ""
 	}
 	if !ok {
-		w.Header().Set("Retry-After", "900")
-		s.renderError(w, r, http.StatusTooManyRequests, "errors.too_many")
-		return true
+		return ""
 	}
-	return false
+	return dev
+}
+
+// magicLinkLimit caps the sign-in links e-mailed to u: a few an hour, and
+// as many again for the browser that holds u's device cookie.
+func (s *Server) magicLinkLimit(r *http.Request, u *auth.User) mail.Limit {
+	key := "magic-link:" + strconv.FormatInt(u.ID, 10)
+	if dev := s.device(r, u); dev != "" {
+		key += ":" + dev
+	}
+	return mail.Limit{Key: key, Max: magicLinksPerHour, Per: time.Hour}
 }
 
 // requestMagicLink sends a sign-in link when the address has an account.
@@ -101,7 +200,7 @@ func (s *Server) requestMagicLink(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "signin", p)
 		return
 	}
-	if s.limited(w, r, email, signInPerEmail, magicLinkWindow) {
+	if _, blocked := s.attempt(w, r, bucket{"magic-link-ip:" + s.clientIP(r), magicLinkPerIP}); blocked {
 		return
 	}
 	u, err := s.deps.Auth.UserByEmail(r.Context(), email)
@@ -120,7 +219,8 @@ func (s *Server) requestMagicLink(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, "/connexion/courriel-envoye")
 }
 
-// sendMagicLink issues a one-time sign-in token and e-mails its link.
+// sendMagicLink issues a one-time sign-in token and e-mails its link (at
+// most magicLinksPerHour an hour: see magicLinkLimit).
 func (s *Server) sendMagicLink(r *http.Request, u *auth.User, back string) error {
 	ri := info(r)
 	tok, err := s.deps.Auth.IssueToken(r.Context(), u.ID, auth.PurposeLogin, auth.MagicLinkTTL)
@@ -140,6 +240,8 @@ func (s *Server) sendMagicLink(r *http.Request, u *auth.User, back string) error
 		To:      u.Email,
 		Subject: s.cat.T(lang, "mail.magic.subject", t.Name),
 		Text:    text,
+		Secrets: []string{tok},
+		Limit:   s.magicLinkLimit(r, u),
 	})
 	return err
 }
@@ -170,7 +272,8 @@ func (s *Server) magicLinkLanding(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) useMagicLink(w http.ResponseWriter, r *http.Request) {
-	if s.limited(w, r, "", 0, 0) {
+	counted, blocked := s.linkUse(w, r)
+	if blocked {
 		return
 	}
 	u, err := s.deps.Auth.UseToken(r.Context(), r.PostFormValue("jeton"), auth.PurposeLogin)
@@ -183,13 +286,29 @@ func (s *Server) useMagicLink(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.forgive(r, counted)
 	s.startSession(w, r, u, localPath(r.PostFormValue("retour")))
 }
 
 func (s *Server) signInPassword(w http.ResponseWriter, r *http.Request) {
 	email := r.PostFormValue("email")
 	back := localPath(r.PostFormValue("retour"))
-	if s.limited(w, r, email, 10, signInWindow) {
+	account := auth.NormalizeEmail(email)
+	ip := s.clientIP(r)
+	buckets := []bucket{{"signin-ip:" + ip, signInPerIP}, {"signin-ip-account:" + ip + " " + account, signInPerIPAccount}}
+	owner, err := s.deps.Auth.UserByEmail(r.Context(), account)
+	if err != nil && !errs.Is(err, errs.NotFound) {
+		s.fail(w, r, err)
+		return
+	}
+	if dev := s.device(r, owner); dev != "" {
+		buckets = append(buckets, bucket{"signin-device:" + dev, signInPerDevice})
+	} else {
+		// Unknown e-mails too, so that the answer does not tell which have an account.
+		buckets = append(buckets, bucket{"signin-account:" + account, signInPerAccount})
+	}
+	counted, blocked := s.attempt(w, r, buckets...)
+	if blocked {
 		return
 	}
 	u, err := s.deps.Auth.Authenticate(r.Context(), email, r.PostFormValue("password"))
@@ -204,6 +323,7 @@ func (s *Server) signInPassword(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.forgive(r, counted)
 	s.startSession(w, r, u, back)
 }
 
@@ -214,6 +334,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *auth.Us
 		return
 	}
 	s.setSessionCookie(w, tok)
+	s.setDeviceCookie(w, r, u)
 	if back == "" {
 		back = "/compte"
 		roles, err := s.deps.Auth.RolesOf(r.Context(), u.ID, info(r).territory.ID)
@@ -224,6 +345,19 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *auth.Us
 	}
 	s.flash(w, "flash.signed_in")
 	s.redirect(w, r, back)
+}
+
+// setDeviceCookie gives the browser where u just signed in a device
+// cookie of u's (a new one each time). Failing to make one is logged: the
+// person is signed in all the same.
+func (s *Server) setDeviceCookie(w http.ResponseWriter, r *http.Request, u *auth.User) {
+	v, err := s.deps.Auth.DeviceCookie(r.Context(), u.ID)
+	if err != nil {
+		s.deps.Logger.Error("device cookie", "id", info(r).id, "err", err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: deviceCookie, Value: v, Path: "/", HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(deviceCookieTTL / time.Second)})
 }
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {

@@ -577,7 +577,10 @@ func (s *Server) sendApplicationLink(r *http.Request, u *auth.User, a volunteeri
 	t := ri.territory
 	text := s.cat.T(lang, "mail.volunteer.confirm.body", u.DisplayName(), o.Title, o.Organization.Name, int(applicationLinkTTL/time.Hour), link) +
 		"\n\n-- \n" + t.MailFooter()
-	_, err = s.deps.Mailer.Queue(r.Context(), t.ID, mail.Message{To: u.Email, Subject: s.cat.T(lang, "mail.volunteer.confirm.subject", o.Title), Text: text})
+	_, err = s.deps.Mailer.Queue(r.Context(), t.ID, mail.Message{To: u.Email, Subject: s.cat.T(lang, "mail.volunteer.confirm.subject", o.Title), Text: text,
+		Secrets: []string{tok},
+		// Applying again (or probing an address) the same day sends nothing more; the page says the same.
+		Limit: mail.Limit{Key: "volunteer-apply:" + strconv.FormatInt(a.ID, 10), Max: 1, Per: 24 * time.Hour}})
 	return err
 }
 
@@ -609,7 +612,8 @@ func (s *Server) volunteerConfirmLanding(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) volunteerConfirm(w http.ResponseWriter, r *http.Request) {
-	if s.limited(w, r, "", 0, 0) {
+	counted, blocked := s.linkUse(w, r)
+	if blocked {
 		return
 	}
 	ri := info(r)
@@ -624,6 +628,7 @@ func (s *Server) volunteerConfirm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.forgive(r, counted)
 	if a.Person.ID != u.ID {
 		s.renderError(w, r, http.StatusNotFound, "errors.volunteer_application_not_found")
 		return
@@ -839,7 +844,7 @@ func (s *Server) volunteerProfileLink(w http.ResponseWriter, r *http.Request) {
 		s.volunteerProfilePage(w, r, http.StatusUnprocessableEntity, r.PostForm, map[string]string{"email": "errors.email"})
 		return
 	}
-	if s.limited(w, r, email, signInPerEmail, magicLinkWindow) {
+	if _, blocked := s.attempt(w, r, bucket{"magic-link-ip:" + s.clientIP(r), magicLinkPerIP}); blocked {
 		return
 	}
 	u, err := s.citizenAccount(r, email, "")
@@ -857,7 +862,8 @@ func (s *Server) volunteerProfileLink(w http.ResponseWriter, r *http.Request) {
 		t := ri.territory
 		text := s.cat.T(ri.lang, "mail.volunteer.profile_link.body", int(auth.MagicLinkTTL/time.Minute), link) + "\n\n-- \n" + t.MailFooter()
 		if _, err := s.deps.Mailer.Queue(r.Context(), t.ID, mail.Message{To: u.Email,
-			Subject: s.cat.T(ri.lang, "mail.volunteer.profile_link.subject", t.Name), Text: text}); err != nil {
+			Subject: s.cat.T(ri.lang, "mail.volunteer.profile_link.subject", t.Name), Text: text,
+			Secrets: []string{tok}, Limit: s.magicLinkLimit(r, u)}); err != nil {
 			s.fail(w, r, err)
 			return
 		}
