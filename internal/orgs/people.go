@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -208,6 +210,9 @@ func (s *Store) ensurePerson(ctx context.Context, tx *db.Tx, territoryID, orgID 
 			return 0, err
 		}
 		if known.root != 0 {
+			if err := lockRoot(ctx, tx, territoryID, known.root); err != nil {
+				return 0, err
+			}
 			sameAs = known.root
 		}
 	}
@@ -482,71 +487,30 @@ func (s *Store) LinkPeople(ctx context.Context, territoryID, id, other int64) er
 	if id == other {
 		return errs.New(errs.Invalid, "errors.org_person_same")
 	}
-	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		ra, err := lockPerson(ctx, tx, territoryID, id, s.now())
-		if err != nil {
-			return err
-		}
-		rb, err := lockPerson(ctx, tx, territoryID, other, s.now())
-		if err != nil {
-			return err
-		}
+	return s.changePeople(ctx, territoryID, []int64{id, other}, func(tx *db.Tx, roots map[int64]int64) error {
+		ra, rb := roots[id], roots[other]
 		if ra == rb {
 			return nil
 		}
 		keep, gone := min(ra, rb), max(ra, rb)
-		_, err = tx.Exec(ctx, `UPDATE organization_people SET same_as = ?, updated_at = ? WHERE territory_id = ? AND (id = ? OR same_as = ?)`,
+		_, err := tx.Exec(ctx, `UPDATE organization_people SET same_as = ?, updated_at = ? WHERE territory_id = ? AND (id = ? OR same_as = ?)`,
 			keep, s.now(), territoryID, gone, gone)
 		return err
 	})
 }
 
-// lockPerson locks a record and the first record of its person (so that two
-// links at once cannot cross) and returns that first record's id.
-func lockPerson(ctx context.Context, tx *db.Tx, territoryID, id int64, now time.Time) (int64, error) {
-	for range 3 {
-		var sameAs sql.NullInt64
-		err := tx.QueryRow(ctx, `UPDATE organization_people SET updated_at = ? WHERE territory_id = ? AND id = ? RETURNING same_as`,
-			now, territoryID, id).Scan(&sameAs)
-		if errors.Is(err, sql.ErrNoRows) {
-			return 0, errs.New(errs.NotFound, "errors.org_person_not_found")
-		}
-		if err != nil {
-			return 0, err
-		}
-		if !sameAs.Valid {
-			return id, nil
-		}
-		// The first record must still be one once locked.
-		var rootOf sql.NullInt64
-		err = tx.QueryRow(ctx, `UPDATE organization_people SET updated_at = ? WHERE territory_id = ? AND id = ? RETURNING same_as`,
-			now, territoryID, sameAs.Int64).Scan(&rootOf)
-		if err != nil {
-			return 0, err
-		}
-		if !rootOf.Valid {
-			return sameAs.Int64, nil
-		}
-	}
-	return 0, errs.New(errs.Conflict, "errors.org_person_busy")
-}
-
 // UnlinkPerson undoes staff's link: the record id is a person of its own
 // again; the others stay together (staff only).
 func (s *Store) UnlinkPerson(ctx context.Context, territoryID, id int64) error {
-	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		root, err := lockPerson(ctx, tx, territoryID, id, s.now())
-		if err != nil {
-			return err
-		}
+	return s.changePeople(ctx, territoryID, []int64{id}, func(tx *db.Tx, roots map[int64]int64) error {
 		now := s.now()
-		if root != id {
+		if root := roots[id]; root != id {
 			_, err := tx.Exec(ctx, `UPDATE organization_people SET same_as = NULL, updated_at = ? WHERE territory_id = ? AND id = ?`, now, territoryID, id)
 			return err
 		}
 		// The first record leaves: the next one leads the others.
 		var first sql.NullInt64
-		err = tx.QueryRow(ctx, `SELECT MIN(id) FROM organization_people WHERE territory_id = ? AND same_as = ?`, territoryID, id).Scan(&first)
+		err := tx.QueryRow(ctx, `SELECT MIN(id) FROM organization_people WHERE territory_id = ? AND same_as = ?`, territoryID, id).Scan(&first)
 		if err != nil || !first.Valid {
 			return err
 		}
@@ -558,6 +522,109 @@ func (s *Store) UnlinkPerson(ctx context.Context, territoryID, id int64) error {
 		_, err = tx.Exec(ctx, `UPDATE organization_people SET same_as = NULL, updated_at = ? WHERE territory_id = ? AND id = ?`, now, territoryID, next)
 		return err
 	})
+}
+
+// errPeopleMoved says that the people being changed changed meanwhile.
+var errPeopleMoved = errors.New("people changed while being locked")
+
+// changePeople runs change on the people the records ids belong to, every
+// record of them locked, with each record's first record. Records are
+// locked in the order of their ids, so that two changes at once wait for
+// each other instead of crossing; when the people changed meanwhile, it
+// tries again.
+//
+// A person's first record is always its smallest id: new records come
+// after it, a link keeps the older first record, an unlink the next one.
+func (s *Store) changePeople(ctx context.Context, territoryID int64, ids []int64, change func(tx *db.Tx, roots map[int64]int64) error) error {
+	for range 5 {
+		err := s.db.InTx(ctx, func(tx *db.Tx) error {
+			roots, records, err := readPeople(ctx, tx, territoryID, ids)
+			if err != nil {
+				return err
+			}
+			for _, id := range records {
+				if _, err := tx.Exec(ctx, `UPDATE organization_people SET same_as = same_as WHERE territory_id = ? AND id = ?`, territoryID, id); err != nil {
+					return err
+				}
+			}
+			again, locked, err := readPeople(ctx, tx, territoryID, ids)
+			if err != nil {
+				return err
+			}
+			if !slices.Equal(records, locked) || !maps.Equal(roots, again) {
+				return errPeopleMoved
+			}
+			return change(tx, roots)
+		})
+		if !errors.Is(err, errPeopleMoved) {
+			return err
+		}
+	}
+	return errs.New(errs.Conflict, "errors.org_person_busy")
+}
+
+// readPeople reads the first record of each of the records ids, and every
+// record of their people, in order.
+func readPeople(ctx context.Context, tx *db.Tx, territoryID int64, ids []int64) (map[int64]int64, []int64, error) {
+	args := []any{territoryID}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := tx.Query(ctx, `SELECT id, COALESCE(same_as, id) FROM organization_people WHERE territory_id = ? AND id IN (`+
+		placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	roots := map[int64]int64{}
+	for rows.Next() {
+		var id, root int64
+		if err := rows.Scan(&id, &root); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		roots[id] = root
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	for _, id := range ids {
+		if _, ok := roots[id]; !ok {
+			return nil, nil, errs.New(errs.NotFound, "errors.org_person_not_found")
+		}
+	}
+	var people []any
+	for _, root := range roots {
+		people = append(people, root)
+	}
+	args = append(append([]any{territoryID}, people...), people...)
+	rows, err = tx.Query(ctx, `SELECT id FROM organization_people WHERE territory_id = ? AND (id IN (`+placeholders(len(people))+
+		`) OR same_as IN (`+placeholders(len(people))+`)) ORDER BY id`, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var records []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, nil, err
+		}
+		records = append(records, id)
+	}
+	return roots, records, rows.Err()
+}
+
+// lockRoot locks a person's first record, for a new record to be linked to
+// it, and checks it still is one.
+func lockRoot(ctx context.Context, tx *db.Tx, territoryID, root int64) error {
+	var sameAs sql.NullInt64
+	err := tx.QueryRow(ctx, `UPDATE organization_people SET same_as = same_as WHERE territory_id = ? AND id = ? RETURNING same_as`,
+		territoryID, root).Scan(&sameAs)
+	if err == nil && sameAs.Valid {
+		return errs.New(errs.Conflict, "errors.org_person_busy")
+	}
+	return err
 }
 
 // UpdatePerson corrects a record's name, contact or consent (staff only).

@@ -2,6 +2,8 @@ package orgs_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 
 	"implique/internal/db"
@@ -254,6 +256,50 @@ func TestMigrationGivesEachOrganisationItsRecords(t *testing.T) {
 		}
 		if _, n, _ := f.s.People(ctx, tid, orgs.PeopleFilter{}); n != 3 {
 			t.Errorf("%d people after the migration", n)
+		}
+	})
+}
+
+// TestLinksAtOnce: staff linking records of one person from several pages
+// at once end with one person, every record pointing to the same first
+// record — never a chain that would split them on the radar.
+func TestLinksAtOnce(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		tid := f.t.ID
+		var ids []int64
+		for i := range 8 {
+			o := f.org(t, fmt.Sprintf("Organisme %d", i), orgs.Nonprofit)
+			st := f.seat(t, o.ID, orgs.SeatInput{Role: orgs.President, NewHolder: holder("Lise Noël", "")})
+			ids = append(ids, *st.HolderID)
+		}
+		var wg sync.WaitGroup
+		errors := make(chan error, len(ids))
+		for i := 1; i < len(ids); i++ {
+			wg.Go(func() {
+				if err := f.s.LinkPeople(ctx, tid, ids[i-1], ids[i]); err != nil {
+					errors <- err
+				}
+			})
+		}
+		wg.Wait()
+		close(errors)
+		for err := range errors {
+			t.Errorf("link: %v", err)
+		}
+		for _, id := range ids {
+			p, err := f.s.Person(ctx, tid, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Root() != ids[0] {
+				t.Errorf("record %d belongs to %d, want %d", id, p.Root(), ids[0])
+			}
+		}
+		r, err := f.s.Radar(ctx, tid, orgs.RadarFilter{Reach: orgs.WholeTerritory})
+		if err != nil || r.Total.People != 1 || len(r.Hats) != 1 || r.Hats[0].Seats != len(ids) {
+			t.Errorf("radar: %+v %+v %v", r.Total, r.Hats, err)
 		}
 	})
 }
