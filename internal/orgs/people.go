@@ -227,11 +227,11 @@ const personCols = `p.id, p.territory_id, COALESCE(p.organization_id, 0), COALES
 const personFrom = ` FROM organization_people p LEFT JOIN organizations o ON o.id = p.organization_id `
 
 // recordSeats counts the seats of the record p.
-const recordSeats = `(SELECT COUNT(*) FROM organization_seats s WHERE s.holder_id = p.id)`
+const recordSeats = `(SELECT COUNT(*) FROM organization_seats s WHERE s.territory_id = p.territory_id AND s.holder_id = p.id)`
 
-// personSeats counts the seats of every record of the person whose root is p.
-const personSeats = `(SELECT COUNT(*) FROM organization_seats s WHERE s.holder_id IN
-	(SELECT m.id FROM organization_people m WHERE m.id = p.id OR m.same_as = p.id))`
+// personSeats counts the seats of every record of the person whose first record is p.
+const personSeats = `(` + recordSeats + ` + (SELECT COUNT(*) FROM organization_people m
+	JOIN organization_seats s ON s.territory_id = m.territory_id AND s.holder_id = m.id WHERE m.same_as = p.id))`
 
 func scanPerson(row interface{ Scan(...any) error }) (Person, error) {
 	var p Person
@@ -289,10 +289,10 @@ func (s *Store) People(ctx context.Context, territoryID int64, f PeopleFilter) (
 	where := ` WHERE p.territory_id = ? AND p.same_as IS NULL`
 	args := []any{territoryID}
 	if k := Key(f.Query); k != "" {
-		where += ` AND EXISTS (SELECT 1 FROM organization_people m WHERE m.territory_id = p.territory_id AND (m.id = p.id OR m.same_as = p.id)
+		where += ` AND p.id IN (SELECT COALESCE(m.same_as, m.id) FROM organization_people m WHERE m.territory_id = ?
 			AND (m.name_key LIKE ? ESCAPE '\' OR m.email LIKE ? ESCAPE '\'))`
 		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-		args = append(args, "%"+esc.Replace(k)+"%", "%"+esc.Replace(strings.ToLower(strings.TrimSpace(f.Query)))+"%")
+		args = append(args, territoryID, "%"+esc.Replace(k)+"%", "%"+esc.Replace(strings.ToLower(strings.TrimSpace(f.Query)))+"%")
 	}
 	var total int
 	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM organization_people p`+where, args...).Scan(&total); err != nil {
@@ -680,7 +680,8 @@ func (s *Store) SeatsOf(ctx context.Context, territoryID, personID int64) ([]Per
 	root := p.Root()
 	rows, err := s.db.Query(ctx, `SELECT o.id, o.slug, o.name, o.kind, `+seatCols+` FROM organization_seats s
 		JOIN organizations o ON o.id = s.organization_id LEFT JOIN organization_people h ON h.id = s.holder_id
-		WHERE s.territory_id = ? AND (h.id = ? OR h.same_as = ?) ORDER BY o.name_key, s.sort_order, s.id`, territoryID, root, root)
+		WHERE s.territory_id = ? AND s.holder_id IN (SELECT m.id FROM organization_people m WHERE m.id = ? OR m.same_as = ?)
+		ORDER BY o.name_key, s.sort_order, s.id`, territoryID, root, root)
 	if err != nil {
 		return nil, err
 	}

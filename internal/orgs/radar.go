@@ -415,10 +415,14 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 			for _, h := range chunk {
 				ids = append(ids, h)
 			}
-			args := append(append([]any{territoryID}, ids...), ids...)
-			rows, err := s.db.Query(ctx, `SELECT COALESCE(h.same_as, h.id), COUNT(*) FROM organization_seats s
-				JOIN organization_people h ON h.id = s.holder_id WHERE s.territory_id = ? AND (h.id IN (`+placeholders(len(chunk))+`)
-				OR h.same_as IN (`+placeholders(len(chunk))+`)) GROUP BY COALESCE(h.same_as, h.id)`, args...)
+			// The seats of their first records, and of the records linked to those.
+			args := append(append(append([]any{territoryID}, ids...), territoryID), ids...)
+			rows, err := s.db.Query(ctx, `SELECT person, COUNT(*) FROM (
+				SELECT s.holder_id AS person FROM organization_seats s WHERE s.territory_id = ? AND s.holder_id IN (`+placeholders(len(chunk))+`)
+				UNION ALL
+				SELECT h.same_as FROM organization_seats s JOIN organization_people h ON h.id = s.holder_id WHERE s.territory_id = ?
+				AND s.holder_id IN (SELECT m.id FROM organization_people m WHERE m.same_as IN (`+placeholders(len(chunk))+`))) AS x
+				GROUP BY person`, args...)
 			if err != nil {
 				return r, err
 			}

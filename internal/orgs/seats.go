@@ -302,7 +302,8 @@ func sortSeats(list []Seat) {
 // seat form may pick.
 func (s *Store) OrgPeople(ctx context.Context, territoryID, orgID int64) ([]Person, error) {
 	return s.queryPeople(ctx, `SELECT `+personCols+`, `+recordSeats+personFrom+`WHERE p.territory_id = ? AND p.organization_id = ?
-		AND EXISTS (SELECT 1 FROM organization_seats s WHERE s.holder_id = p.id) ORDER BY p.name_key, p.id`, territoryID, orgID)
+		AND EXISTS (SELECT 1 FROM organization_seats s WHERE s.territory_id = p.territory_id AND s.holder_id = p.id) ORDER BY p.name_key, p.id`,
+		territoryID, orgID)
 }
 
 // OpenSeats counts, for each of the organisations ids, the seats open to
