@@ -215,6 +215,7 @@ func TestBrowserJourneyReleve(t *testing.T) {
 
 	// The people: the club's record may be Lise's. Compared, then linked.
 	browsertest.Visit(t, desk, base+"/admin/personnes", "personnes en poste")
+	browsertest.CheckAccessibility(t, desk, "personnes en poste")
 	if got := browsertest.Text(t, desk, "#a-verifier + p + ul"); !strings.Contains(got, "Lise Noël") || !strings.Contains(got, "Lise N.") ||
 		!strings.Contains(got, "même courriel") {
 		t.Errorf("possible matches = %q", got)
@@ -249,4 +250,7 @@ func TestBrowserJourneyReleve(t *testing.T) {
 	staffSignIn(t, phone, e, "anim@exemple.org")
 	browsertest.Visit(t, phone, base+"/admin/releve", "radar, téléphone")
 	shot(t, phone, "releve-09-radar-telephone")
+	browsertest.Visit(t, phone, base+"/admin/personnes/"+itoa(liseID), "fiche reliée, téléphone")
+	browsertest.CheckAccessibility(t, phone, "fiche reliée, téléphone")
+	shot(t, phone, "releve-13-fiche-telephone")
 }
