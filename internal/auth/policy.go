@@ -63,6 +63,12 @@ const (
 	// relève radar. Staff may for any organisation of the territory; an
 	// organisation manager only for an organisation they manage.
 	EditOrganization Action = "organization.edit"
+	// ManagePeople sees the people who hold seats across the territory:
+	// each person's seats in every organisation, who wears « plusieurs
+	// chapeaux », the records that may be the same person — and links them.
+	// An organisation manager never does: they see only the records their
+	// organisation entered (see internal/orgs/people.go).
+	ManagePeople Action = "people.manage"
 	// ManageVolunteering oversees volunteering for the whole territory:
 	// every organisation's opportunities, applicants and hours, supply and
 	// demand, recognition milestones (with names), the businesses'
@@ -77,7 +83,8 @@ const (
 
 // Actions lists every action, for the policy's table test.
 var Actions = []Action{ViewStaffArea, ManageUsers, ManageSettings, ReadOutbox, ManageOwnAccount, ManageEvents, ManageIdeas, ManageConnections,
-	ManageCommunities, ManageInitiatives, ManageOrganizations, EditOrganization, ManageVolunteering, ManageTrackedLinks}
+	ManageCommunities, ManageInitiatives, ManageOrganizations, EditOrganization, ManageVolunteering, ManageTrackedLinks,
+	ManagePeople}
 
 // policy is the one place that says which role may do what.
 var policy = map[Action][]Role{
@@ -93,6 +100,7 @@ var policy = map[Action][]Role{
 	ManageInitiatives:   {RoleAdministrator, RoleFacilitator},
 	ManageOrganizations: {RoleAdministrator, RoleFacilitator},
 	EditOrganization:    {RoleAdministrator, RoleFacilitator},
+	ManagePeople:        {RoleAdministrator, RoleFacilitator},
 	ManageVolunteering:  {RoleAdministrator, RoleFacilitator},
 	ManageTrackedLinks:  {RoleAdministrator, RoleFacilitator, RoleCommunications},
 }

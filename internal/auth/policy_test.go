@@ -26,6 +26,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.EditOrganization:    true,
 		auth.ManageVolunteering:  true,
 		auth.ManageTrackedLinks:  true,
+		auth.ManagePeople:        true,
 	},
 	auth.RoleFacilitator: {
 		auth.ViewStaffArea:       true,
@@ -42,6 +43,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.EditOrganization:    true,
 		auth.ManageVolunteering:  true,
 		auth.ManageTrackedLinks:  true,
+		auth.ManagePeople:        true,
 	},
 	auth.RoleCommunications: {
 		auth.ViewStaffArea:       true,
@@ -58,6 +60,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.EditOrganization:    false,
 		auth.ManageVolunteering:  false,
 		auth.ManageTrackedLinks:  true,
+		auth.ManagePeople:        false,
 	},
 	auth.RolePartner: {
 		auth.ViewStaffArea:       false,
@@ -74,6 +77,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.EditOrganization:    false,
 		auth.ManageVolunteering:  false,
 		auth.ManageTrackedLinks:  false,
+		auth.ManagePeople:        false,
 	},
 	auth.RoleOrganizationManager: {
 		auth.ViewStaffArea:       false,
@@ -90,6 +94,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.EditOrganization:    false,
 		auth.ManageVolunteering:  false,
 		auth.ManageTrackedLinks:  false,
+		auth.ManagePeople:        false,
 	},
 	auth.RoleCitizen: {
 		auth.ViewStaffArea:       false,
@@ -106,6 +111,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.EditOrganization:    false,
 		auth.ManageVolunteering:  false,
 		auth.ManageTrackedLinks:  false,
+		auth.ManagePeople:        false,
 	},
 }
 
@@ -163,6 +169,7 @@ func TestPolicyTableIsComplete(t *testing.T) {
 		auth.EditOrganization:    "organization.edit",
 		auth.ManageVolunteering:  "volunteering.manage",
 		auth.ManageTrackedLinks:  "tracking.manage",
+		auth.ManagePeople:        "people.manage",
 	}
 	for a, name := range wantActions {
 		if string(a) != name {
@@ -250,11 +257,11 @@ func TestPolicyCombinations(t *testing.T) {
 		{"partner and facilitator", []auth.Role{auth.RolePartner, auth.RoleFacilitator},
 			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageOwnAccount: true, auth.ManageEvents: true, auth.ManageIdeas: true, auth.ManageConnections: true,
 				auth.ManageCommunities: true, auth.ManageInitiatives: true, auth.ManageOrganizations: true, auth.EditOrganization: true,
-				auth.ManageVolunteering: true, auth.ManageTrackedLinks: true}},
+				auth.ManageVolunteering: true, auth.ManageTrackedLinks: true, auth.ManagePeople: true}},
 		{"citizen and administrator", []auth.Role{auth.RoleCitizen, auth.RoleAdministrator},
 			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageUsers: true, auth.ManageSettings: true, auth.ReadOutbox: true, auth.ManageOwnAccount: true, auth.ManageEvents: true, auth.ManageIdeas: true, auth.ManageConnections: true,
 				auth.ManageCommunities: true, auth.ManageInitiatives: true, auth.ManageOrganizations: true, auth.EditOrganization: true,
-				auth.ManageVolunteering: true, auth.ManageTrackedLinks: true}},
+				auth.ManageVolunteering: true, auth.ManageTrackedLinks: true, auth.ManagePeople: true}},
 		{"unknown role", []auth.Role{"superuser"}, map[auth.Action]bool{auth.ManageOwnAccount: true}},
 	}
 	for _, c := range cases {

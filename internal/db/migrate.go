@@ -16,7 +16,11 @@ var migrations embed.FS
 
 // Migrate applies the application's pending migrations. It is safe to run
 // twice and, on PostgreSQL, from several processes at once (they take turns).
-func (d *DB) Migrate(ctx context.Context) error {
+func (d *DB) Migrate(ctx context.Context) error { return d.MigrateTo(ctx, 0) }
+
+// MigrateTo applies the pending migrations up to version (0: all of them):
+// tests put data in an older schema and see how a migration carries it.
+func (d *DB) MigrateTo(ctx context.Context, version int64) error {
 	fsys, err := fs.Sub(migrations, "migrations/"+string(d.Engine))
 	if err != nil {
 		return err
@@ -43,7 +47,12 @@ func (d *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
+	if version > 0 {
+		_, err = p.UpTo(ctx, version)
+	} else {
+		_, err = p.Up(ctx)
+	}
+	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
 	return nil

@@ -224,7 +224,7 @@ func seedOrgs(ctx context.Context, st Stores, t territory.Territory, s *story) (
 		}
 		ids[do.name] = o.ID
 		for _, ds := range do.seats {
-			in := orgs.SeatInput{Role: ds.role, Title: ds.title, Matching: orgs.ByEmailOrName, HolderSince: years(ds.sinceYears),
+			in := orgs.SeatInput{Role: ds.role, Title: ds.title, Reach: orgs.WholeTerritory, HolderSince: years(ds.sinceYears),
 				TermEnd: day(ds.endDays), OpenToNewcomers: ds.open, SuccessorIdentified: ds.successor}
 			if ds.sinceYears > 0 && ds.endDays != 0 {
 				// Two-year terms, begun no later than last month and not before the holder came.

@@ -28,7 +28,8 @@ func BenchmarkRadar(b *testing.B) {
 			f.s.SetClock(time.Now)
 			ctx := context.Background()
 			orgstest.Seed(b, f.s, f.t.ID, orgstest.Territory)
-			r, err := f.s.Radar(ctx, f.t.ID, orgs.RadarFilter{})
+			staff := orgs.WholeTerritory
+			r, err := f.s.Radar(ctx, f.t.ID, orgs.RadarFilter{Reach: staff})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -41,7 +42,8 @@ func BenchmarkRadar(b *testing.B) {
 			for _, c := range []struct {
 				name string
 				f    orgs.RadarFilter
-			}{{"territory", orgs.RadarFilter{}}, {"place", orgs.RadarFilter{PlaceSlug: "manseau"}}, {"organization", orgs.RadarFilter{OrganizationID: one}}} {
+			}{{"territory", orgs.RadarFilter{Reach: staff}}, {"place", orgs.RadarFilter{PlaceSlug: "manseau", Reach: staff}},
+				{"organization", orgs.RadarFilter{OrganizationID: one, Reach: staff}}, {"organization-managers", orgs.RadarFilter{OrganizationID: one}}} {
 				b.Run(c.name, func(b *testing.B) {
 					b.ReportAllocs()
 					for b.Loop() {

@@ -22,7 +22,11 @@ import (
 // rows without problems, all in one transaction. Organisations are
 // recognised by their name (accents, case and punctuation aside), people by
 // their e-mail or, without one, their name, and seats by organisation, title
-// and holder: importing the same file again adds nothing.
+// and holder: importing the same file again adds nothing. A holder is a
+// record of the row's organisation (see people.go): one it already has, or
+// a new one — linked, when the person is known elsewhere in the territory,
+// to them, since an import is staff's decision. The import never writes
+// into another organisation's record.
 
 // Import statuses.
 const (
@@ -75,7 +79,12 @@ type seatKey struct {
 }
 
 type knownPerson struct {
-	id    int64
+	id, root, org int64
+	email         string
+}
+
+type orgEmail struct {
+	org   int64
 	email string
 }
 
@@ -84,21 +93,22 @@ type knownPerson struct {
 type matcher struct {
 	orgs          map[string]int64
 	slugs         map[string]bool
-	byEmail       map[string]int64
+	byEmail       map[string]int64 // the first person with the address
+	ownEmail      map[orgEmail]knownPerson
 	byName        map[string][]knownPerson
 	seats         map[seatKey][]int64
 	seatCount     map[int64]int
 	next          int64
 	knownOrgs     map[int64]bool
 	createdOrgs   map[int64]bool
-	knownPeople   map[int64]bool
+	knownPeople   map[int64]bool // people: their first records
 	createdPeople map[int64]bool
 }
 
 func loadMatcher(ctx context.Context, q querier, territoryID int64) (*matcher, error) {
 	m := &matcher{orgs: map[string]int64{}, slugs: map[string]bool{}, byEmail: map[string]int64{}, byName: map[string][]knownPerson{},
 		seats: map[seatKey][]int64{}, seatCount: map[int64]int{}, knownOrgs: map[int64]bool{}, createdOrgs: map[int64]bool{},
-		knownPeople: map[int64]bool{}, createdPeople: map[int64]bool{}}
+		knownPeople: map[int64]bool{}, createdPeople: map[int64]bool{}, ownEmail: map[orgEmail]knownPerson{}}
 	scan := func(query string, each func(rows *sql.Rows) error) error {
 		rows, err := q.Query(ctx, query, territoryID)
 		if err != nil {
@@ -124,16 +134,14 @@ func loadMatcher(ctx context.Context, q querier, territoryID int64) (*matcher, e
 	if err != nil {
 		return nil, err
 	}
-	err = scan(`SELECT id, name_key, email FROM organization_people WHERE territory_id = ? ORDER BY id`, func(rows *sql.Rows) error {
+	err = scan(`SELECT id, COALESCE(same_as, id), COALESCE(organization_id, 0), name_key, email FROM organization_people
+		WHERE territory_id = ? ORDER BY id`, func(rows *sql.Rows) error {
 		var p knownPerson
 		var key string
-		if err := rows.Scan(&p.id, &key, &p.email); err != nil {
+		if err := rows.Scan(&p.id, &p.root, &p.org, &key, &p.email); err != nil {
 			return err
 		}
-		if _, ok := m.byEmail[p.email]; p.email != "" && !ok {
-			m.byEmail[p.email] = p.id
-		}
-		m.byName[key] = append(m.byName[key], p)
+		m.know(p, key)
 		return nil
 	})
 	if err != nil {
@@ -157,31 +165,63 @@ func loadMatcher(ctx context.Context, q querier, territoryID int64) (*matcher, e
 // org finds an organisation by name; 0 when it is new.
 func (m *matcher) org(name string) int64 { return m.orgs[Key(name)] }
 
-// person finds a person as findPerson does; 0 when they are new.
-func (m *matcher) person(name, email string) int64 {
-	if email != "" {
-		if id, ok := m.byEmail[email]; ok {
-			return id
+// know remembers a record of a person.
+func (m *matcher) know(p knownPerson, key string) {
+	if p.email != "" {
+		if _, ok := m.byEmail[p.email]; !ok {
+			m.byEmail[p.email] = p.root
+		}
+		if _, ok := m.ownEmail[orgEmail{p.org, p.email}]; !ok {
+			m.ownEmail[orgEmail{p.org, p.email}] = p
 		}
 	}
-	var ids []int64
-	for _, p := range m.byName[Key(name)] {
-		if email == "" || p.email == "" {
-			ids = append(ids, p.id)
-		}
-	}
-	if len(ids) == 1 {
-		return ids[0]
-	}
-	return 0
+	m.byName[key] = append(m.byName[key], p)
 }
 
-func (m *matcher) addPerson(id int64, name, email string) {
+// person finds a holder as findPerson does: the organisation's own record
+// (id), or else the person known elsewhere in the territory (root); zeros
+// when they are new.
+func (m *matcher) person(org int64, name, email string) (id, root int64) {
 	if email != "" {
-		m.byEmail[email] = id
+		if p, ok := m.ownEmail[orgEmail{org, email}]; ok {
+			return p.id, p.root
+		}
 	}
-	m.byName[Key(name)] = append(m.byName[Key(name)], knownPerson{id, email})
-	m.createdPeople[id] = true
+	byName := func(own bool) knownPerson {
+		var first knownPerson
+		roots := map[int64]bool{}
+		for _, p := range m.byName[Key(name)] {
+			if (own && p.org != org) || (email != "" && p.email != "") {
+				continue
+			}
+			if first.id == 0 {
+				first = p
+			}
+			roots[p.root] = true
+		}
+		if len(roots) == 1 {
+			return first
+		}
+		return knownPerson{}
+	}
+	if p := byName(true); p.id != 0 {
+		return p.id, p.root
+	}
+	if email != "" {
+		if r, ok := m.byEmail[email]; ok {
+			return 0, r
+		}
+	}
+	return 0, byName(false).root
+}
+
+// addPerson remembers a record the import adds; root is the person it is
+// linked to (its own id when the person is new).
+func (m *matcher) addPerson(id, root, org int64, name, email string) {
+	m.know(knownPerson{id: id, root: root, org: org, email: email}, Key(name))
+	if root == id {
+		m.createdPeople[id] = true
+	}
 }
 
 // seat takes the next known seat of an organisation with that title and
@@ -227,11 +267,15 @@ func (m *matcher) plan(rows []ImportRow) {
 		}
 		var holder int64
 		if r.Seat.HolderName != "" {
-			if holder = m.person(r.Seat.HolderName, r.Seat.HolderEmail); holder == 0 {
+			var root int64
+			if holder, root = m.person(org, r.Seat.HolderName, r.Seat.HolderEmail); holder == 0 {
 				m.next--
 				holder = m.next
-				m.addPerson(holder, r.Seat.HolderName, r.Seat.HolderEmail)
-				r.NewPerson = true
+				if root == 0 {
+					root = holder
+					r.NewPerson = true
+				}
+				m.addPerson(holder, root, org, r.Seat.HolderName, r.Seat.HolderEmail)
 			}
 		}
 		r.NewSeat = m.seat(org, r.Seat.Title, holder) == 0
@@ -574,23 +618,31 @@ func (s *Store) applyRow(ctx context.Context, tx *db.Tx, territoryID int64, m *m
 	}
 	var holder int64
 	if st.HolderName != "" {
-		if holder = m.person(st.HolderName, st.HolderEmail); holder == 0 {
+		var root int64
+		if holder, root = m.person(orgID, st.HolderName, st.HolderEmail); holder == 0 {
+			var sameAs any
+			if root != 0 {
+				sameAs = root
+			}
 			var err error
-			holder, err = tx.InsertID(ctx, `INSERT INTO organization_people (territory_id, name, name_key, email, phone, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, territoryID, st.HolderName, Key(st.HolderName), st.HolderEmail, st.HolderPhone, now, now)
+			holder, err = tx.InsertID(ctx, `INSERT INTO organization_people (territory_id, organization_id, same_as, name, name_key, email, phone,
+				created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				territoryID, orgID, sameAs, st.HolderName, Key(st.HolderName), st.HolderEmail, st.HolderPhone, now, now)
 			if err != nil {
 				return err
 			}
-			m.addPerson(holder, st.HolderName, st.HolderEmail)
-			sum.PeopleCreated++
-		} else {
-			if !m.createdPeople[holder] {
-				m.knownPeople[holder] = true
+			if root == 0 {
+				root = holder
+				sum.PeopleCreated++
 			}
-			if _, err := tx.Exec(ctx, `UPDATE organization_people SET email = CASE WHEN email = '' THEN ? ELSE email END,
-				phone = CASE WHEN phone = '' THEN ? ELSE phone END WHERE territory_id = ? AND id = ?`, st.HolderEmail, st.HolderPhone, territoryID, holder); err != nil {
-				return err
-			}
+			m.addPerson(holder, root, orgID, st.HolderName, st.HolderEmail)
+		} else if _, err := tx.Exec(ctx, `UPDATE organization_people SET email = CASE WHEN email = '' THEN ? ELSE email END,
+			phone = CASE WHEN phone = '' THEN ? ELSE phone END WHERE territory_id = ? AND organization_id = ? AND id = ?`,
+			st.HolderEmail, st.HolderPhone, territoryID, orgID, holder); err != nil {
+			return err
+		}
+		if !m.createdPeople[root] {
+			m.knownPeople[root] = true
 		}
 	}
 	var holderArg any

@@ -321,7 +321,7 @@ func TestSeatsAndPeople(t *testing.T) {
 			t.Errorf("vacant seat %+v", tres)
 		}
 		pres := f.seat(t, club.ID, orgs.SeatInput{Title: "Présidente", Role: orgs.President,
-			NewHolder: holder("Marie  Côté", "Marie.Cote@Exemple.org"), Matching: orgs.ByEmailOrName,
+			NewHolder: holder("Marie  Côté", "Marie.Cote@Exemple.org"), Reach: orgs.WholeTerritory,
 			HolderSince: "01/09/2019", TermStart: "2025-09-01", TermEnd: "2027-08-31"})
 		if pres.Vacant() || pres.HolderName != "Marie Côté" || pres.HolderEmail != "marie.cote@exemple.org" ||
 			pres.HolderSince.String() != "2019-09-01" || pres.TermEnd.String() != "2027-08-31" || pres.Since().String() != "2019-09-01" {
@@ -332,25 +332,30 @@ func TestSeatsAndPeople(t *testing.T) {
 			t.Errorf("officers first: %+v", seats)
 		}
 
-		// Staff typing her name again (no e-mail) find Marie; so does her e-mail.
-		sec := f.seat(t, comite.ID, orgs.SeatInput{Role: orgs.Secretary, NewHolder: holder("marie cote", ""), Matching: orgs.ByEmailOrName})
-		if sec.HolderID == nil || *sec.HolderID != *pres.HolderID {
-			t.Errorf("by name: %+v", sec)
+		// Staff typing her name again (no e-mail) on another organisation
+		// recognise Marie: a record of that organisation, linked to hers.
+		sec := f.seat(t, comite.ID, orgs.SeatInput{Role: orgs.Secretary, NewHolder: holder("marie cote", ""), Reach: orgs.WholeTerritory})
+		secP, _ := f.s.Person(ctx, tid, *sec.HolderID)
+		if *sec.HolderID == *pres.HolderID || secP.SameAs == nil || *secP.SameAs != *pres.HolderID || secP.OrganizationID != comite.ID ||
+			sec.HolderName != "marie cote" || sec.HolderEmail != "" {
+			t.Errorf("by name: %+v %+v", sec, secP)
 		}
-		adm := f.seat(t, comite.ID, orgs.SeatInput{Role: orgs.Director, NewHolder: holder("M. Côté", "marie.cote@exemple.org"), Matching: orgs.ByEmail})
-		if *adm.HolderID != *pres.HolderID || adm.HolderName != "Marie Côté" {
-			t.Errorf("by e-mail: %+v", adm)
+		// A manager typing her e-mail makes a record of their own, as typed,
+		// linked to nobody: an address reaches no one else's record.
+		adm := f.seat(t, comite.ID, orgs.SeatInput{Role: orgs.Director, NewHolder: holder("M. Côté", "marie.cote@exemple.org")})
+		admP, _ := f.s.Person(ctx, tid, *adm.HolderID)
+		if *adm.HolderID == *pres.HolderID || *adm.HolderID == *sec.HolderID || adm.HolderName != "M. Côté" || admP.SameAs != nil {
+			t.Errorf("by e-mail: %+v %+v", adm, admP)
 		}
-		// A manager typing only a name makes a new person: names alone are
-		// not enough to reach someone else's record.
-		other := f.seat(t, comite.ID, orgs.SeatInput{Role: orgs.Member, NewHolder: holder("Marie Côté", ""), Matching: orgs.ByEmail})
-		if *other.HolderID == *pres.HolderID {
+		// Nor does a name alone.
+		other := f.seat(t, comite.ID, orgs.SeatInput{Role: orgs.Member, NewHolder: holder("Marie Côté", "")})
+		if otherP, _ := f.s.Person(ctx, tid, *other.HolderID); *other.HolderID == *pres.HolderID || *other.HolderID == *sec.HolderID || otherP.SameAs != nil {
 			t.Error("a manager's name-only entry was matched to an existing person")
 		}
 		// Two people of the same name with different addresses stay two.
 		paul1 := f.seat(t, comite.ID, orgs.SeatInput{Role: orgs.Member, NewHolder: holder("Paul Roy", "paul1@exemple.org")})
-		paul2 := f.seat(t, club.ID, orgs.SeatInput{Role: orgs.Member, NewHolder: holder("Paul Roy", "paul2@exemple.org"), Matching: orgs.ByEmailOrName})
-		if *paul1.HolderID == *paul2.HolderID {
+		paul2 := f.seat(t, club.ID, orgs.SeatInput{Role: orgs.Member, NewHolder: holder("Paul Roy", "paul2@exemple.org"), Reach: orgs.WholeTerritory})
+		if p2, _ := f.s.Person(ctx, tid, *paul2.HolderID); *paul1.HolderID == *paul2.HolderID || p2.SameAs != nil {
 			t.Error("two addresses merged")
 		}
 		// A seat form picks among the organisation's people only.
@@ -364,19 +369,30 @@ func TestSeatsAndPeople(t *testing.T) {
 		if up.Vacant() || !up.SuccessorIdentified || up.OpenToNewcomers || up.Title != "Trésorerie" {
 			t.Errorf("updated %+v", up)
 		}
+		// The club's people are its own records, with their seats there only.
 		people, _ := f.s.OrgPeople(ctx, tid, club.ID)
-		if len(people) != 2 || people[0].Name != "Marie Côté" || people[0].Seats != 4 {
+		if len(people) != 2 || people[0].Name != "Marie Côté" || people[0].Seats != 2 || people[0].OrganizationID != club.ID {
 			t.Errorf("club people %+v", people)
 		}
 
-		// A person's seats across organisations (staff).
+		// A person's seats across organisations (staff): every linked record's.
 		mine, err := f.s.SeatsOf(ctx, tid, *pres.HolderID)
-		if err != nil || len(mine) != 4 || mine[0].Org.Name != "Club de l’âge d’or de Fortierville" {
+		if err != nil || len(mine) != 3 || mine[0].Org.Name != "Club de l’âge d’or de Fortierville" {
 			t.Fatalf("seats of Marie: %+v %v", mine, err)
 		}
+		if fromSec, _ := f.s.SeatsOf(ctx, tid, *sec.HolderID); len(fromSec) != 3 {
+			t.Errorf("seats of Marie from her other record: %d", len(fromSec))
+		}
+		// The registry lists people: Marie (two records), and the two records
+		// a manager made, until staff say whose they are.
 		list, n, _ := f.s.People(ctx, tid, orgs.PeopleFilter{Query: "cote"})
-		if n != 2 || len(list) != 2 {
-			t.Errorf("search people: %+v", list)
+		if n != 3 || len(list) != 3 {
+			t.Fatalf("search people: %+v", list)
+		}
+		for _, p := range list {
+			if p.ID == *pres.HolderID && (p.Records != 2 || p.Seats != 3 || len(p.Orgs) != 2) {
+				t.Errorf("Marie in the registry: %+v", p)
+			}
 		}
 		if _, n, _ := f.s.People(ctx, tid, orgs.PeopleFilter{Query: "paul2@"}); n != 1 {
 			t.Errorf("search by e-mail: %d", n)

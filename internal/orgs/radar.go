@@ -201,13 +201,23 @@ type Radar struct {
 type RadarFilter struct {
 	// PlaceSlug keeps the organisations serving the place, its secteurs or its ville.
 	PlaceSlug string
-	// OrganizationID keeps one organisation (a manager's view).
+	// OrganizationID keeps one organisation.
 	OrganizationID int64
+	// Reach says whose radar it is. Staff's (WholeTerritory) counts each
+	// person — every record staff linked — once, and their seats across the
+	// territory (« plusieurs chapeaux »). An organisation's managers'
+	// (OwnOrganization, the zero value) knows only the organisation's own
+	// records: no hats, nothing about seats held elsewhere.
+	Reach Reach
 }
 
 type radarSeat struct {
 	Seat
 	holder int64
+	// person is who the holder counts as: the person (their first record)
+	// for staff, the record itself for an organisation's managers.
+	person     int64
+	personName string
 }
 
 type radarOrg struct {
@@ -217,9 +227,10 @@ type radarOrg struct {
 	in     bool    // in the filter's scope
 }
 
-// Radar computes the relève radar. A person's hats count their seats
-// across the whole territory; the rest covers the organisations of the
-// filter. Only the seats of those organisations are read.
+// Radar computes the relève radar. For staff, a person's hats count their
+// seats across the whole territory; the rest covers the organisations of the
+// filter. Only the seats of those organisations are read (and, for hats,
+// the seats of their holders).
 func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Radar, error) {
 	settings, err := s.Settings(ctx, territoryID)
 	if err != nil {
@@ -317,9 +328,11 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 	}
 
 	// The seats of the organisations in scope.
-	q, args = `SELECT s.id, s.organization_id, s.title, s.role, s.holder_id, COALESCE(h.name, ''), s.holder_since, s.term_start,
-		s.term_end, s.open_to_newcomers, s.successor_identified, s.sort_order
-		FROM organization_seats s LEFT JOIN organization_people h ON h.id = s.holder_id WHERE s.territory_id = ?`, []any{territoryID}
+	staff := f.Reach == WholeTerritory
+	q, args = `SELECT s.id, s.organization_id, s.title, s.role, s.holder_id, COALESCE(h.same_as, h.id, 0), COALESCE(h.name, ''),
+		COALESCE(g.name, h.name, ''), s.holder_since, s.term_start, s.term_end, s.open_to_newcomers, s.successor_identified, s.sort_order
+		FROM organization_seats s LEFT JOIN organization_people h ON h.id = s.holder_id LEFT JOIN organization_people g ON g.id = h.same_as
+		WHERE s.territory_id = ?`, []any{territoryID}
 	var capacity int
 	switch {
 	case f.OrganizationID != 0:
@@ -348,10 +361,11 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 	hats := map[int64]int{}
 	var role string
 	var holder sql.NullInt64
+	var root int64
 	var since, start, end sql.NullString
 	for rows.Next() {
 		var st radarSeat
-		if err := rows.Scan(&st.ID, &st.OrganizationID, &st.Title, &role, &holder, &st.HolderName, &since, &start, &end,
+		if err := rows.Scan(&st.ID, &st.OrganizationID, &st.Title, &role, &holder, &root, &st.HolderName, &st.personName, &since, &start, &end,
 			&st.OpenToNewcomers, &st.SuccessorIdentified, &st.SortOrder); err != nil {
 			rows.Close()
 			return r, err
@@ -363,9 +377,14 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 		st.TerritoryID, st.Role = territoryID, Role(role)
 		st.HolderSince, st.TermStart, st.TermEnd = scanDate(since), scanDate(start), scanDate(end)
 		if holder.Valid {
-			st.holder = holder.Int64
-			if !scoped {
-				hats[st.holder]++
+			st.holder, st.person = holder.Int64, holder.Int64
+			if staff {
+				st.person = root
+			} else {
+				st.personName = st.HolderName
+			}
+			if !scoped && staff {
+				hats[st.person]++
 			}
 		}
 		o.seats = append(o.seats, int32(len(all)))
@@ -380,24 +399,30 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 			all[i].HolderID = &all[i].holder
 		}
 	}
-	if scoped {
-		// Hats count every seat of the territory: ask for the holders in scope.
-		var holders []int64
+	if scoped && staff {
+		// Hats count every seat of the territory: ask for the people in scope.
+		var people []int64
 		seen := map[int64]bool{}
 		for i := range all {
-			if h := all[i].holder; h != 0 && !seen[h] {
+			if h := all[i].person; h != 0 && !seen[h] {
 				seen[h] = true
-				holders = append(holders, h)
+				people = append(people, h)
 			}
 		}
-		for startAt := 0; startAt < len(holders); startAt += 500 {
-			chunk := holders[startAt:min(startAt+500, len(holders))]
-			args := []any{territoryID}
+		for startAt := 0; startAt < len(people); startAt += 500 {
+			chunk := people[startAt:min(startAt+500, len(people))]
+			ids := make([]any, 0, len(chunk))
 			for _, h := range chunk {
-				args = append(args, h)
+				ids = append(ids, h)
 			}
-			rows, err := s.db.Query(ctx, `SELECT holder_id, COUNT(*) FROM organization_seats WHERE territory_id = ? AND holder_id IN (`+
-				placeholders(len(chunk))+`) GROUP BY holder_id`, args...)
+			// The seats of their first records, and of the records linked to those.
+			args := append(append(append([]any{territoryID}, ids...), territoryID), ids...)
+			rows, err := s.db.Query(ctx, `SELECT person, COUNT(*) FROM (
+				SELECT s.holder_id AS person FROM organization_seats s WHERE s.territory_id = ? AND s.holder_id IN (`+placeholders(len(chunk))+`)
+				UNION ALL
+				SELECT h.same_as FROM organization_seats s JOIN organization_people h ON h.id = s.holder_id WHERE s.territory_id = ?
+				AND s.holder_id IN (SELECT m.id FROM organization_people m WHERE m.same_as IN (`+placeholders(len(chunk))+`))) AS x
+				GROUP BY person`, args...)
 			if err != nil {
 				return r, err
 			}
@@ -491,12 +516,12 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 					medium = true
 				}
 			}
-			if n := hats[st.holder]; n >= settings.HatsThreshold && !seen[st.holder] {
-				seen[st.holder] = true
+			if n := hats[st.person]; staff && n >= settings.HatsThreshold && !seen[st.person] {
+				seen[st.person] = true
 				medium = true
 				hatReasons = append(hatReasons, Reason{"org.reason.hats", []any{st.HolderName, n}})
-				hatsOrgs[st.holder] = append(hatsOrgs[st.holder], o.ref)
-				names[st.holder] = st.HolderName
+				hatsOrgs[st.person] = append(hatsOrgs[st.person], o.ref)
+				names[st.person] = st.personName
 			}
 		}
 		if len(o.seats) >= 2 && risk.Vacant*2 >= len(o.seats) {
@@ -547,8 +572,8 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 				c.Medium++
 			}
 			for _, ix := range o.seats {
-				if st := &all[ix]; !st.Vacant() && !people[st.holder] {
-					people[st.holder] = true
+				if st := &all[ix]; !st.Vacant() && !people[st.person] {
+					people[st.person] = true
 					c.People++
 				}
 			}
@@ -603,12 +628,13 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 	return r, nil
 }
 
-// Risk is one organisation's risk, from the radar of that organisation.
-func (s *Store) Risk(ctx context.Context, territoryID, orgID int64) (OrgRisk, Radar, error) {
+// Risk is one organisation's risk, from the radar of that organisation as
+// reach sees it: an organisation's managers get OwnOrganization.
+func (s *Store) Risk(ctx context.Context, territoryID, orgID int64, reach Reach) (OrgRisk, Radar, error) {
 	if _, err := s.Get(ctx, territoryID, orgID); err != nil {
 		return OrgRisk{}, Radar{}, err
 	}
-	r, err := s.Radar(ctx, territoryID, RadarFilter{OrganizationID: orgID})
+	r, err := s.Radar(ctx, territoryID, RadarFilter{OrganizationID: orgID, Reach: reach})
 	if err != nil || len(r.Orgs) == 0 {
 		return OrgRisk{}, r, err
 	}

@@ -39,37 +39,37 @@ func TestRadar(t *testing.T) {
 		f := newFixture(t, d)
 		ctx := context.Background()
 		tid := f.t.ID
-		staff := orgs.ByEmailOrName
+		staff := orgs.WholeTerritory
 		marie := func() *orgs.PersonInput { return holder("Marie Côté", "marie@exemple.org") }
 
 		// Manseau's committee: its president's term ends in 6 weeks, nobody
 		// ready; its treasurer's seat is empty.
 		loisirs := f.org(t, "Comité des loisirs de Manseau", orgs.CitizenCommittee, "manseau")
-		f.seat(t, loisirs.ID, orgs.SeatInput{Role: orgs.President, NewHolder: marie(), Matching: staff, TermStart: "2024-05-01", TermEnd: "2026-05-01"})
+		f.seat(t, loisirs.ID, orgs.SeatInput{Role: orgs.President, NewHolder: marie(), Reach: staff, TermStart: "2024-05-01", TermEnd: "2026-05-01"})
 		f.seat(t, loisirs.ID, orgs.SeatInput{Role: orgs.Treasurer, OpenToNewcomers: true})
-		f.seat(t, loisirs.ID, orgs.SeatInput{Role: orgs.Director, NewHolder: holder("Luc Roy", ""), Matching: staff, TermEnd: "2026-12-31"})
+		f.seat(t, loisirs.ID, orgs.SeatInput{Role: orgs.Director, NewHolder: holder("Luc Roy", ""), Reach: staff, TermEnd: "2026-12-31"})
 
 		// Fortierville's club: Marie again (three hats), officers there since 2015.
 		club := f.org(t, "Club de l’âge d’or de Fortierville", orgs.Nonprofit, "fortierville")
-		f.seat(t, club.ID, orgs.SeatInput{Role: orgs.President, NewHolder: marie(), Matching: staff, HolderSince: "2015-01-10", TermEnd: "2028-01-01"})
-		f.seat(t, club.ID, orgs.SeatInput{Role: orgs.Secretary, NewHolder: holder("Paul Roy", "paul@exemple.org"), Matching: staff,
+		f.seat(t, club.ID, orgs.SeatInput{Role: orgs.President, NewHolder: marie(), Reach: staff, HolderSince: "2015-01-10", TermEnd: "2028-01-01"})
+		f.seat(t, club.ID, orgs.SeatInput{Role: orgs.Secretary, NewHolder: holder("Paul Roy", "paul@exemple.org"), Reach: staff,
 			TermStart: "2014-06-01", TermEnd: "2026-08-01", SuccessorIdentified: true})
-		f.seat(t, club.ID, orgs.SeatInput{Role: orgs.Director, NewHolder: marie(), Matching: staff})
+		f.seat(t, club.ID, orgs.SeatInput{Role: orgs.Director, NewHolder: marie(), Reach: staff})
 
 		// Lemieux's council: all well.
 		conseil := f.org(t, "Conseil municipal de Lemieux", orgs.MunicipalCouncil, "lemieux")
-		f.seat(t, conseil.ID, orgs.SeatInput{Role: orgs.Mayor, NewHolder: holder("Jean Pépin", ""), Matching: staff, HolderSince: "2021-11-07", TermEnd: "2029-11-04"})
-		f.seat(t, conseil.ID, orgs.SeatInput{Role: orgs.Councillor, NewHolder: holder("Ana Silva", ""), Matching: staff, TermEnd: "2026-11-30"})
+		f.seat(t, conseil.ID, orgs.SeatInput{Role: orgs.Mayor, NewHolder: holder("Jean Pépin", ""), Reach: staff, HolderSince: "2021-11-07", TermEnd: "2029-11-04"})
+		f.seat(t, conseil.ID, orgs.SeatInput{Role: orgs.Councillor, NewHolder: holder("Ana Silva", ""), Reach: staff, TermEnd: "2026-11-30"})
 
 		// A committee in Gentilly (a secteur of Bécancour) with one empty seat of two.
 		gentilly := f.org(t, "Comité culturel de Gentilly", orgs.CitizenCommittee, "becancour-gentilly")
-		f.seat(t, gentilly.ID, orgs.SeatInput{Role: orgs.Coordinator, NewHolder: holder("Lise Noël", ""), Matching: staff})
+		f.seat(t, gentilly.ID, orgs.SeatInput{Role: orgs.Coordinator, NewHolder: holder("Lise Noël", ""), Reach: staff})
 		f.seat(t, gentilly.ID, orgs.SeatInput{Role: orgs.Member})
 
 		// Nothing recorded yet, serving the whole territory.
 		f.org(t, "Transport bénévole de la MRC", orgs.Nonprofit)
 
-		r, err := f.s.Radar(ctx, tid, orgs.RadarFilter{})
+		r, err := f.s.Radar(ctx, tid, orgs.RadarFilter{Reach: orgs.WholeTerritory})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -165,19 +165,24 @@ func TestRadar(t *testing.T) {
 		}
 
 		// A place: Bécancour includes its secteur of Gentilly; counts stay territory-wide.
-		byPlace, err := f.s.Radar(ctx, tid, orgs.RadarFilter{PlaceSlug: "becancour"})
+		byPlace, err := f.s.Radar(ctx, tid, orgs.RadarFilter{PlaceSlug: "becancour", Reach: orgs.WholeTerritory})
 		if err != nil || len(byPlace.Orgs) != 1 || byPlace.Orgs[0].Org.ID != gentilly.ID {
 			t.Fatalf("Bécancour: %+v %v", byPlace.Orgs, err)
 		}
-		// One organisation (a manager's view): Marie's hats still count all her seats, naming only this organisation.
-		one, err := f.s.Radar(ctx, tid, orgs.RadarFilter{OrganizationID: club.ID})
+		// One organisation, for staff: Marie's hats still count all her seats, naming only this organisation.
+		one, err := f.s.Radar(ctx, tid, orgs.RadarFilter{OrganizationID: club.ID, Reach: orgs.WholeTerritory})
 		if err != nil || len(one.Orgs) != 1 || len(one.Places) != 0 || len(one.Hats) != 1 || len(one.Hats[0].Orgs) != 1 ||
 			one.Hats[0].Orgs[0].ID != club.ID || one.Hats[0].Seats != 3 || len(one.Vacant) != 0 {
 			t.Errorf("one organisation: %+v %v", one, err)
 		}
-		risk, _, err := f.s.Risk(ctx, tid, club.ID)
-		if err != nil || risk.Level != orgs.Medium {
+		risk, _, err := f.s.Risk(ctx, tid, club.ID, orgs.WholeTerritory)
+		if err != nil || risk.Level != orgs.Medium || reasonKeys(risk) != "hats,long_service" {
 			t.Errorf("risk %+v %v", risk, err)
+		}
+		// Its managers' view knows nothing of Marie's seats elsewhere: no hats.
+		own, ownRadar, err := f.s.Risk(ctx, tid, club.ID, orgs.OwnOrganization)
+		if err != nil || own.Level != orgs.Medium || reasonKeys(own) != "long_service" || len(ownRadar.Hats) != 0 || ownRadar.Total.People != 2 {
+			t.Errorf("the managers' risk %+v (%s) %+v %v", own, reasonKeys(own), ownRadar.Total, err)
 		}
 
 		// Settings: bad values refused; four hats and ten years calm the radar down.
@@ -187,7 +192,7 @@ func TestRadar(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		r, _ = f.s.Radar(ctx, tid, orgs.RadarFilter{})
+		r, _ = f.s.Radar(ctx, tid, orgs.RadarFilter{Reach: orgs.WholeTerritory})
 		if r.Settings.HatsThreshold != 4 || r.Settings.UpdatedAt == nil || len(r.Hats) != 0 || len(r.LongService) != 0 {
 			t.Errorf("after settings: %+v hats %v long %v", r.Settings, r.Hats, r.LongService)
 		}
@@ -200,7 +205,7 @@ func TestRadar(t *testing.T) {
 		if or, err := f.s.Radar(ctx, other.ID, orgs.RadarFilter{}); err != nil || len(or.Orgs) != 0 || or.Total.Seats != 0 {
 			t.Errorf("other territory: %+v %v", or, err)
 		}
-		if _, _, err := f.s.Risk(ctx, other.ID, club.ID); !errs.Is(err, errs.NotFound) {
+		if _, _, err := f.s.Risk(ctx, other.ID, club.ID, orgs.WholeTerritory); !errs.Is(err, errs.NotFound) {
 			t.Errorf("risk across territories: %v", err)
 		}
 	})

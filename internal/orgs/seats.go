@@ -54,12 +54,13 @@ func (s Seat) Since() Date {
 type SeatInput struct {
 	Title string
 	Role  Role
-	// HolderID picks a person already linked to this organisation; with
+	// HolderID picks one of this organisation's records of people; with
 	// NewHolder nil, 0 means the seat is vacant.
 	HolderID int64
-	// NewHolder names a person to add (or to recognise, see Matching).
+	// NewHolder names a person to add, or to recognise as Reach allows (see
+	// people.go): an organisation's managers reach its own records only.
 	NewHolder *PersonInput
-	Matching  Matching
+	Reach     Reach
 	// Days as typed (2026-05-31 or 31/05/2026); "" when unknown.
 	HolderSince, TermStart, TermEnd string
 	OpenToNewcomers                 bool
@@ -107,11 +108,11 @@ func (s *Store) checkSeat(in *SeatInput, f errs.Fields) seatDays {
 	return d
 }
 
-// orgHasPerson reports whether a person is linked to an organisation (holds
-// one of its seats): the people a seat form may pick from.
+// orgHasPerson reports whether a record of a person is one of an
+// organisation's: the people a seat form may pick from.
 func orgHasPerson(ctx context.Context, tx *db.Tx, territoryID, orgID, personID int64) (bool, error) {
 	var n int
-	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM organization_seats WHERE territory_id = ? AND organization_id = ? AND holder_id = ?`,
+	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM organization_people WHERE territory_id = ? AND organization_id = ? AND id = ?`,
 		territoryID, orgID, personID).Scan(&n)
 	return n > 0, err
 }
@@ -119,8 +120,7 @@ func orgHasPerson(ctx context.Context, tx *db.Tx, territoryID, orgID, personID i
 // holder resolves the holder of a seat being saved: nil for vacant.
 func (s *Store) holder(ctx context.Context, tx *db.Tx, territoryID, orgID int64, in SeatInput) (any, error) {
 	if in.NewHolder != nil {
-		id, _, err := s.ensurePerson(ctx, tx, territoryID, *in.NewHolder, in.Matching)
-		return id, err
+		return s.ensurePerson(ctx, tx, territoryID, orgID, *in.NewHolder, in.Reach)
 	}
 	if in.HolderID == 0 {
 		return nil, nil
@@ -297,25 +297,13 @@ func sortSeats(list []Seat) {
 	})
 }
 
-// OrgPeople lists the people who hold a seat of an organisation: those a
+// OrgPeople lists the organisation's records of the people who hold its
+// seats — as it entered them — with the seats each holds there: those a
 // seat form may pick.
 func (s *Store) OrgPeople(ctx context.Context, territoryID, orgID int64) ([]Person, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+personCols+` FROM organization_people p WHERE p.territory_id = ? AND p.id IN
-		(SELECT holder_id FROM organization_seats WHERE territory_id = ? AND organization_id = ? AND holder_id IS NOT NULL)
-		ORDER BY p.name_key, p.id`, territoryID, territoryID, orgID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Person
-	for rows.Next() {
-		p, err := scanPerson(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return s.queryPeople(ctx, `SELECT `+personCols+`, `+recordSeats+personFrom+`WHERE p.territory_id = ? AND p.organization_id = ?
+		AND EXISTS (SELECT 1 FROM organization_seats s WHERE s.territory_id = p.territory_id AND s.holder_id = p.id) ORDER BY p.name_key, p.id`,
+		territoryID, orgID)
 }
 
 // OpenSeats counts, for each of the organisations ids, the seats open to

@@ -56,6 +56,18 @@ func (sp orgSpace) Seat(orgID, seatID int64) string {
 	return sp.orgPath(orgID) + "/postes/" + strconv.FormatInt(seatID, 10)
 }
 
+// reach is how far the request sees among the people who hold seats (see
+// internal/orgs/people.go): across the territory in the staff area, for a
+// principal the policy lets see people (auth.ManagePeople); the
+// organisation's own records everywhere else — an organisation's manager
+// never matches, sees or writes someone else's record.
+func (s *Server) reach(r *http.Request, sp orgSpace) orgs.Reach {
+	if sp.Staff && s.can(r, auth.ManagePeople) {
+		return orgs.WholeTerritory
+	}
+	return orgs.OwnOrganization
+}
+
 // canEditOrg asks the policy whether the request's principal may keep orgID up to date.
 func (s *Server) canEditOrg(r *http.Request, orgID int64) bool {
 	ri := info(r)
@@ -128,7 +140,7 @@ func (s *Server) adminOrgs(w http.ResponseWriter, r *http.Request) {
 		f.Kind = ""
 	}
 	level := orgs.Level(q.Get("risque"))
-	radar, err := s.deps.Orgs.Radar(ctx, t.ID, orgs.RadarFilter{})
+	radar, err := s.deps.Orgs.Radar(ctx, t.ID, orgs.RadarFilter{Reach: s.reach(r, staffOrgs)})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -193,7 +205,7 @@ func (s *Server) myOrgs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, o := range p.Orgs {
-		risk, _, err := s.deps.Orgs.Risk(r.Context(), ri.territory.ID, o.ID)
+		risk, _, err := s.deps.Orgs.Risk(r.Context(), ri.territory.ID, o.ID, orgs.OwnOrganization)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -470,7 +482,7 @@ func (s *Server) orgManage(w http.ResponseWriter, r *http.Request, status int, o
 		s.fail(w, r, err)
 		return
 	}
-	if p.Risk, p.Radar, err = s.deps.Orgs.Risk(ctx, t.ID, o.ID); err != nil {
+	if p.Risk, p.Radar, err = s.deps.Orgs.Risk(ctx, t.ID, o.ID, s.reach(r, sp)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -526,13 +538,10 @@ func (s *Server) orgPage(w http.ResponseWriter, r *http.Request) {
 
 // ---- Seats -------------------------------------------------------------
 
-func seatInput(f url.Values, staff bool) orgs.SeatInput {
+func seatInput(f url.Values, reach orgs.Reach) orgs.SeatInput {
 	in := orgs.SeatInput{Title: f.Get("title"), Role: orgs.Role(f.Get("role")), HolderSince: f.Get("holder_since"),
 		TermStart: f.Get("term_start"), TermEnd: f.Get("term_end"), OpenToNewcomers: f.Get("open") == "1",
-		SuccessorIdentified: f.Get("successor") == "1", Matching: orgs.ByEmail}
-	if staff {
-		in.Matching = orgs.ByEmailOrName
-	}
+		SuccessorIdentified: f.Get("successor") == "1", Reach: reach}
 	switch h := f.Get("holder"); h {
 	case "", "vacant":
 	case "new":
@@ -554,7 +563,7 @@ func (s *Server) addSeat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = r.ParseForm()
-	_, err := s.deps.Orgs.AddSeat(r.Context(), info(r).territory.ID, o.ID, seatInput(r.PostForm, sp.Staff))
+	_, err := s.deps.Orgs.AddSeat(r.Context(), info(r).territory.ID, o.ID, seatInput(r.PostForm, s.reach(r, sp)))
 	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
 		s.orgManage(w, r, statusOf(e.Code), o, sp, "nouveau-poste", r.PostForm, formProblems(e, nil))
 		return
@@ -640,7 +649,7 @@ func (s *Server) updateSeat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = r.ParseForm()
-	_, err := s.deps.Orgs.UpdateSeat(r.Context(), info(r).territory.ID, o.ID, st.ID, seatInput(r.PostForm, sp.Staff))
+	_, err := s.deps.Orgs.UpdateSeat(r.Context(), info(r).territory.ID, o.ID, st.ID, seatInput(r.PostForm, s.reach(r, sp)))
 	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
 		s.seatPage(w, r, statusOf(e.Code), o, st, sp, r.PostForm, formProblems(e, nil))
 		return
@@ -970,16 +979,29 @@ func (s *Server) unlinkEvent(w http.ResponseWriter, r *http.Request) {
 
 // ---- Staff: people -----------------------------------------------------
 
-const peoplePageSize = 50
+// The registry of the people who hold seats, one row per person, with the
+// records that may be the same person; a person's page with every seat of
+// theirs, their other records and the records that look like theirs; and
+// the page where staff compare two records and, once sure, link them.
+// Linking is staff's decision (auth.ManagePeople), never a manager's.
+
+const (
+	peoplePageSize   = 50
+	duplicatesOnPage = 20
+)
 
 type adminPeoplePage struct {
 	Base
-	People []orgs.Person
-	Pager  pager
+	People     []orgs.Person
+	Pager      pager
+	Duplicates []orgs.Duplicate
+	// DuplicateCount is how many pairs there are, MoreDuplicates how many
+	// the page leaves out.
+	DuplicateCount, MoreDuplicates int
 }
 
 func (s *Server) adminPeople(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, orgStaffAction) {
+	if !s.can(r, auth.ManagePeople) {
 		s.forbid(w, r)
 		return
 	}
@@ -996,6 +1018,13 @@ func (s *Server) adminPeople(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if q == "" && p.Pager.Page <= 1 {
+		if p.Duplicates, p.DuplicateCount, err = s.deps.Orgs.Duplicates(ctx, t.ID, duplicatesOnPage); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p.MoreDuplicates = p.DuplicateCount - len(p.Duplicates)
+	}
 	p.Form = url.Values{"q": {q}}
 	s.render(w, r, http.StatusOK, "admin_people", p)
 }
@@ -1004,16 +1033,18 @@ type adminPersonPage struct {
 	Base
 	Person  orgs.Person
 	Seats   []orgs.PersonSeat
+	Same    []orgs.Person
+	Matches []orgs.Person
 	Account *auth.User
 	Today   orgs.Date
 }
 
-func (s *Server) personFor(w http.ResponseWriter, r *http.Request) (orgs.Person, bool) {
-	if !s.can(r, orgStaffAction) {
+func (s *Server) personFor(w http.ResponseWriter, r *http.Request, param string) (orgs.Person, bool) {
+	if !s.can(r, auth.ManagePeople) {
 		s.forbid(w, r)
 		return orgs.Person{}, false
 	}
-	id := pathID(r, "id")
+	id := pathID(r, param)
 	if id == 0 {
 		s.notFound(w, r)
 		return orgs.Person{}, false
@@ -1026,6 +1057,8 @@ func (s *Server) personFor(w http.ResponseWriter, r *http.Request) (orgs.Person,
 	return p, true
 }
 
+func personPath(id int64) string { return "/admin/personnes/" + strconv.FormatInt(id, 10) }
+
 func (s *Server) personPage(w http.ResponseWriter, r *http.Request, status int, person orgs.Person, form url.Values, problems map[string]string) {
 	ctx := r.Context()
 	t := info(r).territory
@@ -1033,6 +1066,14 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request, status int, 
 	p.Title = person.Name
 	var err error
 	if p.Seats, err = s.deps.Orgs.SeatsOf(ctx, t.ID, person.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Same, err = s.deps.Orgs.SamePerson(ctx, t.ID, person.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Matches, err = s.deps.Orgs.PossibleMatches(ctx, t.ID, person.ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -1060,13 +1101,13 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 func (s *Server) adminPerson(w http.ResponseWriter, r *http.Request) {
-	if p, ok := s.personFor(w, r); ok {
+	if p, ok := s.personFor(w, r, "id"); ok {
 		s.personPage(w, r, http.StatusOK, p, nil, nil)
 	}
 }
 
 func (s *Server) adminSavePerson(w http.ResponseWriter, r *http.Request) {
-	person, ok := s.personFor(w, r)
+	person, ok := s.personFor(w, r, "id")
 	if !ok {
 		return
 	}
@@ -1112,7 +1153,102 @@ func (s *Server) adminSavePerson(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.flash(w, "flash.org_person_saved")
-	s.redirect(w, r, "/admin/personnes/"+strconv.FormatInt(person.ID, 10))
+	s.redirect(w, r, personPath(person.ID))
+}
+
+// linkSide is one of the two people compared: the record chosen, every
+// record of the person and their seats.
+type linkSide struct {
+	Person  orgs.Person
+	Records []orgs.Person
+	Seats   []orgs.PersonSeat
+}
+
+type linkPeoplePage struct {
+	Base
+	A, B linkSide
+	// Sides are A and B, to draw side by side.
+	Sides  []linkSide
+	Action string
+}
+
+func (s *Server) linkSide(r *http.Request, p orgs.Person) (linkSide, error) {
+	ctx := r.Context()
+	tid := info(r).territory.ID
+	side := linkSide{Person: p}
+	others, err := s.deps.Orgs.SamePerson(ctx, tid, p.ID)
+	if err != nil {
+		return side, err
+	}
+	side.Records = append([]orgs.Person{p}, others...)
+	side.Seats, err = s.deps.Orgs.SeatsOf(ctx, tid, p.ID)
+	return side, err
+}
+
+// linkPair reads {id} and {other}: two records of the territory.
+func (s *Server) linkPair(w http.ResponseWriter, r *http.Request) (orgs.Person, orgs.Person, bool) {
+	a, ok := s.personFor(w, r, "id")
+	if !ok {
+		return a, orgs.Person{}, false
+	}
+	b, ok := s.personFor(w, r, "other")
+	return a, b, ok
+}
+
+// confirmLinkPeople shows two records side by side before staff say they
+// are the same person.
+func (s *Server) confirmLinkPeople(w http.ResponseWriter, r *http.Request) {
+	a, b, ok := s.linkPair(w, r)
+	if !ok {
+		return
+	}
+	if a.ID == b.ID {
+		s.fail(w, r, errs.New(errs.Invalid, "errors.org_person_same"))
+		return
+	}
+	p := linkPeoplePage{Base: s.base(w, r, "org.link.title"), Action: r.URL.Path}
+	var err error
+	if p.A, err = s.linkSide(r, a); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.B, err = s.linkSide(r, b); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Sides = []linkSide{p.A, p.B}
+	s.render(w, r, http.StatusOK, "admin_person_link", p)
+}
+
+func (s *Server) linkPeople(w http.ResponseWriter, r *http.Request) {
+	a, b, ok := s.linkPair(w, r)
+	if !ok {
+		return
+	}
+	if err := s.deps.Orgs.LinkPeople(r.Context(), info(r).territory.ID, a.ID, b.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.org_people_linked")
+	s.redirect(w, r, personPath(a.ID))
+}
+
+func (s *Server) unlinkPerson(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.personFor(w, r, "id")
+	if !ok {
+		return
+	}
+	if err := s.deps.Orgs.UnlinkPerson(r.Context(), info(r).territory.ID, p.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, "flash.org_person_unlinked")
+	// Back to the page the link was undone from.
+	back := p.ID
+	if from, err := strconv.ParseInt(r.PostFormValue("depuis"), 10, 64); err == nil && from > 0 {
+		back = from
+	}
+	s.redirect(w, r, personPath(back))
 }
 
 // ---- Shared helpers for templates --------------------------------------

@@ -67,7 +67,7 @@ func (s *Server) radarPage(w http.ResponseWriter, r *http.Request, status int, f
 		}
 	}
 	var err error
-	if p.Radar, err = s.deps.Orgs.Radar(ctx, t.ID, orgs.RadarFilter{PlaceSlug: p.Place}); err != nil {
+	if p.Radar, err = s.deps.Orgs.Radar(ctx, t.ID, orgs.RadarFilter{PlaceSlug: p.Place, Reach: s.reach(r, staffOrgs)}); err != nil {
 		s.fail(w, r, err)
 		return
 	}

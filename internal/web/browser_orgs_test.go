@@ -14,10 +14,13 @@ import (
 
 // TestBrowserJourneyReleve: an organisation manager, on a phone, records
 // that the president's term ends in six weeks with nobody ready (after a
-// refused date) and adds an empty treasurer's seat; the radar shows the
-// organisation at risk and says why; a facilitator, at the office, finds it
-// on the radar and logs the accompaniment given, with a follow-up — every
-// page checked with axe.
+// refused date), adds an empty treasurer's seat, and a secretary whose
+// e-mail staff know from two other organisations — seeing only what they
+// typed; the radar shows the organisation at risk and says why, nothing of
+// the secretary's other seats; a facilitator, at the office, finds it on the
+// radar and logs the accompaniment given, with a follow-up, then finds the
+// secretary's two records, compares them and links them — every page
+// checked with axe.
 func TestBrowserJourneyReleve(t *testing.T) {
 	phone := browsertest.New(t)
 	e := newEnv(t, dbtest.SQLite(t, jobs.MigrateAll))
@@ -41,6 +44,27 @@ func TestBrowserJourneyReleve(t *testing.T) {
 		t.Fatal(err)
 	}
 	orgURL := "/mes-organismes/" + itoa(club.ID)
+	// Staff know Lise from two other organisations: three seats.
+	lise := &orgs.PersonInput{Name: "Lise Noël", Email: "lise@exemple.org", Phone: "819 555-0100"}
+	var liseID int64
+	for _, o := range []struct {
+		name  string
+		roles []orgs.Role
+	}{{"Comité culturel de Gentilly", []orgs.Role{orgs.President, orgs.Treasurer}}, {"Conseil municipal de Lemieux", []orgs.Role{orgs.Councillor}}} {
+		other, err := e.orgs.Create(ctx, tid, 0, orgs.Input{Name: o.name, Kind: orgs.CitizenCommittee})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, role := range o.roles {
+			st, err := e.orgs.AddSeat(ctx, tid, other.ID, orgs.SeatInput{Role: role, NewHolder: lise, Reach: orgs.WholeTerritory, TermEnd: "2029-06-30"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if liseID == 0 {
+				liseID = *st.HolderID
+			}
+		}
+	}
 
 	// The manager, on a phone: all is well for now.
 	staffSignIn(t, phone, e, "gestion@exemple.org")
@@ -98,6 +122,27 @@ func TestBrowserJourneyReleve(t *testing.T) {
 		}
 	}
 	shot(t, phone, "releve-04-radar-du-responsable")
+
+	// A secretary, typed with Lise's e-mail: the club's own record, as typed.
+	browsertest.SetValue(t, phone, "#role", "secretary")
+	browsertest.Click(t, phone, `input[name="holder"][value="new"]`)
+	browsertest.SetValue(t, phone, "#holder_name", "Lise N.")
+	browsertest.SetValue(t, phone, "#holder_email", "lise@exemple.org")
+	browsertest.SetValue(t, phone, "#holder_phone", "819 555-0142")
+	browsertest.SetValue(t, phone, "#term_end", "2027-04-30")
+	if st := browsertest.Submit(t, phone, "#role"); st != 200 {
+		t.Fatalf("secretary added: status %d", st)
+	}
+	browsertest.CheckAccessibility(t, phone, "secrétaire ajoutée")
+	seats := browsertest.Text(t, phone, "table.org-seat-table")
+	if !strings.Contains(seats, "Lise N.") || !strings.Contains(seats, "819 555-0142") || strings.Contains(seats, "Lise Noël") ||
+		strings.Contains(seats, "819 555-0100") {
+		t.Errorf("seats = %q", seats)
+	}
+	if radar := browsertest.Text(t, phone, "section.org-risk"); strings.Contains(radar, "postes") && strings.Contains(radar, "territoire") {
+		t.Errorf("the manager's radar speaks of seats elsewhere: %q", radar)
+	}
+	shot(t, phone, "releve-04b-secretaire-saisie")
 
 	// The public page lists the open seat, without the president's name.
 	browsertest.Visit(t, phone, base+"/organismes/"+club.Slug, "page publique de l’organisme")
@@ -168,8 +213,44 @@ func TestBrowserJourneyReleve(t *testing.T) {
 		t.Errorf("accompanied this year: %+v %v", ind, err)
 	}
 
+	// The people: the club's record may be Lise's. Compared, then linked.
+	browsertest.Visit(t, desk, base+"/admin/personnes", "personnes en poste")
+	browsertest.CheckAccessibility(t, desk, "personnes en poste")
+	if got := browsertest.Text(t, desk, "#a-verifier + p + ul"); !strings.Contains(got, "Lise Noël") || !strings.Contains(got, "Lise N.") ||
+		!strings.Contains(got, "même courriel") {
+		t.Errorf("possible matches = %q", got)
+	}
+	shot(t, desk, "releve-10-personnes")
+	if st := browsertest.ClickAndWaitLoad(t, desk, `#a-verifier + p + ul a`); st != 200 {
+		t.Fatalf("comparison: status %d", st)
+	}
+	browsertest.CheckAccessibility(t, desk, "relier deux fiches")
+	shot(t, desk, "releve-11-comparer")
+	if st := browsertest.Submit(t, desk, `#confirmer + p + form button`); st != 200 {
+		t.Fatalf("linked: status %d", st)
+	}
+	browsertest.CheckAccessibility(t, desk, "fiches reliées")
+	if got := browsertest.Text(t, desk, ".flash"); !strings.HasPrefix(got, "Les fiches sont reliées") {
+		t.Errorf("flash = %q", got)
+	}
+	if got := browsertest.Text(t, desk, "#sieges + div"); !strings.Contains(got, "Club de l’âge d’or de Fortierville") || !strings.Contains(got, "Conseil municipal de Lemieux") {
+		t.Errorf("Lise's seats = %q", got)
+	}
+	shot(t, desk, "releve-12-fiches-reliees")
+	browsertest.Visit(t, desk, base+"/admin/releve", "radar après le lien")
+	if got := browsertest.Text(t, desk, "#chapeaux + p + div"); !strings.Contains(got, "Lise Noël") || !strings.Contains(got, "4") {
+		t.Errorf("hats = %q", got)
+	}
+	r, err := e.orgs.Radar(ctx, tid, orgs.RadarFilter{Reach: orgs.WholeTerritory})
+	if err != nil || len(r.Hats) != 1 || r.Hats[0].PersonID != liseID || r.Hats[0].Seats != 4 {
+		t.Errorf("hats after linking: %+v %v", r.Hats, err)
+	}
+
 	// On a phone, the radar still fits.
 	staffSignIn(t, phone, e, "anim@exemple.org")
 	browsertest.Visit(t, phone, base+"/admin/releve", "radar, téléphone")
 	shot(t, phone, "releve-09-radar-telephone")
+	browsertest.Visit(t, phone, base+"/admin/personnes/"+itoa(liseID), "fiche reliée, téléphone")
+	browsertest.CheckAccessibility(t, phone, "fiche reliée, téléphone")
+	shot(t, phone, "releve-13-fiche-telephone")
 }
