@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"implique/internal/auth"
+	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/mail"
 	"implique/internal/territory"
@@ -100,7 +101,15 @@ func (s *Server) adminAddUser(w http.ResponseWriter, r *http.Request) {
 	var u *auth.User
 	var err error
 	if len(problems) == 0 {
-		u, err = s.deps.Auth.CreateUser(r.Context(), auth.NewUser{Email: r.PostFormValue("email"), Name: r.PostFormValue("name"), Locale: locale}, t.ID, roles...)
+		// The account and, when asked, the e-mail with its sign-in link: both, or neither.
+		err = s.deps.DB.InTx(r.Context(), func(tx *db.Tx) error {
+			var err error
+			u, err = s.deps.Auth.CreateUserTx(r.Context(), tx, auth.NewUser{Email: r.PostFormValue("email"), Name: r.PostFormValue("name"), Locale: locale}, t.ID, roles...)
+			if err != nil || r.PostFormValue("send_link") != "1" {
+				return err
+			}
+			return s.queueMagicLink(r, tx, u, "")
+		})
 	}
 	if e, ok := errs.As(err); ok {
 		for f, k := range e.Fields {
@@ -116,12 +125,6 @@ func (s *Server) adminAddUser(w http.ResponseWriter, r *http.Request) {
 	if len(problems) > 0 {
 		s.usersPage(w, r, http.StatusUnprocessableEntity, r.PostForm, problems)
 		return
-	}
-	if r.PostFormValue("send_link") == "1" {
-		if err := s.sendMagicLink(r, u, ""); err != nil {
-			s.fail(w, r, err)
-			return
-		}
 	}
 	s.flash(w, "flash.user_added")
 	s.redirect(w, r, "/admin/utilisateurs/"+strconv.FormatInt(u.ID, 10))

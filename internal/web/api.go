@@ -35,8 +35,7 @@ type apiPlace struct {
 func (s *Server) apiPlaces(w http.ResponseWriter, r *http.Request) {
 	places, err := s.deps.Territories.Places(r.Context(), info(r).territory.ID)
 	if err != nil {
-		s.deps.Logger.Error("api places", "id", info(r).id, "err", err)
-		s.apiError(w, r, http.StatusInternalServerError, "errors.internal")
+		s.fail(w, r, err)
 		return
 	}
 	out := make([]apiPlace, 0, len(places))

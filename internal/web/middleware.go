@@ -162,8 +162,7 @@ func (s *Server) withTerritoryAndLanguage(next http.Handler) http.Handler {
 		t, err := s.deps.Territories.ForHost(r.Context(), r.Host)
 		if err != nil {
 			s.deps.Logger.Error("no territory", "id", ri.id, "err", err)
-			w.Header().Set("Retry-After", "5")
-			http.Error(w, "Service indisponible / Service unavailable", http.StatusServiceUnavailable)
+			s.unavailable(w, r)
 			return
 		}
 		ri.territory = t

@@ -18,6 +18,7 @@ import (
 	"implique/internal/auth"
 	"implique/internal/community"
 	"implique/internal/connections"
+	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/i18n"
 	"implique/internal/orgs"
@@ -275,15 +276,43 @@ type errorPage struct {
 	Base
 	Message string
 	Status  int
+	// Back is the page the person came from on this site, when a form of
+	// theirs was refused (400, 413): they may go back to it.
+	Back string
 }
 
-func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, key string) {
-	b := s.base(w, r, "")
-	b.Title = b.T(fmt.Sprintf("errors.title.%d", status))
+// renderError answers status with the message of a catalog key (args
+// formatted into it): an error page, or {"error": …} on the JSON API.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, key string, args ...any) {
 	if !s.cat.Has(key) {
 		key = "errors.internal"
 	}
-	s.render(w, r, status, "error", errorPage{Base: b, Message: b.T(key), Status: status})
+	s.renderMessage(w, r, status, s.cat.T(info(r).lang, key, args...))
+}
+
+// renderMessage answers status with a message already in the person's language.
+func (s *Server) renderMessage(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if isAPI(r) {
+		writeJSON(w, status, map[string]string{"error": msg})
+		return
+	}
+	b := s.base(w, r, "")
+	b.Title = b.T(fmt.Sprintf("errors.title.%d", status))
+	p := errorPage{Base: b, Message: msg, Status: status}
+	if status == http.StatusBadRequest || status == http.StatusRequestEntityTooLarge {
+		p.Back = sameSiteReferer(r)
+	}
+	s.render(w, r, status, "error", p)
+}
+
+// sameSiteReferer is the path of the page that sent the request, when it is
+// a page of this site; "" otherwise.
+func sameSiteReferer(r *http.Request) string {
+	u, err := url.Parse(r.Referer())
+	if err != nil || u.Host != r.Host || (u.Scheme != "http" && u.Scheme != "https") {
+		return ""
+	}
+	return localPath(u.RequestURI())
 }
 
 func statusOf(code errs.Code) int {
@@ -305,25 +334,20 @@ func statusOf(code errs.Code) int {
 }
 
 // fail answers with the page that fits err: its own message when it is an
-// errs.Error, a logged polite 500 (503 when the database is busy) otherwise.
+// errs.Error; 503 with a short Retry-After when the storage cannot serve
+// for the moment (busy, full, restarting: nothing the person did wrong);
+// a logged polite 500 otherwise. On the JSON API, the same statuses in JSON.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if e, ok := errs.As(err); ok {
 		s.renderError(w, r, statusOf(e.Code), e.Key)
 		return
 	}
 	s.deps.Logger.Error("request failed", "id", info(r).id, "route", r.Pattern, "err", err)
-	if isUnavailable(err) {
-		w.Header().Set("Retry-After", "5")
-		s.renderError(w, r, http.StatusServiceUnavailable, "errors.unavailable")
+	if db.Unavailable(err) {
+		s.unavailable(w, r)
 		return
 	}
 	s.renderError(w, r, http.StatusInternalServerError, "errors.internal")
-}
-
-func isUnavailable(err error) bool {
-	m := err.Error()
-	return strings.Contains(m, "database is locked") || strings.Contains(m, "SQLITE_BUSY") ||
-		strings.Contains(m, "connection refused") || strings.Contains(m, "sql: database is closed")
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {

@@ -295,6 +295,7 @@ func (s *Server) routes() http.Handler {
 		mux.ServeHTTP(w, r)
 		info(r).pattern = r.Pattern // for logs and metrics: the route, never the URL
 	})
+	h = s.withReadableInput(mux, h)
 	h = csrf.Handler(h)
 	h = s.withSession(h)
 	h = s.withTerritoryAndLanguage(h)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"implique/internal/auth"
+	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/mail"
 )
@@ -73,8 +74,10 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 // limited counts a sign-in attempt from this address (and for this e-mail
 // when given) and answers the 429 page when over the limit.
 func (s *Server) limited(w http.ResponseWriter, r *http.Request, email string, perEmail int, emailWindow time.Duration) bool {
+	window := signInWindow
 	ok, err := s.deps.Auth.Allow(r.Context(), "signin-ip:"+s.clientIP(r), signInPerIP, signInWindow)
 	if err == nil && ok && email != "" {
+		window = emailWindow
 		ok, err = s.deps.Auth.Allow(r.Context(), "signin-email:"+auth.NormalizeEmail(email), perEmail, emailWindow)
 	}
 	if err != nil {
@@ -82,8 +85,7 @@ func (s *Server) limited(w http.ResponseWriter, r *http.Request, email string, p
 		return true
 	}
 	if !ok {
-		w.Header().Set("Retry-After", "900")
-		s.renderError(w, r, http.StatusTooManyRequests, "errors.too_many")
+		s.tooMany(w, r, window)
 		return true
 	}
 	return false
@@ -112,7 +114,7 @@ func (s *Server) requestMagicLink(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	case !u.Disabled():
-		if err := s.sendMagicLink(r, u, back); err != nil {
+		if err := s.deps.DB.InTx(r.Context(), func(tx *db.Tx) error { return s.queueMagicLink(r, tx, u, back) }); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -120,10 +122,11 @@ func (s *Server) requestMagicLink(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, "/connexion/courriel-envoye")
 }
 
-// sendMagicLink issues a one-time sign-in token and e-mails its link.
-func (s *Server) sendMagicLink(r *http.Request, u *auth.User, back string) error {
+// queueMagicLink issues a one-time sign-in token and queues the e-mail
+// with its link, inside tx (both, or neither).
+func (s *Server) queueMagicLink(r *http.Request, tx *db.Tx, u *auth.User, back string) error {
 	ri := info(r)
-	tok, err := s.deps.Auth.IssueToken(r.Context(), u.ID, auth.PurposeLogin, auth.MagicLinkTTL)
+	tok, err := s.deps.Auth.IssueTokenTx(r.Context(), tx, u.ID, auth.PurposeLogin, auth.MagicLinkTTL)
 	if err != nil {
 		return err
 	}
@@ -136,7 +139,7 @@ func (s *Server) sendMagicLink(r *http.Request, u *auth.User, back string) error
 	t := ri.territory
 	text := s.cat.T(lang, "mail.magic.body", u.DisplayName(), t.Name, link, int(auth.MagicLinkTTL/time.Minute)) +
 		"\n\n-- \n" + t.MailFooter()
-	_, err = s.deps.Mailer.Queue(r.Context(), t.ID, mail.Message{
+	_, err = s.deps.Mailer.QueueTx(r.Context(), tx, t.ID, mail.Message{
 		To:      u.Email,
 		Subject: s.cat.T(lang, "mail.magic.subject", t.Name),
 		Text:    text,
