@@ -39,7 +39,7 @@ Usage:
   implique backup [--out FILE]              consistent copy of the database while the server runs
 
 Configuration (flags mirror them): IMPLIQUE_ADDR, IMPLIQUE_DATA_DIR, IMPLIQUE_DATABASE_URL,
-IMPLIQUE_BASE_URL, IMPLIQUE_SMTP_URL.
+IMPLIQUE_BASE_URL, IMPLIQUE_SMTP_URL, IMPLIQUE_TRUSTED_PROXIES, IMPLIQUE_METRICS_ADDR.
 `
 
 func main() {

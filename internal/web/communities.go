@@ -440,12 +440,7 @@ func (s *Server) addResource(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, community.MaxFileSize+1<<20)
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		r.PostForm = url.Values{}
-		s.communityProblem(w, r, a, errs.Fields{"file": "errors.file_too_big"}.Err())
-		return
-	}
+	// The form was read, within its limit, before this handler (withReadableInput).
 	in := community.ResourceInput{Category: r.PostFormValue("category"), Title: r.PostFormValue("title"),
 		Description: r.PostFormValue("description"), URL: r.PostFormValue("url")}
 	if f, h, err := r.FormFile("file"); err == nil {
