@@ -16,7 +16,21 @@ import (
 	"implique/internal/db/dbtest"
 	"implique/internal/jobs"
 	"implique/internal/orgs"
+	"implique/internal/territory"
 )
+
+// setPublicFormsPerHour changes the territory's limit of public forms, as
+// an administrator does on the settings page.
+func (e *env) setPublicFormsPerHour(n int) {
+	e.t.Helper()
+	ts := territory.NewStore(e.d)
+	set := e.territory.Settings
+	set.PublicFormsPerHour = n
+	if err := ts.UpdateSettings(context.Background(), e.territory.ID, set); err != nil {
+		e.t.Fatal(err)
+	}
+	e.territory.Settings = set
+}
 
 // rowCounts counts the rows of every table of the application.
 func rowCounts(t testing.TB, d *db.DB) map[string]int {
@@ -345,4 +359,160 @@ func TestUnreadableNameDoesNotLockOut(t *testing.T) {
 	expectStatus(t, c.post("/connexion/lien", url.Values{"email": {"victime@exemple.org"}}), http.StatusSeeOther)
 	c.signIn("victime@exemple.org")
 	expectStatus(t, c.get("/compte"), http.StatusOK)
+}
+
+// TestPublicFormsLimitIsASetting: administrators set how many public forms
+// one address may send in an hour, on the territory's settings page; the
+// limit counts from there, and its 429 says the same wait as Retry-After.
+func TestPublicFormsLimitIsASetting(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		e.user("admin@exemple.org", auth.RoleAdministrator)
+		admin := e.client(t)
+		admin.signIn("admin@exemple.org")
+		r := admin.get("/admin/territoire")
+		expectStatus(t, r, 200)
+		expectContains(t, r, `id="public_forms_per_hour"`, `value="30"`, "Formulaires publics permis par heure")
+
+		form := settingsForm(e)
+		for _, bad := range []string{"0", "1001", "-3", "beaucoup", ""} {
+			form.Set("public_forms_per_hour", bad)
+			r := admin.post("/admin/territoire", form)
+			expectStatus(t, r, http.StatusUnprocessableEntity)
+			expectContains(t, r, "Entrez un nombre entre 1 et 1\u00a0000.", `aria-invalid="true"`)
+		}
+		form.Set("public_forms_per_hour", "3")
+		expectStatus(t, admin.post("/admin/territoire", form), http.StatusSeeOther)
+		expectContains(t, admin.get("/admin/territoire"), `value="3"`)
+		// A form without the field keeps the setting.
+		form.Del("public_forms_per_hour")
+		expectStatus(t, admin.post("/admin/territoire", form), http.StatusSeeOther)
+		expectContains(t, admin.get("/admin/territoire"), `value="3"`)
+
+		for _, lang := range []string{"fr", "en"} {
+			v := e.client(t)
+			v.lang = lang
+			propose := url.Values{"kind": {"idea"}}
+			var last response
+			for range 4 {
+				last = v.post("/idees/proposer", propose)
+			}
+			if lang == "fr" {
+				expectStatus(t, last, http.StatusTooManyRequests)
+				expectContains(t, last, "Attendez au plus 1\u00a0heure, puis réessayez.")
+			} else {
+				expectStatus(t, last, http.StatusTooManyRequests)
+				expectContains(t, last, "Wait 1 hour at most, then try again.")
+			}
+			if ra := last.Header.Get("Retry-After"); ra != "3600" {
+				t.Errorf("Retry-After %q", ra)
+			}
+		}
+	})
+}
+
+// settingsForm is the settings page's form as it stands.
+func settingsForm(e *env) url.Values {
+	set := e.territory.Settings
+	return url.Values{"name": {set.Name}, "operator_name": {set.OperatorName}, "program_name": {set.ProgramName},
+		"contact_email": {set.ContactEmail}, "contact_phone": {set.ContactPhone}, "mailing_address": {set.MailingAddress},
+		"privacy_officer_name": {set.PrivacyOfficerName}, "privacy_officer_email": {set.PrivacyOfficerEmail},
+		"time_zone": {set.TimeZone}, "brand_color": {set.BrandColor}, "dinner_target": {"18"}}
+}
+
+// TestLimitsSayWhatHappened: a form over its size limit is refused as such
+// (413, the limit, nothing saved), never read as an empty form; every 429
+// says the wait its Retry-After gives.
+func TestLimitsSayWhatHappened(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		ev := e.publishedEvent(t, 40)
+		org, err := e.orgs.Create(ctx, e.territory.ID, 0, orgs.Input{Name: "Comité des loisirs", Kind: orgs.Nonprofit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.user("admin@exemple.org", auth.RoleAdministrator)
+		staff := e.client(t)
+		staff.signIn("admin@exemple.org")
+		v := e.client(t)
+
+		t.Run("a form over 1 MB", func(t *testing.T) {
+			before := rowCounts(t, d)
+			r := v.post("/idees/proposer", url.Values{"kind": {"idea"}, "title": {"Un jardin"}, "details": {strings.Repeat("é", 600_000)},
+				"submitter_email": {"rita@exemple.org"}})
+			expectStatus(t, r, http.StatusRequestEntityTooLarge)
+			expectContains(t, r, "Ce formulaire est trop long\u00a0: il dépasse la limite de 1 Mo. Rien n’a été enregistré.")
+			if strings.Contains(r.body, "Ce champ est obligatoire") {
+				t.Error("an over-size form was read as empty")
+			}
+			expectNothingStored(t, d, before)
+			en := e.client(t)
+			en.lang = "en"
+			r = en.post("/evenements/"+ev.Slug+"/inscription", url.Values{"name": {strings.Repeat("a", 1_000_001)}})
+			expectStatus(t, r, http.StatusRequestEntityTooLarge)
+			expectContains(t, r, "This form is too long: it is over the limit of 1 MB. Nothing was saved.")
+			expectNothingStored(t, d, before)
+		})
+
+		t.Run("a file over its limit", func(t *testing.T) {
+			before := rowCounts(t, d)
+			r := staff.postMultipart("/admin/organismes/"+itoa(org.ID)+"/politiques", url.Values{"policy_kind": {"volunteer_recognition"},
+				"adopted_on": {"2025-06-12"}}, "document", "politique.pdf", append([]byte("%PDF-1.4\n"), make([]byte, orgs.MaxDocumentBytes+2_000_000)...))
+			expectStatus(t, r, http.StatusRequestEntityTooLarge)
+			expectContains(t, r, "Le document dépasse 5\u00a0Mo. Rien n’a été enregistré\u00a0: choisissez un fichier plus petit")
+			expectNothingStored(t, d, before)
+		})
+
+		t.Run("an API body over 64 kB", func(t *testing.T) {
+			before := rowCounts(t, d)
+			body := `{"name": "` + strings.Repeat("a", 70_000) + `", "email": "api@exemple.org"}`
+			req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/events/"+itoa(ev.ID)+"/registrations", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			r := v.do(req)
+			expectStatus(t, r, http.StatusRequestEntityTooLarge)
+			var out map[string]string
+			if err := json.Unmarshal([]byte(r.body), &out); err != nil || out["error"] != "Le corps de la requête dépasse la limite de 64 ko. Rien n’a été enregistré." {
+				t.Errorf("%s", r.body)
+			}
+			expectNothingStored(t, d, before)
+		})
+
+		t.Run("the API's 429 says the wait of its Retry-After", func(t *testing.T) {
+			e.setPublicFormsPerHour(1)
+			defer e.setPublicFormsPerHour(30)
+			for _, c := range []struct{ lang, want string }{{"fr", "Attendez au plus 1\u00a0heure"}, {"en", "Wait 1 hour at most"}} {
+				cl := e.client(t)
+				cl.lang = c.lang
+				var r response
+				for i := range 2 {
+					body := `{"name": "Api", "email": "api` + c.lang + itoa(int64(i)) + `@exemple.org"}`
+					req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/events/"+itoa(ev.ID)+"/registrations", strings.NewReader(body))
+					req.Header.Set("Content-Type", "application/json")
+					r = cl.do(req)
+				}
+				expectStatus(t, r, http.StatusTooManyRequests)
+				expectContains(t, r, c.want)
+				if strings.Contains(r.body, "15") || r.Header.Get("Retry-After") != "3600" {
+					t.Errorf("%s: Retry-After %q, %s", c.lang, r.Header.Get("Retry-After"), r.body)
+				}
+				// The next address is not concerned.
+				e.setPublicFormsPerHour(30)
+				e.setPublicFormsPerHour(1)
+			}
+		})
+
+		t.Run("sign-in's 429 says its own window", func(t *testing.T) {
+			c := e.client(t)
+			var r response
+			for range 6 {
+				r = c.post("/connexion/lien", url.Values{"email": {"admin@exemple.org"}})
+			}
+			expectStatus(t, r, http.StatusTooManyRequests)
+			expectContains(t, r, "Attendez au plus 1\u00a0heure")
+			if ra := r.Header.Get("Retry-After"); ra != "3600" {
+				t.Errorf("magic links: Retry-After %q", ra)
+			}
+		})
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"implique/internal/i18n"
+	"implique/internal/territory"
 )
 
 const (
@@ -18,11 +19,16 @@ const (
 )
 
 // allowPublicForm counts a public form sent from this address against the
-// territory's limit per hour. Over the limit it answers 429 itself; when
-// the count cannot be kept (storage unavailable) it answers 503, never 429;
-// either way it returns false and the handler stops.
+// territory's limit per hour (a setting of its administrators). Over the
+// limit it answers 429 itself; when the count cannot be kept (storage
+// unavailable) it answers 503, never 429; either way it returns false and
+// the handler stops.
 func (s *Server) allowPublicForm(w http.ResponseWriter, r *http.Request) bool {
-	ok, err := s.deps.Auth.Allow(r.Context(), "public-form:"+s.clientIP(r), s.cfg.PublicFormsPerHour, publicFormWindow)
+	limit := info(r).territory.PublicFormsPerHour
+	if limit <= 0 {
+		limit = territory.DefaultPublicFormsPerHour
+	}
+	ok, err := s.deps.Auth.Allow(r.Context(), "public-form:"+s.clientIP(r), limit, publicFormWindow)
 	if err != nil {
 		s.fail(w, r, err)
 		return false

@@ -44,9 +44,6 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
 	// is believed (for rate limits); empty: the TCP peer is the client.
 	TrustedProxies []netip.Prefix
-	// PublicFormsPerHour limits the public forms (sign-ups) sent from one
-	// address in an hour; 0 means the default (30).
-	PublicFormsPerHour int
 }
 
 // Deps are the capabilities the web layer calls.
@@ -98,9 +95,6 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		deps.Registry = prometheus.NewRegistry()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	if cfg.PublicFormsPerHour <= 0 {
-		cfg.PublicFormsPerHour = 30
-	}
 	s := &Server{cfg: cfg, deps: deps, cat: cat, secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	if s.pages, err = parseTemplates(cat); err != nil {
 		return nil, err

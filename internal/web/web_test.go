@@ -603,7 +603,8 @@ func TestRateLimitBehindATrustedProxy(t *testing.T) {
 	}
 	t.Run("trusted proxy: each visitor counted apart", func(t *testing.T) {
 		pfx := netip.MustParsePrefix("127.0.0.1/32")
-		e := newEnvConfig(t, dbtest.SQLite(t, jobs.MigrateAll), web.Config{PublicFormsPerHour: 2, TrustedProxies: []netip.Prefix{pfx}})
+		e := newEnvConfig(t, dbtest.SQLite(t, jobs.MigrateAll), web.Config{TrustedProxies: []netip.Prefix{pfx}})
+		e.setPublicFormsPerHour(2)
 		c := e.client(t)
 		for i := 0; i < 2; i++ {
 			if st := propose(c, "203.0.113.5"); st == http.StatusTooManyRequests {
@@ -618,7 +619,8 @@ func TestRateLimitBehindATrustedProxy(t *testing.T) {
 		}
 	})
 	t.Run("no trusted proxy: the header is ignored", func(t *testing.T) {
-		e := newEnvConfig(t, dbtest.SQLite(t, jobs.MigrateAll), web.Config{PublicFormsPerHour: 2})
+		e := newEnv(t, dbtest.SQLite(t, jobs.MigrateAll))
+		e.setPublicFormsPerHour(2)
 		c := e.client(t)
 		propose(c, "203.0.113.1")
 		propose(c, "203.0.113.2")
