@@ -114,7 +114,7 @@ func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/")
 // mux tells which route a request goes to, for the routes that take files.
 func (s *Server) withReadableInput(mux *http.ServeMux, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !utf8.ValidString(r.URL.Path) || !readable(r.URL.Path) {
+		if !readable(r.URL.Path) {
 			s.notFound(w, r) // no page has such an address
 			return
 		}
