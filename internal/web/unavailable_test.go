@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -46,6 +47,10 @@ func fillUp(t testing.TB, d *db.DB) {
 // a language, from an address of its own (behind the trusted proxy).
 func signUp(c *client, api bool, eventID int64, slug string, n int) response {
 	c.t.Helper()
+	return c.do(signUpRequest(c, api, eventID, slug, n))
+}
+
+func signUpRequest(c *client, api bool, eventID int64, slug string, n int) *http.Request {
 	email := fmt.Sprintf("p%d@exemple.org", n)
 	var req *http.Request
 	if api {
@@ -58,7 +63,8 @@ func signUp(c *client, api bool, eventID int64, slug string, n int) response {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.1.%d.%d", n>>8&255, n&255))
-	return c.do(req)
+	req.Header.Set("Accept-Language", c.lang)
+	return req
 }
 
 // TestDiskFullIsUnavailableNotAbuse: while SQLite cannot grow (a full
@@ -185,8 +191,17 @@ func TestPostgresRestartIsUnavailableNotAbuse(t *testing.T) {
 				default:
 				}
 				n := int(next.Add(1))
-				r := signUp(c, w < 2, ev.ID, ev.Slug, n)
-				results <- result{fmt.Sprintf("p%d@exemple.org", n), r.StatusCode, r.body}
+				res := result{email: fmt.Sprintf("p%d@exemple.org", n)}
+				// Not c.do: a failure is reported to the test's goroutine, which alone may stop the test.
+				r, err := c.http.Do(signUpRequest(c, w < 2, ev.ID, ev.Slug, n))
+				if err != nil {
+					res.body = err.Error()
+				} else {
+					b, _ := io.ReadAll(r.Body)
+					r.Body.Close()
+					res.status, res.body = r.StatusCode, string(b)
+				}
+				results <- res
 			}
 		}()
 	}
