@@ -27,6 +27,9 @@ type config struct {
 	// whose X-Forwarded-For is believed; TrustedProxies is it parsed.
 	TrustedProxiesRaw string
 	TrustedProxies    []netip.Prefix
+	// MetricsAddr is where Prometheus reads /metrics: an address of its
+	// own, loopback by default; "off" serves no metrics.
+	MetricsAddr string
 }
 
 // addConfigFlags registers flags that mirror the IMPLIQUE_* variables;
@@ -46,20 +49,37 @@ func addConfigFlags(fs *flag.FlagSet, c *config, withServe bool) {
 		fs.StringVar(&c.Addr, "addr", env("IMPLIQUE_ADDR", ":8080"), "address to listen on (IMPLIQUE_ADDR)")
 		fs.StringVar(&c.TrustedProxiesRaw, "trusted-proxies", env("IMPLIQUE_TRUSTED_PROXIES", ""),
 			"reverse proxies whose X-Forwarded-For is believed, e.g. 127.0.0.1,10.0.0.0/8 (IMPLIQUE_TRUSTED_PROXIES)")
+		fs.StringVar(&c.MetricsAddr, "metrics-addr", env("IMPLIQUE_METRICS_ADDR", defaultMetricsAddr),
+			"address of the Prometheus /metrics, apart from the public one; off for none (IMPLIQUE_METRICS_ADDR)")
 	}
+}
+
+// defaultMetricsAddr keeps the metrics on the machine itself.
+const defaultMetricsAddr = "127.0.0.1:9464"
+
+// checkAddr checks a host:port listening address; the error names the variable.
+func checkAddr(name, addr, example string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fail("cli.config.addr", name, addr, example)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fail("cli.config.port", name, port)
+	}
+	return nil
 }
 
 // check validates the configuration; the error names the variable.
 func (c *config) check() error {
 	if c.Addr != "" {
-		host, port, err := net.SplitHostPort(c.Addr)
-		if err != nil {
-			return fail("cli.config.addr", c.Addr)
+		if err := checkAddr("IMPLIQUE_ADDR (--addr)", c.Addr, ":8080"); err != nil {
+			return err
 		}
-		if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-			return fail("cli.config.port", port)
+	}
+	if c.MetricsAddr != "" && c.MetricsAddr != "off" {
+		if err := checkAddr("IMPLIQUE_METRICS_ADDR (--metrics-addr)", c.MetricsAddr, defaultMetricsAddr); err != nil {
+			return err
 		}
-		_ = host
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		return fail("cli.config.data_dir")

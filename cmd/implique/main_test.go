@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -68,6 +69,8 @@ func TestMalformedConfigNamesTheVariable(t *testing.T) {
 		{"IMPLIQUE_SMTP_URL", "gopher://mail.exemple.org"},
 		{"IMPLIQUE_DATA_DIR", " "},
 		{"IMPLIQUE_TRUSTED_PROXIES", "10.0.0.0/8,mon-proxy"},
+		{"IMPLIQUE_METRICS_ADDR", "partout"},
+		{"IMPLIQUE_METRICS_ADDR", "127.0.0.1:99999"},
 	}
 	for _, c := range cases {
 		t.Run(c.env+"="+c.value, func(t *testing.T) {
@@ -104,11 +107,17 @@ func serve(t *testing.T, dataDir string, args ...string) (out *syncBuffer, base 
 	t.Helper()
 	addr := freeAddr(t)
 	base = "http://" + addr
+	metrics := freeAddr(t) // each server its own: tests run side by side
+	for i, a := range args {
+		if a == "--metrics-addr" && i+1 < len(args) {
+			metrics = args[i+1]
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	out = &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", addr, "--data-dir", dataDir, "--base-url", base}, args...), nil, out)
+		done <- run(ctx, append([]string{"serve", "--addr", addr, "--data-dir", dataDir, "--base-url", base, "--metrics-addr", metrics}, args...), nil, out)
 	}()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -194,6 +203,60 @@ func TestServeDemoThenRestart(t *testing.T) {
 	}
 	if err := stop2(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestMetricsOnTheirOwnAddress: Prometheus reads /metrics on the metrics
+// address; the public address has no /metrics and lists no folder.
+func TestMetricsOnTheirOwnAddress(t *testing.T) {
+	clearEnv(t)
+	metrics := freeAddr(t)
+	_, base, stop := serve(t, t.TempDir(), "--metrics-addr", metrics)
+	get := func(u string) (int, string) {
+		t.Helper()
+		res, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	if st, _ := get(base + "/lieux/wolinak"); st != 200 {
+		t.Fatalf("place page: %d", st)
+	}
+	for _, p := range []string{"/metrics", "/static/", "/static"} {
+		if st, body := get(base + p); st != 404 || strings.Contains(body, "implique_http_requests_total") || strings.Contains(body, ">style.css<") {
+			t.Errorf("public %s: %d\n%.300s", p, st, body)
+		}
+	}
+	st, body := get("http://" + metrics + "/metrics")
+	if st != 200 || !strings.Contains(body, `implique_http_requests_total{code="200",route="GET /lieux/{slug}"}`) {
+		t.Errorf("metrics address: %d\n%.300s", st, body)
+	}
+	if st, _ := get("http://" + metrics + "/lieux/wolinak"); st != 404 {
+		t.Errorf("the metrics address serves pages: %d", st)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("graceful stop: %v", err)
+	}
+	if _, err := http.Get("http://" + metrics + "/metrics"); err == nil {
+		t.Error("the metrics address still answers after the stop")
+	}
+
+	// Off: no second address at all; a busy one stops the start with one line.
+	_, _, stop = serve(t, t.TempDir(), "--metrics-addr", "off")
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	err = run(context.Background(), []string{"serve", "--addr", freeAddr(t), "--data-dir", t.TempDir(), "--metrics-addr", busy.Addr().String()}, nil, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "IMPLIQUE_METRICS_ADDR") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("busy metrics address: %v", err)
 	}
 }
 

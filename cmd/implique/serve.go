@@ -34,6 +34,7 @@ type app struct {
 	db           *db.DB
 	jobs         *jobs.Runner
 	handler      http.Handler
+	metrics      http.Handler
 	logger       *slog.Logger
 	territories  *territory.Store
 	auth         *auth.Store
@@ -108,7 +109,7 @@ func newApp(c *config, d *db.DB, logger, jobLogger *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &app{db: d, jobs: runner, handler: srv, logger: logger, territories: ts, auth: as, events: evs, community: cs, links: links,
+	return &app{db: d, jobs: runner, handler: srv, metrics: srv.MetricsHandler(), logger: logger, territories: ts, auth: as, events: evs, community: cs, links: links,
 		orgs: orgStore, volunteering: vol, tracking: tr}, nil
 }
 
@@ -139,8 +140,19 @@ func cmdServe(ctx context.Context, args []string, u *ui) error {
 	if err != nil {
 		return fail("cli.listen", c.Addr).and("cli.detail", err.Error())
 	}
+	// The metrics have an address of their own, never the public one.
+	var mln net.Listener
+	if c.MetricsAddr != "" && c.MetricsAddr != "off" {
+		if mln, err = net.Listen("tcp", c.MetricsAddr); err != nil {
+			ln.Close()
+			return fail("cli.config.metrics_listen", err.Error())
+		}
+	}
 	if err := a.jobs.Start(ctx); err != nil {
 		ln.Close()
+		if mln != nil {
+			mln.Close()
+		}
 		return err
 	}
 	hs := &http.Server{
@@ -151,8 +163,15 @@ func cmdServe(ctx context.Context, args []string, u *ui) error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	errc := make(chan error, 1)
+	servers := []*http.Server{hs}
+	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()
+	if mln != nil {
+		ms := &http.Server{Handler: a.metrics, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+		servers = append(servers, ms)
+		go func() { errc <- ms.Serve(mln) }()
+		logger.Info("metrics", "addr", mln.Addr().String())
+	}
 
 	engine := "SQLite " + d.Path
 	if d.Engine == db.Postgres {
@@ -177,12 +196,15 @@ func cmdServe(ctx context.Context, args []string, u *ui) error {
 	u.say("cli.serve.stopping")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	err = hs.Shutdown(shutdownCtx)
+	// Both listeners stop taking requests and finish the ones under way.
+	err = nil
+	for _, srv := range servers {
+		if serr := srv.Shutdown(shutdownCtx); serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+			err = errors.Join(err, serr)
+		}
+	}
 	if jerr := a.jobs.Stop(shutdownCtx); jerr != nil && !errors.Is(jerr, context.Canceled) {
 		err = errors.Join(err, jerr)
-	}
-	if errors.Is(err, http.ErrServerClosed) {
-		err = nil
 	}
 	return err
 }

@@ -36,10 +36,12 @@ type User struct {
 // Disabled reports whether the account is disabled.
 func (u *User) Disabled() bool { return u.DisabledAt != nil }
 
-// DisplayName is the name, or the e-mail when there is none.
+// DisplayName is the name, or the e-mail when there is none. A name that
+// is not valid UTF-8 (stored before text was checked at the door) shows
+// its unreadable bytes as U+FFFD, so that e-mails to its owner still go.
 func (u *User) DisplayName() string {
 	if u.Name != "" {
-		return u.Name
+		return strings.ToValidUTF8(u.Name, "\uFFFD")
 	}
 	return u.Email
 }
@@ -146,24 +148,79 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser, territoryID int64, ro
 			return nil, err
 		}
 	}
-	now := s.now()
 	var id int64
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		var err error
-		id, err = tx.InsertID(ctx, `INSERT INTO users (email, name, locale, password_hash, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, n.Email, n.Name, n.Locale, hash, now, now)
-		if db.IsUniqueViolation(err) {
-			return &errs.Error{Code: errs.Conflict, Key: "errors.email_taken", Fields: map[string]string{"email": "errors.email_taken"}}
-		}
-		if err != nil {
-			return err
-		}
-		return setRoles(ctx, tx, id, territoryID, roles, now)
+		id, err = s.createUser(ctx, tx, n, hash, territoryID, roles)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.UserByID(ctx, id)
+}
+
+func (s *Store) createUser(ctx context.Context, tx *db.Tx, n NewUser, hash string, territoryID int64, roles []Role) (int64, error) {
+	now := s.now()
+	id, err := tx.InsertID(ctx, `INSERT INTO users (email, name, locale, password_hash, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, n.Email, n.Name, n.Locale, hash, now, now)
+	if db.IsUniqueViolation(err) {
+		return 0, &errs.Error{Code: errs.Conflict, Key: "errors.email_taken", Fields: map[string]string{"email": "errors.email_taken"}}
+	}
+	if err != nil {
+		return 0, err
+	}
+	return id, setRoles(ctx, tx, id, territoryID, roles, now)
+}
+
+// CreateUserTx is CreateUser inside tx, for a caller that writes
+// something else with the account (all or nothing). It takes no password.
+func (s *Store) CreateUserTx(ctx context.Context, tx *db.Tx, n NewUser, territoryID int64, roles ...Role) (*User, error) {
+	n.Password = ""
+	if err := n.validate(); err != nil {
+		return nil, err
+	}
+	id, err := s.createUser(ctx, tx, n, "", territoryID, roles)
+	if err != nil {
+		return nil, err
+	}
+	return scanUser(tx.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
+}
+
+// AccountTx returns, inside tx, the account of n.Email, creating a citizen
+// account of the territory for it the first time (it does nothing until its
+// owner opens a link sent to that address); created tells which. A caller
+// that writes something else with the account does so in the same tx, so
+// that nothing stays half-written when a later step fails.
+func (s *Store) AccountTx(ctx context.Context, tx *db.Tx, n NewUser, territoryID int64) (u *User, created bool, err error) {
+	n.Password = ""
+	if err := n.validate(); err != nil {
+		return nil, false, err
+	}
+	byEmail := func() (*User, error) {
+		return scanUser(tx.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE email = ?`, n.Email))
+	}
+	u, err = byEmail()
+	if !errs.Is(err, errs.NotFound) {
+		return u, false, err
+	}
+	now := s.now()
+	var id int64
+	// Another request may create it at the same moment: then it is theirs.
+	err = tx.QueryRow(ctx, `INSERT INTO users (email, name, locale, password_hash, created_at, updated_at)
+		VALUES (?, ?, ?, '', ?, ?) ON CONFLICT (email) DO NOTHING RETURNING id`, n.Email, n.Name, n.Locale, now, now).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		u, err = byEmail()
+		return u, false, err
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if err := setRoles(ctx, tx, id, territoryID, []Role{RoleCitizen}, now); err != nil {
+		return nil, false, err
+	}
+	u, err = scanUser(tx.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
+	return u, err == nil, err
 }
 
 func setRoles(ctx context.Context, tx *db.Tx, userID, territoryID int64, roles []Role, now time.Time) error {
@@ -421,9 +478,21 @@ const PurposeLogin = "login"
 // IssueToken creates a single-use token for a user (a magic link) and
 // returns it; only its hash is stored.
 func (s *Store) IssueToken(ctx context.Context, userID int64, purpose string, ttl time.Duration) (string, error) {
+	var raw string
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		var err error
+		raw, err = s.IssueTokenTx(ctx, tx, userID, purpose, ttl)
+		return err
+	})
+	return raw, err
+}
+
+// IssueTokenTx is IssueToken inside tx: the e-mail that carries the token
+// is queued in the same transaction.
+func (s *Store) IssueTokenTx(ctx context.Context, tx *db.Tx, userID int64, purpose string, ttl time.Duration) (string, error) {
 	raw, hash := newToken()
 	now := s.now()
-	_, err := s.db.Exec(ctx, `INSERT INTO auth_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+	_, err := tx.Exec(ctx, `INSERT INTO auth_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
 		hash, userID, purpose, now, now.Add(ttl))
 	return raw, err
 }

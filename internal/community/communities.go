@@ -564,36 +564,42 @@ func phoneOK(p string) bool {
 // the invitation's) a member with the sharing they chose. The link is
 // used once.
 func (s *Store) Accept(ctx context.Context, territoryID int64, token string, userID int64, sh Sharing) (Community, error) {
-	f := errs.Fields{}
-	sh.check(f)
-	if err := f.Err(); err != nil {
-		return Community{}, err
-	}
 	var communityID int64
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		inv, err := s.invitation(ctx, tx.QueryRow(ctx, `SELECT id, community_id, name, email, source, created_at, expires_at,
-			accepted_at, revoked_at FROM community_invitations WHERE territory_id = ? AND token_hash = ?`, territoryID, hashToken(token)))
-		if err != nil {
-			return err
-		}
-		communityID = inv.CommunityID
-		var closed sql.NullTime
-		if err := tx.QueryRow(ctx, `SELECT closed_at FROM communities WHERE id = ?`, inv.CommunityID).Scan(&closed); err != nil {
-			return err
-		}
-		if closed.Valid {
-			return errs.New(errs.Conflict, "errors.community_closed")
-		}
-		now := s.now()
-		if _, err := tx.Exec(ctx, `UPDATE community_invitations SET accepted_at = ? WHERE id = ?`, now, inv.ID); err != nil {
-			return err
-		}
-		return s.join(ctx, tx, territoryID, inv.CommunityID, userID, inv.Email, sh)
+		var err error
+		communityID, err = s.AcceptTx(ctx, tx, territoryID, token, userID, sh)
+		return err
 	})
 	if err != nil {
 		return Community{}, err
 	}
 	return s.Community(ctx, territoryID, communityID)
+}
+
+// AcceptTx is Accept inside tx, for a caller that creates the person's
+// account with it (all or nothing); it returns the community's id.
+func (s *Store) AcceptTx(ctx context.Context, tx *db.Tx, territoryID int64, token string, userID int64, sh Sharing) (int64, error) {
+	f := errs.Fields{}
+	sh.check(f)
+	if err := f.Err(); err != nil {
+		return 0, err
+	}
+	inv, err := s.invitation(ctx, tx.QueryRow(ctx, `SELECT id, community_id, name, email, source, created_at, expires_at,
+		accepted_at, revoked_at FROM community_invitations WHERE territory_id = ? AND token_hash = ?`, territoryID, hashToken(token)))
+	if err != nil {
+		return 0, err
+	}
+	var closed sql.NullTime
+	if err := tx.QueryRow(ctx, `SELECT closed_at FROM communities WHERE id = ?`, inv.CommunityID).Scan(&closed); err != nil {
+		return 0, err
+	}
+	if closed.Valid {
+		return 0, errs.New(errs.Conflict, "errors.community_closed")
+	}
+	if _, err := tx.Exec(ctx, `UPDATE community_invitations SET accepted_at = ? WHERE id = ?`, s.now(), inv.ID); err != nil {
+		return 0, err
+	}
+	return inv.CommunityID, s.join(ctx, tx, territoryID, inv.CommunityID, userID, inv.Email, sh)
 }
 
 // join adds or brings back a member.

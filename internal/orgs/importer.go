@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -357,7 +358,7 @@ func checkTable(table [][]string, lines []int, places []territory.Place) (Parsed
 	p := Parsed{Header: make([]string, len(table[h]))}
 	field := make([]string, len(table[h]))
 	seen := map[string]bool{}
-	for i, name := range table[h] {
+	for i, name := range readableCells(table[h]) {
 		name = clean(strings.TrimPrefix(name, "\ufeff"))
 		p.Header[i] = name
 		if f, ok := headerAliases[Key(name)]; ok && !seen[f] {
@@ -507,8 +508,30 @@ func roleOf(title string) Role {
 	return OtherRole
 }
 
+// readableCells returns the cells of a row as text that can be stored and
+// shown: bytes that are not UTF-8 become U+FFFD, and control characters
+// (NUL, escapes; those Windows-1252 leaves undefined) are dropped, tab and
+// line breaks aside. A file is not a form: what it holds is shown in the
+// preview before anything is imported.
+func readableCells(rec []string) []string {
+	if rec == nil {
+		return nil
+	}
+	out := make([]string, len(rec))
+	for i, c := range rec {
+		out[i] = strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+				return -1
+			}
+			return r
+		}, strings.ToValidUTF8(c, "\ufffd"))
+	}
+	return out
+}
+
 // checkRow reads one row; its problems say what to fix, in the column's name.
 func checkRow(line int, header, field []string, rec []string, ix placeIndex) ImportRow {
+	rec = readableCells(rec)
 	row := ImportRow{Line: line, Cells: rec}
 	if rec == nil {
 		row.Problems = append(row.Problems, Problem{Key: "errors.org_import_csv"})
@@ -522,7 +545,7 @@ func checkRow(line int, header, field []string, rec []string, ix placeIndex) Imp
 		if f == "" || i >= len(rec) {
 			continue
 		}
-		v := strings.TrimSpace(strings.ToValidUTF8(rec[i], "\ufffd"))
+		v := strings.TrimSpace(rec[i])
 		if utf8.RuneCountInString(v) > maxCell {
 			row.Problems = append(row.Problems, Problem{Column: header[i], Key: "errors.org_import_long"})
 			v = ""

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
@@ -90,6 +92,24 @@ func TestParseImport(t *testing.T) {
 	if err != nil || len(p.Rows) != 1 || p.Rows[0].Org.Places[0] != "becancour-gentilly" || p.Rows[0].Seat.HolderName != "Éric Pépin" ||
 		p.Rows[0].Seat.Role != orgs.Treasurer {
 		t.Errorf("windows-1252: %+v %v", p.Rows, err)
+	}
+
+	// Text that cannot be stored or shown is never kept as it is: control
+	// characters are dropped (a NUL makes the whole file unreadable); bytes
+	// Windows-1252 leaves undefined show as U+FFFD in the preview.
+	ctl := "Organisme;Poste;Titulaire\x1b\nCercle\x01 des fermières\x7f;Présidence;Luc\u0085 Roy\n"
+	p, err = orgs.ParseImport("ctl.csv", []byte(ctl), ps)
+	if err != nil || len(p.Rows) != 1 || p.Rows[0].Org.Name != "Cercle des fermières" || p.Rows[0].Seat.HolderName != "Luc Roy" ||
+		strings.Join(p.Rows[0].Cells, "|") != "Cercle des fermières|Présidence|Luc Roy" || p.Header[2] != "Titulaire" {
+		t.Errorf("control characters: %+v %q %v", p.Rows, p.Header, err)
+	}
+	latinCtl := []byte("Organisme;Poste\nCercle \x81\x8d\x8f\x90\x9d\xe9t\xe9;Pr\xe9sidence\n")
+	p, err = orgs.ParseImport("ctl.csv", latinCtl, ps)
+	if err != nil || len(p.Rows) != 1 || p.Rows[0].Org.Name != "Cercle \ufffd\ufffd\ufffd\ufffd\ufffdété" || p.Rows[0].Seat.Role != orgs.President {
+		t.Errorf("windows-1252 with undefined bytes: %+v %v", p.Rows, err)
+	}
+	if _, err := orgs.ParseImport("nul.csv", []byte("Organisme;Poste\nCercle\x00;Présidence\n"), ps); orgs.FileProblem(err) != "errors.org_import_format" {
+		t.Errorf("a NUL in a CSV: %v", err)
 	}
 
 	// Every mistake is named, on its row, in its column.
@@ -232,6 +252,11 @@ func FuzzParseImport(f *testing.F) {
 			t.Fatalf("%d rows", len(p.Rows))
 		}
 		for _, r := range p.Rows {
+			for _, c := range r.Cells {
+				if !utf8.ValidString(c) || strings.ContainsFunc(c, func(r rune) bool { return unicode.IsControl(r) && !strings.ContainsRune("\t\r\n", r) }) {
+					t.Fatalf("a cell kept unreadable text: %q", c)
+				}
+			}
 			for _, pr := range r.Problems {
 				if !strings.HasPrefix(pr.Key, "errors.") {
 					t.Fatalf("problem key %q", pr.Key)

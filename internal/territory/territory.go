@@ -39,6 +39,9 @@ type Settings struct {
 	PrivacyOfficerEmail string
 	TimeZone            string
 	BrandColor          string
+	// PublicFormsPerHour is how many public forms (sign-ups, proposals,
+	// supports, requests) one address may send in an hour.
+	PublicFormsPerHour int
 	// DinnerTarget is how many soupers citoyens the program plans.
 	DinnerTarget int
 }
@@ -72,13 +75,14 @@ type Store struct{ db *db.DB }
 func NewStore(d *db.DB) *Store { return &Store{db: d} }
 
 const territoryCols = `id, slug, host, name, operator_name, program_name, contact_email, contact_phone,
-	mailing_address, privacy_officer_name, privacy_officer_email, time_zone, brand_color, dinner_target, created_at, updated_at`
+	mailing_address, privacy_officer_name, privacy_officer_email, time_zone, brand_color, public_forms_per_hour, dinner_target,
+	created_at, updated_at`
 
 func scanTerritory(row interface{ Scan(...any) error }) (Territory, error) {
 	var t Territory
 	err := row.Scan(&t.ID, &t.Slug, &t.Host, &t.Name, &t.OperatorName, &t.ProgramName, &t.ContactEmail,
 		&t.ContactPhone, &t.MailingAddress, &t.PrivacyOfficerName, &t.PrivacyOfficerEmail, &t.TimeZone,
-		&t.BrandColor, &t.DinnerTarget, &t.CreatedAt, &t.UpdatedAt)
+		&t.BrandColor, &t.PublicFormsPerHour, &t.DinnerTarget, &t.CreatedAt, &t.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, errs.New(errs.NotFound, "errors.territory_not_found")
 	}
@@ -101,9 +105,9 @@ func (s *Store) Create(ctx context.Context, slug string, set Settings) (Territor
 	now := db.Now()
 	id, err := s.db.InsertID(ctx, `INSERT INTO territories (slug, name, operator_name, program_name, contact_email,
 		contact_phone, mailing_address, privacy_officer_name, privacy_officer_email, time_zone, brand_color,
-		dinner_target, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		public_forms_per_hour, dinner_target, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		slug, set.Name, set.OperatorName, set.ProgramName, set.ContactEmail, set.ContactPhone, set.MailingAddress,
-		set.PrivacyOfficerName, set.PrivacyOfficerEmail, set.TimeZone, set.BrandColor, set.DinnerTarget, now, now)
+		set.PrivacyOfficerName, set.PrivacyOfficerEmail, set.TimeZone, set.BrandColor, set.PublicFormsPerHour, set.DinnerTarget, now, now)
 	if db.IsUniqueViolation(err) {
 		return Territory{}, errs.New(errs.Conflict, "errors.territory_exists")
 	}
@@ -169,9 +173,9 @@ func (s *Store) UpdateSettings(ctx context.Context, id int64, set Settings) erro
 	}
 	res, err := s.db.Exec(ctx, `UPDATE territories SET name = ?, operator_name = ?, program_name = ?, contact_email = ?,
 		contact_phone = ?, mailing_address = ?, privacy_officer_name = ?, privacy_officer_email = ?, time_zone = ?,
-		brand_color = ?, dinner_target = ?, updated_at = ? WHERE id = ?`,
+		brand_color = ?, public_forms_per_hour = ?, dinner_target = ?, updated_at = ? WHERE id = ?`,
 		set.Name, set.OperatorName, set.ProgramName, set.ContactEmail, set.ContactPhone, set.MailingAddress,
-		set.PrivacyOfficerName, set.PrivacyOfficerEmail, set.TimeZone, set.BrandColor, set.DinnerTarget, db.Now(), id)
+		set.PrivacyOfficerName, set.PrivacyOfficerEmail, set.TimeZone, set.BrandColor, set.PublicFormsPerHour, set.DinnerTarget, db.Now(), id)
 	if err != nil {
 		return err
 	}
@@ -195,6 +199,9 @@ func (set *Settings) normalise() {
 	if set.BrandColor == "" {
 		set.BrandColor = DefaultBrandColor
 	}
+	if set.PublicFormsPerHour == 0 {
+		set.PublicFormsPerHour = DefaultPublicFormsPerHour
+	}
 	if set.DinnerTarget == 0 {
 		set.DinnerTarget = DefaultDinnerTarget
 	}
@@ -202,6 +209,11 @@ func (set *Settings) normalise() {
 
 // DefaultDinnerTarget is the program's plan: 18 soupers citoyens.
 const DefaultDinnerTarget = 18
+
+// DefaultPublicFormsPerHour is how many public forms one address may send
+// in an hour unless an administrator says otherwise (1 to 1 000): enough for
+// a family or a shared computer at the library, not for a script.
+const DefaultPublicFormsPerHour = 30
 
 // DefaultBrandColor is a dark teal that keeps white text readable (AA).
 const DefaultBrandColor = "#1b5e7a"
@@ -233,6 +245,9 @@ func (set Settings) validate(f errs.Fields) {
 	}
 	if set.DinnerTarget < 1 || set.DinnerTarget > 500 {
 		f.Add("dinner_target", "errors.dinner_target")
+	}
+	if set.PublicFormsPerHour < 1 || set.PublicFormsPerHour > 1000 {
+		f.Add("public_forms_per_hour", "errors.public_forms_per_hour")
 	}
 	if !colorRe.MatchString(set.BrandColor) {
 		f.Add("brand_color", "errors.color")

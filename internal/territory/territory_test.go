@@ -27,6 +27,7 @@ func fullSettings() territory.Settings {
 		PrivacyOfficerEmail: "vie-privee@implique.example.org",
 		TimeZone:            "America/Montreal",
 		BrandColor:          "#2a4d14",
+		PublicFormsPerHour:  45,
 		DinnerTarget:        12,
 	}
 }
@@ -146,6 +147,9 @@ func TestCreateNormalisesAndDefaults(t *testing.T) {
 		}
 		if got.BrandColor != territory.DefaultBrandColor {
 			t.Errorf("BrandColor = %q, want the default %q", got.BrandColor, territory.DefaultBrandColor)
+		}
+		if got.PublicFormsPerHour != 30 {
+			t.Errorf("PublicFormsPerHour = %d, want the default 30", got.PublicFormsPerHour)
 		}
 	})
 }
@@ -562,6 +566,8 @@ func TestUpdateSettings(t *testing.T) {
 		{"colour without #", func(s *territory.Settings) { s.BrandColor = "1b5e7a" }, "brand_color", "errors.color"},
 		{"light colour", func(s *territory.Settings) { s.BrandColor = "#ffff00" }, "brand_color", "errors.color_contrast"},
 		{"just too light", func(s *territory.Settings) { s.BrandColor = "#777777" }, "brand_color", "errors.color_contrast"},
+		{"no public form at all", func(s *territory.Settings) { s.PublicFormsPerHour = -1 }, "public_forms_per_hour", "errors.public_forms_per_hour"},
+		{"too many public forms", func(s *territory.Settings) { s.PublicFormsPerHour = 1001 }, "public_forms_per_hour", "errors.public_forms_per_hour"},
 	}
 	dbtest.Run(t, dbtest.MigrateApp, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()

@@ -71,12 +71,32 @@ type ApplyInput struct {
 type ApplyOutcome struct {
 	// Existing is true when the person had applied already (nothing changed).
 	Existing bool
+	// ID and Status are the application's.
+	ID     int64
+	Status string
 }
 
 // Apply records a person's interest. Confirmed is true when the person is
 // signed in: the organisation hears of it at once; otherwise it waits for
 // ConfirmApplication. Applying twice changes nothing.
 func (s *Store) Apply(ctx context.Context, territoryID, oppID, userID int64, in ApplyInput, confirmed bool) (Application, ApplyOutcome, error) {
+	var out ApplyOutcome
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		var err error
+		out, err = s.ApplyTx(ctx, tx, territoryID, oppID, userID, in, confirmed)
+		return err
+	})
+	if err != nil {
+		return Application{}, ApplyOutcome{}, err
+	}
+	a, err := s.Application(ctx, territoryID, out.ID)
+	return a, out, err
+}
+
+// ApplyTx is Apply inside tx, for a caller that writes something else with
+// the application (the account of a person applying without one, the
+// e-mail that confirms it): all of it is stored, or none.
+func (s *Store) ApplyTx(ctx context.Context, tx *db.Tx, territoryID, oppID, userID int64, in ApplyInput, confirmed bool) (ApplyOutcome, error) {
 	in.Message = strings.TrimSpace(in.Message)
 	f := errs.Fields{}
 	if tooLong(in.Message, 2000) {
@@ -84,10 +104,10 @@ func (s *Store) Apply(ctx context.Context, territoryID, oppID, userID int64, in 
 	}
 	o, err := s.Opportunity(ctx, territoryID, oppID)
 	if err != nil {
-		return Application{}, ApplyOutcome{}, err
+		return ApplyOutcome{}, err
 	}
 	if !o.Open(s.now()) {
-		return Application{}, ApplyOutcome{}, errs.New(errs.Conflict, "errors.volunteer_opportunity_closed")
+		return ApplyOutcome{}, errs.New(errs.Conflict, "errors.volunteer_opportunity_closed")
 	}
 	if o.Kind.Corporate() {
 		if in.OnBehalfID == 0 {
@@ -98,7 +118,7 @@ func (s *Store) Apply(ctx context.Context, territoryID, oppID, userID int64, in 
 			case errs.Is(err, errs.NotFound):
 				f.Add("on_behalf", "errors.volunteer_org_unknown")
 			case err != nil:
-				return Application{}, ApplyOutcome{}, err
+				return ApplyOutcome{}, err
 			case o.Kind == CorporateRequest && org.Kind != orgs.Business:
 				f.Add("on_behalf", "errors.volunteer_on_behalf_business")
 			case org.ID == o.Organization.ID:
@@ -109,7 +129,7 @@ func (s *Store) Apply(ctx context.Context, territoryID, oppID, userID int64, in 
 		in.OnBehalfID = 0
 		p, err := s.Profile(ctx, territoryID, userID)
 		if err != nil {
-			return Application{}, ApplyOutcome{}, err
+			return ApplyOutcome{}, err
 		}
 		if b, ok := Band(p.AgeBand); ok {
 			if o.MinAge != nil && b.Max < *o.MinAge {
@@ -121,53 +141,47 @@ func (s *Store) Apply(ctx context.Context, territoryID, oppID, userID int64, in 
 		}
 	}
 	if err := f.Err(); err != nil {
-		return Application{}, ApplyOutcome{}, err
+		return ApplyOutcome{}, err
 	}
 	status := Unconfirmed
 	if confirmed {
 		status = New
 	}
-	var id int64
-	var out ApplyOutcome
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		now := s.now()
-		var old string
-		err := tx.QueryRow(ctx, `SELECT id, status FROM volunteer_applications WHERE opportunity_id = ? AND user_id = ?`, oppID, userID).Scan(&id, &old)
-		switch {
-		case err == nil && old == Withdrawn:
-			if _, err := tx.Exec(ctx, `UPDATE volunteer_applications SET status = ?, message = ?, on_behalf_id = ?, reply = '',
-				confirmed_at = ?, responded_at = NULL, updated_at = ? WHERE id = ?`,
-				status, in.Message, nullID(in.OnBehalfID), confirmedAt(confirmed, now), now, id); err != nil {
-				return err
-			}
-		case err == nil && old == Unconfirmed && confirmed:
-			if _, err := tx.Exec(ctx, `UPDATE volunteer_applications SET status = ?, confirmed_at = ?, updated_at = ? WHERE id = ?`,
-				New, now, now, id); err != nil {
-				return err
-			}
-		case err == nil:
-			out.Existing = true
-			return nil
-		case !errors.Is(err, sql.ErrNoRows):
-			return err
-		default:
-			id, err = tx.InsertID(ctx, `INSERT INTO volunteer_applications (territory_id, opportunity_id, user_id, on_behalf_id, message,
-				status, created_at, confirmed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				territoryID, oppID, userID, nullID(in.OnBehalfID), in.Message, status, now, confirmedAt(confirmed, now), now)
-			if err != nil {
-				return err
-			}
+	now := s.now()
+	out := ApplyOutcome{Status: status}
+	var old string
+	err = tx.QueryRow(ctx, `SELECT id, status FROM volunteer_applications WHERE opportunity_id = ? AND user_id = ?`, oppID, userID).Scan(&out.ID, &old)
+	switch {
+	case err == nil && old == Withdrawn:
+		if _, err := tx.Exec(ctx, `UPDATE volunteer_applications SET status = ?, message = ?, on_behalf_id = ?, reply = '',
+			confirmed_at = ?, responded_at = NULL, updated_at = ? WHERE id = ?`,
+			status, in.Message, nullID(in.OnBehalfID), confirmedAt(confirmed, now), now, out.ID); err != nil {
+			return ApplyOutcome{}, err
 		}
-		if confirmed {
-			return s.notifyOrganization(ctx, tx, territoryID, o, userID)
+	case err == nil && old == Unconfirmed && confirmed:
+		if _, err := tx.Exec(ctx, `UPDATE volunteer_applications SET status = ?, confirmed_at = ?, updated_at = ? WHERE id = ?`,
+			New, now, now, out.ID); err != nil {
+			return ApplyOutcome{}, err
 		}
-		return nil
-	})
-	if err != nil {
-		return Application{}, ApplyOutcome{}, err
+	case err == nil:
+		out.Existing, out.Status = true, old
+		return out, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return ApplyOutcome{}, err
+	default:
+		out.ID, err = tx.InsertID(ctx, `INSERT INTO volunteer_applications (territory_id, opportunity_id, user_id, on_behalf_id, message,
+			status, created_at, confirmed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			territoryID, oppID, userID, nullID(in.OnBehalfID), in.Message, status, now, confirmedAt(confirmed, now), now)
+		if err != nil {
+			return ApplyOutcome{}, err
+		}
 	}
-	a, err := s.Application(ctx, territoryID, id)
-	return a, out, err
+	if confirmed {
+		if err := s.notifyOrganization(ctx, tx, territoryID, o, userID); err != nil {
+			return ApplyOutcome{}, err
+		}
+	}
+	return out, nil
 }
 
 func confirmedAt(confirmed bool, now time.Time) any {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"implique/internal/auth"
+	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/mail"
 	"implique/internal/territory"
@@ -107,7 +108,15 @@ func (s *Server) adminAddUser(w http.ResponseWriter, r *http.Request) {
 	var u *auth.User
 	var err error
 	if len(problems) == 0 {
-		u, err = s.deps.Auth.CreateUser(r.Context(), auth.NewUser{Email: r.PostFormValue("email"), Name: r.PostFormValue("name"), Locale: locale}, t.ID, roles...)
+		// The account and, when asked, the e-mail with its sign-in link: both, or neither.
+		err = s.deps.DB.InTx(r.Context(), func(tx *db.Tx) error {
+			var err error
+			u, err = s.deps.Auth.CreateUserTx(r.Context(), tx, auth.NewUser{Email: r.PostFormValue("email"), Name: r.PostFormValue("name"), Locale: locale}, t.ID, roles...)
+			if err != nil || r.PostFormValue("send_link") != "1" {
+				return err
+			}
+			return s.queueMagicLink(r, tx, u, "")
+		})
 	}
 	if e, ok := errs.As(err); ok {
 		for f, k := range e.Fields {
@@ -123,12 +132,6 @@ func (s *Server) adminAddUser(w http.ResponseWriter, r *http.Request) {
 	if len(problems) > 0 {
 		s.usersPage(w, r, http.StatusUnprocessableEntity, r.PostForm, problems)
 		return
-	}
-	if r.PostFormValue("send_link") == "1" {
-		if err := s.sendMagicLink(r, u, ""); err != nil {
-			s.fail(w, r, err)
-			return
-		}
 	}
 	s.flash(w, "flash.user_added")
 	s.redirect(w, r, "/admin/utilisateurs/"+strconv.FormatInt(u.ID, 10))
@@ -266,6 +269,7 @@ func settingsForm(set territory.Settings) url.Values {
 		"contact_email": {set.ContactEmail}, "contact_phone": {set.ContactPhone}, "mailing_address": {set.MailingAddress},
 		"privacy_officer_name": {set.PrivacyOfficerName}, "privacy_officer_email": {set.PrivacyOfficerEmail},
 		"time_zone": {set.TimeZone}, "brand_color": {set.BrandColor}, "dinner_target": {strconv.Itoa(set.DinnerTarget)},
+		"public_forms_per_hour": {strconv.Itoa(set.PublicFormsPerHour)},
 	}
 }
 
@@ -294,17 +298,10 @@ func (s *Server) adminSaveSettings(w http.ResponseWriter, r *http.Request) {
 		ContactEmail: f.Get("contact_email"), ContactPhone: f.Get("contact_phone"), MailingAddress: f.Get("mailing_address"),
 		PrivacyOfficerName: f.Get("privacy_officer_name"), PrivacyOfficerEmail: f.Get("privacy_officer_email"),
 		TimeZone: f.Get("time_zone"), BrandColor: f.Get("brand_color")}
-	target := info(r).territory.DinnerTarget // a form without the field keeps it
-	if _, ok := f["dinner_target"]; ok {
-		n, err := strconv.Atoi(strings.TrimSpace(f.Get("dinner_target")))
-		if err != nil || n == 0 {
-			// Not a number (0 would mean "the default"): the validation
-			// refuses it, and the other fields are checked in the same round.
-			n = -1
-		}
-		target = n
-	}
+	// A form without a number field keeps its value.
+	target := settingNumber(f, "dinner_target", info(r).territory.DinnerTarget)
 	set.DinnerTarget = target
+	set.PublicFormsPerHour = settingNumber(f, "public_forms_per_hour", info(r).territory.PublicFormsPerHour)
 	if err := s.deps.Territories.UpdateSettings(r.Context(), info(r).territory.ID, set); err != nil {
 		if e, ok := errs.As(err); ok && e.Code == errs.Invalid {
 			p := settingsPage{Base: s.base(w, r, "settings.title"), TimeZones: timeZones}
@@ -324,6 +321,21 @@ func (s *Server) adminSaveSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(w, "flash.saved")
 	s.redirect(w, r, "/admin/territoire")
+}
+
+// settingNumber reads a whole-number setting: the current value when the
+// form has no such field, -1 (refused by the validation, with the other
+// fields checked in the same round) when it is not a number or is 0 (which
+// would mean "the default").
+func settingNumber(f url.Values, name string, current int) int {
+	if _, ok := f[name]; !ok {
+		return current
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(f.Get(name)))
+	if err != nil || n == 0 {
+		return -1
+	}
+	return n
 }
 
 type outboxPage struct {

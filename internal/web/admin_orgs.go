@@ -738,11 +738,8 @@ func (s *Server) recordPolicy(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, orgs.MaxDocumentBytes+(1<<20))
+	// The form was read, within its limit, before this handler (withReadableInput).
 	problems := map[string]string{}
-	if err := r.ParseMultipartForm(1 << 20); err != nil && err != http.ErrNotMultipart {
-		problems["document"] = "errors.org_document_size"
-	}
 	in := orgs.PolicyInput{Kind: orgs.PolicyKind(r.FormValue("policy_kind")), AdoptedOn: r.FormValue("adopted_on"),
 		DocumentURL: r.FormValue("document_url")}
 	if len(problems) == 0 && r.MultipartForm != nil {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -55,16 +54,12 @@ func (s *Server) adminImportUpload(w http.ResponseWriter, r *http.Request) {
 		s.forbid(w, r)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, orgs.MaxImportBytes+(1<<20))
+	// The form was read, within its limit, before this handler (withReadableInput).
 	problem := ""
 	var name string
 	var data []byte
-	err := r.ParseMultipartForm(2 << 20)
-	var tooBig *http.MaxBytesError
 	switch {
-	case errors.As(err, &tooBig):
-		problem = "errors.org_import_size"
-	case err != nil:
+	case r.MultipartForm == nil:
 		problem = "errors.org_import_file"
 	default:
 		fh := r.MultipartForm.File["file"]

@@ -19,27 +19,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
-// apiError answers {"error": "..."} in the request's language.
-func (s *Server) apiError(w http.ResponseWriter, r *http.Request, status int, key string) {
-	writeJSON(w, status, map[string]string{"error": s.cat.T(info(r).lang, key)})
-}
-
-// isAPI reports whether r is for the JSON API, whose answers are JSON,
-// errors included.
-func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
-
-// apiErrorFor is the API's answer for an error page: {"error": "..."},
-// with a message that speaks of the API where the page's would not.
-func (s *Server) apiErrorFor(w http.ResponseWriter, r *http.Request, status int, key string) {
-	switch {
-	case key == "errors.page_not_found":
-		key = "errors.api_not_found"
-	case key == "errors.csrf":
-		key = "errors.api_cross_origin"
-	case !s.cat.Has(key):
-		key = "errors.internal"
+// apiKey is the message an API client reads for key: one that speaks of
+// the API where a page's would not.
+func apiKey(key string) string {
+	switch key {
+	case "errors.page_not_found":
+		return "errors.api_not_found"
+	case "errors.csrf":
+		return "errors.api_cross_origin"
 	}
-	s.apiError(w, r, status, key)
+	return key
 }
 
 // withAPIAccess lets pages of any site read what the API's read-only
@@ -101,8 +90,7 @@ type apiPlace struct {
 func (s *Server) apiPlaces(w http.ResponseWriter, r *http.Request) {
 	places, err := s.deps.Territories.Places(r.Context(), info(r).territory.ID)
 	if err != nil {
-		s.deps.Logger.Error("api places", "id", info(r).id, "err", err)
-		s.apiError(w, r, http.StatusInternalServerError, "errors.internal")
+		s.fail(w, r, err)
 		return
 	}
 	out := make([]apiPlace, 0, len(places))

@@ -57,14 +57,13 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) {
 				writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": map[string]string{"place": s.cat.T(info(r).lang, "errors.place_unknown")}})
 				return
 			}
-			s.apiError(w, r, http.StatusInternalServerError, "errors.internal")
+			s.fail(w, r, err)
 			return
 		}
 	}
 	evs, err := s.deps.Events.List(r.Context(), t.ID, f)
 	if err != nil {
-		s.deps.Logger.Error("api events", "id", info(r).id, "err", err)
-		s.apiError(w, r, http.StatusInternalServerError, "errors.internal")
+		s.fail(w, r, err)
 		return
 	}
 	now := s.deps.Events.Now()
@@ -95,17 +94,19 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
 	T := func(k string) string { return s.cat.T(ri.lang, k) }
 	id := pathID(r, "id")
 	if id == 0 {
-		s.apiError(w, r, http.StatusNotFound, "errors.event_not_found")
+		s.renderError(w, r, http.StatusNotFound, "errors.event_not_found")
 		return
 	}
 	ev, err := s.deps.Events.Get(r.Context(), ri.territory.ID, id)
-	if err != nil || !ev.Public(s.deps.Events.Now()) {
-		s.apiError(w, r, http.StatusNotFound, "errors.event_not_found")
+	if err != nil && !errs.Is(err, errs.NotFound) {
+		s.fail(w, r, err)
 		return
 	}
-	if ok, err := s.allowPublicForm(r); err != nil || !ok {
-		w.Header().Set("Retry-After", "3600")
-		s.apiError(w, r, http.StatusTooManyRequests, "errors.too_many")
+	if err != nil || !ev.Public(s.deps.Events.Now()) {
+		s.renderError(w, r, http.StatusNotFound, "errors.event_not_found")
+		return
+	}
+	if !s.allowPublicForm(w, r) {
 		return
 	}
 	var in apiRegistrationIn
@@ -134,8 +135,7 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, statusOf(e.Code), map[string]string{"error": T(e.Key)})
 		return
 	} else if err != nil {
-		s.deps.Logger.Error("api register", "id", ri.id, "err", err)
-		s.apiError(w, r, http.StatusInternalServerError, "errors.internal")
+		s.fail(w, r, err)
 		return
 	}
 	var pos *int

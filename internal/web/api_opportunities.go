@@ -40,8 +40,7 @@ func (s *Server) apiOpportunities(w http.ResponseWriter, r *http.Request) {
 		if _, err := s.deps.Territories.Place(r.Context(), ri.territory.ID, f.PlaceSlug); errs.Is(err, errs.NotFound) {
 			bad["place"] = s.cat.T(ri.lang, "errors.place_unknown")
 		} else if err != nil {
-			s.deps.Logger.Error("api opportunities", "id", ri.id, "err", err)
-			s.apiError(w, r, http.StatusInternalServerError, "errors.internal")
+			s.fail(w, r, err)
 			return
 		}
 	}
@@ -54,8 +53,7 @@ func (s *Server) apiOpportunities(w http.ResponseWriter, r *http.Request) {
 	}
 	opps, err := s.deps.Volunteering.Opportunities(r.Context(), ri.territory.ID, f)
 	if err != nil {
-		s.deps.Logger.Error("api opportunities", "id", ri.id, "err", err)
-		s.apiError(w, r, http.StatusInternalServerError, "errors.internal")
+		s.fail(w, r, err)
 		return
 	}
 	out := make([]apiOpportunity, 0, len(opps))

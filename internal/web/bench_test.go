@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -28,7 +29,8 @@ import (
 	"implique/internal/web"
 )
 
-// benchServer is Implique with demo events on d, without rate limits.
+// benchServer is Implique with demo events on d, behind a trusted proxy
+// (the sign-ups come from many addresses, as in a real rush).
 func benchServer(b *testing.B, d *db.DB) (*httptest.Server, *events.Store, territory.Territory) {
 	b.Helper()
 	ctx := context.Background()
@@ -46,7 +48,8 @@ func benchServer(b *testing.B, d *db.DB) (*httptest.Server, *events.Store, terri
 		b.Fatal(err)
 	}
 	t, _, _ := demo.Base(ctx, ts)
-	h, err := web.New(web.Config{BaseURL: srv.URL, PublicFormsPerHour: 1 << 30}, web.Deps{DB: d, Territories: ts, Auth: as,
+	proxy := []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	h, err := web.New(web.Config{BaseURL: srv.URL, TrustedProxies: proxy}, web.Deps{DB: d, Territories: ts, Auth: as,
 		Mailer: mailer, Outbox: mail.NewStore(d), Events: evs, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)
@@ -130,7 +133,10 @@ func BenchmarkSignUps(b *testing.B) {
 		post := func(c *http.Client, target string) {
 			i := n.Add(1)
 			body := fmt.Sprintf(`{"name":"Personne %d","email":"p%d@exemple.org","party_size":1}`, i, i)
-			res, err := c.Post(target, "application/json", bytes.NewBufferString(body))
+			req, _ := http.NewRequest("POST", target, bytes.NewBufferString(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255))
+			res, err := c.Do(req)
 			if err != nil {
 				b.Fatal(err)
 			}

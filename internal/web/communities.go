@@ -11,6 +11,7 @@ import (
 
 	"implique/internal/auth"
 	"implique/internal/community"
+	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/events"
 	"implique/internal/export"
@@ -197,12 +198,7 @@ func (s *Server) askToJoin(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if ok, err := s.allowPublicForm(r); err != nil || !ok {
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.renderError(w, r, http.StatusTooManyRequests, "errors.too_many")
+	if !s.allowPublicForm(w, r) {
 		return
 	}
 	_ = r.ParseForm()
@@ -289,33 +285,31 @@ func (s *Server) joinCommunity(w http.ResponseWriter, r *http.Request) {
 		s.communityJoinPage(w, r, http.StatusUnprocessableEntity, r.PostForm, map[string]string{"share_name_value": "errors.required"})
 		return
 	}
-	u, err := s.deps.Auth.UserByEmail(ctx, inv.Email)
-	if errs.Is(err, errs.NotFound) {
-		u, err = s.deps.Auth.CreateUser(ctx, auth.NewUser{Email: inv.Email, Name: sh.Name, Locale: ri.lang}, ri.territory.ID, auth.RoleCitizen)
-		if errs.Is(err, errs.Conflict) {
-			u, err = s.deps.Auth.UserByEmail(ctx, inv.Email)
+	// The account (the first time) and the membership: both, or neither.
+	var u *auth.User
+	err = s.deps.DB.InTx(ctx, func(tx *db.Tx) error {
+		var err error
+		u, _, err = s.deps.Auth.AccountTx(ctx, tx, auth.NewUser{Email: inv.Email, Name: sh.Name, Locale: ri.lang}, ri.territory.ID)
+		if err != nil {
+			return err
 		}
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if u.Disabled() {
-		s.renderError(w, r, http.StatusForbidden, "errors.forbidden")
-		return
-	}
-	if _, err := s.deps.Community.Accept(ctx, ri.territory.ID, tok, u.ID, sh); err != nil {
-		if e, ok := errs.As(err); ok && e.Code == errs.Invalid {
-			problems := map[string]string{}
-			for k, v := range e.Fields {
-				if k == "name" {
-					k = "share_name_value"
-				}
-				problems[k] = v
+		if u.Disabled() {
+			return errs.New(errs.Forbidden, "errors.forbidden")
+		}
+		_, err = s.deps.Community.AcceptTx(ctx, tx, ri.territory.ID, tok, u.ID, sh)
+		return err
+	})
+	if e, ok := errs.As(err); ok && e.Code == errs.Invalid {
+		problems := map[string]string{}
+		for k, v := range e.Fields {
+			if k == "name" {
+				k = "share_name_value"
 			}
-			s.communityJoinPage(w, r, statusOf(e.Code), r.PostForm, problems)
-			return
+			problems[k] = v
 		}
+		s.communityJoinPage(w, r, statusOf(e.Code), r.PostForm, problems)
+		return
+	} else if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -448,12 +442,7 @@ func (s *Server) addResource(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, community.MaxFileSize+1<<20)
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		r.PostForm = url.Values{}
-		s.communityProblem(w, r, a, errs.Fields{"file": "errors.file_too_big"}.Err())
-		return
-	}
+	// The form was read, within its limit, before this handler (withReadableInput).
 	in := community.ResourceInput{Category: r.PostFormValue("category"), Title: r.PostFormValue("title"),
 		Description: r.PostFormValue("description"), URL: r.PostFormValue("url")}
 	if f, h, err := r.FormFile("file"); err == nil {

@@ -67,8 +67,13 @@ func newHTTPMetrics(reg *prometheus.Registry) *httpMetrics {
 	return m
 }
 
-func (s *Server) metricsHandler() http.Handler {
-	return promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})
+// MetricsHandler serves the Prometheus metrics at /metrics. It is meant
+// for an address of its own (loopback by default), never the public one:
+// the routes and their counts are nobody else's business.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
+	return mux
 }
 
 func newRequestID() string {
@@ -97,7 +102,7 @@ func (s *Server) withLogAndMetrics(next http.Handler) http.Handler {
 		d := time.Since(start)
 		s.metrics.requests.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
 		s.metrics.duration.WithLabelValues(route).Observe(d.Seconds())
-		if route == "GET /healthz" || route == "GET /readyz" || route == "GET /metrics" {
+		if route == "GET /healthz" || route == "GET /readyz" {
 			return
 		}
 		s.deps.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
@@ -155,15 +160,14 @@ func (s *Server) withTerritoryAndLanguage(next http.Handler) http.Handler {
 		ri.lang = i18n.Match(choice, r.Header.Get("Accept-Language"))
 		w.Header().Add("Vary", "Accept-Language, Cookie")
 		switch r.URL.Path {
-		case "/healthz", "/readyz", "/metrics":
+		case "/healthz", "/readyz":
 			next.ServeHTTP(w, r)
 			return
 		}
 		t, err := s.deps.Territories.ForHost(r.Context(), r.Host)
 		if err != nil {
 			s.deps.Logger.Error("no territory", "id", ri.id, "err", err)
-			w.Header().Set("Retry-After", "5")
-			http.Error(w, "Service indisponible / Service unavailable", http.StatusServiceUnavailable)
+			s.unavailable(w, r)
 			return
 		}
 		ri.territory = t

@@ -273,22 +273,12 @@ func registrationInput(f url.Values, lang string) events.RegistrationInput {
 		FromPlaceSlug: f.Get("from_place"), ConsentContact: f.Get("consent_contact") == "1", Lang: lang}
 }
 
-// allowPublicForm counts a public form submission from this address.
-func (s *Server) allowPublicForm(r *http.Request) (bool, error) {
-	return s.deps.Auth.Allow(r.Context(), "public-form:"+s.clientIP(r), s.cfg.PublicFormsPerHour, time.Hour)
-}
-
 func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.publicEvent(w, r)
 	if !ok {
 		return
 	}
-	if ok, err := s.allowPublicForm(r); err != nil || !ok {
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.renderError(w, r, http.StatusTooManyRequests, "errors.too_many")
+	if !s.allowPublicForm(w, r) {
 		return
 	}
 	_ = r.ParseForm()

@@ -125,12 +125,7 @@ func (s *Server) support(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if ok, err := s.allowPublicForm(r); err != nil || !ok {
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.renderError(w, r, http.StatusTooManyRequests, "errors.too_many")
+	if !s.allowPublicForm(w, r) {
 		return
 	}
 	_ = r.ParseForm()
@@ -214,12 +209,7 @@ func (s *Server) proposeForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) propose(w http.ResponseWriter, r *http.Request) {
-	if ok, err := s.allowPublicForm(r); err != nil || !ok {
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.renderError(w, r, http.StatusTooManyRequests, "errors.too_many")
+	if !s.allowPublicForm(w, r) {
 		return
 	}
 	_ = r.ParseForm()

@@ -252,12 +252,7 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if ok, err := s.allowPublicForm(r); err != nil || !ok {
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.renderError(w, r, http.StatusTooManyRequests, "errors.too_many")
+	if !s.allowPublicForm(w, r) {
 		return
 	}
 	_ = r.ParseForm()

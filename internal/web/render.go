@@ -12,10 +12,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"implique/internal/auth"
 	"implique/internal/community"
 	"implique/internal/connections"
+	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/i18n"
 	"implique/internal/orgs"
@@ -269,19 +272,46 @@ type errorPage struct {
 	Base
 	Message string
 	Status  int
+	// Back is the page the person came from on this site, when a form of
+	// theirs was refused (400, 413): they may go back to it.
+	Back string
 }
 
-func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, key string) {
+// renderError answers status with the message of a catalog key (args
+// formatted into it): an error page, or {"error": …} on the JSON API.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, key string, args ...any) {
 	if isAPI(r) {
-		s.apiErrorFor(w, r, status, key)
+		key = apiKey(key)
+	}
+	if !s.cat.Has(key) {
+		key = "errors.internal"
+	}
+	s.renderMessage(w, r, status, s.cat.T(info(r).lang, key, args...))
+}
+
+// renderMessage answers status with a message already in the person's language.
+func (s *Server) renderMessage(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if isAPI(r) {
+		writeJSON(w, status, map[string]string{"error": msg})
 		return
 	}
 	b := s.base(w, r, "")
 	b.Title = b.T(fmt.Sprintf("errors.title.%d", status))
-	if !s.cat.Has(key) {
-		key = "errors.internal"
+	p := errorPage{Base: b, Message: msg, Status: status}
+	if status == http.StatusBadRequest || status == http.StatusRequestEntityTooLarge {
+		p.Back = sameSiteReferer(r)
 	}
-	s.render(w, r, status, "error", errorPage{Base: b, Message: b.T(key), Status: status})
+	s.render(w, r, status, "error", p)
+}
+
+// sameSiteReferer is the path of the page that sent the request, when it is
+// a page of this site; "" otherwise.
+func sameSiteReferer(r *http.Request) string {
+	u, err := url.Parse(r.Referer())
+	if err != nil || u.Host != r.Host || (u.Scheme != "http" && u.Scheme != "https") {
+		return ""
+	}
+	return localPath(u.RequestURI())
 }
 
 func statusOf(code errs.Code) int {
@@ -303,25 +333,20 @@ func statusOf(code errs.Code) int {
 }
 
 // fail answers with the page that fits err: its own message when it is an
-// errs.Error, a logged polite 500 (503 when the database is busy) otherwise.
+// errs.Error; 503 with a short Retry-After when the storage cannot serve
+// for the moment (busy, full, restarting: nothing the person did wrong);
+// a logged polite 500 otherwise. On the JSON API, the same statuses in JSON.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if e, ok := errs.As(err); ok {
 		s.renderError(w, r, statusOf(e.Code), e.Key)
 		return
 	}
 	s.deps.Logger.Error("request failed", "id", info(r).id, "route", r.Pattern, "err", err)
-	if isUnavailable(err) {
-		w.Header().Set("Retry-After", "5")
-		s.renderError(w, r, http.StatusServiceUnavailable, "errors.unavailable")
+	if db.Unavailable(err) {
+		s.unavailable(w, r)
 		return
 	}
 	s.renderError(w, r, http.StatusInternalServerError, "errors.internal")
-}
-
-func isUnavailable(err error) bool {
-	m := err.Error()
-	return strings.Contains(m, "database is locked") || strings.Contains(m, "SQLITE_BUSY") ||
-		strings.Contains(m, "connection refused") || strings.Contains(m, "sql: database is closed")
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
@@ -374,12 +399,44 @@ func pathID(r *http.Request, name string) int64 {
 	return id
 }
 
-// localPath returns p when it is a path on this site, "" otherwise (no open redirects).
+// localPath returns p when it is a path on this site, "" otherwise: it is
+// the one judge of every redirect target that comes from a request (no open
+// redirects). A same-site path is printable ASCII without spaces or
+// backslashes (browsers drop tabs and line breaks and read a backslash as a
+// slash), starts with one slash, names no scheme nor host, and stays so
+// once its escapes are decoded (/%2F/evil.example, /%5Cevil.example).
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+	if len(p) == 0 || len(p) > 2000 || p[0] != '/' {
 		return ""
 	}
-	return p
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c <= ' ' || c >= 0x7f || c == '\\' {
+			return ""
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
+		return ""
+	}
+	// Decode the path until it no longer changes (double escapes included):
+	// no form of it may start with two slashes or hold a backslash or a control.
+	path := u.EscapedPath()
+	for range 4 {
+		if strings.HasPrefix(path, "//") || !utf8.ValidString(path) || strings.ContainsFunc(path, func(r rune) bool {
+			return r == '\\' || !unicode.IsGraphic(r) || unicode.IsSpace(r)
+		}) {
+			return ""
+		}
+		next, err := url.PathUnescape(path)
+		if err != nil {
+			return ""
+		}
+		if next == path {
+			return p
+		}
+		path = next
+	}
+	return ""
 }
 
 func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to string) {

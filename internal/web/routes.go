@@ -9,8 +9,7 @@ func (s *Server) routes() http.Handler {
 	// Operations.
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", s.metricsHandler())
-	mux.Handle("GET /static/", http.StripPrefix("/static/", staticFiles()))
+	mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticFiles()))
 	mux.HandleFunc("GET /theme.css", s.themeCSS)
 	mux.HandleFunc("GET /robots.txt", s.robots)
 
@@ -300,6 +299,7 @@ func (s *Server) routes() http.Handler {
 		mux.ServeHTTP(w, r)
 		info(r).pattern = r.Pattern // for logs and metrics: the route, never the URL
 	})
+	h = s.withReadableInput(mux, h)
 	h = csrf.Handler(h)
 	h = withAPIAccess(h)
 	h = s.withSession(h)

@@ -44,9 +44,6 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
 	// is believed (for rate limits); empty: the TCP peer is the client.
 	TrustedProxies []netip.Prefix
-	// PublicFormsPerHour limits the public forms (sign-ups) sent from one
-	// address in an hour; 0 means the default (30).
-	PublicFormsPerHour int
 }
 
 // Deps are the capabilities the web layer calls.
@@ -98,9 +95,6 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		deps.Registry = prometheus.NewRegistry()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	if cfg.PublicFormsPerHour <= 0 {
-		cfg.PublicFormsPerHour = 30
-	}
 	s := &Server{cfg: cfg, deps: deps, cat: cat, secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	if s.pages, err = parseTemplates(cat); err != nil {
 		return nil, err
@@ -113,10 +107,16 @@ func New(cfg Config, deps Deps) (*Server, error) {
 // ServeHTTP serves a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-func staticFiles() http.Handler {
+// staticFiles serves the files the pages need; a folder is not a file
+// (no listing of what is there).
+func (s *Server) staticFiles() http.Handler {
 	sub, _ := fs.Sub(staticFS, "static")
 	fsrv := http.FileServerFS(sub)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if fi, err := fs.Stat(sub, strings.TrimSuffix(r.URL.Path, "/")); err != nil || fi.IsDir() || r.URL.Path == "" {
+			s.notFound(w, r)
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		fsrv.ServeHTTP(w, r)
 	})

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"implique/internal/auth"
+	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/mail"
 )
@@ -135,8 +136,7 @@ func (s *Server) attempt(w http.ResponseWriter, r *http.Request, buckets ...buck
 		}
 		counted = append(counted, b)
 		if !ok {
-			w.Header().Set("Retry-After", strconv.Itoa(int(signInWindow/time.Second)))
-			s.renderError(w, r, http.StatusTooManyRequests, "errors.too_many")
+			s.tooMany(w, r, signInWindow)
 			return nil, true
 		}
 	}
@@ -211,7 +211,7 @@ func (s *Server) requestMagicLink(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	case !u.Disabled():
-		if err := s.sendMagicLink(r, u, back); err != nil {
+		if err := s.deps.DB.InTx(r.Context(), func(tx *db.Tx) error { return s.queueMagicLink(r, tx, u, back) }); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -219,11 +219,12 @@ func (s *Server) requestMagicLink(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, "/connexion/courriel-envoye")
 }
 
-// sendMagicLink issues a one-time sign-in token and e-mails its link (at
-// most magicLinksPerHour an hour: see magicLinkLimit).
-func (s *Server) sendMagicLink(r *http.Request, u *auth.User, back string) error {
+// queueMagicLink issues a one-time sign-in token and queues the e-mail
+// with its link, inside tx (both, or neither); at most magicLinksPerHour an
+// hour (see magicLinkLimit).
+func (s *Server) queueMagicLink(r *http.Request, tx *db.Tx, u *auth.User, back string) error {
 	ri := info(r)
-	tok, err := s.deps.Auth.IssueToken(r.Context(), u.ID, auth.PurposeLogin, auth.MagicLinkTTL)
+	tok, err := s.deps.Auth.IssueTokenTx(r.Context(), tx, u.ID, auth.PurposeLogin, auth.MagicLinkTTL)
 	if err != nil {
 		return err
 	}
@@ -236,7 +237,7 @@ func (s *Server) sendMagicLink(r *http.Request, u *auth.User, back string) error
 	t := ri.territory
 	text := s.cat.T(lang, "mail.magic.body", u.DisplayName(), t.Name, link, int(auth.MagicLinkTTL/time.Minute)) +
 		"\n\n-- \n" + t.MailFooter()
-	_, err = s.deps.Mailer.Queue(r.Context(), t.ID, mail.Message{
+	_, err = s.deps.Mailer.QueueTx(r.Context(), tx, t.ID, mail.Message{
 		To:      u.Email,
 		Subject: s.cat.T(lang, "mail.magic.subject", t.Name),
 		Text:    text,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"implique/internal/auth"
+	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/i18n"
 	"implique/internal/mail"
@@ -478,12 +479,7 @@ func (s *Server) volunteerApply(w http.ResponseWriter, r *http.Request) {
 		s.redirect(w, r, back)
 		return
 	}
-	if ok, err := s.allowPublicForm(r); err != nil || !ok {
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.renderError(w, r, http.StatusTooManyRequests, "errors.too_many")
+	if !s.allowPublicForm(w, r) {
 		return
 	}
 	// Without an account: check what was typed before anything is stored.
@@ -512,75 +508,56 @@ func (s *Server) volunteerApply(w http.ResponseWriter, r *http.Request) {
 		s.volunteerOppPage(w, r, http.StatusUnprocessableEntity, f, problems)
 		return
 	}
-	u, err := s.citizenAccount(r, email, name)
-	if err != nil {
+	// The account (the first time), the application and the e-mail that
+	// confirms it: all of it is stored, or none.
+	err := s.deps.DB.InTx(ctx, func(tx *db.Tx) error {
+		u, _, err := s.deps.Auth.AccountTx(ctx, tx, auth.NewUser{Email: email, Name: name, Locale: ri.lang}, ri.territory.ID)
+		if err != nil || u.Disabled() {
+			return err
+		}
+		out, err := s.deps.Volunteering.ApplyTx(ctx, tx, ri.territory.ID, o.ID, u.ID, in, false)
+		if err != nil || out.Status != volunteering.Unconfirmed {
+			return err
+		}
+		return s.queueApplicationLink(r, tx, u, out.ID, o)
+	})
+	if e, ok := errs.As(err); ok {
+		problems := e.Fields
+		if len(problems) == 0 {
+			problems = map[string]string{"": e.Key}
+		}
+		s.volunteerOppPage(w, r, statusOf(e.Code), f, problems)
+		return
+	} else if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if u != nil && !u.Disabled() {
-		a, _, err := s.deps.Volunteering.Apply(ctx, ri.territory.ID, o.ID, u.ID, in, false)
-		if e, ok := errs.As(err); ok {
-			problems := e.Fields
-			if len(problems) == 0 {
-				problems = map[string]string{"": e.Key}
-			}
-			s.volunteerOppPage(w, r, statusOf(e.Code), f, problems)
-			return
-		} else if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if a.Status == volunteering.Unconfirmed {
-			if err := s.sendApplicationLink(r, u, a, o); err != nil {
-				s.fail(w, r, err)
-				return
-			}
-		}
-	}
 	// The same answer whether the address had an account or not.
 	s.redirect(w, r, back+"?envoye=1#interet")
-}
-
-// citizenAccount returns the account of an e-mail address, creating a
-// citizen account for it the first time (it does nothing until its owner
-// opens a link sent to that address).
-func (s *Server) citizenAccount(r *http.Request, email, name string) (*auth.User, error) {
-	ri := info(r)
-	u, err := s.deps.Auth.UserByEmail(r.Context(), email)
-	if err == nil {
-		return u, nil
-	}
-	if !errs.Is(err, errs.NotFound) {
-		return nil, err
-	}
-	u, err = s.deps.Auth.CreateUser(r.Context(), auth.NewUser{Email: email, Name: name, Locale: ri.lang}, ri.territory.ID, auth.RoleCitizen)
-	if errs.Is(err, errs.Conflict) {
-		return s.deps.Auth.UserByEmail(r.Context(), email)
-	}
-	return u, err
 }
 
 // applicationLinkTTL is how long the link that confirms an application
 // (and signs in) works.
 const applicationLinkTTL = 48 * time.Hour
 
-// sendApplicationLink e-mails the link that confirms an application and
-// signs its person in (a one-time sign-in token, as for any magic link).
-func (s *Server) sendApplicationLink(r *http.Request, u *auth.User, a volunteering.Application, o volunteering.Opportunity) error {
+// queueApplicationLink queues, inside tx, the e-mail with the link that
+// confirms an application and signs its person in (a one-time sign-in
+// token, as for any magic link).
+func (s *Server) queueApplicationLink(r *http.Request, tx *db.Tx, u *auth.User, applicationID int64, o volunteering.Opportunity) error {
 	ri := info(r)
-	tok, err := s.deps.Auth.IssueToken(r.Context(), u.ID, auth.PurposeLogin, applicationLinkTTL)
+	tok, err := s.deps.Auth.IssueTokenTx(r.Context(), tx, u.ID, auth.PurposeLogin, applicationLinkTTL)
 	if err != nil {
 		return err
 	}
-	link := s.cfg.BaseURL + "/s-impliquer/confirmer?" + url.Values{"jeton": {tok}, "candidature": {strconv.FormatInt(a.ID, 10)}}.Encode()
+	link := s.cfg.BaseURL + "/s-impliquer/confirmer?" + url.Values{"jeton": {tok}, "candidature": {strconv.FormatInt(applicationID, 10)}}.Encode()
 	lang := ri.lang
 	t := ri.territory
 	text := s.cat.T(lang, "mail.volunteer.confirm.body", u.DisplayName(), o.Title, o.Organization.Name, int(applicationLinkTTL/time.Hour), link) +
 		"\n\n-- \n" + t.MailFooter()
-	_, err = s.deps.Mailer.Queue(r.Context(), t.ID, mail.Message{To: u.Email, Subject: s.cat.T(lang, "mail.volunteer.confirm.subject", o.Title), Text: text,
+	_, err = s.deps.Mailer.QueueTx(r.Context(), tx, t.ID, mail.Message{To: u.Email, Subject: s.cat.T(lang, "mail.volunteer.confirm.subject", o.Title), Text: text,
 		Secrets: []string{tok},
 		// Applying again (or probing an address) the same day sends nothing more; the page says the same.
-		Limit: mail.Limit{Key: "volunteer-apply:" + strconv.FormatInt(a.ID, 10), Max: 1, Per: 24 * time.Hour}})
+		Limit: mail.Limit{Key: "volunteer-apply:" + strconv.FormatInt(applicationID, 10), Max: 1, Per: 24 * time.Hour}})
 	return err
 }
 
@@ -847,26 +824,28 @@ func (s *Server) volunteerProfileLink(w http.ResponseWriter, r *http.Request) {
 	if _, blocked := s.attempt(w, r, bucket{"magic-link-ip:" + s.clientIP(r), magicLinkPerIP}); blocked {
 		return
 	}
-	u, err := s.citizenAccount(r, email, "")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if !u.Disabled() {
-		tok, err := s.deps.Auth.IssueToken(r.Context(), u.ID, auth.PurposeLogin, auth.MagicLinkTTL)
+	// The account (the first time) and the e-mail with its link: both, or neither.
+	ctx := r.Context()
+	err := s.deps.DB.InTx(ctx, func(tx *db.Tx) error {
+		u, _, err := s.deps.Auth.AccountTx(ctx, tx, auth.NewUser{Email: email, Locale: ri.lang}, ri.territory.ID)
+		if err != nil || u.Disabled() {
+			return err
+		}
+		tok, err := s.deps.Auth.IssueTokenTx(ctx, tx, u.ID, auth.PurposeLogin, auth.MagicLinkTTL)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		link := s.cfg.BaseURL + "/connexion/lien?" + url.Values{"jeton": {tok}, "retour": {back}}.Encode()
 		t := ri.territory
 		text := s.cat.T(ri.lang, "mail.volunteer.profile_link.body", int(auth.MagicLinkTTL/time.Minute), link) + "\n\n-- \n" + t.MailFooter()
-		if _, err := s.deps.Mailer.Queue(r.Context(), t.ID, mail.Message{To: u.Email,
+		_, err = s.deps.Mailer.QueueTx(ctx, tx, t.ID, mail.Message{To: u.Email,
 			Subject: s.cat.T(ri.lang, "mail.volunteer.profile_link.subject", t.Name), Text: text,
-			Secrets: []string{tok}, Limit: s.magicLinkLimit(r, u)}); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+			Secrets: []string{tok}, Limit: s.magicLinkLimit(r, u)})
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	s.redirect(w, r, "/connexion/courriel-envoye")
 }

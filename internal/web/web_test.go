@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -95,6 +96,15 @@ func TestPublicPages(t *testing.T) {
 		t.Run("static and theme", func(t *testing.T) {
 			r := c.get("/static/style.css")
 			expectStatus(t, r, 200)
+			// No folder is listed.
+			for _, p := range []string{"/static/", "/static/nulle-part.css"} {
+				if r := c.get(p); r.StatusCode != 404 || strings.Contains(r.body, ">style.css<") {
+					t.Errorf("%s: %d", p, r.StatusCode)
+				}
+			}
+			if r := c.get("/static"); r.StatusCode == 200 || strings.Contains(r.body, ">style.css<") {
+				t.Errorf("/static: %d", r.StatusCode)
+			}
 			r = c.get("/theme.css")
 			expectContains(t, r, "--brand: #1b5e7a")
 		})
@@ -173,9 +183,19 @@ func TestAPI(t *testing.T) {
 		t.Run("health and metrics", func(t *testing.T) {
 			expectStatus(t, c.get("/healthz"), 200)
 			expectStatus(t, c.get("/readyz"), 200)
+			// The metrics are not on the public address, but on their own.
 			r := c.get("/metrics")
+			expectStatus(t, r, 404)
+			if strings.Contains(r.body, "implique_http_requests_total") {
+				t.Error("the public address shows the metrics")
+			}
+			ms := httptest.NewServer(e.srv.Config.Handler.(*web.Server).MetricsHandler())
+			defer ms.Close()
+			m := &client{t: t, e: &env{srv: ms}, http: ms.Client()}
+			r = m.get("/metrics")
 			expectStatus(t, r, 200)
 			expectContains(t, r, `implique_http_requests_total{code="200",route="GET /api/v1/places"}`)
+			expectStatus(t, m.get("/"), 404)
 		})
 	})
 }
@@ -596,7 +616,8 @@ func TestRateLimitBehindATrustedProxy(t *testing.T) {
 	}
 	t.Run("trusted proxy: each visitor counted apart", func(t *testing.T) {
 		pfx := netip.MustParsePrefix("127.0.0.1/32")
-		e := newEnvConfig(t, dbtest.SQLite(t, jobs.MigrateAll), web.Config{PublicFormsPerHour: 2, TrustedProxies: []netip.Prefix{pfx}})
+		e := newEnvConfig(t, dbtest.SQLite(t, jobs.MigrateAll), web.Config{TrustedProxies: []netip.Prefix{pfx}})
+		e.setPublicFormsPerHour(2)
 		c := e.client(t)
 		for i := 0; i < 2; i++ {
 			if st := propose(c, "203.0.113.5"); st == http.StatusTooManyRequests {
@@ -611,7 +632,8 @@ func TestRateLimitBehindATrustedProxy(t *testing.T) {
 		}
 	})
 	t.Run("no trusted proxy: the header is ignored", func(t *testing.T) {
-		e := newEnvConfig(t, dbtest.SQLite(t, jobs.MigrateAll), web.Config{PublicFormsPerHour: 2})
+		e := newEnv(t, dbtest.SQLite(t, jobs.MigrateAll))
+		e.setPublicFormsPerHour(2)
 		c := e.client(t)
 		propose(c, "203.0.113.1")
 		propose(c, "203.0.113.2")
