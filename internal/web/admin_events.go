@@ -391,7 +391,7 @@ func eventInput(f url.Values, loc *time.Location) (events.Input, errs.Fields) {
 func eventFieldOf(storeField string) string {
 	switch storeField {
 	case "starts_at":
-		return "start_time"
+		return "date" // the form catches a missing time itself: what the store finds is the day
 	case "ends_at":
 		return "end_time"
 	case "registration_deadline":
@@ -750,7 +750,7 @@ func (s *Server) adminPublishEvent(w http.ResponseWriter, r *http.Request) {
 		when = localAt(day, h, m, t.Location())
 	}
 	if err := s.deps.Events.Publish(r.Context(), t.ID, ev.ID, when); err != nil {
-		s.actionFailed(w, r, ev, "publish", err, nil)
+		s.actionFailed(w, r, ev, "publish", err, func(string) string { return "publish_date" })
 		return
 	}
 	if when.After(s.deps.Events.Now()) {
