@@ -158,8 +158,10 @@ type Input struct {
 
 // Limits on what is typed.
 const (
-	MaxCapacity  = 5000
-	MaxPartySize = 20
+	MaxCapacity = 5000
+	// MaxPartySize bounds a party staff register (a bus, a class); without
+	// staff, the territory's Settings.LargestParty applies.
+	MaxPartySize = 200
 )
 
 func tooLong(s string, max int) bool { return utf8.RuneCountInString(s) > max }

@@ -75,8 +75,10 @@ func (f *fixture) event(t *testing.T, capacity int) events.Event {
 	return ev
 }
 
+// person signs up a party of party, and takes the wait-list should it not fit.
 func person(i int, party int) events.RegistrationInput {
-	return events.RegistrationInput{Name: fmt.Sprintf("Personne %d", i), Email: fmt.Sprintf("p%d@exemple.org", i), PartySize: party}
+	return events.RegistrationInput{Name: fmt.Sprintf("Personne %d", i), Email: fmt.Sprintf("p%d@exemple.org", i), PartySize: party,
+		Waitlist: true}
 }
 
 func wantCode(t *testing.T, err error, code errs.Code) {

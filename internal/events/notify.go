@@ -118,6 +118,9 @@ func (s *Store) notify(ctx context.Context, tx *db.Tx, t territory.Territory, ev
 	body := T("mail.event."+string(kind)+".body", r.Name)
 	if kind == noticeWaitlisted {
 		body = T("mail.event.waitlisted.body", r.Name, r.WaitlistPosition)
+		if r.PartySize > 1 {
+			body = T("mail.event.waitlisted_party.body", r.Name, r.WaitlistPosition, r.PartySize)
+		}
 	}
 	if kind == noticeCancelled && ev.CancelReason != "" {
 		body += "\n\n" + T("mail.event.cancel_reason") + ev.CancelReason

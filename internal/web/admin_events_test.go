@@ -170,7 +170,7 @@ func TestStaffEventJourney(t *testing.T) {
 			{Name: "Réjean Tremblay", Email: "rejean@exemple.org", PartySize: 2, Dietary: "Sans gluten", Ride: events.RideNeeds, FromPlaceSlug: "manseau"},
 			{Name: "Gisèle Côté", Phone: "819 555-0123", PartySize: 1, Ride: events.RideOffers, FromPlaceSlug: "manseau", Accessibility: "Marchette"},
 			{Name: "Lucie Boisvert", Email: "lucie@exemple.org", PartySize: 1},
-			{Name: "Marc-André Bélanger", Email: "marc@exemple.org", PartySize: 1},
+			{Name: "Marc-André Bélanger", Email: "marc@exemple.org", PartySize: 1, Waitlist: true},
 		} {
 			if _, err := e.events.Register(ctx, e.territory.ID, id, in, events.SourceWeb); err != nil {
 				t.Fatal(err)

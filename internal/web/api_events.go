@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"time"
@@ -88,6 +89,7 @@ type apiRegistrationIn struct {
 	Ride           string `json:"ride"`
 	FromPlace      string `json:"from_place"`
 	ConsentContact bool   `json:"consent_contact"`
+	Waitlist       bool   `json:"waitlist"`
 }
 
 func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
@@ -121,7 +123,13 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := s.deps.Events.Register(r.Context(), ri.territory.ID, ev.ID, events.RegistrationInput{Name: in.Name, Email: in.Email,
 		Phone: in.Phone, PartySize: party, Dietary: in.Dietary, Accessibility: in.Accessibility, Ride: in.Ride,
-		FromPlaceSlug: in.FromPlace, ConsentContact: in.ConsentContact, Lang: ri.lang}, events.SourceAPI)
+		FromPlaceSlug: in.FromPlace, ConsentContact: in.ConsentContact, Lang: ri.lang, Waitlist: in.Waitlist}, events.SourceAPI)
+	var room *events.NoRoom
+	if e, ok := errs.As(err); ok && errors.As(err, &room) {
+		// Nothing saved: the client asks again with fewer people, or with "waitlist".
+		writeJSON(w, http.StatusConflict, map[string]any{"error": T(e.Key), "seats_left": room.SeatsLeft})
+		return
+	}
 	if e, ok := errs.As(err); ok {
 		if e.Code == errs.Invalid && len(e.Fields) > 0 {
 			msgs := map[string]string{}

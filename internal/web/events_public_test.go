@@ -94,7 +94,7 @@ func TestRegisterThroughTheForm(t *testing.T) {
 		// Bad input: French errors, what was typed kept, nothing written.
 		r := c.post(page+"/inscription", url.Values{"name": {"Gisèle Pépin"}, "party_size": {"0"}, "dietary": {"Sans lactose"}})
 		expectStatus(t, r, 422)
-		expectContains(t, r, "Donnez un courriel ou un numéro de téléphone", "entre 1 et 20", `value="Gisèle Pépin"`, "Sans lactose")
+		expectContains(t, r, "Donnez un courriel ou un numéro de téléphone", "entre 1 et 4", `value="Gisèle Pépin"`, "Sans lactose")
 		regs, _ := e.events.Registrations(context.Background(), e.territory.ID, ev.ID)
 		if len(regs) != 0 {
 			t.Fatalf("%d registrations written from bad input", len(regs))
@@ -130,9 +130,10 @@ func TestRegisterThroughTheForm(t *testing.T) {
 			t.Error("a private link was shown to whoever typed the address")
 		}
 
-		// Full: the next person goes on the wait-list.
+		// Full: the form's button puts the next person on the wait-list.
+		expectContains(t, c.get(page), `name="waitlist" value="1"`)
 		other := e.client(t)
-		r = other.post(page+"/inscription", url.Values{"name": {"Yvon Houle"}, "phone": {"819 555-0147"}, "party_size": {"1"}})
+		r = other.post(page+"/inscription", url.Values{"name": {"Yvon Houle"}, "phone": {"819 555-0147"}, "party_size": {"1"}, "waitlist": {"1"}})
 		expectStatus(t, r, http.StatusSeeOther)
 		expectContains(t, other.follow(r), "position 1 sur la liste d’attente")
 		expectContains(t, c.get(page), "Complet — liste d’attente")
@@ -205,7 +206,14 @@ func TestEventsAPI(t *testing.T) {
 		if string(out["status"]) != `"confirmed"` || string(out["waitlist_position"]) != "null" || !strings.Contains(string(out["manage_url"]), "/inscription/") {
 			t.Errorf("201 body %s", r.body)
 		}
+		// Full: nothing saved until the client asks for the wait-list.
 		r = post(`{"name":"Denis Rivard","phone":"819-555-0101","party_size":1}`, "fr")
+		expectStatus(t, r, 409)
+		_ = json.Unmarshal([]byte(r.body), &out)
+		if string(out["seats_left"]) != "0" || !strings.Contains(string(out["error"]), "liste d’attente") {
+			t.Errorf("409 body %s", r.body)
+		}
+		r = post(`{"name":"Denis Rivard","phone":"819-555-0101","party_size":1,"waitlist":true}`, "fr")
 		expectStatus(t, r, 201)
 		_ = json.Unmarshal([]byte(r.body), &out)
 		if string(out["status"]) != `"waitlisted"` || string(out["waitlist_position"]) != "1" {

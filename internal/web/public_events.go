@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -143,6 +144,23 @@ type eventPage struct {
 	AlreadyEmail bool
 	// Community is the public communauté de partage the event is a meeting of.
 	Community *community.Community
+	// MaxParty is the largest party the form takes.
+	MaxParty int
+	// NoRoom is set when the party does not fit in the seats left: the
+	// person chooses between fewer people and the wait-list.
+	NoRoom *events.NoRoom
+}
+
+// NoRoomMessage says how many seats are left for the party, and that
+// nothing is saved until the person chooses.
+func (p eventPage) NoRoomMessage() string {
+	if p.NoRoom == nil {
+		return ""
+	}
+	if e, ok := errs.As(p.NoRoom); ok {
+		return p.T(e.Key)
+	}
+	return ""
 }
 
 type openGraph struct {
@@ -182,7 +200,9 @@ func (s *Server) eventPageData(w http.ResponseWriter, r *http.Request, ev events
 	} else if ok && c.Public {
 		p.Community = &c
 	}
-	return p, nil
+	set, err := s.deps.Events.Settings(r.Context(), t.ID)
+	p.MaxParty = set.LargestParty
+	return p, err
 }
 
 // jsonLD describes the event for search engines (schema.org Event).
@@ -239,15 +259,22 @@ func (s *Server) eventPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "event", p)
 }
 
-// registrationInput reads the public form.
+// registrationInput reads the public form. When the party did not fit,
+// the person's choice comes as a button: party_fit (come with that many)
+// or waitlist.
 func registrationInput(f url.Values, lang string) events.RegistrationInput {
-	party, err := strconv.Atoi(strings.TrimSpace(f.Get("party_size")))
+	size := f.Get("party_size")
+	if fit := f.Get("party_fit"); fit != "" {
+		size = fit
+	}
+	party, err := strconv.Atoi(strings.TrimSpace(size))
 	if err != nil {
 		party = 0
 	}
 	return events.RegistrationInput{Name: f.Get("name"), Email: f.Get("email"), Phone: f.Get("phone"), PartySize: party,
 		Dietary: f.Get("dietary"), Accessibility: f.Get("accessibility"), Ride: f.Get("ride"),
-		FromPlaceSlug: f.Get("from_place"), ConsentContact: f.Get("consent_contact") == "1", Lang: lang}
+		FromPlaceSlug: f.Get("from_place"), ConsentContact: f.Get("consent_contact") == "1", Lang: lang,
+		Waitlist: f.Get("waitlist") == "1"}
 }
 
 // allowPublicForm counts a public form submission from this address.
@@ -276,13 +303,23 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		var room *events.NoRoom
+		if errors.As(err, &room) {
+			if now, err := s.deps.Events.Get(r.Context(), info(r).territory.ID, ev.ID); err == nil {
+				ev = now // the seats as they are now
+			}
+		}
 		p, perr := s.eventPageData(w, r, ev)
 		if perr != nil {
 			s.fail(w, r, perr)
 			return
 		}
 		p.Form, p.Errors = r.PostForm, e.Fields
-		if len(e.Fields) == 0 {
+		if room != nil {
+			// Not a mistake: a choice to make, with what was typed kept.
+			p.NoRoom, p.Errors = room, nil
+			p.Form.Set("party_size", strconv.Itoa(room.PartySize))
+		} else if len(e.Fields) == 0 {
 			p.Errors = map[string]string{"": e.Key}
 		}
 		s.render(w, r, statusOf(e.Code), "event", p)
@@ -308,6 +345,8 @@ type registrationPage struct {
 	Token        string
 	New          bool
 	Rides        []string
+	// MaxParty is the largest party the form takes (staff may have taken a larger one).
+	MaxParty int
 }
 
 func (s *Server) registrationPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
@@ -322,8 +361,14 @@ func (s *Server) registrationPage(w http.ResponseWriter, r *http.Request, status
 	}
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.Header().Set("X-Robots-Tag", "noindex")
+	set, err := s.deps.Events.Settings(r.Context(), ev.TerritoryID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	p := registrationPage{Base: s.base(w, r, "registration.title"), Event: s.view(ev), Registration: reg, Token: tok,
-		New: r.URL.Query().Get("nouvelle") == "1", Rides: []string{events.RideNone, events.RideNeeds, events.RideOffers}}
+		New: r.URL.Query().Get("nouvelle") == "1", Rides: []string{events.RideNone, events.RideNeeds, events.RideOffers},
+		MaxParty: max(set.LargestParty, reg.PartySize)}
 	if form == nil {
 		form = url.Values{"party_size": {strconv.Itoa(reg.PartySize)}, "dietary": {reg.Dietary},
 			"accessibility": {reg.Accessibility}, "ride": {reg.Ride}}
