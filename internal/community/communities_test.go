@@ -446,7 +446,7 @@ func TestCommunitySpace(t *testing.T) {
 		if _, err := evs.Close(ctx, f.t.ID, ev.ID, events.Report{}); err != nil {
 			t.Fatal(err)
 		}
-		sugg, err := f.s.Suggestions(ctx, f.t.ID, c.ID)
+		sugg, err := f.s.Suggestions(ctx, f.t.ID, c.ID, "fr")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -231,7 +231,7 @@ func (s *Server) eventForm(w http.ResponseWriter, r *http.Request, status int, e
 	if ev != nil {
 		v := s.view(*ev)
 		p.Event = &v
-		p.Title = p.T("staff.form.edit_title", ev.Title)
+		p.Title = p.T("staff.form.edit_title", p.EventName(*ev))
 		p.Action = eventPath(ev.ID)
 	}
 	p.Form, p.Errors = form, problems
@@ -660,7 +660,7 @@ func (s *Server) staffEventPageWith(w http.ResponseWriter, r *http.Request, stat
 		return
 	}
 	p := adminEventPage{Base: s.base(w, r, ""), Event: s.view(ev), Needs: summarizeNeeds(regs), Places: places}
-	p.Title = ev.Title
+	p.Title = p.EventName(ev)
 	for _, reg := range regs {
 		if reg.Status == events.Withdrawn {
 			p.Cancelled = append(p.Cancelled, reg)

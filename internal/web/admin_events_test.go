@@ -264,7 +264,7 @@ func TestStaffEventJourney(t *testing.T) {
 			if strings.Contains(r.body, "Gisèle") {
 				t.Error("a withdrawn registration is in the export")
 			}
-			if cd := r.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, `attachment; filename="souper-citoyen-a-manseau-2026-11-28-inscriptions.csv"`) {
+			if cd := r.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, `attachment; filename="souper-citoyen-a-manseau-28-novembre-inscriptions.csv"`) {
 				t.Errorf("Content-Disposition = %q", cd)
 			}
 			if cc := r.Header.Get("Cache-Control"); cc != "no-store" {

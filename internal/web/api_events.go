@@ -21,6 +21,7 @@ type apiEvent struct {
 	Slug      string        `json:"slug"`
 	Kind      string        `json:"kind"`
 	Title     string        `json:"title"`
+	Name      string        `json:"name"`
 	StartsAt  string        `json:"starts_at"`
 	EndsAt    string        `json:"ends_at"`
 	Place     apiEventPlace `json:"place"`
@@ -70,7 +71,7 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) {
 	now := s.deps.Events.Now()
 	out := make([]apiEvent, 0, len(evs))
 	for _, ev := range evs {
-		out = append(out, apiEvent{ID: ev.ID, Slug: ev.Slug, Kind: string(ev.Kind), Title: ev.Title,
+		out = append(out, apiEvent{ID: ev.ID, Slug: ev.Slug, Kind: string(ev.Kind), Title: ev.Title, Name: ev.Name(s.cat, info(r).lang, t.Location()),
 			StartsAt: ev.StartsAt.In(t.Location()).Format(time.RFC3339), EndsAt: ev.EndsAt.In(t.Location()).Format(time.RFC3339),
 			Place: apiEventPlace{Slug: ev.PlaceSlug, Name: ev.PlaceName}, Venue: ev.VenueName, Capacity: ev.Capacity,
 			SeatsLeft: ev.SeatsLeft(), Status: string(ev.StatusAt(now)), URL: s.deps.Events.EventURL(ev)})

@@ -13,6 +13,7 @@ import (
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/events"
+	"implique/internal/i18n"
 	"implique/internal/jobs"
 )
 
@@ -60,7 +61,8 @@ func TestPublicEventPages(t *testing.T) {
 
 		r = c.get("/evenements/" + ev.Slug)
 		expectStatus(t, r, 200)
-		expectContains(t, r, `<meta property="og:title" content="Souper citoyen — Fortierville">`, `"@type":"Event"`,
+		name := ev.Name(i18n.MustLoad(), "fr", e.territory.Location()) // « Souper citoyen à Fortierville, 11 décembre »
+		expectContains(t, r, `<meta property="og:title" content="`+name+`">`, "<h1>"+name+"</h1>", `"name":"`+name+`"`, `"@type":"Event"`,
 			"Pâté chinois", "M’inscrire", `name="consent_contact" value="1"`, "Non précisée")
 		if strings.Contains(r.body, `name="consent_contact" value="1" checked`) {
 			t.Error("the consent box is ticked by default")
@@ -175,7 +177,7 @@ func TestEventsAPI(t *testing.T) {
 		if err := json.Unmarshal([]byte(r.body), &list); err != nil || len(list.Events) != 2 {
 			t.Fatalf("%v %s", err, r.body)
 		}
-		for _, k := range []string{"id", "slug", "kind", "title", "starts_at", "ends_at", "place", "venue", "capacity", "seats_left", "status", "url"} {
+		for _, k := range []string{"id", "slug", "kind", "title", "name", "starts_at", "ends_at", "place", "venue", "capacity", "seats_left", "status", "url"} {
 			if _, ok := list.Events[0][k]; !ok {
 				t.Errorf("event lacks %q", k)
 			}

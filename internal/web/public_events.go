@@ -32,13 +32,21 @@ func (s *Server) view(ev events.Event) EventView {
 	return EventView{Event: ev, Status: ev.StatusAt(s.deps.Events.Now()), SeatsLeft: ev.SeatsLeft(), URL: "/evenements/" + ev.Slug}
 }
 
-// Heading names the event with its place, unless the title already does:
-// « Souper citoyen — Fortierville ».
-func (v EventView) Heading() string {
-	if strings.Contains(strings.ToLower(i18n.ASCIIFold(v.Title)), strings.ToLower(i18n.ASCIIFold(v.PlaceName))) {
-		return v.Title
+// EventName is what the page calls an event (an events.Event or an
+// EventView): « Souper citoyen à Gentilly, 30 octobre », or the title staff
+// gave it when that title tells it apart.
+func (b Base) EventName(v any) string {
+	switch e := v.(type) {
+	case events.Event:
+		return e.Name(b.cat, b.Lang, b.Territory.Location())
+	case *events.Event:
+		if e != nil {
+			return e.Name(b.cat, b.Lang, b.Territory.Location())
+		}
+	case EventView:
+		return e.Name(b.cat, b.Lang, b.Territory.Location())
 	}
-	return v.Title + " — " + v.PlaceName
+	return ""
 }
 
 // CanRegister reports whether the public form is open (a full event takes the wait-list).
@@ -183,7 +191,7 @@ func (s *Server) publicEvent(w http.ResponseWriter, r *http.Request) (events.Eve
 func (s *Server) eventPageData(w http.ResponseWriter, r *http.Request, ev events.Event) (eventPage, error) {
 	t := info(r).territory
 	p := eventPage{Base: s.base(w, r, ""), Event: s.view(ev)}
-	p.Title = p.Event.Heading()
+	p.Title = p.EventName(ev)
 	var err error
 	if p.Places, err = s.deps.Territories.Places(r.Context(), t.ID); err != nil {
 		return p, err
@@ -193,8 +201,8 @@ func (s *Server) eventPageData(w http.ResponseWriter, r *http.Request, ev events
 	if desc == "" {
 		desc = p.When(ev) + " — " + ev.VenueName + ", " + ev.PlaceName
 	}
-	p.OG = openGraph{Title: p.Event.Heading(), Description: desc, URL: abs, Image: abs + "/partage.png"}
-	p.JSONLD = s.jsonLD(ev, t, abs, desc)
+	p.OG = openGraph{Title: p.Title, Description: desc, URL: abs, Image: abs + "/partage.png"}
+	p.JSONLD = s.jsonLD(ev, t, p.Title, abs, desc)
 	if c, ok, err := s.deps.Community.MeetingOf(r.Context(), t.ID, ev.ID); err != nil {
 		return p, err
 	} else if ok && c.Public {
@@ -206,7 +214,7 @@ func (s *Server) eventPageData(w http.ResponseWriter, r *http.Request, ev events
 }
 
 // jsonLD describes the event for search engines (schema.org Event).
-func (s *Server) jsonLD(ev events.Event, t territory.Territory, abs, desc string) template.JS {
+func (s *Server) jsonLD(ev events.Event, t territory.Territory, name, abs, desc string) template.JS {
 	status := "https://schema.org/EventScheduled"
 	if ev.CancelledAt != nil {
 		status = "https://schema.org/EventCancelled"
@@ -215,7 +223,7 @@ func (s *Server) jsonLD(ev events.Event, t territory.Territory, abs, desc string
 	doc := map[string]any{
 		"@context":            "https://schema.org",
 		"@type":               "Event",
-		"name":                ev.Title,
+		"name":                name,
 		"description":         desc,
 		"startDate":           ev.StartsAt.In(loc).Format(time.RFC3339),
 		"endDate":             ev.EndsAt.In(loc).Format(time.RFC3339),
@@ -429,7 +437,12 @@ func (s *Server) eventICS(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeICS(w, i18n.Slug(ev.Title, 40)+".ics", s.deps.Events.Calendar(info(r).lang, info(r).territory, []events.Event{ev}, ""))
+	writeICS(w, s.icsName(r, ev), s.deps.Events.Calendar(info(r).lang, info(r).territory, []events.Event{ev}, ""))
+}
+
+// icsName is the file name of an event's iCalendar file.
+func (s *Server) icsName(r *http.Request, ev events.Event) string {
+	return i18n.Slug(ev.Name(s.cat, info(r).lang, info(r).territory.Location()), 40) + ".ics"
 }
 
 func (s *Server) registrationICS(w http.ResponseWriter, r *http.Request) {
@@ -441,7 +454,7 @@ func (s *Server) registrationICS(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeICS(w, i18n.Slug(ev.Title, 40)+".ics", s.deps.Events.Calendar(info(r).lang, info(r).territory, []events.Event{ev}, ""))
+	writeICS(w, s.icsName(r, ev), s.deps.Events.Calendar(info(r).lang, info(r).territory, []events.Event{ev}, ""))
 }
 
 // eventCard is the event's share image (Open Graph): what, when, where, on
@@ -455,7 +468,7 @@ func (s *Server) eventCard(w http.ResponseWriter, r *http.Request) {
 	b := Base{Lang: "fr", Territory: t, cat: s.cat}
 	card := sharecard.Card{
 		Kicker: s.cat.T("fr", "event.kind."+string(ev.Kind)) + " · " + ev.PlaceName,
-		Title:  ev.Title,
+		Title:  b.EventName(ev),
 		When:   b.When(ev),
 		Where:  strings.Join(nonEmptyStrings(ev.VenueName, ev.PlaceName), ", "),
 		Footer: s.cat.T("fr", "app.name") + " — " + t.Name,
