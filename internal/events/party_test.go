@@ -114,11 +114,16 @@ func TestLargestPartyAndSeatsLeft(t *testing.T) {
 			t.Fatalf("party of 4 for 2 seats: %v", err)
 		}
 		e, _ := errs.As(err)
-		if got := cat.T("fr", e.Key); !strings.HasPrefix(got, "Il ne reste que 2\u00a0places, et vous êtes 4.") {
+		if got := cat.T("fr", e.Key); got != "Il ne reste que 2\u00a0places, et vous êtes 4. Rien n’est encore enregistré\u00a0: "+
+			"inscrivez 2\u00a0personnes, ou tout le groupe sur la liste d’attente." {
 			t.Errorf("message %q", got)
 		}
 		if n := count(ev.ID); n != 1 || len(f.mails(t, "p11@exemple.org")) != 0 {
 			t.Fatalf("the refused party was saved or told: %d registrations", n)
+		}
+		one := &events.NoRoom{SeatsLeft: 1, PartySize: 3}
+		if got := cat.T("en", one.Unwrap().(*errs.Error).Key); got != "Only one seat is left, and you are 3. Nothing is saved yet: sign up one person, or the whole party on the wait-list." {
+			t.Errorf("one seat left: %q", got)
 		}
 		// They choose to come with two.
 		two, err := f.s.Register(ctx, tid, ev.ID, ask(11, 2), events.SourceWeb)
@@ -130,7 +135,7 @@ func TestLargestPartyAndSeatsLeft(t *testing.T) {
 		if !errors.As(err, &room) || room.SeatsLeft != 0 {
 			t.Fatalf("full: %v", err)
 		}
-		if e, _ := errs.As(err); !strings.HasPrefix(cat.T("en", e.Key), "It is full for now.") {
+		if e, _ := errs.As(err); cat.T("en", e.Key) != "It is full for now. Nothing is saved yet: you may join the wait-list." {
 			t.Errorf("full message %q", cat.T("en", e.Key))
 		}
 		// A party of three chooses the wait-list for all of them.

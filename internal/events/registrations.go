@@ -98,14 +98,14 @@ func (e *NoRoom) Error() string {
 // Unwrap makes it a Conflict whose message says what happened, for the
 // callers that only know errs.
 func (e *NoRoom) Unwrap() error {
-	key := "errors.no_room"
+	msg := i18n.Msg("errors.no_room", e.SeatsLeft, e.PartySize)
 	switch e.SeatsLeft {
 	case 0:
-		key = "errors.no_room_full"
+		msg = i18n.Msg("errors.no_room_full")
 	case 1:
-		key = "errors.no_room_one"
+		msg = i18n.Msg("errors.no_room_one", e.PartySize)
 	}
-	return errs.New(errs.Conflict, i18n.Msg(key, e.SeatsLeft, e.PartySize))
+	return errs.New(errs.Conflict, msg)
 }
 
 // PhoneKey keeps the digits of a North-American number, without the leading 1.

@@ -52,6 +52,9 @@ func TestPartiesAndSeatsLeft(t *testing.T) {
 		expectContains(t, r, "Il ne reste que 2\u00a0places, et vous êtes 4. Rien n’est encore enregistré",
 			`name="party_fit" value="2"`, "Inscrire 2\u00a0personnes", `name="waitlist" value="1"`, "Liste d’attente pour les 4\u00a0personnes",
 			`value="Famille Pépin"`)
+		if strings.Contains(r.body, "%!") {
+			t.Error("a message lacks or has too many arguments")
+		}
 		if n := len(regs()); n != 1 || e.mails(t) != 1 {
 			t.Fatalf("before the choice: %d registrations, %d e-mails", n, e.mails(t))
 		}
@@ -67,7 +70,7 @@ func TestPartiesAndSeatsLeft(t *testing.T) {
 		// Full: a party of three chooses the wait-list for the three of them.
 		r = c.post(page+"/inscription", form("Famille Baril", "baril@exemple.org", "3"))
 		expectStatus(t, r, http.StatusConflict)
-		expectContains(t, r, "C’est complet pour l’instant. Rien n’est encore enregistré")
+		expectContains(t, r, "<p>C’est complet pour l’instant. Rien n’est encore enregistré\u00a0: vous pouvez vous inscrire sur la liste d’attente.</p>")
 		if strings.Contains(r.body, `name="party_fit"`) {
 			t.Error("coming with 0 people is offered")
 		}
