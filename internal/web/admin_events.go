@@ -800,7 +800,8 @@ func (s *Server) adminDuplicateEvent(w http.ResponseWriter, r *http.Request) {
 	ri := info(r)
 	cp, err := s.deps.Events.Duplicate(r.Context(), ri.territory.ID, ev.ID, ri.principal.User.ID)
 	if err != nil {
-		s.actionFailed(w, r, ev, "", err, nil)
+		// The page has no field of the copy: its problem (a date out of bounds) shows for the whole page.
+		s.actionFailed(w, r, ev, "", err, func(string) string { return "" })
 		return
 	}
 	s.flash(w, "flash.staff_event_duplicated")

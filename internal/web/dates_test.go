@@ -52,6 +52,9 @@ func TestEventDatesOutOfBounds(t *testing.T) {
 			t.Fatal(err)
 		}
 		expectStatus(t, c.get("/admin/evenements"), 200)
+		r := c.post("/admin/evenements/"+strconv.FormatInt(id, 10)+"/dupliquer", nil)
+		expectStatus(t, r, 422)
+		expectContains(t, r, "L’année doit être entre 2000 et 2036.")
 		expectStatus(t, c.get("/admin/communautes/"+strconv.FormatInt(com.ID, 10)), 200)
 		expectStatus(t, c.get("/admin/evenements/"+strconv.FormatInt(id, 10)), 200)
 		expectStatus(t, c.post("/admin/evenements/"+strconv.FormatInt(id, 10), dinnerForm()), 303)
