@@ -13,6 +13,7 @@ import (
 	"implique/internal/db/dbtest"
 	"implique/internal/errs"
 	"implique/internal/events"
+	"implique/internal/i18n"
 	"implique/internal/jobs"
 	"implique/internal/territory"
 )
@@ -446,11 +447,13 @@ func TestCommunitySpace(t *testing.T) {
 		if _, err := evs.Close(ctx, f.t.ID, ev.ID, events.Report{}); err != nil {
 			t.Fatal(err)
 		}
-		sugg, err := f.s.Suggestions(ctx, f.t.ID, c.ID)
+		sugg, err := f.s.Suggestions(ctx, f.t.ID, c.ID, "fr")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(sugg) != 1 || sugg[0].Email != "ana@exemple.org" || sugg[0].Why[0] != "Rencontre des jardins" {
+		// The meeting, as people see it named: its title and its day.
+		if len(sugg) != 1 || sugg[0].Email != "ana@exemple.org" || sugg[0].Why[0] != ev.Name(i18n.MustLoad(), "fr", f.t.Location()) ||
+			!strings.HasPrefix(sugg[0].Why[0], "Rencontre des jardins, ") {
 			t.Errorf("suggestions %+v (Bob did not consent, Marc is a member)", sugg)
 		}
 		if err := f.s.RemoveMeeting(ctx, f.t.ID, c.ID, ev.ID); err != nil {

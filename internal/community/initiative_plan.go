@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/errs"
 )
@@ -312,6 +313,8 @@ func (s *Store) AddMilestone(ctx context.Context, territoryID, initiativeID int6
 	}
 	if in.DueOn == nil {
 		f.Add("due_on", "errors.required")
+	} else {
+		calendar.Happening(s.now()).Check(f, "due_on", in.DueOn.Year())
 	}
 	if err := f.Err(); err != nil {
 		return Milestone{}, err
@@ -361,6 +364,9 @@ func (s *Store) MarkMilestoneDone(ctx context.Context, territoryID, initiativeID
 		on = today
 	}
 	on = calendarDay(on)
+	if f := (errs.Fields{}); !calendar.Happening(today).Check(f, "done_on", on.Year()) {
+		return f.Err()
+	}
 	if on.After(today) {
 		return &errs.Error{Code: errs.Invalid, Key: "errors.invalid", Fields: map[string]string{"done_on": "errors.initiative_done_future"}}
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/i18n"
@@ -166,13 +167,16 @@ func (s *Store) checkInitiative(ctx context.Context, territoryID int64, in *Init
 	if tooLong(in.Description, maxInitiativeText) {
 		f.Add("description", "errors.too_long")
 	}
+	dates := calendar.Happening(s.now())
 	if in.StartsOn != nil {
 		d := calendarDay(*in.StartsOn)
 		in.StartsOn = &d
+		dates.Check(f, "starts_on", d.Year())
 	}
 	if in.EndsOn != nil {
 		d := calendarDay(*in.EndsOn)
 		in.EndsOn = &d
+		dates.Check(f, "ends_on", d.Year())
 	}
 	if in.StartsOn != nil && in.EndsOn != nil && in.EndsOn.Before(*in.StartsOn) {
 		f.Add("ends_on", "errors.initiative_end_before_start")

@@ -546,9 +546,13 @@ type Suggestion struct {
 // the community carries, and the people who came to a held event in its
 // places (or to its meetings) in the last year and agreed to be contacted
 // about the program. Members and people with a pending invitation are left
-// out.
-func (s *Store) Suggestions(ctx context.Context, territoryID, communityID int64) ([]Suggestion, error) {
+// out. Events are named in lang.
+func (s *Store) Suggestions(ctx context.Context, territoryID, communityID int64, lang string) ([]Suggestion, error) {
 	c, err := s.Community(ctx, territoryID, communityID)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.territories.ByID(ctx, territoryID)
 	if err != nil {
 		return nil, err
 	}
@@ -641,7 +645,7 @@ func (s *Store) Suggestions(ctx context.Context, territoryID, communityID int64)
 		}
 		for _, r := range people {
 			if r.ConsentContact {
-				add(r.Name, r.Email, ev.Title)
+				add(r.Name, r.Email, ev.Name(s.cat, lang, t.Location()))
 			}
 		}
 	}

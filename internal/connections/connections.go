@@ -448,7 +448,7 @@ func (s *Store) tell(ctx context.Context, tx *db.Tx, t territory.Territory, ev e
 	}
 	lang := to.Lang
 	T := func(k string, a ...any) string { return s.cat.T(lang, k, a...) }
-	text := T("mail.connection.body", to.Name, ev.Title, DisplayName(other.Name), contactOf(other, share)) +
+	text := T("mail.connection.body", to.Name, ev.Name(s.cat, lang, t.Location()), DisplayName(other.Name), contactOf(other, share)) +
 		"\n\n-- \n" + t.MailFooter()
 	_, err := s.mailer.QueueTx(ctx, tx, t.ID, mail.Message{To: to.Email, Subject: T("mail.connection.subject", DisplayName(other.Name)), Text: text})
 	return err

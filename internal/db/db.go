@@ -220,6 +220,9 @@ func rebindDollar(q string) string {
 
 // Exec runs a statement outside any explicit transaction.
 func (d *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := storable(args); err != nil {
+		return nil, err
+	}
 	return d.w.ExecContext(ctx, d.Rebind(q), args...)
 }
 
@@ -236,6 +239,9 @@ func (d *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 // InsertID runs an INSERT … RETURNING id and returns the id.
 func (d *DB) InsertID(ctx context.Context, q string, args ...any) (int64, error) {
 	var id int64
+	if err := storable(args); err != nil {
+		return id, err
+	}
 	err := d.w.QueryRowContext(ctx, d.Rebind(q), args...).Scan(&id)
 	return id, err
 }
@@ -253,6 +259,9 @@ func (t *Tx) SQL() *sql.Tx { return t.tx }
 func (t *Tx) Engine() Engine { return t.d.Engine }
 
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := storable(args); err != nil {
+		return nil, err
+	}
 	return t.tx.ExecContext(ctx, t.d.Rebind(q), args...)
 }
 
@@ -267,6 +276,9 @@ func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 // InsertID runs an INSERT … RETURNING id inside the transaction.
 func (t *Tx) InsertID(ctx context.Context, q string, args ...any) (int64, error) {
 	var id int64
+	if err := storable(args); err != nil {
+		return id, err
+	}
 	err := t.tx.QueryRowContext(ctx, t.d.Rebind(q), args...).Scan(&id)
 	return id, err
 }

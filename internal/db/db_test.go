@@ -130,3 +130,49 @@ func TestFilesAreOwnersOnly(t *testing.T) {
 		t.Errorf("a backup over an existing file: %v", err)
 	}
 }
+
+// A time that cannot be stored is refused on the way in, and one stored
+// before (a year after 9999) still reads, so that it can be corrected.
+func TestTimesOutOfRange(t *testing.T) {
+	dbtest.Run(t, dbtest.MigrateApp, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		far := time.Date(10000, 1, 1, 4, 30, 0, 0, time.UTC)
+		now := db.Now()
+		if _, err := d.InsertID(ctx, `INSERT INTO territories (slug, name, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id`,
+			"loin", "Loin", far, now); err == nil {
+			t.Error("a time in year 10000 was stored")
+		}
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `INSERT INTO territories (slug, name, created_at, updated_at) VALUES (?, ?, ?, ?)`,
+				"tot", "Tôt", now, time.Date(0, 12, 31, 0, 0, 0, 0, time.UTC))
+			return err
+		})
+		if err == nil {
+			t.Error("a time in year 0 was stored")
+		}
+		var n int
+		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM territories`).Scan(&n); err != nil || n != 0 {
+			t.Fatalf("%d territories, %v", n, err)
+		}
+
+		// What an older version let through, written as the engine keeps it.
+		id, err := d.InsertID(ctx, `INSERT INTO territories (slug, name, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id`,
+			"avant", "Avant", "10000-01-01 04:30:00+00:00", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var created time.Time
+		var updated *time.Time
+		if err := d.QueryRow(ctx, `SELECT created_at, updated_at FROM territories WHERE id = ?`, id).
+			Scan(db.ScanTime(&created), db.ScanNullTime(&updated)); err != nil {
+			t.Fatal(err)
+		}
+		if !created.Equal(far) || updated == nil || !updated.Equal(now) {
+			t.Errorf("read back %v and %v, want %v and %v", created, updated, far, now)
+		}
+		var none *time.Time = &now
+		if err := d.QueryRow(ctx, `SELECT NULL`).Scan(db.ScanNullTime(&none)); err != nil || none != nil {
+			t.Errorf("NULL read as %v, %v", none, err)
+		}
+	})
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"implique/internal/calendar"
 	"implique/internal/errs"
 	"implique/internal/territory"
 )
@@ -157,8 +158,10 @@ type Input struct {
 
 // Limits on what is typed.
 const (
-	MaxCapacity  = 5000
-	MaxPartySize = 20
+	MaxCapacity = 5000
+	// MaxPartySize bounds a party staff register (a bus, a class); without
+	// staff, the territory's Settings.LargestParty applies.
+	MaxPartySize = 200
 )
 
 func tooLong(s string, max int) bool { return utf8.RuneCountInString(s) > max }
@@ -172,8 +175,8 @@ func (in *Input) normalise() {
 	in.ContactEmail = strings.ToLower(in.ContactEmail)
 }
 
-// validate checks an event; the place is checked by the store.
-func (in *Input) validate(f errs.Fields) {
+// validate checks an event at now; the place is checked by the store.
+func (in *Input) validate(f errs.Fields, now time.Time) {
 	in.normalise()
 	if _, ok := ParseKind(string(in.Kind)); !ok {
 		f.Add("kind", "errors.event_kind")
@@ -202,9 +205,11 @@ func (in *Input) validate(f errs.Fields) {
 	if in.ContactEmail != "" && !territory.ValidEmail(in.ContactEmail) {
 		f.Add("contact_email", "errors.email")
 	}
+	dates := calendar.Happening(now)
 	switch {
 	case in.StartsAt.IsZero():
 		f.Add("starts_at", "errors.required")
+	case !dates.Check(f, "starts_at", in.StartsAt.Year()):
 	case in.EndsAt.IsZero() || !in.EndsAt.After(in.StartsAt):
 		f.Add("ends_at", "errors.ends_before_start")
 	case in.EndsAt.Sub(in.StartsAt) > 7*24*time.Hour:
@@ -213,7 +218,8 @@ func (in *Input) validate(f errs.Fields) {
 	if in.Capacity != nil && (*in.Capacity < 1 || *in.Capacity > MaxCapacity) {
 		f.Add("capacity", "errors.capacity")
 	}
-	if in.RegistrationDeadline != nil && !in.StartsAt.IsZero() && in.RegistrationDeadline.After(in.StartsAt) {
+	if in.RegistrationDeadline != nil && dates.Check(f, "registration_deadline", in.RegistrationDeadline.Year()) &&
+		!in.StartsAt.IsZero() && in.RegistrationDeadline.After(in.StartsAt) {
 		f.Add("registration_deadline", "errors.deadline_after_start")
 	}
 }

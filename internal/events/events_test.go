@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"implique/internal/auth"
+	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/demo"
@@ -74,8 +75,10 @@ func (f *fixture) event(t *testing.T, capacity int) events.Event {
 	return ev
 }
 
+// person signs up a party of party, and takes the wait-list should it not fit.
 func person(i int, party int) events.RegistrationInput {
-	return events.RegistrationInput{Name: fmt.Sprintf("Personne %d", i), Email: fmt.Sprintf("p%d@exemple.org", i), PartySize: party}
+	return events.RegistrationInput{Name: fmt.Sprintf("Personne %d", i), Email: fmt.Sprintf("p%d@exemple.org", i), PartySize: party,
+		Waitlist: true}
 }
 
 func wantCode(t *testing.T, err error, code errs.Code) {
@@ -486,5 +489,85 @@ func TestReminders(t *testing.T) {
 			t.Errorf("reminder attachment: %v %v", atts, err)
 		}
 		_ = jobstest.PollEvery
+	})
+}
+
+// Dates out of bounds (a slip of the keyboard) are refused with the
+// years allowed, nothing saved; one stored before the bounds existed still
+// lists, and can be corrected.
+func TestDatesWithinBounds(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		years := calendar.Happening(f.now).Problem()
+		count := func() int {
+			t.Helper()
+			evs, err := f.s.List(ctx, f.t.ID, events.Filter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(evs)
+		}
+		wantField := func(err error, field string) {
+			t.Helper()
+			e, ok := errs.As(err)
+			if !ok || e.Code != errs.Invalid || e.Fields[field] != years {
+				t.Fatalf("err = %v, want %s on %s", err, years, field)
+			}
+		}
+		in := func(start time.Time) events.Input {
+			return events.Input{Kind: events.CitizenDinner, Title: "Souper citoyen", PlaceSlug: "manseau", VenueName: "Salle",
+				StartsAt: start, EndsAt: start.Add(3 * time.Hour)}
+		}
+		for _, start := range []time.Time{time.Date(9999, 12, 31, 22, 30, 0, 0, time.UTC), time.Date(1, 1, 1, 17, 0, 0, 0, time.UTC),
+			time.Date(2037, 1, 1, 17, 0, 0, 0, time.UTC), time.Date(1999, 12, 31, 17, 0, 0, 0, time.UTC)} {
+			_, err := f.s.Create(ctx, f.t.ID, 0, in(start))
+			wantField(err, "starts_at")
+		}
+		late := in(time.Date(2036, 12, 31, 17, 0, 0, 0, time.UTC))
+		late.RegistrationDeadline = ptr(time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC))
+		_, err := f.s.Create(ctx, f.t.ID, 0, late)
+		wantField(err, "registration_deadline")
+		if n := count(); n != 0 {
+			t.Fatalf("%d events saved", n)
+		}
+
+		ev := f.event(t, 10)
+		_, err = f.s.Update(ctx, f.t.ID, ev.ID, in(time.Date(9999, 12, 31, 17, 0, 0, 0, time.UTC)))
+		wantField(err, "starts_at")
+		draft, err := f.s.Create(ctx, f.t.ID, 0, in(late.StartsAt))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantField(f.s.Publish(ctx, f.t.ID, draft.ID, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)), "publish_at")
+		if got, _ := f.s.Get(ctx, f.t.ID, ev.ID); !got.StartsAt.Equal(ev.StartsAt) {
+			t.Errorf("the event moved to %v", got.StartsAt)
+		}
+		if got, _ := f.s.Get(ctx, f.t.ID, draft.ID); got.PublishAt != nil {
+			t.Errorf("the draft is to be published %v", got.PublishAt)
+		}
+
+		// Stored before the bounds: the lists still read, and a copy is refused.
+		if _, err := d.Exec(ctx, `UPDATE events SET starts_at = ?, ends_at = ? WHERE id = ?`,
+			"9999-12-31 22:30:00+00:00", "10000-01-01 01:30:00+00:00", ev.ID); err != nil {
+			t.Fatal(err)
+		}
+		all, err := f.s.List(ctx, f.t.ID, events.Filter{Newest: true})
+		if err != nil || len(all) != 2 {
+			t.Fatalf("list: %d events, %v", len(all), err)
+		}
+		got, err := f.s.Get(ctx, f.t.ID, ev.ID)
+		if err != nil || got.EndsAt.Year() != 10000 {
+			t.Fatalf("the event reads as ending %v, %v", got.EndsAt, err)
+		}
+		_, err = f.s.Duplicate(ctx, f.t.ID, ev.ID, 0)
+		wantField(err, "starts_at")
+		if n := count(); n != 2 {
+			t.Errorf("%d events after the refused copy", n)
+		}
+		// Staff correct it.
+		if _, err := f.s.Update(ctx, f.t.ID, ev.ID, in(f.now.Add(72*time.Hour))); err != nil {
+			t.Fatal(err)
+		}
 	})
 }

@@ -41,7 +41,7 @@ func (s *Store) Details(lang string, t territory.Territory, ev Event) string {
 			fmt.Fprintf(&b, "%s%s\n", T(label), v)
 		}
 	}
-	b.WriteString(ev.Title + "\n")
+	b.WriteString(ev.Name(s.cat, lang, loc) + "\n")
 	line("mail.event.when", i18n.DateWithWeekday(lang, ev.StartsAt.In(loc))+", "+
 		i18n.Time(lang, ev.StartsAt.In(loc))+" – "+i18n.Time(lang, ev.EndsAt.In(loc)))
 	line("mail.event.where", strings.Join(nonEmpty(ev.VenueName, ev.VenueAddress, ev.PlaceName), ", "))
@@ -86,7 +86,7 @@ func (s *Store) calendarEvent(lang string, t territory.Territory, ev Event) expo
 		Sequence:     ev.Sequence,
 		Start:        ev.StartsAt,
 		End:          ev.EndsAt,
-		Summary:      ev.Title,
+		Summary:      ev.Name(s.cat, lang, t.Location()),
 		Description:  strings.TrimSpace(ev.Summary + "\n\n" + ev.Menu),
 		Location:     strings.TrimSpace(strings.Join(nonEmpty(ev.VenueName, ev.VenueAddress, ev.PlaceName), ", ")),
 		URL:          s.EventURL(ev),
@@ -131,9 +131,13 @@ func (s *Store) queueNotice(ctx context.Context, tx *db.Tx, t territory.Territor
 	}
 	lang := r.Lang
 	T := func(k string, a ...any) string { return s.cat.T(lang, k, a...) }
+	name := ev.Name(s.cat, lang, t.Location())
 	body := T("mail.event."+string(kind)+".body", r.Name)
 	if kind == noticeWaitlisted {
 		body = T("mail.event.waitlisted.body", r.Name, r.WaitlistPosition)
+		if r.PartySize > 1 {
+			body = T("mail.event.waitlisted_party.body", r.Name, r.WaitlistPosition, r.PartySize)
+		}
 	}
 	if kind == noticeCancelled && ev.CancelReason != "" {
 		body += "\n\n" + T("mail.event.cancel_reason") + ev.CancelReason
@@ -145,14 +149,14 @@ func (s *Store) queueNotice(ctx context.Context, tx *db.Tx, t territory.Territor
 	text += "\n\n-- \n" + t.MailFooter()
 	msg := mail.Message{
 		To:      r.Email,
-		Subject: T("mail.event."+string(kind)+".subject", ev.Title),
+		Subject: T("mail.event."+string(kind)+".subject", name),
 		Text:    text,
 		Secrets: []string{tok},
 		Limit:   lim,
 	}
 	if withCalendar[kind] && (r.Status == Confirmed || kind == noticeCancelled) {
 		msg.Attachments = []mail.Attachment{{
-			Filename:    i18n.Slug(ev.Title, 40) + ".ics",
+			Filename:    i18n.Slug(name, 40) + ".ics",
 			ContentType: "text/calendar; charset=utf-8; method=PUBLISH",
 			Data:        s.Calendar(lang, t, []Event{ev}, ""),
 		}}

@@ -7,12 +7,14 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode"
 
 	"implique/internal/db"
 	"implique/internal/errs"
+	"implique/internal/i18n"
 	"implique/internal/territory"
 )
 
@@ -75,6 +77,35 @@ type RegistrationInput struct {
 	FromPlaceSlug  string
 	ConsentContact bool
 	Lang           string
+	// Waitlist says the person chose the wait-list for the whole party
+	// should it not fit in the seats left. Otherwise a sign-up without
+	// staff that does not fit is refused with a *NoRoom, nothing saved.
+	Waitlist bool
+}
+
+// NoRoom answers a party larger than the seats left when the person has
+// not chosen yet: nothing is saved; they may come with fewer people (the
+// seats left) or join the wait-list for the whole party.
+type NoRoom struct {
+	SeatsLeft int
+	PartySize int
+}
+
+func (e *NoRoom) Error() string {
+	return fmt.Sprintf("conflict: %d seats left for a party of %d", e.SeatsLeft, e.PartySize)
+}
+
+// Unwrap makes it a Conflict whose message says what happened, for the
+// callers that only know errs.
+func (e *NoRoom) Unwrap() error {
+	msg := i18n.Msg("errors.no_room", e.SeatsLeft, e.PartySize)
+	switch e.SeatsLeft {
+	case 0:
+		msg = i18n.Msg("errors.no_room_full")
+	case 1:
+		msg = i18n.Msg("errors.no_room_one", e.PartySize)
+	}
+	return errs.New(errs.Conflict, msg)
 }
 
 // PhoneKey keeps the digits of a North-American number, without the leading 1.
@@ -123,9 +154,6 @@ func (in *RegistrationInput) validate(f errs.Fields, needContact bool) {
 			f.Add("phone", "errors.phone")
 		}
 	}
-	if in.PartySize < 1 || in.PartySize > MaxPartySize {
-		f.Add("party_size", "errors.party_size")
-	}
 	if tooLong(in.Dietary, 500) {
 		f.Add("dietary", "errors.too_long")
 	}
@@ -159,6 +187,36 @@ func scanRegistration(row scanner) (Registration, error) {
 	}
 	r.CheckedInAt, r.CancelledAt = nullTime(checked), nullTime(cancelled)
 	return r, err
+}
+
+// checkParty checks the size of a party: at least one person, at most
+// largest; over is the problem of a larger one (by default, the range).
+func checkParty(f errs.Fields, size, largest int, over string) {
+	if over == "" {
+		over = i18n.Msg("errors.party_size", largest)
+	}
+	switch {
+	case size < 1:
+		f.Add("party_size", i18n.Msg("errors.party_size", largest))
+	case size > largest:
+		f.Add("party_size", over)
+	}
+}
+
+// checkPublicParty checks a party signed up without staff against the
+// territory's largest party (or the party's own size when staff took it
+// larger): a larger group is asked to call or write to the team.
+func (s *Store) checkPublicParty(ctx context.Context, f errs.Fields, t territory.Territory, size, kept int) error {
+	set, err := s.Settings(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	contact := strings.Join(nonEmpty(t.ContactPhone, t.ContactEmail), ", ")
+	if contact == "" {
+		contact = t.OperatorName
+	}
+	checkParty(f, size, max(set.LargestParty, kept), i18n.Msg("errors.party_over_largest", set.LargestParty, contact))
+	return nil
 }
 
 // loadLinkKey fetches (once) the instance secret the private links are
@@ -203,7 +261,17 @@ func (s *Store) RegisterByStaff(ctx context.Context, territoryID, eventID int64,
 }
 
 func (s *Store) register(ctx context.Context, territoryID, eventID int64, in RegistrationInput, source string, staff bool) (Outcome, error) {
+	t, err := s.territories.ByID(ctx, territoryID)
+	if err != nil {
+		return Outcome{}, err
+	}
 	f := errs.Fields{}
+	if staff {
+		checkParty(f, in.PartySize, MaxPartySize, "")
+		in.Waitlist = true // staff are told where the party went
+	} else if err := s.checkPublicParty(ctx, f, t, in.PartySize, 0); err != nil {
+		return Outcome{}, err
+	}
 	// Someone who walks in is there: staff need no way to reach them.
 	in.validate(f, source != SourceWalkIn)
 	var fromPlace any
@@ -218,10 +286,6 @@ func (s *Store) register(ctx context.Context, territoryID, eventID int64, in Reg
 		}
 	}
 	if err := f.Err(); err != nil {
-		return Outcome{}, err
-	}
-	t, err := s.territories.ByID(ctx, territoryID)
-	if err != nil {
 		return Outcome{}, err
 	}
 	var out Outcome
@@ -261,6 +325,9 @@ func (s *Store) register(ctx context.Context, territoryID, eventID int64, in Reg
 		}
 		status := Confirmed
 		if ev.Capacity != nil && ev.Confirmed+in.PartySize > *ev.Capacity {
+			if !in.Waitlist && source != SourceWalkIn {
+				return &NoRoom{SeatsLeft: max(*ev.Capacity-ev.Confirmed, 0), PartySize: in.PartySize}
+			}
 			status = Waitlisted
 		}
 		// Every party still waiting is larger than the seats left (promote
@@ -342,13 +409,17 @@ func (s *Store) UpdateByToken(ctx context.Context, tok string, c Change) (Regist
 	}
 	in := RegistrationInput{Name: reg.Name, Email: reg.Email, Phone: reg.Phone, PartySize: c.PartySize, Dietary: c.Dietary,
 		Accessibility: c.Accessibility, Ride: c.Ride}
-	f := errs.Fields{}
-	in.validate(f, false)
-	if err := f.Err(); err != nil {
-		return reg, err
-	}
 	t, err := s.territories.ByID(ctx, ev.TerritoryID)
 	if err != nil {
+		return reg, err
+	}
+	f := errs.Fields{}
+	// A party staff took larger may stay so, or shrink; not grow.
+	if err := s.checkPublicParty(ctx, f, t, in.PartySize, reg.PartySize); err != nil {
+		return reg, err
+	}
+	in.validate(f, false)
+	if err := f.Err(); err != nil {
 		return reg, err
 	}
 	err = s.inTx(ctx, func(tx *db.Tx) error {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"implique/internal/auth"
+	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/i18n"
@@ -84,10 +85,13 @@ func scanEvent(row scanner) (Event, error) {
 	var e Event
 	var kind string
 	var capacity, attendance, noShows sql.NullInt64
-	var deadline, publish, cancelled, held sql.NullTime
+	var cancelled, held sql.NullTime
+	// The dates staff type are read so that one stored out of range
+	// (before they had bounds) still reads, and can be corrected.
 	err := row.Scan(&e.ID, &e.TerritoryID, &e.Slug, &kind, &e.Title, &e.Summary, &e.Description, &e.PlaceID,
-		&e.PlaceSlug, &e.PlaceName, &e.VenueName, &e.VenueAddress, &e.StartsAt, &e.EndsAt, &capacity, &deadline,
-		&e.Menu, &e.Accessibility, &e.Directions, &e.ContactName, &e.ContactPhone, &e.ContactEmail, &publish,
+		&e.PlaceSlug, &e.PlaceName, &e.VenueName, &e.VenueAddress, db.ScanTime(&e.StartsAt), db.ScanTime(&e.EndsAt), &capacity,
+		db.ScanNullTime(&e.RegistrationDeadline), &e.Menu, &e.Accessibility, &e.Directions, &e.ContactName, &e.ContactPhone,
+		&e.ContactEmail, db.ScanNullTime(&e.PublishAt),
 		&cancelled, &e.CancelReason, &held, &attendance, &noShows, &e.ReportOrganizations, &e.ReportNotes,
 		&e.Sequence, &e.CreatedAt, &e.UpdatedAt, &e.Confirmed, &e.Waitlisted)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -98,7 +102,7 @@ func scanEvent(row scanner) (Event, error) {
 	}
 	e.Kind = Kind(kind)
 	e.Capacity, e.Attendance, e.NoShows = nullInt(capacity), nullInt(attendance), nullInt(noShows)
-	e.RegistrationDeadline, e.PublishAt, e.CancelledAt, e.HeldAt = nullTime(deadline), nullTime(publish), nullTime(cancelled), nullTime(held)
+	e.CancelledAt, e.HeldAt = nullTime(cancelled), nullTime(held)
 	return e, nil
 }
 
@@ -204,7 +208,7 @@ func (s *Store) List(ctx context.Context, territoryID int64, f Filter) ([]Event,
 // check validates an input and resolves its place.
 func (s *Store) check(ctx context.Context, territoryID int64, in *Input) (territory.Place, error) {
 	f := errs.Fields{}
-	in.validate(f)
+	in.validate(f, s.now())
 	var pl territory.Place
 	if in.PlaceSlug != "" {
 		var err error
@@ -411,6 +415,9 @@ func (s *Store) Update(ctx context.Context, territoryID, id int64, in Input) (Ev
 // Publish makes an event public at at (now when at is zero or past).
 func (s *Store) Publish(ctx context.Context, territoryID, id int64, at time.Time) error {
 	now := s.now()
+	if f := (errs.Fields{}); !at.IsZero() && !calendar.Happening(now).Check(f, "publish_at", at.Year()) {
+		return f.Err()
+	}
 	if at.IsZero() || at.Before(now) {
 		at = now
 	}

@@ -87,7 +87,16 @@ func (c Catalogs) Has(key string) bool { _, ok := c["fr"][key]; return ok }
 
 // T translates key into lang, formatting args with fmt verbs when given.
 // An unknown key is returned as is, so that it shows and a test catches it.
+// A key made by Msg brings its own arguments, placed before args.
 func (c Catalogs) T(lang, key string, args ...any) string {
+	if k, own, ok := strings.Cut(key, msgSep); ok {
+		key = k
+		pre := make([]any, 0, strings.Count(own, msgSep)+1+len(args))
+		for _, a := range strings.Split(own, msgSep) {
+			pre = append(pre, a)
+		}
+		args = append(pre, args...)
+	}
 	m, ok := c[lang]
 	if !ok {
 		m = c["fr"]
@@ -100,6 +109,24 @@ func (c Catalogs) T(lang, key string, args ...any) string {
 		return fmt.Sprintf(s, args...)
 	}
 	return s
+}
+
+// msgSep joins a key and its arguments in a Msg (the ASCII unit separator:
+// no key, number or typed text holds it).
+const msgSep = "\x1f"
+
+// Msg joins a catalog key and its arguments into one string that T reads
+// back, for the places that carry a message as a key alone — a form field's
+// problem, an error's key: Msg("errors.date_years", 2000, 2036). The
+// arguments are formatted as with %v; the message takes them as %s.
+func Msg(key string, args ...any) string {
+	var b strings.Builder
+	b.WriteString(key)
+	for _, a := range args {
+		b.WriteString(msgSep)
+		b.WriteString(strings.ReplaceAll(fmt.Sprint(a), msgSep, " "))
+	}
+	return b.String()
 }
 
 // Match picks the language to speak from an explicit choice (a cookie) or

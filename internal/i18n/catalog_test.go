@@ -54,3 +54,17 @@ func TestMatch(t *testing.T) {
 		}
 	}
 }
+
+func TestMsgCarriesItsArguments(t *testing.T) {
+	c := Catalogs{"fr": {"k": "Entre %s et %s : « %s »."}, "en": {"k": "Between %s and %s: “%s”."}}
+	key := Msg("k", 2000, 2036)
+	if got := c.T("fr", key, "9999-12-31"); got != "Entre 2000 et 2036 : « 9999-12-31 »." {
+		t.Errorf("T(Msg) = %q", got)
+	}
+	if got := c.T("en", Msg("k", "a\x1fb", 2, 3)); got != "Between a b and 2: “3”." {
+		t.Errorf("T(Msg) with a separator in an argument = %q", got)
+	}
+	if Msg("k") != "k" || c.T("fr", Msg("absent", 1)) != "absent" {
+		t.Error("Msg without arguments, or of an unknown key")
+	}
+}

@@ -142,6 +142,20 @@ func Date(lang string, t time.Time) string {
 	return day + NBSP + Month(lang, m) + " " + strconv.Itoa(y)
 }
 
+// DayMonth returns the day and month of t without the year: "30 octobre"
+// ("1er novembre") in French, with a NBSP, and "October 30" in English.
+func DayMonth(lang string, t time.Time) string {
+	_, m, d := t.Date()
+	if isEnglish(lang) {
+		return Month(lang, m) + " " + strconv.Itoa(d)
+	}
+	day := strconv.Itoa(d)
+	if d == 1 {
+		day = "1er"
+	}
+	return day + NBSP + Month(lang, m)
+}
+
 // OnDate returns the date of t as a complement of time: "le 2 décembre
 // 2026" (or "le 1er janvier 2027") in French, "on December 2, 2026" in
 // English. Spacing is the same as for Date.

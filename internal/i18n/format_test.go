@@ -91,6 +91,17 @@ func TestDate(t *testing.T) {
 	}
 }
 
+func TestDayMonth(t *testing.T) {
+	for _, tc := range []struct{ lang, want string }{{"fr", "30\u00a0octobre"}, {"en", "October 30"}} {
+		if got := DayMonth(tc.lang, at(2026, 10, 30, 17, 30)); got != tc.want {
+			t.Errorf("DayMonth(%q) = %q, want %q", tc.lang, got, tc.want)
+		}
+	}
+	if got := DayMonth("fr", at(2026, 11, 1, 0, 0)); got != "1er\u00a0novembre" {
+		t.Errorf("DayMonth(1 November) = %q", got)
+	}
+}
+
 func TestOnDate(t *testing.T) {
 	tests := []struct {
 		name string

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"implique/internal/calendar"
 	"implique/internal/errs"
 )
 
@@ -60,12 +61,15 @@ func (s *Store) LogAccompaniment(ctx context.Context, territoryID, userID int64,
 	} else if err != nil {
 		return Accompaniment{}, err
 	}
+	dates := calendar.Happening(s.now())
 	happened, ok := ParseDate(in.HappenedOn)
 	switch {
 	case strings.TrimSpace(in.HappenedOn) == "":
 		f.Add("happened_on", "errors.required")
 	case !ok:
 		f.Add("happened_on", "errors.date")
+	default:
+		dates.Check(f, "happened_on", happened.Year)
 	}
 	switch {
 	case in.Topic == "":
@@ -85,7 +89,7 @@ func (s *Store) LogAccompaniment(ctx context.Context, territoryID, userID int64,
 	if strings.TrimSpace(in.FollowUpOn) != "" {
 		if follow, ok = ParseDate(in.FollowUpOn); !ok {
 			f.Add("follow_up_on", "errors.date")
-		} else if !happened.IsZero() && follow.Before(happened) {
+		} else if dates.Check(f, "follow_up_on", follow.Year) && !happened.IsZero() && follow.Before(happened) {
 			f.Add("follow_up_on", "errors.org_follow_up_order")
 		}
 	}

@@ -82,9 +82,11 @@ func digits(s string) int {
 	return n
 }
 
-// validDate checks a day of the Gregorian calendar between 1900 and 2199.
+// validDate checks a day of the Gregorian calendar. Which years are
+// accepted is for the caller to check (package calendar), so that a day
+// out of bounds is told as such rather than as unreadable.
 func validDate(y, m, d int) (Date, bool) {
-	if y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > 31 {
+	if y < 1 || m < 1 || m > 12 || d < 1 || d > 31 {
 		return Date{}, false
 	}
 	if t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC); t.Day() != d { // 31 April

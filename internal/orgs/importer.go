@@ -13,6 +13,8 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
 
+	"implique/internal/calendar"
+	"implique/internal/i18n"
 	"implique/internal/territory"
 )
 
@@ -639,10 +641,13 @@ func checkRow(line int, header, field []string, rec []string, ix placeIndex) Imp
 	days := map[string]*string{colHolderSince: &st.HolderSince, colTermStart: &st.TermStart, colTermEnd: &st.TermEnd}
 	for _, f := range []string{colHolderSince, colTermStart, colTermEnd} {
 		if v := cells[f]; v != "" {
-			if d, ok := ParseDate(v); ok {
-				*days[f] = d.String()
-			} else {
+			switch d, ok := ParseDate(v); {
+			case !ok:
 				add(f, "errors.org_import_date", v)
+			case !calendar.Record.Holds(d.Year):
+				add(f, i18n.Msg("errors.org_import_date_years", v, calendar.Record.First, calendar.Record.Last), v)
+			default:
+				*days[f] = d.String()
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/events"
@@ -84,6 +85,8 @@ func (s *Store) RecordPolicy(ctx context.Context, territoryID, orgID int64, in P
 		f.Add("adopted_on", "errors.required")
 	case !ok:
 		f.Add("adopted_on", "errors.date")
+	default:
+		calendar.Record.Check(f, "adopted_on", adopted.Year)
 	}
 	if in.DocumentURL != "" && (tooLong(in.DocumentURL, 500) || !validWebsite(in.DocumentURL)) {
 		f.Add("document_url", "errors.org_website")

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/errs"
 )
@@ -90,10 +91,10 @@ func (s *Store) checkSeat(in *SeatInput, f errs.Fields) seatDays {
 		if v == "" {
 			return
 		}
-		if x, ok := ParseDate(v); ok {
-			*into = x
-		} else {
+		if x, ok := ParseDate(v); !ok {
 			f.Add(field, "errors.date")
+		} else if calendar.Record.Check(f, field, x.Year) {
+			*into = x
 		}
 	}
 	day("holder_since", in.HolderSince, &d.since)

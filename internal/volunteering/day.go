@@ -40,11 +40,12 @@ func (d Day) Before(o Day) bool { return d.Time().Before(o.Time()) }
 func (d Day) AddDays(n int) Day { return DayOf(d.Time().AddDate(0, 0, n)) }
 
 // ParseDay reads a day typed as 2026-05-31 (what a date field sends),
-// 2026/05/31 or 31/05/2026.
+// 2026/05/31 or 31/05/2026. Which years are accepted is for the caller to
+// check (package calendar), so that a day out of bounds is told as such.
 func ParseDay(s string) (Day, bool) {
 	s = strings.TrimSpace(strings.ReplaceAll(s, "/", "-"))
 	for _, layout := range []string{"2006-01-02", "02-01-2006", "2-1-2006"} {
-		if t, err := time.Parse(layout, s); err == nil && t.Year() >= 1900 && t.Year() < 2200 {
+		if t, err := time.Parse(layout, s); err == nil && t.Year() >= 1 {
 			return DayOf(t), true
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/i18n"
@@ -193,6 +194,7 @@ func (s *Store) DeclareHours(ctx context.Context, territoryID, userID int64, in 
 		f.Add("day", "errors.required")
 	case !ok:
 		f.Add("day", "errors.date")
+	case !calendar.Happening(today.Time()).Check(f, "day", day.Year):
 	case today.Before(day):
 		f.Add("day", "errors.volunteer_hours_future")
 	case day.Before(DayOf(today.Time().AddDate(-MaxYearsBack, 0, 0))):

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/i18n"
@@ -223,11 +224,13 @@ func (s *Store) check(ctx context.Context, territoryID int64, in Input) (opportu
 		f.Add("max_age", "errors.volunteer_age_order")
 	}
 	now := s.now()
+	dates := calendar.Happening(now)
 	switch in.Schedule {
 	case OneOff:
 		switch {
 		case in.StartsAt.IsZero():
 			f.Add("date", "errors.required")
+		case !dates.Check(f, "date", in.StartsAt.Year()):
 		case in.StartsAt.Before(now):
 			f.Add("date", "errors.volunteer_date_past")
 		case !in.EndsAt.IsZero() && !in.EndsAt.After(in.StartsAt):
@@ -251,7 +254,7 @@ func (s *Store) check(ctx context.Context, territoryID int64, in Input) (opportu
 		f.Add("schedule", "errors.volunteer_schedule")
 	}
 	if in.Schedule != OneOff && !in.Until.IsZero() {
-		if in.Until.Before(now) {
+		if dates.Check(f, "until", in.Until.Year()) && in.Until.Before(now) {
 			f.Add("until", "errors.volunteer_date_past")
 		}
 		r.untilArg = db.Time(in.Until)
@@ -431,11 +434,11 @@ const oppFrom = ` FROM volunteer_opportunities o JOIN organizations g ON g.id = 
 func scanOpportunity(row interface{ Scan(...any) error }) (Opportunity, error) {
 	var o Opportunity
 	var orgKind, kind, schedule string
-	var starts, ends sql.NullTime
+	var starts, ends *time.Time // read even when stored out of bounds, so that a list still shows
 	var spots, minAge, maxAge sql.NullInt64
 	var slots, causes, skills, langs int64
 	err := row.Scan(&o.ID, &o.TerritoryID, &o.Organization.ID, &o.Organization.Slug, &o.Organization.Name, &orgKind, &o.Slug,
-		&o.Title, &o.Description, &kind, &schedule, &o.PlaceID, &o.PlaceSlug, &o.PlaceName, &o.Remote, &o.Venue, &starts, &ends,
+		&o.Title, &o.Description, &kind, &schedule, &o.PlaceID, &o.PlaceSlug, &o.PlaceName, &o.Remote, &o.Venue, db.ScanNullTime(&starts), db.ScanNullTime(&ends),
 		&slots, &o.Recurrence, &o.Commitment, &spots, &minAge, &maxAge, &causes, &skills, &langs, &o.CarRequired, &o.RideOffered,
 		&o.Accessibility, &o.ContactName, &o.ContactEmail, &o.ContactPhone, &o.JebenevoleURL, &o.Status, &o.CreatedAt,
 		&o.UpdatedAt, &o.PublishedAt, &o.Applicants, &o.Accepted, &o.Waiting)
@@ -449,14 +452,9 @@ func scanOpportunity(row interface{ Scan(...any) error }) (Opportunity, error) {
 	o.Kind, o.Schedule = Kind(kind), Schedule(schedule)
 	o.Slots, o.Causes, o.Skills, o.Languages = Availability(slots), Mask(causes), Mask(skills), Mask(langs)
 	if o.Schedule == OneOff {
-		if starts.Valid {
-			o.StartsAt = &starts.Time
-		}
-		if ends.Valid {
-			o.EndsAt = &ends.Time
-		}
-	} else if ends.Valid {
-		o.Until = &ends.Time
+		o.StartsAt, o.EndsAt = starts, ends
+	} else {
+		o.Until = ends
 	}
 	intp := func(n sql.NullInt64) *int {
 		if !n.Valid {

@@ -284,6 +284,9 @@ func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	p := settingsPage{Base: s.base(w, r, "settings.title"), TimeZones: timeZones}
 	p.Form = settingsForm(info(r).territory.Settings)
+	if !s.eventSettingsForm(w, r, p.Form) {
+		return
+	}
 	s.render(w, r, http.StatusOK, "settings", p)
 }
 
@@ -313,6 +316,9 @@ func (s *Server) adminSaveSettings(w http.ResponseWriter, r *http.Request) {
 				problems.Add(field, key)
 			}
 			p.Form, p.Errors = f, problems
+			if !s.eventSettingsForm(w, r, p.Form) {
+				return
+			}
 			s.render(w, r, http.StatusUnprocessableEntity, "settings", p)
 			return
 		}

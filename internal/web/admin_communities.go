@@ -262,7 +262,7 @@ func (s *Server) adminCommunityPage(w http.ResponseWriter, r *http.Request, c co
 		s.fail(w, r, err)
 		return
 	}
-	if p.Suggestions, err = s.deps.Community.Suggestions(ctx, t.ID, c.ID); err != nil {
+	if p.Suggestions, err = s.deps.Community.Suggestions(ctx, t.ID, c.ID, p.Lang); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -353,7 +353,7 @@ func (s *Server) adminInvite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if picked := r.PostForm["suggested"]; len(picked) > 0 {
-		sugg, err := s.deps.Community.Suggestions(r.Context(), ri.territory.ID, c.ID)
+		sugg, err := s.deps.Community.Suggestions(r.Context(), ri.territory.ID, c.ID, ri.lang)
 		if err != nil {
 			s.fail(w, r, err)
 			return

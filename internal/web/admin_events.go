@@ -231,7 +231,7 @@ func (s *Server) eventForm(w http.ResponseWriter, r *http.Request, status int, e
 	if ev != nil {
 		v := s.view(*ev)
 		p.Event = &v
-		p.Title = p.T("staff.form.edit_title", ev.Title)
+		p.Title = p.T("staff.form.edit_title", p.EventName(*ev))
 		p.Action = eventPath(ev.ID)
 	}
 	p.Form, p.Errors = form, problems
@@ -391,7 +391,7 @@ func eventInput(f url.Values, loc *time.Location) (events.Input, errs.Fields) {
 func eventFieldOf(storeField string) string {
 	switch storeField {
 	case "starts_at":
-		return "start_time"
+		return "date" // the form catches a missing time itself: what the store finds is the day
 	case "ends_at":
 		return "end_time"
 	case "registration_deadline":
@@ -660,7 +660,7 @@ func (s *Server) staffEventPageWith(w http.ResponseWriter, r *http.Request, stat
 		return
 	}
 	p := adminEventPage{Base: s.base(w, r, ""), Event: s.view(ev), Needs: summarizeNeeds(regs), Places: places}
-	p.Title = ev.Title
+	p.Title = p.EventName(ev)
 	for _, reg := range regs {
 		if reg.Status == events.Withdrawn {
 			p.Cancelled = append(p.Cancelled, reg)
@@ -750,7 +750,7 @@ func (s *Server) adminPublishEvent(w http.ResponseWriter, r *http.Request) {
 		when = localAt(day, h, m, t.Location())
 	}
 	if err := s.deps.Events.Publish(r.Context(), t.ID, ev.ID, when); err != nil {
-		s.actionFailed(w, r, ev, "publish", err, nil)
+		s.actionFailed(w, r, ev, "publish", err, func(string) string { return "publish_date" })
 		return
 	}
 	if when.After(s.deps.Events.Now()) {
@@ -800,7 +800,8 @@ func (s *Server) adminDuplicateEvent(w http.ResponseWriter, r *http.Request) {
 	ri := info(r)
 	cp, err := s.deps.Events.Duplicate(r.Context(), ri.territory.ID, ev.ID, ri.principal.User.ID)
 	if err != nil {
-		s.actionFailed(w, r, ev, "", err, nil)
+		// The page has no field of the copy: its problem (a date out of bounds) shows for the whole page.
+		s.actionFailed(w, r, ev, "", err, func(string) string { return "" })
 		return
 	}
 	s.flash(w, "flash.staff_event_duplicated")

@@ -170,7 +170,7 @@ func TestStaffEventJourney(t *testing.T) {
 			{Name: "Réjean Tremblay", Email: "rejean@exemple.org", PartySize: 2, Dietary: "Sans gluten", Ride: events.RideNeeds, FromPlaceSlug: "manseau"},
 			{Name: "Gisèle Côté", Phone: "819 555-0123", PartySize: 1, Ride: events.RideOffers, FromPlaceSlug: "manseau", Accessibility: "Marchette"},
 			{Name: "Lucie Boisvert", Email: "lucie@exemple.org", PartySize: 1},
-			{Name: "Marc-André Bélanger", Email: "marc@exemple.org", PartySize: 1},
+			{Name: "Marc-André Bélanger", Email: "marc@exemple.org", PartySize: 1, Waitlist: true},
 		} {
 			if _, err := e.events.Register(ctx, e.territory.ID, id, in, events.SourceWeb); err != nil {
 				t.Fatal(err)
@@ -264,7 +264,7 @@ func TestStaffEventJourney(t *testing.T) {
 			if strings.Contains(r.body, "Gisèle") {
 				t.Error("a withdrawn registration is in the export")
 			}
-			if cd := r.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, `attachment; filename="souper-citoyen-a-manseau-2026-11-28-inscriptions.csv"`) {
+			if cd := r.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, `attachment; filename="souper-citoyen-a-manseau-28-novembre-inscriptions.csv"`) {
 				t.Errorf("Content-Disposition = %q", cd)
 			}
 			if cc := r.Header.Get("Cache-Control"); cc != "no-store" {

@@ -104,7 +104,7 @@ func (s *Server) ideaForm(w http.ResponseWriter, r *http.Request, status int, ev
 	p := adminIdeaFormPage{Base: s.base(w, r, "staff.ideas.new_title"), Kinds: []community.Kind{community.Need, community.Idea},
 		Themes: themes, Places: places, Event: ev}
 	if ev != nil {
-		p.Title = p.T("staff.ideas.new_title_event", ev.Title)
+		p.Title = p.T("staff.ideas.new_title_event", p.EventName(*ev))
 		if p.Recorded, err = s.deps.Community.List(ctx, t.ID, community.Filter{EventID: ev.ID}); err != nil {
 			s.fail(w, r, err)
 			return

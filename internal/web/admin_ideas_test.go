@@ -90,7 +90,7 @@ func TestStaffIdeas(t *testing.T) {
 				"Rien n’est encore noté pour cet événement.")
 			r = c.get("/admin/idees/nouvelle?evenement=" + evID)
 			expectStatus(t, r, 200)
-			expectContains(t, r, "Souper citoyen de Manseau", `name="event" value="`+evID+`"`, `<option value="manseau" selected>`)
+			expectContains(t, r, "Souper citoyen à Manseau, 28\u00a0novembre", `name="event" value="`+evID+`"`, `<option value="manseau" selected>`)
 			expectStatus(t, c.get("/admin/idees/nouvelle?evenement=999999"), 404)
 
 			r = c.post("/admin/idees", url.Values{"kind": {"need"}, "title": {"Un transport pour l’épicerie"},
@@ -175,7 +175,7 @@ func TestStaffIdeas(t *testing.T) {
 			path := "/admin/idees/" + itoa(garden.ID)
 			r := c.get(path)
 			expectStatus(t, r, 200)
-			expectContains(t, r, "Son histoire", "Proposée", "Souper citoyen de Manseau", `<option value="proposed" selected>`)
+			expectContains(t, r, "Son histoire", "Proposée", "Souper citoyen à Manseau, 28\u00a0novembre", `<option value="proposed" selected>`)
 			r = c.post(path+"/statut", url.Values{"status": {"retained"}})
 			expectStatus(t, r, 303)
 			expectContains(t, c.follow(r), "L’étape est enregistrée.", `<option value="retained" selected>`)
@@ -360,7 +360,7 @@ func TestBrowserStaffIdeas(t *testing.T) {
 		t.Fatalf("quick form: status %d", st)
 	}
 	browsertest.CheckAccessibility(t, desk, "noter les besoins et idées")
-	if got := browsertest.Text(t, desk, "h1"); !strings.Contains(got, "Souper citoyen de Manseau") {
+	if got := browsertest.Text(t, desk, "h1"); !strings.Contains(got, "Souper citoyen à Manseau, 28\u00a0novembre") {
 		t.Errorf("heading = %q", got)
 	}
 

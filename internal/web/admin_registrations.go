@@ -173,10 +173,15 @@ func (s *Server) exportSheet(r *http.Request, regs []events.Registration) export
 		Created: s.deps.Events.Now()}
 }
 
-// exportName is the file name of an event's export: title, date, what.
+// exportName is the file name of an event's export: its name, its day
+// (unless the name says it), what.
 func (s *Server) exportName(r *http.Request, ev events.Event, whatKey, ext string) string {
-	day := ev.StartsAt.In(info(r).territory.Location()).Format("2006-01-02")
-	return export.Filename(ev.Title+" "+day+" "+s.cat.T(info(r).lang, whatKey), ext)
+	loc, lang := info(r).territory.Location(), info(r).lang
+	name := ev.Name(s.cat, lang, loc)
+	if name == ev.Title {
+		name += " " + ev.StartsAt.In(loc).Format("2006-01-02")
+	}
+	return export.Filename(name+" "+s.cat.T(lang, whatKey), ext)
 }
 
 // sendFile answers a file built in memory, to be downloaded.
@@ -259,7 +264,7 @@ func (s *Server) adminAttendancePDF(w http.ResponseWriter, r *http.Request) {
 	T := func(k string, a ...any) string { return s.cat.T(lang, k, a...) }
 	b := Base{Lang: lang, Territory: ri.territory, cat: s.cat}
 	sheet := export.AttendanceSheet{
-		Title:     ev.Title,
+		Title:     b.EventName(ev),
 		Subtitle:  b.When(ev) + "\n" + strings.Join(nonEmptyParts(ev.VenueName, ev.VenueAddress, ev.PlaceName), ", "),
 		Columns:   []string{T("staff.col.name"), T("staff.col.people_short"), T("staff.col.from_place"), T("staff.col.needs")},
 		Footer:    b.Count(ev.Confirmed, "staff.pdf.expected_one", "staff.pdf.expected_other") + " · " + ri.territory.OperatorName,
@@ -298,7 +303,7 @@ func (s *Server) adminNameTagsPDF(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var buf bytes.Buffer
-	if err := export.WriteNameTagsPDF(&buf, ev.Title, tags); err != nil {
+	if err := export.WriteNameTagsPDF(&buf, ev.Name(s.cat, info(r).lang, info(r).territory.Location()), tags); err != nil {
 		s.fail(w, r, err)
 		return
 	}

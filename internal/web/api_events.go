@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"time"
@@ -21,6 +22,7 @@ type apiEvent struct {
 	Slug      string        `json:"slug"`
 	Kind      string        `json:"kind"`
 	Title     string        `json:"title"`
+	Name      string        `json:"name"`
 	StartsAt  string        `json:"starts_at"`
 	EndsAt    string        `json:"ends_at"`
 	Place     apiEventPlace `json:"place"`
@@ -69,7 +71,7 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) {
 	now := s.deps.Events.Now()
 	out := make([]apiEvent, 0, len(evs))
 	for _, ev := range evs {
-		out = append(out, apiEvent{ID: ev.ID, Slug: ev.Slug, Kind: string(ev.Kind), Title: ev.Title,
+		out = append(out, apiEvent{ID: ev.ID, Slug: ev.Slug, Kind: string(ev.Kind), Title: ev.Title, Name: ev.Name(s.cat, info(r).lang, t.Location()),
 			StartsAt: ev.StartsAt.In(t.Location()).Format(time.RFC3339), EndsAt: ev.EndsAt.In(t.Location()).Format(time.RFC3339),
 			Place: apiEventPlace{Slug: ev.PlaceSlug, Name: ev.PlaceName}, Venue: ev.VenueName, Capacity: ev.Capacity,
 			SeatsLeft: ev.SeatsLeft(), Status: string(ev.StatusAt(now)), URL: s.deps.Events.EventURL(ev)})
@@ -87,6 +89,7 @@ type apiRegistrationIn struct {
 	Ride           string `json:"ride"`
 	FromPlace      string `json:"from_place"`
 	ConsentContact bool   `json:"consent_contact"`
+	Waitlist       bool   `json:"waitlist"`
 }
 
 func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
@@ -122,7 +125,13 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := s.deps.Events.Register(r.Context(), ri.territory.ID, ev.ID, events.RegistrationInput{Name: in.Name, Email: in.Email,
 		Phone: in.Phone, PartySize: party, Dietary: in.Dietary, Accessibility: in.Accessibility, Ride: in.Ride,
-		FromPlaceSlug: in.FromPlace, ConsentContact: in.ConsentContact, Lang: ri.lang}, events.SourceAPI)
+		FromPlaceSlug: in.FromPlace, ConsentContact: in.ConsentContact, Lang: ri.lang, Waitlist: in.Waitlist}, events.SourceAPI)
+	var room *events.NoRoom
+	if e, ok := errs.As(err); ok && errors.As(err, &room) {
+		// Nothing saved: the client asks again with fewer people, or with "waitlist".
+		writeJSON(w, http.StatusConflict, map[string]any{"error": T(e.Key), "seats_left": room.SeatsLeft})
+		return
+	}
 	if e, ok := errs.As(err); ok {
 		if e.Code == errs.Invalid && len(e.Fields) > 0 {
 			msgs := map[string]string{}

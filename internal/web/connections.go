@@ -154,7 +154,7 @@ func (s *Server) adminConnectionsPage(w http.ResponseWriter, r *http.Request, st
 	t := info(r).territory
 	p := connectionsPage{Base: s.base(w, r, ""), Event: s.view(ev), Action: "/admin/evenements/" + strconv.FormatInt(ev.ID, 10) + "/liens",
 		Held: ev.HeldAt != nil && ev.CancelledAt == nil, Selected: selected}
-	p.Title = p.T("staff.connections.event_title", ev.Title)
+	p.Title = p.T("staff.connections.event_title", p.EventName(ev))
 	if p.Held {
 		var err error
 		if p.Attendees, err = s.deps.Events.Attendees(ctx, t.ID, ev.ID); err != nil {
@@ -227,6 +227,8 @@ func (s *Server) adminSaveConnections(w http.ResponseWriter, r *http.Request) {
 type adminLinksPage struct {
 	Base
 	Dashboard connections.Dashboard
+	// EventNames names the events by id, in the page's language.
+	EventNames map[int64]string
 }
 
 // MonthName formats a month (« novembre 2026 »).
@@ -244,5 +246,14 @@ func (s *Server) adminLinks(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "admin_connections_dashboard", adminLinksPage{Base: s.base(w, r, "staff.connections.title"), Dashboard: d})
+	p := adminLinksPage{Base: s.base(w, r, "staff.connections.title"), Dashboard: d, EventNames: map[int64]string{}}
+	evs, err := s.deps.Events.List(r.Context(), info(r).territory.ID, events.Filter{})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, ev := range evs {
+		p.EventNames[ev.ID] = p.EventName(ev)
+	}
+	s.render(w, r, http.StatusOK, "admin_connections_dashboard", p)
 }

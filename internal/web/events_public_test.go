@@ -13,6 +13,7 @@ import (
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/events"
+	"implique/internal/i18n"
 	"implique/internal/jobs"
 )
 
@@ -60,7 +61,8 @@ func TestPublicEventPages(t *testing.T) {
 
 		r = c.get("/evenements/" + ev.Slug)
 		expectStatus(t, r, 200)
-		expectContains(t, r, `<meta property="og:title" content="Souper citoyen — Fortierville">`, `"@type":"Event"`,
+		name := ev.Name(i18n.MustLoad(), "fr", e.territory.Location()) // « Souper citoyen à Fortierville, 11 décembre »
+		expectContains(t, r, `<meta property="og:title" content="`+name+`">`, "<h1>"+name+"</h1>", `"name":"`+name+`"`, `"@type":"Event"`,
 			"Pâté chinois", "M’inscrire", `name="consent_contact" value="1"`, "Non précisée")
 		if strings.Contains(r.body, `name="consent_contact" value="1" checked`) {
 			t.Error("the consent box is ticked by default")
@@ -94,7 +96,7 @@ func TestRegisterThroughTheForm(t *testing.T) {
 		// Bad input: French errors, what was typed kept, nothing written.
 		r := c.post(page+"/inscription", url.Values{"name": {"Gisèle Pépin"}, "party_size": {"0"}, "dietary": {"Sans lactose"}})
 		expectStatus(t, r, 422)
-		expectContains(t, r, "Donnez un courriel ou un numéro de téléphone", "entre 1 et 20", `value="Gisèle Pépin"`, "Sans lactose")
+		expectContains(t, r, "Donnez un courriel ou un numéro de téléphone", "entre 1 et 4", `value="Gisèle Pépin"`, "Sans lactose")
 		regs, _ := e.events.Registrations(context.Background(), e.territory.ID, ev.ID)
 		if len(regs) != 0 {
 			t.Fatalf("%d registrations written from bad input", len(regs))
@@ -130,9 +132,10 @@ func TestRegisterThroughTheForm(t *testing.T) {
 			t.Error("a private link was shown to whoever typed the address")
 		}
 
-		// Full: the next person goes on the wait-list.
+		// Full: the form's button puts the next person on the wait-list.
+		expectContains(t, c.get(page), `name="waitlist" value="1"`)
 		other := e.client(t)
-		r = other.post(page+"/inscription", url.Values{"name": {"Yvon Houle"}, "phone": {"819 555-0147"}, "party_size": {"1"}})
+		r = other.post(page+"/inscription", url.Values{"name": {"Yvon Houle"}, "phone": {"819 555-0147"}, "party_size": {"1"}, "waitlist": {"1"}})
 		expectStatus(t, r, http.StatusSeeOther)
 		expectContains(t, other.follow(r), "position 1 sur la liste d’attente")
 		expectContains(t, c.get(page), "Complet — liste d’attente")
@@ -174,7 +177,7 @@ func TestEventsAPI(t *testing.T) {
 		if err := json.Unmarshal([]byte(r.body), &list); err != nil || len(list.Events) != 2 {
 			t.Fatalf("%v %s", err, r.body)
 		}
-		for _, k := range []string{"id", "slug", "kind", "title", "starts_at", "ends_at", "place", "venue", "capacity", "seats_left", "status", "url"} {
+		for _, k := range []string{"id", "slug", "kind", "title", "name", "starts_at", "ends_at", "place", "venue", "capacity", "seats_left", "status", "url"} {
 			if _, ok := list.Events[0][k]; !ok {
 				t.Errorf("event lacks %q", k)
 			}
@@ -205,7 +208,14 @@ func TestEventsAPI(t *testing.T) {
 		if string(out["status"]) != `"confirmed"` || string(out["waitlist_position"]) != "null" || !strings.Contains(string(out["manage_url"]), "/inscription/") {
 			t.Errorf("201 body %s", r.body)
 		}
+		// Full: nothing saved until the client asks for the wait-list.
 		r = post(`{"name":"Denis Rivard","phone":"819-555-0101","party_size":1}`, "fr")
+		expectStatus(t, r, 409)
+		_ = json.Unmarshal([]byte(r.body), &out)
+		if string(out["seats_left"]) != "0" || !strings.Contains(string(out["error"]), "liste d’attente") {
+			t.Errorf("409 body %s", r.body)
+		}
+		r = post(`{"name":"Denis Rivard","phone":"819-555-0101","party_size":1,"waitlist":true}`, "fr")
 		expectStatus(t, r, 201)
 		_ = json.Unmarshal([]byte(r.body), &out)
 		if string(out["status"]) != `"waitlisted"` || string(out["waitlist_position"]) != "1" {

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -31,13 +32,21 @@ func (s *Server) view(ev events.Event) EventView {
 	return EventView{Event: ev, Status: ev.StatusAt(s.deps.Events.Now()), SeatsLeft: ev.SeatsLeft(), URL: "/evenements/" + ev.Slug}
 }
 
-// Heading names the event with its place, unless the title already does:
-// « Souper citoyen — Fortierville ».
-func (v EventView) Heading() string {
-	if strings.Contains(strings.ToLower(i18n.ASCIIFold(v.Title)), strings.ToLower(i18n.ASCIIFold(v.PlaceName))) {
-		return v.Title
+// EventName is what the page calls an event (an events.Event or an
+// EventView): « Souper citoyen à Gentilly, 30 octobre », or the title staff
+// gave it when that title tells it apart.
+func (b Base) EventName(v any) string {
+	switch e := v.(type) {
+	case events.Event:
+		return e.Name(b.cat, b.Lang, b.Territory.Location())
+	case *events.Event:
+		if e != nil {
+			return e.Name(b.cat, b.Lang, b.Territory.Location())
+		}
+	case EventView:
+		return e.Name(b.cat, b.Lang, b.Territory.Location())
 	}
-	return v.Title + " — " + v.PlaceName
+	return ""
 }
 
 // CanRegister reports whether the public form is open (a full event takes the wait-list).
@@ -143,6 +152,23 @@ type eventPage struct {
 	AlreadyEmail bool
 	// Community is the public communauté de partage the event is a meeting of.
 	Community *community.Community
+	// MaxParty is the largest party the form takes.
+	MaxParty int
+	// NoRoom is set when the party does not fit in the seats left: the
+	// person chooses between fewer people and the wait-list.
+	NoRoom *events.NoRoom
+}
+
+// NoRoomMessage says how many seats are left for the party, and that
+// nothing is saved until the person chooses.
+func (p eventPage) NoRoomMessage() string {
+	if p.NoRoom == nil {
+		return ""
+	}
+	if e, ok := errs.As(p.NoRoom); ok {
+		return p.T(e.Key)
+	}
+	return ""
 }
 
 type openGraph struct {
@@ -165,7 +191,7 @@ func (s *Server) publicEvent(w http.ResponseWriter, r *http.Request) (events.Eve
 func (s *Server) eventPageData(w http.ResponseWriter, r *http.Request, ev events.Event) (eventPage, error) {
 	t := info(r).territory
 	p := eventPage{Base: s.base(w, r, ""), Event: s.view(ev)}
-	p.Title = p.Event.Heading()
+	p.Title = p.EventName(ev)
 	var err error
 	if p.Places, err = s.deps.Territories.Places(r.Context(), t.ID); err != nil {
 		return p, err
@@ -175,18 +201,20 @@ func (s *Server) eventPageData(w http.ResponseWriter, r *http.Request, ev events
 	if desc == "" {
 		desc = p.When(ev) + " — " + ev.VenueName + ", " + ev.PlaceName
 	}
-	p.OG = openGraph{Title: p.Event.Heading(), Description: desc, URL: abs, Image: abs + "/partage.png"}
-	p.JSONLD = s.jsonLD(ev, t, abs, desc)
+	p.OG = openGraph{Title: p.Title, Description: desc, URL: abs, Image: abs + "/partage.png"}
+	p.JSONLD = s.jsonLD(ev, t, p.Title, abs, desc)
 	if c, ok, err := s.deps.Community.MeetingOf(r.Context(), t.ID, ev.ID); err != nil {
 		return p, err
 	} else if ok && c.Public {
 		p.Community = &c
 	}
-	return p, nil
+	set, err := s.deps.Events.Settings(r.Context(), t.ID)
+	p.MaxParty = set.LargestParty
+	return p, err
 }
 
 // jsonLD describes the event for search engines (schema.org Event).
-func (s *Server) jsonLD(ev events.Event, t territory.Territory, abs, desc string) template.JS {
+func (s *Server) jsonLD(ev events.Event, t territory.Territory, name, abs, desc string) template.JS {
 	status := "https://schema.org/EventScheduled"
 	if ev.CancelledAt != nil {
 		status = "https://schema.org/EventCancelled"
@@ -195,7 +223,7 @@ func (s *Server) jsonLD(ev events.Event, t territory.Territory, abs, desc string
 	doc := map[string]any{
 		"@context":            "https://schema.org",
 		"@type":               "Event",
-		"name":                ev.Title,
+		"name":                name,
 		"description":         desc,
 		"startDate":           ev.StartsAt.In(loc).Format(time.RFC3339),
 		"endDate":             ev.EndsAt.In(loc).Format(time.RFC3339),
@@ -262,15 +290,22 @@ func (s *Server) eventPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "event", p)
 }
 
-// registrationInput reads the public form.
+// registrationInput reads the public form. When the party did not fit,
+// the person's choice comes as a button: party_fit (come with that many)
+// or waitlist.
 func registrationInput(f url.Values, lang string) events.RegistrationInput {
-	party, err := strconv.Atoi(strings.TrimSpace(f.Get("party_size")))
+	size := f.Get("party_size")
+	if fit := f.Get("party_fit"); fit != "" {
+		size = fit
+	}
+	party, err := strconv.Atoi(strings.TrimSpace(size))
 	if err != nil {
 		party = 0
 	}
 	return events.RegistrationInput{Name: f.Get("name"), Email: f.Get("email"), Phone: f.Get("phone"), PartySize: party,
 		Dietary: f.Get("dietary"), Accessibility: f.Get("accessibility"), Ride: f.Get("ride"),
-		FromPlaceSlug: f.Get("from_place"), ConsentContact: f.Get("consent_contact") == "1", Lang: lang}
+		FromPlaceSlug: f.Get("from_place"), ConsentContact: f.Get("consent_contact") == "1", Lang: lang,
+		Waitlist: f.Get("waitlist") == "1"}
 }
 
 func (s *Server) register(w http.ResponseWriter, r *http.Request) {
@@ -289,13 +324,23 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		var room *events.NoRoom
+		if errors.As(err, &room) {
+			if now, err := s.deps.Events.Get(r.Context(), info(r).territory.ID, ev.ID); err == nil {
+				ev = now // the seats as they are now
+			}
+		}
 		p, perr := s.eventPageData(w, r, ev)
 		if perr != nil {
 			s.fail(w, r, perr)
 			return
 		}
 		p.Form, p.Errors = r.PostForm, e.Fields
-		if len(e.Fields) == 0 {
+		if room != nil {
+			// Not a mistake: a choice to make, with what was typed kept.
+			p.NoRoom, p.Errors = room, nil
+			p.Form.Set("party_size", strconv.Itoa(room.PartySize))
+		} else if len(e.Fields) == 0 {
 			p.Errors = map[string]string{"": e.Key}
 		}
 		s.render(w, r, statusOf(e.Code), "event", p)
@@ -321,6 +366,8 @@ type registrationPage struct {
 	Token        string
 	New          bool
 	Rides        []string
+	// MaxParty is the largest party the form takes (staff may have taken a larger one).
+	MaxParty int
 }
 
 func (s *Server) registrationPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
@@ -335,8 +382,14 @@ func (s *Server) registrationPage(w http.ResponseWriter, r *http.Request, status
 	}
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.Header().Set("X-Robots-Tag", "noindex")
+	set, err := s.deps.Events.Settings(r.Context(), ev.TerritoryID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	p := registrationPage{Base: s.base(w, r, "registration.title"), Event: s.view(ev), Registration: reg, Token: tok,
-		New: r.URL.Query().Get("nouvelle") == "1", Rides: []string{events.RideNone, events.RideNeeds, events.RideOffers}}
+		New: r.URL.Query().Get("nouvelle") == "1", Rides: []string{events.RideNone, events.RideNeeds, events.RideOffers},
+		MaxParty: max(set.LargestParty, reg.PartySize)}
 	if form == nil {
 		form = url.Values{"party_size": {strconv.Itoa(reg.PartySize)}, "dietary": {reg.Dietary},
 			"accessibility": {reg.Accessibility}, "ride": {reg.Ride}}
@@ -397,7 +450,12 @@ func (s *Server) eventICS(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeICS(w, i18n.Slug(ev.Title, 40)+".ics", s.deps.Events.Calendar(info(r).lang, info(r).territory, []events.Event{ev}, ""))
+	writeICS(w, s.icsName(r, ev), s.deps.Events.Calendar(info(r).lang, info(r).territory, []events.Event{ev}, ""))
+}
+
+// icsName is the file name of an event's iCalendar file.
+func (s *Server) icsName(r *http.Request, ev events.Event) string {
+	return i18n.Slug(ev.Name(s.cat, info(r).lang, info(r).territory.Location()), 40) + ".ics"
 }
 
 func (s *Server) registrationICS(w http.ResponseWriter, r *http.Request) {
@@ -409,7 +467,7 @@ func (s *Server) registrationICS(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeICS(w, i18n.Slug(ev.Title, 40)+".ics", s.deps.Events.Calendar(info(r).lang, info(r).territory, []events.Event{ev}, ""))
+	writeICS(w, s.icsName(r, ev), s.deps.Events.Calendar(info(r).lang, info(r).territory, []events.Event{ev}, ""))
 }
 
 // eventCard is the event's share image (Open Graph): what, when, where, on
@@ -423,7 +481,7 @@ func (s *Server) eventCard(w http.ResponseWriter, r *http.Request) {
 	b := Base{Lang: "fr", Territory: t, cat: s.cat}
 	card := sharecard.Card{
 		Kicker: s.cat.T("fr", "event.kind."+string(ev.Kind)) + " · " + ev.PlaceName,
-		Title:  ev.Title,
+		Title:  b.EventName(ev),
 		When:   b.When(ev),
 		Where:  strings.Join(nonEmptyStrings(ev.VenueName, ev.PlaceName), ", "),
 		Footer: s.cat.T("fr", "app.name") + " — " + t.Name,

@@ -119,6 +119,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/evenements/{id}/accueil", s.adminWalkIn)
 	mux.HandleFunc("GET /admin/evenements/{id}/cloture", s.adminCloseForm)
 	mux.HandleFunc("POST /admin/evenements/{id}/cloture", s.adminCloseEvent)
+	mux.HandleFunc("POST /admin/territoire/inscriptions", s.adminSaveEventSettings) // on the territory's settings page
 
 	// Staff: communautés de partage, their members, invitations, ideas and meetings.
 	mux.HandleFunc("GET /admin/communautes", s.adminCommunities)
