@@ -81,8 +81,6 @@ var quotesFrench = map[string]bool{
 	"errors.org_import_no_name": true,
 	"errors.org_import_seat":    true,
 	"org.import.columns_help":   true,
-	"org.import.rule_dates":     true,
-	"errors.org_import_yes_no":  true,
 }
 
 // TestEnglishIsEnglish: English entries use English quotation marks, and

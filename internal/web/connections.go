@@ -133,7 +133,7 @@ func (s *Server) adminConnectionsPage(w http.ResponseWriter, r *http.Request, st
 	t := info(r).territory
 	p := connectionsPage{Base: s.base(w, r, ""), Event: s.view(ev), Action: "/admin/evenements/" + strconv.FormatInt(ev.ID, 10) + "/liens",
 		Held: ev.HeldAt != nil && ev.CancelledAt == nil, Selected: selected}
-	p.Title = p.T("staff.connections.event_title", ev.Title)
+	p.SetTitle("staff.connections.event_title", ev.Title)
 	if p.Held {
 		var err error
 		if p.Attendees, err = s.deps.Events.Attendees(ctx, t.ID, ev.ID); err != nil {

@@ -165,7 +165,7 @@ func (s *Server) publicEvent(w http.ResponseWriter, r *http.Request) (events.Eve
 func (s *Server) eventPageData(w http.ResponseWriter, r *http.Request, ev events.Event) (eventPage, error) {
 	t := info(r).territory
 	p := eventPage{Base: s.base(w, r, ""), Event: s.view(ev)}
-	p.Title = p.Event.Heading()
+	p.SetTypedTitle(p.Event.Heading())
 	var err error
 	if p.Places, err = s.deps.Territories.Places(r.Context(), t.ID); err != nil {
 		return p, err
