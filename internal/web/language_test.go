@@ -51,6 +51,11 @@ func TestPagesSpeakTheirLanguage(t *testing.T) {
 		expectContains(t, fr.get("/idees/"+itoa(idea.ID)), "\u00a0: Le conseil prête le terrain.</li>")
 	})
 
+	t.Run("the list of ideas has a heading above its cards", func(t *testing.T) {
+		expectContains(t, fr.get("/idees"), `<h2 id="resultats">1 besoin ou idée</h2>`)
+		expectContains(t, en.get("/idees"), `<h2 id="resultats">1 need or idea</h2>`)
+	})
+
 	t.Run("the phone extension in the page's language", func(t *testing.T) {
 		expectContains(t, en.get("/"), "819-288-5533 ext.\u00a05")
 		expectContains(t, fr.get("/"), "819-288-5533, poste\u00a05")
