@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -134,8 +135,20 @@ const axeRunJS = `(async () => {
 // CSP of the page does not govern.
 func CheckAccessibility(t testing.TB, ctx context.Context, pageName string) {
 	t.Helper()
+	CheckAccessibilityTags(t, ctx, pageName, AxeTags)
+}
+
+// AxeBestPractices are AxeTags and the rules that axe-core calls best
+// practices, such as heading-order (headings go down one level at a time)
+// and landmark-unique.
+var AxeBestPractices = append(slices.Clone(AxeTags), "best-practice")
+
+// CheckAccessibilityTags is CheckAccessibility with the axe-core rules of
+// tags, such as AxeBestPractices.
+func CheckAccessibilityTags(t testing.TB, ctx context.Context, pageName string, tags []string) {
+	t.Helper()
 	src := axeSource(t)
-	tags, err := json.Marshal(AxeTags)
+	tagsJSON, err := json.Marshal(tags)
 	if err != nil {
 		t.Fatalf("browsertest: %v", err)
 	}
@@ -154,7 +167,7 @@ func CheckAccessibility(t testing.TB, ctx context.Context, pageName string) {
 			t.Fatalf("browsertest: accessibility of page %q: loading axe-core: %v", pageName, axeErr(err))
 		}
 	}
-	res, err := chromedp.Run(tctx, chromedp.Evaluate[axeResults](fmt.Sprintf(axeRunJS, tags), chromedp.EvalAwaitPromise))
+	res, err := chromedp.Run(tctx, chromedp.Evaluate[axeResults](fmt.Sprintf(axeRunJS, tagsJSON), chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("browsertest: accessibility of page %q: running axe-core: %v", pageName, axeErr(err))
 	}

@@ -95,6 +95,14 @@ func WindowSize(width, height int) Option {
 	}
 }
 
+// PhoneSize makes New start a phone (mobile layout, portrait screen) whose
+// viewport is width x height CSS pixels, such as a small phone of 360 x 740.
+func PhoneSize(width, height int) Option {
+	return func(c *config) {
+		c.width, c.height, c.mobile = width, height, true
+	}
+}
+
 // inCI reports whether the tests run in CI, where a missing browser or a
 // missing axe-core is an error and not a reason to skip.
 func inCI() bool {

@@ -3,6 +3,7 @@ package i18n
 import (
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestCatalogsLoadAndMatch(t *testing.T) {
@@ -66,5 +67,58 @@ func TestMsgCarriesItsArguments(t *testing.T) {
 	}
 	if Msg("k") != "k" || c.T("fr", Msg("absent", 1)) != "absent" {
 		t.Error("Msg without arguments, or of an unknown key")
+	}
+}
+
+// frenchWords are words of the program's French that an English text
+// should not carry: English says dinner, seat, volunteer, e-mail...
+var frenchWords = map[string]bool{
+	"souper": true, "soupers": true, "poste": true, "postes": true, "bénévole": true, "bénévoles": true, "bénévolat": true,
+	"courriel": true, "courriels": true, "inscription": true, "inscriptions": true, "organisme": true, "organismes": true,
+	"municipalité": true, "municipalités": true, "comité": true, "comités": true, "citoyen": true, "citoyenne": true,
+	"citoyens": true, "relève": true, "idée": true, "idées": true, "communauté": true, "communautés": true, "besoin": true,
+	"besoins": true, "trésorerie": true, "présidence": true, "école": true, "oui": true, "non": true, "secteur": true,
+	"secteurs": true, "merci": true, "bonjour": true, "atelier": true, "ateliers": true, "mandat": true, "recensement": true,
+	"lieu": true, "lieux": true, "heures": true, "offre": true, "offres": true, "appui": true, "partage": true,
+	"accompagnement": true, "reconnaissance": true, "et": true, "le": true, "la": true, "les": true, "des": true,
+	"du": true, "à": true, "au": true, "aux": true, "pour": true, "avec": true, "une": true,
+}
+
+// frenchNames are the proper names that English keeps in French.
+var frenchNames = []string{"Moi, je m’implique !", "jebénévole.ca", "jebénévole", "Français"}
+
+// quotesFrench are the English entries that quote, on purpose, what a
+// French document holds: the column names and values of the organisations'
+// import file, which staff fill in French.
+var quotesFrench = map[string]bool{
+	"errors.org_import_kind":    true,
+	"errors.org_import_no_name": true,
+	"errors.org_import_seat":    true,
+	"org.import.columns_help":   true,
+}
+
+// TestEnglishIsEnglish: English entries use English quotation marks, and
+// English words — French only in proper names and where an entry quotes a
+// French file.
+func TestEnglishIsEnglish(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range c["en"] {
+		if strings.ContainsAny(v, "«»") {
+			t.Errorf("en %s: French guillemets in English (write “…”): %q", k, v)
+		}
+		if quotesFrench[k] {
+			continue
+		}
+		for _, n := range frenchNames {
+			v = strings.ReplaceAll(v, n, "")
+		}
+		for _, w := range strings.FieldsFunc(v, func(r rune) bool { return !unicode.IsLetter(r) && r != '’' && r != '\'' && r != '-' }) {
+			if frenchWords[strings.ToLower(w)] {
+				t.Errorf("en %s: French word %q in English: %q", k, w, c["en"][k])
+			}
+		}
 	}
 }

@@ -17,6 +17,7 @@ package i18n
 
 import (
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -320,4 +321,22 @@ func writeGroupedDigits(b *strings.Builder, ds string, sep string) {
 		b.WriteString(sep)
 		b.WriteString(ds[i : i+3])
 	}
+}
+
+// extensionRe finds the extension at the end of a phone number as people
+// type it: « 819-288-5533, poste 5 », « 819 288-5533 p. 5 », "819-288-5533
+// ext. 5", "… x5".
+var extensionRe = regexp.MustCompile(`(?i)^(.*\d)[\s,;]*(?:poste|p\.|ext\.?|extension|x)\s*(\d{1,6})$`)
+
+// Phone writes a phone number in the language: its extension as « , poste
+// 5 » in French and " ext. 5" in English. The rest stays as it was typed.
+func Phone(lang, s string) string {
+	m := extensionRe.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return s
+	}
+	if isEnglish(lang) {
+		return m[1] + " ext.\u00a0" + m[2]
+	}
+	return m[1] + ", poste\u00a0" + m[2]
 }

@@ -422,3 +422,22 @@ func FuzzMoney(f *testing.F) {
 		}
 	})
 }
+
+func TestPhone(t *testing.T) {
+	for _, c := range []struct{ in, fr, en string }{
+		{"819-288-5533, poste 5", "819-288-5533, poste\u00a05", "819-288-5533 ext.\u00a05"},
+		{"819 288-5533 p. 12", "819 288-5533, poste\u00a012", "819 288-5533 ext.\u00a012"},
+		{"819-288-5533 ext. 5", "819-288-5533, poste\u00a05", "819-288-5533 ext.\u00a05"},
+		{"819-288-5533 x5", "819-288-5533, poste\u00a05", "819-288-5533 ext.\u00a05"},
+		{"819-288-5533", "819-288-5533", "819-288-5533"},
+		{"", "", ""},
+		{"le soir seulement", "le soir seulement", "le soir seulement"},
+	} {
+		if got := Phone("fr", c.in); got != c.fr {
+			t.Errorf("Phone(fr, %q) = %q, want %q", c.in, got, c.fr)
+		}
+		if got := Phone("en", c.in); got != c.en {
+			t.Errorf("Phone(en, %q) = %q, want %q", c.in, got, c.en)
+		}
+	}
+}

@@ -183,7 +183,7 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request, status int, pr
 	}
 	p := userPage{Base: s.base(w, r, ""), User: u, Has: map[auth.Role]bool{}, Roles: auth.Roles,
 		Self: info(r).principal.User.ID == u.ID}
-	p.Title = u.DisplayName()
+	p.SetTypedTitle(u.DisplayName())
 	for _, role := range roles {
 		p.Has[role] = true
 	}

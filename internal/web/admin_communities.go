@@ -82,7 +82,7 @@ func (s *Server) communityForm(w http.ResponseWriter, r *http.Request, status in
 	}
 	p := adminCommunityFormPage{Base: s.base(w, r, "community.staff.new_title"), Community: c, Places: places, Staff: staff, Action: communitiesPath}
 	if c != nil {
-		p.Title = p.T("community.staff.edit_title", c.Name)
+		p.SetTitle("community.staff.edit_title", c.Name)
 		p.Action = adminCommunityPath(c.ID)
 	}
 	p.Form, p.Errors = form, problems
@@ -247,7 +247,7 @@ func (s *Server) adminCommunityPage(w http.ResponseWriter, r *http.Request, c co
 	ctx := r.Context()
 	t := info(r).territory
 	p := adminCommunityPage{Base: s.base(w, r, ""), Community: c}
-	p.Title = c.Name
+	p.SetTypedTitle(c.Name)
 	var err error
 	if c.FacilitatorID != nil {
 		if u, err := s.deps.Auth.UserByID(ctx, *c.FacilitatorID); err == nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -231,7 +232,7 @@ func (s *Server) eventForm(w http.ResponseWriter, r *http.Request, status int, e
 	if ev != nil {
 		v := s.view(*ev)
 		p.Event = &v
-		p.Title = p.T("staff.form.edit_title", p.EventName(*ev))
+		p.SetEventTitle("staff.form.edit_title", *ev)
 		p.Action = eventPath(ev.ID)
 	}
 	p.Form, p.Errors = form, problems
@@ -611,8 +612,15 @@ func (p adminEventPage) RideLine(g rideGroup) string {
 }
 
 // ContactLine is the event's contact on one line.
-func (p adminEventPage) ContactLine() string {
-	return strings.Join(nonEmptyParts(p.Event.ContactName, p.Event.ContactPhone, p.Event.ContactEmail), " · ")
+func (p adminEventPage) ContactLine() template.HTML {
+	var parts []string
+	if n := p.Event.ContactName; n != "" {
+		parts = append(parts, string(p.Typed(n)))
+	}
+	for _, v := range nonEmptyParts(p.Phone(p.Event.ContactPhone), p.Event.ContactEmail) {
+		parts = append(parts, template.HTMLEscapeString(v))
+	}
+	return template.HTML(strings.Join(parts, " · "))
 }
 
 type adminEventPage struct {
@@ -660,7 +668,7 @@ func (s *Server) staffEventPageWith(w http.ResponseWriter, r *http.Request, stat
 		return
 	}
 	p := adminEventPage{Base: s.base(w, r, ""), Event: s.view(ev), Needs: summarizeNeeds(regs), Places: places}
-	p.Title = p.EventName(ev)
+	p.SetEventTitle("", ev)
 	for _, reg := range regs {
 		if reg.Status == events.Withdrawn {
 			p.Cancelled = append(p.Cancelled, reg)

@@ -248,7 +248,7 @@ func TestStaffEventJourney(t *testing.T) {
 			en.lang = "en"
 			en.signIn("anim@exemple.org")
 			expectContains(t, en.get(base), "Needs at a glance", "4 people confirmed", "Manseau: 2 need a ride<",
-				"Wait-list, position 1", "Réjean Tremblay: Sans gluten", ">Full<")
+				"Wait-list, position 1", `<span lang="fr">Réjean Tremblay</span>: <span lang="fr">Sans gluten</span>`, ">Full<")
 			expectContains(t, en.get(base+"/accueil"), "0 people present", "out of 4 expected", "Search for a name")
 			expectContains(t, en.get("/admin/evenements"), "0 dinners held out of 18", "Still without a dinner:")
 		})

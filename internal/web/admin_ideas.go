@@ -104,7 +104,7 @@ func (s *Server) ideaForm(w http.ResponseWriter, r *http.Request, status int, ev
 	p := adminIdeaFormPage{Base: s.base(w, r, "staff.ideas.new_title"), Kinds: []community.Kind{community.Need, community.Idea},
 		Themes: themes, Places: places, Event: ev}
 	if ev != nil {
-		p.Title = p.T("staff.ideas.new_title_event", p.EventName(*ev))
+		p.SetEventTitle("staff.ideas.new_title_event", *ev)
 		if p.Recorded, err = s.deps.Community.List(ctx, t.ID, community.Filter{EventID: ev.ID}); err != nil {
 			s.fail(w, r, err)
 			return
@@ -258,7 +258,7 @@ func (s *Server) ideaPageStaff(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	p := adminIdeaPage{Base: s.base(w, r, ""), Idea: idea, Story: story, Supporters: supporters, Statuses: community.Statuses}
-	p.Title = idea.Title
+	p.SetTypedTitle(idea.Title)
 	if p.CanInitiatives = s.can(r, auth.ManageInitiatives); p.CanInitiatives {
 		if p.Initiatives, err = s.deps.Community.Initiatives(ctx, t.ID, community.InitiativeFilter{IdeaID: idea.ID}); err != nil {
 			s.fail(w, r, err)

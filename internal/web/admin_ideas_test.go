@@ -218,7 +218,7 @@ func TestStaffIdeas(t *testing.T) {
 				t.Error("an unconfirmed support shows")
 			}
 			list := c.get("/admin/idees").body
-			if !regexp.MustCompile(`Une friperie communautaire[\s\S]*?<td class="st-num">1</td>`).MatchString(list) {
+			if !regexp.MustCompile(`Une friperie communautaire[\s\S]*?<td class="st-num"[^>]*>1</td>`).MatchString(list) {
 				t.Error("the list does not count the support")
 			}
 		})

@@ -84,7 +84,7 @@ func (s *Server) initiativeForm(w http.ResponseWriter, r *http.Request, status i
 		}
 	}
 	if ini != nil {
-		p.Title = p.T("initiative.staff.edit_title", ini.Title)
+		p.SetTitle("initiative.staff.edit_title", ini.Title)
 		p.Action = initiativePath(ini.ID)
 	} else if idea != nil {
 		p.Title = p.T("initiative.staff.from_idea_title")
@@ -319,7 +319,7 @@ func (s *Server) staffInitiativePage(w http.ResponseWriter, r *http.Request, sta
 	tid := info(r).territory.ID
 	p := adminInitiativePage{Base: s.base(w, r, ""), Initiative: ini, Statuses: community.InitiativeStatuses,
 		ActorKinds: community.ActorKinds, Supports: community.SupportKinds}
-	p.Title = ini.Title
+	p.SetTypedTitle(ini.Title)
 	var err error
 	if p.Orgs, err = s.deps.Orgs.Options(ctx, tid); err != nil {
 		s.fail(w, r, err)
@@ -726,7 +726,7 @@ func (s *Server) actorForm(w http.ResponseWriter, r *http.Request, status int, i
 		s.fail(w, r, err)
 		return
 	}
-	p.Title = p.T("initiative.staff.actor_edit_title", a.Name)
+	p.SetTitle("initiative.staff.actor_edit_title", a.Name)
 	p.Form, p.Errors = form, problems
 	s.render(w, r, status, "admin_initiative_actor", p)
 }

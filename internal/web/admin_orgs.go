@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -280,7 +281,7 @@ func (s *Server) orgFormPage(w http.ResponseWriter, r *http.Request, status int,
 	}
 	p := orgFormPage{Base: s.base(w, r, "org.form.new_title"), Space: sp, Org: o, Kinds: orgs.Kinds, Causes: orgs.Causes, Places: places}
 	if o != nil {
-		p.Title = p.T("org.form.edit_title", o.Name)
+		p.SetTitle("org.form.edit_title", o.Name)
 	}
 	p.Form, p.Errors = form, problems
 	if o == nil {
@@ -460,6 +461,15 @@ func (p orgManagePage) SeatForm() seatFormData {
 	return seatFormData{Base: p.Base, People: p.People, Roles: p.Roles, Staff: p.Space.Staff}
 }
 
+// SeatName is SeatLabel for the page: a title that people typed is
+// marked as such (Typed).
+func (b Base) SeatName(st orgs.Seat) template.HTML {
+	if st.Title != "" {
+		return b.Typed(st.Title)
+	}
+	return template.HTML(template.HTMLEscapeString(b.SeatLabel(st)))
+}
+
 // SeatLabel names a seat: its title, or its function in the page's language.
 func (b Base) SeatLabel(st orgs.Seat) string {
 	if st.Title != "" {
@@ -472,7 +482,7 @@ func (s *Server) orgManage(w http.ResponseWriter, r *http.Request, status int, o
 	ctx := r.Context()
 	t := info(r).territory
 	p := orgManagePage{Base: s.base(w, r, ""), Space: sp, Org: o, Roles: orgs.Roles, PolicyKinds: orgs.PolicyKinds, Section: section}
-	p.Title = o.Name
+	p.SetTypedTitle(o.Name)
 	var err error
 	if p.Seats, err = s.deps.Orgs.Seats(ctx, t.ID, o.ID); err != nil {
 		s.fail(w, r, err)
@@ -626,6 +636,7 @@ func seatForm(st orgs.Seat) url.Values {
 func (s *Server) seatPage(w http.ResponseWriter, r *http.Request, status int, o orgs.Organization, st orgs.Seat, sp orgSpace, form url.Values, problems map[string]string) {
 	p := seatPage{Base: s.base(w, r, ""), Space: sp, Org: o, Seat: st, Roles: orgs.Roles}
 	p.Title = p.T("org.seat.edit_title", p.SeatLabel(st), o.Name)
+	p.heading = p.Phrase("org.seat.edit_title", p.SeatName(st), p.Typed(o.Name))
 	var err error
 	if p.People, err = s.deps.Orgs.OrgPeople(r.Context(), info(r).territory.ID, o.ID); err != nil {
 		s.fail(w, r, err)
@@ -664,22 +675,25 @@ func (s *Server) updateSeat(w http.ResponseWriter, r *http.Request) {
 // confirmPage asks before anything is removed.
 type confirmPage struct {
 	Base
-	Message string
+	Message template.HTML
 	Action  string
 	Button  string
 	Back    string
 	Crumbs  []crumb
 }
 
-type crumb struct{ Href, Label string }
+type crumb struct {
+	Href  string
+	Label template.HTML
+}
 
-func (s *Server) confirm(w http.ResponseWriter, r *http.Request, sp orgSpace, o orgs.Organization, titleKey, message, buttonKey string) {
+func (s *Server) confirm(w http.ResponseWriter, r *http.Request, sp orgSpace, o orgs.Organization, titleKey string, message template.HTML, buttonKey string) {
 	p := confirmPage{Base: s.base(w, r, titleKey), Message: message, Action: r.URL.Path, Back: sp.orgPath(o.ID)}
 	p.Button = p.T(buttonKey)
 	if sp.Staff {
-		p.Crumbs = []crumb{{"/admin", p.T("admin.title")}, {staffOrgs.Root, p.T("org.staff.title")}, {sp.orgPath(o.ID), o.Name}}
+		p.Crumbs = []crumb{{"/admin", p.Phrase("admin.title")}, {staffOrgs.Root, p.Phrase("org.staff.title")}, {sp.orgPath(o.ID), p.Typed(o.Name)}}
 	} else {
-		p.Crumbs = []crumb{{managerOrgs.Root, p.T("org.mine.title")}, {sp.orgPath(o.ID), o.Name}}
+		p.Crumbs = []crumb{{managerOrgs.Root, p.Phrase("org.mine.title")}, {sp.orgPath(o.ID), p.Typed(o.Name)}}
 	}
 	s.render(w, r, http.StatusOK, "org_confirm", p)
 }
@@ -690,7 +704,7 @@ func (s *Server) confirmDeleteSeat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b := s.base(w, r, "")
-	s.confirm(w, r, sp, o, "org.seat.delete_title", b.T("org.seat.delete_confirm", b.SeatLabel(st), o.Name), "org.seat.delete")
+	s.confirm(w, r, sp, o, "org.seat.delete_title", b.Phrase("org.seat.delete_confirm", b.SeatName(st), b.Typed(o.Name)), "org.seat.delete")
 }
 
 func (s *Server) deleteSeat(w http.ResponseWriter, r *http.Request) {
@@ -825,7 +839,7 @@ func (s *Server) confirmRemovePolicy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b := s.base(w, r, "")
-	s.confirm(w, r, sp, o, "org.policy.remove_title", b.T("org.policy.remove_confirm", b.T("org.policy."+string(p.Kind)), o.Name), "org.policy.remove")
+	s.confirm(w, r, sp, o, "org.policy.remove_title", b.Phrase("org.policy.remove_confirm", b.T("org.policy."+string(p.Kind)), b.Typed(o.Name)), "org.policy.remove")
 }
 
 func (s *Server) removePolicy(w http.ResponseWriter, r *http.Request) {
@@ -926,7 +940,7 @@ func (s *Server) confirmRemoveManager(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b := s.base(w, r, "")
-	s.confirm(w, r, staffOrgs, o, "org.managers.remove_title", b.T("org.managers.remove_confirm", u.DisplayName(), o.Name), "org.managers.remove")
+	s.confirm(w, r, staffOrgs, o, "org.managers.remove_title", b.Phrase("org.managers.remove_confirm", b.Typed(u.DisplayName()), b.Typed(o.Name)), "org.managers.remove")
 }
 
 func (s *Server) removeManager(w http.ResponseWriter, r *http.Request) {
@@ -1060,7 +1074,7 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request, status int, 
 	ctx := r.Context()
 	t := info(r).territory
 	p := adminPersonPage{Base: s.base(w, r, ""), Person: person}
-	p.Title = person.Name
+	p.SetTypedTitle(person.Name)
 	var err error
 	if p.Seats, err = s.deps.Orgs.SeatsOf(ctx, t.ID, person.ID); err != nil {
 		s.fail(w, r, err)

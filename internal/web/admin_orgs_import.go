@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -25,6 +26,18 @@ type importFormPage struct {
 	Base
 	Imports []orgs.Import
 	Columns []string
+}
+
+// DatesRule says how to write dates and answers, naming the columns of
+// yes-or-no answers as the file does, in French.
+func (p importFormPage) DatesRule() template.HTML {
+	var cols []any
+	for _, c := range orgs.ImportColumns {
+		if c.Field == "open" || c.Field == "successor" {
+			cols = append(cols, p.Quote(p.Typed(c.Header)))
+		}
+	}
+	return p.Phrase("org.import.rule_dates", cols...)
 }
 
 func (s *Server) importForm(w http.ResponseWriter, r *http.Request, status int, problems map[string]string) {
@@ -110,6 +123,19 @@ type importPreviewPage struct {
 
 // Problem says a problem of an import row in the page's language, with
 // its column.
+// ProblemLine is Problem for the page: the column and the value, which
+// come from the file, are marked as typed text.
+func (b Base) ProblemLine(p orgs.Problem) template.HTML {
+	msg := b.Phrase(p.Key)
+	if p.Value != "" && strings.Contains(b.T(p.Key), "%s") {
+		msg = b.Phrase(p.Key, b.Typed(p.Value))
+	}
+	if p.Column == "" {
+		return msg
+	}
+	return b.Phrase("org.import.in_column", b.Typed(p.Column), msg)
+}
+
 func (b Base) Problem(p orgs.Problem) string {
 	msg := b.T(p.Key)
 	if p.Value != "" && strings.Contains(msg, "%s") {

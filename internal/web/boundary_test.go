@@ -24,7 +24,11 @@ import (
 func (e *env) setPublicFormsPerHour(n int) {
 	e.t.Helper()
 	ts := territory.NewStore(e.d)
-	set := e.territory.Settings
+	t, err := ts.BySlug(context.Background(), e.territory.Slug) // the settings as they are now
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	set := t.Settings
 	set.PublicFormsPerHour = n
 	if err := ts.UpdateSettings(context.Background(), e.territory.ID, set); err != nil {
 		e.t.Fatal(err)

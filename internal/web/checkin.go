@@ -80,7 +80,7 @@ func (s *Server) checkInPage(w http.ResponseWriter, r *http.Request, status int,
 		q = strings.TrimSpace(form.Get("q"))
 	}
 	p := checkInPage{Base: s.base(w, r, ""), Event: s.view(ev), Query: q}
-	p.Title = p.T("staff.checkin.title", p.EventName(ev))
+	p.SetEventTitle("staff.checkin.title", ev)
 	p.Present, p.Expected = presentCount(regs)
 	slices.SortStableFunc(regs, func(a, b events.Registration) int { return frenchOrder.CompareString(a.Name, b.Name) })
 	for _, reg := range regs {
@@ -224,7 +224,7 @@ func (s *Server) closeForm(w http.ResponseWriter, r *http.Request, status int, e
 		return
 	}
 	p := closePage{Base: s.base(w, r, ""), Event: s.view(ev), Started: !s.deps.Events.Now().Before(ev.StartsAt)}
-	p.Title = p.T("staff.close.title", p.EventName(ev))
+	p.SetEventTitle("staff.close.title", ev)
 	p.Counted, p.Expected = presentCount(regs)
 	for _, reg := range regs {
 		if reg.Status == events.Confirmed && reg.CheckedInAt == nil {

@@ -116,7 +116,7 @@ func (s *Server) communityPage(w http.ResponseWriter, r *http.Request, a communi
 	t := info(r).territory
 	c := a.Community
 	p := communityPage{Base: s.base(w, r, ""), communityAccess: a, Categories: community.ResourceCategories, Now: s.deps.Events.Now()}
-	p.Title = c.Name
+	p.SetTypedTitle(c.Name)
 	var err error
 	if p.Ideas, err = s.deps.Community.CarriedIdeas(ctx, t.ID, c.ID); err != nil {
 		s.fail(w, r, err)
@@ -233,7 +233,7 @@ func (s *Server) communityJoinPage(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	p := joinPage{Base: s.base(w, r, ""), Invitation: inv, Community: c, Token: tok}
-	p.Title = p.T("community.join_title", c.Name)
+	p.SetTitle("community.join_title", c.Name)
 	if u := ri.principal.User; u != nil && u.Email != inv.Email {
 		p.OtherAccount = true
 	}
@@ -505,7 +505,7 @@ func (s *Server) leaveForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := leavePage{Base: s.base(w, r, ""), Community: a.Community}
-	p.Title = p.T("community.leave_title", a.Community.Name)
+	p.SetTitle("community.leave_title", a.Community.Name)
 	s.render(w, r, http.StatusOK, "community_leave", p)
 }
 

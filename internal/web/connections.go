@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -154,7 +155,7 @@ func (s *Server) adminConnectionsPage(w http.ResponseWriter, r *http.Request, st
 	t := info(r).territory
 	p := connectionsPage{Base: s.base(w, r, ""), Event: s.view(ev), Action: "/admin/evenements/" + strconv.FormatInt(ev.ID, 10) + "/liens",
 		Held: ev.HeldAt != nil && ev.CancelledAt == nil, Selected: selected}
-	p.Title = p.T("staff.connections.event_title", p.EventName(ev))
+	p.SetEventTitle("staff.connections.event_title", ev)
 	if p.Held {
 		var err error
 		if p.Attendees, err = s.deps.Events.Attendees(ctx, t.ID, ev.ID); err != nil {
@@ -228,7 +229,7 @@ type adminLinksPage struct {
 	Base
 	Dashboard connections.Dashboard
 	// EventNames names the events by id, in the page's language.
-	EventNames map[int64]string
+	EventNames map[int64]template.HTML
 }
 
 // MonthName formats a month (« novembre 2026 »).
@@ -246,7 +247,7 @@ func (s *Server) adminLinks(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p := adminLinksPage{Base: s.base(w, r, "staff.connections.title"), Dashboard: d, EventNames: map[int64]string{}}
+	p := adminLinksPage{Base: s.base(w, r, "staff.connections.title"), Dashboard: d, EventNames: map[int64]template.HTML{}}
 	evs, err := s.deps.Events.List(r.Context(), info(r).territory.ID, events.Filter{})
 	if err != nil {
 		s.fail(w, r, err)

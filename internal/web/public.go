@@ -146,7 +146,7 @@ func (s *Server) place(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := placePage{Base: s.base(w, r, ""), Place: pl, FeedURL: "/api/v1/places/" + pl.Slug + "/events.ics"}
-	p.Title = pl.Name
+	p.SetTypedTitle(pl.Name)
 	evs, err := s.deps.Events.List(r.Context(), t.ID, events.Filter{PublicOnly: true, PlaceSlug: pl.Slug, From: s.deps.Events.Now().AddDate(0, -2, 0)})
 	if err != nil {
 		s.fail(w, r, err)

@@ -32,21 +32,53 @@ func (s *Server) view(ev events.Event) EventView {
 	return EventView{Event: ev, Status: ev.StatusAt(s.deps.Events.Now()), SeatsLeft: ev.SeatsLeft(), URL: "/evenements/" + ev.Slug}
 }
 
-// EventName is what the page calls an event (an events.Event or an
-// EventView): « Souper citoyen à Gentilly, 30 octobre », or the title staff
-// gave it when that title tells it apart.
-func (b Base) EventName(v any) string {
+// eventOf reads an events.Event, a pointer to one, or an EventView.
+func eventOf(v any) (events.Event, bool) {
 	switch e := v.(type) {
 	case events.Event:
-		return e.Name(b.cat, b.Lang, b.Territory.Location())
+		return e, true
 	case *events.Event:
 		if e != nil {
-			return e.Name(b.cat, b.Lang, b.Territory.Location())
+			return *e, true
 		}
 	case EventView:
-		return e.Name(b.cat, b.Lang, b.Territory.Location())
+		return e.Event, true
 	}
-	return ""
+	return events.Event{}, false
+}
+
+// EventNameText is what the page calls an event (an events.Event or an
+// EventView), as plain text for titles, attributes and choices:
+// « Souper citoyen à Gentilly, 30 octobre », or the title staff gave it
+// when that title tells it apart.
+func (b Base) EventNameText(v any) string {
+	ev, ok := eventOf(v)
+	if !ok {
+		return ""
+	}
+	return ev.Name(b.cat, b.Lang, b.Territory.Location())
+}
+
+// EventName is EventNameText for the page's text: the title staff typed,
+// when the name holds it, is marked as typed text (see Typed).
+func (b Base) EventName(v any) template.HTML {
+	ev, _ := eventOf(v)
+	name := b.EventNameText(v)
+	if i := strings.Index(name, ev.Title); ev.Title != "" && i >= 0 {
+		return template.HTML(template.HTMLEscapeString(name[:i])) + b.Typed(ev.Title) +
+			template.HTML(template.HTMLEscapeString(name[i+len(ev.Title):]))
+	}
+	return template.HTML(template.HTMLEscapeString(name))
+}
+
+// SetEventTitle sets the page's title to the catalog sentence key about an
+// event, or to the event's name alone when key is "".
+func (b *Base) SetEventTitle(key string, ev any) {
+	if key == "" {
+		b.Title, b.heading = b.EventNameText(ev), b.EventName(ev)
+		return
+	}
+	b.Title, b.heading = b.T(key, b.EventNameText(ev)), b.Phrase(key, b.EventName(ev))
 }
 
 // CanRegister reports whether the public form is open (a full event takes the wait-list).
@@ -191,7 +223,7 @@ func (s *Server) publicEvent(w http.ResponseWriter, r *http.Request) (events.Eve
 func (s *Server) eventPageData(w http.ResponseWriter, r *http.Request, ev events.Event) (eventPage, error) {
 	t := info(r).territory
 	p := eventPage{Base: s.base(w, r, ""), Event: s.view(ev)}
-	p.Title = p.EventName(ev)
+	p.SetEventTitle("", ev)
 	var err error
 	if p.Places, err = s.deps.Territories.Places(r.Context(), t.ID); err != nil {
 		return p, err
@@ -481,7 +513,7 @@ func (s *Server) eventCard(w http.ResponseWriter, r *http.Request) {
 	b := Base{Lang: "fr", Territory: t, cat: s.cat}
 	card := sharecard.Card{
 		Kicker: s.cat.T("fr", "event.kind."+string(ev.Kind)) + " · " + ev.PlaceName,
-		Title:  b.EventName(ev),
+		Title:  b.EventNameText(ev),
 		When:   b.When(ev),
 		Where:  strings.Join(nonEmptyStrings(ev.VenueName, ev.PlaceName), ", "),
 		Footer: s.cat.T("fr", "app.name") + " — " + t.Name,

@@ -80,7 +80,7 @@ func (s *Server) publicIdea(w http.ResponseWriter, r *http.Request) (community.I
 
 func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request, status int, idea community.IdeaRecord, form url.Values, problems map[string]string) {
 	p := ideaPage{Base: s.base(w, r, ""), Idea: idea}
-	p.Title = idea.Title
+	p.SetTypedTitle(idea.Title)
 	var err error
 	if p.Story, err = s.deps.Community.History(r.Context(), info(r).territory.ID, idea.ID); err != nil {
 		s.fail(w, r, err)

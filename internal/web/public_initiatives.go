@@ -163,7 +163,7 @@ func (s *Server) initiativePage(w http.ResponseWriter, r *http.Request, status i
 	ctx := r.Context()
 	tid := info(r).territory.ID
 	p := initiativePage{Base: s.base(w, r, ""), Initiative: ini, Preview: !ini.Published()}
-	p.Title = ini.Title
+	p.SetTypedTitle(ini.Title)
 	var err error
 	if p.Story, err = s.deps.Community.InitiativeHistory(ctx, tid, ini.ID); err == nil {
 		if p.Milestones, err = s.deps.Community.Milestones(ctx, tid, ini.ID); err == nil {

@@ -209,7 +209,7 @@ func (s *Server) orgPublicPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := orgPublicPage{Base: s.base(w, r, ""), Org: o}
-	p.Title = o.Name
+	p.SetTypedTitle(o.Name)
 	if p.Seats, err = s.deps.Orgs.Seats(ctx, t.ID, o.ID); err != nil {
 		s.fail(w, r, err)
 		return

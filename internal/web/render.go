@@ -41,10 +41,113 @@ type Base struct {
 
 	cat      i18n.Catalogs
 	canStaff bool
+	// heading is the page's title marked for its <h1>, when the title holds
+	// typed text (see SetTitle).
+	heading template.HTML
+}
+
+// SetTitle sets the page's title from a catalog entry whose arguments are
+// typed text (a name, a title): Title for the <title> of the page, and
+// PageTitle, where the typed text is marked by Typed.
+func (b *Base) SetTitle(key string, typed ...string) {
+	args := make([]any, len(typed))
+	marked := make([]any, len(typed))
+	for i, t := range typed {
+		args[i], marked[i] = t, b.Typed(t)
+	}
+	b.Title = b.T(key, args...)
+	b.heading = b.Phrase(key, marked...)
+}
+
+// SetTypedTitle sets the page's title to typed text, such as an event's
+// title or a person's name.
+func (b *Base) SetTypedTitle(s string) {
+	b.Title = s
+	b.heading = b.Typed(s)
+}
+
+// PageTitle is the page's title for its <h1> and its breadcrumb.
+func (b Base) PageTitle() template.HTML {
+	if b.heading != "" {
+		return b.heading
+	}
+	return template.HTML(template.HTMLEscapeString(b.Title))
 }
 
 // T translates a catalog key.
 func (b Base) T(key string, args ...any) string { return b.cat.T(b.Lang, key, args...) }
+
+// contentLang is the language of what people type into Implique — titles,
+// descriptions, names, messages, the territory's settings: the territory's
+// language, French.
+const contentLang = "fr"
+
+// Typed shows text that people typed (a title, a description, a name, a
+// message), a string or the template.HTML of autolink. Such text is in the
+// territory's language: on a page in another language, Typed marks it
+// lang="fr", so that screen readers read it as French (WCAG 3.1.2).
+func (b Base) Typed(v any) template.HTML {
+	var h template.HTML
+	switch x := v.(type) {
+	case template.HTML:
+		h = x
+	case string:
+		h = template.HTML(template.HTMLEscapeString(x))
+	case nil:
+	default:
+		h = template.HTML(template.HTMLEscapeString(fmt.Sprint(x)))
+	}
+	if h == "" || b.Lang == contentLang {
+		return h
+	}
+	return `<span lang="` + contentLang + `">` + h + `</span>`
+}
+
+// TypedLang is Typed for an element that holds typed text only and may
+// not hold a <span>, such as an <option>: the attribute lang="fr" on a
+// page in another language, else nothing. Write it inside the tag:
+// <option{{$.TypedLang}} value="…">.
+func (b Base) TypedLang() template.HTMLAttr {
+	if b.Lang == contentLang {
+		return ""
+	}
+	return template.HTMLAttr(` lang="` + contentLang + `"`)
+}
+
+// Phrase is T for a sentence that holds typed text (of Typed) or other
+// HTML: the catalog entry and the string arguments are escaped, the
+// template.HTML arguments are not.
+func (b Base) Phrase(key string, args ...any) template.HTML {
+	safe := make([]any, len(args))
+	for i, a := range args {
+		switch x := a.(type) {
+		case template.HTML:
+			safe[i] = string(x)
+		case string:
+			safe[i] = template.HTMLEscapeString(x)
+		default:
+			safe[i] = a
+		}
+	}
+	return template.HTML(fmt.Sprintf(template.HTMLEscapeString(b.T(key)), safe...))
+}
+
+// Quote encloses v, a string or the HTML of Typed, in the language's
+// quotation marks (« v », “v”).
+func (b Base) Quote(v any) template.HTML {
+	var s string
+	switch x := v.(type) {
+	case template.HTML:
+		s = string(x)
+	default:
+		s = template.HTMLEscapeString(fmt.Sprint(x))
+	}
+	return template.HTML(i18n.Quote(b.Lang, s))
+}
+
+// Phone writes a typed phone number, its extension in the page's language
+// (« poste 5 », "ext. 5").
+func (b Base) Phone(s string) string { return i18n.Phone(b.Lang, s) }
 
 // OtherLang is the language the toggle offers.
 func (b Base) OtherLang() string {

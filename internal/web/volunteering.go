@@ -371,7 +371,7 @@ func (s *Server) volunteerOppPage(w http.ResponseWriter, r *http.Request, status
 	ctx := r.Context()
 	q := r.URL.Query()
 	p := volunteerOppPage{Base: s.base(w, r, ""), Open: o.Open(s.deps.Volunteering.Now()), Sent: q.Get("envoye") == "1"}
-	p.Title = o.Title
+	p.SetTypedTitle(o.Title)
 	p.Opp = s.oppView(p.Base, o)
 	// How it fits: the quick match's answers carried in the link, or the profile.
 	var sk volunteering.Seeker

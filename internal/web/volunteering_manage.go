@@ -395,7 +395,7 @@ type volunteerApplicantsPage struct {
 func (s *Server) volunteerApplicantsPage(w http.ResponseWriter, r *http.Request, status int, o volunteering.Opportunity, form url.Values, problems map[string]string) {
 	ri := info(r)
 	p := volunteerApplicantsPage{Base: s.base(w, r, ""), Open: o.Open(s.deps.Volunteering.Now())}
-	p.Title = o.Title
+	p.SetTypedTitle(o.Title)
 	p.Opp = s.oppView(p.Base, o)
 	var err error
 	if p.Applications, err = s.deps.Volunteering.ApplicationsFor(r.Context(), ri.territory.ID, o.ID); err != nil {
