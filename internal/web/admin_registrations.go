@@ -264,7 +264,7 @@ func (s *Server) adminAttendancePDF(w http.ResponseWriter, r *http.Request) {
 	T := func(k string, a ...any) string { return s.cat.T(lang, k, a...) }
 	b := Base{Lang: lang, Territory: ri.territory, cat: s.cat}
 	sheet := export.AttendanceSheet{
-		Title:     b.EventNameText(ev),
+		Title:     b.eventName(ev),
 		Subtitle:  b.When(ev) + "\n" + strings.Join(nonEmptyParts(ev.VenueName, ev.VenueAddress, ev.PlaceName), ", "),
 		Columns:   []string{T("staff.col.name"), T("staff.col.people_short"), T("staff.col.from_place"), T("staff.col.needs")},
 		Footer:    b.Count(ev.Confirmed, "staff.pdf.expected_one", "staff.pdf.expected_other") + " · " + ri.territory.OperatorName,

@@ -36,7 +36,6 @@ import (
 var notPages = map[string]string{
 	"GET /healthz":       "operations: plain text for the load balancer",
 	"GET /readyz":        "operations: plain text for the load balancer",
-	"GET /metrics":       "operations: Prometheus text",
 	"GET /static/":       "files: stylesheet, icons",
 	"GET /theme.css":     "file: the territory's colours",
 	"GET /robots.txt":    "file: for robots",
@@ -279,6 +278,16 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 	reader := e.user("lectrice@exemple.org", auth.RoleCitizen)
 	if _, err := e.vol.SaveProfile(ctx, tid, reader.ID, volunteering.ProfileInput{PlaceSlug: "fortierville", Causes: []string{"food", "seniors"},
 		Skills: []string{"cooking"}, Availability: volunteering.Slot(time.Tuesday, volunteering.Morning), Digest: true}); err != nil {
+		t.Fatal(err)
+	}
+	// The digest tells of opportunities posted this week: post one.
+	loisirs, _, err := e.orgs.List(ctx, tid, orgs.Filter{Query: "Comité des loisirs de Manseau"})
+	if err != nil || len(loisirs) != 1 {
+		t.Fatalf("the demo's Comité des loisirs de Manseau: %v %v", loisirs, err)
+	}
+	if _, err := e.vol.CreateOpportunity(ctx, tid, 0, volunteering.Input{OrganizationID: loisirs[0].ID, Title: "Cuisine collective du mardi",
+		Kind: volunteering.Task, Schedule: volunteering.Flexible, PlaceSlug: "fortierville", Causes: []string{"food"},
+		Skills: []string{"cooking"}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.vol.SendDigests(ctx); err != nil {

@@ -254,7 +254,7 @@ func (s *Server) adminLinks(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, ev := range evs {
-		p.EventNames[ev.ID] = p.EventName(ev)
+		p.EventNames[ev.ID] = p.markedEventName(ev)
 	}
 	s.render(w, r, http.StatusOK, "admin_connections_dashboard", p)
 }

@@ -260,7 +260,7 @@ func TestManagerReachesOnlyTheirOrganization(t *testing.T) {
 			expectStatus(t, r, 200)
 			return section(t, r.body, "chapeaux")
 		}
-		if h := hats(); !strings.Contains(h, "Lise Noël") || !strings.Contains(h, `<td class="st-num">3</td>`) {
+		if h := hats(); !strings.Contains(h, "Lise Noël") || !strings.Contains(h, `<td class="st-num" data-label="Postes">3</td>`) {
 			t.Errorf("hats before linking: %s", h)
 		}
 		r = staff.get("/admin/personnes")
@@ -279,13 +279,13 @@ func TestManagerReachesOnlyTheirOrganization(t *testing.T) {
 		expectStatus(t, r, 200)
 		expectContains(t, r, "Relier deux fiches", "Comité culturel de Gentilly", "Club de l’âge d’or de Fortierville", "819 555-0142",
 			"Oui, c’est la même personne", `action="`+link+`"`)
-		if h := hats(); !strings.Contains(h, `<td class="st-num">3</td>`) {
+		if h := hats(); !strings.Contains(h, `<td class="st-num" data-label="Postes">3</td>`) {
 			t.Errorf("the comparison linked the records: %s", h)
 		}
 		r = staff.post(link, nil)
 		expectStatus(t, r, 303)
 		expectContains(t, staff.follow(r), "Les fiches sont reliées", "Ses autres fiches", "L. Noël")
-		if h := hats(); !strings.Contains(h, `<td class="st-num">4</td>`) {
+		if h := hats(); !strings.Contains(h, `<td class="st-num" data-label="Postes">4</td>`) {
 			t.Errorf("hats after linking: %s", h)
 		}
 		if got, _ := e.orgs.Person(ctx, tid, lid); got.Phone != "" || got.Name != "Lise Noël" {
@@ -302,7 +302,7 @@ func TestManagerReachesOnlyTheirOrganization(t *testing.T) {
 		r = staff.post("/admin/personnes/"+itoa(*typed.HolderID)+"/detacher", url.Values{"depuis": {itoa(lid)}})
 		expectStatus(t, r, 303)
 		expectContains(t, staff.follow(r), "La fiche est détachée")
-		if h := hats(); !strings.Contains(h, `<td class="st-num">3</td>`) {
+		if h := hats(); !strings.Contains(h, `<td class="st-num" data-label="Postes">3</td>`) {
 			t.Errorf("hats after unlinking: %s", h)
 		}
 	})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -32,38 +33,37 @@ func (s *Server) view(ev events.Event) EventView {
 	return EventView{Event: ev, Status: ev.StatusAt(s.deps.Events.Now()), SeatsLeft: ev.SeatsLeft(), URL: "/evenements/" + ev.Slug}
 }
 
-// eventOf reads an events.Event, a pointer to one, or an EventView.
-func eventOf(v any) (events.Event, bool) {
+// eventOf reads an events.Event or an EventView, or a pointer to one; any
+// other value is a mistake of a template, which fails the page.
+func eventOf(v any) (events.Event, error) {
 	switch e := v.(type) {
 	case events.Event:
-		return e, true
+		return e, nil
 	case *events.Event:
 		if e != nil {
-			return *e, true
+			return *e, nil
 		}
 	case EventView:
-		return e.Event, true
+		return e.Event, nil
+	case *EventView:
+		if e != nil {
+			return e.Event, nil
+		}
 	}
-	return events.Event{}, false
+	return events.Event{}, fmt.Errorf("not an event: %T", v)
 }
 
-// EventNameText is what the page calls an event (an events.Event or an
-// EventView), as plain text for titles, attributes and choices:
+// eventName is what people see an event called, in the page's language:
 // « Souper citoyen à Gentilly, 30 octobre », or the title staff gave it
-// when that title tells it apart.
-func (b Base) EventNameText(v any) string {
-	ev, ok := eventOf(v)
-	if !ok {
-		return ""
-	}
+// when that title tells it apart (see events.Event.Name).
+func (b Base) eventName(ev events.Event) string {
 	return ev.Name(b.cat, b.Lang, b.Territory.Location())
 }
 
-// EventName is EventNameText for the page's text: the title staff typed,
+// markedEventName is eventName for the page's text: the title staff typed,
 // when the name holds it, is marked as typed text (see Typed).
-func (b Base) EventName(v any) template.HTML {
-	ev, _ := eventOf(v)
-	name := b.EventNameText(v)
+func (b Base) markedEventName(ev events.Event) template.HTML {
+	name := b.eventName(ev)
 	if i := strings.Index(name, ev.Title); ev.Title != "" && i >= 0 {
 		return template.HTML(template.HTMLEscapeString(name[:i])) + b.Typed(ev.Title) +
 			template.HTML(template.HTMLEscapeString(name[i+len(ev.Title):]))
@@ -71,14 +71,27 @@ func (b Base) EventName(v any) template.HTML {
 	return template.HTML(template.HTMLEscapeString(name))
 }
 
+// EventName names an event (an events.Event or an EventView) in a page's
+// text, its typed title marked: {{$.EventName .}}.
+func (b Base) EventName(v any) (template.HTML, error) {
+	ev, err := eventOf(v)
+	return b.markedEventName(ev), err
+}
+
+// EventNameText names an event as plain text, for attributes and choices.
+func (b Base) EventNameText(v any) (string, error) {
+	ev, err := eventOf(v)
+	return b.eventName(ev), err
+}
+
 // SetEventTitle sets the page's title to the catalog sentence key about an
 // event, or to the event's name alone when key is "".
-func (b *Base) SetEventTitle(key string, ev any) {
+func (b *Base) SetEventTitle(key string, ev events.Event) {
 	if key == "" {
-		b.Title, b.heading = b.EventNameText(ev), b.EventName(ev)
+		b.Title, b.heading = b.eventName(ev), b.markedEventName(ev)
 		return
 	}
-	b.Title, b.heading = b.T(key, b.EventNameText(ev)), b.Phrase(key, b.EventName(ev))
+	b.Title, b.heading = b.T(key, b.eventName(ev)), b.Phrase(key, b.markedEventName(ev))
 }
 
 // CanRegister reports whether the public form is open (a full event takes the wait-list).
@@ -513,7 +526,7 @@ func (s *Server) eventCard(w http.ResponseWriter, r *http.Request) {
 	b := Base{Lang: "fr", Territory: t, cat: s.cat}
 	card := sharecard.Card{
 		Kicker: s.cat.T("fr", "event.kind."+string(ev.Kind)) + " · " + ev.PlaceName,
-		Title:  b.EventNameText(ev),
+		Title:  b.eventName(ev),
 		When:   b.When(ev),
 		Where:  strings.Join(nonEmptyStrings(ev.VenueName, ev.PlaceName), ", "),
 		Footer: s.cat.T("fr", "app.name") + " — " + t.Name,
