@@ -328,6 +328,17 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 	adminInitiative := firstMatch(t, admin, "/admin/initiatives", `href="/admin/initiatives/([0-9]+)"`)
 	actor := firstMatch(t, admin, "/admin/initiatives/"+adminInitiative, `href="/admin/initiatives/`+adminInitiative+`/acteurs/([0-9]+)"`)
 	person := firstMatch(t, admin, "/admin/personnes", `href="/admin/personnes/([0-9]+)"`)
+	// Two records of people, for the page where staff link them as one.
+	other := ""
+	for _, m := range regexp.MustCompile(`href="/admin/personnes/([0-9]+)"`).FindAllStringSubmatch(admin.get("/admin/personnes").body, -1) {
+		if m[1] != person {
+			other = m[1]
+			break
+		}
+	}
+	if other == "" {
+		t.Fatal("/admin/personnes lists a single person")
+	}
 	r = admin.postMultipart("/admin/importer-organismes", nil, "file", "liste.csv", []byte(importSample))
 	expectStatus(t, r, http.StatusSeeOther)
 	importPreview := r.Header.Get("Location")
@@ -368,7 +379,7 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		"/admin/initiatives", "/admin/initiatives/nouvelle", "/admin/initiatives/"+adminInitiative,
 		"/admin/initiatives/"+adminInitiative+"/modifier", "/admin/initiatives/"+adminInitiative+"/acteurs/"+actor,
 		"/admin/organismes", "/admin/organismes/nouveau", "/admin/organismes/"+myOrg+"/responsables/"+managerID+"/retirer",
-		"/admin/personnes", "/admin/personnes/"+person, "/admin/releve", "/admin/accompagnement", "/admin/politiques",
+		"/admin/personnes", "/admin/personnes/"+person, "/admin/personnes/"+person+"/relier/"+other, "/admin/releve", "/admin/accompagnement", "/admin/politiques",
 		"/admin/importer-organismes", importPreview,
 		"/admin/benevolat", "/admin/benevolat/reconnaissance", "/admin/benevolat/entreprises", "/admin/benevolat/parametres",
 		"/admin/liens-suivis")
