@@ -327,7 +327,7 @@ func (s *Store) radarOrgs(ctx context.Context, territoryID, orgID int64) ([]*rad
 	if orgID != 0 {
 		q, args = q+` AND id = ?`, append(args, orgID)
 	}
-	err := eachRow(ctx, s.db, q+` ORDER BY name_key, id`, args, func(rows *sql.Rows) error {
+	err := db.Each(ctx, s.db, q+` ORDER BY name_key, id`, args, func(rows *sql.Rows) error {
 		o := &radarOrg{in: true}
 		err := rows.Scan(&o.ref.ID, &o.ref.Slug, &o.ref.Name, &o.ref.Kind)
 		order, byID[o.ref.ID] = append(order, o), o
@@ -340,7 +340,7 @@ func (s *Store) radarOrgs(ctx context.Context, territoryID, orgID int64) ([]*rad
 	if orgID != 0 {
 		q, args = q+` AND organization_id = ?`, append(args, orgID)
 	}
-	err = eachRow(ctx, s.db, q, args, func(rows *sql.Rows) error {
+	err = db.Each(ctx, s.db, q, args, func(rows *sql.Rows) error {
 		var orgID, placeID int64
 		if err := rows.Scan(&orgID, &placeID); err != nil {
 			return err
@@ -382,7 +382,7 @@ func (s *Store) radarSeats(ctx context.Context, territoryID int64, f RadarFilter
 	var holder sql.NullInt64
 	var root int64
 	var since, start, end sql.NullString
-	err := eachRow(ctx, s.db, q, args, func(rows *sql.Rows) error {
+	err := db.Each(ctx, s.db, q, args, func(rows *sql.Rows) error {
 		var st radarSeat
 		if err := rows.Scan(&st.ID, &st.OrganizationID, &st.Title, &st.Role, &holder, &root, &st.HolderName, &st.personName, &since, &start, &end,
 			&st.OpenToNewcomers, &st.SuccessorIdentified, &st.SortOrder); err != nil {
@@ -443,7 +443,7 @@ func (s *Store) radarHats(ctx context.Context, territoryID int64, seats []radarS
 			ids = append(ids, h)
 		}
 		args := append(append(append([]any{territoryID}, ids...), territoryID), ids...)
-		err := eachRow(ctx, s.db, `SELECT person, COUNT(*) FROM (
+		err := db.Each(ctx, s.db, `SELECT person, COUNT(*) FROM (
 			SELECT s.holder_id AS person FROM organization_seats s WHERE s.territory_id = ? AND s.holder_id IN (`+placeholders(len(chunk))+`)
 			UNION ALL
 			SELECT h.same_as FROM organization_seats s JOIN organization_people h ON h.id = s.holder_id WHERE s.territory_id = ?

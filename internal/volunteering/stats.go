@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/orgs"
 	"implique/internal/territory"
@@ -99,7 +100,7 @@ func (s *Store) loadSupply(ctx context.Context, territoryID int64) (supplyData, 
 	if d.open, err = s.Opportunities(ctx, territoryID, Filter{OpenOnly: true}); err != nil {
 		return d, err
 	}
-	err = eachRow(ctx, s.db, `SELECT COALESCE(place_id, 0), causes, max_km FROM volunteer_profiles WHERE territory_id = ?`,
+	err = db.Each(ctx, s.db, `SELECT COALESCE(place_id, 0), causes, max_km FROM volunteer_profiles WHERE territory_id = ?`,
 		[]any{territoryID}, func(rows *sql.Rows) error {
 			var p profileRow
 			var maxKm sql.NullInt64
@@ -119,7 +120,7 @@ func (s *Store) loadSupply(ctx context.Context, territoryID int64) (supplyData, 
 	if d.waiting, err = s.WaitingFor(ctx, territoryID, nil); err != nil {
 		return d, err
 	}
-	err = eachRow(ctx, s.db, `SELECT confirmed_at, responded_at FROM volunteer_applications WHERE territory_id = ?
+	err = db.Each(ctx, s.db, `SELECT confirmed_at, responded_at FROM volunteer_applications WHERE territory_id = ?
 		AND responded_at IS NOT NULL AND confirmed_at IS NOT NULL AND confirmed_at >= ?`, []any{territoryID, d.now.AddDate(-1, 0, 0)},
 		func(rows *sql.Rows) error {
 			var c, r time.Time

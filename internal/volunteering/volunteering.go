@@ -15,7 +15,6 @@ package volunteering
 
 import (
 	"context"
-	"database/sql"
 	"math/bits"
 	"strings"
 	"time"
@@ -359,19 +358,4 @@ func (s *Store) people(ctx context.Context, ids []int64) (map[int64]PersonRef, e
 		out[id] = PersonRef{ID: id, Name: u.Name, Email: u.Email, Lang: u.Locale}
 	}
 	return out, nil
-}
-
-// eachRow runs a query and hands each row to fn.
-func eachRow(ctx context.Context, d *db.DB, query string, args []any, fn func(*sql.Rows) error) error {
-	rows, err := d.Query(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }
