@@ -227,22 +227,18 @@ type radarOrg struct {
 	in     bool // in the filter's scope
 }
 
-// radarData is what the radar reads, as plain values; radar judges it
-// without reading anything more.
+// radarData is what the radar reads, as plain values: the organisations in
+// scope (by name) with their seats, the territory's places in its order,
+// and for staff (the whole territory's reach) the seats each person holds
+// across the territory. radar judges it without reading anything more.
 type radarData struct {
-	today    Date
-	settings Settings
-	now      time.Time
-	// staff: the whole territory's reach, where hats count.
-	staff bool
-	// oneOrg: one organisation's radar, which has no places.
-	oneOrg bool
-	// places are the territory's places, in its order.
-	places []territory.Place
-	// orgs are the organisations in scope, by name.
-	orgs []*radarOrg
-	// hats counts the seats each person holds across the territory (staff only).
-	hats map[int64]int
+	today         Date
+	settings      Settings
+	now           time.Time
+	staff, oneOrg bool // oneOrg: one organisation's radar, without places
+	places        []territory.Place
+	orgs          []*radarOrg
+	hats          map[int64]int
 }
 
 // Radar computes the relève radar. For staff, a person's hats count their
