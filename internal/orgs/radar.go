@@ -470,9 +470,8 @@ func (d *radarData) radar() Radar {
 	hatAt := map[int64]int{} // where each person is in r.Hats
 	for _, o := range d.orgs {
 		sort.Slice(o.seats, func(i, j int) bool { return seatBefore(&o.seats[i].Seat, &o.seats[j].Seat) })
-		j := rules.judge(o.ref, o.seats)
+		j := rules.judge(o.ref, o.seats, &r)
 		r.Orgs = append(r.Orgs, j.risk)
-		r.Vacant, r.Ending = append(r.Vacant, j.vacant...), append(r.Ending, j.ending...)
 		if j.longService {
 			r.LongService = append(r.LongService, o.ref)
 		}
@@ -519,8 +518,9 @@ func (d *radarData) rules() radarRules {
 
 // orgJudgement is what the radar finds in one organisation.
 type orgJudgement struct {
-	risk           OrgRisk
-	vacant, ending []SeatAlert
+	risk OrgRisk
+	// alerts gets the vacant seats and the ending terms.
+	alerts *Radar
 	// hats are a seat of each person here who wears many hats.
 	hats        []*radarSeat
 	longService bool
@@ -537,9 +537,9 @@ func (j *orgJudgement) flag(l Level, key string, args ...any) {
 
 // judge weighs an organisation's seats, in their order: its level of risk
 // (low unless a rule raises it), the reasons in the order they are read,
-// and its alerts.
-func (ru *radarRules) judge(o OrgRef, seats []*radarSeat) orgJudgement {
-	j := orgJudgement{risk: OrgRisk{Org: o, Seats: len(seats), Level: Low}}
+// and its alerts, added to those of alerts.
+func (ru *radarRules) judge(o OrgRef, seats []*radarSeat, alerts *Radar) orgJudgement {
+	j := orgJudgement{risk: OrgRisk{Org: o, Seats: len(seats), Level: Low}, alerts: alerts}
 	if len(seats) == 0 {
 		j.risk.Level, j.risk.Reasons = Unknown, []Reason{{"org.reason.no_seats", nil}}
 		return j
@@ -560,14 +560,15 @@ func (j *orgJudgement) vacancies(seats []*radarSeat) {
 		if !st.Vacant() {
 			continue
 		}
-		j.vacant = append(j.vacant, SeatAlert{Org: j.risk.Org, Seat: st.Seat})
+		j.risk.Vacant++
+		j.alerts.Vacant = append(j.alerts.Vacant, SeatAlert{Org: j.risk.Org, Seat: st.Seat})
 		if st.Role.Officer() {
 			officers = append(officers, st.Title)
 		} else {
 			others++
 		}
 	}
-	if j.risk.Vacant = len(j.vacant); len(seats) >= 2 && j.risk.Vacant*2 >= len(seats) {
+	if len(seats) >= 2 && j.risk.Vacant*2 >= len(seats) {
 		j.flag(High, "org.reason.half_vacant", j.risk.Vacant, len(seats))
 	}
 	for _, title := range officers {
@@ -590,7 +591,7 @@ func (ru *radarRules) endings(j *orgJudgement, seats []*radarSeat) {
 		if !ok {
 			continue
 		}
-		j.ending = append(j.ending, SeatAlert{Org: j.risk.Org, Seat: st.Seat, Months: months})
+		j.alerts.Ending = append(j.alerts.Ending, SeatAlert{Org: j.risk.Org, Seat: st.Seat, Months: months})
 		level := Low
 		switch {
 		case months <= 3 && st.Role.Officer():

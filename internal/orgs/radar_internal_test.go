@@ -125,12 +125,13 @@ func TestJudge(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rules := testRules(!c.managers)
-			j := rules.judge(OrgRef{ID: 1}, seatsOf(c.seats...))
+			var r Radar
+			j := rules.judge(OrgRef{ID: 1}, seatsOf(c.seats...), &r)
 			var alerts []string
-			for _, a := range j.vacant {
+			for _, a := range r.Vacant {
 				alerts = append(alerts, "vacant:"+a.Seat.Title)
 			}
-			for _, a := range j.ending {
+			for _, a := range r.Ending {
 				alerts = append(alerts, fmt.Sprintf("ending:%s/%d", a.Seat.Title, a.Months))
 			}
 			if j.longService {
@@ -139,7 +140,7 @@ func TestJudge(t *testing.T) {
 			if j.risk.Level != c.level || reasonsOf(j.risk) != c.reasons || strings.Join(alerts, " ") != c.alerts {
 				t.Errorf("%s (%s) %q\nwant %s (%s) %q", j.risk.Level, reasonsOf(j.risk), strings.Join(alerts, " "), c.level, c.reasons, c.alerts)
 			}
-			if j.risk.Seats != len(c.seats) || j.risk.Vacant != len(j.vacant) {
+			if j.risk.Seats != len(c.seats) || j.risk.Vacant != len(r.Vacant) {
 				t.Errorf("%d seats, %d vacant", j.risk.Seats, j.risk.Vacant)
 			}
 		})
