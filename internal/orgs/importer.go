@@ -540,10 +540,9 @@ func checkRow(line int, header, field []string, rec []string, ix placeIndex) Imp
 		row.Cells = []string{}
 		return row
 	}
-	cells := map[string]string{}
-	colName := map[string]string{}
+	c := rowCells{row: &row, cells: map[string]string{}, colName: map[string]string{}}
 	for i, f := range field {
-		colName[f] = header[i]
+		c.colName[f] = header[i]
 		if f == "" || i >= len(rec) {
 			continue
 		}
@@ -552,23 +551,44 @@ func checkRow(line int, header, field []string, rec []string, ix placeIndex) Imp
 			row.Problems = append(row.Problems, Problem{Column: header[i], Key: "errors.org_import_long"})
 			v = ""
 		}
-		cells[f] = v
+		c.cells[f] = v
 	}
-	add := func(f, key, value string) {
-		row.Problems = append(row.Problems, Problem{Column: colName[f], Key: key, Value: value})
+	c.org(ix)
+	c.seat()
+	return row
+}
+
+// rowCells are a row's cells by field, as it is checked.
+type rowCells struct {
+	row     *ImportRow
+	cells   map[string]string
+	colName map[string]string
+}
+
+// add gives the row a problem with a field's cell.
+func (c *rowCells) add(f, key, value string) {
+	c.row.Problems = append(c.row.Problems, Problem{Column: c.colName[f], Key: key, Value: value})
+}
+
+// text is a field's text, cleaned (long texts keep their lines), or "" and
+// a problem when it is longer than max.
+func (c *rowCells) text(f string, max int) string {
+	v := clean(c.cells[f])
+	if f == colMission || f == colInvolvement {
+		v = strings.TrimSpace(c.cells[f])
 	}
-	text := func(f string, max int) string {
-		v := clean(cells[f])
-		if f == colMission || f == colInvolvement {
-			v = strings.TrimSpace(cells[f])
-		}
-		if utf8.RuneCountInString(v) > max {
-			add(f, "errors.too_long", "")
-			return ""
-		}
-		return v
+	if utf8.RuneCountInString(v) > max {
+		c.add(f, "errors.too_long", "")
+		return ""
 	}
-	o := &row.Org
+	return v
+}
+
+// org checks the organisation of the row: a name, a kind, places of the
+// territory (ix), causes, a contact and a website.
+func (c *rowCells) org(ix placeIndex) {
+	cells, add, text := c.cells, c.add, c.text
+	o := &c.row.Org
 	o.Name = text(colOrg, 150)
 	switch {
 	case o.Name == "":
@@ -612,8 +632,12 @@ func checkRow(line int, header, field []string, rec []string, ix placeIndex) Imp
 			add(colWebsite, "errors.org_import_website", cells[colWebsite])
 		}
 	}
+}
 
-	// The seat, when the row names one (or a holder, or a term).
+// seat checks the seat of the row, when the row names one (or a holder, or
+// a term): a title, a holder with a name, real days in order, yes or no.
+func (c *rowCells) seat() {
+	cells, add, text := c.cells, c.add, c.text
 	title := text(colSeat, 120)
 	seatCells := []string{colHolder, colHolderEmail, colHolderPhone, colHolderSince, colTermStart, colTermEnd, colOpen, colSuccessor}
 	hasSeat := title != ""
@@ -621,10 +645,10 @@ func checkRow(line int, header, field []string, rec []string, ix placeIndex) Imp
 		hasSeat = hasSeat || cells[f] != ""
 	}
 	if !hasSeat {
-		return row
+		return
 	}
 	st := &ImportSeat{Title: title, Role: roleOf(title)}
-	row.Seat = st
+	c.row.Seat = st
 	if title == "" || Key(title) == "" {
 		add(colSeat, "errors.org_import_seat", "")
 	}
@@ -666,7 +690,6 @@ func checkRow(line int, header, field []string, rec []string, ix placeIndex) Imp
 			}
 		}
 	}
-	return row
 }
 
 // ImportField names the field a column header stands for, "" when the

@@ -67,11 +67,6 @@ type ImportSummary struct {
 	Published     bool `json:"published"`
 }
 
-// querier reads inside or outside a transaction.
-type querier interface {
-	Query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-}
-
 type seatKey struct {
 	org    int64
 	title  string
@@ -105,22 +100,12 @@ type matcher struct {
 	createdPeople map[int64]bool
 }
 
-func loadMatcher(ctx context.Context, q querier, territoryID int64) (*matcher, error) {
+func loadMatcher(ctx context.Context, q db.Querier, territoryID int64) (*matcher, error) {
 	m := &matcher{orgs: map[string]int64{}, slugs: map[string]bool{}, byEmail: map[string]int64{}, byName: map[string][]knownPerson{},
 		seats: map[seatKey][]int64{}, seatCount: map[int64]int{}, knownOrgs: map[int64]bool{}, createdOrgs: map[int64]bool{},
 		knownPeople: map[int64]bool{}, createdPeople: map[int64]bool{}, ownEmail: map[orgEmail]knownPerson{}}
 	scan := func(query string, each func(rows *sql.Rows) error) error {
-		rows, err := q.Query(ctx, query, territoryID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := each(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
+		return db.Each(ctx, q, query, []any{territoryID}, each)
 	}
 	err := scan(`SELECT id, name_key, slug FROM organizations WHERE territory_id = ?`, func(rows *sql.Rows) error {
 		var id int64

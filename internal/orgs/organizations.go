@@ -383,38 +383,30 @@ func (s *Store) details(ctx context.Context, territoryID int64, list []Organizat
 		args = append(args, o.ID)
 	}
 	in := placeholders(len(list))
-	rows, err := s.db.Query(ctx, `SELECT op.organization_id, p.id, p.slug, p.name FROM organization_places op JOIN places p ON p.id = op.place_id
-		WHERE op.territory_id = ? AND op.organization_id IN (`+in+`)`, args...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
+	err := db.Each(ctx, s.db, `SELECT op.organization_id, p.id, p.slug, p.name FROM organization_places op JOIN places p ON p.id = op.place_id
+		WHERE op.territory_id = ? AND op.organization_id IN (`+in+`)`, args, func(rows *sql.Rows) error {
 		var orgID int64
 		var p PlaceRef
 		if err := rows.Scan(&orgID, &p.ID, &p.Slug, &p.Name); err != nil {
-			rows.Close()
 			return err
 		}
 		list[at[orgID]].Places = append(list[at[orgID]].Places, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows, err = s.db.Query(ctx, `SELECT organization_id, cause FROM organization_causes WHERE territory_id = ? AND organization_id IN (`+in+`)`, args...)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var orgID int64
-		var c string
-		if err := rows.Scan(&orgID, &c); err != nil {
-			return err
-		}
-		list[at[orgID]].Causes = append(list[at[orgID]].Causes, c)
-	}
-	if err := rows.Err(); err != nil {
+	err = db.Each(ctx, s.db, `SELECT organization_id, cause FROM organization_causes WHERE territory_id = ? AND organization_id IN (`+in+`)`, args,
+		func(rows *sql.Rows) error {
+			var orgID int64
+			var c string
+			if err := rows.Scan(&orgID, &c); err != nil {
+				return err
+			}
+			list[at[orgID]].Causes = append(list[at[orgID]].Causes, c)
+			return nil
+		})
+	if err != nil {
 		return err
 	}
 	for i := range list {
@@ -506,21 +498,16 @@ func (s *Store) List(ctx context.Context, territoryID int64, f Filter) ([]Organi
 	if f.Limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
 	}
-	rows, err := s.db.Query(ctx, q, args...)
-	if err != nil {
-		return nil, 0, err
-	}
 	var out []Organization
-	for rows.Next() {
+	err := db.Each(ctx, s.db, q, args, func(rows *sql.Rows) error {
 		o, err := scanOrg(rows)
 		if err != nil {
-			rows.Close()
-			return nil, 0, err
+			return err
 		}
 		out = append(out, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, 0, err
 	}
 	return out, total, s.details(ctx, territoryID, out)
@@ -528,22 +515,17 @@ func (s *Store) List(ctx context.Context, territoryID int64, f Filter) ([]Organi
 
 // Options lists every organisation of the territory by name, for a select.
 func (s *Store) Options(ctx context.Context, territoryID int64) ([]OrgRef, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, slug, name, kind FROM organizations WHERE territory_id = ? ORDER BY name_key, id`, territoryID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []OrgRef
-	for rows.Next() {
-		var o OrgRef
-		var kind string
-		if err := rows.Scan(&o.ID, &o.Slug, &o.Name, &kind); err != nil {
-			return nil, err
-		}
-		o.Kind = Kind(kind)
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	err := db.Each(ctx, s.db, `SELECT id, slug, name, kind FROM organizations WHERE territory_id = ? ORDER BY name_key, id`, []any{territoryID},
+		func(rows *sql.Rows) error {
+			var o OrgRef
+			if err := rows.Scan(&o.ID, &o.Slug, &o.Name, &o.Kind); err != nil {
+				return err
+			}
+			out = append(out, o)
+			return nil
+		})
+	return out, err
 }
 
 // ---- Managers ----------------------------------------------------------
@@ -551,40 +533,28 @@ func (s *Store) Options(ctx context.Context, territoryID int64) ([]OrgRef, error
 // ManagedBy lists the organisations of the territory that a user manages
 // (the principal carries them; the policy reads them).
 func (s *Store) ManagedBy(ctx context.Context, territoryID, userID int64) ([]int64, error) {
-	rows, err := s.db.Query(ctx, `SELECT organization_id FROM organization_managers WHERE territory_id = ? AND user_id = ?
+	return s.ids(ctx, `SELECT organization_id FROM organization_managers WHERE territory_id = ? AND user_id = ?
 		ORDER BY organization_id`, territoryID, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // Managers lists the accounts that manage an organisation.
 func (s *Store) Managers(ctx context.Context, territoryID, orgID int64) ([]int64, error) {
-	rows, err := s.db.Query(ctx, `SELECT user_id FROM organization_managers WHERE territory_id = ? AND organization_id = ?
+	return s.ids(ctx, `SELECT user_id FROM organization_managers WHERE territory_id = ? AND organization_id = ?
 		ORDER BY created_at, user_id`, territoryID, orgID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+}
+
+// ids reads a column of ids.
+func (s *Store) ids(ctx context.Context, q string, args ...any) ([]int64, error) {
 	var out []int64
-	for rows.Next() {
+	err := db.Each(ctx, s.db, q, args, func(rows *sql.Rows) error {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, err
+			return err
 		}
 		out = append(out, id)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // AddManager lets an account keep an organisation up to date; adding it

@@ -253,20 +253,16 @@ func scanPerson(row interface{ Scan(...any) error }) (Person, error) {
 }
 
 func (s *Store) queryPeople(ctx context.Context, q string, args ...any) ([]Person, error) {
-	rows, err := s.db.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []Person
-	for rows.Next() {
+	err := db.Each(ctx, s.db, q, args, func(rows *sql.Rows) error {
 		p, err := scanPerson(rows)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		out = append(out, p)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // Person returns a record of the territory, with its own seats (staff only).
@@ -423,25 +419,21 @@ func (s *Store) Duplicates(ctx context.Context, territoryID int64, limit int) ([
 	if total == 0 {
 		return nil, 0, nil
 	}
-	rows, err := s.db.Query(ctx, pairs+fmt.Sprintf(` ORDER BY a, b LIMIT %d`, max(limit, 1)), territoryID, territoryID)
-	if err != nil {
-		return nil, 0, err
-	}
 	type pair struct {
 		a, b  int64
 		email int
 	}
 	var list []pair
-	for rows.Next() {
-		var p pair
-		if err := rows.Scan(&p.a, &p.b, &p.email); err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		list = append(list, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	err := db.Each(ctx, s.db, pairs+fmt.Sprintf(` ORDER BY a, b LIMIT %d`, max(limit, 1)), []any{territoryID, territoryID},
+		func(rows *sql.Rows) error {
+			var p pair
+			if err := rows.Scan(&p.a, &p.b, &p.email); err != nil {
+				return err
+			}
+			list = append(list, p)
+			return nil
+		})
+	if err != nil {
 		return nil, 0, err
 	}
 	ids := map[int64]bool{}
@@ -570,22 +562,17 @@ func readPeople(ctx context.Context, tx *db.Tx, territoryID int64, ids []int64) 
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	rows, err := tx.Query(ctx, `SELECT id, COALESCE(same_as, id) FROM organization_people WHERE territory_id = ? AND id IN (`+
-		placeholders(len(ids))+`)`, args...)
-	if err != nil {
-		return nil, nil, err
-	}
 	roots := map[int64]int64{}
-	for rows.Next() {
+	err := db.Each(ctx, tx, `SELECT id, COALESCE(same_as, id) FROM organization_people WHERE territory_id = ? AND id IN (`+
+		placeholders(len(ids))+`)`, args, func(rows *sql.Rows) error {
 		var id, root int64
 		if err := rows.Scan(&id, &root); err != nil {
-			rows.Close()
-			return nil, nil, err
+			return err
 		}
 		roots[id] = root
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, nil, err
 	}
 	for _, id := range ids {
@@ -598,21 +585,17 @@ func readPeople(ctx context.Context, tx *db.Tx, territoryID int64, ids []int64) 
 		people = append(people, root)
 	}
 	args = append(append([]any{territoryID}, people...), people...)
-	rows, err = tx.Query(ctx, `SELECT id FROM organization_people WHERE territory_id = ? AND (id IN (`+placeholders(len(people))+
-		`) OR same_as IN (`+placeholders(len(people))+`)) ORDER BY id`, args...)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
 	var records []int64
-	for rows.Next() {
+	err = db.Each(ctx, tx, `SELECT id FROM organization_people WHERE territory_id = ? AND (id IN (`+placeholders(len(people))+
+		`) OR same_as IN (`+placeholders(len(people))+`)) ORDER BY id`, args, func(rows *sql.Rows) error {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, nil, err
+			return err
 		}
 		records = append(records, id)
-	}
-	return roots, records, rows.Err()
+		return nil
+	})
+	return roots, records, err
 }
 
 // lockRoot locks a person's first record, for a new record to be linked to

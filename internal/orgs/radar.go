@@ -223,8 +223,22 @@ type radarSeat struct {
 type radarOrg struct {
 	ref    OrgRef
 	places []int64
-	seats  []int32 // indexes into the loaded seats
-	in     bool    // in the filter's scope
+	seats  []*radarSeat
+	in     bool // in the filter's scope
+}
+
+// radarData is what the radar reads, as plain values: the organisations in
+// scope (by name) with their seats, the territory's places in its order,
+// and for staff (the whole territory's reach) the seats each person holds
+// across the territory. radar judges it without reading anything more.
+type radarData struct {
+	today         Date
+	settings      Settings
+	now           time.Time
+	staff, oneOrg bool // oneOrg: one organisation's radar, without places
+	places        []territory.Place
+	orgs          []*radarOrg
+	hats          map[int64]int
 }
 
 // Radar computes the relève radar. For staff, a person's hats count their
@@ -232,74 +246,35 @@ type radarOrg struct {
 // filter. Only the seats of those organisations are read (and, for hats,
 // the seats of their holders).
 func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Radar, error) {
-	settings, err := s.Settings(ctx, territoryID)
+	d, err := s.loadRadar(ctx, territoryID, f)
 	if err != nil {
 		return Radar{}, err
 	}
-	today, err := s.today(ctx, territoryID)
-	if err != nil {
-		return Radar{}, err
-	}
-	r := Radar{Today: today, Settings: settings, ComputedAt: s.now()}
+	return d.radar(), nil
+}
 
-	// Organisations, by name, and the places they serve.
-	orgs := map[int64]*radarOrg{}
-	var order []*radarOrg
-	q, args := `SELECT id, slug, name, kind FROM organizations WHERE territory_id = ?`, []any{territoryID}
-	if f.OrganizationID != 0 {
-		q, args = q+` AND id = ?`, append(args, f.OrganizationID)
+// loadRadar reads the settings, today, the organisations in the filter's
+// scope with their places and seats, and the hats of their holders.
+func (s *Store) loadRadar(ctx context.Context, territoryID int64, f RadarFilter) (*radarData, error) {
+	d := &radarData{staff: f.Reach == WholeTerritory, oneOrg: f.OrganizationID != 0}
+	var err error
+	if d.settings, err = s.Settings(ctx, territoryID); err != nil {
+		return nil, err
 	}
-	rows, err := s.db.Query(ctx, q+` ORDER BY name_key, id`, args...)
+	if d.today, err = s.today(ctx, territoryID); err != nil {
+		return nil, err
+	}
+	d.now = s.now()
+	order, orgs, err := s.radarOrgs(ctx, territoryID, f.OrganizationID)
 	if err != nil {
-		return r, err
-	}
-	for rows.Next() {
-		o := &radarOrg{in: true}
-		var kind string
-		if err := rows.Scan(&o.ref.ID, &o.ref.Slug, &o.ref.Name, &kind); err != nil {
-			rows.Close()
-			return r, err
-		}
-		o.ref.Kind = Kind(kind)
-		orgs[o.ref.ID] = o
-		order = append(order, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return r, err
-	}
-	q, args = `SELECT organization_id, place_id FROM organization_places WHERE territory_id = ?`, []any{territoryID}
-	if f.OrganizationID != 0 {
-		q, args = q+` AND organization_id = ?`, append(args, f.OrganizationID)
-	}
-	rows, err = s.db.Query(ctx, q, args...)
-	if err != nil {
-		return r, err
-	}
-	for rows.Next() {
-		var orgID, placeID int64
-		if err := rows.Scan(&orgID, &placeID); err != nil {
-			rows.Close()
-			return r, err
-		}
-		if o := orgs[orgID]; o != nil {
-			o.places = append(o.places, placeID)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return r, err
+		return nil, err
 	}
 
 	// The places, to name them and to widen a place filter.
 	var places []territory.Place
-	placeByID := map[int64]territory.Place{}
 	if f.OrganizationID == 0 {
 		if places, err = s.territories.Places(ctx, territoryID); err != nil {
-			return r, err
-		}
-		for _, p := range places {
-			placeByID[p.ID] = p
+			return nil, err
 		}
 	}
 	scoped := f.OrganizationID != 0
@@ -326,10 +301,58 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 			}
 		}
 	}
+	d.places = places
+	for _, o := range order {
+		if o.in {
+			d.orgs = append(d.orgs, o)
+		}
+	}
+	seats, err := s.radarSeats(ctx, territoryID, f, d, orgs)
+	if err == nil && d.staff {
+		d.hats, err = s.radarHats(ctx, territoryID, seats, scoped)
+	}
+	return d, err
+}
 
-	// The seats of the organisations in scope.
-	staff := f.Reach == WholeTerritory
-	q, args = `SELECT s.id, s.organization_id, s.title, s.role, s.holder_id, COALESCE(h.same_as, h.id, 0), COALESCE(h.name, ''),
+// radarOrgs reads the organisations (one, or all), by name, and the places
+// they serve.
+func (s *Store) radarOrgs(ctx context.Context, territoryID, orgID int64) ([]*radarOrg, map[int64]*radarOrg, error) {
+	var order []*radarOrg
+	byID := map[int64]*radarOrg{}
+	q, args := `SELECT id, slug, name, kind FROM organizations WHERE territory_id = ?`, []any{territoryID}
+	if orgID != 0 {
+		q, args = q+` AND id = ?`, append(args, orgID)
+	}
+	err := db.Each(ctx, s.db, q+` ORDER BY name_key, id`, args, func(rows *sql.Rows) error {
+		o := &radarOrg{in: true}
+		err := rows.Scan(&o.ref.ID, &o.ref.Slug, &o.ref.Name, &o.ref.Kind)
+		order, byID[o.ref.ID] = append(order, o), o
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	q, args = `SELECT organization_id, place_id FROM organization_places WHERE territory_id = ?`, []any{territoryID}
+	if orgID != 0 {
+		q, args = q+` AND organization_id = ?`, append(args, orgID)
+	}
+	err = db.Each(ctx, s.db, q, args, func(rows *sql.Rows) error {
+		var orgID, placeID int64
+		if err := rows.Scan(&orgID, &placeID); err != nil {
+			return err
+		}
+		if o := byID[orgID]; o != nil {
+			o.places = append(o.places, placeID)
+		}
+		return nil
+	})
+	return order, byID, err
+}
+
+// radarSeats reads the seats of the organisations in scope and gives each
+// organisation its own.
+func (s *Store) radarSeats(ctx context.Context, territoryID int64, f RadarFilter, d *radarData, orgs map[int64]*radarOrg) ([]radarSeat, error) {
+	q, args := `SELECT s.id, s.organization_id, s.title, s.role, s.holder_id, COALESCE(h.same_as, h.id, 0), COALESCE(h.name, ''),
 		COALESCE(g.name, h.name, ''), s.holder_since, s.term_start, s.term_end, s.open_to_newcomers, s.successor_identified, s.sort_order
 		FROM organization_seats s LEFT JOIN organization_people h ON h.id = s.holder_id LEFT JOIN organization_people g ON g.id = h.same_as
 		WHERE s.territory_id = ?`, []any{territoryID}
@@ -339,10 +362,8 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 		q, args = q+` AND s.organization_id = ?`, append(args, f.OrganizationID)
 	case f.PlaceSlug != "":
 		ids := []any{}
-		for _, o := range order {
-			if o.in {
-				ids = append(ids, o.ref.ID)
-			}
+		for _, o := range d.orgs {
+			ids = append(ids, o.ref.ID)
 		}
 		if len(ids) == 0 {
 			ids = append(ids, 0)
@@ -350,282 +371,357 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 		q, args = q+` AND s.organization_id IN (`+placeholders(len(ids))+`)`, append(args, ids...)
 	default:
 		if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM organization_seats WHERE territory_id = ?`, territoryID).Scan(&capacity); err != nil {
-			return r, err
+			return nil, err
 		}
 	}
-	rows, err = s.db.Query(ctx, q, args...)
-	if err != nil {
-		return r, err
-	}
 	all := make([]radarSeat, 0, capacity)
-	hats := map[int64]int{}
-	var role string
 	var holder sql.NullInt64
 	var root int64
 	var since, start, end sql.NullString
-	for rows.Next() {
+	err := db.Each(ctx, s.db, q, args, func(rows *sql.Rows) error {
 		var st radarSeat
-		if err := rows.Scan(&st.ID, &st.OrganizationID, &st.Title, &role, &holder, &root, &st.HolderName, &st.personName, &since, &start, &end,
+		if err := rows.Scan(&st.ID, &st.OrganizationID, &st.Title, &st.Role, &holder, &root, &st.HolderName, &st.personName, &since, &start, &end,
 			&st.OpenToNewcomers, &st.SuccessorIdentified, &st.SortOrder); err != nil {
-			rows.Close()
-			return r, err
+			return err
 		}
-		o := orgs[st.OrganizationID]
-		if o == nil || !o.in {
-			continue
+		if o := orgs[st.OrganizationID]; o == nil || !o.in {
+			return nil
 		}
-		st.TerritoryID, st.Role = territoryID, Role(role)
+		st.TerritoryID = territoryID
 		st.HolderSince, st.TermStart, st.TermEnd = scanDate(since), scanDate(start), scanDate(end)
 		if holder.Valid {
 			st.holder, st.person = holder.Int64, holder.Int64
-			if staff {
+			if d.staff {
 				st.person = root
 			} else {
 				st.personName = st.HolderName
 			}
-			if !scoped && staff {
-				hats[st.person]++
-			}
 		}
-		o.seats = append(o.seats, int32(len(all)))
 		all = append(all, st)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return r, err
-	}
+		return nil
+	})
 	for i := range all {
-		if all[i].holder != 0 {
-			all[i].HolderID = &all[i].holder
+		st := &all[i]
+		if st.holder != 0 {
+			st.HolderID = &st.holder
+		}
+		o := orgs[st.OrganizationID]
+		o.seats = append(o.seats, st)
+	}
+	return all, err
+}
+
+// radarHats counts the seats, across the territory, of the people holding
+// these seats: the seats of their first records, and of the records linked
+// to those. Unless scoped, the seats are all the territory's.
+func (s *Store) radarHats(ctx context.Context, territoryID int64, seats []radarSeat, scoped bool) (map[int64]int, error) {
+	hats := map[int64]int{}
+	if !scoped {
+		for i := range seats {
+			if seats[i].holder != 0 {
+				hats[seats[i].person]++
+			}
+		}
+		return hats, nil
+	}
+	var people []int64
+	seen := map[int64]bool{}
+	for i := range seats {
+		if h := seats[i].person; h != 0 && !seen[h] {
+			seen[h] = true
+			people = append(people, h)
 		}
 	}
-	if scoped && staff {
-		// Hats count every seat of the territory: ask for the people in scope.
-		var people []int64
-		seen := map[int64]bool{}
-		for i := range all {
-			if h := all[i].person; h != 0 && !seen[h] {
-				seen[h] = true
-				people = append(people, h)
-			}
+	for startAt := 0; startAt < len(people); startAt += 500 {
+		chunk := people[startAt:min(startAt+500, len(people))]
+		ids := make([]any, 0, len(chunk))
+		for _, h := range chunk {
+			ids = append(ids, h)
 		}
-		for startAt := 0; startAt < len(people); startAt += 500 {
-			chunk := people[startAt:min(startAt+500, len(people))]
-			ids := make([]any, 0, len(chunk))
-			for _, h := range chunk {
-				ids = append(ids, h)
+		args := append(append(append([]any{territoryID}, ids...), territoryID), ids...)
+		err := db.Each(ctx, s.db, `SELECT person, COUNT(*) FROM (
+			SELECT s.holder_id AS person FROM organization_seats s WHERE s.territory_id = ? AND s.holder_id IN (`+placeholders(len(chunk))+`)
+			UNION ALL
+			SELECT h.same_as FROM organization_seats s JOIN organization_people h ON h.id = s.holder_id WHERE s.territory_id = ?
+			AND s.holder_id IN (SELECT m.id FROM organization_people m WHERE m.same_as IN (`+placeholders(len(chunk))+`))) AS x
+			GROUP BY person`, args, func(rows *sql.Rows) error {
+			var id int64
+			var n int
+			if err := rows.Scan(&id, &n); err != nil {
+				return err
 			}
-			// The seats of their first records, and of the records linked to those.
-			args := append(append(append([]any{territoryID}, ids...), territoryID), ids...)
-			rows, err := s.db.Query(ctx, `SELECT person, COUNT(*) FROM (
-				SELECT s.holder_id AS person FROM organization_seats s WHERE s.territory_id = ? AND s.holder_id IN (`+placeholders(len(chunk))+`)
-				UNION ALL
-				SELECT h.same_as FROM organization_seats s JOIN organization_people h ON h.id = s.holder_id WHERE s.territory_id = ?
-				AND s.holder_id IN (SELECT m.id FROM organization_people m WHERE m.same_as IN (`+placeholders(len(chunk))+`))) AS x
-				GROUP BY person`, args...)
-			if err != nil {
-				return r, err
-			}
-			for rows.Next() {
-				var id int64
-				var n int
-				if err := rows.Scan(&id, &n); err != nil {
-					rows.Close()
-					return r, err
-				}
-				hats[id] = n
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return r, err
-			}
-		}
-	}
-
-	threeMonths, sixMonths, twelveMonths := today.AddMonths(3), today.AddMonths(6), today.AddMonths(12)
-	longAgo := DateOf(today.Time().AddDate(-settings.LongServiceYears, 0, 0))
-	placeCov := map[int64]*PlaceCoverage{}
-	placePeople := map[int64]map[int64]bool{}
-	totalPeople := map[int64]bool{}
-	hatsOrgs := map[int64][]OrgRef{}
-
-	names := map[int64]string{}
-	for _, o := range order {
-		if !o.in {
-			continue
-		}
-		sort.SliceStable(o.seats, func(i, j int) bool {
-			a, b := &all[o.seats[i]], &all[o.seats[j]]
-			if a.Role.rank() != b.Role.rank() {
-				return a.Role.rank() < b.Role.rank()
-			}
-			if a.SortOrder != b.SortOrder {
-				return a.SortOrder < b.SortOrder
-			}
-			return a.ID < b.ID
+			hats[id] = n
+			return nil
 		})
-		risk := OrgRisk{Org: o.ref, Seats: len(o.seats)}
-		var high, medium bool
-		var officerVacant []Reason
-		otherVacant := 0
-		var endings []Reason
-		var hatReasons []Reason
-		officersHeld, officersLong := 0, 0
-		seen := map[int64]bool{}
-		for _, ix := range o.seats {
-			st := &all[ix]
-			if st.Vacant() {
-				risk.Vacant++
-				r.Vacant = append(r.Vacant, SeatAlert{Org: o.ref, Seat: st.Seat})
-				if st.Role.Officer() {
-					high = true
-					officerVacant = append(officerVacant, Reason{"org.reason.officer_vacant", []any{st.Title}})
-				} else {
-					otherVacant++
-					medium = true
-				}
-				continue
-			}
-			if st.Role.Officer() {
-				officersHeld++
-				if since := st.Since(); !since.IsZero() && !longAgo.Before(since) {
-					officersLong++
-				}
-			}
-			if !st.TermEnd.IsZero() && !st.SuccessorIdentified && !twelveMonths.Before(st.TermEnd) {
-				alert := SeatAlert{Org: o.ref, Seat: st.Seat}
-				switch {
-				case st.TermEnd.Before(today):
-					alert.Months = 0
-					endings = append(endings, Reason{"org.reason.expired", []any{st.Title, st.TermEnd}})
-				case !threeMonths.Before(st.TermEnd):
-					alert.Months = 3
-				case !sixMonths.Before(st.TermEnd):
-					alert.Months = 6
-				default:
-					alert.Months = 12
-				}
-				if alert.Months > 0 {
-					endings = append(endings, Reason{"org.reason.ending", []any{st.Title, st.TermEnd, alert.Months}})
-				}
-				r.Ending = append(r.Ending, alert)
-				switch {
-				case alert.Months <= 3 && st.Role.Officer():
-					high = true
-				case alert.Months <= 6:
-					medium = true
-				}
-			}
-			if n := hats[st.person]; staff && n >= settings.HatsThreshold && !seen[st.person] {
-				seen[st.person] = true
-				medium = true
-				hatReasons = append(hatReasons, Reason{"org.reason.hats", []any{st.HolderName, n}})
-				hatsOrgs[st.person] = append(hatsOrgs[st.person], o.ref)
-				names[st.person] = st.personName
-			}
+		if err != nil {
+			return nil, err
 		}
-		if len(o.seats) >= 2 && risk.Vacant*2 >= len(o.seats) {
-			high = true
-			risk.Reasons = append(risk.Reasons, Reason{"org.reason.half_vacant", []any{risk.Vacant, len(o.seats)}})
-		}
-		risk.Reasons = append(risk.Reasons, officerVacant...)
-		switch {
-		case otherVacant == 1:
-			risk.Reasons = append(risk.Reasons, Reason{"org.reason.vacant_one", []any{otherVacant}})
-		case otherVacant > 1:
-			risk.Reasons = append(risk.Reasons, Reason{"org.reason.vacant_other", []any{otherVacant}})
-		}
-		risk.Reasons = append(risk.Reasons, endings...)
-		risk.Reasons = append(risk.Reasons, hatReasons...)
-		if officersHeld > 0 && officersLong == officersHeld {
-			medium = true
-			risk.Reasons = append(risk.Reasons, Reason{"org.reason.long_service", []any{settings.LongServiceYears}})
+	}
+	return hats, nil
+}
+
+// radar judges the loaded organisations. It reads nothing: the same data
+// always gives the same radar.
+func (d *radarData) radar() Radar {
+	r := Radar{Today: d.today, Settings: d.settings, ComputedAt: d.now}
+	rules := d.rules()
+	total := coverageTally{people: map[int64]bool{}}
+	places := map[int64]*coverageTally{}
+	hatAt := map[int64]int{} // where each person is in r.Hats
+	for _, o := range d.orgs {
+		sort.Slice(o.seats, func(i, j int) bool { return seatBefore(&o.seats[i].Seat, &o.seats[j].Seat) })
+		j := rules.judge(o.ref, o.seats, &r)
+		r.Orgs = append(r.Orgs, j.risk)
+		if j.longService {
 			r.LongService = append(r.LongService, o.ref)
 		}
-		switch {
-		case len(o.seats) == 0:
-			risk.Level = Unknown
-			risk.Reasons = []Reason{{"org.reason.no_seats", nil}}
-		case high:
-			risk.Level = High
-		case medium:
-			risk.Level = Medium
-		default:
-			risk.Level = Low
+		for _, st := range j.hats {
+			i, ok := hatAt[st.person]
+			if !ok {
+				i, hatAt[st.person] = len(r.Hats), len(r.Hats)
+				r.Hats = append(r.Hats, HatsAlert{PersonID: st.person, Name: st.personName, Seats: d.hats[st.person]})
+			}
+			r.Hats[i].Orgs = append(r.Hats[i].Orgs, o.ref)
 		}
-		r.Orgs = append(r.Orgs, risk)
-
 		// Coverage: the whole scope, and each place the organisation serves.
-		places := o.places
-		if len(places) == 0 {
-			places = []int64{0}
+		total.add(j.risk, o.seats)
+		served := o.places
+		if len(served) == 0 {
+			served = []int64{0}
 		}
-		add := func(c *Coverage, people map[int64]bool) {
-			c.Orgs++
-			c.Seats += len(o.seats)
-			c.Vacant += risk.Vacant
-			c.Held += len(o.seats) - risk.Vacant
-			switch risk.Level {
-			case High:
-				c.High++
-			case Medium:
-				c.Medium++
+		for _, pid := range served {
+			if places[pid] == nil {
+				places[pid] = &coverageTally{people: map[int64]bool{}}
 			}
-			for _, ix := range o.seats {
-				if st := &all[ix]; !st.Vacant() && !people[st.person] {
-					people[st.person] = true
-					c.People++
-				}
-			}
-		}
-		add(&r.Total, totalPeople)
-		if f.OrganizationID == 0 {
-			for _, pid := range places {
-				pc := placeCov[pid]
-				if pc == nil {
-					pc = &PlaceCoverage{}
-					if p, ok := placeByID[pid]; ok {
-						pc.Place = PlaceRef{ID: p.ID, Slug: p.Slug, Name: p.Name}
-					}
-					placeCov[pid] = pc
-					placePeople[pid] = map[int64]bool{}
-				}
-				add(&pc.Coverage, placePeople[pid])
-			}
+			places[pid].add(j.risk, o.seats)
 		}
 	}
+	r.Total = total.Coverage
+	if !d.oneOrg {
+		r.Places = placeList(places, d.places)
+	}
+	r.order()
+	return r
+}
 
-	for id, list := range hatsOrgs {
-		r.Hats = append(r.Hats, HatsAlert{PersonID: id, Name: names[id], Seats: hats[id], Orgs: list})
+// radarRules judge an organisation: the data's settings, hats and today,
+// and the horizons from today.
+type radarRules struct {
+	*radarData
+	threeMonths, sixMonths, twelveMonths, longAgo Date
+}
+
+func (d *radarData) rules() radarRules {
+	return radarRules{d, d.today.AddMonths(3), d.today.AddMonths(6), d.today.AddMonths(12),
+		DateOf(d.today.Time().AddDate(-d.settings.LongServiceYears, 0, 0))}
+}
+
+// orgJudgement is what the radar finds in one organisation.
+type orgJudgement struct {
+	risk OrgRisk
+	// alerts gets the vacant seats and the ending terms.
+	alerts *Radar
+	// hats are a seat of each person here who wears many hats.
+	hats        []*radarSeat
+	longService bool
+}
+
+// flag raises the organisation's level to l (if it is lower) and gives
+// the reason.
+func (j *orgJudgement) flag(l Level, key string, args ...any) {
+	if l.rank() < j.risk.Level.rank() {
+		j.risk.Level = l
 	}
-	hatKeys := make(map[int64]string, len(r.Hats))
-	for _, h := range r.Hats {
-		hatKeys[h.PersonID] = Key(h.Name)
+	j.risk.Reasons = append(j.risk.Reasons, Reason{key, args})
+}
+
+// judge weighs an organisation's seats, in their order: its level of risk
+// (low unless a rule raises it), the reasons in the order they are read,
+// and its alerts, added to those of alerts.
+func (ru *radarRules) judge(o OrgRef, seats []*radarSeat, alerts *Radar) orgJudgement {
+	j := orgJudgement{risk: OrgRisk{Org: o, Seats: len(seats), Level: Low}, alerts: alerts}
+	if len(seats) == 0 {
+		j.risk.Level, j.risk.Reasons = Unknown, []Reason{{"org.reason.no_seats", nil}}
+		return j
 	}
-	sort.Slice(r.Hats, func(i, j int) bool {
-		if r.Hats[i].Seats != r.Hats[j].Seats {
-			return r.Hats[i].Seats > r.Hats[j].Seats
+	j.vacancies(seats)
+	ru.endings(&j, seats)
+	ru.manyHats(&j, seats)
+	ru.longService(&j, seats)
+	return j
+}
+
+// vacancies: half the seats or more empty (of two or more), or an
+// officer's seat empty, is high risk; any other empty seat is medium.
+func (j *orgJudgement) vacancies(seats []*radarSeat) {
+	var officers []string
+	others := 0
+	for _, st := range seats {
+		if !st.Vacant() {
+			continue
 		}
-		if a, b := hatKeys[r.Hats[i].PersonID], hatKeys[r.Hats[j].PersonID]; a != b {
-			return a < b
+		j.risk.Vacant++
+		j.alerts.Vacant = append(j.alerts.Vacant, SeatAlert{Org: j.risk.Org, Seat: st.Seat})
+		if st.Role.Officer() {
+			officers = append(officers, st.Title)
+		} else {
+			others++
 		}
-		return r.Hats[i].PersonID < r.Hats[j].PersonID
-	})
+	}
+	if len(seats) >= 2 && j.risk.Vacant*2 >= len(seats) {
+		j.flag(High, "org.reason.half_vacant", j.risk.Vacant, len(seats))
+	}
+	for _, title := range officers {
+		j.flag(High, "org.reason.officer_vacant", title)
+	}
+	switch {
+	case others == 1:
+		j.flag(Medium, "org.reason.vacant_one", others)
+	case others > 1:
+		j.flag(Medium, "org.reason.vacant_other", others)
+	}
+}
+
+// endings: a held seat's term ending within a year (or over) with nobody
+// ready to take over. An officer's, within three months, is high risk;
+// any, within six months, medium.
+func (ru *radarRules) endings(j *orgJudgement, seats []*radarSeat) {
+	for _, st := range seats {
+		months, ok := ru.termEnding(st.Seat)
+		if !ok {
+			continue
+		}
+		j.alerts.Ending = append(j.alerts.Ending, SeatAlert{Org: j.risk.Org, Seat: st.Seat, Months: months})
+		level := Low
+		switch {
+		case months <= 3 && st.Role.Officer():
+			level = High
+		case months <= 6:
+			level = Medium
+		}
+		if months == 0 {
+			j.flag(level, "org.reason.expired", st.Title, st.TermEnd)
+		} else {
+			j.flag(level, "org.reason.ending", st.Title, st.TermEnd, months)
+		}
+	}
+}
+
+// termEnding is the horizon a held seat's term ends in — 3, 6 or 12
+// months, or 0 when it is over — if it ends within a year and nobody is
+// ready to take over.
+func (ru *radarRules) termEnding(st Seat) (months int, ok bool) {
+	switch {
+	case st.Vacant() || st.TermEnd.IsZero() || st.SuccessorIdentified || ru.twelveMonths.Before(st.TermEnd):
+		return 0, false
+	case st.TermEnd.Before(ru.today):
+		return 0, true
+	case !ru.threeMonths.Before(st.TermEnd):
+		return 3, true
+	case !ru.sixMonths.Before(st.TermEnd):
+		return 6, true
+	}
+	return 12, true
+}
+
+// manyHats: for staff, a person holding HatsThreshold seats or more
+// across the territory is medium risk, named once per organisation.
+func (ru *radarRules) manyHats(j *orgJudgement, seats []*radarSeat) {
+	if !ru.staff {
+		return
+	}
+	seen := map[int64]bool{}
+	for _, st := range seats {
+		if n := ru.hats[st.person]; !st.Vacant() && n >= ru.settings.HatsThreshold && !seen[st.person] {
+			seen[st.person] = true
+			j.flag(Medium, "org.reason.hats", st.HolderName, n)
+			j.hats = append(j.hats, st)
+		}
+	}
+}
+
+// longService: when every officer holding a seat has served longer than
+// LongServiceYears, the organisation needs new blood (medium risk).
+func (ru *radarRules) longService(j *orgJudgement, seats []*radarSeat) {
+	held, long := 0, 0
+	for _, st := range seats {
+		if !st.Vacant() && st.Role.Officer() {
+			held++
+			if since := st.Since(); !since.IsZero() && !ru.longAgo.Before(since) {
+				long++
+			}
+		}
+	}
+	if j.longService = held > 0 && long == held; j.longService {
+		j.flag(Medium, "org.reason.long_service", ru.settings.LongServiceYears)
+	}
+}
+
+// coverageTally is a coverage being counted, with the people seen so far.
+type coverageTally struct {
+	PlaceCoverage
+	people map[int64]bool
+}
+
+// add counts an organisation: its seats, its level, and the people holding
+// its seats not counted yet.
+func (c *coverageTally) add(risk OrgRisk, seats []*radarSeat) {
+	c.Orgs++
+	c.Seats += risk.Seats
+	c.Vacant += risk.Vacant
+	c.Held += risk.Seats - risk.Vacant
+	switch risk.Level {
+	case High:
+		c.High++
+	case Medium:
+		c.Medium++
+	}
+	for _, st := range seats {
+		if !st.Vacant() && !c.people[st.person] {
+			c.people[st.person] = true
+			c.People++
+		}
+	}
+}
+
+// placeList names the places counted (0: the whole territory), in the
+// territory's order (French names), the whole territory last.
+func placeList(t map[int64]*coverageTally, places []territory.Place) []PlaceCoverage {
+	var out []PlaceCoverage
+	for _, p := range places {
+		if c := t[p.ID]; c != nil {
+			c.Place = PlaceRef{ID: p.ID, Slug: p.Slug, Name: p.Name}
+			out = append(out, c.PlaceCoverage)
+		}
+	}
+	if c := t[0]; c != nil {
+		out = append(out, c.PlaceCoverage)
+	}
+	return out
+}
+
+// order puts the lists in reading order: the most urgent organisations,
+// officers' vacant seats, the soonest term ends, the people with the most
+// seats (then by name) first.
+func (r *Radar) order() {
 	sort.SliceStable(r.Orgs, func(i, j int) bool { return r.Orgs[i].Level.rank() < r.Orgs[j].Level.rank() })
 	sort.SliceStable(r.Vacant, func(i, j int) bool {
 		return r.Vacant[i].Seat.Role.Officer() && !r.Vacant[j].Seat.Role.Officer()
 	})
 	sort.SliceStable(r.Ending, func(i, j int) bool { return r.Ending[i].Seat.TermEnd.Before(r.Ending[j].Seat.TermEnd) })
-	// Places in the territory's order (French names), the whole territory last.
-	for _, p := range places {
-		if pc := placeCov[p.ID]; pc != nil {
-			r.Places = append(r.Places, *pc)
+	keys := make(map[int64]string, len(r.Hats))
+	for _, h := range r.Hats {
+		keys[h.PersonID] = Key(h.Name)
+	}
+	sort.Slice(r.Hats, func(i, j int) bool {
+		if r.Hats[i].Seats != r.Hats[j].Seats {
+			return r.Hats[i].Seats > r.Hats[j].Seats
 		}
-	}
-	if pc := placeCov[0]; pc != nil {
-		r.Places = append(r.Places, *pc)
-	}
-	return r, nil
+		if a, b := keys[r.Hats[i].PersonID], keys[r.Hats[j].PersonID]; a != b {
+			return a < b
+		}
+		return r.Hats[i].PersonID < r.Hats[j].PersonID
+	})
 }
 
 // Risk is one organisation's risk, from the radar of that organisation as

@@ -286,16 +286,18 @@ func (s *Store) Seats(ctx context.Context, territoryID, orgID int64) ([]Seat, er
 }
 
 func sortSeats(list []Seat) {
-	sort.SliceStable(list, func(i, j int) bool {
-		a, b := list[i], list[j]
-		if a.Role.rank() != b.Role.rank() {
-			return a.Role.rank() < b.Role.rank()
-		}
-		if a.SortOrder != b.SortOrder {
-			return a.SortOrder < b.SortOrder
-		}
-		return a.ID < b.ID
-	})
+	sort.Slice(list, func(i, j int) bool { return seatBefore(&list[i], &list[j]) })
+}
+
+// seatBefore orders an organisation's seats: by role, then as staff placed them.
+func seatBefore(a, b *Seat) bool {
+	if a.Role.rank() != b.Role.rank() {
+		return a.Role.rank() < b.Role.rank()
+	}
+	if a.SortOrder != b.SortOrder {
+		return a.SortOrder < b.SortOrder
+	}
+	return a.ID < b.ID
 }
 
 // OrgPeople lists the organisation's records of the people who hold its

@@ -415,21 +415,16 @@ func scanApplication(row interface{ Scan(...any) error }) (Application, error) {
 }
 
 func (s *Store) queryApplications(ctx context.Context, q string, args ...any) ([]Application, error) {
-	rows, err := s.db.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
 	var out []Application
-	for rows.Next() {
+	err := db.Each(ctx, s.db, q, args, func(rows *sql.Rows) error {
 		a, err := scanApplication(rows)
 		if err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		out = append(out, a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	ids := make([]int64, len(out))

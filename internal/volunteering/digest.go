@@ -67,21 +67,17 @@ func Week(t time.Time) string {
 // one digest a week at most, whatever happens (the week is written with
 // the e-mail, in one transaction). It returns how many it sent.
 func (s *Store) SendDigests(ctx context.Context) (int, error) {
-	rows, err := s.db.Query(ctx, `SELECT DISTINCT territory_id FROM volunteer_profiles WHERE digest = ? ORDER BY territory_id`, true)
-	if err != nil {
-		return 0, err
-	}
 	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	err := db.Each(ctx, s.db, `SELECT DISTINCT territory_id FROM volunteer_profiles WHERE digest = ? ORDER BY territory_id`, []any{true},
+		func(rows *sql.Rows) error {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+			return nil
+		})
+	if err != nil {
 		return 0, err
 	}
 	sent := 0
@@ -138,22 +134,16 @@ func (s *Store) PlanDigest(ctx context.Context, territoryID int64) (DigestPlan, 
 	g := newGeo(places)
 	// The new opportunities, read once.
 	q, args := s.candidateQuery(territoryID, Seeker{}, g, &plan.Since)
-	rows, err := s.db.Query(ctx, q, args...)
-	if err != nil {
-		return plan, err
-	}
 	var fresh []candidate
-	for rows.Next() {
+	err = db.Each(ctx, s.db, q, args, func(rows *sql.Rows) error {
 		var c candidate
-		at := new(time.Time)
-		if err := scanCandidate(rows, &c, at); err != nil {
-			rows.Close()
-			return plan, err
+		if err := scanCandidate(rows, &c, new(time.Time)); err != nil {
+			return err
 		}
 		fresh = append(fresh, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return plan, err
 	}
 	plan.New = len(fresh)
@@ -166,25 +156,20 @@ func (s *Store) PlanDigest(ctx context.Context, territoryID int64) (DigestPlan, 
 	for _, c := range fresh {
 		args = append(args, c.id)
 	}
-	rows, err = s.db.Query(ctx, `SELECT user_id, opportunity_id FROM volunteer_applications WHERE territory_id = ?
-		AND opportunity_id IN (`+placeholders(len(fresh))+`)`, args...)
+	err = db.Each(ctx, s.db, `SELECT user_id, opportunity_id FROM volunteer_applications WHERE territory_id = ?
+		AND opportunity_id IN (`+placeholders(len(fresh))+`)`, args, func(rows *sql.Rows) error {
+		var k [2]int64
+		if err := rows.Scan(&k[0], &k[1]); err != nil {
+			return err
+		}
+		applied[k] = true
+		return nil
+	})
 	if err != nil {
 		return plan, err
 	}
-	for rows.Next() {
-		var k [2]int64
-		if err := rows.Scan(&k[0], &k[1]); err != nil {
-			rows.Close()
-			return plan, err
-		}
-		applied[k] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return plan, err
-	}
 	// Everyone who asked and has not had this week's digest.
-	rows, err = s.db.Query(ctx, `SELECT v.user_id, COALESCE(v.place_id, 0), v.causes, v.skills, v.languages, v.availability, v.max_km,
+	rows, err := s.db.Query(ctx, `SELECT v.user_id, COALESCE(v.place_id, 0), v.causes, v.skills, v.languages, v.availability, v.max_km,
 		v.mobility, v.age_band, v.student FROM volunteer_profiles v
 		LEFT JOIN volunteer_digest_sent d ON d.territory_id = v.territory_id AND d.user_id = v.user_id AND d.week = ?
 		WHERE v.territory_id = ? AND v.digest = ? AND d.user_id IS NULL ORDER BY v.user_id`, plan.Week, territoryID, true)

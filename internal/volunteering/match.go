@@ -268,21 +268,37 @@ func (f *Fit) exclude(e Exclusion) {
 	}
 }
 
+// score says how well an opportunity fits a prepared seeker: each factor's
+// points and the facts that explain them, the first reason to leave it out,
+// and the total.
 func score(p *prepared, c candidate) Fit {
-	sk := &p.sk
 	f := Fit{StartsAt: c.startsAt}
 	if pl := p.names[c.placeID]; pl != nil {
 		f.PlaceName = pl.name
 	}
-	band, hasBand := p.band, p.hasBand
+	f.forWhom(p, c)
+	km := f.distance(p, c)
+	f.timing(p, c)
+	f.interests(&p.sk, c)
+	f.skills(&p.sk, c)
+	f.travel(&p.sk, c, km)
+	f.languages(&p.sk, c)
+	f.Score = max(0, f.Distance+f.Time+f.Interests+f.Skills+f.Mobility-f.Penalty)
+	return f
+}
 
-	// Who it is for.
+// forWhom: teams' opportunities are not for a person, school projects not
+// for adults (25 and over) who are not students; an age band outside the
+// limits leaves it out, a band that straddles them costs 5 points, and a
+// seeker without a band is told the limits.
+func (f *Fit) forWhom(p *prepared, c candidate) {
+	band, hasBand := p.band, p.hasBand
 	if c.kind.Corporate() {
 		f.exclude(ForTeams)
 	}
 	if c.kind == SchoolProject {
-		f.Student = sk.Student
-		if !sk.Student && hasBand && band.Min >= 25 {
+		f.Student = p.sk.Student
+		if !p.sk.Student && hasBand && band.Min >= 25 {
 			f.exclude(ForStudents)
 		}
 	}
@@ -305,32 +321,37 @@ func score(p *prepared, c candidate) Fit {
 	if hasBand && (f.MinAge > 0 || f.MaxAge > 0) {
 		f.Penalty += 5
 	}
+}
 
-	// Distance.
-	reach := p.reach
-	km := -1.0
+// distance: remote or the same place is worth every point, no place said
+// half; a known distance loses points linearly to none at twice the reach
+// (full within 2 km) and is left out beyond the distance the seeker gave;
+// an unknown one is worth two thirds in the same ville, a third elsewhere
+// (left out for who goes 0 km). It returns the distance (-1: unknown).
+func (f *Fit) distance(p *prepared, c candidate) float64 {
+	sk := &p.sk
 	switch {
 	case c.remote:
 		f.Remote, f.Distance = true, WeightDistance
 	case sk.PlaceID == 0:
 		f.NoPlace, f.Distance = true, WeightDistance/2
 	case sk.PlaceID == c.placeID:
-		f.SamePlace, f.Distance, km = true, WeightDistance, 0
+		f.SamePlace, f.Distance = true, WeightDistance
+		return 0
 	default:
 		h := p.hops[c.placeID]
 		if h.known {
 			d := h.km
-			km = d
 			f.KM, f.KMKnown = max(1, int(math.Round(d))), true
 			switch {
-			case sk.MaxKm != nil && d > reach+0.5:
+			case sk.MaxKm != nil && d > p.reach+0.5:
 				f.exclude(TooFar)
 			case d <= 2:
 				f.Distance = WeightDistance
 			default:
-				f.Distance = int(math.Round(WeightDistance * math.Max(0, 1-d/(2*math.Max(reach, 1)))))
+				f.Distance = int(math.Round(WeightDistance * math.Max(0, 1-d/(2*math.Max(p.reach, 1)))))
 			}
-			break
+			return d
 		}
 		f.Unplaced = h.unplaced
 		if h.sameCity {
@@ -342,8 +363,14 @@ func score(p *prepared, c candidate) Fit {
 			}
 		}
 	}
+	return -1
+}
 
-	// Time.
+// timing: whenever suits them is worth 4/5; a one-off date within their
+// slots every point, 22/25 for who helps « ponctuellement », half when
+// they gave no slots, 1/6 outside; recurring slots every point when all
+// fit, 10 and a share of the rest when some do, none outside.
+func (f *Fit) timing(p *prepared, c candidate) {
 	slots, occasional := p.slots, p.occasional
 	switch c.schedule {
 	case Flexible:
@@ -374,8 +401,11 @@ func score(p *prepared, c candidate) Fit {
 			f.TimeFact, f.Time, f.When = timeOutside, 0, c.slots
 		}
 	}
+}
 
-	// Interests.
+// interests: two shared causes (or all the opportunity's) are worth every
+// point, one 3/4, none nothing; 2/5 when either side named none.
+func (f *Fit) interests(sk *Seeker, c candidate) {
 	f.MatchedCauses = sk.Causes & c.causes
 	switch n := f.MatchedCauses.Count(); {
 	case sk.Causes == 0 || c.causes == 0:
@@ -385,8 +415,11 @@ func score(p *prepared, c candidate) Fit {
 	case n == 1:
 		f.Interests = WeightInterests * 3 / 4
 	}
+}
 
-	// Skills.
+// skills: the share of the skills asked that the seeker has; 2/3 when none
+// are asked, 2/5 when the seeker named none.
+func (f *Fit) skills(sk *Seeker, c candidate) {
 	f.MatchedSkills = sk.Skills & c.skills
 	switch {
 	case c.skills == 0:
@@ -397,8 +430,13 @@ func score(p *prepared, c candidate) Fit {
 		f.MissingSkills = c.skills &^ sk.Skills
 		f.Skills = WeightSkills * f.MatchedSkills.Count() / c.skills.Count()
 	}
+}
 
-	// Getting there.
+// travel: a car required leaves out who has none (half the points when
+// they did not say); remote, a car, the same place or a ride offered are
+// worth every point; no answer 7/10; needing a ride 1/5; without a car,
+// 4/5 within 3 km and 2/5 farther.
+func (f *Fit) travel(sk *Seeker, c candidate, km float64) {
 	f.RideOffered = c.rideOffered && sk.Mobility != HasCar
 	switch {
 	case c.carRequired && (sk.Mobility == NoCar || sk.Mobility == NeedsRide):
@@ -423,21 +461,22 @@ func score(p *prepared, c candidate) Fit {
 			f.RideNeeded = true
 		}
 	}
+}
 
-	// Languages: French is assumed when none is said.
-	if c.languages != 0 {
-		speaks := sk.Languages
-		if speaks == 0 {
-			speaks = 1 // fr
-		}
-		if c.languages&speaks == 0 {
-			f.LanguageMissing = c.languages
-			f.Penalty += 10
-		}
+// languages: none of the languages asked spoken costs 10 points. French
+// is assumed when the seeker named none.
+func (f *Fit) languages(sk *Seeker, c candidate) {
+	if c.languages == 0 {
+		return
 	}
-
-	f.Score = max(0, f.Distance+f.Time+f.Interests+f.Skills+f.Mobility-f.Penalty)
-	return f
+	speaks := sk.Languages
+	if speaks == 0 {
+		speaks = 1 // fr
+	}
+	if c.languages&speaks == 0 {
+		f.LanguageMissing = c.languages
+		f.Penalty += 10
+	}
 }
 
 // better orders fits: the higher score first, then the sooner date, then

@@ -172,7 +172,78 @@ type opportunityRow struct {
 func (s *Store) check(ctx context.Context, territoryID int64, in Input) (opportunityRow, error) {
 	in.normalise()
 	f := errs.Fields{}
-	r := opportunityRow{}
+	r := checkInput(in, s.now(), f)
+	// The organisation must be one of this territory.
+	if in.OrganizationID == 0 {
+		f.Add("organization", "errors.required")
+	} else if _, err := s.orgs.Get(ctx, territoryID, in.OrganizationID); errs.Is(err, errs.NotFound) {
+		f.Add("organization", "errors.volunteer_org_unknown")
+	} else if err != nil {
+		return r, err
+	}
+	switch {
+	case in.PlaceSlug != "":
+		pl, err := s.territories.Place(ctx, territoryID, in.PlaceSlug)
+		if errs.Is(err, errs.NotFound) {
+			f.Add("place", "errors.place_unknown")
+		} else if err != nil {
+			return r, err
+		} else {
+			r.placeID = pl.ID
+		}
+	case !in.Remote:
+		f.Add("place", "errors.volunteer_place_or_remote")
+	}
+	return r, f.Err()
+}
+
+// checkInput checks what needs no database — the texts, the lists, the
+// numbers and the dates, at now — into f, and gives the row to store
+// (without its place) with the packed key matching reads.
+func checkInput(in Input, now time.Time, f errs.Fields) opportunityRow {
+	r := opportunityRow{in: in}
+	checkTexts(in, f)
+	var bad bool
+	if r.causes, bad = MaskOf(Causes, in.Causes); bad {
+		f.Add("causes", "errors.volunteer_cause")
+	}
+	if r.skills, bad = MaskOf(Skills, in.Skills); bad {
+		f.Add("skills", "errors.volunteer_skill")
+	}
+	if r.languages, bad = MaskOf(Languages, in.Languages); bad {
+		f.Add("languages", "errors.volunteer_language")
+	}
+	if in.Spots != nil && (*in.Spots < 1 || *in.Spots > MaxSpots) {
+		f.Add("spots", "errors.volunteer_spots")
+	}
+	for field, v := range map[string]*int{"min_age": in.MinAge, "max_age": in.MaxAge} {
+		if v != nil && (*v < 0 || *v > MaxAge) {
+			f.Add(field, "errors.volunteer_age")
+		}
+	}
+	if in.MinAge != nil && in.MaxAge != nil && *in.MaxAge < *in.MinAge {
+		f.Add("max_age", "errors.volunteer_age_order")
+	}
+	r.checkSchedule(now, f)
+	c := candidate{kind: in.Kind, schedule: in.Schedule, remote: in.Remote, slots: r.slots, causes: r.causes, skills: r.skills,
+		languages: r.languages, carRequired: in.CarRequired, rideOffered: in.RideOffered}
+	if in.MinAge != nil {
+		c.minAge = *in.MinAge
+	}
+	if in.MaxAge != nil {
+		c.maxAge = *in.MaxAge
+	}
+	if in.Schedule == OneOff && !in.StartsAt.IsZero() {
+		start := in.StartsAt
+		c.startsAt = &start
+	}
+	r.matchA, r.matchB = packMatch(c)
+	return r
+}
+
+// checkTexts checks the title (required), the kind and the lengths of the
+// texts, the contact's e-mail and the jebénévole.ca address.
+func checkTexts(in Input, f errs.Fields) {
 	switch {
 	case in.Title == "":
 		f.Add("title", "errors.required")
@@ -202,28 +273,13 @@ func (s *Store) check(ctx context.Context, territoryID int64, in Input) (opportu
 	if in.JebenevoleURL != "" && (tooLong(in.JebenevoleURL, 500) || !IsJebenevoleURL(in.JebenevoleURL)) {
 		f.Add("jebenevole_url", "errors.volunteer_jebenevole_url")
 	}
-	var bad bool
-	if r.causes, bad = MaskOf(Causes, in.Causes); bad {
-		f.Add("causes", "errors.volunteer_cause")
-	}
-	if r.skills, bad = MaskOf(Skills, in.Skills); bad {
-		f.Add("skills", "errors.volunteer_skill")
-	}
-	if r.languages, bad = MaskOf(Languages, in.Languages); bad {
-		f.Add("languages", "errors.volunteer_language")
-	}
-	if in.Spots != nil && (*in.Spots < 1 || *in.Spots > MaxSpots) {
-		f.Add("spots", "errors.volunteer_spots")
-	}
-	for field, v := range map[string]*int{"min_age": in.MinAge, "max_age": in.MaxAge} {
-		if v != nil && (*v < 0 || *v > MaxAge) {
-			f.Add(field, "errors.volunteer_age")
-		}
-	}
-	if in.MinAge != nil && in.MaxAge != nil && *in.MaxAge < *in.MinAge {
-		f.Add("max_age", "errors.volunteer_age_order")
-	}
-	now := s.now()
+}
+
+// checkSchedule checks the dates and slots, at now: a one-off date is
+// required and not past (its end after its start, 3 hours when not said)
+// and gives its slot; recurring needs slots; a last day is not past.
+func (r *opportunityRow) checkSchedule(now time.Time, f errs.Fields) {
+	in := &r.in
 	dates := calendar.Happening(now)
 	switch in.Schedule {
 	case OneOff:
@@ -259,42 +315,6 @@ func (s *Store) check(ctx context.Context, territoryID int64, in Input) (opportu
 		}
 		r.untilArg = db.Time(in.Until)
 	}
-	// The organisation must be one of this territory.
-	if in.OrganizationID == 0 {
-		f.Add("organization", "errors.required")
-	} else if _, err := s.orgs.Get(ctx, territoryID, in.OrganizationID); errs.Is(err, errs.NotFound) {
-		f.Add("organization", "errors.volunteer_org_unknown")
-	} else if err != nil {
-		return r, err
-	}
-	switch {
-	case in.PlaceSlug != "":
-		pl, err := s.territories.Place(ctx, territoryID, in.PlaceSlug)
-		if errs.Is(err, errs.NotFound) {
-			f.Add("place", "errors.place_unknown")
-		} else if err != nil {
-			return r, err
-		} else {
-			r.placeID = pl.ID
-		}
-	case !in.Remote:
-		f.Add("place", "errors.volunteer_place_or_remote")
-	}
-	r.in = in
-	c := candidate{kind: in.Kind, schedule: in.Schedule, remote: in.Remote, slots: r.slots, causes: r.causes, skills: r.skills,
-		languages: r.languages, carRequired: in.CarRequired, rideOffered: in.RideOffered}
-	if in.MinAge != nil {
-		c.minAge = *in.MinAge
-	}
-	if in.MaxAge != nil {
-		c.maxAge = *in.MaxAge
-	}
-	if in.Schedule == OneOff && !in.StartsAt.IsZero() {
-		start := in.StartsAt
-		c.startsAt = &start
-	}
-	r.matchA, r.matchB = packMatch(c)
-	return r, f.Err()
 }
 
 // uniqueSlug finds a free address for an opportunity: its title, then -2, -3…

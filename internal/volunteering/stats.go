@@ -10,8 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/orgs"
+	"implique/internal/territory"
 )
 
 // PlaceSupply is supply and demand in one place (or for remote
@@ -67,195 +69,243 @@ type profileRow struct {
 	maxKm   *int
 }
 
+// supplyData is what supply and demand reads, as plain values.
+type supplyData struct {
+	now      time.Time
+	places   []territory.Place
+	open     []Opportunity
+	profiles []profileRow
+	waiting  []Application
+	// delays are the answers of the last year: days from confirmation to answer.
+	delays []float64
+}
+
 // SupplyDemand computes supply and demand for the territory.
 func (s *Store) SupplyDemand(ctx context.Context, territoryID int64) (SupplyDemand, error) {
-	now := s.now()
-	sd := SupplyDemand{ComputedAt: now}
-	places, err := s.territories.Places(ctx, territoryID)
+	d, err := s.loadSupply(ctx, territoryID)
 	if err != nil {
-		return sd, err
+		return SupplyDemand{}, err
 	}
-	g := newGeo(places)
-	open, err := s.Opportunities(ctx, territoryID, Filter{OpenOnly: true})
-	if err != nil {
-		return sd, err
+	return d.supplyDemand(), nil
+}
+
+// loadSupply reads the places, the open opportunities, who looks for what,
+// the waiting applications and how fast organisations answered.
+func (s *Store) loadSupply(ctx context.Context, territoryID int64) (supplyData, error) {
+	d := supplyData{now: s.now()}
+	var err error
+	if d.places, err = s.territories.Places(ctx, territoryID); err != nil {
+		return d, err
 	}
-	sd.OpenOpportunityCount = len(open)
-	byPlace := map[int64]*PlaceSupply{}
-	get := func(id int64, remote bool) *PlaceSupply {
-		key := id
-		if remote {
-			key = -1
-		}
-		ps := byPlace[key]
-		if ps == nil {
-			ps = &PlaceSupply{PlaceID: id, Remote: remote}
-			if p, ok := g.places[id]; ok && !remote {
-				ps.PlaceSlug, ps.PlaceName = p.slug, p.name
+	if d.open, err = s.Opportunities(ctx, territoryID, Filter{OpenOnly: true}); err != nil {
+		return d, err
+	}
+	err = db.Each(ctx, s.db, `SELECT COALESCE(place_id, 0), causes, max_km FROM volunteer_profiles WHERE territory_id = ?`,
+		[]any{territoryID}, func(rows *sql.Rows) error {
+			var p profileRow
+			var maxKm sql.NullInt64
+			if err := rows.Scan(&p.placeID, &p.causes, &maxKm); err != nil {
+				return err
 			}
-			byPlace[key] = ps
-		}
-		return ps
-	}
-	// What is offered where: the union of causes of the open opportunities
-	// for individuals, per place, and remote.
-	offered := map[int64]Mask{}
-	var remoteCauses Mask
-	anyRemote := false
-	causeOpen := map[string]int{}
-	for _, o := range open {
-		ps := get(o.PlaceID, o.PlaceID == 0)
-		ps.Open++
-		if o.Applicants == 0 {
-			ps.WithoutApplicants++
-			if now.Sub(o.PublishedAt) >= 7*24*time.Hour {
-				sd.OpportunitiesWithoutApplicants = append(sd.OpportunitiesWithoutApplicants, o)
+			if maxKm.Valid {
+				v := int(maxKm.Int64)
+				p.maxKm = &v
 			}
-		}
-		ps.Waiting += o.Waiting
-		for _, c := range o.Causes.Codes(Causes) {
-			causeOpen[c]++
-		}
-		if o.Kind.Corporate() {
-			continue
-		}
-		all := o.Causes
-		if all == 0 {
-			all = Mask(1<<len(Causes) - 1) // open to any interest
-		}
-		if o.Remote {
-			remoteCauses |= all
-			anyRemote = true
-		}
-		if o.PlaceID != 0 {
-			offered[o.PlaceID] |= all
-		}
-	}
-	// Who looks for what, and whether anything within reach fits.
-	rows, err := s.db.Query(ctx, `SELECT COALESCE(place_id, 0), causes, max_km FROM volunteer_profiles WHERE territory_id = ?`, territoryID)
+			d.profiles = append(d.profiles, p)
+			return nil
+		})
 	if err != nil {
-		return sd, err
+		return d, err
 	}
-	var profiles []profileRow
-	for rows.Next() {
-		var p profileRow
-		var causes int64
-		var maxKm sql.NullInt64
-		if err := rows.Scan(&p.placeID, &causes, &maxKm); err != nil {
-			rows.Close()
-			return sd, err
+	if d.waiting, err = s.WaitingFor(ctx, territoryID, nil); err != nil {
+		return d, err
+	}
+	err = db.Each(ctx, s.db, `SELECT confirmed_at, responded_at FROM volunteer_applications WHERE territory_id = ?
+		AND responded_at IS NOT NULL AND confirmed_at IS NOT NULL AND confirmed_at >= ?`, []any{territoryID, d.now.AddDate(-1, 0, 0)},
+		func(rows *sql.Rows) error {
+			var c, r time.Time
+			if err := rows.Scan(&c, &r); err != nil {
+				return err
+			}
+			d.delays = append(d.delays, r.Sub(c).Hours()/24)
+			return nil
+		})
+	return d, err
+}
+
+// supplyDemand counts supply and demand. It reads nothing: the same data
+// always gives the same counts.
+func (d supplyData) supplyDemand() SupplyDemand {
+	sd := SupplyDemand{ComputedAt: d.now, OpenOpportunityCount: len(d.open), Waiting: d.waiting}
+	t := supplyTally{g: newGeo(d.places), byPlace: map[int64]*PlaceSupply{}, offered: map[int64]Mask{}, reach: map[[2]int64]Mask{},
+		causeOpen: map[string]int{}, causePeople: map[string]int{}, causeWithout: map[string]int{}}
+	for _, o := range d.open {
+		if t.offer(o) && d.now.Sub(o.PublishedAt) >= 7*24*time.Hour {
+			sd.OpportunitiesWithoutApplicants = append(sd.OpportunitiesWithoutApplicants, o)
 		}
-		p.causes = Mask(causes)
-		if maxKm.Valid {
-			v := int(maxKm.Int64)
-			p.maxKm = &v
-		}
-		profiles = append(profiles, p)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return sd, err
-	}
-	causePeople, causeWithout := map[string]int{}, map[string]int{}
-	reachCache := map[[2]int64]Mask{}
-	for _, p := range profiles {
+	for _, p := range d.profiles {
 		sd.People++
-		key := [2]int64{p.placeID, -1}
-		if p.maxKm != nil {
-			key[1] = int64(*p.maxKm)
-		}
-		within, ok := reachCache[key]
-		if !ok {
-			within = offeredWithin(g, offered, p.placeID, p.maxKm)
-			reachCache[key] = within
-		}
-		if anyRemote {
-			within |= remoteCauses
-		}
-		want := p.causes
-		if want == 0 {
-			want = Mask(1<<len(Causes) - 1)
-		}
-		without := within&want == 0
-		if p.placeID != 0 {
-			ps := get(p.placeID, false)
-			ps.People++
-			if without {
-				ps.PeopleWithoutOpportunity++
-			}
-		}
-		if without {
+		if t.seek(p) {
 			sd.PeopleWithout++
 		}
-		for _, c := range p.causes.Codes(Causes) {
-			causePeople[c]++
-			if within.Has(Causes, c) {
-				continue
-			}
-			causeWithout[c]++
+	}
+	sd.Places, sd.Causes = t.placeList(d.places), t.causeList()
+	sd.AnsweredCount, sd.MedianAnswerDays, sd.AnsweredWithinAWeek = answerDelays(d.delays)
+	return sd
+}
+
+// anyCause is every cause: an opportunity, or a person, that names none is
+// open to any interest.
+var anyCause = Mask(1<<len(Causes) - 1)
+
+// supplyTally counts supply and demand per place and per cause.
+type supplyTally struct {
+	g       geo
+	byPlace map[int64]*PlaceSupply // -1: remote
+	// offered are the causes of the open opportunities for individuals, per
+	// place; remote, those done remotely.
+	offered map[int64]Mask
+	remote  Mask
+	// reach caches what is offered within reach of a place, per distance
+	// (-1: the default).
+	reach                                map[[2]int64]Mask
+	causeOpen, causePeople, causeWithout map[string]int
+}
+
+// place is the count of a place, or of what is remote.
+func (t *supplyTally) place(id int64, remote bool) *PlaceSupply {
+	key := id
+	if remote {
+		key = -1
+	}
+	ps := t.byPlace[key]
+	if ps == nil {
+		ps = &PlaceSupply{PlaceID: id, Remote: remote}
+		if p, ok := t.g.places[id]; ok && !remote {
+			ps.PlaceSlug, ps.PlaceName = p.slug, p.name
+		}
+		t.byPlace[key] = ps
+	}
+	return ps
+}
+
+// offer counts an open opportunity at its place (remote without one) and
+// under its causes; unless it is for teams, what it offers individuals.
+// It reports whether nobody applied yet.
+func (t *supplyTally) offer(o Opportunity) bool {
+	ps := t.place(o.PlaceID, o.PlaceID == 0)
+	ps.Open++
+	ps.Waiting += o.Waiting
+	if o.Applicants == 0 {
+		ps.WithoutApplicants++
+	}
+	for _, c := range o.Causes.Codes(Causes) {
+		t.causeOpen[c]++
+	}
+	if o.Kind.Corporate() {
+		return o.Applicants == 0
+	}
+	all := o.Causes
+	if all == 0 {
+		all = anyCause
+	}
+	if o.Remote {
+		t.remote |= all
+	}
+	if o.PlaceID != 0 {
+		t.offered[o.PlaceID] |= all
+	}
+	return o.Applicants == 0
+}
+
+// seek counts a person at their place and under the causes they want. It
+// reports whether no open opportunity within their reach, or remote,
+// shares an interest with them.
+func (t *supplyTally) seek(p profileRow) bool {
+	key := [2]int64{p.placeID, -1}
+	if p.maxKm != nil {
+		key[1] = int64(*p.maxKm)
+	}
+	within, ok := t.reach[key]
+	if !ok {
+		within = offeredWithin(t.g, t.offered, p.placeID, p.maxKm)
+		t.reach[key] = within
+	}
+	within |= t.remote
+	want := p.causes
+	if want == 0 {
+		want = anyCause
+	}
+	without := within&want == 0
+	if p.placeID != 0 {
+		ps := t.place(p.placeID, false)
+		ps.People++
+		if without {
+			ps.PeopleWithoutOpportunity++
 		}
 	}
-	for _, ps := range byPlace {
-		sd.Places = append(sd.Places, *ps)
+	for _, c := range p.causes.Codes(Causes) {
+		t.causePeople[c]++
+		if !within.Has(Causes, c) {
+			t.causeWithout[c]++
+		}
+	}
+	return without
+}
+
+// placeList lists the places counted in the territory's order, remote last.
+func (t *supplyTally) placeList(places []territory.Place) []PlaceSupply {
+	var out []PlaceSupply
+	for _, ps := range t.byPlace {
+		out = append(out, *ps)
 	}
 	order := map[int64]int{}
 	for i, p := range places {
 		order[p.ID] = i
 	}
-	sort.Slice(sd.Places, func(i, j int) bool {
-		a, b := sd.Places[i], sd.Places[j]
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
 		if a.Remote != b.Remote {
 			return b.Remote
 		}
 		return order[a.PlaceID] < order[b.PlaceID]
 	})
+	return out
+}
+
+// causeList lists the causes offered or wanted, those leaving the most
+// people without an opportunity first.
+func (t *supplyTally) causeList() []CauseSupply {
+	var out []CauseSupply
 	for _, c := range Causes {
-		if causeOpen[c] == 0 && causePeople[c] == 0 {
+		if t.causeOpen[c] == 0 && t.causePeople[c] == 0 {
 			continue
 		}
-		sd.Causes = append(sd.Causes, CauseSupply{Cause: c, Open: causeOpen[c], People: causePeople[c], PeopleWithoutOpportunity: causeWithout[c]})
+		out = append(out, CauseSupply{Cause: c, Open: t.causeOpen[c], People: t.causePeople[c], PeopleWithoutOpportunity: t.causeWithout[c]})
 	}
-	sort.SliceStable(sd.Causes, func(i, j int) bool {
-		return sd.Causes[i].PeopleWithoutOpportunity > sd.Causes[j].PeopleWithoutOpportunity
-	})
-	if sd.Waiting, err = s.WaitingFor(ctx, territoryID, nil); err != nil {
-		return sd, err
-	}
-	// How fast organisations answer, over the last year.
-	rows, err = s.db.Query(ctx, `SELECT confirmed_at, responded_at FROM volunteer_applications WHERE territory_id = ?
-		AND responded_at IS NOT NULL AND confirmed_at IS NOT NULL AND confirmed_at >= ?`, territoryID, now.AddDate(-1, 0, 0))
-	if err != nil {
-		return sd, err
-	}
-	var delays []float64
-	for rows.Next() {
-		var c, r time.Time
-		if err := rows.Scan(&c, &r); err != nil {
-			rows.Close()
-			return sd, err
-		}
-		d := r.Sub(c).Hours() / 24
-		delays = append(delays, d)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].PeopleWithoutOpportunity > out[j].PeopleWithoutOpportunity })
+	return out
+}
+
+// answerDelays are how many answers came, their median delay in days (to a
+// tenth) and how many came within a week.
+func answerDelays(days []float64) (n int, median float64, withinAWeek int) {
+	for _, d := range days {
 		if d <= 7 {
-			sd.AnsweredWithinAWeek++
+			withinAWeek++
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return sd, err
+	if len(days) == 0 {
+		return 0, 0, 0
 	}
-	sd.AnsweredCount = len(delays)
-	if len(delays) > 0 {
-		sort.Float64s(delays)
-		mid := len(delays) / 2
-		if len(delays)%2 == 1 {
-			sd.MedianAnswerDays = delays[mid]
-		} else {
-			sd.MedianAnswerDays = (delays[mid-1] + delays[mid]) / 2
-		}
-		sd.MedianAnswerDays = math.Round(sd.MedianAnswerDays*10) / 10
+	sort.Float64s(days)
+	mid := len(days) / 2
+	median = days[mid]
+	if len(days)%2 == 0 {
+		median = (days[mid-1] + days[mid]) / 2
 	}
-	return sd, nil
+	return len(days), math.Round(median*10) / 10, withinAWeek
 }
 
 // offeredWithin is the causes offered at the places within reach of a
