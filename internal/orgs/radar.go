@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/territory"
@@ -184,7 +185,7 @@ type PlaceCoverage struct {
 
 // Radar is the relève radar of a territory, a place or one organisation.
 type Radar struct {
-	Today    Date
+	Today    calendar.Date
 	Settings Settings
 	Total    Coverage
 	// Places is empty for one organisation's radar.
@@ -362,10 +363,9 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 	var role string
 	var holder sql.NullInt64
 	var root int64
-	var since, start, end sql.NullString
 	for rows.Next() {
 		var st radarSeat
-		if err := rows.Scan(&st.ID, &st.OrganizationID, &st.Title, &role, &holder, &root, &st.HolderName, &st.personName, &since, &start, &end,
+		if err := rows.Scan(&st.ID, &st.OrganizationID, &st.Title, &role, &holder, &root, &st.HolderName, &st.personName, &st.HolderSince, &st.TermStart, &st.TermEnd,
 			&st.OpenToNewcomers, &st.SuccessorIdentified, &st.SortOrder); err != nil {
 			rows.Close()
 			return r, err
@@ -375,7 +375,6 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 			continue
 		}
 		st.TerritoryID, st.Role = territoryID, Role(role)
-		st.HolderSince, st.TermStart, st.TermEnd = scanDate(since), scanDate(start), scanDate(end)
 		if holder.Valid {
 			st.holder, st.person = holder.Int64, holder.Int64
 			if staff {
@@ -443,7 +442,7 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 	}
 
 	threeMonths, sixMonths, twelveMonths := today.AddMonths(3), today.AddMonths(6), today.AddMonths(12)
-	longAgo := DateOf(today.Time().AddDate(-settings.LongServiceYears, 0, 0))
+	longAgo := calendar.DateOf(today.Time().AddDate(-settings.LongServiceYears, 0, 0))
 	placeCov := map[int64]*PlaceCoverage{}
 	placePeople := map[int64]map[int64]bool{}
 	totalPeople := map[int64]bool{}
