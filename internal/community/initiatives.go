@@ -13,6 +13,7 @@ import (
 	"implique/internal/errs"
 	"implique/internal/i18n"
 	"implique/internal/mail"
+	"implique/internal/territory"
 )
 
 // Citizen initiatives (« initiatives / projets citoyens »): what comes to
@@ -376,8 +377,8 @@ func (s *Store) Initiatives(ctx context.Context, territoryID int64, f Initiative
 	q := `SELECT ` + initiativeCols + initiativeFrom + `WHERE i.territory_id = ?`
 	args := []any{territoryID}
 	if f.PlaceSlug != "" {
-		q += ` AND (p.slug = ? OR p.parent_id = (SELECT id FROM places WHERE territory_id = ? AND slug = ?))`
-		args = append(args, f.PlaceSlug, territoryID, f.PlaceSlug)
+		cond, a := territory.InScope("i.place_id", territoryID, f.PlaceSlug, territory.AndSecteurs)
+		q, args = q+` AND `+cond, append(args, a...)
 	}
 	if f.Status != "" {
 		q += ` AND i.status = ?`

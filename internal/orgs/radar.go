@@ -306,19 +306,10 @@ func (s *Store) Radar(ctx context.Context, territoryID int64, f RadarFilter) (Ra
 	scoped := f.OrganizationID != 0
 	if f.PlaceSlug != "" {
 		scoped = true
-		inPlace := map[int64]bool{}
-		for _, p := range places {
-			if p.Slug == f.PlaceSlug {
-				inPlace[p.ID] = true
-				if p.ParentID != nil {
-					inPlace[*p.ParentID] = true
-				}
-				for _, q := range places {
-					if q.ParentID != nil && *q.ParentID == p.ID {
-						inPlace[q.ID] = true
-					}
-				}
-			}
+		cond, a := territory.InScope("id", territoryID, f.PlaceSlug, territory.AndVille)
+		inPlace, err := s.idSet(ctx, `SELECT id FROM places WHERE `+cond, a...)
+		if err != nil {
+			return r, err
 		}
 		for _, o := range order {
 			o.in = false
