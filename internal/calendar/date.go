@@ -45,9 +45,6 @@ func (d Date) Before(o Date) bool { return d.Time().Before(o.Time()) }
 // AddMonths moves the day by n months (31 May + 1 month is 1 July, as Go does).
 func (d Date) AddMonths(n int) Date { return DateOf(d.Time().AddDate(0, n, 0)) }
 
-// AddDays moves the day by n days.
-func (d Date) AddDays(n int) Date { return DateOf(d.Time().AddDate(0, 0, n)) }
-
 // Value stores the day as ISO text, or NULL when it is not known.
 func (d Date) Value() (driver.Value, error) {
 	if d.IsZero() {
