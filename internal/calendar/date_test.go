@@ -127,3 +127,26 @@ func TestWindowParse(t *testing.T) {
 		}
 	}
 }
+
+// Whatever is typed, a day Parse accepts is a real day, and reading back
+// how it is stored gives the same day.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"2026-05-31", "31/05/2026", "1-5-2026", "46173", "2026-05-31T08:00", "hier", "", "9/9/9999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, ok := calendar.Parse(s)
+		if !ok {
+			if !d.IsZero() {
+				t.Fatalf("Parse(%q) refused but gave %v", s, d)
+			}
+			return
+		}
+		if calendar.DateOf(d.Time()) != d || d.IsZero() {
+			t.Fatalf("Parse(%q) = %+v, not a real day", s, d)
+		}
+		if again, ok := calendar.Parse(d.String()); !ok || again != d {
+			t.Fatalf("Parse(%q) = %v, read back as %v, %v", s, d, again, ok)
+		}
+	})
+}
