@@ -1,7 +1,8 @@
-// Package calendar holds the one rule on the dates people type or import:
-// which years they may fall in. Every capability checks its dates with it,
-// so that a slip of the keyboard (9999-12-31, 0001-01-01) is refused with
-// the same clear message everywhere instead of being stored.
+// Package calendar holds the calendar day (Date), the one way to read a day
+// people type or import (Parse), and the one rule on which years it may
+// fall in (Window). Every capability reads and checks its dates with it, so
+// that a slip of the keyboard (9999-12-31, 0001-01-01) is refused with the
+// same clear message everywhere instead of being stored.
 package calendar
 
 import (

@@ -292,9 +292,8 @@ func (s *Store) Communities(ctx context.Context, territoryID int64, f CommunityF
 		args = append(args, f.MemberID)
 	}
 	if f.PlaceSlug != "" {
-		q += ` AND EXISTS (SELECT 1 FROM community_places cp JOIN places p ON p.id = cp.place_id WHERE cp.community_id = c.id
-			AND (p.slug = ? OR p.parent_id = (SELECT id FROM places WHERE territory_id = ? AND slug = ?)))`
-		args = append(args, f.PlaceSlug, territoryID, f.PlaceSlug)
+		cond, a := territory.InScope("cp.place_id", territoryID, f.PlaceSlug, territory.AndSecteurs)
+		q, args = q+` AND EXISTS (SELECT 1 FROM community_places cp WHERE cp.community_id = c.id AND `+cond+`)`, append(args, a...)
 	}
 	rows, err := s.db.Query(ctx, q+` ORDER BY c.closed_at IS NOT NULL, c.name, c.id`, args...)
 	if err != nil {

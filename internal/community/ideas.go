@@ -438,8 +438,8 @@ func (s *Store) List(ctx context.Context, territoryID int64, f Filter) ([]IdeaRe
 	q := `SELECT ` + ideaCols + ideaFrom + `WHERE i.territory_id = ?`
 	args := []any{territoryID}
 	if f.PlaceSlug != "" {
-		q += ` AND (p.slug = ? OR p.parent_id = (SELECT id FROM places WHERE territory_id = ? AND slug = ?))`
-		args = append(args, f.PlaceSlug, territoryID, f.PlaceSlug)
+		cond, a := territory.InScope("i.place_id", territoryID, f.PlaceSlug, territory.AndSecteurs)
+		q, args = q+` AND `+cond, append(args, a...)
 	}
 	if f.ThemeCode != "" {
 		q += ` AND t.code = ?`

@@ -324,7 +324,7 @@ func (s *Store) AddMilestone(ctx context.Context, territoryID, initiativeID int6
 	}
 	due := calendarDay(*in.DueOn)
 	id, err := s.db.InsertID(ctx, `INSERT INTO initiative_milestones (territory_id, initiative_id, title, due_on, created_at)
-		VALUES (?, ?, ?, ?, ?) RETURNING id`, territoryID, initiativeID, in.Title, due.Format(isoDay), s.now())
+		VALUES (?, ?, ?, ?, ?) RETURNING id`, territoryID, initiativeID, in.Title, calendar.DateOf(due), s.now())
 	if err != nil {
 		return Milestone{}, err
 	}
@@ -383,7 +383,7 @@ func (s *Store) MarkMilestoneDone(ctx context.Context, territoryID, initiativeID
 			return err // done already: nothing new to tell
 		}
 		if _, err := tx.Exec(ctx, `UPDATE initiative_milestones SET done_on = ? WHERE territory_id = ? AND id = ?`,
-			on.Format(isoDay), territoryID, milestoneID); err != nil {
+			calendar.DateOf(on), territoryID, milestoneID); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE initiatives SET updated_at = ? WHERE territory_id = ? AND id = ?`, s.now(), territoryID, initiativeID); err != nil {
@@ -432,19 +432,11 @@ func (s *Store) Milestones(ctx context.Context, territoryID, initiativeID int64)
 	var out []Milestone
 	for rows.Next() {
 		var m Milestone
-		var due string
-		var done sql.NullString
+		var due, done calendar.Date
 		if err := rows.Scan(&m.ID, &m.Title, &due, &done); err != nil {
 			return nil, err
 		}
-		d, err := time.Parse(isoDay, due)
-		if err != nil {
-			return nil, err
-		}
-		m.DueOn = d
-		if m.DoneOn, err = dayOf(done); err != nil {
-			return nil, err
-		}
+		m.DueOn, m.DoneOn = due.Time(), dayTime(done)
 		out = append(out, m)
 	}
 	return out, rows.Err()

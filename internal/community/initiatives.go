@@ -13,6 +13,7 @@ import (
 	"implique/internal/errs"
 	"implique/internal/i18n"
 	"implique/internal/mail"
+	"implique/internal/territory"
 )
 
 // Citizen initiatives (« initiatives / projets citoyens »): what comes to
@@ -120,32 +121,24 @@ type InitiativeInput struct {
 	StartsOn, EndsOn *time.Time
 }
 
-const isoDay = "2006-01-02"
-
 // calendarDay keeps the date of t only, at UTC midnight.
-func calendarDay(t time.Time) time.Time {
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+func calendarDay(t time.Time) time.Time { return calendar.DateOf(t).Time() }
+
+// dayValue is what a calendar day is stored as (NULL when unknown).
+func dayValue(t *time.Time) calendar.Date {
+	if t == nil {
+		return calendar.Date{}
+	}
+	return calendar.DateOf(*t)
 }
 
-// dayValue is what a calendar day is stored as: ISO text, or NULL.
-func dayValue(t *time.Time) any {
-	if t == nil {
+// dayTime is a stored calendar day at UTC midnight; nil when unknown.
+func dayTime(d calendar.Date) *time.Time {
+	if d.IsZero() {
 		return nil
 	}
-	return t.Format(isoDay)
-}
-
-// dayOf reads a stored calendar day.
-func dayOf(v sql.NullString) (*time.Time, error) {
-	if !v.Valid || v.String == "" {
-		return nil, nil
-	}
-	t, err := time.Parse(isoDay, v.String)
-	if err != nil {
-		return nil, fmt.Errorf("stored day %q: %w", v.String, err)
-	}
-	return &t, nil
+	t := d.Time()
+	return &t
 }
 
 // checkInitiative normalises and validates an input; it resolves the place
@@ -329,7 +322,7 @@ const initiativeFrom = ` FROM initiatives i JOIN places p ON p.id = i.place_id L
 func scanInitiative(row interface{ Scan(...any) error }) (Initiative, error) {
 	var in Initiative
 	var idea, comm sql.NullInt64
-	var starts, ends sql.NullString
+	var starts, ends calendar.Date
 	var status string
 	var published sql.NullTime
 	err := row.Scan(&in.ID, &in.TerritoryID, &in.Slug, &in.Title, &in.Summary, &in.Description, &in.PlaceSlug, &in.PlaceName,
@@ -351,11 +344,8 @@ func scanInitiative(row interface{ Scan(...any) error }) (Initiative, error) {
 	if published.Valid {
 		in.PublishedAt = &published.Time
 	}
-	if in.StartsOn, err = dayOf(starts); err != nil {
-		return in, err
-	}
-	in.EndsOn, err = dayOf(ends)
-	return in, err
+	in.StartsOn, in.EndsOn = dayTime(starts), dayTime(ends)
+	return in, nil
 }
 
 // Initiative returns an initiative of a territory (published or not).
@@ -387,8 +377,8 @@ func (s *Store) Initiatives(ctx context.Context, territoryID int64, f Initiative
 	q := `SELECT ` + initiativeCols + initiativeFrom + `WHERE i.territory_id = ?`
 	args := []any{territoryID}
 	if f.PlaceSlug != "" {
-		q += ` AND (p.slug = ? OR p.parent_id = (SELECT id FROM places WHERE territory_id = ? AND slug = ?))`
-		args = append(args, f.PlaceSlug, territoryID, f.PlaceSlug)
+		cond, a := territory.InScope("i.place_id", territoryID, f.PlaceSlug, territory.AndSecteurs)
+		q, args = q+` AND `+cond, append(args, a...)
 	}
 	if f.Status != "" {
 		q += ` AND i.status = ?`

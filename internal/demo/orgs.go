@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"implique/internal/calendar"
 	"implique/internal/events"
 	"implique/internal/i18n"
 	"implique/internal/orgs"
@@ -199,18 +200,18 @@ func seedOrgs(ctx context.Context, st Stores, t territory.Territory, s *story) (
 	}
 	// Seats and terms are facts about the organisations, counted from
 	// the demo's today.
-	today := orgs.DateOf(s.today)
+	today := calendar.DateOf(s.today)
 	day := func(days int) string {
 		if days == 0 {
 			return ""
 		}
-		return orgs.DateOf(today.Time().AddDate(0, 0, days)).String()
+		return calendar.DateOf(today.Time().AddDate(0, 0, days)).String()
 	}
 	years := func(n int) string {
 		if n == 0 {
 			return ""
 		}
-		return orgs.DateOf(today.Time().AddDate(-n, -2, 0)).String()
+		return calendar.DateOf(today.Time().AddDate(-n, -2, 0)).String()
 	}
 	ids := map[string]int64{}
 	entered := map[string]int{}
@@ -235,7 +236,7 @@ func seedOrgs(ctx context.Context, st Stores, t territory.Territory, s *story) (
 				if since := today.Time().AddDate(-ds.sinceYears, -2, 0); start.Before(since) {
 					start = since
 				}
-				in.TermStart = orgs.DateOf(start).String()
+				in.TermStart = calendar.DateOf(start).String()
 			}
 			if ds.holder > 0 {
 				in.NewHolder = demoPerson(ds.holder, ds.withEmail, ds.named)

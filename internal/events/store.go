@@ -166,8 +166,8 @@ func (s *Store) List(ctx context.Context, territoryID int64, f Filter) ([]Event,
 	}
 	if f.PlaceSlug != "" {
 		// A ville's page also lists its secteurs' events.
-		q += ` AND (p.slug = ? OR p.parent_id = (SELECT id FROM places WHERE territory_id = ? AND slug = ?))`
-		args = append(args, f.PlaceSlug, territoryID, f.PlaceSlug)
+		cond, a := territory.InScope("e.place_id", territoryID, f.PlaceSlug, territory.AndSecteurs)
+		q, args = q+` AND `+cond, append(args, a...)
 	}
 	if !f.From.IsZero() {
 		q += ` AND e.starts_at >= ?`

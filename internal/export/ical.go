@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"implique/internal/calendar"
 )
 
 // icalProdID identifies the product that wrote a calendar (PRODID).
@@ -148,12 +150,12 @@ func (c Calendar) WriteTo(w io.Writer) (int64, error) {
 		}
 		l.prop("DTSTAMP", icalUTC(stamp))
 		if e.AllDay {
-			end := e.End
-			if !icalDate(end).After(icalDate(e.Start)) {
-				end = e.Start.AddDate(0, 0, 1)
+			start, end := calendar.DateOf(e.Start), calendar.DateOf(e.End)
+			if !start.Before(end) {
+				end = calendar.DateOf(e.Start.AddDate(0, 0, 1))
 			}
-			l.prop("DTSTART;VALUE=DATE", icalDate(e.Start).Format("20060102"))
-			l.prop("DTEND;VALUE=DATE", icalDate(end).Format("20060102"))
+			l.prop("DTSTART;VALUE=DATE", start.Time().Format("20060102"))
+			l.prop("DTEND;VALUE=DATE", end.Time().Format("20060102"))
 		} else {
 			l.prop("DTSTART", icalUTC(e.Start))
 			if !e.End.IsZero() {
@@ -322,13 +324,6 @@ func utcOffset(seconds int) string {
 // icalUTC formats t as a UTC DATE-TIME ("20261202T233000Z").
 func icalUTC(t time.Time) string {
 	return t.UTC().Format("20060102T150405Z")
-}
-
-// icalDate returns the calendar date of t, in t's own zone, as midnight
-// UTC (for comparisons and formatting only).
-func icalDate(t time.Time) time.Time {
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // escapeText escapes s as an iCalendar TEXT value: backslash, semicolon

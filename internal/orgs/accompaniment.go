@@ -18,13 +18,13 @@ type Accompaniment struct {
 	ID          int64
 	TerritoryID int64
 	Org         OrgRef
-	HappenedOn  Date
+	HappenedOn  calendar.Date
 	Topic       string
 	People      string
 	Notes       string
 	NextStep    string
 	// FollowUpOn is the zero Date when no follow-up is planned.
-	FollowUpOn     Date
+	FollowUpOn     calendar.Date
 	FollowUpDoneAt *time.Time
 	CreatedBy      *int64
 	CreatedAt      time.Time
@@ -32,7 +32,7 @@ type Accompaniment struct {
 }
 
 // Due reports whether the follow-up is planned, not done and on or before day.
-func (a Accompaniment) Due(day Date) bool {
+func (a Accompaniment) Due(day calendar.Date) bool {
 	return !a.FollowUpOn.IsZero() && a.FollowUpDoneAt == nil && !day.Before(a.FollowUpOn)
 }
 
@@ -62,15 +62,7 @@ func (s *Store) LogAccompaniment(ctx context.Context, territoryID, userID int64,
 		return Accompaniment{}, err
 	}
 	dates := calendar.Happening(s.now())
-	happened, ok := ParseDate(in.HappenedOn)
-	switch {
-	case strings.TrimSpace(in.HappenedOn) == "":
-		f.Add("happened_on", "errors.required")
-	case !ok:
-		f.Add("happened_on", "errors.date")
-	default:
-		dates.Check(f, "happened_on", happened.Year)
-	}
+	happened := dates.Parse(f, "happened_on", in.HappenedOn, true)
 	switch {
 	case in.Topic == "":
 		f.Add("topic", "errors.required")
@@ -85,13 +77,9 @@ func (s *Store) LogAccompaniment(ctx context.Context, territoryID, userID int64,
 	if tooLong(in.Notes, 5000) {
 		f.Add("notes", "errors.too_long")
 	}
-	var follow Date
-	if strings.TrimSpace(in.FollowUpOn) != "" {
-		if follow, ok = ParseDate(in.FollowUpOn); !ok {
-			f.Add("follow_up_on", "errors.date")
-		} else if dates.Check(f, "follow_up_on", follow.Year) && !happened.IsZero() && follow.Before(happened) {
-			f.Add("follow_up_on", "errors.org_follow_up_order")
-		}
+	follow := dates.Parse(f, "follow_up_on", in.FollowUpOn, false)
+	if !follow.IsZero() && !happened.IsZero() && follow.Before(happened) {
+		f.Add("follow_up_on", "errors.org_follow_up_order")
 	}
 	if err := f.Err(); err != nil {
 		return Accompaniment{}, err
@@ -103,7 +91,7 @@ func (s *Store) LogAccompaniment(ctx context.Context, territoryID, userID int64,
 	now := s.now()
 	id, err := s.db.InsertID(ctx, `INSERT INTO organization_accompaniments (territory_id, organization_id, happened_on, topic, people,
 		notes, next_step, follow_up_on, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		territoryID, in.OrganizationID, happened.String(), in.Topic, in.People, in.Notes, in.NextStep, dateArg(follow), by, now, now)
+		territoryID, in.OrganizationID, happened.String(), in.Topic, in.People, in.Notes, in.NextStep, follow, by, now, now)
 	if err != nil {
 		return Accompaniment{}, err
 	}
@@ -135,16 +123,14 @@ const accFrom = ` FROM organization_accompaniments a JOIN organizations o ON o.i
 func scanAccompaniment(row interface{ Scan(...any) error }) (Accompaniment, error) {
 	var a Accompaniment
 	var kind string
-	var happened, follow sql.NullString
 	var done sql.NullTime
 	var by sql.NullInt64
-	err := row.Scan(&a.ID, &a.TerritoryID, &a.Org.ID, &a.Org.Slug, &a.Org.Name, &kind, &happened, &a.Topic, &a.People, &a.Notes,
-		&a.NextStep, &follow, &done, &by, &a.CreatedAt, &a.UpdatedAt)
+	err := row.Scan(&a.ID, &a.TerritoryID, &a.Org.ID, &a.Org.Slug, &a.Org.Name, &kind, &a.HappenedOn, &a.Topic, &a.People, &a.Notes,
+		&a.NextStep, &a.FollowUpOn, &done, &by, &a.CreatedAt, &a.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, errs.New(errs.NotFound, "errors.org_accompaniment_not_found")
 	}
 	a.Org.Kind = Kind(kind)
-	a.HappenedOn, a.FollowUpOn = scanDate(happened), scanDate(follow)
 	if done.Valid {
 		a.FollowUpDoneAt = &done.Time
 	}
@@ -164,7 +150,7 @@ type AccompanimentFilter struct {
 	OrganizationID int64
 	// DueBy keeps the follow-ups not done and planned on or before this
 	// day, soonest first; otherwise the log is newest first.
-	DueBy Date
+	DueBy calendar.Date
 	Limit int
 }
 
@@ -202,6 +188,6 @@ func (s *Store) Accompaniments(ctx context.Context, territoryID int64, f Accompa
 }
 
 // Today is the territory's calendar day now.
-func (s *Store) Today(ctx context.Context, territoryID int64) (Date, error) {
+func (s *Store) Today(ctx context.Context, territoryID int64) (calendar.Date, error) {
 	return s.today(ctx, territoryID)
 }

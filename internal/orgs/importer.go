@@ -665,7 +665,7 @@ func (c *rowCells) seat() {
 	days := map[string]*string{colHolderSince: &st.HolderSince, colTermStart: &st.TermStart, colTermEnd: &st.TermEnd}
 	for _, f := range []string{colHolderSince, colTermStart, colTermEnd} {
 		if v := cells[f]; v != "" {
-			switch d, ok := ParseDate(v); {
+			switch d, ok := calendar.Parse(v); {
 			case !ok:
 				add(f, "errors.org_import_date", v)
 			case !calendar.Record.Holds(d.Year):

@@ -455,11 +455,8 @@ func (f Filter) where(territoryID int64) (string, []any) {
 		}
 	}
 	if f.PlaceSlug != "" {
-		q += ` AND o.id IN (SELECT op.organization_id FROM organization_places op JOIN places p ON p.id = op.place_id
-			WHERE op.territory_id = ? AND (p.slug = ?
-			OR p.parent_id = (SELECT x.id FROM places x WHERE x.territory_id = ? AND x.slug = ?)
-			OR p.id = (SELECT x.parent_id FROM places x WHERE x.territory_id = ? AND x.slug = ?)))`
-		args = append(args, territoryID, f.PlaceSlug, territoryID, f.PlaceSlug, territoryID, f.PlaceSlug)
+		cond, a := territory.InScope("op.place_id", territoryID, f.PlaceSlug, territory.AndVille)
+		q, args = q+` AND o.id IN (SELECT op.organization_id FROM organization_places op WHERE `+cond+`)`, append(args, a...)
 	}
 	if f.Kind != "" {
 		q += ` AND o.kind = ?`

@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/events"
 	"implique/internal/i18n"
@@ -146,12 +147,12 @@ func NewStore(c Config) *Store {
 func (s *Store) SetClock(now func() time.Time) { s.now = func() time.Time { return db.Time(now()) } }
 
 // today is the territory's calendar day now.
-func (s *Store) today(ctx context.Context, territoryID int64) (Date, error) {
+func (s *Store) today(ctx context.Context, territoryID int64) (calendar.Date, error) {
 	t, err := s.territories.ByID(ctx, territoryID)
 	if err != nil {
-		return Date{}, err
+		return calendar.Date{}, err
 	}
-	return DateOf(s.now().In(t.Location())), nil
+	return calendar.DateOf(s.now().In(t.Location())), nil
 }
 
 // Key normalises a name for matching: no accents, no case, no punctuation

@@ -102,30 +102,6 @@ func (f *fixture) otherTerritory(t *testing.T) territory.Territory {
 	return other
 }
 
-func TestDates(t *testing.T) {
-	cases := map[string]string{
-		"2026-05-31": "2026-05-31", "2026/05/31": "2026-05-31", "31/05/2026": "2026-05-31", "31-05-2026": "2026-05-31",
-		" 2026-05-31 00:00:00 ": "2026-05-31", "46173": "2026-05-31", "2026-02-29": "", "31/04/2026": "", "2026": "",
-		"hier": "", "": "", "05/31/26": "", "2026-13-01": "", "0000-01-01": "", "-1": "", "99999999999": "",
-		// A real day, whatever its year: which years a date may fall in is for the
-		// stores to say (package calendar), with a message that says so.
-		"1800-01-01": "1800-01-01", "9999-12-31": "9999-12-31",
-	}
-	for in, want := range cases {
-		d, ok := orgs.ParseDate(in)
-		if ok != (want != "") || d.String() != want {
-			t.Errorf("ParseDate(%q) = %q, %v; want %q", in, d, ok, want)
-		}
-	}
-	d := orgs.Date{Year: 2026, Month: 3, Day: 15}
-	if got := d.AddMonths(3).String(); got != "2026-06-15" {
-		t.Errorf("AddMonths = %s", got)
-	}
-	if (orgs.Date{}).String() != "" || !(orgs.Date{}).IsZero() {
-		t.Error("zero Date")
-	}
-}
-
 func TestOrganizations(t *testing.T) {
 	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)

@@ -53,7 +53,7 @@ type Policy struct {
 	ID             int64
 	OrganizationID int64
 	Kind           PolicyKind
-	AdoptedOn      Date
+	AdoptedOn      calendar.Date
 	DocumentURL    string
 	DocumentName   string
 	DocumentType   string
@@ -79,15 +79,7 @@ func (s *Store) RecordPolicy(ctx context.Context, territoryID, orgID int64, in P
 	if _, ok := ParsePolicyKind(string(in.Kind)); !ok {
 		f.Add("kind", "errors.org_policy_kind")
 	}
-	adopted, ok := ParseDate(in.AdoptedOn)
-	switch {
-	case strings.TrimSpace(in.AdoptedOn) == "":
-		f.Add("adopted_on", "errors.required")
-	case !ok:
-		f.Add("adopted_on", "errors.date")
-	default:
-		calendar.Record.Check(f, "adopted_on", adopted.Year)
-	}
+	adopted := calendar.Record.Parse(f, "adopted_on", in.AdoptedOn, true)
 	if in.DocumentURL != "" && (tooLong(in.DocumentURL, 500) || !validWebsite(in.DocumentURL)) {
 		f.Add("document_url", "errors.org_website")
 	}
@@ -148,12 +140,11 @@ const policyCols = `id, organization_id, kind, adopted_on, document_url, documen
 func scanPolicy(row interface{ Scan(...any) error }) (Policy, error) {
 	var p Policy
 	var kind string
-	var adopted sql.NullString
-	err := row.Scan(&p.ID, &p.OrganizationID, &kind, &adopted, &p.DocumentURL, &p.DocumentName, &p.DocumentType, &p.HasDocument, &p.UpdatedAt)
+	err := row.Scan(&p.ID, &p.OrganizationID, &kind, &p.AdoptedOn, &p.DocumentURL, &p.DocumentName, &p.DocumentType, &p.HasDocument, &p.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, errs.New(errs.NotFound, "errors.org_policy_not_found")
 	}
-	p.Kind, p.AdoptedOn = PolicyKind(kind), scanDate(adopted)
+	p.Kind = PolicyKind(kind)
 	return p, err
 }
 
@@ -339,7 +330,7 @@ func (s *Store) Indicators(ctx context.Context, territoryID int64) (Indicators, 
 	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM organizations WHERE territory_id = ?`, territoryID).Scan(&ind.Organizations); err != nil {
 		return ind, err
 	}
-	from, to := Date{today.Year, time.January, 1}.String(), Date{today.Year, time.December, 31}.String()
+	from, to := calendar.Date{Year: today.Year, Month: time.January, Day: 1}.String(), calendar.Date{Year: today.Year, Month: time.December, Day: 31}.String()
 	accompanied := `SELECT DISTINCT organization_id FROM organization_accompaniments WHERE territory_id = ? AND happened_on >= ? AND happened_on <= ?`
 	networked := `SELECT DISTINCT a.organization_id FROM organization_events a JOIN organization_events b
 		ON b.event_id = a.event_id AND b.organization_id <> a.organization_id WHERE a.territory_id = ?`
@@ -393,7 +384,7 @@ func (s *Store) Indicators(ctx context.Context, territoryID int64) (Indicators, 
 }
 
 // Adopters lists the organisations that adopted a policy, by name.
-func (s *Store) Adopters(ctx context.Context, territoryID int64, kind PolicyKind) ([]OrgRef, []Date, error) {
+func (s *Store) Adopters(ctx context.Context, territoryID int64, kind PolicyKind) ([]OrgRef, []calendar.Date, error) {
 	rows, err := s.db.Query(ctx, `SELECT o.id, o.slug, o.name, o.kind, p.adopted_on FROM organization_policies p
 		JOIN organizations o ON o.id = p.organization_id WHERE p.territory_id = ? AND p.kind = ? ORDER BY o.name_key`, territoryID, string(kind))
 	if err != nil {
@@ -401,17 +392,17 @@ func (s *Store) Adopters(ctx context.Context, territoryID int64, kind PolicyKind
 	}
 	defer rows.Close()
 	var refs []OrgRef
-	var days []Date
+	var days []calendar.Date
 	for rows.Next() {
 		var o OrgRef
 		var k string
-		var adopted sql.NullString
+		var adopted calendar.Date
 		if err := rows.Scan(&o.ID, &o.Slug, &o.Name, &k, &adopted); err != nil {
 			return nil, nil, err
 		}
 		o.Kind = Kind(k)
 		refs = append(refs, o)
-		days = append(days, scanDate(adopted))
+		days = append(days, adopted)
 	}
 	return refs, days, rows.Err()
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/territory"
@@ -184,7 +185,7 @@ type PlaceCoverage struct {
 
 // Radar is the relève radar of a territory, a place or one organisation.
 type Radar struct {
-	Today    Date
+	Today    calendar.Date
 	Settings Settings
 	Total    Coverage
 	// Places is empty for one organisation's radar.
@@ -232,7 +233,7 @@ type radarOrg struct {
 // and for staff (the whole territory's reach) the seats each person holds
 // across the territory. radar judges it without reading anything more.
 type radarData struct {
-	today         Date
+	today         calendar.Date
 	settings      Settings
 	now           time.Time
 	staff, oneOrg bool // oneOrg: one organisation's radar, without places
@@ -280,19 +281,10 @@ func (s *Store) loadRadar(ctx context.Context, territoryID int64, f RadarFilter)
 	scoped := f.OrganizationID != 0
 	if f.PlaceSlug != "" {
 		scoped = true
-		inPlace := map[int64]bool{}
-		for _, p := range places {
-			if p.Slug == f.PlaceSlug {
-				inPlace[p.ID] = true
-				if p.ParentID != nil {
-					inPlace[*p.ParentID] = true
-				}
-				for _, q := range places {
-					if q.ParentID != nil && *q.ParentID == p.ID {
-						inPlace[q.ID] = true
-					}
-				}
-			}
+		cond, a := territory.InScope("id", territoryID, f.PlaceSlug, territory.AndVille)
+		inPlace, err := s.idSet(ctx, `SELECT id FROM places WHERE `+cond, a...)
+		if err != nil {
+			return nil, err
 		}
 		for _, o := range order {
 			o.in = false
@@ -377,10 +369,9 @@ func (s *Store) radarSeats(ctx context.Context, territoryID int64, f RadarFilter
 	all := make([]radarSeat, 0, capacity)
 	var holder sql.NullInt64
 	var root int64
-	var since, start, end sql.NullString
 	err := db.Each(ctx, s.db, q, args, func(rows *sql.Rows) error {
 		var st radarSeat
-		if err := rows.Scan(&st.ID, &st.OrganizationID, &st.Title, &st.Role, &holder, &root, &st.HolderName, &st.personName, &since, &start, &end,
+		if err := rows.Scan(&st.ID, &st.OrganizationID, &st.Title, &st.Role, &holder, &root, &st.HolderName, &st.personName, &st.HolderSince, &st.TermStart, &st.TermEnd,
 			&st.OpenToNewcomers, &st.SuccessorIdentified, &st.SortOrder); err != nil {
 			return err
 		}
@@ -388,7 +379,6 @@ func (s *Store) radarSeats(ctx context.Context, territoryID int64, f RadarFilter
 			return nil
 		}
 		st.TerritoryID = territoryID
-		st.HolderSince, st.TermStart, st.TermEnd = scanDate(since), scanDate(start), scanDate(end)
 		if holder.Valid {
 			st.holder, st.person = holder.Int64, holder.Int64
 			if d.staff {
@@ -508,12 +498,12 @@ func (d *radarData) radar() Radar {
 // and the horizons from today.
 type radarRules struct {
 	*radarData
-	threeMonths, sixMonths, twelveMonths, longAgo Date
+	threeMonths, sixMonths, twelveMonths, longAgo calendar.Date
 }
 
 func (d *radarData) rules() radarRules {
 	return radarRules{d, d.today.AddMonths(3), d.today.AddMonths(6), d.today.AddMonths(12),
-		DateOf(d.today.Time().AddDate(-d.settings.LongServiceYears, 0, 0))}
+		calendar.DateOf(d.today.Time().AddDate(-d.settings.LongServiceYears, 0, 0))}
 }
 
 // orgJudgement is what the radar finds in one organisation.

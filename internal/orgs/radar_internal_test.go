@@ -5,13 +5,14 @@ import (
 	"strings"
 	"testing"
 
+	"implique/internal/calendar"
 	"implique/internal/territory"
 )
 
 // The radar's rules, on data built here: no database.
 
-func day(s string) Date {
-	d, _ := ParseDate(s)
+func day(s string) calendar.Date {
+	d, _ := calendar.Parse(s)
 	return d
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/errs"
@@ -100,7 +101,7 @@ func TestRadar(t *testing.T) {
 		if manseau.Reasons[0].Args[0] != "Trésorerie" {
 			t.Errorf("vacant officer reason: %+v", manseau.Reasons[0])
 		}
-		if e := manseau.Reasons[1]; e.Args[0] != "Présidence" || e.Args[1].(orgs.Date).String() != "2026-05-01" || e.Args[2] != 3 {
+		if e := manseau.Reasons[1]; e.Args[0] != "Présidence" || e.Args[1].(calendar.Date).String() != "2026-05-01" || e.Args[2] != 3 {
 			t.Errorf("ending reason: %+v", e)
 		}
 		if h := manseau.Reasons[3]; h.Args[0] != "Marie Côté" || h.Args[1] != 3 {
@@ -232,7 +233,7 @@ func TestAccompanimentPoliciesIndicators(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if e1.Org.Name != a.Name || e1.HappenedOn.String() != "2026-03-01" || !e1.Due(orgs.Date{Year: 2026, Month: 3, Day: 15}) {
+		if e1.Org.Name != a.Name || e1.HappenedOn.String() != "2026-03-01" || !e1.Due(calendar.Date{Year: 2026, Month: 3, Day: 15}) {
 			t.Errorf("entry %+v", e1)
 		}
 		if _, err := f.s.LogAccompaniment(ctx, tid, 0, orgs.AccompanimentInput{OrganizationID: b.ID, HappenedOn: "2026-03-14",

@@ -28,9 +28,9 @@ type Seat struct {
 	HolderNamePublic bool
 	// HolderSince is when the holder first took the seat (they may have
 	// been re-elected since); TermStart and TermEnd bound the current term.
-	HolderSince Date
-	TermStart   Date
-	TermEnd     Date
+	HolderSince calendar.Date
+	TermStart   calendar.Date
+	TermEnd     calendar.Date
 	// OpenToNewcomers: « poste ouvert à la relève ».
 	OpenToNewcomers bool
 	// SuccessorIdentified: someone is ready to take over at the term's end.
@@ -44,7 +44,7 @@ type Seat struct {
 func (s Seat) Vacant() bool { return s.HolderID == nil }
 
 // Since is how long the holder has served from: HolderSince, else TermStart.
-func (s Seat) Since() Date {
+func (s Seat) Since() calendar.Date {
 	if !s.HolderSince.IsZero() {
 		return s.HolderSince
 	}
@@ -69,7 +69,7 @@ type SeatInput struct {
 }
 
 // seatDays are a seat's checked days.
-type seatDays struct{ since, start, end Date }
+type seatDays struct{ since, start, end calendar.Date }
 
 func (s *Store) checkSeat(in *SeatInput, f errs.Fields) seatDays {
 	in.Title = clean(in.Title)
@@ -86,20 +86,9 @@ func (s *Store) checkSeat(in *SeatInput, f errs.Fields) seatDays {
 	case tooLong(in.Title, 120):
 		f.Add("title", "errors.too_long")
 	}
-	var d seatDays
-	day := func(field, v string, into *Date) {
-		if v == "" {
-			return
-		}
-		if x, ok := ParseDate(v); !ok {
-			f.Add(field, "errors.date")
-		} else if calendar.Record.Check(f, field, x.Year) {
-			*into = x
-		}
-	}
-	day("holder_since", in.HolderSince, &d.since)
-	day("term_start", in.TermStart, &d.start)
-	day("term_end", in.TermEnd, &d.end)
+	d := seatDays{since: calendar.Record.Parse(f, "holder_since", in.HolderSince, false),
+		start: calendar.Record.Parse(f, "term_start", in.TermStart, false),
+		end:   calendar.Record.Parse(f, "term_end", in.TermEnd, false)}
 	if !d.start.IsZero() && !d.end.IsZero() && d.end.Before(d.start) {
 		f.Add("term_end", "errors.org_term_order")
 	}
@@ -171,7 +160,7 @@ func (s *Store) AddSeat(ctx context.Context, territoryID, orgID int64, in SeatIn
 		id, err = tx.InsertID(ctx, `INSERT INTO organization_seats (territory_id, organization_id, title, title_key, role, holder_id,
 			holder_since, term_start, term_end, open_to_newcomers, successor_identified, sort_order, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			territoryID, orgID, in.Title, Key(in.Title), string(in.Role), holder, dateArg(d.since), dateArg(d.start), dateArg(d.end),
+			territoryID, orgID, in.Title, Key(in.Title), string(in.Role), holder, d.since, d.start, d.end,
 			in.OpenToNewcomers, in.SuccessorIdentified, n, now, now)
 		return err
 	})
@@ -199,7 +188,7 @@ func (s *Store) UpdateSeat(ctx context.Context, territoryID, orgID, seatID int64
 		res, err := tx.Exec(ctx, `UPDATE organization_seats SET title = ?, title_key = ?, role = ?, holder_id = ?, holder_since = ?,
 			term_start = ?, term_end = ?, open_to_newcomers = ?, successor_identified = ?, updated_at = ?
 			WHERE territory_id = ? AND organization_id = ? AND id = ?`,
-			in.Title, Key(in.Title), string(in.Role), holder, dateArg(d.since), dateArg(d.start), dateArg(d.end),
+			in.Title, Key(in.Title), string(in.Role), holder, d.since, d.start, d.end,
 			in.OpenToNewcomers, in.SuccessorIdentified, s.now(), territoryID, orgID, seatID)
 		if err != nil {
 			return err
@@ -244,9 +233,8 @@ func scanSeat(row interface{ Scan(...any) error }, first ...any) (Seat, error) {
 	var st Seat
 	var role string
 	var holder sql.NullInt64
-	var since, start, end sql.NullString
 	dest := append(first, &st.ID, &st.TerritoryID, &st.OrganizationID, &st.Title, &role, &holder, &st.HolderName, &st.HolderEmail,
-		&st.HolderPhone, &st.HolderNamePublic, &since, &start, &end, &st.OpenToNewcomers, &st.SuccessorIdentified, &st.SortOrder,
+		&st.HolderPhone, &st.HolderNamePublic, &st.HolderSince, &st.TermStart, &st.TermEnd, &st.OpenToNewcomers, &st.SuccessorIdentified, &st.SortOrder,
 		&st.CreatedAt, &st.UpdatedAt)
 	err := row.Scan(dest...)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -256,7 +244,6 @@ func scanSeat(row interface{ Scan(...any) error }, first ...any) (Seat, error) {
 	if holder.Valid {
 		st.HolderID = &holder.Int64
 	}
-	st.HolderSince, st.TermStart, st.TermEnd = scanDate(since), scanDate(start), scanDate(end)
 	return st, err
 }
 

@@ -42,7 +42,7 @@ type HoursEntry struct {
 	Opportunity  *OpportunityRef
 	EmployerID   int64
 	EmployerName string
-	Day          Day
+	Day          calendar.Date
 	Activity     string
 	// DeclaredMinutes is what the person said; Minutes what counts (the
 	// organisation's correction, when there is one).
@@ -156,20 +156,20 @@ func checkMinutes(raw string, f errs.Fields, field string) int {
 }
 
 // today is the territory's calendar day now.
-func (s *Store) today(ctx context.Context, territoryID int64) (Day, *time.Location, error) {
+func (s *Store) today(ctx context.Context, territoryID int64) (calendar.Date, *time.Location, error) {
 	t, err := s.territories.ByID(ctx, territoryID)
 	if err != nil {
-		return Day{}, nil, err
+		return calendar.Date{}, nil, err
 	}
 	loc := t.Location()
-	return DayOf(s.now().In(loc)), loc, nil
+	return calendar.DateOf(s.now().In(loc)), loc, nil
 }
 
 // dayMinutes is what a person has already declared on a day (rejected
 // hours aside), except the entry exceptID.
 func dayMinutes(ctx context.Context, q interface {
 	QueryRow(context.Context, string, ...any) *sql.Row
-}, territoryID, userID int64, day Day, exceptID int64) (int, error) {
+}, territoryID, userID int64, day calendar.Date, exceptID int64) (int, error) {
 	var n int
 	err := q.QueryRow(ctx, `SELECT COALESCE(SUM(minutes), 0) FROM volunteer_hours WHERE territory_id = ? AND user_id = ? AND day = ?
 		AND status <> ? AND id <> ?`, territoryID, userID, day.String(), HoursRejected, exceptID).Scan(&n)
@@ -188,16 +188,12 @@ func (s *Store) DeclareHours(ctx context.Context, territoryID, userID int64, in 
 	if err != nil {
 		return HoursEntry{}, err
 	}
-	day, ok := ParseDay(in.Day)
+	day := calendar.Happening(today.Time()).Parse(f, "day", in.Day, true)
 	switch {
-	case strings.TrimSpace(in.Day) == "":
-		f.Add("day", "errors.required")
-	case !ok:
-		f.Add("day", "errors.date")
-	case !calendar.Happening(today.Time()).Check(f, "day", day.Year):
+	case day.IsZero():
 	case today.Before(day):
 		f.Add("day", "errors.volunteer_hours_future")
-	case day.Before(DayOf(today.Time().AddDate(-MaxYearsBack, 0, 0))):
+	case day.Before(calendar.DateOf(today.Time().AddDate(-MaxYearsBack, 0, 0))):
 		f.Add("day", "errors.volunteer_hours_old")
 	}
 	switch {
@@ -340,18 +336,17 @@ const hoursFrom = ` FROM volunteer_hours h JOIN organizations g ON g.id = h.orga
 
 func scanHours(row interface{ Scan(...any) error }) (HoursEntry, error) {
 	var h HoursEntry
-	var kind, day string
+	var kind string
 	var oppID int64
 	var oppSlug, oppTitle string
 	var reviewed sql.NullTime
 	err := row.Scan(&h.ID, &h.TerritoryID, &h.Person.ID, &h.Organization.ID, &h.Organization.Slug, &h.Organization.Name, &kind,
-		&oppID, &oppSlug, &oppTitle, &h.EmployerID, &h.EmployerName, &day, &h.Activity, &h.DeclaredMinutes, &h.Minutes,
+		&oppID, &oppSlug, &oppTitle, &h.EmployerID, &h.EmployerName, &h.Day, &h.Activity, &h.DeclaredMinutes, &h.Minutes,
 		&h.Status, &h.ReviewNote, &reviewed, &h.CreatedAt)
 	if err != nil {
 		return h, err
 	}
 	h.Organization.Kind = orgs.Kind(kind)
-	h.Day, _ = ParseDay(day)
 	if oppID != 0 {
 		h.Opportunity = &OpportunityRef{ID: oppID, Slug: oppSlug, Title: oppTitle}
 	}
@@ -456,7 +451,7 @@ type YearTotal struct {
 type OrgTotal struct {
 	Organization orgs.OrgRef
 	Minutes      int
-	First, Last  Day
+	First, Last  calendar.Date
 }
 
 // HoursSummary is a person's hours: every declaration, and the confirmed
@@ -477,12 +472,12 @@ func (s *Store) HoursOf(ctx context.Context, territoryID, userID int64) (HoursSu
 	if err != nil {
 		return HoursSummary{}, err
 	}
-	return summarise(list, Day{}, Day{}), nil
+	return summarise(list, calendar.Date{}, calendar.Date{}), nil
 }
 
 // summarise totals the confirmed hours of list between from and to
 // (zero: no bound).
-func summarise(list []HoursEntry, from, to Day) HoursSummary {
+func summarise(list []HoursEntry, from, to calendar.Date) HoursSummary {
 	sum := HoursSummary{}
 	years := map[int]int{}
 	byOrg := map[int64]*OrgTotal{}

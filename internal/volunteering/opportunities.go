@@ -520,17 +520,11 @@ func (s *Store) Opportunities(ctx context.Context, territoryID int64, f Filter) 
 	q := `SELECT ` + oppCols + oppFrom + `WHERE o.territory_id = ?`
 	args := []any{territoryID}
 	if f.PlaceSlug != "" {
-		cond := `o.place_id IN (SELECT x.id FROM places x WHERE x.territory_id = ? AND (x.slug = ?
-			OR x.parent_id = (SELECT y.id FROM places y WHERE y.territory_id = ? AND y.slug = ?)
-			OR x.id = (SELECT y.parent_id FROM places y WHERE y.territory_id = ? AND y.slug = ?)))`
+		cond, a := territory.InScope("o.place_id", territoryID, f.PlaceSlug, territory.AndVille)
 		if f.IncludeRemote {
-			cond = `(` + cond + ` OR o.remote = ?)`
+			cond, a = `(`+cond+` OR o.remote = ?)`, append(a, true)
 		}
-		q += ` AND ` + cond
-		args = append(args, territoryID, f.PlaceSlug, territoryID, f.PlaceSlug, territoryID, f.PlaceSlug)
-		if f.IncludeRemote {
-			args = append(args, true)
-		}
+		q, args = q+` AND `+cond, append(args, a...)
 	}
 	if f.Cause != "" {
 		m, bad := MaskOf(Causes, []string{f.Cause})

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/errs"
 )
@@ -29,12 +30,12 @@ type Milestone struct {
 	Code      string
 	Hours     int
 	Years     int
-	ReachedOn Day
+	ReachedOn calendar.Date
 }
 
 // day and minutes of one confirmed declaration, for milestones.
 type given struct {
-	day     Day
+	day     calendar.Date
 	minutes int
 }
 
@@ -77,12 +78,10 @@ func (s *Store) MilestonesOf(ctx context.Context, territoryID, userID int64) ([]
 	defer rows.Close()
 	var list []given
 	for rows.Next() {
-		var d string
 		var g given
-		if err := rows.Scan(&d, &g.minutes); err != nil {
+		if err := rows.Scan(&g.day, &g.minutes); err != nil {
 			return nil, err
 		}
-		g.day, _ = ParseDay(d)
 		list = append(list, g)
 	}
 	if err := rows.Err(); err != nil {
@@ -101,7 +100,7 @@ type Recognition struct {
 // MilestonesBetween lists the milestones volunteers reached between from
 // and to (both included): the list staff prepare the Semaine de l'action
 // bénévole with. The biggest milestones come first.
-func (s *Store) MilestonesBetween(ctx context.Context, territoryID int64, from, to Day) ([]Recognition, error) {
+func (s *Store) MilestonesBetween(ctx context.Context, territoryID int64, from, to calendar.Date) ([]Recognition, error) {
 	rows, err := s.db.Query(ctx, `SELECT user_id, day, minutes FROM volunteer_hours WHERE territory_id = ? AND status = ? AND day <= ?
 		ORDER BY user_id, day, id`, territoryID, HoursConfirmed, to.String())
 	if err != nil {
@@ -111,13 +110,11 @@ func (s *Store) MilestonesBetween(ctx context.Context, territoryID int64, from, 
 	var users []int64
 	for rows.Next() {
 		var uid int64
-		var d string
 		var g given
-		if err := rows.Scan(&uid, &d, &g.minutes); err != nil {
+		if err := rows.Scan(&uid, &g.day, &g.minutes); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		g.day, _ = ParseDay(d)
 		if _, ok := byUser[uid]; !ok {
 			users = append(users, uid)
 		}
@@ -179,7 +176,7 @@ type Certificate struct {
 	Kind          string
 	HolderName    string
 	School        string
-	From, To      Day
+	From, To      calendar.Date
 	Minutes       int
 	Organizations []OrgTotal
 	IssuedAt      time.Time
@@ -219,7 +216,7 @@ func NormalizeCode(s string) string {
 // IssueCertificate writes down a certificate of a person's confirmed
 // hours between from and to, under holderName. The same content asked
 // again keeps its code.
-func (s *Store) IssueCertificate(ctx context.Context, territoryID, userID int64, kind string, from, to Day, holderName string) (Certificate, error) {
+func (s *Store) IssueCertificate(ctx context.Context, territoryID, userID int64, kind string, from, to calendar.Date, holderName string) (Certificate, error) {
 	holderName = clean(holderName)
 	if kind != RecognitionCertificate && kind != SchoolAttestation {
 		return Certificate{}, errs.New(errs.Invalid, "errors.volunteer_certificate_kind")
@@ -271,7 +268,7 @@ type VerifiedCertificate struct {
 	Code          string
 	Kind          string
 	HolderName    string
-	From, To      Day
+	From, To      calendar.Date
 	Minutes       int
 	Organizations int
 	IssuedAt      time.Time
@@ -280,14 +277,11 @@ type VerifiedCertificate struct {
 // VerifyCertificate finds a certificate of the territory by its code.
 func (s *Store) VerifyCertificate(ctx context.Context, territoryID int64, code string) (VerifiedCertificate, error) {
 	var v VerifiedCertificate
-	var from, to string
 	err := s.db.QueryRow(ctx, `SELECT code, kind, holder_name, period_from, period_to, minutes, organizations, issued_at
 		FROM volunteer_certificates WHERE territory_id = ? AND code = ?`, territoryID, NormalizeCode(code)).
-		Scan(&v.Code, &v.Kind, &v.HolderName, &from, &to, &v.Minutes, &v.Organizations, &v.IssuedAt)
+		Scan(&v.Code, &v.Kind, &v.HolderName, &v.From, &v.To, &v.Minutes, &v.Organizations, &v.IssuedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, errs.New(errs.NotFound, "errors.volunteer_certificate_not_found")
 	}
-	v.From, _ = ParseDay(from)
-	v.To, _ = ParseDay(to)
 	return v, err
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/errs"
@@ -57,7 +58,7 @@ func TestMilestonesAndCertificates(t *testing.T) {
 			t.Errorf("milestones\n got %v\nwant %s", got, want)
 		}
 		// Staff's list for the Semaine de l'action bénévole: the year before.
-		list, err := f.s.MilestonesBetween(ctx, f.t.ID, volunteering.Day{Year: 2025, Month: 4, Day: 1}, volunteering.Day{Year: 2026, Month: 3, Day: 31})
+		list, err := f.s.MilestonesBetween(ctx, f.t.ID, calendar.Date{Year: 2025, Month: 4, Day: 1}, calendar.Date{Year: 2026, Month: 3, Day: 31})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,7 +67,7 @@ func TestMilestonesAndCertificates(t *testing.T) {
 		}
 
 		// A certificate for 2025: the hours per organisation and a code.
-		y25f, y25t := volunteering.Day{Year: 2025, Month: 1, Day: 1}, volunteering.Day{Year: 2025, Month: 12, Day: 31}
+		y25f, y25t := calendar.Date{Year: 2025, Month: 1, Day: 1}, calendar.Date{Year: 2025, Month: 12, Day: 31}
 		c, err := f.s.IssueCertificate(ctx, f.t.ID, lise.ID, volunteering.RecognitionCertificate, y25f, y25t, "Lise Hamel")
 		if err != nil {
 			t.Fatal(err)
@@ -85,8 +86,8 @@ func TestMilestonesAndCertificates(t *testing.T) {
 		if _, err := f.s.VerifyCertificate(ctx, f.t.ID, "AAAA-BBBB-CCCC"); !errs.Is(err, errs.NotFound) {
 			t.Errorf("unknown code: %v", err)
 		}
-		_, err = f.s.IssueCertificate(ctx, f.t.ID, lise.ID, volunteering.RecognitionCertificate, volunteering.Day{Year: 2026, Month: 1, Day: 1},
-			volunteering.Day{Year: 2026, Month: 12, Day: 31}, "Lise Hamel")
+		_, err = f.s.IssueCertificate(ctx, f.t.ID, lise.ID, volunteering.RecognitionCertificate, calendar.Date{Year: 2026, Month: 1, Day: 1},
+			calendar.Date{Year: 2026, Month: 12, Day: 31}, "Lise Hamel")
 		if !errs.Is(err, errs.Invalid) {
 			t.Errorf("no confirmed hours in 2026: %v", err)
 		}
@@ -94,7 +95,7 @@ func TestMilestonesAndCertificates(t *testing.T) {
 			t.Errorf("no name: %v", err)
 		}
 		// The school year 2025-2026 for a student.
-		sy := volunteering.SchoolYearOf(volunteering.Day{Year: 2025, Month: 9, Day: 17})
+		sy := volunteering.SchoolYearOf(calendar.Date{Year: 2025, Month: 9, Day: 17})
 		if sy.String() != "2025-2026" || sy.From().String() != "2025-07-01" || sy.To().String() != "2026-06-30" {
 			t.Errorf("school year %v %v %v", sy, sy.From(), sy.To())
 		}

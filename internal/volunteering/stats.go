@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/orgs"
@@ -343,7 +344,7 @@ type BusinessTotal struct {
 
 // BusinessHours totals the confirmed hours employees gave as corporate
 // volunteering, per business, between from and to.
-func (s *Store) BusinessHours(ctx context.Context, territoryID int64, from, to Day) ([]BusinessTotal, error) {
+func (s *Store) BusinessHours(ctx context.Context, territoryID int64, from, to calendar.Date) ([]BusinessTotal, error) {
 	rows, err := s.db.Query(ctx, `SELECT h.employer_id, e.slug, e.name, e.kind, SUM(h.minutes), COUNT(DISTINCT h.user_id), COUNT(*)
 		FROM volunteer_hours h JOIN organizations e ON e.id = h.employer_id
 		WHERE h.territory_id = ? AND h.status = ? AND h.day >= ? AND h.day <= ?
@@ -407,7 +408,7 @@ func (s *Store) BusinessHours(ctx context.Context, territoryID int64, from, to D
 
 // Totals is the confirmed volunteering of a period, for funders.
 type Totals struct {
-	From, To      Day
+	From, To      calendar.Date
 	Minutes       int
 	Volunteers    int
 	Organizations int
@@ -419,7 +420,7 @@ type Totals struct {
 
 // TotalsBetween sums the confirmed hours between from and to, and values
 // them at the rate staff set.
-func (s *Store) TotalsBetween(ctx context.Context, territoryID int64, from, to Day) (Totals, error) {
+func (s *Store) TotalsBetween(ctx context.Context, territoryID int64, from, to calendar.Date) (Totals, error) {
 	t := Totals{From: from, To: to, ComputedAt: s.now()}
 	err := s.db.QueryRow(ctx, `SELECT COALESCE(SUM(minutes), 0), COUNT(DISTINCT user_id), COUNT(DISTINCT organization_id)
 		FROM volunteer_hours WHERE territory_id = ? AND status = ? AND day >= ? AND day <= ?`,

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/errs"
@@ -417,12 +418,12 @@ func TestHours(t *testing.T) {
 		}
 
 		// The businesses' indicator: aggregated, no names.
-		biz2, _ := f.s.BusinessHours(ctx, f.t.ID, volunteering.Day{Year: 2026, Month: 1, Day: 1}, volunteering.Day{Year: 2026, Month: 12, Day: 31})
+		biz2, _ := f.s.BusinessHours(ctx, f.t.ID, calendar.Date{Year: 2026, Month: 1, Day: 1}, calendar.Date{Year: 2026, Month: 12, Day: 31})
 		if len(biz2) != 1 || biz2[0].Minutes != 180 || biz2[0].Volunteers != 1 {
 			t.Errorf("businesses %+v", biz2)
 		}
 		// Hours valued for funders: not set until staff set it.
-		tot, _ := f.s.TotalsBetween(ctx, f.t.ID, volunteering.Day{Year: 2025, Month: 1, Day: 1}, volunteering.Day{Year: 2026, Month: 12, Day: 31})
+		tot, _ := f.s.TotalsBetween(ctx, f.t.ID, calendar.Date{Year: 2025, Month: 1, Day: 1}, calendar.Date{Year: 2026, Month: 12, Day: 31})
 		if tot.Minutes != 420 || tot.Volunteers != 1 || tot.ValueCents != nil {
 			t.Errorf("totals %+v", tot)
 		}
@@ -430,7 +431,7 @@ func TestHours(t *testing.T) {
 		if err := f.s.SaveSettings(ctx, f.t.ID, 0, ptr(int64(2750)), "Valeur retenue par le conseil d’administration, 2026"); err != nil {
 			t.Fatal(err)
 		}
-		tot, _ = f.s.TotalsBetween(ctx, f.t.ID, volunteering.Day{Year: 2025, Month: 1, Day: 1}, volunteering.Day{Year: 2026, Month: 12, Day: 31})
+		tot, _ = f.s.TotalsBetween(ctx, f.t.ID, calendar.Date{Year: 2025, Month: 1, Day: 1}, calendar.Date{Year: 2026, Month: 12, Day: 31})
 		if tot.ValueCents == nil || *tot.ValueCents != 19250 {
 			t.Errorf("7 h at 27,50 $ = %v", tot.ValueCents)
 		}

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/language"
 
 	"implique/internal/auth"
+	"implique/internal/calendar"
 	"implique/internal/community"
 	"implique/internal/errs"
 	"implique/internal/events"
@@ -281,10 +282,11 @@ func parseClock(v string) (h, m int, ok bool) {
 	return h, m, h < 24 && m < 60
 }
 
-// parseDay reads a date as date inputs send it (2026-12-02).
+// parseDay reads a date as date inputs send it (2026-12-02) or as people
+// type it (see calendar.Parse), at UTC midnight.
 func parseDay(v string) (time.Time, bool) {
-	d, err := time.Parse("2006-01-02", strings.TrimSpace(v))
-	return d, err == nil
+	d, ok := calendar.Parse(v)
+	return d.Time(), ok
 }
 
 // localAt is the moment of a day and a time of day in loc.

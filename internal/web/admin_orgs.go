@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"implique/internal/auth"
+	"implique/internal/calendar"
 	"implique/internal/errs"
 	"implique/internal/events"
 	"implique/internal/export"
@@ -1047,7 +1048,7 @@ type adminPersonPage struct {
 	Same    []orgs.Person
 	Matches []orgs.Person
 	Account *auth.User
-	Today   orgs.Date
+	Today   calendar.Date
 }
 
 func (s *Server) personFor(w http.ResponseWriter, r *http.Request, param string) (orgs.Person, bool) {
@@ -1265,7 +1266,7 @@ func (s *Server) unlinkPerson(w http.ResponseWriter, r *http.Request) {
 // ---- Shared helpers for templates --------------------------------------
 
 // YearsSince says how long since a day, in whole years (« en poste depuis »).
-func (b Base) YearsSince(d orgs.Date, today orgs.Date) int {
+func (b Base) YearsSince(d calendar.Date, today calendar.Date) int {
 	if d.IsZero() {
 		return 0
 	}

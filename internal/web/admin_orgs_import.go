@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"implique/internal/calendar"
 	"implique/internal/errs"
 	"implique/internal/export"
 	"implique/internal/orgs"
@@ -276,7 +277,7 @@ func (s *Server) adminImportModel(w http.ResponseWriter, r *http.Request) {
 
 // DayText formats a day written YYYY-MM-DD (« 31 mai 2026 »).
 func (b Base) DayText(s string) string {
-	if d, ok := orgs.ParseDate(s); ok {
+	if d, ok := calendar.Parse(s); ok {
 		return b.CivilDate(d)
 	}
 	return s

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"implique/internal/calendar"
 	"implique/internal/errs"
 	"implique/internal/orgs"
 )
@@ -124,7 +125,7 @@ func (s *Server) adminRadarSettings(w http.ResponseWriter, r *http.Request) {
 
 type accompanimentPage struct {
 	Base
-	Today    orgs.Date
+	Today    calendar.Date
 	Due      []orgs.Accompaniment
 	Upcoming []orgs.Accompaniment
 	Log      []orgs.Accompaniment
@@ -234,7 +235,7 @@ type policyAdopters struct {
 	Kind  orgs.PolicyKind
 	Share orgs.PolicyShare
 	Orgs  []orgs.OrgRef
-	Days  []orgs.Date
+	Days  []calendar.Date
 }
 
 type policiesPage struct {
@@ -268,4 +269,4 @@ func (s *Server) adminPolicies(w http.ResponseWriter, r *http.Request) {
 }
 
 // Index returns the i-th day of a list (templates).
-func (a policyAdopters) Day(i int) orgs.Date { return a.Days[i] }
+func (a policyAdopters) Day(i int) calendar.Date { return a.Days[i] }

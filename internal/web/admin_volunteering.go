@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"implique/internal/auth"
+	"implique/internal/calendar"
 	"implique/internal/errs"
 	"implique/internal/territory"
 	"implique/internal/tracking"
@@ -38,7 +39,7 @@ func (s *Server) adminVolunteering(w http.ResponseWriter, r *http.Request) {
 	}
 	today := s.dayOf(r, s.deps.Volunteering.Now())
 	p.Year = today.Year
-	if p.Totals, err = s.deps.Volunteering.TotalsBetween(r.Context(), ri.territory.ID, volunteering.Day{Year: today.Year, Month: 1, Day: 1}, today); err != nil {
+	if p.Totals, err = s.deps.Volunteering.TotalsBetween(r.Context(), ri.territory.ID, calendar.Date{Year: today.Year, Month: 1, Day: 1}, today); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -46,20 +47,20 @@ func (s *Server) adminVolunteering(w http.ResponseWriter, r *http.Request) {
 }
 
 // periodOf reads ?du=&au= (days), defaulting to the twelve months up to today.
-func (s *Server) periodOf(r *http.Request) (from, to volunteering.Day, problems map[string]string) {
+func (s *Server) periodOf(r *http.Request) (from, to calendar.Date, problems map[string]string) {
 	today := s.dayOf(r, s.deps.Volunteering.Now())
-	from, to = volunteering.DayOf(today.Time().AddDate(-1, 0, 1)), today
+	from, to = calendar.DateOf(today.Time().AddDate(-1, 0, 1)), today
 	problems = map[string]string{}
 	q := r.URL.Query()
 	if v := q.Get("du"); v != "" {
-		if d, ok := volunteering.ParseDay(v); ok {
+		if d, ok := calendar.Parse(v); ok {
 			from = d
 		} else {
 			problems["du"] = "errors.date"
 		}
 	}
 	if v := q.Get("au"); v != "" {
-		if d, ok := volunteering.ParseDay(v); ok {
+		if d, ok := calendar.Parse(v); ok {
 			to = d
 		} else {
 			problems["au"] = "errors.date"
@@ -73,7 +74,7 @@ func (s *Server) periodOf(r *http.Request) (from, to volunteering.Day, problems 
 
 type adminRecognitionPage struct {
 	Base
-	From, To volunteering.Day
+	From, To calendar.Date
 	List     []volunteering.Recognition
 }
 
@@ -124,8 +125,8 @@ func (s *Server) adminBusinesses(w http.ResponseWriter, r *http.Request) {
 		p.Years = append(p.Years, y)
 	}
 	var err error
-	p.Businesses, err = s.deps.Volunteering.BusinessHours(r.Context(), ri.territory.ID, volunteering.Day{Year: p.Year, Month: 1, Day: 1},
-		volunteering.Day{Year: p.Year, Month: 12, Day: 31})
+	p.Businesses, err = s.deps.Volunteering.BusinessHours(r.Context(), ri.territory.ID, calendar.Date{Year: p.Year, Month: 1, Day: 1},
+		calendar.Date{Year: p.Year, Month: 12, Day: 31})
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"implique/internal/calendar"
 	"implique/internal/errs"
 	"implique/internal/events"
 	"implique/internal/territory"
@@ -46,12 +47,12 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) {
 		f.Kind = kind
 	}
 	if from := q.Get("from"); from != "" {
-		d, err := time.ParseInLocation("2006-01-02", from, t.Location())
-		if err != nil {
+		d, ok := calendar.Parse(from)
+		if !ok {
 			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": map[string]string{"from": s.cat.T(info(r).lang, "errors.date")}})
 			return
 		}
-		f.From = d
+		f.From = time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, t.Location())
 	}
 	if f.PlaceSlug != "" {
 		if _, err := s.deps.Territories.Place(r.Context(), t.ID, f.PlaceSlug); err != nil {

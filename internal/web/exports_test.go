@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"implique/internal/auth"
+	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/events"
@@ -246,7 +247,7 @@ func TestDownloadNamesSayWhatTheyHold(t *testing.T) {
 		t.Fatal(err)
 	}
 	year := strconv.Itoa(day.Year())
-	sy := volunteering.SchoolYearOf(volunteering.DayOf(day)).String()
+	sy := volunteering.SchoolYearOf(calendar.DateOf(day)).String()
 	clients := map[string]*client{}
 	for _, tt := range []struct {
 		lang, path, want string

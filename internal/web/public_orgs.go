@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"implique/internal/calendar"
 	"implique/internal/community"
 	"implique/internal/errs"
 	"implique/internal/i18n"
@@ -19,7 +20,7 @@ import (
 // that person agreed.
 
 // CivilDate formats a calendar day (« 31 mai 2026 »); "" when unknown.
-func (b Base) CivilDate(d orgs.Date) string {
+func (b Base) CivilDate(d calendar.Date) string {
 	if d.IsZero() {
 		return ""
 	}
@@ -30,7 +31,7 @@ func (b Base) CivilDate(d orgs.Date) string {
 func (b Base) Reason(r orgs.Reason) string {
 	args := make([]any, len(r.Args))
 	for i, a := range r.Args {
-		if d, ok := a.(orgs.Date); ok {
+		if d, ok := a.(calendar.Date); ok {
 			a = b.CivilDate(d)
 		}
 		args[i] = a

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"implique/internal/auth"
+	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/i18n"
@@ -109,12 +110,7 @@ func (b Base) names(m volunteering.Mask, list []string, prefix string) string {
 func (b Base) Hours(minutes int) string { return volunteering.FormatHours(b.Lang, minutes) }
 
 // DayDate formats a calendar day (« 30 mai 2026 »).
-func (b Base) DayDate(d volunteering.Day) string {
-	if d.IsZero() {
-		return ""
-	}
-	return i18n.Date(b.Lang, d.Time())
-}
+func (b Base) DayDate(d calendar.Date) string { return b.CivilDate(d) }
 
 // Money formats cents (« 25,00 $ »).
 func (b Base) Money(cents int64) string { return i18n.Money(b.Lang, cents) }

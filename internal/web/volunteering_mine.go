@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"implique/internal/auth"
+	"implique/internal/calendar"
 	"implique/internal/errs"
 	"implique/internal/export"
 	"implique/internal/i18n"
@@ -248,7 +249,7 @@ func (s *Server) volunteerCertificate(w http.ResponseWriter, r *http.Request) {
 		s.forbid(w, r)
 		return
 	}
-	from, to := volunteering.Day{Year: 2000, Month: 1, Day: 1}, volunteering.DayOf(s.deps.Volunteering.Now().In(info(r).territory.Location()))
+	from, to := calendar.Date{Year: 2000, Month: 1, Day: 1}, calendar.DateOf(s.deps.Volunteering.Now().In(info(r).territory.Location()))
 	name := s.cat.T(info(r).lang, "volunteer.cert.file_all")
 	if v := r.URL.Query().Get("annee"); v != "" {
 		y, err := strconv.Atoi(v)
@@ -256,7 +257,7 @@ func (s *Server) volunteerCertificate(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, http.StatusUnprocessableEntity, "errors.volunteer_year")
 			return
 		}
-		from, to = volunteering.Day{Year: y, Month: 1, Day: 1}, volunteering.Day{Year: y, Month: 12, Day: 31}
+		from, to = calendar.Date{Year: y, Month: 1, Day: 1}, calendar.Date{Year: y, Month: 12, Day: 31}
 		name = s.cat.T(info(r).lang, "volunteer.cert.file_year", y)
 	}
 	s.writeCertificate(w, r, volunteering.RecognitionCertificate, from, to, name)
@@ -281,7 +282,7 @@ func (s *Server) volunteerAttestation(w http.ResponseWriter, r *http.Request) {
 // writeCertificate sends the certificate of kind for the days from to to,
 // as a file named after name, which says what it holds (the year, every
 // year, the school year).
-func (s *Server) writeCertificate(w http.ResponseWriter, r *http.Request, kind string, from, to volunteering.Day, name string) {
+func (s *Server) writeCertificate(w http.ResponseWriter, r *http.Request, kind string, from, to calendar.Date, name string) {
 	ri := info(r)
 	u, err := s.deps.Auth.UserByID(r.Context(), ri.principal.User.ID)
 	if err != nil {
@@ -398,6 +399,6 @@ func (s *Server) volunteerUnsubscribe(w http.ResponseWriter, r *http.Request) {
 }
 
 // dayOf is a time's calendar day in the territory.
-func (s *Server) dayOf(r *http.Request, t time.Time) volunteering.Day {
-	return volunteering.DayOf(t.In(info(r).territory.Location()))
+func (s *Server) dayOf(r *http.Request, t time.Time) calendar.Date {
+	return calendar.DateOf(t.In(info(r).territory.Location()))
 }

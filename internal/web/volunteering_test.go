@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"implique/internal/auth"
+	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/jobs"
@@ -372,7 +373,7 @@ func TestVolunteeringForOrganisations(t *testing.T) {
 			expectContains(t, r, "Attestation authentique", "Lise Hamel", "3\u00a0h")
 			expectStatus(t, w.client(t).get("/s-impliquer/verification?code=AAAA-BBBB-CCCC"), 404)
 			// A school attestation for a student's school year.
-			sy := volunteering.SchoolYearOf(volunteering.DayOf(time.Now().AddDate(0, 0, -1))).String()
+			sy := volunteering.SchoolYearOf(calendar.DateOf(time.Now().AddDate(0, 0, -1))).String()
 			r = citizen.get("/s-impliquer/attestation-scolaire.pdf?annee=" + sy)
 			expectStatus(t, r, 200)
 			expectStatus(t, citizen.get("/s-impliquer/attestation-scolaire.pdf?annee=2025"), 422)
