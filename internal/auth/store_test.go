@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"implique/internal/app"
 	"implique/internal/auth"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
@@ -16,30 +17,12 @@ import (
 	"implique/internal/territory"
 )
 
-// clock is a settable clock for auth.Store.SetClock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // env is one test's world: a store with a fake clock and a territory.
 type env struct {
 	ctx   context.Context
 	d     *db.DB
 	s     *auth.Store
-	clock *clock
+	clock *app.Clock
 	terr  int64
 }
 
@@ -52,10 +35,9 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	if err != nil {
 		t.Fatalf("create territory: %v", err)
 	}
-	c := &clock{t: start}
-	s := auth.NewStore(d)
-	s.SetClock(c.Now)
-	return &env{ctx: ctx, d: d, s: s, clock: c, terr: tr.ID}
+	c := &app.Clock{}
+	c.Set(start)
+	return &env{ctx: ctx, d: d, s: auth.NewStore(d, c.Now), clock: c, terr: tr.ID}
 }
 
 func (e *env) otherTerritory(t *testing.T, slug string) int64 {
@@ -617,11 +599,11 @@ func TestTokens(t *testing.T) {
 		})
 		t.Run("expired", func(t *testing.T) {
 			raw := issue(t, u.ID)
-			e.clock.Add(auth.MagicLinkTTL - time.Second)
+			e.clock.Advance(auth.MagicLinkTTL - time.Second)
 			if err := e.s.CheckToken(e.ctx, raw, auth.PurposeLogin); err != nil {
 				t.Fatalf("a second before expiry: %v", err)
 			}
-			e.clock.Add(2 * time.Second)
+			e.clock.Advance(2 * time.Second)
 			err := e.s.CheckToken(e.ctx, raw, auth.PurposeLogin)
 			wantErr(t, err, errs.Conflict, "errors.token_expired")
 			_, err = e.s.UseToken(e.ctx, raw, auth.PurposeLogin)
@@ -718,7 +700,7 @@ func TestSessions(t *testing.T) {
 		})
 		t.Run("expires", func(t *testing.T) {
 			raw := open(t)
-			e.clock.Add(auth.SessionTTL)
+			e.clock.Advance(auth.SessionTTL)
 			_, err := e.s.Session(e.ctx, raw)
 			wantErr(t, err, errs.NotFound, "errors.session")
 		})
@@ -745,7 +727,7 @@ func TestSessions(t *testing.T) {
 		t.Run("sliding renewal", func(t *testing.T) {
 			t0 := e.clock.Now()
 			raw := open(t)
-			e.clock.Add(30 * time.Minute)
+			e.clock.Advance(30 * time.Minute)
 			got, err := e.s.Session(e.ctx, raw)
 			if err != nil {
 				t.Fatal(err)
@@ -753,7 +735,7 @@ func TestSessions(t *testing.T) {
 			if !got.ExpiresAt.Equal(t0.Add(auth.SessionTTL)) {
 				t.Errorf("within the hour: ExpiresAt %v, want unchanged %v", got.ExpiresAt, t0.Add(auth.SessionTTL))
 			}
-			e.clock.Add(90 * time.Minute) // two hours after sign-in
+			e.clock.Advance(90 * time.Minute) // two hours after sign-in
 			got, err = e.s.Session(e.ctx, raw)
 			if err != nil {
 				t.Fatal(err)
@@ -763,7 +745,7 @@ func TestSessions(t *testing.T) {
 				t.Errorf("after two hours: ExpiresAt %v, want %v", got.ExpiresAt, want)
 			}
 			// Past the first expiry, the renewed session still holds.
-			e.clock.Add(auth.SessionTTL - time.Hour)
+			e.clock.Advance(auth.SessionTTL - time.Hour)
 			if _, err := e.s.Session(e.ctx, raw); err != nil {
 				t.Errorf("a renewed session expired at its first deadline: %v", err)
 			}
@@ -803,13 +785,13 @@ func TestAllow(t *testing.T) {
 			}
 		})
 		t.Run("still refused within the window", func(t *testing.T) {
-			e.clock.Add(window - time.Second)
+			e.clock.Advance(window - time.Second)
 			if allow(t, key) {
 				t.Error("allowed before the window ended")
 			}
 		})
 		t.Run("new window", func(t *testing.T) {
-			e.clock.Add(2 * time.Second)
+			e.clock.Advance(2 * time.Second)
 			for i := 1; i <= limit; i++ {
 				if !allow(t, key) {
 					t.Fatalf("hit %d of the new window refused", i)
@@ -898,7 +880,7 @@ func TestDeviceCookie(t *testing.T) {
 			t.Error("two browsers got the same device")
 		}
 		// A second process (same database) reads it too.
-		if _, ok, _ := auth.NewStore(d).Device(e.ctx, v, lise.ID); !ok {
+		if _, ok, _ := auth.NewStore(d, nil).Device(e.ctx, v, lise.ID); !ok {
 			t.Error("another process does not recognise the cookie")
 		}
 		bad := map[string]string{
@@ -936,7 +918,7 @@ func TestSecret(t *testing.T) {
 		if string(a) != string(b) {
 			t.Error("Secret changed between two calls")
 		}
-		c, err := auth.NewStore(d).Secret(e.ctx, "rate_limit")
+		c, err := auth.NewStore(d, nil).Secret(e.ctx, "rate_limit")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -968,17 +950,17 @@ func TestPurge(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		e.clock.Add(10 * 24 * time.Hour)
+		e.clock.Advance(10 * 24 * time.Hour)
 		fresh, err := e.s.CreateSession(e.ctx, u.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.clock.Add(auth.SessionTTL - 10*24*time.Hour - time.Hour)
+		e.clock.Advance(auth.SessionTTL - 10*24*time.Hour - time.Hour)
 		freshToken, err := e.s.IssueToken(e.ctx, u.ID, auth.PurposeLogin, auth.MagicLinkTTL)
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.clock.Add(time.Hour + time.Second) // the old session expired a second ago
+		e.clock.Advance(time.Hour + time.Second) // the old session expired a second ago
 		if _, err := e.s.Allow(e.ctx, "fresh", 5, time.Minute); err != nil {
 			t.Fatal(err)
 		}
@@ -1040,8 +1022,7 @@ func TestTwoProcessesShareState(t *testing.T) {
 	dbtest.Run(t, dbtest.MigrateApp, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		s1 := e.s
-		s2 := auth.NewStore(reopen(t, d))
-		s2.SetClock(e.clock.Now)
+		s2 := auth.NewStore(reopen(t, d), e.clock.Now)
 		u := e.user(t, "alice@example.org", "", auth.RoleCitizen)
 
 		t.Run("sessions", func(t *testing.T) {

@@ -22,7 +22,7 @@ func TestInitiativeDatesWithinBounds(t *testing.T) {
 		ctx := context.Background()
 		tid := f.t.ID
 		now := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
-		f.s.SetClock(func() time.Time { return now })
+		f.clock.Set(now)
 		years := calendar.Happening(now).Problem()
 		want := func(err error, fields ...string) {
 			t.Helper()

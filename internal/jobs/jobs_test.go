@@ -167,8 +167,8 @@ func TestBurst(t *testing.T) {
 		r := jobstest.New(t, d, jobs.Config{Register: func(ws *river.Workers) {
 			river.AddWorker(ws, mail.NewWorker(d, nil, from)) // nil sender: jobs write "kept"
 		}})
-		mailer := mail.NewMailer(d, r, from)
-		users := auth.NewStore(d)
+		mailer := mail.NewMailer(d, r, from, nil)
+		users := auth.NewStore(d, nil)
 
 		// Jobs already in flight when the sign-ups start.
 		for i := range 20 {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"implique/internal/app"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/errs"
@@ -49,6 +50,7 @@ type env struct {
 	store     *mail.Store
 	runner    *jobs.Runner
 	mailer    *mail.Mailer
+	clock     *app.Clock
 }
 
 // newEnv makes a territory, and a runner whose mail worker uses snd (nil:
@@ -73,7 +75,8 @@ func newEnv(t *testing.T, d *db.DB, snd mail.Sender, start bool) *env {
 	if start {
 		jobstest.Start(t, r)
 	}
-	return &env{d: d, territory: terr, store: mail.NewStore(d), runner: r, mailer: mail.NewMailer(d, r, sender)}
+	clock := &app.Clock{}
+	return &env{d: d, territory: terr, store: mail.NewStore(d), runner: r, mailer: mail.NewMailer(d, r, sender, clock.Now), clock: clock}
 }
 
 // smtpSender starts a real SMTP server and returns it with a sender to it.

@@ -8,11 +8,11 @@ import (
 
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
-	"implique/internal/demo"
 	"implique/internal/errs"
 	"implique/internal/jobs"
 	"implique/internal/orgs"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 )
 
 // TestPeopleStayWithTheirOrganization: what a manager types about a holder
@@ -183,10 +183,7 @@ func TestMigrationGivesEachOrganisationItsRecords(t *testing.T) {
 	before := func(ctx context.Context, d *db.DB) error { return d.MigrateTo(ctx, 11) }
 	dbtest.Run(t, before, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		terr, _, err := demo.Base(ctx, territory.NewStore(d))
-		if err != nil {
-			t.Fatal(err)
-		}
+		terr := testkit.Territory(t, territory.NewStore(d))
 		now := today
 		insert := func(q string, args ...any) int64 {
 			t.Helper()

@@ -10,6 +10,7 @@ import (
 	"implique/internal/errs"
 	"implique/internal/jobs"
 	"implique/internal/orgs"
+	"implique/internal/testkit"
 	"implique/internal/volunteering"
 )
 
@@ -24,7 +25,7 @@ func TestDatesWithinBounds(t *testing.T) {
 		years := calendar.Happening(now).Problem()
 		want := func(err error, field string) {
 			t.Helper()
-			wantFields(t, err, field)
+			testkit.WantFields(t, err, field)
 			if e, _ := errs.As(err); e.Fields[field] != years {
 				t.Errorf("%s: %q, want the years allowed", field, e.Fields[field])
 			}
