@@ -15,6 +15,7 @@ import (
 	"implique/internal/db/dbtest"
 	"implique/internal/errs"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 )
 
 // env is one test's world: a store with a fake clock and a territory.
@@ -88,18 +89,6 @@ func sorted(rs ...auth.Role) []auth.Role {
 	return out
 }
 
-func wantErr(t *testing.T, err error, code errs.Code, key string) *errs.Error {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("got no error, want %s %s", code, key)
-	}
-	e, ok := errs.As(err)
-	if !ok || e.Code != code || (key != "" && e.Key != key) {
-		t.Fatalf("got error %v, want %s: %s", err, code, key)
-	}
-	return e
-}
-
 const goodPassword = "une phrase de passe assez longue"
 
 func TestCreateUser(t *testing.T) {
@@ -148,7 +137,7 @@ func TestCreateUser(t *testing.T) {
 		})
 		t.Run("duplicate", func(t *testing.T) {
 			_, err := e.s.CreateUser(e.ctx, auth.NewUser{Email: "ALICE@example.org", Password: goodPassword}, e.terr, auth.RoleCitizen)
-			er := wantErr(t, err, errs.Conflict, "")
+			er := testkit.WantError(t, err, errs.Conflict, "")
 			if er.Fields["email"] != "errors.email_taken" {
 				t.Errorf("Fields = %v, want email=errors.email_taken", er.Fields)
 			}
@@ -175,7 +164,7 @@ func TestCreateUser(t *testing.T) {
 		for _, c := range invalid {
 			t.Run(c.name, func(t *testing.T) {
 				_, err := e.s.CreateUser(e.ctx, c.n, e.terr, c.roles...)
-				er := wantErr(t, err, errs.Invalid, "")
+				er := testkit.WantError(t, err, errs.Invalid, "")
 				if er.Fields[c.field] != c.key {
 					t.Errorf("Fields = %v, want %s=%s", er.Fields, c.field, c.key)
 				}
@@ -280,7 +269,7 @@ func TestRoles(t *testing.T) {
 		})
 		t.Run("SetRoles unknown role", func(t *testing.T) {
 			err := e.s.SetRoles(e.ctx, citizen.ID, e.terr, []auth.Role{auth.RoleFacilitator, "root"})
-			er := wantErr(t, err, errs.Invalid, "errors.role")
+			er := testkit.WantError(t, err, errs.Invalid, "errors.role")
 			if er.Fields["roles"] != "errors.role" {
 				t.Errorf("Fields = %v", er.Fields)
 			}
@@ -299,7 +288,7 @@ func TestLastAdministrator(t *testing.T) {
 		t.Run("cannot lose the role", func(t *testing.T) {
 			for _, roles := range [][]auth.Role{nil, {auth.RoleFacilitator}, {auth.RoleCitizen, auth.RolePartner}} {
 				err := e.s.SetRoles(e.ctx, first.ID, e.terr, roles)
-				wantErr(t, err, errs.Conflict, "errors.last_admin")
+				testkit.WantError(t, err, errs.Conflict, "errors.last_admin")
 			}
 			if got := e.roles(t, first.ID, e.terr); !slices.Equal(got, sorted(auth.RoleAdministrator, auth.RoleFacilitator)) {
 				t.Errorf("roles %v after refusals, want unchanged", got)
@@ -312,7 +301,7 @@ func TestLastAdministrator(t *testing.T) {
 		})
 		t.Run("cannot be disabled", func(t *testing.T) {
 			err := e.s.SetDisabled(e.ctx, first.ID, e.terr, true)
-			wantErr(t, err, errs.Conflict, "errors.last_admin")
+			testkit.WantError(t, err, errs.Conflict, "errors.last_admin")
 			u, _ := e.s.UserByID(e.ctx, first.ID)
 			if u.Disabled() {
 				t.Error("the last administrator was disabled anyway")
@@ -324,15 +313,15 @@ func TestLastAdministrator(t *testing.T) {
 				t.Fatalf("disabling one of two administrators: %v", err)
 			}
 			err := e.s.SetRoles(e.ctx, first.ID, e.terr, []auth.Role{auth.RoleCitizen})
-			wantErr(t, err, errs.Conflict, "errors.last_admin")
+			testkit.WantError(t, err, errs.Conflict, "errors.last_admin")
 			err = e.s.SetDisabled(e.ctx, first.ID, e.terr, true)
-			wantErr(t, err, errs.Conflict, "errors.last_admin")
+			testkit.WantError(t, err, errs.Conflict, "errors.last_admin")
 		})
 		t.Run("an administrator of another territory does not count", func(t *testing.T) {
 			other := e.otherTerritory(t, "nicolet")
 			e.userIn(t, other, "other-admin@example.org", "", auth.RoleAdministrator)
 			err := e.s.SetRoles(e.ctx, first.ID, e.terr, []auth.Role{auth.RoleCitizen})
-			wantErr(t, err, errs.Conflict, "errors.last_admin")
+			testkit.WantError(t, err, errs.Conflict, "errors.last_admin")
 		})
 		t.Run("can once another exists", func(t *testing.T) {
 			second := e.user(t, "second@example.org", "", auth.RoleAdministrator)
@@ -344,7 +333,7 @@ func TestLastAdministrator(t *testing.T) {
 			}
 			// Now second is the last one.
 			err := e.s.SetDisabled(e.ctx, second.ID, e.terr, true)
-			wantErr(t, err, errs.Conflict, "errors.last_admin")
+			testkit.WantError(t, err, errs.Conflict, "errors.last_admin")
 			if err := e.s.SetRoles(e.ctx, first.ID, e.terr, []auth.Role{auth.RoleAdministrator}); err != nil {
 				t.Fatal(err)
 			}
@@ -373,7 +362,7 @@ func TestLastAdministratorOfAnotherTerritoryCannotBeDisabled(t *testing.T) {
 		e.user(t, "here@example.org", "", auth.RoleAdministrator) // a second administrator here only
 
 		err := e.s.SetDisabled(e.ctx, both.ID, e.terr, true)
-		wantErr(t, err, errs.Conflict, "errors.last_admin")
+		testkit.WantError(t, err, errs.Conflict, "errors.last_admin")
 		if u, _ := e.s.UserByID(e.ctx, both.ID); u.Disabled() {
 			t.Error("the only administrator of territory nicolet was disabled")
 		}
@@ -417,7 +406,7 @@ func TestSetDisabled(t *testing.T) {
 			}
 			for _, raw := range []string{s1, s2} {
 				_, err := e.s.Session(e.ctx, raw)
-				wantErr(t, err, errs.NotFound, "")
+				testkit.WantError(t, err, errs.NotFound, "")
 			}
 			if _, err := e.s.Session(e.ctx, keep); err != nil {
 				t.Errorf("another user's session: %v", err)
@@ -425,7 +414,7 @@ func TestSetDisabled(t *testing.T) {
 		})
 		t.Run("Authenticate fails", func(t *testing.T) {
 			_, err := e.s.Authenticate(e.ctx, "citizen@example.org", goodPassword)
-			wantErr(t, err, errs.Unauthorized, "errors.bad_credentials")
+			testkit.WantError(t, err, errs.Unauthorized, "errors.bad_credentials")
 		})
 		t.Run("re-enabled", func(t *testing.T) {
 			if err := e.s.SetDisabled(e.ctx, u.ID, e.terr, false); err != nil {
@@ -440,7 +429,7 @@ func TestSetDisabled(t *testing.T) {
 			}
 			// The old sessions were deleted, not merely refused.
 			_, err := e.s.Session(e.ctx, s1)
-			wantErr(t, err, errs.NotFound, "")
+			testkit.WantError(t, err, errs.NotFound, "")
 		})
 	})
 }
@@ -481,7 +470,7 @@ func TestAuthenticate(t *testing.T) {
 				if u != nil {
 					t.Errorf("returned user %v with the error", u)
 				}
-				er := wantErr(t, err, errs.Unauthorized, "errors.bad_credentials")
+				er := testkit.WantError(t, err, errs.Unauthorized, "errors.bad_credentials")
 				if len(er.Fields) != 0 {
 					t.Errorf("Fields %v: the error must not say which field was wrong", er.Fields)
 				}
@@ -495,7 +484,7 @@ func TestAuthenticate(t *testing.T) {
 		t.Run("SetPassword", func(t *testing.T) {
 			nopass, _ := e.s.UserByEmail(e.ctx, "nopass@example.org")
 			err := e.s.SetPassword(e.ctx, nopass.ID, "court")
-			er := wantErr(t, err, errs.Invalid, "")
+			er := testkit.WantError(t, err, errs.Invalid, "")
 			if er.Fields["password"] != "errors.password_short" {
 				t.Errorf("Fields %v", er.Fields)
 			}
@@ -588,9 +577,9 @@ func TestTokens(t *testing.T) {
 				t.Errorf("UseToken user %d, want %d", got.ID, u.ID)
 			}
 			_, err = e.s.UseToken(e.ctx, raw, auth.PurposeLogin)
-			wantErr(t, err, errs.Conflict, "errors.token_used")
+			testkit.WantError(t, err, errs.Conflict, "errors.token_used")
 			err = e.s.CheckToken(e.ctx, raw, auth.PurposeLogin)
-			wantErr(t, err, errs.Conflict, "errors.token_used")
+			testkit.WantError(t, err, errs.Conflict, "errors.token_used")
 		})
 		t.Run("two tokens are different", func(t *testing.T) {
 			if a, b := issue(t, u.ID), issue(t, u.ID); a == b {
@@ -605,20 +594,20 @@ func TestTokens(t *testing.T) {
 			}
 			e.clock.Advance(2 * time.Second)
 			err := e.s.CheckToken(e.ctx, raw, auth.PurposeLogin)
-			wantErr(t, err, errs.Conflict, "errors.token_expired")
+			testkit.WantError(t, err, errs.Conflict, "errors.token_expired")
 			_, err = e.s.UseToken(e.ctx, raw, auth.PurposeLogin)
-			wantErr(t, err, errs.Conflict, "errors.token_expired")
+			testkit.WantError(t, err, errs.Conflict, "errors.token_expired")
 		})
 		t.Run("unknown", func(t *testing.T) {
 			_, err := e.s.UseToken(e.ctx, "pas-un-jeton", auth.PurposeLogin)
-			wantErr(t, err, errs.NotFound, "errors.token_unknown")
+			testkit.WantError(t, err, errs.NotFound, "errors.token_unknown")
 			err = e.s.CheckToken(e.ctx, "", auth.PurposeLogin)
-			wantErr(t, err, errs.NotFound, "errors.token_unknown")
+			testkit.WantError(t, err, errs.NotFound, "errors.token_unknown")
 		})
 		t.Run("other purpose", func(t *testing.T) {
 			raw := issue(t, u.ID)
 			_, err := e.s.UseToken(e.ctx, raw, "password_reset")
-			wantErr(t, err, errs.NotFound, "errors.token_unknown")
+			testkit.WantError(t, err, errs.NotFound, "errors.token_unknown")
 			if err := e.s.CheckToken(e.ctx, raw, auth.PurposeLogin); err != nil {
 				t.Errorf("the token was spent by a wrong-purpose attempt: %v", err)
 			}
@@ -630,9 +619,9 @@ func TestTokens(t *testing.T) {
 				t.Fatal(err)
 			}
 			err := e.s.CheckToken(e.ctx, raw, auth.PurposeLogin)
-			wantErr(t, err, errs.Forbidden, "errors.account_disabled")
+			testkit.WantError(t, err, errs.Forbidden, "errors.account_disabled")
 			_, err = e.s.UseToken(e.ctx, raw, auth.PurposeLogin)
-			wantErr(t, err, errs.Forbidden, "errors.account_disabled")
+			testkit.WantError(t, err, errs.Forbidden, "errors.account_disabled")
 		})
 		t.Run("raw token not stored", func(t *testing.T) {
 			raw := issue(t, u.ID)
@@ -702,7 +691,7 @@ func TestSessions(t *testing.T) {
 			raw := open(t)
 			e.clock.Advance(auth.SessionTTL)
 			_, err := e.s.Session(e.ctx, raw)
-			wantErr(t, err, errs.NotFound, "errors.session")
+			testkit.WantError(t, err, errs.NotFound, "errors.session")
 		})
 		t.Run("delete", func(t *testing.T) {
 			raw := open(t)
@@ -713,7 +702,7 @@ func TestSessions(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err := e.s.Session(e.ctx, raw)
-			wantErr(t, err, errs.NotFound, "errors.session")
+			testkit.WantError(t, err, errs.NotFound, "errors.session")
 			if err := e.s.DeleteSession(e.ctx, raw); err != nil {
 				t.Errorf("deleting twice: %v", err)
 			}
@@ -721,7 +710,7 @@ func TestSessions(t *testing.T) {
 		t.Run("unknown, empty, oversized", func(t *testing.T) {
 			for _, raw := range []string{"inconnu", "", strings.Repeat("a", 101)} {
 				_, err := e.s.Session(e.ctx, raw)
-				wantErr(t, err, errs.NotFound, "errors.session")
+				testkit.WantError(t, err, errs.NotFound, "errors.session")
 			}
 		})
 		t.Run("sliding renewal", func(t *testing.T) {
@@ -978,13 +967,13 @@ func TestPurge(t *testing.T) {
 			t.Errorf("the fresh session was purged: %v", err)
 		}
 		_, err = e.s.Session(e.ctx, old)
-		wantErr(t, err, errs.NotFound, "errors.session")
+		testkit.WantError(t, err, errs.NotFound, "errors.session")
 		if c := e.count(t, `SELECT COUNT(*) FROM auth_tokens`); c != 1 {
 			t.Errorf("%d tokens left, want 1", c)
 		}
 		// The recent token is kept (expired, it still says "expired", not "unknown").
 		err = e.s.CheckToken(e.ctx, freshToken, auth.PurposeLogin)
-		wantErr(t, err, errs.Conflict, "errors.token_expired")
+		testkit.WantError(t, err, errs.Conflict, "errors.token_expired")
 		if c := e.count(t, `SELECT COUNT(*) FROM rate_limits`); c != 1 {
 			t.Errorf("%d rate-limit buckets left, want 1", c)
 		}
@@ -1041,7 +1030,7 @@ func TestTwoProcessesShareState(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err = s1.Session(e.ctx, raw)
-			wantErr(t, err, errs.NotFound, "errors.session")
+			testkit.WantError(t, err, errs.NotFound, "errors.session")
 		})
 		t.Run("tokens", func(t *testing.T) {
 			raw, err := s1.IssueToken(e.ctx, u.ID, auth.PurposeLogin, auth.MagicLinkTTL)
@@ -1052,7 +1041,7 @@ func TestTwoProcessesShareState(t *testing.T) {
 				t.Fatalf("the other process cannot use the token: %v", err)
 			}
 			_, err = s1.UseToken(e.ctx, raw, auth.PurposeLogin)
-			wantErr(t, err, errs.Conflict, "errors.token_used")
+			testkit.WantError(t, err, errs.Conflict, "errors.token_used")
 		})
 		t.Run("rate limits", func(t *testing.T) {
 			const key = "signin:alice@example.org"

@@ -18,6 +18,7 @@ import (
 	"implique/internal/jobs"
 	"implique/internal/orgs"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 	"implique/internal/volunteering"
 )
 
@@ -63,13 +64,11 @@ func newVolWorld(t *testing.T, d *db.DB) *volWorld {
 		Skills: []string{"cooking"}, ContactEmail: "popote@exemple.org", JebenevoleURL: "https://www.jebenevole.ca/offre/123"})
 	w.soccer = mk(volunteering.Input{OrganizationID: w.club.ID, Title: "Entraîner les 8-10 ans", Schedule: volunteering.Recurring,
 		Slots: volunteering.Slot(time.Wednesday, volunteering.Evening), PlaceSlug: "fortierville", Causes: []string{"youth", "sports_recreation"},
-		MinAge: ptr(16)})
+		MinAge: testkit.Ptr(16)})
 	w.remote = mk(volunteering.Input{OrganizationID: w.popote.ID, Title: "Appels d’amitié", Schedule: volunteering.Flexible, Remote: true,
 		Causes: []string{"seniors"}})
 	return w
 }
-
-func ptr[T any](v T) *T { return &v }
 
 func countRows(t *testing.T, d *db.DB, q string, args ...any) int {
 	t.Helper()
