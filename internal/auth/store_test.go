@@ -64,15 +64,6 @@ func (e *env) userIn(t *testing.T, territoryID int64, email, password string, ro
 	return u
 }
 
-func (e *env) count(t *testing.T, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := e.d.QueryRow(e.ctx, q, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return n
-}
-
 func (e *env) roles(t *testing.T, userID, territoryID int64) []auth.Role {
 	t.Helper()
 	rs, err := e.s.RolesOf(e.ctx, userID, territoryID)
@@ -141,7 +132,7 @@ func TestCreateUser(t *testing.T) {
 			if er.Fields["email"] != "errors.email_taken" {
 				t.Errorf("Fields = %v, want email=errors.email_taken", er.Fields)
 			}
-			if n := e.count(t, `SELECT COUNT(*) FROM users WHERE email = ?`, "alice@example.org"); n != 1 {
+			if n := testkit.Count(t, e.d, `SELECT COUNT(*) FROM users WHERE email = ?`, "alice@example.org"); n != 1 {
 				t.Errorf("%d accounts for alice, want 1", n)
 			}
 		})
@@ -401,7 +392,7 @@ func TestSetDisabled(t *testing.T) {
 			}
 		})
 		t.Run("sessions deleted", func(t *testing.T) {
-			if n := e.count(t, `SELECT COUNT(*) FROM sessions WHERE user_id = ?`, u.ID); n != 0 {
+			if n := testkit.Count(t, e.d, `SELECT COUNT(*) FROM sessions WHERE user_id = ?`, u.ID); n != 0 {
 				t.Errorf("%d sessions left, want 0", n)
 			}
 			for _, raw := range []string{s1, s2} {
@@ -625,7 +616,7 @@ func TestTokens(t *testing.T) {
 		})
 		t.Run("raw token not stored", func(t *testing.T) {
 			raw := issue(t, u.ID)
-			if n := e.count(t, `SELECT COUNT(*) FROM auth_tokens WHERE token_hash = ?`, raw); n != 0 {
+			if n := testkit.Count(t, e.d, `SELECT COUNT(*) FROM auth_tokens WHERE token_hash = ?`, raw); n != 0 {
 				t.Errorf("the raw token is stored as token_hash")
 			}
 			rows, err := e.d.Query(e.ctx, `SELECT token_hash, purpose FROM auth_tokens WHERE user_id = ?`, u.ID)
@@ -683,7 +674,7 @@ func TestSessions(t *testing.T) {
 			if got.User.LastLoginAt == nil || !got.User.LastLoginAt.Equal(t0) {
 				t.Errorf("LastLoginAt %v, want %v", got.User.LastLoginAt, t0)
 			}
-			if n := e.count(t, `SELECT COUNT(*) FROM sessions WHERE token_hash = ?`, raw); n != 0 {
+			if n := testkit.Count(t, e.d, `SELECT COUNT(*) FROM sessions WHERE token_hash = ?`, raw); n != 0 {
 				t.Error("the raw session token is stored")
 			}
 		})
@@ -960,7 +951,7 @@ func TestPurge(t *testing.T) {
 		if n != 3 {
 			t.Errorf("Purge removed %d rows, want 3 (a session, a token, a bucket)", n)
 		}
-		if c := e.count(t, `SELECT COUNT(*) FROM sessions`); c != 1 {
+		if c := testkit.Count(t, e.d, `SELECT COUNT(*) FROM sessions`); c != 1 {
 			t.Errorf("%d sessions left, want 1", c)
 		}
 		if _, err := e.s.Session(e.ctx, fresh); err != nil {
@@ -968,13 +959,13 @@ func TestPurge(t *testing.T) {
 		}
 		_, err = e.s.Session(e.ctx, old)
 		testkit.WantError(t, err, errs.NotFound, "errors.session")
-		if c := e.count(t, `SELECT COUNT(*) FROM auth_tokens`); c != 1 {
+		if c := testkit.Count(t, e.d, `SELECT COUNT(*) FROM auth_tokens`); c != 1 {
 			t.Errorf("%d tokens left, want 1", c)
 		}
 		// The recent token is kept (expired, it still says "expired", not "unknown").
 		err = e.s.CheckToken(e.ctx, freshToken, auth.PurposeLogin)
 		testkit.WantError(t, err, errs.Conflict, "errors.token_expired")
-		if c := e.count(t, `SELECT COUNT(*) FROM rate_limits`); c != 1 {
+		if c := testkit.Count(t, e.d, `SELECT COUNT(*) FROM rate_limits`); c != 1 {
 			t.Errorf("%d rate-limit buckets left, want 1", c)
 		}
 

@@ -19,16 +19,6 @@ import (
 	"implique/internal/testkit"
 )
 
-// count returns the rows of a table, to prove nothing was written.
-func count(t *testing.T, d *db.DB, table string) int {
-	t.Helper()
-	var n int
-	if err := d.QueryRow(context.Background(), `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 // inviteLink returns the token of the last invitation e-mailed to addr.
 func (f *fixture) inviteLink(t *testing.T, addr string) string {
 	t.Helper()
@@ -69,7 +59,7 @@ func TestCommunityMembership(t *testing.T) {
 		testkit.WantFields(t, err, "name", "places")
 		_, err = f.s.CreateCommunity(ctx, f.t.ID, 0, community.CommunityInput{Name: strings.Repeat("n", 121), Description: strings.Repeat("d", 3001)})
 		testkit.WantFields(t, err, "name", "description", "places")
-		if n := count(t, d, "communities"); n != 0 {
+		if n := testkit.Count(t, d, "SELECT COUNT(*) FROM communities"); n != 0 {
 			t.Fatalf("%d communities written on bad input", n)
 		}
 
@@ -317,7 +307,7 @@ func TestCommunitySpace(t *testing.T) {
 		}
 
 		// Resources: links and files, checked.
-		before := count(t, d, "community_resources")
+		before := testkit.Count(t, d, "SELECT COUNT(*) FROM community_resources")
 		bad := []community.ResourceInput{
 			{Category: "meme", Title: "x", URL: "https://exemple.org"},
 			{Category: community.Tool, Title: "", URL: "https://exemple.org"},
@@ -332,7 +322,7 @@ func TestCommunitySpace(t *testing.T) {
 				t.Errorf("bad resource %d accepted: %v", i, err)
 			}
 		}
-		if n := count(t, d, "community_resources"); n != before {
+		if n := testkit.Count(t, d, "SELECT COUNT(*) FROM community_resources"); n != before {
 			t.Fatalf("bad resources written")
 		}
 		link, err := f.s.AddResource(ctx, f.t.ID, c.ID, u.ID, community.ResourceInput{Category: community.Tool, Title: "Calendrier des semis",
@@ -363,7 +353,7 @@ func TestCommunitySpace(t *testing.T) {
 		if _, _, err := f.s.File(ctx, f.t.ID, c.ID, file); !errs.Is(err, errs.NotFound) {
 			t.Errorf("removed file still served: %v", err)
 		}
-		if n := count(t, d, "community_files"); n != 0 {
+		if n := testkit.Count(t, d, "SELECT COUNT(*) FROM community_files"); n != 0 {
 			t.Errorf("a removed file's content is kept")
 		}
 

@@ -22,16 +22,6 @@ func day(y int, m time.Month, d int) *time.Time {
 	return &t
 }
 
-// count counts the rows of an initiative table.
-func (f *fixture) count(t *testing.T, table string) int {
-	t.Helper()
-	var n int
-	if err := f.d.QueryRow(context.Background(), `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 // mails lists the outbox's messages to addr, newest first.
 func (f *fixture) mails(t *testing.T, addr string) []mail.Item {
 	t.Helper()
@@ -173,7 +163,7 @@ func TestInitiativeFromIdea(t *testing.T) {
 		if p, _ := f.s.Get(ctx, f.t.ID, prop.ID); p.Status != community.Proposed {
 			t.Errorf("pending idea moved to %s", p.Status)
 		}
-		if n := f.count(t, "initiatives"); n != 2 {
+		if n := testkit.Count(t, f.d, "SELECT COUNT(*) FROM initiatives"); n != 2 {
 			t.Errorf("%d initiatives, want 2", n)
 		}
 
@@ -206,7 +196,7 @@ func TestInitiativeValidation(t *testing.T) {
 		_, err = f.s.CreateInitiative(ctx, tid, 0, community.InitiativeInput{Title: strings.Repeat("é", 121),
 			Summary: strings.Repeat("a", 301), Description: strings.Repeat("a", 5001)})
 		testkit.WantFields(t, err, "title", "summary", "description", "place")
-		if n := f.count(t, "initiatives") + f.count(t, "initiative_history"); n != 0 {
+		if n := testkit.Count(t, f.d, "SELECT COUNT(*) FROM initiatives") + testkit.Count(t, f.d, "SELECT COUNT(*) FROM initiative_history"); n != 0 {
 			t.Fatalf("%d rows written from bad input", n)
 		}
 		// The same day for start and end is fine; 120 characters too.
@@ -245,7 +235,7 @@ func TestInitiativeValidation(t *testing.T) {
 		testkit.WantFields(t, err, "role", "name", "email", "phone")
 
 		for _, table := range []string{"initiative_milestones", "initiative_needs", "initiative_actors", "initiative_people"} {
-			if n := f.count(t, table); n != 0 {
+			if n := testkit.Count(t, f.d, "SELECT COUNT(*) FROM "+table); n != 0 {
 				t.Errorf("%s has %d rows after bad input", table, n)
 			}
 		}
@@ -372,7 +362,7 @@ func TestJoinInitiative(t *testing.T) {
 		if err != nil || !again.Existing || !again.Confirmed {
 			t.Fatalf("duplicate: %+v %v", again, err)
 		}
-		if n := f.count(t, "initiative_people"); n != 1 {
+		if n := testkit.Count(t, f.d, "SELECT COUNT(*) FROM initiative_people"); n != 1 {
 			t.Errorf("%d people after a duplicate join", n)
 		}
 		if m := f.mails(t, "gaetan@exemple.org"); len(m) != 1 {

@@ -14,8 +14,8 @@ import (
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/jobs"
-	"implique/internal/jobs/jobstest"
 	"implique/internal/mail"
+	"implique/internal/testkit"
 )
 
 // work runs the sending worker on one message, as a River job would.
@@ -85,7 +85,7 @@ func TestTwoWorkersSendEachMessageOnce(t *testing.T) {
 		if len(srv.Messages()) != n {
 			t.Errorf("the server received %d messages, want %d", len(srv.Messages()), n)
 		}
-		if sent := jobstest.Count(t, d, `SELECT COUNT(*) FROM mail_outbox WHERE status = ? AND attempts = 1`, mail.StatusSent); sent != n {
+		if sent := testkit.Count(t, d, `SELECT COUNT(*) FROM mail_outbox WHERE status = ? AND attempts = 1`, mail.StatusSent); sent != n {
 			t.Errorf("%d messages marked sent once, want %d", sent, n)
 		}
 	})
@@ -201,7 +201,7 @@ func TestLimit(t *testing.T) {
 		e.clock.Set(time.Now())
 		once := message()
 		once.Limit = mail.Limit{Key: "registration:42", Max: 1, Per: 24 * time.Hour}
-		rows := func() int { return jobstest.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`) }
+		rows := func() int { return testkit.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`) }
 
 		// A rolled-back transaction counts nothing.
 		errAbandon := errors.New("abandon")

@@ -21,6 +21,7 @@ import (
 	"implique/internal/mail"
 	"implique/internal/mail/smtptest"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 )
 
 const (
@@ -373,10 +374,10 @@ func TestOutbox(t *testing.T) {
 			if !errors.Is(err, errAbandon) {
 				t.Fatalf("InTx = %v, want the rollback error", err)
 			}
-			if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 0 {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 0 {
 				t.Errorf("%d outbox rows after rollback, want 0", n)
 			}
-			if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 0 {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 0 {
 				t.Errorf("%d river_job rows after rollback, want 0", n)
 			}
 
@@ -392,10 +393,10 @@ func TestOutbox(t *testing.T) {
 			e.waitItem(t, id, waitLimit, "the committed message to be kept", func(it mail.Item) bool {
 				return it.Status == mail.StatusKept
 			})
-			if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 1 {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 1 {
 				t.Errorf("%d outbox rows after commit, want 1", n)
 			}
-			if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 1 {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 1 {
 				t.Errorf("%d river_job rows after commit, want 1", n)
 			}
 		})
@@ -421,10 +422,10 @@ func TestOutbox(t *testing.T) {
 					t.Errorf("%s: Queue = %d, %v; want ErrInvalidMessage", name, id, err)
 				}
 			}
-			if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 0 {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 0 {
 				t.Errorf("%d outbox rows, want 0", n)
 			}
-			if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 0 {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 0 {
 				t.Errorf("%d river_job rows, want 0", n)
 			}
 		})

@@ -87,5 +87,15 @@ func WantFields(t testing.TB, err error, fields ...string) *errs.Error {
 	return e
 }
 
+// Count runs a COUNT query on d.
+func Count(t testing.TB, d *db.DB, q string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := d.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return n
+}
+
 // Ptr points to a copy of v.
 func Ptr[T any](v T) *T { return &v }

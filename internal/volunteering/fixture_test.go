@@ -2,7 +2,6 @@ package volunteering_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
@@ -78,13 +77,4 @@ func (f *fixture) opportunity(t testing.TB, in volunteering.Input) volunteering.
 		t.Fatalf("create %q: %v", in.Title, err)
 	}
 	return o
-}
-
-func count(t testing.TB, d *db.DB, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := d.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
-		t.Fatal(fmt.Errorf("%s: %w", q, err))
-	}
-	return n
 }

@@ -52,7 +52,7 @@ func TestOpportunities(t *testing.T) {
 		_, err = f.s.CreateOpportunity(ctx, f.t.ID, 0, volunteering.Input{OrganizationID: fadoq.ID, Title: "Sans lieu", Kind: volunteering.Task,
 			Schedule: volunteering.Recurring})
 		testkit.WantFields(t, err, "slots", "place")
-		if n := count(t, d, `SELECT COUNT(*) FROM volunteer_opportunities WHERE territory_id = ?`, f.t.ID); n != 0 {
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM volunteer_opportunities WHERE territory_id = ?`, f.t.ID); n != 0 {
 			t.Fatalf("%d opportunities stored from bad input", n)
 		}
 
@@ -144,7 +144,7 @@ func TestProfile(t *testing.T) {
 		_, err = f.s.SaveProfile(ctx, f.t.ID, u.ID, volunteering.ProfileInput{PlaceSlug: "paris", Causes: []string{"x"}, MaxKm: testkit.Ptr(500),
 			Mobility: "bike", AgeBand: "old", EmployerID: shop.ID})
 		testkit.WantFields(t, err, "place", "causes", "max_km", "mobility", "age_band", "employer")
-		if n := count(t, d, `SELECT COUNT(*) FROM volunteer_profiles`); n != 0 {
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM volunteer_profiles`); n != 0 {
 			t.Fatalf("%d profiles from bad input", n)
 		}
 		biz := f.org(t, "Alimentation Gentilly", orgs.Business)
@@ -199,7 +199,7 @@ func TestApplications(t *testing.T) {
 		o := f.opportunity(t, volunteering.Input{OrganizationID: fadoq.ID, Title: "Popote roulante", PlaceSlug: "manseau",
 			MinAge: testkit.Ptr(18), ContactEmail: "popote@exemple.org", ContactName: "Diane", ContactPhone: "819-555-0101"})
 		lise := f.user(t, "lise@exemple.org", "Lise Hamel")
-		mails := func() int { return count(t, d, `SELECT COUNT(*) FROM mail_outbox`) }
+		mails := func() int { return testkit.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`) }
 
 		a, out, err := f.s.Apply(ctx, f.t.ID, o.ID, lise.ID, volunteering.ApplyInput{Message: "Je cuisine bien !"}, true)
 		if err != nil || out.Existing || a.Status != volunteering.New || a.Person.Name != "Lise Hamel" {
@@ -340,7 +340,7 @@ func TestHours(t *testing.T) {
 		lise := f.user(t, "lise@exemple.org", "Lise Hamel")
 		none := func() {
 			t.Helper()
-			if n := count(t, d, `SELECT COUNT(*) FROM volunteer_hours`); n != 0 {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM volunteer_hours`); n != 0 {
 				t.Fatalf("%d declarations stored from bad input", n)
 			}
 		}
@@ -479,7 +479,7 @@ func TestQuietStoreSendsNothing(t *testing.T) {
 		if _, err := q.Respond(ctx, f.t.ID, a.ID, volunteering.Accept, ""); err != nil {
 			t.Fatal(err)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 0 {
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 0 {
 			t.Errorf("%d e-mails from the quiet store", n)
 		}
 		if got, _ := f.s.Application(ctx, f.t.ID, a.ID); got.Status != volunteering.Accepted {

@@ -70,15 +70,6 @@ func newVolWorld(t *testing.T, d *db.DB) *volWorld {
 	return w
 }
 
-func countRows(t *testing.T, d *db.DB, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := d.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 var confirmLinkRe = regexp.MustCompile(`/s-impliquer/confirmer\?candidature=\d+&jeton=[A-Za-z0-9_-]+`)
 
 func TestVolunteeringForCitizens(t *testing.T) {
@@ -120,7 +111,7 @@ func TestVolunteeringForCitizens(t *testing.T) {
 			r := c.post("/s-impliquer/offres/"+w.cook.Slug+"/interet", url.Values{"name": {"Lise"}, "email": {"pas-un-courriel"}})
 			expectStatus(t, r, http.StatusUnprocessableEntity)
 			expectContains(t, r, "adresse courriel valide")
-			if n := countRows(t, d, `SELECT COUNT(*) FROM volunteer_applications`); n != 0 {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM volunteer_applications`); n != 0 {
 				t.Errorf("%d applications", n)
 			}
 			if _, err := w.auth.UserByEmail(context.Background(), "pas-un-courriel"); err == nil {
@@ -317,7 +308,7 @@ func TestVolunteeringForOrganisations(t *testing.T) {
 				expectStatus(t, r, http.StatusUnprocessableEntity)
 				expectContains(t, r, c.want)
 			}
-			if n := countRows(t, d, `SELECT COUNT(*) FROM volunteer_hours`); n != 0 {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM volunteer_hours`); n != 0 {
 				t.Fatalf("%d declarations stored", n)
 			}
 			r := citizen.post("/s-impliquer/heures", url.Values{"organization": {pop}, "opportunity": {strconv.FormatInt(w.cook.ID, 10)},
