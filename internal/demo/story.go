@@ -13,14 +13,14 @@ const Year = 365
 // story is the demo's timeline. Each action of the demo happens at a moment
 // counted from the demo's « now » (days before or after today, at a time of
 // day, in the territory's zone), and the stores record that moment: the
-// demo moves their clock to it before acting, so that every history line is
-// dated when it happened, whatever the day the demo is seeded.
+// demo moves the application's clock to it before acting, so that every
+// history line is dated when it happened, whatever the day the demo is seeded.
 type story struct {
 	clock *app.Clock
 	was   time.Time // what the clock was set to before the story
 	now   time.Time // the demo's « now »
 	today time.Time // midnight of now's day, in the territory's zone
-	at    time.Time // the moment being told: what the stores' clock says
+	at    time.Time // the moment being told: what the clock says
 }
 
 // newStory begins the story at what clock says, and stops clock there.
