@@ -180,7 +180,7 @@ func TestUserLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	as := auth.NewStore(d)
+	as := auth.NewStore(d, nil)
 	if err := as.CheckToken(ctx, m[1], auth.PurposeLogin); err != nil {
 		t.Errorf("the printed link does not sign in: %v", err)
 	}

@@ -20,6 +20,7 @@ import (
 	"time"
 	_ "time/tzdata" // the territory's time zone works on any machine
 
+	"implique/internal/app"
 	"implique/internal/auth"
 	"implique/internal/db"
 	"implique/internal/demo"
@@ -123,38 +124,32 @@ func cmdSeed(ctx context.Context, args []string, u *ui) error {
 	if err := parse(fs, &c, args); err != nil {
 		return err
 	}
-	d, err := openDB(ctx, &c)
+	a, err := openQuiet(ctx, &c)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	quiet := newLogger(io.Discard, slog.LevelError)
-	a, err := newApp(&c, d, quiet, quiet)
-	if err != nil {
-		return err
-	}
-	return a.seed(ctx, *withDemo, u)
+	defer a.DB.Close()
+	return seed(ctx, a, *withDemo, u)
 }
 
 // seed adds the territory and its places when the database has none and,
 // for a demonstration, fictional people and events — only into an empty
 // database, and says so.
-func (a *app) seed(ctx context.Context, withDemo bool, u *ui) error {
-	t, created, err := demo.Base(ctx, a.territories)
+func seed(ctx context.Context, a *app.App, withDemo bool, u *ui) error {
+	t, created, err := demo.Base(ctx, a.Territories)
 	if err != nil {
 		return err
 	}
 	if created {
 		u.say("cli.seed.territory", t.Name)
 	}
-	if err := a.community.EnsureThemes(ctx, t.ID); err != nil {
+	if err := a.Community.EnsureThemes(ctx, t.ID); err != nil {
 		return err
 	}
 	if !withDemo {
 		return nil
 	}
-	seeded, err := demo.Seed(ctx, demo.Stores{Territories: a.territories, Auth: a.auth, Events: a.events, Community: a.community,
-		Connections: a.links, Orgs: a.orgs, Volunteering: a.volunteering, Tracking: a.tracking})
+	seeded, err := demo.Seed(ctx, a)
 	if err != nil {
 		return err
 	}
@@ -200,8 +195,7 @@ func roleNames() string {
 
 // territoryOf opens the territory named by --territory (creating the
 // default one, with its places, in a new database).
-func territoryOf(ctx context.Context, d *db.DB, slug string) (territory.Territory, error) {
-	ts := territory.NewStore(d)
+func territoryOf(ctx context.Context, ts *territory.Store, slug string) (territory.Territory, error) {
 	if _, _, err := demo.Base(ctx, ts); err != nil {
 		return territory.Territory{}, err
 	}
@@ -257,16 +251,16 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, u *ui) erro
 			return fail("cli.user.no_password")
 		}
 	}
-	d, err := openDB(ctx, &c)
+	a, err := openQuiet(ctx, &c)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	t, err := territoryOf(ctx, d, *slug)
+	defer a.DB.Close()
+	t, err := territoryOf(ctx, a.Territories, *slug)
 	if err != nil {
 		return err
 	}
-	as := auth.NewStore(d)
+	as := a.Auth
 	user, err := as.CreateUser(ctx, auth.NewUser{Email: *email, Name: *name, Locale: *locale, Password: pw}, t.ID, roles...)
 	if e, ok := errs.As(err); ok {
 		return fieldsError(e)
@@ -294,12 +288,12 @@ func cmdUserLink(ctx context.Context, args []string, u *ui) error {
 	if strings.TrimSpace(*email) == "" {
 		return fail("cli.field", "--email", msg("errors.required"))
 	}
-	d, err := openDB(ctx, &c)
+	a, err := openQuiet(ctx, &c)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	as := auth.NewStore(d)
+	defer a.DB.Close()
+	as := a.Auth
 	user, err := as.UserByEmail(ctx, *email)
 	if errs.Is(err, errs.NotFound) {
 		return fail("cli.user.unknown", auth.NormalizeEmail(*email))
@@ -376,6 +370,12 @@ func pgDump(ctx context.Context, url, target string) error {
 		return fail("cli.backup.pg_dump").and("cli.detail", err.Error())
 	}
 	return nil
+}
+
+// openQuiet is openApp for the commands that do not serve: they log nothing.
+func openQuiet(ctx context.Context, c *config) (*app.App, error) {
+	quiet := newLogger(io.Discard, slog.LevelError)
+	return openApp(ctx, c, quiet, quiet)
 }
 
 func newLogger(w io.Writer, level slog.Level) *slog.Logger {

@@ -306,7 +306,7 @@ func TestUserAddAndBackupWhileServing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := auth.NewStore(d).Authenticate(ctx, "dg@exemple.org", "une phrase secrète"); err != nil {
+	if _, err := auth.NewStore(d, nil).Authenticate(ctx, "dg@exemple.org", "une phrase secrète"); err != nil {
 		t.Errorf("password from stdin not kept: %v", err)
 	}
 	d.Close()

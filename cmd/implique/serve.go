@@ -10,107 +10,26 @@ import (
 	"os"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/riverqueue/river"
-
+	"implique/internal/app"
 	"implique/internal/auth"
-	"implique/internal/community"
-	"implique/internal/connections"
 	"implique/internal/db"
 	"implique/internal/demo"
-	"implique/internal/events"
-	"implique/internal/i18n"
-	"implique/internal/jobs"
-	"implique/internal/mail"
-	"implique/internal/orgs"
-	"implique/internal/territory"
-	"implique/internal/tracking"
-	"implique/internal/volunteering"
 	"implique/internal/web"
 )
 
-// app is the whole product wired together, for serve and for tests.
-type app struct {
-	db           *db.DB
-	jobs         *jobs.Runner
-	handler      http.Handler
-	metrics      http.Handler
-	logger       *slog.Logger
-	territories  *territory.Store
-	auth         *auth.Store
-	events       *events.Store
-	community    *community.Store
-	links        *connections.Store
-	orgs         *orgs.Store
-	volunteering *volunteering.Store
-	tracking     *tracking.Store
-}
-
-// newApp wires the capabilities, the jobs and the web layer on d.
-func newApp(c *config, d *db.DB, logger, jobLogger *slog.Logger) (*app, error) {
-	var sender mail.Sender
-	if c.SMTP != nil {
-		sender = mail.NewSMTPSender(*c.SMTP)
-	}
-	as := auth.NewStore(d)
-	ts := territory.NewStore(d)
-	cat, err := i18n.Load()
+// openApp opens and migrates the database, and wires the application on it.
+func openApp(ctx context.Context, c *config, logger, jobLogger *slog.Logger) (*app.App, error) {
+	d, err := openDB(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	// The runner and the events store need each other: the store queues
-	// e-mails through the runner, the runner works the store's reminders.
-	var evs *events.Store
-	var vol *volunteering.Store
-	runner, err := jobs.New(d, jobs.Config{
-		Register: func(w *river.Workers) {
-			river.AddWorker(w, mail.NewWorker(d, sender, c.From))
-			river.AddWorker(w, auth.NewPurgeWorker(as))
-			river.AddWorker(w, mail.NewPurgeWorker(d))
-			river.AddWorker(w, events.NewRemindWorker(func() *events.Store { return evs }))
-			river.AddWorker(w, volunteering.NewDigestWorker(func() *volunteering.Store { return vol }))
-		},
-		Periodic: []*river.PeriodicJob{
-			jobs.Every(time.Hour, func() river.JobArgs { return auth.PurgeArgs{} }),
-			jobs.Every(time.Hour, func() river.JobArgs { return mail.PurgeArgs{} }),
-			jobs.Every(15*time.Minute, func() river.JobArgs { return events.RemindArgs{} }),
-			// The digest goes out once a week at most; the hourly run only
-			// notices a new week (and finishes one a restart interrupted).
-			jobs.Every(time.Hour, func() river.JobArgs { return volunteering.DigestArgs{} }),
-		},
-		Logger: jobLogger,
-	})
+	a, err := app.New(app.Config{DB: d, Web: web.Config{BaseURL: c.BaseURL, TrustedProxies: c.TrustedProxies},
+		SMTP: c.SMTP, From: c.From, Logger: logger, JobLogger: jobLogger})
 	if err != nil {
+		d.Close()
 		return nil, err
 	}
-	mailer := mail.NewMailer(d, runner, c.From)
-	evs = events.NewStore(events.Config{DB: d, Territories: ts, Auth: as, Mailer: mailer, Catalogs: cat, BaseURL: c.BaseURL})
-	cs := community.NewStore(community.Config{DB: d, Territories: ts, Events: evs, Auth: as, Mailer: mailer, Catalogs: cat, BaseURL: c.BaseURL})
-	links := connections.NewStore(connections.Config{DB: d, Territories: ts, Events: evs, Mailer: mailer, Catalogs: cat})
-	orgStore := orgs.NewStore(orgs.Config{DB: d, Territories: ts, Events: evs, Groups: cs, Catalogs: cat})
-	vol = volunteering.NewStore(volunteering.Config{DB: d, Territories: ts, Orgs: orgStore, Auth: as, Mailer: mailer, Catalogs: cat, BaseURL: c.BaseURL})
-	tr := tracking.NewStore(d, ts)
-	reg := prometheus.NewRegistry()
-	srv, err := web.New(web.Config{BaseURL: c.BaseURL, SMTPConfigured: sender != nil, TrustedProxies: c.TrustedProxies}, web.Deps{
-		DB:           d,
-		Territories:  ts,
-		Auth:         as,
-		Mailer:       mailer,
-		Outbox:       mail.NewStore(d),
-		Events:       evs,
-		Community:    cs,
-		Connections:  links,
-		Orgs:         orgStore,
-		Volunteering: vol,
-		Tracking:     tr,
-		Logger:       logger,
-		Registry:     reg,
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &app{db: d, jobs: runner, handler: srv, metrics: srv.MetricsHandler(), logger: logger, territories: ts, auth: as, events: evs, community: cs, links: links,
-		orgs: orgStore, volunteering: vol, tracking: tr}, nil
+	return a, nil
 }
 
 func cmdServe(ctx context.Context, args []string, u *ui) error {
@@ -124,16 +43,13 @@ func cmdServe(ctx context.Context, args []string, u *ui) error {
 	started := time.Now()
 	logger := newLogger(os.Stderr, slog.LevelInfo)
 	jobLogger := newLogger(os.Stderr, slog.LevelWarn) // River is chatty at info
-	d, err := openDB(ctx, &c)
+	a, err := openApp(ctx, &c, logger, jobLogger)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	a, err := newApp(&c, d, logger, jobLogger)
-	if err != nil {
-		return err
-	}
-	if err := a.seed(ctx, *withDemo, u); err != nil {
+	defer a.DB.Close()
+	d := a.DB
+	if err := seed(ctx, a, *withDemo, u); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", c.Addr)
@@ -148,7 +64,7 @@ func cmdServe(ctx context.Context, args []string, u *ui) error {
 			return fail("cli.config.metrics_listen", err.Error())
 		}
 	}
-	if err := a.jobs.Start(ctx); err != nil {
+	if err := a.Jobs.Start(ctx); err != nil {
 		ln.Close()
 		if mln != nil {
 			mln.Close()
@@ -156,7 +72,7 @@ func cmdServe(ctx context.Context, args []string, u *ui) error {
 		return err
 	}
 	hs := &http.Server{
-		Handler:           a.handler,
+		Handler:           a.Web,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -167,7 +83,7 @@ func cmdServe(ctx context.Context, args []string, u *ui) error {
 	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()
 	if mln != nil {
-		ms := &http.Server{Handler: a.metrics, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+		ms := &http.Server{Handler: a.Web.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
 		servers = append(servers, ms)
 		go func() { errc <- ms.Serve(mln) }()
 		logger.Info("metrics", "addr", mln.Addr().String())
@@ -182,7 +98,7 @@ func cmdServe(ctx context.Context, args []string, u *ui) error {
 		u.say("cli.serve.no_smtp")
 	}
 	if *withDemo {
-		if err := printDemoLogin(ctx, d, &c, u); err != nil {
+		if err := printDemoLogin(ctx, a.Auth, &c, u); err != nil {
 			logger.Error("demo sign-in link", "err", err)
 		}
 	}
@@ -203,7 +119,7 @@ func cmdServe(ctx context.Context, args []string, u *ui) error {
 			err = errors.Join(err, serr)
 		}
 	}
-	if jerr := a.jobs.Stop(shutdownCtx); jerr != nil && !errors.Is(jerr, context.Canceled) {
+	if jerr := a.Jobs.Stop(shutdownCtx); jerr != nil && !errors.Is(jerr, context.Canceled) {
 		err = errors.Join(err, jerr)
 	}
 	return err
@@ -211,8 +127,7 @@ func cmdServe(ctx context.Context, args []string, u *ui) error {
 
 // printDemoLogin prints the demo administrator's e-mail and a fresh
 // one-time sign-in link.
-func printDemoLogin(ctx context.Context, d *db.DB, c *config, u *ui) error {
-	as := auth.NewStore(d)
+func printDemoLogin(ctx context.Context, as *auth.Store, c *config, u *ui) error {
 	admin, err := as.UserByEmail(ctx, demo.AdminEmail)
 	if err != nil {
 		u.say("cli.demo.other_accounts")

@@ -12,7 +12,7 @@ import (
 func TestLinkSigner(t *testing.T) {
 	dbtest.Run(t, dbtest.MigrateApp, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		s := auth.NewStore(d)
+		s := auth.NewStore(d, nil)
 		a := s.LinkSigner("registration_links", "registration")
 		if _, err := a.Token("n1"); err == nil {
 			t.Fatal("a token before the key is loaded")
@@ -23,7 +23,7 @@ func TestLinkSigner(t *testing.T) {
 		t1, _ := a.Token("n1")
 		t2, _ := a.Token("n2")
 		// Another process (another signer on the same database) derives the same token.
-		b := auth.NewStore(d).LinkSigner("registration_links", "registration")
+		b := auth.NewStore(d, nil).LinkSigner("registration_links", "registration")
 		if err := b.Load(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -60,15 +60,12 @@ type Store struct {
 	devices *LinkSigner
 }
 
-// NewStore returns a store on d.
-func NewStore(d *db.DB) *Store {
-	s := &Store{db: d, now: db.Now}
+// NewStore returns a store on d, on the clock now (nil: the wall clock).
+func NewStore(d *db.DB, now func() time.Time) *Store {
+	s := &Store{db: d, now: db.Clock(now)}
 	s.devices = s.LinkSigner("device_cookies", "device")
 	return s
 }
-
-// SetClock replaces the clock (tests).
-func (s *Store) SetClock(now func() time.Time) { s.now = func() time.Time { return db.Time(now()) } }
 
 // NormalizeEmail trims and lower-cases an address.
 func NormalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }

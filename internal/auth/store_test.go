@@ -9,37 +9,21 @@ import (
 	"testing"
 	"time"
 
+	"implique/internal/app"
 	"implique/internal/auth"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/errs"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 )
-
-// clock is a settable clock for auth.Store.SetClock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // env is one test's world: a store with a fake clock and a territory.
 type env struct {
 	ctx   context.Context
 	d     *db.DB
 	s     *auth.Store
-	clock *clock
+	clock *app.Clock
 	terr  int64
 }
 
@@ -52,10 +36,9 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	if err != nil {
 		t.Fatalf("create territory: %v", err)
 	}
-	c := &clock{t: start}
-	s := auth.NewStore(d)
-	s.SetClock(c.Now)
-	return &env{ctx: ctx, d: d, s: s, clock: c, terr: tr.ID}
+	c := &app.Clock{}
+	c.Set(start)
+	return &env{ctx: ctx, d: d, s: auth.NewStore(d, c.Now), clock: c, terr: tr.ID}
 }
 
 func (e *env) otherTerritory(t *testing.T, slug string) int64 {
@@ -81,15 +64,6 @@ func (e *env) userIn(t *testing.T, territoryID int64, email, password string, ro
 	return u
 }
 
-func (e *env) count(t *testing.T, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := e.d.QueryRow(e.ctx, q, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return n
-}
-
 func (e *env) roles(t *testing.T, userID, territoryID int64) []auth.Role {
 	t.Helper()
 	rs, err := e.s.RolesOf(e.ctx, userID, territoryID)
@@ -104,18 +78,6 @@ func sorted(rs ...auth.Role) []auth.Role {
 	out := slices.Clone(rs)
 	slices.Sort(out)
 	return out
-}
-
-func wantErr(t *testing.T, err error, code errs.Code, key string) *errs.Error {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("got no error, want %s %s", code, key)
-	}
-	e, ok := errs.As(err)
-	if !ok || e.Code != code || (key != "" && e.Key != key) {
-		t.Fatalf("got error %v, want %s: %s", err, code, key)
-	}
-	return e
 }
 
 const goodPassword = "une phrase de passe assez longue"
@@ -166,11 +128,11 @@ func TestCreateUser(t *testing.T) {
 		})
 		t.Run("duplicate", func(t *testing.T) {
 			_, err := e.s.CreateUser(e.ctx, auth.NewUser{Email: "ALICE@example.org", Password: goodPassword}, e.terr, auth.RoleCitizen)
-			er := wantErr(t, err, errs.Conflict, "")
+			er := testkit.WantError(t, err, errs.Conflict, "")
 			if er.Fields["email"] != "errors.email_taken" {
 				t.Errorf("Fields = %v, want email=errors.email_taken", er.Fields)
 			}
-			if n := e.count(t, `SELECT COUNT(*) FROM users WHERE email = ?`, "alice@example.org"); n != 1 {
+			if n := testkit.Count(t, e.d, `SELECT COUNT(*) FROM users WHERE email = ?`, "alice@example.org"); n != 1 {
 				t.Errorf("%d accounts for alice, want 1", n)
 			}
 		})
@@ -193,7 +155,7 @@ func TestCreateUser(t *testing.T) {
 		for _, c := range invalid {
 			t.Run(c.name, func(t *testing.T) {
 				_, err := e.s.CreateUser(e.ctx, c.n, e.terr, c.roles...)
-				er := wantErr(t, err, errs.Invalid, "")
+				er := testkit.WantError(t, err, errs.Invalid, "")
 				if er.Fields[c.field] != c.key {
 					t.Errorf("Fields = %v, want %s=%s", er.Fields, c.field, c.key)
 				}
@@ -298,7 +260,7 @@ func TestRoles(t *testing.T) {
 		})
 		t.Run("SetRoles unknown role", func(t *testing.T) {
 			err := e.s.SetRoles(e.ctx, citizen.ID, e.terr, []auth.Role{auth.RoleFacilitator, "root"})
-			er := wantErr(t, err, errs.Invalid, "errors.role")
+			er := testkit.WantError(t, err, errs.Invalid, "errors.role")
 			if er.Fields["roles"] != "errors.role" {
 				t.Errorf("Fields = %v", er.Fields)
 			}
@@ -317,7 +279,7 @@ func TestLastAdministrator(t *testing.T) {
 		t.Run("cannot lose the role", func(t *testing.T) {
 			for _, roles := range [][]auth.Role{nil, {auth.RoleFacilitator}, {auth.RoleCitizen, auth.RolePartner}} {
 				err := e.s.SetRoles(e.ctx, first.ID, e.terr, roles)
-				wantErr(t, err, errs.Conflict, "errors.last_admin")
+				testkit.WantError(t, err, errs.Conflict, "errors.last_admin")
 			}
 			if got := e.roles(t, first.ID, e.terr); !slices.Equal(got, sorted(auth.RoleAdministrator, auth.RoleFacilitator)) {
 				t.Errorf("roles %v after refusals, want unchanged", got)
@@ -330,7 +292,7 @@ func TestLastAdministrator(t *testing.T) {
 		})
 		t.Run("cannot be disabled", func(t *testing.T) {
 			err := e.s.SetDisabled(e.ctx, first.ID, e.terr, true)
-			wantErr(t, err, errs.Conflict, "errors.last_admin")
+			testkit.WantError(t, err, errs.Conflict, "errors.last_admin")
 			u, _ := e.s.UserByID(e.ctx, first.ID)
 			if u.Disabled() {
 				t.Error("the last administrator was disabled anyway")
@@ -342,15 +304,15 @@ func TestLastAdministrator(t *testing.T) {
 				t.Fatalf("disabling one of two administrators: %v", err)
 			}
 			err := e.s.SetRoles(e.ctx, first.ID, e.terr, []auth.Role{auth.RoleCitizen})
-			wantErr(t, err, errs.Conflict, "errors.last_admin")
+			testkit.WantError(t, err, errs.Conflict, "errors.last_admin")
 			err = e.s.SetDisabled(e.ctx, first.ID, e.terr, true)
-			wantErr(t, err, errs.Conflict, "errors.last_admin")
+			testkit.WantError(t, err, errs.Conflict, "errors.last_admin")
 		})
 		t.Run("an administrator of another territory does not count", func(t *testing.T) {
 			other := e.otherTerritory(t, "nicolet")
 			e.userIn(t, other, "other-admin@example.org", "", auth.RoleAdministrator)
 			err := e.s.SetRoles(e.ctx, first.ID, e.terr, []auth.Role{auth.RoleCitizen})
-			wantErr(t, err, errs.Conflict, "errors.last_admin")
+			testkit.WantError(t, err, errs.Conflict, "errors.last_admin")
 		})
 		t.Run("can once another exists", func(t *testing.T) {
 			second := e.user(t, "second@example.org", "", auth.RoleAdministrator)
@@ -362,7 +324,7 @@ func TestLastAdministrator(t *testing.T) {
 			}
 			// Now second is the last one.
 			err := e.s.SetDisabled(e.ctx, second.ID, e.terr, true)
-			wantErr(t, err, errs.Conflict, "errors.last_admin")
+			testkit.WantError(t, err, errs.Conflict, "errors.last_admin")
 			if err := e.s.SetRoles(e.ctx, first.ID, e.terr, []auth.Role{auth.RoleAdministrator}); err != nil {
 				t.Fatal(err)
 			}
@@ -391,7 +353,7 @@ func TestLastAdministratorOfAnotherTerritoryCannotBeDisabled(t *testing.T) {
 		e.user(t, "here@example.org", "", auth.RoleAdministrator) // a second administrator here only
 
 		err := e.s.SetDisabled(e.ctx, both.ID, e.terr, true)
-		wantErr(t, err, errs.Conflict, "errors.last_admin")
+		testkit.WantError(t, err, errs.Conflict, "errors.last_admin")
 		if u, _ := e.s.UserByID(e.ctx, both.ID); u.Disabled() {
 			t.Error("the only administrator of territory nicolet was disabled")
 		}
@@ -430,12 +392,12 @@ func TestSetDisabled(t *testing.T) {
 			}
 		})
 		t.Run("sessions deleted", func(t *testing.T) {
-			if n := e.count(t, `SELECT COUNT(*) FROM sessions WHERE user_id = ?`, u.ID); n != 0 {
+			if n := testkit.Count(t, e.d, `SELECT COUNT(*) FROM sessions WHERE user_id = ?`, u.ID); n != 0 {
 				t.Errorf("%d sessions left, want 0", n)
 			}
 			for _, raw := range []string{s1, s2} {
 				_, err := e.s.Session(e.ctx, raw)
-				wantErr(t, err, errs.NotFound, "")
+				testkit.WantError(t, err, errs.NotFound, "")
 			}
 			if _, err := e.s.Session(e.ctx, keep); err != nil {
 				t.Errorf("another user's session: %v", err)
@@ -443,7 +405,7 @@ func TestSetDisabled(t *testing.T) {
 		})
 		t.Run("Authenticate fails", func(t *testing.T) {
 			_, err := e.s.Authenticate(e.ctx, "citizen@example.org", goodPassword)
-			wantErr(t, err, errs.Unauthorized, "errors.bad_credentials")
+			testkit.WantError(t, err, errs.Unauthorized, "errors.bad_credentials")
 		})
 		t.Run("re-enabled", func(t *testing.T) {
 			if err := e.s.SetDisabled(e.ctx, u.ID, e.terr, false); err != nil {
@@ -458,7 +420,7 @@ func TestSetDisabled(t *testing.T) {
 			}
 			// The old sessions were deleted, not merely refused.
 			_, err := e.s.Session(e.ctx, s1)
-			wantErr(t, err, errs.NotFound, "")
+			testkit.WantError(t, err, errs.NotFound, "")
 		})
 	})
 }
@@ -499,7 +461,7 @@ func TestAuthenticate(t *testing.T) {
 				if u != nil {
 					t.Errorf("returned user %v with the error", u)
 				}
-				er := wantErr(t, err, errs.Unauthorized, "errors.bad_credentials")
+				er := testkit.WantError(t, err, errs.Unauthorized, "errors.bad_credentials")
 				if len(er.Fields) != 0 {
 					t.Errorf("Fields %v: the error must not say which field was wrong", er.Fields)
 				}
@@ -513,7 +475,7 @@ func TestAuthenticate(t *testing.T) {
 		t.Run("SetPassword", func(t *testing.T) {
 			nopass, _ := e.s.UserByEmail(e.ctx, "nopass@example.org")
 			err := e.s.SetPassword(e.ctx, nopass.ID, "court")
-			er := wantErr(t, err, errs.Invalid, "")
+			er := testkit.WantError(t, err, errs.Invalid, "")
 			if er.Fields["password"] != "errors.password_short" {
 				t.Errorf("Fields %v", er.Fields)
 			}
@@ -606,9 +568,9 @@ func TestTokens(t *testing.T) {
 				t.Errorf("UseToken user %d, want %d", got.ID, u.ID)
 			}
 			_, err = e.s.UseToken(e.ctx, raw, auth.PurposeLogin)
-			wantErr(t, err, errs.Conflict, "errors.token_used")
+			testkit.WantError(t, err, errs.Conflict, "errors.token_used")
 			err = e.s.CheckToken(e.ctx, raw, auth.PurposeLogin)
-			wantErr(t, err, errs.Conflict, "errors.token_used")
+			testkit.WantError(t, err, errs.Conflict, "errors.token_used")
 		})
 		t.Run("two tokens are different", func(t *testing.T) {
 			if a, b := issue(t, u.ID), issue(t, u.ID); a == b {
@@ -617,26 +579,26 @@ func TestTokens(t *testing.T) {
 		})
 		t.Run("expired", func(t *testing.T) {
 			raw := issue(t, u.ID)
-			e.clock.Add(auth.MagicLinkTTL - time.Second)
+			e.clock.Advance(auth.MagicLinkTTL - time.Second)
 			if err := e.s.CheckToken(e.ctx, raw, auth.PurposeLogin); err != nil {
 				t.Fatalf("a second before expiry: %v", err)
 			}
-			e.clock.Add(2 * time.Second)
+			e.clock.Advance(2 * time.Second)
 			err := e.s.CheckToken(e.ctx, raw, auth.PurposeLogin)
-			wantErr(t, err, errs.Conflict, "errors.token_expired")
+			testkit.WantError(t, err, errs.Conflict, "errors.token_expired")
 			_, err = e.s.UseToken(e.ctx, raw, auth.PurposeLogin)
-			wantErr(t, err, errs.Conflict, "errors.token_expired")
+			testkit.WantError(t, err, errs.Conflict, "errors.token_expired")
 		})
 		t.Run("unknown", func(t *testing.T) {
 			_, err := e.s.UseToken(e.ctx, "pas-un-jeton", auth.PurposeLogin)
-			wantErr(t, err, errs.NotFound, "errors.token_unknown")
+			testkit.WantError(t, err, errs.NotFound, "errors.token_unknown")
 			err = e.s.CheckToken(e.ctx, "", auth.PurposeLogin)
-			wantErr(t, err, errs.NotFound, "errors.token_unknown")
+			testkit.WantError(t, err, errs.NotFound, "errors.token_unknown")
 		})
 		t.Run("other purpose", func(t *testing.T) {
 			raw := issue(t, u.ID)
 			_, err := e.s.UseToken(e.ctx, raw, "password_reset")
-			wantErr(t, err, errs.NotFound, "errors.token_unknown")
+			testkit.WantError(t, err, errs.NotFound, "errors.token_unknown")
 			if err := e.s.CheckToken(e.ctx, raw, auth.PurposeLogin); err != nil {
 				t.Errorf("the token was spent by a wrong-purpose attempt: %v", err)
 			}
@@ -648,13 +610,13 @@ func TestTokens(t *testing.T) {
 				t.Fatal(err)
 			}
 			err := e.s.CheckToken(e.ctx, raw, auth.PurposeLogin)
-			wantErr(t, err, errs.Forbidden, "errors.account_disabled")
+			testkit.WantError(t, err, errs.Forbidden, "errors.account_disabled")
 			_, err = e.s.UseToken(e.ctx, raw, auth.PurposeLogin)
-			wantErr(t, err, errs.Forbidden, "errors.account_disabled")
+			testkit.WantError(t, err, errs.Forbidden, "errors.account_disabled")
 		})
 		t.Run("raw token not stored", func(t *testing.T) {
 			raw := issue(t, u.ID)
-			if n := e.count(t, `SELECT COUNT(*) FROM auth_tokens WHERE token_hash = ?`, raw); n != 0 {
+			if n := testkit.Count(t, e.d, `SELECT COUNT(*) FROM auth_tokens WHERE token_hash = ?`, raw); n != 0 {
 				t.Errorf("the raw token is stored as token_hash")
 			}
 			rows, err := e.d.Query(e.ctx, `SELECT token_hash, purpose FROM auth_tokens WHERE user_id = ?`, u.ID)
@@ -712,15 +674,15 @@ func TestSessions(t *testing.T) {
 			if got.User.LastLoginAt == nil || !got.User.LastLoginAt.Equal(t0) {
 				t.Errorf("LastLoginAt %v, want %v", got.User.LastLoginAt, t0)
 			}
-			if n := e.count(t, `SELECT COUNT(*) FROM sessions WHERE token_hash = ?`, raw); n != 0 {
+			if n := testkit.Count(t, e.d, `SELECT COUNT(*) FROM sessions WHERE token_hash = ?`, raw); n != 0 {
 				t.Error("the raw session token is stored")
 			}
 		})
 		t.Run("expires", func(t *testing.T) {
 			raw := open(t)
-			e.clock.Add(auth.SessionTTL)
+			e.clock.Advance(auth.SessionTTL)
 			_, err := e.s.Session(e.ctx, raw)
-			wantErr(t, err, errs.NotFound, "errors.session")
+			testkit.WantError(t, err, errs.NotFound, "errors.session")
 		})
 		t.Run("delete", func(t *testing.T) {
 			raw := open(t)
@@ -731,7 +693,7 @@ func TestSessions(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err := e.s.Session(e.ctx, raw)
-			wantErr(t, err, errs.NotFound, "errors.session")
+			testkit.WantError(t, err, errs.NotFound, "errors.session")
 			if err := e.s.DeleteSession(e.ctx, raw); err != nil {
 				t.Errorf("deleting twice: %v", err)
 			}
@@ -739,13 +701,13 @@ func TestSessions(t *testing.T) {
 		t.Run("unknown, empty, oversized", func(t *testing.T) {
 			for _, raw := range []string{"inconnu", "", strings.Repeat("a", 101)} {
 				_, err := e.s.Session(e.ctx, raw)
-				wantErr(t, err, errs.NotFound, "errors.session")
+				testkit.WantError(t, err, errs.NotFound, "errors.session")
 			}
 		})
 		t.Run("sliding renewal", func(t *testing.T) {
 			t0 := e.clock.Now()
 			raw := open(t)
-			e.clock.Add(30 * time.Minute)
+			e.clock.Advance(30 * time.Minute)
 			got, err := e.s.Session(e.ctx, raw)
 			if err != nil {
 				t.Fatal(err)
@@ -753,7 +715,7 @@ func TestSessions(t *testing.T) {
 			if !got.ExpiresAt.Equal(t0.Add(auth.SessionTTL)) {
 				t.Errorf("within the hour: ExpiresAt %v, want unchanged %v", got.ExpiresAt, t0.Add(auth.SessionTTL))
 			}
-			e.clock.Add(90 * time.Minute) // two hours after sign-in
+			e.clock.Advance(90 * time.Minute) // two hours after sign-in
 			got, err = e.s.Session(e.ctx, raw)
 			if err != nil {
 				t.Fatal(err)
@@ -763,7 +725,7 @@ func TestSessions(t *testing.T) {
 				t.Errorf("after two hours: ExpiresAt %v, want %v", got.ExpiresAt, want)
 			}
 			// Past the first expiry, the renewed session still holds.
-			e.clock.Add(auth.SessionTTL - time.Hour)
+			e.clock.Advance(auth.SessionTTL - time.Hour)
 			if _, err := e.s.Session(e.ctx, raw); err != nil {
 				t.Errorf("a renewed session expired at its first deadline: %v", err)
 			}
@@ -803,13 +765,13 @@ func TestAllow(t *testing.T) {
 			}
 		})
 		t.Run("still refused within the window", func(t *testing.T) {
-			e.clock.Add(window - time.Second)
+			e.clock.Advance(window - time.Second)
 			if allow(t, key) {
 				t.Error("allowed before the window ended")
 			}
 		})
 		t.Run("new window", func(t *testing.T) {
-			e.clock.Add(2 * time.Second)
+			e.clock.Advance(2 * time.Second)
 			for i := 1; i <= limit; i++ {
 				if !allow(t, key) {
 					t.Fatalf("hit %d of the new window refused", i)
@@ -898,7 +860,7 @@ func TestDeviceCookie(t *testing.T) {
 			t.Error("two browsers got the same device")
 		}
 		// A second process (same database) reads it too.
-		if _, ok, _ := auth.NewStore(d).Device(e.ctx, v, lise.ID); !ok {
+		if _, ok, _ := auth.NewStore(d, nil).Device(e.ctx, v, lise.ID); !ok {
 			t.Error("another process does not recognise the cookie")
 		}
 		bad := map[string]string{
@@ -936,7 +898,7 @@ func TestSecret(t *testing.T) {
 		if string(a) != string(b) {
 			t.Error("Secret changed between two calls")
 		}
-		c, err := auth.NewStore(d).Secret(e.ctx, "rate_limit")
+		c, err := auth.NewStore(d, nil).Secret(e.ctx, "rate_limit")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -968,17 +930,17 @@ func TestPurge(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		e.clock.Add(10 * 24 * time.Hour)
+		e.clock.Advance(10 * 24 * time.Hour)
 		fresh, err := e.s.CreateSession(e.ctx, u.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.clock.Add(auth.SessionTTL - 10*24*time.Hour - time.Hour)
+		e.clock.Advance(auth.SessionTTL - 10*24*time.Hour - time.Hour)
 		freshToken, err := e.s.IssueToken(e.ctx, u.ID, auth.PurposeLogin, auth.MagicLinkTTL)
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.clock.Add(time.Hour + time.Second) // the old session expired a second ago
+		e.clock.Advance(time.Hour + time.Second) // the old session expired a second ago
 		if _, err := e.s.Allow(e.ctx, "fresh", 5, time.Minute); err != nil {
 			t.Fatal(err)
 		}
@@ -989,21 +951,21 @@ func TestPurge(t *testing.T) {
 		if n != 3 {
 			t.Errorf("Purge removed %d rows, want 3 (a session, a token, a bucket)", n)
 		}
-		if c := e.count(t, `SELECT COUNT(*) FROM sessions`); c != 1 {
+		if c := testkit.Count(t, e.d, `SELECT COUNT(*) FROM sessions`); c != 1 {
 			t.Errorf("%d sessions left, want 1", c)
 		}
 		if _, err := e.s.Session(e.ctx, fresh); err != nil {
 			t.Errorf("the fresh session was purged: %v", err)
 		}
 		_, err = e.s.Session(e.ctx, old)
-		wantErr(t, err, errs.NotFound, "errors.session")
-		if c := e.count(t, `SELECT COUNT(*) FROM auth_tokens`); c != 1 {
+		testkit.WantError(t, err, errs.NotFound, "errors.session")
+		if c := testkit.Count(t, e.d, `SELECT COUNT(*) FROM auth_tokens`); c != 1 {
 			t.Errorf("%d tokens left, want 1", c)
 		}
 		// The recent token is kept (expired, it still says "expired", not "unknown").
 		err = e.s.CheckToken(e.ctx, freshToken, auth.PurposeLogin)
-		wantErr(t, err, errs.Conflict, "errors.token_expired")
-		if c := e.count(t, `SELECT COUNT(*) FROM rate_limits`); c != 1 {
+		testkit.WantError(t, err, errs.Conflict, "errors.token_expired")
+		if c := testkit.Count(t, e.d, `SELECT COUNT(*) FROM rate_limits`); c != 1 {
 			t.Errorf("%d rate-limit buckets left, want 1", c)
 		}
 
@@ -1040,8 +1002,7 @@ func TestTwoProcessesShareState(t *testing.T) {
 	dbtest.Run(t, dbtest.MigrateApp, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		s1 := e.s
-		s2 := auth.NewStore(reopen(t, d))
-		s2.SetClock(e.clock.Now)
+		s2 := auth.NewStore(reopen(t, d), e.clock.Now)
 		u := e.user(t, "alice@example.org", "", auth.RoleCitizen)
 
 		t.Run("sessions", func(t *testing.T) {
@@ -1060,7 +1021,7 @@ func TestTwoProcessesShareState(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err = s1.Session(e.ctx, raw)
-			wantErr(t, err, errs.NotFound, "errors.session")
+			testkit.WantError(t, err, errs.NotFound, "errors.session")
 		})
 		t.Run("tokens", func(t *testing.T) {
 			raw, err := s1.IssueToken(e.ctx, u.ID, auth.PurposeLogin, auth.MagicLinkTTL)
@@ -1071,7 +1032,7 @@ func TestTwoProcessesShareState(t *testing.T) {
 				t.Fatalf("the other process cannot use the token: %v", err)
 			}
 			_, err = s1.UseToken(e.ctx, raw, auth.PurposeLogin)
-			wantErr(t, err, errs.Conflict, "errors.token_used")
+			testkit.WantError(t, err, errs.Conflict, "errors.token_used")
 		})
 		t.Run("rate limits", func(t *testing.T) {
 			const key = "signin:alice@example.org"

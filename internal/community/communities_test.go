@@ -16,17 +16,8 @@ import (
 	"implique/internal/i18n"
 	"implique/internal/jobs"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 )
-
-// count returns the rows of a table, to prove nothing was written.
-func count(t *testing.T, d *db.DB, table string) int {
-	t.Helper()
-	var n int
-	if err := d.QueryRow(context.Background(), `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
 
 // inviteLink returns the token of the last invitation e-mailed to addr.
 func (f *fixture) inviteLink(t *testing.T, addr string) string {
@@ -51,7 +42,7 @@ func (f *fixture) inviteLink(t *testing.T, addr string) string {
 
 func newUser(t *testing.T, d *db.DB, terr territory.Territory, email string) *auth.User {
 	t.Helper()
-	u, err := auth.NewStore(d).CreateUser(context.Background(), auth.NewUser{Email: email, Name: "Quelqu’un"}, terr.ID, auth.RoleCitizen)
+	u, err := auth.NewStore(d, nil).CreateUser(context.Background(), auth.NewUser{Email: email, Name: "Quelqu’un"}, terr.ID, auth.RoleCitizen)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,10 +56,10 @@ func TestCommunityMembership(t *testing.T) {
 
 		// Bad input: nothing written.
 		_, err := f.s.CreateCommunity(ctx, f.t.ID, 0, community.CommunityInput{Name: " ", PlaceSlugs: []string{"paris"}})
-		wantFields(t, err, "name", "places")
+		testkit.WantFields(t, err, "name", "places")
 		_, err = f.s.CreateCommunity(ctx, f.t.ID, 0, community.CommunityInput{Name: strings.Repeat("n", 121), Description: strings.Repeat("d", 3001)})
-		wantFields(t, err, "name", "description", "places")
-		if n := count(t, d, "communities"); n != 0 {
+		testkit.WantFields(t, err, "name", "description", "places")
+		if n := testkit.Count(t, d, "SELECT COUNT(*) FROM communities"); n != 0 {
 			t.Fatalf("%d communities written on bad input", n)
 		}
 
@@ -113,7 +104,7 @@ func TestCommunityMembership(t *testing.T) {
 		lise := newUser(t, d, f.t, "lise@exemple.org")
 		// A phone too short: refused, nothing used up.
 		_, err = f.s.Accept(ctx, f.t.ID, tok, lise.ID, community.Sharing{Name: "Lise B.", ShowName: true, Phone: "123"})
-		wantFields(t, err, "phone")
+		testkit.WantFields(t, err, "phone")
 		if _, _, err := f.s.InvitationByToken(ctx, f.t.ID, tok); err != nil {
 			t.Fatalf("a refused answer used the link: %v", err)
 		}
@@ -193,7 +184,7 @@ func TestCommunityMembership(t *testing.T) {
 			t.Errorf("asking to join a private community: %v", err)
 		}
 		err = f.s.AskToJoin(ctx, f.t.ID, c.ID, community.Invitee{Name: "", Email: "x"}, "fr")
-		wantFields(t, err, "name", "email")
+		testkit.WantFields(t, err, "name", "email")
 
 		// Public list: the private one is not there; a closed one neither.
 		pub, _ := f.s.Communities(ctx, f.t.ID, community.CommunityFilter{PublicOnly: true})
@@ -237,7 +228,7 @@ func TestCommunityInvitationExpires(t *testing.T) {
 		f := newFixture(t, d)
 		ctx := context.Background()
 		now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-		f.s.SetClock(func() time.Time { return now })
+		f.clock.Set(now)
 		c, err := f.s.CreateCommunity(ctx, f.t.ID, 0, community.CommunityInput{Name: "Jardins", PlaceSlugs: []string{"becancour-gentilly"}})
 		if err != nil {
 			t.Fatal(err)
@@ -254,7 +245,7 @@ func TestCommunityInvitationExpires(t *testing.T) {
 			t.Errorf("the replaced link still works: %v", err)
 		}
 		second := f.inviteLink(t, "a@exemple.org")
-		now = now.Add(community.InvitationTTL + time.Minute)
+		f.clock.Advance(community.InvitationTTL + time.Minute)
 		if _, _, err := f.s.InvitationByToken(ctx, f.t.ID, second); !errs.Is(err, errs.Conflict) {
 			t.Errorf("expired link: %v", err)
 		}
@@ -316,7 +307,7 @@ func TestCommunitySpace(t *testing.T) {
 		}
 
 		// Resources: links and files, checked.
-		before := count(t, d, "community_resources")
+		before := testkit.Count(t, d, "SELECT COUNT(*) FROM community_resources")
 		bad := []community.ResourceInput{
 			{Category: "meme", Title: "x", URL: "https://exemple.org"},
 			{Category: community.Tool, Title: "", URL: "https://exemple.org"},
@@ -331,7 +322,7 @@ func TestCommunitySpace(t *testing.T) {
 				t.Errorf("bad resource %d accepted: %v", i, err)
 			}
 		}
-		if n := count(t, d, "community_resources"); n != before {
+		if n := testkit.Count(t, d, "SELECT COUNT(*) FROM community_resources"); n != before {
 			t.Fatalf("bad resources written")
 		}
 		link, err := f.s.AddResource(ctx, f.t.ID, c.ID, u.ID, community.ResourceInput{Category: community.Tool, Title: "Calendrier des semis",
@@ -362,7 +353,7 @@ func TestCommunitySpace(t *testing.T) {
 		if _, _, err := f.s.File(ctx, f.t.ID, c.ID, file); !errs.Is(err, errs.NotFound) {
 			t.Errorf("removed file still served: %v", err)
 		}
-		if n := count(t, d, "community_files"); n != 0 {
+		if n := testkit.Count(t, d, "SELECT COUNT(*) FROM community_files"); n != 0 {
 			t.Errorf("a removed file's content is kept")
 		}
 
@@ -397,7 +388,7 @@ func TestCommunitySpace(t *testing.T) {
 
 		// An initiative born from the community.
 		_, err = f.s.CreateInitiative(ctx, f.t.ID, 0, community.InitiativeInput{Title: "Jardin", PlaceSlug: "becancour-gentilly", CommunityID: 9999})
-		wantFields(t, err, "community")
+		testkit.WantFields(t, err, "community")
 		ini, err := f.s.CreateInitiative(ctx, f.t.ID, 0, community.InitiativeInput{Title: "Un jardin collectif derrière l’église",
 			PlaceSlug: "becancour-gentilly", CommunityID: c.ID})
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"implique/internal/db/dbtest"
 	"implique/internal/errs"
 	"implique/internal/jobs"
+	"implique/internal/testkit"
 )
 
 // An initiative's dates and its milestones' days fall within the years
@@ -22,7 +23,7 @@ func TestInitiativeDatesWithinBounds(t *testing.T) {
 		ctx := context.Background()
 		tid := f.t.ID
 		now := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
-		f.s.SetClock(func() time.Time { return now })
+		f.clock.Set(now)
 		years := calendar.Happening(now).Problem()
 		want := func(err error, fields ...string) {
 			t.Helper()
@@ -39,7 +40,7 @@ func TestInitiativeDatesWithinBounds(t *testing.T) {
 		_, err := f.s.CreateInitiative(ctx, tid, 0, community.InitiativeInput{Title: "Cuisine collective", PlaceSlug: "manseau",
 			StartsOn: day(1, 1, 1), EndsOn: day(9999, 12, 31)})
 		want(err, "starts_on", "ends_on")
-		if n := f.count(t, "initiatives"); n != 0 {
+		if n := testkit.Count(t, f.d, "SELECT COUNT(*) FROM initiatives"); n != 0 {
 			t.Fatalf("%d initiatives saved", n)
 		}
 		in, err := f.s.CreateInitiative(ctx, tid, 0, community.InitiativeInput{Title: "Cuisine collective", PlaceSlug: "manseau",
@@ -57,7 +58,7 @@ func TestInitiativeDatesWithinBounds(t *testing.T) {
 			_, err = f.s.AddMilestone(ctx, tid, in.ID, community.MilestoneInput{Title: "Premier repas", DueOn: due})
 			want(err, "due_on")
 		}
-		if n := f.count(t, "initiative_milestones"); n != 0 {
+		if n := testkit.Count(t, f.d, "SELECT COUNT(*) FROM initiative_milestones"); n != 0 {
 			t.Fatalf("%d milestones saved", n)
 		}
 		m, err := f.s.AddMilestone(ctx, tid, in.ID, community.MilestoneInput{Title: "Premier repas", DueOn: day(2036, 12, 31)})

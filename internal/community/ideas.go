@@ -144,12 +144,14 @@ type Config struct {
 	Mailer   *mail.Mailer
 	Catalogs i18n.Catalogs
 	BaseURL  string
+	// Now is the clock (nil: the wall clock).
+	Now func() time.Time
 }
 
 // NewStore returns the community store.
 func NewStore(c Config) *Store {
 	return &Store{db: c.DB, territories: c.Territories, events: c.Events, mailer: c.Mailer, cat: c.Catalogs,
-		baseURL: strings.TrimRight(c.BaseURL, "/"), now: db.Now, links: c.Auth.LinkSigner("initiative_links", "initiative_person")}
+		baseURL: strings.TrimRight(c.BaseURL, "/"), now: db.Clock(c.Now), links: c.Auth.LinkSigner("initiative_links", "initiative_person")}
 }
 
 // Silent returns a store on the same database that queues no e-mail: for
@@ -174,9 +176,6 @@ func (s *Store) queue(ctx context.Context, tx *db.Tx, territoryID int64, msg mai
 	_, err := s.mailer.QueueTx(ctx, tx, territoryID, msg)
 	return err
 }
-
-// SetClock replaces the clock (tests).
-func (s *Store) SetClock(now func() time.Time) { s.now = func() time.Time { return db.Time(now()) } }
 
 // EnsureThemes gives a territory the default themes when it has none.
 func (s *Store) EnsureThemes(ctx context.Context, territoryID int64) error {

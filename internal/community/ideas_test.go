@@ -4,20 +4,18 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
-	"github.com/riverqueue/river"
-
-	"implique/internal/auth"
+	"implique/internal/app"
 	"implique/internal/community"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
-	"implique/internal/demo"
 	"implique/internal/errs"
 	"implique/internal/events"
-	"implique/internal/i18n"
 	"implique/internal/jobs"
 	"implique/internal/mail"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 )
 
 type fixture struct {
@@ -26,44 +24,20 @@ type fixture struct {
 	ts     *territory.Store
 	d      *db.DB
 	outbox *mail.Store
-	mailer *mail.Mailer
 	evs    *events.Store
+	clock  *app.Clock
 }
 
+// newFixture wires the application on d, on the wall clock, with the
+// territory's themes.
 func newFixture(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	ts := territory.NewStore(d)
-	terr, _, err := demo.Base(ctx, ts)
-	if err != nil {
+	a := testkit.App(t, d, time.Time{})
+	terr := testkit.Territory(t, a.Territories)
+	if err := a.Community.EnsureThemes(context.Background(), terr.ID); err != nil {
 		t.Fatal(err)
 	}
-	runner, err := jobs.New(d, jobs.Config{Register: func(w *river.Workers) { river.AddWorker(w, mail.NewWorker(d, nil, "")) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mailer := mail.NewMailer(d, runner, "Implique <ne-pas-repondre@exemple.org>")
-	cat := i18n.MustLoad()
-	as := auth.NewStore(d)
-	evs := events.NewStore(events.Config{DB: d, Territories: ts, Auth: as, Mailer: mailer, Catalogs: cat, BaseURL: "https://x.exemple.org"})
-	s := community.NewStore(community.Config{DB: d, Territories: ts, Events: evs, Auth: as, Mailer: mailer, Catalogs: cat, BaseURL: "https://x.exemple.org"})
-	if err := s.EnsureThemes(ctx, terr.ID); err != nil {
-		t.Fatal(err)
-	}
-	return &fixture{s: s, t: terr, ts: ts, d: d, outbox: mail.NewStore(d), mailer: mailer, evs: evs}
-}
-
-func wantFields(t *testing.T, err error, fields ...string) {
-	t.Helper()
-	e, ok := errs.As(err)
-	if !ok || e.Code != errs.Invalid {
-		t.Fatalf("err = %v, want Invalid", err)
-	}
-	for _, f := range fields {
-		if e.Fields[f] == "" {
-			t.Errorf("no problem on %s: %v", f, e.Fields)
-		}
-	}
+	return &fixture{s: a.Community, t: terr, ts: a.Territories, d: d, outbox: a.Outbox, evs: a.Events, clock: a.Clock}
 }
 
 func TestIdeasStory(t *testing.T) {
@@ -83,9 +57,9 @@ func TestIdeasStory(t *testing.T) {
 
 		// Bad input: nothing written.
 		_, err = f.s.Record(ctx, f.t.ID, 0, community.Input{Kind: "wish", Title: " ", ThemeCode: "cirque", PlaceSlug: "paris", EventID: 999})
-		wantFields(t, err, "kind", "title", "theme", "place", "event")
+		testkit.WantFields(t, err, "kind", "title", "theme", "place", "event")
 		_, err = f.s.Record(ctx, f.t.ID, 0, community.Input{Kind: community.Need, Title: strings.Repeat("a", 201), ThemeCode: "transport", PlaceSlug: "manseau"})
-		wantFields(t, err, "title")
+		testkit.WantFields(t, err, "title")
 		if all, _ := f.s.List(ctx, f.t.ID, community.Filter{}); len(all) != 0 {
 			t.Fatalf("%d ideas written from bad input", len(all))
 		}
@@ -126,8 +100,8 @@ func TestIdeasStory(t *testing.T) {
 		if err := f.s.SetStatus(ctx, f.t.ID, need.ID, 0, community.Retained, ""); err != nil {
 			t.Fatal(err)
 		}
-		wantFields(t, f.s.SetStatus(ctx, f.t.ID, need.ID, 0, community.SetAside, " "), "reason")
-		wantFields(t, f.s.SetStatus(ctx, f.t.ID, need.ID, 0, "deleted", ""), "status")
+		testkit.WantFields(t, f.s.SetStatus(ctx, f.t.ID, need.ID, 0, community.SetAside, " "), "reason")
+		testkit.WantFields(t, f.s.SetStatus(ctx, f.t.ID, need.ID, 0, "deleted", ""), "status")
 		if err := f.s.SetStatus(ctx, f.t.ID, need.ID, 0, community.SetAside, "Le service existe déjà : Transport adapté"); err != nil {
 			t.Fatal(err)
 		}
@@ -164,7 +138,7 @@ func TestIdeasStory(t *testing.T) {
 			t.Errorf("archived theme lost: %+v", got.Theme)
 		}
 		_, err = f.s.Record(ctx, f.t.ID, 0, community.Input{Kind: community.Need, Title: "X", ThemeCode: "transport", PlaceSlug: "manseau"})
-		wantFields(t, err, "theme")
+		testkit.WantFields(t, err, "theme")
 	})
 }
 
@@ -218,7 +192,7 @@ func TestSupport(t *testing.T) {
 			t.Errorf("supporters %+v", sup)
 		}
 		_, err = f.s.Support(ctx, f.t.ID, idea.ID, community.SupportInput{Email: "pas-un-courriel"}, false)
-		wantFields(t, err, "email")
+		testkit.WantFields(t, err, "email")
 		// A pending proposal cannot be supported yet; a finished idea neither.
 		prop, _ := f.s.Submit(ctx, f.t.ID, community.Input{Kind: community.Idea, Title: "Piscine", ThemeCode: "loisirs", PlaceSlug: "lemieux"})
 		if _, err := f.s.Support(ctx, f.t.ID, prop.ID, community.SupportInput{Email: "a@exemple.org"}, true); !errs.Is(err, errs.NotFound) {

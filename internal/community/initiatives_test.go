@@ -10,33 +10,16 @@ import (
 	"implique/internal/community"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
-	"implique/internal/demo"
 	"implique/internal/errs"
 	"implique/internal/jobs"
 	"implique/internal/mail"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 )
 
 func day(y int, m time.Month, d int) *time.Time {
 	t := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	return &t
-}
-
-func wantCode(t *testing.T, err error, code errs.Code) {
-	t.Helper()
-	if !errs.Is(err, code) {
-		t.Fatalf("err = %v, want %s", err, code)
-	}
-}
-
-// count counts the rows of an initiative table.
-func (f *fixture) count(t *testing.T, table string) int {
-	t.Helper()
-	var n int
-	if err := f.d.QueryRow(context.Background(), `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 // mails lists the outbox's messages to addr, newest first.
@@ -150,7 +133,7 @@ func TestInitiativeFromIdea(t *testing.T) {
 		}
 		told := f.mails(t, "gaetan@exemple.org")
 		if len(told) != 1 || !strings.Contains(told[0].Text, "Bonjour Gaétan,") || !strings.Contains(told[0].Text, "Hello Gaétan,") ||
-			!strings.Contains(told[0].Text, "https://x.exemple.org/initiatives/le-club-de-marche-de-fortierville") {
+			!strings.Contains(told[0].Text, testkit.BaseURL+"/initiatives/le-club-de-marche-de-fortierville") {
 			t.Errorf("supporter's e-mails: %+v", told)
 		}
 		if n := len(f.mails(t, "marie@exemple.org")); n != marie {
@@ -176,11 +159,11 @@ func TestInitiativeFromIdea(t *testing.T) {
 		// An idea still waiting for moderation cannot give an initiative; nothing is written.
 		prop, _ := f.s.Submit(ctx, f.t.ID, community.Input{Kind: community.Idea, Title: "Piscine", ThemeCode: "loisirs", PlaceSlug: "lemieux"})
 		_, err = f.s.CreateInitiative(ctx, f.t.ID, 0, community.InitiativeInput{Title: "Une piscine", PlaceSlug: "lemieux", IdeaID: prop.ID})
-		wantFields(t, err, "idea")
+		testkit.WantFields(t, err, "idea")
 		if p, _ := f.s.Get(ctx, f.t.ID, prop.ID); p.Status != community.Proposed {
 			t.Errorf("pending idea moved to %s", p.Status)
 		}
-		if n := f.count(t, "initiatives"); n != 2 {
+		if n := testkit.Count(t, f.d, "SELECT COUNT(*) FROM initiatives"); n != 2 {
 			t.Errorf("%d initiatives, want 2", n)
 		}
 
@@ -209,11 +192,11 @@ func TestInitiativeValidation(t *testing.T) {
 
 		_, err := f.s.CreateInitiative(ctx, tid, 0, community.InitiativeInput{Title: "  ", PlaceSlug: "paris",
 			StartsOn: day(2026, 5, 2), EndsOn: day(2026, 5, 1), IdeaID: 99999})
-		wantFields(t, err, "title", "place", "ends_on", "idea")
+		testkit.WantFields(t, err, "title", "place", "ends_on", "idea")
 		_, err = f.s.CreateInitiative(ctx, tid, 0, community.InitiativeInput{Title: strings.Repeat("é", 121),
 			Summary: strings.Repeat("a", 301), Description: strings.Repeat("a", 5001)})
-		wantFields(t, err, "title", "summary", "description", "place")
-		if n := f.count(t, "initiatives") + f.count(t, "initiative_history"); n != 0 {
+		testkit.WantFields(t, err, "title", "summary", "description", "place")
+		if n := testkit.Count(t, f.d, "SELECT COUNT(*) FROM initiatives") + testkit.Count(t, f.d, "SELECT COUNT(*) FROM initiative_history"); n != 0 {
 			t.Fatalf("%d rows written from bad input", n)
 		}
 		// The same day for start and end is fine; 120 characters too.
@@ -223,36 +206,36 @@ func TestInitiativeValidation(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = f.s.UpdateInitiative(ctx, tid, in.ID, community.InitiativeInput{Title: "", PlaceSlug: "manseau"})
-		wantFields(t, err, "title")
+		testkit.WantFields(t, err, "title")
 		_, err = f.s.UpdateInitiative(ctx, tid, in.ID+100, community.InitiativeInput{Title: "X", PlaceSlug: "manseau"})
-		wantCode(t, err, errs.NotFound)
-		wantFields(t, f.s.SetOutcome(ctx, tid, in.ID, strings.Repeat("a", 3001)), "outcome")
-		wantFields(t, f.s.SetInitiativeStatus(ctx, tid, in.ID, 0, "deleted", ""), "status")
-		wantFields(t, f.s.SetInitiativeStatus(ctx, tid, in.ID, 0, community.Active, strings.Repeat("a", 501)), "reason")
+		testkit.WantCode(t, err, errs.NotFound)
+		testkit.WantFields(t, f.s.SetOutcome(ctx, tid, in.ID, strings.Repeat("a", 3001)), "outcome")
+		testkit.WantFields(t, f.s.SetInitiativeStatus(ctx, tid, in.ID, 0, "deleted", ""), "status")
+		testkit.WantFields(t, f.s.SetInitiativeStatus(ctx, tid, in.ID, 0, community.Active, strings.Repeat("a", 501)), "reason")
 
 		// Milestones, help wanted, actors.
 		_, err = f.s.AddMilestone(ctx, tid, in.ID, community.MilestoneInput{Title: " "})
-		wantFields(t, err, "title", "due_on")
+		testkit.WantFields(t, err, "title", "due_on")
 		_, err = f.s.AddHelpWanted(ctx, tid, in.ID, community.HelpInput{Title: strings.Repeat("a", 121), Details: strings.Repeat("a", 1001)})
-		wantFields(t, err, "title", "details", "people_needed")
+		testkit.WantFields(t, err, "title", "details", "people_needed")
 		amount := int64(-5)
 		_, err = f.s.AddActor(ctx, tid, in.ID, community.ActorInput{Name: "", Kind: "church", AmountCents: &amount})
-		wantFields(t, err, "name", "kind", "supports", "amount")
+		testkit.WantFields(t, err, "name", "kind", "supports", "amount")
 		big := int64(5000)
 		_, err = f.s.AddActor(ctx, tid, in.ID, community.ActorInput{Name: "Caisse", Kind: community.ActorBusiness,
 			Supports: []community.SupportKind{community.SupportRoom, "love"}, AmountCents: &big})
-		wantFields(t, err, "supports", "amount")
+		testkit.WantFields(t, err, "supports", "amount")
 
 		// People: joining an unpublished initiative is refused; bad fields first.
 		_, err = f.s.Join(ctx, tid, in.ID, community.JoinInput{Name: " ", Email: "pas-un-courriel", Offer: strings.Repeat("a", 1001), NeedID: 12345}, false)
-		wantFields(t, err, "name", "email", "offer", "need")
+		testkit.WantFields(t, err, "name", "email", "offer", "need")
 		_, err = f.s.Join(ctx, tid, in.ID, community.JoinInput{Name: "Lise", Email: "lise@exemple.org"}, false)
-		wantCode(t, err, errs.NotFound)
+		testkit.WantCode(t, err, errs.NotFound)
 		_, err = f.s.AddPerson(ctx, tid, in.ID, community.PersonInput{Role: "boss", Name: "", Email: "x@", Phone: strings.Repeat("1", 41)})
-		wantFields(t, err, "role", "name", "email", "phone")
+		testkit.WantFields(t, err, "role", "name", "email", "phone")
 
 		for _, table := range []string{"initiative_milestones", "initiative_needs", "initiative_actors", "initiative_people"} {
-			if n := f.count(t, table); n != 0 {
+			if n := testkit.Count(t, f.d, "SELECT COUNT(*) FROM "+table); n != 0 {
 				t.Errorf("%s has %d rows after bad input", table, n)
 			}
 		}
@@ -276,8 +259,8 @@ func TestInitiativeStory(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		wantFields(t, f.s.SetInitiativeStatus(ctx, tid, in.ID, 0, community.Active, ""), "status")
-		wantFields(t, f.s.SetInitiativeStatus(ctx, tid, in.ID, 0, community.Abandoned, "   "), "reason")
+		testkit.WantFields(t, f.s.SetInitiativeStatus(ctx, tid, in.ID, 0, community.Active, ""), "status")
+		testkit.WantFields(t, f.s.SetInitiativeStatus(ctx, tid, in.ID, 0, community.Abandoned, "   "), "reason")
 		if got, _ := f.s.Initiative(ctx, tid, in.ID); got.Status != community.Active {
 			t.Fatalf("status after refused changes: %s", got.Status)
 		}
@@ -303,7 +286,7 @@ func TestInitiativeStory(t *testing.T) {
 		}
 		// Nobody joins an abandoned initiative.
 		_, err := f.s.Join(ctx, tid, in.ID, community.JoinInput{Name: "Lise", Email: "lise@exemple.org"}, false)
-		wantCode(t, err, errs.Conflict)
+		testkit.WantCode(t, err, errs.Conflict)
 		if err := f.s.SetOutcome(ctx, tid, in.ID, "  Trois repas servis avant l’arrêt.  "); err != nil {
 			t.Fatal(err)
 		}
@@ -371,7 +354,7 @@ func TestJoinInitiative(t *testing.T) {
 			t.Fatalf("second confirmation: %+v %v", p, err)
 		}
 		_, err = f.s.ConfirmParticipation(ctx, tid, "faux")
-		wantCode(t, err, errs.NotFound)
+		testkit.WantCode(t, err, errs.NotFound)
 
 		// The same address again: no second row, a clear outcome, and no
 		// second e-mail the same day (the form does not fill a mailbox)...
@@ -379,14 +362,14 @@ func TestJoinInitiative(t *testing.T) {
 		if err != nil || !again.Existing || !again.Confirmed {
 			t.Fatalf("duplicate: %+v %v", again, err)
 		}
-		if n := f.count(t, "initiative_people"); n != 1 {
+		if n := testkit.Count(t, f.d, "SELECT COUNT(*) FROM initiative_people"); n != 1 {
 			t.Errorf("%d people after a duplicate join", n)
 		}
 		if m := f.mails(t, "gaetan@exemple.org"); len(m) != 1 {
 			t.Errorf("%d e-mails after joining twice the same day, want 1", len(m))
 		}
 		// ...the next day, the link is sent again.
-		f.mailer.SetClock(func() time.Time { return time.Now().Add(25 * time.Hour) })
+		f.clock.Advance(25 * time.Hour)
 		if _, err := f.s.Join(ctx, tid, in.ID, community.JoinInput{Name: "Quelqu’un d’autre", Email: "gaetan@exemple.org"}, false); err != nil {
 			t.Fatal(err)
 		}
@@ -424,7 +407,7 @@ func TestJoinInitiative(t *testing.T) {
 			t.Errorf("a leader added with an address is told: %+v", m)
 		}
 		_, err = f.s.AddPerson(ctx, tid, in.ID, community.PersonInput{Role: community.Participant, Name: "Paul", Email: "PAUL@exemple.org"})
-		wantCode(t, err, errs.Conflict)
+		testkit.WantCode(t, err, errs.Conflict)
 		needs, _ := f.s.HelpNeeds(ctx, tid, in.ID)
 		if len(needs) != 1 || needs[0].Offers != 1 {
 			t.Errorf("needs %+v", needs)
@@ -440,7 +423,7 @@ func TestJoinInitiative(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = f.s.Join(ctx, tid, in.ID, community.JoinInput{Name: "Ève", Email: "eve@exemple.org", NeedID: need.ID}, false)
-		wantFields(t, err, "need")
+		testkit.WantFields(t, err, "need")
 
 		// Leaving: no longer counted nor named; leaving twice is harmless.
 		if _, err := f.s.LeaveInitiative(ctx, tid, tok); err != nil {
@@ -467,12 +450,12 @@ func TestJoinInitiative(t *testing.T) {
 		}
 
 		// Staff remove someone for good.
-		wantCode(t, f.s.RemovePerson(ctx, tid, in.ID, people[0].ID+1000), errs.NotFound)
+		testkit.WantCode(t, f.s.RemovePerson(ctx, tid, in.ID, people[0].ID+1000), errs.NotFound)
 		if err := f.s.RemovePerson(ctx, tid, in.ID, people[2].ID); err != nil {
 			t.Fatal(err)
 		}
 		_, err = f.s.Participation(ctx, tid, tok)
-		wantCode(t, err, errs.NotFound)
+		testkit.WantCode(t, err, errs.NotFound)
 	})
 }
 
@@ -513,7 +496,7 @@ func TestInitiativeFollowers(t *testing.T) {
 
 		m1, _ := f.s.AddMilestone(ctx, tid, in.ID, community.MilestoneInput{Title: "Trouver les bandes", DueOn: day(2026, 11, 15)})
 		m2, _ := f.s.AddMilestone(ctx, tid, in.ID, community.MilestoneInput{Title: "Première glace", DueOn: day(2026, 12, 20)})
-		f.s.SetClock(func() time.Time { return time.Date(2026, 11, 14, 3, 0, 0, 0, time.UTC) }) // evening of the 13th in Québec
+		f.clock.Set(time.Date(2026, 11, 14, 3, 0, 0, 0, time.UTC)) // evening of the 13th in Québec
 		if err := f.s.SetMilestoneDone(ctx, tid, in.ID, m1.ID, true); err != nil {
 			t.Fatal(err)
 		}
@@ -541,9 +524,9 @@ func TestInitiativeFollowers(t *testing.T) {
 		if got, _ := f.s.Initiative(ctx, tid, in.ID); got.MilestonesDone != 0 || got.Milestones != 2 {
 			t.Errorf("progress %d/%d", got.MilestonesDone, got.Milestones)
 		}
-		wantCode(t, f.s.SetMilestoneDone(ctx, tid, in.ID, m2.ID+100, true), errs.NotFound)
+		testkit.WantCode(t, f.s.SetMilestoneDone(ctx, tid, in.ID, m2.ID+100, true), errs.NotFound)
 		// Done on an earlier day: kept as said; a day to come is refused.
-		wantFields(t, f.s.MarkMilestoneDone(ctx, tid, in.ID, m1.ID, *day(2026, 11, 14)), "done_on")
+		testkit.WantFields(t, f.s.MarkMilestoneDone(ctx, tid, in.ID, m1.ID, *day(2026, 11, 14)), "done_on")
 		if err := f.s.MarkMilestoneDone(ctx, tid, in.ID, m1.ID, *day(2026, 11, 2)); err != nil {
 			t.Fatal(err)
 		}
@@ -577,7 +560,7 @@ func TestInitiativeFollowers(t *testing.T) {
 		if err := f.s.RemoveMilestone(ctx, tid, in.ID, m2.ID); err != nil {
 			t.Fatal(err)
 		}
-		wantCode(t, f.s.RemoveMilestone(ctx, tid, in.ID, m2.ID), errs.NotFound)
+		testkit.WantCode(t, f.s.RemoveMilestone(ctx, tid, in.ID, m2.ID), errs.NotFound)
 	})
 }
 
@@ -605,7 +588,7 @@ func TestInitiativeActors(t *testing.T) {
 			t.Errorf("update %+v %v", up, err)
 		}
 		_, err = f.s.UpdateActor(ctx, tid, in.ID, b.ID, community.ActorInput{Name: "", Kind: community.ActorMunicipality})
-		wantFields(t, err, "name", "supports")
+		testkit.WantFields(t, err, "name", "supports")
 		list, _ := f.s.Actors(ctx, tid, in.ID)
 		if len(list) != 2 || list[1].Details != "La salle du sous-sol" {
 			t.Errorf("actors %+v", list)
@@ -613,7 +596,7 @@ func TestInitiativeActors(t *testing.T) {
 		if err := f.s.RemoveActor(ctx, tid, in.ID, a.ID); err != nil {
 			t.Fatal(err)
 		}
-		wantCode(t, f.s.RemoveActor(ctx, tid, in.ID, a.ID), errs.NotFound)
+		testkit.WantCode(t, f.s.RemoveActor(ctx, tid, in.ID, a.ID), errs.NotFound)
 		if list, _ := f.s.Actors(ctx, tid, in.ID); len(list) != 1 {
 			t.Errorf("%d actors after removal", len(list))
 		}
@@ -624,9 +607,7 @@ func TestInitiativeTerritoryIsolation(t *testing.T) {
 	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		ctx := context.Background()
-		set := demo.Settings
-		set.Name = "MRC de Nicolet-Yamaska"
-		other, err := f.ts.Create(ctx, "mrc-nicolet-yamaska", set)
+		other, err := f.ts.Create(ctx, "mrc-nicolet-yamaska", territory.Settings{Name: "MRC de Nicolet-Yamaska"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -650,37 +631,37 @@ func TestInitiativeTerritoryIsolation(t *testing.T) {
 
 		mine := f.t.ID
 		_, err = f.s.Initiative(ctx, mine, theirs.ID)
-		wantCode(t, err, errs.NotFound)
+		testkit.WantCode(t, err, errs.NotFound)
 		_, err = f.s.InitiativeBySlug(ctx, mine, theirs.Slug)
-		wantCode(t, err, errs.NotFound)
+		testkit.WantCode(t, err, errs.NotFound)
 		if l, _ := f.s.Initiatives(ctx, mine, community.InitiativeFilter{}); len(l) != 0 {
 			t.Errorf("another territory's initiative is listed: %+v", l)
 		}
 		_, err = f.s.UpdateInitiative(ctx, mine, theirs.ID, community.InitiativeInput{Title: "À moi", PlaceSlug: "manseau"})
-		wantCode(t, err, errs.NotFound)
-		wantCode(t, f.s.PublishInitiative(ctx, mine, theirs.ID, false), errs.NotFound)
-		wantCode(t, f.s.SetInitiativeStatus(ctx, mine, theirs.ID, 0, community.Active, ""), errs.NotFound)
-		wantCode(t, f.s.SetOutcome(ctx, mine, theirs.ID, "x"), errs.NotFound)
+		testkit.WantCode(t, err, errs.NotFound)
+		testkit.WantCode(t, f.s.PublishInitiative(ctx, mine, theirs.ID, false), errs.NotFound)
+		testkit.WantCode(t, f.s.SetInitiativeStatus(ctx, mine, theirs.ID, 0, community.Active, ""), errs.NotFound)
+		testkit.WantCode(t, f.s.SetOutcome(ctx, mine, theirs.ID, "x"), errs.NotFound)
 		_, err = f.s.Join(ctx, mine, theirs.ID, community.JoinInput{Name: "Moi", Email: "moi@exemple.org"}, false)
-		wantCode(t, err, errs.NotFound)
+		testkit.WantCode(t, err, errs.NotFound)
 		_, err = f.s.AddPerson(ctx, mine, theirs.ID, community.PersonInput{Role: community.Leader, Name: "Moi"})
-		wantCode(t, err, errs.NotFound)
+		testkit.WantCode(t, err, errs.NotFound)
 		_, err = f.s.AddMilestone(ctx, mine, theirs.ID, community.MilestoneInput{Title: "X", DueOn: day(2026, 6, 1)})
-		wantCode(t, err, errs.NotFound)
-		wantCode(t, f.s.SetMilestoneDone(ctx, mine, theirs.ID, ms.ID, true), errs.NotFound)
-		wantCode(t, f.s.RemoveMilestone(ctx, mine, theirs.ID, ms.ID), errs.NotFound)
+		testkit.WantCode(t, err, errs.NotFound)
+		testkit.WantCode(t, f.s.SetMilestoneDone(ctx, mine, theirs.ID, ms.ID, true), errs.NotFound)
+		testkit.WantCode(t, f.s.RemoveMilestone(ctx, mine, theirs.ID, ms.ID), errs.NotFound)
 		_, err = f.s.AddActor(ctx, mine, theirs.ID, community.ActorInput{Name: "X", Kind: community.ActorOther, Supports: []community.SupportKind{community.SupportOther}})
-		wantCode(t, err, errs.NotFound)
-		wantCode(t, f.s.RemoveActor(ctx, mine, theirs.ID, act.ID), errs.NotFound)
+		testkit.WantCode(t, err, errs.NotFound)
+		testkit.WantCode(t, f.s.RemoveActor(ctx, mine, theirs.ID, act.ID), errs.NotFound)
 		_, err = f.s.AddHelpWanted(ctx, mine, theirs.ID, community.HelpInput{Title: "X", PeopleNeeded: 1})
-		wantCode(t, err, errs.NotFound)
-		wantCode(t, f.s.SetHelpFilled(ctx, mine, theirs.ID, need.ID, true), errs.NotFound)
+		testkit.WantCode(t, err, errs.NotFound)
+		testkit.WantCode(t, f.s.SetHelpFilled(ctx, mine, theirs.ID, need.ID, true), errs.NotFound)
 		_, err = f.s.Participation(ctx, mine, tok)
-		wantCode(t, err, errs.NotFound)
+		testkit.WantCode(t, err, errs.NotFound)
 		_, err = f.s.ConfirmParticipation(ctx, mine, tok)
-		wantCode(t, err, errs.NotFound)
+		testkit.WantCode(t, err, errs.NotFound)
 		_, err = f.s.LeaveInitiative(ctx, mine, tok)
-		wantCode(t, err, errs.NotFound)
+		testkit.WantCode(t, err, errs.NotFound)
 		for name, n := range map[string]func() (int, error){
 			"people":     func() (int, error) { l, err := f.s.People(ctx, mine, theirs.ID); return len(l), err },
 			"actors":     func() (int, error) { l, err := f.s.Actors(ctx, mine, theirs.ID); return len(l), err },

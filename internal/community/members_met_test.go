@@ -9,6 +9,7 @@ import (
 	"implique/internal/db/dbtest"
 	"implique/internal/errs"
 	"implique/internal/jobs"
+	"implique/internal/testkit"
 )
 
 func TestPersonMetJoinsWithoutEmail(t *testing.T) {
@@ -46,7 +47,7 @@ func TestPersonMetJoinsWithoutEmail(t *testing.T) {
 		if _, _, err := f.s.AddPersonMet(ctx, tid, c.ID, staff.ID, community.PersonMet{Name: "Lise", Shown: community.ShowNamePhone, Agreed: true}); err == nil {
 			t.Error("a phone to show without a phone")
 		}
-		if n := count(t, d, "community_members"); n != 2 {
+		if n := testkit.Count(t, d, "SELECT COUNT(*) FROM community_members"); n != 2 {
 			t.Fatalf("refused people were written: %d members", n)
 		}
 
@@ -86,11 +87,11 @@ func TestPersonMetJoinsWithoutEmail(t *testing.T) {
 		}
 
 		// News e-mailed to the members: those with an e-mail get it; nothing breaks.
-		before := count(t, d, "mail_outbox")
+		before := testkit.Count(t, d, "SELECT COUNT(*) FROM mail_outbox")
 		if _, err := f.s.AddPost(ctx, tid, c.ID, marc.ID, "Rencontre jeudi à 13 h 30.", true, "fr"); err != nil {
 			t.Fatal(err)
 		}
-		if n := count(t, d, "mail_outbox"); n != before+1 {
+		if n := testkit.Count(t, d, "SELECT COUNT(*) FROM mail_outbox"); n != before+1 {
 			t.Errorf("%d e-mails for one member with an e-mail besides the author", n-before)
 		}
 

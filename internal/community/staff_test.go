@@ -50,11 +50,11 @@ func TestWhatWaitsForStaff(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.s.SetClock(func() time.Time { return time.Now().Add(-2 * community.InvitationTTL) })
+		f.clock.Set(time.Now().Add(-2 * community.InvitationTTL))
 		if err := f.s.AskToJoin(ctx, tid, club.ID, community.Invitee{Name: "Ancien", Email: "ancien@exemple.org"}, "fr"); err != nil {
 			t.Fatal(err)
 		}
-		f.s.SetClock(time.Now)
+		f.clock.Set(time.Time{})
 		for _, who := range []string{"lise@exemple.org", "gerard@exemple.org", "yvon@exemple.org"} {
 			if err := f.s.AskToJoin(ctx, tid, club.ID, community.Invitee{Name: "Quelqu’un", Email: who}, "fr"); err != nil {
 				t.Fatal(err)

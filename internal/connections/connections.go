@@ -58,15 +58,14 @@ type Config struct {
 	Events      *events.Store
 	Mailer      *mail.Mailer
 	Catalogs    i18n.Catalogs
+	// Now is the clock (nil: the wall clock).
+	Now func() time.Time
 }
 
 // NewStore returns the connections store.
 func NewStore(c Config) *Store {
-	return &Store{db: c.DB, territories: c.Territories, events: c.Events, mailer: c.Mailer, cat: c.Catalogs, now: db.Now}
+	return &Store{db: c.DB, territories: c.Territories, events: c.Events, mailer: c.Mailer, cat: c.Catalogs, now: db.Clock(c.Now)}
 }
-
-// SetClock replaces the clock (tests).
-func (s *Store) SetClock(now func() time.Time) { s.now = func() time.Time { return db.Time(now()) } }
 
 // DisplayName is how attendees see one another: the first name and the
 // initial of the last name (« Réjean T. »).

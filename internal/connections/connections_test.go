@@ -7,19 +7,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-
-	"implique/internal/auth"
+	"implique/internal/app"
 	"implique/internal/connections"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
-	"implique/internal/demo"
 	"implique/internal/errs"
 	"implique/internal/events"
 	"implique/internal/i18n"
 	"implique/internal/jobs"
 	"implique/internal/mail"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 )
 
 type fixture struct {
@@ -27,37 +25,22 @@ type fixture struct {
 	s      *connections.Store
 	t      territory.Territory
 	outbox *mail.Store
-	now    time.Time
+	clock  *app.Clock
 }
 
+// newFixture wires the application on d, its clock stopped on 20 November 2026.
 func newFixture(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	ts := territory.NewStore(d)
-	terr, _, err := demo.Base(ctx, ts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runner, err := jobs.New(d, jobs.Config{Register: func(w *river.Workers) { river.AddWorker(w, mail.NewWorker(d, nil, "")) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mailer := mail.NewMailer(d, runner, "Implique <ne-pas-repondre@exemple.org>")
-	cat := i18n.MustLoad()
-	evs := events.NewStore(events.Config{DB: d, Territories: ts, Auth: auth.NewStore(d), Mailer: mailer, Catalogs: cat, BaseURL: "https://x.exemple.org"})
-	f := &fixture{ev: evs, t: terr, outbox: mail.NewStore(d), now: time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)}
-	evs.SetClock(func() time.Time { return f.now })
-	f.s = connections.NewStore(connections.Config{DB: d, Territories: ts, Events: evs, Mailer: mailer, Catalogs: cat})
-	f.s.SetClock(func() time.Time { return f.now })
-	return f
+	a := testkit.App(t, d, time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC))
+	return &fixture{ev: a.Events, s: a.Connections, t: testkit.Territory(t, a.Territories), outbox: a.Outbox, clock: a.Clock}
 }
 
-// souper is a published souper citoyen at place, starting at f.now + in.
+// souper is a published souper citoyen at place, starting at f.clock.Now() + in.
 func (f *fixture) souper(t *testing.T, place string, in time.Duration) events.Event {
 	t.Helper()
 	ctx := context.Background()
 	ev, err := f.ev.Create(ctx, f.t.ID, 0, events.Input{Kind: events.CitizenDinner, Title: "Souper citoyen " + place, PlaceSlug: place,
-		VenueName: "Salle municipale", StartsAt: f.now.Add(in), EndsAt: f.now.Add(in + 3*time.Hour)})
+		VenueName: "Salle municipale", StartsAt: f.clock.Now().Add(in), EndsAt: f.clock.Now().Add(in + 3*time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +120,7 @@ func (f *fixture) held(t *testing.T) held {
 	h.lise = f.register(t, h.ev, "Lise Beaudoin", "lise@exemple.org", "819 555-0101")
 	h.gerard = f.register(t, h.ev, "Gérard Pellerin", "", "819 555-0102")
 	h.marc = f.register(t, h.ev, "Marc Lemieux", "marc@exemple.org", "")
-	f.now = f.now.Add(25 * time.Hour)
+	f.clock.Set(f.clock.Now().Add(25 * time.Hour))
 	f.checkIn(t, h.rejean, h.lise, h.gerard)
 	f.hold(t, h.ev)
 	return h
@@ -416,7 +399,7 @@ func TestDashboardGroupsMonthsInTheTerritorysZone(t *testing.T) {
 		f := newFixture(t, d)
 		ctx := context.Background()
 		loc := f.t.Location()
-		start := f.now
+		start := f.clock.Now()
 		at := func(month time.Month, day, hour, minute int) time.Duration {
 			return time.Date(2026, month, day, hour, minute, 0, 0, loc).Sub(start)
 		}
@@ -428,7 +411,7 @@ func TestDashboardGroupsMonthsInTheTerritorysZone(t *testing.T) {
 			f.souper(t, "manseau", at(time.November, 30, 23, 30)),
 			f.souper(t, "lemieux", at(time.December, 3, 17, 0)),
 		}
-		f.now = time.Date(2026, time.December, 10, 12, 0, 0, 0, time.UTC)
+		f.clock.Set(time.Date(2026, time.December, 10, 12, 0, 0, 0, time.UTC))
 		for i, ev := range evs {
 			f.pairAt(t, ev, fmt.Sprintf("Personne A%d", i), fmt.Sprintf("Personne B%d", i))
 		}
@@ -450,25 +433,6 @@ func TestDashboardGroupsMonthsInTheTerritorysZone(t *testing.T) {
 		// The events, the latest first.
 		if dash.ByEvent[0].EventID != evs[3].ID || dash.ByEvent[3].EventID != evs[0].ID || dash.ByEvent[0].PlaceName == "" {
 			t.Errorf("events %+v", dash.ByEvent)
-		}
-	})
-}
-
-// The demo's residents come back from one souper to another, with the
-// same phone: the indicator counts them.
-func TestDemoHasReturningAttendees(t *testing.T) {
-	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
-		f := newFixture(t, d)
-		ctx := context.Background()
-		if _, err := demo.Seed(ctx, demo.Stores{Territories: territory.NewStore(d), Auth: auth.NewStore(d), Events: f.ev}); err != nil {
-			t.Fatal(err)
-		}
-		n, err := f.ev.ReturningAttendees(ctx, f.t.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n < 10 {
-			t.Errorf("returning = %d: the demo's residents do not come back", n)
 		}
 	})
 }

@@ -319,6 +319,14 @@ func IsUniqueViolation(err error) bool {
 // (PostgreSQL's precision), so both engines give back what was written.
 func Now() time.Time { return Time(time.Now()) }
 
+// Clock is now read the way times are stored; nil is the wall clock.
+func Clock(now func() time.Time) func() time.Time {
+	if now == nil {
+		return Now
+	}
+	return func() time.Time { return Time(now()) }
+}
+
 // Time normalises t the way it is stored.
 func Time(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 

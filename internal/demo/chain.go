@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 
+	"implique/internal/app"
 	"implique/internal/community"
 	"implique/internal/territory"
 )
@@ -28,7 +29,7 @@ var demoSupports = []demoSupport{
 // directory that came to support them, so that each names the other and
 // the indicator « organismes réseautés » counts them. It does nothing when
 // an initiative or an organisation is missing, or when it ran already.
-func seedChain(ctx context.Context, st Stores, t territory.Territory, s *story) error {
+func seedChain(ctx context.Context, st *app.App, t territory.Territory, s *story) error {
 	cs, os := st.Community, st.Orgs
 	inis, err := cs.Initiatives(ctx, t.ID, community.InitiativeFilter{})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"implique/internal/app"
 	"implique/internal/auth"
 	"implique/internal/community"
 	"implique/internal/events"
@@ -73,7 +74,7 @@ var demoCommunities = []demoCommunity{
 // seedCommunities adds the demo's communautés de partage, each formed
 // after the souper that named the ideas it carries — members, news,
 // resources and a meeting to come — only when the territory has none.
-func seedCommunities(ctx context.Context, st Stores, t territory.Territory, s *story) error {
+func seedCommunities(ctx context.Context, st *app.App, t territory.Territory, s *story) error {
 	as, es, cs := st.Auth, st.Events, st.Community
 	existing, err := cs.Communities(ctx, t.ID, community.CommunityFilter{})
 	if err != nil || len(existing) > 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"implique/internal/app"
 	"implique/internal/connections"
 	"implique/internal/events"
 	"implique/internal/territory"
@@ -13,7 +14,7 @@ import (
 // contact » choices a few attendees made on the paper form, typed by staff
 // two days after the souper, so that the links-created dashboard has
 // something to count. It does nothing when a link exists already.
-func seedConnections(ctx context.Context, st Stores, t territory.Territory, s *story) error {
+func seedConnections(ctx context.Context, st *app.App, t territory.Territory, s *story) error {
 	es, ls := st.Events, st.Connections
 	d, err := ls.Dashboard(ctx, t.ID)
 	if err != nil || d.Links > 0 {

@@ -5,8 +5,8 @@ package demo
 
 import (
 	"context"
-	"time"
 
+	"implique/internal/app"
 	"implique/internal/auth"
 	"implique/internal/errs"
 	"implique/internal/territory"
@@ -92,11 +92,11 @@ type Seeded struct {
 // Seed adds fictional people and their year of activity to the default
 // territory — soupers, ideas, communities, links created, initiatives,
 // organisations, volunteering — only into a database that has no accounts
-// yet. Each part is added only when the territory has none of it, and only
-// when its store is given. The story is told in the order it happened, up
-// to the demo's « now » (st.Now): every history line is dated when it
-// happened, then the stores get st.Now back as their clock.
-func Seed(ctx context.Context, st Stores) (Seeded, error) {
+// yet. Each part is added only when the territory has none of it. The story
+// is told in the order it happened, up to the demo's « now » (what the
+// application's clock says): the clock follows the story, so that every
+// history line is dated when it happened, then it is set back as it was.
+func Seed(ctx context.Context, st *app.App) (Seeded, error) {
 	t, _, err := Base(ctx, st.Territories)
 	if err != nil {
 		return Seeded{}, err
@@ -114,13 +114,8 @@ func Seed(ctx context.Context, st Stores) (Seeded, error) {
 	if len(members) > 0 {
 		return Seeded{}, nil
 	}
-	clock := st.Now
-	if clock == nil {
-		clock = time.Now
-	}
-	s := newStory(clock(), t.Location())
-	st.setClock(s.clock)
-	defer st.setClock(clock)
+	s := newStory(st.Clock, t.Location())
+	defer st.Clock.Set(s.was)
 
 	for _, p := range people {
 		s.tellOn(p.day, 9, 0)
@@ -129,41 +124,21 @@ func Seed(ctx context.Context, st Stores) (Seeded, error) {
 		}
 	}
 	out := Seeded{People: true}
-	if st.Events != nil {
-		if out.Events, err = seedEvents(ctx, st, t, s); err != nil {
+	if out.Events, err = seedEvents(ctx, st, t, s); err != nil {
+		return out, err
+	}
+	for _, part := range []func(context.Context, *app.App, territory.Territory, *story) error{
+		seedIdeas, seedCommunities, seedInitiatives, seedConnections} {
+		if err := part(ctx, st, t, s); err != nil {
 			return out, err
 		}
 	}
-	if st.Community != nil && st.Events != nil {
-		if err := seedIdeas(ctx, st, t, s); err != nil {
-			return out, err
-		}
-		if err := seedCommunities(ctx, st, t, s); err != nil {
-			return out, err
-		}
-		if err := seedInitiatives(ctx, st, t, s); err != nil {
-			return out, err
-		}
+	if out.Organizations, err = seedOrgs(ctx, st, t, s); err != nil {
+		return out, err
 	}
-	if st.Connections != nil && st.Events != nil {
-		if err := seedConnections(ctx, st, t, s); err != nil {
-			return out, err
-		}
+	if err := seedChain(ctx, st, t, s); err != nil {
+		return out, err
 	}
-	if st.Orgs != nil {
-		if out.Organizations, err = seedOrgs(ctx, st, t, s); err != nil {
-			return out, err
-		}
-		if st.Community != nil {
-			if err := seedChain(ctx, st, t, s); err != nil {
-				return out, err
-			}
-		}
-		if st.Volunteering != nil && st.Tracking != nil {
-			if out.Volunteering, err = seedVolunteering(ctx, st, t, s); err != nil {
-				return out, err
-			}
-		}
-	}
-	return out, nil
+	out.Volunteering, err = seedVolunteering(ctx, st, t, s)
+	return out, err
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"implique/internal/app"
 	"implique/internal/events"
 	"implique/internal/territory"
 )
@@ -95,7 +96,7 @@ const returning = 3
 // evening itself, and a few people who come back to a second souper;
 // upcoming ones (one almost full, one with a wait-list), a forum, a
 // workshop, a training, a draft. Only when the territory has no event yet.
-func seedEvents(ctx context.Context, st Stores, t territory.Territory, s *story) (bool, error) {
+func seedEvents(ctx context.Context, st *app.App, t territory.Territory, s *story) (bool, error) {
 	es := st.Events
 	existing, err := es.List(ctx, t.ID, events.Filter{Limit: 1})
 	if err != nil || len(existing) > 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"implique/internal/app"
 	"implique/internal/community"
 	"implique/internal/events"
 	"implique/internal/territory"
@@ -53,7 +54,7 @@ var demoIdeas = []demoIdea{
 // write them down the morning after, the people who want to get involved
 // say so in the days that follow, and staff move them along — only when
 // the territory has none.
-func seedIdeas(ctx context.Context, st Stores, t territory.Territory, s *story) error {
+func seedIdeas(ctx context.Context, st *app.App, t territory.Territory, s *story) error {
 	cs, es := st.Community, st.Events
 	if err := cs.EnsureThemes(ctx, t.ID); err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"implique/internal/app"
 	"implique/internal/community"
 	"implique/internal/territory"
 )
@@ -146,7 +147,7 @@ var demoInitiatives = []demoInitiative{
 // community that carries them — with their actors, milestones, help wanted
 // and fictional people, each step on its day; only when the territory has
 // none. Its people are fictional: nothing is e-mailed to them.
-func seedInitiatives(ctx context.Context, st Stores, t territory.Territory, s *story) error {
+func seedInitiatives(ctx context.Context, st *app.App, t territory.Territory, s *story) error {
 	cs := st.Community.Silent()
 	existing, err := cs.Initiatives(ctx, t.ID, community.InitiativeFilter{})
 	if err != nil || len(existing) > 0 {

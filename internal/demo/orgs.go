@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"implique/internal/app"
 	"implique/internal/calendar"
 	"implique/internal/events"
 	"implique/internal/i18n"
@@ -193,7 +194,7 @@ const directoryDay = -360
 // seedOrgs adds the demo's organisations, seats, accompaniment and
 // policies, and links the demo organisation manager to one of them — only
 // when the territory has no organisation yet.
-func seedOrgs(ctx context.Context, st Stores, t territory.Territory, s *story) (bool, error) {
+func seedOrgs(ctx context.Context, st *app.App, t territory.Territory, s *story) (bool, error) {
 	as, es, store := st.Auth, st.Events, st.Orgs
 	if _, n, err := store.List(ctx, t.ID, orgs.Filter{Limit: 1}); err != nil || n > 0 {
 		return false, err

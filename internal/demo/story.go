@@ -3,56 +3,8 @@ package demo
 import (
 	"time"
 
-	"implique/internal/auth"
-	"implique/internal/community"
-	"implique/internal/connections"
-	"implique/internal/events"
-	"implique/internal/orgs"
-	"implique/internal/territory"
-	"implique/internal/tracking"
-	"implique/internal/volunteering"
+	"implique/internal/app"
 )
-
-// Stores are the stores the demo writes through. A nil store leaves its
-// part of the story out.
-type Stores struct {
-	Territories  *territory.Store
-	Auth         *auth.Store
-	Events       *events.Store
-	Community    *community.Store
-	Connections  *connections.Store
-	Orgs         *orgs.Store
-	Volunteering *volunteering.Store
-	Tracking     *tracking.Store
-	// Now is the demo's « now »: its year of activity ends there. The
-	// stores keep this clock once the story is told. Nil is the wall clock.
-	Now func() time.Time
-}
-
-// setClock gives every store the clock now.
-func (st Stores) setClock(now func() time.Time) {
-	if st.Auth != nil {
-		st.Auth.SetClock(now)
-	}
-	if st.Events != nil {
-		st.Events.SetClock(now)
-	}
-	if st.Community != nil {
-		st.Community.SetClock(now)
-	}
-	if st.Connections != nil {
-		st.Connections.SetClock(now)
-	}
-	if st.Orgs != nil {
-		st.Orgs.SetClock(now)
-	}
-	if st.Volunteering != nil {
-		st.Volunteering.SetClock(now)
-	}
-	if st.Tracking != nil {
-		st.Tracking.SetClock(now)
-	}
-}
 
 // Year is how far back the demo's story goes: a year of activity, up to
 // the demo's « now ».
@@ -61,21 +13,23 @@ const Year = 365
 // story is the demo's timeline. Each action of the demo happens at a moment
 // counted from the demo's « now » (days before or after today, at a time of
 // day, in the territory's zone), and the stores record that moment: the
-// demo moves their clock to it before acting, so that every history line is
-// dated when it happened, whatever the day the demo is seeded.
+// demo moves the application's clock to it before acting, so that every
+// history line is dated when it happened, whatever the day the demo is seeded.
 type story struct {
+	clock *app.Clock
+	was   time.Time // what the clock was set to before the story
 	now   time.Time // the demo's « now »
 	today time.Time // midnight of now's day, in the territory's zone
-	at    time.Time // the moment being told: what the stores' clock says
+	at    time.Time // the moment being told: what the clock says
 }
 
-func newStory(now time.Time, loc *time.Location) *story {
-	now = now.In(loc)
-	return &story{now: now, today: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc), at: now}
+// newStory begins the story at what clock says, and stops clock there.
+func newStory(clock *app.Clock, loc *time.Location) *story {
+	now := clock.Now().In(loc)
+	s := &story{clock: clock, now: now, today: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc), at: now}
+	s.was = clock.Set(now)
+	return s
 }
-
-// clock is the stores' clock while the story is told.
-func (s *story) clock() time.Time { return s.at }
 
 // day is midnight of the day days from today (negative: past).
 func (s *story) day(days int) time.Time { return s.today.AddDate(0, 0, days) }
@@ -93,6 +47,7 @@ func (s *story) tell(t time.Time) {
 		t = s.now
 	}
 	s.at = t
+	s.clock.Set(t)
 }
 
 // tellOn is tell(on(days, hour, min)).

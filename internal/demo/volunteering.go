@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"implique/internal/app"
 	"implique/internal/auth"
 	"implique/internal/errs"
 	"implique/internal/i18n"
@@ -165,7 +166,7 @@ var demoApplications = []demoApplication{
 // with its clicks — only when the territory has no opportunity yet.
 // Organisations the organisations' demo made are reused by name. Nothing
 // is e-mailed, and no fictional person asks for the weekly digest.
-func seedVolunteering(ctx context.Context, st Stores, t territory.Territory, s *story) (bool, error) {
+func seedVolunteering(ctx context.Context, st *app.App, t territory.Territory, s *story) (bool, error) {
 	// Fictional people get no e-mail: the demo records, it does not write.
 	vs := st.Volunteering.Quiet()
 	existing, err := vs.Opportunities(ctx, t.ID, volunteering.Filter{Limit: 1})

@@ -9,20 +9,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-
-	"implique/internal/auth"
+	"implique/internal/app"
 	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
-	"implique/internal/demo"
 	"implique/internal/errs"
 	"implique/internal/events"
-	"implique/internal/i18n"
 	"implique/internal/jobs"
 	"implique/internal/jobs/jobstest"
 	"implique/internal/mail"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 )
 
 type fixture struct {
@@ -30,39 +27,24 @@ type fixture struct {
 	s      *events.Store
 	t      territory.Territory
 	outbox *mail.Store
-	now    time.Time
+	clock  *app.Clock
 }
 
+// newFixture wires the application on d, its clock stopped on 20 November 2026.
 func newFixture(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	ts := territory.NewStore(d)
-	terr, _, err := demo.Base(ctx, ts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runner, err := jobs.New(d, jobs.Config{Register: func(w *river.Workers) { river.AddWorker(w, mail.NewWorker(d, nil, "")) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := events.NewStore(events.Config{DB: d, Territories: ts, Auth: auth.NewStore(d),
-		Mailer: mail.NewMailer(d, runner, "Implique <ne-pas-repondre@exemple.org>"), Catalogs: i18n.MustLoad(),
-		BaseURL: "https://implique.exemple.org"})
-	f := &fixture{d: d, s: s, t: terr, outbox: mail.NewStore(d), now: time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)}
-	s.SetClock(func() time.Time { return f.now })
-	return f
+	a := testkit.App(t, d, time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC))
+	return &fixture{d: d, s: a.Events, t: testkit.Territory(t, a.Territories), outbox: a.Outbox, clock: a.Clock}
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // event creates and publishes an event in a week, with capacity seats (0: no limit).
 func (f *fixture) event(t *testing.T, capacity int) events.Event {
 	t.Helper()
 	in := events.Input{Kind: events.CitizenDinner, Title: "Souper citoyen", PlaceSlug: "fortierville",
-		VenueName: "Salle municipale", VenueAddress: "1, rue Principale", StartsAt: f.now.Add(7 * 24 * time.Hour),
-		EndsAt: f.now.Add(7*24*time.Hour + 3*time.Hour), Menu: "Soupe aux pois, pâté chinois"}
+		VenueName: "Salle municipale", VenueAddress: "1, rue Principale", StartsAt: f.clock.Now().Add(7 * 24 * time.Hour),
+		EndsAt: f.clock.Now().Add(7*24*time.Hour + 3*time.Hour), Menu: "Soupe aux pois, pâté chinois"}
 	if capacity > 0 {
-		in.Capacity = ptr(capacity)
+		in.Capacity = testkit.Ptr(capacity)
 	}
 	ev, err := f.s.Create(context.Background(), f.t.ID, 0, in)
 	if err != nil {
@@ -79,13 +61,6 @@ func (f *fixture) event(t *testing.T, capacity int) events.Event {
 func person(i int, party int) events.RegistrationInput {
 	return events.RegistrationInput{Name: fmt.Sprintf("Personne %d", i), Email: fmt.Sprintf("p%d@exemple.org", i), PartySize: party,
 		Waitlist: true}
-}
-
-func wantCode(t *testing.T, err error, code errs.Code) {
-	t.Helper()
-	if !errs.Is(err, code) {
-		t.Fatalf("err = %v, want %s", err, code)
-	}
 }
 
 func (f *fixture) mails(t *testing.T, to string) []mail.Item {
@@ -108,7 +83,7 @@ func TestEventLifecycle(t *testing.T) {
 		f := newFixture(t, d)
 		ctx := context.Background()
 		in := events.Input{Kind: events.CitizenDinner, Title: "Souper citoyen de l’automne", PlaceSlug: "sainte-cecile-de-levrard",
-			VenueName: "Centre communautaire", StartsAt: f.now.Add(48 * time.Hour), EndsAt: f.now.Add(51 * time.Hour), Capacity: ptr(40)}
+			VenueName: "Centre communautaire", StartsAt: f.clock.Now().Add(48 * time.Hour), EndsAt: f.clock.Now().Add(51 * time.Hour), Capacity: testkit.Ptr(40)}
 		ev, err := f.s.Create(ctx, f.t.ID, 0, in)
 		if err != nil {
 			t.Fatal(err)
@@ -116,25 +91,25 @@ func TestEventLifecycle(t *testing.T) {
 		if ev.Slug != "souper-citoyen-de-l-automne-sainte-cecile-de-levrard-2026-11-22" {
 			t.Errorf("slug %q", ev.Slug)
 		}
-		if st := ev.StatusAt(f.now); st != events.Draft {
+		if st := ev.StatusAt(f.clock.Now()); st != events.Draft {
 			t.Errorf("new event is %s", st)
 		}
 		// Publish at a set time: scheduled, then open.
-		if err := f.s.Publish(ctx, f.t.ID, ev.ID, f.now.Add(time.Hour)); err != nil {
+		if err := f.s.Publish(ctx, f.t.ID, ev.ID, f.clock.Now().Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 		ev, _ = f.s.Get(ctx, f.t.ID, ev.ID)
-		if st := ev.StatusAt(f.now); st != events.Scheduled {
+		if st := ev.StatusAt(f.clock.Now()); st != events.Scheduled {
 			t.Errorf("status %s, want scheduled", st)
 		}
-		if st := ev.StatusAt(f.now.Add(2 * time.Hour)); st != events.Open {
+		if st := ev.StatusAt(f.clock.Now().Add(2 * time.Hour)); st != events.Open {
 			t.Errorf("status %s, want open", st)
 		}
 		pub, _ := f.s.List(ctx, f.t.ID, events.Filter{PublicOnly: true})
 		if len(pub) != 0 {
 			t.Error("a scheduled event is listed publicly before its time")
 		}
-		f.now = f.now.Add(2 * time.Hour)
+		f.clock.Set(f.clock.Now().Add(2 * time.Hour))
 		pub, _ = f.s.List(ctx, f.t.ID, events.Filter{PublicOnly: true, PlaceSlug: "sainte-cecile-de-levrard"})
 		if len(pub) != 1 {
 			t.Fatalf("public list has %d events", len(pub))
@@ -149,7 +124,7 @@ func TestEventLifecycle(t *testing.T) {
 		}
 		// Bad input: nothing written, clear fields.
 		bad := in
-		bad.Title, bad.EndsAt, bad.PlaceSlug, bad.Capacity = "", in.StartsAt.Add(-time.Hour), "montreal", ptr(0)
+		bad.Title, bad.EndsAt, bad.PlaceSlug, bad.Capacity = "", in.StartsAt.Add(-time.Hour), "montreal", testkit.Ptr(0)
 		_, err = f.s.Create(ctx, f.t.ID, 0, bad)
 		e, ok := errs.As(err)
 		if !ok || e.Fields["title"] == "" || e.Fields["ends_at"] != "errors.ends_before_start" || e.Fields["place"] != "errors.place_unknown" || e.Fields["capacity"] == "" {
@@ -163,7 +138,7 @@ func TestEventLifecycle(t *testing.T) {
 		if _, err := f.s.Register(ctx, f.t.ID, ev.ID, person(1, 2), events.SourceWeb); err != nil {
 			t.Fatal(err)
 		}
-		wantCode(t, f.s.Unpublish(ctx, f.t.ID, ev.ID), errs.Conflict)
+		testkit.WantCode(t, f.s.Unpublish(ctx, f.t.ID, ev.ID), errs.Conflict)
 		if err := f.s.Cancel(ctx, f.t.ID, ev.ID, "Tempête de neige"); err != nil {
 			t.Fatal(err)
 		}
@@ -171,16 +146,16 @@ func TestEventLifecycle(t *testing.T) {
 			t.Fatalf("second cancel: %v", err)
 		}
 		ev, _ = f.s.Get(ctx, f.t.ID, ev.ID)
-		if ev.StatusAt(f.now) != events.Cancelled {
-			t.Errorf("status %s", ev.StatusAt(f.now))
+		if ev.StatusAt(f.clock.Now()) != events.Cancelled {
+			t.Errorf("status %s", ev.StatusAt(f.clock.Now()))
 		}
 		ms := f.mails(t, "p1@exemple.org")
 		if len(ms) != 2 || !strings.Contains(ms[0].Subject, "Annulé") || !strings.Contains(ms[0].Text, "Tempête de neige") {
 			t.Errorf("cancellation mails: %d %v", len(ms), ms)
 		}
 		_, err = f.s.Register(ctx, f.t.ID, ev.ID, person(2, 1), events.SourceWeb)
-		wantCode(t, err, errs.Conflict)
-		wantCode(t, f.s.Publish(ctx, f.t.ID, ev.ID, time.Time{}), errs.Conflict)
+		testkit.WantCode(t, err, errs.Conflict)
+		testkit.WantCode(t, f.s.Publish(ctx, f.t.ID, ev.ID, time.Time{}), errs.Conflict)
 	})
 }
 
@@ -210,8 +185,8 @@ func TestCapacityAndWaitlist(t *testing.T) {
 			t.Errorf("positions %d %d", b.Registration.WaitlistPosition, dd.Registration.WaitlistPosition)
 		}
 		ev, _ = f.s.Get(ctx, f.t.ID, ev.ID)
-		if ev.Confirmed != 5 || ev.Waitlisted != 4 || ev.StatusAt(f.now) != events.Full || *ev.SeatsLeft() != 0 {
-			t.Errorf("confirmed %d waitlisted %d status %s", ev.Confirmed, ev.Waitlisted, ev.StatusAt(f.now))
+		if ev.Confirmed != 5 || ev.Waitlisted != 4 || ev.StatusAt(f.clock.Now()) != events.Full || *ev.SeatsLeft() != 0 {
+			t.Errorf("confirmed %d waitlisted %d status %s", ev.Confirmed, ev.Waitlisted, ev.StatusAt(f.clock.Now()))
 		}
 		// The same person again gets their registration, not a second seat, and no link.
 		again, err := f.s.Register(ctx, f.t.ID, ev.ID, events.RegistrationInput{Name: "P1", Email: "P1@Exemple.org", PartySize: 4}, events.SourceWeb)
@@ -220,7 +195,7 @@ func TestCapacityAndWaitlist(t *testing.T) {
 		}
 		// Party larger than the whole room is refused.
 		_, err = f.s.Register(ctx, f.t.ID, ev.ID, person(9, 6), events.SourceWeb)
-		wantCode(t, err, errs.Invalid)
+		testkit.WantCode(t, err, errs.Invalid)
 
 		// a cancels: 3 seats free; b (3) gets them; dd waits.
 		if err := f.s.CancelByToken(ctx, a.Token); err != nil {
@@ -248,7 +223,7 @@ func TestCapacityAndWaitlist(t *testing.T) {
 		}
 		// c cannot grow past the seats.
 		_, err = f.s.UpdateByToken(ctx, c.Token, events.Change{PartySize: 3})
-		wantCode(t, err, errs.Conflict)
+		testkit.WantCode(t, err, errs.Conflict)
 		// Staff move someone to the wait-list and back.
 		if err := f.s.Move(ctx, f.t.ID, rd.ID, events.Waitlisted); err != nil {
 			t.Fatal(err)
@@ -260,9 +235,9 @@ func TestCapacityAndWaitlist(t *testing.T) {
 		}
 		// An unknown token reveals nothing.
 		_, _, err = f.s.ByToken(ctx, "inconnu")
-		wantCode(t, err, errs.NotFound)
+		testkit.WantCode(t, err, errs.NotFound)
 		_, _, err = f.s.ByToken(ctx, strings.ToUpper(b.Token))
-		wantCode(t, err, errs.NotFound)
+		testkit.WantCode(t, err, errs.NotFound)
 	})
 }
 
@@ -423,8 +398,8 @@ func TestCheckInCloseAndProgress(t *testing.T) {
 		a, _ := f.s.Register(ctx, f.t.ID, ev.ID, person(1, 2), events.SourceWeb)
 		f.s.Register(ctx, f.t.ID, ev.ID, person(2, 1), events.SourceWeb)
 		_, err := f.s.Close(ctx, f.t.ID, ev.ID, events.Report{})
-		wantCode(t, err, errs.Conflict) // not started yet
-		f.now = ev.StartsAt.Add(time.Hour)
+		testkit.WantCode(t, err, errs.Conflict) // not started yet
+		f.clock.Set(ev.StartsAt.Add(time.Hour))
 		if err := f.s.CheckIn(ctx, f.t.ID, a.Registration.ID, true); err != nil {
 			t.Fatal(err)
 		}
@@ -437,13 +412,13 @@ func TestCheckInCloseAndProgress(t *testing.T) {
 			t.Fatalf("walk-in without contact: %v", err)
 		}
 		_, err = f.s.RegisterByStaff(ctx, f.t.ID, ev.ID, events.RegistrationInput{Name: "Sans contact", PartySize: 1}, events.SourcePaper)
-		wantCode(t, err, errs.Invalid)
+		testkit.WantCode(t, err, errs.Invalid)
 		closed, err := f.s.Close(ctx, f.t.ID, ev.ID, events.Report{Organizations: "Comité des loisirs, FADOQ", Notes: "Belle soirée"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if *closed.Attendance != 6 || *closed.NoShows != 1 || closed.StatusAt(f.now) != events.Held {
-			t.Errorf("attendance %d, no-shows %d, status %s", *closed.Attendance, *closed.NoShows, closed.StatusAt(f.now))
+		if *closed.Attendance != 6 || *closed.NoShows != 1 || closed.StatusAt(f.clock.Now()) != events.Held {
+			t.Errorf("attendance %d, no-shows %d, status %s", *closed.Attendance, *closed.NoShows, closed.StatusAt(f.clock.Now()))
 		}
 		p, err := f.s.DinnerProgress(ctx, f.t.ID)
 		if err != nil {
@@ -473,7 +448,7 @@ func TestReminders(t *testing.T) {
 		if n, err := f.s.SendReminders(ctx); err != nil || n != 0 {
 			t.Fatalf("a week before: %d sent, %v", n, err)
 		}
-		f.now = ev.StartsAt.Add(-24 * time.Hour)
+		f.clock.Set(ev.StartsAt.Add(-24 * time.Hour))
 		if n, err := f.s.SendReminders(ctx); err != nil || n != 1 {
 			t.Fatalf("a day before: %d sent, %v", n, err)
 		}
@@ -499,7 +474,7 @@ func TestDatesWithinBounds(t *testing.T) {
 	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		ctx := context.Background()
-		years := calendar.Happening(f.now).Problem()
+		years := calendar.Happening(f.clock.Now()).Problem()
 		count := func() int {
 			t.Helper()
 			evs, err := f.s.List(ctx, f.t.ID, events.Filter{})
@@ -525,7 +500,7 @@ func TestDatesWithinBounds(t *testing.T) {
 			wantField(err, "starts_at")
 		}
 		late := in(time.Date(2036, 12, 31, 17, 0, 0, 0, time.UTC))
-		late.RegistrationDeadline = ptr(time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC))
+		late.RegistrationDeadline = testkit.Ptr(time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC))
 		_, err := f.s.Create(ctx, f.t.ID, 0, late)
 		wantField(err, "registration_deadline")
 		if n := count(); n != 0 {
@@ -566,7 +541,7 @@ func TestDatesWithinBounds(t *testing.T) {
 			t.Errorf("%d events after the refused copy", n)
 		}
 		// Staff correct it.
-		if _, err := f.s.Update(ctx, f.t.ID, ev.ID, in(f.now.Add(72*time.Hour))); err != nil {
+		if _, err := f.s.Update(ctx, f.t.ID, ev.ID, in(f.clock.Now().Add(72*time.Hour))); err != nil {
 			t.Fatal(err)
 		}
 	})

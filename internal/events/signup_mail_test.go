@@ -5,16 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-
-	"implique/internal/auth"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/events"
-	"implique/internal/i18n"
 	"implique/internal/jobs"
-	"implique/internal/mail"
-	"implique/internal/territory"
 )
 
 // TestSignUpMailsOnceADay: signing up again (or probing an address) sends
@@ -23,16 +17,6 @@ func TestSignUpMailsOnceADay(t *testing.T) {
 	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		ctx := context.Background()
-		runner, err := jobs.New(d, jobs.Config{Register: func(w *river.Workers) { river.AddWorker(w, mail.NewWorker(d, nil, "")) }})
-		if err != nil {
-			t.Fatal(err)
-		}
-		mailer := mail.NewMailer(d, runner, "Implique <ne-pas-repondre@exemple.org>")
-		mailNow := time.Now()
-		mailer.SetClock(func() time.Time { return mailNow })
-		f.s = events.NewStore(events.Config{DB: d, Territories: territory.NewStore(d), Auth: auth.NewStore(d), Mailer: mailer, Catalogs: i18n.MustLoad(),
-			BaseURL: "https://implique.exemple.org"})
-		f.s.SetClock(func() time.Time { return f.now })
 		ev := f.event(t, 10)
 		gisele := person(1, 1)
 
@@ -45,7 +29,7 @@ func TestSignUpMailsOnceADay(t *testing.T) {
 		if n := len(f.mails(t, gisele.Email)); n != 1 {
 			t.Fatalf("three sign-ups the same day: %d e-mails, want 1", n)
 		}
-		mailNow = mailNow.Add(events.SignUpMailsPer + time.Minute)
+		f.clock.Advance(events.SignUpMailsPer + time.Minute)
 		if _, err := f.s.Register(ctx, f.t.ID, ev.ID, gisele, events.SourceWeb); err != nil {
 			t.Fatal(err)
 		}

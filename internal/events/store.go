@@ -40,16 +40,15 @@ type Config struct {
 	Catalogs    i18n.Catalogs
 	// BaseURL is the public address, for the links in e-mails.
 	BaseURL string
+	// Now is the clock (nil: the wall clock).
+	Now func() time.Time
 }
 
 // NewStore returns the events store.
 func NewStore(c Config) *Store {
 	return &Store{db: c.DB, territories: c.Territories, auth: c.Auth, mailer: c.Mailer, cat: c.Catalogs,
-		baseURL: strings.TrimRight(c.BaseURL, "/"), now: db.Now, links: c.Auth.LinkSigner("registration_links", "registration")}
+		baseURL: strings.TrimRight(c.BaseURL, "/"), now: db.Clock(c.Now), links: c.Auth.LinkSigner("registration_links", "registration")}
 }
-
-// SetClock replaces the clock (tests).
-func (s *Store) SetClock(now func() time.Time) { s.now = func() time.Time { return db.Time(now()) } }
 
 // Now is the store's clock.
 func (s *Store) Now() time.Time { return s.now() }

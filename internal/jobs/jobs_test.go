@@ -18,6 +18,7 @@ import (
 	"implique/internal/jobs/jobstest"
 	"implique/internal/mail"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 )
 
 const (
@@ -76,7 +77,7 @@ func TestMigrateAllTwice(t *testing.T) {
 				t.Errorf("table %s missing after migrating three times", name)
 			}
 		}
-		if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 0 {
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 0 {
 			t.Errorf("river_job has %d rows, want 0", n)
 		}
 		// The job tables still work.
@@ -109,7 +110,7 @@ func TestEnqueueInTx(t *testing.T) {
 			if !errors.Is(err, errAbandon) {
 				t.Fatalf("InTx = %v, want the rollback error", err)
 			}
-			if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 0 {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 0 {
 				t.Errorf("%d river_job rows after rollback, want 0", n)
 			}
 		})
@@ -133,13 +134,13 @@ func TestEnqueueInTx(t *testing.T) {
 				t.Fatalf("InTx: %v", err)
 			}
 			jobstest.WaitUntil(t, waitLimit, "the committed job to complete", func() (bool, string) {
-				n := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job WHERE kind = 'test_note' AND state = 'completed'`)
+				n := testkit.Count(t, d, `SELECT COUNT(*) FROM river_job WHERE kind = 'test_note' AND state = 'completed'`)
 				return n == 1, fmt.Sprintf("%d completed, notes %q", n, w.seen())
 			})
 			if got := w.seen(); len(got) != 1 || got[0] != "validée" {
 				t.Errorf("worker saw %q, want exactly [validée] (the rolled-back job never runs)", got)
 			}
-			if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 1 {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 1 {
 				t.Errorf("%d river_job rows, want 1", n)
 			}
 		})
@@ -167,8 +168,8 @@ func TestBurst(t *testing.T) {
 		r := jobstest.New(t, d, jobs.Config{Register: func(ws *river.Workers) {
 			river.AddWorker(ws, mail.NewWorker(d, nil, from)) // nil sender: jobs write "kept"
 		}})
-		mailer := mail.NewMailer(d, r, from)
-		users := auth.NewStore(d)
+		mailer := mail.NewMailer(d, r, from, nil)
+		users := auth.NewStore(d, nil)
 
 		// Jobs already in flight when the sign-ups start.
 		for i := range 20 {
@@ -242,21 +243,21 @@ func TestBurst(t *testing.T) {
 
 		const want = total + 20
 		jobstest.WaitUntil(t, burstWaitLimit, "every outbox row to be kept and every job completed", func() (bool, string) {
-			kept := jobstest.Count(t, d, `SELECT COUNT(*) FROM mail_outbox WHERE status = ?`, mail.StatusKept)
-			done := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job WHERE kind = 'mail_send' AND state = 'completed'`)
+			kept := testkit.Count(t, d, `SELECT COUNT(*) FROM mail_outbox WHERE status = ?`, mail.StatusKept)
+			done := testkit.Count(t, d, `SELECT COUNT(*) FROM river_job WHERE kind = 'mail_send' AND state = 'completed'`)
 			return kept == want && done == want, fmt.Sprintf("%d kept, %d jobs completed, of %d", kept, done, want)
 		})
 		all := time.Since(start)
-		if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != want {
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != want {
 			t.Errorf("%d outbox rows, want %d", n, want)
 		}
-		if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM users`); n != total {
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM users`); n != total {
 			t.Errorf("%d users, want %d", n, total)
 		}
-		if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM user_roles WHERE territory_id = ? AND role = ?`, terr.ID, string(auth.RoleCitizen)); n != total {
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM user_roles WHERE territory_id = ? AND role = ?`, terr.ID, string(auth.RoleCitizen)); n != total {
 			t.Errorf("%d citizen roles, want %d", n, total)
 		}
-		if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job WHERE state <> 'completed'`); n != 0 {
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM river_job WHERE state <> 'completed'`); n != 0 {
 			t.Errorf("%d jobs not completed", n)
 		}
 		// Durations are reported, never asserted.
@@ -310,7 +311,7 @@ func TestPeriodic(t *testing.T) {
 			return r["hour"] >= 1 && r["second"] >= 2, fmt.Sprint(r)
 		})
 		jobstest.WaitUntil(t, waitLimit, "their job rows to be completed", func() (bool, string) {
-			n := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job WHERE kind = 'test_tick' AND state = 'completed'`)
+			n := testkit.Count(t, d, `SELECT COUNT(*) FROM river_job WHERE kind = 'test_tick' AND state = 'completed'`)
 			return n >= 3, fmt.Sprintf("%d completed", n)
 		})
 		if n := w.runs()["hour"]; n != 1 {

@@ -14,8 +14,8 @@ import (
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/jobs"
-	"implique/internal/jobs/jobstest"
 	"implique/internal/mail"
+	"implique/internal/testkit"
 )
 
 // work runs the sending worker on one message, as a River job would.
@@ -85,7 +85,7 @@ func TestTwoWorkersSendEachMessageOnce(t *testing.T) {
 		if len(srv.Messages()) != n {
 			t.Errorf("the server received %d messages, want %d", len(srv.Messages()), n)
 		}
-		if sent := jobstest.Count(t, d, `SELECT COUNT(*) FROM mail_outbox WHERE status = ? AND attempts = 1`, mail.StatusSent); sent != n {
+		if sent := testkit.Count(t, d, `SELECT COUNT(*) FROM mail_outbox WHERE status = ? AND attempts = 1`, mail.StatusSent); sent != n {
 			t.Errorf("%d messages marked sent once, want %d", sent, n)
 		}
 	})
@@ -198,11 +198,10 @@ func TestLimit(t *testing.T) {
 	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		e := newEnv(t, d, nil, false)
-		now := time.Now()
-		e.mailer.SetClock(func() time.Time { return now })
+		e.clock.Set(time.Now())
 		once := message()
 		once.Limit = mail.Limit{Key: "registration:42", Max: 1, Per: 24 * time.Hour}
-		rows := func() int { return jobstest.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`) }
+		rows := func() int { return testkit.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`) }
 
 		// A rolled-back transaction counts nothing.
 		errAbandon := errors.New("abandon")
@@ -217,7 +216,7 @@ func TestLimit(t *testing.T) {
 		if id, err := e.mailer.Queue(ctx, e.territory.ID, once); err != nil || id == 0 {
 			t.Fatalf("first message: %d, %v", id, err)
 		}
-		now = now.Add(23 * time.Hour)
+		e.clock.Advance(23 * time.Hour)
 		if id, err := e.mailer.Queue(ctx, e.territory.ID, once); err != nil || id != 0 {
 			t.Fatalf("second message the same day: %d, %v; want 0 and no error", id, err)
 		}
@@ -229,7 +228,7 @@ func TestLimit(t *testing.T) {
 		if rows() != 2 {
 			t.Fatalf("%d outbox rows, want 2", rows())
 		}
-		now = now.Add(2 * time.Hour)
+		e.clock.Advance(2 * time.Hour)
 		if id, err := e.mailer.Queue(ctx, e.territory.ID, once); err != nil || id == 0 {
 			t.Fatalf("the next day: %d, %v", id, err)
 		}

@@ -221,13 +221,11 @@ type Mailer struct {
 	now   func() time.Time
 }
 
-// NewMailer returns a mailer; from is the sender of every message.
-func NewMailer(d *db.DB, jobs Enqueuer, from string) *Mailer {
-	return &Mailer{store: NewStore(d), jobs: jobs, from: from, now: db.Now}
+// NewMailer returns a mailer on the clock now (nil: the wall clock); from
+// is the sender of every message.
+func NewMailer(d *db.DB, jobs Enqueuer, from string, now func() time.Time) *Mailer {
+	return &Mailer{store: NewStore(d), jobs: jobs, from: from, now: db.Clock(now)}
 }
-
-// SetClock replaces the clock (tests).
-func (m *Mailer) SetClock(now func() time.Time) { m.now = func() time.Time { return db.Time(now()) } }
 
 // QueueTx writes msg to the outbox and queues its sending, inside tx. A
 // message over its Limit is not queued: the id is then 0 and the error nil,

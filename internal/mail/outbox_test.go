@@ -12,6 +12,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"implique/internal/app"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/errs"
@@ -20,6 +21,7 @@ import (
 	"implique/internal/mail"
 	"implique/internal/mail/smtptest"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 )
 
 const (
@@ -49,6 +51,7 @@ type env struct {
 	store     *mail.Store
 	runner    *jobs.Runner
 	mailer    *mail.Mailer
+	clock     *app.Clock
 }
 
 // newEnv makes a territory, and a runner whose mail worker uses snd (nil:
@@ -73,7 +76,8 @@ func newEnv(t *testing.T, d *db.DB, snd mail.Sender, start bool) *env {
 	if start {
 		jobstest.Start(t, r)
 	}
-	return &env{d: d, territory: terr, store: mail.NewStore(d), runner: r, mailer: mail.NewMailer(d, r, sender)}
+	clock := &app.Clock{}
+	return &env{d: d, territory: terr, store: mail.NewStore(d), runner: r, mailer: mail.NewMailer(d, r, sender, clock.Now), clock: clock}
 }
 
 // smtpSender starts a real SMTP server and returns it with a sender to it.
@@ -370,10 +374,10 @@ func TestOutbox(t *testing.T) {
 			if !errors.Is(err, errAbandon) {
 				t.Fatalf("InTx = %v, want the rollback error", err)
 			}
-			if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 0 {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 0 {
 				t.Errorf("%d outbox rows after rollback, want 0", n)
 			}
-			if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 0 {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 0 {
 				t.Errorf("%d river_job rows after rollback, want 0", n)
 			}
 
@@ -389,10 +393,10 @@ func TestOutbox(t *testing.T) {
 			e.waitItem(t, id, waitLimit, "the committed message to be kept", func(it mail.Item) bool {
 				return it.Status == mail.StatusKept
 			})
-			if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 1 {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 1 {
 				t.Errorf("%d outbox rows after commit, want 1", n)
 			}
-			if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 1 {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 1 {
 				t.Errorf("%d river_job rows after commit, want 1", n)
 			}
 		})
@@ -418,10 +422,10 @@ func TestOutbox(t *testing.T) {
 					t.Errorf("%s: Queue = %d, %v; want ErrInvalidMessage", name, id, err)
 				}
 			}
-			if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 0 {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 0 {
 				t.Errorf("%d outbox rows, want 0", n)
 			}
-			if n := jobstest.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 0 {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM river_job`); n != 0 {
 				t.Errorf("%d river_job rows, want 0", n)
 			}
 		})

@@ -25,7 +25,7 @@ func BenchmarkRadar(b *testing.B) {
 	}{{"sqlite", dbtest.SQLite}, {"postgres", dbtest.Postgres}} {
 		b.Run(engine.name, func(b *testing.B) {
 			f := newFixture(b, engine.open(b, jobs.MigrateAll))
-			f.s.SetClock(time.Now)
+			f.clock.Set(time.Time{})
 			ctx := context.Background()
 			orgstest.Seed(b, f.s, f.t.ID, orgstest.Territory)
 			staff := orgs.WholeTerritory

@@ -11,6 +11,7 @@ import (
 	"implique/internal/i18n"
 	"implique/internal/jobs"
 	"implique/internal/orgs"
+	"implique/internal/testkit"
 )
 
 // Seat terms, adopted policies and the accompaniment log refuse a date
@@ -24,7 +25,7 @@ func TestDatesWithinBounds(t *testing.T) {
 		o := f.org(t, "Comité des loisirs de Manseau", orgs.CitizenCommittee, "manseau")
 		want := func(err error, years string, fields ...string) {
 			t.Helper()
-			wantFields(t, err, fields...)
+			testkit.WantFields(t, err, fields...)
 			e, _ := errs.As(err)
 			for _, field := range fields {
 				if e.Fields[field] != years {

@@ -19,6 +19,7 @@ import (
 	"implique/internal/jobs"
 	"implique/internal/orgs"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 )
 
 // places are the MRC de Bécancour's, for the parser alone.
@@ -285,7 +286,7 @@ func TestImportPreviewAndConfirm(t *testing.T) {
 
 		// A file problem writes nothing.
 		_, err := f.s.PreviewImport(ctx, tid, 0, "x.csv", []byte("Poste\nPrésidence\n"))
-		wantFields(t, err, "file")
+		testkit.WantFields(t, err, "file")
 
 		file := []byte(sample + "Atlantide;;Nulle part;Présidence;;;;;;\n")
 		im, err := f.s.PreviewImport(ctx, tid, 0, "liste.csv", file)
@@ -411,7 +412,7 @@ func TestImportPreviewAndConfirm(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.s.SetClock(func() time.Time { return today.Add(orgs.ImportTTL + time.Hour) })
+		f.clock.Set(today.Add(orgs.ImportTTL + time.Hour))
 		if _, err := f.s.ConfirmImport(ctx, tid, late.ID, false); !errs.Is(err, errs.Conflict) {
 			t.Errorf("an expired preview: %v", err)
 		}

@@ -136,15 +136,14 @@ type Config struct {
 	// Groups says which organisations support the same initiatives (nil: none).
 	Groups   GroupSource
 	Catalogs i18n.Catalogs
+	// Now is the clock (nil: the wall clock).
+	Now func() time.Time
 }
 
 // NewStore returns the organisations store.
 func NewStore(c Config) *Store {
-	return &Store{db: c.DB, territories: c.Territories, events: c.Events, groups: c.Groups, cat: c.Catalogs, now: db.Now}
+	return &Store{db: c.DB, territories: c.Territories, events: c.Events, groups: c.Groups, cat: c.Catalogs, now: db.Clock(c.Now)}
 }
-
-// SetClock replaces the clock (tests).
-func (s *Store) SetClock(now func() time.Time) { s.now = func() time.Time { return db.Time(now()) } }
 
 // today is the territory's calendar day now.
 func (s *Store) today(ctx context.Context, territoryID int64) (calendar.Date, error) {

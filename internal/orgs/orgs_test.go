@@ -6,19 +6,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-
+	"implique/internal/app"
 	"implique/internal/auth"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
-	"implique/internal/demo"
 	"implique/internal/errs"
 	"implique/internal/events"
-	"implique/internal/i18n"
 	"implique/internal/jobs"
-	"implique/internal/mail"
 	"implique/internal/orgs"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 )
 
 type fixture struct {
@@ -27,46 +24,17 @@ type fixture struct {
 	ts     *territory.Store
 	events *events.Store
 	auth   *auth.Store
+	clock  *app.Clock
 }
 
 // today is the fixture's day in the territory: 15 March 2026.
 var today = time.Date(2026, 3, 15, 15, 0, 0, 0, time.UTC)
 
+// newFixture wires the application on d, its clock stopped at today.
 func newFixture(t testing.TB, d *db.DB) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	ts := territory.NewStore(d)
-	terr, _, err := demo.Base(ctx, ts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runner, err := jobs.New(d, jobs.Config{Register: func(w *river.Workers) { river.AddWorker(w, mail.NewWorker(d, nil, "")) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mailer := mail.NewMailer(d, runner, "Implique <ne-pas-repondre@exemple.org>")
-	cat := i18n.MustLoad()
-	as := auth.NewStore(d)
-	evs := events.NewStore(events.Config{DB: d, Territories: ts, Auth: as, Mailer: mailer, Catalogs: cat, BaseURL: "https://x.exemple.org"})
-	s := orgs.NewStore(orgs.Config{DB: d, Territories: ts, Events: evs, Catalogs: cat})
-	s.SetClock(func() time.Time { return today })
-	return &fixture{s: s, t: terr, ts: ts, events: evs, auth: as}
-}
-
-func wantFields(t *testing.T, err error, fields ...string) {
-	t.Helper()
-	e, ok := errs.As(err)
-	if !ok || e.Code != errs.Invalid {
-		t.Fatalf("err = %v, want Invalid", err)
-	}
-	for _, f := range fields {
-		if e.Fields[f] == "" {
-			t.Errorf("no problem on %s: %v", f, e.Fields)
-		}
-	}
-	if len(e.Fields) != len(fields) {
-		t.Errorf("problems %v, want exactly %v", e.Fields, fields)
-	}
+	a := testkit.App(t, d, today)
+	return &fixture{s: a.Orgs, t: testkit.Territory(t, a.Territories), ts: a.Territories, events: a.Events, auth: a.Auth, clock: a.Clock}
 }
 
 func (f *fixture) org(t *testing.T, name string, kind orgs.Kind, places ...string) orgs.Organization {
@@ -111,9 +79,9 @@ func TestOrganizations(t *testing.T) {
 		// Bad input: every problem named, nothing written.
 		_, err := f.s.Create(ctx, tid, 0, orgs.Input{Name: " ", Kind: "club", ContactEmail: "pas-un-courriel",
 			Website: "http://", PlaceSlugs: []string{"paris"}, Causes: []string{"astrologie"}})
-		wantFields(t, err, "name", "kind", "contact_email", "website", "places", "causes")
+		testkit.WantFields(t, err, "name", "kind", "contact_email", "website", "places", "causes")
 		_, err = f.s.Create(ctx, tid, 0, orgs.Input{Name: "— ! —", Kind: orgs.Nonprofit})
-		wantFields(t, err, "name")
+		testkit.WantFields(t, err, "name")
 		if list, n, _ := f.s.List(ctx, tid, orgs.Filter{}); len(list) != 0 || n != 0 {
 			t.Fatalf("bad input wrote %d organisations", n)
 		}
@@ -282,11 +250,11 @@ func TestSeatsAndPeople(t *testing.T) {
 		// Bad input: end before start, a bad day, an unknown person, no role.
 		_, err := f.s.AddSeat(ctx, tid, club.ID, orgs.SeatInput{Role: orgs.President, TermStart: "2026-06-01", TermEnd: "2025-06-01",
 			HolderSince: "hier"})
-		wantFields(t, err, "term_end", "holder_since")
+		testkit.WantFields(t, err, "term_end", "holder_since")
 		_, err = f.s.AddSeat(ctx, tid, club.ID, orgs.SeatInput{Role: orgs.President, HolderID: 424242})
-		wantFields(t, err, "holder")
+		testkit.WantFields(t, err, "holder")
 		_, err = f.s.AddSeat(ctx, tid, club.ID, orgs.SeatInput{Role: "pape", NewHolder: &orgs.PersonInput{Name: " ", Email: "x"}})
-		wantFields(t, err, "role", "title", "holder_name", "holder_email")
+		testkit.WantFields(t, err, "role", "title", "holder_name", "holder_email")
 		if seats, _ := f.s.Seats(ctx, tid, club.ID); len(seats) != 0 {
 			t.Fatalf("bad input wrote %d seats", len(seats))
 		}
@@ -339,7 +307,7 @@ func TestSeatsAndPeople(t *testing.T) {
 		}
 		// A seat form picks among the organisation's people only.
 		_, err = f.s.UpdateSeat(ctx, tid, club.ID, tres.ID, orgs.SeatInput{Role: orgs.Treasurer, HolderID: *paul1.HolderID})
-		wantFields(t, err, "holder")
+		testkit.WantFields(t, err, "holder")
 		up, err := f.s.UpdateSeat(ctx, tid, club.ID, tres.ID, orgs.SeatInput{Role: orgs.Treasurer, HolderID: *pres.HolderID,
 			TermEnd: "2026-06-30", SuccessorIdentified: true})
 		if err != nil {
@@ -382,7 +350,7 @@ func TestSeatsAndPeople(t *testing.T) {
 			t.Errorf("update person %+v %v", p, err)
 		}
 		_, err = f.s.UpdatePerson(ctx, tid, *pres.HolderID, orgs.PersonInput{Name: "", Email: "@"})
-		wantFields(t, err, "name", "email")
+		testkit.WantFields(t, err, "name", "email")
 
 		// Deleting a seat keeps the person; another territory reaches nothing.
 		if err := f.s.DeleteSeat(ctx, tid, club.ID, tres.ID); err != nil {

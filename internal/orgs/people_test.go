@@ -8,11 +8,11 @@ import (
 
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
-	"implique/internal/demo"
 	"implique/internal/errs"
 	"implique/internal/jobs"
 	"implique/internal/orgs"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 )
 
 // TestPeopleStayWithTheirOrganization: what a manager types about a holder
@@ -97,13 +97,7 @@ func TestPeopleStayWithTheirOrganization(t *testing.T) {
 		}
 
 		// Linked: the radar counts one person with five seats; the records stay as typed.
-		wantFields := func(err error, key string) {
-			t.Helper()
-			if e, ok := errs.As(err); !ok || e.Key != key {
-				t.Errorf("err = %v, want %s", err, key)
-			}
-		}
-		wantFields(f.s.LinkPeople(ctx, tid, *typed.HolderID, *typed.HolderID), "errors.org_person_same")
+		testkit.WantError(t, f.s.LinkPeople(ctx, tid, *typed.HolderID, *typed.HolderID), errs.Invalid, "errors.org_person_same")
 		for range 2 {
 			if err := f.s.LinkPeople(ctx, tid, *typed.HolderID, *lise.HolderID); err != nil {
 				t.Fatal(err)
@@ -183,10 +177,7 @@ func TestMigrationGivesEachOrganisationItsRecords(t *testing.T) {
 	before := func(ctx context.Context, d *db.DB) error { return d.MigrateTo(ctx, 11) }
 	dbtest.Run(t, before, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		terr, _, err := demo.Base(ctx, territory.NewStore(d))
-		if err != nil {
-			t.Fatal(err)
-		}
+		terr := testkit.Territory(t, territory.NewStore(d))
 		now := today
 		insert := func(q string, args ...any) int64 {
 			t.Helper()

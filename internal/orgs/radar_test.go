@@ -14,6 +14,7 @@ import (
 	"implique/internal/events"
 	"implique/internal/jobs"
 	"implique/internal/orgs"
+	"implique/internal/testkit"
 )
 
 func reasonKeys(r orgs.OrgRisk) string {
@@ -187,7 +188,7 @@ func TestRadar(t *testing.T) {
 		}
 
 		// Settings: bad values refused; four hats and ten years calm the radar down.
-		wantFields(t, f.s.SaveSettings(ctx, tid, orgs.SettingsInput{HatsThreshold: "1", LongServiceYears: "beaucoup"}), "hats_threshold", "long_service_years")
+		testkit.WantFields(t, f.s.SaveSettings(ctx, tid, orgs.SettingsInput{HatsThreshold: "1", LongServiceYears: "beaucoup"}), "hats_threshold", "long_service_years")
 		for range 2 {
 			if err := f.s.SaveSettings(ctx, tid, orgs.SettingsInput{HatsThreshold: " 4 ", LongServiceYears: "12"}); err != nil {
 				t.Fatal(err)
@@ -223,10 +224,10 @@ func TestAccompanimentPoliciesIndicators(t *testing.T) {
 
 		// The log: bad input, then entries with follow-ups.
 		_, err := f.s.LogAccompaniment(ctx, tid, 0, orgs.AccompanimentInput{OrganizationID: 999999, HappenedOn: "32/01/2026", FollowUpOn: "demain"})
-		wantFields(t, err, "organization", "happened_on", "topic", "follow_up_on")
+		testkit.WantFields(t, err, "organization", "happened_on", "topic", "follow_up_on")
 		_, err = f.s.LogAccompaniment(ctx, tid, 0, orgs.AccompanimentInput{OrganizationID: a.ID, HappenedOn: "2026-03-01", Topic: "Relève",
 			FollowUpOn: "2026-02-01"})
-		wantFields(t, err, "follow_up_on")
+		testkit.WantFields(t, err, "follow_up_on")
 		e1, err := f.s.LogAccompaniment(ctx, tid, 0, orgs.AccompanimentInput{OrganizationID: a.ID, HappenedOn: "2026-03-01",
 			Topic: "Préparer l’assemblée générale", People: "La présidente et la coordonnatrice", Notes: "Deux postes à combler.",
 			NextStep: "Envoyer le modèle d’avis de convocation", FollowUpOn: "2026-03-10"})
@@ -265,7 +266,7 @@ func TestAccompanimentPoliciesIndicators(t *testing.T) {
 		// Policies: recorded, corrected, with a document kept when none is sent.
 		_, err = f.s.RecordPolicy(ctx, tid, a.ID, orgs.PolicyInput{Kind: "rules", AdoptedOn: "", DocumentURL: "ftp://x",
 			Document: []byte("MZ"), DocumentType: "application/x-msdownload"})
-		wantFields(t, err, "kind", "adopted_on", "document_url", "document")
+		testkit.WantFields(t, err, "kind", "adopted_on", "document_url", "document")
 		p, err := f.s.RecordPolicy(ctx, tid, a.ID, orgs.PolicyInput{Kind: orgs.RecognitionPolicy, AdoptedOn: "12/06/2025",
 			Document: []byte("%PDF-1.4 politique"), DocumentType: "application/pdf", DocumentName: "Politique de reconnaissance.pdf"})
 		if err != nil {
@@ -317,7 +318,7 @@ func TestAccompanimentPoliciesIndicators(t *testing.T) {
 		if err := f.s.LinkEvent(ctx, tid, c.ID, atelier.ID); err != nil {
 			t.Fatal(err)
 		}
-		wantFields(t, f.s.LinkEvent(ctx, tid, c.ID, 999999), "event")
+		testkit.WantFields(t, f.s.LinkEvent(ctx, tid, c.ID, 999999), "event")
 		linked, err := f.s.Events(ctx, tid, a.ID)
 		if err != nil || len(linked) != 1 || len(linked[0].Others) != 1 || linked[0].Others[0].ID != b.ID {
 			t.Errorf("events of a: %+v %v", linked, err)

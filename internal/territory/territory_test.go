@@ -11,6 +11,7 @@ import (
 	"implique/internal/db/dbtest"
 	"implique/internal/errs"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 )
 
 // fullSettings fills every Settings field with a value that is already in
@@ -57,18 +58,6 @@ func mustPlaces(t *testing.T, s *territory.Store, territoryID int64) []territory
 		t.Fatalf("Places: %v", err)
 	}
 	return ps
-}
-
-func wantCode(t *testing.T, err error, code errs.Code) *errs.Error {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("got no error, want %s", code)
-	}
-	e, ok := errs.As(err)
-	if !ok || e.Code != code {
-		t.Fatalf("got error %v, want code %s", err, code)
-	}
-	return e
 }
 
 func becancourCSV(t *testing.T) string {
@@ -164,7 +153,7 @@ func TestCreateErrors(t *testing.T) {
 			other := fullSettings()
 			other.Name = "Autre territoire"
 			_, err := s.Create(ctx, "becancour", other)
-			e := wantCode(t, err, errs.Conflict)
+			e := testkit.WantCode(t, err, errs.Conflict)
 			if e.Key != "errors.territory_exists" {
 				t.Errorf("Key = %q, want errors.territory_exists", e.Key)
 			}
@@ -175,7 +164,7 @@ func TestCreateErrors(t *testing.T) {
 		for _, slug := range []string{"", "Bécancour", "has space", "-lead", "trail-", "a--b", strings.Repeat("a", 61)} {
 			t.Run("bad slug "+slug, func(t *testing.T) {
 				_, err := s.Create(ctx, slug, fullSettings())
-				e := wantCode(t, err, errs.Invalid)
+				e := testkit.WantCode(t, err, errs.Invalid)
 				if e.Fields["slug"] != "errors.slug" {
 					t.Errorf("Fields = %v, want slug=errors.slug", e.Fields)
 				}
@@ -183,9 +172,9 @@ func TestCreateErrors(t *testing.T) {
 		}
 		t.Run("unknown id and slug", func(t *testing.T) {
 			_, err := s.ByID(ctx, 987654)
-			wantCode(t, err, errs.NotFound)
+			testkit.WantCode(t, err, errs.NotFound)
 			_, err = s.BySlug(ctx, "nowhere")
-			wantCode(t, err, errs.NotFound)
+			testkit.WantCode(t, err, errs.NotFound)
 		})
 	})
 }
@@ -507,7 +496,7 @@ func TestPlaceNotFound(t *testing.T) {
 
 		t.Run("unknown slug", func(t *testing.T) {
 			_, err := s.Place(ctx, a.ID, "nowhere")
-			e := wantCode(t, err, errs.NotFound)
+			e := testkit.WantCode(t, err, errs.NotFound)
 			if e.Key != "errors.place_not_found" {
 				t.Errorf("Key %q, want errors.place_not_found", e.Key)
 			}
@@ -517,9 +506,9 @@ func TestPlaceNotFound(t *testing.T) {
 				t.Fatalf("own place: %v", err)
 			}
 			_, err := s.Place(ctx, b.ID, "becancour-gentilly")
-			wantCode(t, err, errs.NotFound)
+			testkit.WantCode(t, err, errs.NotFound)
 			_, err = s.Place(ctx, a.ID, "nicolet")
-			wantCode(t, err, errs.NotFound)
+			testkit.WantCode(t, err, errs.NotFound)
 		})
 		t.Run("places are per territory", func(t *testing.T) {
 			if ps := mustPlaces(t, s, b.ID); len(ps) != 1 || ps[0].Slug != "nicolet" {
@@ -581,7 +570,7 @@ func TestUpdateSettings(t *testing.T) {
 				set.OperatorName = "Ne doit pas être enregistré"
 				c.change(&set)
 				err := s.UpdateSettings(ctx, tr.ID, set)
-				e := wantCode(t, err, errs.Invalid)
+				e := testkit.WantCode(t, err, errs.Invalid)
 				if got := e.Fields[c.field]; got != c.key {
 					t.Errorf("Fields[%q] = %q, want %q (all: %v)", c.field, got, c.key, e.Fields)
 				}
@@ -630,7 +619,7 @@ func TestUpdateSettings(t *testing.T) {
 		})
 		t.Run("unknown territory", func(t *testing.T) {
 			err := s.UpdateSettings(ctx, tr.ID+1000, fullSettings())
-			wantCode(t, err, errs.NotFound)
+			testkit.WantCode(t, err, errs.NotFound)
 		})
 	})
 }
@@ -642,7 +631,7 @@ func TestForHost(t *testing.T) {
 
 		t.Run("no territory", func(t *testing.T) {
 			_, err := s.ForHost(ctx, "implique.example.org")
-			wantCode(t, err, errs.NotFound)
+			testkit.WantCode(t, err, errs.NotFound)
 		})
 		first := mustCreate(t, s, "becancour", fullSettings())
 		mustCreate(t, s, "nicolet-yamaska", fullSettings())
@@ -677,9 +666,9 @@ func TestForHost(t *testing.T) {
 				t.Errorf("ForHost([::1]:8080) = %s, %v; want the first territory", got.Slug, err)
 			}
 			for _, bad := range []string{"a:b", "exemple", "http://x.org"} {
-				wantCode(t, s.SetHost(ctx, second.ID, bad), errs.Invalid)
+				testkit.WantCode(t, s.SetHost(ctx, second.ID, bad), errs.Invalid)
 			}
-			wantCode(t, s.SetHost(ctx, second.ID+1000, "x.example.org"), errs.NotFound)
+			testkit.WantCode(t, s.SetHost(ctx, second.ID+1000, "x.example.org"), errs.NotFound)
 			if err := s.SetHost(ctx, second.ID, ""); err != nil {
 				t.Fatal(err)
 			}

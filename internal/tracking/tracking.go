@@ -59,13 +59,10 @@ type Store struct {
 	now         func() time.Time
 }
 
-// NewStore returns the tracking store.
-func NewStore(d *db.DB, ts *territory.Store) *Store {
-	return &Store{db: d, territories: ts, now: db.Now}
+// NewStore returns the tracking store, on the clock now (nil: the wall clock).
+func NewStore(d *db.DB, ts *territory.Store, now func() time.Time) *Store {
+	return &Store{db: d, territories: ts, now: db.Clock(now)}
 }
-
-// SetClock replaces the clock (tests).
-func (s *Store) SetClock(now func() time.Time) { s.now = func() time.Time { return db.Time(now()) } }
 
 // Input is a link as typed.
 type Input struct {

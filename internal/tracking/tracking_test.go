@@ -7,25 +7,20 @@ import (
 
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
-	"implique/internal/demo"
 	"implique/internal/errs"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 	"implique/internal/tracking"
 )
 
 func TestTrackedLinks(t *testing.T) {
 	dbtest.Run(t, dbtest.MigrateApp, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		ts := territory.NewStore(d)
-		terr, _, err := demo.Base(ctx, ts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := tracking.NewStore(d, ts)
-		clock := time.Date(2026, 4, 20, 15, 0, 0, 0, time.UTC)
-		s.SetClock(func() time.Time { return clock })
+		a := testkit.App(t, d, time.Date(2026, 4, 20, 15, 0, 0, 0, time.UTC))
+		ts, s := a.Territories, a.Tracking
+		terr := testkit.Territory(t, ts)
 
-		_, err = s.Create(ctx, terr.ID, 0, tracking.Input{Target: "javascript:alert(1)", Campaign: " ", PlaceSlug: "paris"})
+		_, err := s.Create(ctx, terr.ID, 0, tracking.Input{Target: "javascript:alert(1)", Campaign: " ", PlaceSlug: "paris"})
 		e, ok := errs.As(err)
 		if !ok || e.Fields["target"] == "" || e.Fields["campaign"] == "" || e.Fields["place"] == "" {
 			t.Fatalf("bad input: %v", err)
@@ -48,7 +43,7 @@ func TestTrackedLinks(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		clock = clock.AddDate(0, 1, 0)
+		a.Clock.Set(a.Clock.Now().AddDate(0, 1, 0))
 		target, err := s.Follow(ctx, terr.ID, " "+l.Code+" ", true)
 		if err != nil || target != l.Target {
 			t.Errorf("follow %q %v", target, err)

@@ -13,6 +13,7 @@ import (
 	"implique/internal/jobs"
 	"implique/internal/orgs"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 	"implique/internal/volunteering"
 )
 
@@ -158,7 +159,7 @@ func seekerAt(b *testing.B, f *fixture, slug string) volunteering.Seeker {
 	causes, _ := volunteering.MaskOf(volunteering.Causes, []string{"seniors", "food"})
 	skills, _ := volunteering.MaskOf(volunteering.Skills, []string{"cooking"})
 	return volunteering.Seeker{PlaceID: p.ID, Causes: causes, Skills: skills, Availability: volunteering.Weekdays(volunteering.Morning),
-		MaxKm: ptr(25), Mobility: volunteering.HasCar, AgeBand: "65_74"}
+		MaxKm: testkit.Ptr(25), Mobility: volunteering.HasCar, AgeBand: "65_74"}
 }
 
 // BenchmarkMatchTop20 ranks 50 000 open opportunities for one person and
@@ -172,7 +173,7 @@ func BenchmarkMatchTop20(b *testing.B) {
 func benchMatch(b *testing.B, n int) {
 	benchEngines(b, func(b *testing.B, d *db.DB) {
 		f := newFixture(b, d)
-		*f.clock = time.Now()
+		f.clock.Set(time.Now())
 		seedOpportunities(b, f, n, min(n/10, benchNewThisWeek))
 		ctx := context.Background()
 		for _, c := range []struct {
@@ -228,7 +229,7 @@ func placeID(ps []territory.Place, slug string) int64 {
 func BenchmarkDigestPlan(b *testing.B) {
 	benchEngines(b, func(b *testing.B, d *db.DB) {
 		f := newFixture(b, d)
-		*f.clock = time.Now()
+		f.clock.Set(time.Now())
 		seedOpportunities(b, f, benchOpportunities, benchNewThisWeek)
 		seedPeople(b, f, benchPeople)
 		ctx := context.Background()
@@ -259,8 +260,8 @@ func BenchmarkDigestSend(b *testing.B) {
 		week := 0
 		for b.Loop() {
 			// Each round is a new week, with this week's opportunities new again.
-			*f.clock = time.Now().AddDate(0, 0, 7*week)
-			if _, err := f.d.Exec(ctx, `UPDATE volunteer_opportunities SET published_at = ? WHERE id > ?`, f.clock.Add(-time.Hour), 2_000-benchNewThisWeek); err != nil {
+			f.clock.Set(time.Now().AddDate(0, 0, 7*week))
+			if _, err := f.d.Exec(ctx, `UPDATE volunteer_opportunities SET published_at = ? WHERE id > ?`, f.clock.Now().Add(-time.Hour), 2_000-benchNewThisWeek); err != nil {
 				b.Fatal(err)
 			}
 			week++

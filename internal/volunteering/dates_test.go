@@ -10,6 +10,7 @@ import (
 	"implique/internal/errs"
 	"implique/internal/jobs"
 	"implique/internal/orgs"
+	"implique/internal/testkit"
 	"implique/internal/volunteering"
 )
 
@@ -24,7 +25,7 @@ func TestDatesWithinBounds(t *testing.T) {
 		years := calendar.Happening(now).Problem()
 		want := func(err error, field string) {
 			t.Helper()
-			wantFields(t, err, field)
+			testkit.WantFields(t, err, field)
 			if e, _ := errs.As(err); e.Fields[field] != years {
 				t.Errorf("%s: %q, want the years allowed", field, e.Fields[field])
 			}
@@ -33,7 +34,7 @@ func TestDatesWithinBounds(t *testing.T) {
 			_, err := f.s.DeclareHours(ctx, f.t.ID, lise.ID, volunteering.HoursInput{OrganizationID: fadoq.ID, Day: day, Hours: "2", Activity: "Popote"})
 			want(err, "day")
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM volunteer_hours`); n != 0 {
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM volunteer_hours`); n != 0 {
 			t.Fatalf("%d declarations saved", n)
 		}
 
@@ -43,7 +44,7 @@ func TestDatesWithinBounds(t *testing.T) {
 		_, err = f.s.CreateOpportunity(ctx, f.t.ID, 0, volunteering.Input{OrganizationID: fadoq.ID, Title: "Popote", Kind: volunteering.Task,
 			Schedule: volunteering.Flexible, PlaceSlug: "manseau", Until: f.at(9999, 12, 31, 23, 59)})
 		want(err, "until")
-		if n := count(t, d, `SELECT COUNT(*) FROM volunteer_opportunities`); n != 0 {
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM volunteer_opportunities`); n != 0 {
 			t.Fatalf("%d opportunities saved", n)
 		}
 		o := f.opportunity(t, volunteering.Input{OrganizationID: fadoq.ID, Title: "Popote", PlaceSlug: "manseau", Until: f.at(2036, 12, 31, 23, 59)})

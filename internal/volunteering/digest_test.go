@@ -41,7 +41,7 @@ func TestWeeklyDigest(t *testing.T) {
 		f.opportunity(t, volunteering.Input{OrganizationID: fadoq.ID, Title: "Tournoi de golf", Schedule: volunteering.Recurring,
 			Slots: volunteering.Slot(time.Wednesday, volunteering.Evening), PlaceSlug: "becancour-saint-gregoire", Causes: []string{"sports_recreation"}})
 
-		*f.clock = now.Add(2 * time.Hour)
+		f.clock.Set(now.Add(2 * time.Hour))
 		plan, err := f.s.PlanDigest(ctx, f.t.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -84,17 +84,17 @@ func TestWeeklyDigest(t *testing.T) {
 			}
 		}
 		// Next week: only what is new since, and nothing already applied to.
-		*f.clock = now.AddDate(0, 0, 7)
+		f.clock.Set(now.AddDate(0, 0, 7))
 		if _, _, err := f.s.Apply(ctx, f.t.ID, popote.ID, cook.ID, volunteering.ApplyInput{}, true); err != nil {
 			t.Fatal(err)
 		}
 		if n, err := f.s.SendDigests(ctx); err != nil || n != 0 {
 			t.Errorf("a week with nothing new sent %d (%v)", n, err)
 		}
-		*f.clock = now.AddDate(0, 0, 14)
+		f.clock.Set(now.AddDate(0, 0, 14))
 		f.opportunity(t, volunteering.Input{OrganizationID: fadoq.ID, Title: "Cuisine collective", Schedule: volunteering.Recurring,
 			Slots: sat, PlaceSlug: "manseau", Causes: []string{"food"}, Skills: []string{"cooking"}})
-		*f.clock = f.clock.Add(time.Hour)
+		f.clock.Advance(time.Hour)
 		if n, err := f.s.SendDigests(ctx); err != nil || n != 2 {
 			t.Errorf("third week sent %d (%v)", n, err)
 		}

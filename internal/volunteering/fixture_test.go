@@ -2,22 +2,17 @@ package volunteering_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-
+	"implique/internal/app"
 	"implique/internal/auth"
 	"implique/internal/db"
-	"implique/internal/demo"
-	"implique/internal/errs"
-	"implique/internal/events"
 	"implique/internal/i18n"
-	"implique/internal/jobs"
 	"implique/internal/mail"
 	"implique/internal/orgs"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 	"implique/internal/volunteering"
 )
 
@@ -33,33 +28,16 @@ type fixture struct {
 	outbox *mail.Store
 	d      *db.DB
 	loc    *time.Location
-	clock  *time.Time
+	clock  *app.Clock
 }
 
+// newFixture wires the application on d, its clock stopped at now.
 func newFixture(t testing.TB, d *db.DB) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	ts := territory.NewStore(d)
-	terr, _, err := demo.Base(ctx, ts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runner, err := jobs.New(d, jobs.Config{Register: func(w *river.Workers) { river.AddWorker(w, mail.NewWorker(d, nil, "")) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mailer := mail.NewMailer(d, runner, "Implique <ne-pas-repondre@exemple.org>")
-	cat := i18n.MustLoad()
-	as := auth.NewStore(d)
-	evs := events.NewStore(events.Config{DB: d, Territories: ts, Auth: as, Mailer: mailer, Catalogs: cat, BaseURL: "https://x.exemple.org"})
-	os := orgs.NewStore(orgs.Config{DB: d, Territories: ts, Events: evs, Catalogs: cat})
-	s := volunteering.NewStore(volunteering.Config{DB: d, Territories: ts, Orgs: os, Auth: as, Mailer: mailer, Catalogs: cat,
-		BaseURL: "https://x.exemple.org"})
-	f := &fixture{s: s, t: terr, ts: ts, orgs: os, auth: as, outbox: mail.NewStore(d), d: d, loc: terr.Location()}
-	clock := now
-	f.clock = &clock
-	s.SetClock(func() time.Time { return *f.clock })
-	return f
+	a := testkit.App(t, d, now)
+	terr := testkit.Territory(t, a.Territories)
+	return &fixture{s: a.Volunteering, t: terr, ts: a.Territories, orgs: a.Orgs, auth: a.Auth, outbox: a.Outbox, d: d,
+		loc: terr.Location(), clock: a.Clock}
 }
 
 // at is a moment in Bécancour's time.
@@ -99,31 +77,4 @@ func (f *fixture) opportunity(t testing.TB, in volunteering.Input) volunteering.
 		t.Fatalf("create %q: %v", in.Title, err)
 	}
 	return o
-}
-
-func wantFields(t testing.TB, err error, fields ...string) {
-	t.Helper()
-	e, ok := errs.As(err)
-	if !ok || e.Code != errs.Invalid {
-		t.Fatalf("err = %v, want Invalid", err)
-	}
-	for _, f := range fields {
-		if e.Fields[f] == "" {
-			t.Errorf("no problem on %s: %v", f, e.Fields)
-		}
-	}
-	if len(e.Fields) != len(fields) {
-		t.Errorf("problems %v, want exactly %v", e.Fields, fields)
-	}
-}
-
-func ptr[T any](v T) *T { return &v }
-
-func count(t testing.TB, d *db.DB, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := d.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
-		t.Fatal(fmt.Errorf("%s: %w", q, err))
-	}
-	return n
 }

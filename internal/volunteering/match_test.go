@@ -12,6 +12,7 @@ import (
 	"implique/internal/jobs"
 	"implique/internal/orgs"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 	"implique/internal/volunteering"
 )
 
@@ -94,9 +95,9 @@ func newMatchWorld(t *testing.T, d *db.DB) *matchWorld {
 	w.driver = f.opportunity(t, volunteering.Input{OrganizationID: cab.ID, Title: "Accompagnement-transport médical",
 		PlaceSlug: "manseau", CarRequired: true, Causes: []string{"seniors", "health"}, Skills: []string{"driving"}})
 	w.adults = f.opportunity(t, volunteering.Input{OrganizationID: cab.ID, Title: "Trésorerie du comité", Kind: volunteering.BoardSeat,
-		PlaceSlug: "manseau", MinAge: ptr(18), Causes: []string{"local_development"}, Skills: []string{"accounting"}})
+		PlaceSlug: "manseau", MinAge: testkit.Ptr(18), Causes: []string{"local_development"}, Skills: []string{"accounting"}})
 	w.youthOnly = f.opportunity(t, volunteering.Input{OrganizationID: club.ID, Title: "Brigade jeunesse de l’été", PlaceSlug: "manseau",
-		Kind: volunteering.SchoolProject, MaxAge: ptr(17), Causes: []string{"youth"}})
+		Kind: volunteering.SchoolProject, MaxAge: testkit.Ptr(17), Causes: []string{"youth"}})
 	w.saturdayFair = f.opportunity(t, volunteering.Input{OrganizationID: fadoq.ID, Title: "Kiosque au marché de Noël",
 		Schedule: volunteering.OneOff, StartsAt: f.at(2026, 6, 13, 9, 0), EndsAt: f.at(2026, 6, 13, 12, 0), PlaceSlug: "manseau",
 		Causes: []string{"local_development"}})
@@ -112,7 +113,7 @@ func newMatchWorld(t *testing.T, d *db.DB) *matchWorld {
 	causes, _ := volunteering.MaskOf(volunteering.Causes, []string{"seniors", "food"})
 	skills, _ := volunteering.MaskOf(volunteering.Skills, []string{"cooking"})
 	w.cook = volunteering.Seeker{PlaceID: manseau.ID, Causes: causes, Skills: skills,
-		Availability: volunteering.Slot(time.Saturday, volunteering.Morning), MaxKm: ptr(15), Mobility: volunteering.HasCar, AgeBand: "65_74"}
+		Availability: volunteering.Slot(time.Saturday, volunteering.Morning), MaxKm: testkit.Ptr(15), Mobility: volunteering.HasCar, AgeBand: "65_74"}
 	return w
 }
 
@@ -281,7 +282,7 @@ func TestMatchingObviousCases(t *testing.T) {
 			if _, ok := find(ms, w.popote.ID); ok {
 				t.Error("closed popote offered")
 			}
-			*w.clock = now.AddDate(0, 1, 0) // the fair's date is past
+			w.clock.Set(now.AddDate(0, 1, 0)) // the fair's date is past
 			ms, _ = w.s.Matches(ctx, w.t.ID, volunteering.Seeker{}, "fr", 50)
 			if _, ok := find(ms, w.saturdayFair.ID); ok {
 				t.Error("past fair offered")

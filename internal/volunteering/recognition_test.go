@@ -118,7 +118,7 @@ func TestSupplyDemand(t *testing.T) {
 		ctx := context.Background()
 		fadoq := f.org(t, "FADOQ Manseau", orgs.Nonprofit)
 		old := f.opportunity(t, volunteering.Input{OrganizationID: fadoq.ID, Title: "Popote", PlaceSlug: "manseau", Causes: []string{"food"}})
-		*f.clock = now.AddDate(0, 0, 10)
+		f.clock.Set(now.AddDate(0, 0, 10))
 		f.opportunity(t, volunteering.Input{OrganizationID: fadoq.ID, Title: "Bingo", PlaceSlug: "manseau", Causes: []string{"seniors"}})
 		// Two residents of Manseau: one into food, one into culture (nothing offered).
 		a := f.user(t, "a@exemple.org", "A")
@@ -159,7 +159,7 @@ func TestSupplyDemand(t *testing.T) {
 			t.Errorf("culture %+v", culture)
 		}
 		// Answers: three days later.
-		*f.clock = f.clock.Add(72 * time.Hour)
+		f.clock.Advance(72 * time.Hour)
 		if _, err := f.s.Respond(ctx, f.t.ID, app.ID, volunteering.MarkContacted, ""); err != nil {
 			t.Fatal(err)
 		}

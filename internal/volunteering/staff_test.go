@@ -21,12 +21,12 @@ func TestAnswersDue(t *testing.T) {
 		apply := func(email string, daysAgo int, confirmed bool) volunteering.Application {
 			t.Helper()
 			at := now.Add(-time.Duration(daysAgo) * 24 * time.Hour)
-			*f.clock = at
+			f.clock.Set(at)
 			a, _, err := f.s.Apply(ctx, tid, opp.ID, f.user(t, email, email).ID, volunteering.ApplyInput{}, confirmed)
 			if err != nil {
 				t.Fatal(err)
 			}
-			*f.clock = now
+			f.clock.Set(now)
 			return a
 		}
 		apply("a@exemple.org", 10, true)  // late

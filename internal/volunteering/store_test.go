@@ -13,6 +13,7 @@ import (
 	"implique/internal/jobs"
 	"implique/internal/orgs"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 	"implique/internal/volunteering"
 )
 
@@ -46,18 +47,18 @@ func TestOpportunities(t *testing.T) {
 
 		// Bad input: clear problems, nothing stored.
 		_, err := f.s.CreateOpportunity(ctx, f.t.ID, 0, volunteering.Input{OrganizationID: otherOrg.ID, Kind: "chore",
-			Schedule: volunteering.OneOff, StartsAt: f.at(2026, 5, 1, 9, 0), PlaceSlug: "montreal", Spots: ptr(0),
-			MinAge: ptr(18), MaxAge: ptr(16), Causes: []string{"cirque"}, JebenevoleURL: "https://exemple.org/offre"})
-		wantFields(t, err, "title", "kind", "date", "organization", "place", "spots", "max_age", "causes", "jebenevole_url")
+			Schedule: volunteering.OneOff, StartsAt: f.at(2026, 5, 1, 9, 0), PlaceSlug: "montreal", Spots: testkit.Ptr(0),
+			MinAge: testkit.Ptr(18), MaxAge: testkit.Ptr(16), Causes: []string{"cirque"}, JebenevoleURL: "https://exemple.org/offre"})
+		testkit.WantFields(t, err, "title", "kind", "date", "organization", "place", "spots", "max_age", "causes", "jebenevole_url")
 		_, err = f.s.CreateOpportunity(ctx, f.t.ID, 0, volunteering.Input{OrganizationID: fadoq.ID, Title: "Sans lieu", Kind: volunteering.Task,
 			Schedule: volunteering.Recurring})
-		wantFields(t, err, "slots", "place")
-		if n := count(t, d, `SELECT COUNT(*) FROM volunteer_opportunities WHERE territory_id = ?`, f.t.ID); n != 0 {
+		testkit.WantFields(t, err, "slots", "place")
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM volunteer_opportunities WHERE territory_id = ?`, f.t.ID); n != 0 {
 			t.Fatalf("%d opportunities stored from bad input", n)
 		}
 
 		o := f.opportunity(t, volunteering.Input{OrganizationID: fadoq.ID, Title: "  Popote   roulante ", Schedule: volunteering.Recurring,
-			Slots: volunteering.Slot(time.Tuesday, volunteering.Morning) | volunteering.Occasional, PlaceSlug: "manseau", Spots: ptr(4),
+			Slots: volunteering.Slot(time.Tuesday, volunteering.Morning) | volunteering.Occasional, PlaceSlug: "manseau", Spots: testkit.Ptr(4),
 			Causes: []string{"food", "seniors"}, Skills: []string{"cooking"}, JebenevoleURL: "www.jebenevole.ca/fr/offre/123",
 			ContactEmail: "Popote@Exemple.org"})
 		if o.Slug != "popote-roulante" || o.Title != "Popote roulante" || o.PlaceName != "Manseau" || o.Organization.Name != "FADOQ Manseau" {
@@ -141,16 +142,16 @@ func TestProfile(t *testing.T) {
 			t.Fatalf("no profile yet: %+v %v", p, err)
 		}
 		shop := f.org(t, "Quincaillerie Manseau", orgs.Nonprofit)
-		_, err = f.s.SaveProfile(ctx, f.t.ID, u.ID, volunteering.ProfileInput{PlaceSlug: "paris", Causes: []string{"x"}, MaxKm: ptr(500),
+		_, err = f.s.SaveProfile(ctx, f.t.ID, u.ID, volunteering.ProfileInput{PlaceSlug: "paris", Causes: []string{"x"}, MaxKm: testkit.Ptr(500),
 			Mobility: "bike", AgeBand: "old", EmployerID: shop.ID})
-		wantFields(t, err, "place", "causes", "max_km", "mobility", "age_band", "employer")
-		if n := count(t, d, `SELECT COUNT(*) FROM volunteer_profiles`); n != 0 {
+		testkit.WantFields(t, err, "place", "causes", "max_km", "mobility", "age_band", "employer")
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM volunteer_profiles`); n != 0 {
 			t.Fatalf("%d profiles from bad input", n)
 		}
 		biz := f.org(t, "Alimentation Gentilly", orgs.Business)
 		p, err = f.s.SaveProfile(ctx, f.t.ID, u.ID, volunteering.ProfileInput{PlaceSlug: "manseau", Causes: []string{"seniors"},
 			Skills: []string{"cooking", "driving"}, Languages: []string{"fr", "en"}, Availability: volunteering.Weekend() | volunteering.Occasional,
-			MaxKm: ptr(20), Mobility: volunteering.HasCar, AgeBand: "65_74", EmployerID: biz.ID, Digest: true})
+			MaxKm: testkit.Ptr(20), Mobility: volunteering.HasCar, AgeBand: "65_74", EmployerID: biz.ID, Digest: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,7 +163,7 @@ func TestProfile(t *testing.T) {
 			t.Errorf("digest consent not recorded: %+v", p)
 		}
 		// Saving again keeps the consent's date; unticking records the stop.
-		*f.clock = now.Add(time.Hour)
+		f.clock.Set(now.Add(time.Hour))
 		p2, _ := f.s.SaveProfile(ctx, f.t.ID, u.ID, volunteering.ProfileInput{PlaceSlug: "manseau", Digest: true})
 		if !p2.DigestConsentAt.Equal(*p.DigestConsentAt) || p2.Skills != 0 {
 			t.Errorf("consent date moved or skills kept: %+v", p2)
@@ -174,7 +175,7 @@ func TestProfile(t *testing.T) {
 		// Under 14, a parent or tutor agrees (Law 25).
 		kid := f.user(t, "enfant@exemple.org", "")
 		_, err = f.s.SaveProfile(ctx, f.t.ID, kid.ID, volunteering.ProfileInput{AgeBand: "under_14"})
-		wantFields(t, err, "parent_consent")
+		testkit.WantFields(t, err, "parent_consent")
 		kp, err := f.s.SaveProfile(ctx, f.t.ID, kid.ID, volunteering.ProfileInput{AgeBand: "under_14", ParentConsent: true})
 		if err != nil || kp.ParentConsentAt == nil {
 			t.Errorf("with consent: %+v %v", kp, err)
@@ -197,9 +198,9 @@ func TestApplications(t *testing.T) {
 		ctx := context.Background()
 		fadoq := f.org(t, "FADOQ Manseau", orgs.Nonprofit)
 		o := f.opportunity(t, volunteering.Input{OrganizationID: fadoq.ID, Title: "Popote roulante", PlaceSlug: "manseau",
-			MinAge: ptr(18), ContactEmail: "popote@exemple.org", ContactName: "Diane", ContactPhone: "819-555-0101"})
+			MinAge: testkit.Ptr(18), ContactEmail: "popote@exemple.org", ContactName: "Diane", ContactPhone: "819-555-0101"})
 		lise := f.user(t, "lise@exemple.org", "Lise Hamel")
-		mails := func() int { return count(t, d, `SELECT COUNT(*) FROM mail_outbox`) }
+		mails := func() int { return testkit.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`) }
 
 		a, out, err := f.s.Apply(ctx, f.t.ID, o.ID, lise.ID, volunteering.ApplyInput{Message: "Je cuisine bien !"}, true)
 		if err != nil || out.Existing || a.Status != volunteering.New || a.Person.Name != "Lise Hamel" {
@@ -249,11 +250,11 @@ func TestApplications(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, _, err = f.s.Apply(ctx, f.t.ID, o.ID, teen.ID, volunteering.ApplyInput{}, true)
-		wantFields(t, err, "")
+		testkit.WantFields(t, err, "")
 
 		// Answers: declining needs a kind word; accepting tells the person.
 		_, err = f.s.Respond(ctx, f.t.ID, c.ID, volunteering.Decline, " ")
-		wantFields(t, err, "reply")
+		testkit.WantFields(t, err, "reply")
 		acc, err := f.s.Respond(ctx, f.t.ID, a.ID, volunteering.Accept, "À mardi !")
 		if err != nil || acc.Status != volunteering.Accepted || acc.RespondedAt == nil {
 			t.Fatalf("accept %+v %v", acc, err)
@@ -315,12 +316,12 @@ func TestCorporateVolunteering(t *testing.T) {
 		cab := f.org(t, "Centre d’action bénévole", orgs.Nonprofit)
 		biz := f.org(t, "Alimentation Gentilly", orgs.Business)
 		req := f.opportunity(t, volunteering.Input{OrganizationID: cab.ID, Title: "Une équipe pour la guignolée", Kind: volunteering.CorporateRequest,
-			Schedule: volunteering.OneOff, StartsAt: f.at(2026, 12, 5, 9, 0), PlaceSlug: "becancour-gentilly", Spots: ptr(10)})
+			Schedule: volunteering.OneOff, StartsAt: f.at(2026, 12, 5, 9, 0), PlaceSlug: "becancour-gentilly", Spots: testkit.Ptr(10)})
 		boss := f.user(t, "patron@exemple.org", "Patron")
 		_, _, err := f.s.Apply(ctx, f.t.ID, req.ID, boss.ID, volunteering.ApplyInput{}, true)
-		wantFields(t, err, "on_behalf")
+		testkit.WantFields(t, err, "on_behalf")
 		_, _, err = f.s.Apply(ctx, f.t.ID, req.ID, boss.ID, volunteering.ApplyInput{OnBehalfID: cab.ID}, true)
-		wantFields(t, err, "on_behalf")
+		testkit.WantFields(t, err, "on_behalf")
 		a, _, err := f.s.Apply(ctx, f.t.ID, req.ID, boss.ID, volunteering.ApplyInput{OnBehalfID: biz.ID, Message: "Huit employés"}, true)
 		if err != nil || a.OnBehalfName != "Alimentation Gentilly" {
 			t.Fatalf("%+v %v", a, err)
@@ -340,7 +341,7 @@ func TestHours(t *testing.T) {
 		lise := f.user(t, "lise@exemple.org", "Lise Hamel")
 		none := func() {
 			t.Helper()
-			if n := count(t, d, `SELECT COUNT(*) FROM volunteer_hours`); n != 0 {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM volunteer_hours`); n != 0 {
 				t.Fatalf("%d declarations stored from bad input", n)
 			}
 		}
@@ -364,7 +365,7 @@ func TestHours(t *testing.T) {
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				_, err := f.s.DeclareHours(ctx, f.t.ID, lise.ID, c.in)
-				wantFields(t, err, c.fields...)
+				testkit.WantFields(t, err, c.fields...)
 				none()
 			})
 		}
@@ -379,7 +380,7 @@ func TestHours(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = f.s.DeclareHours(ctx, f.t.ID, lise.ID, volunteering.HoursInput{OrganizationID: club.ID, Day: "2026-05-30", Hours: "22", Activity: "Tournoi"})
-		wantFields(t, err, "hours")
+		testkit.WantFields(t, err, "hours")
 		h3, _ := f.s.DeclareHours(ctx, f.t.ID, lise.ID, volunteering.HoursInput{OrganizationID: fadoq.ID, Day: "2025-11-15", Hours: "4", Activity: "Bazar"})
 
 		// Only confirmed hours count.
@@ -392,9 +393,9 @@ func TestHours(t *testing.T) {
 			t.Errorf("to review %+v", waiting)
 		}
 		_, err = f.s.ReviewHours(ctx, f.t.ID, h1.ID, 0, volunteering.CorrectHours, "30", "")
-		wantFields(t, err, "hours")
+		testkit.WantFields(t, err, "hours")
 		_, err = f.s.ReviewHours(ctx, f.t.ID, h1.ID, 0, volunteering.RejectHours, "", "")
-		wantFields(t, err, "note")
+		testkit.WantFields(t, err, "note")
 		c1, err := f.s.ReviewHours(ctx, f.t.ID, h1.ID, 0, volunteering.CorrectHours, "3", "La popote a fini plus tard.")
 		if err != nil || c1.Minutes != 180 || c1.DeclaredMinutes != 150 || !c1.Corrected() || c1.Status != volunteering.HoursConfirmed {
 			t.Fatalf("correct %+v %v", c1, err)
@@ -427,8 +428,8 @@ func TestHours(t *testing.T) {
 		if tot.Minutes != 420 || tot.Volunteers != 1 || tot.ValueCents != nil {
 			t.Errorf("totals %+v", tot)
 		}
-		wantFields(t, f.s.SaveSettings(ctx, f.t.ID, 0, ptr(int64(-5)), ""), "hour_value", "hour_value_source")
-		if err := f.s.SaveSettings(ctx, f.t.ID, 0, ptr(int64(2750)), "Valeur retenue par le conseil d’administration, 2026"); err != nil {
+		testkit.WantFields(t, f.s.SaveSettings(ctx, f.t.ID, 0, testkit.Ptr(int64(-5)), ""), "hour_value", "hour_value_source")
+		if err := f.s.SaveSettings(ctx, f.t.ID, 0, testkit.Ptr(int64(2750)), "Valeur retenue par le conseil d’administration, 2026"); err != nil {
 			t.Fatal(err)
 		}
 		tot, _ = f.s.TotalsBetween(ctx, f.t.ID, calendar.Date{Year: 2025, Month: 1, Day: 1}, calendar.Date{Year: 2026, Month: 12, Day: 31})
@@ -479,7 +480,7 @@ func TestQuietStoreSendsNothing(t *testing.T) {
 		if _, err := q.Respond(ctx, f.t.ID, a.ID, volunteering.Accept, ""); err != nil {
 			t.Fatal(err)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 0 {
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != 0 {
 			t.Errorf("%d e-mails from the quiet store", n)
 		}
 		if got, _ := f.s.Application(ctx, f.t.ID, a.ID); got.Status != volunteering.Accepted {

@@ -289,12 +289,14 @@ type Config struct {
 	Catalogs i18n.Catalogs
 	// BaseURL is the public address, for links in e-mails.
 	BaseURL string
+	// Now is the clock (nil: the wall clock).
+	Now func() time.Time
 }
 
 // NewStore returns the volunteering store.
 func NewStore(c Config) *Store {
 	return &Store{db: c.DB, territories: c.Territories, orgs: c.Orgs, auth: c.Auth, mailer: c.Mailer, cat: c.Catalogs,
-		baseURL: strings.TrimRight(c.BaseURL, "/"), now: db.Now}
+		baseURL: strings.TrimRight(c.BaseURL, "/"), now: db.Clock(c.Now)}
 }
 
 // Quiet returns the store that records the same things without e-mailing
@@ -305,9 +307,6 @@ func (s *Store) Quiet() *Store {
 	q.quiet = true
 	return &q
 }
-
-// SetClock replaces the clock (tests).
-func (s *Store) SetClock(now func() time.Time) { s.now = func() time.Time { return db.Time(now()) } }
 
 // Now is the store's clock.
 func (s *Store) Now() time.Time { return s.now() }

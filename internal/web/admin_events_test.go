@@ -10,10 +10,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"implique/internal/app"
 	"implique/internal/auth"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
@@ -22,18 +22,11 @@ import (
 	"implique/internal/territory"
 )
 
-// staffClock is the events store's clock in the staff tests: set before
-// the first request, then moved forward (to the door, after the start).
-type staffClock struct{ ns atomic.Int64 }
-
-func (c *staffClock) now() time.Time  { return time.Unix(0, c.ns.Load()) }
-func (c *staffClock) set(t time.Time) { c.ns.Store(t.UnixNano()) }
-
-func (e *env) staffClock(t time.Time) *staffClock {
-	c := &staffClock{}
-	c.set(t)
-	e.events.SetClock(c.now)
-	return c
+// staffClock stops the application's clock at t, for the staff tests to
+// move it on (to the door, after the start).
+func (e *env) staffClock(t time.Time) *app.Clock {
+	e.app.Clock.Set(t)
+	return e.app.Clock
 }
 
 var eventIDRe = regexp.MustCompile(`^/admin/evenements/(\d+)`)
@@ -311,7 +304,7 @@ func TestStaffEventJourney(t *testing.T) {
 		})
 
 		t.Run("checks people in at the door", func(t *testing.T) {
-			clock.set(time.Date(2026, 11, 28, 17, 10, 0, 0, loc))
+			clock.Set(time.Date(2026, 11, 28, 17, 10, 0, 0, loc))
 			r := c.get(base + "/accueil?q=rejean")
 			expectStatus(t, r, 200)
 			expectContains(t, r, "Réjean Tremblay", "0\u00a0personne présente", "sur 4 attendues", "1\u00a0résultat")
@@ -371,11 +364,11 @@ func TestStaffEventJourney(t *testing.T) {
 		})
 
 		t.Run("closes the event", func(t *testing.T) {
-			clock.set(time.Date(2026, 11, 28, 16, 0, 0, 0, loc))
+			clock.Set(time.Date(2026, 11, 28, 16, 0, 0, 0, loc))
 			r := c.post(base+"/cloture", url.Values{"attendance": {""}})
 			expectStatus(t, r, 409)
 			expectContains(t, r, "L’événement n’a pas encore commencé")
-			clock.set(time.Date(2026, 11, 28, 21, 0, 0, 0, loc))
+			clock.Set(time.Date(2026, 11, 28, 21, 0, 0, 0, loc))
 			r = c.get(base + "/cloture")
 			expectStatus(t, r, 200)
 			expectContains(t, r, `name="attendance" type="number" autocomplete="off" inputmode="numeric" value="4"`, "2\u00a0inscriptions sans présence")

@@ -20,9 +20,9 @@ import (
 	"implique/internal/territory"
 )
 
-// orgClock fixes the organisations' clock: 15 March 2026 in the territory.
+// orgClock stops the clock on 15 March 2026 in the territory.
 func (e *env) orgClock() {
-	e.orgs.SetClock(func() time.Time { return time.Date(2026, 3, 15, 16, 0, 0, 0, time.UTC) })
+	e.app.Clock.Set(time.Date(2026, 3, 15, 16, 0, 0, 0, time.UTC))
 }
 
 func orgByName(t *testing.T, e *env, name string) orgs.Organization {

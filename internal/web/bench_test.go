@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -13,49 +12,37 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-
+	"implique/internal/app"
 	"implique/internal/auth"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/demo"
 	"implique/internal/events"
-	"implique/internal/i18n"
 	"implique/internal/jobs"
-	"implique/internal/mail"
-	"implique/internal/orgs"
 	"implique/internal/orgs/orgstest"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 	"implique/internal/web"
 )
 
-// benchServer is Implique with demo events on d, behind a trusted proxy
+// benchServer is Implique with the demo on d, behind a trusted proxy
 // (the sign-ups come from many addresses, as in a real rush).
 func benchServer(b *testing.B, d *db.DB) (*httptest.Server, *events.Store, territory.Territory) {
 	b.Helper()
 	ctx := context.Background()
-	ts := territory.NewStore(d)
-	as := auth.NewStore(d)
-	runner, err := jobs.New(d, jobs.Config{Register: func(w *river.Workers) { river.AddWorker(w, mail.NewWorker(d, nil, "")) }})
-	if err != nil {
-		b.Fatal(err)
-	}
-	mailer := mail.NewMailer(d, runner, "Implique <ne-pas-repondre@exemple.org>")
 	srv := httptest.NewServer(nil)
 	b.Cleanup(srv.Close)
-	evs := events.NewStore(events.Config{DB: d, Territories: ts, Auth: as, Mailer: mailer, Catalogs: i18n.MustLoad(), BaseURL: srv.URL})
-	if _, err := demo.Seed(ctx, demo.Stores{Territories: ts, Auth: as, Events: evs}); err != nil {
-		b.Fatal(err)
-	}
-	t, _, _ := demo.Base(ctx, ts)
 	proxy := []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
-	h, err := web.New(web.Config{BaseURL: srv.URL, TrustedProxies: proxy}, web.Deps{DB: d, Territories: ts, Auth: as,
-		Mailer: mailer, Outbox: mail.NewStore(d), Events: evs, Logger: slog.New(slog.DiscardHandler)})
+	a, err := app.New(app.Config{DB: d, Web: web.Config{BaseURL: srv.URL, TrustedProxies: proxy}, From: testkit.From})
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv.Config.Handler = h
-	return srv, evs, t
+	if _, err := demo.Seed(ctx, a); err != nil {
+		b.Fatal(err)
+	}
+	t, _, _ := demo.Base(ctx, a.Territories)
+	srv.Config.Handler = a.Web
+	return srv, a.Events, t
 }
 
 func get(b *testing.B, c *http.Client, url string) []byte {
@@ -178,20 +165,17 @@ func BenchmarkSignUps(b *testing.B) {
 func BenchmarkRadarPage(b *testing.B) {
 	engines(b, func(b *testing.B, d *db.DB) {
 		ctx := context.Background()
-		ts := territory.NewStore(d)
-		as := auth.NewStore(d)
-		t, _, err := demo.Base(ctx, ts)
+		a, err := app.New(app.Config{DB: d, From: testkit.From})
 		if err != nil {
 			b.Fatal(err)
 		}
-		cat := i18n.MustLoad()
-		store := orgs.NewStore(orgs.Config{DB: d, Territories: ts, Catalogs: cat})
-		orgstest.Seed(b, store, t.ID, orgstest.Territory)
-		h, err := web.New(web.Config{}, web.Deps{DB: d, Territories: ts, Auth: as, Orgs: store, Logger: slog.New(slog.DiscardHandler)})
+		as := a.Auth
+		t, _, err := demo.Base(ctx, a.Territories)
 		if err != nil {
 			b.Fatal(err)
 		}
-		srv := httptest.NewServer(h)
+		orgstest.Seed(b, a.Orgs, t.ID, orgstest.Territory)
+		srv := httptest.NewServer(a.Web)
 		b.Cleanup(srv.Close)
 		u, err := as.CreateUser(ctx, auth.NewUser{Email: "anim@exemple.org"}, t.ID, auth.RoleFacilitator)
 		if err != nil {

@@ -17,6 +17,7 @@ import (
 	"implique/internal/jobs"
 	"implique/internal/orgs"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 )
 
 // setPublicFormsPerHour changes the territory's limit of public forms, as
@@ -307,7 +308,7 @@ func TestNothingHalfWritten(t *testing.T) {
 		t.Run("then it works, once", func(t *testing.T) {
 			r := v.post("/s-impliquer/offres/"+w.cook.Slug+"/interet", url.Values{"name": {"Gilles"}, "email": {"gilles@exemple.org"}})
 			expectStatus(t, r, http.StatusSeeOther)
-			if n := countRows(t, d, `SELECT COUNT(*) FROM users WHERE email = ?`, "gilles@exemple.org"); n != 1 {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM users WHERE email = ?`, "gilles@exemple.org"); n != 1 {
 				t.Errorf("%d accounts", n)
 			}
 			if e.mailCount(t, "gilles@exemple.org") != 1 {

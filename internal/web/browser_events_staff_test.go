@@ -110,7 +110,7 @@ func TestBrowserStaffEventJourney(t *testing.T) {
 	shot(t, desk, "events-02-evenement")
 
 	// At the door, on a phone.
-	clock.set(time.Date(2026, 11, 28, 17, 10, 0, 0, loc))
+	clock.Set(time.Date(2026, 11, 28, 17, 10, 0, 0, loc))
 	phone := browsertest.New(t)
 	staffSignIn(t, phone, e, "anim@exemple.org")
 	browsertest.Visit(t, phone, page+"/accueil", "accueil")
@@ -147,7 +147,7 @@ func TestBrowserStaffEventJourney(t *testing.T) {
 	shot(t, phone, "events-05-accueil-sans-inscription")
 
 	// After the souper: close it.
-	clock.set(time.Date(2026, 11, 28, 21, 0, 0, 0, loc))
+	clock.Set(time.Date(2026, 11, 28, 21, 0, 0, 0, loc))
 	browsertest.ClickAndWaitLoad(t, phone, `a[href$="/cloture"]`)
 	browsertest.CheckAccessibility(t, phone, "clôture")
 	shot(t, phone, "events-06-cloture")

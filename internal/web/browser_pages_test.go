@@ -27,7 +27,6 @@ import (
 	"implique/internal/demo"
 	"implique/internal/jobs"
 	"implique/internal/orgs"
-	"implique/internal/territory"
 	"implique/internal/volunteering"
 )
 
@@ -188,8 +187,7 @@ const sessionCookie = "implique_session"
 func seedDemo(t *testing.T, e *env) {
 	t.Helper()
 	ctx := context.Background()
-	seeded, err := demo.Seed(ctx, demo.Stores{Territories: territory.NewStore(e.d), Auth: e.auth, Events: e.events,
-		Community: e.community, Connections: e.links, Orgs: e.orgs, Volunteering: e.vol, Tracking: e.tracking})
+	seeded, err := demo.Seed(ctx, e.app)
 	if err != nil || !seeded.People {
 		t.Fatalf("demo: %+v %v", seeded, err)
 	}

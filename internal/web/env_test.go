@@ -14,19 +14,17 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/riverqueue/river"
-
+	"implique/internal/app"
 	"implique/internal/auth"
 	"implique/internal/community"
 	"implique/internal/connections"
 	"implique/internal/db"
 	"implique/internal/demo"
 	"implique/internal/events"
-	"implique/internal/i18n"
-	"implique/internal/jobs"
 	"implique/internal/mail"
 	"implique/internal/orgs"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 	"implique/internal/tracking"
 	"implique/internal/volunteering"
 	"implique/internal/web"
@@ -66,6 +64,9 @@ type env struct {
 	tracking  *tracking.Store
 	territory territory.Territory
 	logs      *lockedBuffer
+	// app is the application the server runs; tests stop its clock and
+	// move it on.
+	app *app.App
 }
 
 func newEnv(t *testing.T, d *db.DB) *env {
@@ -77,54 +78,24 @@ func newEnv(t *testing.T, d *db.DB) *env {
 func newEnvConfig(t *testing.T, d *db.DB, cfg web.Config) *env {
 	t.Helper()
 	ctx := context.Background()
-	ts := territory.NewStore(d)
-	terr, _, err := demo.Base(ctx, ts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runner, err := jobs.New(d, jobs.Config{Register: func(w *river.Workers) {
-		river.AddWorker(w, mail.NewWorker(d, nil, ""))
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := httptest.NewServer(nil)
+	t.Cleanup(srv.Close)
 	logs := &lockedBuffer{}
-	e := &env{t: t, d: d, auth: auth.NewStore(d), outbox: mail.NewStore(d), territory: terr, logs: logs}
-	e.srv = httptest.NewUnstartedServer(nil)
-	e.srv.Start()
-	t.Cleanup(e.srv.Close)
-	mailer := mail.NewMailer(d, runner, "Implique <ne-pas-repondre@exemple.org>")
-	e.mailer = mailer
-	e.events = events.NewStore(events.Config{DB: d, Territories: ts, Auth: e.auth, Mailer: mailer,
-		Catalogs: i18n.MustLoad(), BaseURL: e.srv.URL})
-	e.community = community.NewStore(community.Config{DB: d, Territories: ts, Events: e.events, Auth: e.auth, Mailer: mailer,
-		Catalogs: i18n.MustLoad(), BaseURL: e.srv.URL})
-	e.links = connections.NewStore(connections.Config{DB: d, Territories: ts, Events: e.events, Mailer: mailer, Catalogs: i18n.MustLoad()})
-	e.orgs = orgs.NewStore(orgs.Config{DB: d, Territories: ts, Events: e.events, Groups: e.community, Catalogs: i18n.MustLoad()})
-	e.vol = volunteering.NewStore(volunteering.Config{DB: d, Territories: ts, Orgs: e.orgs, Auth: e.auth, Mailer: mailer,
-		Catalogs: i18n.MustLoad(), BaseURL: e.srv.URL})
-	e.tracking = tracking.NewStore(d, ts)
-	if err := e.community.EnsureThemes(ctx, terr.ID); err != nil {
-		t.Fatal(err)
-	}
-	cfg.BaseURL = e.srv.URL
-	h, err := web.New(cfg, web.Deps{
-		DB: d, Territories: ts, Auth: e.auth,
-		Mailer:       mailer,
-		Outbox:       e.outbox,
-		Events:       e.events,
-		Community:    e.community,
-		Connections:  e.links,
-		Orgs:         e.orgs,
-		Volunteering: e.vol,
-		Tracking:     e.tracking,
-		Logger:       slog.New(slog.NewJSONHandler(logs, nil)),
-	})
+	cfg.BaseURL = srv.URL
+	a, err := app.New(app.Config{DB: d, Web: cfg, From: testkit.From, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.srv.Config.Handler = h
-	return e
+	srv.Config.Handler = a.Web
+	terr, _, err := demo.Base(ctx, a.Territories)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Community.EnsureThemes(ctx, terr.ID); err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, d: d, srv: srv, auth: a.Auth, outbox: a.Outbox, mailer: a.Mailer, events: a.Events, community: a.Community,
+		links: a.Connections, orgs: a.Orgs, vol: a.Volunteering, tracking: a.Tracking, territory: terr, logs: logs, app: a}
 }
 
 // user creates an account with roles on the test territory.

@@ -191,7 +191,7 @@ func TestPublicInitiatives(t *testing.T) {
 		})
 
 		t.Run("the same address the next day: no duplicate, the link sent again", func(t *testing.T) {
-			e.mailer.SetClock(func() time.Time { return time.Now().Add(25 * time.Hour) })
+			e.app.Clock.Advance(25 * time.Hour)
 			before := e.mailCount(t, "rejean@exemple.org")
 			r := c.post(page, url.Values{"name": {"Autre nom"}, "email": {"rejean@exemple.org"}})
 			expectStatus(t, r, http.StatusSeeOther)

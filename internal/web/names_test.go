@@ -13,6 +13,7 @@ import (
 	"implique/internal/events"
 	"implique/internal/jobs"
 	"implique/internal/orgs"
+	"implique/internal/testkit"
 )
 
 // Two soupers both titled « Souper citoyen » are told apart wherever an
@@ -29,7 +30,7 @@ func TestEventsAreNamedApart(t *testing.T) {
 			t.Helper()
 			start := day.Add(17*time.Hour + 30*time.Minute)
 			ev, err := e.events.Create(ctx, tid, 0, events.Input{Kind: events.CitizenDinner, Title: title, PlaceSlug: place,
-				VenueName: "Salle municipale", StartsAt: start, EndsAt: start.Add(3 * time.Hour), Capacity: ptrInt(40)})
+				VenueName: "Salle municipale", StartsAt: start, EndsAt: start.Add(3 * time.Hour), Capacity: testkit.Ptr(40)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -114,5 +115,3 @@ func TestEventsAreNamedApart(t *testing.T) {
 		expectContains(t, c.get("/admin/organismes/"+itoa(o.ID)), ">"+m+"</a>")
 	})
 }
-
-func ptrInt(n int) *int { return &n }

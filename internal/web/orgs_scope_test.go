@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"implique/internal/auth"
 	"implique/internal/db"
@@ -84,7 +83,7 @@ func TestManagerReachesOnlyTheirOrganization(t *testing.T) {
 			t.Fatal(err)
 		}
 		hours, err := e.vol.DeclareHours(ctx, tid, citizen.ID, volunteering.HoursInput{OrganizationID: theirs.ID, OpportunityID: opp.ID,
-			Day: time.Now().AddDate(0, 0, -2).Format("2006-01-02"), Hours: "3", Activity: "Accueil"})
+			Day: e.app.Clock.Now().AddDate(0, 0, -2).Format("2006-01-02"), Hours: "3", Activity: "Accueil"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -217,7 +217,6 @@ func TestPublicFormsMailOnceADay(t *testing.T) {
 		e := w.env
 		ctx := context.Background()
 		clock := e.staffClock(time.Now())
-		e.mailer.SetClock(clock.now)
 
 		ev := e.publishedEvent(t, 10)
 		ini, _ := publicInitiative(t, e)
@@ -246,7 +245,7 @@ func TestPublicFormsMailOnceADay(t *testing.T) {
 		}
 		for _, f := range forms {
 			t.Run(f.name, func(t *testing.T) {
-				clock.set(time.Now())
+				clock.Set(time.Now())
 				c := e.client(t)
 				first := c.post(f.path, f.form)
 				if first.StatusCode >= 400 {
@@ -260,7 +259,7 @@ func TestPublicFormsMailOnceADay(t *testing.T) {
 				if n := len(mailsTo(t, e, f.to)); n != 1 {
 					t.Errorf("the same form twice more the same day: %d e-mails, want 1", n)
 				}
-				clock.set(time.Now().Add(25 * time.Hour))
+				clock.Set(time.Now().Add(25 * time.Hour))
 				fourth := e.client(t).post(f.path, f.form)
 				want := 1
 				if f.nextDay {

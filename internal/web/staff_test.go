@@ -225,11 +225,11 @@ func TestStaffMorningPage(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Two applications waiting for an answer, one for ten days.
-		e.vol.SetClock(func() time.Time { return now.Add(-10 * 24 * time.Hour) })
+		e.app.Clock.Set(now.Add(-10 * 24 * time.Hour))
 		if _, _, err := e.vol.Apply(ctx, tid, w.cook.ID, e.user("rene@exemple.org", auth.RoleCitizen).ID, volunteering.ApplyInput{}, true); err != nil {
 			t.Fatal(err)
 		}
-		e.vol.SetClock(time.Now)
+		e.app.Clock.Set(time.Time{})
 		if _, _, err := e.vol.Apply(ctx, tid, w.soccer.ID, e.user("julie@exemple.org", auth.RoleCitizen).ID, volunteering.ApplyInput{}, true); err != nil {
 			t.Fatal(err)
 		}

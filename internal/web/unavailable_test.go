@@ -16,6 +16,7 @@ import (
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/jobs"
+	"implique/internal/testkit"
 	"implique/internal/web"
 )
 
@@ -120,7 +121,7 @@ func TestDiskFullIsUnavailableNotAbuse(t *testing.T) {
 		t.Fatalf("the full disk was not met by every kind of sign-up: %v", seen)
 	}
 	for _, email := range acknowledged {
-		if n := countRows(t, d, `SELECT COUNT(*) FROM registrations WHERE email = ?`, email); n != 1 {
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM registrations WHERE email = ?`, email); n != 1 {
 			t.Errorf("acknowledged sign-up %s: %d rows", email, n)
 		}
 	}
@@ -255,7 +256,7 @@ func TestPostgresRestartIsUnavailableNotAbuse(t *testing.T) {
 		}
 	}
 	for _, email := range acknowledged {
-		if n := countRows(t, base, `SELECT COUNT(*) FROM registrations WHERE email = ?`, email); n != 1 {
+		if n := testkit.Count(t, base, `SELECT COUNT(*) FROM registrations WHERE email = ?`, email); n != 1 {
 			t.Errorf("acknowledged sign-up %s: %d rows", email, n)
 		}
 	}

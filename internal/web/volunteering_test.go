@@ -19,6 +19,7 @@ import (
 	"implique/internal/jobs"
 	"implique/internal/orgs"
 	"implique/internal/territory"
+	"implique/internal/testkit"
 	"implique/internal/volunteering"
 )
 
@@ -64,21 +65,10 @@ func newVolWorld(t *testing.T, d *db.DB) *volWorld {
 		Skills: []string{"cooking"}, ContactEmail: "popote@exemple.org", JebenevoleURL: "https://www.jebenevole.ca/offre/123"})
 	w.soccer = mk(volunteering.Input{OrganizationID: w.club.ID, Title: "Entraîner les 8-10 ans", Schedule: volunteering.Recurring,
 		Slots: volunteering.Slot(time.Wednesday, volunteering.Evening), PlaceSlug: "fortierville", Causes: []string{"youth", "sports_recreation"},
-		MinAge: ptr(16)})
+		MinAge: testkit.Ptr(16)})
 	w.remote = mk(volunteering.Input{OrganizationID: w.popote.ID, Title: "Appels d’amitié", Schedule: volunteering.Flexible, Remote: true,
 		Causes: []string{"seniors"}})
 	return w
-}
-
-func ptr[T any](v T) *T { return &v }
-
-func countRows(t *testing.T, d *db.DB, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := d.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 var confirmLinkRe = regexp.MustCompile(`/s-impliquer/confirmer\?candidature=\d+&jeton=[A-Za-z0-9_-]+`)
@@ -122,7 +112,7 @@ func TestVolunteeringForCitizens(t *testing.T) {
 			r := c.post("/s-impliquer/offres/"+w.cook.Slug+"/interet", url.Values{"name": {"Lise"}, "email": {"pas-un-courriel"}})
 			expectStatus(t, r, http.StatusUnprocessableEntity)
 			expectContains(t, r, "adresse courriel valide")
-			if n := countRows(t, d, `SELECT COUNT(*) FROM volunteer_applications`); n != 0 {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM volunteer_applications`); n != 0 {
 				t.Errorf("%d applications", n)
 			}
 			if _, err := w.auth.UserByEmail(context.Background(), "pas-un-courriel"); err == nil {
@@ -319,7 +309,7 @@ func TestVolunteeringForOrganisations(t *testing.T) {
 				expectStatus(t, r, http.StatusUnprocessableEntity)
 				expectContains(t, r, c.want)
 			}
-			if n := countRows(t, d, `SELECT COUNT(*) FROM volunteer_hours`); n != 0 {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM volunteer_hours`); n != 0 {
 				t.Fatalf("%d declarations stored", n)
 			}
 			r := citizen.post("/s-impliquer/heures", url.Values{"organization": {pop}, "opportunity": {strconv.FormatInt(w.cook.ID, 10)},

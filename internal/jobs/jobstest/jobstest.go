@@ -60,13 +60,3 @@ func WaitUntil(t testing.TB, limit time.Duration, what string, cond func() (bool
 		time.Sleep(PollEvery)
 	}
 }
-
-// Count runs a COUNT query.
-func Count(t testing.TB, d *db.DB, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := d.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return n
-}

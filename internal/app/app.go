@@ -1,0 +1,137 @@
+// Package app wires Implique together: the stores of every capability on
+// one database and one clock, the mailer, the background jobs and the web
+// server. The commands, the demo and the tests build the application here
+// rather than assembling their own.
+package app
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"implique/internal/auth"
+	"implique/internal/community"
+	"implique/internal/connections"
+	"implique/internal/db"
+	"implique/internal/events"
+	"implique/internal/i18n"
+	"implique/internal/jobs"
+	"implique/internal/mail"
+	"implique/internal/orgs"
+	"implique/internal/territory"
+	"implique/internal/tracking"
+	"implique/internal/volunteering"
+	"implique/internal/web"
+)
+
+// Config is what the application is built from.
+type Config struct {
+	DB *db.DB
+	// Web is the web layer's setting; its BaseURL is also the address of
+	// the links in e-mails. SMTPConfigured follows SMTP.
+	Web web.Config
+	// SMTP sends the e-mails; nil keeps them in the outbox.
+	SMTP *mail.SMTPConfig
+	// From is the sender of every e-mail.
+	From string
+	// Logger receives the requests' logs, JobLogger the jobs' (nil: none).
+	Logger, JobLogger *slog.Logger
+	// Clock is the one clock every part reads (nil: a new wall clock).
+	Clock *Clock
+}
+
+// App is the application wired together.
+type App struct {
+	DB    *db.DB
+	Clock *Clock
+	// Jobs works the background jobs once started.
+	Jobs *jobs.Runner
+	// Web serves the pages and the API.
+	Web *web.Server
+
+	Territories  *territory.Store
+	Auth         *auth.Store
+	Mailer       *mail.Mailer
+	Outbox       *mail.Store
+	Events       *events.Store
+	Community    *community.Store
+	Connections  *connections.Store
+	Orgs         *orgs.Store
+	Volunteering *volunteering.Store
+	Tracking     *tracking.Store
+}
+
+// New wires the application on cfg.DB, which is open and migrated.
+func New(cfg Config) (*App, error) {
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	d := cfg.DB
+	if cfg.Clock == nil {
+		cfg.Clock = &Clock{}
+	}
+	now := cfg.Clock.Now
+	var sender mail.Sender
+	if cfg.SMTP != nil {
+		sender = mail.NewSMTPSender(*cfg.SMTP)
+		cfg.Web.SMTPConfigured = true
+	}
+	a := &App{DB: d, Clock: cfg.Clock, Territories: territory.NewStore(d), Auth: auth.NewStore(d, now), Outbox: mail.NewStore(d)}
+	// The runner comes first: the stores queue their e-mails on it. Its
+	// workers reach the stores built after it through a.
+	a.Jobs, err = jobs.New(d, jobs.Config{
+		Register: func(w *river.Workers) {
+			river.AddWorker(w, mail.NewWorker(d, sender, cfg.From))
+			river.AddWorker(w, auth.NewPurgeWorker(a.Auth))
+			river.AddWorker(w, mail.NewPurgeWorker(d))
+			river.AddWorker(w, events.NewRemindWorker(func() *events.Store { return a.Events }))
+			river.AddWorker(w, volunteering.NewDigestWorker(func() *volunteering.Store { return a.Volunteering }))
+		},
+		Periodic: []*river.PeriodicJob{
+			jobs.Every(time.Hour, func() river.JobArgs { return auth.PurgeArgs{} }),
+			jobs.Every(time.Hour, func() river.JobArgs { return mail.PurgeArgs{} }),
+			jobs.Every(15*time.Minute, func() river.JobArgs { return events.RemindArgs{} }),
+			// The digest goes out once a week at most; the hourly run only
+			// notices a new week (and finishes one a restart interrupted).
+			jobs.Every(time.Hour, func() river.JobArgs { return volunteering.DigestArgs{} }),
+		},
+		Logger: cfg.JobLogger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	base := cfg.Web.BaseURL
+	a.Mailer = mail.NewMailer(d, a.Jobs, cfg.From, now)
+	a.Events = events.NewStore(events.Config{DB: d, Territories: a.Territories, Auth: a.Auth, Mailer: a.Mailer, Catalogs: cat,
+		BaseURL: base, Now: now})
+	a.Community = community.NewStore(community.Config{DB: d, Territories: a.Territories, Events: a.Events, Auth: a.Auth,
+		Mailer: a.Mailer, Catalogs: cat, BaseURL: base, Now: now})
+	a.Connections = connections.NewStore(connections.Config{DB: d, Territories: a.Territories, Events: a.Events,
+		Mailer: a.Mailer, Catalogs: cat, Now: now})
+	a.Orgs = orgs.NewStore(orgs.Config{DB: d, Territories: a.Territories, Events: a.Events, Groups: a.Community,
+		Catalogs: cat, Now: now})
+	a.Volunteering = volunteering.NewStore(volunteering.Config{DB: d, Territories: a.Territories, Orgs: a.Orgs, Auth: a.Auth,
+		Mailer: a.Mailer, Catalogs: cat, BaseURL: base, Now: now})
+	a.Tracking = tracking.NewStore(d, a.Territories, now)
+	a.Web, err = web.New(cfg.Web, web.Deps{
+		DB:           d,
+		Territories:  a.Territories,
+		Auth:         a.Auth,
+		Mailer:       a.Mailer,
+		Outbox:       a.Outbox,
+		Events:       a.Events,
+		Community:    a.Community,
+		Connections:  a.Connections,
+		Orgs:         a.Orgs,
+		Volunteering: a.Volunteering,
+		Tracking:     a.Tracking,
+		Logger:       cfg.Logger,
+		Now:          now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}

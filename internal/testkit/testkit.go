@@ -1,0 +1,101 @@
+// Package testkit holds what the tests of several packages share: the
+// application wired on a test database with a territory of its own, and the
+// small assertions on errors.
+package testkit
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"implique/internal/app"
+	"implique/internal/db"
+	"implique/internal/errs"
+	"implique/internal/territory"
+	"implique/internal/web"
+)
+
+// BaseURL is the public address of the test application.
+const BaseURL = "https://implique.exemple.org"
+
+// From is the sender of the test application's e-mails.
+const From = "Implique <ne-pas-repondre@exemple.org>"
+
+// App is the application wired on d (migrated), as `implique serve` wires
+// it, its clock stopped at now (zero: the wall clock). Its jobs are not
+// started: the e-mails stay queued in the outbox.
+func App(t testing.TB, d *db.DB, now time.Time) *app.App {
+	t.Helper()
+	clock := &app.Clock{}
+	clock.Set(now)
+	a, err := app.New(app.Config{DB: d, Web: web.Config{BaseURL: BaseURL}, From: From, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// Territory creates the test territory, the MRC de Bécancour with its
+// places, in the Québec time zone; it returns it when it exists already.
+func Territory(t testing.TB, ts *territory.Store) territory.Territory {
+	t.Helper()
+	ctx := context.Background()
+	if terr, err := ts.BySlug(ctx, "mrc-becancour"); err == nil {
+		return terr
+	}
+	terr, err := ts.Create(ctx, "mrc-becancour", territory.Settings{Name: "MRC de Bécancour",
+		OperatorName: "Centre d’action bénévole de la MRC de Bécancour", ProgramName: "Moi, je m’implique\u202f!",
+		ContactEmail: "direction@exemple.org", TimeZone: "America/Toronto"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.ImportPlaces(ctx, terr.ID, territory.BecancourPlaces()); err != nil {
+		t.Fatal(err)
+	}
+	return terr
+}
+
+// WantCode fails t unless err is an errs.Error of code, and returns it.
+func WantCode(t testing.TB, err error, code errs.Code) *errs.Error {
+	t.Helper()
+	return WantError(t, err, code, "")
+}
+
+// WantError fails t unless err is an errs.Error of code and, unless key is
+// empty, of key; it returns it.
+func WantError(t testing.TB, err error, code errs.Code, key string) *errs.Error {
+	t.Helper()
+	e, ok := errs.As(err)
+	if !ok || e.Code != code || (key != "" && e.Key != key) {
+		t.Fatalf("err = %v, want %s %s", err, code, key)
+	}
+	return e
+}
+
+// WantFields fails t unless err is Invalid with problems on exactly fields.
+func WantFields(t testing.TB, err error, fields ...string) *errs.Error {
+	t.Helper()
+	e := WantCode(t, err, errs.Invalid)
+	for _, f := range fields {
+		if e.Fields[f] == "" {
+			t.Errorf("no problem on %s: %v", f, e.Fields)
+		}
+	}
+	if len(e.Fields) != len(fields) {
+		t.Errorf("problems %v, want exactly %v", e.Fields, fields)
+	}
+	return e
+}
+
+// Count runs a COUNT query on d.
+func Count(t testing.TB, d *db.DB, q string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := d.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return n
+}
+
+// Ptr points to a copy of v.
+func Ptr[T any](v T) *T { return &v }
