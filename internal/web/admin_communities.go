@@ -368,11 +368,7 @@ func (s *Server) adminInvite(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := s.deps.Community.Invite(r.Context(), ri.territory.ID, c.ID, ri.principal.User.ID, people, ri.lang)
 	if e, ok := errs.As(err); ok {
-		problems := e.Fields
-		if len(problems) == 0 {
-			problems = map[string]string{"": e.Key}
-		}
-		s.adminCommunityPage(w, r, c, statusOf(e.Code), r.PostForm, problems)
+		s.adminCommunityPage(w, r, c, statusOf(e.Code), r.PostForm, formProblems(e, nil))
 		return
 	} else if err != nil {
 		s.fail(w, r, err)

@@ -401,22 +401,6 @@ func eventFieldOf(storeField string) string {
 	return storeField
 }
 
-// formProblems turns a store error into the problems of a form: its fields
-// (renamed by rename when not nil), or the whole form.
-func formProblems(e *errs.Error, rename func(string) string) map[string]string {
-	out := map[string]string{}
-	for f, k := range e.Fields {
-		if rename != nil {
-			f = rename(f)
-		}
-		out[f] = k
-	}
-	if len(out) == 0 {
-		out[""] = e.Key
-	}
-	return out
-}
-
 func (s *Server) adminNewEvent(w http.ResponseWriter, r *http.Request) {
 	if !s.can(r, auth.ManageEvents) {
 		s.forbid(w, r)

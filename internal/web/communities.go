@@ -184,11 +184,7 @@ func (s *Server) communityProblem(w http.ResponseWriter, r *http.Request, a comm
 		s.fail(w, r, err)
 		return
 	}
-	problems := e.Fields
-	if len(problems) == 0 {
-		problems = map[string]string{"": e.Key}
-	}
-	s.communityPage(w, r, a, statusOf(e.Code), r.PostForm, problems)
+	s.communityPage(w, r, a, statusOf(e.Code), r.PostForm, formProblems(e, nil))
 }
 
 // askToJoin e-mails a confirmation link to a visitor who wants to join a

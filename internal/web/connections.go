@@ -93,14 +93,6 @@ func viewForm(v connections.View) url.Values {
 	return form
 }
 
-// problemsOf turns a refused submission into the form's problems.
-func problemsOf(e *errs.Error) map[string]string {
-	if len(e.Fields) > 0 {
-		return e.Fields
-	}
-	return map[string]string{"": e.Key}
-}
-
 // ---- The attendee's page ---------------------------------------------------
 
 func (s *Server) connectionsByToken(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
@@ -130,7 +122,7 @@ func (s *Server) saveConnections(w http.ResponseWriter, r *http.Request) {
 	tok := r.PathValue("token")
 	res, err := s.deps.Connections.SaveByToken(r.Context(), info(r).territory.ID, tok, connectionChoice(r.PostForm))
 	if e, ok := errs.As(err); ok && e.Code == errs.Invalid {
-		s.connectionsByToken(w, r, statusOf(e.Code), r.PostForm, problemsOf(e))
+		s.connectionsByToken(w, r, statusOf(e.Code), r.PostForm, formProblems(e, nil))
 		return
 	} else if err != nil {
 		s.fail(w, r, err)
@@ -171,7 +163,7 @@ func (s *Server) adminConnectionsPage(w http.ResponseWriter, r *http.Request, st
 		if selected != 0 {
 			v, err := s.deps.Connections.ViewForStaff(ctx, t.ID, ev.ID, selected)
 			if e, ok := errs.As(err); ok {
-				p.Selected, problems = 0, problemsOf(e)
+				p.Selected, problems = 0, formProblems(e, nil)
 			} else if err != nil {
 				s.fail(w, r, err)
 				return
@@ -209,7 +201,7 @@ func (s *Server) adminSaveConnections(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := s.deps.Connections.SaveByStaff(r.Context(), info(r).territory.ID, ev.ID, selected, connectionChoice(r.PostForm))
 	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.adminConnectionsPage(w, r, statusOf(e.Code), ev, selected, r.PostForm, problemsOf(e))
+		s.adminConnectionsPage(w, r, statusOf(e.Code), ev, selected, r.PostForm, formProblems(e, nil))
 		return
 	} else if err != nil {
 		s.fail(w, r, err)

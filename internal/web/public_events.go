@@ -380,13 +380,13 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, perr)
 			return
 		}
-		p.Form, p.Errors = r.PostForm, e.Fields
+		p.Form = r.PostForm
 		if room != nil {
 			// Not a mistake: a choice to make, with what was typed kept.
-			p.NoRoom, p.Errors = room, nil
+			p.NoRoom = room
 			p.Form.Set("party_size", strconv.Itoa(room.PartySize))
-		} else if len(e.Fields) == 0 {
-			p.Errors = map[string]string{"": e.Key}
+		} else {
+			p.Errors = formProblems(e, nil)
 		}
 		s.render(w, r, statusOf(e.Code), "event", p)
 		return
@@ -454,11 +454,7 @@ func (s *Server) saveRegistration(w http.ResponseWriter, r *http.Request) {
 	_, err := s.deps.Events.UpdateByToken(r.Context(), tok, events.Change{PartySize: in.PartySize, Dietary: in.Dietary,
 		Accessibility: in.Accessibility, Ride: in.Ride})
 	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		problems := e.Fields
-		if len(problems) == 0 {
-			problems = map[string]string{"": e.Key}
-		}
-		s.registrationPage(w, r, statusOf(e.Code), r.PostForm, problems)
+		s.registrationPage(w, r, statusOf(e.Code), r.PostForm, formProblems(e, nil))
 		return
 	} else if err != nil {
 		s.fail(w, r, err)

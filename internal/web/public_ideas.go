@@ -135,11 +135,7 @@ func (s *Server) support(w http.ResponseWriter, r *http.Request) {
 	verified := u != nil && u.Email == auth.NormalizeEmail(in.Email)
 	out, err := s.deps.Community.Support(r.Context(), info(r).territory.ID, idea.ID, in, verified)
 	if e, ok := errs.As(err); ok {
-		problems := e.Fields
-		if len(problems) == 0 {
-			problems = map[string]string{"": e.Key}
-		}
-		s.ideaPage(w, r, statusOf(e.Code), idea, r.PostForm, problems)
+		s.ideaPage(w, r, statusOf(e.Code), idea, r.PostForm, formProblems(e, nil))
 		return
 	} else if err != nil {
 		s.fail(w, r, err)

@@ -435,6 +435,22 @@ func statusOf(code errs.Code) int {
 	return http.StatusInternalServerError
 }
 
+// formProblems turns a store error into the problems of a form: its fields
+// (renamed by rename when not nil), or the whole form.
+func formProblems(e *errs.Error, rename func(string) string) map[string]string {
+	out := map[string]string{}
+	for f, k := range e.Fields {
+		if rename != nil {
+			f = rename(f)
+		}
+		out[f] = k
+	}
+	if len(out) == 0 {
+		out[""] = e.Key
+	}
+	return out
+}
+
 // fail answers with the page that fits err: its own message when it is an
 // errs.Error; 503 with a short Retry-After when the storage cannot serve
 // for the moment (busy, full, restarting: nothing the person did wrong);

@@ -461,11 +461,7 @@ func (s *Server) volunteerApply(w http.ResponseWriter, r *http.Request) {
 	if u := ri.principal.User; u != nil && s.can(r, auth.ManageOwnAccount) {
 		_, out, err := s.deps.Volunteering.Apply(ctx, ri.territory.ID, o.ID, u.ID, in, true)
 		if e, ok := errs.As(err); ok {
-			problems := e.Fields
-			if len(problems) == 0 {
-				problems = map[string]string{"": e.Key}
-			}
-			s.volunteerOppPage(w, r, statusOf(e.Code), f, problems)
+			s.volunteerOppPage(w, r, statusOf(e.Code), f, formProblems(e, nil))
 			return
 		} else if err != nil {
 			s.fail(w, r, err)
@@ -482,36 +478,10 @@ func (s *Server) volunteerApply(w http.ResponseWriter, r *http.Request) {
 	if !s.allowPublicForm(w, r) {
 		return
 	}
-	// Without an account: check what was typed before anything is stored.
-	email := auth.NormalizeEmail(f.Get("email"))
-	name := strings.TrimSpace(f.Get("name"))
-	problems := errs.Fields{}
-	switch {
-	case email == "":
-		problems.Add("email", "errors.required")
-	case !territory.ValidEmail(email):
-		problems.Add("email", "errors.email")
-	}
-	if len([]rune(name)) > 120 {
-		problems.Add("name", "errors.too_long")
-	}
-	if len([]rune(strings.TrimSpace(in.Message))) > 2000 {
-		problems.Add("message", "errors.too_long")
-	}
-	if !o.Open(s.deps.Volunteering.Now()) {
-		problems.Add("", "errors.volunteer_opportunity_closed")
-	}
-	if o.Kind.Corporate() {
-		problems.Add("", "errors.volunteer_on_behalf")
-	}
-	if len(problems) > 0 {
-		s.volunteerOppPage(w, r, http.StatusUnprocessableEntity, f, problems)
-		return
-	}
 	// The account (the first time), the application and the e-mail that
-	// confirms it: all of it is stored, or none.
+	// confirms it: all of it is stored, or none; the stores check what was typed.
 	err := s.deps.DB.InTx(ctx, func(tx *db.Tx) error {
-		u, _, err := s.deps.Auth.AccountTx(ctx, tx, auth.NewUser{Email: email, Name: name, Locale: ri.lang}, ri.territory.ID)
+		u, _, err := s.deps.Auth.AccountTx(ctx, tx, auth.NewUser{Email: f.Get("email"), Name: f.Get("name"), Locale: ri.lang}, ri.territory.ID)
 		if err != nil || u.Disabled() {
 			return err
 		}
@@ -522,11 +492,7 @@ func (s *Server) volunteerApply(w http.ResponseWriter, r *http.Request) {
 		return s.queueApplicationLink(r, tx, u, out.ID, o)
 	})
 	if e, ok := errs.As(err); ok {
-		problems := e.Fields
-		if len(problems) == 0 {
-			problems = map[string]string{"": e.Key}
-		}
-		s.volunteerOppPage(w, r, statusOf(e.Code), f, problems)
+		s.volunteerOppPage(w, r, statusOf(e.Code), f, formProblems(e, nil))
 		return
 	} else if err != nil {
 		s.fail(w, r, err)

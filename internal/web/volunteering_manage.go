@@ -437,11 +437,7 @@ func (s *Server) volunteerRespond(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, oerr)
 			return
 		}
-		problems := e.Fields
-		if len(problems) == 0 {
-			problems = map[string]string{"": e.Key}
-		}
-		s.volunteerApplicantsPage(w, r, statusOf(e.Code), o, r.PostForm, problems)
+		s.volunteerApplicantsPage(w, r, statusOf(e.Code), o, r.PostForm, formProblems(e, nil))
 		return
 	} else if err != nil {
 		s.fail(w, r, err)
