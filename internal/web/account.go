@@ -7,10 +7,11 @@ import (
 	"implique/internal/auth"
 	"implique/internal/community"
 	"implique/internal/errs"
+	"implique/internal/web/kit"
 )
 
 type accountPage struct {
-	Base
+	kit.Base
 	User  *auth.User
 	Roles []auth.Role
 	// Communities are those the person belongs to.
@@ -18,53 +19,53 @@ type accountPage struct {
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
-	ri := info(r)
-	u, err := s.deps.Auth.UserByID(r.Context(), ri.principal.User.ID)
+	ri := kit.Info(r)
+	u, err := s.Deps.Auth.UserByID(r.Context(), ri.Principal.User.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := accountPage{Base: s.base(w, r, "account.title"), User: u, Roles: ri.principal.Roles}
-	if p.Communities, err = s.deps.Community.Communities(r.Context(), ri.territory.ID, community.CommunityFilter{MemberID: u.ID}); err != nil {
-		s.fail(w, r, err)
+	p := accountPage{Base: s.Page(w, r, "account.title"), User: u, Roles: ri.Principal.Roles}
+	if p.Communities, err = s.Deps.Community.Communities(r.Context(), ri.Territory.ID, community.CommunityFilter{MemberID: u.ID}); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	if form == nil {
 		form = url.Values{"name": {u.Name}, "locale": {u.Locale}}
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "account", p)
+	s.Render(w, r, status, "account", p)
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageOwnAccount) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageOwnAccount) {
+		s.Forbid(w, r)
 		return
 	}
 	s.accountPage(w, r, http.StatusOK, nil, nil)
 }
 
 func (s *Server) saveAccount(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageOwnAccount) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageOwnAccount) {
+		s.Forbid(w, r)
 		return
 	}
 	_ = r.ParseForm()
-	err := s.deps.Auth.UpdateProfile(r.Context(), info(r).principal.User.ID, r.PostFormValue("name"), r.PostFormValue("locale"))
+	err := s.Deps.Auth.UpdateProfile(r.Context(), kit.Info(r).Principal.User.ID, r.PostFormValue("name"), r.PostFormValue("locale"))
 	if e, ok := errs.As(err); ok {
-		s.accountPage(w, r, statusOf(e.Code), r.PostForm, e.Fields)
+		s.accountPage(w, r, kit.StatusOf(e.Code), r.PostForm, e.Fields)
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.saved")
-	s.redirect(w, r, "/compte")
+	s.Flash(w, "flash.saved")
+	s.Redirect(w, r, "/compte")
 }
 
 func (s *Server) savePassword(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageOwnAccount) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageOwnAccount) {
+		s.Forbid(w, r)
 		return
 	}
 	pw, again := r.PostFormValue("password"), r.PostFormValue("password_again")
@@ -72,14 +73,14 @@ func (s *Server) savePassword(w http.ResponseWriter, r *http.Request) {
 		s.accountPage(w, r, http.StatusUnprocessableEntity, nil, map[string]string{"password_again": "errors.password_mismatch"})
 		return
 	}
-	err := s.deps.Auth.SetPassword(r.Context(), info(r).principal.User.ID, pw)
+	err := s.Deps.Auth.SetPassword(r.Context(), kit.Info(r).Principal.User.ID, pw)
 	if e, ok := errs.As(err); ok {
-		s.accountPage(w, r, statusOf(e.Code), nil, e.Fields)
+		s.accountPage(w, r, kit.StatusOf(e.Code), nil, e.Fields)
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.password_saved")
-	s.redirect(w, r, "/compte")
+	s.Flash(w, "flash.password_saved")
+	s.Redirect(w, r, "/compte")
 }

@@ -12,10 +12,11 @@ import (
 	"implique/internal/errs"
 	"implique/internal/mail"
 	"implique/internal/territory"
+	"implique/internal/web/kit"
 )
 
 type adminHomePage struct {
-	Base
+	kit.Base
 	CanUsers    bool
 	CanSettings bool
 	CanOutbox   bool
@@ -36,45 +37,45 @@ type adminHomePage struct {
 }
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ViewStaffArea) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ViewStaffArea) {
+		s.Forbid(w, r)
 		return
 	}
-	p := adminHomePage{Base: s.base(w, r, "admin.title"), CanUsers: s.can(r, auth.ManageUsers),
-		CanSettings: s.can(r, auth.ManageSettings), CanOutbox: s.can(r, auth.ReadOutbox),
-		CanEvents: s.can(r, auth.ManageEvents), CanIdeas: s.can(r, auth.ManageIdeas),
-		CanLinks: s.can(r, auth.ManageConnections), CanInitiatives: s.can(r, auth.ManageInitiatives),
-		CanOrgs: s.can(r, auth.ManageOrganizations), CanVolunteering: s.can(r, auth.ManageVolunteering),
-		CanTrackedLinks: s.can(r, auth.ManageTrackedLinks)}
-	p.CanCommunities = s.can(r, auth.ManageCommunities)
+	p := adminHomePage{Base: s.Page(w, r, "admin.title"), CanUsers: s.Can(r, auth.ManageUsers),
+		CanSettings: s.Can(r, auth.ManageSettings), CanOutbox: s.Can(r, auth.ReadOutbox),
+		CanEvents: s.Can(r, auth.ManageEvents), CanIdeas: s.Can(r, auth.ManageIdeas),
+		CanLinks: s.Can(r, auth.ManageConnections), CanInitiatives: s.Can(r, auth.ManageInitiatives),
+		CanOrgs: s.Can(r, auth.ManageOrganizations), CanVolunteering: s.Can(r, auth.ManageVolunteering),
+		CanTrackedLinks: s.Can(r, auth.ManageTrackedLinks)}
+	p.CanCommunities = s.Can(r, auth.ManageCommunities)
 	var err error
 	if p.Today, err = s.staffToday(r, p.Base); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "admin", p)
+	s.Render(w, r, http.StatusOK, "admin", p)
 }
 
 type usersPage struct {
-	Base
+	kit.Base
 	Members []auth.Member
 	Roles   []auth.Role
 }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
-	members, err := s.deps.Auth.Members(r.Context(), info(r).territory.ID)
+	members, err := s.Deps.Auth.Members(r.Context(), kit.Info(r).Territory.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := usersPage{Base: s.base(w, r, "users.title"), Members: members, Roles: auth.Roles}
+	p := usersPage{Base: s.Page(w, r, "users.title"), Members: members, Roles: auth.Roles}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "users", p)
+	s.Render(w, r, status, "users", p)
 }
 
 func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageUsers) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageUsers) {
+		s.Forbid(w, r)
 		return
 	}
 	s.usersPage(w, r, http.StatusOK, url.Values{"role": {string(auth.RoleCitizen)}}, nil)
@@ -93,12 +94,12 @@ func formRoles(form url.Values) ([]auth.Role, bool) {
 }
 
 func (s *Server) adminAddUser(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageUsers) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageUsers) {
+		s.Forbid(w, r)
 		return
 	}
 	_ = r.ParseForm()
-	t := info(r).territory
+	t := kit.Info(r).Territory
 	roles, ok := formRoles(r.PostForm)
 	problems := errs.Fields{}
 	if !ok || len(roles) == 0 {
@@ -109,9 +110,9 @@ func (s *Server) adminAddUser(w http.ResponseWriter, r *http.Request) {
 	var err error
 	if len(problems) == 0 {
 		// The account and, when asked, the e-mail with its sign-in link: both, or neither.
-		err = s.deps.DB.InTx(r.Context(), func(tx *db.Tx) error {
+		err = s.Deps.DB.InTx(r.Context(), func(tx *db.Tx) error {
 			var err error
-			u, err = s.deps.Auth.CreateUserTx(r.Context(), tx, auth.NewUser{Email: r.PostFormValue("email"), Name: r.PostFormValue("name"), Locale: locale}, t.ID, roles...)
+			u, err = s.Deps.Auth.CreateUserTx(r.Context(), tx, auth.NewUser{Email: r.PostFormValue("email"), Name: r.PostFormValue("name"), Locale: locale}, t.ID, roles...)
 			if err != nil || r.PostFormValue("send_link") != "1" {
 				return err
 			}
@@ -126,40 +127,40 @@ func (s *Server) adminAddUser(w http.ResponseWriter, r *http.Request) {
 			problems.Add("", e.Key)
 		}
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if len(problems) > 0 {
 		s.usersPage(w, r, http.StatusUnprocessableEntity, r.PostForm, problems)
 		return
 	}
-	s.flash(w, "flash.user_added")
-	s.redirect(w, r, "/admin/utilisateurs/"+strconv.FormatInt(u.ID, 10))
+	s.Flash(w, "flash.user_added")
+	s.Redirect(w, r, "/admin/utilisateurs/"+strconv.FormatInt(u.ID, 10))
 }
 
 // memberID reads the {id} of the URL: a person who holds a role on the
 // request's territory. Anyone else — people of other territories are not
 // this administrator's to see — is a 404.
 func (s *Server) memberID(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	id := pathID(r, "id")
+	id := kit.PathID(r, "id")
 	if id == 0 {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return 0, false
 	}
-	roles, err := s.deps.Auth.RolesOf(r.Context(), id, info(r).territory.ID)
+	roles, err := s.Deps.Auth.RolesOf(r.Context(), id, kit.Info(r).Territory.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return 0, false
 	}
 	if len(roles) == 0 {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return 0, false
 	}
 	return id, true
 }
 
 type userPage struct {
-	Base
+	kit.Base
 	User  *auth.User
 	Has   map[auth.Role]bool
 	Roles []auth.Role
@@ -171,37 +172,37 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request, status int, pr
 	if !ok {
 		return
 	}
-	u, err := s.deps.Auth.UserByID(r.Context(), id)
+	u, err := s.Deps.Auth.UserByID(r.Context(), id)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	roles, err := s.deps.Auth.RolesOf(r.Context(), id, info(r).territory.ID)
+	roles, err := s.Deps.Auth.RolesOf(r.Context(), id, kit.Info(r).Territory.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := userPage{Base: s.base(w, r, ""), User: u, Has: map[auth.Role]bool{}, Roles: auth.Roles,
-		Self: info(r).principal.User.ID == u.ID}
+	p := userPage{Base: s.Page(w, r, ""), User: u, Has: map[auth.Role]bool{}, Roles: auth.Roles,
+		Self: kit.Info(r).Principal.User.ID == u.ID}
 	p.SetTypedTitle(u.DisplayName())
 	for _, role := range roles {
 		p.Has[role] = true
 	}
 	p.Errors = problems
-	s.render(w, r, status, "user", p)
+	s.Render(w, r, status, "user", p)
 }
 
 func (s *Server) adminUser(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageUsers) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageUsers) {
+		s.Forbid(w, r)
 		return
 	}
 	s.userPage(w, r, http.StatusOK, nil)
 }
 
 func (s *Server) adminSaveRoles(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageUsers) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageUsers) {
+		s.Forbid(w, r)
 		return
 	}
 	id, ok := s.memberID(w, r)
@@ -209,57 +210,57 @@ func (s *Server) adminSaveRoles(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = r.ParseForm()
-	t := info(r).territory
+	t := kit.Info(r).Territory
 	roles, ok := formRoles(r.PostForm)
 	if !ok || len(roles) == 0 {
 		s.userPage(w, r, http.StatusUnprocessableEntity, map[string]string{"role": "errors.role_needed"})
 		return
 	}
-	if err := s.deps.Auth.SetRoles(r.Context(), id, t.ID, roles); err != nil {
+	if err := s.Deps.Auth.SetRoles(r.Context(), id, t.ID, roles); err != nil {
 		if e, ok := errs.As(err); ok {
-			s.userPage(w, r, statusOf(e.Code), map[string]string{"role": e.Key})
+			s.userPage(w, r, kit.StatusOf(e.Code), map[string]string{"role": e.Key})
 			return
 		}
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.saved")
-	s.redirect(w, r, "/admin/utilisateurs/"+strconv.FormatInt(id, 10))
+	s.Flash(w, "flash.saved")
+	s.Redirect(w, r, "/admin/utilisateurs/"+strconv.FormatInt(id, 10))
 }
 
 func (s *Server) adminSetDisabled(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageUsers) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageUsers) {
+		s.Forbid(w, r)
 		return
 	}
 	id, ok := s.memberID(w, r)
 	if !ok {
 		return
 	}
-	t := info(r).territory
+	t := kit.Info(r).Territory
 	disable := r.PostFormValue("action") == "disable"
 	if disable && r.PostFormValue("confirm") != "1" {
 		s.userPage(w, r, http.StatusUnprocessableEntity, map[string]string{"confirm": "errors.confirm"})
 		return
 	}
-	if err := s.deps.Auth.SetDisabled(r.Context(), id, t.ID, disable); err != nil {
+	if err := s.Deps.Auth.SetDisabled(r.Context(), id, t.ID, disable); err != nil {
 		if e, ok := errs.As(err); ok {
-			s.userPage(w, r, statusOf(e.Code), map[string]string{"confirm": e.Key})
+			s.userPage(w, r, kit.StatusOf(e.Code), map[string]string{"confirm": e.Key})
 			return
 		}
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if disable {
-		s.flash(w, "flash.user_disabled")
+		s.Flash(w, "flash.user_disabled")
 	} else {
-		s.flash(w, "flash.user_enabled")
+		s.Flash(w, "flash.user_enabled")
 	}
-	s.redirect(w, r, "/admin/utilisateurs/"+strconv.FormatInt(id, 10))
+	s.Redirect(w, r, "/admin/utilisateurs/"+strconv.FormatInt(id, 10))
 }
 
 type settingsPage struct {
-	Base
+	kit.Base
 	TimeZones []string
 }
 
@@ -278,21 +279,21 @@ var timeZones = []string{"America/Toronto", "America/Montreal", "America/Halifax
 	"America/Blanc-Sablon", "America/Winnipeg", "America/Regina", "America/Edmonton", "America/Vancouver"}
 
 func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageSettings) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageSettings) {
+		s.Forbid(w, r)
 		return
 	}
-	p := settingsPage{Base: s.base(w, r, "settings.title"), TimeZones: timeZones}
-	p.Form = settingsForm(info(r).territory.Settings)
+	p := settingsPage{Base: s.Page(w, r, "settings.title"), TimeZones: timeZones}
+	p.Form = settingsForm(kit.Info(r).Territory.Settings)
 	if !s.eventSettingsForm(w, r, p.Form) {
 		return
 	}
-	s.render(w, r, http.StatusOK, "settings", p)
+	s.Render(w, r, http.StatusOK, "settings", p)
 }
 
 func (s *Server) adminSaveSettings(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageSettings) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageSettings) {
+		s.Forbid(w, r)
 		return
 	}
 	_ = r.ParseForm()
@@ -302,12 +303,12 @@ func (s *Server) adminSaveSettings(w http.ResponseWriter, r *http.Request) {
 		PrivacyOfficerName: f.Get("privacy_officer_name"), PrivacyOfficerEmail: f.Get("privacy_officer_email"),
 		TimeZone: f.Get("time_zone"), BrandColor: f.Get("brand_color")}
 	// A form without a number field keeps its value.
-	target := settingNumber(f, "dinner_target", info(r).territory.DinnerTarget)
+	target := settingNumber(f, "dinner_target", kit.Info(r).Territory.DinnerTarget)
 	set.DinnerTarget = target
-	set.PublicFormsPerHour = settingNumber(f, "public_forms_per_hour", info(r).territory.PublicFormsPerHour)
-	if err := s.deps.Territories.UpdateSettings(r.Context(), info(r).territory.ID, set); err != nil {
+	set.PublicFormsPerHour = settingNumber(f, "public_forms_per_hour", kit.Info(r).Territory.PublicFormsPerHour)
+	if err := s.Deps.Territories.UpdateSettings(r.Context(), kit.Info(r).Territory.ID, set); err != nil {
 		if e, ok := errs.As(err); ok && e.Code == errs.Invalid {
-			p := settingsPage{Base: s.base(w, r, "settings.title"), TimeZones: timeZones}
+			p := settingsPage{Base: s.Page(w, r, "settings.title"), TimeZones: timeZones}
 			problems := errs.Fields{}
 			if target == -1 {
 				problems.Add("dinner_target", "errors.dinner_target")
@@ -319,14 +320,14 @@ func (s *Server) adminSaveSettings(w http.ResponseWriter, r *http.Request) {
 			if !s.eventSettingsForm(w, r, p.Form) {
 				return
 			}
-			s.render(w, r, http.StatusUnprocessableEntity, "settings", p)
+			s.Render(w, r, http.StatusUnprocessableEntity, "settings", p)
 			return
 		}
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.saved")
-	s.redirect(w, r, "/admin/territoire")
+	s.Flash(w, "flash.saved")
+	s.Redirect(w, r, "/admin/territoire")
 }
 
 // settingNumber reads a whole-number setting: the current value when the
@@ -345,51 +346,51 @@ func settingNumber(f url.Values, name string, current int) int {
 }
 
 type outboxPage struct {
-	Base
+	kit.Base
 	Items []mail.Item
 	SMTP  bool
 }
 
 func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ReadOutbox) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ReadOutbox) {
+		s.Forbid(w, r)
 		return
 	}
-	items, err := s.deps.Outbox.List(r.Context(), info(r).territory.ID, 200)
+	items, err := s.Deps.Outbox.List(r.Context(), kit.Info(r).Territory.ID, 200)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "outbox", outboxPage{Base: s.base(w, r, "outbox.title"), Items: items, SMTP: s.cfg.SMTPConfigured})
+	s.Render(w, r, http.StatusOK, "outbox", outboxPage{Base: s.Page(w, r, "outbox.title"), Items: items, SMTP: s.Cfg.SMTPConfigured})
 }
 
 type outboxItemPage struct {
-	Base
+	kit.Base
 	Item mail.Item
 }
 
 func (s *Server) adminOutboxItem(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ReadOutbox) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ReadOutbox) {
+		s.Forbid(w, r)
 		return
 	}
-	id := pathID(r, "id")
+	id := kit.PathID(r, "id")
 	if id == 0 {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
-	it, err := s.deps.Outbox.Get(r.Context(), info(r).territory.ID, id)
+	it, err := s.Deps.Outbox.Get(r.Context(), kit.Info(r).Territory.ID, id)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := outboxItemPage{Base: s.base(w, r, "")}
+	p := outboxItemPage{Base: s.Page(w, r, "")}
 	p.Title = it.Subject
 	// A private link is its recipient's alone, sent or not: staff read « lien personnel masqué ».
 	hidden := "[" + p.T("outbox.link_hidden") + "]"
 	p.Item = it.Masked(p.T("outbox.link_hidden"))
 	p.Item.Text = legacyPrivateLinkRe.ReplaceAllString(p.Item.Text, hidden)
-	s.render(w, r, http.StatusOK, "outbox_item", p)
+	s.Render(w, r, http.StatusOK, "outbox_item", p)
 }
 
 // legacyPrivateLinkRe finds the private links of the messages queued before

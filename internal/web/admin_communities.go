@@ -10,6 +10,7 @@ import (
 	"implique/internal/community"
 	"implique/internal/errs"
 	"implique/internal/events"
+	"implique/internal/web/kit"
 )
 
 // Staff pages for communautés de partage: the list, creating and editing
@@ -23,37 +24,37 @@ const communitiesPath = "/admin/communautes"
 func adminCommunityPath(id int64) string { return communitiesPath + "/" + strconv.FormatInt(id, 10) }
 
 type adminCommunitiesPage struct {
-	Base
+	kit.Base
 	Communities []community.Community
 }
 
 func (s *Server) adminCommunities(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageCommunities) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageCommunities) {
+		s.Forbid(w, r)
 		return
 	}
-	list, err := s.deps.Community.Communities(r.Context(), info(r).territory.ID, community.CommunityFilter{})
+	list, err := s.Deps.Community.Communities(r.Context(), kit.Info(r).Territory.ID, community.CommunityFilter{})
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "admin_communities", adminCommunitiesPage{Base: s.base(w, r, "community.staff.title"), Communities: list})
+	s.Render(w, r, http.StatusOK, "admin_communities", adminCommunitiesPage{Base: s.Page(w, r, "community.staff.title"), Communities: list})
 }
 
 // staffCommunity loads the community of the URL's {id} for a staff action.
 func (s *Server) staffCommunity(w http.ResponseWriter, r *http.Request) (community.Community, bool) {
-	if !s.can(r, auth.ManageCommunities) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageCommunities) {
+		s.Forbid(w, r)
 		return community.Community{}, false
 	}
-	id := pathID(r, "id")
+	id := kit.PathID(r, "id")
 	if id == 0 {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return community.Community{}, false
 	}
-	c, err := s.deps.Community.Community(r.Context(), info(r).territory.ID, id)
+	c, err := s.Deps.Community.Community(r.Context(), kit.Info(r).Territory.ID, id)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return c, false
 	}
 	return c, true
@@ -62,7 +63,7 @@ func (s *Server) staffCommunity(w http.ResponseWriter, r *http.Request) (communi
 // ---- Creating and editing -------------------------------------------------
 
 type adminCommunityFormPage struct {
-	Base
+	kit.Base
 	Community *community.Community
 	Places    []placeOption
 	Staff     []staffOption
@@ -72,33 +73,33 @@ type adminCommunityFormPage struct {
 func (s *Server) communityForm(w http.ResponseWriter, r *http.Request, status int, c *community.Community, form url.Values, problems map[string]string) {
 	places, err := s.placeOptions(r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	staff, err := s.staffOptions(r, form)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := adminCommunityFormPage{Base: s.base(w, r, "community.staff.new_title"), Community: c, Places: places, Staff: staff, Action: communitiesPath}
+	p := adminCommunityFormPage{Base: s.Page(w, r, "community.staff.new_title"), Community: c, Places: places, Staff: staff, Action: communitiesPath}
 	if c != nil {
 		p.SetTitle("community.staff.edit_title", c.Name)
 		p.Action = adminCommunityPath(c.ID)
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "admin_community_form", p)
+	s.Render(w, r, status, "admin_community_form", p)
 }
 
 func (s *Server) adminNewCommunity(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageCommunities) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageCommunities) {
+		s.Forbid(w, r)
 		return
 	}
 	form := url.Values{"visibility": {"private"}}
 	if pl := r.URL.Query().Get("lieu"); pl != "" {
 		form.Set("places", pl)
 	}
-	if u := info(r).principal.User; u != nil {
+	if u := kit.Info(r).Principal.User; u != nil {
 		form.Set("facilitators", strconv.FormatInt(u.ID, 10))
 	}
 	s.communityForm(w, r, http.StatusOK, nil, form, nil)
@@ -133,18 +134,18 @@ func (s *Server) communityInput(r *http.Request) (community.CommunityInput, map[
 
 func (s *Server) saveCommunity(w http.ResponseWriter, r *http.Request, existing *community.Community) {
 	_ = r.ParseForm()
-	ri := info(r)
+	ri := kit.Info(r)
 	in, problems, err := s.communityInput(r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	var c community.Community
 	switch {
 	case existing == nil:
-		c, err = s.deps.Community.CreateCommunity(r.Context(), ri.territory.ID, ri.principal.User.ID, in)
+		c, err = s.Deps.Community.CreateCommunity(r.Context(), ri.Territory.ID, ri.Principal.User.ID, in)
 	default:
-		c, err = s.deps.Community.UpdateCommunity(r.Context(), ri.territory.ID, existing.ID, in)
+		c, err = s.Deps.Community.UpdateCommunity(r.Context(), ri.Territory.ID, existing.ID, in)
 	}
 	if e, ok := errs.As(err); ok || len(problems) > 0 {
 		if ok {
@@ -157,25 +158,25 @@ func (s *Server) saveCommunity(w http.ResponseWriter, r *http.Request, existing 
 		}
 		status := http.StatusUnprocessableEntity
 		if ok {
-			status = statusOf(e.Code)
+			status = kit.StatusOf(e.Code)
 		}
 		s.communityForm(w, r, status, existing, r.PostForm, problems)
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if existing == nil {
-		s.flash(w, "flash.community_created")
+		s.Flash(w, "flash.community_created")
 	} else {
-		s.flash(w, "flash.community_saved")
+		s.Flash(w, "flash.community_saved")
 	}
-	s.redirect(w, r, adminCommunityPath(c.ID))
+	s.Redirect(w, r, adminCommunityPath(c.ID))
 }
 
 func (s *Server) adminCreateCommunity(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageCommunities) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageCommunities) {
+		s.Forbid(w, r)
 		return
 	}
 	s.saveCommunity(w, r, nil)
@@ -213,22 +214,22 @@ func (s *Server) adminCloseCommunity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	closing := r.PostFormValue("action") != "reopen"
-	if err := s.deps.Community.SetCommunityClosed(r.Context(), info(r).territory.ID, c.ID, closing); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Community.SetCommunityClosed(r.Context(), kit.Info(r).Territory.ID, c.ID, closing); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	if closing {
-		s.flash(w, "flash.community_closed")
+		s.Flash(w, "flash.community_closed")
 	} else {
-		s.flash(w, "flash.community_reopened")
+		s.Flash(w, "flash.community_reopened")
 	}
-	s.redirect(w, r, adminCommunityPath(c.ID))
+	s.Redirect(w, r, adminCommunityPath(c.ID))
 }
 
 // ---- A community's page -----------------------------------------------------
 
 type adminCommunityPage struct {
-	Base
+	kit.Base
 	Community   community.Community
 	Facilitator string
 	Members     []community.Member
@@ -238,49 +239,49 @@ type adminCommunityPage struct {
 	Initiatives []community.Initiative
 	// Candidates are the ideas it could carry: approved, still open, of its places first.
 	Candidates []community.IdeaRecord
-	Meetings   []EventView
+	Meetings   []kit.EventView
 	// Events it could take as meetings: upcoming, not a meeting yet.
 	Events []events.Event
 }
 
 func (s *Server) adminCommunityPage(w http.ResponseWriter, r *http.Request, c community.Community, status int, form url.Values, problems map[string]string) {
 	ctx := r.Context()
-	t := info(r).territory
-	p := adminCommunityPage{Base: s.base(w, r, ""), Community: c}
+	t := kit.Info(r).Territory
+	p := adminCommunityPage{Base: s.Page(w, r, ""), Community: c}
 	p.SetTypedTitle(c.Name)
 	var err error
 	if c.FacilitatorID != nil {
-		if u, err := s.deps.Auth.UserByID(ctx, *c.FacilitatorID); err == nil {
+		if u, err := s.Deps.Auth.UserByID(ctx, *c.FacilitatorID); err == nil {
 			p.Facilitator = u.DisplayName()
 		}
 	}
-	if p.Members, err = s.deps.Community.Members(ctx, t.ID, c.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Members, err = s.Deps.Community.Members(ctx, t.ID, c.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Pending, err = s.deps.Community.PendingInvitations(ctx, t.ID, c.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Pending, err = s.Deps.Community.PendingInvitations(ctx, t.ID, c.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Suggestions, err = s.deps.Community.Suggestions(ctx, t.ID, c.ID, p.Lang); err != nil {
-		s.fail(w, r, err)
+	if p.Suggestions, err = s.Deps.Community.Suggestions(ctx, t.ID, c.ID, p.Lang); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Ideas, err = s.deps.Community.CarriedIdeas(ctx, t.ID, c.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Ideas, err = s.Deps.Community.CarriedIdeas(ctx, t.ID, c.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Initiatives, err = s.deps.Community.Initiatives(ctx, t.ID, community.InitiativeFilter{CommunityID: c.ID}); err != nil {
-		s.fail(w, r, err)
+	if p.Initiatives, err = s.Deps.Community.Initiatives(ctx, t.ID, community.InitiativeFilter{CommunityID: c.ID}); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	carried := map[int64]bool{}
 	for _, i := range p.Ideas {
 		carried[i.ID] = true
 	}
-	all, err := s.deps.Community.List(ctx, t.ID, community.Filter{Moderation: community.Approved, MostSupported: true})
+	all, err := s.Deps.Community.List(ctx, t.ID, community.Filter{Moderation: community.Approved, MostSupported: true})
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	inPlaces := map[string]bool{}
@@ -299,20 +300,20 @@ func (s *Server) adminCommunityPage(w http.ResponseWriter, r *http.Request, c co
 		}
 	}
 	p.Candidates = append(near, far...)
-	meetings, err := s.deps.Community.Meetings(ctx, t.ID, c.ID)
+	meetings, err := s.Deps.Community.Meetings(ctx, t.ID, c.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	p.Meetings = s.meetingViews(meetings)
-	upcoming, err := s.deps.Events.List(ctx, t.ID, events.Filter{From: s.deps.Events.Now(), Limit: 100})
+	upcoming, err := s.Deps.Events.List(ctx, t.ID, events.Filter{From: s.Deps.Events.Now(), Limit: 100})
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	taken, err := s.deps.Community.MeetingEvents(ctx, t.ID)
+	taken, err := s.Deps.Community.MeetingEvents(ctx, t.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	for _, ev := range upcoming {
@@ -327,7 +328,7 @@ func (s *Server) adminCommunityPage(w http.ResponseWriter, r *http.Request, c co
 	if p.Form.Get("met_shown") == "" {
 		p.Form.Set("met_shown", community.ShowNothing) // nothing shown unless the person chose it
 	}
-	s.render(w, r, status, "admin_community", p)
+	s.Render(w, r, status, "admin_community", p)
 }
 
 func (s *Server) adminCommunity(w http.ResponseWriter, r *http.Request) {
@@ -345,7 +346,7 @@ func (s *Server) adminInvite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = r.ParseForm()
-	ri := info(r)
+	ri := kit.Info(r)
 	people, bad := community.ParseInvitees(r.PostFormValue("emails"))
 	if len(bad) > 0 {
 		p := map[string]string{"emails": "errors.invite_bad_lines"}
@@ -353,9 +354,9 @@ func (s *Server) adminInvite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if picked := r.PostForm["suggested"]; len(picked) > 0 {
-		sugg, err := s.deps.Community.Suggestions(r.Context(), ri.territory.ID, c.ID, ri.lang)
+		sugg, err := s.Deps.Community.Suggestions(r.Context(), ri.Territory.ID, c.ID, ri.Lang)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		for _, sg := range sugg {
@@ -366,20 +367,20 @@ func (s *Server) adminInvite(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	res, err := s.deps.Community.Invite(r.Context(), ri.territory.ID, c.ID, ri.principal.User.ID, people, ri.lang)
+	res, err := s.Deps.Community.Invite(r.Context(), ri.Territory.ID, c.ID, ri.Principal.User.ID, people, ri.Lang)
 	if e, ok := errs.As(err); ok {
-		s.adminCommunityPage(w, r, c, statusOf(e.Code), r.PostForm, formProblems(e, nil))
+		s.adminCommunityPage(w, r, c, kit.StatusOf(e.Code), r.PostForm, kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if len(res.Members) > 0 && len(res.Sent) == 0 {
-		s.flash(w, "flash.community_already_members")
+		s.Flash(w, "flash.community_already_members")
 	} else {
-		s.flash(w, "flash.community_invited")
+		s.Flash(w, "flash.community_invited")
 	}
-	s.redirect(w, r, adminCommunityPath(c.ID)+"#invitations")
+	s.Redirect(w, r, adminCommunityPath(c.ID)+"#invitations")
 }
 
 // adminCommunityPageBad shows the lines that were not addresses.
@@ -393,12 +394,12 @@ func (s *Server) adminRevokeInvitation(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.deps.Community.RevokeInvitation(r.Context(), info(r).territory.ID, c.ID, pathID(r, "inv")); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Community.RevokeInvitation(r.Context(), kit.Info(r).Territory.ID, c.ID, kit.PathID(r, "inv")); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.community_invitation_revoked")
-	s.redirect(w, r, adminCommunityPath(c.ID)+"#invitations")
+	s.Flash(w, "flash.community_invitation_revoked")
+	s.Redirect(w, r, adminCommunityPath(c.ID)+"#invitations")
 }
 
 func (s *Server) adminRemoveMember(w http.ResponseWriter, r *http.Request) {
@@ -406,12 +407,12 @@ func (s *Server) adminRemoveMember(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.deps.Community.RemoveMember(r.Context(), info(r).territory.ID, c.ID, pathID(r, "member")); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Community.RemoveMember(r.Context(), kit.Info(r).Territory.ID, c.ID, kit.PathID(r, "member")); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.community_member_removed")
-	s.redirect(w, r, adminCommunityPath(c.ID)+"#membres")
+	s.Flash(w, "flash.community_member_removed")
+	s.Redirect(w, r, adminCommunityPath(c.ID)+"#membres")
 }
 
 // adminAddPersonMet adds a person without an e-mail whom staff met, with
@@ -423,9 +424,9 @@ func (s *Server) adminAddPersonMet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = r.ParseForm()
-	ri := info(r)
+	ri := kit.Info(r)
 	f := r.PostForm
-	_, existing, err := s.deps.Community.AddPersonMet(r.Context(), ri.territory.ID, c.ID, ri.principal.User.ID, community.PersonMet{
+	_, existing, err := s.Deps.Community.AddPersonMet(r.Context(), ri.Territory.ID, c.ID, ri.Principal.User.ID, community.PersonMet{
 		Name: f.Get("met_name"), Phone: f.Get("met_phone"), Shown: f.Get("met_shown"), Agreed: f.Get("met_agreed") == "1"})
 	if e, ok := errs.As(err); ok {
 		problems := map[string]string{}
@@ -435,18 +436,18 @@ func (s *Server) adminAddPersonMet(w http.ResponseWriter, r *http.Request) {
 		if len(problems) == 0 {
 			problems[""] = e.Key
 		}
-		s.adminCommunityPage(w, r, c, statusOf(e.Code), f, problems)
+		s.adminCommunityPage(w, r, c, kit.StatusOf(e.Code), f, problems)
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if existing {
-		s.flash(w, "flash.community_person_updated")
+		s.Flash(w, "flash.community_person_updated")
 	} else {
-		s.flash(w, "flash.community_person_added")
+		s.Flash(w, "flash.community_person_added")
 	}
-	s.redirect(w, r, adminCommunityPath(c.ID)+"#membres")
+	s.Redirect(w, r, adminCommunityPath(c.ID)+"#membres")
 }
 
 func (s *Server) adminCarryIdea(w http.ResponseWriter, r *http.Request) {
@@ -454,18 +455,18 @@ func (s *Server) adminCarryIdea(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ri := info(r)
+	ri := kit.Info(r)
 	id, _ := strconv.ParseInt(r.PostFormValue("idea"), 10, 64)
 	if id <= 0 {
 		s.adminCommunityPage(w, r, c, http.StatusUnprocessableEntity, r.PostForm, map[string]string{"idea": "errors.idea_choose"})
 		return
 	}
-	if err := s.deps.Community.CarryIdea(r.Context(), ri.territory.ID, c.ID, id, ri.principal.User.ID); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Community.CarryIdea(r.Context(), ri.Territory.ID, c.ID, id, ri.Principal.User.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.community_idea_added")
-	s.redirect(w, r, adminCommunityPath(c.ID)+"#idees")
+	s.Flash(w, "flash.community_idea_added")
+	s.Redirect(w, r, adminCommunityPath(c.ID)+"#idees")
 }
 
 func (s *Server) adminDropIdea(w http.ResponseWriter, r *http.Request) {
@@ -473,12 +474,12 @@ func (s *Server) adminDropIdea(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.deps.Community.DropIdea(r.Context(), info(r).territory.ID, c.ID, pathID(r, "idea")); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Community.DropIdea(r.Context(), kit.Info(r).Territory.ID, c.ID, kit.PathID(r, "idea")); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.community_idea_dropped")
-	s.redirect(w, r, adminCommunityPath(c.ID)+"#idees")
+	s.Flash(w, "flash.community_idea_dropped")
+	s.Redirect(w, r, adminCommunityPath(c.ID)+"#idees")
 }
 
 func (s *Server) adminAddMeeting(w http.ResponseWriter, r *http.Request) {
@@ -491,12 +492,12 @@ func (s *Server) adminAddMeeting(w http.ResponseWriter, r *http.Request) {
 		s.adminCommunityPage(w, r, c, http.StatusUnprocessableEntity, r.PostForm, map[string]string{"event": "errors.event_choose"})
 		return
 	}
-	if err := s.deps.Community.AddMeeting(r.Context(), info(r).territory.ID, c.ID, id); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Community.AddMeeting(r.Context(), kit.Info(r).Territory.ID, c.ID, id); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.community_meeting_added")
-	s.redirect(w, r, adminCommunityPath(c.ID)+"#rencontres")
+	s.Flash(w, "flash.community_meeting_added")
+	s.Redirect(w, r, adminCommunityPath(c.ID)+"#rencontres")
 }
 
 func (s *Server) adminRemoveMeeting(w http.ResponseWriter, r *http.Request) {
@@ -504,10 +505,10 @@ func (s *Server) adminRemoveMeeting(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.deps.Community.RemoveMeeting(r.Context(), info(r).territory.ID, c.ID, pathID(r, "event")); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Community.RemoveMeeting(r.Context(), kit.Info(r).Territory.ID, c.ID, kit.PathID(r, "event")); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.community_meeting_removed")
-	s.redirect(w, r, adminCommunityPath(c.ID)+"#rencontres")
+	s.Flash(w, "flash.community_meeting_removed")
+	s.Redirect(w, r, adminCommunityPath(c.ID)+"#rencontres")
 }

@@ -9,6 +9,7 @@ import (
 	"implique/internal/auth"
 	"implique/internal/errs"
 	"implique/internal/events"
+	"implique/internal/web/kit"
 )
 
 // The events' settings have their own form on the territory's settings
@@ -22,9 +23,9 @@ func (s *Server) eventSettingsForm(w http.ResponseWriter, r *http.Request, form 
 	if form.Has("largest_party") {
 		return true
 	}
-	set, err := s.deps.Events.Settings(r.Context(), info(r).territory.ID)
+	set, err := s.Deps.Events.Settings(r.Context(), kit.Info(r).Territory.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return false
 	}
 	form.Set("largest_party", strconv.Itoa(set.LargestParty))
@@ -32,27 +33,27 @@ func (s *Server) eventSettingsForm(w http.ResponseWriter, r *http.Request, form 
 }
 
 func (s *Server) adminSaveEventSettings(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageSettings) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageSettings) {
+		s.Forbid(w, r)
 		return
 	}
 	_ = r.ParseForm()
-	ri := info(r)
+	ri := kit.Info(r)
 	n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("largest_party")))
 	if err != nil {
 		n = 0 // not a number: refused with the range
 	}
-	err = s.deps.Events.SaveSettings(r.Context(), ri.territory.ID, ri.principal.User.ID, events.Settings{LargestParty: n})
+	err = s.Deps.Events.SaveSettings(r.Context(), ri.Territory.ID, ri.Principal.User.ID, events.Settings{LargestParty: n})
 	if e, ok := errs.As(err); ok && e.Code == errs.Invalid {
-		p := settingsPage{Base: s.base(w, r, "settings.title"), TimeZones: timeZones}
-		p.Form, p.Errors = settingsForm(ri.territory.Settings), e.Fields
+		p := settingsPage{Base: s.Page(w, r, "settings.title"), TimeZones: timeZones}
+		p.Form, p.Errors = settingsForm(ri.Territory.Settings), e.Fields
 		p.Form.Set("largest_party", r.PostFormValue("largest_party"))
-		s.render(w, r, http.StatusUnprocessableEntity, "settings", p)
+		s.Render(w, r, http.StatusUnprocessableEntity, "settings", p)
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.saved")
-	s.redirect(w, r, "/admin/territoire#inscriptions")
+	s.Flash(w, "flash.saved")
+	s.Redirect(w, r, "/admin/territoire#inscriptions")
 }

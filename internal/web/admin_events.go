@@ -18,39 +18,13 @@ import (
 	"implique/internal/errs"
 	"implique/internal/events"
 	"implique/internal/territory"
+	"implique/internal/web/kit"
 )
 
 // Staff pages for events: the list, the form to create or change one, the
 // event's own page with its registrations, and the actions on it (publish,
 // unpublish, cancel, duplicate). Every handler asks the policy first
 // (auth.ManageEvents) and reads only the request's territory.
-
-// StaffField is what the "stafffield" template draws: an input or a
-// textarea with its label, help and problem.
-type StaffField struct {
-	Name, Label, Help, Type, Value, Error, Autocomplete, Inputmode string
-	Rows                                                           int
-}
-
-// StaffField describes a field of the page's form; helpKey may be "".
-// typ "textarea" draws a textarea.
-func (b Base) StaffField(name, labelKey, helpKey, typ string) StaffField {
-	f := StaffField{Name: name, Label: b.T(labelKey), Type: typ, Value: b.Value(name), Error: b.FieldError(name), Autocomplete: "off"}
-	if helpKey != "" {
-		f.Help = b.T(helpKey)
-	}
-	switch typ {
-	case "textarea":
-		f.Rows = 3
-	case "number":
-		f.Inputmode = "numeric"
-	case "email":
-		f.Autocomplete = "email"
-	case "tel":
-		f.Autocomplete = "tel"
-	}
-	return f
-}
 
 // staffEvent asks the policy, reads {id} and loads that event of the
 // request's territory; anything else is a 404.
@@ -61,18 +35,18 @@ func (s *Server) staffEvent(w http.ResponseWriter, r *http.Request) (events.Even
 // eventFor reads {id} for a staff page that needs action: an event of the
 // request's territory, else a 403 or a 404.
 func (s *Server) eventFor(w http.ResponseWriter, r *http.Request, action auth.Action) (events.Event, bool) {
-	if !s.can(r, action) {
-		s.forbid(w, r)
+	if !s.Can(r, action) {
+		s.Forbid(w, r)
 		return events.Event{}, false
 	}
-	id := pathID(r, "id")
+	id := kit.PathID(r, "id")
 	if id == 0 {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return events.Event{}, false
 	}
-	ev, err := s.deps.Events.Get(r.Context(), info(r).territory.ID, id)
+	ev, err := s.Deps.Events.Get(r.Context(), kit.Info(r).Territory.ID, id)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return ev, false
 	}
 	return ev, true
@@ -99,7 +73,7 @@ func placeOptions(ps []territory.Place) []placeOption {
 }
 
 func (s *Server) placeOptions(r *http.Request) ([]placeOption, error) {
-	ps, err := s.deps.Territories.Places(r.Context(), info(r).territory.ID)
+	ps, err := s.Deps.Territories.Places(r.Context(), kit.Info(r).Territory.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -112,11 +86,11 @@ var frenchOrder = collate.New(language.CanadianFrench, collate.Loose)
 
 type eventSection struct {
 	ID, TitleKey string
-	Events       []EventView
+	Events       []kit.EventView
 }
 
 type adminEventsPage struct {
-	Base
+	kit.Base
 	Sections []eventSection
 	Progress events.Progress
 	Empty    bool
@@ -126,25 +100,25 @@ type adminEventsPage struct {
 const pastLimit = 60
 
 func (s *Server) adminEvents(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageEvents) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageEvents) {
+		s.Forbid(w, r)
 		return
 	}
-	t := info(r).territory
-	all, err := s.deps.Events.List(r.Context(), t.ID, events.Filter{})
+	t := kit.Info(r).Territory
+	all, err := s.Deps.Events.List(r.Context(), t.ID, events.Filter{})
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	prog, err := s.deps.Events.DinnerProgress(r.Context(), t.ID)
+	prog, err := s.Deps.Events.DinnerProgress(r.Context(), t.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	now := s.deps.Events.Now()
-	var toClose, upcoming, drafts, past []EventView
+	now := s.Deps.Events.Now()
+	var toClose, upcoming, drafts, past []kit.EventView
 	for _, ev := range all {
-		v := s.view(ev)
+		v := s.EventView(ev)
 		switch {
 		case v.Status == events.Draft:
 			drafts = append(drafts, v)
@@ -163,7 +137,7 @@ func (s *Server) adminEvents(w http.ResponseWriter, r *http.Request) {
 	if len(past) > pastLimit {
 		past = past[:pastLimit]
 	}
-	p := adminEventsPage{Base: s.base(w, r, "staff.events.title"), Progress: prog, Empty: len(all) == 0}
+	p := adminEventsPage{Base: s.Page(w, r, "staff.events.title"), Progress: prog, Empty: len(all) == 0}
 	for _, sec := range []eventSection{
 		{ID: "a-clore", TitleKey: "staff.events.to_close", Events: toClose},
 		{ID: "a-venir", TitleKey: "staff.events.upcoming", Events: upcoming},
@@ -174,7 +148,7 @@ func (s *Server) adminEvents(w http.ResponseWriter, r *http.Request) {
 			p.Sections = append(p.Sections, sec)
 		}
 	}
-	s.render(w, r, http.StatusOK, "admin_events", p)
+	s.Render(w, r, http.StatusOK, "admin_events", p)
 }
 
 // ---- The form ----------------------------------------------------------
@@ -185,9 +159,9 @@ type staffOption struct {
 }
 
 type eventFormPage struct {
-	Base
+	kit.Base
 	// Event is nil for a new event.
-	Event  *EventView
+	Event  *kit.EventView
 	Kinds  []events.Kind
 	Places []placeOption
 	Staff  []staffOption
@@ -197,7 +171,7 @@ type eventFormPage struct {
 // staffOptions lists the people who may lead an event: administrators and
 // facilitators of the territory, and whoever the form already names.
 func (s *Server) staffOptions(r *http.Request, form url.Values) ([]staffOption, error) {
-	members, err := s.deps.Auth.Members(r.Context(), info(r).territory.ID)
+	members, err := s.Deps.Auth.Members(r.Context(), kit.Info(r).Territory.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -220,23 +194,23 @@ func (s *Server) staffOptions(r *http.Request, form url.Values) ([]staffOption, 
 func (s *Server) eventForm(w http.ResponseWriter, r *http.Request, status int, ev *events.Event, form url.Values, problems map[string]string) {
 	places, err := s.placeOptions(r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	staff, err := s.staffOptions(r, form)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := eventFormPage{Base: s.base(w, r, "staff.form.new_title"), Kinds: events.Kinds, Places: places, Staff: staff, Action: "/admin/evenements"}
+	p := eventFormPage{Base: s.Page(w, r, "staff.form.new_title"), Kinds: events.Kinds, Places: places, Staff: staff, Action: "/admin/evenements"}
 	if ev != nil {
-		v := s.view(*ev)
+		v := s.EventView(*ev)
 		p.Event = &v
 		p.SetEventTitle("staff.form.edit_title", *ev)
 		p.Action = eventPath(ev.ID)
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "admin_event_form", p)
+	s.Render(w, r, status, "admin_event_form", p)
 }
 
 // eventValues fills the form with an event, in the territory's zone.
@@ -402,29 +376,29 @@ func eventFieldOf(storeField string) string {
 }
 
 func (s *Server) adminNewEvent(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageEvents) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageEvents) {
+		s.Forbid(w, r)
 		return
 	}
-	t := info(r).territory
+	t := kit.Info(r).Territory
 	form := url.Values{"kind": {string(events.CitizenDinner)}, "start_time": {"17:30"}, "end_time": {"20:00"},
 		"contact_name": {t.OperatorName}, "contact_phone": {t.ContactPhone}, "contact_email": {t.ContactEmail}}
 	if pl := r.URL.Query().Get("lieu"); pl != "" {
 		form.Set("place", pl)
 	}
-	if u := info(r).principal.User; u != nil {
+	if u := kit.Info(r).Principal.User; u != nil {
 		form.Set("facilitators", strconv.FormatInt(u.ID, 10))
 	}
 	// A meeting of a communauté de partage: its place, its name.
-	if id, _ := strconv.ParseInt(r.URL.Query().Get("communaute"), 10, 64); id > 0 && s.can(r, auth.ManageCommunities) {
-		c, err := s.deps.Community.Community(r.Context(), t.ID, id)
+	if id, _ := strconv.ParseInt(r.URL.Query().Get("communaute"), 10, 64); id > 0 && s.Can(r, auth.ManageCommunities) {
+		c, err := s.Deps.Community.Community(r.Context(), t.ID, id)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		form.Set("community", strconv.FormatInt(c.ID, 10))
 		form.Set("kind", string(events.CommunityMeeting))
-		form.Set("title", s.cat.T(info(r).lang, "community.staff.meeting_title", c.Name))
+		form.Set("title", s.Cat.T(kit.Info(r).Lang, "community.staff.meeting_title", c.Name))
 		form.Set("start_time", "19:00")
 		form.Set("end_time", "21:00")
 		if len(c.Places) > 0 {
@@ -435,36 +409,36 @@ func (s *Server) adminNewEvent(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminCreateEvent(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageEvents) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageEvents) {
+		s.Forbid(w, r)
 		return
 	}
 	_ = r.ParseForm()
-	ri := info(r)
-	in, problems := eventInput(r.PostForm, ri.territory.Location())
+	ri := kit.Info(r)
+	in, problems := eventInput(r.PostForm, ri.Territory.Location())
 	if len(problems) > 0 {
 		s.eventForm(w, r, http.StatusUnprocessableEntity, nil, r.PostForm, problems)
 		return
 	}
-	ev, err := s.deps.Events.Create(r.Context(), ri.territory.ID, ri.principal.User.ID, in)
+	ev, err := s.Deps.Events.Create(r.Context(), ri.Territory.ID, ri.Principal.User.ID, in)
 	if e, ok := errs.As(err); ok {
-		s.eventForm(w, r, statusOf(e.Code), nil, r.PostForm, formProblems(e, eventFieldOf))
+		s.eventForm(w, r, kit.StatusOf(e.Code), nil, r.PostForm, kit.FormProblems(e, eventFieldOf))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	if id, _ := strconv.ParseInt(r.PostFormValue("community"), 10, 64); id > 0 && s.can(r, auth.ManageCommunities) {
-		if err := s.deps.Community.AddMeeting(r.Context(), ri.territory.ID, id, ev.ID); err != nil {
-			s.fail(w, r, err)
+	if id, _ := strconv.ParseInt(r.PostFormValue("community"), 10, 64); id > 0 && s.Can(r, auth.ManageCommunities) {
+		if err := s.Deps.Community.AddMeeting(r.Context(), ri.Territory.ID, id, ev.ID); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
-		s.flash(w, "flash.community_meeting_created")
-		s.redirect(w, r, adminCommunityPath(id)+"#rencontres")
+		s.Flash(w, "flash.community_meeting_created")
+		s.Redirect(w, r, adminCommunityPath(id)+"#rencontres")
 		return
 	}
-	s.flash(w, "flash.staff_event_created")
-	s.redirect(w, r, eventPath(ev.ID))
+	s.Flash(w, "flash.staff_event_created")
+	s.Redirect(w, r, eventPath(ev.ID))
 }
 
 func (s *Server) adminEditEvent(w http.ResponseWriter, r *http.Request) {
@@ -472,7 +446,7 @@ func (s *Server) adminEditEvent(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.eventForm(w, r, http.StatusOK, &ev, eventValues(ev, info(r).territory.Location()), nil)
+	s.eventForm(w, r, http.StatusOK, &ev, eventValues(ev, kit.Info(r).Territory.Location()), nil)
 }
 
 func (s *Server) adminUpdateEvent(w http.ResponseWriter, r *http.Request) {
@@ -481,22 +455,22 @@ func (s *Server) adminUpdateEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = r.ParseForm()
-	t := info(r).territory
+	t := kit.Info(r).Territory
 	in, problems := eventInput(r.PostForm, t.Location())
 	if len(problems) > 0 {
 		s.eventForm(w, r, http.StatusUnprocessableEntity, &ev, r.PostForm, problems)
 		return
 	}
-	_, err := s.deps.Events.Update(r.Context(), t.ID, ev.ID, in)
+	_, err := s.Deps.Events.Update(r.Context(), t.ID, ev.ID, in)
 	if e, ok := errs.As(err); ok {
-		s.eventForm(w, r, statusOf(e.Code), &ev, r.PostForm, formProblems(e, eventFieldOf))
+		s.eventForm(w, r, kit.StatusOf(e.Code), &ev, r.PostForm, kit.FormProblems(e, eventFieldOf))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.staff_event_saved")
-	s.redirect(w, r, eventPath(ev.ID))
+	s.Flash(w, "flash.staff_event_saved")
+	s.Redirect(w, r, eventPath(ev.ID))
 }
 
 // ---- The event's page --------------------------------------------------
@@ -608,8 +582,8 @@ func (p adminEventPage) ContactLine() template.HTML {
 }
 
 type adminEventPage struct {
-	Base
-	Event        EventView
+	kit.Base
+	Event        kit.EventView
 	Active       []events.Registration
 	Cancelled    []events.Registration
 	Needs        eventNeeds
@@ -640,18 +614,18 @@ func (s *Server) staffEventPage(w http.ResponseWriter, r *http.Request, status i
 // request adds (a form to show again, a question to ask).
 func (s *Server) staffEventPageWith(w http.ResponseWriter, r *http.Request, status int, ev events.Event, mod func(*adminEventPage)) {
 	ctx := r.Context()
-	t := info(r).territory
-	regs, err := s.deps.Events.Registrations(ctx, t.ID, ev.ID)
+	t := kit.Info(r).Territory
+	regs, err := s.Deps.Events.Registrations(ctx, t.ID, ev.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	places, err := s.placeOptions(r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := adminEventPage{Base: s.base(w, r, ""), Event: s.view(ev), Needs: summarizeNeeds(regs), Places: places}
+	p := adminEventPage{Base: s.Page(w, r, ""), Event: s.EventView(ev), Needs: summarizeNeeds(regs), Places: places}
 	p.SetEventTitle("", ev)
 	for _, reg := range regs {
 		if reg.Status == events.Withdrawn {
@@ -661,9 +635,9 @@ func (s *Server) staffEventPageWith(w http.ResponseWriter, r *http.Request, stat
 		}
 	}
 	if len(ev.Facilitators) > 0 {
-		staff, err := s.deps.Auth.Members(ctx, t.ID)
+		staff, err := s.Deps.Auth.Members(ctx, t.ID)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		for _, id := range ev.Facilitators {
@@ -676,16 +650,16 @@ func (s *Server) staffEventPageWith(w http.ResponseWriter, r *http.Request, stat
 	}
 	st := p.Event.Status
 	finished := st == events.Cancelled || st == events.Held
-	p.Started = !s.deps.Events.Now().Before(ev.StartsAt)
+	p.Started = !s.Deps.Events.Now().Before(ev.StartsAt)
 	p.CanPublish = st == events.Draft || st == events.Scheduled
 	p.CanUnpublish = ev.PublishAt != nil && !finished && len(p.Active) == 0
 	p.CanCancel = !finished
 	p.CanEdit = !finished
 	p.CanRegister = !finished
 	p.CanClose = st != events.Cancelled
-	if p.CanIdeas = s.can(r, auth.ManageIdeas); p.CanIdeas {
-		if p.Ideas, err = s.deps.Community.List(ctx, t.ID, community.Filter{EventID: ev.ID}); err != nil {
-			s.fail(w, r, err)
+	if p.CanIdeas = s.Can(r, auth.ManageIdeas); p.CanIdeas {
+		if p.Ideas, err = s.Deps.Community.List(ctx, t.ID, community.Filter{EventID: ev.ID}); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 	}
@@ -696,7 +670,7 @@ func (s *Server) staffEventPageWith(w http.ResponseWriter, r *http.Request, stat
 			p.Form.Set(k, v)
 		}
 	}
-	s.render(w, r, status, "admin_event", p)
+	s.Render(w, r, status, "admin_event", p)
 }
 
 func (s *Server) adminEvent(w http.ResponseWriter, r *http.Request) {
@@ -711,10 +685,10 @@ func (s *Server) adminEvent(w http.ResponseWriter, r *http.Request) {
 func (s *Server) actionFailed(w http.ResponseWriter, r *http.Request, ev events.Event, section string, err error, rename func(string) string) {
 	e, ok := errs.As(err)
 	if !ok || e.Code == errs.NotFound {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.staffEventPage(w, r, statusOf(e.Code), ev, section, r.PostForm, formProblems(e, rename))
+	s.staffEventPage(w, r, kit.StatusOf(e.Code), ev, section, r.PostForm, kit.FormProblems(e, rename))
 }
 
 func (s *Server) adminPublishEvent(w http.ResponseWriter, r *http.Request) {
@@ -723,7 +697,7 @@ func (s *Server) adminPublishEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = r.ParseForm()
-	t := info(r).territory
+	t := kit.Info(r).Territory
 	var when time.Time
 	if r.PostFormValue("when") == "later" {
 		problems := errs.Fields{}
@@ -741,16 +715,16 @@ func (s *Server) adminPublishEvent(w http.ResponseWriter, r *http.Request) {
 		}
 		when = localAt(day, h, m, t.Location())
 	}
-	if err := s.deps.Events.Publish(r.Context(), t.ID, ev.ID, when); err != nil {
+	if err := s.Deps.Events.Publish(r.Context(), t.ID, ev.ID, when); err != nil {
 		s.actionFailed(w, r, ev, "publish", err, func(string) string { return "publish_date" })
 		return
 	}
-	if when.After(s.deps.Events.Now()) {
-		s.flash(w, "flash.staff_event_scheduled")
+	if when.After(s.Deps.Events.Now()) {
+		s.Flash(w, "flash.staff_event_scheduled")
 	} else {
-		s.flash(w, "flash.staff_event_published")
+		s.Flash(w, "flash.staff_event_published")
 	}
-	s.redirect(w, r, eventPath(ev.ID))
+	s.Redirect(w, r, eventPath(ev.ID))
 }
 
 func (s *Server) adminUnpublishEvent(w http.ResponseWriter, r *http.Request) {
@@ -758,12 +732,12 @@ func (s *Server) adminUnpublishEvent(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.deps.Events.Unpublish(r.Context(), info(r).territory.ID, ev.ID); err != nil {
+	if err := s.Deps.Events.Unpublish(r.Context(), kit.Info(r).Territory.ID, ev.ID); err != nil {
 		s.actionFailed(w, r, ev, "publish", err, nil)
 		return
 	}
-	s.flash(w, "flash.staff_event_unpublished")
-	s.redirect(w, r, eventPath(ev.ID))
+	s.Flash(w, "flash.staff_event_unpublished")
+	s.Redirect(w, r, eventPath(ev.ID))
 }
 
 func (s *Server) adminCancelEvent(w http.ResponseWriter, r *http.Request) {
@@ -776,12 +750,12 @@ func (s *Server) adminCancelEvent(w http.ResponseWriter, r *http.Request) {
 		s.staffEventPage(w, r, http.StatusUnprocessableEntity, ev, "cancel", r.PostForm, map[string]string{"cancel_confirm": "errors.confirm"})
 		return
 	}
-	if err := s.deps.Events.Cancel(r.Context(), info(r).territory.ID, ev.ID, r.PostFormValue("reason")); err != nil {
+	if err := s.Deps.Events.Cancel(r.Context(), kit.Info(r).Territory.ID, ev.ID, r.PostFormValue("reason")); err != nil {
 		s.actionFailed(w, r, ev, "cancel", err, nil)
 		return
 	}
-	s.flash(w, "flash.staff_event_cancelled")
-	s.redirect(w, r, eventPath(ev.ID))
+	s.Flash(w, "flash.staff_event_cancelled")
+	s.Redirect(w, r, eventPath(ev.ID))
 }
 
 func (s *Server) adminDuplicateEvent(w http.ResponseWriter, r *http.Request) {
@@ -789,13 +763,13 @@ func (s *Server) adminDuplicateEvent(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ri := info(r)
-	cp, err := s.deps.Events.Duplicate(r.Context(), ri.territory.ID, ev.ID, ri.principal.User.ID)
+	ri := kit.Info(r)
+	cp, err := s.Deps.Events.Duplicate(r.Context(), ri.Territory.ID, ev.ID, ri.Principal.User.ID)
 	if err != nil {
 		// The page has no field of the copy: its problem (a date out of bounds) shows for the whole page.
 		s.actionFailed(w, r, ev, "", err, func(string) string { return "" })
 		return
 	}
-	s.flash(w, "flash.staff_event_duplicated")
-	s.redirect(w, r, eventPath(cp.ID)+"/modifier")
+	s.Flash(w, "flash.staff_event_duplicated")
+	s.Redirect(w, r, eventPath(cp.ID)+"/modifier")
 }

@@ -10,6 +10,7 @@ import (
 	"implique/internal/community"
 	"implique/internal/errs"
 	"implique/internal/events"
+	"implique/internal/web/kit"
 )
 
 // Staff pages for needs and ideas: the moderation queue and the list, the
@@ -21,14 +22,10 @@ const ideasPath = "/admin/idees"
 
 func ideaPath(id int64) string { return ideasPath + "/" + strconv.FormatInt(id, 10) }
 
-// pathID reads the {id} of a URL; 0 when it is not a positive number.
-// ThemeName names a theme in the page's language.
-func (b Base) ThemeName(t community.Theme) string { return t.Name(b.Lang) }
-
 // ---- The list ----------------------------------------------------------
 
 type adminIdeasPage struct {
-	Base
+	kit.Base
 	Pending  []community.IdeaRecord
 	Ideas    []community.IdeaRecord
 	Places   []placeOption
@@ -39,45 +36,45 @@ type adminIdeasPage struct {
 }
 
 func (s *Server) adminIdeas(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageIdeas) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageIdeas) {
+		s.Forbid(w, r)
 		return
 	}
 	ctx := r.Context()
-	t := info(r).territory
+	t := kit.Info(r).Territory
 	q := r.URL.Query()
-	pending, err := s.deps.Community.List(ctx, t.ID, community.Filter{Moderation: community.Pending})
+	pending, err := s.Deps.Community.List(ctx, t.ID, community.Filter{Moderation: community.Pending})
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	status := community.Status(q.Get("statut"))
 	f := community.Filter{Moderation: community.Approved, PlaceSlug: q.Get("lieu"), ThemeCode: q.Get("theme"), Status: status}
-	list, err := s.deps.Community.List(ctx, t.ID, f)
+	list, err := s.Deps.Community.List(ctx, t.ID, f)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	places, err := s.placeOptions(r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	themes, err := s.deps.Community.Themes(ctx, t.ID, true)
+	themes, err := s.Deps.Community.Themes(ctx, t.ID, true)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := adminIdeasPage{Base: s.base(w, r, "staff.ideas.title"), Pending: pending, Ideas: list, Places: places,
+	p := adminIdeasPage{Base: s.Page(w, r, "staff.ideas.title"), Pending: pending, Ideas: list, Places: places,
 		Themes: themes, Statuses: community.Statuses, Filtered: f.PlaceSlug != "" || f.ThemeCode != "" || status != ""}
 	p.Form = url.Values{"lieu": {f.PlaceSlug}, "theme": {f.ThemeCode}, "statut": {string(status)}}
-	s.render(w, r, http.StatusOK, "admin_ideas", p)
+	s.Render(w, r, http.StatusOK, "admin_ideas", p)
 }
 
 // ---- The quick form ----------------------------------------------------
 
 type adminIdeaFormPage struct {
-	Base
+	kit.Base
 	Kinds  []community.Kind
 	Themes []community.Theme
 	Places []placeOption
@@ -90,23 +87,23 @@ type adminIdeaFormPage struct {
 // ideaForm draws the quick form; ev (nil for none) is the meeting the notes come from.
 func (s *Server) ideaForm(w http.ResponseWriter, r *http.Request, status int, ev *events.Event, form url.Values, problems map[string]string) {
 	ctx := r.Context()
-	t := info(r).territory
-	themes, err := s.deps.Community.Themes(ctx, t.ID, false)
+	t := kit.Info(r).Territory
+	themes, err := s.Deps.Community.Themes(ctx, t.ID, false)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	places, err := s.placeOptions(r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := adminIdeaFormPage{Base: s.base(w, r, "staff.ideas.new_title"), Kinds: []community.Kind{community.Need, community.Idea},
+	p := adminIdeaFormPage{Base: s.Page(w, r, "staff.ideas.new_title"), Kinds: []community.Kind{community.Need, community.Idea},
 		Themes: themes, Places: places, Event: ev}
 	if ev != nil {
 		p.SetEventTitle("staff.ideas.new_title_event", *ev)
-		if p.Recorded, err = s.deps.Community.List(ctx, t.ID, community.Filter{EventID: ev.ID}); err != nil {
-			s.fail(w, r, err)
+		if p.Recorded, err = s.Deps.Community.List(ctx, t.ID, community.Filter{EventID: ev.ID}); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 	}
@@ -114,7 +111,7 @@ func (s *Server) ideaForm(w http.ResponseWriter, r *http.Request, status int, ev
 	if p.Form.Get("kind") == "" {
 		p.Form.Set("kind", string(community.Need))
 	}
-	s.render(w, r, status, "admin_idea_form", p)
+	s.Render(w, r, status, "admin_idea_form", p)
 }
 
 // ideaEvent loads the event a form names (?evenement= or the hidden
@@ -128,7 +125,7 @@ func (s *Server) ideaEvent(r *http.Request, v string) (*events.Event, bool, erro
 	if err != nil || id <= 0 {
 		return nil, false, nil
 	}
-	ev, err := s.deps.Events.Get(r.Context(), info(r).territory.ID, id)
+	ev, err := s.Deps.Events.Get(r.Context(), kit.Info(r).Territory.ID, id)
 	if errs.Is(err, errs.NotFound) {
 		return nil, false, nil
 	}
@@ -139,18 +136,18 @@ func (s *Server) ideaEvent(r *http.Request, v string) (*events.Event, bool, erro
 }
 
 func (s *Server) adminNewIdea(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageIdeas) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageIdeas) {
+		s.Forbid(w, r)
 		return
 	}
 	q := r.URL.Query()
 	ev, ok, err := s.ideaEvent(r, q.Get("evenement"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if !ok {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	form := url.Values{"kind": {string(community.Need)}, "place": {q.Get("lieu")}, "theme": {q.Get("theme")}}
@@ -164,16 +161,16 @@ func (s *Server) adminNewIdea(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminRecordIdea(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageIdeas) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageIdeas) {
+		s.Forbid(w, r)
 		return
 	}
 	_ = r.ParseForm()
-	ri := info(r)
+	ri := kit.Info(r)
 	f := r.PostForm
 	ev, ok, err := s.ideaEvent(r, f.Get("event"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if !ok {
@@ -186,15 +183,15 @@ func (s *Server) adminRecordIdea(w http.ResponseWriter, r *http.Request) {
 		in.EventID = ev.ID
 	}
 	var userID int64
-	if u := ri.principal.User; u != nil {
+	if u := ri.Principal.User; u != nil {
 		userID = u.ID
 	}
-	idea, err := s.deps.Community.Record(r.Context(), ri.territory.ID, userID, in)
+	idea, err := s.Deps.Community.Record(r.Context(), ri.Territory.ID, userID, in)
 	if e, ok := errs.As(err); ok {
-		s.ideaForm(w, r, statusOf(e.Code), ev, f, formProblems(e, nil))
+		s.ideaForm(w, r, kit.StatusOf(e.Code), ev, f, kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	// Back to the same form, ready for the next note from the same paper.
@@ -202,14 +199,14 @@ func (s *Server) adminRecordIdea(w http.ResponseWriter, r *http.Request) {
 	if ev != nil {
 		next.Set("evenement", strconv.FormatInt(ev.ID, 10))
 	}
-	s.flash(w, "flash.staff_idea_recorded")
-	s.redirect(w, r, ideasPath+"/nouvelle?"+next.Encode())
+	s.Flash(w, "flash.staff_idea_recorded")
+	s.Redirect(w, r, ideasPath+"/nouvelle?"+next.Encode())
 }
 
 // ---- An idea's page ----------------------------------------------------
 
 type adminIdeaPage struct {
-	Base
+	kit.Base
 	Idea       community.IdeaRecord
 	Story      []community.Step
 	Supporters []community.Supporter
@@ -223,22 +220,22 @@ type adminIdeaPage struct {
 // staffIdea asks the policy, reads {id} and loads that idea of the
 // request's territory; anything else is a 404.
 func (s *Server) staffIdea(w http.ResponseWriter, r *http.Request) (community.IdeaRecord, bool) {
-	if !s.can(r, auth.ManageIdeas) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageIdeas) {
+		s.Forbid(w, r)
 		return community.IdeaRecord{}, false
 	}
-	id := pathID(r, "id")
+	id := kit.PathID(r, "id")
 	if id == 0 {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return community.IdeaRecord{}, false
 	}
-	idea, err := s.deps.Community.Get(r.Context(), info(r).territory.ID, id)
+	idea, err := s.Deps.Community.Get(r.Context(), kit.Info(r).Territory.ID, id)
 	if errs.Is(err, errs.NotFound) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return idea, false
 	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return idea, false
 	}
 	return idea, true
@@ -246,31 +243,31 @@ func (s *Server) staffIdea(w http.ResponseWriter, r *http.Request) (community.Id
 
 func (s *Server) ideaPageStaff(w http.ResponseWriter, r *http.Request, status int, idea community.IdeaRecord, form url.Values, problems map[string]string) {
 	ctx := r.Context()
-	t := info(r).territory
-	story, err := s.deps.Community.History(ctx, t.ID, idea.ID)
+	t := kit.Info(r).Territory
+	story, err := s.Deps.Community.History(ctx, t.ID, idea.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	supporters, err := s.deps.Community.Supporters(ctx, t.ID, idea.ID)
+	supporters, err := s.Deps.Community.Supporters(ctx, t.ID, idea.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := adminIdeaPage{Base: s.base(w, r, ""), Idea: idea, Story: story, Supporters: supporters, Statuses: community.Statuses}
+	p := adminIdeaPage{Base: s.Page(w, r, ""), Idea: idea, Story: story, Supporters: supporters, Statuses: community.Statuses}
 	p.SetTypedTitle(idea.Title)
-	if p.CanInitiatives = s.can(r, auth.ManageInitiatives); p.CanInitiatives {
-		if p.Initiatives, err = s.deps.Community.Initiatives(ctx, t.ID, community.InitiativeFilter{IdeaID: idea.ID}); err != nil {
-			s.fail(w, r, err)
+	if p.CanInitiatives = s.Can(r, auth.ManageInitiatives); p.CanInitiatives {
+		if p.Initiatives, err = s.Deps.Community.Initiatives(ctx, t.ID, community.InitiativeFilter{IdeaID: idea.ID}); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 	}
 	if idea.EventID != nil {
-		ev, err := s.deps.Events.Get(ctx, t.ID, *idea.EventID)
+		ev, err := s.Deps.Events.Get(ctx, t.ID, *idea.EventID)
 		if err == nil {
 			p.Event = &ev
 		} else if !errs.Is(err, errs.NotFound) {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 	}
@@ -278,7 +275,7 @@ func (s *Server) ideaPageStaff(w http.ResponseWriter, r *http.Request, status in
 		form = url.Values{"status": {string(idea.Status)}}
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "admin_idea", p)
+	s.Render(w, r, status, "admin_idea", p)
 }
 
 func (s *Server) adminIdea(w http.ResponseWriter, r *http.Request) {
@@ -295,22 +292,22 @@ func (s *Server) adminIdeaStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = r.ParseForm()
-	ri := info(r)
+	ri := kit.Info(r)
 	var userID int64
-	if u := ri.principal.User; u != nil {
+	if u := ri.Principal.User; u != nil {
 		userID = u.ID
 	}
-	err := s.deps.Community.SetStatus(r.Context(), ri.territory.ID, idea.ID, userID,
+	err := s.Deps.Community.SetStatus(r.Context(), ri.Territory.ID, idea.ID, userID,
 		community.Status(r.PostFormValue("status")), r.PostFormValue("reason"))
 	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.ideaPageStaff(w, r, statusOf(e.Code), idea, r.PostForm, formProblems(e, nil))
+		s.ideaPageStaff(w, r, kit.StatusOf(e.Code), idea, r.PostForm, kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.staff_idea_status")
-	s.redirect(w, r, ideaPath(idea.ID))
+	s.Flash(w, "flash.staff_idea_status")
+	s.Redirect(w, r, ideaPath(idea.ID))
 }
 
 func (s *Server) adminModerateIdea(w http.ResponseWriter, r *http.Request) {
@@ -325,93 +322,93 @@ func (s *Server) adminModerateIdea(w http.ResponseWriter, r *http.Request) {
 		approve = true
 	case "reject":
 	default:
-		s.renderError(w, r, http.StatusUnprocessableEntity, "errors.staff_idea_moderation")
+		s.RenderError(w, r, http.StatusUnprocessableEntity, "errors.staff_idea_moderation")
 		return
 	}
-	if err := s.deps.Community.Moderate(r.Context(), info(r).territory.ID, idea.ID, approve); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Community.Moderate(r.Context(), kit.Info(r).Territory.ID, idea.ID, approve); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	if approve {
-		s.flash(w, "flash.staff_idea_approved")
+		s.Flash(w, "flash.staff_idea_approved")
 	} else {
-		s.flash(w, "flash.staff_idea_rejected")
+		s.Flash(w, "flash.staff_idea_rejected")
 	}
-	back := localPath(r.PostFormValue("retour"))
+	back := kit.LocalPath(r.PostFormValue("retour"))
 	if back == "" {
 		back = ideaPath(idea.ID)
 	}
-	s.redirect(w, r, back)
+	s.Redirect(w, r, back)
 }
 
 // ---- Themes ------------------------------------------------------------
 
 type adminThemesPage struct {
-	Base
+	kit.Base
 	Themes []community.Theme
 }
 
 func (s *Server) themesPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
-	themes, err := s.deps.Community.Themes(r.Context(), info(r).territory.ID, true)
+	themes, err := s.Deps.Community.Themes(r.Context(), kit.Info(r).Territory.ID, true)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := adminThemesPage{Base: s.base(w, r, "staff.ideas.themes_title"), Themes: themes}
+	p := adminThemesPage{Base: s.Page(w, r, "staff.ideas.themes_title"), Themes: themes}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "admin_idea_themes", p)
+	s.Render(w, r, status, "admin_idea_themes", p)
 }
 
 func (s *Server) adminThemes(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageIdeas) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageIdeas) {
+		s.Forbid(w, r)
 		return
 	}
 	s.themesPage(w, r, http.StatusOK, nil, nil)
 }
 
 func (s *Server) adminAddTheme(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageIdeas) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageIdeas) {
+		s.Forbid(w, r)
 		return
 	}
 	_ = r.ParseForm()
-	_, err := s.deps.Community.AddTheme(r.Context(), info(r).territory.ID, r.PostFormValue("name_fr"), r.PostFormValue("name_en"))
+	_, err := s.Deps.Community.AddTheme(r.Context(), kit.Info(r).Territory.ID, r.PostFormValue("name_fr"), r.PostFormValue("name_en"))
 	if e, ok := errs.As(err); ok {
-		s.themesPage(w, r, statusOf(e.Code), r.PostForm, formProblems(e, nil))
+		s.themesPage(w, r, kit.StatusOf(e.Code), r.PostForm, kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.staff_theme_added")
-	s.redirect(w, r, ideasPath+"/themes")
+	s.Flash(w, "flash.staff_theme_added")
+	s.Redirect(w, r, ideasPath+"/themes")
 }
 
 func (s *Server) adminArchiveTheme(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageIdeas) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageIdeas) {
+		s.Forbid(w, r)
 		return
 	}
-	id := pathID(r, "id")
+	id := kit.PathID(r, "id")
 	if id == 0 {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	_ = r.ParseForm()
 	archived := r.PostFormValue("archived") != "0"
-	err := s.deps.Community.ArchiveTheme(r.Context(), info(r).territory.ID, id, archived)
+	err := s.Deps.Community.ArchiveTheme(r.Context(), kit.Info(r).Territory.ID, id, archived)
 	if errs.Is(err, errs.NotFound) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if archived {
-		s.flash(w, "flash.staff_theme_archived")
+		s.Flash(w, "flash.staff_theme_archived")
 	} else {
-		s.flash(w, "flash.staff_theme_restored")
+		s.Flash(w, "flash.staff_theme_restored")
 	}
-	s.redirect(w, r, ideasPath+"/themes")
+	s.Redirect(w, r, ideasPath+"/themes")
 }

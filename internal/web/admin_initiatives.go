@@ -12,6 +12,7 @@ import (
 	"implique/internal/community"
 	"implique/internal/errs"
 	"implique/internal/orgs"
+	"implique/internal/web/kit"
 )
 
 // Staff pages for citizen initiatives: the list, the form to create one
@@ -25,7 +26,7 @@ const initiativesPath = "/admin/initiatives"
 func initiativePath(id int64) string { return initiativesPath + "/" + strconv.FormatInt(id, 10) }
 
 func userIDOf(r *http.Request) int64 {
-	if u := info(r).principal.User; u != nil {
+	if u := kit.Info(r).Principal.User; u != nil {
 		return u.ID
 	}
 	return 0
@@ -34,32 +35,32 @@ func userIDOf(r *http.Request) int64 {
 // ---- The list ----------------------------------------------------------
 
 type adminInitiativesPage struct {
-	Base
+	kit.Base
 	Initiatives []community.Initiative
 	Statuses    []community.InitiativeStatus
 	Status      string
 }
 
 func (s *Server) adminInitiatives(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageInitiatives) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageInitiatives) {
+		s.Forbid(w, r)
 		return
 	}
 	st := knownInitiativeStatus(r.URL.Query().Get("statut"))
-	list, err := s.deps.Community.Initiatives(r.Context(), info(r).territory.ID, community.InitiativeFilter{Status: st})
+	list, err := s.Deps.Community.Initiatives(r.Context(), kit.Info(r).Territory.ID, community.InitiativeFilter{Status: st})
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := adminInitiativesPage{Base: s.base(w, r, "initiative.staff.title"), Initiatives: list,
+	p := adminInitiativesPage{Base: s.Page(w, r, "initiative.staff.title"), Initiatives: list,
 		Statuses: community.InitiativeStatuses, Status: string(st)}
-	s.render(w, r, http.StatusOK, "admin_initiatives", p)
+	s.Render(w, r, http.StatusOK, "admin_initiatives", p)
 }
 
 // ---- The form ----------------------------------------------------------
 
 type adminInitiativeFormPage struct {
-	Base
+	kit.Base
 	// Initiative is nil for a new one.
 	Initiative *community.Initiative
 	// Idea is the idea a new initiative is born from.
@@ -73,13 +74,13 @@ type adminInitiativeFormPage struct {
 func (s *Server) initiativeForm(w http.ResponseWriter, r *http.Request, status int, ini *community.Initiative, idea *community.IdeaRecord, form url.Values, problems map[string]string) {
 	places, err := s.placeOptions(r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := adminInitiativeFormPage{Base: s.base(w, r, "initiative.staff.new_title"), Initiative: ini, Idea: idea, Places: places, Action: initiativesPath}
+	p := adminInitiativeFormPage{Base: s.Page(w, r, "initiative.staff.new_title"), Initiative: ini, Idea: idea, Places: places, Action: initiativesPath}
 	if ini == nil {
-		if p.Communities, err = s.deps.Community.Communities(r.Context(), info(r).territory.ID, community.CommunityFilter{}); err != nil {
-			s.fail(w, r, err)
+		if p.Communities, err = s.Deps.Community.Communities(r.Context(), kit.Info(r).Territory.ID, community.CommunityFilter{}); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 	}
@@ -90,7 +91,7 @@ func (s *Server) initiativeForm(w http.ResponseWriter, r *http.Request, status i
 		p.Title = p.T("initiative.staff.from_idea_title")
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "admin_initiative_form", p)
+	s.Render(w, r, status, "admin_initiative_form", p)
 }
 
 // initiativeInput reads the initiative form; dates that cannot be read are
@@ -132,7 +133,7 @@ func (s *Server) formIdea(r *http.Request, v string) (*community.IdeaRecord, boo
 	if id == 0 {
 		return nil, true, nil
 	}
-	idea, err := s.deps.Community.Get(r.Context(), info(r).territory.ID, id)
+	idea, err := s.Deps.Community.Get(r.Context(), kit.Info(r).Territory.ID, id)
 	if errs.Is(err, errs.NotFound) || (err == nil && idea.Moderation != community.Approved) {
 		return nil, false, nil
 	}
@@ -143,17 +144,17 @@ func (s *Server) formIdea(r *http.Request, v string) (*community.IdeaRecord, boo
 }
 
 func (s *Server) adminNewInitiative(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageInitiatives) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageInitiatives) {
+		s.Forbid(w, r)
 		return
 	}
 	idea, ok, err := s.formIdea(r, r.URL.Query().Get("idee"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if !ok {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	form := url.Values{"place": {r.URL.Query().Get("lieu")}}
@@ -168,9 +169,9 @@ func (s *Server) adminNewInitiative(w http.ResponseWriter, r *http.Request) {
 	}
 	// Born from a communauté de partage: its name and its first place.
 	if id, _ := strconv.ParseInt(r.URL.Query().Get("communaute"), 10, 64); id > 0 {
-		c, err := s.deps.Community.Community(r.Context(), info(r).territory.ID, id)
+		c, err := s.Deps.Community.Community(r.Context(), kit.Info(r).Territory.ID, id)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		form.Set("community", strconv.FormatInt(c.ID, 10))
@@ -182,15 +183,15 @@ func (s *Server) adminNewInitiative(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminCreateInitiative(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageInitiatives) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageInitiatives) {
+		s.Forbid(w, r)
 		return
 	}
 	_ = r.ParseForm()
 	f := r.PostForm
 	idea, ok, err := s.formIdea(r, f.Get("idea"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if !ok {
@@ -215,37 +216,37 @@ func (s *Server) adminCreateInitiative(w http.ResponseWriter, r *http.Request) {
 		s.initiativeForm(w, r, http.StatusUnprocessableEntity, nil, idea, f, problems)
 		return
 	}
-	ini, err := s.deps.Community.CreateInitiative(r.Context(), info(r).territory.ID, userIDOf(r), in)
+	ini, err := s.Deps.Community.CreateInitiative(r.Context(), kit.Info(r).Territory.ID, userIDOf(r), in)
 	if e, ok := errs.As(err); ok {
-		s.initiativeForm(w, r, statusOf(e.Code), nil, idea, f, formProblems(e, nil))
+		s.initiativeForm(w, r, kit.StatusOf(e.Code), nil, idea, f, kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if idea != nil {
-		s.flash(w, "flash.initiative_created_from_idea")
+		s.Flash(w, "flash.initiative_created_from_idea")
 	} else {
-		s.flash(w, "flash.initiative_created")
+		s.Flash(w, "flash.initiative_created")
 	}
-	s.redirect(w, r, initiativePath(ini.ID))
+	s.Redirect(w, r, initiativePath(ini.ID))
 }
 
 // staffInitiative asks the policy, reads {id} and loads that initiative of
 // the request's territory; anything else is a 403 or a 404.
 func (s *Server) staffInitiative(w http.ResponseWriter, r *http.Request) (community.Initiative, bool) {
-	if !s.can(r, auth.ManageInitiatives) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageInitiatives) {
+		s.Forbid(w, r)
 		return community.Initiative{}, false
 	}
-	id := pathID(r, "id")
+	id := kit.PathID(r, "id")
 	if id == 0 {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return community.Initiative{}, false
 	}
-	ini, err := s.deps.Community.Initiative(r.Context(), info(r).territory.ID, id)
+	ini, err := s.Deps.Community.Initiative(r.Context(), kit.Info(r).Territory.ID, id)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return ini, false
 	}
 	return ini, true
@@ -270,16 +271,16 @@ func (s *Server) adminUpdateInitiative(w http.ResponseWriter, r *http.Request) {
 		s.initiativeForm(w, r, http.StatusUnprocessableEntity, &ini, nil, r.PostForm, problems)
 		return
 	}
-	_, err := s.deps.Community.UpdateInitiative(r.Context(), info(r).territory.ID, ini.ID, in)
+	_, err := s.Deps.Community.UpdateInitiative(r.Context(), kit.Info(r).Territory.ID, ini.ID, in)
 	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.initiativeForm(w, r, statusOf(e.Code), &ini, nil, r.PostForm, formProblems(e, nil))
+		s.initiativeForm(w, r, kit.StatusOf(e.Code), &ini, nil, r.PostForm, kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.initiative_saved")
-	s.redirect(w, r, initiativePath(ini.ID))
+	s.Flash(w, "flash.initiative_saved")
+	s.Redirect(w, r, initiativePath(ini.ID))
 }
 
 // ---- The initiative's page ---------------------------------------------
@@ -291,7 +292,7 @@ type confirmQuestion struct {
 }
 
 type adminInitiativePage struct {
-	Base
+	kit.Base
 	Initiative community.Initiative
 	Story      []community.InitiativeStep
 	Milestones []community.Milestone
@@ -316,34 +317,34 @@ func (p adminInitiativePage) SupportChecked(k community.SupportKind) bool {
 
 func (s *Server) staffInitiativePage(w http.ResponseWriter, r *http.Request, status int, ini community.Initiative, mod func(*adminInitiativePage)) {
 	ctx := r.Context()
-	tid := info(r).territory.ID
-	p := adminInitiativePage{Base: s.base(w, r, ""), Initiative: ini, Statuses: community.InitiativeStatuses,
+	tid := kit.Info(r).Territory.ID
+	p := adminInitiativePage{Base: s.Page(w, r, ""), Initiative: ini, Statuses: community.InitiativeStatuses,
 		ActorKinds: community.ActorKinds, Supports: community.SupportKinds}
 	p.SetTypedTitle(ini.Title)
 	var err error
-	if p.Orgs, err = s.deps.Orgs.Options(ctx, tid); err != nil {
-		s.fail(w, r, err)
+	if p.Orgs, err = s.Deps.Orgs.Options(ctx, tid); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Story, err = s.deps.Community.InitiativeHistory(ctx, tid, ini.ID); err == nil {
-		if p.Milestones, err = s.deps.Community.Milestones(ctx, tid, ini.ID); err == nil {
-			if p.Needs, err = s.deps.Community.HelpNeeds(ctx, tid, ini.ID); err == nil {
-				if p.Actors, err = s.deps.Community.Actors(ctx, tid, ini.ID); err == nil {
-					p.People, err = s.deps.Community.People(ctx, tid, ini.ID)
+	if p.Story, err = s.Deps.Community.InitiativeHistory(ctx, tid, ini.ID); err == nil {
+		if p.Milestones, err = s.Deps.Community.Milestones(ctx, tid, ini.ID); err == nil {
+			if p.Needs, err = s.Deps.Community.HelpNeeds(ctx, tid, ini.ID); err == nil {
+				if p.Actors, err = s.Deps.Community.Actors(ctx, tid, ini.ID); err == nil {
+					p.People, err = s.Deps.Community.People(ctx, tid, ini.ID)
 				}
 			}
 		}
 	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if ini.IdeaID != nil {
-		idea, err := s.deps.Community.Get(ctx, tid, *ini.IdeaID)
+		idea, err := s.Deps.Community.Get(ctx, tid, *ini.IdeaID)
 		if err == nil {
 			p.Idea = &idea
 		} else if !errs.Is(err, errs.NotFound) {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 	}
@@ -358,7 +359,7 @@ func (s *Server) staffInitiativePage(w http.ResponseWriter, r *http.Request, sta
 			p.Form.Set(k, v)
 		}
 	}
-	s.render(w, r, status, "admin_initiative", p)
+	s.Render(w, r, status, "admin_initiative", p)
 }
 
 func (s *Server) adminInitiative(w http.ResponseWriter, r *http.Request) {
@@ -374,23 +375,23 @@ func (s *Server) adminInitiative(w http.ResponseWriter, r *http.Request) {
 func (s *Server) initiativeActionFailed(w http.ResponseWriter, r *http.Request, ini community.Initiative, section, prefix string, err error) {
 	e, ok := errs.As(err)
 	if !ok || e.Code == errs.NotFound {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.staffInitiativePage(w, r, statusOf(e.Code), ini, func(p *adminInitiativePage) {
+	s.staffInitiativePage(w, r, kit.StatusOf(e.Code), ini, func(p *adminInitiativePage) {
 		p.Section, p.Form = section, r.PostForm
-		p.Errors = formProblems(e, func(f string) string { return prefix + f })
+		p.Errors = kit.FormProblems(e, func(f string) string { return prefix + f })
 	})
 }
 
 // initiativeDone goes back to a section of the initiative's page with a message.
 func (s *Server) initiativeDone(w http.ResponseWriter, r *http.Request, ini community.Initiative, flash, section string) {
-	s.flash(w, flash)
+	s.Flash(w, flash)
 	to := initiativePath(ini.ID)
 	if section != "" {
 		to += "#" + section
 	}
-	s.redirect(w, r, to)
+	s.Redirect(w, r, to)
 }
 
 func (s *Server) adminPublishInitiative(w http.ResponseWriter, r *http.Request) {
@@ -406,8 +407,8 @@ func (s *Server) publishInitiative(w http.ResponseWriter, r *http.Request, publi
 	if !ok {
 		return
 	}
-	if err := s.deps.Community.PublishInitiative(r.Context(), info(r).territory.ID, ini.ID, publish); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Community.PublishInitiative(r.Context(), kit.Info(r).Territory.ID, ini.ID, publish); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	key := "flash.initiative_unpublished"
@@ -423,7 +424,7 @@ func (s *Server) adminInitiativeStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = r.ParseForm()
-	err := s.deps.Community.SetInitiativeStatus(r.Context(), info(r).territory.ID, ini.ID, userIDOf(r),
+	err := s.Deps.Community.SetInitiativeStatus(r.Context(), kit.Info(r).Territory.ID, ini.ID, userIDOf(r),
 		community.InitiativeStatus(r.PostFormValue("status")), r.PostFormValue("reason"))
 	if err != nil {
 		s.initiativeActionFailed(w, r, ini, "statut", "", err)
@@ -438,7 +439,7 @@ func (s *Server) adminInitiativeOutcome(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	_ = r.ParseForm()
-	if err := s.deps.Community.SetOutcome(r.Context(), info(r).territory.ID, ini.ID, r.PostFormValue("outcome")); err != nil {
+	if err := s.Deps.Community.SetOutcome(r.Context(), kit.Info(r).Territory.ID, ini.ID, r.PostFormValue("outcome")); err != nil {
 		s.initiativeActionFailed(w, r, ini, "bilan", "", err)
 		return
 	}
@@ -466,7 +467,7 @@ func (s *Server) adminAddMilestone(w http.ResponseWriter, r *http.Request) {
 		}
 		in.DueOn = &d
 	}
-	if _, err := s.deps.Community.AddMilestone(r.Context(), info(r).territory.ID, ini.ID, in); err != nil {
+	if _, err := s.Deps.Community.AddMilestone(r.Context(), kit.Info(r).Territory.ID, ini.ID, in); err != nil {
 		s.initiativeActionFailed(w, r, ini, "etapes", "milestone_", err)
 		return
 	}
@@ -478,15 +479,15 @@ func (s *Server) adminMilestoneDone(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id := pathID(r, "mid")
+	id := kit.PathID(r, "mid")
 	if id == 0 {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	_ = r.ParseForm()
 	done := r.PostFormValue("done") != "0"
-	if err := s.deps.Community.SetMilestoneDone(r.Context(), info(r).territory.ID, ini.ID, id, done); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Community.SetMilestoneDone(r.Context(), kit.Info(r).Territory.ID, ini.ID, id, done); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	key := "flash.initiative_milestone_undone"
@@ -501,12 +502,12 @@ func (s *Server) adminRemoveMilestone(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id := pathID(r, "mid")
+	id := kit.PathID(r, "mid")
 	_ = r.ParseForm()
 	if r.PostFormValue("confirm") != "1" {
-		ms, err := s.deps.Community.Milestones(r.Context(), info(r).territory.ID, ini.ID)
+		ms, err := s.Deps.Community.Milestones(r.Context(), kit.Info(r).Territory.ID, ini.ID)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		for _, m := range ms {
@@ -516,11 +517,11 @@ func (s *Server) adminRemoveMilestone(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
-	if err := s.deps.Community.RemoveMilestone(r.Context(), info(r).territory.ID, ini.ID, id); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Community.RemoveMilestone(r.Context(), kit.Info(r).Territory.ID, ini.ID, id); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	s.initiativeDone(w, r, ini, "flash.initiative_milestone_removed", "etapes")
@@ -547,7 +548,7 @@ func (s *Server) adminAddHelp(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		in.PeopleNeeded = n
 	}
-	if _, err := s.deps.Community.AddHelpWanted(r.Context(), info(r).territory.ID, ini.ID, in); err != nil {
+	if _, err := s.Deps.Community.AddHelpWanted(r.Context(), kit.Info(r).Territory.ID, ini.ID, in); err != nil {
 		s.initiativeActionFailed(w, r, ini, "coups-de-main", "help_", err)
 		return
 	}
@@ -559,15 +560,15 @@ func (s *Server) adminHelpFilled(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id := pathID(r, "nid")
+	id := kit.PathID(r, "nid")
 	if id == 0 {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	_ = r.ParseForm()
 	filled := r.PostFormValue("filled") != "0"
-	if err := s.deps.Community.SetHelpFilled(r.Context(), info(r).territory.ID, ini.ID, id, filled); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Community.SetHelpFilled(r.Context(), kit.Info(r).Territory.ID, ini.ID, id, filled); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	key := "flash.initiative_help_open"
@@ -635,7 +636,7 @@ func (s *Server) actorOrganization(r *http.Request, in *community.ActorInput, pr
 		problems.Add("actor_org", "errors.org_not_found")
 		return nil
 	}
-	o, err := s.deps.Orgs.Get(r.Context(), info(r).territory.ID, id)
+	o, err := s.Deps.Orgs.Get(r.Context(), kit.Info(r).Territory.ID, id)
 	if errs.Is(err, errs.NotFound) {
 		problems.Add("actor_org", "errors.org_not_found")
 		return nil
@@ -672,14 +673,14 @@ func (s *Server) adminAddActor(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	in, problems := actorInput(r.PostForm)
 	if err := s.actorOrganization(r, &in, problems); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if len(problems) > 0 {
 		s.initiativeActionFailed(w, r, ini, "acteurs", "", problems.Err())
 		return
 	}
-	if _, err := s.deps.Community.AddActor(r.Context(), info(r).territory.ID, ini.ID, in); err != nil {
+	if _, err := s.Deps.Community.AddActor(r.Context(), kit.Info(r).Territory.ID, ini.ID, in); err != nil {
 		s.initiativeActionFailed(w, r, ini, "acteurs", "actor_", err)
 		return
 	}
@@ -687,7 +688,7 @@ func (s *Server) adminAddActor(w http.ResponseWriter, r *http.Request) {
 }
 
 type adminActorPage struct {
-	Base
+	kit.Base
 	Initiative community.Initiative
 	Actor      community.Actor
 	ActorKinds []community.ActorKind
@@ -706,29 +707,29 @@ func (s *Server) staffActor(w http.ResponseWriter, r *http.Request) (community.I
 	if !ok {
 		return ini, community.Actor{}, false
 	}
-	id := pathID(r, "aid")
+	id := kit.PathID(r, "aid")
 	if id == 0 {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return ini, community.Actor{}, false
 	}
-	a, err := s.deps.Community.Actor(r.Context(), info(r).territory.ID, ini.ID, id)
+	a, err := s.Deps.Community.Actor(r.Context(), kit.Info(r).Territory.ID, ini.ID, id)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return ini, a, false
 	}
 	return ini, a, true
 }
 
 func (s *Server) actorForm(w http.ResponseWriter, r *http.Request, status int, ini community.Initiative, a community.Actor, form url.Values, problems map[string]string) {
-	p := adminActorPage{Base: s.base(w, r, ""), Initiative: ini, Actor: a, ActorKinds: community.ActorKinds, Supports: community.SupportKinds}
+	p := adminActorPage{Base: s.Page(w, r, ""), Initiative: ini, Actor: a, ActorKinds: community.ActorKinds, Supports: community.SupportKinds}
 	var err error
-	if p.Orgs, err = s.deps.Orgs.Options(r.Context(), info(r).territory.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Orgs, err = s.Deps.Orgs.Options(r.Context(), kit.Info(r).Territory.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	p.SetTitle("initiative.staff.actor_edit_title", a.Name)
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "admin_initiative_actor", p)
+	s.Render(w, r, status, "admin_initiative_actor", p)
 }
 
 func (s *Server) adminEditActor(w http.ResponseWriter, r *http.Request) {
@@ -747,19 +748,19 @@ func (s *Server) adminUpdateActor(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	in, problems := actorInput(r.PostForm)
 	if err := s.actorOrganization(r, &in, problems); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if len(problems) > 0 {
 		s.actorForm(w, r, http.StatusUnprocessableEntity, ini, a, r.PostForm, problems)
 		return
 	}
-	_, err := s.deps.Community.UpdateActor(r.Context(), info(r).territory.ID, ini.ID, a.ID, in)
+	_, err := s.Deps.Community.UpdateActor(r.Context(), kit.Info(r).Territory.ID, ini.ID, a.ID, in)
 	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.actorForm(w, r, statusOf(e.Code), ini, a, r.PostForm, formProblems(e, func(f string) string { return "actor_" + f }))
+		s.actorForm(w, r, kit.StatusOf(e.Code), ini, a, r.PostForm, kit.FormProblems(e, func(f string) string { return "actor_" + f }))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	s.initiativeDone(w, r, ini, "flash.initiative_actor_saved", "acteurs")
@@ -776,8 +777,8 @@ func (s *Server) adminRemoveActor(w http.ResponseWriter, r *http.Request) {
 			r.URL.Path, "initiative.staff.actor_remove_yes", "acteurs")
 		return
 	}
-	if err := s.deps.Community.RemoveActor(r.Context(), info(r).territory.ID, ini.ID, a.ID); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Community.RemoveActor(r.Context(), kit.Info(r).Territory.ID, ini.ID, a.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	s.initiativeDone(w, r, ini, "flash.initiative_actor_removed", "acteurs")
@@ -800,7 +801,7 @@ func (s *Server) adminAddPerson(w http.ResponseWriter, r *http.Request) {
 	in := community.PersonInput{Role: f.Get("person_role"), Name: f.Get("person_name"), Email: f.Get("person_email"),
 		Phone: f.Get("person_phone"), Offer: f.Get("person_offer"), NeedID: needID, ShowName: f.Get("person_show_name") == "1",
 		Lang: f.Get("person_lang")}
-	if _, err := s.deps.Community.AddPerson(r.Context(), info(r).territory.ID, ini.ID, in); err != nil {
+	if _, err := s.Deps.Community.AddPerson(r.Context(), kit.Info(r).Territory.ID, ini.ID, in); err != nil {
 		s.initiativeActionFailed(w, r, ini, "personnes", "person_", err)
 		return
 	}
@@ -812,12 +813,12 @@ func (s *Server) adminRemovePerson(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id := pathID(r, "pid")
+	id := kit.PathID(r, "pid")
 	_ = r.ParseForm()
 	if r.PostFormValue("confirm") != "1" {
-		people, err := s.deps.Community.People(r.Context(), info(r).territory.ID, ini.ID)
+		people, err := s.Deps.Community.People(r.Context(), kit.Info(r).Territory.ID, ini.ID)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		for _, pe := range people {
@@ -827,11 +828,11 @@ func (s *Server) adminRemovePerson(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
-	if err := s.deps.Community.RemovePerson(r.Context(), info(r).territory.ID, ini.ID, id); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Community.RemovePerson(r.Context(), kit.Info(r).Territory.ID, ini.ID, id); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	s.initiativeDone(w, r, ini, "flash.initiative_person_removed", "personnes")

@@ -15,6 +15,7 @@ import (
 	"implique/internal/events"
 	"implique/internal/export"
 	"implique/internal/orgs"
+	"implique/internal/web/kit"
 )
 
 // Pages that keep an organisation up to date: its description, its seats
@@ -63,7 +64,7 @@ func (sp orgSpace) Seat(orgID, seatID int64) string {
 // organisation's own records everywhere else — an organisation's manager
 // never matches, sees or writes someone else's record.
 func (s *Server) reach(r *http.Request, sp orgSpace) orgs.Reach {
-	if sp.Staff && s.can(r, auth.ManagePeople) {
+	if sp.Staff && s.Can(r, auth.ManagePeople) {
 		return orgs.WholeTerritory
 	}
 	return orgs.OwnOrganization
@@ -71,12 +72,12 @@ func (s *Server) reach(r *http.Request, sp orgSpace) orgs.Reach {
 
 // canEditOrg asks the policy whether the request's principal may keep orgID up to date.
 func (s *Server) canEditOrg(r *http.Request, orgID int64) bool {
-	ri := info(r)
-	return auth.Can(ri.principal, auth.EditOrganization, auth.Resource{TerritoryID: ri.territory.ID, OrganizationID: orgID})
+	ri := kit.Info(r)
+	return auth.Can(ri.Principal, auth.EditOrganization, auth.Resource{TerritoryID: ri.Territory.ID, OrganizationID: orgID})
 }
 
 func userID(r *http.Request) int64 {
-	if u := info(r).principal.User; u != nil {
+	if u := kit.Info(r).Principal.User; u != nil {
 		return u.ID
 	}
 	return 0
@@ -87,26 +88,26 @@ func userID(r *http.Request) int64 {
 // 403 or a 404.
 func (s *Server) orgFor(w http.ResponseWriter, r *http.Request) (orgs.Organization, orgSpace, bool) {
 	sp := spaceOf(r)
-	if !info(r).principal.SignedIn() || (sp.Staff && !s.can(r, orgStaffAction)) {
-		s.forbid(w, r)
+	if !kit.Info(r).Principal.SignedIn() || (sp.Staff && !s.Can(r, orgStaffAction)) {
+		s.Forbid(w, r)
 		return orgs.Organization{}, sp, false
 	}
-	id := pathID(r, "id")
+	id := kit.PathID(r, "id")
 	if id == 0 {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return orgs.Organization{}, sp, false
 	}
-	o, err := s.deps.Orgs.Get(r.Context(), info(r).territory.ID, id)
+	o, err := s.Deps.Orgs.Get(r.Context(), kit.Info(r).Territory.ID, id)
 	if errs.Is(err, errs.NotFound) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return o, sp, false
 	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return o, sp, false
 	}
 	if !s.canEditOrg(r, o.ID) {
-		s.forbid(w, r)
+		s.Forbid(w, r)
 		return o, sp, false
 	}
 	return o, sp, true
@@ -117,7 +118,7 @@ func (s *Server) orgFor(w http.ResponseWriter, r *http.Request) (orgs.Organizati
 const staffOrgPageSize = 50
 
 type adminOrgsPage struct {
-	Base
+	kit.Base
 	Orgs       []orgs.Organization
 	Risks      map[int64]orgs.OrgRisk
 	Places     []placeOption
@@ -129,24 +130,24 @@ type adminOrgsPage struct {
 }
 
 func (s *Server) adminOrgs(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, orgStaffAction) {
-		s.forbid(w, r)
+	if !s.Can(r, orgStaffAction) {
+		s.Forbid(w, r)
 		return
 	}
 	ctx := r.Context()
-	t := info(r).territory
+	t := kit.Info(r).Territory
 	q := r.URL.Query()
 	f := orgs.Filter{Query: strings.TrimSpace(q.Get("q")), PlaceSlug: q.Get("lieu"), Kind: orgs.Kind(q.Get("type"))}
 	if _, ok := orgs.ParseKind(string(f.Kind)); !ok {
 		f.Kind = ""
 	}
 	level := orgs.Level(q.Get("risque"))
-	radar, err := s.deps.Orgs.Radar(ctx, t.ID, orgs.RadarFilter{Reach: s.reach(r, staffOrgs)})
+	radar, err := s.Deps.Orgs.Radar(ctx, t.ID, orgs.RadarFilter{Reach: s.reach(r, staffOrgs)})
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := adminOrgsPage{Base: s.base(w, r, "org.staff.title"), Risks: map[int64]orgs.OrgRisk{}, Kinds: orgs.Kinds, Levels: orgs.Levels,
+	p := adminOrgsPage{Base: s.Page(w, r, "org.staff.title"), Risks: map[int64]orgs.OrgRisk{}, Kinds: orgs.Kinds, Levels: orgs.Levels,
 		Filtered: f.Query != "" || f.PlaceSlug != "" || f.Kind != "" || level != ""}
 	for _, risk := range radar.Orgs {
 		p.Risks[risk.Org.ID] = risk
@@ -157,69 +158,69 @@ func (s *Server) adminOrgs(w http.ResponseWriter, r *http.Request) {
 	if level != "" && f.IDs == nil {
 		f.IDs = []int64{}
 	}
-	_, total, err := s.deps.Orgs.List(ctx, t.ID, orgs.Filter{Query: f.Query, PlaceSlug: f.PlaceSlug, Kind: f.Kind, IDs: f.IDs, Limit: 1})
+	_, total, err := s.Deps.Orgs.List(ctx, t.ID, orgs.Filter{Query: f.Query, PlaceSlug: f.PlaceSlug, Kind: f.Kind, IDs: f.IDs, Limit: 1})
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	p.Pager = newPager(r, total, staffOrgPageSize)
 	f.Limit, f.Offset = staffOrgPageSize, p.Pager.Offset(staffOrgPageSize)
-	if p.Orgs, _, err = s.deps.Orgs.List(ctx, t.ID, f); err != nil {
-		s.fail(w, r, err)
+	if p.Orgs, _, err = s.Deps.Orgs.List(ctx, t.ID, f); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	if p.Places, err = s.placeOptions(r); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Indicators, err = s.deps.Orgs.Indicators(ctx, t.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Indicators, err = s.Deps.Orgs.Indicators(ctx, t.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	p.Form = url.Values{"q": {f.Query}, "lieu": {f.PlaceSlug}, "type": {string(f.Kind)}, "risque": {string(level)}}
-	s.render(w, r, http.StatusOK, "admin_orgs", p)
+	s.Render(w, r, http.StatusOK, "admin_orgs", p)
 }
 
 // ---- A manager's organisations -----------------------------------------
 
 type myOrgsPage struct {
-	Base
+	kit.Base
 	Orgs  []orgs.Organization
 	Risks map[int64]orgs.OrgRisk
 }
 
 func (s *Server) myOrgs(w http.ResponseWriter, r *http.Request) {
-	ri := info(r)
-	if !ri.principal.SignedIn() {
-		s.forbid(w, r)
+	ri := kit.Info(r)
+	if !ri.Principal.SignedIn() {
+		s.Forbid(w, r)
 		return
 	}
-	if s.can(r, orgStaffAction) && len(ri.principal.Organizations) == 0 {
-		s.redirect(w, r, staffOrgs.Root)
+	if s.Can(r, orgStaffAction) && len(ri.Principal.Organizations) == 0 {
+		s.Redirect(w, r, staffOrgs.Root)
 		return
 	}
-	p := myOrgsPage{Base: s.base(w, r, "org.mine.title"), Risks: map[int64]orgs.OrgRisk{}}
-	ids := append([]int64{}, ri.principal.Organizations...)
+	p := myOrgsPage{Base: s.Page(w, r, "org.mine.title"), Risks: map[int64]orgs.OrgRisk{}}
+	ids := append([]int64{}, ri.Principal.Organizations...)
 	var err error
-	if p.Orgs, _, err = s.deps.Orgs.List(r.Context(), ri.territory.ID, orgs.Filter{IDs: ids}); err != nil {
-		s.fail(w, r, err)
+	if p.Orgs, _, err = s.Deps.Orgs.List(r.Context(), ri.Territory.ID, orgs.Filter{IDs: ids}); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	for _, o := range p.Orgs {
-		risk, _, err := s.deps.Orgs.Risk(r.Context(), ri.territory.ID, o.ID, orgs.OwnOrganization)
+		risk, _, err := s.Deps.Orgs.Risk(r.Context(), ri.Territory.ID, o.ID, orgs.OwnOrganization)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		p.Risks[o.ID] = risk
 	}
-	s.render(w, r, http.StatusOK, "my_orgs", p)
+	s.Render(w, r, http.StatusOK, "my_orgs", p)
 }
 
 // ---- Creating and describing an organisation ---------------------------
 
 type orgFormPage struct {
-	Base
+	kit.Base
 	Space  orgSpace
 	Org    *orgs.Organization
 	Kinds  []orgs.Kind
@@ -235,7 +236,7 @@ type placeCheck struct {
 }
 
 func (s *Server) placeChecks(r *http.Request) ([]placeCheck, error) {
-	ps, err := s.deps.Territories.Places(r.Context(), info(r).territory.ID)
+	ps, err := s.Deps.Territories.Places(r.Context(), kit.Info(r).Territory.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -276,10 +277,10 @@ func orgInput(f url.Values) orgs.Input {
 func (s *Server) orgFormPage(w http.ResponseWriter, r *http.Request, status int, sp orgSpace, o *orgs.Organization, form url.Values, problems map[string]string) {
 	places, err := s.placeChecks(r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := orgFormPage{Base: s.base(w, r, "org.form.new_title"), Space: sp, Org: o, Kinds: orgs.Kinds, Causes: orgs.Causes, Places: places}
+	p := orgFormPage{Base: s.Page(w, r, "org.form.new_title"), Space: sp, Org: o, Kinds: orgs.Kinds, Causes: orgs.Causes, Places: places}
 	if o != nil {
 		p.SetTitle("org.form.edit_title", o.Name)
 	}
@@ -287,17 +288,17 @@ func (s *Server) orgFormPage(w http.ResponseWriter, r *http.Request, status int,
 	if o == nil {
 		name, err := s.orgOrigin(r, form.Get("origin"), form.Get("origin_id"))
 		if err != nil && !errs.Is(err, errs.NotFound) {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		p.Origin = name
 	}
-	s.render(w, r, status, "admin_org_form", p)
+	s.Render(w, r, status, "admin_org_form", p)
 }
 
 func (s *Server) adminNewOrg(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, orgStaffAction) {
-		s.forbid(w, r)
+	if !s.Can(r, orgStaffAction) {
+		s.Forbid(w, r)
 		return
 	}
 	form := url.Values{"kind": {string(orgs.Nonprofit)}, "public": {"1"}}
@@ -307,13 +308,13 @@ func (s *Server) adminNewOrg(w http.ResponseWriter, r *http.Request) {
 		if v := q.Get(param); v != "" {
 			name, err := s.orgOrigin(r, origin, v)
 			if err != nil {
-				s.fail(w, r, err)
+				s.Fail(w, r, err)
 				return
 			}
 			form.Set("origin", origin)
 			form.Set("origin_id", v)
 			form.Set("kind", string(orgs.CitizenCommittee))
-			form.Set("name", s.cat.T(info(r).lang, "org.form.committee_name", name))
+			form.Set("name", s.Cat.T(kit.Info(r).Lang, "org.form.committee_name", name))
 			for _, pl := range s.originPlaces(r, origin, v) {
 				form.Add("places", pl)
 			}
@@ -332,16 +333,16 @@ func (s *Server) orgOrigin(r *http.Request, origin, idText string) (string, erro
 	if err != nil || id <= 0 {
 		return "", errs.New(errs.NotFound, "errors.org_origin")
 	}
-	tid := info(r).territory.ID
+	tid := kit.Info(r).Territory.ID
 	switch origin {
 	case orgs.FromCommunity:
-		c, err := s.deps.Community.Community(r.Context(), tid, id)
+		c, err := s.Deps.Community.Community(r.Context(), tid, id)
 		if errs.Is(err, errs.NotFound) {
 			return "", errs.New(errs.NotFound, "errors.org_origin")
 		}
 		return c.Name, err
 	case orgs.FromInitiative:
-		ini, err := s.deps.Community.Initiative(r.Context(), tid, id)
+		ini, err := s.Deps.Community.Initiative(r.Context(), tid, id)
 		if errs.Is(err, errs.NotFound) {
 			return "", errs.New(errs.NotFound, "errors.org_origin")
 		}
@@ -353,17 +354,17 @@ func (s *Server) orgOrigin(r *http.Request, origin, idText string) (string, erro
 // originPlaces are the places of a committee's community or initiative.
 func (s *Server) originPlaces(r *http.Request, origin, idText string) []string {
 	id, _ := strconv.ParseInt(idText, 10, 64)
-	tid := info(r).territory.ID
+	tid := kit.Info(r).Territory.ID
 	var out []string
 	switch origin {
 	case orgs.FromCommunity:
-		if c, err := s.deps.Community.Community(r.Context(), tid, id); err == nil {
+		if c, err := s.Deps.Community.Community(r.Context(), tid, id); err == nil {
 			for _, p := range c.Places {
 				out = append(out, p.Slug)
 			}
 		}
 	case orgs.FromInitiative:
-		if ini, err := s.deps.Community.Initiative(r.Context(), tid, id); err == nil {
+		if ini, err := s.Deps.Community.Initiative(r.Context(), tid, id); err == nil {
 			out = append(out, ini.PlaceSlug)
 		}
 	}
@@ -371,8 +372,8 @@ func (s *Server) originPlaces(r *http.Request, origin, idText string) []string {
 }
 
 func (s *Server) adminCreateOrg(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, orgStaffAction) {
-		s.forbid(w, r)
+	if !s.Can(r, orgStaffAction) {
+		s.Forbid(w, r)
 		return
 	}
 	_ = r.ParseForm()
@@ -382,22 +383,22 @@ func (s *Server) adminCreateOrg(w http.ResponseWriter, r *http.Request) {
 			s.orgFormPage(w, r, http.StatusUnprocessableEntity, staffOrgs, nil, r.PostForm, map[string]string{"": "errors.org_origin"})
 			return
 		} else if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		in.Origin = origin
 		in.OriginID, _ = strconv.ParseInt(r.PostFormValue("origin_id"), 10, 64)
 	}
-	o, err := s.deps.Orgs.Create(r.Context(), info(r).territory.ID, userID(r), in)
+	o, err := s.Deps.Orgs.Create(r.Context(), kit.Info(r).Territory.ID, userID(r), in)
 	if e, ok := errs.As(err); ok {
-		s.orgFormPage(w, r, statusOf(e.Code), staffOrgs, nil, r.PostForm, formProblems(e, nil))
+		s.orgFormPage(w, r, kit.StatusOf(e.Code), staffOrgs, nil, r.PostForm, kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.org_created")
-	s.redirect(w, r, staffOrgs.orgPath(o.ID))
+	s.Flash(w, "flash.org_created")
+	s.Redirect(w, r, staffOrgs.orgPath(o.ID))
 }
 
 func (s *Server) editOrg(w http.ResponseWriter, r *http.Request) {
@@ -414,22 +415,22 @@ func (s *Server) updateOrg(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = r.ParseForm()
-	_, err := s.deps.Orgs.Update(r.Context(), info(r).territory.ID, o.ID, orgInput(r.PostForm))
+	_, err := s.Deps.Orgs.Update(r.Context(), kit.Info(r).Territory.ID, o.ID, orgInput(r.PostForm))
 	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.orgFormPage(w, r, statusOf(e.Code), sp, &o, r.PostForm, formProblems(e, nil))
+		s.orgFormPage(w, r, kit.StatusOf(e.Code), sp, &o, r.PostForm, kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.org_saved")
-	s.redirect(w, r, sp.orgPath(o.ID))
+	s.Flash(w, "flash.org_saved")
+	s.Redirect(w, r, sp.orgPath(o.ID))
 }
 
 // ---- An organisation's page --------------------------------------------
 
 type orgManagePage struct {
-	Base
+	kit.Base
 	Space       orgSpace
 	Org         orgs.Organization
 	Seats       []orgs.Seat
@@ -450,7 +451,7 @@ type orgManagePage struct {
 
 // seatFormData is what the "seatfields" template draws.
 type seatFormData struct {
-	Base   Base
+	Base   kit.Base
 	People []orgs.Person
 	Roles  []orgs.Role
 	Staff  bool
@@ -461,72 +462,55 @@ func (p orgManagePage) SeatForm() seatFormData {
 	return seatFormData{Base: p.Base, People: p.People, Roles: p.Roles, Staff: p.Space.Staff}
 }
 
-// SeatName is SeatLabel for the page: a title that people typed is
-// marked as such (Typed).
-func (b Base) SeatName(st orgs.Seat) template.HTML {
-	if st.Title != "" {
-		return b.Typed(st.Title)
-	}
-	return template.HTML(template.HTMLEscapeString(b.SeatLabel(st)))
-}
-
-// SeatLabel names a seat: its title, or its function in the page's language.
-func (b Base) SeatLabel(st orgs.Seat) string {
-	if st.Title != "" {
-		return st.Title
-	}
-	return b.T("org.role." + string(st.Role))
-}
-
 func (s *Server) orgManage(w http.ResponseWriter, r *http.Request, status int, o orgs.Organization, sp orgSpace, section string, form url.Values, problems map[string]string) {
 	ctx := r.Context()
-	t := info(r).territory
-	p := orgManagePage{Base: s.base(w, r, ""), Space: sp, Org: o, Roles: orgs.Roles, PolicyKinds: orgs.PolicyKinds, Section: section}
+	t := kit.Info(r).Territory
+	p := orgManagePage{Base: s.Page(w, r, ""), Space: sp, Org: o, Roles: orgs.Roles, PolicyKinds: orgs.PolicyKinds, Section: section}
 	p.SetTypedTitle(o.Name)
 	var err error
-	if p.Seats, err = s.deps.Orgs.Seats(ctx, t.ID, o.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Seats, err = s.Deps.Orgs.Seats(ctx, t.ID, o.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.People, err = s.deps.Orgs.OrgPeople(ctx, t.ID, o.ID); err != nil {
-		s.fail(w, r, err)
+	if p.People, err = s.Deps.Orgs.OrgPeople(ctx, t.ID, o.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Risk, p.Radar, err = s.deps.Orgs.Risk(ctx, t.ID, o.ID, s.reach(r, sp)); err != nil {
-		s.fail(w, r, err)
+	if p.Risk, p.Radar, err = s.Deps.Orgs.Risk(ctx, t.ID, o.ID, s.reach(r, sp)); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Policies, err = s.deps.Orgs.Policies(ctx, t.ID, o.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Policies, err = s.Deps.Orgs.Policies(ctx, t.ID, o.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	if sp.Staff {
-		ids, err := s.deps.Orgs.Managers(ctx, t.ID, o.ID)
+		ids, err := s.Deps.Orgs.Managers(ctx, t.ID, o.ID)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		for _, id := range ids {
-			u, err := s.deps.Auth.UserByID(ctx, id)
+			u, err := s.Deps.Auth.UserByID(ctx, id)
 			if err != nil {
-				s.fail(w, r, err)
+				s.Fail(w, r, err)
 				return
 			}
 			p.Managers = append(p.Managers, u)
 		}
-		if p.Log, err = s.deps.Orgs.Accompaniments(ctx, t.ID, orgs.AccompanimentFilter{OrganizationID: o.ID, Limit: 20}); err != nil {
-			s.fail(w, r, err)
+		if p.Log, err = s.Deps.Orgs.Accompaniments(ctx, t.ID, orgs.AccompanimentFilter{OrganizationID: o.ID, Limit: 20}); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
-		if p.Events, err = s.deps.Orgs.Events(ctx, t.ID, o.ID); err != nil {
-			s.fail(w, r, err)
+		if p.Events, err = s.Deps.Orgs.Events(ctx, t.ID, o.ID); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
-		if s.deps.Events != nil {
+		if s.Deps.Events != nil {
 			// The events of the last year and the next, newest first.
-			now := s.deps.Now()
-			if p.EventChoices, err = s.deps.Events.List(ctx, t.ID, events.Filter{From: now.AddDate(-1, 0, 0), To: now.AddDate(1, 0, 0), Newest: true}); err != nil {
-				s.fail(w, r, err)
+			now := s.Deps.Now()
+			if p.EventChoices, err = s.Deps.Events.List(ctx, t.ID, events.Filter{From: now.AddDate(-1, 0, 0), To: now.AddDate(1, 0, 0), Newest: true}); err != nil {
+				s.Fail(w, r, err)
 				return
 			}
 		}
@@ -535,7 +519,7 @@ func (s *Server) orgManage(w http.ResponseWriter, r *http.Request, status int, o
 		form = url.Values{"role": {string(orgs.Director)}, "holder": {"vacant"}, "adopted_on": {""}}
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "admin_org", p)
+	s.Render(w, r, status, "admin_org", p)
 }
 
 func (s *Server) orgPage(w http.ResponseWriter, r *http.Request) {
@@ -573,20 +557,20 @@ func (s *Server) addSeat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = r.ParseForm()
-	_, err := s.deps.Orgs.AddSeat(r.Context(), info(r).territory.ID, o.ID, seatInput(r.PostForm, s.reach(r, sp)))
+	_, err := s.Deps.Orgs.AddSeat(r.Context(), kit.Info(r).Territory.ID, o.ID, seatInput(r.PostForm, s.reach(r, sp)))
 	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.orgManage(w, r, statusOf(e.Code), o, sp, "nouveau-poste", r.PostForm, formProblems(e, nil))
+		s.orgManage(w, r, kit.StatusOf(e.Code), o, sp, "nouveau-poste", r.PostForm, kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.org_seat_added")
-	s.redirect(w, r, sp.orgPath(o.ID)+"#postes")
+	s.Flash(w, "flash.org_seat_added")
+	s.Redirect(w, r, sp.orgPath(o.ID)+"#postes")
 }
 
 type seatPage struct {
-	Base
+	kit.Base
 	Space  orgSpace
 	Org    orgs.Organization
 	Seat   orgs.Seat
@@ -605,14 +589,14 @@ func (s *Server) seatFor(w http.ResponseWriter, r *http.Request) (orgs.Organizat
 	if !ok {
 		return o, orgs.Seat{}, sp, false
 	}
-	id := pathID(r, "seat")
+	id := kit.PathID(r, "seat")
 	if id == 0 {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return o, orgs.Seat{}, sp, false
 	}
-	st, err := s.deps.Orgs.Seat(r.Context(), info(r).territory.ID, o.ID, id)
+	st, err := s.Deps.Orgs.Seat(r.Context(), kit.Info(r).Territory.ID, o.ID, id)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return o, st, sp, false
 	}
 	return o, st, sp, true
@@ -634,16 +618,16 @@ func seatForm(st orgs.Seat) url.Values {
 }
 
 func (s *Server) seatPage(w http.ResponseWriter, r *http.Request, status int, o orgs.Organization, st orgs.Seat, sp orgSpace, form url.Values, problems map[string]string) {
-	p := seatPage{Base: s.base(w, r, ""), Space: sp, Org: o, Seat: st, Roles: orgs.Roles}
+	p := seatPage{Base: s.Page(w, r, ""), Space: sp, Org: o, Seat: st, Roles: orgs.Roles}
 	p.Title = p.T("org.seat.edit_title", p.SeatLabel(st), o.Name)
-	p.heading = p.Phrase("org.seat.edit_title", p.SeatName(st), p.Typed(o.Name))
+	p.SetHeading(p.Phrase("org.seat.edit_title", p.SeatName(st), p.Typed(o.Name)))
 	var err error
-	if p.People, err = s.deps.Orgs.OrgPeople(r.Context(), info(r).territory.ID, o.ID); err != nil {
-		s.fail(w, r, err)
+	if p.People, err = s.Deps.Orgs.OrgPeople(r.Context(), kit.Info(r).Territory.ID, o.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "admin_org_seat", p)
+	s.Render(w, r, status, "admin_org_seat", p)
 }
 
 func (s *Server) editSeat(w http.ResponseWriter, r *http.Request) {
@@ -660,21 +644,21 @@ func (s *Server) updateSeat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = r.ParseForm()
-	_, err := s.deps.Orgs.UpdateSeat(r.Context(), info(r).territory.ID, o.ID, st.ID, seatInput(r.PostForm, s.reach(r, sp)))
+	_, err := s.Deps.Orgs.UpdateSeat(r.Context(), kit.Info(r).Territory.ID, o.ID, st.ID, seatInput(r.PostForm, s.reach(r, sp)))
 	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.seatPage(w, r, statusOf(e.Code), o, st, sp, r.PostForm, formProblems(e, nil))
+		s.seatPage(w, r, kit.StatusOf(e.Code), o, st, sp, r.PostForm, kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.org_seat_saved")
-	s.redirect(w, r, sp.orgPath(o.ID)+"#postes")
+	s.Flash(w, "flash.org_seat_saved")
+	s.Redirect(w, r, sp.orgPath(o.ID)+"#postes")
 }
 
 // confirmPage asks before anything is removed.
 type confirmPage struct {
-	Base
+	kit.Base
 	Message template.HTML
 	Action  string
 	Button  string
@@ -688,14 +672,14 @@ type crumb struct {
 }
 
 func (s *Server) confirm(w http.ResponseWriter, r *http.Request, sp orgSpace, o orgs.Organization, titleKey string, message template.HTML, buttonKey string) {
-	p := confirmPage{Base: s.base(w, r, titleKey), Message: message, Action: r.URL.Path, Back: sp.orgPath(o.ID)}
+	p := confirmPage{Base: s.Page(w, r, titleKey), Message: message, Action: r.URL.Path, Back: sp.orgPath(o.ID)}
 	p.Button = p.T(buttonKey)
 	if sp.Staff {
 		p.Crumbs = []crumb{{"/admin", p.Phrase("admin.title")}, {staffOrgs.Root, p.Phrase("org.staff.title")}, {sp.orgPath(o.ID), p.Typed(o.Name)}}
 	} else {
 		p.Crumbs = []crumb{{managerOrgs.Root, p.Phrase("org.mine.title")}, {sp.orgPath(o.ID), p.Typed(o.Name)}}
 	}
-	s.render(w, r, http.StatusOK, "org_confirm", p)
+	s.Render(w, r, http.StatusOK, "org_confirm", p)
 }
 
 func (s *Server) confirmDeleteSeat(w http.ResponseWriter, r *http.Request) {
@@ -703,7 +687,7 @@ func (s *Server) confirmDeleteSeat(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	b := s.base(w, r, "")
+	b := s.Page(w, r, "")
 	s.confirm(w, r, sp, o, "org.seat.delete_title", b.Phrase("org.seat.delete_confirm", b.SeatName(st), b.Typed(o.Name)), "org.seat.delete")
 }
 
@@ -712,12 +696,12 @@ func (s *Server) deleteSeat(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.deps.Orgs.DeleteSeat(r.Context(), info(r).territory.ID, o.ID, st.ID); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Orgs.DeleteSeat(r.Context(), kit.Info(r).Territory.ID, o.ID, st.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.org_seat_deleted")
-	s.redirect(w, r, sp.orgPath(o.ID)+"#postes")
+	s.Flash(w, "flash.org_seat_deleted")
+	s.Redirect(w, r, sp.orgPath(o.ID)+"#postes")
 }
 
 // ---- Policies ----------------------------------------------------------
@@ -760,13 +744,13 @@ func (s *Server) recordPolicy(w http.ResponseWriter, r *http.Request) {
 		if fh := r.MultipartForm.File["document"]; len(fh) > 0 && fh[0].Size > 0 {
 			file, err := fh[0].Open()
 			if err != nil {
-				s.fail(w, r, err)
+				s.Fail(w, r, err)
 				return
 			}
 			data, err := io.ReadAll(io.LimitReader(file, orgs.MaxDocumentBytes+1))
 			file.Close()
 			if err != nil {
-				s.fail(w, r, err)
+				s.Fail(w, r, err)
 				return
 			}
 			in.Document, in.DocumentName = data, filepath.Base(fh[0].Filename)
@@ -778,25 +762,25 @@ func (s *Server) recordPolicy(w http.ResponseWriter, r *http.Request) {
 	form := url.Values{"policy_kind": {string(in.Kind)}, "adopted_on": {in.AdoptedOn}, "document_url": {in.DocumentURL}}
 	var err error
 	if len(problems) == 0 {
-		_, err = s.deps.Orgs.RecordPolicy(r.Context(), info(r).territory.ID, o.ID, in)
+		_, err = s.Deps.Orgs.RecordPolicy(r.Context(), kit.Info(r).Territory.ID, o.ID, in)
 	}
 	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		problems = formProblems(e, func(f string) string {
+		problems = kit.FormProblems(e, func(f string) string {
 			if f == "kind" {
 				return "policy_kind"
 			}
 			return f
 		})
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if len(problems) > 0 {
 		s.orgManage(w, r, http.StatusUnprocessableEntity, o, sp, "politiques", form, problems)
 		return
 	}
-	s.flash(w, "flash.org_policy_saved")
-	s.redirect(w, r, sp.orgPath(o.ID)+"#politiques")
+	s.Flash(w, "flash.org_policy_saved")
+	s.Redirect(w, r, sp.orgPath(o.ID)+"#politiques")
 }
 
 func (s *Server) policyFor(w http.ResponseWriter, r *http.Request) (orgs.Organization, orgs.Policy, orgSpace, bool) {
@@ -804,14 +788,14 @@ func (s *Server) policyFor(w http.ResponseWriter, r *http.Request) (orgs.Organiz
 	if !ok {
 		return o, orgs.Policy{}, sp, false
 	}
-	id := pathID(r, "policy")
+	id := kit.PathID(r, "policy")
 	if id == 0 {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return o, orgs.Policy{}, sp, false
 	}
-	p, err := s.deps.Orgs.Policy(r.Context(), info(r).territory.ID, o.ID, id)
+	p, err := s.Deps.Orgs.Policy(r.Context(), kit.Info(r).Territory.ID, o.ID, id)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return o, p, sp, false
 	}
 	return o, p, sp, true
@@ -822,9 +806,9 @@ func (s *Server) policyDocument(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	name, typ, data, err := s.deps.Orgs.PolicyDocument(r.Context(), info(r).territory.ID, o.ID, p.ID)
+	name, typ, data, err := s.Deps.Orgs.PolicyDocument(r.Context(), kit.Info(r).Territory.ID, o.ID, p.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", typ)
@@ -838,7 +822,7 @@ func (s *Server) confirmRemovePolicy(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	b := s.base(w, r, "")
+	b := s.Page(w, r, "")
 	s.confirm(w, r, sp, o, "org.policy.remove_title", b.Phrase("org.policy.remove_confirm", b.T("org.policy."+string(p.Kind)), b.Typed(o.Name)), "org.policy.remove")
 }
 
@@ -847,20 +831,20 @@ func (s *Server) removePolicy(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.deps.Orgs.RemovePolicy(r.Context(), info(r).territory.ID, o.ID, p.ID); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Orgs.RemovePolicy(r.Context(), kit.Info(r).Territory.ID, o.ID, p.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.org_policy_removed")
-	s.redirect(w, r, sp.orgPath(o.ID)+"#politiques")
+	s.Flash(w, "flash.org_policy_removed")
+	s.Redirect(w, r, sp.orgPath(o.ID)+"#politiques")
 }
 
 // ---- Staff: managers and co-organised events ---------------------------
 
 // staffOrgFor is orgFor for the staff-only actions.
 func (s *Server) staffOrgFor(w http.ResponseWriter, r *http.Request) (orgs.Organization, bool) {
-	if !s.can(r, orgStaffAction) {
-		s.forbid(w, r)
+	if !s.Can(r, orgStaffAction) {
+		s.Forbid(w, r)
 		return orgs.Organization{}, false
 	}
 	o, _, ok := s.orgFor(w, r)
@@ -874,20 +858,20 @@ func (s *Server) addManager(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = r.ParseForm()
 	ctx := r.Context()
-	t := info(r).territory
+	t := kit.Info(r).Territory
 	email := r.PostFormValue("manager_email")
 	problem := ""
-	u, err := s.deps.Auth.UserByEmail(ctx, email)
+	u, err := s.Deps.Auth.UserByEmail(ctx, email)
 	switch {
 	case errs.Is(err, errs.NotFound):
 		problem = "errors.org_manager_account"
 	case err != nil:
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	default:
-		roles, err := s.deps.Auth.RolesOf(ctx, u.ID, t.ID)
+		roles, err := s.Deps.Auth.RolesOf(ctx, u.ID, t.ID)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		if !(auth.Principal{Roles: roles}).Has(auth.RoleOrganizationManager) {
@@ -901,12 +885,12 @@ func (s *Server) addManager(w http.ResponseWriter, r *http.Request) {
 		s.orgManage(w, r, http.StatusUnprocessableEntity, o, staffOrgs, "responsables", r.PostForm, map[string]string{"manager_email": problem})
 		return
 	}
-	if err := s.deps.Orgs.AddManager(ctx, t.ID, o.ID, u.ID); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Orgs.AddManager(ctx, t.ID, o.ID, u.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.org_manager_added")
-	s.redirect(w, r, staffOrgs.orgPath(o.ID)+"#responsables")
+	s.Flash(w, "flash.org_manager_added")
+	s.Redirect(w, r, staffOrgs.orgPath(o.ID)+"#responsables")
 }
 
 func (s *Server) managerFor(w http.ResponseWriter, r *http.Request) (orgs.Organization, *auth.User, bool) {
@@ -914,23 +898,23 @@ func (s *Server) managerFor(w http.ResponseWriter, r *http.Request) (orgs.Organi
 	if !ok {
 		return o, nil, false
 	}
-	id := pathID(r, "user")
-	ids, err := s.deps.Orgs.Managers(r.Context(), info(r).territory.ID, o.ID)
+	id := kit.PathID(r, "user")
+	ids, err := s.Deps.Orgs.Managers(r.Context(), kit.Info(r).Territory.ID, o.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return o, nil, false
 	}
 	for _, m := range ids {
 		if m == id && id != 0 {
-			u, err := s.deps.Auth.UserByID(r.Context(), id)
+			u, err := s.Deps.Auth.UserByID(r.Context(), id)
 			if err != nil {
-				s.fail(w, r, err)
+				s.Fail(w, r, err)
 				return o, nil, false
 			}
 			return o, u, true
 		}
 	}
-	s.notFound(w, r)
+	s.NotFound(w, r)
 	return o, nil, false
 }
 
@@ -939,7 +923,7 @@ func (s *Server) confirmRemoveManager(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	b := s.base(w, r, "")
+	b := s.Page(w, r, "")
 	s.confirm(w, r, staffOrgs, o, "org.managers.remove_title", b.Phrase("org.managers.remove_confirm", b.Typed(u.DisplayName()), b.Typed(o.Name)), "org.managers.remove")
 }
 
@@ -948,12 +932,12 @@ func (s *Server) removeManager(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.deps.Orgs.RemoveManager(r.Context(), info(r).territory.ID, o.ID, u.ID); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Orgs.RemoveManager(r.Context(), kit.Info(r).Territory.ID, o.ID, u.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.org_manager_removed")
-	s.redirect(w, r, staffOrgs.orgPath(o.ID)+"#responsables")
+	s.Flash(w, "flash.org_manager_removed")
+	s.Redirect(w, r, staffOrgs.orgPath(o.ID)+"#responsables")
 }
 
 func (s *Server) linkEvent(w http.ResponseWriter, r *http.Request) {
@@ -963,16 +947,16 @@ func (s *Server) linkEvent(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = r.ParseForm()
 	id, _ := strconv.ParseInt(r.PostFormValue("event"), 10, 64)
-	err := s.deps.Orgs.LinkEvent(r.Context(), info(r).territory.ID, o.ID, id)
+	err := s.Deps.Orgs.LinkEvent(r.Context(), kit.Info(r).Territory.ID, o.ID, id)
 	if e, ok := errs.As(err); ok && e.Code == errs.Invalid {
-		s.orgManage(w, r, statusOf(e.Code), o, staffOrgs, "evenements", r.PostForm, formProblems(e, nil))
+		s.orgManage(w, r, kit.StatusOf(e.Code), o, staffOrgs, "evenements", r.PostForm, kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.org_event_linked")
-	s.redirect(w, r, staffOrgs.orgPath(o.ID)+"#evenements")
+	s.Flash(w, "flash.org_event_linked")
+	s.Redirect(w, r, staffOrgs.orgPath(o.ID)+"#evenements")
 }
 
 func (s *Server) unlinkEvent(w http.ResponseWriter, r *http.Request) {
@@ -980,12 +964,12 @@ func (s *Server) unlinkEvent(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.deps.Orgs.UnlinkEvent(r.Context(), info(r).territory.ID, o.ID, pathID(r, "event")); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Orgs.UnlinkEvent(r.Context(), kit.Info(r).Territory.ID, o.ID, kit.PathID(r, "event")); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.org_event_unlinked")
-	s.redirect(w, r, staffOrgs.orgPath(o.ID)+"#evenements")
+	s.Flash(w, "flash.org_event_unlinked")
+	s.Redirect(w, r, staffOrgs.orgPath(o.ID)+"#evenements")
 }
 
 // ---- Staff: people -----------------------------------------------------
@@ -1002,7 +986,7 @@ const (
 )
 
 type adminPeoplePage struct {
-	Base
+	kit.Base
 	People     []orgs.Person
 	Pager      pager
 	Duplicates []orgs.Duplicate
@@ -1012,36 +996,36 @@ type adminPeoplePage struct {
 }
 
 func (s *Server) adminPeople(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManagePeople) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManagePeople) {
+		s.Forbid(w, r)
 		return
 	}
 	ctx := r.Context()
-	t := info(r).territory
+	t := kit.Info(r).Territory
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	_, total, err := s.deps.Orgs.People(ctx, t.ID, orgs.PeopleFilter{Query: q, Limit: 1})
+	_, total, err := s.Deps.Orgs.People(ctx, t.ID, orgs.PeopleFilter{Query: q, Limit: 1})
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := adminPeoplePage{Base: s.base(w, r, "org.people.title"), Pager: newPager(r, total, peoplePageSize)}
-	if p.People, _, err = s.deps.Orgs.People(ctx, t.ID, orgs.PeopleFilter{Query: q, Limit: peoplePageSize, Offset: p.Pager.Offset(peoplePageSize)}); err != nil {
-		s.fail(w, r, err)
+	p := adminPeoplePage{Base: s.Page(w, r, "org.people.title"), Pager: newPager(r, total, peoplePageSize)}
+	if p.People, _, err = s.Deps.Orgs.People(ctx, t.ID, orgs.PeopleFilter{Query: q, Limit: peoplePageSize, Offset: p.Pager.Offset(peoplePageSize)}); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	if q == "" && p.Pager.Page <= 1 {
-		if p.Duplicates, p.DuplicateCount, err = s.deps.Orgs.Duplicates(ctx, t.ID, duplicatesOnPage); err != nil {
-			s.fail(w, r, err)
+		if p.Duplicates, p.DuplicateCount, err = s.Deps.Orgs.Duplicates(ctx, t.ID, duplicatesOnPage); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 		p.MoreDuplicates = p.DuplicateCount - len(p.Duplicates)
 	}
 	p.Form = url.Values{"q": {q}}
-	s.render(w, r, http.StatusOK, "admin_people", p)
+	s.Render(w, r, http.StatusOK, "admin_people", p)
 }
 
 type adminPersonPage struct {
-	Base
+	kit.Base
 	Person  orgs.Person
 	Seats   []orgs.PersonSeat
 	Same    []orgs.Person
@@ -1051,18 +1035,18 @@ type adminPersonPage struct {
 }
 
 func (s *Server) personFor(w http.ResponseWriter, r *http.Request, param string) (orgs.Person, bool) {
-	if !s.can(r, auth.ManagePeople) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManagePeople) {
+		s.Forbid(w, r)
 		return orgs.Person{}, false
 	}
-	id := pathID(r, param)
+	id := kit.PathID(r, param)
 	if id == 0 {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return orgs.Person{}, false
 	}
-	p, err := s.deps.Orgs.Person(r.Context(), info(r).territory.ID, id)
+	p, err := s.Deps.Orgs.Person(r.Context(), kit.Info(r).Territory.ID, id)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return p, false
 	}
 	return p, true
@@ -1072,29 +1056,29 @@ func personPath(id int64) string { return "/admin/personnes/" + strconv.FormatIn
 
 func (s *Server) personPage(w http.ResponseWriter, r *http.Request, status int, person orgs.Person, form url.Values, problems map[string]string) {
 	ctx := r.Context()
-	t := info(r).territory
-	p := adminPersonPage{Base: s.base(w, r, ""), Person: person}
+	t := kit.Info(r).Territory
+	p := adminPersonPage{Base: s.Page(w, r, ""), Person: person}
 	p.SetTypedTitle(person.Name)
 	var err error
-	if p.Seats, err = s.deps.Orgs.SeatsOf(ctx, t.ID, person.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Seats, err = s.Deps.Orgs.SeatsOf(ctx, t.ID, person.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Same, err = s.deps.Orgs.SamePerson(ctx, t.ID, person.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Same, err = s.Deps.Orgs.SamePerson(ctx, t.ID, person.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Matches, err = s.deps.Orgs.PossibleMatches(ctx, t.ID, person.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Matches, err = s.Deps.Orgs.PossibleMatches(ctx, t.ID, person.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Today, err = s.deps.Orgs.Today(ctx, t.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Today, err = s.Deps.Orgs.Today(ctx, t.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	if person.UserID != nil {
-		if p.Account, err = s.deps.Auth.UserByID(ctx, *person.UserID); err != nil && !errs.Is(err, errs.NotFound) {
-			s.fail(w, r, err)
+		if p.Account, err = s.Deps.Auth.UserByID(ctx, *person.UserID); err != nil && !errs.Is(err, errs.NotFound) {
+			s.Fail(w, r, err)
 			return
 		}
 	}
@@ -1108,7 +1092,7 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request, status int, 
 		}
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "admin_person", p)
+	s.Render(w, r, status, "admin_person", p)
 }
 
 func (s *Server) adminPerson(w http.ResponseWriter, r *http.Request) {
@@ -1124,25 +1108,25 @@ func (s *Server) adminSavePerson(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = r.ParseForm()
 	ctx := r.Context()
-	t := info(r).territory
+	t := kit.Info(r).Territory
 	f := r.PostForm
-	_, err := s.deps.Orgs.UpdatePerson(ctx, t.ID, person.ID, orgs.PersonInput{Name: f.Get("name"), Email: f.Get("email"),
+	_, err := s.Deps.Orgs.UpdatePerson(ctx, t.ID, person.ID, orgs.PersonInput{Name: f.Get("name"), Email: f.Get("email"),
 		Phone: f.Get("phone"), NamePublic: f.Get("name_public") == "1"})
 	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.personPage(w, r, statusOf(e.Code), person, f, formProblems(e, nil))
+		s.personPage(w, r, kit.StatusOf(e.Code), person, f, kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	// The account link: an account of this territory, by its e-mail.
 	var account int64
 	if email := strings.TrimSpace(f.Get("account_email")); email != "" {
-		u, err := s.deps.Auth.UserByEmail(ctx, email)
+		u, err := s.Deps.Auth.UserByEmail(ctx, email)
 		if err == nil {
-			roles, rerr := s.deps.Auth.RolesOf(ctx, u.ID, t.ID)
+			roles, rerr := s.Deps.Auth.RolesOf(ctx, u.ID, t.ID)
 			if rerr != nil {
-				s.fail(w, r, rerr)
+				s.Fail(w, r, rerr)
 				return
 			}
 			if len(roles) == 0 {
@@ -1150,21 +1134,21 @@ func (s *Server) adminSavePerson(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if errs.Is(err, errs.NotFound) {
-			person, _ = s.deps.Orgs.Person(ctx, t.ID, person.ID)
+			person, _ = s.Deps.Orgs.Person(ctx, t.ID, person.ID)
 			s.personPage(w, r, http.StatusUnprocessableEntity, person, f, map[string]string{"account_email": "errors.org_person_account"})
 			return
 		} else if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		account = u.ID
 	}
-	if err := s.deps.Orgs.LinkAccount(ctx, t.ID, person.ID, account); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Orgs.LinkAccount(ctx, t.ID, person.ID, account); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.org_person_saved")
-	s.redirect(w, r, personPath(person.ID))
+	s.Flash(w, "flash.org_person_saved")
+	s.Redirect(w, r, personPath(person.ID))
 }
 
 // linkSide is one of the two people compared: the record chosen, every
@@ -1176,7 +1160,7 @@ type linkSide struct {
 }
 
 type linkPeoplePage struct {
-	Base
+	kit.Base
 	A, B linkSide
 	// Sides are A and B, to draw side by side.
 	Sides  []linkSide
@@ -1185,14 +1169,14 @@ type linkPeoplePage struct {
 
 func (s *Server) linkSide(r *http.Request, p orgs.Person) (linkSide, error) {
 	ctx := r.Context()
-	tid := info(r).territory.ID
+	tid := kit.Info(r).Territory.ID
 	side := linkSide{Person: p}
-	others, err := s.deps.Orgs.SamePerson(ctx, tid, p.ID)
+	others, err := s.Deps.Orgs.SamePerson(ctx, tid, p.ID)
 	if err != nil {
 		return side, err
 	}
 	side.Records = append([]orgs.Person{p}, others...)
-	side.Seats, err = s.deps.Orgs.SeatsOf(ctx, tid, p.ID)
+	side.Seats, err = s.Deps.Orgs.SeatsOf(ctx, tid, p.ID)
 	return side, err
 }
 
@@ -1214,21 +1198,21 @@ func (s *Server) confirmLinkPeople(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if a.ID == b.ID {
-		s.fail(w, r, errs.New(errs.Invalid, "errors.org_person_same"))
+		s.Fail(w, r, errs.New(errs.Invalid, "errors.org_person_same"))
 		return
 	}
-	p := linkPeoplePage{Base: s.base(w, r, "org.link.title"), Action: r.URL.Path}
+	p := linkPeoplePage{Base: s.Page(w, r, "org.link.title"), Action: r.URL.Path}
 	var err error
 	if p.A, err = s.linkSide(r, a); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if p.B, err = s.linkSide(r, b); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	p.Sides = []linkSide{p.A, p.B}
-	s.render(w, r, http.StatusOK, "admin_person_link", p)
+	s.Render(w, r, http.StatusOK, "admin_person_link", p)
 }
 
 func (s *Server) linkPeople(w http.ResponseWriter, r *http.Request) {
@@ -1236,12 +1220,12 @@ func (s *Server) linkPeople(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.deps.Orgs.LinkPeople(r.Context(), info(r).territory.ID, a.ID, b.ID); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Orgs.LinkPeople(r.Context(), kit.Info(r).Territory.ID, a.ID, b.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.org_people_linked")
-	s.redirect(w, r, personPath(a.ID))
+	s.Flash(w, "flash.org_people_linked")
+	s.Redirect(w, r, personPath(a.ID))
 }
 
 func (s *Server) unlinkPerson(w http.ResponseWriter, r *http.Request) {
@@ -1249,29 +1233,17 @@ func (s *Server) unlinkPerson(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.deps.Orgs.UnlinkPerson(r.Context(), info(r).territory.ID, p.ID); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Orgs.UnlinkPerson(r.Context(), kit.Info(r).Territory.ID, p.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.org_person_unlinked")
+	s.Flash(w, "flash.org_person_unlinked")
 	// Back to the page the link was undone from.
 	back := p.ID
 	if from, err := strconv.ParseInt(r.PostFormValue("depuis"), 10, 64); err == nil && from > 0 {
 		back = from
 	}
-	s.redirect(w, r, personPath(back))
+	s.Redirect(w, r, personPath(back))
 }
 
 // ---- Shared helpers for templates --------------------------------------
-
-// YearsSince says how long since a day, in whole years (« en poste depuis »).
-func (b Base) YearsSince(d orgs.Date, today orgs.Date) int {
-	if d.IsZero() {
-		return 0
-	}
-	y := today.Year - d.Year
-	if today.Month < d.Month || (today.Month == d.Month && today.Day < d.Day) {
-		y--
-	}
-	return max(y, 0)
-}

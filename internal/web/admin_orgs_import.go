@@ -11,6 +11,7 @@ import (
 	"implique/internal/errs"
 	"implique/internal/export"
 	"implique/internal/orgs"
+	"implique/internal/web/kit"
 )
 
 // Staff import organisations and seats from the lists they already keep
@@ -23,7 +24,7 @@ const importPath = "/admin/importer-organismes"
 func importURL(id int64) string { return importPath + "/" + strconv.FormatInt(id, 10) }
 
 type importFormPage struct {
-	Base
+	kit.Base
 	Imports []orgs.Import
 	Columns []string
 }
@@ -41,30 +42,30 @@ func (p importFormPage) DatesRule() template.HTML {
 }
 
 func (s *Server) importForm(w http.ResponseWriter, r *http.Request, status int, problems map[string]string) {
-	p := importFormPage{Base: s.base(w, r, "org.import.title")}
+	p := importFormPage{Base: s.Page(w, r, "org.import.title")}
 	var err error
-	if p.Imports, err = s.deps.Orgs.Imports(r.Context(), info(r).territory.ID, 10); err != nil {
-		s.fail(w, r, err)
+	if p.Imports, err = s.Deps.Orgs.Imports(r.Context(), kit.Info(r).Territory.ID, 10); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	for _, c := range orgs.ImportColumns {
 		p.Columns = append(p.Columns, c.Header)
 	}
 	p.Errors = problems
-	s.render(w, r, status, "admin_org_import", p)
+	s.Render(w, r, status, "admin_org_import", p)
 }
 
 func (s *Server) adminImportForm(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, orgStaffAction) {
-		s.forbid(w, r)
+	if !s.Can(r, orgStaffAction) {
+		s.Forbid(w, r)
 		return
 	}
 	s.importForm(w, r, http.StatusOK, nil)
 }
 
 func (s *Server) adminImportUpload(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, orgStaffAction) {
-		s.forbid(w, r)
+	if !s.Can(r, orgStaffAction) {
+		s.Forbid(w, r)
 		return
 	}
 	// The form was read, within its limit, before this handler (withReadableInput).
@@ -82,13 +83,13 @@ func (s *Server) adminImportUpload(w http.ResponseWriter, r *http.Request) {
 		}
 		f, err := fh[0].Open()
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		data, err = io.ReadAll(io.LimitReader(f, orgs.MaxImportBytes+1))
 		f.Close()
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		name = fh[0].Filename
@@ -97,22 +98,22 @@ func (s *Server) adminImportUpload(w http.ResponseWriter, r *http.Request) {
 		s.importForm(w, r, http.StatusUnprocessableEntity, map[string]string{"file": problem})
 		return
 	}
-	im, err := s.deps.Orgs.PreviewImport(r.Context(), info(r).territory.ID, userID(r), name, data)
+	im, err := s.Deps.Orgs.PreviewImport(r.Context(), kit.Info(r).Territory.ID, userID(r), name, data)
 	if e, ok := errs.As(err); ok {
-		s.importForm(w, r, statusOf(e.Code), formProblems(e, nil))
+		s.importForm(w, r, kit.StatusOf(e.Code), kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.redirect(w, r, importURL(im.ID))
+	s.Redirect(w, r, importURL(im.ID))
 }
 
 // importPageSize is how many rows a page of the preview shows.
 const importPageSize = 50
 
 type importPreviewPage struct {
-	Base
+	kit.Base
 	Import       orgs.Import
 	Rows         []orgs.ImportRow
 	Pager        pager
@@ -121,45 +122,19 @@ type importPreviewPage struct {
 	Ignored      []string
 }
 
-// Problem says a problem of an import row in the page's language, with
-// its column.
-// ProblemLine is Problem for the page: the column and the value, which
-// come from the file, are marked as typed text.
-func (b Base) ProblemLine(p orgs.Problem) template.HTML {
-	msg := b.Phrase(p.Key)
-	if p.Value != "" && strings.Contains(b.T(p.Key), "%s") {
-		msg = b.Phrase(p.Key, b.Typed(p.Value))
-	}
-	if p.Column == "" {
-		return msg
-	}
-	return b.Phrase("org.import.in_column", b.Typed(p.Column), msg)
-}
-
-func (b Base) Problem(p orgs.Problem) string {
-	msg := b.T(p.Key)
-	if p.Value != "" && strings.Contains(msg, "%s") {
-		msg = b.T(p.Key, p.Value)
-	}
-	if p.Column == "" {
-		return msg
-	}
-	return b.T("org.import.in_column", p.Column, msg)
-}
-
 func (s *Server) importFor(w http.ResponseWriter, r *http.Request) (orgs.Import, bool) {
-	if !s.can(r, orgStaffAction) {
-		s.forbid(w, r)
+	if !s.Can(r, orgStaffAction) {
+		s.Forbid(w, r)
 		return orgs.Import{}, false
 	}
-	id := pathID(r, "id")
+	id := kit.PathID(r, "id")
 	if id == 0 {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return orgs.Import{}, false
 	}
-	im, err := s.deps.Orgs.Import(r.Context(), info(r).territory.ID, id)
+	im, err := s.Deps.Orgs.Import(r.Context(), kit.Info(r).Territory.ID, id)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return im, false
 	}
 	return im, true
@@ -171,9 +146,9 @@ func (s *Server) adminImportPreview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	t := info(r).territory
+	t := kit.Info(r).Territory
 	// Once confirmed, only the rows to fix are kept.
-	p := importPreviewPage{Base: s.base(w, r, ""), Import: im, OnlyProblems: r.URL.Query().Get("problemes") == "1" || im.Status == orgs.ImportConfirmed}
+	p := importPreviewPage{Base: s.Page(w, r, ""), Import: im, OnlyProblems: r.URL.Query().Get("problemes") == "1" || im.Status == orgs.ImportConfirmed}
 	p.Title = p.T("org.import.preview_title", im.Filename)
 	total := im.Total
 	if p.OnlyProblems {
@@ -181,8 +156,8 @@ func (s *Server) adminImportPreview(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Pager = newPager(r, total, importPageSize)
 	var err error
-	if p.Rows, _, err = s.deps.Orgs.ImportRows(ctx, t.ID, im.ID, p.OnlyProblems, importPageSize, p.Pager.Offset(importPageSize)); err != nil {
-		s.fail(w, r, err)
+	if p.Rows, _, err = s.Deps.Orgs.ImportRows(ctx, t.ID, im.ID, p.OnlyProblems, importPageSize, p.Pager.Offset(importPageSize)); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	for _, h := range im.Header {
@@ -195,7 +170,7 @@ func (s *Server) adminImportPreview(w http.ResponseWriter, r *http.Request) {
 			p.Ignored = append(p.Ignored, h)
 		}
 	}
-	s.render(w, r, http.StatusOK, "admin_org_import_preview", p)
+	s.Render(w, r, http.StatusOK, "admin_org_import_preview", p)
 }
 
 func (s *Server) adminImportConfirm(w http.ResponseWriter, r *http.Request) {
@@ -204,17 +179,17 @@ func (s *Server) adminImportConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = r.ParseForm()
-	_, err := s.deps.Orgs.ConfirmImport(r.Context(), info(r).territory.ID, im.ID, r.PostFormValue("publish") == "1")
+	_, err := s.Deps.Orgs.ConfirmImport(r.Context(), kit.Info(r).Territory.ID, im.ID, r.PostFormValue("publish") == "1")
 	if e, ok := errs.As(err); ok && e.Code == errs.Conflict {
-		s.flash(w, e.Key)
-		s.redirect(w, r, importURL(im.ID))
+		s.Flash(w, e.Key)
+		s.Redirect(w, r, importURL(im.ID))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.org_import_done")
-	s.redirect(w, r, importURL(im.ID))
+	s.Flash(w, "flash.org_import_done")
+	s.Redirect(w, r, importURL(im.ID))
 }
 
 // adminImportProblems gives the rows with problems back as a CSV, with
@@ -224,12 +199,12 @@ func (s *Server) adminImportProblems(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rows, _, err := s.deps.Orgs.ImportRows(r.Context(), info(r).territory.ID, im.ID, true, 0, 0)
+	rows, _, err := s.Deps.Orgs.ImportRows(r.Context(), kit.Info(r).Territory.ID, im.ID, true, 0, 0)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	b := s.base(w, r, "")
+	b := s.Page(w, r, "")
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	source := strings.TrimSuffix(im.Filename, filepath.Ext(im.Filename))
 	w.Header().Set("Content-Disposition", export.ContentDisposition(export.Filename(b.T("org.import.file_problems", source), "csv")))
@@ -257,8 +232,8 @@ func (s *Server) adminImportProblems(w http.ResponseWriter, r *http.Request) {
 // adminImportModel is an empty list with the columns the import reads, and
 // two example rows.
 func (s *Server) adminImportModel(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, orgStaffAction) {
-		s.forbid(w, r)
+	if !s.Can(r, orgStaffAction) {
+		s.Forbid(w, r)
 		return
 	}
 	var header []string
@@ -267,17 +242,9 @@ func (s *Server) adminImportModel(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="modele-organismes.csv"`)
-	_ = export.WriteCSV(w, export.Sheet{Lang: info(r).lang, Header: header, Rows: [][]any{
+	_ = export.WriteCSV(w, export.Sheet{Lang: kit.Info(r).Lang, Header: header, Rows: [][]any{
 		{"Comité des loisirs", "Comité citoyen", "Manseau", "Fêtes et patinoire", "Venez à l’assemblée en avril", "Sports et loisirs, Jeunesse",
 			"", "loisirs@exemple.ca", "", "", "Présidence", "Marie Exemple", "marie@exemple.ca", "", "2019-09-01", "2024-05-01", "2026-05-01", "non", "non"},
 		{"Comité des loisirs", "", "", "", "", "", "", "", "", "", "Trésorerie", "", "", "", "", "", "", "oui", ""},
 	}})
-}
-
-// DayText formats a day written YYYY-MM-DD (« 31 mai 2026 »).
-func (b Base) DayText(s string) string {
-	if d, ok := orgs.ParseDate(s); ok {
-		return b.CivilDate(d)
-	}
-	return s
 }

@@ -10,6 +10,7 @@ import (
 
 	"implique/internal/events"
 	"implique/internal/export"
+	"implique/internal/web/kit"
 )
 
 // Staff handling of an event's registrations: one taken by phone or on
@@ -18,14 +19,14 @@ import (
 
 // eventRegistration reads {reg}: a registration of that event, else a 404.
 func (s *Server) eventRegistration(w http.ResponseWriter, r *http.Request, ev events.Event) (events.Registration, bool) {
-	id := pathID(r, "reg")
+	id := kit.PathID(r, "reg")
 	if id == 0 {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return events.Registration{}, false
 	}
-	regs, err := s.deps.Events.Registrations(r.Context(), info(r).territory.ID, ev.ID)
+	regs, err := s.Deps.Events.Registrations(r.Context(), kit.Info(r).Territory.ID, ev.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return events.Registration{}, false
 	}
 	for _, reg := range regs {
@@ -33,7 +34,7 @@ func (s *Server) eventRegistration(w http.ResponseWriter, r *http.Request, ev ev
 			return reg, true
 		}
 	}
-	s.notFound(w, r)
+	s.NotFound(w, r)
 	return events.Registration{}, false
 }
 
@@ -56,20 +57,20 @@ func (s *Server) adminAddRegistration(w http.ResponseWriter, r *http.Request) {
 		lang = "en"
 	}
 	in := registrationInput(f, lang)
-	out, err := s.deps.Events.RegisterByStaff(r.Context(), info(r).territory.ID, ev.ID, in, source)
+	out, err := s.Deps.Events.RegisterByStaff(r.Context(), kit.Info(r).Territory.ID, ev.ID, in, source)
 	if err != nil {
 		s.actionFailed(w, r, ev, "register", err, nil)
 		return
 	}
 	switch {
 	case out.Existing:
-		s.flash(w, "flash.staff_registration_existing")
+		s.Flash(w, "flash.staff_registration_existing")
 	case out.Registration.Status == events.Waitlisted:
-		s.flash(w, "flash.staff_registration_waitlisted")
+		s.Flash(w, "flash.staff_registration_waitlisted")
 	default:
-		s.flash(w, "flash.staff_registration_added")
+		s.Flash(w, "flash.staff_registration_added")
 	}
-	s.redirect(w, r, eventPath(ev.ID)+"#r"+strconv.FormatInt(out.Registration.ID, 10))
+	s.Redirect(w, r, eventPath(ev.ID)+"#r"+strconv.FormatInt(out.Registration.ID, 10))
 }
 
 func (s *Server) adminMoveRegistration(w http.ResponseWriter, r *http.Request) {
@@ -82,16 +83,16 @@ func (s *Server) adminMoveRegistration(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status := r.PostFormValue("status")
-	if err := s.deps.Events.Move(r.Context(), info(r).territory.ID, reg.ID, status); err != nil {
+	if err := s.Deps.Events.Move(r.Context(), kit.Info(r).Territory.ID, reg.ID, status); err != nil {
 		s.actionFailed(w, r, ev, "", err, nil)
 		return
 	}
 	if status == events.Waitlisted {
-		s.flash(w, "flash.staff_registration_to_waitlist")
+		s.Flash(w, "flash.staff_registration_to_waitlist")
 	} else {
-		s.flash(w, "flash.staff_registration_confirmed")
+		s.Flash(w, "flash.staff_registration_confirmed")
 	}
-	s.redirect(w, r, eventPath(ev.ID)+"#inscriptions")
+	s.Redirect(w, r, eventPath(ev.ID)+"#inscriptions")
 }
 
 func (s *Server) adminWithdrawRegistration(w http.ResponseWriter, r *http.Request) {
@@ -108,12 +109,12 @@ func (s *Server) adminWithdrawRegistration(w http.ResponseWriter, r *http.Reques
 		s.confirmWithdraw(w, r, ev, reg)
 		return
 	}
-	if err := s.deps.Events.Withdraw(r.Context(), info(r).territory.ID, reg.ID); err != nil {
+	if err := s.Deps.Events.Withdraw(r.Context(), kit.Info(r).Territory.ID, reg.ID); err != nil {
 		s.actionFailed(w, r, ev, "", err, nil)
 		return
 	}
-	s.flash(w, "flash.staff_registration_withdrawn")
-	s.redirect(w, r, eventPath(ev.ID)+"#inscriptions")
+	s.Flash(w, "flash.staff_registration_withdrawn")
+	s.Redirect(w, r, eventPath(ev.ID)+"#inscriptions")
 }
 
 func (s *Server) confirmWithdraw(w http.ResponseWriter, r *http.Request, ev events.Event, reg events.Registration) {
@@ -127,7 +128,7 @@ func (s *Server) confirmWithdraw(w http.ResponseWriter, r *http.Request, ev even
 // exportRows are the registrations staff take away: confirmed, then the
 // wait-list in order (withdrawn ones stay out: nobody should call them).
 func (s *Server) exportRows(r *http.Request, ev events.Event) ([]events.Registration, error) {
-	regs, err := s.deps.Events.Registrations(r.Context(), info(r).territory.ID, ev.ID)
+	regs, err := s.Deps.Events.Registrations(r.Context(), kit.Info(r).Territory.ID, ev.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -137,10 +138,10 @@ func (s *Server) exportRows(r *http.Request, ev events.Event) ([]events.Registra
 // exportSheet is the table of the CSV and XLSX files: numbers and times
 // keep their kind, so that a spreadsheet adds up the people.
 func (s *Server) exportSheet(r *http.Request, regs []events.Registration) export.Sheet {
-	ri := info(r)
-	lang, t := ri.lang, ri.territory
+	ri := kit.Info(r)
+	lang, t := ri.Lang, ri.Territory
 	loc := t.Location()
-	T := func(k string, a ...any) string { return s.cat.T(lang, k, a...) }
+	T := func(k string, a ...any) string { return s.Cat.T(lang, k, a...) }
 	header := []string{T("staff.col.name"), T("staff.col.email"), T("staff.col.phone"), T("staff.col.people"),
 		T("staff.col.status"), T("staff.col.waitlist_position"), T("staff.col.dietary"), T("staff.col.accessibility"),
 		T("staff.col.ride"), T("staff.col.from_place"), T("staff.col.consent"), T("staff.col.source"),
@@ -170,18 +171,18 @@ func (s *Server) exportSheet(r *http.Request, regs []events.Registration) export
 		creator = t.Name
 	}
 	return export.Sheet{Name: T("staff.file.sheet"), Lang: lang, Header: header, Rows: rows, Creator: creator,
-		Created: s.deps.Events.Now()}
+		Created: s.Deps.Events.Now()}
 }
 
 // exportName is the file name of an event's export: its name, its day
 // (unless the name says it), what.
 func (s *Server) exportName(r *http.Request, ev events.Event, whatKey, ext string) string {
-	loc, lang := info(r).territory.Location(), info(r).lang
-	name := ev.Name(s.cat, lang, loc)
+	loc, lang := kit.Info(r).Territory.Location(), kit.Info(r).Lang
+	name := ev.Name(s.Cat, lang, loc)
 	if name == ev.Title {
 		name += " " + ev.StartsAt.In(loc).Format("2006-01-02")
 	}
-	return export.Filename(name+" "+s.cat.T(lang, whatKey), ext)
+	return export.Filename(name+" "+s.Cat.T(lang, whatKey), ext)
 }
 
 // sendFile answers a file built in memory, to be downloaded.
@@ -212,12 +213,12 @@ func (s *Server) exportRegistrations(w http.ResponseWriter, r *http.Request, ext
 	}
 	regs, err := s.exportRows(r, ev)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	var buf bytes.Buffer
 	if err := write(&buf, s.exportSheet(r, regs)); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	sendFile(w, contentType, s.exportName(r, ev, "staff.file.registrations", ext), buf.Bytes())
@@ -225,7 +226,7 @@ func (s *Server) exportRegistrations(w http.ResponseWriter, r *http.Request, ext
 
 // confirmedByName lists the confirmed registrations in alphabetical order.
 func (s *Server) confirmedByName(r *http.Request, ev events.Event) ([]events.Registration, error) {
-	regs, err := s.deps.Events.Registrations(r.Context(), info(r).territory.ID, ev.ID)
+	regs, err := s.Deps.Events.Registrations(r.Context(), kit.Info(r).Territory.ID, ev.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -238,13 +239,13 @@ func (s *Server) confirmedByName(r *http.Request, ev events.Event) ([]events.Reg
 func (s *Server) needsText(lang string, reg events.Registration) string {
 	var parts []string
 	if reg.Dietary != "" {
-		parts = append(parts, s.cat.T(lang, "staff.pdf.dietary", reg.Dietary))
+		parts = append(parts, s.Cat.T(lang, "staff.pdf.dietary", reg.Dietary))
 	}
 	if reg.Accessibility != "" {
-		parts = append(parts, s.cat.T(lang, "staff.pdf.accessibility", reg.Accessibility))
+		parts = append(parts, s.Cat.T(lang, "staff.pdf.accessibility", reg.Accessibility))
 	}
 	if reg.Ride == events.RideNeeds || reg.Ride == events.RideOffers {
-		parts = append(parts, s.cat.T(lang, "staff.ride."+reg.Ride))
+		parts = append(parts, s.Cat.T(lang, "staff.ride."+reg.Ride))
 	}
 	return strings.Join(parts, "\n")
 }
@@ -256,27 +257,27 @@ func (s *Server) adminAttendancePDF(w http.ResponseWriter, r *http.Request) {
 	}
 	regs, err := s.confirmedByName(r, ev)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	ri := info(r)
-	lang, loc := ri.lang, ri.territory.Location()
-	T := func(k string, a ...any) string { return s.cat.T(lang, k, a...) }
-	b := Base{Lang: lang, Territory: ri.territory, cat: s.cat}
+	ri := kit.Info(r)
+	lang, loc := ri.Lang, ri.Territory.Location()
+	T := func(k string, a ...any) string { return s.Cat.T(lang, k, a...) }
+	b := s.BaseIn(lang, ri.Territory)
 	sheet := export.AttendanceSheet{
-		Title:     b.eventName(ev),
+		Title:     b.PlainEventName(ev),
 		Subtitle:  b.When(ev) + "\n" + strings.Join(nonEmptyParts(ev.VenueName, ev.VenueAddress, ev.PlaceName), ", "),
 		Columns:   []string{T("staff.col.name"), T("staff.col.people_short"), T("staff.col.from_place"), T("staff.col.needs")},
-		Footer:    b.Count(ev.Confirmed, "staff.pdf.expected_one", "staff.pdf.expected_other") + " · " + ri.territory.OperatorName,
+		Footer:    b.Count(ev.Confirmed, "staff.pdf.expected_one", "staff.pdf.expected_other") + " · " + ri.Territory.OperatorName,
 		Lang:      lang,
-		Generated: s.deps.Events.Now().In(loc),
+		Generated: s.Deps.Events.Now().In(loc),
 	}
 	for _, reg := range regs {
 		sheet.Rows = append(sheet.Rows, []string{reg.Name, strconv.Itoa(reg.PartySize), reg.FromPlaceName, s.needsText(lang, reg)})
 	}
 	var buf bytes.Buffer
 	if err := export.WriteAttendancePDF(&buf, sheet); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	sendFile(w, export.ContentTypePDF, s.exportName(r, ev, "staff.file.attendance", "pdf"), buf.Bytes())
@@ -292,7 +293,7 @@ func (s *Server) adminNameTagsPDF(w http.ResponseWriter, r *http.Request) {
 	}
 	regs, err := s.confirmedByName(r, ev)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	var tags []export.NameTag
@@ -303,8 +304,8 @@ func (s *Server) adminNameTagsPDF(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var buf bytes.Buffer
-	if err := export.WriteNameTagsPDF(&buf, ev.Name(s.cat, info(r).lang, info(r).territory.Location()), tags); err != nil {
-		s.fail(w, r, err)
+	if err := export.WriteNameTagsPDF(&buf, ev.Name(s.Cat, kit.Info(r).Lang, kit.Info(r).Territory.Location()), tags); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	sendFile(w, export.ContentTypePDF, s.exportName(r, ev, "staff.file.name_tags", "pdf"), buf.Bytes())

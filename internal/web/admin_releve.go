@@ -8,6 +8,7 @@ import (
 
 	"implique/internal/errs"
 	"implique/internal/orgs"
+	"implique/internal/web/kit"
 )
 
 // Staff pages of the relève radar, the accompaniment log and the adopted
@@ -18,7 +19,7 @@ import (
 const radarListCap = 100
 
 type radarPage struct {
-	Base
+	kit.Base
 	Radar   orgs.Radar
 	Places  []placeOption
 	Place   string
@@ -48,31 +49,31 @@ func (s *Server) adminRadar(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) radarPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
-	if !s.can(r, orgStaffAction) {
-		s.forbid(w, r)
+	if !s.Can(r, orgStaffAction) {
+		s.Forbid(w, r)
 		return
 	}
 	ctx := r.Context()
-	t := info(r).territory
+	t := kit.Info(r).Territory
 	q := r.URL.Query()
-	p := radarPage{Base: s.base(w, r, "org.radar.title"), Place: q.Get("lieu"), Horizon: 12, Horizons: []int{3, 6, 12}, Counts: map[string]int{},
+	p := radarPage{Base: s.Page(w, r, "org.radar.title"), Place: q.Get("lieu"), Horizon: 12, Horizons: []int{3, 6, 12}, Counts: map[string]int{},
 		Min: map[string]int{"hats": orgs.MinHats, "years": orgs.MinYears}, Max: map[string]int{"hats": orgs.MaxHats, "years": orgs.MaxYears}}
 	if h, err := strconv.Atoi(q.Get("horizon")); err == nil && (h == 3 || h == 6) {
 		p.Horizon = h
 	}
 	if p.Place != "" {
-		if _, err := s.deps.Territories.Place(ctx, t.ID, p.Place); err != nil {
-			s.fail(w, r, err)
+		if _, err := s.Deps.Territories.Place(ctx, t.ID, p.Place); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 	}
 	var err error
-	if p.Radar, err = s.deps.Orgs.Radar(ctx, t.ID, orgs.RadarFilter{PlaceSlug: p.Place, Reach: s.reach(r, staffOrgs)}); err != nil {
-		s.fail(w, r, err)
+	if p.Radar, err = s.Deps.Orgs.Radar(ctx, t.ID, orgs.RadarFilter{PlaceSlug: p.Place, Reach: s.reach(r, staffOrgs)}); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	if p.Places, err = s.placeOptions(r); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	var atRisk []orgs.OrgRisk
@@ -98,32 +99,32 @@ func (s *Server) radarPage(w http.ResponseWriter, r *http.Request, status int, f
 	form.Set("lieu", p.Place)
 	form.Set("horizon", strconv.Itoa(p.Horizon))
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "admin_releve", p)
+	s.Render(w, r, status, "admin_releve", p)
 }
 
 func (s *Server) adminRadarSettings(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, orgStaffAction) {
-		s.forbid(w, r)
+	if !s.Can(r, orgStaffAction) {
+		s.Forbid(w, r)
 		return
 	}
 	_ = r.ParseForm()
-	err := s.deps.Orgs.SaveSettings(r.Context(), info(r).territory.ID, orgs.SettingsInput{
+	err := s.Deps.Orgs.SaveSettings(r.Context(), kit.Info(r).Territory.ID, orgs.SettingsInput{
 		HatsThreshold: r.PostFormValue("hats_threshold"), LongServiceYears: r.PostFormValue("long_service_years")})
 	if e, ok := errs.As(err); ok {
-		s.radarPage(w, r, statusOf(e.Code), r.PostForm, formProblems(e, nil))
+		s.radarPage(w, r, kit.StatusOf(e.Code), r.PostForm, kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.org_settings_saved")
-	s.redirect(w, r, "/admin/releve#reglages")
+	s.Flash(w, "flash.org_settings_saved")
+	s.Redirect(w, r, "/admin/releve#reglages")
 }
 
 // ---- Accompaniment -----------------------------------------------------
 
 type accompanimentPage struct {
-	Base
+	kit.Base
 	Today    orgs.Date
 	Due      []orgs.Accompaniment
 	Upcoming []orgs.Accompaniment
@@ -134,26 +135,26 @@ type accompanimentPage struct {
 }
 
 func (s *Server) accompanimentPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
-	if !s.can(r, orgStaffAction) {
-		s.forbid(w, r)
+	if !s.Can(r, orgStaffAction) {
+		s.Forbid(w, r)
 		return
 	}
 	ctx := r.Context()
-	t := info(r).territory
-	p := accompanimentPage{Base: s.base(w, r, "org.acc.title")}
+	t := kit.Info(r).Territory
+	p := accompanimentPage{Base: s.Page(w, r, "org.acc.title")}
 	p.Org, _ = strconv.ParseInt(r.URL.Query().Get("organisme"), 10, 64)
 	var err error
-	if p.Today, err = s.deps.Orgs.Today(ctx, t.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Today, err = s.Deps.Orgs.Today(ctx, t.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Due, err = s.deps.Orgs.Accompaniments(ctx, t.ID, orgs.AccompanimentFilter{DueBy: p.Today}); err != nil {
-		s.fail(w, r, err)
+	if p.Due, err = s.Deps.Orgs.Accompaniments(ctx, t.ID, orgs.AccompanimentFilter{DueBy: p.Today}); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	soon, err := s.deps.Orgs.Accompaniments(ctx, t.ID, orgs.AccompanimentFilter{DueBy: p.Today.AddMonths(1)})
+	soon, err := s.Deps.Orgs.Accompaniments(ctx, t.ID, orgs.AccompanimentFilter{DueBy: p.Today.AddMonths(1)})
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	for _, a := range soon {
@@ -161,12 +162,12 @@ func (s *Server) accompanimentPage(w http.ResponseWriter, r *http.Request, statu
 			p.Upcoming = append(p.Upcoming, a)
 		}
 	}
-	if p.Log, err = s.deps.Orgs.Accompaniments(ctx, t.ID, orgs.AccompanimentFilter{OrganizationID: p.Org, Limit: 200}); err != nil {
-		s.fail(w, r, err)
+	if p.Log, err = s.Deps.Orgs.Accompaniments(ctx, t.ID, orgs.AccompanimentFilter{OrganizationID: p.Org, Limit: 200}); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Orgs, err = s.deps.Orgs.Options(ctx, t.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Orgs, err = s.Deps.Orgs.Options(ctx, t.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	if form == nil {
@@ -176,7 +177,7 @@ func (s *Server) accompanimentPage(w http.ResponseWriter, r *http.Request, statu
 		}
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "admin_accompaniment", p)
+	s.Render(w, r, status, "admin_accompaniment", p)
 }
 
 func (s *Server) adminAccompaniment(w http.ResponseWriter, r *http.Request) {
@@ -184,48 +185,48 @@ func (s *Server) adminAccompaniment(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminLogAccompaniment(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, orgStaffAction) {
-		s.forbid(w, r)
+	if !s.Can(r, orgStaffAction) {
+		s.Forbid(w, r)
 		return
 	}
 	_ = r.ParseForm()
 	f := r.PostForm
 	orgID, _ := strconv.ParseInt(f.Get("organization"), 10, 64)
-	a, err := s.deps.Orgs.LogAccompaniment(r.Context(), info(r).territory.ID, userID(r), orgs.AccompanimentInput{OrganizationID: orgID,
+	a, err := s.Deps.Orgs.LogAccompaniment(r.Context(), kit.Info(r).Territory.ID, userID(r), orgs.AccompanimentInput{OrganizationID: orgID,
 		HappenedOn: f.Get("happened_on"), Topic: f.Get("topic"), People: f.Get("people"), Notes: f.Get("notes"),
 		NextStep: f.Get("next_step"), FollowUpOn: f.Get("follow_up_on")})
 	if e, ok := errs.As(err); ok {
-		s.accompanimentPage(w, r, statusOf(e.Code), f, formProblems(e, nil))
+		s.accompanimentPage(w, r, kit.StatusOf(e.Code), f, kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.org_acc_logged")
-	back := localPath(f.Get("retour"))
+	s.Flash(w, "flash.org_acc_logged")
+	back := kit.LocalPath(f.Get("retour"))
 	if back == "" || !strings.HasPrefix(back, "/admin/") {
 		back = "/admin/accompagnement?organisme=" + strconv.FormatInt(a.Org.ID, 10)
 	}
-	s.redirect(w, r, back)
+	s.Redirect(w, r, back)
 }
 
 func (s *Server) adminFollowUpDone(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, orgStaffAction) {
-		s.forbid(w, r)
+	if !s.Can(r, orgStaffAction) {
+		s.Forbid(w, r)
 		return
 	}
 	_ = r.ParseForm()
 	done := r.PostFormValue("done") != "0"
-	if err := s.deps.Orgs.FollowUpDone(r.Context(), info(r).territory.ID, pathID(r, "id"), done); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Orgs.FollowUpDone(r.Context(), kit.Info(r).Territory.ID, kit.PathID(r, "id"), done); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	if done {
-		s.flash(w, "flash.org_follow_up_done")
+		s.Flash(w, "flash.org_follow_up_done")
 	} else {
-		s.flash(w, "flash.org_follow_up_reopened")
+		s.Flash(w, "flash.org_follow_up_reopened")
 	}
-	s.redirect(w, r, "/admin/accompagnement#a-faire")
+	s.Redirect(w, r, "/admin/accompagnement#a-faire")
 }
 
 // ---- Policies and indicators -------------------------------------------
@@ -238,33 +239,33 @@ type policyAdopters struct {
 }
 
 type policiesPage struct {
-	Base
+	kit.Base
 	Indicators orgs.Indicators
 	Adopters   []policyAdopters
 }
 
 func (s *Server) adminPolicies(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, orgStaffAction) {
-		s.forbid(w, r)
+	if !s.Can(r, orgStaffAction) {
+		s.Forbid(w, r)
 		return
 	}
 	ctx := r.Context()
-	t := info(r).territory
-	p := policiesPage{Base: s.base(w, r, "org.policies.title")}
+	t := kit.Info(r).Territory
+	p := policiesPage{Base: s.Page(w, r, "org.policies.title")}
 	var err error
-	if p.Indicators, err = s.deps.Orgs.Indicators(ctx, t.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Indicators, err = s.Deps.Orgs.Indicators(ctx, t.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	for _, sh := range p.Indicators.Policies {
-		refs, days, err := s.deps.Orgs.Adopters(ctx, t.ID, sh.Kind)
+		refs, days, err := s.Deps.Orgs.Adopters(ctx, t.ID, sh.Kind)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		p.Adopters = append(p.Adopters, policyAdopters{Kind: sh.Kind, Share: sh, Orgs: refs, Days: days})
 	}
-	s.render(w, r, http.StatusOK, "admin_policies", p)
+	s.Render(w, r, http.StatusOK, "admin_policies", p)
 }
 
 // Index returns the i-th day of a list (templates).

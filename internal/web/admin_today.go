@@ -9,6 +9,7 @@ import (
 	"implique/internal/auth"
 	"implique/internal/events"
 	"implique/internal/volunteering"
+	"implique/internal/web/kit"
 )
 
 // The staff's morning page (/admin): what needs them today, each figure
@@ -33,79 +34,70 @@ type todo struct {
 type staffToday struct {
 	Todos []todo
 	// Week lists the events of the next seven days (nil: not shown).
-	Week     []EventView
+	Week     []kit.EventView
 	ShowWeek bool
 	// WeekEnd is the last day the week covers.
 	WeekEnd time.Time
 }
 
-// plural translates one of two keys by the count n (French puts 0 and 1
-// in the singular, English only 1), formatting args.
-func (b Base) plural(n int, one, other string, args ...any) string {
-	if n == 1 || (n == 0 && b.Lang != "en") {
-		return b.T(one, args...)
-	}
-	return b.T(other, args...)
-}
-
 // staffToday reads the figures the principal may act on.
-func (s *Server) staffToday(r *http.Request, b Base) (staffToday, error) {
+func (s *Server) staffToday(r *http.Request, b kit.Base) (staffToday, error) {
 	ctx := r.Context()
-	t := info(r).territory
+	t := kit.Info(r).Territory
 	var out staffToday
 	add := func(id string, n int, one, other, href string) *todo {
-		out.Todos = append(out.Todos, todo{ID: id, N: n, Label: b.plural(n, one, other), Href: href})
+		out.Todos = append(out.Todos, todo{ID: id, N: n, Label: b.Plural(n, one, other), Href: href})
 		return &out.Todos[len(out.Todos)-1]
 	}
-	if s.can(r, auth.ManageEvents) {
-		n, err := s.deps.Events.ToClose(ctx, t.ID)
+	if s.Can(r, auth.ManageEvents) {
+		n, err := s.Deps.Events.ToClose(ctx, t.ID)
 		if err != nil {
 			return out, err
 		}
 		add("a-clore", n, "admin.today.to_close_one", "admin.today.to_close", "/admin/evenements#a-clore").Urgent = n > 0
 		loc := t.Location()
-		now := s.deps.Events.Now().In(loc)
+		now := s.Deps.Events.Now().In(loc)
 		from := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 		to := from.AddDate(0, 0, 7)
-		week, err := s.deps.Events.List(ctx, t.ID, events.Filter{From: from, To: to})
+		week, err := s.Deps.Events.List(ctx, t.ID, events.Filter{From: from, To: to})
 		if err != nil {
 			return out, err
 		}
 		out.ShowWeek, out.WeekEnd = true, to.AddDate(0, 0, -1)
 		for _, ev := range week {
 			if ev.CancelledAt == nil {
-				out.Week = append(out.Week, s.view(ev))
+				out.Week = append(out.Week, s.EventView(ev))
 			}
 		}
 	}
-	if s.can(r, auth.ManageIdeas) {
-		n, err := s.deps.Community.IdeasToModerate(ctx, t.ID)
+	if s.Can(r, auth.ManageIdeas) {
+		n, err := s.Deps.Community.IdeasToModerate(ctx, t.ID)
 		if err != nil {
 			return out, err
 		}
 		add("a-moderer", n, "admin.today.ideas_one", "admin.today.ideas", "/admin/idees#a-moderer")
 	}
-	if s.can(r, auth.ManageVolunteering) {
-		a, err := s.deps.Volunteering.AnswersDue(ctx, t.ID)
+	if s.Can(r, auth.ManageVolunteering) {
+		a, err := s.Deps.Volunteering.AnswersDue(ctx, t.ID)
 		if err != nil {
 			return out, err
 		}
 		it := add("candidatures", a.Waiting, "admin.today.answers_one", "admin.today.answers", "/admin/benevolat#reponses")
 		if a.Overdue > 0 {
 			days := int(volunteering.AnswerWithin / (24 * time.Hour))
-			it.Note, it.Urgent = b.plural(a.Overdue, "admin.today.answers_late_one", "admin.today.answers_late", a.Overdue, days), true
+			it.Note, it.Urgent = b.Plural(a.Overdue, "admin.today.answers_late_one", "admin.today.answers_late", a.Overdue, days), true
 		}
 	}
-	if s.can(r, auth.ManageOrganizations) {
-		d, err := s.deps.Orgs.Due(ctx, t.ID)
+	if s.Can(r, auth.ManageOrganizations) {
+		d, err := s.Deps.Orgs.Due(ctx, t.ID)
 		if err != nil {
 			return out, err
 		}
 		add("suivis", d.FollowUps, "admin.today.follow_ups_one", "admin.today.follow_ups", "/admin/accompagnement#a-faire").Urgent = d.FollowUps > 0
 		add("mandats", d.TermsEnding, "admin.today.terms_one", "admin.today.terms", "/admin/releve#fins")
 	}
-	if s.can(r, auth.ManageCommunities) {
-		list, err := s.deps.Community.JoinRequestsWaiting(ctx, t.ID)
+	if s.Can(r, auth.ManageCommunities) {
+		list, err := s.Deps.Community.JoinRequestsWaiting(ctx, t.ID)
 		if err != nil {
 			return out, err
 		}
@@ -128,8 +120,8 @@ func (s *Server) staffToday(r *http.Request, b Base) (staffToday, error) {
 			it.Note += j.Name + " (" + strconv.Itoa(j.Requests) + ")"
 		}
 	}
-	if s.can(r, auth.ReadOutbox) {
-		n, err := s.deps.Outbox.CountFailed(ctx, t.ID)
+	if s.Can(r, auth.ReadOutbox) {
+		n, err := s.Deps.Outbox.CountFailed(ctx, t.ID)
 		if err != nil {
 			return out, err
 		}

@@ -12,42 +12,43 @@ import (
 	"implique/internal/territory"
 	"implique/internal/tracking"
 	"implique/internal/volunteering"
+	"implique/internal/web/kit"
 )
 
 // Staff: supply and demand, recognition, the businesses' indicator, the
 // hour's value, and the tracked links.
 
 type adminVolunteeringPage struct {
-	Base
+	kit.Base
 	SD     volunteering.SupplyDemand
 	Totals volunteering.Totals
 	Year   int
 }
 
 func (s *Server) adminVolunteering(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageVolunteering) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageVolunteering) {
+		s.Forbid(w, r)
 		return
 	}
-	ri := info(r)
-	p := adminVolunteeringPage{Base: s.base(w, r, "volunteer.staff.title")}
+	ri := kit.Info(r)
+	p := adminVolunteeringPage{Base: s.Page(w, r, "volunteer.staff.title")}
 	var err error
-	if p.SD, err = s.deps.Volunteering.SupplyDemand(r.Context(), ri.territory.ID); err != nil {
-		s.fail(w, r, err)
+	if p.SD, err = s.Deps.Volunteering.SupplyDemand(r.Context(), ri.Territory.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	today := s.dayOf(r, s.deps.Volunteering.Now())
+	today := s.dayOf(r, s.Deps.Volunteering.Now())
 	p.Year = today.Year
-	if p.Totals, err = s.deps.Volunteering.TotalsBetween(r.Context(), ri.territory.ID, volunteering.Day{Year: today.Year, Month: 1, Day: 1}, today); err != nil {
-		s.fail(w, r, err)
+	if p.Totals, err = s.Deps.Volunteering.TotalsBetween(r.Context(), ri.Territory.ID, volunteering.Day{Year: today.Year, Month: 1, Day: 1}, today); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "admin_volunteering", p)
+	s.Render(w, r, http.StatusOK, "admin_volunteering", p)
 }
 
 // periodOf reads ?du=&au= (days), defaulting to the twelve months up to today.
 func (s *Server) periodOf(r *http.Request) (from, to volunteering.Day, problems map[string]string) {
-	today := s.dayOf(r, s.deps.Volunteering.Now())
+	today := s.dayOf(r, s.Deps.Volunteering.Now())
 	from, to = volunteering.DayOf(today.Time().AddDate(-1, 0, 1)), today
 	problems = map[string]string{}
 	q := r.URL.Query()
@@ -72,18 +73,18 @@ func (s *Server) periodOf(r *http.Request) (from, to volunteering.Day, problems 
 }
 
 type adminRecognitionPage struct {
-	Base
+	kit.Base
 	From, To volunteering.Day
 	List     []volunteering.Recognition
 }
 
 func (s *Server) adminRecognition(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageVolunteering) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageVolunteering) {
+		s.Forbid(w, r)
 		return
 	}
-	ri := info(r)
-	p := adminRecognitionPage{Base: s.base(w, r, "volunteer.recognition.title")}
+	ri := kit.Info(r)
+	p := adminRecognitionPage{Base: s.Page(w, r, "volunteer.recognition.title")}
 	var problems map[string]string
 	p.From, p.To, problems = s.periodOf(r)
 	p.Form = url.Values{"du": {p.From.String()}, "au": {p.To.String()}}
@@ -92,16 +93,16 @@ func (s *Server) adminRecognition(w http.ResponseWriter, r *http.Request) {
 		p.Errors, status = problems, http.StatusUnprocessableEntity
 	} else {
 		var err error
-		if p.List, err = s.deps.Volunteering.MilestonesBetween(r.Context(), ri.territory.ID, p.From, p.To); err != nil {
-			s.fail(w, r, err)
+		if p.List, err = s.Deps.Volunteering.MilestonesBetween(r.Context(), ri.Territory.ID, p.From, p.To); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 	}
-	s.render(w, r, status, "admin_recognition", p)
+	s.Render(w, r, status, "admin_recognition", p)
 }
 
 type adminBusinessesPage struct {
-	Base
+	kit.Base
 	Year       int
 	Years      []int
 	Businesses []volunteering.BusinessTotal
@@ -110,13 +111,13 @@ type adminBusinessesPage struct {
 }
 
 func (s *Server) adminBusinesses(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageVolunteering) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageVolunteering) {
+		s.Forbid(w, r)
 		return
 	}
-	ri := info(r)
-	today := s.dayOf(r, s.deps.Volunteering.Now())
-	p := adminBusinessesPage{Base: s.base(w, r, "volunteer.business.title"), Year: today.Year}
+	ri := kit.Info(r)
+	today := s.dayOf(r, s.Deps.Volunteering.Now())
+	p := adminBusinessesPage{Base: s.Page(w, r, "volunteer.business.title"), Year: today.Year}
 	if y, err := strconv.Atoi(r.URL.Query().Get("annee")); err == nil && y >= 2000 && y <= today.Year {
 		p.Year = y
 	}
@@ -124,10 +125,10 @@ func (s *Server) adminBusinesses(w http.ResponseWriter, r *http.Request) {
 		p.Years = append(p.Years, y)
 	}
 	var err error
-	p.Businesses, err = s.deps.Volunteering.BusinessHours(r.Context(), ri.territory.ID, volunteering.Day{Year: p.Year, Month: 1, Day: 1},
+	p.Businesses, err = s.Deps.Volunteering.BusinessHours(r.Context(), ri.Territory.ID, volunteering.Day{Year: p.Year, Month: 1, Day: 1},
 		volunteering.Day{Year: p.Year, Month: 12, Day: 31})
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	for _, b := range p.Businesses {
@@ -135,19 +136,19 @@ func (s *Server) adminBusinesses(w http.ResponseWriter, r *http.Request) {
 		p.Volunteers += b.Volunteers
 	}
 	p.Form = url.Values{"annee": {strconv.Itoa(p.Year)}}
-	s.render(w, r, http.StatusOK, "admin_businesses", p)
+	s.Render(w, r, http.StatusOK, "admin_businesses", p)
 }
 
 type adminVolunteerSettingsPage struct {
-	Base
+	kit.Base
 	Settings volunteering.Settings
 }
 
 func (s *Server) adminVolunteerSettingsPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
-	p := adminVolunteerSettingsPage{Base: s.base(w, r, "volunteer.settings.title")}
+	p := adminVolunteerSettingsPage{Base: s.Page(w, r, "volunteer.settings.title")}
 	var err error
-	if p.Settings, err = s.deps.Volunteering.Settings(r.Context(), info(r).territory.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Settings, err = s.Deps.Volunteering.Settings(r.Context(), kit.Info(r).Territory.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	if form == nil {
@@ -157,23 +158,23 @@ func (s *Server) adminVolunteerSettingsPage(w http.ResponseWriter, r *http.Reque
 		}
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "admin_volunteer_settings", p)
+	s.Render(w, r, status, "admin_volunteer_settings", p)
 }
 
 func (s *Server) adminVolunteerSettings(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageVolunteering) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageVolunteering) {
+		s.Forbid(w, r)
 		return
 	}
 	s.adminVolunteerSettingsPage(w, r, http.StatusOK, nil, nil)
 }
 
 func (s *Server) adminSaveVolunteerSettings(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageVolunteering) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageVolunteering) {
+		s.Forbid(w, r)
 		return
 	}
-	ri := info(r)
+	ri := kit.Info(r)
 	_ = r.ParseForm()
 	f := r.PostForm
 	var cents *int64
@@ -185,22 +186,22 @@ func (s *Server) adminSaveVolunteerSettings(w http.ResponseWriter, r *http.Reque
 		}
 		cents = &c
 	}
-	err := s.deps.Volunteering.SaveSettings(r.Context(), ri.territory.ID, ri.principal.User.ID, cents, f.Get("hour_value_source"))
+	err := s.Deps.Volunteering.SaveSettings(r.Context(), ri.Territory.ID, ri.Principal.User.ID, cents, f.Get("hour_value_source"))
 	if e, ok := errs.As(err); ok {
-		s.adminVolunteerSettingsPage(w, r, statusOf(e.Code), f, e.Fields)
+		s.adminVolunteerSettingsPage(w, r, kit.StatusOf(e.Code), f, e.Fields)
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.volunteer_settings_saved")
-	s.redirect(w, r, "/admin/benevolat")
+	s.Flash(w, "flash.volunteer_settings_saved")
+	s.Redirect(w, r, "/admin/benevolat")
 }
 
 // Tracked links.
 
 type adminTrackedLinksPage struct {
-	Base
+	kit.Base
 	Links  []tracking.Link
 	Report tracking.Report
 	Places []territory.Place
@@ -208,69 +209,69 @@ type adminTrackedLinksPage struct {
 }
 
 func (s *Server) adminTrackedLinksPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
-	ri := info(r)
-	p := adminTrackedLinksPage{Base: s.base(w, r, "volunteer.links.title"), Short: s.cfg.BaseURL + "/l/"}
+	ri := kit.Info(r)
+	p := adminTrackedLinksPage{Base: s.Page(w, r, "volunteer.links.title"), Short: s.Cfg.BaseURL + "/l/"}
 	var err error
-	if p.Links, err = s.deps.Tracking.List(r.Context(), ri.territory.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Links, err = s.Deps.Tracking.List(r.Context(), ri.Territory.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	now := s.deps.Volunteering.Now().In(ri.territory.Location())
+	now := s.Deps.Volunteering.Now().In(ri.Territory.Location())
 	from := now.AddDate(-1, 0, 1).Format("2006-01-02")
-	if p.Report, err = s.deps.Tracking.Report(r.Context(), ri.territory.ID, from, now.Format("2006-01-02")); err != nil {
-		s.fail(w, r, err)
+	if p.Report, err = s.Deps.Tracking.Report(r.Context(), ri.Territory.ID, from, now.Format("2006-01-02")); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Places, err = s.deps.Territories.Places(r.Context(), ri.territory.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Places, err = s.Deps.Territories.Places(r.Context(), ri.Territory.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	if form == nil {
 		form = url.Values{"target": {"https://www.jebenevole.ca/"}}
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "admin_tracked_links", p)
+	s.Render(w, r, status, "admin_tracked_links", p)
 }
 
 func (s *Server) adminTrackedLinks(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageTrackedLinks) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageTrackedLinks) {
+		s.Forbid(w, r)
 		return
 	}
 	s.adminTrackedLinksPage(w, r, http.StatusOK, nil, nil)
 }
 
 func (s *Server) adminCreateTrackedLink(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageTrackedLinks) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageTrackedLinks) {
+		s.Forbid(w, r)
 		return
 	}
-	ri := info(r)
+	ri := kit.Info(r)
 	_ = r.ParseForm()
 	f := r.PostForm
-	l, err := s.deps.Tracking.Create(r.Context(), ri.territory.ID, ri.principal.User.ID, tracking.Input{Target: f.Get("target"),
+	l, err := s.Deps.Tracking.Create(r.Context(), ri.Territory.ID, ri.Principal.User.ID, tracking.Input{Target: f.Get("target"),
 		Campaign: f.Get("campaign"), PlaceSlug: f.Get("place"), Label: f.Get("label")})
 	if e, ok := errs.As(err); ok {
-		s.adminTrackedLinksPage(w, r, statusOf(e.Code), f, e.Fields)
+		s.adminTrackedLinksPage(w, r, kit.StatusOf(e.Code), f, e.Fields)
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.volunteer_link_created")
-	s.redirect(w, r, "/admin/liens-suivis#lien-"+l.Code)
+	s.Flash(w, "flash.volunteer_link_created")
+	s.Redirect(w, r, "/admin/liens-suivis#lien-"+l.Code)
 }
 
 func (s *Server) adminArchiveTrackedLink(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageTrackedLinks) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageTrackedLinks) {
+		s.Forbid(w, r)
 		return
 	}
-	if err := s.deps.Tracking.Archive(r.Context(), info(r).territory.ID, pathID(r, "id"), r.PostFormValue("archived") == "1"); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Tracking.Archive(r.Context(), kit.Info(r).Territory.ID, kit.PathID(r, "id"), r.PostFormValue("archived") == "1"); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.redirect(w, r, "/admin/liens-suivis")
+	s.Redirect(w, r, "/admin/liens-suivis")
 }
 
 // botAgents are link previewers and crawlers: their visits are not clicks.
@@ -299,9 +300,9 @@ func (s *Server) trackedLink(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) followLink(w http.ResponseWriter, r *http.Request, code string) {
 	count := r.Method == http.MethodGet && !isBot(r)
-	target, err := s.deps.Tracking.Follow(r.Context(), info(r).territory.ID, code, count)
+	target, err := s.Deps.Tracking.Follow(r.Context(), kit.Info(r).Territory.ID, code, count)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")

@@ -10,6 +10,7 @@ import (
 	"implique/internal/errs"
 	"implique/internal/events"
 	"implique/internal/territory"
+	"implique/internal/web/kit"
 )
 
 type apiEventPlace struct {
@@ -34,13 +35,13 @@ type apiEvent struct {
 }
 
 func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) {
-	t := info(r).territory
+	t := kit.Info(r).Territory
 	q := r.URL.Query()
 	f := events.Filter{PublicOnly: true, PlaceSlug: q.Get("place")}
 	if k := q.Get("kind"); k != "" {
 		kind, ok := events.ParseKind(k)
 		if !ok {
-			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": map[string]string{"kind": s.cat.T(info(r).lang, "errors.event_kind")}})
+			kit.WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": map[string]string{"kind": s.Cat.T(kit.Info(r).Lang, "errors.event_kind")}})
 			return
 		}
 		f.Kind = kind
@@ -48,35 +49,35 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) {
 	if from := q.Get("from"); from != "" {
 		d, err := time.ParseInLocation("2006-01-02", from, t.Location())
 		if err != nil {
-			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": map[string]string{"from": s.cat.T(info(r).lang, "errors.date")}})
+			kit.WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": map[string]string{"from": s.Cat.T(kit.Info(r).Lang, "errors.date")}})
 			return
 		}
 		f.From = d
 	}
 	if f.PlaceSlug != "" {
-		if _, err := s.deps.Territories.Place(r.Context(), t.ID, f.PlaceSlug); err != nil {
+		if _, err := s.Deps.Territories.Place(r.Context(), t.ID, f.PlaceSlug); err != nil {
 			if errs.Is(err, errs.NotFound) {
-				writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": map[string]string{"place": s.cat.T(info(r).lang, "errors.place_unknown")}})
+				kit.WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": map[string]string{"place": s.Cat.T(kit.Info(r).Lang, "errors.place_unknown")}})
 				return
 			}
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 	}
-	evs, err := s.deps.Events.List(r.Context(), t.ID, f)
+	evs, err := s.Deps.Events.List(r.Context(), t.ID, f)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	now := s.deps.Events.Now()
+	now := s.Deps.Events.Now()
 	out := make([]apiEvent, 0, len(evs))
 	for _, ev := range evs {
-		out = append(out, apiEvent{ID: ev.ID, Slug: ev.Slug, Kind: string(ev.Kind), Title: ev.Title, Name: ev.Name(s.cat, info(r).lang, t.Location()),
+		out = append(out, apiEvent{ID: ev.ID, Slug: ev.Slug, Kind: string(ev.Kind), Title: ev.Title, Name: ev.Name(s.Cat, kit.Info(r).Lang, t.Location()),
 			StartsAt: ev.StartsAt.In(t.Location()).Format(time.RFC3339), EndsAt: ev.EndsAt.In(t.Location()).Format(time.RFC3339),
 			Place: apiEventPlace{Slug: ev.PlaceSlug, Name: ev.PlaceName}, Venue: ev.VenueName, Capacity: ev.Capacity,
-			SeatsLeft: ev.SeatsLeft(), Status: string(ev.StatusAt(now)), URL: s.deps.Events.EventURL(ev)})
+			SeatsLeft: ev.SeatsLeft(), Status: string(ev.StatusAt(now)), URL: s.Deps.Events.EventURL(ev)})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"events": out})
+	kit.WriteJSON(w, http.StatusOK, map[string]any{"events": out})
 }
 
 type apiRegistrationIn struct {
@@ -93,43 +94,43 @@ type apiRegistrationIn struct {
 }
 
 func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
-	ri := info(r)
-	T := func(k string) string { return s.cat.T(ri.lang, k) }
-	id := pathID(r, "id")
+	ri := kit.Info(r)
+	T := func(k string) string { return s.Cat.T(ri.Lang, k) }
+	id := kit.PathID(r, "id")
 	if id == 0 {
-		s.renderError(w, r, http.StatusNotFound, "errors.event_not_found")
+		s.RenderError(w, r, http.StatusNotFound, "errors.event_not_found")
 		return
 	}
-	ev, err := s.deps.Events.Get(r.Context(), ri.territory.ID, id)
+	ev, err := s.Deps.Events.Get(r.Context(), ri.Territory.ID, id)
 	if err != nil && !errs.Is(err, errs.NotFound) {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	if err != nil || !ev.Public(s.deps.Events.Now()) {
-		s.renderError(w, r, http.StatusNotFound, "errors.event_not_found")
+	if err != nil || !ev.Public(s.Deps.Events.Now()) {
+		s.RenderError(w, r, http.StatusNotFound, "errors.event_not_found")
 		return
 	}
-	if !s.allowPublicForm(w, r) {
+	if !s.AllowPublicForm(w, r) {
 		return
 	}
 	var in apiRegistrationIn
 	dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": map[string]string{"body": T("errors.json")}})
+		kit.WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": map[string]string{"body": T("errors.json")}})
 		return
 	}
 	party := 1
 	if in.PartySize != nil {
 		party = *in.PartySize
 	}
-	out, err := s.deps.Events.Register(r.Context(), ri.territory.ID, ev.ID, events.RegistrationInput{Name: in.Name, Email: in.Email,
+	out, err := s.Deps.Events.Register(r.Context(), ri.Territory.ID, ev.ID, events.RegistrationInput{Name: in.Name, Email: in.Email,
 		Phone: in.Phone, PartySize: party, Dietary: in.Dietary, Accessibility: in.Accessibility, Ride: in.Ride,
-		FromPlaceSlug: in.FromPlace, ConsentContact: in.ConsentContact, Lang: ri.lang, Waitlist: in.Waitlist}, events.SourceAPI)
+		FromPlaceSlug: in.FromPlace, ConsentContact: in.ConsentContact, Lang: ri.Lang, Waitlist: in.Waitlist}, events.SourceAPI)
 	var room *events.NoRoom
 	if e, ok := errs.As(err); ok && errors.As(err, &room) {
 		// Nothing saved: the client asks again with fewer people, or with "waitlist".
-		writeJSON(w, http.StatusConflict, map[string]any{"error": T(e.Key), "seats_left": room.SeatsLeft})
+		kit.WriteJSON(w, http.StatusConflict, map[string]any{"error": T(e.Key), "seats_left": room.SeatsLeft})
 		return
 	}
 	if e, ok := errs.As(err); ok {
@@ -138,13 +139,13 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
 			for f, k := range e.Fields {
 				msgs[f] = T(k)
 			}
-			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": msgs})
+			kit.WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": msgs})
 			return
 		}
-		writeJSON(w, statusOf(e.Code), map[string]string{"error": T(e.Key)})
+		kit.WriteJSON(w, kit.StatusOf(e.Code), map[string]string{"error": T(e.Key)})
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	var pos *int
@@ -154,14 +155,14 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	var manage *string
 	if out.Token != "" {
-		u := s.deps.Events.ManageURL(out.Token)
+		u := s.Deps.Events.ManageURL(out.Token)
 		manage = &u
 	}
 	status := http.StatusCreated
 	if out.Existing {
 		status = http.StatusOK
 	}
-	writeJSON(w, status, map[string]any{"status": out.Registration.Status, "waitlist_position": pos, "manage_url": manage})
+	kit.WriteJSON(w, status, map[string]any{"status": out.Registration.Status, "waitlist_position": pos, "manage_url": manage})
 }
 
 func (s *Server) apiEventsICS(w http.ResponseWriter, r *http.Request) {
@@ -169,9 +170,9 @@ func (s *Server) apiEventsICS(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiPlaceEventsICS(w http.ResponseWriter, r *http.Request) {
-	pl, err := s.deps.Territories.Place(r.Context(), info(r).territory.ID, r.PathValue("slug"))
+	pl, err := s.Deps.Territories.Place(r.Context(), kit.Info(r).Territory.ID, r.PathValue("slug"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	s.feed(w, r, pl)
@@ -181,16 +182,16 @@ func (s *Server) apiPlaceEventsICS(w http.ResponseWriter, r *http.Request) {
 // and to come, of the territory or of one place (and its secteurs), named
 // after what was asked for.
 func (s *Server) feed(w http.ResponseWriter, r *http.Request, place territory.Place) {
-	t := info(r).territory
-	evs, err := s.deps.Events.List(r.Context(), t.ID, events.Filter{PublicOnly: true, PlaceSlug: place.Slug,
-		From: s.deps.Events.Now().AddDate(0, -1, 0)})
+	t := kit.Info(r).Territory
+	evs, err := s.Deps.Events.List(r.Context(), t.ID, events.Filter{PublicOnly: true, PlaceSlug: place.Slug,
+		From: s.Deps.Events.Now().AddDate(0, -1, 0)})
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	name, file := t.Name, "evenements.ics"
 	if place.Slug != "" {
 		name, file = t.Name+" — "+place.Name, "evenements-"+place.Slug+".ics"
 	}
-	writeICS(w, file, s.deps.Events.Calendar(info(r).lang, t, evs, name))
+	writeICS(w, file, s.Deps.Events.Calendar(kit.Info(r).Lang, t, evs, name))
 }

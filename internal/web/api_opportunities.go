@@ -7,6 +7,7 @@ import (
 	"implique/internal/errs"
 	"implique/internal/orgs"
 	"implique/internal/volunteering"
+	"implique/internal/web/kit"
 )
 
 type apiRef struct {
@@ -32,40 +33,40 @@ type apiOpportunity struct {
 // apiOpportunities lists the open opportunities: GET
 // /api/v1/opportunities?place=<slug>&cause=<code>.
 func (s *Server) apiOpportunities(w http.ResponseWriter, r *http.Request) {
-	ri := info(r)
+	ri := kit.Info(r)
 	q := r.URL.Query()
 	f := volunteering.Filter{OpenOnly: true, PlaceSlug: q.Get("place"), IncludeRemote: true, Cause: q.Get("cause")}
 	bad := map[string]string{}
 	if f.PlaceSlug != "" {
-		if _, err := s.deps.Territories.Place(r.Context(), ri.territory.ID, f.PlaceSlug); errs.Is(err, errs.NotFound) {
-			bad["place"] = s.cat.T(ri.lang, "errors.place_unknown")
+		if _, err := s.Deps.Territories.Place(r.Context(), ri.Territory.ID, f.PlaceSlug); errs.Is(err, errs.NotFound) {
+			bad["place"] = s.Cat.T(ri.Lang, "errors.place_unknown")
 		} else if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 	}
 	if f.Cause != "" && !orgs.ValidCause(f.Cause) {
-		bad["cause"] = s.cat.T(ri.lang, "errors.volunteer_cause")
+		bad["cause"] = s.Cat.T(ri.Lang, "errors.volunteer_cause")
 	}
 	if len(bad) > 0 {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": bad})
+		kit.WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": bad})
 		return
 	}
-	opps, err := s.deps.Volunteering.Opportunities(r.Context(), ri.territory.ID, f)
+	opps, err := s.Deps.Volunteering.Opportunities(r.Context(), ri.Territory.ID, f)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	out := make([]apiOpportunity, 0, len(opps))
 	for _, o := range opps {
 		a := apiOpportunity{ID: o.ID, Slug: o.Slug, Title: o.Title, Organization: apiRef{Slug: o.Organization.Slug, Name: o.Organization.Name},
 			Kind: string(o.Kind), Remote: o.Remote, Recurring: o.Schedule == volunteering.Recurring, Spots: o.SpotsLeft(),
-			URL: s.cfg.BaseURL + "/s-impliquer/offres/" + o.Slug}
+			URL: s.Cfg.BaseURL + "/s-impliquer/offres/" + o.Slug}
 		if o.PlaceSlug != "" {
 			a.Place = &apiRef{Slug: o.PlaceSlug, Name: o.PlaceName}
 		}
 		if o.StartsAt != nil {
-			v := o.StartsAt.In(ri.territory.Location()).Format(time.RFC3339)
+			v := o.StartsAt.In(ri.Territory.Location()).Format(time.RFC3339)
 			a.StartsAt = &v
 		}
 		if o.JebenevoleURL != "" {
@@ -76,5 +77,5 @@ func (s *Server) apiOpportunities(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, a)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"opportunities": out})
+	kit.WriteJSON(w, http.StatusOK, map[string]any{"opportunities": out})
 }

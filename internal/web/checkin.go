@@ -12,6 +12,7 @@ import (
 
 	"implique/internal/errs"
 	"implique/internal/events"
+	"implique/internal/web/kit"
 )
 
 // At the door: find a name, tap « Présent », add someone who did not sign
@@ -45,8 +46,8 @@ func nameMatches(name, query string) bool {
 }
 
 type checkInPage struct {
-	Base
-	Event EventView
+	kit.Base
+	Event kit.EventView
 	Query string
 	// Rows are the confirmed registrations that match the search, by name;
 	// Waiting those on the wait-list (they may still come to the door).
@@ -70,16 +71,16 @@ func presentCount(regs []events.Registration) (present, expected int) {
 }
 
 func (s *Server) checkInPage(w http.ResponseWriter, r *http.Request, status int, ev events.Event, form url.Values, problems map[string]string) {
-	regs, err := s.deps.Events.Registrations(r.Context(), info(r).territory.ID, ev.ID)
+	regs, err := s.Deps.Events.Registrations(r.Context(), kit.Info(r).Territory.ID, ev.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	if form != nil && q == "" {
 		q = strings.TrimSpace(form.Get("q"))
 	}
-	p := checkInPage{Base: s.base(w, r, ""), Event: s.view(ev), Query: q}
+	p := checkInPage{Base: s.Page(w, r, ""), Event: s.EventView(ev), Query: q}
 	p.SetEventTitle("staff.checkin.title", ev)
 	p.Present, p.Expected = presentCount(regs)
 	slices.SortStableFunc(regs, func(a, b events.Registration) int { return frenchOrder.CompareString(a.Name, b.Name) })
@@ -99,7 +100,7 @@ func (s *Server) checkInPage(w http.ResponseWriter, r *http.Request, status int,
 		form = url.Values{"walkin_party": {"1"}}
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "checkin", p)
+	s.Render(w, r, status, "checkin", p)
 }
 
 func (s *Server) adminCheckIn(w http.ResponseWriter, r *http.Request) {
@@ -131,25 +132,25 @@ func (s *Server) adminToggleCheckIn(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	t := info(r).territory
+	t := kit.Info(r).Territory
 	present := r.PostFormValue("present") == "1"
 	if present && reg.Status == events.Waitlisted {
 		// They came anyway, and there is room in the hall: give them a seat.
-		if err := s.deps.Events.Move(r.Context(), t.ID, reg.ID, events.Confirmed); err != nil {
-			s.fail(w, r, err)
+		if err := s.Deps.Events.Move(r.Context(), t.ID, reg.ID, events.Confirmed); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 	}
-	if err := s.deps.Events.CheckIn(r.Context(), t.ID, reg.ID, present); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Events.CheckIn(r.Context(), t.ID, reg.ID, present); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	if present {
-		s.flash(w, "flash.staff_checked_in")
+		s.Flash(w, "flash.staff_checked_in")
 	} else {
-		s.flash(w, "flash.staff_check_in_undone")
+		s.Flash(w, "flash.staff_check_in_undone")
 	}
-	s.redirect(w, r, checkInBack(ev, r.PostFormValue("q"), reg.ID))
+	s.Redirect(w, r, checkInBack(ev, r.PostFormValue("q"), reg.ID))
 }
 
 // walkInField names the walk-in form's field for a problem the store found.
@@ -176,41 +177,41 @@ func (s *Server) adminWalkIn(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		party = 0
 	}
-	t := info(r).territory
-	in := events.RegistrationInput{Name: f.Get("walkin_name"), Phone: f.Get("walkin_phone"), PartySize: party, Lang: info(r).lang}
-	out, err := s.deps.Events.RegisterByStaff(r.Context(), t.ID, ev.ID, in, events.SourceWalkIn)
+	t := kit.Info(r).Territory
+	in := events.RegistrationInput{Name: f.Get("walkin_name"), Phone: f.Get("walkin_phone"), PartySize: party, Lang: kit.Info(r).Lang}
+	out, err := s.Deps.Events.RegisterByStaff(r.Context(), t.ID, ev.ID, in, events.SourceWalkIn)
 	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.checkInPage(w, r, statusOf(e.Code), ev, f, formProblems(e, walkInField))
+		s.checkInPage(w, r, kit.StatusOf(e.Code), ev, f, kit.FormProblems(e, walkInField))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	reg := out.Registration
 	if out.Existing {
 		// Already signed up under that number: mark them present instead.
 		if reg.Status == events.Waitlisted {
-			if err := s.deps.Events.Move(r.Context(), t.ID, reg.ID, events.Confirmed); err != nil {
-				s.fail(w, r, err)
+			if err := s.Deps.Events.Move(r.Context(), t.ID, reg.ID, events.Confirmed); err != nil {
+				s.Fail(w, r, err)
 				return
 			}
 		}
-		if err := s.deps.Events.CheckIn(r.Context(), t.ID, reg.ID, true); err != nil {
-			s.fail(w, r, err)
+		if err := s.Deps.Events.CheckIn(r.Context(), t.ID, reg.ID, true); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
-		s.flash(w, "flash.staff_walk_in_existing")
+		s.Flash(w, "flash.staff_walk_in_existing")
 	} else {
-		s.flash(w, "flash.staff_walk_in_added")
+		s.Flash(w, "flash.staff_walk_in_added")
 	}
-	s.redirect(w, r, checkInBack(ev, "", reg.ID))
+	s.Redirect(w, r, checkInBack(ev, "", reg.ID))
 }
 
 // ---- Closing -------------------------------------------------------------
 
 type closePage struct {
-	Base
-	Event EventView
+	kit.Base
+	Event kit.EventView
 	// Counted is the number of people checked in; NoShows the confirmed
 	// registrations nobody checked in.
 	Counted, Expected, NoShows int
@@ -218,12 +219,12 @@ type closePage struct {
 }
 
 func (s *Server) closeForm(w http.ResponseWriter, r *http.Request, status int, ev events.Event, form url.Values, problems map[string]string) {
-	regs, err := s.deps.Events.Registrations(r.Context(), info(r).territory.ID, ev.ID)
+	regs, err := s.Deps.Events.Registrations(r.Context(), kit.Info(r).Territory.ID, ev.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := closePage{Base: s.base(w, r, ""), Event: s.view(ev), Started: !s.deps.Events.Now().Before(ev.StartsAt)}
+	p := closePage{Base: s.Page(w, r, ""), Event: s.EventView(ev), Started: !s.Deps.Events.Now().Before(ev.StartsAt)}
 	p.SetEventTitle("staff.close.title", ev)
 	p.Counted, p.Expected = presentCount(regs)
 	for _, reg := range regs {
@@ -238,7 +239,7 @@ func (s *Server) closeForm(w http.ResponseWriter, r *http.Request, status int, e
 		}
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "admin_event_close", p)
+	s.Render(w, r, status, "admin_event_close", p)
 }
 
 func (s *Server) adminCloseForm(w http.ResponseWriter, r *http.Request) {
@@ -265,14 +266,14 @@ func (s *Server) adminCloseEvent(w http.ResponseWriter, r *http.Request) {
 		}
 		rep.Attendance = &n
 	}
-	_, err := s.deps.Events.Close(r.Context(), info(r).territory.ID, ev.ID, rep)
+	_, err := s.Deps.Events.Close(r.Context(), kit.Info(r).Territory.ID, ev.ID, rep)
 	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.closeForm(w, r, statusOf(e.Code), ev, f, formProblems(e, nil))
+		s.closeForm(w, r, kit.StatusOf(e.Code), ev, f, kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.staff_event_closed")
-	s.redirect(w, r, eventPath(ev.ID))
+	s.Flash(w, "flash.staff_event_closed")
+	s.Redirect(w, r, eventPath(ev.ID))
 }

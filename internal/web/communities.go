@@ -15,6 +15,7 @@ import (
 	"implique/internal/errs"
 	"implique/internal/events"
 	"implique/internal/export"
+	"implique/internal/web/kit"
 )
 
 // Communautés de partage, as citizens see them: the public list, a
@@ -25,27 +26,27 @@ import (
 func communityPath(c community.Community) string { return "/communautes/" + c.Slug }
 
 type communitiesPage struct {
-	Base
+	kit.Base
 	Public []community.Community
 	Mine   []community.Community
 }
 
 func (s *Server) communities(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	t := info(r).territory
-	p := communitiesPage{Base: s.base(w, r, "community.title")}
+	t := kit.Info(r).Territory
+	p := communitiesPage{Base: s.Page(w, r, "community.title")}
 	var err error
-	if p.Public, err = s.deps.Community.Communities(ctx, t.ID, community.CommunityFilter{PublicOnly: true}); err != nil {
-		s.fail(w, r, err)
+	if p.Public, err = s.Deps.Community.Communities(ctx, t.ID, community.CommunityFilter{PublicOnly: true}); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if u := info(r).principal.User; u != nil {
-		if p.Mine, err = s.deps.Community.Communities(ctx, t.ID, community.CommunityFilter{MemberID: u.ID}); err != nil {
-			s.fail(w, r, err)
+	if u := kit.Info(r).Principal.User; u != nil {
+		if p.Mine, err = s.Deps.Community.Communities(ctx, t.ID, community.CommunityFilter{MemberID: u.ID}); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 	}
-	s.render(w, r, http.StatusOK, "communities", p)
+	s.Render(w, r, http.StatusOK, "communities", p)
 }
 
 // communityAccess is what the request may see of a community.
@@ -65,30 +66,30 @@ func (a communityAccess) Inside() bool { return a.Member != nil || a.Staff }
 // only: anyone else gets a 404 (or the sign-in page when nobody is signed
 // in, whether the community exists or not).
 func (s *Server) communityFor(w http.ResponseWriter, r *http.Request) (communityAccess, bool) {
-	ri := info(r)
+	ri := kit.Info(r)
 	var a communityAccess
-	c, err := s.deps.Community.CommunityBySlug(r.Context(), ri.territory.ID, r.PathValue("slug"))
+	c, err := s.Deps.Community.CommunityBySlug(r.Context(), ri.Territory.ID, r.PathValue("slug"))
 	if err != nil && !errs.Is(err, errs.NotFound) {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return a, false
 	}
 	a.Community = c
-	a.Staff = s.can(r, auth.ManageCommunities)
-	if err == nil && ri.principal.User != nil {
-		m, err := s.deps.Community.Membership(r.Context(), ri.territory.ID, c.ID, ri.principal.User.ID)
+	a.Staff = s.Can(r, auth.ManageCommunities)
+	if err == nil && ri.Principal.User != nil {
+		m, err := s.Deps.Community.Membership(r.Context(), ri.Territory.ID, c.ID, ri.Principal.User.ID)
 		switch {
 		case err == nil:
 			a.Member = &m
 		case !errs.Is(err, errs.NotFound):
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return a, false
 		}
 	}
 	if err != nil || (!c.Public && !a.Inside()) {
-		if !ri.principal.SignedIn() {
-			s.forbid(w, r)
+		if !ri.Principal.SignedIn() {
+			s.Forbid(w, r)
 		} else {
-			s.renderError(w, r, http.StatusNotFound, "errors.community_not_found")
+			s.RenderError(w, r, http.StatusNotFound, "errors.community_not_found")
 		}
 		return a, false
 	}
@@ -96,12 +97,12 @@ func (s *Server) communityFor(w http.ResponseWriter, r *http.Request) (community
 }
 
 type communityPage struct {
-	Base
+	kit.Base
 	communityAccess
 	Ideas []community.IdeaRecord
 	// Initiatives born from the community (published ones, unless staff look).
 	Initiatives []community.Initiative
-	Meetings    []EventView
+	Meetings    []kit.EventView
 	Posts       []community.Post
 	Resources   []community.Resource
 	Contacts    []community.Contact
@@ -113,41 +114,41 @@ type communityPage struct {
 
 func (s *Server) communityPage(w http.ResponseWriter, r *http.Request, a communityAccess, status int, form url.Values, problems map[string]string) {
 	ctx := r.Context()
-	t := info(r).territory
+	t := kit.Info(r).Territory
 	c := a.Community
-	p := communityPage{Base: s.base(w, r, ""), communityAccess: a, Categories: community.ResourceCategories, Now: s.deps.Events.Now()}
+	p := communityPage{Base: s.Page(w, r, ""), communityAccess: a, Categories: community.ResourceCategories, Now: s.Deps.Events.Now()}
 	p.SetTypedTitle(c.Name)
 	var err error
-	if p.Ideas, err = s.deps.Community.CarriedIdeas(ctx, t.ID, c.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Ideas, err = s.Deps.Community.CarriedIdeas(ctx, t.ID, c.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Initiatives, err = s.deps.Community.Initiatives(ctx, t.ID, community.InitiativeFilter{CommunityID: c.ID, PublishedOnly: true}); err != nil {
-		s.fail(w, r, err)
+	if p.Initiatives, err = s.Deps.Community.Initiatives(ctx, t.ID, community.InitiativeFilter{CommunityID: c.ID, PublishedOnly: true}); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	meetings, err := s.deps.Community.Meetings(ctx, t.ID, c.ID)
+	meetings, err := s.Deps.Community.Meetings(ctx, t.ID, c.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	for _, ev := range meetings {
 		// Outsiders see the meetings anyone may see; members every one that is published.
 		if ev.Public(p.Now) || (a.Inside() && ev.PublishAt != nil) || a.Staff {
-			p.Meetings = append(p.Meetings, s.view(ev))
+			p.Meetings = append(p.Meetings, s.EventView(ev))
 		}
 	}
 	if a.Inside() {
-		if p.Posts, err = s.deps.Community.Posts(ctx, t.ID, c.ID, 50); err != nil {
-			s.fail(w, r, err)
+		if p.Posts, err = s.Deps.Community.Posts(ctx, t.ID, c.ID, 50); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
-		if p.Resources, err = s.deps.Community.Resources(ctx, t.ID, c.ID); err != nil {
-			s.fail(w, r, err)
+		if p.Resources, err = s.Deps.Community.Resources(ctx, t.ID, c.ID); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
-		if p.Contacts, p.Others, err = s.deps.Community.Directory(ctx, t.ID, c.ID); err != nil {
-			s.fail(w, r, err)
+		if p.Contacts, p.Others, err = s.Deps.Community.Directory(ctx, t.ID, c.ID); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 	}
@@ -162,13 +163,13 @@ func (s *Server) communityPage(w http.ResponseWriter, r *http.Request, a communi
 				form.Set("show_email", "1")
 			}
 			form.Set("phone", a.Member.Sharing.Phone)
-		} else if u := info(r).principal.User; u != nil {
+		} else if u := kit.Info(r).Principal.User; u != nil {
 			form.Set("name", u.Name)
 			form.Set("email", u.Email)
 		}
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "community", p)
+	s.Render(w, r, status, "community", p)
 }
 
 func (s *Server) community(w http.ResponseWriter, r *http.Request) {
@@ -181,10 +182,10 @@ func (s *Server) community(w http.ResponseWriter, r *http.Request) {
 func (s *Server) communityProblem(w http.ResponseWriter, r *http.Request, a communityAccess, err error) {
 	e, ok := errs.As(err)
 	if !ok {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.communityPage(w, r, a, statusOf(e.Code), r.PostForm, formProblems(e, nil))
+	s.communityPage(w, r, a, kit.StatusOf(e.Code), r.PostForm, kit.FormProblems(e, nil))
 }
 
 // askToJoin e-mails a confirmation link to a visitor who wants to join a
@@ -194,24 +195,24 @@ func (s *Server) askToJoin(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !s.allowPublicForm(w, r) {
+	if !s.AllowPublicForm(w, r) {
 		return
 	}
 	_ = r.ParseForm()
-	err := s.deps.Community.AskToJoin(r.Context(), info(r).territory.ID, a.Community.ID,
-		community.Invitee{Name: r.PostFormValue("name"), Email: r.PostFormValue("email")}, info(r).lang)
+	err := s.Deps.Community.AskToJoin(r.Context(), kit.Info(r).Territory.ID, a.Community.ID,
+		community.Invitee{Name: r.PostFormValue("name"), Email: r.PostFormValue("email")}, kit.Info(r).Lang)
 	if err != nil {
 		s.communityProblem(w, r, a, err)
 		return
 	}
-	s.flash(w, "flash.community_check_email")
-	s.redirect(w, r, communityPath(a.Community))
+	s.Flash(w, "flash.community_check_email")
+	s.Redirect(w, r, communityPath(a.Community))
 }
 
 // ---- Joining by an invitation link --------------------------------------
 
 type joinPage struct {
-	Base
+	kit.Base
 	Invitation community.Invitation
 	Community  community.Community
 	Token      string
@@ -221,23 +222,23 @@ type joinPage struct {
 
 func (s *Server) communityJoinPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	ri := info(r)
+	ri := kit.Info(r)
 	tok := r.PathValue("token")
-	inv, c, err := s.deps.Community.InvitationByToken(r.Context(), ri.territory.ID, tok)
+	inv, c, err := s.Deps.Community.InvitationByToken(r.Context(), ri.Territory.ID, tok)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := joinPage{Base: s.base(w, r, ""), Invitation: inv, Community: c, Token: tok}
+	p := joinPage{Base: s.Page(w, r, ""), Invitation: inv, Community: c, Token: tok}
 	p.SetTitle("community.join_title", c.Name)
-	if u := ri.principal.User; u != nil && u.Email != inv.Email {
+	if u := ri.Principal.User; u != nil && u.Email != inv.Email {
 		p.OtherAccount = true
 	}
 	if form == nil {
 		form = url.Values{"share_name_value": {inv.Name}}
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "community_join", p)
+	s.Render(w, r, status, "community_join", p)
 }
 
 // communityJoinLanding shows the invitation and the sharing choices: opening the
@@ -258,20 +259,20 @@ func sharingOf(f url.Values) community.Sharing {
 // never opens more than a citizen's space.
 func (s *Server) joinCommunity(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	ri := info(r)
+	ri := kit.Info(r)
 	tok := r.PathValue("token")
 	counted, blocked := s.linkUse(w, r)
 	if blocked {
 		return
 	}
 	_ = r.ParseForm()
-	inv, c, err := s.deps.Community.InvitationByToken(ctx, ri.territory.ID, tok)
+	inv, c, err := s.Deps.Community.InvitationByToken(ctx, ri.Territory.ID, tok)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	s.forgive(r, counted)
-	if u := ri.principal.User; u != nil && u.Email != inv.Email {
+	if u := ri.Principal.User; u != nil && u.Email != inv.Email {
 		s.communityJoinPage(w, r, http.StatusConflict, r.PostForm, map[string]string{"": "errors.invitation_other_account"})
 		return
 	}
@@ -283,16 +284,16 @@ func (s *Server) joinCommunity(w http.ResponseWriter, r *http.Request) {
 	}
 	// The account (the first time) and the membership: both, or neither.
 	var u *auth.User
-	err = s.deps.DB.InTx(ctx, func(tx *db.Tx) error {
+	err = s.Deps.DB.InTx(ctx, func(tx *db.Tx) error {
 		var err error
-		u, _, err = s.deps.Auth.AccountTx(ctx, tx, auth.NewUser{Email: inv.Email, Name: sh.Name, Locale: ri.lang}, ri.territory.ID)
+		u, _, err = s.Deps.Auth.AccountTx(ctx, tx, auth.NewUser{Email: inv.Email, Name: sh.Name, Locale: ri.Lang}, ri.Territory.ID)
 		if err != nil {
 			return err
 		}
 		if u.Disabled() {
 			return errs.New(errs.Forbidden, "errors.forbidden")
 		}
-		_, err = s.deps.Community.AcceptTx(ctx, tx, ri.territory.ID, tok, u.ID, sh)
+		_, err = s.Deps.Community.AcceptTx(ctx, tx, ri.Territory.ID, tok, u.ID, sh)
 		return err
 	})
 	if e, ok := errs.As(err); ok && e.Code == errs.Invalid {
@@ -303,20 +304,20 @@ func (s *Server) joinCommunity(w http.ResponseWriter, r *http.Request) {
 			}
 			problems[k] = v
 		}
-		s.communityJoinPage(w, r, statusOf(e.Code), r.PostForm, problems)
+		s.communityJoinPage(w, r, kit.StatusOf(e.Code), r.PostForm, problems)
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.community_joined")
-	if ri.principal.User != nil {
-		s.redirect(w, r, communityPath(c))
+	s.Flash(w, "flash.community_joined")
+	if ri.Principal.User != nil {
+		s.Redirect(w, r, communityPath(c))
 		return
 	}
-	roles, err := s.deps.Auth.RolesOf(ctx, u.ID, ri.territory.ID)
+	roles, err := s.Deps.Auth.RolesOf(ctx, u.ID, ri.Territory.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	citizenOnly := !u.HasPassword
@@ -324,17 +325,17 @@ func (s *Server) joinCommunity(w http.ResponseWriter, r *http.Request) {
 		citizenOnly = citizenOnly && role == auth.RoleCitizen
 	}
 	if !citizenOnly {
-		s.flash(w, "flash.community_joined_sign_in")
-		s.redirect(w, r, "/connexion?retour="+url.QueryEscape(communityPath(c)))
+		s.Flash(w, "flash.community_joined_sign_in")
+		s.Redirect(w, r, "/connexion?retour="+url.QueryEscape(communityPath(c)))
 		return
 	}
-	sess, err := s.deps.Auth.CreateSession(ctx, u.ID)
+	sess, err := s.Deps.Auth.CreateSession(ctx, u.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	s.setSessionCookie(w, sess)
-	s.redirect(w, r, communityPath(c))
+	s.Redirect(w, r, communityPath(c))
 }
 
 // ---- Inside the space ---------------------------------------------------
@@ -346,10 +347,10 @@ func (s *Server) insideFor(w http.ResponseWriter, r *http.Request) (communityAcc
 		return a, false
 	}
 	if !a.Inside() {
-		if !info(r).principal.SignedIn() {
-			s.forbid(w, r)
+		if !kit.Info(r).Principal.SignedIn() {
+			s.Forbid(w, r)
 		} else {
-			s.renderError(w, r, http.StatusForbidden, "errors.not_a_member")
+			s.RenderError(w, r, http.StatusForbidden, "errors.not_a_member")
 		}
 		return a, false
 	}
@@ -362,11 +363,11 @@ func (s *Server) saveSharing(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if a.Member == nil {
-		s.renderError(w, r, http.StatusForbidden, "errors.not_a_member")
+		s.RenderError(w, r, http.StatusForbidden, "errors.not_a_member")
 		return
 	}
 	_ = r.ParseForm()
-	err := s.deps.Community.SetSharing(r.Context(), info(r).territory.ID, a.Community.ID, a.Member.UserID, sharingOf(r.PostForm))
+	err := s.Deps.Community.SetSharing(r.Context(), kit.Info(r).Territory.ID, a.Community.ID, a.Member.UserID, sharingOf(r.PostForm))
 	if err != nil {
 		if e, ok := errs.As(err); ok && e.Fields["name"] != "" {
 			e.Fields["share_name_value"] = e.Fields["name"]
@@ -375,8 +376,8 @@ func (s *Server) saveSharing(w http.ResponseWriter, r *http.Request) {
 		s.communityProblem(w, r, a, err)
 		return
 	}
-	s.flash(w, "flash.community_sharing_saved")
-	s.redirect(w, r, communityPath(a.Community)+"#partage")
+	s.Flash(w, "flash.community_sharing_saved")
+	s.Redirect(w, r, communityPath(a.Community)+"#partage")
 }
 
 func (s *Server) addPost(w http.ResponseWriter, r *http.Request) {
@@ -387,21 +388,21 @@ func (s *Server) addPost(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	// Staff may also send the news to every member by e-mail.
 	email := a.Staff && r.PostFormValue("email_members") == "1"
-	_, err := s.deps.Community.AddPost(r.Context(), info(r).territory.ID, a.Community.ID, info(r).principal.User.ID,
-		r.PostFormValue("body"), email, info(r).lang)
+	_, err := s.Deps.Community.AddPost(r.Context(), kit.Info(r).Territory.ID, a.Community.ID, kit.Info(r).Principal.User.ID,
+		r.PostFormValue("body"), email, kit.Info(r).Lang)
 	if err != nil {
 		s.communityProblem(w, r, a, err)
 		return
 	}
-	s.flash(w, "flash.community_posted")
-	s.redirect(w, r, communityPath(a.Community)+"#nouvelles")
+	s.Flash(w, "flash.community_posted")
+	s.Redirect(w, r, communityPath(a.Community)+"#nouvelles")
 }
 
 func (s *Server) removePost(w http.ResponseWriter, r *http.Request) {
 	s.removeShared(w, r, func(ctx context.Context, tid, cid, id int64) (int64, error) {
-		p, err := s.deps.Community.Post(ctx, tid, cid, id)
+		p, err := s.Deps.Community.Post(ctx, tid, cid, id)
 		return p.AuthorID, err
-	}, s.deps.Community.RemovePost, "flash.community_post_removed", "#nouvelles")
+	}, s.Deps.Community.RemovePost, "flash.community_post_removed", "#nouvelles")
 }
 
 // removeShared takes a post or a resource out of the space: only the
@@ -414,22 +415,22 @@ func (s *Server) removeShared(w http.ResponseWriter, r *http.Request, owner func
 		return
 	}
 	ctx := r.Context()
-	tid, id := info(r).territory.ID, pathID(r, "id")
+	tid, id := kit.Info(r).Territory.ID, kit.PathID(r, "id")
 	by, err := owner(ctx, tid, a.Community.ID, id)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	if by != info(r).principal.User.ID && !a.Staff {
-		s.renderError(w, r, http.StatusForbidden, "errors.forbidden")
+	if by != kit.Info(r).Principal.User.ID && !a.Staff {
+		s.RenderError(w, r, http.StatusForbidden, "errors.forbidden")
 		return
 	}
 	if err := remove(ctx, tid, a.Community.ID, id); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, flashKey)
-	s.redirect(w, r, communityPath(a.Community)+anchor)
+	s.Flash(w, flashKey)
+	s.Redirect(w, r, communityPath(a.Community)+anchor)
 }
 
 // addResource shares a link or a file (a form sent as multipart).
@@ -445,18 +446,18 @@ func (s *Server) addResource(w http.ResponseWriter, r *http.Request) {
 		data, err := io.ReadAll(io.LimitReader(f, community.MaxFileSize+1))
 		f.Close()
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		in.FileName, in.Data = h.Filename, data
 	}
-	_, err := s.deps.Community.AddResource(r.Context(), info(r).territory.ID, a.Community.ID, info(r).principal.User.ID, in)
+	_, err := s.Deps.Community.AddResource(r.Context(), kit.Info(r).Territory.ID, a.Community.ID, kit.Info(r).Principal.User.ID, in)
 	if err != nil {
 		s.communityProblem(w, r, a, err)
 		return
 	}
-	s.flash(w, "flash.community_resource_added")
-	s.redirect(w, r, communityPath(a.Community)+"#ressources")
+	s.Flash(w, "flash.community_resource_added")
+	s.Redirect(w, r, communityPath(a.Community)+"#ressources")
 }
 
 // resourceFile downloads a shared file (members and staff only).
@@ -465,9 +466,9 @@ func (s *Server) resourceFile(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	res, data, err := s.deps.Community.File(r.Context(), info(r).territory.ID, a.Community.ID, pathID(r, "id"))
+	res, data, err := s.Deps.Community.File(r.Context(), kit.Info(r).Territory.ID, a.Community.ID, kit.PathID(r, "id"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", res.ContentType)
@@ -479,15 +480,15 @@ func (s *Server) resourceFile(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) removeResource(w http.ResponseWriter, r *http.Request) {
 	s.removeShared(w, r, func(ctx context.Context, tid, cid, id int64) (int64, error) {
-		res, err := s.deps.Community.Resource(ctx, tid, cid, id)
+		res, err := s.Deps.Community.Resource(ctx, tid, cid, id)
 		return res.AddedBy, err
-	}, s.deps.Community.RemoveResource, "flash.community_resource_removed", "#ressources")
+	}, s.Deps.Community.RemoveResource, "flash.community_resource_removed", "#ressources")
 }
 
 // ---- Leaving ------------------------------------------------------------
 
 type leavePage struct {
-	Base
+	kit.Base
 	Community community.Community
 }
 
@@ -497,12 +498,12 @@ func (s *Server) leaveForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if a.Member == nil {
-		s.renderError(w, r, http.StatusForbidden, "errors.not_a_member")
+		s.RenderError(w, r, http.StatusForbidden, "errors.not_a_member")
 		return
 	}
-	p := leavePage{Base: s.base(w, r, ""), Community: a.Community}
+	p := leavePage{Base: s.Page(w, r, ""), Community: a.Community}
 	p.SetTitle("community.leave_title", a.Community.Name)
-	s.render(w, r, http.StatusOK, "community_leave", p)
+	s.Render(w, r, http.StatusOK, "community_leave", p)
 }
 
 func (s *Server) leave(w http.ResponseWriter, r *http.Request) {
@@ -511,22 +512,22 @@ func (s *Server) leave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if a.Member == nil {
-		s.renderError(w, r, http.StatusForbidden, "errors.not_a_member")
+		s.RenderError(w, r, http.StatusForbidden, "errors.not_a_member")
 		return
 	}
-	if err := s.deps.Community.LeaveCommunity(r.Context(), info(r).territory.ID, a.Community.ID, a.Member.UserID); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Community.LeaveCommunity(r.Context(), kit.Info(r).Territory.ID, a.Community.ID, a.Member.UserID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.community_left")
-	s.redirect(w, r, "/communautes")
+	s.Flash(w, "flash.community_left")
+	s.Redirect(w, r, "/communautes")
 }
 
 // meetingsOf turns events into views (used by staff pages too).
-func (s *Server) meetingViews(evs []events.Event) []EventView {
-	out := make([]EventView, 0, len(evs))
+func (s *Server) meetingViews(evs []events.Event) []kit.EventView {
+	out := make([]kit.EventView, 0, len(evs))
 	for _, ev := range evs {
-		out = append(out, s.view(ev))
+		out = append(out, s.EventView(ev))
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	"implique/internal/errs"
 	"implique/internal/events"
 	"implique/internal/i18n"
+	"implique/internal/web/kit"
 )
 
 // « Liens créés »: after a held event, an attendee opens their private
@@ -23,8 +24,8 @@ import (
 
 // connectionsPage draws both the attendee's page and the staff form.
 type connectionsPage struct {
-	Base
-	Event EventView
+	kit.Base
+	Event kit.EventView
 	View  connections.View
 	// Action is where the form posts.
 	Action string
@@ -97,20 +98,20 @@ func viewForm(v connections.View) url.Values {
 
 func (s *Server) connectionsByToken(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
 	tok := r.PathValue("token")
-	v, err := s.deps.Connections.ViewByToken(r.Context(), info(r).territory.ID, tok)
+	v, err := s.Deps.Connections.ViewByToken(r.Context(), kit.Info(r).Territory.ID, tok)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.Header().Set("X-Robots-Tag", "noindex")
-	p := connectionsPage{Base: s.base(w, r, "connections.title"), Event: s.view(v.Event), View: v, Token: tok,
+	p := connectionsPage{Base: s.Page(w, r, "connections.title"), Event: s.EventView(v.Event), View: v, Token: tok,
 		Action: "/inscription/" + tok + "/liens", Held: true}
 	if form == nil {
 		form = viewForm(v)
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "connections", p)
+	s.Render(w, r, status, "connections", p)
 }
 
 func (s *Server) connectionsPage(w http.ResponseWriter, r *http.Request) {
@@ -120,20 +121,20 @@ func (s *Server) connectionsPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) saveConnections(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	tok := r.PathValue("token")
-	res, err := s.deps.Connections.SaveByToken(r.Context(), info(r).territory.ID, tok, connectionChoice(r.PostForm))
+	res, err := s.Deps.Connections.SaveByToken(r.Context(), kit.Info(r).Territory.ID, tok, connectionChoice(r.PostForm))
 	if e, ok := errs.As(err); ok && e.Code == errs.Invalid {
-		s.connectionsByToken(w, r, statusOf(e.Code), r.PostForm, formProblems(e, nil))
+		s.connectionsByToken(w, r, kit.StatusOf(e.Code), r.PostForm, kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if res.NewLinks > 0 {
-		s.flash(w, "flash.connections_linked")
+		s.Flash(w, "flash.connections_linked")
 	} else {
-		s.flash(w, "flash.connections_saved")
+		s.Flash(w, "flash.connections_saved")
 	}
-	s.redirect(w, r, "/inscription/"+tok+"/liens")
+	s.Redirect(w, r, "/inscription/"+tok+"/liens")
 }
 
 // ---- Staff: paper forms and the pairs to pass on ---------------------------
@@ -144,28 +145,28 @@ func (s *Server) staffConnectionsEvent(w http.ResponseWriter, r *http.Request) (
 
 func (s *Server) adminConnectionsPage(w http.ResponseWriter, r *http.Request, status int, ev events.Event, selected int64, form url.Values, problems map[string]string) {
 	ctx := r.Context()
-	t := info(r).territory
-	p := connectionsPage{Base: s.base(w, r, ""), Event: s.view(ev), Action: "/admin/evenements/" + strconv.FormatInt(ev.ID, 10) + "/liens",
+	t := kit.Info(r).Territory
+	p := connectionsPage{Base: s.Page(w, r, ""), Event: s.EventView(ev), Action: "/admin/evenements/" + strconv.FormatInt(ev.ID, 10) + "/liens",
 		Held: ev.HeldAt != nil && ev.CancelledAt == nil, Selected: selected}
 	p.SetEventTitle("staff.connections.event_title", ev)
 	if p.Held {
 		var err error
-		if p.Attendees, err = s.deps.Events.Attendees(ctx, t.ID, ev.ID); err != nil {
-			s.fail(w, r, err)
+		if p.Attendees, err = s.Deps.Events.Attendees(ctx, t.ID, ev.ID); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
-		p.FullNames = s.deps.Connections.StaffNames(p.Lang, p.Attendees, true)
-		p.Names = s.deps.Connections.StaffNames(p.Lang, p.Attendees, false)
-		if p.Pairs, err = s.deps.Connections.Pairs(ctx, t.ID, ev.ID); err != nil {
-			s.fail(w, r, err)
+		p.FullNames = s.Deps.Connections.StaffNames(p.Lang, p.Attendees, true)
+		p.Names = s.Deps.Connections.StaffNames(p.Lang, p.Attendees, false)
+		if p.Pairs, err = s.Deps.Connections.Pairs(ctx, t.ID, ev.ID); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 		if selected != 0 {
-			v, err := s.deps.Connections.ViewForStaff(ctx, t.ID, ev.ID, selected)
+			v, err := s.Deps.Connections.ViewForStaff(ctx, t.ID, ev.ID, selected)
 			if e, ok := errs.As(err); ok {
-				p.Selected, problems = 0, formProblems(e, nil)
+				p.Selected, problems = 0, kit.FormProblems(e, nil)
 			} else if err != nil {
-				s.fail(w, r, err)
+				s.Fail(w, r, err)
 				return
 			} else {
 				p.View = v
@@ -176,7 +177,7 @@ func (s *Server) adminConnectionsPage(w http.ResponseWriter, r *http.Request, st
 		}
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "admin_connections", p)
+	s.Render(w, r, status, "admin_connections", p)
 }
 
 func (s *Server) adminConnections(w http.ResponseWriter, r *http.Request) {
@@ -199,26 +200,26 @@ func (s *Server) adminSaveConnections(w http.ResponseWriter, r *http.Request) {
 		s.adminConnectionsPage(w, r, http.StatusUnprocessableEntity, ev, 0, r.PostForm, map[string]string{"personne": "errors.connection_pick"})
 		return
 	}
-	res, err := s.deps.Connections.SaveByStaff(r.Context(), info(r).territory.ID, ev.ID, selected, connectionChoice(r.PostForm))
+	res, err := s.Deps.Connections.SaveByStaff(r.Context(), kit.Info(r).Territory.ID, ev.ID, selected, connectionChoice(r.PostForm))
 	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.adminConnectionsPage(w, r, statusOf(e.Code), ev, selected, r.PostForm, formProblems(e, nil))
+		s.adminConnectionsPage(w, r, kit.StatusOf(e.Code), ev, selected, r.PostForm, kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if res.NewLinks > 0 {
-		s.flash(w, "flash.connections_linked_staff")
+		s.Flash(w, "flash.connections_linked_staff")
 	} else {
-		s.flash(w, "flash.connections_saved_staff")
+		s.Flash(w, "flash.connections_saved_staff")
 	}
-	s.redirect(w, r, "/admin/evenements/"+strconv.FormatInt(ev.ID, 10)+"/liens?personne="+strconv.FormatInt(selected, 10))
+	s.Redirect(w, r, "/admin/evenements/"+strconv.FormatInt(ev.ID, 10)+"/liens?personne="+strconv.FormatInt(selected, 10))
 }
 
 // ---- Staff: the indicator --------------------------------------------------
 
 type adminLinksPage struct {
-	Base
+	kit.Base
 	Dashboard connections.Dashboard
 	// EventNames names the events by id, in the page's language.
 	EventNames map[int64]template.HTML
@@ -230,23 +231,23 @@ func (p adminLinksPage) MonthName(c connections.MonthCount) string {
 }
 
 func (s *Server) adminLinks(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageConnections) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageConnections) {
+		s.Forbid(w, r)
 		return
 	}
-	d, err := s.deps.Connections.Dashboard(r.Context(), info(r).territory.ID)
+	d, err := s.Deps.Connections.Dashboard(r.Context(), kit.Info(r).Territory.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := adminLinksPage{Base: s.base(w, r, "staff.connections.title"), Dashboard: d, EventNames: map[int64]template.HTML{}}
-	evs, err := s.deps.Events.List(r.Context(), info(r).territory.ID, events.Filter{})
+	p := adminLinksPage{Base: s.Page(w, r, "staff.connections.title"), Dashboard: d, EventNames: map[int64]template.HTML{}}
+	evs, err := s.Deps.Events.List(r.Context(), kit.Info(r).Territory.ID, events.Filter{})
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	for _, ev := range evs {
-		p.EventNames[ev.ID] = p.markedEventName(ev)
+		p.EventNames[ev.ID] = p.MarkedEventName(ev)
 	}
-	s.render(w, r, http.StatusOK, "admin_connections_dashboard", p)
+	s.Render(w, r, http.StatusOK, "admin_connections_dashboard", p)
 }

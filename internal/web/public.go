@@ -3,11 +3,11 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"time"
 
 	"implique/internal/community"
 	"implique/internal/events"
 	"implique/internal/territory"
+	"implique/internal/web/kit"
 )
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -20,8 +20,8 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := s.deps.DB.Ping(r.Context()); err != nil {
-		s.deps.Logger.Warn("not ready", "err", err)
+	if err := s.Deps.DB.Ping(r.Context()); err != nil {
+		s.Deps.Logger.Warn("not ready", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = w.Write([]byte("database unavailable\n"))
 		return
@@ -37,7 +37,7 @@ func (s *Server) robots(w http.ResponseWriter, r *http.Request) {
 // themeCSS carries the territory's branding colour as a custom property,
 // so that the strict CSP needs no inline style.
 func (s *Server) themeCSS(w http.ResponseWriter, r *http.Request) {
-	c := info(r).territory.BrandColor
+	c := kit.Info(r).Territory.BrandColor
 	if len(c) != 7 || c[0] != '#' {
 		c = territory.DefaultBrandColor
 	}
@@ -49,16 +49,16 @@ func (s *Server) themeCSS(w http.ResponseWriter, r *http.Request) {
 func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
 	lang := r.PathValue("lang")
 	if lang != "fr" && lang != "en" {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
-		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
-	back := localPath(r.URL.Query().Get("retour"))
+		HttpOnly: true, Secure: s.Secure, SameSite: http.SameSiteLaxMode})
+	back := kit.LocalPath(r.URL.Query().Get("retour"))
 	if back == "" {
 		back = "/"
 	}
-	s.redirect(w, r, back)
+	s.Redirect(w, r, back)
 }
 
 type placeGroup struct {
@@ -67,10 +67,10 @@ type placeGroup struct {
 }
 
 type homePage struct {
-	Base
+	kit.Base
 	Groups     []placeGroup
 	PlaceCount int
-	Upcoming   []EventView
+	Upcoming   []kit.EventView
 	Progress   events.Progress
 }
 
@@ -97,24 +97,24 @@ func groupPlaces(ps []territory.Place) []placeGroup {
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	t := info(r).territory
-	places, err := s.deps.Territories.Places(r.Context(), t.ID)
+	t := kit.Info(r).Territory
+	places, err := s.Deps.Territories.Places(r.Context(), t.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := homePage{Base: s.base(w, r, ""), Groups: groupPlaces(places)}
+	p := homePage{Base: s.Page(w, r, ""), Groups: groupPlaces(places)}
 	p.Title = t.Name
-	upcoming, err := s.deps.Events.List(r.Context(), t.ID, events.Filter{PublicOnly: true, From: s.deps.Events.Now(), Limit: 4})
+	upcoming, err := s.Deps.Events.List(r.Context(), t.ID, events.Filter{PublicOnly: true, From: s.Deps.Events.Now(), Limit: 4})
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	for _, ev := range upcoming {
-		p.Upcoming = append(p.Upcoming, s.view(ev))
+		p.Upcoming = append(p.Upcoming, s.EventView(ev))
 	}
-	if p.Progress, err = s.deps.Events.DinnerProgress(r.Context(), t.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Progress, err = s.Deps.Events.DinnerProgress(r.Context(), t.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	for _, pl := range places {
@@ -122,14 +122,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			p.PlaceCount++
 		}
 	}
-	s.render(w, r, http.StatusOK, "home", p)
+	s.Render(w, r, http.StatusOK, "home", p)
 }
 
 type placePage struct {
-	Base
+	kit.Base
 	Place   territory.Place
 	Sectors []territory.Place
-	Events  []EventView
+	Events  []kit.EventView
 	FeedURL string
 	Ideas   []community.IdeaRecord
 	// Communities are the public communautés de partage of the place.
@@ -139,40 +139,40 @@ type placePage struct {
 }
 
 func (s *Server) place(w http.ResponseWriter, r *http.Request) {
-	t := info(r).territory
-	pl, err := s.deps.Territories.Place(r.Context(), t.ID, r.PathValue("slug"))
+	t := kit.Info(r).Territory
+	pl, err := s.Deps.Territories.Place(r.Context(), t.ID, r.PathValue("slug"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := placePage{Base: s.base(w, r, ""), Place: pl, FeedURL: "/api/v1/places/" + pl.Slug + "/events.ics"}
+	p := placePage{Base: s.Page(w, r, ""), Place: pl, FeedURL: "/api/v1/places/" + pl.Slug + "/events.ics"}
 	p.SetTypedTitle(pl.Name)
-	evs, err := s.deps.Events.List(r.Context(), t.ID, events.Filter{PublicOnly: true, PlaceSlug: pl.Slug, From: s.deps.Events.Now().AddDate(0, -2, 0)})
+	evs, err := s.Deps.Events.List(r.Context(), t.ID, events.Filter{PublicOnly: true, PlaceSlug: pl.Slug, From: s.Deps.Events.Now().AddDate(0, -2, 0)})
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	for _, ev := range evs {
-		p.Events = append(p.Events, s.view(ev))
+		p.Events = append(p.Events, s.EventView(ev))
 	}
-	if p.Ideas, err = s.deps.Community.List(r.Context(), t.ID, community.Filter{PlaceSlug: pl.Slug, Moderation: community.Approved,
+	if p.Ideas, err = s.Deps.Community.List(r.Context(), t.ID, community.Filter{PlaceSlug: pl.Slug, Moderation: community.Approved,
 		MostSupported: true}); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Communities, err = s.deps.Community.Communities(r.Context(), t.ID, community.CommunityFilter{PublicOnly: true, PlaceSlug: pl.Slug}); err != nil {
-		s.fail(w, r, err)
+	if p.Communities, err = s.Deps.Community.Communities(r.Context(), t.ID, community.CommunityFilter{PublicOnly: true, PlaceSlug: pl.Slug}); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Initiatives, err = s.deps.Community.Initiatives(r.Context(), t.ID, community.InitiativeFilter{PlaceSlug: pl.Slug,
+	if p.Initiatives, err = s.Deps.Community.Initiatives(r.Context(), t.ID, community.InitiativeFilter{PlaceSlug: pl.Slug,
 		PublishedOnly: true}); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if pl.ParentID == nil {
-		all, err := s.deps.Territories.Places(r.Context(), t.ID)
+		all, err := s.Deps.Territories.Places(r.Context(), t.ID)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		for _, o := range all {
@@ -181,12 +181,9 @@ func (s *Server) place(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	s.render(w, r, http.StatusOK, "place", p)
+	s.Render(w, r, http.StatusOK, "place", p)
 }
 
 func (s *Server) privacy(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "privacy", s.base(w, r, "privacy.title"))
+	s.Render(w, r, http.StatusOK, "privacy", s.Page(w, r, "privacy.title"))
 }
-
-// year is the current year in the territory (footer).
-func (b Base) Year() int { return time.Now().In(b.Territory.Location()).Year() }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -19,107 +18,12 @@ import (
 	"implique/internal/i18n"
 	"implique/internal/sharecard"
 	"implique/internal/territory"
+	"implique/internal/web/kit"
 )
 
-// EventView is an event as pages show it.
-type EventView struct {
-	events.Event
-	Status    events.Status
-	SeatsLeft *int
-	URL       string
-}
-
-func (s *Server) view(ev events.Event) EventView {
-	return EventView{Event: ev, Status: ev.StatusAt(s.deps.Events.Now()), SeatsLeft: ev.SeatsLeft(), URL: "/evenements/" + ev.Slug}
-}
-
-// eventOf reads an events.Event or an EventView, or a pointer to one; any
-// other value is a mistake of a template, which fails the page.
-func eventOf(v any) (events.Event, error) {
-	switch e := v.(type) {
-	case events.Event:
-		return e, nil
-	case *events.Event:
-		if e != nil {
-			return *e, nil
-		}
-	case EventView:
-		return e.Event, nil
-	case *EventView:
-		if e != nil {
-			return e.Event, nil
-		}
-	}
-	return events.Event{}, fmt.Errorf("not an event: %T", v)
-}
-
-// eventName is what people see an event called, in the page's language:
-// « Souper citoyen à Gentilly, 30 octobre », or the title staff gave it
-// when that title tells it apart (see events.Event.Name).
-func (b Base) eventName(ev events.Event) string {
-	return ev.Name(b.cat, b.Lang, b.Territory.Location())
-}
-
-// markedEventName is eventName for the page's text: the title staff typed,
-// when the name holds it, is marked as typed text (see Typed).
-func (b Base) markedEventName(ev events.Event) template.HTML {
-	name := b.eventName(ev)
-	if i := strings.Index(name, ev.Title); ev.Title != "" && i >= 0 {
-		return template.HTML(template.HTMLEscapeString(name[:i])) + b.Typed(ev.Title) +
-			template.HTML(template.HTMLEscapeString(name[i+len(ev.Title):]))
-	}
-	return template.HTML(template.HTMLEscapeString(name))
-}
-
-// EventName names an event (an events.Event or an EventView) in a page's
-// text, its typed title marked: {{$.EventName .}}.
-func (b Base) EventName(v any) (template.HTML, error) {
-	ev, err := eventOf(v)
-	return b.markedEventName(ev), err
-}
-
-// EventNameText names an event as plain text, for attributes and choices.
-func (b Base) EventNameText(v any) (string, error) {
-	ev, err := eventOf(v)
-	return b.eventName(ev), err
-}
-
-// SetEventTitle sets the page's title to the catalog sentence key about an
-// event, or to the event's name alone when key is "".
-func (b *Base) SetEventTitle(key string, ev events.Event) {
-	if key == "" {
-		b.Title, b.heading = b.eventName(ev), b.markedEventName(ev)
-		return
-	}
-	b.Title, b.heading = b.T(key, b.eventName(ev)), b.Phrase(key, b.markedEventName(ev))
-}
-
-// CanRegister reports whether the public form is open (a full event takes the wait-list).
-func (v EventView) CanRegister() bool { return v.Status == events.Open || v.Status == events.Full }
-
-// When formats an event's day and hours in the page's language and the territory's zone.
-func (b Base) When(ev events.Event) string {
-	loc := b.Territory.Location()
-	start, end := ev.StartsAt.In(loc), ev.EndsAt.In(loc)
-	s := i18n.DateWithWeekday(b.Lang, start) + ", " + i18n.Time(b.Lang, start) + " – " + i18n.Time(b.Lang, end)
-	if b.Lang != "en" {
-		s = strings.Replace(s, ", ", " de ", 1)
-		s = strings.Replace(s, " – ", " à ", 1)
-	}
-	return s
-}
-
-// ShortDate is « 2 déc. » style, for lists.
-func (b Base) Day(t time.Time) string {
-	return i18n.DateWithWeekday(b.Lang, t.In(b.Territory.Location()))
-}
-
-// Hour formats a time of day (« 18 h 30 »).
-func (b Base) Hour(t time.Time) string { return i18n.Time(b.Lang, t.In(b.Territory.Location())) }
-
 type eventListPage struct {
-	Base
-	Events   []EventView
+	kit.Base
+	Events   []kit.EventView
 	Places   []territory.Place
 	Kinds    []events.Kind
 	Place    string
@@ -128,14 +32,14 @@ type eventListPage struct {
 	Dinners  bool
 	FeedURL  string
 	Heading  string
-	Past     []EventView
+	Past     []kit.EventView
 }
 
 func (s *Server) listEvents(w http.ResponseWriter, r *http.Request, dinners bool) {
-	t := info(r).territory
+	t := kit.Info(r).Territory
 	q := r.URL.Query()
-	f := events.Filter{PublicOnly: true, From: s.deps.Events.Now().Add(-6 * time.Hour), PlaceSlug: q.Get("lieu")}
-	p := eventListPage{Base: s.base(w, r, "events.title"), Kinds: events.Kinds, Place: q.Get("lieu"), Dinners: dinners,
+	f := events.Filter{PublicOnly: true, From: s.Deps.Events.Now().Add(-6 * time.Hour), PlaceSlug: q.Get("lieu")}
+	p := eventListPage{Base: s.Page(w, r, "events.title"), Kinds: events.Kinds, Place: q.Get("lieu"), Dinners: dinners,
 		FeedURL: "/api/v1/events.ics"}
 	if dinners {
 		f.Kind = events.CitizenDinner
@@ -145,50 +49,50 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request, dinners bool
 		p.Kind = string(k)
 	}
 	if f.PlaceSlug != "" {
-		if _, err := s.deps.Territories.Place(r.Context(), t.ID, f.PlaceSlug); err != nil {
-			s.fail(w, r, err)
+		if _, err := s.Deps.Territories.Place(r.Context(), t.ID, f.PlaceSlug); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 		p.FeedURL = "/api/v1/places/" + f.PlaceSlug + "/events.ics"
 	}
-	evs, err := s.deps.Events.List(r.Context(), t.ID, f)
+	evs, err := s.Deps.Events.List(r.Context(), t.ID, f)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	for _, ev := range evs {
-		p.Events = append(p.Events, s.view(ev))
+		p.Events = append(p.Events, s.EventView(ev))
 	}
-	if p.Places, err = s.deps.Territories.Places(r.Context(), t.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Places, err = s.Deps.Territories.Places(r.Context(), t.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	if dinners {
-		prog, err := s.deps.Events.DinnerProgress(r.Context(), t.ID)
+		prog, err := s.Deps.Events.DinnerProgress(r.Context(), t.ID)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		p.Progress = &prog
-		past, err := s.deps.Events.List(r.Context(), t.ID, events.Filter{PublicOnly: true, Kind: events.CitizenDinner,
-			To: s.deps.Events.Now().Add(-6 * time.Hour), Newest: true, Limit: 30})
+		past, err := s.Deps.Events.List(r.Context(), t.ID, events.Filter{PublicOnly: true, Kind: events.CitizenDinner,
+			To: s.Deps.Events.Now().Add(-6 * time.Hour), Newest: true, Limit: 30})
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		for _, ev := range past {
-			p.Past = append(p.Past, s.view(ev))
+			p.Past = append(p.Past, s.EventView(ev))
 		}
 	}
-	s.render(w, r, http.StatusOK, "events", p)
+	s.Render(w, r, http.StatusOK, "events", p)
 }
 
 func (s *Server) dinners(w http.ResponseWriter, r *http.Request)   { s.listEvents(w, r, true) }
 func (s *Server) eventList(w http.ResponseWriter, r *http.Request) { s.listEvents(w, r, false) }
 
 type eventPage struct {
-	Base
-	Event  EventView
+	kit.Base
+	Event  kit.EventView
 	Places []territory.Place
 	JSONLD template.JS
 	OG     openGraph
@@ -222,38 +126,38 @@ type openGraph struct {
 
 // publicEvent finds a published event by its address (drafts are 404).
 func (s *Server) publicEvent(w http.ResponseWriter, r *http.Request) (events.Event, bool) {
-	ev, err := s.deps.Events.BySlug(r.Context(), info(r).territory.ID, r.PathValue("slug"))
-	if err == nil && !ev.Public(s.deps.Events.Now()) && !s.can(r, auth.ManageEvents) {
+	ev, err := s.Deps.Events.BySlug(r.Context(), kit.Info(r).Territory.ID, r.PathValue("slug"))
+	if err == nil && !ev.Public(s.Deps.Events.Now()) && !s.Can(r, auth.ManageEvents) {
 		err = errs.New(errs.NotFound, "errors.event_not_found")
 	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return ev, false
 	}
 	return ev, true
 }
 
 func (s *Server) eventPageData(w http.ResponseWriter, r *http.Request, ev events.Event) (eventPage, error) {
-	t := info(r).territory
-	p := eventPage{Base: s.base(w, r, ""), Event: s.view(ev)}
+	t := kit.Info(r).Territory
+	p := eventPage{Base: s.Page(w, r, ""), Event: s.EventView(ev)}
 	p.SetEventTitle("", ev)
 	var err error
-	if p.Places, err = s.deps.Territories.Places(r.Context(), t.ID); err != nil {
+	if p.Places, err = s.Deps.Territories.Places(r.Context(), t.ID); err != nil {
 		return p, err
 	}
-	abs := s.cfg.BaseURL + "/evenements/" + ev.Slug
+	abs := s.Cfg.BaseURL + "/evenements/" + ev.Slug
 	desc := ev.Summary
 	if desc == "" {
 		desc = p.When(ev) + " — " + ev.VenueName + ", " + ev.PlaceName
 	}
 	p.OG = openGraph{Title: p.Title, Description: desc, URL: abs, Image: abs + "/partage.png"}
 	p.JSONLD = s.jsonLD(ev, t, p.Title, abs, desc)
-	if c, ok, err := s.deps.Community.MeetingOf(r.Context(), t.ID, ev.ID); err != nil {
+	if c, ok, err := s.Deps.Community.MeetingOf(r.Context(), t.ID, ev.ID); err != nil {
 		return p, err
 	} else if ok && c.Public {
 		p.Community = &c
 	}
-	set, err := s.deps.Events.Settings(r.Context(), t.ID)
+	set, err := s.Deps.Events.Settings(r.Context(), t.ID)
 	p.MaxParty = set.LargestParty
 	return p, err
 }
@@ -288,7 +192,7 @@ func (s *Server) jsonLD(ev events.Event, t territory.Territory, name, abs, desc 
 				"addressCountry":  "CA",
 			},
 		},
-		"organizer": map[string]any{"@type": "Organization", "name": t.OperatorName, "url": s.cfg.BaseURL},
+		"organizer": map[string]any{"@type": "Organization", "name": t.OperatorName, "url": s.Cfg.BaseURL},
 	}
 	if ev.Capacity != nil {
 		doc["maximumAttendeeCapacity"] = *ev.Capacity
@@ -328,11 +232,11 @@ func (s *Server) eventPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := s.eventPageData(w, r, ev)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	p.Form = url.Values{"party_size": {"1"}, "ride": {events.RideNone}}
-	s.render(w, r, http.StatusOK, "event", p)
+	s.Render(w, r, http.StatusOK, "event", p)
 }
 
 // registrationInput reads the public form. When the party did not fit,
@@ -358,26 +262,26 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !s.allowPublicForm(w, r) {
+	if !s.AllowPublicForm(w, r) {
 		return
 	}
 	_ = r.ParseForm()
-	out, err := s.deps.Events.Register(r.Context(), info(r).territory.ID, ev.ID, registrationInput(r.PostForm, info(r).lang), events.SourceWeb)
+	out, err := s.Deps.Events.Register(r.Context(), kit.Info(r).Territory.ID, ev.ID, registrationInput(r.PostForm, kit.Info(r).Lang), events.SourceWeb)
 	if err != nil {
 		e, isErr := errs.As(err)
 		if !isErr {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		var room *events.NoRoom
 		if errors.As(err, &room) {
-			if now, err := s.deps.Events.Get(r.Context(), info(r).territory.ID, ev.ID); err == nil {
+			if now, err := s.Deps.Events.Get(r.Context(), kit.Info(r).Territory.ID, ev.ID); err == nil {
 				ev = now // the seats as they are now
 			}
 		}
 		p, perr := s.eventPageData(w, r, ev)
 		if perr != nil {
-			s.fail(w, r, perr)
+			s.Fail(w, r, perr)
 			return
 		}
 		p.Form = r.PostForm
@@ -386,27 +290,27 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 			p.NoRoom = room
 			p.Form.Set("party_size", strconv.Itoa(room.PartySize))
 		} else {
-			p.Errors = formProblems(e, nil)
+			p.Errors = kit.FormProblems(e, nil)
 		}
-		s.render(w, r, statusOf(e.Code), "event", p)
+		s.Render(w, r, kit.StatusOf(e.Code), "event", p)
 		return
 	}
 	if out.Existing {
 		p, err := s.eventPageData(w, r, ev)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		p.Already, p.AlreadyEmail = true, out.Registration.Email != ""
-		s.render(w, r, http.StatusOK, "event", p)
+		s.Render(w, r, http.StatusOK, "event", p)
 		return
 	}
-	s.redirect(w, r, "/inscription/"+out.Token+"?nouvelle=1")
+	s.Redirect(w, r, "/inscription/"+out.Token+"?nouvelle=1")
 }
 
 type registrationPage struct {
-	Base
-	Event        EventView
+	kit.Base
+	Event        kit.EventView
 	Registration events.Registration
 	Token        string
 	New          bool
@@ -417,22 +321,22 @@ type registrationPage struct {
 
 func (s *Server) registrationPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
 	tok := r.PathValue("token")
-	reg, ev, err := s.deps.Events.ByToken(r.Context(), tok)
-	if err == nil && ev.TerritoryID != info(r).territory.ID {
+	reg, ev, err := s.Deps.Events.ByToken(r.Context(), tok)
+	if err == nil && ev.TerritoryID != kit.Info(r).Territory.ID {
 		err = errs.New(errs.NotFound, "errors.registration_not_found")
 	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.Header().Set("X-Robots-Tag", "noindex")
-	set, err := s.deps.Events.Settings(r.Context(), ev.TerritoryID)
+	set, err := s.Deps.Events.Settings(r.Context(), ev.TerritoryID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := registrationPage{Base: s.base(w, r, "registration.title"), Event: s.view(ev), Registration: reg, Token: tok,
+	p := registrationPage{Base: s.Page(w, r, "registration.title"), Event: s.EventView(ev), Registration: reg, Token: tok,
 		New: r.URL.Query().Get("nouvelle") == "1", Rides: []string{events.RideNone, events.RideNeeds, events.RideOffers},
 		MaxParty: max(set.LargestParty, reg.PartySize)}
 	if form == nil {
@@ -440,7 +344,7 @@ func (s *Server) registrationPage(w http.ResponseWriter, r *http.Request, status
 			"accessibility": {reg.Accessibility}, "ride": {reg.Ride}}
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "registration", p)
+	s.Render(w, r, status, "registration", p)
 }
 
 func (s *Server) registration(w http.ResponseWriter, r *http.Request) {
@@ -450,18 +354,18 @@ func (s *Server) registration(w http.ResponseWriter, r *http.Request) {
 func (s *Server) saveRegistration(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	tok := r.PathValue("token")
-	in := registrationInput(r.PostForm, info(r).lang)
-	_, err := s.deps.Events.UpdateByToken(r.Context(), tok, events.Change{PartySize: in.PartySize, Dietary: in.Dietary,
+	in := registrationInput(r.PostForm, kit.Info(r).Lang)
+	_, err := s.Deps.Events.UpdateByToken(r.Context(), tok, events.Change{PartySize: in.PartySize, Dietary: in.Dietary,
 		Accessibility: in.Accessibility, Ride: in.Ride})
 	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.registrationPage(w, r, statusOf(e.Code), r.PostForm, formProblems(e, nil))
+		s.registrationPage(w, r, kit.StatusOf(e.Code), r.PostForm, kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.registration_saved")
-	s.redirect(w, r, "/inscription/"+tok)
+	s.Flash(w, "flash.registration_saved")
+	s.Redirect(w, r, "/inscription/"+tok)
 }
 
 func (s *Server) cancelRegistration(w http.ResponseWriter, r *http.Request) {
@@ -470,12 +374,12 @@ func (s *Server) cancelRegistration(w http.ResponseWriter, r *http.Request) {
 		s.registrationPage(w, r, http.StatusUnprocessableEntity, nil, map[string]string{"confirm": "errors.confirm"})
 		return
 	}
-	if err := s.deps.Events.CancelByToken(r.Context(), tok); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Events.CancelByToken(r.Context(), tok); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.registration_cancelled")
-	s.redirect(w, r, "/inscription/"+tok)
+	s.Flash(w, "flash.registration_cancelled")
+	s.Redirect(w, r, "/inscription/"+tok)
 }
 
 // writeICS answers an iCalendar file.
@@ -491,24 +395,24 @@ func (s *Server) eventICS(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeICS(w, s.icsName(r, ev), s.deps.Events.Calendar(info(r).lang, info(r).territory, []events.Event{ev}, ""))
+	writeICS(w, s.icsName(r, ev), s.Deps.Events.Calendar(kit.Info(r).Lang, kit.Info(r).Territory, []events.Event{ev}, ""))
 }
 
 // icsName is the file name of an event's iCalendar file.
 func (s *Server) icsName(r *http.Request, ev events.Event) string {
-	return i18n.Slug(ev.Name(s.cat, info(r).lang, info(r).territory.Location()), 40) + ".ics"
+	return i18n.Slug(ev.Name(s.Cat, kit.Info(r).Lang, kit.Info(r).Territory.Location()), 40) + ".ics"
 }
 
 func (s *Server) registrationICS(w http.ResponseWriter, r *http.Request) {
-	_, ev, err := s.deps.Events.ByToken(r.Context(), r.PathValue("token"))
-	if err == nil && ev.TerritoryID != info(r).territory.ID {
+	_, ev, err := s.Deps.Events.ByToken(r.Context(), r.PathValue("token"))
+	if err == nil && ev.TerritoryID != kit.Info(r).Territory.ID {
 		err = errs.New(errs.NotFound, "errors.registration_not_found")
 	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	writeICS(w, s.icsName(r, ev), s.deps.Events.Calendar(info(r).lang, info(r).territory, []events.Event{ev}, ""))
+	writeICS(w, s.icsName(r, ev), s.Deps.Events.Calendar(kit.Info(r).Lang, kit.Info(r).Territory, []events.Event{ev}, ""))
 }
 
 // eventCard is the event's share image (Open Graph): what, when, where, on
@@ -518,22 +422,22 @@ func (s *Server) eventCard(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	t := info(r).territory
-	b := Base{Lang: "fr", Territory: t, cat: s.cat}
+	t := kit.Info(r).Territory
+	b := s.BaseIn("fr", t)
 	card := sharecard.Card{
-		Kicker: s.cat.T("fr", "event.kind."+string(ev.Kind)) + " · " + ev.PlaceName,
-		Title:  b.eventName(ev),
+		Kicker: s.Cat.T("fr", "event.kind."+string(ev.Kind)) + " · " + ev.PlaceName,
+		Title:  b.PlainEventName(ev),
 		When:   b.When(ev),
 		Where:  strings.Join(nonEmptyStrings(ev.VenueName, ev.PlaceName), ", "),
-		Footer: s.cat.T("fr", "app.name") + " — " + t.Name,
+		Footer: s.Cat.T("fr", "app.name") + " — " + t.Name,
 		Color:  t.BrandColor,
 	}
 	if ev.CancelledAt != nil {
-		card.Kicker = s.cat.T("fr", "event.public_status.cancelled") + " · " + card.Kicker
+		card.Kicker = s.Cat.T("fr", "event.public_status.cancelled") + " · " + card.Kicker
 	}
 	var buf bytes.Buffer
 	if err := sharecard.Render(&buf, card); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "image/png")

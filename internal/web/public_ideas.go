@@ -9,10 +9,11 @@ import (
 	"implique/internal/community"
 	"implique/internal/errs"
 	"implique/internal/territory"
+	"implique/internal/web/kit"
 )
 
 type ideasPage struct {
-	Base
+	kit.Base
 	Ideas  []community.IdeaRecord
 	Themes []community.Theme
 	Places []territory.Place
@@ -21,34 +22,34 @@ type ideasPage struct {
 }
 
 func (s *Server) ideas(w http.ResponseWriter, r *http.Request) {
-	t := info(r).territory
+	t := kit.Info(r).Territory
 	q := r.URL.Query()
-	p := ideasPage{Base: s.base(w, r, "ideas.title"), Place: q.Get("lieu"), Theme: q.Get("theme")}
+	p := ideasPage{Base: s.Page(w, r, "ideas.title"), Place: q.Get("lieu"), Theme: q.Get("theme")}
 	var err error
 	if p.Place != "" {
-		if _, err := s.deps.Territories.Place(r.Context(), t.ID, p.Place); err != nil {
-			s.fail(w, r, err)
+		if _, err := s.Deps.Territories.Place(r.Context(), t.ID, p.Place); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 	}
-	if p.Themes, err = s.deps.Community.Themes(r.Context(), t.ID, false); err != nil {
-		s.fail(w, r, err)
+	if p.Themes, err = s.Deps.Community.Themes(r.Context(), t.ID, false); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Places, err = s.deps.Territories.Places(r.Context(), t.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Places, err = s.Deps.Territories.Places(r.Context(), t.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Ideas, err = s.deps.Community.List(r.Context(), t.ID, community.Filter{PlaceSlug: p.Place, ThemeCode: p.Theme,
+	if p.Ideas, err = s.Deps.Community.List(r.Context(), t.ID, community.Filter{PlaceSlug: p.Place, ThemeCode: p.Theme,
 		Moderation: community.Approved, MostSupported: true}); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "ideas", p)
+	s.Render(w, r, http.StatusOK, "ideas", p)
 }
 
 type ideaPage struct {
-	Base
+	kit.Base
 	Idea    community.IdeaRecord
 	Story   []community.Step
 	Already bool
@@ -62,33 +63,33 @@ type ideaPage struct {
 
 // publicIdea finds an approved idea by the {id} of the URL.
 func (s *Server) publicIdea(w http.ResponseWriter, r *http.Request) (community.IdeaRecord, bool) {
-	id := pathID(r, "id")
+	id := kit.PathID(r, "id")
 	if id == 0 {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return community.IdeaRecord{}, false
 	}
-	idea, err := s.deps.Community.Get(r.Context(), info(r).territory.ID, id)
+	idea, err := s.Deps.Community.Get(r.Context(), kit.Info(r).Territory.ID, id)
 	if err == nil && idea.Moderation != community.Approved {
 		err = errs.New(errs.NotFound, "errors.idea_not_found")
 	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return idea, false
 	}
 	return idea, true
 }
 
 func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request, status int, idea community.IdeaRecord, form url.Values, problems map[string]string) {
-	p := ideaPage{Base: s.base(w, r, ""), Idea: idea}
+	p := ideaPage{Base: s.Page(w, r, ""), Idea: idea}
 	p.SetTypedTitle(idea.Title)
 	var err error
-	if p.Story, err = s.deps.Community.History(r.Context(), info(r).territory.ID, idea.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Story, err = s.Deps.Community.History(r.Context(), kit.Info(r).Territory.ID, idea.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	carriers, err := s.deps.Community.CarriersOf(r.Context(), info(r).territory.ID, idea.ID)
+	carriers, err := s.Deps.Community.CarriersOf(r.Context(), kit.Info(r).Territory.ID, idea.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	for _, c := range carriers {
@@ -98,20 +99,20 @@ func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request, status int, id
 			p.Private++
 		}
 	}
-	if p.Initiatives, err = s.deps.Community.Initiatives(r.Context(), info(r).territory.ID,
+	if p.Initiatives, err = s.Deps.Community.Initiatives(r.Context(), kit.Info(r).Territory.ID,
 		community.InitiativeFilter{IdeaID: idea.ID, PublishedOnly: true}); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if form == nil {
 		form = url.Values{}
-		if u := info(r).principal.User; u != nil {
+		if u := kit.Info(r).Principal.User; u != nil {
 			form.Set("email", u.Email)
 			form.Set("name", u.Name)
 		}
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "idea", p)
+	s.Render(w, r, status, "idea", p)
 }
 
 func (s *Server) idea(w http.ResponseWriter, r *http.Request) {
@@ -125,35 +126,35 @@ func (s *Server) support(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !s.allowPublicForm(w, r) {
+	if !s.AllowPublicForm(w, r) {
 		return
 	}
 	_ = r.ParseForm()
-	in := community.SupportInput{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Offer: r.PostFormValue("offer"), Lang: info(r).lang}
+	in := community.SupportInput{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Offer: r.PostFormValue("offer"), Lang: kit.Info(r).Lang}
 	// A signed-in person supporting with their own address needs no confirmation.
-	u := info(r).principal.User
+	u := kit.Info(r).Principal.User
 	verified := u != nil && u.Email == auth.NormalizeEmail(in.Email)
-	out, err := s.deps.Community.Support(r.Context(), info(r).territory.ID, idea.ID, in, verified)
+	out, err := s.Deps.Community.Support(r.Context(), kit.Info(r).Territory.ID, idea.ID, in, verified)
 	if e, ok := errs.As(err); ok {
-		s.ideaPage(w, r, statusOf(e.Code), idea, r.PostForm, formProblems(e, nil))
+		s.ideaPage(w, r, kit.StatusOf(e.Code), idea, r.PostForm, kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	switch {
 	case out.Existing && out.Confirmed:
-		s.flash(w, "flash.support_already")
+		s.Flash(w, "flash.support_already")
 	case out.Confirmed:
-		s.flash(w, "flash.support_counted")
+		s.Flash(w, "flash.support_counted")
 	default:
-		s.flash(w, "flash.support_check_email")
+		s.Flash(w, "flash.support_check_email")
 	}
-	s.redirect(w, r, "/idees/"+strconv.FormatInt(idea.ID, 10))
+	s.Redirect(w, r, "/idees/"+strconv.FormatInt(idea.ID, 10))
 }
 
 type supportLandingPage struct {
-	Base
+	kit.Base
 	Token string
 }
 
@@ -161,43 +162,43 @@ type supportLandingPage struct {
 // confirms nothing.
 func (s *Server) supportLanding(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	s.render(w, r, http.StatusOK, "support_confirm", supportLandingPage{Base: s.base(w, r, "support.title"), Token: r.PathValue("token")})
+	s.Render(w, r, http.StatusOK, "support_confirm", supportLandingPage{Base: s.Page(w, r, "support.title"), Token: r.PathValue("token")})
 }
 
 func (s *Server) confirmSupport(w http.ResponseWriter, r *http.Request) {
-	idea, err := s.deps.Community.ConfirmSupport(r.Context(), info(r).territory.ID, r.PathValue("token"))
+	idea, err := s.Deps.Community.ConfirmSupport(r.Context(), kit.Info(r).Territory.ID, r.PathValue("token"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.support_counted")
-	s.redirect(w, r, "/idees/"+strconv.FormatInt(idea.ID, 10))
+	s.Flash(w, "flash.support_counted")
+	s.Redirect(w, r, "/idees/"+strconv.FormatInt(idea.ID, 10))
 }
 
 type proposePage struct {
-	Base
+	kit.Base
 	Themes []community.Theme
 	Places []territory.Place
 	Sent   bool
 }
 
 func (s *Server) proposePage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
-	t := info(r).territory
-	p := proposePage{Base: s.base(w, r, "propose.title"), Sent: r.URL.Query().Get("merci") == "1"}
+	t := kit.Info(r).Territory
+	p := proposePage{Base: s.Page(w, r, "propose.title"), Sent: r.URL.Query().Get("merci") == "1"}
 	var err error
-	if p.Themes, err = s.deps.Community.Themes(r.Context(), t.ID, false); err != nil {
-		s.fail(w, r, err)
+	if p.Themes, err = s.Deps.Community.Themes(r.Context(), t.ID, false); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Places, err = s.deps.Territories.Places(r.Context(), t.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Places, err = s.Deps.Territories.Places(r.Context(), t.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	if form == nil {
 		form = url.Values{"kind": {string(community.Idea)}, "place": {r.URL.Query().Get("lieu")}}
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "propose", p)
+	s.Render(w, r, status, "propose", p)
 }
 
 func (s *Server) proposeForm(w http.ResponseWriter, r *http.Request) {
@@ -205,20 +206,20 @@ func (s *Server) proposeForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) propose(w http.ResponseWriter, r *http.Request) {
-	if !s.allowPublicForm(w, r) {
+	if !s.AllowPublicForm(w, r) {
 		return
 	}
 	_ = r.ParseForm()
 	f := r.PostForm
-	_, err := s.deps.Community.Submit(r.Context(), info(r).territory.ID, community.Input{Kind: community.Kind(f.Get("kind")),
+	_, err := s.Deps.Community.Submit(r.Context(), kit.Info(r).Territory.ID, community.Input{Kind: community.Kind(f.Get("kind")),
 		Title: f.Get("title"), Details: f.Get("details"), ThemeCode: f.Get("theme"), PlaceSlug: f.Get("place"),
 		SubmitterName: f.Get("submitter_name"), SubmitterEmail: f.Get("submitter_email")})
 	if e, ok := errs.As(err); ok {
-		s.proposePage(w, r, statusOf(e.Code), f, e.Fields)
+		s.proposePage(w, r, kit.StatusOf(e.Code), f, e.Fields)
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.redirect(w, r, "/idees/proposer?merci=1")
+	s.Redirect(w, r, "/idees/proposer?merci=1")
 }

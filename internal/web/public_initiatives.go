@@ -5,76 +5,18 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"implique/internal/auth"
 	"implique/internal/community"
 	"implique/internal/errs"
-	"implique/internal/i18n"
 	"implique/internal/territory"
+	"implique/internal/web/kit"
 )
 
 // Public pages of citizen initiatives: the list, an initiative's page with
 // its progress, the help it needs and « Je veux participer », and the
 // private link each participant receives (confirm, stop following). No
 // account needed; names are shown only when people chose so.
-
-// initiativeCard is what the "initiativecard" template draws.
-type initiativeCard struct {
-	Base       Base
-	Initiative community.Initiative
-}
-
-// InitiativeCard pairs an initiative with the page, for the card template.
-func (b Base) InitiativeCard(i community.Initiative) initiativeCard {
-	return initiativeCard{Base: b, Initiative: i}
-}
-
-// Progress is « 2 étapes sur 5 ».
-func (b Base) Progress(i community.Initiative) string {
-	return b.Count(i.MilestonesDone, "initiative.progress_one", "initiative.progress", i.Milestones)
-}
-
-// CalendarDay formats a calendar day (a milestone's, a period's): no time zone.
-func (b Base) CalendarDay(v any) string {
-	if t, ok := asTime(v); ok {
-		return i18n.Date(b.Lang, t)
-	}
-	return ""
-}
-
-// Period is the planned period of an initiative, or "".
-func (b Base) Period(i community.Initiative) string {
-	switch {
-	case i.StartsOn != nil && i.EndsOn != nil && !i.EndsOn.Equal(*i.StartsOn):
-		return b.T("initiative.period", b.CalendarDay(i.StartsOn), b.CalendarDay(i.EndsOn))
-	case i.StartsOn != nil:
-		return b.T("initiative.period_from", b.CalendarDay(i.StartsOn))
-	case i.EndsOn != nil:
-		return b.T("initiative.period_until", b.CalendarDay(i.EndsOn))
-	}
-	return ""
-}
-
-// HowItHelps says how an actor helps, in words.
-func (b Base) HowItHelps(a community.Actor) string {
-	parts := make([]string, 0, len(a.Supports))
-	for _, k := range a.Supports {
-		parts = append(parts, b.T("initiative.support."+string(k)))
-	}
-	return strings.Join(parts, ", ")
-}
-
-// Names lists first names the way the language does (« Lise, Marc et Julie »).
-func (b Base) Names(names []string) string {
-	switch len(names) {
-	case 0:
-		return ""
-	case 1:
-		return names[0]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + b.T("initiative.and") + names[len(names)-1]
-}
 
 // knownInitiativeStatus returns st when it is a status, "" otherwise.
 func knownInitiativeStatus(st string) community.InitiativeStatus {
@@ -89,7 +31,7 @@ func knownInitiativeStatus(st string) community.InitiativeStatus {
 // ---- The list ----------------------------------------------------------
 
 type initiativesPage struct {
-	Base
+	kit.Base
 	Initiatives []community.Initiative
 	Places      []territory.Place
 	Statuses    []community.InitiativeStatus
@@ -98,33 +40,33 @@ type initiativesPage struct {
 }
 
 func (s *Server) initiatives(w http.ResponseWriter, r *http.Request) {
-	t := info(r).territory
+	t := kit.Info(r).Territory
 	q := r.URL.Query()
-	p := initiativesPage{Base: s.base(w, r, "initiative.list_title"), Place: q.Get("lieu"),
+	p := initiativesPage{Base: s.Page(w, r, "initiative.list_title"), Place: q.Get("lieu"),
 		Status: string(knownInitiativeStatus(q.Get("statut"))), Statuses: community.InitiativeStatuses}
 	if p.Place != "" {
-		if _, err := s.deps.Territories.Place(r.Context(), t.ID, p.Place); err != nil {
-			s.fail(w, r, err)
+		if _, err := s.Deps.Territories.Place(r.Context(), t.ID, p.Place); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 	}
 	var err error
-	if p.Places, err = s.deps.Territories.Places(r.Context(), t.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Places, err = s.Deps.Territories.Places(r.Context(), t.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Initiatives, err = s.deps.Community.Initiatives(r.Context(), t.ID, community.InitiativeFilter{PlaceSlug: p.Place,
+	if p.Initiatives, err = s.Deps.Community.Initiatives(r.Context(), t.ID, community.InitiativeFilter{PlaceSlug: p.Place,
 		Status: community.InitiativeStatus(p.Status), PublishedOnly: true}); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "initiatives", p)
+	s.Render(w, r, http.StatusOK, "initiatives", p)
 }
 
 // ---- An initiative's page ----------------------------------------------
 
 type initiativePage struct {
-	Base
+	kit.Base
 	Initiative community.Initiative
 	Story      []community.InitiativeStep
 	Milestones []community.Milestone
@@ -148,12 +90,12 @@ type initiativePage struct {
 // publicInitiative finds an initiative by its address; unpublished ones
 // are a 404, except for staff (a preview).
 func (s *Server) publicInitiative(w http.ResponseWriter, r *http.Request) (community.Initiative, bool) {
-	ini, err := s.deps.Community.InitiativeBySlug(r.Context(), info(r).territory.ID, r.PathValue("slug"))
-	if err == nil && !ini.Published() && !s.can(r, auth.ManageInitiatives) {
+	ini, err := s.Deps.Community.InitiativeBySlug(r.Context(), kit.Info(r).Territory.ID, r.PathValue("slug"))
+	if err == nil && !ini.Published() && !s.Can(r, auth.ManageInitiatives) {
 		err = errs.New(errs.NotFound, "errors.initiative_not_found")
 	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return ini, false
 	}
 	return ini, true
@@ -161,26 +103,26 @@ func (s *Server) publicInitiative(w http.ResponseWriter, r *http.Request) (commu
 
 func (s *Server) initiativePage(w http.ResponseWriter, r *http.Request, status int, ini community.Initiative, form url.Values, problems map[string]string) {
 	ctx := r.Context()
-	tid := info(r).territory.ID
-	p := initiativePage{Base: s.base(w, r, ""), Initiative: ini, Preview: !ini.Published()}
+	tid := kit.Info(r).Territory.ID
+	p := initiativePage{Base: s.Page(w, r, ""), Initiative: ini, Preview: !ini.Published()}
 	p.SetTypedTitle(ini.Title)
 	var err error
-	if p.Story, err = s.deps.Community.InitiativeHistory(ctx, tid, ini.ID); err == nil {
-		if p.Milestones, err = s.deps.Community.Milestones(ctx, tid, ini.ID); err == nil {
-			if p.Actors, err = s.deps.Community.Actors(ctx, tid, ini.ID); err == nil {
-				if p.Needs, err = s.deps.Community.HelpNeeds(ctx, tid, ini.ID); err == nil {
-					p.Crew, err = s.deps.Community.Crew(ctx, tid, ini.ID)
+	if p.Story, err = s.Deps.Community.InitiativeHistory(ctx, tid, ini.ID); err == nil {
+		if p.Milestones, err = s.Deps.Community.Milestones(ctx, tid, ini.ID); err == nil {
+			if p.Actors, err = s.Deps.Community.Actors(ctx, tid, ini.ID); err == nil {
+				if p.Needs, err = s.Deps.Community.HelpNeeds(ctx, tid, ini.ID); err == nil {
+					p.Crew, err = s.Deps.Community.Crew(ctx, tid, ini.ID)
 				}
 			}
 		}
 	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	if u := info(r).principal.User; u != nil && form == nil {
-		if _, link, ok, err := s.deps.Community.Following(ctx, tid, ini.ID, u.Email); err != nil {
-			s.fail(w, r, err)
+	if u := kit.Info(r).Principal.User; u != nil && form == nil {
+		if _, link, ok, err := s.Deps.Community.Following(ctx, tid, ini.ID, u.Email); err != nil {
+			s.Fail(w, r, err)
 			return
 		} else if ok {
 			p.Following, p.MyLink = true, link
@@ -191,9 +133,9 @@ func (s *Server) initiativePage(w http.ResponseWriter, r *http.Request, status i
 		if a.OrganizationID == nil {
 			continue
 		}
-		o, err := s.deps.Orgs.Get(ctx, tid, *a.OrganizationID)
+		o, err := s.Deps.Orgs.Get(ctx, tid, *a.OrganizationID)
 		if err != nil && !errs.Is(err, errs.NotFound) {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		if err == nil && o.Public {
@@ -206,11 +148,11 @@ func (s *Server) initiativePage(w http.ResponseWriter, r *http.Request, status i
 		}
 	}
 	if ini.IdeaID != nil {
-		idea, err := s.deps.Community.Get(ctx, tid, *ini.IdeaID)
+		idea, err := s.Deps.Community.Get(ctx, tid, *ini.IdeaID)
 		if err == nil && idea.Moderation == community.Approved {
 			p.Idea = &idea
 		} else if err != nil && !errs.Is(err, errs.NotFound) {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 	}
@@ -218,16 +160,16 @@ func (s *Server) initiativePage(w http.ResponseWriter, r *http.Request, status i
 	if desc == "" {
 		desc = p.T("initiative.og_description", ini.PlaceName)
 	}
-	p.OG = openGraph{Title: ini.Title + " — " + ini.PlaceName, Description: desc, URL: s.cfg.BaseURL + "/initiatives/" + ini.Slug}
+	p.OG = openGraph{Title: ini.Title + " — " + ini.PlaceName, Description: desc, URL: s.Cfg.BaseURL + "/initiatives/" + ini.Slug}
 	if form == nil {
 		form = url.Values{}
-		if u := info(r).principal.User; u != nil {
+		if u := kit.Info(r).Principal.User; u != nil {
 			form.Set("email", u.Email)
 			form.Set("name", u.Name)
 		}
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "initiative", p)
+	s.Render(w, r, status, "initiative", p)
 }
 
 func (s *Server) initiative(w http.ResponseWriter, r *http.Request) {
@@ -252,7 +194,7 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !s.allowPublicForm(w, r) {
+	if !s.AllowPublicForm(w, r) {
 		return
 	}
 	_ = r.ParseForm()
@@ -263,36 +205,36 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := community.JoinInput{Name: f.Get("name"), Email: f.Get("email"), Offer: f.Get("offer"), NeedID: needID,
-		ShowName: f.Get("show_name") == "1", Lang: info(r).lang}
+		ShowName: f.Get("show_name") == "1", Lang: kit.Info(r).Lang}
 	// A signed-in person joining with their own address needs no confirmation.
-	u := info(r).principal.User
+	u := kit.Info(r).Principal.User
 	verified := u != nil && u.Email == auth.NormalizeEmail(in.Email)
-	out, err := s.deps.Community.Join(r.Context(), info(r).territory.ID, ini.ID, in, verified)
+	out, err := s.Deps.Community.Join(r.Context(), kit.Info(r).Territory.ID, ini.ID, in, verified)
 	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.initiativePage(w, r, statusOf(e.Code), ini, f, formProblems(e, nil))
+		s.initiativePage(w, r, kit.StatusOf(e.Code), ini, f, kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	switch {
 	case out.Existing && out.Confirmed:
-		s.flash(w, "flash.initiative_already")
+		s.Flash(w, "flash.initiative_already")
 	case out.Existing:
-		s.flash(w, "flash.initiative_link_again")
+		s.Flash(w, "flash.initiative_link_again")
 	case out.Confirmed:
-		s.flash(w, "flash.initiative_joined")
+		s.Flash(w, "flash.initiative_joined")
 	default:
-		s.flash(w, "flash.initiative_check_email")
+		s.Flash(w, "flash.initiative_check_email")
 	}
 	// #contenu: back to the top, where the message is (not to the form).
-	s.redirect(w, r, "/initiatives/"+ini.Slug+"#contenu")
+	s.Redirect(w, r, "/initiatives/"+ini.Slug+"#contenu")
 }
 
 // ---- The private link ---------------------------------------------------
 
 type participationPage struct {
-	Base
+	kit.Base
 	Participation community.Participation
 	Token         string
 }
@@ -301,63 +243,37 @@ type participationPage struct {
 // link alone — a mail scanner — changes nothing), another stops following.
 func (s *Server) participation(w http.ResponseWriter, r *http.Request) {
 	tok := r.PathValue("token")
-	p, err := s.deps.Community.Participation(r.Context(), info(r).territory.ID, tok)
+	p, err := s.Deps.Community.Participation(r.Context(), kit.Info(r).Territory.ID, tok)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.Header().Set("X-Robots-Tag", "noindex")
-	s.render(w, r, http.StatusOK, "initiative_link", participationPage{Base: s.base(w, r, "initiative.link_title"), Participation: p, Token: tok})
+	s.Render(w, r, http.StatusOK, "initiative_link", participationPage{Base: s.Page(w, r, "initiative.link_title"), Participation: p, Token: tok})
 }
 
 func (s *Server) confirmParticipation(w http.ResponseWriter, r *http.Request) {
 	tok := r.PathValue("token")
-	p, err := s.deps.Community.ConfirmParticipation(r.Context(), info(r).territory.ID, tok)
+	p, err := s.Deps.Community.ConfirmParticipation(r.Context(), kit.Info(r).Territory.ID, tok)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.initiative_confirmed")
+	s.Flash(w, "flash.initiative_confirmed")
 	if p.Initiative.Published() {
-		s.redirect(w, r, "/initiatives/"+p.Initiative.Slug)
+		s.Redirect(w, r, "/initiatives/"+p.Initiative.Slug)
 		return
 	}
-	s.redirect(w, r, "/initiatives/participer/"+tok)
+	s.Redirect(w, r, "/initiatives/participer/"+tok)
 }
 
 func (s *Server) leaveInitiative(w http.ResponseWriter, r *http.Request) {
 	tok := r.PathValue("token")
-	if _, err := s.deps.Community.LeaveInitiative(r.Context(), info(r).territory.ID, tok); err != nil {
-		s.fail(w, r, err)
+	if _, err := s.Deps.Community.LeaveInitiative(r.Context(), kit.Info(r).Territory.ID, tok); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.initiative_left")
-	s.redirect(w, r, "/initiatives/participer/"+tok)
-}
-
-// today is the current day in the territory, for « late » milestones.
-func (b Base) today() time.Time {
-	y, m, d := time.Now().In(b.Territory.Location()).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
-// Late reports whether a milestone not done is past its day.
-func (b Base) Late(m community.Milestone) bool { return m.DoneOn == nil && m.DueOn.Before(b.today()) }
-
-// CrewLine says who is involved without anything personal: the first
-// names people chose to show, then how many others (« Lise et 2 autres
-// personnes »), or how many in all; noneKey says there is nobody.
-func (b Base) CrewLine(names []string, total int, noneKey string) string {
-	if total == 0 {
-		return b.T(noneKey)
-	}
-	if len(names) == 0 {
-		return b.Count(total, "initiative.persons_one", "initiative.persons")
-	}
-	list := append([]string(nil), names...)
-	if others := total - len(names); others > 0 {
-		list = append(list, b.Count(others, "initiative.others_one", "initiative.others"))
-	}
-	return b.Names(list)
+	s.Flash(w, "flash.initiative_left")
+	s.Redirect(w, r, "/initiatives/participer/"+tok)
 }

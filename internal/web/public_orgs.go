@@ -8,47 +8,15 @@ import (
 
 	"implique/internal/community"
 	"implique/internal/errs"
-	"implique/internal/i18n"
 	"implique/internal/orgs"
 	"implique/internal/territory"
+	"implique/internal/web/kit"
 )
 
 // The public directory of organisations (/organismes) and each
 // organisation's page: what it does, how to get involved, its seats —
 // titles, vacancies and « ouvert à la relève », never who holds them unless
 // that person agreed.
-
-// CivilDate formats a calendar day (« 31 mai 2026 »); "" when unknown.
-func (b Base) CivilDate(d orgs.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	return i18n.Date(b.Lang, d.Time())
-}
-
-// Reason says why an organisation is at risk, in the page's language.
-func (b Base) Reason(r orgs.Reason) string {
-	args := make([]any, len(r.Args))
-	for i, a := range r.Args {
-		if d, ok := a.(orgs.Date); ok {
-			a = b.CivilDate(d)
-		}
-		args[i] = a
-	}
-	return b.T(r.Key, args...)
-}
-
-// Percent formats a share from 0 to 1 (« 45 % », "45%").
-func (b Base) Percent(f float64) string {
-	n := i18n.Decimal(b.Lang, f*100, 0)
-	if b.Lang == "en" {
-		return n + "%"
-	}
-	return n + i18n.NBSP + "%"
-}
-
-// ManagesOrgs reports whether the signed-in person manages organisations.
-func (b Base) ManagesOrgs() bool { return len(b.Principal.Organizations) > 0 }
 
 // directoryPageSize is how many organisations a directory page lists.
 const directoryPageSize = 30
@@ -113,7 +81,7 @@ func (p pager) Next() int {
 }
 
 type directoryPage struct {
-	Base
+	kit.Base
 	Orgs      []orgs.Organization
 	OpenSeats map[int64]int
 	Places    []territory.Place
@@ -123,23 +91,9 @@ type directoryPage struct {
 	Pager     pager
 }
 
-// Excerpt shortens a text to about n characters, at a word.
-func (b Base) Excerpt(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	cut := string(r[:n])
-	if i := strings.LastIndex(cut, " "); i > n/2 {
-		cut = cut[:i]
-	}
-	return strings.TrimRight(cut, " ,;:.") + "…"
-}
-
 func (s *Server) orgDirectory(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	t := info(r).territory
+	t := kit.Info(r).Territory
 	q := r.URL.Query()
 	f := orgs.Filter{Query: strings.TrimSpace(q.Get("q")), PlaceSlug: q.Get("lieu"), Kind: orgs.Kind(q.Get("type")),
 		Cause: q.Get("cause"), PublicOnly: true}
@@ -150,42 +104,42 @@ func (s *Server) orgDirectory(w http.ResponseWriter, r *http.Request) {
 		f.Cause = ""
 	}
 	if f.PlaceSlug != "" {
-		if _, err := s.deps.Territories.Place(ctx, t.ID, f.PlaceSlug); err != nil {
-			s.fail(w, r, err)
+		if _, err := s.Deps.Territories.Place(ctx, t.ID, f.PlaceSlug); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 	}
-	p := directoryPage{Base: s.base(w, r, "org.public.title"), Kinds: orgs.Kinds, Causes: orgs.Causes,
+	p := directoryPage{Base: s.Page(w, r, "org.public.title"), Kinds: orgs.Kinds, Causes: orgs.Causes,
 		Filtered: f.Query != "" || f.PlaceSlug != "" || f.Kind != "" || f.Cause != ""}
-	_, total, err := s.deps.Orgs.List(ctx, t.ID, orgs.Filter{Query: f.Query, PlaceSlug: f.PlaceSlug, Kind: f.Kind, Cause: f.Cause, PublicOnly: true, Limit: 1})
+	_, total, err := s.Deps.Orgs.List(ctx, t.ID, orgs.Filter{Query: f.Query, PlaceSlug: f.PlaceSlug, Kind: f.Kind, Cause: f.Cause, PublicOnly: true, Limit: 1})
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	p.Pager = newPager(r, total, directoryPageSize)
 	f.Limit, f.Offset = directoryPageSize, p.Pager.Offset(directoryPageSize)
-	if p.Orgs, _, err = s.deps.Orgs.List(ctx, t.ID, f); err != nil {
-		s.fail(w, r, err)
+	if p.Orgs, _, err = s.Deps.Orgs.List(ctx, t.ID, f); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	var ids []int64
 	for _, o := range p.Orgs {
 		ids = append(ids, o.ID)
 	}
-	if p.OpenSeats, err = s.deps.Orgs.OpenSeats(ctx, t.ID, ids); err != nil {
-		s.fail(w, r, err)
+	if p.OpenSeats, err = s.Deps.Orgs.OpenSeats(ctx, t.ID, ids); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Places, err = s.deps.Territories.Places(ctx, t.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Places, err = s.Deps.Territories.Places(ctx, t.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	p.Form = url.Values{"q": {f.Query}, "lieu": {f.PlaceSlug}, "type": {string(f.Kind)}, "cause": {f.Cause}}
-	s.render(w, r, http.StatusOK, "orgs", p)
+	s.Render(w, r, http.StatusOK, "orgs", p)
 }
 
 type orgPublicPage struct {
-	Base
+	kit.Base
 	Org      orgs.Organization
 	Seats    []orgs.Seat
 	Open     int
@@ -199,19 +153,19 @@ type orgPublicPage struct {
 
 func (s *Server) orgPublicPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	t := info(r).territory
-	o, err := s.deps.Orgs.BySlug(ctx, t.ID, r.PathValue("slug"))
+	t := kit.Info(r).Territory
+	o, err := s.Deps.Orgs.BySlug(ctx, t.ID, r.PathValue("slug"))
 	if err == nil && !o.Public {
 		err = errs.New(errs.NotFound, "errors.org_not_found")
 	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	p := orgPublicPage{Base: s.base(w, r, ""), Org: o}
+	p := orgPublicPage{Base: s.Page(w, r, ""), Org: o}
 	p.SetTypedTitle(o.Name)
-	if p.Seats, err = s.deps.Orgs.Seats(ctx, t.ID, o.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Seats, err = s.Deps.Orgs.Seats(ctx, t.ID, o.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	for _, st := range p.Seats {
@@ -219,19 +173,19 @@ func (s *Server) orgPublicPage(w http.ResponseWriter, r *http.Request) {
 			p.Open++
 		}
 	}
-	if p.Policies, err = s.deps.Orgs.Policies(ctx, t.ID, o.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Policies, err = s.Deps.Orgs.Policies(ctx, t.ID, o.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Initiatives, err = s.deps.Community.SupportedBy(ctx, t.ID, o.ID, true); err != nil {
-		s.fail(w, r, err)
+	if p.Initiatives, err = s.Deps.Community.SupportedBy(ctx, t.ID, o.ID, true); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	switch {
-	case s.can(r, orgStaffAction):
+	case s.Can(r, orgStaffAction):
 		p.CanEdit, p.Manage = true, staffOrgs.orgPath(o.ID)
 	case s.canEditOrg(r, o.ID):
 		p.CanEdit, p.Manage = true, managerOrgs.orgPath(o.ID)
 	}
-	s.render(w, r, http.StatusOK, "org", p)
+	s.Render(w, r, http.StatusOK, "org", p)
 }

@@ -1,6 +1,9 @@
 package web
 
-import "net/http"
+import (
+	"implique/internal/web/kit"
+	"net/http"
+)
 
 // routes is the whole URL table of Implique.
 func (s *Server) routes() http.Handler {
@@ -291,16 +294,16 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("OPTIONS /api/v1/", s.apiPreflight(mux))
 
 	// Anything else is a French (or English) 404 page.
-	mux.HandleFunc("/", s.notFound)
+	mux.HandleFunc("/", s.NotFound)
 
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(s.csrfDenied))
 
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mux.ServeHTTP(w, r)
-		info(r).pattern = r.Pattern // for logs and metrics: the route, never the URL
+		kit.Info(r).Pattern = r.Pattern // for logs and metrics: the route, never the URL
 	})
-	h = s.withReadableInput(mux, h)
+	h = s.WithReadableInput(mux, h)
 	h = csrf.Handler(h)
 	h = withAPIAccess(h)
 	h = s.withSession(h)

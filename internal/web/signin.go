@@ -1,9 +1,7 @@
 package web
 
 import (
-	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -13,6 +11,7 @@ import (
 	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/mail"
+	"implique/internal/web/kit"
 )
 
 // Sign-in limits. Their aim is to slow an attacker down without letting
@@ -58,64 +57,15 @@ const (
 )
 
 type signInPage struct {
-	Base
+	kit.Base
 	Back      string
 	TokenErr  string
 	NeedEmail bool
 }
 
-// clientIP is the address rate limits count: the TCP peer, or — when the
-// peer is a trusted reverse proxy — the last address in X-Forwarded-For
-// that is not one of the trusted proxies. An IPv6 address counts as its
-// /64 network, which one home or one machine holds whole: otherwise a
-// single client could take a new address for every try.
-func (s *Server) clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	if len(s.cfg.TrustedProxies) == 0 || !s.trusted(host) {
-		return limitAddr(host)
-	}
-	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
-	for i := len(hops) - 1; i >= 0; i-- {
-		hop := strings.TrimSpace(hops[i])
-		if hop == "" {
-			continue
-		}
-		if !s.trusted(hop) {
-			return limitAddr(hop)
-		}
-	}
-	return limitAddr(host)
-}
-
-// limitAddr is the part of an address a rate limit counts: an IPv4
-// address, or the /64 network of an IPv6 one.
-func limitAddr(a string) string {
-	ip, err := netip.ParseAddr(a)
-	if err != nil || ip.Unmap().Is4() {
-		return a
-	}
-	return netip.PrefixFrom(ip, 64).Masked().String()
-}
-
-func (s *Server) trusted(addr string) bool {
-	ip, err := netip.ParseAddr(addr)
-	if err != nil {
-		return false
-	}
-	for _, p := range s.cfg.TrustedProxies {
-		if p.Contains(ip.Unmap()) {
-			return true
-		}
-	}
-	return false
-}
-
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
-	p := signInPage{Base: s.base(w, r, "signin.title"), Back: localPath(r.URL.Query().Get("retour"))}
-	s.render(w, r, http.StatusOK, "signin", p)
+	p := signInPage{Base: s.Page(w, r, "signin.title"), Back: kit.LocalPath(r.URL.Query().Get("retour"))}
+	s.Render(w, r, http.StatusOK, "signin", p)
 }
 
 // bucket is one rate-limit counter of the sign-in pages.
@@ -129,14 +79,14 @@ type bucket struct {
 // them when the try succeeds.
 func (s *Server) attempt(w http.ResponseWriter, r *http.Request, buckets ...bucket) (counted []bucket, blocked bool) {
 	for _, b := range buckets {
-		ok, err := s.deps.Auth.Allow(r.Context(), b.key, b.limit, signInWindow)
+		ok, err := s.Deps.Auth.Allow(r.Context(), b.key, b.limit, signInWindow)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return nil, true
 		}
 		counted = append(counted, b)
 		if !ok {
-			s.tooMany(w, r, signInWindow)
+			s.TooMany(w, r, signInWindow)
 			return nil, true
 		}
 	}
@@ -147,8 +97,8 @@ func (s *Server) attempt(w http.ResponseWriter, r *http.Request, buckets ...buck
 // leaves the try counted: it is logged, not shown.
 func (s *Server) forgive(r *http.Request, counted []bucket) {
 	for _, b := range counted {
-		if err := s.deps.Auth.Forgive(r.Context(), b.key); err != nil {
-			s.deps.Logger.Error("rate limit", "id", info(r).id, "err", err)
+		if err := s.Deps.Auth.Forgive(r.Context(), b.key); err != nil {
+			s.Deps.Logger.Error("rate limit", "id", kit.Info(r).ID, "err", err)
 			return
 		}
 	}
@@ -157,7 +107,7 @@ func (s *Server) forgive(r *http.Request, counted []bucket) {
 // linkUse counts the use of a private link from this address (only links
 // that do not work stay counted: forgive the returned buckets on success).
 func (s *Server) linkUse(w http.ResponseWriter, r *http.Request) ([]bucket, bool) {
-	return s.attempt(w, r, bucket{"link-use-ip:" + s.clientIP(r), linkUsesPerIP})
+	return s.attempt(w, r, bucket{"link-use-ip:" + s.ClientIP(r), linkUsesPerIP})
 }
 
 // device returns the name of this browser's device cookie when it is a
@@ -167,9 +117,9 @@ func (s *Server) device(r *http.Request, u *auth.User) string {
 	if err != nil || u == nil {
 		return ""
 	}
-	dev, ok, err := s.deps.Auth.Device(r.Context(), c.Value, u.ID)
+	dev, ok, err := s.Deps.Auth.Device(r.Context(), c.Value, u.ID)
 	if err != nil {
-		s.deps.Logger.Error("device cookie", "id", info(r).id, "err", err)
+		s.Deps.Logger.Error("device cookie", "id", kit.Info(r).ID, "err", err)
 		return ""
 	}
 	if !ok {
@@ -192,39 +142,39 @@ func (s *Server) magicLinkLimit(r *http.Request, u *auth.User) mail.Limit {
 // The answer is the same either way, so it does not tell who has one.
 func (s *Server) requestMagicLink(w http.ResponseWriter, r *http.Request) {
 	email := auth.NormalizeEmail(r.PostFormValue("email"))
-	back := localPath(r.PostFormValue("retour"))
+	back := kit.LocalPath(r.PostFormValue("retour"))
 	if email == "" || !strings.Contains(email, "@") || len(email) > 254 {
-		p := signInPage{Base: s.base(w, r, "signin.title"), Back: back}
+		p := signInPage{Base: s.Page(w, r, "signin.title"), Back: back}
 		p.Form = r.PostForm
 		p.Errors = map[string]string{"email": "errors.email"}
-		s.render(w, r, http.StatusUnprocessableEntity, "signin", p)
+		s.Render(w, r, http.StatusUnprocessableEntity, "signin", p)
 		return
 	}
-	if _, blocked := s.attempt(w, r, bucket{"magic-link-ip:" + s.clientIP(r), magicLinkPerIP}); blocked {
+	if _, blocked := s.attempt(w, r, bucket{"magic-link-ip:" + s.ClientIP(r), magicLinkPerIP}); blocked {
 		return
 	}
-	u, err := s.deps.Auth.UserByEmail(r.Context(), email)
+	u, err := s.Deps.Auth.UserByEmail(r.Context(), email)
 	switch {
 	case errs.Is(err, errs.NotFound):
 		// Nothing to send; say the same thing.
 	case err != nil:
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	case !u.Disabled():
-		if err := s.deps.DB.InTx(r.Context(), func(tx *db.Tx) error { return s.queueMagicLink(r, tx, u, back) }); err != nil {
-			s.fail(w, r, err)
+		if err := s.Deps.DB.InTx(r.Context(), func(tx *db.Tx) error { return s.queueMagicLink(r, tx, u, back) }); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 	}
-	s.redirect(w, r, "/connexion/courriel-envoye")
+	s.Redirect(w, r, "/connexion/courriel-envoye")
 }
 
 // queueMagicLink issues a one-time sign-in token and queues the e-mail
 // with its link, inside tx (both, or neither); at most magicLinksPerHour an
 // hour (see magicLinkLimit).
 func (s *Server) queueMagicLink(r *http.Request, tx *db.Tx, u *auth.User, back string) error {
-	ri := info(r)
-	tok, err := s.deps.Auth.IssueTokenTx(r.Context(), tx, u.ID, auth.PurposeLogin, auth.MagicLinkTTL)
+	ri := kit.Info(r)
+	tok, err := s.Deps.Auth.IssueTokenTx(r.Context(), tx, u.ID, auth.PurposeLogin, auth.MagicLinkTTL)
 	if err != nil {
 		return err
 	}
@@ -232,14 +182,14 @@ func (s *Server) queueMagicLink(r *http.Request, tx *db.Tx, u *auth.User, back s
 	if back != "" {
 		q.Set("retour", back)
 	}
-	link := s.cfg.BaseURL + "/connexion/lien?" + q.Encode()
-	lang := ri.lang
-	t := ri.territory
-	text := s.cat.T(lang, "mail.magic.body", u.DisplayName(), t.Name, link, int(auth.MagicLinkTTL/time.Minute)) +
+	link := s.Cfg.BaseURL + "/connexion/lien?" + q.Encode()
+	lang := ri.Lang
+	t := ri.Territory
+	text := s.Cat.T(lang, "mail.magic.body", u.DisplayName(), t.Name, link, int(auth.MagicLinkTTL/time.Minute)) +
 		"\n\n-- \n" + t.MailFooter()
-	_, err = s.deps.Mailer.QueueTx(r.Context(), tx, t.ID, mail.Message{
+	_, err = s.Deps.Mailer.QueueTx(r.Context(), tx, t.ID, mail.Message{
 		To:      u.Email,
-		Subject: s.cat.T(lang, "mail.magic.subject", t.Name),
+		Subject: s.Cat.T(lang, "mail.magic.subject", t.Name),
 		Text:    text,
 		Secrets: []string{tok},
 		Limit:   s.magicLinkLimit(r, u),
@@ -248,28 +198,28 @@ func (s *Server) queueMagicLink(r *http.Request, tx *db.Tx, u *auth.User, back s
 }
 
 func (s *Server) magicLinkSent(w http.ResponseWriter, r *http.Request) {
-	p := signInPage{Base: s.base(w, r, "signin.sent_title")}
-	s.render(w, r, http.StatusOK, "signin_sent", p)
+	p := signInPage{Base: s.Page(w, r, "signin.sent_title")}
+	s.Render(w, r, http.StatusOK, "signin_sent", p)
 }
 
 // magicLinkLanding shows a button that uses the token: mail scanners that
 // open links do not sign anyone in, nor spend the token.
 func (s *Server) magicLinkLanding(w http.ResponseWriter, r *http.Request) {
 	tok := r.URL.Query().Get("jeton")
-	p := signInPage{Base: s.base(w, r, "signin.landing_title"), Back: localPath(r.URL.Query().Get("retour"))}
+	p := signInPage{Base: s.Page(w, r, "signin.landing_title"), Back: kit.LocalPath(r.URL.Query().Get("retour"))}
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	if err := s.deps.Auth.CheckToken(r.Context(), tok, auth.PurposeLogin); err != nil {
+	if err := s.Deps.Auth.CheckToken(r.Context(), tok, auth.PurposeLogin); err != nil {
 		if e, ok := errs.As(err); ok {
 			p.TokenErr = e.Key
 			p.Title = p.T("signin.link_problem")
-			s.render(w, r, statusOf(e.Code), "signin", p)
+			s.Render(w, r, kit.StatusOf(e.Code), "signin", p)
 			return
 		}
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	p.Form = url.Values{"jeton": {tok}}
-	s.render(w, r, http.StatusOK, "signin_landing", p)
+	s.Render(w, r, http.StatusOK, "signin_landing", p)
 }
 
 func (s *Server) useMagicLink(w http.ResponseWriter, r *http.Request) {
@@ -277,29 +227,29 @@ func (s *Server) useMagicLink(w http.ResponseWriter, r *http.Request) {
 	if blocked {
 		return
 	}
-	u, err := s.deps.Auth.UseToken(r.Context(), r.PostFormValue("jeton"), auth.PurposeLogin)
+	u, err := s.Deps.Auth.UseToken(r.Context(), r.PostFormValue("jeton"), auth.PurposeLogin)
 	if err != nil {
 		if e, ok := errs.As(err); ok {
-			p := signInPage{Base: s.base(w, r, "signin.link_problem"), TokenErr: e.Key}
-			s.render(w, r, statusOf(e.Code), "signin", p)
+			p := signInPage{Base: s.Page(w, r, "signin.link_problem"), TokenErr: e.Key}
+			s.Render(w, r, kit.StatusOf(e.Code), "signin", p)
 			return
 		}
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	s.forgive(r, counted)
-	s.startSession(w, r, u, localPath(r.PostFormValue("retour")))
+	s.startSession(w, r, u, kit.LocalPath(r.PostFormValue("retour")))
 }
 
 func (s *Server) signInPassword(w http.ResponseWriter, r *http.Request) {
 	email := r.PostFormValue("email")
-	back := localPath(r.PostFormValue("retour"))
+	back := kit.LocalPath(r.PostFormValue("retour"))
 	account := auth.NormalizeEmail(email)
-	ip := s.clientIP(r)
+	ip := s.ClientIP(r)
 	buckets := []bucket{{"signin-ip:" + ip, signInPerIP}, {"signin-ip-account:" + ip + " " + account, signInPerIPAccount}}
-	owner, err := s.deps.Auth.UserByEmail(r.Context(), account)
+	owner, err := s.Deps.Auth.UserByEmail(r.Context(), account)
 	if err != nil && !errs.Is(err, errs.NotFound) {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if dev := s.device(r, owner); dev != "" {
@@ -312,16 +262,16 @@ func (s *Server) signInPassword(w http.ResponseWriter, r *http.Request) {
 	if blocked {
 		return
 	}
-	u, err := s.deps.Auth.Authenticate(r.Context(), email, r.PostFormValue("password"))
+	u, err := s.Deps.Auth.Authenticate(r.Context(), email, r.PostFormValue("password"))
 	if err != nil {
 		if e, ok := errs.As(err); ok {
-			p := signInPage{Base: s.base(w, r, "signin.title"), Back: back}
+			p := signInPage{Base: s.Page(w, r, "signin.title"), Back: back}
 			p.Form = url.Values{"email": {email}}
 			p.Errors = map[string]string{"password": e.Key}
-			s.render(w, r, statusOf(e.Code), "signin", p)
+			s.Render(w, r, kit.StatusOf(e.Code), "signin", p)
 			return
 		}
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	s.forgive(r, counted)
@@ -329,46 +279,46 @@ func (s *Server) signInPassword(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *auth.User, back string) {
-	tok, err := s.deps.Auth.CreateSession(r.Context(), u.ID)
+	tok, err := s.Deps.Auth.CreateSession(r.Context(), u.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	s.setSessionCookie(w, tok)
 	s.setDeviceCookie(w, r, u)
 	if back == "" {
 		back = "/compte"
-		roles, err := s.deps.Auth.RolesOf(r.Context(), u.ID, info(r).territory.ID)
-		if err == nil && auth.Can(auth.Principal{User: u, TerritoryID: info(r).territory.ID, Roles: roles},
-			auth.ViewStaffArea, auth.Resource{TerritoryID: info(r).territory.ID}) {
+		roles, err := s.Deps.Auth.RolesOf(r.Context(), u.ID, kit.Info(r).Territory.ID)
+		if err == nil && auth.Can(auth.Principal{User: u, TerritoryID: kit.Info(r).Territory.ID, Roles: roles},
+			auth.ViewStaffArea, auth.Resource{TerritoryID: kit.Info(r).Territory.ID}) {
 			back = "/admin"
 		}
 	}
-	s.flash(w, "flash.signed_in")
-	s.redirect(w, r, back)
+	s.Flash(w, "flash.signed_in")
+	s.Redirect(w, r, back)
 }
 
 // setDeviceCookie gives the browser where u just signed in a device
 // cookie of u's (a new one each time). Failing to make one is logged: the
 // person is signed in all the same.
 func (s *Server) setDeviceCookie(w http.ResponseWriter, r *http.Request, u *auth.User) {
-	v, err := s.deps.Auth.DeviceCookie(r.Context(), u.ID)
+	v, err := s.Deps.Auth.DeviceCookie(r.Context(), u.ID)
 	if err != nil {
-		s.deps.Logger.Error("device cookie", "id", info(r).id, "err", err)
+		s.Deps.Logger.Error("device cookie", "id", kit.Info(r).ID, "err", err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: deviceCookie, Value: v, Path: "/", HttpOnly: true, Secure: s.secure,
+	http.SetCookie(w, &http.Cookie{Name: deviceCookie, Value: v, Path: "/", HttpOnly: true, Secure: s.Secure,
 		SameSite: http.SameSiteLaxMode, MaxAge: int(deviceCookieTTL / time.Second)})
 }
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
-	if tok := info(r).session; tok != "" {
-		if err := s.deps.Auth.DeleteSession(r.Context(), tok); err != nil {
-			s.fail(w, r, err)
+	if tok := kit.Info(r).Session; tok != "" {
+		if err := s.Deps.Auth.DeleteSession(r.Context(), tok); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 	}
 	s.clearSessionCookie(w)
-	s.flash(w, "flash.signed_out")
-	s.redirect(w, r, "/")
+	s.Flash(w, "flash.signed_out")
+	s.Redirect(w, r, "/")
 }

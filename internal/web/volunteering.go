@@ -16,27 +16,12 @@ import (
 	"implique/internal/territory"
 	"implique/internal/tracking"
 	"implique/internal/volunteering"
+	"implique/internal/web/kit"
 )
 
-// OppView is an opportunity as citizens' pages show it, with how it fits
-// when the page knows who asks.
-type OppView struct {
-	volunteering.Opportunity
-	URL      string
-	When     string
-	Where    string
-	Why      string
-	Cautions []string
-	Factors  []volunteering.FactorLine
-	Score    int
-	Excluded string
-	// Applied is the status of the visitor's own application ("" for none).
-	Applied string
-}
-
 // oppView prepares an opportunity for a page in b's language.
-func (s *Server) oppView(b Base, o volunteering.Opportunity) OppView {
-	v := OppView{Opportunity: o, URL: "/s-impliquer/offres/" + o.Slug}
+func (s *Server) oppView(b kit.Base, o volunteering.Opportunity) kit.OppView {
+	v := kit.OppView{Opportunity: o, URL: "/s-impliquer/offres/" + o.Slug}
 	loc := b.Territory.Location()
 	switch o.Schedule {
 	case volunteering.OneOff:
@@ -47,7 +32,7 @@ func (s *Server) oppView(b Base, o volunteering.Opportunity) OppView {
 			}
 		}
 	case volunteering.Recurring:
-		v.When = s.deps.Volunteering.SlotsPhrase(b.Lang, o.Slots)
+		v.When = s.Deps.Volunteering.SlotsPhrase(b.Lang, o.Slots)
 		if v.When != "" {
 			v.When = strings.ToUpper(v.When[:1]) + v.When[1:]
 		}
@@ -69,100 +54,12 @@ func (s *Server) oppView(b Base, o volunteering.Opportunity) OppView {
 }
 
 // withMatch adds a match's explanation to a view.
-func withMatch(v OppView, m volunteering.Match) OppView {
+func withMatch(v kit.OppView, m volunteering.Match) kit.OppView {
 	v.Why, v.Cautions, v.Factors, v.Score, v.Excluded = m.Explanation.Why, m.Explanation.Cautions, m.Explanation.Factors, m.Fit.Score, m.Explanation.Excluded
 	return v
 }
 
 // Names of codes, for templates.
-
-// CauseName names a cause.
-func (b Base) CauseName(code string) string { return b.T("org.cause." + code) }
-
-// SkillName names a skill.
-func (b Base) SkillName(code string) string { return b.T("volunteer.skill." + code) }
-
-// Causes names the causes of a mask, joined.
-func (b Base) Causes(m volunteering.Mask) string {
-	return b.names(m, volunteering.Causes, "org.cause.")
-}
-
-// Skills names the skills of a mask, joined.
-func (b Base) Skills(m volunteering.Mask) string {
-	return b.names(m, volunteering.Skills, "volunteer.skill.")
-}
-
-// Languages names the languages of a mask, joined.
-func (b Base) Languages(m volunteering.Mask) string {
-	return b.names(m, volunteering.Languages, "volunteer.language.")
-}
-
-func (b Base) names(m volunteering.Mask, list []string, prefix string) string {
-	var out []string
-	for _, c := range m.Codes(list) {
-		out = append(out, b.T(prefix+c))
-	}
-	return strings.Join(out, ", ")
-}
-
-// Hours writes minutes as hours (« 2,5 h »).
-func (b Base) Hours(minutes int) string { return volunteering.FormatHours(b.Lang, minutes) }
-
-// DayDate formats a calendar day (« 30 mai 2026 »).
-func (b Base) DayDate(d volunteering.Day) string {
-	if d.IsZero() {
-		return ""
-	}
-	return i18n.Date(b.Lang, d.Time())
-}
-
-// Money formats cents (« 25,00 $ »).
-func (b Base) Money(cents int64) string { return i18n.Money(b.Lang, cents) }
-
-// Choice is an option of a group of checkboxes or radios.
-type Choice struct {
-	Value, Label string
-	Checked      bool
-}
-
-// Choices are the options of a form field from codes, labelled by prefix+code.
-func (b Base) Choices(field, prefix string, codes []string) []Choice {
-	out := make([]Choice, 0, len(codes))
-	for _, c := range codes {
-		out = append(out, Choice{Value: c, Label: b.T(prefix + c), Checked: b.Checked(field, c)})
-	}
-	return out
-}
-
-// SlotRow is one day of the availability grid.
-type SlotRow struct {
-	Day   string
-	Slots []Choice
-}
-
-// SlotGrid is the availability grid of the form field "slot" (values
-// "weekday-part", Monday first).
-func (b Base) SlotGrid() []SlotRow {
-	var rows []SlotRow
-	for _, d := range volunteering.Days {
-		row := SlotRow{Day: b.T("volunteer.day." + strconv.Itoa(int(d)))}
-		for _, p := range volunteering.Parts {
-			v := strconv.Itoa(int(d)) + "-" + strconv.Itoa(int(p))
-			row.Slots = append(row.Slots, Choice{Value: v, Label: row.Day + " " + b.T("volunteer.part."+p.Code()), Checked: b.Checked("slot", v)})
-		}
-		rows = append(rows, row)
-	}
-	return rows
-}
-
-// PartLabels are the column headings of the availability grid.
-func (b Base) PartLabels() []string {
-	var out []string
-	for _, p := range volunteering.Parts {
-		out = append(out, b.T("volunteer.part_label."+p.Code()))
-	}
-	return out
-}
 
 // slotsOf reads the availability grid of a form.
 func slotsOf(f url.Values) volunteering.Availability {
@@ -215,28 +112,28 @@ func quickAvailability(answers []string) volunteering.Availability {
 }
 
 type volunteerHomePage struct {
-	Base
+	kit.Base
 	Places     []territory.Place
 	Causes     []string
 	When       []string
 	Kinds      []volunteering.Kind
-	Matches    []OppView
+	Matches    []kit.OppView
 	Browse     bool
 	Quick      bool
 	Profile    volunteering.Profile
 	QuickQuery string
-	Opps       []OppView
+	Opps       []kit.OppView
 	Manages    bool
 }
 
 // applied maps the visitor's opportunities to their application status.
 func (s *Server) applied(r *http.Request) (map[int64]string, error) {
-	ri := info(r)
+	ri := kit.Info(r)
 	out := map[int64]string{}
-	if !ri.principal.SignedIn() {
+	if !ri.Principal.SignedIn() {
 		return out, nil
 	}
-	apps, err := s.deps.Volunteering.ApplicationsOf(r.Context(), ri.territory.ID, ri.principal.User.ID)
+	apps, err := s.Deps.Volunteering.ApplicationsOf(r.Context(), ri.Territory.ID, ri.Principal.User.ID)
 	for _, a := range apps {
 		out[a.Opportunity.ID] = a.Status
 	}
@@ -244,25 +141,25 @@ func (s *Server) applied(r *http.Request) (map[int64]string, error) {
 }
 
 func (s *Server) volunteerHome(w http.ResponseWriter, r *http.Request) {
-	ri := info(r)
+	ri := kit.Info(r)
 	ctx := r.Context()
 	q := r.URL.Query()
-	p := volunteerHomePage{Base: s.base(w, r, "volunteer.home.title"), Causes: volunteering.Causes, When: quickWhen, Kinds: volunteering.Kinds,
-		Browse: q.Get("tout") == "1", Manages: len(ri.principal.Organizations) > 0 || s.can(r, auth.ManageVolunteering)}
+	p := volunteerHomePage{Base: s.Page(w, r, "volunteer.home.title"), Causes: volunteering.Causes, When: quickWhen, Kinds: volunteering.Kinds,
+		Browse: q.Get("tout") == "1", Manages: len(ri.Principal.Organizations) > 0 || s.Can(r, auth.ManageVolunteering)}
 	var err error
-	if p.Places, err = s.deps.Territories.Places(ctx, ri.territory.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Places, err = s.Deps.Territories.Places(ctx, ri.Territory.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if ri.principal.SignedIn() {
-		if p.Profile, err = s.deps.Volunteering.Profile(ctx, ri.territory.ID, ri.principal.User.ID); err != nil {
-			s.fail(w, r, err)
+	if ri.Principal.SignedIn() {
+		if p.Profile, err = s.Deps.Volunteering.Profile(ctx, ri.Territory.ID, ri.Principal.User.ID); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 	}
 	mine, err := s.applied(r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	p.Form = q
@@ -274,17 +171,17 @@ func (s *Server) volunteerHome(w http.ResponseWriter, r *http.Request) {
 			f.Individual = true
 		}
 		if f.PlaceSlug != "" {
-			if _, err := s.deps.Territories.Place(ctx, ri.territory.ID, f.PlaceSlug); err != nil {
-				s.fail(w, r, err)
+			if _, err := s.Deps.Territories.Place(ctx, ri.Territory.ID, f.PlaceSlug); err != nil {
+				s.Fail(w, r, err)
 				return
 			}
 		}
 		if f.Cause != "" && !orgs.ValidCause(f.Cause) {
 			f.Cause = ""
 		}
-		opps, err := s.deps.Volunteering.Opportunities(ctx, ri.territory.ID, f)
+		opps, err := s.Deps.Volunteering.Opportunities(ctx, ri.Territory.ID, f)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		for _, o := range opps {
@@ -293,7 +190,7 @@ func (s *Server) volunteerHome(w http.ResponseWriter, r *http.Request) {
 			p.Opps = append(p.Opps, v)
 		}
 		p.Title = p.T("volunteer.browse.title")
-		s.render(w, r, http.StatusOK, "volunteer_home", p)
+		s.Render(w, r, http.StatusOK, "volunteer_home", p)
 		return
 	}
 	// Who asks: the quick match's answers, or else the profile.
@@ -302,9 +199,9 @@ func (s *Server) volunteerHome(w http.ResponseWriter, r *http.Request) {
 	case q.Has("lieu") || q.Has("cause") || q.Has("quand"):
 		p.Quick = true
 		if slug := q.Get("lieu"); slug != "" {
-			pl, err := s.deps.Territories.Place(ctx, ri.territory.ID, slug)
+			pl, err := s.Deps.Territories.Place(ctx, ri.Territory.ID, slug)
 			if err != nil {
-				s.fail(w, r, err)
+				s.Fail(w, r, err)
 				return
 			}
 			sk.PlaceID = pl.ID
@@ -316,9 +213,9 @@ func (s *Server) volunteerHome(w http.ResponseWriter, r *http.Request) {
 		sk = p.Profile.Seeker()
 		p.Form = url.Values{"lieu": {p.Profile.PlaceSlug}, "cause": p.Profile.Causes.Codes(volunteering.Causes)}
 	}
-	matches, err := s.deps.Volunteering.Matches(ctx, ri.territory.ID, sk, ri.lang, 20)
+	matches, err := s.Deps.Volunteering.Matches(ctx, ri.Territory.ID, sk, ri.Lang, 20)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	for _, m := range matches {
@@ -332,12 +229,12 @@ func (s *Server) volunteerHome(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Matches = append(p.Matches, v)
 	}
-	s.render(w, r, http.StatusOK, "volunteer_home", p)
+	s.Render(w, r, http.StatusOK, "volunteer_home", p)
 }
 
 type volunteerOppPage struct {
-	Base
-	Opp         OppView
+	kit.Base
+	Opp         kit.OppView
 	Open        bool
 	Mine        *volunteering.Application
 	Sent        bool
@@ -354,9 +251,9 @@ func (s *Server) volunteerOpportunity(w http.ResponseWriter, r *http.Request) {
 
 // publicOpportunity finds an opportunity of the territory by its {slug}.
 func (s *Server) publicOpportunity(w http.ResponseWriter, r *http.Request) (volunteering.Opportunity, bool) {
-	o, err := s.deps.Volunteering.OpportunityBySlug(r.Context(), info(r).territory.ID, r.PathValue("slug"))
+	o, err := s.Deps.Volunteering.OpportunityBySlug(r.Context(), kit.Info(r).Territory.ID, r.PathValue("slug"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return o, false
 	}
 	return o, true
@@ -367,16 +264,16 @@ func (s *Server) volunteerOppPage(w http.ResponseWriter, r *http.Request, status
 	if !ok {
 		return
 	}
-	ri := info(r)
+	ri := kit.Info(r)
 	ctx := r.Context()
 	q := r.URL.Query()
-	p := volunteerOppPage{Base: s.base(w, r, ""), Open: o.Open(s.deps.Volunteering.Now()), Sent: q.Get("envoye") == "1"}
+	p := volunteerOppPage{Base: s.Page(w, r, ""), Open: o.Open(s.Deps.Volunteering.Now()), Sent: q.Get("envoye") == "1"}
 	p.SetTypedTitle(o.Title)
 	p.Opp = s.oppView(p.Base, o)
 	// How it fits: the quick match's answers carried in the link, or the profile.
 	var sk volunteering.Seeker
 	if q.Has("lieu") || q.Has("cause") || q.Has("quand") {
-		if pl, err := s.deps.Territories.Place(ctx, ri.territory.ID, q.Get("lieu")); err == nil {
+		if pl, err := s.Deps.Territories.Place(ctx, ri.Territory.ID, q.Get("lieu")); err == nil {
 			sk.PlaceID = pl.ID
 		}
 		sk.Causes, _ = volunteering.MaskOf(volunteering.Causes, q["cause"])
@@ -384,18 +281,18 @@ func (s *Server) volunteerOppPage(w http.ResponseWriter, r *http.Request, status
 		p.HasFit = true
 		p.QuickQuery = url.Values{"lieu": {q.Get("lieu")}, "cause": q["cause"], "quand": q["quand"]}.Encode()
 	}
-	if ri.principal.SignedIn() {
-		prof, err := s.deps.Volunteering.Profile(ctx, ri.territory.ID, ri.principal.User.ID)
+	if ri.Principal.SignedIn() {
+		prof, err := s.Deps.Volunteering.Profile(ctx, ri.Territory.ID, ri.Principal.User.ID)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		if !p.HasFit && prof.Exists() {
 			sk, p.HasFit = prof.Seeker(), true
 		}
-		apps, err := s.deps.Volunteering.ApplicationsOf(ctx, ri.territory.ID, ri.principal.User.ID)
+		apps, err := s.Deps.Volunteering.ApplicationsOf(ctx, ri.Territory.ID, ri.Principal.User.ID)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		for i := range apps {
@@ -404,10 +301,10 @@ func (s *Server) volunteerOppPage(w http.ResponseWriter, r *http.Request, status
 			}
 		}
 		if o.Kind.Corporate() {
-			for _, id := range ri.principal.Organizations {
-				org, err := s.deps.Orgs.Get(ctx, ri.territory.ID, id)
+			for _, id := range ri.Principal.Organizations {
+				org, err := s.Deps.Orgs.Get(ctx, ri.Territory.ID, id)
 				if err != nil {
-					s.fail(w, r, err)
+					s.Fail(w, r, err)
 					return
 				}
 				if id != o.Organization.ID && (o.Kind != volunteering.CorporateRequest || org.Kind == orgs.Business) {
@@ -418,23 +315,23 @@ func (s *Server) volunteerOppPage(w http.ResponseWriter, r *http.Request, status
 	}
 	p.CorpBlocked = o.Kind.Corporate() && len(p.OnBehalf) == 0
 	if p.HasFit {
-		fit, e, err := s.deps.Volunteering.FitOf(ctx, ri.territory.ID, sk, o, ri.lang)
+		fit, e, err := s.Deps.Volunteering.FitOf(ctx, ri.Territory.ID, sk, o, ri.Lang)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		p.Opp = withMatch(p.Opp, volunteering.Match{Opportunity: o, Fit: fit, Explanation: e})
 	}
-	p.Manages = auth.Can(ri.principal, auth.EditOrganization, auth.Resource{TerritoryID: ri.territory.ID, OrganizationID: o.Organization.ID})
+	p.Manages = auth.Can(ri.Principal, auth.EditOrganization, auth.Resource{TerritoryID: ri.Territory.ID, OrganizationID: o.Organization.ID})
 	if form == nil {
 		form = url.Values{}
-		if u := ri.principal.User; u != nil {
+		if u := ri.Principal.User; u != nil {
 			form.Set("name", u.Name)
 			form.Set("email", u.Email)
 		}
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "volunteer_opportunity", p)
+	s.Render(w, r, status, "volunteer_opportunity", p)
 }
 
 // volunteerApply records « je suis intéressé·e ». Signed in, it counts at
@@ -444,62 +341,62 @@ func (s *Server) volunteerApply(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ri := info(r)
+	ri := kit.Info(r)
 	ctx := r.Context()
 	_ = r.ParseForm()
 	f := r.PostForm
 	in := volunteering.ApplyInput{Message: f.Get("message")}
 	if v := f.Get("on_behalf"); v != "" {
 		id, _ := strconv.ParseInt(v, 10, 64)
-		if !ri.principal.Manages(id) {
+		if !ri.Principal.Manages(id) {
 			s.volunteerOppPage(w, r, http.StatusUnprocessableEntity, f, map[string]string{"on_behalf": "errors.volunteer_on_behalf"})
 			return
 		}
 		in.OnBehalfID = id
 	}
 	back := "/s-impliquer/offres/" + o.Slug
-	if u := ri.principal.User; u != nil && s.can(r, auth.ManageOwnAccount) {
-		_, out, err := s.deps.Volunteering.Apply(ctx, ri.territory.ID, o.ID, u.ID, in, true)
+	if u := ri.Principal.User; u != nil && s.Can(r, auth.ManageOwnAccount) {
+		_, out, err := s.Deps.Volunteering.Apply(ctx, ri.Territory.ID, o.ID, u.ID, in, true)
 		if e, ok := errs.As(err); ok {
-			s.volunteerOppPage(w, r, statusOf(e.Code), f, formProblems(e, nil))
+			s.volunteerOppPage(w, r, kit.StatusOf(e.Code), f, kit.FormProblems(e, nil))
 			return
 		} else if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		if out.Existing {
-			s.flash(w, "flash.volunteer_already_applied")
+			s.Flash(w, "flash.volunteer_already_applied")
 		} else {
-			s.flash(w, "flash.volunteer_applied")
+			s.Flash(w, "flash.volunteer_applied")
 		}
-		s.redirect(w, r, back)
+		s.Redirect(w, r, back)
 		return
 	}
-	if !s.allowPublicForm(w, r) {
+	if !s.AllowPublicForm(w, r) {
 		return
 	}
 	// The account (the first time), the application and the e-mail that
 	// confirms it: all of it is stored, or none; the stores check what was typed.
-	err := s.deps.DB.InTx(ctx, func(tx *db.Tx) error {
-		u, _, err := s.deps.Auth.AccountTx(ctx, tx, auth.NewUser{Email: f.Get("email"), Name: f.Get("name"), Locale: ri.lang}, ri.territory.ID)
+	err := s.Deps.DB.InTx(ctx, func(tx *db.Tx) error {
+		u, _, err := s.Deps.Auth.AccountTx(ctx, tx, auth.NewUser{Email: f.Get("email"), Name: f.Get("name"), Locale: ri.Lang}, ri.Territory.ID)
 		if err != nil || u.Disabled() {
 			return err
 		}
-		out, err := s.deps.Volunteering.ApplyTx(ctx, tx, ri.territory.ID, o.ID, u.ID, in, false)
+		out, err := s.Deps.Volunteering.ApplyTx(ctx, tx, ri.Territory.ID, o.ID, u.ID, in, false)
 		if err != nil || out.Status != volunteering.Unconfirmed {
 			return err
 		}
 		return s.queueApplicationLink(r, tx, u, out.ID, o)
 	})
 	if e, ok := errs.As(err); ok {
-		s.volunteerOppPage(w, r, statusOf(e.Code), f, formProblems(e, nil))
+		s.volunteerOppPage(w, r, kit.StatusOf(e.Code), f, kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	// The same answer whether the address had an account or not.
-	s.redirect(w, r, back+"?envoye=1#interet")
+	s.Redirect(w, r, back+"?envoye=1#interet")
 }
 
 // applicationLinkTTL is how long the link that confirms an application
@@ -510,17 +407,17 @@ const applicationLinkTTL = 48 * time.Hour
 // confirms an application and signs its person in (a one-time sign-in
 // token, as for any magic link).
 func (s *Server) queueApplicationLink(r *http.Request, tx *db.Tx, u *auth.User, applicationID int64, o volunteering.Opportunity) error {
-	ri := info(r)
-	tok, err := s.deps.Auth.IssueTokenTx(r.Context(), tx, u.ID, auth.PurposeLogin, applicationLinkTTL)
+	ri := kit.Info(r)
+	tok, err := s.Deps.Auth.IssueTokenTx(r.Context(), tx, u.ID, auth.PurposeLogin, applicationLinkTTL)
 	if err != nil {
 		return err
 	}
-	link := s.cfg.BaseURL + "/s-impliquer/confirmer?" + url.Values{"jeton": {tok}, "candidature": {strconv.FormatInt(applicationID, 10)}}.Encode()
-	lang := ri.lang
-	t := ri.territory
-	text := s.cat.T(lang, "mail.volunteer.confirm.body", u.DisplayName(), o.Title, o.Organization.Name, int(applicationLinkTTL/time.Hour), link) +
+	link := s.Cfg.BaseURL + "/s-impliquer/confirmer?" + url.Values{"jeton": {tok}, "candidature": {strconv.FormatInt(applicationID, 10)}}.Encode()
+	lang := ri.Lang
+	t := ri.Territory
+	text := s.Cat.T(lang, "mail.volunteer.confirm.body", u.DisplayName(), o.Title, o.Organization.Name, int(applicationLinkTTL/time.Hour), link) +
 		"\n\n-- \n" + t.MailFooter()
-	_, err = s.deps.Mailer.QueueTx(r.Context(), tx, t.ID, mail.Message{To: u.Email, Subject: s.cat.T(lang, "mail.volunteer.confirm.subject", o.Title), Text: text,
+	_, err = s.Deps.Mailer.QueueTx(r.Context(), tx, t.ID, mail.Message{To: u.Email, Subject: s.Cat.T(lang, "mail.volunteer.confirm.subject", o.Title), Text: text,
 		Secrets: []string{tok},
 		// Applying again (or probing an address) the same day sends nothing more; the page says the same.
 		Limit: mail.Limit{Key: "volunteer-apply:" + strconv.FormatInt(applicationID, 10), Max: 1, Per: 24 * time.Hour}})
@@ -528,7 +425,7 @@ func (s *Server) queueApplicationLink(r *http.Request, tx *db.Tx, u *auth.User, 
 }
 
 type volunteerConfirmPage struct {
-	Base
+	kit.Base
 	Token       string
 	Application string
 	Opp         string
@@ -539,19 +436,19 @@ type volunteerConfirmPage struct {
 func (s *Server) volunteerConfirmLanding(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	q := r.URL.Query()
-	p := volunteerConfirmPage{Base: s.base(w, r, "volunteer.confirm.title"), Token: q.Get("jeton"), Application: q.Get("candidature")}
-	if err := s.deps.Auth.CheckToken(r.Context(), p.Token, auth.PurposeLogin); err != nil {
-		s.fail(w, r, err)
+	p := volunteerConfirmPage{Base: s.Page(w, r, "volunteer.confirm.title"), Token: q.Get("jeton"), Application: q.Get("candidature")}
+	if err := s.Deps.Auth.CheckToken(r.Context(), p.Token, auth.PurposeLogin); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	id, _ := strconv.ParseInt(p.Application, 10, 64)
-	a, err := s.deps.Volunteering.Application(r.Context(), info(r).territory.ID, id)
+	a, err := s.Deps.Volunteering.Application(r.Context(), kit.Info(r).Territory.ID, id)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	p.Opp = a.Opportunity.Title + " — " + a.Opportunity.Organization.Name
-	s.render(w, r, http.StatusOK, "volunteer_confirm", p)
+	s.Render(w, r, http.StatusOK, "volunteer_confirm", p)
 }
 
 func (s *Server) volunteerConfirm(w http.ResponseWriter, r *http.Request) {
@@ -559,35 +456,35 @@ func (s *Server) volunteerConfirm(w http.ResponseWriter, r *http.Request) {
 	if blocked {
 		return
 	}
-	ri := info(r)
+	ri := kit.Info(r)
 	id, _ := strconv.ParseInt(r.PostFormValue("candidature"), 10, 64)
-	a, err := s.deps.Volunteering.Application(r.Context(), ri.territory.ID, id)
+	a, err := s.Deps.Volunteering.Application(r.Context(), ri.Territory.ID, id)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	u, err := s.deps.Auth.UseToken(r.Context(), r.PostFormValue("jeton"), auth.PurposeLogin)
+	u, err := s.Deps.Auth.UseToken(r.Context(), r.PostFormValue("jeton"), auth.PurposeLogin)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	s.forgive(r, counted)
 	if a.Person.ID != u.ID {
-		s.renderError(w, r, http.StatusNotFound, "errors.volunteer_application_not_found")
+		s.RenderError(w, r, http.StatusNotFound, "errors.volunteer_application_not_found")
 		return
 	}
-	if _, err := s.deps.Volunteering.ConfirmApplication(r.Context(), ri.territory.ID, a.ID, u.ID); err != nil {
-		s.fail(w, r, err)
+	if _, err := s.Deps.Volunteering.ConfirmApplication(r.Context(), ri.Territory.ID, a.ID, u.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	tok, err := s.deps.Auth.CreateSession(r.Context(), u.ID)
+	tok, err := s.Deps.Auth.CreateSession(r.Context(), u.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	s.setSessionCookie(w, tok)
-	s.flash(w, "flash.volunteer_confirmed")
-	s.redirect(w, r, "/s-impliquer/mon-benevolat")
+	s.Flash(w, "flash.volunteer_confirmed")
+	s.Redirect(w, r, "/s-impliquer/mon-benevolat")
 }
 
 // volunteerJebenevole counts a click to the same offer on jebénévole.ca
@@ -598,14 +495,14 @@ func (s *Server) volunteerJebenevole(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if o.JebenevoleURL == "" {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
-	ri := info(r)
-	l, err := s.deps.Tracking.Ensure(r.Context(), ri.territory.ID, tracking.Input{Target: o.JebenevoleURL, Campaign: "fiche-offre",
+	ri := kit.Info(r)
+	l, err := s.Deps.Tracking.Ensure(r.Context(), ri.Territory.ID, tracking.Input{Target: o.JebenevoleURL, Campaign: "fiche-offre",
 		PlaceSlug: o.PlaceSlug, Label: o.Title})
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	s.followLink(w, r, l.Code)
@@ -617,10 +514,10 @@ const JebenevoleHome = "https://www.jebenevole.ca/"
 // volunteerJebenevoleHome counts a click to jebénévole.ca from this page
 // (campaign « page-s-impliquer ») and goes there.
 func (s *Server) volunteerJebenevoleHome(w http.ResponseWriter, r *http.Request) {
-	l, err := s.deps.Tracking.Ensure(r.Context(), info(r).territory.ID, tracking.Input{Target: JebenevoleHome, Campaign: "page-s-impliquer",
+	l, err := s.Deps.Tracking.Ensure(r.Context(), kit.Info(r).Territory.ID, tracking.Input{Target: JebenevoleHome, Campaign: "page-s-impliquer",
 		Label: "jebénévole.ca"})
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	s.followLink(w, r, l.Code)
@@ -629,7 +526,7 @@ func (s *Server) volunteerJebenevoleHome(w http.ResponseWriter, r *http.Request)
 // Profile.
 
 type volunteerProfilePage struct {
-	Base
+	kit.Base
 	Places     []territory.Place
 	Businesses []orgs.Organization
 	Profile    volunteering.Profile
@@ -643,17 +540,17 @@ type volunteerProfilePage struct {
 var travelChoices = []int{0, 5, 10, 15, 25, 40, 60}
 
 func (s *Server) volunteerProfilePage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
-	ri := info(r)
+	ri := kit.Info(r)
 	ctx := r.Context()
-	p := volunteerProfilePage{Base: s.base(w, r, "volunteer.profile.title"), AgeBands: volunteering.AgeBands,
+	p := volunteerProfilePage{Base: s.Page(w, r, "volunteer.profile.title"), AgeBands: volunteering.AgeBands,
 		Mobilities: volunteering.Mobilities, Distances: travelChoices}
 	var err error
-	if p.Places, err = s.deps.Territories.Places(ctx, ri.territory.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Places, err = s.Deps.Territories.Places(ctx, ri.Territory.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	q := r.URL.Query()
-	if !ri.principal.SignedIn() {
+	if !ri.Principal.SignedIn() {
 		// Carry the quick match's answers through the sign-in link.
 		carry := url.Values{"lieu": {q.Get("lieu")}, "cause": q["cause"], "quand": q["quand"]}
 		p.Back = "/s-impliquer/profil?" + carry.Encode()
@@ -661,15 +558,15 @@ func (s *Server) volunteerProfilePage(w http.ResponseWriter, r *http.Request, st
 			form = url.Values{}
 		}
 		p.Form, p.Errors = form, problems
-		s.render(w, r, status, "volunteer_profile", p)
+		s.Render(w, r, status, "volunteer_profile", p)
 		return
 	}
-	if p.Businesses, _, err = s.deps.Orgs.List(ctx, ri.territory.ID, orgs.Filter{Kind: orgs.Business}); err != nil {
-		s.fail(w, r, err)
+	if p.Businesses, _, err = s.Deps.Orgs.List(ctx, ri.Territory.ID, orgs.Filter{Kind: orgs.Business}); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Profile, err = s.deps.Volunteering.Profile(ctx, ri.territory.ID, ri.principal.User.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Profile, err = s.Deps.Volunteering.Profile(ctx, ri.Territory.ID, ri.Principal.User.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	if form == nil {
@@ -685,7 +582,7 @@ func (s *Server) volunteerProfilePage(w http.ResponseWriter, r *http.Request, st
 		}
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "volunteer_profile", p)
+	s.Render(w, r, status, "volunteer_profile", p)
 }
 
 func hasValue(list []string, v string) bool {
@@ -728,11 +625,11 @@ func (s *Server) volunteerProfile(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) volunteerSaveProfile(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageOwnAccount) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageOwnAccount) {
+		s.Forbid(w, r)
 		return
 	}
-	ri := info(r)
+	ri := kit.Info(r)
 	_ = r.ParseForm()
 	f := r.PostForm
 	in := volunteering.ProfileInput{PlaceSlug: f.Get("place"), Causes: f["cause"], Skills: f["skill"], Languages: f["language"],
@@ -761,25 +658,25 @@ func (s *Server) volunteerSaveProfile(w http.ResponseWriter, r *http.Request) {
 		s.volunteerProfilePage(w, r, http.StatusUnprocessableEntity, f, problems)
 		return
 	}
-	_, err := s.deps.Volunteering.SaveProfile(r.Context(), ri.territory.ID, ri.principal.User.ID, in)
+	_, err := s.Deps.Volunteering.SaveProfile(r.Context(), ri.Territory.ID, ri.Principal.User.ID, in)
 	if e, ok := errs.As(err); ok {
-		s.volunteerProfilePage(w, r, statusOf(e.Code), f, e.Fields)
+		s.volunteerProfilePage(w, r, kit.StatusOf(e.Code), f, e.Fields)
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.volunteer_profile_saved")
-	s.redirect(w, r, "/s-impliquer")
+	s.Flash(w, "flash.volunteer_profile_saved")
+	s.Redirect(w, r, "/s-impliquer")
 }
 
 // volunteerProfileLink sends the link that opens (or creates) a profile:
 // the account is made for the address, and the usual sign-in link is sent.
 func (s *Server) volunteerProfileLink(w http.ResponseWriter, r *http.Request) {
-	ri := info(r)
+	ri := kit.Info(r)
 	_ = r.ParseForm()
 	email := auth.NormalizeEmail(r.PostFormValue("email"))
-	back := localPath(r.PostFormValue("retour"))
+	back := kit.LocalPath(r.PostFormValue("retour"))
 	if !strings.HasPrefix(back, "/s-impliquer/profil") {
 		back = "/s-impliquer/profil"
 	}
@@ -787,97 +684,51 @@ func (s *Server) volunteerProfileLink(w http.ResponseWriter, r *http.Request) {
 		s.volunteerProfilePage(w, r, http.StatusUnprocessableEntity, r.PostForm, map[string]string{"email": "errors.email"})
 		return
 	}
-	if _, blocked := s.attempt(w, r, bucket{"magic-link-ip:" + s.clientIP(r), magicLinkPerIP}); blocked {
+	if _, blocked := s.attempt(w, r, bucket{"magic-link-ip:" + s.ClientIP(r), magicLinkPerIP}); blocked {
 		return
 	}
 	// The account (the first time) and the e-mail with its link: both, or neither.
 	ctx := r.Context()
-	err := s.deps.DB.InTx(ctx, func(tx *db.Tx) error {
-		u, _, err := s.deps.Auth.AccountTx(ctx, tx, auth.NewUser{Email: email, Locale: ri.lang}, ri.territory.ID)
+	err := s.Deps.DB.InTx(ctx, func(tx *db.Tx) error {
+		u, _, err := s.Deps.Auth.AccountTx(ctx, tx, auth.NewUser{Email: email, Locale: ri.Lang}, ri.Territory.ID)
 		if err != nil || u.Disabled() {
 			return err
 		}
-		tok, err := s.deps.Auth.IssueTokenTx(ctx, tx, u.ID, auth.PurposeLogin, auth.MagicLinkTTL)
+		tok, err := s.Deps.Auth.IssueTokenTx(ctx, tx, u.ID, auth.PurposeLogin, auth.MagicLinkTTL)
 		if err != nil {
 			return err
 		}
-		link := s.cfg.BaseURL + "/connexion/lien?" + url.Values{"jeton": {tok}, "retour": {back}}.Encode()
-		t := ri.territory
-		text := s.cat.T(ri.lang, "mail.volunteer.profile_link.body", int(auth.MagicLinkTTL/time.Minute), link) + "\n\n-- \n" + t.MailFooter()
-		_, err = s.deps.Mailer.QueueTx(ctx, tx, t.ID, mail.Message{To: u.Email,
-			Subject: s.cat.T(ri.lang, "mail.volunteer.profile_link.subject", t.Name), Text: text,
+		link := s.Cfg.BaseURL + "/connexion/lien?" + url.Values{"jeton": {tok}, "retour": {back}}.Encode()
+		t := ri.Territory
+		text := s.Cat.T(ri.Lang, "mail.volunteer.profile_link.body", int(auth.MagicLinkTTL/time.Minute), link) + "\n\n-- \n" + t.MailFooter()
+		_, err = s.Deps.Mailer.QueueTx(ctx, tx, t.ID, mail.Message{To: u.Email,
+			Subject: s.Cat.T(ri.Lang, "mail.volunteer.profile_link.subject", t.Name), Text: text,
 			Secrets: []string{tok}, Limit: s.magicLinkLimit(r, u)})
 		return err
 	})
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.redirect(w, r, "/connexion/courriel-envoye")
+	s.Redirect(w, r, "/connexion/courriel-envoye")
 }
 
 func (s *Server) volunteerDeleteProfile(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageOwnAccount) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageOwnAccount) {
+		s.Forbid(w, r)
 		return
 	}
-	ri := info(r)
+	ri := kit.Info(r)
 	if r.PostFormValue("confirm") != "1" {
 		s.volunteerProfilePage(w, r, http.StatusUnprocessableEntity, nil, map[string]string{"confirm": "errors.volunteer_confirm_delete"})
 		return
 	}
-	if err := s.deps.Volunteering.DeleteProfile(r.Context(), ri.territory.ID, ri.principal.User.ID); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Volunteering.DeleteProfile(r.Context(), ri.Territory.ID, ri.Principal.User.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.volunteer_profile_deleted")
-	s.redirect(w, r, "/s-impliquer")
+	s.Flash(w, "flash.volunteer_profile_deleted")
+	s.Redirect(w, r, "/s-impliquer")
 }
 
 // Template helpers of the volunteering pages.
-
-// CheckGroup is what the "checkgroup" template draws: a fieldset of
-// checkboxes with its legend, help and problem.
-type CheckGroup struct {
-	Name, Legend, Help, Error string
-	Choices                   []Choice
-	Columns                   bool
-}
-
-// Checks describes a group of checkboxes of the page's form; helpKey may be "".
-func (b Base) Checks(name, legendKey, helpKey, prefix string, codes []string) CheckGroup {
-	g := CheckGroup{Name: name, Legend: b.T(legendKey), Error: b.FieldError(name), Choices: b.Choices(name, prefix, codes), Columns: len(codes) > 6}
-	if helpKey != "" {
-		g.Help = b.T(helpKey)
-	}
-	return g
-}
-
-// AllCauses, AllSkills and AllLanguages are the codes forms offer.
-func (b Base) AllCauses() []string    { return volunteering.Causes }
-func (b Base) AllSkills() []string    { return volunteering.Skills }
-func (b Base) AllLanguages() []string { return volunteering.Languages }
-
-// OppCardData is what the "oppcard" template draws.
-type OppCardData struct {
-	Base Base
-	Opp  OppView
-}
-
-// OppCard prepares an opportunity card.
-func (b Base) OppCard(o OppView) OppCardData { return OppCardData{Base: b, Opp: o} }
-
-// SlotFieldsetData is what the "slotgrid" template draws.
-type SlotFieldsetData struct {
-	B            Base
-	Legend, Help string
-}
-
-// SlotFieldset describes the availability grid with its legend and help (helpKey may be "").
-func (b Base) SlotFieldset(legendKey, helpKey string) SlotFieldsetData {
-	d := SlotFieldsetData{B: b, Legend: b.T(legendKey)}
-	if helpKey != "" {
-		d.Help = b.T(helpKey)
-	}
-	return d
-}

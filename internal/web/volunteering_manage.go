@@ -12,6 +12,7 @@ import (
 	"implique/internal/orgs"
 	"implique/internal/territory"
 	"implique/internal/volunteering"
+	"implique/internal/web/kit"
 )
 
 // Organisations post opportunities, answer applicants and confirm hours.
@@ -21,15 +22,15 @@ import (
 // editableOrgs lists the organisations the visitor may act for: all for
 // staff, their own for a manager.
 func (s *Server) editableOrgs(r *http.Request) ([]orgs.OrgRef, bool, error) {
-	ri := info(r)
-	all, err := s.deps.Orgs.Options(r.Context(), ri.territory.ID)
+	ri := kit.Info(r)
+	all, err := s.Deps.Orgs.Options(r.Context(), ri.Territory.ID)
 	if err != nil {
 		return nil, false, err
 	}
-	staff := s.can(r, auth.ManageVolunteering)
+	staff := s.Can(r, auth.ManageVolunteering)
 	var out []orgs.OrgRef
 	for _, o := range all {
-		if staff || (ri.principal.Manages(o.ID) && s.canEditOrg(r, o.ID)) {
+		if staff || (ri.Principal.Manages(o.ID) && s.canEditOrg(r, o.ID)) {
 			out = append(out, o)
 		}
 	}
@@ -50,39 +51,39 @@ func orgIDs(refs []orgs.OrgRef, staff bool) []int64 {
 
 type manageOrg struct {
 	Org           orgs.OrgRef
-	Opportunities []OppView
+	Opportunities []kit.OppView
 	HoursWaiting  int
 }
 
 type volunteerManagePage struct {
-	Base
+	kit.Base
 	Orgs         []manageOrg
 	Staff        bool
 	HoursWaiting int
 }
 
 func (s *Server) volunteerManage(w http.ResponseWriter, r *http.Request) {
-	ri := info(r)
+	ri := kit.Info(r)
 	ctx := r.Context()
 	refs, staff, err := s.editableOrgs(r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if len(refs) == 0 && !staff {
-		s.forbid(w, r)
+		s.Forbid(w, r)
 		return
 	}
-	p := volunteerManagePage{Base: s.base(w, r, "volunteer.manage.title"), Staff: staff}
+	p := volunteerManagePage{Base: s.Page(w, r, "volunteer.manage.title"), Staff: staff}
 	ids := orgIDs(refs, staff)
-	opps, err := s.deps.Volunteering.Opportunities(ctx, ri.territory.ID, volunteering.Filter{OrganizationIDs: ids})
+	opps, err := s.Deps.Volunteering.Opportunities(ctx, ri.Territory.ID, volunteering.Filter{OrganizationIDs: ids})
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	hours, err := s.deps.Volunteering.HoursToReview(ctx, ri.territory.ID, ids)
+	hours, err := s.Deps.Volunteering.HoursToReview(ctx, ri.Territory.ID, ids)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	p.HoursWaiting = len(hours)
@@ -112,11 +113,11 @@ func (s *Server) volunteerManage(w http.ResponseWriter, r *http.Request) {
 	for _, id := range order {
 		p.Orgs = append(p.Orgs, *byOrg[id])
 	}
-	s.render(w, r, http.StatusOK, "volunteer_manage", p)
+	s.Render(w, r, http.StatusOK, "volunteer_manage", p)
 }
 
 type volunteerOppFormPage struct {
-	Base
+	kit.Base
 	Orgs       []orgs.OrgRef
 	Places     []territory.Place
 	Kinds      []volunteering.Kind
@@ -128,40 +129,40 @@ type volunteerOppFormPage struct {
 }
 
 func (s *Server) oppFormPage(w http.ResponseWriter, r *http.Request, status int, opp *volunteering.Opportunity, form url.Values, problems map[string]string) {
-	ri := info(r)
+	ri := kit.Info(r)
 	refs, _, err := s.editableOrgs(r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	title := "volunteer.form.new_title"
 	if opp != nil {
 		title = "volunteer.form.edit_title"
 	}
-	p := volunteerOppFormPage{Base: s.base(w, r, title), Orgs: refs, Kinds: volunteering.Kinds, Schedules: volunteering.Schedules, Opp: opp,
+	p := volunteerOppFormPage{Base: s.Page(w, r, title), Orgs: refs, Kinds: volunteering.Kinds, Schedules: volunteering.Schedules, Opp: opp,
 		Action: "/s-impliquer/gestion/offres"}
 	if opp != nil {
 		p.Action = "/s-impliquer/gestion/offres/" + strconv.FormatInt(opp.ID, 10)
 	}
-	if p.Places, err = s.deps.Territories.Places(r.Context(), ri.territory.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Places, err = s.Deps.Territories.Places(r.Context(), ri.Territory.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "volunteer_opp_form", p)
+	s.Render(w, r, status, "volunteer_opp_form", p)
 }
 
 func (s *Server) volunteerNewOpp(w http.ResponseWriter, r *http.Request) {
 	refs, _, err := s.editableOrgs(r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if len(refs) == 0 {
-		s.forbid(w, r)
+		s.Forbid(w, r)
 		return
 	}
-	ri := info(r)
+	ri := kit.Info(r)
 	form := url.Values{"kind": {string(volunteering.Task)}, "schedule": {string(volunteering.Recurring)}}
 	if slug := r.URL.Query().Get("organisme"); slug != "" {
 		for _, o := range refs {
@@ -176,14 +177,14 @@ func (s *Server) volunteerNewOpp(w http.ResponseWriter, r *http.Request) {
 		form.Set("kind", k)
 	}
 	if err := s.oppFromSeat(r, refs, form); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if err := s.oppFromInitiative(r, refs, form); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	if u := ri.principal.User; u != nil {
+	if u := ri.Principal.User; u != nil {
 		form.Set("contact_name", u.Name)
 		form.Set("contact_email", u.Email)
 	}
@@ -250,13 +251,13 @@ func oppInput(f url.Values, loc *time.Location) (volunteering.Input, errs.Fields
 }
 
 func (s *Server) volunteerCreateOpp(w http.ResponseWriter, r *http.Request) {
-	ri := info(r)
+	ri := kit.Info(r)
 	_ = r.ParseForm()
 	f := r.PostForm
-	in, problems := oppInput(f, ri.territory.Location())
+	in, problems := oppInput(f, ri.Territory.Location())
 	if in.OrganizationID == 0 || !s.canEditOrg(r, in.OrganizationID) {
-		if !ri.principal.SignedIn() {
-			s.forbid(w, r)
+		if !ri.Principal.SignedIn() {
+			s.Forbid(w, r)
 			return
 		}
 		problems.Add("organization", "errors.volunteer_org_choose")
@@ -265,32 +266,32 @@ func (s *Server) volunteerCreateOpp(w http.ResponseWriter, r *http.Request) {
 		s.oppFormPage(w, r, http.StatusUnprocessableEntity, nil, f, problems)
 		return
 	}
-	o, err := s.deps.Volunteering.CreateOpportunity(r.Context(), ri.territory.ID, ri.principal.User.ID, in)
+	o, err := s.Deps.Volunteering.CreateOpportunity(r.Context(), ri.Territory.ID, ri.Principal.User.ID, in)
 	if e, ok := errs.As(err); ok {
-		s.oppFormPage(w, r, statusOf(e.Code), nil, f, e.Fields)
+		s.oppFormPage(w, r, kit.StatusOf(e.Code), nil, f, e.Fields)
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.volunteer_opp_created")
-	s.redirect(w, r, "/s-impliquer/gestion/offres/"+strconv.FormatInt(o.ID, 10))
+	s.Flash(w, "flash.volunteer_opp_created")
+	s.Redirect(w, r, "/s-impliquer/gestion/offres/"+strconv.FormatInt(o.ID, 10))
 }
 
 // managedOpp reads {id} and checks the visitor may act for its organisation.
 func (s *Server) managedOpp(w http.ResponseWriter, r *http.Request) (volunteering.Opportunity, bool) {
-	id := pathID(r, "id")
+	id := kit.PathID(r, "id")
 	if id == 0 {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return volunteering.Opportunity{}, false
 	}
-	o, err := s.deps.Volunteering.Opportunity(r.Context(), info(r).territory.ID, id)
+	o, err := s.Deps.Volunteering.Opportunity(r.Context(), kit.Info(r).Territory.ID, id)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return o, false
 	}
 	if !s.canEditOrg(r, o.Organization.ID) {
-		s.forbid(w, r)
+		s.Forbid(w, r)
 		return o, false
 	}
 	return o, true
@@ -338,7 +339,7 @@ func (s *Server) volunteerEditOpp(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.oppFormPage(w, r, http.StatusOK, &o, oppForm(o, info(r).territory.Location()), nil)
+	s.oppFormPage(w, r, http.StatusOK, &o, oppForm(o, kit.Info(r).Territory.Location()), nil)
 }
 
 func (s *Server) volunteerUpdateOpp(w http.ResponseWriter, r *http.Request) {
@@ -346,24 +347,24 @@ func (s *Server) volunteerUpdateOpp(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ri := info(r)
+	ri := kit.Info(r)
 	_ = r.ParseForm()
 	f := r.PostForm
-	in, problems := oppInput(f, ri.territory.Location())
+	in, problems := oppInput(f, ri.Territory.Location())
 	if len(problems) > 0 {
 		s.oppFormPage(w, r, http.StatusUnprocessableEntity, &o, f, problems)
 		return
 	}
-	_, err := s.deps.Volunteering.UpdateOpportunity(r.Context(), ri.territory.ID, o.ID, in)
+	_, err := s.Deps.Volunteering.UpdateOpportunity(r.Context(), ri.Territory.ID, o.ID, in)
 	if e, ok := errs.As(err); ok {
-		s.oppFormPage(w, r, statusOf(e.Code), &o, f, e.Fields)
+		s.oppFormPage(w, r, kit.StatusOf(e.Code), &o, f, e.Fields)
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.volunteer_opp_saved")
-	s.redirect(w, r, "/s-impliquer/gestion/offres/"+strconv.FormatInt(o.ID, 10))
+	s.Flash(w, "flash.volunteer_opp_saved")
+	s.Redirect(w, r, "/s-impliquer/gestion/offres/"+strconv.FormatInt(o.ID, 10))
 }
 
 func (s *Server) volunteerOppStatus(w http.ResponseWriter, r *http.Request) {
@@ -372,41 +373,41 @@ func (s *Server) volunteerOppStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	open := r.PostFormValue("open") == "1"
-	if err := s.deps.Volunteering.SetOpportunityStatus(r.Context(), info(r).territory.ID, o.ID, open); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Volunteering.SetOpportunityStatus(r.Context(), kit.Info(r).Territory.ID, o.ID, open); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	if open {
-		s.flash(w, "flash.volunteer_opp_reopened")
+		s.Flash(w, "flash.volunteer_opp_reopened")
 	} else {
-		s.flash(w, "flash.volunteer_opp_closed")
+		s.Flash(w, "flash.volunteer_opp_closed")
 	}
-	s.redirect(w, r, "/s-impliquer/gestion/offres/"+strconv.FormatInt(o.ID, 10))
+	s.Redirect(w, r, "/s-impliquer/gestion/offres/"+strconv.FormatInt(o.ID, 10))
 }
 
 type volunteerApplicantsPage struct {
-	Base
-	Opp          OppView
+	kit.Base
+	Opp          kit.OppView
 	Applications []volunteering.Application
 	Open         bool
 	Hours        []volunteering.HoursEntry
 }
 
 func (s *Server) volunteerApplicantsPage(w http.ResponseWriter, r *http.Request, status int, o volunteering.Opportunity, form url.Values, problems map[string]string) {
-	ri := info(r)
-	p := volunteerApplicantsPage{Base: s.base(w, r, ""), Open: o.Open(s.deps.Volunteering.Now())}
+	ri := kit.Info(r)
+	p := volunteerApplicantsPage{Base: s.Page(w, r, ""), Open: o.Open(s.Deps.Volunteering.Now())}
 	p.SetTypedTitle(o.Title)
 	p.Opp = s.oppView(p.Base, o)
 	var err error
-	if p.Applications, err = s.deps.Volunteering.ApplicationsFor(r.Context(), ri.territory.ID, o.ID); err != nil {
-		s.fail(w, r, err)
+	if p.Applications, err = s.Deps.Volunteering.ApplicationsFor(r.Context(), ri.Territory.ID, o.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	if form == nil {
 		form = url.Values{"reply": {p.T("volunteer.manage.decline_default")}}
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "volunteer_applicants", p)
+	s.Render(w, r, status, "volunteer_applicants", p)
 }
 
 func (s *Server) volunteerApplicants(w http.ResponseWriter, r *http.Request) {
@@ -418,33 +419,33 @@ func (s *Server) volunteerApplicants(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) volunteerRespond(w http.ResponseWriter, r *http.Request) {
-	ri := info(r)
-	a, err := s.deps.Volunteering.Application(r.Context(), ri.territory.ID, pathID(r, "id"))
+	ri := kit.Info(r)
+	a, err := s.Deps.Volunteering.Application(r.Context(), ri.Territory.ID, kit.PathID(r, "id"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if !s.canEditOrg(r, a.Opportunity.Organization.ID) {
-		s.forbid(w, r)
+		s.Forbid(w, r)
 		return
 	}
 	_ = r.ParseForm()
 	answer := volunteering.Answer(r.PostFormValue("answer"))
-	_, err = s.deps.Volunteering.Respond(r.Context(), ri.territory.ID, a.ID, answer, r.PostFormValue("reply"))
+	_, err = s.Deps.Volunteering.Respond(r.Context(), ri.Territory.ID, a.ID, answer, r.PostFormValue("reply"))
 	if e, ok := errs.As(err); ok {
-		o, oerr := s.deps.Volunteering.Opportunity(r.Context(), ri.territory.ID, a.Opportunity.ID)
+		o, oerr := s.Deps.Volunteering.Opportunity(r.Context(), ri.Territory.ID, a.Opportunity.ID)
 		if oerr != nil {
-			s.fail(w, r, oerr)
+			s.Fail(w, r, oerr)
 			return
 		}
-		s.volunteerApplicantsPage(w, r, statusOf(e.Code), o, r.PostForm, formProblems(e, nil))
+		s.volunteerApplicantsPage(w, r, kit.StatusOf(e.Code), o, r.PostForm, kit.FormProblems(e, nil))
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, answerFlash[answer])
-	s.redirect(w, r, "/s-impliquer/gestion/offres/"+strconv.FormatInt(a.Opportunity.ID, 10)+"#candidature-"+strconv.FormatInt(a.ID, 10))
+	s.Flash(w, answerFlash[answer])
+	s.Redirect(w, r, "/s-impliquer/gestion/offres/"+strconv.FormatInt(a.Opportunity.ID, 10)+"#candidature-"+strconv.FormatInt(a.ID, 10))
 }
 
 // answerFlash and reviewFlash say what was done.
@@ -458,35 +459,35 @@ var (
 // Hours to confirm.
 
 type volunteerReviewPage struct {
-	Base
+	kit.Base
 	Waiting []volunteering.HoursEntry
 	Recent  []volunteering.HoursEntry
 	Staff   bool
 }
 
 func (s *Server) volunteerReviewPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
-	ri := info(r)
+	ri := kit.Info(r)
 	refs, staff, err := s.editableOrgs(r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if len(refs) == 0 && !staff {
-		s.forbid(w, r)
+		s.Forbid(w, r)
 		return
 	}
-	p := volunteerReviewPage{Base: s.base(w, r, "volunteer.review.title"), Staff: staff}
+	p := volunteerReviewPage{Base: s.Page(w, r, "volunteer.review.title"), Staff: staff}
 	ids := orgIDs(refs, staff)
-	if p.Waiting, err = s.deps.Volunteering.HoursToReview(r.Context(), ri.territory.ID, ids); err != nil {
-		s.fail(w, r, err)
+	if p.Waiting, err = s.Deps.Volunteering.HoursToReview(r.Context(), ri.Territory.ID, ids); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Recent, err = s.deps.Volunteering.RecentHours(r.Context(), ri.territory.ID, ids, 30); err != nil {
-		s.fail(w, r, err)
+	if p.Recent, err = s.Deps.Volunteering.RecentHours(r.Context(), ri.Territory.ID, ids, 30); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "volunteer_review", p)
+	s.Render(w, r, status, "volunteer_review", p)
 }
 
 func (s *Server) volunteerReview(w http.ResponseWriter, r *http.Request) {
@@ -494,19 +495,19 @@ func (s *Server) volunteerReview(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) volunteerReviewHours(w http.ResponseWriter, r *http.Request) {
-	ri := info(r)
-	h, err := s.deps.Volunteering.HoursEntry(r.Context(), ri.territory.ID, pathID(r, "id"))
+	ri := kit.Info(r)
+	h, err := s.Deps.Volunteering.HoursEntry(r.Context(), ri.Territory.ID, kit.PathID(r, "id"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if !s.canEditOrg(r, h.Organization.ID) {
-		s.forbid(w, r)
+		s.Forbid(w, r)
 		return
 	}
 	_ = r.ParseForm()
 	f := r.PostForm
-	_, err = s.deps.Volunteering.ReviewHours(r.Context(), ri.territory.ID, h.ID, ri.principal.User.ID,
+	_, err = s.Deps.Volunteering.ReviewHours(r.Context(), ri.Territory.ID, h.ID, ri.Principal.User.ID,
 		volunteering.Review(f.Get("review")), f.Get("hours"), f.Get("note"))
 	if e, ok := errs.As(err); ok {
 		// The problem shows on this declaration's own fields.
@@ -521,14 +522,14 @@ func (s *Server) volunteerReviewHours(w http.ResponseWriter, r *http.Request) {
 		for k, v := range f {
 			form[k+"-"+strconv.FormatInt(h.ID, 10)] = v
 		}
-		s.volunteerReviewPage(w, r, statusOf(e.Code), form, problems)
+		s.volunteerReviewPage(w, r, kit.StatusOf(e.Code), form, problems)
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, reviewFlash[volunteering.Review(f.Get("review"))])
-	s.redirect(w, r, "/s-impliquer/gestion/heures")
+	s.Flash(w, reviewFlash[volunteering.Review(f.Get("review"))])
+	s.Redirect(w, r, "/s-impliquer/gestion/heures")
 }
 
 // oppFromSeat prefills an opportunity from an open seat of an organisation
@@ -540,23 +541,23 @@ func (s *Server) oppFromSeat(r *http.Request, refs []orgs.OrgRef, form url.Value
 		return nil
 	}
 	ctx := r.Context()
-	tid := info(r).territory.ID
-	seat, err := s.deps.Orgs.Seat(ctx, tid, orgID, seatID)
+	tid := kit.Info(r).Territory.ID
+	seat, err := s.Deps.Orgs.Seat(ctx, tid, orgID, seatID)
 	if errs.Is(err, errs.NotFound) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	o, err := s.deps.Orgs.Get(ctx, tid, orgID)
+	o, err := s.Deps.Orgs.Get(ctx, tid, orgID)
 	if err != nil {
 		return err
 	}
-	lang := info(r).lang
+	lang := kit.Info(r).Lang
 	form.Set("kind", string(volunteering.BoardSeat))
 	form.Set("schedule", string(volunteering.Flexible))
-	form.Set("title", s.cat.T(lang, "volunteer.from_seat.title", seat.Title, o.Name))
-	form.Set("description", s.cat.T(lang, "volunteer.from_seat.description", seat.Title, o.Name, o.Mission))
+	form.Set("title", s.Cat.T(lang, "volunteer.from_seat.title", seat.Title, o.Name))
+	form.Set("description", s.Cat.T(lang, "volunteer.from_seat.description", seat.Title, o.Name, o.Mission))
 	form.Set("spots", "1")
 	if len(o.Places) > 0 {
 		form.Set("place", o.Places[0].Slug)
@@ -574,19 +575,19 @@ func (s *Server) oppFromInitiative(r *http.Request, refs []orgs.OrgRef, form url
 	q := r.URL.Query()
 	iniID, _ := strconv.ParseInt(q.Get("initiative"), 10, 64)
 	needID, _ := strconv.ParseInt(q.Get("besoin"), 10, 64)
-	if iniID <= 0 || needID <= 0 || !s.can(r, auth.ManageInitiatives) {
+	if iniID <= 0 || needID <= 0 || !s.Can(r, auth.ManageInitiatives) {
 		return nil
 	}
 	ctx := r.Context()
-	tid := info(r).territory.ID
-	ini, err := s.deps.Community.Initiative(ctx, tid, iniID)
+	tid := kit.Info(r).Territory.ID
+	ini, err := s.Deps.Community.Initiative(ctx, tid, iniID)
 	if errs.Is(err, errs.NotFound) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	needs, err := s.deps.Community.HelpNeeds(ctx, tid, ini.ID)
+	needs, err := s.Deps.Community.HelpNeeds(ctx, tid, ini.ID)
 	if err != nil {
 		return err
 	}
@@ -594,16 +595,16 @@ func (s *Server) oppFromInitiative(r *http.Request, refs []orgs.OrgRef, form url
 		if n.ID != needID {
 			continue
 		}
-		lang := info(r).lang
+		lang := kit.Info(r).Lang
 		form.Set("title", n.Title)
-		form.Set("description", s.cat.T(lang, "volunteer.from_initiative.description", n.Details, ini.Title, ini.Summary))
+		form.Set("description", s.Cat.T(lang, "volunteer.from_initiative.description", n.Details, ini.Title, ini.Summary))
 		form.Set("place", ini.PlaceSlug)
 		form.Set("schedule", string(volunteering.Flexible))
 		if n.PeopleNeeded > 0 {
 			form.Set("spots", strconv.Itoa(n.PeopleNeeded))
 		}
 	}
-	actors, err := s.deps.Community.Actors(ctx, tid, ini.ID)
+	actors, err := s.Deps.Community.Actors(ctx, tid, ini.ID)
 	if err != nil {
 		return err
 	}

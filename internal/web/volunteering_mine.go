@@ -13,10 +13,11 @@ import (
 	"implique/internal/i18n"
 	"implique/internal/orgs"
 	"implique/internal/volunteering"
+	"implique/internal/web/kit"
 )
 
 type volunteerMinePage struct {
-	Base
+	kit.Base
 	Applications []volunteering.Application
 	Unconfirmed  []volunteering.Application
 	Summary      volunteering.HoursSummary
@@ -29,17 +30,17 @@ type volunteerMinePage struct {
 
 // mine is the signed-in person's own volunteering page.
 func (s *Server) volunteerMine(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageOwnAccount) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageOwnAccount) {
+		s.Forbid(w, r)
 		return
 	}
-	ri := info(r)
+	ri := kit.Info(r)
 	ctx := r.Context()
-	uid := ri.principal.User.ID
-	p := volunteerMinePage{Base: s.base(w, r, "volunteer.mine.title"), NameMissing: ri.principal.User.Name == ""}
-	apps, err := s.deps.Volunteering.ApplicationsOf(ctx, ri.territory.ID, uid)
+	uid := ri.Principal.User.ID
+	p := volunteerMinePage{Base: s.Page(w, r, "volunteer.mine.title"), NameMissing: ri.Principal.User.Name == ""}
+	apps, err := s.Deps.Volunteering.ApplicationsOf(ctx, ri.Territory.ID, uid)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	for _, a := range apps {
@@ -49,16 +50,16 @@ func (s *Server) volunteerMine(w http.ResponseWriter, r *http.Request) {
 			p.Applications = append(p.Applications, a)
 		}
 	}
-	if p.Summary, err = s.deps.Volunteering.HoursOf(ctx, ri.territory.ID, uid); err != nil {
-		s.fail(w, r, err)
+	if p.Summary, err = s.Deps.Volunteering.HoursOf(ctx, ri.Territory.ID, uid); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Milestones, err = s.deps.Volunteering.MilestonesOf(ctx, ri.territory.ID, uid); err != nil {
-		s.fail(w, r, err)
+	if p.Milestones, err = s.Deps.Volunteering.MilestonesOf(ctx, ri.Territory.ID, uid); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	if p.Profile, err = s.deps.Volunteering.Profile(ctx, ri.territory.ID, uid); err != nil {
-		s.fail(w, r, err)
+	if p.Profile, err = s.Deps.Volunteering.Profile(ctx, ri.Territory.ID, uid); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	seen := map[string]bool{}
@@ -75,22 +76,22 @@ func (s *Server) volunteerMine(w http.ResponseWriter, r *http.Request) {
 			p.SchoolYears = append(p.SchoolYears, sy)
 		}
 	}
-	s.render(w, r, http.StatusOK, "volunteer_mine", p)
+	s.Render(w, r, http.StatusOK, "volunteer_mine", p)
 }
 
 // ownApplication reads {id} and checks the application is the visitor's.
 func (s *Server) ownApplication(w http.ResponseWriter, r *http.Request) (volunteering.Application, bool) {
-	if !s.can(r, auth.ManageOwnAccount) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageOwnAccount) {
+		s.Forbid(w, r)
 		return volunteering.Application{}, false
 	}
-	ri := info(r)
-	a, err := s.deps.Volunteering.Application(r.Context(), ri.territory.ID, pathID(r, "id"))
-	if err == nil && a.Person.ID != ri.principal.User.ID {
+	ri := kit.Info(r)
+	a, err := s.Deps.Volunteering.Application(r.Context(), ri.Territory.ID, kit.PathID(r, "id"))
+	if err == nil && a.Person.ID != ri.Principal.User.ID {
 		err = errs.New(errs.NotFound, "errors.volunteer_application_not_found")
 	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return a, false
 	}
 	return a, true
@@ -101,12 +102,12 @@ func (s *Server) volunteerConfirmMine(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if _, err := s.deps.Volunteering.ConfirmApplication(r.Context(), info(r).territory.ID, a.ID, a.Person.ID); err != nil {
-		s.fail(w, r, err)
+	if _, err := s.Deps.Volunteering.ConfirmApplication(r.Context(), kit.Info(r).Territory.ID, a.ID, a.Person.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.volunteer_confirmed")
-	s.redirect(w, r, "/s-impliquer/mon-benevolat")
+	s.Flash(w, "flash.volunteer_confirmed")
+	s.Redirect(w, r, "/s-impliquer/mon-benevolat")
 }
 
 func (s *Server) volunteerWithdraw(w http.ResponseWriter, r *http.Request) {
@@ -114,18 +115,18 @@ func (s *Server) volunteerWithdraw(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.deps.Volunteering.Withdraw(r.Context(), info(r).territory.ID, a.ID, a.Person.ID); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Volunteering.Withdraw(r.Context(), kit.Info(r).Territory.ID, a.ID, a.Person.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.volunteer_withdrawn")
-	s.redirect(w, r, "/s-impliquer/mon-benevolat")
+	s.Flash(w, "flash.volunteer_withdrawn")
+	s.Redirect(w, r, "/s-impliquer/mon-benevolat")
 }
 
 // Hours.
 
 type volunteerHoursPage struct {
-	Base
+	kit.Base
 	Organizations []orgs.OrgRef
 	Businesses    []orgs.OrgRef
 	Opportunities []volunteering.OpportunityRef
@@ -133,13 +134,13 @@ type volunteerHoursPage struct {
 }
 
 func (s *Server) volunteerHoursPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
-	ri := info(r)
+	ri := kit.Info(r)
 	ctx := r.Context()
-	p := volunteerHoursPage{Base: s.base(w, r, "volunteer.hours.title"),
-		Today: s.deps.Volunteering.Now().In(ri.territory.Location()).Format("2006-01-02")}
-	all, err := s.deps.Orgs.Options(ctx, ri.territory.ID)
+	p := volunteerHoursPage{Base: s.Page(w, r, "volunteer.hours.title"),
+		Today: s.Deps.Volunteering.Now().In(ri.Territory.Location()).Format("2006-01-02")}
+	all, err := s.Deps.Orgs.Options(ctx, ri.Territory.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	p.Organizations = all
@@ -148,9 +149,9 @@ func (s *Server) volunteerHoursPage(w http.ResponseWriter, r *http.Request, stat
 			p.Businesses = append(p.Businesses, o)
 		}
 	}
-	apps, err := s.deps.Volunteering.ApplicationsOf(ctx, ri.territory.ID, ri.principal.User.ID)
+	apps, err := s.Deps.Volunteering.ApplicationsOf(ctx, ri.Territory.ID, ri.Principal.User.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	for _, a := range apps {
@@ -170,9 +171,9 @@ func (s *Server) volunteerHoursPage(w http.ResponseWriter, r *http.Request, stat
 				}
 			}
 		}
-		prof, err := s.deps.Volunteering.Profile(ctx, ri.territory.ID, ri.principal.User.ID)
+		prof, err := s.Deps.Volunteering.Profile(ctx, ri.Territory.ID, ri.Principal.User.ID)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		if prof.EmployerID != 0 {
@@ -180,12 +181,12 @@ func (s *Server) volunteerHoursPage(w http.ResponseWriter, r *http.Request, stat
 		}
 	}
 	p.Form, p.Errors = form, problems
-	s.render(w, r, status, "volunteer_hours", p)
+	s.Render(w, r, status, "volunteer_hours", p)
 }
 
 func (s *Server) volunteerHoursForm(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageOwnAccount) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageOwnAccount) {
+		s.Forbid(w, r)
 		return
 	}
 	s.volunteerHoursPage(w, r, http.StatusOK, nil, nil)
@@ -200,11 +201,11 @@ func formID(f url.Values, field string) int64 {
 }
 
 func (s *Server) volunteerDeclareHours(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageOwnAccount) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageOwnAccount) {
+		s.Forbid(w, r)
 		return
 	}
-	ri := info(r)
+	ri := kit.Info(r)
 	_ = r.ParseForm()
 	f := r.PostForm
 	in := volunteering.HoursInput{OrganizationID: formID(f, "organization"), OpportunityID: formID(f, "opportunity"),
@@ -213,30 +214,30 @@ func (s *Server) volunteerDeclareHours(w http.ResponseWriter, r *http.Request) {
 		s.volunteerHoursPage(w, r, http.StatusUnprocessableEntity, f, map[string]string{"organization": "errors.volunteer_org_unknown"})
 		return
 	}
-	_, err := s.deps.Volunteering.DeclareHours(r.Context(), ri.territory.ID, ri.principal.User.ID, in)
+	_, err := s.Deps.Volunteering.DeclareHours(r.Context(), ri.Territory.ID, ri.Principal.User.ID, in)
 	if e, ok := errs.As(err); ok {
-		s.volunteerHoursPage(w, r, statusOf(e.Code), f, e.Fields)
+		s.volunteerHoursPage(w, r, kit.StatusOf(e.Code), f, e.Fields)
 		return
 	} else if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.volunteer_hours_declared")
-	s.redirect(w, r, "/s-impliquer/mon-benevolat#heures")
+	s.Flash(w, "flash.volunteer_hours_declared")
+	s.Redirect(w, r, "/s-impliquer/mon-benevolat#heures")
 }
 
 func (s *Server) volunteerWithdrawHours(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageOwnAccount) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageOwnAccount) {
+		s.Forbid(w, r)
 		return
 	}
-	ri := info(r)
-	if err := s.deps.Volunteering.WithdrawHours(r.Context(), ri.territory.ID, pathID(r, "id"), ri.principal.User.ID); err != nil {
-		s.fail(w, r, err)
+	ri := kit.Info(r)
+	if err := s.Deps.Volunteering.WithdrawHours(r.Context(), ri.Territory.ID, kit.PathID(r, "id"), ri.Principal.User.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.flash(w, "flash.volunteer_hours_withdrawn")
-	s.redirect(w, r, "/s-impliquer/mon-benevolat#heures")
+	s.Flash(w, "flash.volunteer_hours_withdrawn")
+	s.Redirect(w, r, "/s-impliquer/mon-benevolat#heures")
 }
 
 // Certificates.
@@ -244,20 +245,20 @@ func (s *Server) volunteerWithdrawHours(w http.ResponseWriter, r *http.Request) 
 // volunteerCertificate downloads the certificate of recognition of a
 // calendar year (?annee=2025), or of everything (no year).
 func (s *Server) volunteerCertificate(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageOwnAccount) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageOwnAccount) {
+		s.Forbid(w, r)
 		return
 	}
-	from, to := volunteering.Day{Year: 2000, Month: 1, Day: 1}, volunteering.DayOf(s.deps.Volunteering.Now().In(info(r).territory.Location()))
-	name := s.cat.T(info(r).lang, "volunteer.cert.file_all")
+	from, to := volunteering.Day{Year: 2000, Month: 1, Day: 1}, volunteering.DayOf(s.Deps.Volunteering.Now().In(kit.Info(r).Territory.Location()))
+	name := s.Cat.T(kit.Info(r).Lang, "volunteer.cert.file_all")
 	if v := r.URL.Query().Get("annee"); v != "" {
 		y, err := strconv.Atoi(v)
 		if err != nil || y < 2000 || y > 2200 {
-			s.renderError(w, r, http.StatusUnprocessableEntity, "errors.volunteer_year")
+			s.RenderError(w, r, http.StatusUnprocessableEntity, "errors.volunteer_year")
 			return
 		}
 		from, to = volunteering.Day{Year: y, Month: 1, Day: 1}, volunteering.Day{Year: y, Month: 12, Day: 31}
-		name = s.cat.T(info(r).lang, "volunteer.cert.file_year", y)
+		name = s.Cat.T(kit.Info(r).Lang, "volunteer.cert.file_year", y)
 	}
 	s.writeCertificate(w, r, volunteering.RecognitionCertificate, from, to, name)
 }
@@ -265,38 +266,38 @@ func (s *Server) volunteerCertificate(w http.ResponseWriter, r *http.Request) {
 // volunteerAttestation downloads a student's attestation of community
 // involvement for a school year (?annee=2025-2026).
 func (s *Server) volunteerAttestation(w http.ResponseWriter, r *http.Request) {
-	if !s.can(r, auth.ManageOwnAccount) {
-		s.forbid(w, r)
+	if !s.Can(r, auth.ManageOwnAccount) {
+		s.Forbid(w, r)
 		return
 	}
 	sy, ok := volunteering.ParseSchoolYear(r.URL.Query().Get("annee"))
 	if !ok {
-		s.renderError(w, r, http.StatusUnprocessableEntity, "errors.volunteer_school_year")
+		s.RenderError(w, r, http.StatusUnprocessableEntity, "errors.volunteer_school_year")
 		return
 	}
 	s.writeCertificate(w, r, volunteering.SchoolAttestation, sy.From(), sy.To(),
-		s.cat.T(info(r).lang, "volunteer.cert.school_file", sy.String()))
+		s.Cat.T(kit.Info(r).Lang, "volunteer.cert.school_file", sy.String()))
 }
 
 // writeCertificate sends the certificate of kind for the days from to to,
 // as a file named after name, which says what it holds (the year, every
 // year, the school year).
 func (s *Server) writeCertificate(w http.ResponseWriter, r *http.Request, kind string, from, to volunteering.Day, name string) {
-	ri := info(r)
-	u, err := s.deps.Auth.UserByID(r.Context(), ri.principal.User.ID)
+	ri := kit.Info(r)
+	u, err := s.Deps.Auth.UserByID(r.Context(), ri.Principal.User.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	c, err := s.deps.Volunteering.IssueCertificate(r.Context(), ri.territory.ID, u.ID, kind, from, to, u.Name)
+	c, err := s.Deps.Volunteering.IssueCertificate(r.Context(), ri.Territory.ID, u.ID, kind, from, to, u.Name)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	lang := ri.lang
-	T := func(k string, a ...any) string { return s.cat.T(lang, k, a...) }
-	t := ri.territory
-	now := s.deps.Volunteering.Now().In(t.Location())
+	lang := ri.Lang
+	T := func(k string, a ...any) string { return s.Cat.T(lang, k, a...) }
+	t := ri.Territory
+	now := s.Deps.Volunteering.Now().In(t.Location())
 	// The period actually covered: the first and last confirmed days.
 	first, last := to, from
 	for _, o := range c.Organizations {
@@ -311,7 +312,7 @@ func (s *Server) writeCertificate(w http.ResponseWriter, r *http.Request, kind s
 		Columns:   [2]string{T("volunteer.cert.organization"), T("volunteer.cert.hours")},
 		Total:     [2]string{T("volunteer.cert.total"), volunteering.FormatHours(lang, c.Minutes)},
 		Signature: T("volunteer.cert.signature", t.OperatorName), Issued: T("volunteer.cert.issued", i18n.Date(lang, now)),
-		Verification: T("volunteer.cert.verification", c.Code, s.cfg.BaseURL+"/s-impliquer/verification"), Created: now}
+		Verification: T("volunteer.cert.verification", c.Code, s.Cfg.BaseURL+"/s-impliquer/verification"), Created: now}
 	if doc.Issuer == "" {
 		doc.Issuer = t.Name
 	}
@@ -332,14 +333,14 @@ func (s *Server) writeCertificate(w http.ResponseWriter, r *http.Request, kind s
 	}
 	var buf bytes.Buffer
 	if err := export.WriteCertificatePDF(&buf, doc); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	sendFile(w, export.ContentTypePDF, export.Filename(name, "pdf"), buf.Bytes())
 }
 
 type volunteerVerifyPage struct {
-	Base
+	kit.Base
 	Code        string
 	Certificate *volunteering.VerifiedCertificate
 	NotFound    bool
@@ -347,29 +348,29 @@ type volunteerVerifyPage struct {
 
 // volunteerVerify lets anyone holding a certificate check its code.
 func (s *Server) volunteerVerify(w http.ResponseWriter, r *http.Request) {
-	p := volunteerVerifyPage{Base: s.base(w, r, "volunteer.verify.title"), Code: r.URL.Query().Get("code")}
+	p := volunteerVerifyPage{Base: s.Page(w, r, "volunteer.verify.title"), Code: r.URL.Query().Get("code")}
 	status := http.StatusOK
 	if p.Code != "" {
-		c, err := s.deps.Volunteering.VerifyCertificate(r.Context(), info(r).territory.ID, p.Code)
+		c, err := s.Deps.Volunteering.VerifyCertificate(r.Context(), kit.Info(r).Territory.ID, p.Code)
 		switch {
 		case errs.Is(err, errs.NotFound):
 			p.NotFound, status = true, http.StatusNotFound
 		case err != nil:
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		default:
 			p.Certificate = &c
 		}
 	}
 	p.Form = url.Values{"code": {p.Code}}
-	s.render(w, r, status, "volunteer_verify", p)
+	s.Render(w, r, status, "volunteer_verify", p)
 }
 
 // Unsubscribing from the digest: a page with a button (a mail scanner
 // opening the link changes nothing), and one-click for mail programs.
 
 type volunteerUnsubscribePage struct {
-	Base
+	kit.Base
 	Token string
 	Done  bool
 }
@@ -377,27 +378,27 @@ type volunteerUnsubscribePage struct {
 func (s *Server) volunteerUnsubscribeLanding(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	tok := r.PathValue("token")
-	if _, err := s.deps.Volunteering.UnsubscribeUser(r.Context(), tok); err != nil {
-		s.fail(w, r, err)
+	if _, err := s.Deps.Volunteering.UnsubscribeUser(r.Context(), tok); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "volunteer_unsubscribe", volunteerUnsubscribePage{Base: s.base(w, r, "volunteer.unsubscribe.title"), Token: tok})
+	s.Render(w, r, http.StatusOK, "volunteer_unsubscribe", volunteerUnsubscribePage{Base: s.Page(w, r, "volunteer.unsubscribe.title"), Token: tok})
 }
 
 func (s *Server) volunteerUnsubscribe(w http.ResponseWriter, r *http.Request) {
 	tok := r.PathValue("token")
-	if err := s.deps.Volunteering.Unsubscribe(r.Context(), info(r).territory.ID, tok); err != nil {
-		s.fail(w, r, err)
+	if err := s.Deps.Volunteering.Unsubscribe(r.Context(), kit.Info(r).Territory.ID, tok); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	if r.PostFormValue("List-Unsubscribe") == "One-Click" {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	s.render(w, r, http.StatusOK, "volunteer_unsubscribe", volunteerUnsubscribePage{Base: s.base(w, r, "volunteer.unsubscribe.done_title"), Done: true})
+	s.Render(w, r, http.StatusOK, "volunteer_unsubscribe", volunteerUnsubscribePage{Base: s.Page(w, r, "volunteer.unsubscribe.done_title"), Done: true})
 }
 
 // dayOf is a time's calendar day in the territory.
 func (s *Server) dayOf(r *http.Request, t time.Time) volunteering.Day {
-	return volunteering.DayOf(t.In(info(r).territory.Location()))
+	return volunteering.DayOf(t.In(kit.Info(r).Territory.Location()))
 }

@@ -1,4 +1,4 @@
-package web
+package kit
 
 import (
 	"net/http"
@@ -23,18 +23,18 @@ const (
 // limit it answers 429 itself; when the count cannot be kept (storage
 // unavailable) it answers 503, never 429; either way it returns false and
 // the handler stops.
-func (s *Server) allowPublicForm(w http.ResponseWriter, r *http.Request) bool {
-	limit := info(r).territory.PublicFormsPerHour
+func (s *Kit) AllowPublicForm(w http.ResponseWriter, r *http.Request) bool {
+	limit := Info(r).Territory.PublicFormsPerHour
 	if limit <= 0 {
 		limit = territory.DefaultPublicFormsPerHour
 	}
-	ok, err := s.deps.Auth.Allow(r.Context(), "public-form:"+s.clientIP(r), limit, publicFormWindow)
+	ok, err := s.Deps.Auth.Allow(r.Context(), "public-form:"+s.ClientIP(r), limit, publicFormWindow)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return false
 	}
 	if !ok {
-		s.tooMany(w, r, publicFormWindow)
+		s.TooMany(w, r, publicFormWindow)
 		return false
 	}
 	return true
@@ -43,14 +43,14 @@ func (s *Server) allowPublicForm(w http.ResponseWriter, r *http.Request) bool {
 // tooMany answers 429 for a limit counted over window: Retry-After and the
 // message both say the same wait (the longest it can be), in the person's
 // language.
-func (s *Server) tooMany(w http.ResponseWriter, r *http.Request, window time.Duration) {
+func (s *Kit) TooMany(w http.ResponseWriter, r *http.Request, window time.Duration) {
 	w.Header().Set("Retry-After", strconv.Itoa(int(window/time.Second)))
-	s.renderError(w, r, http.StatusTooManyRequests, "errors.too_many", i18n.Duration(info(r).lang, window))
+	s.RenderError(w, r, http.StatusTooManyRequests, "errors.too_many", i18n.Duration(Info(r).Lang, window))
 }
 
 // unavailable answers 503: the storage cannot serve for a moment. The
 // message and Retry-After say the same short wait.
-func (s *Server) unavailable(w http.ResponseWriter, r *http.Request) {
+func (s *Kit) Unavailable(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Retry-After", strconv.Itoa(int(storageRetryAfter/time.Second)))
-	s.renderError(w, r, http.StatusServiceUnavailable, "errors.unavailable", i18n.Duration(info(r).lang, storageRetryAfter))
+	s.RenderError(w, r, http.StatusServiceUnavailable, "errors.unavailable", i18n.Duration(Info(r).Lang, storageRetryAfter))
 }

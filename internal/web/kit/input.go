@@ -1,4 +1,4 @@
-package web
+package kit
 
 import (
 	"bytes"
@@ -48,7 +48,7 @@ var uploads = map[string]upload{
 // readable reports whether s is text a person could have typed: valid
 // UTF-8, without NUL nor any other control character (C0, DEL, C1) but
 // tab, carriage return and line feed.
-func readable(s string) bool {
+func Readable(s string) bool {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -70,11 +70,11 @@ func readable(s string) bool {
 // readableValues reports whether every name and value of v is readable.
 func readableValues(v url.Values) bool {
 	for k, vs := range v {
-		if !readable(k) {
+		if !Readable(k) {
 			return false
 		}
 		for _, s := range vs {
-			if !readable(s) {
+			if !Readable(s) {
 				return false
 			}
 		}
@@ -87,7 +87,7 @@ func readableValues(v url.Values) bool {
 func readableJSON(v any) bool {
 	switch x := v.(type) {
 	case string:
-		return readable(x)
+		return Readable(x)
 	case []any:
 		for _, e := range x {
 			if !readableJSON(e) {
@@ -96,7 +96,7 @@ func readableJSON(v any) bool {
 		}
 	case map[string]any:
 		for k, e := range x {
-			if !readable(k) || !readableJSON(e) {
+			if !Readable(k) || !readableJSON(e) {
 				return false
 			}
 		}
@@ -104,7 +104,7 @@ func readableJSON(v any) bool {
 	return true
 }
 
-func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+func IsAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
 // withReadableInput checks what every request sends before its handler
 // runs: the address and its query string and, for a form, every field
@@ -112,22 +112,22 @@ func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/")
 // one that carries a file); for the JSON API, the raw body. An unreadable
 // field answers 400, a body over the limit 413, in the person's language.
 // mux tells which route a request goes to, for the routes that take files.
-func (s *Server) withReadableInput(mux *http.ServeMux, next http.Handler) http.Handler {
+func (s *Kit) WithReadableInput(mux *http.ServeMux, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !readable(r.URL.Path) {
-			s.notFound(w, r) // no page has such an address
+		if !Readable(r.URL.Path) {
+			s.NotFound(w, r) // no page has such an address
 			return
 		}
 		query, _ := url.ParseQuery(r.URL.RawQuery) // a broken pair is dropped, as handlers read it
 		if !readableValues(query) {
-			s.unreadable(w, r)
+			s.Unreadable(w, r)
 			return
 		}
 		if r.Method != http.MethodPost && r.Method != http.MethodPut && r.Method != http.MethodPatch {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if isAPI(r) {
+		if IsAPI(r) {
 			if s.checkJSONBody(w, r) {
 				next.ServeHTTP(w, r)
 			}
@@ -155,27 +155,27 @@ func (s *Server) withReadableInput(mux *http.ServeMux, next http.Handler) http.H
 		var tooBig *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooBig) && withFile:
-			lang := info(r).lang
-			s.renderMessage(w, r, http.StatusRequestEntityTooLarge, s.cat.T(lang, up.key)+" "+s.cat.T(lang, "errors.upload_not_saved"))
+			lang := Info(r).Lang
+			s.RenderMessage(w, r, http.StatusRequestEntityTooLarge, s.Cat.T(lang, up.key)+" "+s.Cat.T(lang, "errors.upload_not_saved"))
 			return
 		case errors.As(err, &tooBig):
-			s.tooLarge(w, r, "errors.form_too_large", formLimit)
+			s.TooLarge(w, r, "errors.form_too_large", formLimit)
 			return
 		case err != nil:
-			s.unreadable(w, r)
+			s.Unreadable(w, r)
 			return
 		}
 		ok := readableValues(r.Form)
 		if r.MultipartForm != nil {
 			for name, files := range r.MultipartForm.File {
-				ok = ok && readable(name)
+				ok = ok && Readable(name)
 				for _, f := range files {
-					ok = ok && readable(f.Filename)
+					ok = ok && Readable(f.Filename)
 				}
 			}
 		}
 		if !ok {
-			s.unreadable(w, r)
+			s.Unreadable(w, r)
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -186,24 +186,24 @@ func (s *Server) withReadableInput(mux *http.ServeMux, next http.Handler) http.H
 // and checks it is UTF-8 text whose strings hold no control characters;
 // the handler then reads the same bytes. encoding/json would quietly turn
 // invalid bytes into U+FFFD: the raw body is checked first.
-func (s *Server) checkJSONBody(w http.ResponseWriter, r *http.Request) bool {
+func (s *Kit) checkJSONBody(w http.ResponseWriter, r *http.Request) bool {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, jsonLimit))
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		s.tooLarge(w, r, "errors.body_too_large", jsonLimit)
+		s.TooLarge(w, r, "errors.body_too_large", jsonLimit)
 		return false
 	case err != nil:
-		s.unreadable(w, r)
+		s.Unreadable(w, r)
 		return false
 	}
-	if !readable(string(body)) {
-		s.unreadable(w, r)
+	if !Readable(string(body)) {
+		s.Unreadable(w, r)
 		return false
 	}
 	var v any
 	if json.Unmarshal(body, &v) == nil && !readableJSON(v) {
-		s.unreadable(w, r)
+		s.Unreadable(w, r)
 		return false
 	}
 	// Not JSON at all: the handler says so in its own words.
@@ -212,21 +212,21 @@ func (s *Server) checkJSONBody(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // unreadable answers a request with a field that cannot be read as text.
-func (s *Server) unreadable(w http.ResponseWriter, r *http.Request) {
+func (s *Kit) Unreadable(w http.ResponseWriter, r *http.Request) {
 	key := "errors.text_unreadable"
-	if isAPI(r) {
+	if IsAPI(r) {
 		key = "errors.api_text_unreadable"
 	}
-	s.renderError(w, r, http.StatusBadRequest, key)
+	s.RenderError(w, r, http.StatusBadRequest, key)
 }
 
 // tooLarge answers a request whose body is over its limit; key takes the
 // limit, as a size (« 1 Mo »).
-func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request, key string, limit int64) {
-	b := Base{Lang: info(r).lang, cat: s.cat}
+func (s *Kit) TooLarge(w http.ResponseWriter, r *http.Request, key string, limit int64) {
+	b := Base{Lang: Info(r).Lang, cat: s.Cat}
 	size := b.Size(limit)
 	if limit%1_000_000 == 0 {
 		size = b.T("layout.size_mb", b.Number(limit/1_000_000))
 	}
-	s.renderError(w, r, http.StatusRequestEntityTooLarge, key, size)
+	s.RenderError(w, r, http.StatusRequestEntityTooLarge, key, size)
 }

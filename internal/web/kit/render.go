@@ -1,4 +1,4 @@
-package web
+package kit
 
 import (
 	"bytes"
@@ -258,7 +258,7 @@ func (b Base) CanStaff() bool { return b.canStaff }
 // Count translates one of two keys by the count n (French puts 0 and
 // 1 in the singular, English only 1), formatting n and then args.
 func (b Base) Count(n int, one, other string, args ...any) string {
-	return b.plural(n, one, other, append([]any{n}, args...)...)
+	return b.Plural(n, one, other, append([]any{n}, args...)...)
 }
 
 // FieldError is the translated problem of a form field, or "".
@@ -280,10 +280,10 @@ func (b Base) LangURL() string {
 	return "/langue/" + b.OtherLang() + "?retour=" + url.QueryEscape(b.Path)
 }
 
-func (s *Server) base(w http.ResponseWriter, r *http.Request, titleKey string) Base {
-	ri := info(r)
-	b := Base{Lang: ri.lang, Territory: ri.territory, Principal: ri.principal, Path: r.URL.RequestURI(), cat: s.cat}
-	b.canStaff = auth.Can(ri.principal, auth.ViewStaffArea, auth.Resource{TerritoryID: ri.territory.ID})
+func (s *Kit) Page(w http.ResponseWriter, r *http.Request, titleKey string) Base {
+	ri := Info(r)
+	b := Base{Lang: ri.Lang, Territory: ri.Territory, Principal: ri.Principal, Path: r.URL.RequestURI(), cat: s.Cat}
+	b.canStaff = auth.Can(ri.Principal, auth.ViewStaffArea, auth.Resource{TerritoryID: ri.Territory.ID})
 	if titleKey != "" {
 		b.Title = b.T(titleKey)
 	}
@@ -291,12 +291,13 @@ func (s *Server) base(w http.ResponseWriter, r *http.Request, titleKey string) B
 	return b
 }
 
-// parseTemplates parses every page with the layout; a page that fails to
-// parse or lacks its "content" stops the start-up.
-func parseTemplates(cat i18n.Catalogs) (map[string]*template.Template, error) {
+// parseTemplates parses every page (templates/*.html) of each set over the
+// layout and the shared partials; a page that fails to parse, lacks its
+// "content" or takes another's name stops the start-up.
+func parseTemplates(sets ...fs.FS) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"join":     strings.Join,
-		"autolink": autolink,
+		"autolink": Autolink,
 		"roleKey":  func(r auth.Role) string { return "role." + string(r) },
 		"kindKey":  func(k string) string { return "place.kind." + k },
 		"deref": func(p *int64) int64 {
@@ -325,43 +326,44 @@ func parseTemplates(cat i18n.Catalogs) (map[string]*template.Template, error) {
 			return *p
 		},
 	}
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html")
-	if err != nil {
-		return nil, err
-	}
-	names, err := fs.Glob(templateFS, "templates/*.html")
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(layoutFS, "templates/layout.html", "templates/_*.html")
 	if err != nil {
 		return nil, err
 	}
 	pages := map[string]*template.Template{}
-	for _, n := range names {
-		base := path.Base(n)
-		if base == "layout.html" || strings.HasPrefix(base, "_") {
-			continue
-		}
-		t, err := template.Must(layout.Clone()).ParseFS(templateFS, n)
+	for _, set := range sets {
+		names, err := fs.Glob(set, "templates/*.html")
 		if err != nil {
-			return nil, fmt.Errorf("template %s: %w", base, err)
+			return nil, err
 		}
-		if t.Lookup("content") == nil {
-			return nil, fmt.Errorf("template %s: no content block", base)
+		for _, n := range names {
+			name := strings.TrimSuffix(path.Base(n), ".html")
+			t, err := template.Must(layout.Clone()).ParseFS(set, n)
+			switch {
+			case err != nil:
+				return nil, fmt.Errorf("template %s: %w", name, err)
+			case t.Lookup("content") == nil:
+				return nil, fmt.Errorf("template %s: no content block", name)
+			case pages[name] != nil:
+				return nil, fmt.Errorf("template %s: two pages of that name", name)
+			}
+			pages[name] = t
 		}
-		pages[strings.TrimSuffix(base, ".html")] = t
 	}
 	return pages, nil
 }
 
 // render writes a page with the layout. The page is rendered to a buffer
 // first, so that a template error becomes a clean 500, never half a page.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
+func (s *Kit) Render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
 	t, ok := s.pages[page]
 	if !ok {
-		s.fail(w, r, fmt.Errorf("no page %q", page))
+		s.Fail(w, r, fmt.Errorf("no page %q", page))
 		return
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
-		s.deps.Logger.Error("template", "id", info(r).id, "page", page, "err", err)
+		s.Deps.Logger.Error("template", "id", Info(r).ID, "page", page, "err", err)
 		http.Error(w, "Erreur interne / Internal error", http.StatusInternalServerError)
 		return
 	}
@@ -382,29 +384,29 @@ type errorPage struct {
 
 // renderError answers status with the message of a catalog key (args
 // formatted into it): an error page, or {"error": …} on the JSON API.
-func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, key string, args ...any) {
-	if isAPI(r) {
-		key = apiKey(key)
+func (s *Kit) RenderError(w http.ResponseWriter, r *http.Request, status int, key string, args ...any) {
+	if IsAPI(r) {
+		key = APIKey(key)
 	}
-	if !s.cat.Has(key) {
+	if !s.Cat.Has(key) {
 		key = "errors.internal"
 	}
-	s.renderMessage(w, r, status, s.cat.T(info(r).lang, key, args...))
+	s.RenderMessage(w, r, status, s.Cat.T(Info(r).Lang, key, args...))
 }
 
 // renderMessage answers status with a message already in the person's language.
-func (s *Server) renderMessage(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	if isAPI(r) {
-		writeJSON(w, status, map[string]string{"error": msg})
+func (s *Kit) RenderMessage(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if IsAPI(r) {
+		WriteJSON(w, status, map[string]string{"error": msg})
 		return
 	}
-	b := s.base(w, r, "")
+	b := s.Page(w, r, "")
 	b.Title = b.T(fmt.Sprintf("errors.title.%d", status))
 	p := errorPage{Base: b, Message: msg, Status: status}
 	if status == http.StatusBadRequest || status == http.StatusRequestEntityTooLarge {
 		p.Back = sameSiteReferer(r)
 	}
-	s.render(w, r, status, "error", p)
+	s.Render(w, r, status, "error", p)
 }
 
 // sameSiteReferer is the path of the page that sent the request, when it is
@@ -414,10 +416,10 @@ func sameSiteReferer(r *http.Request) string {
 	if err != nil || u.Host != r.Host || (u.Scheme != "http" && u.Scheme != "https") {
 		return ""
 	}
-	return localPath(u.RequestURI())
+	return LocalPath(u.RequestURI())
 }
 
-func statusOf(code errs.Code) int {
+func StatusOf(code errs.Code) int {
 	switch code {
 	case errs.NotFound:
 		return http.StatusNotFound
@@ -437,7 +439,7 @@ func statusOf(code errs.Code) int {
 
 // formProblems turns a store error into the problems of a form: its fields
 // (renamed by rename when not nil), or the whole form.
-func formProblems(e *errs.Error, rename func(string) string) map[string]string {
+func FormProblems(e *errs.Error, rename func(string) string) map[string]string {
 	out := map[string]string{}
 	for f, k := range e.Fields {
 		if rename != nil {
@@ -455,62 +457,62 @@ func formProblems(e *errs.Error, rename func(string) string) map[string]string {
 // errs.Error; 503 with a short Retry-After when the storage cannot serve
 // for the moment (busy, full, restarting: nothing the person did wrong);
 // a logged polite 500 otherwise. On the JSON API, the same statuses in JSON.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Kit) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	if e, ok := errs.As(err); ok {
-		s.renderError(w, r, statusOf(e.Code), e.Key)
+		s.RenderError(w, r, StatusOf(e.Code), e.Key)
 		return
 	}
-	s.deps.Logger.Error("request failed", "id", info(r).id, "route", r.Pattern, "err", err)
+	s.Deps.Logger.Error("request failed", "id", Info(r).ID, "route", r.Pattern, "err", err)
 	if db.Unavailable(err) {
-		s.unavailable(w, r)
+		s.Unavailable(w, r)
 		return
 	}
-	s.renderError(w, r, http.StatusInternalServerError, "errors.internal")
+	s.RenderError(w, r, http.StatusInternalServerError, "errors.internal")
 }
 
-func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.renderError(w, r, http.StatusNotFound, "errors.page_not_found")
+func (s *Kit) NotFound(w http.ResponseWriter, r *http.Request) {
+	s.RenderError(w, r, http.StatusNotFound, "errors.page_not_found")
 }
 
 // forbid answers a request the policy refused: sign in first when nobody
 // is signed in, a 403 page otherwise.
-func (s *Server) forbid(w http.ResponseWriter, r *http.Request) {
-	if !info(r).principal.SignedIn() {
+func (s *Kit) Forbid(w http.ResponseWriter, r *http.Request) {
+	if !Info(r).Principal.SignedIn() {
 		target := "/connexion?retour=" + url.QueryEscape(r.URL.RequestURI())
 		http.Redirect(w, r, target, http.StatusSeeOther)
 		return
 	}
-	s.renderError(w, r, http.StatusForbidden, "errors.forbidden")
+	s.RenderError(w, r, http.StatusForbidden, "errors.forbidden")
 }
 
 // can asks the policy about the request's principal on its territory.
-func (s *Server) can(r *http.Request, a auth.Action) bool {
-	ri := info(r)
-	return auth.Can(ri.principal, a, auth.Resource{TerritoryID: ri.territory.ID})
+func (s *Kit) Can(r *http.Request, a auth.Action) bool {
+	ri := Info(r)
+	return auth.Can(ri.Principal, a, auth.Resource{TerritoryID: ri.Territory.ID})
 }
 
 const flashCookie = "implique_flash"
 
 // flash leaves a one-time message (a catalog key) for the next page.
-func (s *Server) flash(w http.ResponseWriter, key string) {
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: key, Path: "/", HttpOnly: true, Secure: s.secure,
+func (s *Kit) Flash(w http.ResponseWriter, key string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: key, Path: "/", HttpOnly: true, Secure: s.Secure,
 		SameSite: http.SameSiteLaxMode, MaxAge: 60})
 }
 
-func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) string {
+func (s *Kit) takeFlash(w http.ResponseWriter, r *http.Request) string {
 	c, err := r.Cookie(flashCookie)
 	if err != nil {
 		return ""
 	}
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1})
-	if !s.cat.Has(c.Value) {
+	if !s.Cat.Has(c.Value) {
 		return ""
 	}
-	return s.cat.T(info(r).lang, c.Value)
+	return s.Cat.T(Info(r).Lang, c.Value)
 }
 
 // pathID reads a positive number from the URL's {name}, 0 when there is none.
-func pathID(r *http.Request, name string) int64 {
+func PathID(r *http.Request, name string) int64 {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
 		return 0
@@ -524,7 +526,7 @@ func pathID(r *http.Request, name string) int64 {
 // backslashes (browsers drop tabs and line breaks and read a backslash as a
 // slash), starts with one slash, names no scheme nor host, and stays so
 // once its escapes are decoded (/%2F/evil.example, /%5Cevil.example).
-func localPath(p string) string {
+func LocalPath(p string) string {
 	if len(p) == 0 || len(p) > 2000 || p[0] != '/' {
 		return ""
 	}
@@ -558,14 +560,14 @@ func localPath(p string) string {
 	return ""
 }
 
-func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to string) {
+func (s *Kit) Redirect(w http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 var urlRe = regexp.MustCompile(`https?://[^\s<>"]+`)
 
 // autolink escapes text and turns its web addresses into links.
-func autolink(text string) template.HTML {
+func Autolink(text string) template.HTML {
 	var b strings.Builder
 	last := 0
 	for _, m := range urlRe.FindAllStringIndex(text, -1) {
@@ -577,3 +579,12 @@ func autolink(text string) template.HTML {
 	b.WriteString(template.HTMLEscapeString(text[last:]))
 	return template.HTML(b.String())
 }
+
+// BaseIn is a page base for a language and a territory alone, outside a
+// request (e-mails, files).
+func (s *Kit) BaseIn(lang string, t territory.Territory) Base {
+	return Base{Lang: lang, Territory: t, cat: s.Cat}
+}
+
+// SetHeading sets the page's title for its <h1>, already marked.
+func (b *Base) SetHeading(h template.HTML) { b.heading = h }

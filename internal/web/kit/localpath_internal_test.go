@@ -1,4 +1,4 @@
-package web
+package kit
 
 import (
 	"strings"
@@ -17,8 +17,8 @@ func TestLocalPath(t *testing.T) {
 		"/lieux/b%C3%A9cancour",
 	}
 	for _, p := range keep {
-		if got := localPath(p); got != p {
-			t.Errorf("localPath(%q) = %q, want it kept", p, got)
+		if got := LocalPath(p); got != p {
+			t.Errorf("LocalPath(%q) = %q, want it kept", p, got)
 		}
 	}
 	hostile := []string{
@@ -71,8 +71,8 @@ func TestLocalPath(t *testing.T) {
 		"/" + strings.Repeat("a", 3000),
 	}
 	for _, p := range hostile {
-		if got := localPath(p); got != "" {
-			t.Errorf("localPath(%q) = %q, want it refused", p, got)
+		if got := LocalPath(p); got != "" {
+			t.Errorf("LocalPath(%q) = %q, want it refused", p, got)
 		}
 	}
 }
