@@ -29,27 +29,7 @@ import (
 // staffEvent asks the policy, reads {id} and loads that event of the
 // request's territory; anything else is a 404.
 func (s *Server) staffEvent(w http.ResponseWriter, r *http.Request) (events.Event, bool) {
-	return s.eventFor(w, r, auth.ManageEvents)
-}
-
-// eventFor reads {id} for a staff page that needs action: an event of the
-// request's territory, else a 403 or a 404.
-func (s *Server) eventFor(w http.ResponseWriter, r *http.Request, action auth.Action) (events.Event, bool) {
-	if !s.Can(r, action) {
-		s.Forbid(w, r)
-		return events.Event{}, false
-	}
-	id := kit.PathID(r, "id")
-	if id == 0 {
-		s.NotFound(w, r)
-		return events.Event{}, false
-	}
-	ev, err := s.Deps.Events.Get(r.Context(), kit.Info(r).Territory.ID, id)
-	if err != nil {
-		s.Fail(w, r, err)
-		return ev, false
-	}
-	return ev, true
+	return s.EventFor(w, r, auth.ManageEvents)
 }
 
 func eventPath(id int64) string { return "/admin/evenements/" + strconv.FormatInt(id, 10) }
@@ -599,6 +579,11 @@ type adminEventPage struct {
 	// Ideas are the needs and ideas recorded for the event (when staff may see them).
 	Ideas    []community.IdeaRecord
 	CanIdeas bool
+}
+
+// CanLinks tells the event's staff page whether to offer the links page.
+func (p adminEventPage) CanLinks() bool {
+	return auth.Can(p.Principal, auth.ManageConnections, auth.Resource{TerritoryID: p.Territory.ID})
 }
 
 func (s *Server) staffEventPage(w http.ResponseWriter, r *http.Request, status int, ev events.Event, section string, form url.Values, problems map[string]string) {

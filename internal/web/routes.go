@@ -35,8 +35,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /inscription/{token}/calendrier.ics", s.registrationICS)
 
 	// Links created: after a held event, attendees keep in touch by mutual consent.
-	mux.HandleFunc("GET /inscription/{token}/liens", s.connectionsPage)
-	mux.HandleFunc("POST /inscription/{token}/liens", s.saveConnections)
+	mux.HandleFunc("GET /inscription/{token}/liens", s.connections.ConnectionsPage)
+	mux.HandleFunc("POST /inscription/{token}/liens", s.connections.SaveConnections)
 
 	// Communautés de partage: public ones listed; a private one is seen by
 	// its members and staff only; joining by an invitation link.
@@ -176,9 +176,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/initiatives/{id}/personnes/{pid}/retirer", s.adminRemovePerson)
 
 	// Staff: links created between citizens (paper forms, the indicator).
-	mux.HandleFunc("GET /admin/evenements/{id}/liens", s.adminConnections)
-	mux.HandleFunc("POST /admin/evenements/{id}/liens", s.adminSaveConnections)
-	mux.HandleFunc("GET /admin/liens", s.adminLinks)
+	mux.HandleFunc("GET /admin/evenements/{id}/liens", s.connections.AdminConnections)
+	mux.HandleFunc("POST /admin/evenements/{id}/liens", s.connections.AdminSaveConnections)
+	mux.HandleFunc("GET /admin/liens", s.connections.AdminLinks)
 
 	// Organisations: the public directory and each organisation's page.
 	mux.HandleFunc("GET /organismes", s.orgDirectory)

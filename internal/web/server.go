@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"implique/internal/i18n"
+	"implique/internal/web/connections"
 	"implique/internal/web/kit"
 )
 
@@ -29,8 +30,9 @@ type Deps = kit.Deps
 // Server is the HTTP side of Implique.
 type Server struct {
 	*kit.Kit
-	metrics *httpMetrics
-	handler http.Handler
+	connections *connections.Handlers
+	metrics     *httpMetrics
+	handler     http.Handler
 }
 
 // New parses every template (a broken or missing one fails here, at start)
@@ -50,11 +52,12 @@ func New(cfg kit.Config, deps kit.Deps) (*Server, error) {
 		deps.Registry = prometheus.NewRegistry()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	k, err := kit.New(cfg, deps, cat, templateFS)
+	k, err := kit.New(cfg, deps, cat, templateFS, connections.Templates)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Kit: k, metrics: newHTTPMetrics(deps.Registry)}
+	s := &Server{Kit: k, metrics: newHTTPMetrics(deps.Registry),
+		connections: &connections.Handlers{Kit: k}}
 	s.handler = s.routes()
 	return s, nil
 }

@@ -1,4 +1,4 @@
-package web
+package connections
 
 import (
 	"html/template"
@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"implique/internal/auth"
-	"implique/internal/connections"
+	conns "implique/internal/connections"
 	"implique/internal/errs"
 	"implique/internal/events"
 	"implique/internal/i18n"
@@ -26,7 +26,7 @@ import (
 type connectionsPage struct {
 	kit.Base
 	Event kit.EventView
-	View  connections.View
+	View  conns.View
 	// Action is where the form posts.
 	Action string
 	// Token is the attendee's private link (citizen page only).
@@ -34,7 +34,7 @@ type connectionsPage struct {
 	// Staff page only: the attendees to pick from, the one picked, the pairs.
 	Attendees []events.Registration
 	Selected  int64
-	Pairs     []connections.Pair
+	Pairs     []conns.Pair
 	Held      bool
 	// Staff page only: the attendees' names, with what tells apart those
 	// who look alike — from their full name (FullNames) or from the name
@@ -62,14 +62,9 @@ func (p connectionsPage) ShownName(id int64, fallback string) string {
 // ID formats an id for a form value.
 func (connectionsPage) ID(id int64) string { return strconv.FormatInt(id, 10) }
 
-// CanLinks tells the event's staff page whether to offer the links page.
-func (p adminEventPage) CanLinks() bool {
-	return auth.Can(p.Principal, auth.ManageConnections, auth.Resource{TerritoryID: p.Territory.ID})
-}
-
 // connectionChoice reads the form.
-func connectionChoice(form url.Values) connections.Choice {
-	c := connections.Choice{OptIn: form.Get("opt_in") == "1", Share: form.Get("share")}
+func connectionChoice(form url.Values) conns.Choice {
+	c := conns.Choice{OptIn: form.Get("opt_in") == "1", Share: form.Get("share")}
 	for _, v := range form["with"] {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
@@ -81,7 +76,7 @@ func connectionChoice(form url.Values) connections.Choice {
 }
 
 // viewForm is what the form shows for a stored state.
-func viewForm(v connections.View) url.Values {
+func viewForm(v conns.View) url.Values {
 	form := url.Values{"share": {v.Share}}
 	if v.OptedIn {
 		form.Set("opt_in", "1")
@@ -96,7 +91,7 @@ func viewForm(v connections.View) url.Values {
 
 // ---- The attendee's page ---------------------------------------------------
 
-func (s *Server) connectionsByToken(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+func (s *Handlers) connectionsByToken(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
 	tok := r.PathValue("token")
 	v, err := s.Deps.Connections.ViewByToken(r.Context(), kit.Info(r).Territory.ID, tok)
 	if err != nil {
@@ -105,7 +100,7 @@ func (s *Server) connectionsByToken(w http.ResponseWriter, r *http.Request, stat
 	}
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.Header().Set("X-Robots-Tag", "noindex")
-	p := connectionsPage{Base: s.Page(w, r, "connections.title"), Event: s.EventView(v.Event), View: v, Token: tok,
+	p := connectionsPage{Base: s.Page(w, r, "conns.title"), Event: s.EventView(v.Event), View: v, Token: tok,
 		Action: "/inscription/" + tok + "/liens", Held: true}
 	if form == nil {
 		form = viewForm(v)
@@ -114,11 +109,11 @@ func (s *Server) connectionsByToken(w http.ResponseWriter, r *http.Request, stat
 	s.Render(w, r, status, "connections", p)
 }
 
-func (s *Server) connectionsPage(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) ConnectionsPage(w http.ResponseWriter, r *http.Request) {
 	s.connectionsByToken(w, r, http.StatusOK, nil, nil)
 }
 
-func (s *Server) saveConnections(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) SaveConnections(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	tok := r.PathValue("token")
 	res, err := s.Deps.Connections.SaveByToken(r.Context(), kit.Info(r).Territory.ID, tok, connectionChoice(r.PostForm))
@@ -139,11 +134,11 @@ func (s *Server) saveConnections(w http.ResponseWriter, r *http.Request) {
 
 // ---- Staff: paper forms and the pairs to pass on ---------------------------
 
-func (s *Server) staffConnectionsEvent(w http.ResponseWriter, r *http.Request) (events.Event, bool) {
-	return s.eventFor(w, r, auth.ManageConnections)
+func (s *Handlers) staffConnectionsEvent(w http.ResponseWriter, r *http.Request) (events.Event, bool) {
+	return s.EventFor(w, r, auth.ManageConnections)
 }
 
-func (s *Server) adminConnectionsPage(w http.ResponseWriter, r *http.Request, status int, ev events.Event, selected int64, form url.Values, problems map[string]string) {
+func (s *Handlers) adminConnectionsPage(w http.ResponseWriter, r *http.Request, status int, ev events.Event, selected int64, form url.Values, problems map[string]string) {
 	ctx := r.Context()
 	t := kit.Info(r).Territory
 	p := connectionsPage{Base: s.Page(w, r, ""), Event: s.EventView(ev), Action: "/admin/evenements/" + strconv.FormatInt(ev.ID, 10) + "/liens",
@@ -180,7 +175,7 @@ func (s *Server) adminConnectionsPage(w http.ResponseWriter, r *http.Request, st
 	s.Render(w, r, status, "admin_connections", p)
 }
 
-func (s *Server) adminConnections(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminConnections(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.staffConnectionsEvent(w, r)
 	if !ok {
 		return
@@ -189,7 +184,7 @@ func (s *Server) adminConnections(w http.ResponseWriter, r *http.Request) {
 	s.adminConnectionsPage(w, r, http.StatusOK, ev, max(selected, 0), nil, nil)
 }
 
-func (s *Server) adminSaveConnections(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminSaveConnections(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.staffConnectionsEvent(w, r)
 	if !ok {
 		return
@@ -220,17 +215,17 @@ func (s *Server) adminSaveConnections(w http.ResponseWriter, r *http.Request) {
 
 type adminLinksPage struct {
 	kit.Base
-	Dashboard connections.Dashboard
+	Dashboard conns.Dashboard
 	// EventNames names the events by id, in the page's language.
 	EventNames map[int64]template.HTML
 }
 
 // MonthName formats a month (« novembre 2026 »).
-func (p adminLinksPage) MonthName(c connections.MonthCount) string {
+func (p adminLinksPage) MonthName(c conns.MonthCount) string {
 	return i18n.Month(p.Lang, c.Month.Month()) + " " + strconv.Itoa(c.Month.Year())
 }
 
-func (s *Server) adminLinks(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminLinks(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageConnections) {
 		s.Forbid(w, r)
 		return
