@@ -65,13 +65,13 @@ func (s *Server) staffCommunity(w http.ResponseWriter, r *http.Request) (communi
 type adminCommunityFormPage struct {
 	kit.Base
 	Community *community.Community
-	Places    []placeOption
+	Places    []kit.PlaceOption
 	Staff     []staffOption
 	Action    string
 }
 
 func (s *Server) communityForm(w http.ResponseWriter, r *http.Request, status int, c *community.Community, form url.Values, problems map[string]string) {
-	places, err := s.placeOptions(r)
+	places, err := s.PlaceOptions(r)
 	if err != nil {
 		s.Fail(w, r, err)
 		return

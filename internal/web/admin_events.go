@@ -17,7 +17,6 @@ import (
 	"implique/internal/community"
 	"implique/internal/errs"
 	"implique/internal/events"
-	"implique/internal/territory"
 	"implique/internal/web/kit"
 )
 
@@ -33,32 +32,6 @@ func (s *Server) staffEvent(w http.ResponseWriter, r *http.Request) (events.Even
 }
 
 func eventPath(id int64) string { return "/admin/evenements/" + strconv.FormatInt(id, 10) }
-
-// placeOption is a place of the territory in a select: secteurs come right
-// under their ville, indented.
-type placeOption struct {
-	Slug, Name string
-	Sector     bool
-}
-
-func placeOptions(ps []territory.Place) []placeOption {
-	var out []placeOption
-	for _, g := range groupPlaces(ps) {
-		out = append(out, placeOption{Slug: g.Place.Slug, Name: g.Place.Name, Sector: g.Place.ParentID != nil})
-		for _, sec := range g.Sectors {
-			out = append(out, placeOption{Slug: sec.Slug, Name: sec.Name, Sector: true})
-		}
-	}
-	return out
-}
-
-func (s *Server) placeOptions(r *http.Request) ([]placeOption, error) {
-	ps, err := s.Deps.Territories.Places(r.Context(), kit.Info(r).Territory.ID)
-	if err != nil {
-		return nil, err
-	}
-	return placeOptions(ps), nil
-}
 
 var frenchOrder = collate.New(language.CanadianFrench, collate.Loose)
 
@@ -143,7 +116,7 @@ type eventFormPage struct {
 	// Event is nil for a new event.
 	Event  *kit.EventView
 	Kinds  []events.Kind
-	Places []placeOption
+	Places []kit.PlaceOption
 	Staff  []staffOption
 	Action string
 }
@@ -172,7 +145,7 @@ func (s *Server) staffOptions(r *http.Request, form url.Values) ([]staffOption, 
 }
 
 func (s *Server) eventForm(w http.ResponseWriter, r *http.Request, status int, ev *events.Event, form url.Values, problems map[string]string) {
-	places, err := s.placeOptions(r)
+	places, err := s.PlaceOptions(r)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
@@ -567,7 +540,7 @@ type adminEventPage struct {
 	Active       []events.Registration
 	Cancelled    []events.Registration
 	Needs        eventNeeds
-	Places       []placeOption
+	Places       []kit.PlaceOption
 	Facilitators []string
 	// What staff may do now.
 	CanPublish, CanUnpublish, CanCancel, CanEdit, CanRegister, CanClose bool
@@ -605,7 +578,7 @@ func (s *Server) staffEventPageWith(w http.ResponseWriter, r *http.Request, stat
 		s.Fail(w, r, err)
 		return
 	}
-	places, err := s.placeOptions(r)
+	places, err := s.PlaceOptions(r)
 	if err != nil {
 		s.Fail(w, r, err)
 		return

@@ -65,14 +65,14 @@ type adminInitiativeFormPage struct {
 	Initiative *community.Initiative
 	// Idea is the idea a new initiative is born from.
 	Idea   *community.IdeaRecord
-	Places []placeOption
+	Places []kit.PlaceOption
 	Action string
 	// Communities it may be born from (a new initiative only).
 	Communities []community.Community
 }
 
 func (s *Server) initiativeForm(w http.ResponseWriter, r *http.Request, status int, ini *community.Initiative, idea *community.IdeaRecord, form url.Values, problems map[string]string) {
-	places, err := s.placeOptions(r)
+	places, err := s.PlaceOptions(r)
 	if err != nil {
 		s.Fail(w, r, err)
 		return

@@ -121,7 +121,7 @@ type adminOrgsPage struct {
 	kit.Base
 	Orgs       []orgs.Organization
 	Risks      map[int64]orgs.OrgRisk
-	Places     []placeOption
+	Places     []kit.PlaceOption
 	Kinds      []orgs.Kind
 	Levels     []orgs.Level
 	Indicators orgs.Indicators
@@ -169,7 +169,7 @@ func (s *Server) adminOrgs(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	if p.Places, err = s.placeOptions(r); err != nil {
+	if p.Places, err = s.PlaceOptions(r); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
@@ -245,7 +245,7 @@ func (s *Server) placeChecks(r *http.Request) ([]placeCheck, error) {
 		parent[p.Slug] = p.ParentName
 	}
 	var out []placeCheck
-	for _, o := range placeOptions(ps) {
+	for _, o := range kit.PlaceOptionsOf(ps) {
 		out = append(out, placeCheck{Slug: o.Slug, Name: o.Name, Parent: parent[o.Slug]})
 	}
 	return out, nil

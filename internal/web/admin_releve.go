@@ -21,7 +21,7 @@ const radarListCap = 100
 type radarPage struct {
 	kit.Base
 	Radar   orgs.Radar
-	Places  []placeOption
+	Places  []kit.PlaceOption
 	Place   string
 	Horizon int
 	// Horizons are the choices of horizon, in months.
@@ -72,7 +72,7 @@ func (s *Server) radarPage(w http.ResponseWriter, r *http.Request, status int, f
 		s.Fail(w, r, err)
 		return
 	}
-	if p.Places, err = s.placeOptions(r); err != nil {
+	if p.Places, err = s.PlaceOptions(r); err != nil {
 		s.Fail(w, r, err)
 		return
 	}

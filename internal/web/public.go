@@ -61,39 +61,12 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, back)
 }
 
-type placeGroup struct {
-	Place   territory.Place
-	Sectors []territory.Place
-}
-
 type homePage struct {
 	kit.Base
-	Groups     []placeGroup
+	Groups     []kit.PlaceGroup
 	PlaceCount int
 	Upcoming   []kit.EventView
 	Progress   events.Progress
-}
-
-// groupPlaces puts each secteur under its ville.
-func groupPlaces(ps []territory.Place) []placeGroup {
-	var groups []placeGroup
-	idx := map[int64]int{}
-	for _, p := range ps {
-		if p.ParentID == nil {
-			idx[p.ID] = len(groups)
-			groups = append(groups, placeGroup{Place: p})
-		}
-	}
-	for _, p := range ps {
-		if p.ParentID != nil {
-			if i, ok := idx[*p.ParentID]; ok {
-				groups[i].Sectors = append(groups[i].Sectors, p)
-				continue
-			}
-			groups = append(groups, placeGroup{Place: p})
-		}
-	}
-	return groups
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -103,7 +76,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	p := homePage{Base: s.Page(w, r, ""), Groups: groupPlaces(places)}
+	p := homePage{Base: s.Page(w, r, ""), Groups: kit.GroupPlaces(places)}
 	p.Title = t.Name
 	upcoming, err := s.Deps.Events.List(r.Context(), t.ID, events.Filter{PublicOnly: true, From: s.Deps.Events.Now(), Limit: 4})
 	if err != nil {

@@ -55,13 +55,13 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /rejoindre/{token}", s.joinCommunity)
 
 	// Needs and ideas: public list, support, proposals (moderated).
-	mux.HandleFunc("GET /idees", s.ideas)
-	mux.HandleFunc("GET /idees/proposer", s.proposeForm)
-	mux.HandleFunc("POST /idees/proposer", s.propose)
-	mux.HandleFunc("GET /idees/{id}", s.idea)
-	mux.HandleFunc("POST /idees/{id}/appui", s.support)
-	mux.HandleFunc("GET /appui/{token}", s.supportLanding)
-	mux.HandleFunc("POST /appui/{token}", s.confirmSupport)
+	mux.HandleFunc("GET /idees", s.ideas.Ideas)
+	mux.HandleFunc("GET /idees/proposer", s.ideas.ProposeForm)
+	mux.HandleFunc("POST /idees/proposer", s.ideas.Propose)
+	mux.HandleFunc("GET /idees/{id}", s.ideas.Idea)
+	mux.HandleFunc("POST /idees/{id}/appui", s.ideas.Support)
+	mux.HandleFunc("GET /appui/{token}", s.ideas.SupportLanding)
+	mux.HandleFunc("POST /appui/{token}", s.ideas.ConfirmSupport)
 
 	// Citizen initiatives: public list and pages, « Je veux participer »
 	// without an account, the participant's private link.
@@ -142,15 +142,15 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/communautes/{id}/rencontres/{event}/retirer", s.adminRemoveMeeting)
 
 	// Staff: needs and ideas, moderation, themes.
-	mux.HandleFunc("GET /admin/idees", s.adminIdeas)
-	mux.HandleFunc("GET /admin/idees/nouvelle", s.adminNewIdea)
-	mux.HandleFunc("POST /admin/idees", s.adminRecordIdea)
-	mux.HandleFunc("GET /admin/idees/themes", s.adminThemes)
-	mux.HandleFunc("POST /admin/idees/themes", s.adminAddTheme)
-	mux.HandleFunc("POST /admin/idees/themes/{id}/archiver", s.adminArchiveTheme)
-	mux.HandleFunc("GET /admin/idees/{id}", s.adminIdea)
-	mux.HandleFunc("POST /admin/idees/{id}/statut", s.adminIdeaStatus)
-	mux.HandleFunc("POST /admin/idees/{id}/moderation", s.adminModerateIdea)
+	mux.HandleFunc("GET /admin/idees", s.ideas.AdminIdeas)
+	mux.HandleFunc("GET /admin/idees/nouvelle", s.ideas.AdminNewIdea)
+	mux.HandleFunc("POST /admin/idees", s.ideas.AdminRecordIdea)
+	mux.HandleFunc("GET /admin/idees/themes", s.ideas.AdminThemes)
+	mux.HandleFunc("POST /admin/idees/themes", s.ideas.AdminAddTheme)
+	mux.HandleFunc("POST /admin/idees/themes/{id}/archiver", s.ideas.AdminArchiveTheme)
+	mux.HandleFunc("GET /admin/idees/{id}", s.ideas.AdminIdea)
+	mux.HandleFunc("POST /admin/idees/{id}/statut", s.ideas.AdminIdeaStatus)
+	mux.HandleFunc("POST /admin/idees/{id}/moderation", s.ideas.AdminModerateIdea)
 
 	// Staff: citizen initiatives, their milestones, help wanted, actors and people.
 	mux.HandleFunc("GET /admin/initiatives", s.adminInitiatives)

@@ -15,6 +15,7 @@ import (
 
 	"implique/internal/i18n"
 	"implique/internal/web/connections"
+	"implique/internal/web/ideas"
 	"implique/internal/web/kit"
 )
 
@@ -31,6 +32,7 @@ type Deps = kit.Deps
 type Server struct {
 	*kit.Kit
 	connections *connections.Handlers
+	ideas       *ideas.Handlers
 	metrics     *httpMetrics
 	handler     http.Handler
 }
@@ -52,12 +54,12 @@ func New(cfg kit.Config, deps kit.Deps) (*Server, error) {
 		deps.Registry = prometheus.NewRegistry()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	k, err := kit.New(cfg, deps, cat, templateFS, connections.Templates)
+	k, err := kit.New(cfg, deps, cat, templateFS, ideas.Templates, connections.Templates)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{Kit: k, metrics: newHTTPMetrics(deps.Registry),
-		connections: &connections.Handlers{Kit: k}}
+		connections: &connections.Handlers{Kit: k}, ideas: &ideas.Handlers{Kit: k}}
 	s.handler = s.routes()
 	return s, nil
 }

@@ -1,4 +1,4 @@
-package web
+package ideas
 
 import (
 	"net/http"
@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"implique/internal/auth"
-	"implique/internal/community"
+	cty "implique/internal/community"
 	"implique/internal/errs"
 	"implique/internal/territory"
 	"implique/internal/web/kit"
@@ -14,14 +14,14 @@ import (
 
 type ideasPage struct {
 	kit.Base
-	Ideas  []community.IdeaRecord
-	Themes []community.Theme
+	Ideas  []cty.IdeaRecord
+	Themes []cty.Theme
 	Places []territory.Place
 	Place  string
 	Theme  string
 }
 
-func (s *Server) ideas(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) Ideas(w http.ResponseWriter, r *http.Request) {
 	t := kit.Info(r).Territory
 	q := r.URL.Query()
 	p := ideasPage{Base: s.Page(w, r, "ideas.title"), Place: q.Get("lieu"), Theme: q.Get("theme")}
@@ -40,8 +40,8 @@ func (s *Server) ideas(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	if p.Ideas, err = s.Deps.Community.List(r.Context(), t.ID, community.Filter{PlaceSlug: p.Place, ThemeCode: p.Theme,
-		Moderation: community.Approved, MostSupported: true}); err != nil {
+	if p.Ideas, err = s.Deps.Community.List(r.Context(), t.ID, cty.Filter{PlaceSlug: p.Place, ThemeCode: p.Theme,
+		Moderation: cty.Approved, MostSupported: true}); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
@@ -50,26 +50,26 @@ func (s *Server) ideas(w http.ResponseWriter, r *http.Request) {
 
 type ideaPage struct {
 	kit.Base
-	Idea    community.IdeaRecord
-	Story   []community.Step
+	Idea    cty.IdeaRecord
+	Story   []cty.Step
 	Already bool
 	// Carriers are the public communities that carry the idea; Private
 	// counts the others.
-	Carriers []community.Community
+	Carriers []cty.Community
 	Private  int
 	// Initiatives are the public initiatives born from the idea.
-	Initiatives []community.Initiative
+	Initiatives []cty.Initiative
 }
 
 // publicIdea finds an approved idea by the {id} of the URL.
-func (s *Server) publicIdea(w http.ResponseWriter, r *http.Request) (community.IdeaRecord, bool) {
+func (s *Handlers) publicIdea(w http.ResponseWriter, r *http.Request) (cty.IdeaRecord, bool) {
 	id := kit.PathID(r, "id")
 	if id == 0 {
 		s.NotFound(w, r)
-		return community.IdeaRecord{}, false
+		return cty.IdeaRecord{}, false
 	}
 	idea, err := s.Deps.Community.Get(r.Context(), kit.Info(r).Territory.ID, id)
-	if err == nil && idea.Moderation != community.Approved {
+	if err == nil && idea.Moderation != cty.Approved {
 		err = errs.New(errs.NotFound, "errors.idea_not_found")
 	}
 	if err != nil {
@@ -79,7 +79,7 @@ func (s *Server) publicIdea(w http.ResponseWriter, r *http.Request) (community.I
 	return idea, true
 }
 
-func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request, status int, idea community.IdeaRecord, form url.Values, problems map[string]string) {
+func (s *Handlers) ideaPage(w http.ResponseWriter, r *http.Request, status int, idea cty.IdeaRecord, form url.Values, problems map[string]string) {
 	p := ideaPage{Base: s.Page(w, r, ""), Idea: idea}
 	p.SetTypedTitle(idea.Title)
 	var err error
@@ -100,7 +100,7 @@ func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request, status int, id
 		}
 	}
 	if p.Initiatives, err = s.Deps.Community.Initiatives(r.Context(), kit.Info(r).Territory.ID,
-		community.InitiativeFilter{IdeaID: idea.ID, PublishedOnly: true}); err != nil {
+		cty.InitiativeFilter{IdeaID: idea.ID, PublishedOnly: true}); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
@@ -115,13 +115,13 @@ func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request, status int, id
 	s.Render(w, r, status, "idea", p)
 }
 
-func (s *Server) idea(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) Idea(w http.ResponseWriter, r *http.Request) {
 	if idea, ok := s.publicIdea(w, r); ok {
 		s.ideaPage(w, r, http.StatusOK, idea, nil, nil)
 	}
 }
 
-func (s *Server) support(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) Support(w http.ResponseWriter, r *http.Request) {
 	idea, ok := s.publicIdea(w, r)
 	if !ok {
 		return
@@ -130,7 +130,7 @@ func (s *Server) support(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = r.ParseForm()
-	in := community.SupportInput{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Offer: r.PostFormValue("offer"), Lang: kit.Info(r).Lang}
+	in := cty.SupportInput{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Offer: r.PostFormValue("offer"), Lang: kit.Info(r).Lang}
 	// A signed-in person supporting with their own address needs no confirmation.
 	u := kit.Info(r).Principal.User
 	verified := u != nil && u.Email == auth.NormalizeEmail(in.Email)
@@ -160,12 +160,12 @@ type supportLandingPage struct {
 
 // supportLanding shows a button: opening the link alone (a mail scanner)
 // confirms nothing.
-func (s *Server) supportLanding(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) SupportLanding(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	s.Render(w, r, http.StatusOK, "support_confirm", supportLandingPage{Base: s.Page(w, r, "support.title"), Token: r.PathValue("token")})
 }
 
-func (s *Server) confirmSupport(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) ConfirmSupport(w http.ResponseWriter, r *http.Request) {
 	idea, err := s.Deps.Community.ConfirmSupport(r.Context(), kit.Info(r).Territory.ID, r.PathValue("token"))
 	if err != nil {
 		s.Fail(w, r, err)
@@ -177,12 +177,12 @@ func (s *Server) confirmSupport(w http.ResponseWriter, r *http.Request) {
 
 type proposePage struct {
 	kit.Base
-	Themes []community.Theme
+	Themes []cty.Theme
 	Places []territory.Place
 	Sent   bool
 }
 
-func (s *Server) proposePage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+func (s *Handlers) proposePage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
 	t := kit.Info(r).Territory
 	p := proposePage{Base: s.Page(w, r, "propose.title"), Sent: r.URL.Query().Get("merci") == "1"}
 	var err error
@@ -195,23 +195,23 @@ func (s *Server) proposePage(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	if form == nil {
-		form = url.Values{"kind": {string(community.Idea)}, "place": {r.URL.Query().Get("lieu")}}
+		form = url.Values{"kind": {string(cty.Idea)}, "place": {r.URL.Query().Get("lieu")}}
 	}
 	p.Form, p.Errors = form, problems
 	s.Render(w, r, status, "propose", p)
 }
 
-func (s *Server) proposeForm(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) ProposeForm(w http.ResponseWriter, r *http.Request) {
 	s.proposePage(w, r, http.StatusOK, nil, nil)
 }
 
-func (s *Server) propose(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) Propose(w http.ResponseWriter, r *http.Request) {
 	if !s.AllowPublicForm(w, r) {
 		return
 	}
 	_ = r.ParseForm()
 	f := r.PostForm
-	_, err := s.Deps.Community.Submit(r.Context(), kit.Info(r).Territory.ID, community.Input{Kind: community.Kind(f.Get("kind")),
+	_, err := s.Deps.Community.Submit(r.Context(), kit.Info(r).Territory.ID, cty.Input{Kind: cty.Kind(f.Get("kind")),
 		Title: f.Get("title"), Details: f.Get("details"), ThemeCode: f.Get("theme"), PlaceSlug: f.Get("place"),
 		SubmitterName: f.Get("submitter_name"), SubmitterEmail: f.Get("submitter_email")})
 	if e, ok := errs.As(err); ok {

@@ -1,4 +1,4 @@
-package web
+package ideas
 
 import (
 	"net/http"
@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"implique/internal/auth"
-	"implique/internal/community"
+	cty "implique/internal/community"
 	"implique/internal/errs"
 	"implique/internal/events"
 	"implique/internal/web/kit"
@@ -26,16 +26,16 @@ func ideaPath(id int64) string { return ideasPath + "/" + strconv.FormatInt(id, 
 
 type adminIdeasPage struct {
 	kit.Base
-	Pending  []community.IdeaRecord
-	Ideas    []community.IdeaRecord
-	Places   []placeOption
-	Themes   []community.Theme
-	Statuses []community.Status
+	Pending  []cty.IdeaRecord
+	Ideas    []cty.IdeaRecord
+	Places   []kit.PlaceOption
+	Themes   []cty.Theme
+	Statuses []cty.Status
 	// Filtered is true when the list is narrowed by the filters.
 	Filtered bool
 }
 
-func (s *Server) adminIdeas(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminIdeas(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageIdeas) {
 		s.Forbid(w, r)
 		return
@@ -43,19 +43,19 @@ func (s *Server) adminIdeas(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	t := kit.Info(r).Territory
 	q := r.URL.Query()
-	pending, err := s.Deps.Community.List(ctx, t.ID, community.Filter{Moderation: community.Pending})
+	pending, err := s.Deps.Community.List(ctx, t.ID, cty.Filter{Moderation: cty.Pending})
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	status := community.Status(q.Get("statut"))
-	f := community.Filter{Moderation: community.Approved, PlaceSlug: q.Get("lieu"), ThemeCode: q.Get("theme"), Status: status}
+	status := cty.Status(q.Get("statut"))
+	f := cty.Filter{Moderation: cty.Approved, PlaceSlug: q.Get("lieu"), ThemeCode: q.Get("theme"), Status: status}
 	list, err := s.Deps.Community.List(ctx, t.ID, f)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	places, err := s.placeOptions(r)
+	places, err := s.PlaceOptions(r)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
@@ -66,7 +66,7 @@ func (s *Server) adminIdeas(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := adminIdeasPage{Base: s.Page(w, r, "staff.ideas.title"), Pending: pending, Ideas: list, Places: places,
-		Themes: themes, Statuses: community.Statuses, Filtered: f.PlaceSlug != "" || f.ThemeCode != "" || status != ""}
+		Themes: themes, Statuses: cty.Statuses, Filtered: f.PlaceSlug != "" || f.ThemeCode != "" || status != ""}
 	p.Form = url.Values{"lieu": {f.PlaceSlug}, "theme": {f.ThemeCode}, "statut": {string(status)}}
 	s.Render(w, r, http.StatusOK, "admin_ideas", p)
 }
@@ -75,17 +75,17 @@ func (s *Server) adminIdeas(w http.ResponseWriter, r *http.Request) {
 
 type adminIdeaFormPage struct {
 	kit.Base
-	Kinds  []community.Kind
-	Themes []community.Theme
-	Places []placeOption
+	Kinds  []cty.Kind
+	Themes []cty.Theme
+	Places []kit.PlaceOption
 	// Event is the meeting the ideas come from, when there is one.
 	Event *events.Event
 	// Recorded lists what was already noted for that event.
-	Recorded []community.IdeaRecord
+	Recorded []cty.IdeaRecord
 }
 
 // ideaForm draws the quick form; ev (nil for none) is the meeting the notes come from.
-func (s *Server) ideaForm(w http.ResponseWriter, r *http.Request, status int, ev *events.Event, form url.Values, problems map[string]string) {
+func (s *Handlers) ideaForm(w http.ResponseWriter, r *http.Request, status int, ev *events.Event, form url.Values, problems map[string]string) {
 	ctx := r.Context()
 	t := kit.Info(r).Territory
 	themes, err := s.Deps.Community.Themes(ctx, t.ID, false)
@@ -93,30 +93,30 @@ func (s *Server) ideaForm(w http.ResponseWriter, r *http.Request, status int, ev
 		s.Fail(w, r, err)
 		return
 	}
-	places, err := s.placeOptions(r)
+	places, err := s.PlaceOptions(r)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	p := adminIdeaFormPage{Base: s.Page(w, r, "staff.ideas.new_title"), Kinds: []community.Kind{community.Need, community.Idea},
+	p := adminIdeaFormPage{Base: s.Page(w, r, "staff.ideas.new_title"), Kinds: []cty.Kind{cty.Need, cty.Idea},
 		Themes: themes, Places: places, Event: ev}
 	if ev != nil {
 		p.SetEventTitle("staff.ideas.new_title_event", *ev)
-		if p.Recorded, err = s.Deps.Community.List(ctx, t.ID, community.Filter{EventID: ev.ID}); err != nil {
+		if p.Recorded, err = s.Deps.Community.List(ctx, t.ID, cty.Filter{EventID: ev.ID}); err != nil {
 			s.Fail(w, r, err)
 			return
 		}
 	}
 	p.Form, p.Errors = form, problems
 	if p.Form.Get("kind") == "" {
-		p.Form.Set("kind", string(community.Need))
+		p.Form.Set("kind", string(cty.Need))
 	}
 	s.Render(w, r, status, "admin_idea_form", p)
 }
 
 // ideaEvent loads the event a form names (?evenement= or the hidden
 // field); ok is false when the value names no event of the territory.
-func (s *Server) ideaEvent(r *http.Request, v string) (*events.Event, bool, error) {
+func (s *Handlers) ideaEvent(r *http.Request, v string) (*events.Event, bool, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return nil, true, nil
@@ -135,7 +135,7 @@ func (s *Server) ideaEvent(r *http.Request, v string) (*events.Event, bool, erro
 	return &ev, true, nil
 }
 
-func (s *Server) adminNewIdea(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminNewIdea(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageIdeas) {
 		s.Forbid(w, r)
 		return
@@ -150,7 +150,7 @@ func (s *Server) adminNewIdea(w http.ResponseWriter, r *http.Request) {
 		s.NotFound(w, r)
 		return
 	}
-	form := url.Values{"kind": {string(community.Need)}, "place": {q.Get("lieu")}, "theme": {q.Get("theme")}}
+	form := url.Values{"kind": {string(cty.Need)}, "place": {q.Get("lieu")}, "theme": {q.Get("theme")}}
 	if ev != nil {
 		form.Set("event", strconv.FormatInt(ev.ID, 10))
 		if form.Get("place") == "" {
@@ -160,7 +160,7 @@ func (s *Server) adminNewIdea(w http.ResponseWriter, r *http.Request) {
 	s.ideaForm(w, r, http.StatusOK, ev, form, nil)
 }
 
-func (s *Server) adminRecordIdea(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminRecordIdea(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageIdeas) {
 		s.Forbid(w, r)
 		return
@@ -177,7 +177,7 @@ func (s *Server) adminRecordIdea(w http.ResponseWriter, r *http.Request) {
 		s.ideaForm(w, r, http.StatusUnprocessableEntity, nil, f, map[string]string{"": "errors.event_not_found"})
 		return
 	}
-	in := community.Input{Kind: community.Kind(f.Get("kind")), Title: f.Get("title"), Details: f.Get("details"),
+	in := cty.Input{Kind: cty.Kind(f.Get("kind")), Title: f.Get("title"), Details: f.Get("details"),
 		ThemeCode: f.Get("theme"), PlaceSlug: f.Get("place")}
 	if ev != nil {
 		in.EventID = ev.ID
@@ -207,27 +207,27 @@ func (s *Server) adminRecordIdea(w http.ResponseWriter, r *http.Request) {
 
 type adminIdeaPage struct {
 	kit.Base
-	Idea       community.IdeaRecord
-	Story      []community.Step
-	Supporters []community.Supporter
-	Statuses   []community.Status
+	Idea       cty.IdeaRecord
+	Story      []cty.Step
+	Supporters []cty.Supporter
+	Statuses   []cty.Status
 	Event      *events.Event
 	// Initiatives born from the idea, when staff may manage them.
-	Initiatives    []community.Initiative
+	Initiatives    []cty.Initiative
 	CanInitiatives bool
 }
 
 // staffIdea asks the policy, reads {id} and loads that idea of the
 // request's territory; anything else is a 404.
-func (s *Server) staffIdea(w http.ResponseWriter, r *http.Request) (community.IdeaRecord, bool) {
+func (s *Handlers) staffIdea(w http.ResponseWriter, r *http.Request) (cty.IdeaRecord, bool) {
 	if !s.Can(r, auth.ManageIdeas) {
 		s.Forbid(w, r)
-		return community.IdeaRecord{}, false
+		return cty.IdeaRecord{}, false
 	}
 	id := kit.PathID(r, "id")
 	if id == 0 {
 		s.NotFound(w, r)
-		return community.IdeaRecord{}, false
+		return cty.IdeaRecord{}, false
 	}
 	idea, err := s.Deps.Community.Get(r.Context(), kit.Info(r).Territory.ID, id)
 	if errs.Is(err, errs.NotFound) {
@@ -241,7 +241,7 @@ func (s *Server) staffIdea(w http.ResponseWriter, r *http.Request) (community.Id
 	return idea, true
 }
 
-func (s *Server) ideaPageStaff(w http.ResponseWriter, r *http.Request, status int, idea community.IdeaRecord, form url.Values, problems map[string]string) {
+func (s *Handlers) ideaPageStaff(w http.ResponseWriter, r *http.Request, status int, idea cty.IdeaRecord, form url.Values, problems map[string]string) {
 	ctx := r.Context()
 	t := kit.Info(r).Territory
 	story, err := s.Deps.Community.History(ctx, t.ID, idea.ID)
@@ -254,10 +254,10 @@ func (s *Server) ideaPageStaff(w http.ResponseWriter, r *http.Request, status in
 		s.Fail(w, r, err)
 		return
 	}
-	p := adminIdeaPage{Base: s.Page(w, r, ""), Idea: idea, Story: story, Supporters: supporters, Statuses: community.Statuses}
+	p := adminIdeaPage{Base: s.Page(w, r, ""), Idea: idea, Story: story, Supporters: supporters, Statuses: cty.Statuses}
 	p.SetTypedTitle(idea.Title)
 	if p.CanInitiatives = s.Can(r, auth.ManageInitiatives); p.CanInitiatives {
-		if p.Initiatives, err = s.Deps.Community.Initiatives(ctx, t.ID, community.InitiativeFilter{IdeaID: idea.ID}); err != nil {
+		if p.Initiatives, err = s.Deps.Community.Initiatives(ctx, t.ID, cty.InitiativeFilter{IdeaID: idea.ID}); err != nil {
 			s.Fail(w, r, err)
 			return
 		}
@@ -278,7 +278,7 @@ func (s *Server) ideaPageStaff(w http.ResponseWriter, r *http.Request, status in
 	s.Render(w, r, status, "admin_idea", p)
 }
 
-func (s *Server) adminIdea(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminIdea(w http.ResponseWriter, r *http.Request) {
 	idea, ok := s.staffIdea(w, r)
 	if !ok {
 		return
@@ -286,7 +286,7 @@ func (s *Server) adminIdea(w http.ResponseWriter, r *http.Request) {
 	s.ideaPageStaff(w, r, http.StatusOK, idea, nil, nil)
 }
 
-func (s *Server) adminIdeaStatus(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminIdeaStatus(w http.ResponseWriter, r *http.Request) {
 	idea, ok := s.staffIdea(w, r)
 	if !ok {
 		return
@@ -298,7 +298,7 @@ func (s *Server) adminIdeaStatus(w http.ResponseWriter, r *http.Request) {
 		userID = u.ID
 	}
 	err := s.Deps.Community.SetStatus(r.Context(), ri.Territory.ID, idea.ID, userID,
-		community.Status(r.PostFormValue("status")), r.PostFormValue("reason"))
+		cty.Status(r.PostFormValue("status")), r.PostFormValue("reason"))
 	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
 		s.ideaPageStaff(w, r, kit.StatusOf(e.Code), idea, r.PostForm, kit.FormProblems(e, nil))
 		return
@@ -310,7 +310,7 @@ func (s *Server) adminIdeaStatus(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, ideaPath(idea.ID))
 }
 
-func (s *Server) adminModerateIdea(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminModerateIdea(w http.ResponseWriter, r *http.Request) {
 	idea, ok := s.staffIdea(w, r)
 	if !ok {
 		return
@@ -345,10 +345,10 @@ func (s *Server) adminModerateIdea(w http.ResponseWriter, r *http.Request) {
 
 type adminThemesPage struct {
 	kit.Base
-	Themes []community.Theme
+	Themes []cty.Theme
 }
 
-func (s *Server) themesPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+func (s *Handlers) themesPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
 	themes, err := s.Deps.Community.Themes(r.Context(), kit.Info(r).Territory.ID, true)
 	if err != nil {
 		s.Fail(w, r, err)
@@ -359,7 +359,7 @@ func (s *Server) themesPage(w http.ResponseWriter, r *http.Request, status int, 
 	s.Render(w, r, status, "admin_idea_themes", p)
 }
 
-func (s *Server) adminThemes(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminThemes(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageIdeas) {
 		s.Forbid(w, r)
 		return
@@ -367,7 +367,7 @@ func (s *Server) adminThemes(w http.ResponseWriter, r *http.Request) {
 	s.themesPage(w, r, http.StatusOK, nil, nil)
 }
 
-func (s *Server) adminAddTheme(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminAddTheme(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageIdeas) {
 		s.Forbid(w, r)
 		return
@@ -385,7 +385,7 @@ func (s *Server) adminAddTheme(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, ideasPath+"/themes")
 }
 
-func (s *Server) adminArchiveTheme(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminArchiveTheme(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageIdeas) {
 		s.Forbid(w, r)
 		return
