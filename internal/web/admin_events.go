@@ -208,12 +208,6 @@ func parseClock(v string) (h, m int, ok bool) {
 	return h, m, h < 24 && m < 60
 }
 
-// parseDay reads a date as date inputs send it (2026-12-02).
-func parseDay(v string) (time.Time, bool) {
-	d, err := time.Parse("2006-01-02", strings.TrimSpace(v))
-	return d, err == nil
-}
-
 // localAt is the moment of a day and a time of day in loc.
 func localAt(day time.Time, h, m int, loc *time.Location) time.Time {
 	return time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, loc)
@@ -229,7 +223,7 @@ func eventInput(f url.Values, loc *time.Location) (events.Input, errs.Fields) {
 		Directions: f.Get("directions"), ContactName: f.Get("contact_name"), ContactPhone: f.Get("contact_phone"),
 		ContactEmail: f.Get("contact_email")}
 
-	day, dayOK := parseDay(f.Get("date"))
+	day, dayOK := kit.ParseDay(f.Get("date"))
 	switch {
 	case strings.TrimSpace(f.Get("date")) == "":
 		problems.Add("date", "errors.required")
@@ -239,7 +233,7 @@ func eventInput(f url.Values, loc *time.Location) (events.Input, errs.Fields) {
 	endDay := day
 	if v := strings.TrimSpace(f.Get("end_date")); v != "" {
 		var ok bool
-		if endDay, ok = parseDay(v); !ok {
+		if endDay, ok = kit.ParseDay(v); !ok {
 			problems.Add("end_date", "errors.date")
 		}
 	}
@@ -277,7 +271,7 @@ func eventInput(f url.Values, loc *time.Location) (events.Input, errs.Fields) {
 	case dd == "" && dt != "":
 		problems.Add("deadline_date", "errors.required")
 	case dd != "":
-		d, ok := parseDay(dd)
+		d, ok := kit.ParseDay(dd)
 		if !ok {
 			problems.Add("deadline_date", "errors.date")
 			break
@@ -659,7 +653,7 @@ func (s *Server) adminPublishEvent(w http.ResponseWriter, r *http.Request) {
 	var when time.Time
 	if r.PostFormValue("when") == "later" {
 		problems := errs.Fields{}
-		day, dayOK := parseDay(r.PostFormValue("publish_date"))
+		day, dayOK := kit.ParseDay(r.PostFormValue("publish_date"))
 		if !dayOK {
 			problems.Add("publish_date", "errors.date")
 		}

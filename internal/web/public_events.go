@@ -95,7 +95,7 @@ type eventPage struct {
 	Event  kit.EventView
 	Places []territory.Place
 	JSONLD template.JS
-	OG     openGraph
+	OG     kit.OpenGraph
 	// Already is set when the person was registered already.
 	Already      bool
 	AlreadyEmail bool
@@ -118,10 +118,6 @@ func (p eventPage) NoRoomMessage() string {
 		return p.T(e.Key)
 	}
 	return ""
-}
-
-type openGraph struct {
-	Title, Description, URL, Image string
 }
 
 // publicEvent finds a published event by its address (drafts are 404).
@@ -150,7 +146,7 @@ func (s *Server) eventPageData(w http.ResponseWriter, r *http.Request, ev events
 	if desc == "" {
 		desc = p.When(ev) + " — " + ev.VenueName + ", " + ev.PlaceName
 	}
-	p.OG = openGraph{Title: p.Title, Description: desc, URL: abs, Image: abs + "/partage.png"}
+	p.OG = kit.OpenGraph{Title: p.Title, Description: desc, URL: abs, Image: abs + "/partage.png"}
 	p.JSONLD = s.jsonLD(ev, t, p.Title, abs, desc)
 	if c, ok, err := s.Deps.Community.MeetingOf(r.Context(), t.ID, ev.ID); err != nil {
 		return p, err

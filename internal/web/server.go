@@ -16,6 +16,7 @@ import (
 	"implique/internal/i18n"
 	"implique/internal/web/connections"
 	"implique/internal/web/ideas"
+	"implique/internal/web/initiatives"
 	"implique/internal/web/kit"
 )
 
@@ -33,6 +34,7 @@ type Server struct {
 	*kit.Kit
 	connections *connections.Handlers
 	ideas       *ideas.Handlers
+	initiatives *initiatives.Handlers
 	metrics     *httpMetrics
 	handler     http.Handler
 }
@@ -54,12 +56,12 @@ func New(cfg kit.Config, deps kit.Deps) (*Server, error) {
 		deps.Registry = prometheus.NewRegistry()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	k, err := kit.New(cfg, deps, cat, templateFS, ideas.Templates, connections.Templates)
+	k, err := kit.New(cfg, deps, cat, templateFS, initiatives.Templates, ideas.Templates, connections.Templates)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{Kit: k, metrics: newHTTPMetrics(deps.Registry),
-		connections: &connections.Handlers{Kit: k}, ideas: &ideas.Handlers{Kit: k}}
+		connections: &connections.Handlers{Kit: k}, initiatives: &initiatives.Handlers{Kit: k}, ideas: &ideas.Handlers{Kit: k}}
 	s.handler = s.routes()
 	return s, nil
 }

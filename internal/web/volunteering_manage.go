@@ -217,7 +217,7 @@ func oppInput(f url.Values, loc *time.Location) (volunteering.Input, errs.Fields
 	in.MinAge = number("min_age", "errors.volunteer_age")
 	in.MaxAge = number("max_age", "errors.volunteer_age")
 	if in.Schedule == volunteering.OneOff {
-		day, ok := parseDay(f.Get("date"))
+		day, ok := kit.ParseDay(f.Get("date"))
 		switch {
 		case strings.TrimSpace(f.Get("date")) == "":
 			problems.Add("date", "errors.required")
@@ -240,7 +240,7 @@ func oppInput(f url.Values, loc *time.Location) (volunteering.Input, errs.Fields
 			}
 		}
 	} else if v := strings.TrimSpace(f.Get("until")); v != "" {
-		day, ok := parseDay(v)
+		day, ok := kit.ParseDay(v)
 		if !ok {
 			problems.Add("until", "errors.date")
 		} else {

@@ -495,3 +495,8 @@ type OppView struct {
 func (s *Kit) EventView(ev events.Event) EventView {
 	return EventView{Event: ev, Status: ev.StatusAt(s.Deps.Events.Now()), SeatsLeft: ev.SeatsLeft(), URL: "/evenements/" + ev.Slug}
 }
+
+// OpenGraph is what a page says of itself to sites that show links.
+type OpenGraph struct {
+	Title, Description, URL, Image string
+}

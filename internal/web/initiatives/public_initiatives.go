@@ -1,4 +1,4 @@
-package web
+package initiatives
 
 import (
 	"net/http"
@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"implique/internal/auth"
-	"implique/internal/community"
+	cty "implique/internal/community"
 	"implique/internal/errs"
 	"implique/internal/territory"
 	"implique/internal/web/kit"
@@ -19,8 +19,8 @@ import (
 // account needed; names are shown only when people chose so.
 
 // knownInitiativeStatus returns st when it is a status, "" otherwise.
-func knownInitiativeStatus(st string) community.InitiativeStatus {
-	for _, s := range community.InitiativeStatuses {
+func knownInitiativeStatus(st string) cty.InitiativeStatus {
+	for _, s := range cty.InitiativeStatuses {
 		if string(s) == st {
 			return s
 		}
@@ -32,18 +32,18 @@ func knownInitiativeStatus(st string) community.InitiativeStatus {
 
 type initiativesPage struct {
 	kit.Base
-	Initiatives []community.Initiative
+	Initiatives []cty.Initiative
 	Places      []territory.Place
-	Statuses    []community.InitiativeStatus
+	Statuses    []cty.InitiativeStatus
 	Place       string
 	Status      string
 }
 
-func (s *Server) initiatives(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) Initiatives(w http.ResponseWriter, r *http.Request) {
 	t := kit.Info(r).Territory
 	q := r.URL.Query()
 	p := initiativesPage{Base: s.Page(w, r, "initiative.list_title"), Place: q.Get("lieu"),
-		Status: string(knownInitiativeStatus(q.Get("statut"))), Statuses: community.InitiativeStatuses}
+		Status: string(knownInitiativeStatus(q.Get("statut"))), Statuses: cty.InitiativeStatuses}
 	if p.Place != "" {
 		if _, err := s.Deps.Territories.Place(r.Context(), t.ID, p.Place); err != nil {
 			s.Fail(w, r, err)
@@ -55,8 +55,8 @@ func (s *Server) initiatives(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	if p.Initiatives, err = s.Deps.Community.Initiatives(r.Context(), t.ID, community.InitiativeFilter{PlaceSlug: p.Place,
-		Status: community.InitiativeStatus(p.Status), PublishedOnly: true}); err != nil {
+	if p.Initiatives, err = s.Deps.Community.Initiatives(r.Context(), t.ID, cty.InitiativeFilter{PlaceSlug: p.Place,
+		Status: cty.InitiativeStatus(p.Status), PublishedOnly: true}); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
@@ -67,18 +67,18 @@ func (s *Server) initiatives(w http.ResponseWriter, r *http.Request) {
 
 type initiativePage struct {
 	kit.Base
-	Initiative community.Initiative
-	Story      []community.InitiativeStep
-	Milestones []community.Milestone
-	Actors     []community.Actor
+	Initiative cty.Initiative
+	Story      []cty.InitiativeStep
+	Milestones []cty.Milestone
+	Actors     []cty.Actor
 	// ActorPages are the public pages of actors that are organisations of the directory.
 	ActorPages map[int64]string
-	Needs      []community.HelpWanted
+	Needs      []cty.HelpWanted
 	OpenNeeds  int
-	Crew       community.Crew
+	Crew       cty.Crew
 	// Idea is the idea it was born from, when the public may see it.
-	Idea *community.IdeaRecord
-	OG   openGraph
+	Idea *cty.IdeaRecord
+	OG   kit.OpenGraph
 	// Preview is set when staff look at an initiative the public cannot see.
 	Preview bool
 	// Following is set when the signed-in person takes part already; MyLink
@@ -89,7 +89,7 @@ type initiativePage struct {
 
 // publicInitiative finds an initiative by its address; unpublished ones
 // are a 404, except for staff (a preview).
-func (s *Server) publicInitiative(w http.ResponseWriter, r *http.Request) (community.Initiative, bool) {
+func (s *Handlers) publicInitiative(w http.ResponseWriter, r *http.Request) (cty.Initiative, bool) {
 	ini, err := s.Deps.Community.InitiativeBySlug(r.Context(), kit.Info(r).Territory.ID, r.PathValue("slug"))
 	if err == nil && !ini.Published() && !s.Can(r, auth.ManageInitiatives) {
 		err = errs.New(errs.NotFound, "errors.initiative_not_found")
@@ -101,7 +101,7 @@ func (s *Server) publicInitiative(w http.ResponseWriter, r *http.Request) (commu
 	return ini, true
 }
 
-func (s *Server) initiativePage(w http.ResponseWriter, r *http.Request, status int, ini community.Initiative, form url.Values, problems map[string]string) {
+func (s *Handlers) initiativePage(w http.ResponseWriter, r *http.Request, status int, ini cty.Initiative, form url.Values, problems map[string]string) {
 	ctx := r.Context()
 	tid := kit.Info(r).Territory.ID
 	p := initiativePage{Base: s.Page(w, r, ""), Initiative: ini, Preview: !ini.Published()}
@@ -149,7 +149,7 @@ func (s *Server) initiativePage(w http.ResponseWriter, r *http.Request, status i
 	}
 	if ini.IdeaID != nil {
 		idea, err := s.Deps.Community.Get(ctx, tid, *ini.IdeaID)
-		if err == nil && idea.Moderation == community.Approved {
+		if err == nil && idea.Moderation == cty.Approved {
 			p.Idea = &idea
 		} else if err != nil && !errs.Is(err, errs.NotFound) {
 			s.Fail(w, r, err)
@@ -160,7 +160,7 @@ func (s *Server) initiativePage(w http.ResponseWriter, r *http.Request, status i
 	if desc == "" {
 		desc = p.T("initiative.og_description", ini.PlaceName)
 	}
-	p.OG = openGraph{Title: ini.Title + " — " + ini.PlaceName, Description: desc, URL: s.Cfg.BaseURL + "/initiatives/" + ini.Slug}
+	p.OG = kit.OpenGraph{Title: ini.Title + " — " + ini.PlaceName, Description: desc, URL: s.Cfg.BaseURL + "/initiatives/" + ini.Slug}
 	if form == nil {
 		form = url.Values{}
 		if u := kit.Info(r).Principal.User; u != nil {
@@ -172,7 +172,7 @@ func (s *Server) initiativePage(w http.ResponseWriter, r *http.Request, status i
 	s.Render(w, r, status, "initiative", p)
 }
 
-func (s *Server) initiative(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) Initiative(w http.ResponseWriter, r *http.Request) {
 	if ini, ok := s.publicInitiative(w, r); ok {
 		s.initiativePage(w, r, http.StatusOK, ini, nil, nil)
 	}
@@ -189,7 +189,7 @@ func optionalID(v string) (int64, bool) {
 }
 
 // join is « Je veux participer ».
-func (s *Server) join(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) Join(w http.ResponseWriter, r *http.Request) {
 	ini, ok := s.publicInitiative(w, r)
 	if !ok {
 		return
@@ -204,7 +204,7 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 		s.initiativePage(w, r, http.StatusUnprocessableEntity, ini, f, map[string]string{"need": "errors.initiative_need_unknown"})
 		return
 	}
-	in := community.JoinInput{Name: f.Get("name"), Email: f.Get("email"), Offer: f.Get("offer"), NeedID: needID,
+	in := cty.JoinInput{Name: f.Get("name"), Email: f.Get("email"), Offer: f.Get("offer"), NeedID: needID,
 		ShowName: f.Get("show_name") == "1", Lang: kit.Info(r).Lang}
 	// A signed-in person joining with their own address needs no confirmation.
 	u := kit.Info(r).Principal.User
@@ -235,13 +235,13 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 
 type participationPage struct {
 	kit.Base
-	Participation community.Participation
+	Participation cty.Participation
 	Token         string
 }
 
 // participation shows a person's own link: a button confirms (opening the
 // link alone — a mail scanner — changes nothing), another stops following.
-func (s *Server) participation(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) Participation(w http.ResponseWriter, r *http.Request) {
 	tok := r.PathValue("token")
 	p, err := s.Deps.Community.Participation(r.Context(), kit.Info(r).Territory.ID, tok)
 	if err != nil {
@@ -253,7 +253,7 @@ func (s *Server) participation(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, r, http.StatusOK, "initiative_link", participationPage{Base: s.Page(w, r, "initiative.link_title"), Participation: p, Token: tok})
 }
 
-func (s *Server) confirmParticipation(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) ConfirmParticipation(w http.ResponseWriter, r *http.Request) {
 	tok := r.PathValue("token")
 	p, err := s.Deps.Community.ConfirmParticipation(r.Context(), kit.Info(r).Territory.ID, tok)
 	if err != nil {
@@ -268,7 +268,7 @@ func (s *Server) confirmParticipation(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, "/initiatives/participer/"+tok)
 }
 
-func (s *Server) leaveInitiative(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) LeaveInitiative(w http.ResponseWriter, r *http.Request) {
 	tok := r.PathValue("token")
 	if _, err := s.Deps.Community.LeaveInitiative(r.Context(), kit.Info(r).Territory.ID, tok); err != nil {
 		s.Fail(w, r, err)

@@ -1,4 +1,4 @@
-package web
+package initiatives
 
 import (
 	"math"
@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"implique/internal/auth"
-	"implique/internal/community"
+	cty "implique/internal/community"
 	"implique/internal/errs"
 	"implique/internal/orgs"
 	"implique/internal/web/kit"
@@ -36,24 +36,24 @@ func userIDOf(r *http.Request) int64 {
 
 type adminInitiativesPage struct {
 	kit.Base
-	Initiatives []community.Initiative
-	Statuses    []community.InitiativeStatus
+	Initiatives []cty.Initiative
+	Statuses    []cty.InitiativeStatus
 	Status      string
 }
 
-func (s *Server) adminInitiatives(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminInitiatives(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageInitiatives) {
 		s.Forbid(w, r)
 		return
 	}
 	st := knownInitiativeStatus(r.URL.Query().Get("statut"))
-	list, err := s.Deps.Community.Initiatives(r.Context(), kit.Info(r).Territory.ID, community.InitiativeFilter{Status: st})
+	list, err := s.Deps.Community.Initiatives(r.Context(), kit.Info(r).Territory.ID, cty.InitiativeFilter{Status: st})
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
 	p := adminInitiativesPage{Base: s.Page(w, r, "initiative.staff.title"), Initiatives: list,
-		Statuses: community.InitiativeStatuses, Status: string(st)}
+		Statuses: cty.InitiativeStatuses, Status: string(st)}
 	s.Render(w, r, http.StatusOK, "admin_initiatives", p)
 }
 
@@ -62,16 +62,16 @@ func (s *Server) adminInitiatives(w http.ResponseWriter, r *http.Request) {
 type adminInitiativeFormPage struct {
 	kit.Base
 	// Initiative is nil for a new one.
-	Initiative *community.Initiative
+	Initiative *cty.Initiative
 	// Idea is the idea a new initiative is born from.
-	Idea   *community.IdeaRecord
+	Idea   *cty.IdeaRecord
 	Places []kit.PlaceOption
 	Action string
 	// Communities it may be born from (a new initiative only).
-	Communities []community.Community
+	Communities []cty.Community
 }
 
-func (s *Server) initiativeForm(w http.ResponseWriter, r *http.Request, status int, ini *community.Initiative, idea *community.IdeaRecord, form url.Values, problems map[string]string) {
+func (s *Handlers) initiativeForm(w http.ResponseWriter, r *http.Request, status int, ini *cty.Initiative, idea *cty.IdeaRecord, form url.Values, problems map[string]string) {
 	places, err := s.PlaceOptions(r)
 	if err != nil {
 		s.Fail(w, r, err)
@@ -79,7 +79,7 @@ func (s *Server) initiativeForm(w http.ResponseWriter, r *http.Request, status i
 	}
 	p := adminInitiativeFormPage{Base: s.Page(w, r, "initiative.staff.new_title"), Initiative: ini, Idea: idea, Places: places, Action: initiativesPath}
 	if ini == nil {
-		if p.Communities, err = s.Deps.Community.Communities(r.Context(), kit.Info(r).Territory.ID, community.CommunityFilter{}); err != nil {
+		if p.Communities, err = s.Deps.Community.Communities(r.Context(), kit.Info(r).Territory.ID, cty.CommunityFilter{}); err != nil {
 			s.Fail(w, r, err)
 			return
 		}
@@ -96,12 +96,12 @@ func (s *Server) initiativeForm(w http.ResponseWriter, r *http.Request, status i
 
 // initiativeInput reads the initiative form; dates that cannot be read are
 // problems on their field.
-func initiativeInput(f url.Values) (community.InitiativeInput, errs.Fields) {
+func initiativeInput(f url.Values) (cty.InitiativeInput, errs.Fields) {
 	problems := errs.Fields{}
-	in := community.InitiativeInput{Title: f.Get("title"), Summary: f.Get("summary"), Description: f.Get("description"), PlaceSlug: f.Get("place")}
+	in := cty.InitiativeInput{Title: f.Get("title"), Summary: f.Get("summary"), Description: f.Get("description"), PlaceSlug: f.Get("place")}
 	for field, dst := range map[string]**time.Time{"starts_on": &in.StartsOn, "ends_on": &in.EndsOn} {
 		if v := strings.TrimSpace(f.Get(field)); v != "" {
-			d, ok := parseDay(v)
+			d, ok := kit.ParseDay(v)
 			if !ok {
 				problems.Add(field, "errors.date")
 				continue
@@ -112,7 +112,7 @@ func initiativeInput(f url.Values) (community.InitiativeInput, errs.Fields) {
 	return in, problems
 }
 
-func initiativeValues(ini community.Initiative) url.Values {
+func initiativeValues(ini cty.Initiative) url.Values {
 	f := url.Values{"title": {ini.Title}, "summary": {ini.Summary}, "description": {ini.Description}, "place": {ini.PlaceSlug}}
 	if ini.StartsOn != nil {
 		f.Set("starts_on", ini.StartsOn.Format("2006-01-02"))
@@ -125,7 +125,7 @@ func initiativeValues(ini community.Initiative) url.Values {
 
 // formIdea loads the idea a form names (?idee= or the hidden field): an
 // approved idea of the territory; ok is false otherwise.
-func (s *Server) formIdea(r *http.Request, v string) (*community.IdeaRecord, bool, error) {
+func (s *Handlers) formIdea(r *http.Request, v string) (*cty.IdeaRecord, bool, error) {
 	id, ok := optionalID(v)
 	if !ok {
 		return nil, false, nil
@@ -134,7 +134,7 @@ func (s *Server) formIdea(r *http.Request, v string) (*community.IdeaRecord, boo
 		return nil, true, nil
 	}
 	idea, err := s.Deps.Community.Get(r.Context(), kit.Info(r).Territory.ID, id)
-	if errs.Is(err, errs.NotFound) || (err == nil && idea.Moderation != community.Approved) {
+	if errs.Is(err, errs.NotFound) || (err == nil && idea.Moderation != cty.Approved) {
 		return nil, false, nil
 	}
 	if err != nil {
@@ -143,7 +143,7 @@ func (s *Server) formIdea(r *http.Request, v string) (*community.IdeaRecord, boo
 	return &idea, true, nil
 }
 
-func (s *Server) adminNewInitiative(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminNewInitiative(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageInitiatives) {
 		s.Forbid(w, r)
 		return
@@ -182,7 +182,7 @@ func (s *Server) adminNewInitiative(w http.ResponseWriter, r *http.Request) {
 	s.initiativeForm(w, r, http.StatusOK, nil, idea, form, nil)
 }
 
-func (s *Server) adminCreateInitiative(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminCreateInitiative(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageInitiatives) {
 		s.Forbid(w, r)
 		return
@@ -234,15 +234,15 @@ func (s *Server) adminCreateInitiative(w http.ResponseWriter, r *http.Request) {
 
 // staffInitiative asks the policy, reads {id} and loads that initiative of
 // the request's territory; anything else is a 403 or a 404.
-func (s *Server) staffInitiative(w http.ResponseWriter, r *http.Request) (community.Initiative, bool) {
+func (s *Handlers) staffInitiative(w http.ResponseWriter, r *http.Request) (cty.Initiative, bool) {
 	if !s.Can(r, auth.ManageInitiatives) {
 		s.Forbid(w, r)
-		return community.Initiative{}, false
+		return cty.Initiative{}, false
 	}
 	id := kit.PathID(r, "id")
 	if id == 0 {
 		s.NotFound(w, r)
-		return community.Initiative{}, false
+		return cty.Initiative{}, false
 	}
 	ini, err := s.Deps.Community.Initiative(r.Context(), kit.Info(r).Territory.ID, id)
 	if err != nil {
@@ -252,7 +252,7 @@ func (s *Server) staffInitiative(w http.ResponseWriter, r *http.Request) (commun
 	return ini, true
 }
 
-func (s *Server) adminEditInitiative(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminEditInitiative(w http.ResponseWriter, r *http.Request) {
 	ini, ok := s.staffInitiative(w, r)
 	if !ok {
 		return
@@ -260,7 +260,7 @@ func (s *Server) adminEditInitiative(w http.ResponseWriter, r *http.Request) {
 	s.initiativeForm(w, r, http.StatusOK, &ini, nil, initiativeValues(ini), nil)
 }
 
-func (s *Server) adminUpdateInitiative(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminUpdateInitiative(w http.ResponseWriter, r *http.Request) {
 	ini, ok := s.staffInitiative(w, r)
 	if !ok {
 		return
@@ -293,16 +293,16 @@ type confirmQuestion struct {
 
 type adminInitiativePage struct {
 	kit.Base
-	Initiative community.Initiative
-	Story      []community.InitiativeStep
-	Milestones []community.Milestone
-	Needs      []community.HelpWanted
-	Actors     []community.Actor
-	People     []community.Person
-	Idea       *community.IdeaRecord
-	Statuses   []community.InitiativeStatus
-	ActorKinds []community.ActorKind
-	Supports   []community.SupportKind
+	Initiative cty.Initiative
+	Story      []cty.InitiativeStep
+	Milestones []cty.Milestone
+	Needs      []cty.HelpWanted
+	Actors     []cty.Actor
+	People     []cty.Person
+	Idea       *cty.IdeaRecord
+	Statuses   []cty.InitiativeStatus
+	ActorKinds []cty.ActorKind
+	Supports   []cty.SupportKind
 	// Orgs are the directory's organisations an actor may be.
 	Orgs []orgs.OrgRef
 	// Section is the form the problems belong to.
@@ -311,15 +311,15 @@ type adminInitiativePage struct {
 }
 
 // SupportChecked reports whether the actor form holds a support kind.
-func (p adminInitiativePage) SupportChecked(k community.SupportKind) bool {
+func (p adminInitiativePage) SupportChecked(k cty.SupportKind) bool {
 	return p.Checked("actor_supports", string(k))
 }
 
-func (s *Server) staffInitiativePage(w http.ResponseWriter, r *http.Request, status int, ini community.Initiative, mod func(*adminInitiativePage)) {
+func (s *Handlers) staffInitiativePage(w http.ResponseWriter, r *http.Request, status int, ini cty.Initiative, mod func(*adminInitiativePage)) {
 	ctx := r.Context()
 	tid := kit.Info(r).Territory.ID
-	p := adminInitiativePage{Base: s.Page(w, r, ""), Initiative: ini, Statuses: community.InitiativeStatuses,
-		ActorKinds: community.ActorKinds, Supports: community.SupportKinds}
+	p := adminInitiativePage{Base: s.Page(w, r, ""), Initiative: ini, Statuses: cty.InitiativeStatuses,
+		ActorKinds: cty.ActorKinds, Supports: cty.SupportKinds}
 	p.SetTypedTitle(ini.Title)
 	var err error
 	if p.Orgs, err = s.Deps.Orgs.Options(ctx, tid); err != nil {
@@ -352,8 +352,8 @@ func (s *Server) staffInitiativePage(w http.ResponseWriter, r *http.Request, sta
 	if mod != nil {
 		mod(&p)
 	}
-	defaults := map[string]string{"status": string(ini.Status), "outcome": ini.Outcome, "person_role": community.Participant,
-		"person_lang": "fr", "help_people_needed": "1", "actor_kind": string(community.ActorMunicipality)}
+	defaults := map[string]string{"status": string(ini.Status), "outcome": ini.Outcome, "person_role": cty.Participant,
+		"person_lang": "fr", "help_people_needed": "1", "actor_kind": string(cty.ActorMunicipality)}
 	for k, v := range defaults {
 		if _, ok := p.Form[k]; !ok {
 			p.Form.Set(k, v)
@@ -362,7 +362,7 @@ func (s *Server) staffInitiativePage(w http.ResponseWriter, r *http.Request, sta
 	s.Render(w, r, status, "admin_initiative", p)
 }
 
-func (s *Server) adminInitiative(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminInitiative(w http.ResponseWriter, r *http.Request) {
 	ini, ok := s.staffInitiative(w, r)
 	if !ok {
 		return
@@ -372,7 +372,7 @@ func (s *Server) adminInitiative(w http.ResponseWriter, r *http.Request) {
 
 // initiativeActionFailed shows a refused action on the initiative's page,
 // with the problems on the fields of its section's form (named prefix+field).
-func (s *Server) initiativeActionFailed(w http.ResponseWriter, r *http.Request, ini community.Initiative, section, prefix string, err error) {
+func (s *Handlers) initiativeActionFailed(w http.ResponseWriter, r *http.Request, ini cty.Initiative, section, prefix string, err error) {
 	e, ok := errs.As(err)
 	if !ok || e.Code == errs.NotFound {
 		s.Fail(w, r, err)
@@ -385,7 +385,7 @@ func (s *Server) initiativeActionFailed(w http.ResponseWriter, r *http.Request, 
 }
 
 // initiativeDone goes back to a section of the initiative's page with a message.
-func (s *Server) initiativeDone(w http.ResponseWriter, r *http.Request, ini community.Initiative, flash, section string) {
+func (s *Handlers) initiativeDone(w http.ResponseWriter, r *http.Request, ini cty.Initiative, flash, section string) {
 	s.Flash(w, flash)
 	to := initiativePath(ini.ID)
 	if section != "" {
@@ -394,15 +394,15 @@ func (s *Server) initiativeDone(w http.ResponseWriter, r *http.Request, ini comm
 	s.Redirect(w, r, to)
 }
 
-func (s *Server) adminPublishInitiative(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminPublishInitiative(w http.ResponseWriter, r *http.Request) {
 	s.publishInitiative(w, r, true)
 }
 
-func (s *Server) adminUnpublishInitiative(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminUnpublishInitiative(w http.ResponseWriter, r *http.Request) {
 	s.publishInitiative(w, r, false)
 }
 
-func (s *Server) publishInitiative(w http.ResponseWriter, r *http.Request, publish bool) {
+func (s *Handlers) publishInitiative(w http.ResponseWriter, r *http.Request, publish bool) {
 	ini, ok := s.staffInitiative(w, r)
 	if !ok {
 		return
@@ -418,14 +418,14 @@ func (s *Server) publishInitiative(w http.ResponseWriter, r *http.Request, publi
 	s.initiativeDone(w, r, ini, key, "")
 }
 
-func (s *Server) adminInitiativeStatus(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminInitiativeStatus(w http.ResponseWriter, r *http.Request) {
 	ini, ok := s.staffInitiative(w, r)
 	if !ok {
 		return
 	}
 	_ = r.ParseForm()
 	err := s.Deps.Community.SetInitiativeStatus(r.Context(), kit.Info(r).Territory.ID, ini.ID, userIDOf(r),
-		community.InitiativeStatus(r.PostFormValue("status")), r.PostFormValue("reason"))
+		cty.InitiativeStatus(r.PostFormValue("status")), r.PostFormValue("reason"))
 	if err != nil {
 		s.initiativeActionFailed(w, r, ini, "statut", "", err)
 		return
@@ -433,7 +433,7 @@ func (s *Server) adminInitiativeStatus(w http.ResponseWriter, r *http.Request) {
 	s.initiativeDone(w, r, ini, "flash.initiative_status", "statut")
 }
 
-func (s *Server) adminInitiativeOutcome(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminInitiativeOutcome(w http.ResponseWriter, r *http.Request) {
 	ini, ok := s.staffInitiative(w, r)
 	if !ok {
 		return
@@ -448,15 +448,15 @@ func (s *Server) adminInitiativeOutcome(w http.ResponseWriter, r *http.Request) 
 
 // ---- Milestones --------------------------------------------------------
 
-func (s *Server) adminAddMilestone(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminAddMilestone(w http.ResponseWriter, r *http.Request) {
 	ini, ok := s.staffInitiative(w, r)
 	if !ok {
 		return
 	}
 	_ = r.ParseForm()
-	in := community.MilestoneInput{Title: r.PostFormValue("milestone_title")}
+	in := cty.MilestoneInput{Title: r.PostFormValue("milestone_title")}
 	if v := strings.TrimSpace(r.PostFormValue("milestone_due_on")); v != "" {
-		d, ok := parseDay(v)
+		d, ok := kit.ParseDay(v)
 		if !ok {
 			problems := errs.Fields{"milestone_due_on": "errors.date"}
 			if strings.TrimSpace(in.Title) == "" {
@@ -474,7 +474,7 @@ func (s *Server) adminAddMilestone(w http.ResponseWriter, r *http.Request) {
 	s.initiativeDone(w, r, ini, "flash.initiative_milestone_added", "etapes")
 }
 
-func (s *Server) adminMilestoneDone(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminMilestoneDone(w http.ResponseWriter, r *http.Request) {
 	ini, ok := s.staffInitiative(w, r)
 	if !ok {
 		return
@@ -497,7 +497,7 @@ func (s *Server) adminMilestoneDone(w http.ResponseWriter, r *http.Request) {
 	s.initiativeDone(w, r, ini, key, "etapes")
 }
 
-func (s *Server) adminRemoveMilestone(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminRemoveMilestone(w http.ResponseWriter, r *http.Request) {
 	ini, ok := s.staffInitiative(w, r)
 	if !ok {
 		return
@@ -528,7 +528,7 @@ func (s *Server) adminRemoveMilestone(w http.ResponseWriter, r *http.Request) {
 }
 
 // askConfirm shows the initiative's page opened on a question.
-func (s *Server) askConfirm(w http.ResponseWriter, r *http.Request, ini community.Initiative, questionKey, name, helpKey, action, yesKey, back string) {
+func (s *Handlers) askConfirm(w http.ResponseWriter, r *http.Request, ini cty.Initiative, questionKey, name, helpKey, action, yesKey, back string) {
 	s.staffInitiativePage(w, r, http.StatusOK, ini, func(p *adminInitiativePage) {
 		p.Confirm = &confirmQuestion{Question: p.T(questionKey, name), Help: p.T(helpKey), Action: action, Yes: p.T(yesKey),
 			Back: initiativePath(ini.ID) + "#" + back}
@@ -537,13 +537,13 @@ func (s *Server) askConfirm(w http.ResponseWriter, r *http.Request, ini communit
 
 // ---- Help wanted -------------------------------------------------------
 
-func (s *Server) adminAddHelp(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminAddHelp(w http.ResponseWriter, r *http.Request) {
 	ini, ok := s.staffInitiative(w, r)
 	if !ok {
 		return
 	}
 	_ = r.ParseForm()
-	in := community.HelpInput{Title: r.PostFormValue("help_title"), Details: r.PostFormValue("help_details")}
+	in := cty.HelpInput{Title: r.PostFormValue("help_title"), Details: r.PostFormValue("help_details")}
 	n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("help_people_needed")))
 	if err == nil {
 		in.PeopleNeeded = n
@@ -555,7 +555,7 @@ func (s *Server) adminAddHelp(w http.ResponseWriter, r *http.Request) {
 	s.initiativeDone(w, r, ini, "flash.initiative_help_added", "coups-de-main")
 }
 
-func (s *Server) adminHelpFilled(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminHelpFilled(w http.ResponseWriter, r *http.Request) {
 	ini, ok := s.staffInitiative(w, r)
 	if !ok {
 		return
@@ -606,11 +606,11 @@ func parseCents(v string) (int64, bool) {
 }
 
 // actorInput reads the actor form (fields named actor_…).
-func actorInput(f url.Values) (community.ActorInput, errs.Fields) {
+func actorInput(f url.Values) (cty.ActorInput, errs.Fields) {
 	problems := errs.Fields{}
-	in := community.ActorInput{Name: f.Get("actor_name"), Kind: community.ActorKind(f.Get("actor_kind")), Details: f.Get("actor_details")}
+	in := cty.ActorInput{Name: f.Get("actor_name"), Kind: cty.ActorKind(f.Get("actor_kind")), Details: f.Get("actor_details")}
 	for _, v := range f["actor_supports"] {
-		in.Supports = append(in.Supports, community.SupportKind(v))
+		in.Supports = append(in.Supports, cty.SupportKind(v))
 	}
 	if v := strings.TrimSpace(f.Get("actor_amount")); v != "" {
 		c, ok := parseCents(v)
@@ -626,7 +626,7 @@ func actorInput(f url.Values) (community.ActorInput, errs.Fields) {
 // actorOrganization resolves the organisation of the directory an actor
 // form names (actor_org): it must be one of the territory's; an empty name
 // takes the organisation's.
-func (s *Server) actorOrganization(r *http.Request, in *community.ActorInput, problems errs.Fields) error {
+func (s *Handlers) actorOrganization(r *http.Request, in *cty.ActorInput, problems errs.Fields) error {
 	v := r.PostFormValue("actor_org")
 	if v == "" {
 		return nil
@@ -651,7 +651,7 @@ func (s *Server) actorOrganization(r *http.Request, in *community.ActorInput, pr
 	return nil
 }
 
-func actorValues(a community.Actor) url.Values {
+func actorValues(a cty.Actor) url.Values {
 	f := url.Values{"actor_name": {a.Name}, "actor_kind": {string(a.Kind)}, "actor_details": {a.Details}}
 	if a.OrganizationID != nil {
 		f.Set("actor_org", strconv.FormatInt(*a.OrganizationID, 10))
@@ -665,7 +665,7 @@ func actorValues(a community.Actor) url.Values {
 	return f
 }
 
-func (s *Server) adminAddActor(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminAddActor(w http.ResponseWriter, r *http.Request) {
 	ini, ok := s.staffInitiative(w, r)
 	if !ok {
 		return
@@ -689,28 +689,28 @@ func (s *Server) adminAddActor(w http.ResponseWriter, r *http.Request) {
 
 type adminActorPage struct {
 	kit.Base
-	Initiative community.Initiative
-	Actor      community.Actor
-	ActorKinds []community.ActorKind
-	Supports   []community.SupportKind
+	Initiative cty.Initiative
+	Actor      cty.Actor
+	ActorKinds []cty.ActorKind
+	Supports   []cty.SupportKind
 	Orgs       []orgs.OrgRef
 }
 
 // SupportChecked reports whether the actor form holds a support kind.
-func (p adminActorPage) SupportChecked(k community.SupportKind) bool {
+func (p adminActorPage) SupportChecked(k cty.SupportKind) bool {
 	return p.Checked("actor_supports", string(k))
 }
 
 // staffActor loads the {aid} actor of the initiative.
-func (s *Server) staffActor(w http.ResponseWriter, r *http.Request) (community.Initiative, community.Actor, bool) {
+func (s *Handlers) staffActor(w http.ResponseWriter, r *http.Request) (cty.Initiative, cty.Actor, bool) {
 	ini, ok := s.staffInitiative(w, r)
 	if !ok {
-		return ini, community.Actor{}, false
+		return ini, cty.Actor{}, false
 	}
 	id := kit.PathID(r, "aid")
 	if id == 0 {
 		s.NotFound(w, r)
-		return ini, community.Actor{}, false
+		return ini, cty.Actor{}, false
 	}
 	a, err := s.Deps.Community.Actor(r.Context(), kit.Info(r).Territory.ID, ini.ID, id)
 	if err != nil {
@@ -720,8 +720,8 @@ func (s *Server) staffActor(w http.ResponseWriter, r *http.Request) (community.I
 	return ini, a, true
 }
 
-func (s *Server) actorForm(w http.ResponseWriter, r *http.Request, status int, ini community.Initiative, a community.Actor, form url.Values, problems map[string]string) {
-	p := adminActorPage{Base: s.Page(w, r, ""), Initiative: ini, Actor: a, ActorKinds: community.ActorKinds, Supports: community.SupportKinds}
+func (s *Handlers) actorForm(w http.ResponseWriter, r *http.Request, status int, ini cty.Initiative, a cty.Actor, form url.Values, problems map[string]string) {
+	p := adminActorPage{Base: s.Page(w, r, ""), Initiative: ini, Actor: a, ActorKinds: cty.ActorKinds, Supports: cty.SupportKinds}
 	var err error
 	if p.Orgs, err = s.Deps.Orgs.Options(r.Context(), kit.Info(r).Territory.ID); err != nil {
 		s.Fail(w, r, err)
@@ -732,7 +732,7 @@ func (s *Server) actorForm(w http.ResponseWriter, r *http.Request, status int, i
 	s.Render(w, r, status, "admin_initiative_actor", p)
 }
 
-func (s *Server) adminEditActor(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminEditActor(w http.ResponseWriter, r *http.Request) {
 	ini, a, ok := s.staffActor(w, r)
 	if !ok {
 		return
@@ -740,7 +740,7 @@ func (s *Server) adminEditActor(w http.ResponseWriter, r *http.Request) {
 	s.actorForm(w, r, http.StatusOK, ini, a, actorValues(a), nil)
 }
 
-func (s *Server) adminUpdateActor(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminUpdateActor(w http.ResponseWriter, r *http.Request) {
 	ini, a, ok := s.staffActor(w, r)
 	if !ok {
 		return
@@ -766,7 +766,7 @@ func (s *Server) adminUpdateActor(w http.ResponseWriter, r *http.Request) {
 	s.initiativeDone(w, r, ini, "flash.initiative_actor_saved", "acteurs")
 }
 
-func (s *Server) adminRemoveActor(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminRemoveActor(w http.ResponseWriter, r *http.Request) {
 	ini, a, ok := s.staffActor(w, r)
 	if !ok {
 		return
@@ -786,7 +786,7 @@ func (s *Server) adminRemoveActor(w http.ResponseWriter, r *http.Request) {
 
 // ---- People ------------------------------------------------------------
 
-func (s *Server) adminAddPerson(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminAddPerson(w http.ResponseWriter, r *http.Request) {
 	ini, ok := s.staffInitiative(w, r)
 	if !ok {
 		return
@@ -798,7 +798,7 @@ func (s *Server) adminAddPerson(w http.ResponseWriter, r *http.Request) {
 		s.initiativeActionFailed(w, r, ini, "personnes", "", errs.Fields{"person_need": "errors.initiative_need_unknown"}.Err())
 		return
 	}
-	in := community.PersonInput{Role: f.Get("person_role"), Name: f.Get("person_name"), Email: f.Get("person_email"),
+	in := cty.PersonInput{Role: f.Get("person_role"), Name: f.Get("person_name"), Email: f.Get("person_email"),
 		Phone: f.Get("person_phone"), Offer: f.Get("person_offer"), NeedID: needID, ShowName: f.Get("person_show_name") == "1",
 		Lang: f.Get("person_lang")}
 	if _, err := s.Deps.Community.AddPerson(r.Context(), kit.Info(r).Territory.ID, ini.ID, in); err != nil {
@@ -808,7 +808,7 @@ func (s *Server) adminAddPerson(w http.ResponseWriter, r *http.Request) {
 	s.initiativeDone(w, r, ini, "flash.initiative_person_added", "personnes")
 }
 
-func (s *Server) adminRemovePerson(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminRemovePerson(w http.ResponseWriter, r *http.Request) {
 	ini, ok := s.staffInitiative(w, r)
 	if !ok {
 		return
