@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -106,42 +105,14 @@ func (s *Server) adminEvents(w http.ResponseWriter, r *http.Request) {
 
 // ---- The form ----------------------------------------------------------
 
-type staffOption struct {
-	ID   string
-	Name string
-}
-
 type eventFormPage struct {
 	kit.Base
 	// Event is nil for a new event.
 	Event  *kit.EventView
 	Kinds  []events.Kind
 	Places []kit.PlaceOption
-	Staff  []staffOption
+	Staff  []kit.StaffOption
 	Action string
-}
-
-// staffOptions lists the people who may lead an event: administrators and
-// facilitators of the territory, and whoever the form already names.
-func (s *Server) staffOptions(r *http.Request, form url.Values) ([]staffOption, error) {
-	members, err := s.Deps.Auth.Members(r.Context(), kit.Info(r).Territory.ID)
-	if err != nil {
-		return nil, err
-	}
-	var out []staffOption
-	for _, m := range members {
-		id := strconv.FormatInt(m.ID, 10)
-		ok := slices.Contains(form["facilitators"], id)
-		for _, role := range m.Roles {
-			if role == auth.RoleAdministrator || role == auth.RoleFacilitator {
-				ok = true
-			}
-		}
-		if ok && (!m.Disabled() || slices.Contains(form["facilitators"], id)) {
-			out = append(out, staffOption{ID: id, Name: m.DisplayName()})
-		}
-	}
-	return out, nil
 }
 
 func (s *Server) eventForm(w http.ResponseWriter, r *http.Request, status int, ev *events.Event, form url.Values, problems map[string]string) {
@@ -150,7 +121,7 @@ func (s *Server) eventForm(w http.ResponseWriter, r *http.Request, status int, e
 		s.Fail(w, r, err)
 		return
 	}
-	staff, err := s.staffOptions(r, form)
+	staff, err := s.StaffOptions(r, form)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
@@ -381,7 +352,7 @@ func (s *Server) adminCreateEvent(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.Flash(w, "flash.community_meeting_created")
-		s.Redirect(w, r, adminCommunityPath(id)+"#rencontres")
+		s.Redirect(w, r, kit.CommunityPath(id)+"#rencontres")
 		return
 	}
 	s.Flash(w, "flash.staff_event_created")

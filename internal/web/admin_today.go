@@ -106,7 +106,7 @@ func (s *Server) staffToday(r *http.Request, b kit.Base) (staffToday, error) {
 			n += j.Requests
 		}
 		if len(list) == 1 {
-			href = adminCommunityPath(list[0].CommunityID) + "#invitations"
+			href = kit.CommunityPath(list[0].CommunityID) + "#invitations"
 		}
 		it := add("demandes", n, "admin.today.join_one", "admin.today.join", href)
 		for i, j := range list {

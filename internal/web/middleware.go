@@ -176,14 +176,12 @@ func (s *Server) withTerritoryAndLanguage(next http.Handler) http.Handler {
 	})
 }
 
-const sessionCookie = "implique_session"
-
 // withSession reads the session cookie and sets the request's principal.
 func (s *Server) withSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ri := kit.Info(r)
 		ri.Principal = auth.Principal{TerritoryID: ri.Territory.ID}
-		c, err := r.Cookie(sessionCookie)
+		c, err := r.Cookie(kit.SessionCookie)
 		if err == nil && c.Value != "" && ri.Territory.ID != 0 {
 			sess, err := s.Deps.Auth.Session(r.Context(), c.Value)
 			switch {
@@ -202,7 +200,7 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 				}
 				ri.Session = c.Value
 			case errs.Is(err, errs.NotFound):
-				s.clearSessionCookie(w)
+				s.ClearSessionCookie(w)
 			default:
 				s.Fail(w, r, err)
 				return
@@ -210,16 +208,6 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.Secure,
-		SameSite: http.SameSiteLaxMode, MaxAge: int(auth.SessionTTL / time.Second)})
-}
-
-func (s *Server) clearSessionCookie(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: s.Secure,
-		SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
 func (s *Server) csrfDenied(w http.ResponseWriter, r *http.Request) {

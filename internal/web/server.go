@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"implique/internal/i18n"
+	"implique/internal/web/communities"
 	"implique/internal/web/connections"
 	"implique/internal/web/ideas"
 	"implique/internal/web/initiatives"
@@ -35,6 +36,7 @@ type Server struct {
 	connections *connections.Handlers
 	ideas       *ideas.Handlers
 	initiatives *initiatives.Handlers
+	communities *communities.Handlers
 	metrics     *httpMetrics
 	handler     http.Handler
 }
@@ -56,12 +58,12 @@ func New(cfg kit.Config, deps kit.Deps) (*Server, error) {
 		deps.Registry = prometheus.NewRegistry()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	k, err := kit.New(cfg, deps, cat, templateFS, initiatives.Templates, ideas.Templates, connections.Templates)
+	k, err := kit.New(cfg, deps, cat, templateFS, communities.Templates, initiatives.Templates, ideas.Templates, connections.Templates)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{Kit: k, metrics: newHTTPMetrics(deps.Registry),
-		connections: &connections.Handlers{Kit: k}, initiatives: &initiatives.Handlers{Kit: k}, ideas: &ideas.Handlers{Kit: k}}
+		connections: &connections.Handlers{Kit: k}, communities: &communities.Handlers{Kit: k}, initiatives: &initiatives.Handlers{Kit: k}, ideas: &ideas.Handlers{Kit: k}}
 	s.handler = s.routes()
 	return s, nil
 }

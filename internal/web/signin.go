@@ -24,9 +24,9 @@ import (
 //     address and account (signInPerIPAccount);
 //   - a browser where the account signed in before holds a device cookie
 //     (OWASP « device cookies »: signed, HttpOnly, naming the account). Its
-//     wrong passwords count in that device's own bucket (signInPerDevice),
+//     wrong passwords count in that device's own kit.Bucket (signInPerDevice),
 //     which nobody else can fill; every other browser shares the account's
-//     bucket (signInPerAccount), which only slows guesses from unknown
+//     kit.Bucket (signInPerAccount), which only slows guesses from unknown
 //     browsers. An attacker who fills it from many addresses blocks neither
 //     the owner's own browser nor the magic link;
 //   - a magic link can always be asked for: requests count per client
@@ -45,8 +45,7 @@ const (
 	signInPerAccount   = 10
 	signInPerDevice    = 5
 	magicLinkPerIP     = 20
-	linkUsesPerIP      = 20
-	signInWindow       = 15 * time.Minute
+	signInWindow       = kit.LimitWindow
 	magicLinksPerHour  = 3
 )
 
@@ -66,48 +65,6 @@ type signInPage struct {
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 	p := signInPage{Base: s.Page(w, r, "signin.title"), Back: kit.LocalPath(r.URL.Query().Get("retour"))}
 	s.Render(w, r, http.StatusOK, "signin", p)
-}
-
-// bucket is one rate-limit counter of the sign-in pages.
-type bucket struct {
-	key   string
-	limit int
-}
-
-// attempt counts one try on each bucket in turn and, when one is full,
-// answers the 429 page (blocked). It returns the buckets counted: forgive
-// them when the try succeeds.
-func (s *Server) attempt(w http.ResponseWriter, r *http.Request, buckets ...bucket) (counted []bucket, blocked bool) {
-	for _, b := range buckets {
-		ok, err := s.Deps.Auth.Allow(r.Context(), b.key, b.limit, signInWindow)
-		if err != nil {
-			s.Fail(w, r, err)
-			return nil, true
-		}
-		counted = append(counted, b)
-		if !ok {
-			s.TooMany(w, r, signInWindow)
-			return nil, true
-		}
-	}
-	return counted, false
-}
-
-// forgive takes back the hits of a try that succeeded. A failure here only
-// leaves the try counted: it is logged, not shown.
-func (s *Server) forgive(r *http.Request, counted []bucket) {
-	for _, b := range counted {
-		if err := s.Deps.Auth.Forgive(r.Context(), b.key); err != nil {
-			s.Deps.Logger.Error("rate limit", "id", kit.Info(r).ID, "err", err)
-			return
-		}
-	}
-}
-
-// linkUse counts the use of a private link from this address (only links
-// that do not work stay counted: forgive the returned buckets on success).
-func (s *Server) linkUse(w http.ResponseWriter, r *http.Request) ([]bucket, bool) {
-	return s.attempt(w, r, bucket{"link-use-ip:" + s.ClientIP(r), linkUsesPerIP})
 }
 
 // device returns the name of this browser's device cookie when it is a
@@ -150,7 +107,7 @@ func (s *Server) requestMagicLink(w http.ResponseWriter, r *http.Request) {
 		s.Render(w, r, http.StatusUnprocessableEntity, "signin", p)
 		return
 	}
-	if _, blocked := s.attempt(w, r, bucket{"magic-link-ip:" + s.ClientIP(r), magicLinkPerIP}); blocked {
+	if _, blocked := s.Attempt(w, r, kit.Bucket{Key: "magic-link-ip:" + s.ClientIP(r), Limit: magicLinkPerIP}); blocked {
 		return
 	}
 	u, err := s.Deps.Auth.UserByEmail(r.Context(), email)
@@ -223,7 +180,7 @@ func (s *Server) magicLinkLanding(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) useMagicLink(w http.ResponseWriter, r *http.Request) {
-	counted, blocked := s.linkUse(w, r)
+	counted, blocked := s.LinkUse(w, r)
 	if blocked {
 		return
 	}
@@ -237,7 +194,7 @@ func (s *Server) useMagicLink(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.forgive(r, counted)
+	s.Forgive(r, counted)
 	s.startSession(w, r, u, kit.LocalPath(r.PostFormValue("retour")))
 }
 
@@ -246,19 +203,19 @@ func (s *Server) signInPassword(w http.ResponseWriter, r *http.Request) {
 	back := kit.LocalPath(r.PostFormValue("retour"))
 	account := auth.NormalizeEmail(email)
 	ip := s.ClientIP(r)
-	buckets := []bucket{{"signin-ip:" + ip, signInPerIP}, {"signin-ip-account:" + ip + " " + account, signInPerIPAccount}}
+	buckets := []kit.Bucket{{Key: "signin-ip:" + ip, Limit: signInPerIP}, {Key: "signin-ip-account:" + ip + " " + account, Limit: signInPerIPAccount}}
 	owner, err := s.Deps.Auth.UserByEmail(r.Context(), account)
 	if err != nil && !errs.Is(err, errs.NotFound) {
 		s.Fail(w, r, err)
 		return
 	}
 	if dev := s.device(r, owner); dev != "" {
-		buckets = append(buckets, bucket{"signin-device:" + dev, signInPerDevice})
+		buckets = append(buckets, kit.Bucket{Key: "signin-device:" + dev, Limit: signInPerDevice})
 	} else {
 		// Unknown e-mails too, so that the answer does not tell which have an account.
-		buckets = append(buckets, bucket{"signin-account:" + account, signInPerAccount})
+		buckets = append(buckets, kit.Bucket{Key: "signin-account:" + account, Limit: signInPerAccount})
 	}
-	counted, blocked := s.attempt(w, r, buckets...)
+	counted, blocked := s.Attempt(w, r, buckets...)
 	if blocked {
 		return
 	}
@@ -274,7 +231,7 @@ func (s *Server) signInPassword(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.forgive(r, counted)
+	s.Forgive(r, counted)
 	s.startSession(w, r, u, back)
 }
 
@@ -284,7 +241,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *auth.Us
 		s.Fail(w, r, err)
 		return
 	}
-	s.setSessionCookie(w, tok)
+	s.SetSessionCookie(w, tok)
 	s.setDeviceCookie(w, r, u)
 	if back == "" {
 		back = "/compte"
@@ -318,7 +275,7 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.clearSessionCookie(w)
+	s.ClearSessionCookie(w)
 	s.Flash(w, "flash.signed_out")
 	s.Redirect(w, r, "/")
 }

@@ -452,7 +452,7 @@ func (s *Server) volunteerConfirmLanding(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) volunteerConfirm(w http.ResponseWriter, r *http.Request) {
-	counted, blocked := s.linkUse(w, r)
+	counted, blocked := s.LinkUse(w, r)
 	if blocked {
 		return
 	}
@@ -468,7 +468,7 @@ func (s *Server) volunteerConfirm(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.forgive(r, counted)
+	s.Forgive(r, counted)
 	if a.Person.ID != u.ID {
 		s.RenderError(w, r, http.StatusNotFound, "errors.volunteer_application_not_found")
 		return
@@ -482,7 +482,7 @@ func (s *Server) volunteerConfirm(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.setSessionCookie(w, tok)
+	s.SetSessionCookie(w, tok)
 	s.Flash(w, "flash.volunteer_confirmed")
 	s.Redirect(w, r, "/s-impliquer/mon-benevolat")
 }
@@ -684,7 +684,7 @@ func (s *Server) volunteerProfileLink(w http.ResponseWriter, r *http.Request) {
 		s.volunteerProfilePage(w, r, http.StatusUnprocessableEntity, r.PostForm, map[string]string{"email": "errors.email"})
 		return
 	}
-	if _, blocked := s.attempt(w, r, bucket{"magic-link-ip:" + s.ClientIP(r), magicLinkPerIP}); blocked {
+	if _, blocked := s.Attempt(w, r, kit.Bucket{Key: "magic-link-ip:" + s.ClientIP(r), Limit: magicLinkPerIP}); blocked {
 		return
 	}
 	// The account (the first time) and the e-mail with its link: both, or neither.

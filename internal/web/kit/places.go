@@ -1,8 +1,12 @@
 package kit
 
 import (
+	"implique/internal/auth"
 	"implique/internal/territory"
 	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
 )
 
 // PlaceOption is a place of the territory in a select: secteurs come right
@@ -60,3 +64,34 @@ func GroupPlaces(ps []territory.Place) []PlaceGroup {
 	}
 	return groups
 }
+
+type StaffOption struct {
+	ID   string
+	Name string
+}
+
+// StaffOptions lists the people who may lead an event: administrators and
+// facilitators of the territory, and whoever the form already names.
+func (s *Kit) StaffOptions(r *http.Request, form url.Values) ([]StaffOption, error) {
+	members, err := s.Deps.Auth.Members(r.Context(), Info(r).Territory.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []StaffOption
+	for _, m := range members {
+		id := strconv.FormatInt(m.ID, 10)
+		ok := slices.Contains(form["facilitators"], id)
+		for _, role := range m.Roles {
+			if role == auth.RoleAdministrator || role == auth.RoleFacilitator {
+				ok = true
+			}
+		}
+		if ok && (!m.Disabled() || slices.Contains(form["facilitators"], id)) {
+			out = append(out, StaffOption{ID: id, Name: m.DisplayName()})
+		}
+	}
+	return out, nil
+}
+
+// CommunityPath is the staff's page of a community.
+func CommunityPath(id int64) string { return "/admin/communautes/" + strconv.FormatInt(id, 10) }

@@ -1,4 +1,4 @@
-package web
+package communities
 
 import (
 	"net/http"
@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"implique/internal/auth"
-	"implique/internal/community"
+	cty "implique/internal/community"
 	"implique/internal/errs"
 	"implique/internal/events"
 	"implique/internal/web/kit"
@@ -19,38 +19,34 @@ import (
 // the ideas it carries and plan its meetings. Every handler asks the
 // policy first (auth.ManageCommunities).
 
-const communitiesPath = "/admin/communautes"
-
-func adminCommunityPath(id int64) string { return communitiesPath + "/" + strconv.FormatInt(id, 10) }
-
 type adminCommunitiesPage struct {
 	kit.Base
-	Communities []community.Community
+	Communities []cty.Community
 }
 
-func (s *Server) adminCommunities(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminCommunities(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageCommunities) {
 		s.Forbid(w, r)
 		return
 	}
-	list, err := s.Deps.Community.Communities(r.Context(), kit.Info(r).Territory.ID, community.CommunityFilter{})
+	list, err := s.Deps.Community.Communities(r.Context(), kit.Info(r).Territory.ID, cty.CommunityFilter{})
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Render(w, r, http.StatusOK, "admin_communities", adminCommunitiesPage{Base: s.Page(w, r, "community.staff.title"), Communities: list})
+	s.Render(w, r, http.StatusOK, "admin_communities", adminCommunitiesPage{Base: s.Page(w, r, "cty.staff.title"), Communities: list})
 }
 
 // staffCommunity loads the community of the URL's {id} for a staff action.
-func (s *Server) staffCommunity(w http.ResponseWriter, r *http.Request) (community.Community, bool) {
+func (s *Handlers) staffCommunity(w http.ResponseWriter, r *http.Request) (cty.Community, bool) {
 	if !s.Can(r, auth.ManageCommunities) {
 		s.Forbid(w, r)
-		return community.Community{}, false
+		return cty.Community{}, false
 	}
 	id := kit.PathID(r, "id")
 	if id == 0 {
 		s.NotFound(w, r)
-		return community.Community{}, false
+		return cty.Community{}, false
 	}
 	c, err := s.Deps.Community.Community(r.Context(), kit.Info(r).Territory.ID, id)
 	if err != nil {
@@ -64,33 +60,33 @@ func (s *Server) staffCommunity(w http.ResponseWriter, r *http.Request) (communi
 
 type adminCommunityFormPage struct {
 	kit.Base
-	Community *community.Community
+	Community *cty.Community
 	Places    []kit.PlaceOption
-	Staff     []staffOption
+	Staff     []kit.StaffOption
 	Action    string
 }
 
-func (s *Server) communityForm(w http.ResponseWriter, r *http.Request, status int, c *community.Community, form url.Values, problems map[string]string) {
+func (s *Handlers) communityForm(w http.ResponseWriter, r *http.Request, status int, c *cty.Community, form url.Values, problems map[string]string) {
 	places, err := s.PlaceOptions(r)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	staff, err := s.staffOptions(r, form)
+	staff, err := s.StaffOptions(r, form)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	p := adminCommunityFormPage{Base: s.Page(w, r, "community.staff.new_title"), Community: c, Places: places, Staff: staff, Action: communitiesPath}
+	p := adminCommunityFormPage{Base: s.Page(w, r, "cty.staff.new_title"), Community: c, Places: places, Staff: staff, Action: "/admin/communautes"}
 	if c != nil {
-		p.SetTitle("community.staff.edit_title", c.Name)
-		p.Action = adminCommunityPath(c.ID)
+		p.SetTitle("cty.staff.edit_title", c.Name)
+		p.Action = kit.CommunityPath(c.ID)
 	}
 	p.Form, p.Errors = form, problems
 	s.Render(w, r, status, "admin_community_form", p)
 }
 
-func (s *Server) adminNewCommunity(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminNewCommunity(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageCommunities) {
 		s.Forbid(w, r)
 		return
@@ -107,16 +103,16 @@ func (s *Server) adminNewCommunity(w http.ResponseWriter, r *http.Request) {
 
 // communityInput reads the form; the facilitator must be a staff member
 // the select offered.
-func (s *Server) communityInput(r *http.Request) (community.CommunityInput, map[string]string, error) {
+func (s *Handlers) communityInput(r *http.Request) (cty.CommunityInput, map[string]string, error) {
 	f := r.PostForm
-	in := community.CommunityInput{Name: f.Get("name"), Description: f.Get("description"), Public: f.Get("visibility") == "public",
+	in := cty.CommunityInput{Name: f.Get("name"), Description: f.Get("description"), Public: f.Get("visibility") == "public",
 		PlaceSlugs: f["places"]}
 	problems := map[string]string{}
 	if v := f.Get("visibility"); v != "public" && v != "private" {
 		problems["visibility"] = "errors.community_visibility"
 	}
 	if id := f.Get("facilitators"); id != "" {
-		staff, err := s.staffOptions(r, url.Values{})
+		staff, err := s.StaffOptions(r, url.Values{})
 		if err != nil {
 			return in, nil, err
 		}
@@ -132,7 +128,7 @@ func (s *Server) communityInput(r *http.Request) (community.CommunityInput, map[
 	return in, problems, nil
 }
 
-func (s *Server) saveCommunity(w http.ResponseWriter, r *http.Request, existing *community.Community) {
+func (s *Handlers) saveCommunity(w http.ResponseWriter, r *http.Request, existing *cty.Community) {
 	_ = r.ParseForm()
 	ri := kit.Info(r)
 	in, problems, err := s.communityInput(r)
@@ -140,7 +136,7 @@ func (s *Server) saveCommunity(w http.ResponseWriter, r *http.Request, existing 
 		s.Fail(w, r, err)
 		return
 	}
-	var c community.Community
+	var c cty.Community
 	switch {
 	case existing == nil:
 		c, err = s.Deps.Community.CreateCommunity(r.Context(), ri.Territory.ID, ri.Principal.User.ID, in)
@@ -171,10 +167,10 @@ func (s *Server) saveCommunity(w http.ResponseWriter, r *http.Request, existing 
 	} else {
 		s.Flash(w, "flash.community_saved")
 	}
-	s.Redirect(w, r, adminCommunityPath(c.ID))
+	s.Redirect(w, r, kit.CommunityPath(c.ID))
 }
 
-func (s *Server) adminCreateCommunity(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminCreateCommunity(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageCommunities) {
 		s.Forbid(w, r)
 		return
@@ -182,7 +178,7 @@ func (s *Server) adminCreateCommunity(w http.ResponseWriter, r *http.Request) {
 	s.saveCommunity(w, r, nil)
 }
 
-func (s *Server) adminEditCommunity(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminEditCommunity(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.staffCommunity(w, r)
 	if !ok {
 		return
@@ -200,7 +196,7 @@ func (s *Server) adminEditCommunity(w http.ResponseWriter, r *http.Request) {
 	s.communityForm(w, r, http.StatusOK, &c, form, nil)
 }
 
-func (s *Server) adminUpdateCommunity(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminUpdateCommunity(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.staffCommunity(w, r)
 	if !ok {
 		return
@@ -208,7 +204,7 @@ func (s *Server) adminUpdateCommunity(w http.ResponseWriter, r *http.Request) {
 	s.saveCommunity(w, r, &c)
 }
 
-func (s *Server) adminCloseCommunity(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminCloseCommunity(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.staffCommunity(w, r)
 	if !ok {
 		return
@@ -223,28 +219,28 @@ func (s *Server) adminCloseCommunity(w http.ResponseWriter, r *http.Request) {
 	} else {
 		s.Flash(w, "flash.community_reopened")
 	}
-	s.Redirect(w, r, adminCommunityPath(c.ID))
+	s.Redirect(w, r, kit.CommunityPath(c.ID))
 }
 
 // ---- A community's page -----------------------------------------------------
 
 type adminCommunityPage struct {
 	kit.Base
-	Community   community.Community
+	Community   cty.Community
 	Facilitator string
-	Members     []community.Member
-	Pending     []community.Invitation
-	Suggestions []community.Suggestion
-	Ideas       []community.IdeaRecord
-	Initiatives []community.Initiative
+	Members     []cty.Member
+	Pending     []cty.Invitation
+	Suggestions []cty.Suggestion
+	Ideas       []cty.IdeaRecord
+	Initiatives []cty.Initiative
 	// Candidates are the ideas it could carry: approved, still open, of its places first.
-	Candidates []community.IdeaRecord
+	Candidates []cty.IdeaRecord
 	Meetings   []kit.EventView
 	// Events it could take as meetings: upcoming, not a meeting yet.
 	Events []events.Event
 }
 
-func (s *Server) adminCommunityPage(w http.ResponseWriter, r *http.Request, c community.Community, status int, form url.Values, problems map[string]string) {
+func (s *Handlers) adminCommunityPage(w http.ResponseWriter, r *http.Request, c cty.Community, status int, form url.Values, problems map[string]string) {
 	ctx := r.Context()
 	t := kit.Info(r).Territory
 	p := adminCommunityPage{Base: s.Page(w, r, ""), Community: c}
@@ -271,7 +267,7 @@ func (s *Server) adminCommunityPage(w http.ResponseWriter, r *http.Request, c co
 		s.Fail(w, r, err)
 		return
 	}
-	if p.Initiatives, err = s.Deps.Community.Initiatives(ctx, t.ID, community.InitiativeFilter{CommunityID: c.ID}); err != nil {
+	if p.Initiatives, err = s.Deps.Community.Initiatives(ctx, t.ID, cty.InitiativeFilter{CommunityID: c.ID}); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
@@ -279,7 +275,7 @@ func (s *Server) adminCommunityPage(w http.ResponseWriter, r *http.Request, c co
 	for _, i := range p.Ideas {
 		carried[i.ID] = true
 	}
-	all, err := s.Deps.Community.List(ctx, t.ID, community.Filter{Moderation: community.Approved, MostSupported: true})
+	all, err := s.Deps.Community.List(ctx, t.ID, cty.Filter{Moderation: cty.Approved, MostSupported: true})
 	if err != nil {
 		s.Fail(w, r, err)
 		return
@@ -288,9 +284,9 @@ func (s *Server) adminCommunityPage(w http.ResponseWriter, r *http.Request, c co
 	for _, pl := range c.Places {
 		inPlaces[pl.Name] = true
 	}
-	var near, far []community.IdeaRecord
+	var near, far []cty.IdeaRecord
 	for _, i := range all {
-		if carried[i.ID] || i.Status == community.Done || i.Status == community.SetAside {
+		if carried[i.ID] || i.Status == cty.Done || i.Status == cty.SetAside {
 			continue
 		}
 		if inPlaces[i.PlaceName] {
@@ -326,12 +322,12 @@ func (s *Server) adminCommunityPage(w http.ResponseWriter, r *http.Request, c co
 		p.Form = url.Values{}
 	}
 	if p.Form.Get("met_shown") == "" {
-		p.Form.Set("met_shown", community.ShowNothing) // nothing shown unless the person chose it
+		p.Form.Set("met_shown", cty.ShowNothing) // nothing shown unless the person chose it
 	}
 	s.Render(w, r, status, "admin_community", p)
 }
 
-func (s *Server) adminCommunity(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminCommunity(w http.ResponseWriter, r *http.Request) {
 	if c, ok := s.staffCommunity(w, r); ok {
 		s.adminCommunityPage(w, r, c, http.StatusOK, nil, nil)
 	}
@@ -340,14 +336,14 @@ func (s *Server) adminCommunity(w http.ResponseWriter, r *http.Request) {
 // adminInvite invites the people ticked among the suggestions and those
 // typed, one address per line. A line that is not an address stops the
 // whole batch, so that nobody is invited twice once it is corrected.
-func (s *Server) adminInvite(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminInvite(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.staffCommunity(w, r)
 	if !ok {
 		return
 	}
 	_ = r.ParseForm()
 	ri := kit.Info(r)
-	people, bad := community.ParseInvitees(r.PostFormValue("emails"))
+	people, bad := cty.ParseInvitees(r.PostFormValue("emails"))
 	if len(bad) > 0 {
 		p := map[string]string{"emails": "errors.invite_bad_lines"}
 		s.adminCommunityPageBad(w, r, c, bad, p)
@@ -362,7 +358,7 @@ func (s *Server) adminInvite(w http.ResponseWriter, r *http.Request) {
 		for _, sg := range sugg {
 			for _, e := range picked {
 				if e == sg.Email {
-					people = append(people, community.Invitee{Name: sg.Name, Email: sg.Email})
+					people = append(people, cty.Invitee{Name: sg.Name, Email: sg.Email})
 				}
 			}
 		}
@@ -380,16 +376,16 @@ func (s *Server) adminInvite(w http.ResponseWriter, r *http.Request) {
 	} else {
 		s.Flash(w, "flash.community_invited")
 	}
-	s.Redirect(w, r, adminCommunityPath(c.ID)+"#invitations")
+	s.Redirect(w, r, kit.CommunityPath(c.ID)+"#invitations")
 }
 
 // adminCommunityPageBad shows the lines that were not addresses.
-func (s *Server) adminCommunityPageBad(w http.ResponseWriter, r *http.Request, c community.Community, bad []string, problems map[string]string) {
+func (s *Handlers) adminCommunityPageBad(w http.ResponseWriter, r *http.Request, c cty.Community, bad []string, problems map[string]string) {
 	r.PostForm.Set("bad_lines", strings.Join(bad, " · "))
 	s.adminCommunityPage(w, r, c, http.StatusUnprocessableEntity, r.PostForm, problems)
 }
 
-func (s *Server) adminRevokeInvitation(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminRevokeInvitation(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.staffCommunity(w, r)
 	if !ok {
 		return
@@ -399,10 +395,10 @@ func (s *Server) adminRevokeInvitation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Flash(w, "flash.community_invitation_revoked")
-	s.Redirect(w, r, adminCommunityPath(c.ID)+"#invitations")
+	s.Redirect(w, r, kit.CommunityPath(c.ID)+"#invitations")
 }
 
-func (s *Server) adminRemoveMember(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminRemoveMember(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.staffCommunity(w, r)
 	if !ok {
 		return
@@ -412,13 +408,13 @@ func (s *Server) adminRemoveMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Flash(w, "flash.community_member_removed")
-	s.Redirect(w, r, adminCommunityPath(c.ID)+"#membres")
+	s.Redirect(w, r, kit.CommunityPath(c.ID)+"#membres")
 }
 
 // adminAddPersonMet adds a person without an e-mail whom staff met, with
 // what the other members may see of them. The form's fields are prefixed
 // with met_ (the page holds other forms).
-func (s *Server) adminAddPersonMet(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminAddPersonMet(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.staffCommunity(w, r)
 	if !ok {
 		return
@@ -426,7 +422,7 @@ func (s *Server) adminAddPersonMet(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	ri := kit.Info(r)
 	f := r.PostForm
-	_, existing, err := s.Deps.Community.AddPersonMet(r.Context(), ri.Territory.ID, c.ID, ri.Principal.User.ID, community.PersonMet{
+	_, existing, err := s.Deps.Community.AddPersonMet(r.Context(), ri.Territory.ID, c.ID, ri.Principal.User.ID, cty.PersonMet{
 		Name: f.Get("met_name"), Phone: f.Get("met_phone"), Shown: f.Get("met_shown"), Agreed: f.Get("met_agreed") == "1"})
 	if e, ok := errs.As(err); ok {
 		problems := map[string]string{}
@@ -447,10 +443,10 @@ func (s *Server) adminAddPersonMet(w http.ResponseWriter, r *http.Request) {
 	} else {
 		s.Flash(w, "flash.community_person_added")
 	}
-	s.Redirect(w, r, adminCommunityPath(c.ID)+"#membres")
+	s.Redirect(w, r, kit.CommunityPath(c.ID)+"#membres")
 }
 
-func (s *Server) adminCarryIdea(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminCarryIdea(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.staffCommunity(w, r)
 	if !ok {
 		return
@@ -466,10 +462,10 @@ func (s *Server) adminCarryIdea(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Flash(w, "flash.community_idea_added")
-	s.Redirect(w, r, adminCommunityPath(c.ID)+"#idees")
+	s.Redirect(w, r, kit.CommunityPath(c.ID)+"#idees")
 }
 
-func (s *Server) adminDropIdea(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminDropIdea(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.staffCommunity(w, r)
 	if !ok {
 		return
@@ -479,10 +475,10 @@ func (s *Server) adminDropIdea(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Flash(w, "flash.community_idea_dropped")
-	s.Redirect(w, r, adminCommunityPath(c.ID)+"#idees")
+	s.Redirect(w, r, kit.CommunityPath(c.ID)+"#idees")
 }
 
-func (s *Server) adminAddMeeting(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminAddMeeting(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.staffCommunity(w, r)
 	if !ok {
 		return
@@ -497,10 +493,10 @@ func (s *Server) adminAddMeeting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Flash(w, "flash.community_meeting_added")
-	s.Redirect(w, r, adminCommunityPath(c.ID)+"#rencontres")
+	s.Redirect(w, r, kit.CommunityPath(c.ID)+"#rencontres")
 }
 
-func (s *Server) adminRemoveMeeting(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminRemoveMeeting(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.staffCommunity(w, r)
 	if !ok {
 		return
@@ -510,5 +506,5 @@ func (s *Server) adminRemoveMeeting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Flash(w, "flash.community_meeting_removed")
-	s.Redirect(w, r, adminCommunityPath(c.ID)+"#rencontres")
+	s.Redirect(w, r, kit.CommunityPath(c.ID)+"#rencontres")
 }

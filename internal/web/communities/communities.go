@@ -1,4 +1,4 @@
-package web
+package communities
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"implique/internal/auth"
-	"implique/internal/community"
+	cty "implique/internal/community"
 	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/events"
@@ -23,25 +23,25 @@ import (
 // an invitation link or a request, sharing settings, posts, resources, and
 // leaving at any time.
 
-func communityPath(c community.Community) string { return "/communautes/" + c.Slug }
+func communityPath(c cty.Community) string { return "/communautes/" + c.Slug }
 
 type communitiesPage struct {
 	kit.Base
-	Public []community.Community
-	Mine   []community.Community
+	Public []cty.Community
+	Mine   []cty.Community
 }
 
-func (s *Server) communities(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) Communities(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	t := kit.Info(r).Territory
-	p := communitiesPage{Base: s.Page(w, r, "community.title")}
+	p := communitiesPage{Base: s.Page(w, r, "cty.title")}
 	var err error
-	if p.Public, err = s.Deps.Community.Communities(ctx, t.ID, community.CommunityFilter{PublicOnly: true}); err != nil {
+	if p.Public, err = s.Deps.Community.Communities(ctx, t.ID, cty.CommunityFilter{PublicOnly: true}); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
 	if u := kit.Info(r).Principal.User; u != nil {
-		if p.Mine, err = s.Deps.Community.Communities(ctx, t.ID, community.CommunityFilter{MemberID: u.ID}); err != nil {
+		if p.Mine, err = s.Deps.Community.Communities(ctx, t.ID, cty.CommunityFilter{MemberID: u.ID}); err != nil {
 			s.Fail(w, r, err)
 			return
 		}
@@ -49,12 +49,12 @@ func (s *Server) communities(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, r, http.StatusOK, "communities", p)
 }
 
-// communityAccess is what the request may see of a community.
+// communityAccess is what the request may see of a cty.
 type communityAccess struct {
-	Community community.Community
+	Community cty.Community
 	// Member is the signed-in person's membership, nil when they are not a member.
-	Member *community.Member
-	// Staff may moderate the space and manage the community.
+	Member *cty.Member
+	// Staff may moderate the space and manage the cty.
 	Staff bool
 }
 
@@ -65,7 +65,7 @@ func (a communityAccess) Inside() bool { return a.Member != nil || a.Staff }
 // may see of it. A private community is shown to its members and staff
 // only: anyone else gets a 404 (or the sign-in page when nobody is signed
 // in, whether the community exists or not).
-func (s *Server) communityFor(w http.ResponseWriter, r *http.Request) (communityAccess, bool) {
+func (s *Handlers) communityFor(w http.ResponseWriter, r *http.Request) (communityAccess, bool) {
 	ri := kit.Info(r)
 	var a communityAccess
 	c, err := s.Deps.Community.CommunityBySlug(r.Context(), ri.Territory.ID, r.PathValue("slug"))
@@ -99,31 +99,31 @@ func (s *Server) communityFor(w http.ResponseWriter, r *http.Request) (community
 type communityPage struct {
 	kit.Base
 	communityAccess
-	Ideas []community.IdeaRecord
+	Ideas []cty.IdeaRecord
 	// Initiatives born from the community (published ones, unless staff look).
-	Initiatives []community.Initiative
+	Initiatives []cty.Initiative
 	Meetings    []kit.EventView
-	Posts       []community.Post
-	Resources   []community.Resource
-	Contacts    []community.Contact
+	Posts       []cty.Post
+	Resources   []cty.Resource
+	Contacts    []cty.Contact
 	Others      int
 	// Categories of resources, in display order.
 	Categories []string
 	Now        time.Time
 }
 
-func (s *Server) communityPage(w http.ResponseWriter, r *http.Request, a communityAccess, status int, form url.Values, problems map[string]string) {
+func (s *Handlers) communityPage(w http.ResponseWriter, r *http.Request, a communityAccess, status int, form url.Values, problems map[string]string) {
 	ctx := r.Context()
 	t := kit.Info(r).Territory
 	c := a.Community
-	p := communityPage{Base: s.Page(w, r, ""), communityAccess: a, Categories: community.ResourceCategories, Now: s.Deps.Events.Now()}
+	p := communityPage{Base: s.Page(w, r, ""), communityAccess: a, Categories: cty.ResourceCategories, Now: s.Deps.Events.Now()}
 	p.SetTypedTitle(c.Name)
 	var err error
 	if p.Ideas, err = s.Deps.Community.CarriedIdeas(ctx, t.ID, c.ID); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	if p.Initiatives, err = s.Deps.Community.Initiatives(ctx, t.ID, community.InitiativeFilter{CommunityID: c.ID, PublishedOnly: true}); err != nil {
+	if p.Initiatives, err = s.Deps.Community.Initiatives(ctx, t.ID, cty.InitiativeFilter{CommunityID: c.ID, PublishedOnly: true}); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
@@ -153,7 +153,7 @@ func (s *Server) communityPage(w http.ResponseWriter, r *http.Request, a communi
 		}
 	}
 	if form == nil {
-		form = url.Values{"category": {community.Tool}}
+		form = url.Values{"category": {cty.Tool}}
 		if a.Member != nil {
 			form.Set("share_name_value", a.Member.Sharing.Name)
 			if a.Member.Sharing.ShowName {
@@ -172,14 +172,14 @@ func (s *Server) communityPage(w http.ResponseWriter, r *http.Request, a communi
 	s.Render(w, r, status, "community", p)
 }
 
-func (s *Server) community(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) Community(w http.ResponseWriter, r *http.Request) {
 	if a, ok := s.communityFor(w, r); ok {
 		s.communityPage(w, r, a, http.StatusOK, nil, nil)
 	}
 }
 
 // communityProblem re-renders the community page with a form's problems.
-func (s *Server) communityProblem(w http.ResponseWriter, r *http.Request, a communityAccess, err error) {
+func (s *Handlers) communityProblem(w http.ResponseWriter, r *http.Request, a communityAccess, err error) {
 	e, ok := errs.As(err)
 	if !ok {
 		s.Fail(w, r, err)
@@ -189,8 +189,8 @@ func (s *Server) communityProblem(w http.ResponseWriter, r *http.Request, a comm
 }
 
 // askToJoin e-mails a confirmation link to a visitor who wants to join a
-// public community.
-func (s *Server) askToJoin(w http.ResponseWriter, r *http.Request) {
+// public cty.
+func (s *Handlers) AskToJoin(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.communityFor(w, r)
 	if !ok {
 		return
@@ -200,7 +200,7 @@ func (s *Server) askToJoin(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = r.ParseForm()
 	err := s.Deps.Community.AskToJoin(r.Context(), kit.Info(r).Territory.ID, a.Community.ID,
-		community.Invitee{Name: r.PostFormValue("name"), Email: r.PostFormValue("email")}, kit.Info(r).Lang)
+		cty.Invitee{Name: r.PostFormValue("name"), Email: r.PostFormValue("email")}, kit.Info(r).Lang)
 	if err != nil {
 		s.communityProblem(w, r, a, err)
 		return
@@ -213,14 +213,14 @@ func (s *Server) askToJoin(w http.ResponseWriter, r *http.Request) {
 
 type joinPage struct {
 	kit.Base
-	Invitation community.Invitation
-	Community  community.Community
+	Invitation cty.Invitation
+	Community  cty.Community
 	Token      string
 	// OtherAccount is true when someone else is signed in on this browser.
 	OtherAccount bool
 }
 
-func (s *Server) communityJoinPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+func (s *Handlers) communityJoinPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	ri := kit.Info(r)
 	tok := r.PathValue("token")
@@ -230,7 +230,7 @@ func (s *Server) communityJoinPage(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	p := joinPage{Base: s.Page(w, r, ""), Invitation: inv, Community: c, Token: tok}
-	p.SetTitle("community.join_title", c.Name)
+	p.SetTitle("cty.join_title", c.Name)
 	if u := ri.Principal.User; u != nil && u.Email != inv.Email {
 		p.OtherAccount = true
 	}
@@ -243,12 +243,12 @@ func (s *Server) communityJoinPage(w http.ResponseWriter, r *http.Request, statu
 
 // communityJoinLanding shows the invitation and the sharing choices: opening the
 // link alone (a mail scanner) changes nothing.
-func (s *Server) communityJoinLanding(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) CommunityJoinLanding(w http.ResponseWriter, r *http.Request) {
 	s.communityJoinPage(w, r, http.StatusOK, nil, nil)
 }
 
-func sharingOf(f url.Values) community.Sharing {
-	return community.Sharing{Name: f.Get("share_name_value"), ShowName: f.Get("show_name") == "1",
+func sharingOf(f url.Values) cty.Sharing {
+	return cty.Sharing{Name: f.Get("share_name_value"), ShowName: f.Get("show_name") == "1",
 		ShowEmail: f.Get("show_email") == "1", Phone: f.Get("phone")}
 }
 
@@ -257,11 +257,11 @@ func sharingOf(f url.Values) community.Sharing {
 // citizen's account is signed in on the way; an account that can do more
 // (staff, a password) signs in the usual way, so that an invitation link
 // never opens more than a citizen's space.
-func (s *Server) joinCommunity(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) JoinCommunity(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	ri := kit.Info(r)
 	tok := r.PathValue("token")
-	counted, blocked := s.linkUse(w, r)
+	counted, blocked := s.LinkUse(w, r)
 	if blocked {
 		return
 	}
@@ -271,7 +271,7 @@ func (s *Server) joinCommunity(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.forgive(r, counted)
+	s.Forgive(r, counted)
 	if u := ri.Principal.User; u != nil && u.Email != inv.Email {
 		s.communityJoinPage(w, r, http.StatusConflict, r.PostForm, map[string]string{"": "errors.invitation_other_account"})
 		return
@@ -334,14 +334,14 @@ func (s *Server) joinCommunity(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.setSessionCookie(w, sess)
+	s.SetSessionCookie(w, sess)
 	s.Redirect(w, r, communityPath(c))
 }
 
 // ---- Inside the space ---------------------------------------------------
 
 // insideFor is communityFor for the actions of members and staff.
-func (s *Server) insideFor(w http.ResponseWriter, r *http.Request) (communityAccess, bool) {
+func (s *Handlers) insideFor(w http.ResponseWriter, r *http.Request) (communityAccess, bool) {
 	a, ok := s.communityFor(w, r)
 	if !ok {
 		return a, false
@@ -357,7 +357,7 @@ func (s *Server) insideFor(w http.ResponseWriter, r *http.Request) (communityAcc
 	return a, true
 }
 
-func (s *Server) saveSharing(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) SaveSharing(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.insideFor(w, r)
 	if !ok {
 		return
@@ -380,7 +380,7 @@ func (s *Server) saveSharing(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, communityPath(a.Community)+"#partage")
 }
 
-func (s *Server) addPost(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AddPost(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.insideFor(w, r)
 	if !ok {
 		return
@@ -398,7 +398,7 @@ func (s *Server) addPost(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, communityPath(a.Community)+"#nouvelles")
 }
 
-func (s *Server) removePost(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) RemovePost(w http.ResponseWriter, r *http.Request) {
 	s.removeShared(w, r, func(ctx context.Context, tid, cid, id int64) (int64, error) {
 		p, err := s.Deps.Community.Post(ctx, tid, cid, id)
 		return p.AuthorID, err
@@ -408,7 +408,7 @@ func (s *Server) removePost(w http.ResponseWriter, r *http.Request) {
 // removeShared takes a post or a resource out of the space: only the
 // person who shared it, or staff, may. owner returns who shared the {id}
 // of the URL.
-func (s *Server) removeShared(w http.ResponseWriter, r *http.Request, owner func(ctx context.Context, tid, cid, id int64) (int64, error),
+func (s *Handlers) removeShared(w http.ResponseWriter, r *http.Request, owner func(ctx context.Context, tid, cid, id int64) (int64, error),
 	remove func(ctx context.Context, tid, cid, id int64) error, flashKey, anchor string) {
 	a, ok := s.insideFor(w, r)
 	if !ok {
@@ -434,16 +434,16 @@ func (s *Server) removeShared(w http.ResponseWriter, r *http.Request, owner func
 }
 
 // addResource shares a link or a file (a form sent as multipart).
-func (s *Server) addResource(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AddResource(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.insideFor(w, r)
 	if !ok {
 		return
 	}
 	// The form was read, within its limit, before this handler (withReadableInput).
-	in := community.ResourceInput{Category: r.PostFormValue("category"), Title: r.PostFormValue("title"),
+	in := cty.ResourceInput{Category: r.PostFormValue("category"), Title: r.PostFormValue("title"),
 		Description: r.PostFormValue("description"), URL: r.PostFormValue("url")}
 	if f, h, err := r.FormFile("file"); err == nil {
-		data, err := io.ReadAll(io.LimitReader(f, community.MaxFileSize+1))
+		data, err := io.ReadAll(io.LimitReader(f, cty.MaxFileSize+1))
 		f.Close()
 		if err != nil {
 			s.Fail(w, r, err)
@@ -461,7 +461,7 @@ func (s *Server) addResource(w http.ResponseWriter, r *http.Request) {
 }
 
 // resourceFile downloads a shared file (members and staff only).
-func (s *Server) resourceFile(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) ResourceFile(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.insideFor(w, r)
 	if !ok {
 		return
@@ -478,7 +478,7 @@ func (s *Server) resourceFile(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(data)
 }
 
-func (s *Server) removeResource(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) RemoveResource(w http.ResponseWriter, r *http.Request) {
 	s.removeShared(w, r, func(ctx context.Context, tid, cid, id int64) (int64, error) {
 		res, err := s.Deps.Community.Resource(ctx, tid, cid, id)
 		return res.AddedBy, err
@@ -489,10 +489,10 @@ func (s *Server) removeResource(w http.ResponseWriter, r *http.Request) {
 
 type leavePage struct {
 	kit.Base
-	Community community.Community
+	Community cty.Community
 }
 
-func (s *Server) leaveForm(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) LeaveForm(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.insideFor(w, r)
 	if !ok {
 		return
@@ -502,11 +502,11 @@ func (s *Server) leaveForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := leavePage{Base: s.Page(w, r, ""), Community: a.Community}
-	p.SetTitle("community.leave_title", a.Community.Name)
+	p.SetTitle("cty.leave_title", a.Community.Name)
 	s.Render(w, r, http.StatusOK, "community_leave", p)
 }
 
-func (s *Server) leave(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) Leave(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.insideFor(w, r)
 	if !ok {
 		return
@@ -524,7 +524,7 @@ func (s *Server) leave(w http.ResponseWriter, r *http.Request) {
 }
 
 // meetingsOf turns events into views (used by staff pages too).
-func (s *Server) meetingViews(evs []events.Event) []kit.EventView {
+func (s *Handlers) meetingViews(evs []events.Event) []kit.EventView {
 	out := make([]kit.EventView, 0, len(evs))
 	for _, ev := range evs {
 		out = append(out, s.EventView(ev))
