@@ -16,6 +16,7 @@ import (
 	"implique/internal/i18n"
 	"implique/internal/web/communities"
 	"implique/internal/web/connections"
+	"implique/internal/web/events"
 	"implique/internal/web/ideas"
 	"implique/internal/web/initiatives"
 	"implique/internal/web/kit"
@@ -37,6 +38,7 @@ type Server struct {
 	ideas       *ideas.Handlers
 	initiatives *initiatives.Handlers
 	communities *communities.Handlers
+	events      *events.Handlers
 	metrics     *httpMetrics
 	handler     http.Handler
 }
@@ -58,12 +60,12 @@ func New(cfg kit.Config, deps kit.Deps) (*Server, error) {
 		deps.Registry = prometheus.NewRegistry()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	k, err := kit.New(cfg, deps, cat, templateFS, communities.Templates, initiatives.Templates, ideas.Templates, connections.Templates)
+	k, err := kit.New(cfg, deps, cat, templateFS, events.Templates, communities.Templates, initiatives.Templates, ideas.Templates, connections.Templates)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{Kit: k, metrics: newHTTPMetrics(deps.Registry),
-		connections: &connections.Handlers{Kit: k}, communities: &communities.Handlers{Kit: k}, initiatives: &initiatives.Handlers{Kit: k}, ideas: &ideas.Handlers{Kit: k}}
+		connections: &connections.Handlers{Kit: k}, events: &events.Handlers{Kit: k}, communities: &communities.Handlers{Kit: k}, initiatives: &initiatives.Handlers{Kit: k}, ideas: &ideas.Handlers{Kit: k}}
 	s.handler = s.routes()
 	return s, nil
 }

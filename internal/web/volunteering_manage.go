@@ -224,18 +224,18 @@ func oppInput(f url.Values, loc *time.Location) (volunteering.Input, errs.Fields
 		case !ok:
 			problems.Add("date", "errors.date")
 		}
-		sh, sm, sok := parseClock(strings.TrimSpace(f.Get("start_time")))
+		sh, sm, sok := kit.ParseClock(strings.TrimSpace(f.Get("start_time")))
 		if !sok {
 			problems.Add("start_time", "errors.time")
 		}
 		if ok && sok {
-			in.StartsAt = localAt(day, sh, sm, loc)
+			in.StartsAt = kit.LocalAt(day, sh, sm, loc)
 			if v := strings.TrimSpace(f.Get("end_time")); v != "" {
-				eh, em, eok := parseClock(v)
+				eh, em, eok := kit.ParseClock(v)
 				if !eok {
 					problems.Add("end_time", "errors.time")
 				} else {
-					in.EndsAt = localAt(day, eh, em, loc)
+					in.EndsAt = kit.LocalAt(day, eh, em, loc)
 				}
 			}
 		}
@@ -244,7 +244,7 @@ func oppInput(f url.Values, loc *time.Location) (volunteering.Input, errs.Fields
 		if !ok {
 			problems.Add("until", "errors.date")
 		} else {
-			in.Until = localAt(day, 23, 59, loc)
+			in.Until = kit.LocalAt(day, 23, 59, loc)
 		}
 	}
 	return in, problems

@@ -336,7 +336,7 @@ func (s *Server) writeCertificate(w http.ResponseWriter, r *http.Request, kind s
 		s.Fail(w, r, err)
 		return
 	}
-	sendFile(w, export.ContentTypePDF, export.Filename(name, "pdf"), buf.Bytes())
+	kit.SendFile(w, export.ContentTypePDF, export.Filename(name, "pdf"), buf.Bytes())
 }
 
 type volunteerVerifyPage struct {

@@ -34,7 +34,7 @@ func (s *Handlers) AdminCommunities(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Render(w, r, http.StatusOK, "admin_communities", adminCommunitiesPage{Base: s.Page(w, r, "cty.staff.title"), Communities: list})
+	s.Render(w, r, http.StatusOK, "admin_communities", adminCommunitiesPage{Base: s.Page(w, r, "community.staff.title"), Communities: list})
 }
 
 // staffCommunity loads the community of the URL's {id} for a staff action.
@@ -77,9 +77,9 @@ func (s *Handlers) communityForm(w http.ResponseWriter, r *http.Request, status 
 		s.Fail(w, r, err)
 		return
 	}
-	p := adminCommunityFormPage{Base: s.Page(w, r, "cty.staff.new_title"), Community: c, Places: places, Staff: staff, Action: "/admin/communautes"}
+	p := adminCommunityFormPage{Base: s.Page(w, r, "community.staff.new_title"), Community: c, Places: places, Staff: staff, Action: "/admin/communautes"}
 	if c != nil {
-		p.SetTitle("cty.staff.edit_title", c.Name)
+		p.SetTitle("community.staff.edit_title", c.Name)
 		p.Action = kit.CommunityPath(c.ID)
 	}
 	p.Form, p.Errors = form, problems

@@ -34,7 +34,7 @@ type communitiesPage struct {
 func (s *Handlers) Communities(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	t := kit.Info(r).Territory
-	p := communitiesPage{Base: s.Page(w, r, "cty.title")}
+	p := communitiesPage{Base: s.Page(w, r, "community.title")}
 	var err error
 	if p.Public, err = s.Deps.Community.Communities(ctx, t.ID, cty.CommunityFilter{PublicOnly: true}); err != nil {
 		s.Fail(w, r, err)
@@ -49,12 +49,12 @@ func (s *Handlers) Communities(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, r, http.StatusOK, "communities", p)
 }
 
-// communityAccess is what the request may see of a cty.
+// communityAccess is what the request may see of a community.
 type communityAccess struct {
 	Community cty.Community
 	// Member is the signed-in person's membership, nil when they are not a member.
 	Member *cty.Member
-	// Staff may moderate the space and manage the cty.
+	// Staff may moderate the space and manage the community.
 	Staff bool
 }
 
@@ -189,7 +189,7 @@ func (s *Handlers) communityProblem(w http.ResponseWriter, r *http.Request, a co
 }
 
 // askToJoin e-mails a confirmation link to a visitor who wants to join a
-// public cty.
+// public community.
 func (s *Handlers) AskToJoin(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.communityFor(w, r)
 	if !ok {
@@ -230,7 +230,7 @@ func (s *Handlers) communityJoinPage(w http.ResponseWriter, r *http.Request, sta
 		return
 	}
 	p := joinPage{Base: s.Page(w, r, ""), Invitation: inv, Community: c, Token: tok}
-	p.SetTitle("cty.join_title", c.Name)
+	p.SetTitle("community.join_title", c.Name)
 	if u := ri.Principal.User; u != nil && u.Email != inv.Email {
 		p.OtherAccount = true
 	}
@@ -502,7 +502,7 @@ func (s *Handlers) LeaveForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := leavePage{Base: s.Page(w, r, ""), Community: a.Community}
-	p.SetTitle("cty.leave_title", a.Community.Name)
+	p.SetTitle("community.leave_title", a.Community.Name)
 	s.Render(w, r, http.StatusOK, "community_leave", p)
 }
 

@@ -100,7 +100,7 @@ func (s *Handlers) connectionsByToken(w http.ResponseWriter, r *http.Request, st
 	}
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.Header().Set("X-Robots-Tag", "noindex")
-	p := connectionsPage{Base: s.Page(w, r, "conns.title"), Event: s.EventView(v.Event), View: v, Token: tok,
+	p := connectionsPage{Base: s.Page(w, r, "connections.title"), Event: s.EventView(v.Event), View: v, Token: tok,
 		Action: "/inscription/" + tok + "/liens", Held: true}
 	if form == nil {
 		form = viewForm(v)

@@ -1,12 +1,13 @@
 package kit
 
 import (
+	"net/http"
+
 	"implique/internal/auth"
 	"implique/internal/events"
-	"net/http"
 )
 
-// eventFor reads {id} for a staff page that needs action: an event of the
+// EventFor reads {id} for a staff page that needs action: an event of the
 // request's territory, else a 403 or a 404.
 func (s *Kit) EventFor(w http.ResponseWriter, r *http.Request, action auth.Action) (events.Event, bool) {
 	if !s.Can(r, action) {

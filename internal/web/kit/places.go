@@ -1,12 +1,13 @@
 package kit
 
 import (
-	"implique/internal/auth"
-	"implique/internal/territory"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
+
+	"implique/internal/auth"
+	"implique/internal/territory"
 )
 
 // PlaceOption is a place of the territory in a select: secteurs come right

@@ -1,9 +1,10 @@
 package kit
 
 import (
-	"implique/internal/auth"
 	"net/http"
 	"time"
+
+	"implique/internal/auth"
 )
 
 // SessionCookie names the session cookie.

@@ -3,14 +3,15 @@ package kit
 import (
 	"fmt"
 	"html/template"
+	"strconv"
+	"strings"
+	"time"
+
 	"implique/internal/community"
 	"implique/internal/events"
 	"implique/internal/i18n"
 	"implique/internal/orgs"
 	"implique/internal/volunteering"
-	"strconv"
-	"strings"
-	"time"
 )
 
 // StaffField is what the "stafffield" template draws: an input or a

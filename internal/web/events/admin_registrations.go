@@ -1,4 +1,4 @@
-package web
+package events
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"implique/internal/events"
+	evs "implique/internal/events"
 	"implique/internal/export"
 	"implique/internal/web/kit"
 )
@@ -18,16 +18,16 @@ import (
 // staff take away (CSV, XLSX, attendance sheet and name tags in PDF).
 
 // eventRegistration reads {reg}: a registration of that event, else a 404.
-func (s *Server) eventRegistration(w http.ResponseWriter, r *http.Request, ev events.Event) (events.Registration, bool) {
+func (s *Handlers) eventRegistration(w http.ResponseWriter, r *http.Request, ev evs.Event) (evs.Registration, bool) {
 	id := kit.PathID(r, "reg")
 	if id == 0 {
 		s.NotFound(w, r)
-		return events.Registration{}, false
+		return evs.Registration{}, false
 	}
 	regs, err := s.Deps.Events.Registrations(r.Context(), kit.Info(r).Territory.ID, ev.ID)
 	if err != nil {
 		s.Fail(w, r, err)
-		return events.Registration{}, false
+		return evs.Registration{}, false
 	}
 	for _, reg := range regs {
 		if reg.ID == id {
@@ -35,13 +35,13 @@ func (s *Server) eventRegistration(w http.ResponseWriter, r *http.Request, ev ev
 		}
 	}
 	s.NotFound(w, r)
-	return events.Registration{}, false
+	return evs.Registration{}, false
 }
 
 // staffSources are the ways staff take a registration down.
-var staffSources = []string{events.SourcePhone, events.SourcePaper}
+var staffSources = []string{evs.SourcePhone, evs.SourcePaper}
 
-func (s *Server) adminAddRegistration(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminAddRegistration(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.staffEvent(w, r)
 	if !ok {
 		return
@@ -50,7 +50,7 @@ func (s *Server) adminAddRegistration(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	source := f.Get("source")
 	if !slices.Contains(staffSources, source) {
-		source = events.SourcePhone
+		source = evs.SourcePhone
 	}
 	lang := "fr"
 	if f.Get("lang") == "en" {
@@ -65,7 +65,7 @@ func (s *Server) adminAddRegistration(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case out.Existing:
 		s.Flash(w, "flash.staff_registration_existing")
-	case out.Registration.Status == events.Waitlisted:
+	case out.Registration.Status == evs.Waitlisted:
 		s.Flash(w, "flash.staff_registration_waitlisted")
 	default:
 		s.Flash(w, "flash.staff_registration_added")
@@ -73,7 +73,7 @@ func (s *Server) adminAddRegistration(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, eventPath(ev.ID)+"#r"+strconv.FormatInt(out.Registration.ID, 10))
 }
 
-func (s *Server) adminMoveRegistration(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminMoveRegistration(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.staffEvent(w, r)
 	if !ok {
 		return
@@ -87,7 +87,7 @@ func (s *Server) adminMoveRegistration(w http.ResponseWriter, r *http.Request) {
 		s.actionFailed(w, r, ev, "", err, nil)
 		return
 	}
-	if status == events.Waitlisted {
+	if status == evs.Waitlisted {
 		s.Flash(w, "flash.staff_registration_to_waitlist")
 	} else {
 		s.Flash(w, "flash.staff_registration_confirmed")
@@ -95,7 +95,7 @@ func (s *Server) adminMoveRegistration(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, eventPath(ev.ID)+"#inscriptions")
 }
 
-func (s *Server) adminWithdrawRegistration(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminWithdrawRegistration(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.staffEvent(w, r)
 	if !ok {
 		return
@@ -117,7 +117,7 @@ func (s *Server) adminWithdrawRegistration(w http.ResponseWriter, r *http.Reques
 	s.Redirect(w, r, eventPath(ev.ID)+"#inscriptions")
 }
 
-func (s *Server) confirmWithdraw(w http.ResponseWriter, r *http.Request, ev events.Event, reg events.Registration) {
+func (s *Handlers) confirmWithdraw(w http.ResponseWriter, r *http.Request, ev evs.Event, reg evs.Registration) {
 	// The event page, opened on the question.
 	p := reg
 	s.staffEventPageWith(w, r, http.StatusOK, ev, func(page *adminEventPage) { page.ConfirmWithdraw = &p })
@@ -127,17 +127,17 @@ func (s *Server) confirmWithdraw(w http.ResponseWriter, r *http.Request, ev even
 
 // exportRows are the registrations staff take away: confirmed, then the
 // wait-list in order (withdrawn ones stay out: nobody should call them).
-func (s *Server) exportRows(r *http.Request, ev events.Event) ([]events.Registration, error) {
+func (s *Handlers) exportRows(r *http.Request, ev evs.Event) ([]evs.Registration, error) {
 	regs, err := s.Deps.Events.Registrations(r.Context(), kit.Info(r).Territory.ID, ev.ID)
 	if err != nil {
 		return nil, err
 	}
-	return slices.DeleteFunc(regs, func(reg events.Registration) bool { return reg.Status == events.Withdrawn }), nil
+	return slices.DeleteFunc(regs, func(reg evs.Registration) bool { return reg.Status == evs.Withdrawn }), nil
 }
 
 // exportSheet is the table of the CSV and XLSX files: numbers and times
 // keep their kind, so that a spreadsheet adds up the people.
-func (s *Server) exportSheet(r *http.Request, regs []events.Registration) export.Sheet {
+func (s *Handlers) exportSheet(r *http.Request, regs []evs.Registration) export.Sheet {
 	ri := kit.Info(r)
 	lang, t := ri.Lang, ri.Territory
 	loc := t.Location()
@@ -176,7 +176,7 @@ func (s *Server) exportSheet(r *http.Request, regs []events.Registration) export
 
 // exportName is the file name of an event's export: its name, its day
 // (unless the name says it), what.
-func (s *Server) exportName(r *http.Request, ev events.Event, whatKey, ext string) string {
+func (s *Handlers) exportName(r *http.Request, ev evs.Event, whatKey, ext string) string {
 	loc, lang := kit.Info(r).Territory.Location(), kit.Info(r).Lang
 	name := ev.Name(s.Cat, lang, loc)
 	if name == ev.Title {
@@ -185,27 +185,16 @@ func (s *Server) exportName(r *http.Request, ev events.Event, whatKey, ext strin
 	return export.Filename(name+" "+s.Cat.T(lang, whatKey), ext)
 }
 
-// sendFile answers a file built in memory, to be downloaded.
-func sendFile(w http.ResponseWriter, contentType, name string, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", contentType)
-	h.Set("Content-Disposition", export.ContentDisposition(name))
-	h.Set("Cache-Control", "no-store") // personal data: never kept by a cache
-	h.Set("X-Robots-Tag", "noindex")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	_, _ = w.Write(body)
-}
-
-func (s *Server) adminExportCSV(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminExportCSV(w http.ResponseWriter, r *http.Request) {
 	s.exportRegistrations(w, r, "csv", export.ContentTypeCSV, export.WriteCSV)
 }
 
-func (s *Server) adminExportXLSX(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminExportXLSX(w http.ResponseWriter, r *http.Request) {
 	s.exportRegistrations(w, r, "xlsx", export.ContentTypeXLSX, export.WriteXLSX)
 }
 
 // exportRegistrations sends an event's registrations as a file written by write.
-func (s *Server) exportRegistrations(w http.ResponseWriter, r *http.Request, ext, contentType string,
+func (s *Handlers) exportRegistrations(w http.ResponseWriter, r *http.Request, ext, contentType string,
 	write func(w io.Writer, sheet export.Sheet) error) {
 	ev, ok := s.staffEvent(w, r)
 	if !ok {
@@ -221,22 +210,22 @@ func (s *Server) exportRegistrations(w http.ResponseWriter, r *http.Request, ext
 		s.Fail(w, r, err)
 		return
 	}
-	sendFile(w, contentType, s.exportName(r, ev, "staff.file.registrations", ext), buf.Bytes())
+	kit.SendFile(w, contentType, s.exportName(r, ev, "staff.file.registrations", ext), buf.Bytes())
 }
 
 // confirmedByName lists the confirmed registrations in alphabetical order.
-func (s *Server) confirmedByName(r *http.Request, ev events.Event) ([]events.Registration, error) {
+func (s *Handlers) confirmedByName(r *http.Request, ev evs.Event) ([]evs.Registration, error) {
 	regs, err := s.Deps.Events.Registrations(r.Context(), kit.Info(r).Territory.ID, ev.ID)
 	if err != nil {
 		return nil, err
 	}
-	regs = slices.DeleteFunc(regs, func(reg events.Registration) bool { return reg.Status != events.Confirmed })
-	slices.SortStableFunc(regs, func(a, b events.Registration) int { return frenchOrder.CompareString(a.Name, b.Name) })
+	regs = slices.DeleteFunc(regs, func(reg evs.Registration) bool { return reg.Status != evs.Confirmed })
+	slices.SortStableFunc(regs, func(a, b evs.Registration) int { return frenchOrder.CompareString(a.Name, b.Name) })
 	return regs, nil
 }
 
 // needsText sums up a registration's needs in a few words.
-func (s *Server) needsText(lang string, reg events.Registration) string {
+func (s *Handlers) needsText(lang string, reg evs.Registration) string {
 	var parts []string
 	if reg.Dietary != "" {
 		parts = append(parts, s.Cat.T(lang, "staff.pdf.dietary", reg.Dietary))
@@ -244,13 +233,13 @@ func (s *Server) needsText(lang string, reg events.Registration) string {
 	if reg.Accessibility != "" {
 		parts = append(parts, s.Cat.T(lang, "staff.pdf.accessibility", reg.Accessibility))
 	}
-	if reg.Ride == events.RideNeeds || reg.Ride == events.RideOffers {
+	if reg.Ride == evs.RideNeeds || reg.Ride == evs.RideOffers {
 		parts = append(parts, s.Cat.T(lang, "staff.ride."+reg.Ride))
 	}
 	return strings.Join(parts, "\n")
 }
 
-func (s *Server) adminAttendancePDF(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminAttendancePDF(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.staffEvent(w, r)
 	if !ok {
 		return
@@ -280,13 +269,13 @@ func (s *Server) adminAttendancePDF(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	sendFile(w, export.ContentTypePDF, s.exportName(r, ev, "staff.file.attendance", "pdf"), buf.Bytes())
+	kit.SendFile(w, export.ContentTypePDF, s.exportName(r, ev, "staff.file.attendance", "pdf"), buf.Bytes())
 }
 
 // adminNameTagsPDF prints a tag with the name of each confirmed
 // registration, and a blank one (same place of departure) for each other
 // person of the party, whose names staff do not know.
-func (s *Server) adminNameTagsPDF(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminNameTagsPDF(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.staffEvent(w, r)
 	if !ok {
 		return
@@ -308,7 +297,7 @@ func (s *Server) adminNameTagsPDF(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	sendFile(w, export.ContentTypePDF, s.exportName(r, ev, "staff.file.name_tags", "pdf"), buf.Bytes())
+	kit.SendFile(w, export.ContentTypePDF, s.exportName(r, ev, "staff.file.name_tags", "pdf"), buf.Bytes())
 }
 
 func nonEmptyParts(v ...string) []string {

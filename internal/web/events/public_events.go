@@ -1,4 +1,4 @@
-package web
+package events
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 	"implique/internal/auth"
 	"implique/internal/community"
 	"implique/internal/errs"
-	"implique/internal/events"
+	evs "implique/internal/events"
 	"implique/internal/i18n"
 	"implique/internal/sharecard"
 	"implique/internal/territory"
@@ -25,26 +25,26 @@ type eventListPage struct {
 	kit.Base
 	Events   []kit.EventView
 	Places   []territory.Place
-	Kinds    []events.Kind
+	Kinds    []evs.Kind
 	Place    string
 	Kind     string
-	Progress *events.Progress
+	Progress *evs.Progress
 	Dinners  bool
 	FeedURL  string
 	Heading  string
 	Past     []kit.EventView
 }
 
-func (s *Server) listEvents(w http.ResponseWriter, r *http.Request, dinners bool) {
+func (s *Handlers) listEvents(w http.ResponseWriter, r *http.Request, dinners bool) {
 	t := kit.Info(r).Territory
 	q := r.URL.Query()
-	f := events.Filter{PublicOnly: true, From: s.Deps.Events.Now().Add(-6 * time.Hour), PlaceSlug: q.Get("lieu")}
-	p := eventListPage{Base: s.Page(w, r, "events.title"), Kinds: events.Kinds, Place: q.Get("lieu"), Dinners: dinners,
+	f := evs.Filter{PublicOnly: true, From: s.Deps.Events.Now().Add(-6 * time.Hour), PlaceSlug: q.Get("lieu")}
+	p := eventListPage{Base: s.Page(w, r, "events.title"), Kinds: evs.Kinds, Place: q.Get("lieu"), Dinners: dinners,
 		FeedURL: "/api/v1/events.ics"}
 	if dinners {
-		f.Kind = events.CitizenDinner
+		f.Kind = evs.CitizenDinner
 		p.Title = p.T("dinners.title")
-	} else if k, ok := events.ParseKind(q.Get("type")); ok {
+	} else if k, ok := evs.ParseKind(q.Get("type")); ok {
 		f.Kind = k
 		p.Kind = string(k)
 	}
@@ -55,12 +55,12 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request, dinners bool
 		}
 		p.FeedURL = "/api/v1/places/" + f.PlaceSlug + "/events.ics"
 	}
-	evs, err := s.Deps.Events.List(r.Context(), t.ID, f)
+	list, err := s.Deps.Events.List(r.Context(), t.ID, f)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	for _, ev := range evs {
+	for _, ev := range list {
 		p.Events = append(p.Events, s.EventView(ev))
 	}
 	if p.Places, err = s.Deps.Territories.Places(r.Context(), t.ID); err != nil {
@@ -74,7 +74,7 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request, dinners bool
 			return
 		}
 		p.Progress = &prog
-		past, err := s.Deps.Events.List(r.Context(), t.ID, events.Filter{PublicOnly: true, Kind: events.CitizenDinner,
+		past, err := s.Deps.Events.List(r.Context(), t.ID, evs.Filter{PublicOnly: true, Kind: evs.CitizenDinner,
 			To: s.Deps.Events.Now().Add(-6 * time.Hour), Newest: true, Limit: 30})
 		if err != nil {
 			s.Fail(w, r, err)
@@ -87,8 +87,8 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request, dinners bool
 	s.Render(w, r, http.StatusOK, "events", p)
 }
 
-func (s *Server) dinners(w http.ResponseWriter, r *http.Request)   { s.listEvents(w, r, true) }
-func (s *Server) eventList(w http.ResponseWriter, r *http.Request) { s.listEvents(w, r, false) }
+func (s *Handlers) Dinners(w http.ResponseWriter, r *http.Request)   { s.listEvents(w, r, true) }
+func (s *Handlers) EventList(w http.ResponseWriter, r *http.Request) { s.listEvents(w, r, false) }
 
 type eventPage struct {
 	kit.Base
@@ -105,7 +105,7 @@ type eventPage struct {
 	MaxParty int
 	// NoRoom is set when the party does not fit in the seats left: the
 	// person chooses between fewer people and the wait-list.
-	NoRoom *events.NoRoom
+	NoRoom *evs.NoRoom
 }
 
 // NoRoomMessage says how many seats are left for the party, and that
@@ -121,7 +121,7 @@ func (p eventPage) NoRoomMessage() string {
 }
 
 // publicEvent finds a published event by its address (drafts are 404).
-func (s *Server) publicEvent(w http.ResponseWriter, r *http.Request) (events.Event, bool) {
+func (s *Handlers) publicEvent(w http.ResponseWriter, r *http.Request) (evs.Event, bool) {
 	ev, err := s.Deps.Events.BySlug(r.Context(), kit.Info(r).Territory.ID, r.PathValue("slug"))
 	if err == nil && !ev.Public(s.Deps.Events.Now()) && !s.Can(r, auth.ManageEvents) {
 		err = errs.New(errs.NotFound, "errors.event_not_found")
@@ -133,7 +133,7 @@ func (s *Server) publicEvent(w http.ResponseWriter, r *http.Request) (events.Eve
 	return ev, true
 }
 
-func (s *Server) eventPageData(w http.ResponseWriter, r *http.Request, ev events.Event) (eventPage, error) {
+func (s *Handlers) eventPageData(w http.ResponseWriter, r *http.Request, ev evs.Event) (eventPage, error) {
 	t := kit.Info(r).Territory
 	p := eventPage{Base: s.Page(w, r, ""), Event: s.EventView(ev)}
 	p.SetEventTitle("", ev)
@@ -159,7 +159,7 @@ func (s *Server) eventPageData(w http.ResponseWriter, r *http.Request, ev events
 }
 
 // jsonLD describes the event for search engines (schema.org Event).
-func (s *Server) jsonLD(ev events.Event, t territory.Territory, name, abs, desc string) template.JS {
+func (s *Handlers) jsonLD(ev evs.Event, t territory.Territory, name, abs, desc string) template.JS {
 	status := "https://schema.org/EventScheduled"
 	if ev.CancelledAt != nil {
 		status = "https://schema.org/EventCancelled"
@@ -221,7 +221,7 @@ func dropEmpty(doc map[string]any) {
 	}
 }
 
-func (s *Server) eventPage(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) EventPage(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.publicEvent(w, r)
 	if !ok {
 		return
@@ -231,14 +231,14 @@ func (s *Server) eventPage(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	p.Form = url.Values{"party_size": {"1"}, "ride": {events.RideNone}}
+	p.Form = url.Values{"party_size": {"1"}, "ride": {evs.RideNone}}
 	s.Render(w, r, http.StatusOK, "event", p)
 }
 
 // registrationInput reads the public form. When the party did not fit,
 // the person's choice comes as a button: party_fit (come with that many)
 // or waitlist.
-func registrationInput(f url.Values, lang string) events.RegistrationInput {
+func registrationInput(f url.Values, lang string) evs.RegistrationInput {
 	size := f.Get("party_size")
 	if fit := f.Get("party_fit"); fit != "" {
 		size = fit
@@ -247,13 +247,13 @@ func registrationInput(f url.Values, lang string) events.RegistrationInput {
 	if err != nil {
 		party = 0
 	}
-	return events.RegistrationInput{Name: f.Get("name"), Email: f.Get("email"), Phone: f.Get("phone"), PartySize: party,
+	return evs.RegistrationInput{Name: f.Get("name"), Email: f.Get("email"), Phone: f.Get("phone"), PartySize: party,
 		Dietary: f.Get("dietary"), Accessibility: f.Get("accessibility"), Ride: f.Get("ride"),
 		FromPlaceSlug: f.Get("from_place"), ConsentContact: f.Get("consent_contact") == "1", Lang: lang,
 		Waitlist: f.Get("waitlist") == "1"}
 }
 
-func (s *Server) register(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) Register(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.publicEvent(w, r)
 	if !ok {
 		return
@@ -262,14 +262,14 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = r.ParseForm()
-	out, err := s.Deps.Events.Register(r.Context(), kit.Info(r).Territory.ID, ev.ID, registrationInput(r.PostForm, kit.Info(r).Lang), events.SourceWeb)
+	out, err := s.Deps.Events.Register(r.Context(), kit.Info(r).Territory.ID, ev.ID, registrationInput(r.PostForm, kit.Info(r).Lang), evs.SourceWeb)
 	if err != nil {
 		e, isErr := errs.As(err)
 		if !isErr {
 			s.Fail(w, r, err)
 			return
 		}
-		var room *events.NoRoom
+		var room *evs.NoRoom
 		if errors.As(err, &room) {
 			if now, err := s.Deps.Events.Get(r.Context(), kit.Info(r).Territory.ID, ev.ID); err == nil {
 				ev = now // the seats as they are now
@@ -307,7 +307,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 type registrationPage struct {
 	kit.Base
 	Event        kit.EventView
-	Registration events.Registration
+	Registration evs.Registration
 	Token        string
 	New          bool
 	Rides        []string
@@ -315,7 +315,7 @@ type registrationPage struct {
 	MaxParty int
 }
 
-func (s *Server) registrationPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+func (s *Handlers) registrationPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
 	tok := r.PathValue("token")
 	reg, ev, err := s.Deps.Events.ByToken(r.Context(), tok)
 	if err == nil && ev.TerritoryID != kit.Info(r).Territory.ID {
@@ -333,7 +333,7 @@ func (s *Server) registrationPage(w http.ResponseWriter, r *http.Request, status
 		return
 	}
 	p := registrationPage{Base: s.Page(w, r, "registration.title"), Event: s.EventView(ev), Registration: reg, Token: tok,
-		New: r.URL.Query().Get("nouvelle") == "1", Rides: []string{events.RideNone, events.RideNeeds, events.RideOffers},
+		New: r.URL.Query().Get("nouvelle") == "1", Rides: []string{evs.RideNone, evs.RideNeeds, evs.RideOffers},
 		MaxParty: max(set.LargestParty, reg.PartySize)}
 	if form == nil {
 		form = url.Values{"party_size": {strconv.Itoa(reg.PartySize)}, "dietary": {reg.Dietary},
@@ -343,15 +343,15 @@ func (s *Server) registrationPage(w http.ResponseWriter, r *http.Request, status
 	s.Render(w, r, status, "registration", p)
 }
 
-func (s *Server) registration(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) Registration(w http.ResponseWriter, r *http.Request) {
 	s.registrationPage(w, r, http.StatusOK, nil, nil)
 }
 
-func (s *Server) saveRegistration(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) SaveRegistration(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	tok := r.PathValue("token")
 	in := registrationInput(r.PostForm, kit.Info(r).Lang)
-	_, err := s.Deps.Events.UpdateByToken(r.Context(), tok, events.Change{PartySize: in.PartySize, Dietary: in.Dietary,
+	_, err := s.Deps.Events.UpdateByToken(r.Context(), tok, evs.Change{PartySize: in.PartySize, Dietary: in.Dietary,
 		Accessibility: in.Accessibility, Ride: in.Ride})
 	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
 		s.registrationPage(w, r, kit.StatusOf(e.Code), r.PostForm, kit.FormProblems(e, nil))
@@ -364,7 +364,7 @@ func (s *Server) saveRegistration(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, "/inscription/"+tok)
 }
 
-func (s *Server) cancelRegistration(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) CancelRegistration(w http.ResponseWriter, r *http.Request) {
 	tok := r.PathValue("token")
 	if r.PostFormValue("confirm") != "1" {
 		s.registrationPage(w, r, http.StatusUnprocessableEntity, nil, map[string]string{"confirm": "errors.confirm"})
@@ -386,20 +386,20 @@ func writeICS(w http.ResponseWriter, name string, body []byte) {
 	_, _ = w.Write(body)
 }
 
-func (s *Server) eventICS(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) EventICS(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.publicEvent(w, r)
 	if !ok {
 		return
 	}
-	writeICS(w, s.icsName(r, ev), s.Deps.Events.Calendar(kit.Info(r).Lang, kit.Info(r).Territory, []events.Event{ev}, ""))
+	writeICS(w, s.icsName(r, ev), s.Deps.Events.Calendar(kit.Info(r).Lang, kit.Info(r).Territory, []evs.Event{ev}, ""))
 }
 
 // icsName is the file name of an event's iCalendar file.
-func (s *Server) icsName(r *http.Request, ev events.Event) string {
+func (s *Handlers) icsName(r *http.Request, ev evs.Event) string {
 	return i18n.Slug(ev.Name(s.Cat, kit.Info(r).Lang, kit.Info(r).Territory.Location()), 40) + ".ics"
 }
 
-func (s *Server) registrationICS(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) RegistrationICS(w http.ResponseWriter, r *http.Request) {
 	_, ev, err := s.Deps.Events.ByToken(r.Context(), r.PathValue("token"))
 	if err == nil && ev.TerritoryID != kit.Info(r).Territory.ID {
 		err = errs.New(errs.NotFound, "errors.registration_not_found")
@@ -408,12 +408,12 @@ func (s *Server) registrationICS(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	writeICS(w, s.icsName(r, ev), s.Deps.Events.Calendar(kit.Info(r).Lang, kit.Info(r).Territory, []events.Event{ev}, ""))
+	writeICS(w, s.icsName(r, ev), s.Deps.Events.Calendar(kit.Info(r).Lang, kit.Info(r).Territory, []evs.Event{ev}, ""))
 }
 
 // eventCard is the event's share image (Open Graph): what, when, where, on
 // the territory's colour. Facebook shows it when the page is shared.
-func (s *Server) eventCard(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) EventCard(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.publicEvent(w, r)
 	if !ok {
 		return

@@ -1,10 +1,9 @@
-package web
+package events
 
 import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -15,7 +14,7 @@ import (
 	"implique/internal/auth"
 	"implique/internal/community"
 	"implique/internal/errs"
-	"implique/internal/events"
+	evs "implique/internal/events"
 	"implique/internal/web/kit"
 )
 
@@ -26,7 +25,7 @@ import (
 
 // staffEvent asks the policy, reads {id} and loads that event of the
 // request's territory; anything else is a 404.
-func (s *Server) staffEvent(w http.ResponseWriter, r *http.Request) (events.Event, bool) {
+func (s *Handlers) staffEvent(w http.ResponseWriter, r *http.Request) (evs.Event, bool) {
 	return s.EventFor(w, r, auth.ManageEvents)
 }
 
@@ -44,20 +43,20 @@ type eventSection struct {
 type adminEventsPage struct {
 	kit.Base
 	Sections []eventSection
-	Progress events.Progress
+	Progress evs.Progress
 	Empty    bool
 }
 
 // pastLimit bounds the past events the list shows.
 const pastLimit = 60
 
-func (s *Server) adminEvents(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminEvents(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageEvents) {
 		s.Forbid(w, r)
 		return
 	}
 	t := kit.Info(r).Territory
-	all, err := s.Deps.Events.List(r.Context(), t.ID, events.Filter{})
+	all, err := s.Deps.Events.List(r.Context(), t.ID, evs.Filter{})
 	if err != nil {
 		s.Fail(w, r, err)
 		return
@@ -72,9 +71,9 @@ func (s *Server) adminEvents(w http.ResponseWriter, r *http.Request) {
 	for _, ev := range all {
 		v := s.EventView(ev)
 		switch {
-		case v.Status == events.Draft:
+		case v.Status == evs.Draft:
 			drafts = append(drafts, v)
-		case v.Status == events.Held || v.Status == events.Cancelled:
+		case v.Status == evs.Held || v.Status == evs.Cancelled:
 			past = append(past, v)
 		case !now.Before(ev.StartsAt):
 			toClose = append(toClose, v)
@@ -109,13 +108,13 @@ type eventFormPage struct {
 	kit.Base
 	// Event is nil for a new event.
 	Event  *kit.EventView
-	Kinds  []events.Kind
+	Kinds  []evs.Kind
 	Places []kit.PlaceOption
 	Staff  []kit.StaffOption
 	Action string
 }
 
-func (s *Server) eventForm(w http.ResponseWriter, r *http.Request, status int, ev *events.Event, form url.Values, problems map[string]string) {
+func (s *Handlers) eventForm(w http.ResponseWriter, r *http.Request, status int, ev *evs.Event, form url.Values, problems map[string]string) {
 	places, err := s.PlaceOptions(r)
 	if err != nil {
 		s.Fail(w, r, err)
@@ -126,7 +125,7 @@ func (s *Server) eventForm(w http.ResponseWriter, r *http.Request, status int, e
 		s.Fail(w, r, err)
 		return
 	}
-	p := eventFormPage{Base: s.Page(w, r, "staff.form.new_title"), Kinds: events.Kinds, Places: places, Staff: staff, Action: "/admin/evenements"}
+	p := eventFormPage{Base: s.Page(w, r, "staff.form.new_title"), Kinds: evs.Kinds, Places: places, Staff: staff, Action: "/admin/evenements"}
 	if ev != nil {
 		v := s.EventView(*ev)
 		p.Event = &v
@@ -138,7 +137,7 @@ func (s *Server) eventForm(w http.ResponseWriter, r *http.Request, status int, e
 }
 
 // eventValues fills the form with an event, in the territory's zone.
-func eventValues(ev events.Event, loc *time.Location) url.Values {
+func eventValues(ev evs.Event, loc *time.Location) url.Values {
 	start, end := ev.StartsAt.In(loc), ev.EndsAt.In(loc)
 	f := url.Values{
 		"kind": {string(ev.Kind)}, "title": {ev.Title}, "summary": {ev.Summary}, "description": {ev.Description},
@@ -163,32 +162,11 @@ func eventValues(ev events.Event, loc *time.Location) url.Values {
 	return f
 }
 
-var clockRe = regexp.MustCompile(`^(\d{1,2})\s*(?:[:hH]\s*(\d{2})?(?::\d{2})?)?$`)
-
-// parseClock reads a time of day: « 18:30 » (what time inputs send),
-// « 18 h 30 », « 18h », « 18 ».
-func parseClock(v string) (h, m int, ok bool) {
-	g := clockRe.FindStringSubmatch(strings.TrimSpace(strings.ReplaceAll(v, "\u00a0", " ")))
-	if g == nil {
-		return 0, 0, false
-	}
-	h, _ = strconv.Atoi(g[1])
-	if g[2] != "" {
-		m, _ = strconv.Atoi(g[2])
-	}
-	return h, m, h < 24 && m < 60
-}
-
-// localAt is the moment of a day and a time of day in loc.
-func localAt(day time.Time, h, m int, loc *time.Location) time.Time {
-	return time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, loc)
-}
-
 // eventInput reads the event form. Dates and times are in the territory's
 // zone; what cannot be read is a problem on its field.
-func eventInput(f url.Values, loc *time.Location) (events.Input, errs.Fields) {
+func eventInput(f url.Values, loc *time.Location) (evs.Input, errs.Fields) {
 	problems := errs.Fields{}
-	in := events.Input{Kind: events.Kind(f.Get("kind")), Title: f.Get("title"), Summary: f.Get("summary"),
+	in := evs.Input{Kind: evs.Kind(f.Get("kind")), Title: f.Get("title"), Summary: f.Get("summary"),
 		Description: f.Get("description"), PlaceSlug: f.Get("place"), VenueName: f.Get("venue_name"),
 		VenueAddress: f.Get("venue_address"), Menu: f.Get("menu"), Accessibility: f.Get("accessibility"),
 		Directions: f.Get("directions"), ContactName: f.Get("contact_name"), ContactPhone: f.Get("contact_phone"),
@@ -214,7 +192,7 @@ func eventInput(f url.Values, loc *time.Location) (events.Input, errs.Fields) {
 			problems.Add(field, "errors.required")
 			return 0, 0, false
 		}
-		h, m, ok := parseClock(v)
+		h, m, ok := kit.ParseClock(v)
 		if !ok {
 			problems.Add(field, "errors.time")
 		}
@@ -223,10 +201,10 @@ func eventInput(f url.Values, loc *time.Location) (events.Input, errs.Fields) {
 	sh, sm, startOK := clock("start_time")
 	eh, em, endOK := clock("end_time")
 	if dayOK && startOK {
-		in.StartsAt = localAt(day, sh, sm, loc)
+		in.StartsAt = kit.LocalAt(day, sh, sm, loc)
 	}
 	if dayOK && endOK && problems["end_date"] == "" {
-		in.EndsAt = localAt(endDay, eh, em, loc)
+		in.EndsAt = kit.LocalAt(endDay, eh, em, loc)
 	}
 
 	if v := strings.TrimSpace(f.Get("capacity")); v != "" {
@@ -249,12 +227,12 @@ func eventInput(f url.Values, loc *time.Location) (events.Input, errs.Fields) {
 		}
 		h, m := 23, 59 // without a time: until the end of that day
 		if dt != "" {
-			if h, m, ok = parseClock(dt); !ok {
+			if h, m, ok = kit.ParseClock(dt); !ok {
 				problems.Add("deadline_time", "errors.time")
 				break
 			}
 		}
-		t := localAt(d, h, m, loc)
+		t := kit.LocalAt(d, h, m, loc)
 		in.RegistrationDeadline = &t
 	}
 	for _, v := range f["facilitators"] {
@@ -273,7 +251,7 @@ func eventInput(f url.Values, loc *time.Location) (events.Input, errs.Fields) {
 				problems.Add(field, "errors.required")
 			}
 		}
-		if _, ok := events.ParseKind(string(in.Kind)); !ok {
+		if _, ok := evs.ParseKind(string(in.Kind)); !ok {
 			problems.Add("kind", "errors.event_kind")
 		}
 	}
@@ -293,13 +271,13 @@ func eventFieldOf(storeField string) string {
 	return storeField
 }
 
-func (s *Server) adminNewEvent(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminNewEvent(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageEvents) {
 		s.Forbid(w, r)
 		return
 	}
 	t := kit.Info(r).Territory
-	form := url.Values{"kind": {string(events.CitizenDinner)}, "start_time": {"17:30"}, "end_time": {"20:00"},
+	form := url.Values{"kind": {string(evs.CitizenDinner)}, "start_time": {"17:30"}, "end_time": {"20:00"},
 		"contact_name": {t.OperatorName}, "contact_phone": {t.ContactPhone}, "contact_email": {t.ContactEmail}}
 	if pl := r.URL.Query().Get("lieu"); pl != "" {
 		form.Set("place", pl)
@@ -315,7 +293,7 @@ func (s *Server) adminNewEvent(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		form.Set("community", strconv.FormatInt(c.ID, 10))
-		form.Set("kind", string(events.CommunityMeeting))
+		form.Set("kind", string(evs.CommunityMeeting))
 		form.Set("title", s.Cat.T(kit.Info(r).Lang, "community.staff.meeting_title", c.Name))
 		form.Set("start_time", "19:00")
 		form.Set("end_time", "21:00")
@@ -326,7 +304,7 @@ func (s *Server) adminNewEvent(w http.ResponseWriter, r *http.Request) {
 	s.eventForm(w, r, http.StatusOK, nil, form, nil)
 }
 
-func (s *Server) adminCreateEvent(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminCreateEvent(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageEvents) {
 		s.Forbid(w, r)
 		return
@@ -359,7 +337,7 @@ func (s *Server) adminCreateEvent(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, eventPath(ev.ID))
 }
 
-func (s *Server) adminEditEvent(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminEditEvent(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.staffEvent(w, r)
 	if !ok {
 		return
@@ -367,7 +345,7 @@ func (s *Server) adminEditEvent(w http.ResponseWriter, r *http.Request) {
 	s.eventForm(w, r, http.StatusOK, &ev, eventValues(ev, kit.Info(r).Territory.Location()), nil)
 }
 
-func (s *Server) adminUpdateEvent(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminUpdateEvent(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.staffEvent(w, r)
 	if !ok {
 		return
@@ -405,7 +383,7 @@ type rideGroup struct {
 	Place             string
 	Needs             int // people who need a ride
 	Offers            int // registrations that offer one
-	Needing, Offering []events.Registration
+	Needing, Offering []evs.Registration
 }
 
 // eventNeeds is « Besoins en un coup d'œil »: what the confirmed people need.
@@ -417,15 +395,15 @@ type eventNeeds struct {
 	Rides           []rideGroup
 }
 
-func summarizeNeeds(regs []events.Registration) eventNeeds {
+func summarizeNeeds(regs []evs.Registration) eventNeeds {
 	var n eventNeeds
 	idx := map[string]int{}
 	for _, r := range regs {
 		switch r.Status {
-		case events.Waitlisted:
+		case evs.Waitlisted:
 			n.Waitlisted += r.PartySize
 			continue
-		case events.Confirmed:
+		case evs.Confirmed:
 		default:
 			continue
 		}
@@ -437,7 +415,7 @@ func summarizeNeeds(regs []events.Registration) eventNeeds {
 		if r.Accessibility != "" {
 			n.Access = append(n.Access, needItem{Name: r.Name, Party: r.PartySize, Text: r.Accessibility})
 		}
-		if r.Ride != events.RideNeeds && r.Ride != events.RideOffers {
+		if r.Ride != evs.RideNeeds && r.Ride != evs.RideOffers {
 			continue
 		}
 		i, ok := idx[r.FromPlaceName]
@@ -447,7 +425,7 @@ func summarizeNeeds(regs []events.Registration) eventNeeds {
 			n.Rides = append(n.Rides, rideGroup{Place: r.FromPlaceName})
 		}
 		g := &n.Rides[i]
-		if r.Ride == events.RideNeeds {
+		if r.Ride == evs.RideNeeds {
 			g.Needs += r.PartySize
 			g.Needing = append(g.Needing, r)
 		} else {
@@ -502,8 +480,8 @@ func (p adminEventPage) ContactLine() template.HTML {
 type adminEventPage struct {
 	kit.Base
 	Event        kit.EventView
-	Active       []events.Registration
-	Cancelled    []events.Registration
+	Active       []evs.Registration
+	Cancelled    []evs.Registration
 	Needs        eventNeeds
 	Places       []kit.PlaceOption
 	Facilitators []string
@@ -511,7 +489,7 @@ type adminEventPage struct {
 	CanPublish, CanUnpublish, CanCancel, CanEdit, CanRegister, CanClose bool
 	Started                                                             bool
 	// ConfirmWithdraw asks before withdrawing a registration.
-	ConfirmWithdraw *events.Registration
+	ConfirmWithdraw *evs.Registration
 	// Section is the form the problems belong to: publish, cancel, register.
 	Section string
 	// Ideas are the needs and ideas recorded for the event (when staff may see them).
@@ -524,7 +502,7 @@ func (p adminEventPage) CanLinks() bool {
 	return auth.Can(p.Principal, auth.ManageConnections, auth.Resource{TerritoryID: p.Territory.ID})
 }
 
-func (s *Server) staffEventPage(w http.ResponseWriter, r *http.Request, status int, ev events.Event, section string, form url.Values, problems map[string]string) {
+func (s *Handlers) staffEventPage(w http.ResponseWriter, r *http.Request, status int, ev evs.Event, section string, form url.Values, problems map[string]string) {
 	s.staffEventPageWith(w, r, status, ev, func(p *adminEventPage) {
 		p.Section, p.Errors = section, problems
 		if form != nil {
@@ -535,7 +513,7 @@ func (s *Server) staffEventPage(w http.ResponseWriter, r *http.Request, status i
 
 // staffEventPageWith draws the event's staff page; mod sets what the
 // request adds (a form to show again, a question to ask).
-func (s *Server) staffEventPageWith(w http.ResponseWriter, r *http.Request, status int, ev events.Event, mod func(*adminEventPage)) {
+func (s *Handlers) staffEventPageWith(w http.ResponseWriter, r *http.Request, status int, ev evs.Event, mod func(*adminEventPage)) {
 	ctx := r.Context()
 	t := kit.Info(r).Territory
 	regs, err := s.Deps.Events.Registrations(ctx, t.ID, ev.ID)
@@ -551,7 +529,7 @@ func (s *Server) staffEventPageWith(w http.ResponseWriter, r *http.Request, stat
 	p := adminEventPage{Base: s.Page(w, r, ""), Event: s.EventView(ev), Needs: summarizeNeeds(regs), Places: places}
 	p.SetEventTitle("", ev)
 	for _, reg := range regs {
-		if reg.Status == events.Withdrawn {
+		if reg.Status == evs.Withdrawn {
 			p.Cancelled = append(p.Cancelled, reg)
 		} else {
 			p.Active = append(p.Active, reg)
@@ -572,14 +550,14 @@ func (s *Server) staffEventPageWith(w http.ResponseWriter, r *http.Request, stat
 		}
 	}
 	st := p.Event.Status
-	finished := st == events.Cancelled || st == events.Held
+	finished := st == evs.Cancelled || st == evs.Held
 	p.Started = !s.Deps.Events.Now().Before(ev.StartsAt)
-	p.CanPublish = st == events.Draft || st == events.Scheduled
+	p.CanPublish = st == evs.Draft || st == evs.Scheduled
 	p.CanUnpublish = ev.PublishAt != nil && !finished && len(p.Active) == 0
 	p.CanCancel = !finished
 	p.CanEdit = !finished
 	p.CanRegister = !finished
-	p.CanClose = st != events.Cancelled
+	p.CanClose = st != evs.Cancelled
 	if p.CanIdeas = s.Can(r, auth.ManageIdeas); p.CanIdeas {
 		if p.Ideas, err = s.Deps.Community.List(ctx, t.ID, community.Filter{EventID: ev.ID}); err != nil {
 			s.Fail(w, r, err)
@@ -588,7 +566,7 @@ func (s *Server) staffEventPageWith(w http.ResponseWriter, r *http.Request, stat
 	}
 	p.Form = url.Values{}
 	mod(&p)
-	for k, v := range map[string]string{"party_size": "1", "source": events.SourcePhone, "ride": events.RideNone, "lang": "fr", "publish_time": "09:00"} {
+	for k, v := range map[string]string{"party_size": "1", "source": evs.SourcePhone, "ride": evs.RideNone, "lang": "fr", "publish_time": "09:00"} {
 		if p.Form.Get(k) == "" {
 			p.Form.Set(k, v)
 		}
@@ -596,7 +574,7 @@ func (s *Server) staffEventPageWith(w http.ResponseWriter, r *http.Request, stat
 	s.Render(w, r, status, "admin_event", p)
 }
 
-func (s *Server) adminEvent(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminEvent(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.staffEvent(w, r)
 	if !ok {
 		return
@@ -605,7 +583,7 @@ func (s *Server) adminEvent(w http.ResponseWriter, r *http.Request) {
 }
 
 // actionFailed shows a refused action on the event's page.
-func (s *Server) actionFailed(w http.ResponseWriter, r *http.Request, ev events.Event, section string, err error, rename func(string) string) {
+func (s *Handlers) actionFailed(w http.ResponseWriter, r *http.Request, ev evs.Event, section string, err error, rename func(string) string) {
 	e, ok := errs.As(err)
 	if !ok || e.Code == errs.NotFound {
 		s.Fail(w, r, err)
@@ -614,7 +592,7 @@ func (s *Server) actionFailed(w http.ResponseWriter, r *http.Request, ev events.
 	s.staffEventPage(w, r, kit.StatusOf(e.Code), ev, section, r.PostForm, kit.FormProblems(e, rename))
 }
 
-func (s *Server) adminPublishEvent(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminPublishEvent(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.staffEvent(w, r)
 	if !ok {
 		return
@@ -628,7 +606,7 @@ func (s *Server) adminPublishEvent(w http.ResponseWriter, r *http.Request) {
 		if !dayOK {
 			problems.Add("publish_date", "errors.date")
 		}
-		h, m, clockOK := parseClock(r.PostFormValue("publish_time"))
+		h, m, clockOK := kit.ParseClock(r.PostFormValue("publish_time"))
 		if !clockOK {
 			problems.Add("publish_time", "errors.time")
 		}
@@ -636,7 +614,7 @@ func (s *Server) adminPublishEvent(w http.ResponseWriter, r *http.Request) {
 			s.staffEventPage(w, r, http.StatusUnprocessableEntity, ev, "publish", r.PostForm, problems)
 			return
 		}
-		when = localAt(day, h, m, t.Location())
+		when = kit.LocalAt(day, h, m, t.Location())
 	}
 	if err := s.Deps.Events.Publish(r.Context(), t.ID, ev.ID, when); err != nil {
 		s.actionFailed(w, r, ev, "publish", err, func(string) string { return "publish_date" })
@@ -650,7 +628,7 @@ func (s *Server) adminPublishEvent(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, eventPath(ev.ID))
 }
 
-func (s *Server) adminUnpublishEvent(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminUnpublishEvent(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.staffEvent(w, r)
 	if !ok {
 		return
@@ -663,7 +641,7 @@ func (s *Server) adminUnpublishEvent(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, eventPath(ev.ID))
 }
 
-func (s *Server) adminCancelEvent(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminCancelEvent(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.staffEvent(w, r)
 	if !ok {
 		return
@@ -681,7 +659,7 @@ func (s *Server) adminCancelEvent(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, eventPath(ev.ID))
 }
 
-func (s *Server) adminDuplicateEvent(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminDuplicateEvent(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.staffEvent(w, r)
 	if !ok {
 		return

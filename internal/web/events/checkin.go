@@ -1,4 +1,4 @@
-package web
+package events
 
 import (
 	"net/http"
@@ -11,7 +11,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"implique/internal/errs"
-	"implique/internal/events"
+	evs "implique/internal/events"
 	"implique/internal/web/kit"
 )
 
@@ -51,15 +51,15 @@ type checkInPage struct {
 	Query string
 	// Rows are the confirmed registrations that match the search, by name;
 	// Waiting those on the wait-list (they may still come to the door).
-	Rows, Waiting     []events.Registration
+	Rows, Waiting     []evs.Registration
 	Present, Expected int
 	Matches           int
 }
 
 // presentCount is the number of people checked in, and of people expected.
-func presentCount(regs []events.Registration) (present, expected int) {
+func presentCount(regs []evs.Registration) (present, expected int) {
 	for _, reg := range regs {
-		if reg.Status != events.Confirmed {
+		if reg.Status != evs.Confirmed {
 			continue
 		}
 		expected += reg.PartySize
@@ -70,7 +70,7 @@ func presentCount(regs []events.Registration) (present, expected int) {
 	return present, expected
 }
 
-func (s *Server) checkInPage(w http.ResponseWriter, r *http.Request, status int, ev events.Event, form url.Values, problems map[string]string) {
+func (s *Handlers) checkInPage(w http.ResponseWriter, r *http.Request, status int, ev evs.Event, form url.Values, problems map[string]string) {
 	regs, err := s.Deps.Events.Registrations(r.Context(), kit.Info(r).Territory.ID, ev.ID)
 	if err != nil {
 		s.Fail(w, r, err)
@@ -83,15 +83,15 @@ func (s *Server) checkInPage(w http.ResponseWriter, r *http.Request, status int,
 	p := checkInPage{Base: s.Page(w, r, ""), Event: s.EventView(ev), Query: q}
 	p.SetEventTitle("staff.checkin.title", ev)
 	p.Present, p.Expected = presentCount(regs)
-	slices.SortStableFunc(regs, func(a, b events.Registration) int { return frenchOrder.CompareString(a.Name, b.Name) })
+	slices.SortStableFunc(regs, func(a, b evs.Registration) int { return frenchOrder.CompareString(a.Name, b.Name) })
 	for _, reg := range regs {
 		if q != "" && !nameMatches(reg.Name, q) {
 			continue
 		}
 		switch reg.Status {
-		case events.Confirmed:
+		case evs.Confirmed:
 			p.Rows = append(p.Rows, reg)
-		case events.Waitlisted:
+		case evs.Waitlisted:
 			p.Waiting = append(p.Waiting, reg)
 		}
 	}
@@ -103,7 +103,7 @@ func (s *Server) checkInPage(w http.ResponseWriter, r *http.Request, status int,
 	s.Render(w, r, status, "checkin", p)
 }
 
-func (s *Server) adminCheckIn(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminCheckIn(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.staffEvent(w, r)
 	if !ok {
 		return
@@ -112,7 +112,7 @@ func (s *Server) adminCheckIn(w http.ResponseWriter, r *http.Request) {
 }
 
 // checkInBack is the check-in page with the same search, at the person's row.
-func checkInBack(ev events.Event, q string, regID int64) string {
+func checkInBack(ev evs.Event, q string, regID int64) string {
 	u := eventPath(ev.ID) + "/accueil"
 	if q = strings.TrimSpace(q); q != "" {
 		u += "?q=" + url.QueryEscape(q)
@@ -123,7 +123,7 @@ func checkInBack(ev events.Event, q string, regID int64) string {
 	return u
 }
 
-func (s *Server) adminToggleCheckIn(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminToggleCheckIn(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.staffEvent(w, r)
 	if !ok {
 		return
@@ -134,9 +134,9 @@ func (s *Server) adminToggleCheckIn(w http.ResponseWriter, r *http.Request) {
 	}
 	t := kit.Info(r).Territory
 	present := r.PostFormValue("present") == "1"
-	if present && reg.Status == events.Waitlisted {
+	if present && reg.Status == evs.Waitlisted {
 		// They came anyway, and there is room in the hall: give them a seat.
-		if err := s.Deps.Events.Move(r.Context(), t.ID, reg.ID, events.Confirmed); err != nil {
+		if err := s.Deps.Events.Move(r.Context(), t.ID, reg.ID, evs.Confirmed); err != nil {
 			s.Fail(w, r, err)
 			return
 		}
@@ -166,7 +166,7 @@ func walkInField(f string) string {
 	return f
 }
 
-func (s *Server) adminWalkIn(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminWalkIn(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.staffEvent(w, r)
 	if !ok {
 		return
@@ -178,8 +178,8 @@ func (s *Server) adminWalkIn(w http.ResponseWriter, r *http.Request) {
 		party = 0
 	}
 	t := kit.Info(r).Territory
-	in := events.RegistrationInput{Name: f.Get("walkin_name"), Phone: f.Get("walkin_phone"), PartySize: party, Lang: kit.Info(r).Lang}
-	out, err := s.Deps.Events.RegisterByStaff(r.Context(), t.ID, ev.ID, in, events.SourceWalkIn)
+	in := evs.RegistrationInput{Name: f.Get("walkin_name"), Phone: f.Get("walkin_phone"), PartySize: party, Lang: kit.Info(r).Lang}
+	out, err := s.Deps.Events.RegisterByStaff(r.Context(), t.ID, ev.ID, in, evs.SourceWalkIn)
 	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
 		s.checkInPage(w, r, kit.StatusOf(e.Code), ev, f, kit.FormProblems(e, walkInField))
 		return
@@ -190,8 +190,8 @@ func (s *Server) adminWalkIn(w http.ResponseWriter, r *http.Request) {
 	reg := out.Registration
 	if out.Existing {
 		// Already signed up under that number: mark them present instead.
-		if reg.Status == events.Waitlisted {
-			if err := s.Deps.Events.Move(r.Context(), t.ID, reg.ID, events.Confirmed); err != nil {
+		if reg.Status == evs.Waitlisted {
+			if err := s.Deps.Events.Move(r.Context(), t.ID, reg.ID, evs.Confirmed); err != nil {
 				s.Fail(w, r, err)
 				return
 			}
@@ -218,7 +218,7 @@ type closePage struct {
 	Started                    bool
 }
 
-func (s *Server) closeForm(w http.ResponseWriter, r *http.Request, status int, ev events.Event, form url.Values, problems map[string]string) {
+func (s *Handlers) closeForm(w http.ResponseWriter, r *http.Request, status int, ev evs.Event, form url.Values, problems map[string]string) {
 	regs, err := s.Deps.Events.Registrations(r.Context(), kit.Info(r).Territory.ID, ev.ID)
 	if err != nil {
 		s.Fail(w, r, err)
@@ -228,7 +228,7 @@ func (s *Server) closeForm(w http.ResponseWriter, r *http.Request, status int, e
 	p.SetEventTitle("staff.close.title", ev)
 	p.Counted, p.Expected = presentCount(regs)
 	for _, reg := range regs {
-		if reg.Status == events.Confirmed && reg.CheckedInAt == nil {
+		if reg.Status == evs.Confirmed && reg.CheckedInAt == nil {
 			p.NoShows++
 		}
 	}
@@ -242,7 +242,7 @@ func (s *Server) closeForm(w http.ResponseWriter, r *http.Request, status int, e
 	s.Render(w, r, status, "admin_event_close", p)
 }
 
-func (s *Server) adminCloseForm(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminCloseForm(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.staffEvent(w, r)
 	if !ok {
 		return
@@ -250,14 +250,14 @@ func (s *Server) adminCloseForm(w http.ResponseWriter, r *http.Request) {
 	s.closeForm(w, r, http.StatusOK, ev, nil, nil)
 }
 
-func (s *Server) adminCloseEvent(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminCloseEvent(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.staffEvent(w, r)
 	if !ok {
 		return
 	}
 	_ = r.ParseForm()
 	f := r.PostForm
-	rep := events.Report{Organizations: f.Get("organizations"), Notes: f.Get("notes")}
+	rep := evs.Report{Organizations: f.Get("organizations"), Notes: f.Get("notes")}
 	if v := strings.TrimSpace(f.Get("attendance")); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {

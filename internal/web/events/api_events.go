@@ -1,4 +1,4 @@
-package web
+package events
 
 import (
 	"encoding/json"
@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"implique/internal/errs"
-	"implique/internal/events"
+	evs "implique/internal/events"
 	"implique/internal/territory"
 	"implique/internal/web/kit"
 )
@@ -34,12 +34,12 @@ type apiEvent struct {
 	URL       string        `json:"url"`
 }
 
-func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) ApiEvents(w http.ResponseWriter, r *http.Request) {
 	t := kit.Info(r).Territory
 	q := r.URL.Query()
-	f := events.Filter{PublicOnly: true, PlaceSlug: q.Get("place")}
+	f := evs.Filter{PublicOnly: true, PlaceSlug: q.Get("place")}
 	if k := q.Get("kind"); k != "" {
-		kind, ok := events.ParseKind(k)
+		kind, ok := evs.ParseKind(k)
 		if !ok {
 			kit.WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": map[string]string{"kind": s.Cat.T(kit.Info(r).Lang, "errors.event_kind")}})
 			return
@@ -64,14 +64,14 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	evs, err := s.Deps.Events.List(r.Context(), t.ID, f)
+	list, err := s.Deps.Events.List(r.Context(), t.ID, f)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
 	now := s.Deps.Events.Now()
-	out := make([]apiEvent, 0, len(evs))
-	for _, ev := range evs {
+	out := make([]apiEvent, 0, len(list))
+	for _, ev := range list {
 		out = append(out, apiEvent{ID: ev.ID, Slug: ev.Slug, Kind: string(ev.Kind), Title: ev.Title, Name: ev.Name(s.Cat, kit.Info(r).Lang, t.Location()),
 			StartsAt: ev.StartsAt.In(t.Location()).Format(time.RFC3339), EndsAt: ev.EndsAt.In(t.Location()).Format(time.RFC3339),
 			Place: apiEventPlace{Slug: ev.PlaceSlug, Name: ev.PlaceName}, Venue: ev.VenueName, Capacity: ev.Capacity,
@@ -93,7 +93,7 @@ type apiRegistrationIn struct {
 	Waitlist       bool   `json:"waitlist"`
 }
 
-func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) ApiRegister(w http.ResponseWriter, r *http.Request) {
 	ri := kit.Info(r)
 	T := func(k string) string { return s.Cat.T(ri.Lang, k) }
 	id := kit.PathID(r, "id")
@@ -124,10 +124,10 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
 	if in.PartySize != nil {
 		party = *in.PartySize
 	}
-	out, err := s.Deps.Events.Register(r.Context(), ri.Territory.ID, ev.ID, events.RegistrationInput{Name: in.Name, Email: in.Email,
+	out, err := s.Deps.Events.Register(r.Context(), ri.Territory.ID, ev.ID, evs.RegistrationInput{Name: in.Name, Email: in.Email,
 		Phone: in.Phone, PartySize: party, Dietary: in.Dietary, Accessibility: in.Accessibility, Ride: in.Ride,
-		FromPlaceSlug: in.FromPlace, ConsentContact: in.ConsentContact, Lang: ri.Lang, Waitlist: in.Waitlist}, events.SourceAPI)
-	var room *events.NoRoom
+		FromPlaceSlug: in.FromPlace, ConsentContact: in.ConsentContact, Lang: ri.Lang, Waitlist: in.Waitlist}, evs.SourceAPI)
+	var room *evs.NoRoom
 	if e, ok := errs.As(err); ok && errors.As(err, &room) {
 		// Nothing saved: the client asks again with fewer people, or with "waitlist".
 		kit.WriteJSON(w, http.StatusConflict, map[string]any{"error": T(e.Key), "seats_left": room.SeatsLeft})
@@ -149,7 +149,7 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var pos *int
-	if out.Registration.Status == events.Waitlisted {
+	if out.Registration.Status == evs.Waitlisted {
 		p := out.Registration.WaitlistPosition
 		pos = &p
 	}
@@ -165,11 +165,11 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
 	kit.WriteJSON(w, status, map[string]any{"status": out.Registration.Status, "waitlist_position": pos, "manage_url": manage})
 }
 
-func (s *Server) apiEventsICS(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) ApiEventsICS(w http.ResponseWriter, r *http.Request) {
 	s.feed(w, r, territory.Place{})
 }
 
-func (s *Server) apiPlaceEventsICS(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) ApiPlaceEventsICS(w http.ResponseWriter, r *http.Request) {
 	pl, err := s.Deps.Territories.Place(r.Context(), kit.Info(r).Territory.ID, r.PathValue("slug"))
 	if err != nil {
 		s.Fail(w, r, err)
@@ -181,9 +181,9 @@ func (s *Server) apiPlaceEventsICS(w http.ResponseWriter, r *http.Request) {
 // feed is the iCalendar feed of the published events of the last month
 // and to come, of the territory or of one place (and its secteurs), named
 // after what was asked for.
-func (s *Server) feed(w http.ResponseWriter, r *http.Request, place territory.Place) {
+func (s *Handlers) feed(w http.ResponseWriter, r *http.Request, place territory.Place) {
 	t := kit.Info(r).Territory
-	evs, err := s.Deps.Events.List(r.Context(), t.ID, events.Filter{PublicOnly: true, PlaceSlug: place.Slug,
+	list, err := s.Deps.Events.List(r.Context(), t.ID, evs.Filter{PublicOnly: true, PlaceSlug: place.Slug,
 		From: s.Deps.Events.Now().AddDate(0, -1, 0)})
 	if err != nil {
 		s.Fail(w, r, err)
@@ -193,5 +193,5 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, place territory.Pl
 	if place.Slug != "" {
 		name, file = t.Name+" — "+place.Name, "evenements-"+place.Slug+".ics"
 	}
-	writeICS(w, file, s.Deps.Events.Calendar(kit.Info(r).Lang, t, evs, name))
+	writeICS(w, file, s.Deps.Events.Calendar(kit.Info(r).Lang, t, list, name))
 }
