@@ -20,6 +20,7 @@ import (
 	"implique/internal/web/ideas"
 	"implique/internal/web/initiatives"
 	"implique/internal/web/kit"
+	"implique/internal/web/orgs"
 )
 
 //go:embed templates/*.html
@@ -39,6 +40,7 @@ type Server struct {
 	initiatives *initiatives.Handlers
 	communities *communities.Handlers
 	events      *events.Handlers
+	orgs        *orgs.Handlers
 	metrics     *httpMetrics
 	handler     http.Handler
 }
@@ -60,12 +62,12 @@ func New(cfg kit.Config, deps kit.Deps) (*Server, error) {
 		deps.Registry = prometheus.NewRegistry()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	k, err := kit.New(cfg, deps, cat, templateFS, events.Templates, communities.Templates, initiatives.Templates, ideas.Templates, connections.Templates)
+	k, err := kit.New(cfg, deps, cat, templateFS, orgs.Templates, events.Templates, communities.Templates, initiatives.Templates, ideas.Templates, connections.Templates)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{Kit: k, metrics: newHTTPMetrics(deps.Registry),
-		connections: &connections.Handlers{Kit: k}, events: &events.Handlers{Kit: k}, communities: &communities.Handlers{Kit: k}, initiatives: &initiatives.Handlers{Kit: k}, ideas: &ideas.Handlers{Kit: k}}
+		connections: &connections.Handlers{Kit: k}, orgs: &orgs.Handlers{Kit: k}, events: &events.Handlers{Kit: k}, communities: &communities.Handlers{Kit: k}, initiatives: &initiatives.Handlers{Kit: k}, ideas: &ideas.Handlers{Kit: k}}
 	s.handler = s.routes()
 	return s, nil
 }

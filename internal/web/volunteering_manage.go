@@ -30,7 +30,7 @@ func (s *Server) editableOrgs(r *http.Request) ([]orgs.OrgRef, bool, error) {
 	staff := s.Can(r, auth.ManageVolunteering)
 	var out []orgs.OrgRef
 	for _, o := range all {
-		if staff || (ri.Principal.Manages(o.ID) && s.canEditOrg(r, o.ID)) {
+		if staff || (ri.Principal.Manages(o.ID) && s.CanEditOrg(r, o.ID)) {
 			out = append(out, o)
 		}
 	}
@@ -255,7 +255,7 @@ func (s *Server) volunteerCreateOpp(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	f := r.PostForm
 	in, problems := oppInput(f, ri.Territory.Location())
-	if in.OrganizationID == 0 || !s.canEditOrg(r, in.OrganizationID) {
+	if in.OrganizationID == 0 || !s.CanEditOrg(r, in.OrganizationID) {
 		if !ri.Principal.SignedIn() {
 			s.Forbid(w, r)
 			return
@@ -290,7 +290,7 @@ func (s *Server) managedOpp(w http.ResponseWriter, r *http.Request) (volunteerin
 		s.Fail(w, r, err)
 		return o, false
 	}
-	if !s.canEditOrg(r, o.Organization.ID) {
+	if !s.CanEditOrg(r, o.Organization.ID) {
 		s.Forbid(w, r)
 		return o, false
 	}
@@ -425,7 +425,7 @@ func (s *Server) volunteerRespond(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	if !s.canEditOrg(r, a.Opportunity.Organization.ID) {
+	if !s.CanEditOrg(r, a.Opportunity.Organization.ID) {
 		s.Forbid(w, r)
 		return
 	}
@@ -501,7 +501,7 @@ func (s *Server) volunteerReviewHours(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	if !s.canEditOrg(r, h.Organization.ID) {
+	if !s.CanEditOrg(r, h.Organization.ID) {
 		s.Forbid(w, r)
 		return
 	}

@@ -588,3 +588,9 @@ func (s *Kit) BaseIn(lang string, t territory.Territory) Base {
 
 // SetHeading sets the page's title for its <h1>, already marked.
 func (b *Base) SetHeading(h template.HTML) { b.heading = h }
+
+// CanEditOrg asks the policy whether the request's principal may keep orgID up to date.
+func (s *Kit) CanEditOrg(r *http.Request, orgID int64) bool {
+	ri := Info(r)
+	return auth.Can(ri.Principal, auth.EditOrganization, auth.Resource{TerritoryID: ri.Territory.ID, OrganizationID: orgID})
+}

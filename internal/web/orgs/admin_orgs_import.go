@@ -1,4 +1,4 @@
-package web
+package orgs
 
 import (
 	"html/template"
@@ -10,7 +10,7 @@ import (
 
 	"implique/internal/errs"
 	"implique/internal/export"
-	"implique/internal/orgs"
+	ogs "implique/internal/orgs"
 	"implique/internal/web/kit"
 )
 
@@ -25,7 +25,7 @@ func importURL(id int64) string { return importPath + "/" + strconv.FormatInt(id
 
 type importFormPage struct {
 	kit.Base
-	Imports []orgs.Import
+	Imports []ogs.Import
 	Columns []string
 }
 
@@ -33,7 +33,7 @@ type importFormPage struct {
 // yes-or-no answers as the file does, in French.
 func (p importFormPage) DatesRule() template.HTML {
 	var cols []any
-	for _, c := range orgs.ImportColumns {
+	for _, c := range ogs.ImportColumns {
 		if c.Field == "open" || c.Field == "successor" {
 			cols = append(cols, p.Quote(p.Typed(c.Header)))
 		}
@@ -41,21 +41,21 @@ func (p importFormPage) DatesRule() template.HTML {
 	return p.Phrase("org.import.rule_dates", cols...)
 }
 
-func (s *Server) importForm(w http.ResponseWriter, r *http.Request, status int, problems map[string]string) {
+func (s *Handlers) importForm(w http.ResponseWriter, r *http.Request, status int, problems map[string]string) {
 	p := importFormPage{Base: s.Page(w, r, "org.import.title")}
 	var err error
 	if p.Imports, err = s.Deps.Orgs.Imports(r.Context(), kit.Info(r).Territory.ID, 10); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	for _, c := range orgs.ImportColumns {
+	for _, c := range ogs.ImportColumns {
 		p.Columns = append(p.Columns, c.Header)
 	}
 	p.Errors = problems
 	s.Render(w, r, status, "admin_org_import", p)
 }
 
-func (s *Server) adminImportForm(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminImportForm(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, orgStaffAction) {
 		s.Forbid(w, r)
 		return
@@ -63,7 +63,7 @@ func (s *Server) adminImportForm(w http.ResponseWriter, r *http.Request) {
 	s.importForm(w, r, http.StatusOK, nil)
 }
 
-func (s *Server) adminImportUpload(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminImportUpload(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, orgStaffAction) {
 		s.Forbid(w, r)
 		return
@@ -86,7 +86,7 @@ func (s *Server) adminImportUpload(w http.ResponseWriter, r *http.Request) {
 			s.Fail(w, r, err)
 			return
 		}
-		data, err = io.ReadAll(io.LimitReader(f, orgs.MaxImportBytes+1))
+		data, err = io.ReadAll(io.LimitReader(f, ogs.MaxImportBytes+1))
 		f.Close()
 		if err != nil {
 			s.Fail(w, r, err)
@@ -114,23 +114,23 @@ const importPageSize = 50
 
 type importPreviewPage struct {
 	kit.Base
-	Import       orgs.Import
-	Rows         []orgs.ImportRow
+	Import       ogs.Import
+	Rows         []ogs.ImportRow
 	Pager        pager
 	OnlyProblems bool
 	Recognised   []string
 	Ignored      []string
 }
 
-func (s *Server) importFor(w http.ResponseWriter, r *http.Request) (orgs.Import, bool) {
+func (s *Handlers) importFor(w http.ResponseWriter, r *http.Request) (ogs.Import, bool) {
 	if !s.Can(r, orgStaffAction) {
 		s.Forbid(w, r)
-		return orgs.Import{}, false
+		return ogs.Import{}, false
 	}
 	id := kit.PathID(r, "id")
 	if id == 0 {
 		s.NotFound(w, r)
-		return orgs.Import{}, false
+		return ogs.Import{}, false
 	}
 	im, err := s.Deps.Orgs.Import(r.Context(), kit.Info(r).Territory.ID, id)
 	if err != nil {
@@ -140,7 +140,7 @@ func (s *Server) importFor(w http.ResponseWriter, r *http.Request) (orgs.Import,
 	return im, true
 }
 
-func (s *Server) adminImportPreview(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminImportPreview(w http.ResponseWriter, r *http.Request) {
 	im, ok := s.importFor(w, r)
 	if !ok {
 		return
@@ -148,7 +148,7 @@ func (s *Server) adminImportPreview(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	t := kit.Info(r).Territory
 	// Once confirmed, only the rows to fix are kept.
-	p := importPreviewPage{Base: s.Page(w, r, ""), Import: im, OnlyProblems: r.URL.Query().Get("problemes") == "1" || im.Status == orgs.ImportConfirmed}
+	p := importPreviewPage{Base: s.Page(w, r, ""), Import: im, OnlyProblems: r.URL.Query().Get("problemes") == "1" || im.Status == ogs.ImportConfirmed}
 	p.Title = p.T("org.import.preview_title", im.Filename)
 	total := im.Total
 	if p.OnlyProblems {
@@ -164,7 +164,7 @@ func (s *Server) adminImportPreview(w http.ResponseWriter, r *http.Request) {
 		if h == "" {
 			continue
 		}
-		if orgs.ImportField(h) != "" {
+		if ogs.ImportField(h) != "" {
 			p.Recognised = append(p.Recognised, h)
 		} else {
 			p.Ignored = append(p.Ignored, h)
@@ -173,7 +173,7 @@ func (s *Server) adminImportPreview(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, r, http.StatusOK, "admin_org_import_preview", p)
 }
 
-func (s *Server) adminImportConfirm(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminImportConfirm(w http.ResponseWriter, r *http.Request) {
 	im, ok := s.importFor(w, r)
 	if !ok {
 		return
@@ -194,7 +194,7 @@ func (s *Server) adminImportConfirm(w http.ResponseWriter, r *http.Request) {
 
 // adminImportProblems gives the rows with problems back as a CSV, with
 // their problems and every cell of the file, to fix and import again.
-func (s *Server) adminImportProblems(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminImportProblems(w http.ResponseWriter, r *http.Request) {
 	im, ok := s.importFor(w, r)
 	if !ok {
 		return
@@ -231,13 +231,13 @@ func (s *Server) adminImportProblems(w http.ResponseWriter, r *http.Request) {
 
 // adminImportModel is an empty list with the columns the import reads, and
 // two example rows.
-func (s *Server) adminImportModel(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminImportModel(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, orgStaffAction) {
 		s.Forbid(w, r)
 		return
 	}
 	var header []string
-	for _, c := range orgs.ImportColumns {
+	for _, c := range ogs.ImportColumns {
 		header = append(header, c.Header)
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")

@@ -1,4 +1,4 @@
-package web
+package orgs
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 	"implique/internal/errs"
 	"implique/internal/events"
 	"implique/internal/export"
-	"implique/internal/orgs"
+	ogs "implique/internal/orgs"
 	"implique/internal/web/kit"
 )
 
@@ -63,17 +63,11 @@ func (sp orgSpace) Seat(orgID, seatID int64) string {
 // principal the policy lets see people (auth.ManagePeople); the
 // organisation's own records everywhere else — an organisation's manager
 // never matches, sees or writes someone else's record.
-func (s *Server) reach(r *http.Request, sp orgSpace) orgs.Reach {
+func (s *Handlers) reach(r *http.Request, sp orgSpace) ogs.Reach {
 	if sp.Staff && s.Can(r, auth.ManagePeople) {
-		return orgs.WholeTerritory
+		return ogs.WholeTerritory
 	}
-	return orgs.OwnOrganization
-}
-
-// canEditOrg asks the policy whether the request's principal may keep orgID up to date.
-func (s *Server) canEditOrg(r *http.Request, orgID int64) bool {
-	ri := kit.Info(r)
-	return auth.Can(ri.Principal, auth.EditOrganization, auth.Resource{TerritoryID: ri.Territory.ID, OrganizationID: orgID})
+	return ogs.OwnOrganization
 }
 
 func userID(r *http.Request) int64 {
@@ -86,16 +80,16 @@ func userID(r *http.Request) int64 {
 // orgFor reads {id}: an organisation of the request's territory that the
 // principal may edit in this space. Anyone else gets the sign-in page, a
 // 403 or a 404.
-func (s *Server) orgFor(w http.ResponseWriter, r *http.Request) (orgs.Organization, orgSpace, bool) {
+func (s *Handlers) orgFor(w http.ResponseWriter, r *http.Request) (ogs.Organization, orgSpace, bool) {
 	sp := spaceOf(r)
 	if !kit.Info(r).Principal.SignedIn() || (sp.Staff && !s.Can(r, orgStaffAction)) {
 		s.Forbid(w, r)
-		return orgs.Organization{}, sp, false
+		return ogs.Organization{}, sp, false
 	}
 	id := kit.PathID(r, "id")
 	if id == 0 {
 		s.NotFound(w, r)
-		return orgs.Organization{}, sp, false
+		return ogs.Organization{}, sp, false
 	}
 	o, err := s.Deps.Orgs.Get(r.Context(), kit.Info(r).Territory.ID, id)
 	if errs.Is(err, errs.NotFound) {
@@ -106,7 +100,7 @@ func (s *Server) orgFor(w http.ResponseWriter, r *http.Request) (orgs.Organizati
 		s.Fail(w, r, err)
 		return o, sp, false
 	}
-	if !s.canEditOrg(r, o.ID) {
+	if !s.CanEditOrg(r, o.ID) {
 		s.Forbid(w, r)
 		return o, sp, false
 	}
@@ -119,17 +113,17 @@ const staffOrgPageSize = 50
 
 type adminOrgsPage struct {
 	kit.Base
-	Orgs       []orgs.Organization
-	Risks      map[int64]orgs.OrgRisk
+	Orgs       []ogs.Organization
+	Risks      map[int64]ogs.OrgRisk
 	Places     []kit.PlaceOption
-	Kinds      []orgs.Kind
-	Levels     []orgs.Level
-	Indicators orgs.Indicators
+	Kinds      []ogs.Kind
+	Levels     []ogs.Level
+	Indicators ogs.Indicators
 	Filtered   bool
 	Pager      pager
 }
 
-func (s *Server) adminOrgs(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminOrgs(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, orgStaffAction) {
 		s.Forbid(w, r)
 		return
@@ -137,17 +131,17 @@ func (s *Server) adminOrgs(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	t := kit.Info(r).Territory
 	q := r.URL.Query()
-	f := orgs.Filter{Query: strings.TrimSpace(q.Get("q")), PlaceSlug: q.Get("lieu"), Kind: orgs.Kind(q.Get("type"))}
-	if _, ok := orgs.ParseKind(string(f.Kind)); !ok {
+	f := ogs.Filter{Query: strings.TrimSpace(q.Get("q")), PlaceSlug: q.Get("lieu"), Kind: ogs.Kind(q.Get("type"))}
+	if _, ok := ogs.ParseKind(string(f.Kind)); !ok {
 		f.Kind = ""
 	}
-	level := orgs.Level(q.Get("risque"))
-	radar, err := s.Deps.Orgs.Radar(ctx, t.ID, orgs.RadarFilter{Reach: s.reach(r, staffOrgs)})
+	level := ogs.Level(q.Get("risque"))
+	radar, err := s.Deps.Orgs.Radar(ctx, t.ID, ogs.RadarFilter{Reach: s.reach(r, staffOrgs)})
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	p := adminOrgsPage{Base: s.Page(w, r, "org.staff.title"), Risks: map[int64]orgs.OrgRisk{}, Kinds: orgs.Kinds, Levels: orgs.Levels,
+	p := adminOrgsPage{Base: s.Page(w, r, "org.staff.title"), Risks: map[int64]ogs.OrgRisk{}, Kinds: ogs.Kinds, Levels: ogs.Levels,
 		Filtered: f.Query != "" || f.PlaceSlug != "" || f.Kind != "" || level != ""}
 	for _, risk := range radar.Orgs {
 		p.Risks[risk.Org.ID] = risk
@@ -158,7 +152,7 @@ func (s *Server) adminOrgs(w http.ResponseWriter, r *http.Request) {
 	if level != "" && f.IDs == nil {
 		f.IDs = []int64{}
 	}
-	_, total, err := s.Deps.Orgs.List(ctx, t.ID, orgs.Filter{Query: f.Query, PlaceSlug: f.PlaceSlug, Kind: f.Kind, IDs: f.IDs, Limit: 1})
+	_, total, err := s.Deps.Orgs.List(ctx, t.ID, ogs.Filter{Query: f.Query, PlaceSlug: f.PlaceSlug, Kind: f.Kind, IDs: f.IDs, Limit: 1})
 	if err != nil {
 		s.Fail(w, r, err)
 		return
@@ -185,11 +179,11 @@ func (s *Server) adminOrgs(w http.ResponseWriter, r *http.Request) {
 
 type myOrgsPage struct {
 	kit.Base
-	Orgs  []orgs.Organization
-	Risks map[int64]orgs.OrgRisk
+	Orgs  []ogs.Organization
+	Risks map[int64]ogs.OrgRisk
 }
 
-func (s *Server) myOrgs(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) MyOrgs(w http.ResponseWriter, r *http.Request) {
 	ri := kit.Info(r)
 	if !ri.Principal.SignedIn() {
 		s.Forbid(w, r)
@@ -199,15 +193,15 @@ func (s *Server) myOrgs(w http.ResponseWriter, r *http.Request) {
 		s.Redirect(w, r, staffOrgs.Root)
 		return
 	}
-	p := myOrgsPage{Base: s.Page(w, r, "org.mine.title"), Risks: map[int64]orgs.OrgRisk{}}
+	p := myOrgsPage{Base: s.Page(w, r, "org.mine.title"), Risks: map[int64]ogs.OrgRisk{}}
 	ids := append([]int64{}, ri.Principal.Organizations...)
 	var err error
-	if p.Orgs, _, err = s.Deps.Orgs.List(r.Context(), ri.Territory.ID, orgs.Filter{IDs: ids}); err != nil {
+	if p.Orgs, _, err = s.Deps.Orgs.List(r.Context(), ri.Territory.ID, ogs.Filter{IDs: ids}); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
 	for _, o := range p.Orgs {
-		risk, _, err := s.Deps.Orgs.Risk(r.Context(), ri.Territory.ID, o.ID, orgs.OwnOrganization)
+		risk, _, err := s.Deps.Orgs.Risk(r.Context(), ri.Territory.ID, o.ID, ogs.OwnOrganization)
 		if err != nil {
 			s.Fail(w, r, err)
 			return
@@ -222,8 +216,8 @@ func (s *Server) myOrgs(w http.ResponseWriter, r *http.Request) {
 type orgFormPage struct {
 	kit.Base
 	Space  orgSpace
-	Org    *orgs.Organization
-	Kinds  []orgs.Kind
+	Org    *ogs.Organization
+	Kinds  []ogs.Kind
 	Causes []string
 	Places []placeCheck
 	// Origin names the community or initiative a new citizen committee is born of.
@@ -235,7 +229,7 @@ type placeCheck struct {
 	Slug, Name, Parent string
 }
 
-func (s *Server) placeChecks(r *http.Request) ([]placeCheck, error) {
+func (s *Handlers) placeChecks(r *http.Request) ([]placeCheck, error) {
 	ps, err := s.Deps.Territories.Places(r.Context(), kit.Info(r).Territory.ID)
 	if err != nil {
 		return nil, err
@@ -251,7 +245,7 @@ func (s *Server) placeChecks(r *http.Request) ([]placeCheck, error) {
 	return out, nil
 }
 
-func orgForm(o orgs.Organization) url.Values {
+func orgForm(o ogs.Organization) url.Values {
 	f := url.Values{"name": {o.Name}, "kind": {string(o.Kind)}, "mission": {o.Mission}, "involvement": {o.Involvement},
 		"contact_name": {o.ContactName}, "contact_email": {o.ContactEmail}, "contact_phone": {o.ContactPhone}, "website": {o.Website}}
 	if o.Public {
@@ -264,23 +258,23 @@ func orgForm(o orgs.Organization) url.Values {
 	return f
 }
 
-func orgInput(f url.Values) orgs.Input {
+func orgInput(f url.Values) ogs.Input {
 	var causes []string
 	for _, c := range f["causes"] {
 		causes = append(causes, c)
 	}
-	return orgs.Input{Name: f.Get("name"), Kind: orgs.Kind(f.Get("kind")), Mission: f.Get("mission"), Involvement: f.Get("involvement"),
+	return ogs.Input{Name: f.Get("name"), Kind: ogs.Kind(f.Get("kind")), Mission: f.Get("mission"), Involvement: f.Get("involvement"),
 		ContactName: f.Get("contact_name"), ContactEmail: f.Get("contact_email"), ContactPhone: f.Get("contact_phone"),
 		Website: f.Get("website"), Public: f.Get("public") == "1", PlaceSlugs: f["places"], Causes: causes}
 }
 
-func (s *Server) orgFormPage(w http.ResponseWriter, r *http.Request, status int, sp orgSpace, o *orgs.Organization, form url.Values, problems map[string]string) {
+func (s *Handlers) orgFormPage(w http.ResponseWriter, r *http.Request, status int, sp orgSpace, o *ogs.Organization, form url.Values, problems map[string]string) {
 	places, err := s.placeChecks(r)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	p := orgFormPage{Base: s.Page(w, r, "org.form.new_title"), Space: sp, Org: o, Kinds: orgs.Kinds, Causes: orgs.Causes, Places: places}
+	p := orgFormPage{Base: s.Page(w, r, "org.form.new_title"), Space: sp, Org: o, Kinds: ogs.Kinds, Causes: ogs.Causes, Places: places}
 	if o != nil {
 		p.SetTitle("org.form.edit_title", o.Name)
 	}
@@ -296,15 +290,15 @@ func (s *Server) orgFormPage(w http.ResponseWriter, r *http.Request, status int,
 	s.Render(w, r, status, "admin_org_form", p)
 }
 
-func (s *Server) adminNewOrg(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminNewOrg(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, orgStaffAction) {
 		s.Forbid(w, r)
 		return
 	}
-	form := url.Values{"kind": {string(orgs.Nonprofit)}, "public": {"1"}}
+	form := url.Values{"kind": {string(ogs.Nonprofit)}, "public": {"1"}}
 	// A citizen committee born of a communauté de partage or of an initiative.
 	q := r.URL.Query()
-	for param, origin := range map[string]string{"communaute": orgs.FromCommunity, "initiative": orgs.FromInitiative} {
+	for param, origin := range map[string]string{"communaute": ogs.FromCommunity, "initiative": ogs.FromInitiative} {
 		if v := q.Get(param); v != "" {
 			name, err := s.orgOrigin(r, origin, v)
 			if err != nil {
@@ -313,7 +307,7 @@ func (s *Server) adminNewOrg(w http.ResponseWriter, r *http.Request) {
 			}
 			form.Set("origin", origin)
 			form.Set("origin_id", v)
-			form.Set("kind", string(orgs.CitizenCommittee))
+			form.Set("kind", string(ogs.CitizenCommittee))
 			form.Set("name", s.Cat.T(kit.Info(r).Lang, "org.form.committee_name", name))
 			for _, pl := range s.originPlaces(r, origin, v) {
 				form.Add("places", pl)
@@ -325,7 +319,7 @@ func (s *Server) adminNewOrg(w http.ResponseWriter, r *http.Request) {
 
 // orgOrigin names the community or initiative a committee is born of; ""
 // for none, NotFound when it is not one of the territory's.
-func (s *Server) orgOrigin(r *http.Request, origin, idText string) (string, error) {
+func (s *Handlers) orgOrigin(r *http.Request, origin, idText string) (string, error) {
 	if origin == "" {
 		return "", nil
 	}
@@ -335,13 +329,13 @@ func (s *Server) orgOrigin(r *http.Request, origin, idText string) (string, erro
 	}
 	tid := kit.Info(r).Territory.ID
 	switch origin {
-	case orgs.FromCommunity:
+	case ogs.FromCommunity:
 		c, err := s.Deps.Community.Community(r.Context(), tid, id)
 		if errs.Is(err, errs.NotFound) {
 			return "", errs.New(errs.NotFound, "errors.org_origin")
 		}
 		return c.Name, err
-	case orgs.FromInitiative:
+	case ogs.FromInitiative:
 		ini, err := s.Deps.Community.Initiative(r.Context(), tid, id)
 		if errs.Is(err, errs.NotFound) {
 			return "", errs.New(errs.NotFound, "errors.org_origin")
@@ -352,18 +346,18 @@ func (s *Server) orgOrigin(r *http.Request, origin, idText string) (string, erro
 }
 
 // originPlaces are the places of a committee's community or initiative.
-func (s *Server) originPlaces(r *http.Request, origin, idText string) []string {
+func (s *Handlers) originPlaces(r *http.Request, origin, idText string) []string {
 	id, _ := strconv.ParseInt(idText, 10, 64)
 	tid := kit.Info(r).Territory.ID
 	var out []string
 	switch origin {
-	case orgs.FromCommunity:
+	case ogs.FromCommunity:
 		if c, err := s.Deps.Community.Community(r.Context(), tid, id); err == nil {
 			for _, p := range c.Places {
 				out = append(out, p.Slug)
 			}
 		}
-	case orgs.FromInitiative:
+	case ogs.FromInitiative:
 		if ini, err := s.Deps.Community.Initiative(r.Context(), tid, id); err == nil {
 			out = append(out, ini.PlaceSlug)
 		}
@@ -371,7 +365,7 @@ func (s *Server) originPlaces(r *http.Request, origin, idText string) []string {
 	return out
 }
 
-func (s *Server) adminCreateOrg(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminCreateOrg(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, orgStaffAction) {
 		s.Forbid(w, r)
 		return
@@ -401,7 +395,7 @@ func (s *Server) adminCreateOrg(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, staffOrgs.orgPath(o.ID))
 }
 
-func (s *Server) editOrg(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) EditOrg(w http.ResponseWriter, r *http.Request) {
 	o, sp, ok := s.orgFor(w, r)
 	if !ok {
 		return
@@ -409,7 +403,7 @@ func (s *Server) editOrg(w http.ResponseWriter, r *http.Request) {
 	s.orgFormPage(w, r, http.StatusOK, sp, &o, orgForm(o), nil)
 }
 
-func (s *Server) updateOrg(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) UpdateOrg(w http.ResponseWriter, r *http.Request) {
 	o, sp, ok := s.orgFor(w, r)
 	if !ok {
 		return
@@ -432,18 +426,18 @@ func (s *Server) updateOrg(w http.ResponseWriter, r *http.Request) {
 type orgManagePage struct {
 	kit.Base
 	Space       orgSpace
-	Org         orgs.Organization
-	Seats       []orgs.Seat
-	People      []orgs.Person
-	Roles       []orgs.Role
-	Risk        orgs.OrgRisk
-	Radar       orgs.Radar
-	Policies    []orgs.Policy
-	PolicyKinds []orgs.PolicyKind
+	Org         ogs.Organization
+	Seats       []ogs.Seat
+	People      []ogs.Person
+	Roles       []ogs.Role
+	Risk        ogs.OrgRisk
+	Radar       ogs.Radar
+	Policies    []ogs.Policy
+	PolicyKinds []ogs.PolicyKind
 	// Staff only.
 	Managers     []*auth.User
-	Log          []orgs.Accompaniment
-	Events       []orgs.LinkedEvent
+	Log          []ogs.Accompaniment
+	Events       []ogs.LinkedEvent
 	EventChoices []events.Event
 	// Section names the form that has problems: its anchor.
 	Section string
@@ -452,8 +446,8 @@ type orgManagePage struct {
 // seatFormData is what the "seatfields" template draws.
 type seatFormData struct {
 	Base   kit.Base
-	People []orgs.Person
-	Roles  []orgs.Role
+	People []ogs.Person
+	Roles  []ogs.Role
 	Staff  bool
 }
 
@@ -462,10 +456,10 @@ func (p orgManagePage) SeatForm() seatFormData {
 	return seatFormData{Base: p.Base, People: p.People, Roles: p.Roles, Staff: p.Space.Staff}
 }
 
-func (s *Server) orgManage(w http.ResponseWriter, r *http.Request, status int, o orgs.Organization, sp orgSpace, section string, form url.Values, problems map[string]string) {
+func (s *Handlers) orgManage(w http.ResponseWriter, r *http.Request, status int, o ogs.Organization, sp orgSpace, section string, form url.Values, problems map[string]string) {
 	ctx := r.Context()
 	t := kit.Info(r).Territory
-	p := orgManagePage{Base: s.Page(w, r, ""), Space: sp, Org: o, Roles: orgs.Roles, PolicyKinds: orgs.PolicyKinds, Section: section}
+	p := orgManagePage{Base: s.Page(w, r, ""), Space: sp, Org: o, Roles: ogs.Roles, PolicyKinds: ogs.PolicyKinds, Section: section}
 	p.SetTypedTitle(o.Name)
 	var err error
 	if p.Seats, err = s.Deps.Orgs.Seats(ctx, t.ID, o.ID); err != nil {
@@ -498,7 +492,7 @@ func (s *Server) orgManage(w http.ResponseWriter, r *http.Request, status int, o
 			}
 			p.Managers = append(p.Managers, u)
 		}
-		if p.Log, err = s.Deps.Orgs.Accompaniments(ctx, t.ID, orgs.AccompanimentFilter{OrganizationID: o.ID, Limit: 20}); err != nil {
+		if p.Log, err = s.Deps.Orgs.Accompaniments(ctx, t.ID, ogs.AccompanimentFilter{OrganizationID: o.ID, Limit: 20}); err != nil {
 			s.Fail(w, r, err)
 			return
 		}
@@ -516,13 +510,13 @@ func (s *Server) orgManage(w http.ResponseWriter, r *http.Request, status int, o
 		}
 	}
 	if form == nil {
-		form = url.Values{"role": {string(orgs.Director)}, "holder": {"vacant"}, "adopted_on": {""}}
+		form = url.Values{"role": {string(ogs.Director)}, "holder": {"vacant"}, "adopted_on": {""}}
 	}
 	p.Form, p.Errors = form, problems
 	s.Render(w, r, status, "admin_org", p)
 }
 
-func (s *Server) orgPage(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) OrgPage(w http.ResponseWriter, r *http.Request) {
 	o, sp, ok := s.orgFor(w, r)
 	if !ok {
 		return
@@ -532,14 +526,14 @@ func (s *Server) orgPage(w http.ResponseWriter, r *http.Request) {
 
 // ---- Seats -------------------------------------------------------------
 
-func seatInput(f url.Values, reach orgs.Reach) orgs.SeatInput {
-	in := orgs.SeatInput{Title: f.Get("title"), Role: orgs.Role(f.Get("role")), HolderSince: f.Get("holder_since"),
+func seatInput(f url.Values, reach ogs.Reach) ogs.SeatInput {
+	in := ogs.SeatInput{Title: f.Get("title"), Role: ogs.Role(f.Get("role")), HolderSince: f.Get("holder_since"),
 		TermStart: f.Get("term_start"), TermEnd: f.Get("term_end"), OpenToNewcomers: f.Get("open") == "1",
 		SuccessorIdentified: f.Get("successor") == "1", Reach: reach}
 	switch h := f.Get("holder"); h {
 	case "", "vacant":
 	case "new":
-		in.NewHolder = &orgs.PersonInput{Name: f.Get("holder_name"), Email: f.Get("holder_email"), Phone: f.Get("holder_phone"),
+		in.NewHolder = &ogs.PersonInput{Name: f.Get("holder_name"), Email: f.Get("holder_email"), Phone: f.Get("holder_phone"),
 			NamePublic: f.Get("holder_public") == "1"}
 	default:
 		id, err := strconv.ParseInt(h, 10, 64)
@@ -551,7 +545,7 @@ func seatInput(f url.Values, reach orgs.Reach) orgs.SeatInput {
 	return in
 }
 
-func (s *Server) addSeat(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AddSeat(w http.ResponseWriter, r *http.Request) {
 	o, sp, ok := s.orgFor(w, r)
 	if !ok {
 		return
@@ -572,10 +566,10 @@ func (s *Server) addSeat(w http.ResponseWriter, r *http.Request) {
 type seatPage struct {
 	kit.Base
 	Space  orgSpace
-	Org    orgs.Organization
-	Seat   orgs.Seat
-	People []orgs.Person
-	Roles  []orgs.Role
+	Org    ogs.Organization
+	Seat   ogs.Seat
+	People []ogs.Person
+	Roles  []ogs.Role
 }
 
 // SeatForm gives the seat fields what they draw.
@@ -584,15 +578,15 @@ func (p seatPage) SeatForm() seatFormData {
 }
 
 // seatFor reads {id} and {seat}: a seat of an organisation the principal may edit.
-func (s *Server) seatFor(w http.ResponseWriter, r *http.Request) (orgs.Organization, orgs.Seat, orgSpace, bool) {
+func (s *Handlers) seatFor(w http.ResponseWriter, r *http.Request) (ogs.Organization, ogs.Seat, orgSpace, bool) {
 	o, sp, ok := s.orgFor(w, r)
 	if !ok {
-		return o, orgs.Seat{}, sp, false
+		return o, ogs.Seat{}, sp, false
 	}
 	id := kit.PathID(r, "seat")
 	if id == 0 {
 		s.NotFound(w, r)
-		return o, orgs.Seat{}, sp, false
+		return o, ogs.Seat{}, sp, false
 	}
 	st, err := s.Deps.Orgs.Seat(r.Context(), kit.Info(r).Territory.ID, o.ID, id)
 	if err != nil {
@@ -602,7 +596,7 @@ func (s *Server) seatFor(w http.ResponseWriter, r *http.Request) (orgs.Organizat
 	return o, st, sp, true
 }
 
-func seatForm(st orgs.Seat) url.Values {
+func seatForm(st ogs.Seat) url.Values {
 	f := url.Values{"title": {st.Title}, "role": {string(st.Role)}, "holder": {"vacant"}, "holder_since": {st.HolderSince.String()},
 		"term_start": {st.TermStart.String()}, "term_end": {st.TermEnd.String()}}
 	if st.HolderID != nil {
@@ -617,8 +611,8 @@ func seatForm(st orgs.Seat) url.Values {
 	return f
 }
 
-func (s *Server) seatPage(w http.ResponseWriter, r *http.Request, status int, o orgs.Organization, st orgs.Seat, sp orgSpace, form url.Values, problems map[string]string) {
-	p := seatPage{Base: s.Page(w, r, ""), Space: sp, Org: o, Seat: st, Roles: orgs.Roles}
+func (s *Handlers) seatPage(w http.ResponseWriter, r *http.Request, status int, o ogs.Organization, st ogs.Seat, sp orgSpace, form url.Values, problems map[string]string) {
+	p := seatPage{Base: s.Page(w, r, ""), Space: sp, Org: o, Seat: st, Roles: ogs.Roles}
 	p.Title = p.T("org.seat.edit_title", p.SeatLabel(st), o.Name)
 	p.SetHeading(p.Phrase("org.seat.edit_title", p.SeatName(st), p.Typed(o.Name)))
 	var err error
@@ -630,7 +624,7 @@ func (s *Server) seatPage(w http.ResponseWriter, r *http.Request, status int, o 
 	s.Render(w, r, status, "admin_org_seat", p)
 }
 
-func (s *Server) editSeat(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) EditSeat(w http.ResponseWriter, r *http.Request) {
 	o, st, sp, ok := s.seatFor(w, r)
 	if !ok {
 		return
@@ -638,7 +632,7 @@ func (s *Server) editSeat(w http.ResponseWriter, r *http.Request) {
 	s.seatPage(w, r, http.StatusOK, o, st, sp, seatForm(st), nil)
 }
 
-func (s *Server) updateSeat(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) UpdateSeat(w http.ResponseWriter, r *http.Request) {
 	o, st, sp, ok := s.seatFor(w, r)
 	if !ok {
 		return
@@ -671,7 +665,7 @@ type crumb struct {
 	Label template.HTML
 }
 
-func (s *Server) confirm(w http.ResponseWriter, r *http.Request, sp orgSpace, o orgs.Organization, titleKey string, message template.HTML, buttonKey string) {
+func (s *Handlers) confirm(w http.ResponseWriter, r *http.Request, sp orgSpace, o ogs.Organization, titleKey string, message template.HTML, buttonKey string) {
 	p := confirmPage{Base: s.Page(w, r, titleKey), Message: message, Action: r.URL.Path, Back: sp.orgPath(o.ID)}
 	p.Button = p.T(buttonKey)
 	if sp.Staff {
@@ -682,7 +676,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, sp orgSpace, o 
 	s.Render(w, r, http.StatusOK, "org_confirm", p)
 }
 
-func (s *Server) confirmDeleteSeat(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) ConfirmDeleteSeat(w http.ResponseWriter, r *http.Request) {
 	o, st, sp, ok := s.seatFor(w, r)
 	if !ok {
 		return
@@ -691,7 +685,7 @@ func (s *Server) confirmDeleteSeat(w http.ResponseWriter, r *http.Request) {
 	s.confirm(w, r, sp, o, "org.seat.delete_title", b.Phrase("org.seat.delete_confirm", b.SeatName(st), b.Typed(o.Name)), "org.seat.delete")
 }
 
-func (s *Server) deleteSeat(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) DeleteSeat(w http.ResponseWriter, r *http.Request) {
 	o, st, sp, ok := s.seatFor(w, r)
 	if !ok {
 		return
@@ -731,14 +725,14 @@ func documentType(name string, head []byte) string {
 	return ""
 }
 
-func (s *Server) recordPolicy(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) RecordPolicy(w http.ResponseWriter, r *http.Request) {
 	o, sp, ok := s.orgFor(w, r)
 	if !ok {
 		return
 	}
 	// The form was read, within its limit, before this handler (withReadableInput).
 	problems := map[string]string{}
-	in := orgs.PolicyInput{Kind: orgs.PolicyKind(r.FormValue("policy_kind")), AdoptedOn: r.FormValue("adopted_on"),
+	in := ogs.PolicyInput{Kind: ogs.PolicyKind(r.FormValue("policy_kind")), AdoptedOn: r.FormValue("adopted_on"),
 		DocumentURL: r.FormValue("document_url")}
 	if len(problems) == 0 && r.MultipartForm != nil {
 		if fh := r.MultipartForm.File["document"]; len(fh) > 0 && fh[0].Size > 0 {
@@ -747,7 +741,7 @@ func (s *Server) recordPolicy(w http.ResponseWriter, r *http.Request) {
 				s.Fail(w, r, err)
 				return
 			}
-			data, err := io.ReadAll(io.LimitReader(file, orgs.MaxDocumentBytes+1))
+			data, err := io.ReadAll(io.LimitReader(file, ogs.MaxDocumentBytes+1))
 			file.Close()
 			if err != nil {
 				s.Fail(w, r, err)
@@ -783,15 +777,15 @@ func (s *Server) recordPolicy(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, sp.orgPath(o.ID)+"#politiques")
 }
 
-func (s *Server) policyFor(w http.ResponseWriter, r *http.Request) (orgs.Organization, orgs.Policy, orgSpace, bool) {
+func (s *Handlers) policyFor(w http.ResponseWriter, r *http.Request) (ogs.Organization, ogs.Policy, orgSpace, bool) {
 	o, sp, ok := s.orgFor(w, r)
 	if !ok {
-		return o, orgs.Policy{}, sp, false
+		return o, ogs.Policy{}, sp, false
 	}
 	id := kit.PathID(r, "policy")
 	if id == 0 {
 		s.NotFound(w, r)
-		return o, orgs.Policy{}, sp, false
+		return o, ogs.Policy{}, sp, false
 	}
 	p, err := s.Deps.Orgs.Policy(r.Context(), kit.Info(r).Territory.ID, o.ID, id)
 	if err != nil {
@@ -801,7 +795,7 @@ func (s *Server) policyFor(w http.ResponseWriter, r *http.Request) (orgs.Organiz
 	return o, p, sp, true
 }
 
-func (s *Server) policyDocument(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) PolicyDocument(w http.ResponseWriter, r *http.Request) {
 	o, p, _, ok := s.policyFor(w, r)
 	if !ok {
 		return
@@ -817,7 +811,7 @@ func (s *Server) policyDocument(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(data)
 }
 
-func (s *Server) confirmRemovePolicy(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) ConfirmRemovePolicy(w http.ResponseWriter, r *http.Request) {
 	o, p, sp, ok := s.policyFor(w, r)
 	if !ok {
 		return
@@ -826,7 +820,7 @@ func (s *Server) confirmRemovePolicy(w http.ResponseWriter, r *http.Request) {
 	s.confirm(w, r, sp, o, "org.policy.remove_title", b.Phrase("org.policy.remove_confirm", b.T("org.policy."+string(p.Kind)), b.Typed(o.Name)), "org.policy.remove")
 }
 
-func (s *Server) removePolicy(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) RemovePolicy(w http.ResponseWriter, r *http.Request) {
 	o, p, sp, ok := s.policyFor(w, r)
 	if !ok {
 		return
@@ -842,16 +836,16 @@ func (s *Server) removePolicy(w http.ResponseWriter, r *http.Request) {
 // ---- Staff: managers and co-organised events ---------------------------
 
 // staffOrgFor is orgFor for the staff-only actions.
-func (s *Server) staffOrgFor(w http.ResponseWriter, r *http.Request) (orgs.Organization, bool) {
+func (s *Handlers) staffOrgFor(w http.ResponseWriter, r *http.Request) (ogs.Organization, bool) {
 	if !s.Can(r, orgStaffAction) {
 		s.Forbid(w, r)
-		return orgs.Organization{}, false
+		return ogs.Organization{}, false
 	}
 	o, _, ok := s.orgFor(w, r)
 	return o, ok
 }
 
-func (s *Server) addManager(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AddManager(w http.ResponseWriter, r *http.Request) {
 	o, ok := s.staffOrgFor(w, r)
 	if !ok {
 		return
@@ -893,7 +887,7 @@ func (s *Server) addManager(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, staffOrgs.orgPath(o.ID)+"#responsables")
 }
 
-func (s *Server) managerFor(w http.ResponseWriter, r *http.Request) (orgs.Organization, *auth.User, bool) {
+func (s *Handlers) managerFor(w http.ResponseWriter, r *http.Request) (ogs.Organization, *auth.User, bool) {
 	o, ok := s.staffOrgFor(w, r)
 	if !ok {
 		return o, nil, false
@@ -918,7 +912,7 @@ func (s *Server) managerFor(w http.ResponseWriter, r *http.Request) (orgs.Organi
 	return o, nil, false
 }
 
-func (s *Server) confirmRemoveManager(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) ConfirmRemoveManager(w http.ResponseWriter, r *http.Request) {
 	o, u, ok := s.managerFor(w, r)
 	if !ok {
 		return
@@ -927,7 +921,7 @@ func (s *Server) confirmRemoveManager(w http.ResponseWriter, r *http.Request) {
 	s.confirm(w, r, staffOrgs, o, "org.managers.remove_title", b.Phrase("org.managers.remove_confirm", b.Typed(u.DisplayName()), b.Typed(o.Name)), "org.managers.remove")
 }
 
-func (s *Server) removeManager(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) RemoveManager(w http.ResponseWriter, r *http.Request) {
 	o, u, ok := s.managerFor(w, r)
 	if !ok {
 		return
@@ -940,7 +934,7 @@ func (s *Server) removeManager(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, staffOrgs.orgPath(o.ID)+"#responsables")
 }
 
-func (s *Server) linkEvent(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) LinkEvent(w http.ResponseWriter, r *http.Request) {
 	o, ok := s.staffOrgFor(w, r)
 	if !ok {
 		return
@@ -959,7 +953,7 @@ func (s *Server) linkEvent(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, staffOrgs.orgPath(o.ID)+"#evenements")
 }
 
-func (s *Server) unlinkEvent(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) UnlinkEvent(w http.ResponseWriter, r *http.Request) {
 	o, ok := s.staffOrgFor(w, r)
 	if !ok {
 		return
@@ -987,15 +981,15 @@ const (
 
 type adminPeoplePage struct {
 	kit.Base
-	People     []orgs.Person
+	People     []ogs.Person
 	Pager      pager
-	Duplicates []orgs.Duplicate
+	Duplicates []ogs.Duplicate
 	// DuplicateCount is how many pairs there are, MoreDuplicates how many
 	// the page leaves out.
 	DuplicateCount, MoreDuplicates int
 }
 
-func (s *Server) adminPeople(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminPeople(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManagePeople) {
 		s.Forbid(w, r)
 		return
@@ -1003,13 +997,13 @@ func (s *Server) adminPeople(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	t := kit.Info(r).Territory
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	_, total, err := s.Deps.Orgs.People(ctx, t.ID, orgs.PeopleFilter{Query: q, Limit: 1})
+	_, total, err := s.Deps.Orgs.People(ctx, t.ID, ogs.PeopleFilter{Query: q, Limit: 1})
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
 	p := adminPeoplePage{Base: s.Page(w, r, "org.people.title"), Pager: newPager(r, total, peoplePageSize)}
-	if p.People, _, err = s.Deps.Orgs.People(ctx, t.ID, orgs.PeopleFilter{Query: q, Limit: peoplePageSize, Offset: p.Pager.Offset(peoplePageSize)}); err != nil {
+	if p.People, _, err = s.Deps.Orgs.People(ctx, t.ID, ogs.PeopleFilter{Query: q, Limit: peoplePageSize, Offset: p.Pager.Offset(peoplePageSize)}); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
@@ -1026,23 +1020,23 @@ func (s *Server) adminPeople(w http.ResponseWriter, r *http.Request) {
 
 type adminPersonPage struct {
 	kit.Base
-	Person  orgs.Person
-	Seats   []orgs.PersonSeat
-	Same    []orgs.Person
-	Matches []orgs.Person
+	Person  ogs.Person
+	Seats   []ogs.PersonSeat
+	Same    []ogs.Person
+	Matches []ogs.Person
 	Account *auth.User
-	Today   orgs.Date
+	Today   ogs.Date
 }
 
-func (s *Server) personFor(w http.ResponseWriter, r *http.Request, param string) (orgs.Person, bool) {
+func (s *Handlers) personFor(w http.ResponseWriter, r *http.Request, param string) (ogs.Person, bool) {
 	if !s.Can(r, auth.ManagePeople) {
 		s.Forbid(w, r)
-		return orgs.Person{}, false
+		return ogs.Person{}, false
 	}
 	id := kit.PathID(r, param)
 	if id == 0 {
 		s.NotFound(w, r)
-		return orgs.Person{}, false
+		return ogs.Person{}, false
 	}
 	p, err := s.Deps.Orgs.Person(r.Context(), kit.Info(r).Territory.ID, id)
 	if err != nil {
@@ -1054,7 +1048,7 @@ func (s *Server) personFor(w http.ResponseWriter, r *http.Request, param string)
 
 func personPath(id int64) string { return "/admin/personnes/" + strconv.FormatInt(id, 10) }
 
-func (s *Server) personPage(w http.ResponseWriter, r *http.Request, status int, person orgs.Person, form url.Values, problems map[string]string) {
+func (s *Handlers) personPage(w http.ResponseWriter, r *http.Request, status int, person ogs.Person, form url.Values, problems map[string]string) {
 	ctx := r.Context()
 	t := kit.Info(r).Territory
 	p := adminPersonPage{Base: s.Page(w, r, ""), Person: person}
@@ -1095,13 +1089,13 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request, status int, 
 	s.Render(w, r, status, "admin_person", p)
 }
 
-func (s *Server) adminPerson(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminPerson(w http.ResponseWriter, r *http.Request) {
 	if p, ok := s.personFor(w, r, "id"); ok {
 		s.personPage(w, r, http.StatusOK, p, nil, nil)
 	}
 }
 
-func (s *Server) adminSavePerson(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminSavePerson(w http.ResponseWriter, r *http.Request) {
 	person, ok := s.personFor(w, r, "id")
 	if !ok {
 		return
@@ -1110,7 +1104,7 @@ func (s *Server) adminSavePerson(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	t := kit.Info(r).Territory
 	f := r.PostForm
-	_, err := s.Deps.Orgs.UpdatePerson(ctx, t.ID, person.ID, orgs.PersonInput{Name: f.Get("name"), Email: f.Get("email"),
+	_, err := s.Deps.Orgs.UpdatePerson(ctx, t.ID, person.ID, ogs.PersonInput{Name: f.Get("name"), Email: f.Get("email"),
 		Phone: f.Get("phone"), NamePublic: f.Get("name_public") == "1"})
 	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
 		s.personPage(w, r, kit.StatusOf(e.Code), person, f, kit.FormProblems(e, nil))
@@ -1154,9 +1148,9 @@ func (s *Server) adminSavePerson(w http.ResponseWriter, r *http.Request) {
 // linkSide is one of the two people compared: the record chosen, every
 // record of the person and their seats.
 type linkSide struct {
-	Person  orgs.Person
-	Records []orgs.Person
-	Seats   []orgs.PersonSeat
+	Person  ogs.Person
+	Records []ogs.Person
+	Seats   []ogs.PersonSeat
 }
 
 type linkPeoplePage struct {
@@ -1167,7 +1161,7 @@ type linkPeoplePage struct {
 	Action string
 }
 
-func (s *Server) linkSide(r *http.Request, p orgs.Person) (linkSide, error) {
+func (s *Handlers) linkSide(r *http.Request, p ogs.Person) (linkSide, error) {
 	ctx := r.Context()
 	tid := kit.Info(r).Territory.ID
 	side := linkSide{Person: p}
@@ -1175,16 +1169,16 @@ func (s *Server) linkSide(r *http.Request, p orgs.Person) (linkSide, error) {
 	if err != nil {
 		return side, err
 	}
-	side.Records = append([]orgs.Person{p}, others...)
+	side.Records = append([]ogs.Person{p}, others...)
 	side.Seats, err = s.Deps.Orgs.SeatsOf(ctx, tid, p.ID)
 	return side, err
 }
 
 // linkPair reads {id} and {other}: two records of the territory.
-func (s *Server) linkPair(w http.ResponseWriter, r *http.Request) (orgs.Person, orgs.Person, bool) {
+func (s *Handlers) linkPair(w http.ResponseWriter, r *http.Request) (ogs.Person, ogs.Person, bool) {
 	a, ok := s.personFor(w, r, "id")
 	if !ok {
-		return a, orgs.Person{}, false
+		return a, ogs.Person{}, false
 	}
 	b, ok := s.personFor(w, r, "other")
 	return a, b, ok
@@ -1192,7 +1186,7 @@ func (s *Server) linkPair(w http.ResponseWriter, r *http.Request) (orgs.Person, 
 
 // confirmLinkPeople shows two records side by side before staff say they
 // are the same person.
-func (s *Server) confirmLinkPeople(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) ConfirmLinkPeople(w http.ResponseWriter, r *http.Request) {
 	a, b, ok := s.linkPair(w, r)
 	if !ok {
 		return
@@ -1215,7 +1209,7 @@ func (s *Server) confirmLinkPeople(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, r, http.StatusOK, "admin_person_link", p)
 }
 
-func (s *Server) linkPeople(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) LinkPeople(w http.ResponseWriter, r *http.Request) {
 	a, b, ok := s.linkPair(w, r)
 	if !ok {
 		return
@@ -1228,7 +1222,7 @@ func (s *Server) linkPeople(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, personPath(a.ID))
 }
 
-func (s *Server) unlinkPerson(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) UnlinkPerson(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.personFor(w, r, "id")
 	if !ok {
 		return

@@ -1,4 +1,4 @@
-package web
+package orgs
 
 import (
 	"net/http"
@@ -8,7 +8,7 @@ import (
 
 	"implique/internal/community"
 	"implique/internal/errs"
-	"implique/internal/orgs"
+	ogs "implique/internal/orgs"
 	"implique/internal/territory"
 	"implique/internal/web/kit"
 )
@@ -82,25 +82,25 @@ func (p pager) Next() int {
 
 type directoryPage struct {
 	kit.Base
-	Orgs      []orgs.Organization
+	Orgs      []ogs.Organization
 	OpenSeats map[int64]int
 	Places    []territory.Place
-	Kinds     []orgs.Kind
+	Kinds     []ogs.Kind
 	Causes    []string
 	Filtered  bool
 	Pager     pager
 }
 
-func (s *Server) orgDirectory(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) OrgDirectory(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	t := kit.Info(r).Territory
 	q := r.URL.Query()
-	f := orgs.Filter{Query: strings.TrimSpace(q.Get("q")), PlaceSlug: q.Get("lieu"), Kind: orgs.Kind(q.Get("type")),
+	f := ogs.Filter{Query: strings.TrimSpace(q.Get("q")), PlaceSlug: q.Get("lieu"), Kind: ogs.Kind(q.Get("type")),
 		Cause: q.Get("cause"), PublicOnly: true}
-	if _, ok := orgs.ParseKind(string(f.Kind)); !ok {
+	if _, ok := ogs.ParseKind(string(f.Kind)); !ok {
 		f.Kind = ""
 	}
-	if !orgs.ValidCause(f.Cause) {
+	if !ogs.ValidCause(f.Cause) {
 		f.Cause = ""
 	}
 	if f.PlaceSlug != "" {
@@ -109,9 +109,9 @@ func (s *Server) orgDirectory(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	p := directoryPage{Base: s.Page(w, r, "org.public.title"), Kinds: orgs.Kinds, Causes: orgs.Causes,
+	p := directoryPage{Base: s.Page(w, r, "org.public.title"), Kinds: ogs.Kinds, Causes: ogs.Causes,
 		Filtered: f.Query != "" || f.PlaceSlug != "" || f.Kind != "" || f.Cause != ""}
-	_, total, err := s.Deps.Orgs.List(ctx, t.ID, orgs.Filter{Query: f.Query, PlaceSlug: f.PlaceSlug, Kind: f.Kind, Cause: f.Cause, PublicOnly: true, Limit: 1})
+	_, total, err := s.Deps.Orgs.List(ctx, t.ID, ogs.Filter{Query: f.Query, PlaceSlug: f.PlaceSlug, Kind: f.Kind, Cause: f.Cause, PublicOnly: true, Limit: 1})
 	if err != nil {
 		s.Fail(w, r, err)
 		return
@@ -140,10 +140,10 @@ func (s *Server) orgDirectory(w http.ResponseWriter, r *http.Request) {
 
 type orgPublicPage struct {
 	kit.Base
-	Org      orgs.Organization
-	Seats    []orgs.Seat
+	Org      ogs.Organization
+	Seats    []ogs.Seat
 	Open     int
-	Policies []orgs.Policy
+	Policies []ogs.Policy
 	// Initiatives are the published citizen initiatives it supports.
 	Initiatives []community.Initiative
 	// CanEdit shows a link to the management page.
@@ -151,7 +151,7 @@ type orgPublicPage struct {
 	Manage  string
 }
 
-func (s *Server) orgPublicPage(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) OrgPublicPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	t := kit.Info(r).Territory
 	o, err := s.Deps.Orgs.BySlug(ctx, t.ID, r.PathValue("slug"))
@@ -184,7 +184,7 @@ func (s *Server) orgPublicPage(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case s.Can(r, orgStaffAction):
 		p.CanEdit, p.Manage = true, staffOrgs.orgPath(o.ID)
-	case s.canEditOrg(r, o.ID):
+	case s.CanEditOrg(r, o.ID):
 		p.CanEdit, p.Manage = true, managerOrgs.orgPath(o.ID)
 	}
 	s.Render(w, r, http.StatusOK, "org", p)

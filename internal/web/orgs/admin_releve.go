@@ -1,4 +1,4 @@
-package web
+package orgs
 
 import (
 	"net/http"
@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"implique/internal/errs"
-	"implique/internal/orgs"
+	ogs "implique/internal/orgs"
 	"implique/internal/web/kit"
 )
 
@@ -20,16 +20,16 @@ const radarListCap = 100
 
 type radarPage struct {
 	kit.Base
-	Radar   orgs.Radar
+	Radar   ogs.Radar
 	Places  []kit.PlaceOption
 	Place   string
 	Horizon int
 	// Horizons are the choices of horizon, in months.
 	Horizons []int
 	// The lists, cut to radarListCap, and their full lengths.
-	AtRisk         []orgs.OrgRisk
-	Vacant, Ending []orgs.SeatAlert
-	Hats           []orgs.HatsAlert
+	AtRisk         []ogs.OrgRisk
+	Vacant, Ending []ogs.SeatAlert
+	Hats           []ogs.HatsAlert
 	Counts         map[string]int
 	Min, Max       map[string]int
 }
@@ -44,11 +44,11 @@ func capped[T any](list []T) ([]T, int) {
 // More is how many items of a list the page left out.
 func (p radarPage) More(list string, shown int) int { return p.Counts[list] - shown }
 
-func (s *Server) adminRadar(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminRadar(w http.ResponseWriter, r *http.Request) {
 	s.radarPage(w, r, http.StatusOK, nil, nil)
 }
 
-func (s *Server) radarPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+func (s *Handlers) radarPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
 	if !s.Can(r, orgStaffAction) {
 		s.Forbid(w, r)
 		return
@@ -57,7 +57,7 @@ func (s *Server) radarPage(w http.ResponseWriter, r *http.Request, status int, f
 	t := kit.Info(r).Territory
 	q := r.URL.Query()
 	p := radarPage{Base: s.Page(w, r, "org.radar.title"), Place: q.Get("lieu"), Horizon: 12, Horizons: []int{3, 6, 12}, Counts: map[string]int{},
-		Min: map[string]int{"hats": orgs.MinHats, "years": orgs.MinYears}, Max: map[string]int{"hats": orgs.MaxHats, "years": orgs.MaxYears}}
+		Min: map[string]int{"hats": ogs.MinHats, "years": ogs.MinYears}, Max: map[string]int{"hats": ogs.MaxHats, "years": ogs.MaxYears}}
 	if h, err := strconv.Atoi(q.Get("horizon")); err == nil && (h == 3 || h == 6) {
 		p.Horizon = h
 	}
@@ -68,7 +68,7 @@ func (s *Server) radarPage(w http.ResponseWriter, r *http.Request, status int, f
 		}
 	}
 	var err error
-	if p.Radar, err = s.Deps.Orgs.Radar(ctx, t.ID, orgs.RadarFilter{PlaceSlug: p.Place, Reach: s.reach(r, staffOrgs)}); err != nil {
+	if p.Radar, err = s.Deps.Orgs.Radar(ctx, t.ID, ogs.RadarFilter{PlaceSlug: p.Place, Reach: s.reach(r, staffOrgs)}); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
@@ -76,13 +76,13 @@ func (s *Server) radarPage(w http.ResponseWriter, r *http.Request, status int, f
 		s.Fail(w, r, err)
 		return
 	}
-	var atRisk []orgs.OrgRisk
+	var atRisk []ogs.OrgRisk
 	for _, o := range p.Radar.Orgs {
-		if o.Level == orgs.High || o.Level == orgs.Medium {
+		if o.Level == ogs.High || o.Level == ogs.Medium {
 			atRisk = append(atRisk, o)
 		}
 	}
-	var ending []orgs.SeatAlert
+	var ending []ogs.SeatAlert
 	for _, e := range p.Radar.Ending {
 		if e.Months <= p.Horizon {
 			ending = append(ending, e)
@@ -102,13 +102,13 @@ func (s *Server) radarPage(w http.ResponseWriter, r *http.Request, status int, f
 	s.Render(w, r, status, "admin_releve", p)
 }
 
-func (s *Server) adminRadarSettings(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminRadarSettings(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, orgStaffAction) {
 		s.Forbid(w, r)
 		return
 	}
 	_ = r.ParseForm()
-	err := s.Deps.Orgs.SaveSettings(r.Context(), kit.Info(r).Territory.ID, orgs.SettingsInput{
+	err := s.Deps.Orgs.SaveSettings(r.Context(), kit.Info(r).Territory.ID, ogs.SettingsInput{
 		HatsThreshold: r.PostFormValue("hats_threshold"), LongServiceYears: r.PostFormValue("long_service_years")})
 	if e, ok := errs.As(err); ok {
 		s.radarPage(w, r, kit.StatusOf(e.Code), r.PostForm, kit.FormProblems(e, nil))
@@ -125,16 +125,16 @@ func (s *Server) adminRadarSettings(w http.ResponseWriter, r *http.Request) {
 
 type accompanimentPage struct {
 	kit.Base
-	Today    orgs.Date
-	Due      []orgs.Accompaniment
-	Upcoming []orgs.Accompaniment
-	Log      []orgs.Accompaniment
-	Orgs     []orgs.OrgRef
+	Today    ogs.Date
+	Due      []ogs.Accompaniment
+	Upcoming []ogs.Accompaniment
+	Log      []ogs.Accompaniment
+	Orgs     []ogs.OrgRef
 	// Org narrows the log to one organisation (0: all).
 	Org int64
 }
 
-func (s *Server) accompanimentPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+func (s *Handlers) accompanimentPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
 	if !s.Can(r, orgStaffAction) {
 		s.Forbid(w, r)
 		return
@@ -148,11 +148,11 @@ func (s *Server) accompanimentPage(w http.ResponseWriter, r *http.Request, statu
 		s.Fail(w, r, err)
 		return
 	}
-	if p.Due, err = s.Deps.Orgs.Accompaniments(ctx, t.ID, orgs.AccompanimentFilter{DueBy: p.Today}); err != nil {
+	if p.Due, err = s.Deps.Orgs.Accompaniments(ctx, t.ID, ogs.AccompanimentFilter{DueBy: p.Today}); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	soon, err := s.Deps.Orgs.Accompaniments(ctx, t.ID, orgs.AccompanimentFilter{DueBy: p.Today.AddMonths(1)})
+	soon, err := s.Deps.Orgs.Accompaniments(ctx, t.ID, ogs.AccompanimentFilter{DueBy: p.Today.AddMonths(1)})
 	if err != nil {
 		s.Fail(w, r, err)
 		return
@@ -162,7 +162,7 @@ func (s *Server) accompanimentPage(w http.ResponseWriter, r *http.Request, statu
 			p.Upcoming = append(p.Upcoming, a)
 		}
 	}
-	if p.Log, err = s.Deps.Orgs.Accompaniments(ctx, t.ID, orgs.AccompanimentFilter{OrganizationID: p.Org, Limit: 200}); err != nil {
+	if p.Log, err = s.Deps.Orgs.Accompaniments(ctx, t.ID, ogs.AccompanimentFilter{OrganizationID: p.Org, Limit: 200}); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
@@ -180,11 +180,11 @@ func (s *Server) accompanimentPage(w http.ResponseWriter, r *http.Request, statu
 	s.Render(w, r, status, "admin_accompaniment", p)
 }
 
-func (s *Server) adminAccompaniment(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminAccompaniment(w http.ResponseWriter, r *http.Request) {
 	s.accompanimentPage(w, r, http.StatusOK, nil, nil)
 }
 
-func (s *Server) adminLogAccompaniment(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminLogAccompaniment(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, orgStaffAction) {
 		s.Forbid(w, r)
 		return
@@ -192,7 +192,7 @@ func (s *Server) adminLogAccompaniment(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	f := r.PostForm
 	orgID, _ := strconv.ParseInt(f.Get("organization"), 10, 64)
-	a, err := s.Deps.Orgs.LogAccompaniment(r.Context(), kit.Info(r).Territory.ID, userID(r), orgs.AccompanimentInput{OrganizationID: orgID,
+	a, err := s.Deps.Orgs.LogAccompaniment(r.Context(), kit.Info(r).Territory.ID, userID(r), ogs.AccompanimentInput{OrganizationID: orgID,
 		HappenedOn: f.Get("happened_on"), Topic: f.Get("topic"), People: f.Get("people"), Notes: f.Get("notes"),
 		NextStep: f.Get("next_step"), FollowUpOn: f.Get("follow_up_on")})
 	if e, ok := errs.As(err); ok {
@@ -210,7 +210,7 @@ func (s *Server) adminLogAccompaniment(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, back)
 }
 
-func (s *Server) adminFollowUpDone(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminFollowUpDone(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, orgStaffAction) {
 		s.Forbid(w, r)
 		return
@@ -232,19 +232,19 @@ func (s *Server) adminFollowUpDone(w http.ResponseWriter, r *http.Request) {
 // ---- Policies and indicators -------------------------------------------
 
 type policyAdopters struct {
-	Kind  orgs.PolicyKind
-	Share orgs.PolicyShare
-	Orgs  []orgs.OrgRef
-	Days  []orgs.Date
+	Kind  ogs.PolicyKind
+	Share ogs.PolicyShare
+	Orgs  []ogs.OrgRef
+	Days  []ogs.Date
 }
 
 type policiesPage struct {
 	kit.Base
-	Indicators orgs.Indicators
+	Indicators ogs.Indicators
 	Adopters   []policyAdopters
 }
 
-func (s *Server) adminPolicies(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminPolicies(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, orgStaffAction) {
 		s.Forbid(w, r)
 		return
@@ -269,4 +269,4 @@ func (s *Server) adminPolicies(w http.ResponseWriter, r *http.Request) {
 }
 
 // Index returns the i-th day of a list (templates).
-func (a policyAdopters) Day(i int) orgs.Date { return a.Days[i] }
+func (a policyAdopters) Day(i int) ogs.Date { return a.Days[i] }
