@@ -2,10 +2,11 @@ package web
 
 import (
 	_ "embed"
-	"implique/internal/web/kit"
 	"net/http"
 	"slices"
 	"strings"
+
+	"implique/internal/web/kit"
 )
 
 //go:embed openapi.json

@@ -1,8 +1,9 @@
 package web
 
 import (
-	"implique/internal/web/kit"
 	"net/http"
+
+	"implique/internal/web/kit"
 )
 
 // routes is the whole URL table of Implique.
@@ -234,54 +235,54 @@ func (s *Server) routes() http.Handler {
 
 	// Volunteering: find an opportunity near home (quick match or profile),
 	// apply, follow one's applications and hours, certificates.
-	mux.HandleFunc("GET /s-impliquer", s.volunteerHome)
-	mux.HandleFunc("GET /s-impliquer/jebenevole", s.volunteerJebenevoleHome)
-	mux.HandleFunc("GET /s-impliquer/offres/{slug}", s.volunteerOpportunity)
-	mux.HandleFunc("POST /s-impliquer/offres/{slug}/interet", s.volunteerApply)
-	mux.HandleFunc("GET /s-impliquer/offres/{slug}/jebenevole", s.volunteerJebenevole)
-	mux.HandleFunc("GET /s-impliquer/confirmer", s.volunteerConfirmLanding)
-	mux.HandleFunc("POST /s-impliquer/confirmer", s.volunteerConfirm)
-	mux.HandleFunc("GET /s-impliquer/profil", s.volunteerProfile)
-	mux.HandleFunc("POST /s-impliquer/profil", s.volunteerSaveProfile)
-	mux.HandleFunc("POST /s-impliquer/profil/lien", s.volunteerProfileLink)
-	mux.HandleFunc("POST /s-impliquer/profil/supprimer", s.volunteerDeleteProfile)
-	mux.HandleFunc("GET /s-impliquer/mon-benevolat", s.volunteerMine)
-	mux.HandleFunc("POST /s-impliquer/candidatures/{id}/confirmer", s.volunteerConfirmMine)
-	mux.HandleFunc("POST /s-impliquer/candidatures/{id}/retirer", s.volunteerWithdraw)
-	mux.HandleFunc("GET /s-impliquer/heures/declarer", s.volunteerHoursForm)
-	mux.HandleFunc("POST /s-impliquer/heures", s.volunteerDeclareHours)
-	mux.HandleFunc("POST /s-impliquer/heures/{id}/retirer", s.volunteerWithdrawHours)
-	mux.HandleFunc("GET /s-impliquer/attestation.pdf", s.volunteerCertificate)
-	mux.HandleFunc("GET /s-impliquer/attestation-scolaire.pdf", s.volunteerAttestation)
-	mux.HandleFunc("GET /s-impliquer/verification", s.volunteerVerify)
-	mux.HandleFunc("GET /s-impliquer/desabonnement/{token}", s.volunteerUnsubscribeLanding)
-	mux.HandleFunc("POST /s-impliquer/desabonnement/{token}", s.volunteerUnsubscribe)
+	mux.HandleFunc("GET /s-impliquer", s.volunteering.VolunteerHome)
+	mux.HandleFunc("GET /s-impliquer/jebenevole", s.volunteering.VolunteerJebenevoleHome)
+	mux.HandleFunc("GET /s-impliquer/offres/{slug}", s.volunteering.VolunteerOpportunity)
+	mux.HandleFunc("POST /s-impliquer/offres/{slug}/interet", s.volunteering.VolunteerApply)
+	mux.HandleFunc("GET /s-impliquer/offres/{slug}/jebenevole", s.volunteering.VolunteerJebenevole)
+	mux.HandleFunc("GET /s-impliquer/confirmer", s.volunteering.VolunteerConfirmLanding)
+	mux.HandleFunc("POST /s-impliquer/confirmer", s.volunteering.VolunteerConfirm)
+	mux.HandleFunc("GET /s-impliquer/profil", s.volunteering.VolunteerProfile)
+	mux.HandleFunc("POST /s-impliquer/profil", s.volunteering.VolunteerSaveProfile)
+	mux.HandleFunc("POST /s-impliquer/profil/lien", s.volunteering.VolunteerProfileLink)
+	mux.HandleFunc("POST /s-impliquer/profil/supprimer", s.volunteering.VolunteerDeleteProfile)
+	mux.HandleFunc("GET /s-impliquer/mon-benevolat", s.volunteering.VolunteerMine)
+	mux.HandleFunc("POST /s-impliquer/candidatures/{id}/confirmer", s.volunteering.VolunteerConfirmMine)
+	mux.HandleFunc("POST /s-impliquer/candidatures/{id}/retirer", s.volunteering.VolunteerWithdraw)
+	mux.HandleFunc("GET /s-impliquer/heures/declarer", s.volunteering.VolunteerHoursForm)
+	mux.HandleFunc("POST /s-impliquer/heures", s.volunteering.VolunteerDeclareHours)
+	mux.HandleFunc("POST /s-impliquer/heures/{id}/retirer", s.volunteering.VolunteerWithdrawHours)
+	mux.HandleFunc("GET /s-impliquer/attestation.pdf", s.volunteering.VolunteerCertificate)
+	mux.HandleFunc("GET /s-impliquer/attestation-scolaire.pdf", s.volunteering.VolunteerAttestation)
+	mux.HandleFunc("GET /s-impliquer/verification", s.volunteering.VolunteerVerify)
+	mux.HandleFunc("GET /s-impliquer/desabonnement/{token}", s.volunteering.VolunteerUnsubscribeLanding)
+	mux.HandleFunc("POST /s-impliquer/desabonnement/{token}", s.volunteering.VolunteerUnsubscribe)
 
 	// Volunteering for organisations (their managers, and staff): post
 	// opportunities, answer applicants, confirm hours.
-	mux.HandleFunc("GET /s-impliquer/gestion", s.volunteerManage)
-	mux.HandleFunc("GET /s-impliquer/gestion/nouvelle", s.volunteerNewOpp)
-	mux.HandleFunc("POST /s-impliquer/gestion/offres", s.volunteerCreateOpp)
-	mux.HandleFunc("GET /s-impliquer/gestion/offres/{id}", s.volunteerApplicants)
-	mux.HandleFunc("GET /s-impliquer/gestion/offres/{id}/modifier", s.volunteerEditOpp)
-	mux.HandleFunc("POST /s-impliquer/gestion/offres/{id}", s.volunteerUpdateOpp)
-	mux.HandleFunc("POST /s-impliquer/gestion/offres/{id}/statut", s.volunteerOppStatus)
-	mux.HandleFunc("POST /s-impliquer/gestion/candidatures/{id}", s.volunteerRespond)
-	mux.HandleFunc("GET /s-impliquer/gestion/heures", s.volunteerReview)
-	mux.HandleFunc("POST /s-impliquer/gestion/heures/{id}", s.volunteerReviewHours)
+	mux.HandleFunc("GET /s-impliquer/gestion", s.volunteering.VolunteerManage)
+	mux.HandleFunc("GET /s-impliquer/gestion/nouvelle", s.volunteering.VolunteerNewOpp)
+	mux.HandleFunc("POST /s-impliquer/gestion/offres", s.volunteering.VolunteerCreateOpp)
+	mux.HandleFunc("GET /s-impliquer/gestion/offres/{id}", s.volunteering.VolunteerApplicants)
+	mux.HandleFunc("GET /s-impliquer/gestion/offres/{id}/modifier", s.volunteering.VolunteerEditOpp)
+	mux.HandleFunc("POST /s-impliquer/gestion/offres/{id}", s.volunteering.VolunteerUpdateOpp)
+	mux.HandleFunc("POST /s-impliquer/gestion/offres/{id}/statut", s.volunteering.VolunteerOppStatus)
+	mux.HandleFunc("POST /s-impliquer/gestion/candidatures/{id}", s.volunteering.VolunteerRespond)
+	mux.HandleFunc("GET /s-impliquer/gestion/heures", s.volunteering.VolunteerReview)
+	mux.HandleFunc("POST /s-impliquer/gestion/heures/{id}", s.volunteering.VolunteerReviewHours)
 
 	// Staff: supply and demand, recognition, businesses, the hour's value.
-	mux.HandleFunc("GET /admin/benevolat", s.adminVolunteering)
-	mux.HandleFunc("GET /admin/benevolat/reconnaissance", s.adminRecognition)
-	mux.HandleFunc("GET /admin/benevolat/entreprises", s.adminBusinesses)
-	mux.HandleFunc("GET /admin/benevolat/parametres", s.adminVolunteerSettings)
-	mux.HandleFunc("POST /admin/benevolat/parametres", s.adminSaveVolunteerSettings)
+	mux.HandleFunc("GET /admin/benevolat", s.volunteering.AdminVolunteering)
+	mux.HandleFunc("GET /admin/benevolat/reconnaissance", s.volunteering.AdminRecognition)
+	mux.HandleFunc("GET /admin/benevolat/entreprises", s.volunteering.AdminBusinesses)
+	mux.HandleFunc("GET /admin/benevolat/parametres", s.volunteering.AdminVolunteerSettings)
+	mux.HandleFunc("POST /admin/benevolat/parametres", s.volunteering.AdminSaveVolunteerSettings)
 
 	// Tracked short links (jebénévole.ca and other outside pages).
-	mux.HandleFunc("GET /l/{code}", s.trackedLink)
-	mux.HandleFunc("GET /admin/liens-suivis", s.adminTrackedLinks)
-	mux.HandleFunc("POST /admin/liens-suivis", s.adminCreateTrackedLink)
-	mux.HandleFunc("POST /admin/liens-suivis/{id}/archiver", s.adminArchiveTrackedLink)
+	mux.HandleFunc("GET /l/{code}", s.volunteering.TrackedLink)
+	mux.HandleFunc("GET /admin/liens-suivis", s.volunteering.AdminTrackedLinks)
+	mux.HandleFunc("POST /admin/liens-suivis", s.volunteering.AdminCreateTrackedLink)
+	mux.HandleFunc("POST /admin/liens-suivis/{id}/archiver", s.volunteering.AdminArchiveTrackedLink)
 
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/places", s.apiPlaces)
@@ -290,7 +291,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/v1/events/{id}/registrations", s.events.ApiRegister)
 	mux.HandleFunc("GET /api/v1/events.ics", s.events.ApiEventsICS)
 	mux.HandleFunc("GET /api/v1/places/{slug}/events.ics", s.events.ApiPlaceEventsICS)
-	mux.HandleFunc("GET /api/v1/opportunities", s.apiOpportunities)
+	mux.HandleFunc("GET /api/v1/opportunities", s.volunteering.ApiOpportunities)
 	mux.HandleFunc("OPTIONS /api/v1/", s.apiPreflight(mux))
 
 	// Anything else is a French (or English) 404 page.

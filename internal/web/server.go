@@ -21,6 +21,7 @@ import (
 	"implique/internal/web/initiatives"
 	"implique/internal/web/kit"
 	"implique/internal/web/orgs"
+	"implique/internal/web/volunteering"
 )
 
 //go:embed templates/*.html
@@ -35,14 +36,15 @@ type Deps = kit.Deps
 // Server is the HTTP side of Implique.
 type Server struct {
 	*kit.Kit
-	connections *connections.Handlers
-	ideas       *ideas.Handlers
-	initiatives *initiatives.Handlers
-	communities *communities.Handlers
-	events      *events.Handlers
-	orgs        *orgs.Handlers
-	metrics     *httpMetrics
-	handler     http.Handler
+	connections  *connections.Handlers
+	ideas        *ideas.Handlers
+	initiatives  *initiatives.Handlers
+	communities  *communities.Handlers
+	events       *events.Handlers
+	orgs         *orgs.Handlers
+	volunteering *volunteering.Handlers
+	metrics      *httpMetrics
+	handler      http.Handler
 }
 
 // New parses every template (a broken or missing one fails here, at start)
@@ -62,12 +64,12 @@ func New(cfg kit.Config, deps kit.Deps) (*Server, error) {
 		deps.Registry = prometheus.NewRegistry()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	k, err := kit.New(cfg, deps, cat, templateFS, orgs.Templates, events.Templates, communities.Templates, initiatives.Templates, ideas.Templates, connections.Templates)
+	k, err := kit.New(cfg, deps, cat, templateFS, volunteering.Templates, orgs.Templates, events.Templates, communities.Templates, initiatives.Templates, ideas.Templates, connections.Templates)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{Kit: k, metrics: newHTTPMetrics(deps.Registry),
-		connections: &connections.Handlers{Kit: k}, orgs: &orgs.Handlers{Kit: k}, events: &events.Handlers{Kit: k}, communities: &communities.Handlers{Kit: k}, initiatives: &initiatives.Handlers{Kit: k}, ideas: &ideas.Handlers{Kit: k}}
+		connections: &connections.Handlers{Kit: k}, volunteering: &volunteering.Handlers{Kit: k}, orgs: &orgs.Handlers{Kit: k}, events: &events.Handlers{Kit: k}, communities: &communities.Handlers{Kit: k}, initiatives: &initiatives.Handlers{Kit: k}, ideas: &ideas.Handlers{Kit: k}}
 	s.handler = s.routes()
 	return s, nil
 }

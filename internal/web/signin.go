@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -44,16 +43,11 @@ const (
 	signInPerIPAccount = 5
 	signInPerAccount   = 10
 	signInPerDevice    = 5
-	magicLinkPerIP     = 20
 	signInWindow       = kit.LimitWindow
-	magicLinksPerHour  = 3
 )
 
-// deviceCookie names the device cookie; it lives a year.
-const (
-	deviceCookie    = "implique_device"
-	deviceCookieTTL = 365 * 24 * time.Hour
-)
+// deviceCookieTTL is how long a device cookie lives: a year.
+const deviceCookieTTL = 365 * 24 * time.Hour
 
 type signInPage struct {
 	kit.Base
@@ -65,34 +59,6 @@ type signInPage struct {
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 	p := signInPage{Base: s.Page(w, r, "signin.title"), Back: kit.LocalPath(r.URL.Query().Get("retour"))}
 	s.Render(w, r, http.StatusOK, "signin", p)
-}
-
-// device returns the name of this browser's device cookie when it is a
-// valid one for u.
-func (s *Server) device(r *http.Request, u *auth.User) string {
-	c, err := r.Cookie(deviceCookie)
-	if err != nil || u == nil {
-		return ""
-	}
-	dev, ok, err := s.Deps.Auth.Device(r.Context(), c.Value, u.ID)
-	if err != nil {
-		s.Deps.Logger.Error("device cookie", "id", kit.Info(r).ID, "err", err)
-		return ""
-	}
-	if !ok {
-		return ""
-	}
-	return dev
-}
-
-// magicLinkLimit caps the sign-in links e-mailed to u: a few an hour, and
-// as many again for the browser that holds u's device cookie.
-func (s *Server) magicLinkLimit(r *http.Request, u *auth.User) mail.Limit {
-	key := "magic-link:" + strconv.FormatInt(u.ID, 10)
-	if dev := s.device(r, u); dev != "" {
-		key += ":" + dev
-	}
-	return mail.Limit{Key: key, Max: magicLinksPerHour, Per: time.Hour}
 }
 
 // requestMagicLink sends a sign-in link when the address has an account.
@@ -107,7 +73,7 @@ func (s *Server) requestMagicLink(w http.ResponseWriter, r *http.Request) {
 		s.Render(w, r, http.StatusUnprocessableEntity, "signin", p)
 		return
 	}
-	if _, blocked := s.Attempt(w, r, kit.Bucket{Key: "magic-link-ip:" + s.ClientIP(r), Limit: magicLinkPerIP}); blocked {
+	if !s.AllowMagicLink(w, r) {
 		return
 	}
 	u, err := s.Deps.Auth.UserByEmail(r.Context(), email)
@@ -128,7 +94,7 @@ func (s *Server) requestMagicLink(w http.ResponseWriter, r *http.Request) {
 
 // queueMagicLink issues a one-time sign-in token and queues the e-mail
 // with its link, inside tx (both, or neither); at most magicLinksPerHour an
-// hour (see magicLinkLimit).
+// hour (see kit.Kit.MagicLinkLimit).
 func (s *Server) queueMagicLink(r *http.Request, tx *db.Tx, u *auth.User, back string) error {
 	ri := kit.Info(r)
 	tok, err := s.Deps.Auth.IssueTokenTx(r.Context(), tx, u.ID, auth.PurposeLogin, auth.MagicLinkTTL)
@@ -149,7 +115,7 @@ func (s *Server) queueMagicLink(r *http.Request, tx *db.Tx, u *auth.User, back s
 		Subject: s.Cat.T(lang, "mail.magic.subject", t.Name),
 		Text:    text,
 		Secrets: []string{tok},
-		Limit:   s.magicLinkLimit(r, u),
+		Limit:   s.MagicLinkLimit(r, u),
 	})
 	return err
 }
@@ -209,7 +175,7 @@ func (s *Server) signInPassword(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	if dev := s.device(r, owner); dev != "" {
+	if dev := s.Device(r, owner); dev != "" {
 		buckets = append(buckets, kit.Bucket{Key: "signin-device:" + dev, Limit: signInPerDevice})
 	} else {
 		// Unknown e-mails too, so that the answer does not tell which have an account.
@@ -264,7 +230,7 @@ func (s *Server) setDeviceCookie(w http.ResponseWriter, r *http.Request, u *auth
 		s.Deps.Logger.Error("device cookie", "id", kit.Info(r).ID, "err", err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: deviceCookie, Value: v, Path: "/", HttpOnly: true, Secure: s.Secure,
+	http.SetCookie(w, &http.Cookie{Name: kit.DeviceCookie, Value: v, Path: "/", HttpOnly: true, Secure: s.Secure,
 		SameSite: http.SameSiteLaxMode, MaxAge: int(deviceCookieTTL / time.Second)})
 }
 

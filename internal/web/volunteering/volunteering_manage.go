@@ -1,4 +1,4 @@
-package web
+package volunteering
 
 import (
 	"net/http"
@@ -11,7 +11,7 @@ import (
 	"implique/internal/errs"
 	"implique/internal/orgs"
 	"implique/internal/territory"
-	"implique/internal/volunteering"
+	vol "implique/internal/volunteering"
 	"implique/internal/web/kit"
 )
 
@@ -21,7 +21,7 @@ import (
 
 // editableOrgs lists the organisations the visitor may act for: all for
 // staff, their own for a manager.
-func (s *Server) editableOrgs(r *http.Request) ([]orgs.OrgRef, bool, error) {
+func (s *Handlers) editableOrgs(r *http.Request) ([]orgs.OrgRef, bool, error) {
 	ri := kit.Info(r)
 	all, err := s.Deps.Orgs.Options(r.Context(), ri.Territory.ID)
 	if err != nil {
@@ -62,7 +62,7 @@ type volunteerManagePage struct {
 	HoursWaiting int
 }
 
-func (s *Server) volunteerManage(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerManage(w http.ResponseWriter, r *http.Request) {
 	ri := kit.Info(r)
 	ctx := r.Context()
 	refs, staff, err := s.editableOrgs(r)
@@ -76,7 +76,7 @@ func (s *Server) volunteerManage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := volunteerManagePage{Base: s.Page(w, r, "volunteer.manage.title"), Staff: staff}
 	ids := orgIDs(refs, staff)
-	opps, err := s.Deps.Volunteering.Opportunities(ctx, ri.Territory.ID, volunteering.Filter{OrganizationIDs: ids})
+	opps, err := s.Deps.Volunteering.Opportunities(ctx, ri.Territory.ID, vol.Filter{OrganizationIDs: ids})
 	if err != nil {
 		s.Fail(w, r, err)
 		return
@@ -120,15 +120,15 @@ type volunteerOppFormPage struct {
 	kit.Base
 	Orgs       []orgs.OrgRef
 	Places     []territory.Place
-	Kinds      []volunteering.Kind
-	Schedules  []volunteering.Schedule
-	Opp        *volunteering.Opportunity
+	Kinds      []vol.Kind
+	Schedules  []vol.Schedule
+	Opp        *vol.Opportunity
 	Action     string
 	ZoneHelp   string
 	Breadcrumb string
 }
 
-func (s *Server) oppFormPage(w http.ResponseWriter, r *http.Request, status int, opp *volunteering.Opportunity, form url.Values, problems map[string]string) {
+func (s *Handlers) oppFormPage(w http.ResponseWriter, r *http.Request, status int, opp *vol.Opportunity, form url.Values, problems map[string]string) {
 	ri := kit.Info(r)
 	refs, _, err := s.editableOrgs(r)
 	if err != nil {
@@ -139,7 +139,7 @@ func (s *Server) oppFormPage(w http.ResponseWriter, r *http.Request, status int,
 	if opp != nil {
 		title = "volunteer.form.edit_title"
 	}
-	p := volunteerOppFormPage{Base: s.Page(w, r, title), Orgs: refs, Kinds: volunteering.Kinds, Schedules: volunteering.Schedules, Opp: opp,
+	p := volunteerOppFormPage{Base: s.Page(w, r, title), Orgs: refs, Kinds: vol.Kinds, Schedules: vol.Schedules, Opp: opp,
 		Action: "/s-impliquer/gestion/offres"}
 	if opp != nil {
 		p.Action = "/s-impliquer/gestion/offres/" + strconv.FormatInt(opp.ID, 10)
@@ -152,7 +152,7 @@ func (s *Server) oppFormPage(w http.ResponseWriter, r *http.Request, status int,
 	s.Render(w, r, status, "volunteer_opp_form", p)
 }
 
-func (s *Server) volunteerNewOpp(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerNewOpp(w http.ResponseWriter, r *http.Request) {
 	refs, _, err := s.editableOrgs(r)
 	if err != nil {
 		s.Fail(w, r, err)
@@ -163,7 +163,7 @@ func (s *Server) volunteerNewOpp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ri := kit.Info(r)
-	form := url.Values{"kind": {string(volunteering.Task)}, "schedule": {string(volunteering.Recurring)}}
+	form := url.Values{"kind": {string(vol.Task)}, "schedule": {string(vol.Recurring)}}
 	if slug := r.URL.Query().Get("organisme"); slug != "" {
 		for _, o := range refs {
 			if o.Slug == slug {
@@ -192,10 +192,10 @@ func (s *Server) volunteerNewOpp(w http.ResponseWriter, r *http.Request) {
 }
 
 // oppInput reads the opportunity form; dates and times are in loc.
-func oppInput(f url.Values, loc *time.Location) (volunteering.Input, errs.Fields) {
+func oppInput(f url.Values, loc *time.Location) (vol.Input, errs.Fields) {
 	problems := errs.Fields{}
-	in := volunteering.Input{OrganizationID: formID(f, "organization"), Title: f.Get("title"), Description: f.Get("description"),
-		Kind: volunteering.Kind(f.Get("kind")), Schedule: volunteering.Schedule(f.Get("schedule")), PlaceSlug: f.Get("place"),
+	in := vol.Input{OrganizationID: formID(f, "organization"), Title: f.Get("title"), Description: f.Get("description"),
+		Kind: vol.Kind(f.Get("kind")), Schedule: vol.Schedule(f.Get("schedule")), PlaceSlug: f.Get("place"),
 		Remote: f.Get("remote") == "1", Venue: f.Get("venue"), Slots: slotsOf(f), Recurrence: f.Get("recurrence"),
 		Commitment: f.Get("commitment"), Causes: f["cause"], Skills: f["skill"], Languages: f["language"],
 		CarRequired: f.Get("car_required") == "1", RideOffered: f.Get("ride_offered") == "1", Accessibility: f.Get("accessibility"),
@@ -216,7 +216,7 @@ func oppInput(f url.Values, loc *time.Location) (volunteering.Input, errs.Fields
 	in.Spots = number("spots", "errors.volunteer_spots")
 	in.MinAge = number("min_age", "errors.volunteer_age")
 	in.MaxAge = number("max_age", "errors.volunteer_age")
-	if in.Schedule == volunteering.OneOff {
+	if in.Schedule == vol.OneOff {
 		day, ok := kit.ParseDay(f.Get("date"))
 		switch {
 		case strings.TrimSpace(f.Get("date")) == "":
@@ -250,7 +250,7 @@ func oppInput(f url.Values, loc *time.Location) (volunteering.Input, errs.Fields
 	return in, problems
 }
 
-func (s *Server) volunteerCreateOpp(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerCreateOpp(w http.ResponseWriter, r *http.Request) {
 	ri := kit.Info(r)
 	_ = r.ParseForm()
 	f := r.PostForm
@@ -279,11 +279,11 @@ func (s *Server) volunteerCreateOpp(w http.ResponseWriter, r *http.Request) {
 }
 
 // managedOpp reads {id} and checks the visitor may act for its organisation.
-func (s *Server) managedOpp(w http.ResponseWriter, r *http.Request) (volunteering.Opportunity, bool) {
+func (s *Handlers) managedOpp(w http.ResponseWriter, r *http.Request) (vol.Opportunity, bool) {
 	id := kit.PathID(r, "id")
 	if id == 0 {
 		s.NotFound(w, r)
-		return volunteering.Opportunity{}, false
+		return vol.Opportunity{}, false
 	}
 	o, err := s.Deps.Volunteering.Opportunity(r.Context(), kit.Info(r).Territory.ID, id)
 	if err != nil {
@@ -298,12 +298,12 @@ func (s *Server) managedOpp(w http.ResponseWriter, r *http.Request) (volunteerin
 }
 
 // oppForm writes an opportunity as the form's values.
-func oppForm(o volunteering.Opportunity, loc *time.Location) url.Values {
+func oppForm(o vol.Opportunity, loc *time.Location) url.Values {
 	f := url.Values{"organization": {strconv.FormatInt(o.Organization.ID, 10)}, "title": {o.Title}, "description": {o.Description},
 		"kind": {string(o.Kind)}, "schedule": {string(o.Schedule)}, "place": {o.PlaceSlug}, "venue": {o.Venue},
 		"slot": slotValues(o.Slots), "recurrence": {o.Recurrence}, "commitment": {o.Commitment},
-		"cause": o.Causes.Codes(volunteering.Causes), "skill": o.Skills.Codes(volunteering.Skills),
-		"language": o.Languages.Codes(volunteering.Languages), "accessibility": {o.Accessibility}, "contact_name": {o.ContactName},
+		"cause": o.Causes.Codes(vol.Causes), "skill": o.Skills.Codes(vol.Skills),
+		"language": o.Languages.Codes(vol.Languages), "accessibility": {o.Accessibility}, "contact_name": {o.ContactName},
 		"contact_email": {o.ContactEmail}, "contact_phone": {o.ContactPhone}, "jebenevole_url": {o.JebenevoleURL}}
 	flag := func(field string, v bool) {
 		if v {
@@ -334,7 +334,7 @@ func oppForm(o volunteering.Opportunity, loc *time.Location) url.Values {
 	return f
 }
 
-func (s *Server) volunteerEditOpp(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerEditOpp(w http.ResponseWriter, r *http.Request) {
 	o, ok := s.managedOpp(w, r)
 	if !ok {
 		return
@@ -342,7 +342,7 @@ func (s *Server) volunteerEditOpp(w http.ResponseWriter, r *http.Request) {
 	s.oppFormPage(w, r, http.StatusOK, &o, oppForm(o, kit.Info(r).Territory.Location()), nil)
 }
 
-func (s *Server) volunteerUpdateOpp(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerUpdateOpp(w http.ResponseWriter, r *http.Request) {
 	o, ok := s.managedOpp(w, r)
 	if !ok {
 		return
@@ -367,7 +367,7 @@ func (s *Server) volunteerUpdateOpp(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, "/s-impliquer/gestion/offres/"+strconv.FormatInt(o.ID, 10))
 }
 
-func (s *Server) volunteerOppStatus(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerOppStatus(w http.ResponseWriter, r *http.Request) {
 	o, ok := s.managedOpp(w, r)
 	if !ok {
 		return
@@ -388,12 +388,12 @@ func (s *Server) volunteerOppStatus(w http.ResponseWriter, r *http.Request) {
 type volunteerApplicantsPage struct {
 	kit.Base
 	Opp          kit.OppView
-	Applications []volunteering.Application
+	Applications []vol.Application
 	Open         bool
-	Hours        []volunteering.HoursEntry
+	Hours        []vol.HoursEntry
 }
 
-func (s *Server) volunteerApplicantsPage(w http.ResponseWriter, r *http.Request, status int, o volunteering.Opportunity, form url.Values, problems map[string]string) {
+func (s *Handlers) volunteerApplicantsPage(w http.ResponseWriter, r *http.Request, status int, o vol.Opportunity, form url.Values, problems map[string]string) {
 	ri := kit.Info(r)
 	p := volunteerApplicantsPage{Base: s.Page(w, r, ""), Open: o.Open(s.Deps.Volunteering.Now())}
 	p.SetTypedTitle(o.Title)
@@ -410,7 +410,7 @@ func (s *Server) volunteerApplicantsPage(w http.ResponseWriter, r *http.Request,
 	s.Render(w, r, status, "volunteer_applicants", p)
 }
 
-func (s *Server) volunteerApplicants(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerApplicants(w http.ResponseWriter, r *http.Request) {
 	o, ok := s.managedOpp(w, r)
 	if !ok {
 		return
@@ -418,7 +418,7 @@ func (s *Server) volunteerApplicants(w http.ResponseWriter, r *http.Request) {
 	s.volunteerApplicantsPage(w, r, http.StatusOK, o, nil, nil)
 }
 
-func (s *Server) volunteerRespond(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerRespond(w http.ResponseWriter, r *http.Request) {
 	ri := kit.Info(r)
 	a, err := s.Deps.Volunteering.Application(r.Context(), ri.Territory.ID, kit.PathID(r, "id"))
 	if err != nil {
@@ -430,7 +430,7 @@ func (s *Server) volunteerRespond(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = r.ParseForm()
-	answer := volunteering.Answer(r.PostFormValue("answer"))
+	answer := vol.Answer(r.PostFormValue("answer"))
 	_, err = s.Deps.Volunteering.Respond(r.Context(), ri.Territory.ID, a.ID, answer, r.PostFormValue("reply"))
 	if e, ok := errs.As(err); ok {
 		o, oerr := s.Deps.Volunteering.Opportunity(r.Context(), ri.Territory.ID, a.Opportunity.ID)
@@ -450,22 +450,22 @@ func (s *Server) volunteerRespond(w http.ResponseWriter, r *http.Request) {
 
 // answerFlash and reviewFlash say what was done.
 var (
-	answerFlash = map[volunteering.Answer]string{volunteering.Accept: "flash.volunteer_answer_accept",
-		volunteering.Decline: "flash.volunteer_answer_decline", volunteering.MarkContacted: "flash.volunteer_answer_contacted"}
-	reviewFlash = map[volunteering.Review]string{volunteering.ConfirmHours: "flash.volunteer_hours_confirmed",
-		volunteering.CorrectHours: "flash.volunteer_hours_corrected", volunteering.RejectHours: "flash.volunteer_hours_rejected"}
+	answerFlash = map[vol.Answer]string{vol.Accept: "flash.volunteer_answer_accept",
+		vol.Decline: "flash.volunteer_answer_decline", vol.MarkContacted: "flash.volunteer_answer_contacted"}
+	reviewFlash = map[vol.Review]string{vol.ConfirmHours: "flash.volunteer_hours_confirmed",
+		vol.CorrectHours: "flash.volunteer_hours_corrected", vol.RejectHours: "flash.volunteer_hours_rejected"}
 )
 
 // Hours to confirm.
 
 type volunteerReviewPage struct {
 	kit.Base
-	Waiting []volunteering.HoursEntry
-	Recent  []volunteering.HoursEntry
+	Waiting []vol.HoursEntry
+	Recent  []vol.HoursEntry
 	Staff   bool
 }
 
-func (s *Server) volunteerReviewPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+func (s *Handlers) volunteerReviewPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
 	ri := kit.Info(r)
 	refs, staff, err := s.editableOrgs(r)
 	if err != nil {
@@ -490,11 +490,11 @@ func (s *Server) volunteerReviewPage(w http.ResponseWriter, r *http.Request, sta
 	s.Render(w, r, status, "volunteer_review", p)
 }
 
-func (s *Server) volunteerReview(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerReview(w http.ResponseWriter, r *http.Request) {
 	s.volunteerReviewPage(w, r, http.StatusOK, nil, nil)
 }
 
-func (s *Server) volunteerReviewHours(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerReviewHours(w http.ResponseWriter, r *http.Request) {
 	ri := kit.Info(r)
 	h, err := s.Deps.Volunteering.HoursEntry(r.Context(), ri.Territory.ID, kit.PathID(r, "id"))
 	if err != nil {
@@ -508,7 +508,7 @@ func (s *Server) volunteerReviewHours(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	f := r.PostForm
 	_, err = s.Deps.Volunteering.ReviewHours(r.Context(), ri.Territory.ID, h.ID, ri.Principal.User.ID,
-		volunteering.Review(f.Get("review")), f.Get("hours"), f.Get("note"))
+		vol.Review(f.Get("review")), f.Get("hours"), f.Get("note"))
 	if e, ok := errs.As(err); ok {
 		// The problem shows on this declaration's own fields.
 		problems := map[string]string{}
@@ -528,13 +528,13 @@ func (s *Server) volunteerReviewHours(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, reviewFlash[volunteering.Review(f.Get("review"))])
+	s.Flash(w, reviewFlash[vol.Review(f.Get("review"))])
 	s.Redirect(w, r, "/s-impliquer/gestion/heures")
 }
 
 // oppFromSeat prefills an opportunity from an open seat of an organisation
 // the visitor may act for (?organisme=&poste=): the relève, one click away.
-func (s *Server) oppFromSeat(r *http.Request, refs []orgs.OrgRef, form url.Values) error {
+func (s *Handlers) oppFromSeat(r *http.Request, refs []orgs.OrgRef, form url.Values) error {
 	seatID, _ := strconv.ParseInt(r.URL.Query().Get("poste"), 10, 64)
 	orgID := formID(form, "organization")
 	if seatID <= 0 || orgID <= 0 {
@@ -554,8 +554,8 @@ func (s *Server) oppFromSeat(r *http.Request, refs []orgs.OrgRef, form url.Value
 		return err
 	}
 	lang := kit.Info(r).Lang
-	form.Set("kind", string(volunteering.BoardSeat))
-	form.Set("schedule", string(volunteering.Flexible))
+	form.Set("kind", string(vol.BoardSeat))
+	form.Set("schedule", string(vol.Flexible))
 	form.Set("title", s.Cat.T(lang, "volunteer.from_seat.title", seat.Title, o.Name))
 	form.Set("description", s.Cat.T(lang, "volunteer.from_seat.description", seat.Title, o.Name, o.Mission))
 	form.Set("spots", "1")
@@ -571,7 +571,7 @@ func (s *Server) oppFromSeat(r *http.Request, refs []orgs.OrgRef, form url.Value
 // oppFromInitiative prefills an opportunity from the help an initiative
 // is looking for (?initiative=&besoin=), for staff; the organisation is
 // the one of the directory that supports it, when there is exactly one.
-func (s *Server) oppFromInitiative(r *http.Request, refs []orgs.OrgRef, form url.Values) error {
+func (s *Handlers) oppFromInitiative(r *http.Request, refs []orgs.OrgRef, form url.Values) error {
 	q := r.URL.Query()
 	iniID, _ := strconv.ParseInt(q.Get("initiative"), 10, 64)
 	needID, _ := strconv.ParseInt(q.Get("besoin"), 10, 64)
@@ -599,7 +599,7 @@ func (s *Server) oppFromInitiative(r *http.Request, refs []orgs.OrgRef, form url
 		form.Set("title", n.Title)
 		form.Set("description", s.Cat.T(lang, "volunteer.from_initiative.description", n.Details, ini.Title, ini.Summary))
 		form.Set("place", ini.PlaceSlug)
-		form.Set("schedule", string(volunteering.Flexible))
+		form.Set("schedule", string(vol.Flexible))
 		if n.PeopleNeeded > 0 {
 			form.Set("spots", strconv.Itoa(n.PeopleNeeded))
 		}

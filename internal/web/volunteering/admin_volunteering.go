@@ -1,4 +1,4 @@
-package web
+package volunteering
 
 import (
 	"net/http"
@@ -11,7 +11,7 @@ import (
 	"implique/internal/errs"
 	"implique/internal/territory"
 	"implique/internal/tracking"
-	"implique/internal/volunteering"
+	vol "implique/internal/volunteering"
 	"implique/internal/web/kit"
 )
 
@@ -20,12 +20,12 @@ import (
 
 type adminVolunteeringPage struct {
 	kit.Base
-	SD     volunteering.SupplyDemand
-	Totals volunteering.Totals
+	SD     vol.SupplyDemand
+	Totals vol.Totals
 	Year   int
 }
 
-func (s *Server) adminVolunteering(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminVolunteering(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageVolunteering) {
 		s.Forbid(w, r)
 		return
@@ -39,7 +39,7 @@ func (s *Server) adminVolunteering(w http.ResponseWriter, r *http.Request) {
 	}
 	today := s.dayOf(r, s.Deps.Volunteering.Now())
 	p.Year = today.Year
-	if p.Totals, err = s.Deps.Volunteering.TotalsBetween(r.Context(), ri.Territory.ID, volunteering.Day{Year: today.Year, Month: 1, Day: 1}, today); err != nil {
+	if p.Totals, err = s.Deps.Volunteering.TotalsBetween(r.Context(), ri.Territory.ID, vol.Day{Year: today.Year, Month: 1, Day: 1}, today); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
@@ -47,20 +47,20 @@ func (s *Server) adminVolunteering(w http.ResponseWriter, r *http.Request) {
 }
 
 // periodOf reads ?du=&au= (days), defaulting to the twelve months up to today.
-func (s *Server) periodOf(r *http.Request) (from, to volunteering.Day, problems map[string]string) {
+func (s *Handlers) periodOf(r *http.Request) (from, to vol.Day, problems map[string]string) {
 	today := s.dayOf(r, s.Deps.Volunteering.Now())
-	from, to = volunteering.DayOf(today.Time().AddDate(-1, 0, 1)), today
+	from, to = vol.DayOf(today.Time().AddDate(-1, 0, 1)), today
 	problems = map[string]string{}
 	q := r.URL.Query()
 	if v := q.Get("du"); v != "" {
-		if d, ok := volunteering.ParseDay(v); ok {
+		if d, ok := vol.ParseDay(v); ok {
 			from = d
 		} else {
 			problems["du"] = "errors.date"
 		}
 	}
 	if v := q.Get("au"); v != "" {
-		if d, ok := volunteering.ParseDay(v); ok {
+		if d, ok := vol.ParseDay(v); ok {
 			to = d
 		} else {
 			problems["au"] = "errors.date"
@@ -74,11 +74,11 @@ func (s *Server) periodOf(r *http.Request) (from, to volunteering.Day, problems 
 
 type adminRecognitionPage struct {
 	kit.Base
-	From, To volunteering.Day
-	List     []volunteering.Recognition
+	From, To vol.Day
+	List     []vol.Recognition
 }
 
-func (s *Server) adminRecognition(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminRecognition(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageVolunteering) {
 		s.Forbid(w, r)
 		return
@@ -105,12 +105,12 @@ type adminBusinessesPage struct {
 	kit.Base
 	Year       int
 	Years      []int
-	Businesses []volunteering.BusinessTotal
+	Businesses []vol.BusinessTotal
 	Minutes    int
 	Volunteers int
 }
 
-func (s *Server) adminBusinesses(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminBusinesses(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageVolunteering) {
 		s.Forbid(w, r)
 		return
@@ -125,8 +125,8 @@ func (s *Server) adminBusinesses(w http.ResponseWriter, r *http.Request) {
 		p.Years = append(p.Years, y)
 	}
 	var err error
-	p.Businesses, err = s.Deps.Volunteering.BusinessHours(r.Context(), ri.Territory.ID, volunteering.Day{Year: p.Year, Month: 1, Day: 1},
-		volunteering.Day{Year: p.Year, Month: 12, Day: 31})
+	p.Businesses, err = s.Deps.Volunteering.BusinessHours(r.Context(), ri.Territory.ID, vol.Day{Year: p.Year, Month: 1, Day: 1},
+		vol.Day{Year: p.Year, Month: 12, Day: 31})
 	if err != nil {
 		s.Fail(w, r, err)
 		return
@@ -141,10 +141,10 @@ func (s *Server) adminBusinesses(w http.ResponseWriter, r *http.Request) {
 
 type adminVolunteerSettingsPage struct {
 	kit.Base
-	Settings volunteering.Settings
+	Settings vol.Settings
 }
 
-func (s *Server) adminVolunteerSettingsPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+func (s *Handlers) adminVolunteerSettingsPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
 	p := adminVolunteerSettingsPage{Base: s.Page(w, r, "volunteer.settings.title")}
 	var err error
 	if p.Settings, err = s.Deps.Volunteering.Settings(r.Context(), kit.Info(r).Territory.ID); err != nil {
@@ -161,7 +161,7 @@ func (s *Server) adminVolunteerSettingsPage(w http.ResponseWriter, r *http.Reque
 	s.Render(w, r, status, "admin_volunteer_settings", p)
 }
 
-func (s *Server) adminVolunteerSettings(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminVolunteerSettings(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageVolunteering) {
 		s.Forbid(w, r)
 		return
@@ -169,7 +169,7 @@ func (s *Server) adminVolunteerSettings(w http.ResponseWriter, r *http.Request) 
 	s.adminVolunteerSettingsPage(w, r, http.StatusOK, nil, nil)
 }
 
-func (s *Server) adminSaveVolunteerSettings(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminSaveVolunteerSettings(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageVolunteering) {
 		s.Forbid(w, r)
 		return
@@ -179,7 +179,7 @@ func (s *Server) adminSaveVolunteerSettings(w http.ResponseWriter, r *http.Reque
 	f := r.PostForm
 	var cents *int64
 	if v := strings.TrimSpace(f.Get("hour_value")); v != "" {
-		c, ok := volunteering.ParseDollars(v)
+		c, ok := vol.ParseDollars(v)
 		if !ok {
 			s.adminVolunteerSettingsPage(w, r, http.StatusUnprocessableEntity, f, map[string]string{"hour_value": "errors.volunteer_hour_value"})
 			return
@@ -208,7 +208,7 @@ type adminTrackedLinksPage struct {
 	Short  string
 }
 
-func (s *Server) adminTrackedLinksPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+func (s *Handlers) adminTrackedLinksPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
 	ri := kit.Info(r)
 	p := adminTrackedLinksPage{Base: s.Page(w, r, "volunteer.links.title"), Short: s.Cfg.BaseURL + "/l/"}
 	var err error
@@ -233,7 +233,7 @@ func (s *Server) adminTrackedLinksPage(w http.ResponseWriter, r *http.Request, s
 	s.Render(w, r, status, "admin_tracked_links", p)
 }
 
-func (s *Server) adminTrackedLinks(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminTrackedLinks(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageTrackedLinks) {
 		s.Forbid(w, r)
 		return
@@ -241,7 +241,7 @@ func (s *Server) adminTrackedLinks(w http.ResponseWriter, r *http.Request) {
 	s.adminTrackedLinksPage(w, r, http.StatusOK, nil, nil)
 }
 
-func (s *Server) adminCreateTrackedLink(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminCreateTrackedLink(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageTrackedLinks) {
 		s.Forbid(w, r)
 		return
@@ -262,7 +262,7 @@ func (s *Server) adminCreateTrackedLink(w http.ResponseWriter, r *http.Request) 
 	s.Redirect(w, r, "/admin/liens-suivis#lien-"+l.Code)
 }
 
-func (s *Server) adminArchiveTrackedLink(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminArchiveTrackedLink(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageTrackedLinks) {
 		s.Forbid(w, r)
 		return
@@ -294,11 +294,11 @@ func isBot(r *http.Request) bool {
 
 // trackedLink follows /l/{code}: counts the click (people only, GET only)
 // and sends the visitor on. Nothing about them is kept.
-func (s *Server) trackedLink(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) TrackedLink(w http.ResponseWriter, r *http.Request) {
 	s.followLink(w, r, r.PathValue("code"))
 }
 
-func (s *Server) followLink(w http.ResponseWriter, r *http.Request, code string) {
+func (s *Handlers) followLink(w http.ResponseWriter, r *http.Request, code string) {
 	count := r.Method == http.MethodGet && !isBot(r)
 	target, err := s.Deps.Tracking.Follow(r.Context(), kit.Info(r).Territory.ID, code, count)
 	if err != nil {

@@ -1,4 +1,4 @@
-package web
+package volunteering
 
 import (
 	"bytes"
@@ -12,24 +12,24 @@ import (
 	"implique/internal/export"
 	"implique/internal/i18n"
 	"implique/internal/orgs"
-	"implique/internal/volunteering"
+	vol "implique/internal/volunteering"
 	"implique/internal/web/kit"
 )
 
 type volunteerMinePage struct {
 	kit.Base
-	Applications []volunteering.Application
-	Unconfirmed  []volunteering.Application
-	Summary      volunteering.HoursSummary
-	Milestones   []volunteering.Milestone
-	Profile      volunteering.Profile
+	Applications []vol.Application
+	Unconfirmed  []vol.Application
+	Summary      vol.HoursSummary
+	Milestones   []vol.Milestone
+	Profile      vol.Profile
 	Years        []int
 	SchoolYears  []string
 	NameMissing  bool
 }
 
 // mine is the signed-in person's own volunteering page.
-func (s *Server) volunteerMine(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerMine(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageOwnAccount) {
 		s.Forbid(w, r)
 		return
@@ -44,7 +44,7 @@ func (s *Server) volunteerMine(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, a := range apps {
-		if a.Status == volunteering.Unconfirmed {
+		if a.Status == vol.Unconfirmed {
 			p.Unconfirmed = append(p.Unconfirmed, a)
 		} else {
 			p.Applications = append(p.Applications, a)
@@ -67,10 +67,10 @@ func (s *Server) volunteerMine(w http.ResponseWriter, r *http.Request) {
 		p.Years = append(p.Years, y.Year)
 	}
 	for _, h := range p.Summary.Entries {
-		if h.Status != volunteering.HoursConfirmed {
+		if h.Status != vol.HoursConfirmed {
 			continue
 		}
-		sy := volunteering.SchoolYearOf(h.Day).String()
+		sy := vol.SchoolYearOf(h.Day).String()
 		if !seen[sy] {
 			seen[sy] = true
 			p.SchoolYears = append(p.SchoolYears, sy)
@@ -80,10 +80,10 @@ func (s *Server) volunteerMine(w http.ResponseWriter, r *http.Request) {
 }
 
 // ownApplication reads {id} and checks the application is the visitor's.
-func (s *Server) ownApplication(w http.ResponseWriter, r *http.Request) (volunteering.Application, bool) {
+func (s *Handlers) ownApplication(w http.ResponseWriter, r *http.Request) (vol.Application, bool) {
 	if !s.Can(r, auth.ManageOwnAccount) {
 		s.Forbid(w, r)
-		return volunteering.Application{}, false
+		return vol.Application{}, false
 	}
 	ri := kit.Info(r)
 	a, err := s.Deps.Volunteering.Application(r.Context(), ri.Territory.ID, kit.PathID(r, "id"))
@@ -97,7 +97,7 @@ func (s *Server) ownApplication(w http.ResponseWriter, r *http.Request) (volunte
 	return a, true
 }
 
-func (s *Server) volunteerConfirmMine(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerConfirmMine(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.ownApplication(w, r)
 	if !ok {
 		return
@@ -110,7 +110,7 @@ func (s *Server) volunteerConfirmMine(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, "/s-impliquer/mon-benevolat")
 }
 
-func (s *Server) volunteerWithdraw(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerWithdraw(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.ownApplication(w, r)
 	if !ok {
 		return
@@ -129,11 +129,11 @@ type volunteerHoursPage struct {
 	kit.Base
 	Organizations []orgs.OrgRef
 	Businesses    []orgs.OrgRef
-	Opportunities []volunteering.OpportunityRef
+	Opportunities []vol.OpportunityRef
 	Today         string
 }
 
-func (s *Server) volunteerHoursPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+func (s *Handlers) volunteerHoursPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
 	ri := kit.Info(r)
 	ctx := r.Context()
 	p := volunteerHoursPage{Base: s.Page(w, r, "volunteer.hours.title"),
@@ -155,7 +155,7 @@ func (s *Server) volunteerHoursPage(w http.ResponseWriter, r *http.Request, stat
 		return
 	}
 	for _, a := range apps {
-		if a.Status == volunteering.Accepted || a.Status == volunteering.Contacted {
+		if a.Status == vol.Accepted || a.Status == vol.Contacted {
 			p.Opportunities = append(p.Opportunities, a.Opportunity)
 		}
 	}
@@ -184,7 +184,7 @@ func (s *Server) volunteerHoursPage(w http.ResponseWriter, r *http.Request, stat
 	s.Render(w, r, status, "volunteer_hours", p)
 }
 
-func (s *Server) volunteerHoursForm(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerHoursForm(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageOwnAccount) {
 		s.Forbid(w, r)
 		return
@@ -200,7 +200,7 @@ func formID(f url.Values, field string) int64 {
 	return id
 }
 
-func (s *Server) volunteerDeclareHours(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerDeclareHours(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageOwnAccount) {
 		s.Forbid(w, r)
 		return
@@ -208,7 +208,7 @@ func (s *Server) volunteerDeclareHours(w http.ResponseWriter, r *http.Request) {
 	ri := kit.Info(r)
 	_ = r.ParseForm()
 	f := r.PostForm
-	in := volunteering.HoursInput{OrganizationID: formID(f, "organization"), OpportunityID: formID(f, "opportunity"),
+	in := vol.HoursInput{OrganizationID: formID(f, "organization"), OpportunityID: formID(f, "opportunity"),
 		EmployerID: formID(f, "employer"), Day: f.Get("day"), Hours: f.Get("hours"), Activity: f.Get("activity")}
 	if f.Get("organization") != "" && in.OrganizationID == 0 {
 		s.volunteerHoursPage(w, r, http.StatusUnprocessableEntity, f, map[string]string{"organization": "errors.volunteer_org_unknown"})
@@ -226,7 +226,7 @@ func (s *Server) volunteerDeclareHours(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, "/s-impliquer/mon-benevolat#heures")
 }
 
-func (s *Server) volunteerWithdrawHours(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerWithdrawHours(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageOwnAccount) {
 		s.Forbid(w, r)
 		return
@@ -244,12 +244,12 @@ func (s *Server) volunteerWithdrawHours(w http.ResponseWriter, r *http.Request) 
 
 // volunteerCertificate downloads the certificate of recognition of a
 // calendar year (?annee=2025), or of everything (no year).
-func (s *Server) volunteerCertificate(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerCertificate(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageOwnAccount) {
 		s.Forbid(w, r)
 		return
 	}
-	from, to := volunteering.Day{Year: 2000, Month: 1, Day: 1}, volunteering.DayOf(s.Deps.Volunteering.Now().In(kit.Info(r).Territory.Location()))
+	from, to := vol.Day{Year: 2000, Month: 1, Day: 1}, vol.DayOf(s.Deps.Volunteering.Now().In(kit.Info(r).Territory.Location()))
 	name := s.Cat.T(kit.Info(r).Lang, "volunteer.cert.file_all")
 	if v := r.URL.Query().Get("annee"); v != "" {
 		y, err := strconv.Atoi(v)
@@ -257,32 +257,32 @@ func (s *Server) volunteerCertificate(w http.ResponseWriter, r *http.Request) {
 			s.RenderError(w, r, http.StatusUnprocessableEntity, "errors.volunteer_year")
 			return
 		}
-		from, to = volunteering.Day{Year: y, Month: 1, Day: 1}, volunteering.Day{Year: y, Month: 12, Day: 31}
+		from, to = vol.Day{Year: y, Month: 1, Day: 1}, vol.Day{Year: y, Month: 12, Day: 31}
 		name = s.Cat.T(kit.Info(r).Lang, "volunteer.cert.file_year", y)
 	}
-	s.writeCertificate(w, r, volunteering.RecognitionCertificate, from, to, name)
+	s.writeCertificate(w, r, vol.RecognitionCertificate, from, to, name)
 }
 
 // volunteerAttestation downloads a student's attestation of community
 // involvement for a school year (?annee=2025-2026).
-func (s *Server) volunteerAttestation(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerAttestation(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageOwnAccount) {
 		s.Forbid(w, r)
 		return
 	}
-	sy, ok := volunteering.ParseSchoolYear(r.URL.Query().Get("annee"))
+	sy, ok := vol.ParseSchoolYear(r.URL.Query().Get("annee"))
 	if !ok {
 		s.RenderError(w, r, http.StatusUnprocessableEntity, "errors.volunteer_school_year")
 		return
 	}
-	s.writeCertificate(w, r, volunteering.SchoolAttestation, sy.From(), sy.To(),
+	s.writeCertificate(w, r, vol.SchoolAttestation, sy.From(), sy.To(),
 		s.Cat.T(kit.Info(r).Lang, "volunteer.cert.school_file", sy.String()))
 }
 
 // writeCertificate sends the certificate of kind for the days from to to,
 // as a file named after name, which says what it holds (the year, every
 // year, the school year).
-func (s *Server) writeCertificate(w http.ResponseWriter, r *http.Request, kind string, from, to volunteering.Day, name string) {
+func (s *Handlers) writeCertificate(w http.ResponseWriter, r *http.Request, kind string, from, to vol.Day, name string) {
 	ri := kit.Info(r)
 	u, err := s.Deps.Auth.UserByID(r.Context(), ri.Principal.User.ID)
 	if err != nil {
@@ -310,26 +310,26 @@ func (s *Server) writeCertificate(w http.ResponseWriter, r *http.Request, kind s
 	}
 	doc := export.Certificate{Lang: lang, Issuer: t.OperatorName, Program: t.ProgramName, Holder: c.HolderName,
 		Columns:   [2]string{T("volunteer.cert.organization"), T("volunteer.cert.hours")},
-		Total:     [2]string{T("volunteer.cert.total"), volunteering.FormatHours(lang, c.Minutes)},
+		Total:     [2]string{T("volunteer.cert.total"), vol.FormatHours(lang, c.Minutes)},
 		Signature: T("volunteer.cert.signature", t.OperatorName), Issued: T("volunteer.cert.issued", i18n.Date(lang, now)),
 		Verification: T("volunteer.cert.verification", c.Code, s.Cfg.BaseURL+"/s-impliquer/verification"), Created: now}
 	if doc.Issuer == "" {
 		doc.Issuer = t.Name
 	}
 	for _, o := range c.Organizations {
-		doc.Rows = append(doc.Rows, [2]string{o.Organization.Name, volunteering.FormatHours(lang, o.Minutes)})
+		doc.Rows = append(doc.Rows, [2]string{o.Organization.Name, vol.FormatHours(lang, o.Minutes)})
 	}
 	period := T("volunteer.cert.period", i18n.Date(lang, first.Time()), i18n.Date(lang, last.Time()))
-	if kind == volunteering.SchoolAttestation {
-		sy := volunteering.SchoolYearOf(from).String()
+	if kind == vol.SchoolAttestation {
+		sy := vol.SchoolYearOf(from).String()
 		doc.Title, doc.Intro = T("volunteer.cert.school_title"), T("volunteer.cert.school_intro")
-		doc.Statement = T("volunteer.cert.school_statement", volunteering.FormatHours(lang, c.Minutes), sy, period)
+		doc.Statement = T("volunteer.cert.school_statement", vol.FormatHours(lang, c.Minutes), sy, period)
 		if c.School != "" {
 			doc.Note = T("volunteer.cert.school_note", c.School)
 		}
 	} else {
 		doc.Title, doc.Intro = T("volunteer.cert.title"), T("volunteer.cert.intro")
-		doc.Statement = T("volunteer.cert.statement", volunteering.FormatHours(lang, c.Minutes), period)
+		doc.Statement = T("volunteer.cert.statement", vol.FormatHours(lang, c.Minutes), period)
 	}
 	var buf bytes.Buffer
 	if err := export.WriteCertificatePDF(&buf, doc); err != nil {
@@ -342,12 +342,12 @@ func (s *Server) writeCertificate(w http.ResponseWriter, r *http.Request, kind s
 type volunteerVerifyPage struct {
 	kit.Base
 	Code        string
-	Certificate *volunteering.VerifiedCertificate
+	Certificate *vol.VerifiedCertificate
 	NotFound    bool
 }
 
 // volunteerVerify lets anyone holding a certificate check its code.
-func (s *Server) volunteerVerify(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerVerify(w http.ResponseWriter, r *http.Request) {
 	p := volunteerVerifyPage{Base: s.Page(w, r, "volunteer.verify.title"), Code: r.URL.Query().Get("code")}
 	status := http.StatusOK
 	if p.Code != "" {
@@ -375,7 +375,7 @@ type volunteerUnsubscribePage struct {
 	Done  bool
 }
 
-func (s *Server) volunteerUnsubscribeLanding(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerUnsubscribeLanding(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	tok := r.PathValue("token")
 	if _, err := s.Deps.Volunteering.UnsubscribeUser(r.Context(), tok); err != nil {
@@ -385,7 +385,7 @@ func (s *Server) volunteerUnsubscribeLanding(w http.ResponseWriter, r *http.Requ
 	s.Render(w, r, http.StatusOK, "volunteer_unsubscribe", volunteerUnsubscribePage{Base: s.Page(w, r, "volunteer.unsubscribe.title"), Token: tok})
 }
 
-func (s *Server) volunteerUnsubscribe(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerUnsubscribe(w http.ResponseWriter, r *http.Request) {
 	tok := r.PathValue("token")
 	if err := s.Deps.Volunteering.Unsubscribe(r.Context(), kit.Info(r).Territory.ID, tok); err != nil {
 		s.Fail(w, r, err)
@@ -399,6 +399,6 @@ func (s *Server) volunteerUnsubscribe(w http.ResponseWriter, r *http.Request) {
 }
 
 // dayOf is a time's calendar day in the territory.
-func (s *Server) dayOf(r *http.Request, t time.Time) volunteering.Day {
-	return volunteering.DayOf(t.In(kit.Info(r).Territory.Location()))
+func (s *Handlers) dayOf(r *http.Request, t time.Time) vol.Day {
+	return vol.DayOf(t.In(kit.Info(r).Territory.Location()))
 }

@@ -1,4 +1,4 @@
-package web
+package volunteering
 
 import (
 	"net/http"
@@ -15,23 +15,23 @@ import (
 	"implique/internal/orgs"
 	"implique/internal/territory"
 	"implique/internal/tracking"
-	"implique/internal/volunteering"
+	vol "implique/internal/volunteering"
 	"implique/internal/web/kit"
 )
 
 // oppView prepares an opportunity for a page in b's language.
-func (s *Server) oppView(b kit.Base, o volunteering.Opportunity) kit.OppView {
+func (s *Handlers) oppView(b kit.Base, o vol.Opportunity) kit.OppView {
 	v := kit.OppView{Opportunity: o, URL: "/s-impliquer/offres/" + o.Slug}
 	loc := b.Territory.Location()
 	switch o.Schedule {
-	case volunteering.OneOff:
+	case vol.OneOff:
 		if o.StartsAt != nil {
 			v.When = i18n.DateWithWeekday(b.Lang, o.StartsAt.In(loc)) + ", " + i18n.Time(b.Lang, o.StartsAt.In(loc))
 			if o.EndsAt != nil {
 				v.When += " – " + i18n.Time(b.Lang, o.EndsAt.In(loc))
 			}
 		}
-	case volunteering.Recurring:
+	case vol.Recurring:
 		v.When = s.Deps.Volunteering.SlotsPhrase(b.Lang, o.Slots)
 		if v.When != "" {
 			v.When = strings.ToUpper(v.When[:1]) + v.When[1:]
@@ -54,7 +54,7 @@ func (s *Server) oppView(b kit.Base, o volunteering.Opportunity) kit.OppView {
 }
 
 // withMatch adds a match's explanation to a view.
-func withMatch(v kit.OppView, m volunteering.Match) kit.OppView {
+func withMatch(v kit.OppView, m vol.Match) kit.OppView {
 	v.Why, v.Cautions, v.Factors, v.Score, v.Excluded = m.Explanation.Why, m.Explanation.Cautions, m.Explanation.Factors, m.Fit.Score, m.Explanation.Excluded
 	return v
 }
@@ -62,8 +62,8 @@ func withMatch(v kit.OppView, m volunteering.Match) kit.OppView {
 // Names of codes, for templates.
 
 // slotsOf reads the availability grid of a form.
-func slotsOf(f url.Values) volunteering.Availability {
-	var a volunteering.Availability
+func slotsOf(f url.Values) vol.Availability {
+	var a vol.Availability
 	for _, v := range f["slot"] {
 		d, p, ok := strings.Cut(v, "-")
 		di, err1 := strconv.Atoi(d)
@@ -71,16 +71,16 @@ func slotsOf(f url.Values) volunteering.Availability {
 		if !ok || err1 != nil || err2 != nil || di < 0 || di > 6 || pi < 0 || pi > 2 {
 			continue
 		}
-		a |= volunteering.Slot(time.Weekday(di), volunteering.Part(pi))
+		a |= vol.Slot(time.Weekday(di), vol.Part(pi))
 	}
 	return a
 }
 
 // slotValues writes an availability back as the grid's values.
-func slotValues(a volunteering.Availability) []string {
+func slotValues(a vol.Availability) []string {
 	var out []string
-	for _, d := range volunteering.Days {
-		for _, p := range volunteering.Parts {
+	for _, d := range vol.Days {
+		for _, p := range vol.Parts {
 			if a.Has(d, p) {
 				out = append(out, strconv.Itoa(int(d))+"-"+strconv.Itoa(int(p)))
 			}
@@ -94,18 +94,18 @@ func slotValues(a volunteering.Availability) []string {
 // quickWhen are the answers to « quand êtes-vous disponible ? ».
 var quickWhen = []string{"jour", "soir", "fin-de-semaine", "ponctuel"}
 
-func quickAvailability(answers []string) volunteering.Availability {
-	var a volunteering.Availability
+func quickAvailability(answers []string) vol.Availability {
+	var a vol.Availability
 	for _, v := range answers {
 		switch v {
 		case "jour":
-			a |= volunteering.Weekdays(volunteering.Morning, volunteering.Afternoon)
+			a |= vol.Weekdays(vol.Morning, vol.Afternoon)
 		case "soir":
-			a |= volunteering.Weekdays(volunteering.Evening)
+			a |= vol.Weekdays(vol.Evening)
 		case "fin-de-semaine":
-			a |= volunteering.Weekend()
+			a |= vol.Weekend()
 		case "ponctuel":
-			a |= volunteering.Occasional
+			a |= vol.Occasional
 		}
 	}
 	return a
@@ -116,18 +116,18 @@ type volunteerHomePage struct {
 	Places     []territory.Place
 	Causes     []string
 	When       []string
-	Kinds      []volunteering.Kind
+	Kinds      []vol.Kind
 	Matches    []kit.OppView
 	Browse     bool
 	Quick      bool
-	Profile    volunteering.Profile
+	Profile    vol.Profile
 	QuickQuery string
 	Opps       []kit.OppView
 	Manages    bool
 }
 
 // applied maps the visitor's opportunities to their application status.
-func (s *Server) applied(r *http.Request) (map[int64]string, error) {
+func (s *Handlers) applied(r *http.Request) (map[int64]string, error) {
 	ri := kit.Info(r)
 	out := map[int64]string{}
 	if !ri.Principal.SignedIn() {
@@ -140,11 +140,11 @@ func (s *Server) applied(r *http.Request) (map[int64]string, error) {
 	return out, err
 }
 
-func (s *Server) volunteerHome(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerHome(w http.ResponseWriter, r *http.Request) {
 	ri := kit.Info(r)
 	ctx := r.Context()
 	q := r.URL.Query()
-	p := volunteerHomePage{Base: s.Page(w, r, "volunteer.home.title"), Causes: volunteering.Causes, When: quickWhen, Kinds: volunteering.Kinds,
+	p := volunteerHomePage{Base: s.Page(w, r, "volunteer.home.title"), Causes: vol.Causes, When: quickWhen, Kinds: vol.Kinds,
 		Browse: q.Get("tout") == "1", Manages: len(ri.Principal.Organizations) > 0 || s.Can(r, auth.ManageVolunteering)}
 	var err error
 	if p.Places, err = s.Deps.Territories.Places(ctx, ri.Territory.ID); err != nil {
@@ -164,8 +164,8 @@ func (s *Server) volunteerHome(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Form = q
 	if p.Browse {
-		f := volunteering.Filter{OpenOnly: true, PlaceSlug: q.Get("lieu"), IncludeRemote: true, Cause: q.Get("cause"), Limit: 200}
-		if k, ok := volunteering.ParseKind(q.Get("type")); ok {
+		f := vol.Filter{OpenOnly: true, PlaceSlug: q.Get("lieu"), IncludeRemote: true, Cause: q.Get("cause"), Limit: 200}
+		if k, ok := vol.ParseKind(q.Get("type")); ok {
 			f.Kind = k
 		} else {
 			f.Individual = true
@@ -194,7 +194,7 @@ func (s *Server) volunteerHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Who asks: the quick match's answers, or else the profile.
-	var sk volunteering.Seeker
+	var sk vol.Seeker
 	switch {
 	case q.Has("lieu") || q.Has("cause") || q.Has("quand"):
 		p.Quick = true
@@ -206,12 +206,12 @@ func (s *Server) volunteerHome(w http.ResponseWriter, r *http.Request) {
 			}
 			sk.PlaceID = pl.ID
 		}
-		sk.Causes, _ = volunteering.MaskOf(volunteering.Causes, q["cause"])
+		sk.Causes, _ = vol.MaskOf(vol.Causes, q["cause"])
 		sk.Availability = quickAvailability(q["quand"])
 		p.QuickQuery = url.Values{"lieu": {q.Get("lieu")}, "cause": q["cause"], "quand": q["quand"]}.Encode()
 	case p.Profile.Exists():
 		sk = p.Profile.Seeker()
-		p.Form = url.Values{"lieu": {p.Profile.PlaceSlug}, "cause": p.Profile.Causes.Codes(volunteering.Causes)}
+		p.Form = url.Values{"lieu": {p.Profile.PlaceSlug}, "cause": p.Profile.Causes.Codes(vol.Causes)}
 	}
 	matches, err := s.Deps.Volunteering.Matches(ctx, ri.Territory.ID, sk, ri.Lang, 20)
 	if err != nil {
@@ -236,7 +236,7 @@ type volunteerOppPage struct {
 	kit.Base
 	Opp         kit.OppView
 	Open        bool
-	Mine        *volunteering.Application
+	Mine        *vol.Application
 	Sent        bool
 	HasFit      bool
 	OnBehalf    []orgs.OrgRef
@@ -245,12 +245,12 @@ type volunteerOppPage struct {
 	CorpBlocked bool
 }
 
-func (s *Server) volunteerOpportunity(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerOpportunity(w http.ResponseWriter, r *http.Request) {
 	s.volunteerOppPage(w, r, http.StatusOK, nil, nil)
 }
 
 // publicOpportunity finds an opportunity of the territory by its {slug}.
-func (s *Server) publicOpportunity(w http.ResponseWriter, r *http.Request) (volunteering.Opportunity, bool) {
+func (s *Handlers) publicOpportunity(w http.ResponseWriter, r *http.Request) (vol.Opportunity, bool) {
 	o, err := s.Deps.Volunteering.OpportunityBySlug(r.Context(), kit.Info(r).Territory.ID, r.PathValue("slug"))
 	if err != nil {
 		s.Fail(w, r, err)
@@ -259,7 +259,7 @@ func (s *Server) publicOpportunity(w http.ResponseWriter, r *http.Request) (volu
 	return o, true
 }
 
-func (s *Server) volunteerOppPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+func (s *Handlers) volunteerOppPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
 	o, ok := s.publicOpportunity(w, r)
 	if !ok {
 		return
@@ -271,12 +271,12 @@ func (s *Server) volunteerOppPage(w http.ResponseWriter, r *http.Request, status
 	p.SetTypedTitle(o.Title)
 	p.Opp = s.oppView(p.Base, o)
 	// How it fits: the quick match's answers carried in the link, or the profile.
-	var sk volunteering.Seeker
+	var sk vol.Seeker
 	if q.Has("lieu") || q.Has("cause") || q.Has("quand") {
 		if pl, err := s.Deps.Territories.Place(ctx, ri.Territory.ID, q.Get("lieu")); err == nil {
 			sk.PlaceID = pl.ID
 		}
-		sk.Causes, _ = volunteering.MaskOf(volunteering.Causes, q["cause"])
+		sk.Causes, _ = vol.MaskOf(vol.Causes, q["cause"])
 		sk.Availability = quickAvailability(q["quand"])
 		p.HasFit = true
 		p.QuickQuery = url.Values{"lieu": {q.Get("lieu")}, "cause": q["cause"], "quand": q["quand"]}.Encode()
@@ -296,7 +296,7 @@ func (s *Server) volunteerOppPage(w http.ResponseWriter, r *http.Request, status
 			return
 		}
 		for i := range apps {
-			if apps[i].Opportunity.ID == o.ID && apps[i].Status != volunteering.Withdrawn {
+			if apps[i].Opportunity.ID == o.ID && apps[i].Status != vol.Withdrawn {
 				p.Mine = &apps[i]
 			}
 		}
@@ -307,7 +307,7 @@ func (s *Server) volunteerOppPage(w http.ResponseWriter, r *http.Request, status
 					s.Fail(w, r, err)
 					return
 				}
-				if id != o.Organization.ID && (o.Kind != volunteering.CorporateRequest || org.Kind == orgs.Business) {
+				if id != o.Organization.ID && (o.Kind != vol.CorporateRequest || org.Kind == orgs.Business) {
 					p.OnBehalf = append(p.OnBehalf, org.Ref())
 				}
 			}
@@ -320,7 +320,7 @@ func (s *Server) volunteerOppPage(w http.ResponseWriter, r *http.Request, status
 			s.Fail(w, r, err)
 			return
 		}
-		p.Opp = withMatch(p.Opp, volunteering.Match{Opportunity: o, Fit: fit, Explanation: e})
+		p.Opp = withMatch(p.Opp, vol.Match{Opportunity: o, Fit: fit, Explanation: e})
 	}
 	p.Manages = auth.Can(ri.Principal, auth.EditOrganization, auth.Resource{TerritoryID: ri.Territory.ID, OrganizationID: o.Organization.ID})
 	if form == nil {
@@ -336,7 +336,7 @@ func (s *Server) volunteerOppPage(w http.ResponseWriter, r *http.Request, status
 
 // volunteerApply records « je suis intéressé·e ». Signed in, it counts at
 // once; otherwise the person gets a link to confirm (and to sign in).
-func (s *Server) volunteerApply(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerApply(w http.ResponseWriter, r *http.Request) {
 	o, ok := s.publicOpportunity(w, r)
 	if !ok {
 		return
@@ -345,7 +345,7 @@ func (s *Server) volunteerApply(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	_ = r.ParseForm()
 	f := r.PostForm
-	in := volunteering.ApplyInput{Message: f.Get("message")}
+	in := vol.ApplyInput{Message: f.Get("message")}
 	if v := f.Get("on_behalf"); v != "" {
 		id, _ := strconv.ParseInt(v, 10, 64)
 		if !ri.Principal.Manages(id) {
@@ -383,7 +383,7 @@ func (s *Server) volunteerApply(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		out, err := s.Deps.Volunteering.ApplyTx(ctx, tx, ri.Territory.ID, o.ID, u.ID, in, false)
-		if err != nil || out.Status != volunteering.Unconfirmed {
+		if err != nil || out.Status != vol.Unconfirmed {
 			return err
 		}
 		return s.queueApplicationLink(r, tx, u, out.ID, o)
@@ -406,7 +406,7 @@ const applicationLinkTTL = 48 * time.Hour
 // queueApplicationLink queues, inside tx, the e-mail with the link that
 // confirms an application and signs its person in (a one-time sign-in
 // token, as for any magic link).
-func (s *Server) queueApplicationLink(r *http.Request, tx *db.Tx, u *auth.User, applicationID int64, o volunteering.Opportunity) error {
+func (s *Handlers) queueApplicationLink(r *http.Request, tx *db.Tx, u *auth.User, applicationID int64, o vol.Opportunity) error {
 	ri := kit.Info(r)
 	tok, err := s.Deps.Auth.IssueTokenTx(r.Context(), tx, u.ID, auth.PurposeLogin, applicationLinkTTL)
 	if err != nil {
@@ -433,7 +433,7 @@ type volunteerConfirmPage struct {
 
 // volunteerConfirmLanding shows a button: a mail scanner opening the link
 // neither signs in nor confirms.
-func (s *Server) volunteerConfirmLanding(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerConfirmLanding(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	q := r.URL.Query()
 	p := volunteerConfirmPage{Base: s.Page(w, r, "volunteer.confirm.title"), Token: q.Get("jeton"), Application: q.Get("candidature")}
@@ -451,7 +451,7 @@ func (s *Server) volunteerConfirmLanding(w http.ResponseWriter, r *http.Request)
 	s.Render(w, r, http.StatusOK, "volunteer_confirm", p)
 }
 
-func (s *Server) volunteerConfirm(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerConfirm(w http.ResponseWriter, r *http.Request) {
 	counted, blocked := s.LinkUse(w, r)
 	if blocked {
 		return
@@ -489,7 +489,7 @@ func (s *Server) volunteerConfirm(w http.ResponseWriter, r *http.Request) {
 
 // volunteerJebenevole counts a click to the same offer on jebénévole.ca
 // (campaign « fiche-offre », the opportunity's place) and goes there.
-func (s *Server) volunteerJebenevole(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerJebenevole(w http.ResponseWriter, r *http.Request) {
 	o, ok := s.publicOpportunity(w, r)
 	if !ok {
 		return
@@ -513,7 +513,7 @@ const JebenevoleHome = "https://www.jebenevole.ca/"
 
 // volunteerJebenevoleHome counts a click to jebénévole.ca from this page
 // (campaign « page-s-impliquer ») and goes there.
-func (s *Server) volunteerJebenevoleHome(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerJebenevoleHome(w http.ResponseWriter, r *http.Request) {
 	l, err := s.Deps.Tracking.Ensure(r.Context(), kit.Info(r).Territory.ID, tracking.Input{Target: JebenevoleHome, Campaign: "page-s-impliquer",
 		Label: "jebénévole.ca"})
 	if err != nil {
@@ -529,9 +529,9 @@ type volunteerProfilePage struct {
 	kit.Base
 	Places     []territory.Place
 	Businesses []orgs.Organization
-	Profile    volunteering.Profile
-	AgeBands   []volunteering.AgeBand
-	Mobilities []volunteering.Mobility
+	Profile    vol.Profile
+	AgeBands   []vol.AgeBand
+	Mobilities []vol.Mobility
 	Distances  []int
 	Back       string
 }
@@ -539,11 +539,11 @@ type volunteerProfilePage struct {
 // travelChoices are the distances the profile offers (0: my municipality only).
 var travelChoices = []int{0, 5, 10, 15, 25, 40, 60}
 
-func (s *Server) volunteerProfilePage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+func (s *Handlers) volunteerProfilePage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
 	ri := kit.Info(r)
 	ctx := r.Context()
-	p := volunteerProfilePage{Base: s.Page(w, r, "volunteer.profile.title"), AgeBands: volunteering.AgeBands,
-		Mobilities: volunteering.Mobilities, Distances: travelChoices}
+	p := volunteerProfilePage{Base: s.Page(w, r, "volunteer.profile.title"), AgeBands: vol.AgeBands,
+		Mobilities: vol.Mobilities, Distances: travelChoices}
 	var err error
 	if p.Places, err = s.Deps.Territories.Places(ctx, ri.Territory.ID); err != nil {
 		s.Fail(w, r, err)
@@ -595,11 +595,11 @@ func hasValue(list []string, v string) bool {
 }
 
 // profileForm writes a profile as the form's values.
-func profileForm(p volunteering.Profile) url.Values {
-	f := url.Values{"place": {p.PlaceSlug}, "cause": p.Causes.Codes(volunteering.Causes), "skill": p.Skills.Codes(volunteering.Skills),
-		"language": p.Languages.Codes(volunteering.Languages), "slot": slotValues(p.Availability), "mobility": {string(p.Mobility)},
+func profileForm(p vol.Profile) url.Values {
+	f := url.Values{"place": {p.PlaceSlug}, "cause": p.Causes.Codes(vol.Causes), "skill": p.Skills.Codes(vol.Skills),
+		"language": p.Languages.Codes(vol.Languages), "slot": slotValues(p.Availability), "mobility": {string(p.Mobility)},
 		"age_band": {p.AgeBand}, "school": {p.School}}
-	if p.Availability&volunteering.Occasional != 0 {
+	if p.Availability&vol.Occasional != 0 {
 		f.Set("occasional", "1")
 	}
 	if p.MaxKm != nil {
@@ -620,11 +620,11 @@ func profileForm(p volunteering.Profile) url.Values {
 	return f
 }
 
-func (s *Server) volunteerProfile(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerProfile(w http.ResponseWriter, r *http.Request) {
 	s.volunteerProfilePage(w, r, http.StatusOK, nil, nil)
 }
 
-func (s *Server) volunteerSaveProfile(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerSaveProfile(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageOwnAccount) {
 		s.Forbid(w, r)
 		return
@@ -632,12 +632,12 @@ func (s *Server) volunteerSaveProfile(w http.ResponseWriter, r *http.Request) {
 	ri := kit.Info(r)
 	_ = r.ParseForm()
 	f := r.PostForm
-	in := volunteering.ProfileInput{PlaceSlug: f.Get("place"), Causes: f["cause"], Skills: f["skill"], Languages: f["language"],
-		Availability: slotsOf(f), Mobility: volunteering.Mobility(f.Get("mobility")), AgeBand: f.Get("age_band"),
+	in := vol.ProfileInput{PlaceSlug: f.Get("place"), Causes: f["cause"], Skills: f["skill"], Languages: f["language"],
+		Availability: slotsOf(f), Mobility: vol.Mobility(f.Get("mobility")), AgeBand: f.Get("age_band"),
 		Student: f.Get("student") == "1", School: f.Get("school"), Digest: f.Get("digest") == "1",
 		ParentConsent: f.Get("parent_consent") == "1"}
 	if f.Get("occasional") == "1" {
-		in.Availability |= volunteering.Occasional
+		in.Availability |= vol.Occasional
 	}
 	problems := errs.Fields{}
 	if v := f.Get("max_km"); v != "" {
@@ -672,7 +672,7 @@ func (s *Server) volunteerSaveProfile(w http.ResponseWriter, r *http.Request) {
 
 // volunteerProfileLink sends the link that opens (or creates) a profile:
 // the account is made for the address, and the usual sign-in link is sent.
-func (s *Server) volunteerProfileLink(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerProfileLink(w http.ResponseWriter, r *http.Request) {
 	ri := kit.Info(r)
 	_ = r.ParseForm()
 	email := auth.NormalizeEmail(r.PostFormValue("email"))
@@ -684,7 +684,7 @@ func (s *Server) volunteerProfileLink(w http.ResponseWriter, r *http.Request) {
 		s.volunteerProfilePage(w, r, http.StatusUnprocessableEntity, r.PostForm, map[string]string{"email": "errors.email"})
 		return
 	}
-	if _, blocked := s.Attempt(w, r, kit.Bucket{Key: "magic-link-ip:" + s.ClientIP(r), Limit: magicLinkPerIP}); blocked {
+	if !s.AllowMagicLink(w, r) {
 		return
 	}
 	// The account (the first time) and the e-mail with its link: both, or neither.
@@ -703,7 +703,7 @@ func (s *Server) volunteerProfileLink(w http.ResponseWriter, r *http.Request) {
 		text := s.Cat.T(ri.Lang, "mail.volunteer.profile_link.body", int(auth.MagicLinkTTL/time.Minute), link) + "\n\n-- \n" + t.MailFooter()
 		_, err = s.Deps.Mailer.QueueTx(ctx, tx, t.ID, mail.Message{To: u.Email,
 			Subject: s.Cat.T(ri.Lang, "mail.volunteer.profile_link.subject", t.Name), Text: text,
-			Secrets: []string{tok}, Limit: s.magicLinkLimit(r, u)})
+			Secrets: []string{tok}, Limit: s.MagicLinkLimit(r, u)})
 		return err
 	})
 	if err != nil {
@@ -713,7 +713,7 @@ func (s *Server) volunteerProfileLink(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, "/connexion/courriel-envoye")
 }
 
-func (s *Server) volunteerDeleteProfile(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) VolunteerDeleteProfile(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageOwnAccount) {
 		s.Forbid(w, r)
 		return

@@ -1,4 +1,4 @@
-package web
+package volunteering
 
 import (
 	"net/http"
@@ -6,7 +6,7 @@ import (
 
 	"implique/internal/errs"
 	"implique/internal/orgs"
-	"implique/internal/volunteering"
+	vol "implique/internal/volunteering"
 	"implique/internal/web/kit"
 )
 
@@ -32,10 +32,10 @@ type apiOpportunity struct {
 
 // apiOpportunities lists the open opportunities: GET
 // /api/v1/opportunities?place=<slug>&cause=<code>.
-func (s *Server) apiOpportunities(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) ApiOpportunities(w http.ResponseWriter, r *http.Request) {
 	ri := kit.Info(r)
 	q := r.URL.Query()
-	f := volunteering.Filter{OpenOnly: true, PlaceSlug: q.Get("place"), IncludeRemote: true, Cause: q.Get("cause")}
+	f := vol.Filter{OpenOnly: true, PlaceSlug: q.Get("place"), IncludeRemote: true, Cause: q.Get("cause")}
 	bad := map[string]string{}
 	if f.PlaceSlug != "" {
 		if _, err := s.Deps.Territories.Place(r.Context(), ri.Territory.ID, f.PlaceSlug); errs.Is(err, errs.NotFound) {
@@ -60,7 +60,7 @@ func (s *Server) apiOpportunities(w http.ResponseWriter, r *http.Request) {
 	out := make([]apiOpportunity, 0, len(opps))
 	for _, o := range opps {
 		a := apiOpportunity{ID: o.ID, Slug: o.Slug, Title: o.Title, Organization: apiRef{Slug: o.Organization.Slug, Name: o.Organization.Name},
-			Kind: string(o.Kind), Remote: o.Remote, Recurring: o.Schedule == volunteering.Recurring, Spots: o.SpotsLeft(),
+			Kind: string(o.Kind), Remote: o.Remote, Recurring: o.Schedule == vol.Recurring, Spots: o.SpotsLeft(),
 			URL: s.Cfg.BaseURL + "/s-impliquer/offres/" + o.Slug}
 		if o.PlaceSlug != "" {
 			a.Place = &apiRef{Slug: o.PlaceSlug, Name: o.PlaceName}
