@@ -116,7 +116,7 @@ func (s *Server) adminAddUser(w http.ResponseWriter, r *http.Request) {
 			if err != nil || r.PostFormValue("send_link") != "1" {
 				return err
 			}
-			return s.queueMagicLink(r, tx, u, "")
+			return s.QueueMagicLink(r, tx, u, "")
 		})
 	}
 	if e, ok := errs.As(err); ok {

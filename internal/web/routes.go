@@ -75,18 +75,18 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /initiatives/participer/{token}/quitter", s.initiatives.LeaveInitiative)
 
 	// Signing in and out.
-	mux.HandleFunc("GET /connexion", s.signInForm)
-	mux.HandleFunc("POST /connexion/lien", s.requestMagicLink)
-	mux.HandleFunc("GET /connexion/courriel-envoye", s.magicLinkSent)
-	mux.HandleFunc("GET /connexion/lien", s.magicLinkLanding)
-	mux.HandleFunc("POST /connexion/lien/utiliser", s.useMagicLink)
-	mux.HandleFunc("POST /connexion/mot-de-passe", s.signInPassword)
-	mux.HandleFunc("POST /deconnexion", s.signOut)
+	mux.HandleFunc("GET /connexion", s.account.SignInForm)
+	mux.HandleFunc("POST /connexion/lien", s.account.RequestMagicLink)
+	mux.HandleFunc("GET /connexion/courriel-envoye", s.account.MagicLinkSent)
+	mux.HandleFunc("GET /connexion/lien", s.account.MagicLinkLanding)
+	mux.HandleFunc("POST /connexion/lien/utiliser", s.account.UseMagicLink)
+	mux.HandleFunc("POST /connexion/mot-de-passe", s.account.SignInPassword)
+	mux.HandleFunc("POST /deconnexion", s.account.SignOut)
 
 	// One's own account.
-	mux.HandleFunc("GET /compte", s.account)
-	mux.HandleFunc("POST /compte", s.saveAccount)
-	mux.HandleFunc("POST /compte/mot-de-passe", s.savePassword)
+	mux.HandleFunc("GET /compte", s.account.Account)
+	mux.HandleFunc("POST /compte", s.account.SaveAccount)
+	mux.HandleFunc("POST /compte/mot-de-passe", s.account.SavePassword)
 
 	// Staff area.
 	mux.HandleFunc("GET /admin", s.adminHome)

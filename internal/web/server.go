@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"implique/internal/i18n"
+	"implique/internal/web/account"
 	"implique/internal/web/communities"
 	"implique/internal/web/connections"
 	"implique/internal/web/events"
@@ -43,6 +44,7 @@ type Server struct {
 	events       *events.Handlers
 	orgs         *orgs.Handlers
 	volunteering *volunteering.Handlers
+	account      *account.Handlers
 	metrics      *httpMetrics
 	handler      http.Handler
 }
@@ -64,12 +66,12 @@ func New(cfg kit.Config, deps kit.Deps) (*Server, error) {
 		deps.Registry = prometheus.NewRegistry()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	k, err := kit.New(cfg, deps, cat, templateFS, volunteering.Templates, orgs.Templates, events.Templates, communities.Templates, initiatives.Templates, ideas.Templates, connections.Templates)
+	k, err := kit.New(cfg, deps, cat, templateFS, account.Templates, volunteering.Templates, orgs.Templates, events.Templates, communities.Templates, initiatives.Templates, ideas.Templates, connections.Templates)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{Kit: k, metrics: newHTTPMetrics(deps.Registry),
-		connections: &connections.Handlers{Kit: k}, volunteering: &volunteering.Handlers{Kit: k}, orgs: &orgs.Handlers{Kit: k}, events: &events.Handlers{Kit: k}, communities: &communities.Handlers{Kit: k}, initiatives: &initiatives.Handlers{Kit: k}, ideas: &ideas.Handlers{Kit: k}}
+		connections: &connections.Handlers{Kit: k}, account: &account.Handlers{Kit: k}, volunteering: &volunteering.Handlers{Kit: k}, orgs: &orgs.Handlers{Kit: k}, events: &events.Handlers{Kit: k}, communities: &communities.Handlers{Kit: k}, initiatives: &initiatives.Handlers{Kit: k}, ideas: &ideas.Handlers{Kit: k}}
 	s.handler = s.routes()
 	return s, nil
 }

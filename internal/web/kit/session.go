@@ -2,10 +2,12 @@ package kit
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
 	"implique/internal/auth"
+	"implique/internal/db"
 	"implique/internal/mail"
 )
 
@@ -65,4 +67,32 @@ func (s *Kit) MagicLinkLimit(r *http.Request, u *auth.User) mail.Limit {
 func (s *Kit) AllowMagicLink(w http.ResponseWriter, r *http.Request) bool {
 	_, blocked := s.Attempt(w, r, Bucket{Key: "magic-link-ip:" + s.ClientIP(r), Limit: magicLinkPerIP})
 	return !blocked
+}
+
+// QueueMagicLink issues a one-time sign-in token and queues the e-mail
+// with its link, inside tx (both, or neither); at most magicLinksPerHour an
+// hour (see MagicLinkLimit).
+func (s *Kit) QueueMagicLink(r *http.Request, tx *db.Tx, u *auth.User, back string) error {
+	ri := Info(r)
+	tok, err := s.Deps.Auth.IssueTokenTx(r.Context(), tx, u.ID, auth.PurposeLogin, auth.MagicLinkTTL)
+	if err != nil {
+		return err
+	}
+	q := url.Values{"jeton": {tok}}
+	if back != "" {
+		q.Set("retour", back)
+	}
+	link := s.Cfg.BaseURL + "/connexion/lien?" + q.Encode()
+	lang := ri.Lang
+	t := ri.Territory
+	text := s.Cat.T(lang, "mail.magic.body", u.DisplayName(), t.Name, link, int(auth.MagicLinkTTL/time.Minute)) +
+		"\n\n-- \n" + t.MailFooter()
+	_, err = s.Deps.Mailer.QueueTx(r.Context(), tx, t.ID, mail.Message{
+		To:      u.Email,
+		Subject: s.Cat.T(lang, "mail.magic.subject", t.Name),
+		Text:    text,
+		Secrets: []string{tok},
+		Limit:   s.MagicLinkLimit(r, u),
+	})
+	return err
 }

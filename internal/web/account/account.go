@@ -1,4 +1,4 @@
-package web
+package account
 
 import (
 	"net/http"
@@ -18,7 +18,7 @@ type accountPage struct {
 	Communities []community.Community
 }
 
-func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+func (s *Handlers) accountPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
 	ri := kit.Info(r)
 	u, err := s.Deps.Auth.UserByID(r.Context(), ri.Principal.User.ID)
 	if err != nil {
@@ -37,7 +37,7 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, status int,
 	s.Render(w, r, status, "account", p)
 }
 
-func (s *Server) account(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) Account(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageOwnAccount) {
 		s.Forbid(w, r)
 		return
@@ -45,7 +45,7 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) {
 	s.accountPage(w, r, http.StatusOK, nil, nil)
 }
 
-func (s *Server) saveAccount(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) SaveAccount(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageOwnAccount) {
 		s.Forbid(w, r)
 		return
@@ -63,7 +63,7 @@ func (s *Server) saveAccount(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, "/compte")
 }
 
-func (s *Server) savePassword(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) SavePassword(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageOwnAccount) {
 		s.Forbid(w, r)
 		return

@@ -1,4 +1,4 @@
-package web
+package account
 
 import (
 	"net/http"
@@ -9,7 +9,6 @@ import (
 	"implique/internal/auth"
 	"implique/internal/db"
 	"implique/internal/errs"
-	"implique/internal/mail"
 	"implique/internal/web/kit"
 )
 
@@ -56,14 +55,14 @@ type signInPage struct {
 	NeedEmail bool
 }
 
-func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) SignInForm(w http.ResponseWriter, r *http.Request) {
 	p := signInPage{Base: s.Page(w, r, "signin.title"), Back: kit.LocalPath(r.URL.Query().Get("retour"))}
 	s.Render(w, r, http.StatusOK, "signin", p)
 }
 
 // requestMagicLink sends a sign-in link when the address has an account.
 // The answer is the same either way, so it does not tell who has one.
-func (s *Server) requestMagicLink(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) RequestMagicLink(w http.ResponseWriter, r *http.Request) {
 	email := auth.NormalizeEmail(r.PostFormValue("email"))
 	back := kit.LocalPath(r.PostFormValue("retour"))
 	if email == "" || !strings.Contains(email, "@") || len(email) > 254 {
@@ -84,7 +83,7 @@ func (s *Server) requestMagicLink(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	case !u.Disabled():
-		if err := s.Deps.DB.InTx(r.Context(), func(tx *db.Tx) error { return s.queueMagicLink(r, tx, u, back) }); err != nil {
+		if err := s.Deps.DB.InTx(r.Context(), func(tx *db.Tx) error { return s.QueueMagicLink(r, tx, u, back) }); err != nil {
 			s.Fail(w, r, err)
 			return
 		}
@@ -92,42 +91,14 @@ func (s *Server) requestMagicLink(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, "/connexion/courriel-envoye")
 }
 
-// queueMagicLink issues a one-time sign-in token and queues the e-mail
-// with its link, inside tx (both, or neither); at most magicLinksPerHour an
-// hour (see kit.Kit.MagicLinkLimit).
-func (s *Server) queueMagicLink(r *http.Request, tx *db.Tx, u *auth.User, back string) error {
-	ri := kit.Info(r)
-	tok, err := s.Deps.Auth.IssueTokenTx(r.Context(), tx, u.ID, auth.PurposeLogin, auth.MagicLinkTTL)
-	if err != nil {
-		return err
-	}
-	q := url.Values{"jeton": {tok}}
-	if back != "" {
-		q.Set("retour", back)
-	}
-	link := s.Cfg.BaseURL + "/connexion/lien?" + q.Encode()
-	lang := ri.Lang
-	t := ri.Territory
-	text := s.Cat.T(lang, "mail.magic.body", u.DisplayName(), t.Name, link, int(auth.MagicLinkTTL/time.Minute)) +
-		"\n\n-- \n" + t.MailFooter()
-	_, err = s.Deps.Mailer.QueueTx(r.Context(), tx, t.ID, mail.Message{
-		To:      u.Email,
-		Subject: s.Cat.T(lang, "mail.magic.subject", t.Name),
-		Text:    text,
-		Secrets: []string{tok},
-		Limit:   s.MagicLinkLimit(r, u),
-	})
-	return err
-}
-
-func (s *Server) magicLinkSent(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) MagicLinkSent(w http.ResponseWriter, r *http.Request) {
 	p := signInPage{Base: s.Page(w, r, "signin.sent_title")}
 	s.Render(w, r, http.StatusOK, "signin_sent", p)
 }
 
 // magicLinkLanding shows a button that uses the token: mail scanners that
 // open links do not sign anyone in, nor spend the token.
-func (s *Server) magicLinkLanding(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) MagicLinkLanding(w http.ResponseWriter, r *http.Request) {
 	tok := r.URL.Query().Get("jeton")
 	p := signInPage{Base: s.Page(w, r, "signin.landing_title"), Back: kit.LocalPath(r.URL.Query().Get("retour"))}
 	w.Header().Set("Referrer-Policy", "no-referrer")
@@ -145,7 +116,7 @@ func (s *Server) magicLinkLanding(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, r, http.StatusOK, "signin_landing", p)
 }
 
-func (s *Server) useMagicLink(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) UseMagicLink(w http.ResponseWriter, r *http.Request) {
 	counted, blocked := s.LinkUse(w, r)
 	if blocked {
 		return
@@ -164,7 +135,7 @@ func (s *Server) useMagicLink(w http.ResponseWriter, r *http.Request) {
 	s.startSession(w, r, u, kit.LocalPath(r.PostFormValue("retour")))
 }
 
-func (s *Server) signInPassword(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) SignInPassword(w http.ResponseWriter, r *http.Request) {
 	email := r.PostFormValue("email")
 	back := kit.LocalPath(r.PostFormValue("retour"))
 	account := auth.NormalizeEmail(email)
@@ -201,7 +172,7 @@ func (s *Server) signInPassword(w http.ResponseWriter, r *http.Request) {
 	s.startSession(w, r, u, back)
 }
 
-func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *auth.User, back string) {
+func (s *Handlers) startSession(w http.ResponseWriter, r *http.Request, u *auth.User, back string) {
 	tok, err := s.Deps.Auth.CreateSession(r.Context(), u.ID)
 	if err != nil {
 		s.Fail(w, r, err)
@@ -224,7 +195,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *auth.Us
 // setDeviceCookie gives the browser where u just signed in a device
 // cookie of u's (a new one each time). Failing to make one is logged: the
 // person is signed in all the same.
-func (s *Server) setDeviceCookie(w http.ResponseWriter, r *http.Request, u *auth.User) {
+func (s *Handlers) setDeviceCookie(w http.ResponseWriter, r *http.Request, u *auth.User) {
 	v, err := s.Deps.Auth.DeviceCookie(r.Context(), u.ID)
 	if err != nil {
 		s.Deps.Logger.Error("device cookie", "id", kit.Info(r).ID, "err", err)
@@ -234,7 +205,7 @@ func (s *Server) setDeviceCookie(w http.ResponseWriter, r *http.Request, u *auth
 		SameSite: http.SameSiteLaxMode, MaxAge: int(deviceCookieTTL / time.Second)})
 }
 
-func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) SignOut(w http.ResponseWriter, r *http.Request) {
 	if tok := kit.Info(r).Session; tok != "" {
 		if err := s.Deps.Auth.DeleteSession(r.Context(), tok); err != nil {
 			s.Fail(w, r, err)
