@@ -147,15 +147,13 @@ func (s *Server) withSecurityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-const langCookie = "implique_lang"
-
 // withTerritoryAndLanguage finds the territory served on the request's host
 // and the language to speak (cookie, then Accept-Language, then French).
 func (s *Server) withTerritoryAndLanguage(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ri := kit.Info(r)
 		choice := ""
-		if c, err := r.Cookie(langCookie); err == nil {
+		if c, err := r.Cookie(kit.LangCookie); err == nil {
 			choice = c.Value
 		}
 		ri.Lang = i18n.Match(choice, r.Header.Get("Accept-Language"))

@@ -11,17 +11,17 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 
 	// Operations.
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.HandleFunc("GET /healthz", s.site.Healthz)
+	mux.HandleFunc("GET /readyz", s.site.Readyz)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticFiles()))
-	mux.HandleFunc("GET /theme.css", s.themeCSS)
-	mux.HandleFunc("GET /robots.txt", s.robots)
+	mux.HandleFunc("GET /theme.css", s.site.ThemeCSS)
+	mux.HandleFunc("GET /robots.txt", s.site.Robots)
 
 	// Public pages.
-	mux.HandleFunc("GET /{$}", s.home)
-	mux.HandleFunc("GET /lieux/{slug}", s.place)
-	mux.HandleFunc("GET /langue/{lang}", s.setLanguage)
-	mux.HandleFunc("GET /confidentialite", s.privacy)
+	mux.HandleFunc("GET /{$}", s.site.Home)
+	mux.HandleFunc("GET /lieux/{slug}", s.site.Place)
+	mux.HandleFunc("GET /langue/{lang}", s.site.SetLanguage)
+	mux.HandleFunc("GET /confidentialite", s.site.Privacy)
 
 	// Events: public pages, sign-up without an account, the private link.
 	mux.HandleFunc("GET /soupers", s.events.Dinners)
@@ -89,16 +89,16 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /compte/mot-de-passe", s.account.SavePassword)
 
 	// Staff area.
-	mux.HandleFunc("GET /admin", s.adminHome)
-	mux.HandleFunc("GET /admin/utilisateurs", s.adminUsers)
-	mux.HandleFunc("POST /admin/utilisateurs", s.adminAddUser)
-	mux.HandleFunc("GET /admin/utilisateurs/{id}", s.adminUser)
-	mux.HandleFunc("POST /admin/utilisateurs/{id}/roles", s.adminSaveRoles)
-	mux.HandleFunc("POST /admin/utilisateurs/{id}/statut", s.adminSetDisabled)
-	mux.HandleFunc("GET /admin/territoire", s.adminSettings)
-	mux.HandleFunc("POST /admin/territoire", s.adminSaveSettings)
-	mux.HandleFunc("GET /admin/courriels", s.adminOutbox)
-	mux.HandleFunc("GET /admin/courriels/{id}", s.adminOutboxItem)
+	mux.HandleFunc("GET /admin", s.staff.AdminHome)
+	mux.HandleFunc("GET /admin/utilisateurs", s.staff.AdminUsers)
+	mux.HandleFunc("POST /admin/utilisateurs", s.staff.AdminAddUser)
+	mux.HandleFunc("GET /admin/utilisateurs/{id}", s.staff.AdminUser)
+	mux.HandleFunc("POST /admin/utilisateurs/{id}/roles", s.staff.AdminSaveRoles)
+	mux.HandleFunc("POST /admin/utilisateurs/{id}/statut", s.staff.AdminSetDisabled)
+	mux.HandleFunc("GET /admin/territoire", s.staff.AdminSettings)
+	mux.HandleFunc("POST /admin/territoire", s.staff.AdminSaveSettings)
+	mux.HandleFunc("GET /admin/courriels", s.staff.AdminOutbox)
+	mux.HandleFunc("GET /admin/courriels/{id}", s.staff.AdminOutboxItem)
 
 	// Staff: events, registrations, check-in at the door, closing.
 	mux.HandleFunc("GET /admin/evenements", s.events.AdminEvents)
@@ -123,7 +123,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/evenements/{id}/accueil", s.events.AdminWalkIn)
 	mux.HandleFunc("GET /admin/evenements/{id}/cloture", s.events.AdminCloseForm)
 	mux.HandleFunc("POST /admin/evenements/{id}/cloture", s.events.AdminCloseEvent)
-	mux.HandleFunc("POST /admin/territoire/inscriptions", s.adminSaveEventSettings) // on the territory's settings page
+	mux.HandleFunc("POST /admin/territoire/inscriptions", s.staff.AdminSaveEventSettings) // on the territory's settings page
 
 	// Staff: communautés de partage, their members, invitations, ideas and meetings.
 	mux.HandleFunc("GET /admin/communautes", s.communities.AdminCommunities)

@@ -4,7 +4,6 @@
 package web
 
 import (
-	"embed"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -22,36 +21,38 @@ import (
 	"implique/internal/web/initiatives"
 	"implique/internal/web/kit"
 	"implique/internal/web/orgs"
+	"implique/internal/web/site"
+	"implique/internal/web/staff"
 	"implique/internal/web/volunteering"
 )
 
-//go:embed templates/*.html
-var templateFS embed.FS
-
-// kit.Config is what the web layer needs to know about its setting.
+// Config is what the web layer needs to know about its setting.
 type Config = kit.Config
 
-// kit.Deps are the capabilities the web layer calls.
+// Deps are the capabilities the web layer calls.
 type Deps = kit.Deps
 
 // Server is the HTTP side of Implique.
 type Server struct {
 	*kit.Kit
+	// The handlers of each capability.
+	account      *account.Handlers
+	communities  *communities.Handlers
 	connections  *connections.Handlers
+	events       *events.Handlers
 	ideas        *ideas.Handlers
 	initiatives  *initiatives.Handlers
-	communities  *communities.Handlers
-	events       *events.Handlers
 	orgs         *orgs.Handlers
+	site         *site.Handlers
+	staff        *staff.Handlers
 	volunteering *volunteering.Handlers
-	account      *account.Handlers
 	metrics      *httpMetrics
 	handler      http.Handler
 }
 
 // New parses every template (a broken or missing one fails here, at start)
 // and builds the routes.
-func New(cfg kit.Config, deps kit.Deps) (*Server, error) {
+func New(cfg Config, deps Deps) (*Server, error) {
 	cat, err := i18n.Load()
 	if err != nil {
 		return nil, err
@@ -66,12 +67,25 @@ func New(cfg kit.Config, deps kit.Deps) (*Server, error) {
 		deps.Registry = prometheus.NewRegistry()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	k, err := kit.New(cfg, deps, cat, templateFS, account.Templates, volunteering.Templates, orgs.Templates, events.Templates, communities.Templates, initiatives.Templates, ideas.Templates, connections.Templates)
+	// Each capability's pages, over the kit's layout and partials.
+	k, err := kit.New(cfg, deps, cat, account.Templates, communities.Templates, connections.Templates,
+		events.Templates, ideas.Templates, initiatives.Templates, orgs.Templates, site.Templates,
+		staff.Templates, volunteering.Templates)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{Kit: k, metrics: newHTTPMetrics(deps.Registry),
-		connections: &connections.Handlers{Kit: k}, account: &account.Handlers{Kit: k}, volunteering: &volunteering.Handlers{Kit: k}, orgs: &orgs.Handlers{Kit: k}, events: &events.Handlers{Kit: k}, communities: &communities.Handlers{Kit: k}, initiatives: &initiatives.Handlers{Kit: k}, ideas: &ideas.Handlers{Kit: k}}
+		account:      &account.Handlers{Kit: k},
+		communities:  &communities.Handlers{Kit: k},
+		connections:  &connections.Handlers{Kit: k},
+		events:       &events.Handlers{Kit: k},
+		ideas:        &ideas.Handlers{Kit: k},
+		initiatives:  &initiatives.Handlers{Kit: k},
+		orgs:         &orgs.Handlers{Kit: k},
+		site:         &site.Handlers{Kit: k},
+		staff:        &staff.Handlers{Kit: k},
+		volunteering: &volunteering.Handlers{Kit: k},
+	}
 	s.handler = s.routes()
 	return s, nil
 }

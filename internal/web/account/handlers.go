@@ -1,4 +1,5 @@
-// Package account serves signing in and out (by e-mailed link or password, within limits that lock nobody out) and one's own account.
+// Package account serves signing in and out (by e-mailed link or password,
+// within limits that lock nobody out) and one's own account.
 package account
 
 import (

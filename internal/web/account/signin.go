@@ -22,9 +22,9 @@ import (
 //     address and account (signInPerIPAccount);
 //   - a browser where the account signed in before holds a device cookie
 //     (OWASP « device cookies »: signed, HttpOnly, naming the account). Its
-//     wrong passwords count in that device's own kit.Bucket (signInPerDevice),
+//     wrong passwords count in that device's own bucket (signInPerDevice),
 //     which nobody else can fill; every other browser shares the account's
-//     kit.Bucket (signInPerAccount), which only slows guesses from unknown
+//     bucket (signInPerAccount), which only slows guesses from unknown
 //     browsers. An attacker who fills it from many addresses blocks neither
 //     the owner's own browser nor the magic link;
 //   - a magic link can always be asked for: requests count per client

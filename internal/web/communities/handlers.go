@@ -1,4 +1,6 @@
-// Package communities serves the communautés de partage: the public list, a community's space for its members, joining by request or invitation, and their care by staff.
+// Package communities serves the communautés de partage: the public list, a
+// community's space for its members, joining by request or invitation, and
+// their care by staff.
 package communities
 
 import (

@@ -1,4 +1,6 @@
-// Package events serves events: the public pages and sign-up without an account, the private link of a registration, the staff's events and registrations, check-in at the door and closing, and the events API.
+// Package events serves events: the public pages and sign-up without an
+// account, the private link of a registration, the staff's events and
+// registrations, check-in at the door and closing, and the events API.
 package events
 
 import (

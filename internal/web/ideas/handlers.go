@@ -1,4 +1,5 @@
-// Package ideas serves needs and ideas: the public list, proposals and supports, and their moderation by staff.
+// Package ideas serves needs and ideas: the public list, proposals and
+// supports, and their moderation by staff.
 package ideas
 
 import (

@@ -1,4 +1,6 @@
-// Package initiatives serves citizen initiatives: the public list and pages, « Je veux participer » and the participant's private link, and their follow-up by staff.
+// Package initiatives serves citizen initiatives: the public list and pages,
+// « Je veux participer » and the participant's private link, and their
+// follow-up by staff.
 package initiatives
 
 import (

@@ -79,12 +79,12 @@ type Kit struct {
 	pages  map[string]*template.Template
 }
 
-// New parses every page of pages over the layout (a broken or missing
-// template fails here, at start).
+// New parses the kit's pages and every page of pages over the layout (a
+// broken or missing template fails here, at start).
 func New(cfg Config, deps Deps, cat i18n.Catalogs, pages ...fs.FS) (*Kit, error) {
 	k := &Kit{Cfg: cfg, Deps: deps, Cat: cat, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	var err error
-	k.pages, err = parseTemplates(pages...)
+	k.pages, err = parseTemplates(append([]fs.FS{layoutFS}, pages...)...)
 	return k, err
 }
 

@@ -338,6 +338,9 @@ func parseTemplates(sets ...fs.FS) (map[string]*template.Template, error) {
 		}
 		for _, n := range names {
 			name := strings.TrimSuffix(path.Base(n), ".html")
+			if name == "layout" || strings.HasPrefix(name, "_") {
+				continue
+			}
 			t, err := template.Must(layout.Clone()).ParseFS(set, n)
 			switch {
 			case err != nil:

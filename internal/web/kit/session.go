@@ -14,6 +14,8 @@ import (
 const (
 	// SessionCookie names the session cookie.
 	SessionCookie = "implique_session"
+	// LangCookie holds the language a person chose.
+	LangCookie = "implique_lang"
 	// DeviceCookie names the device cookie (see the sign-in limits).
 	DeviceCookie = "implique_device"
 	// magicLinkPerIP is how many sign-in links one address may ask for in

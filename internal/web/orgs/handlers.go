@@ -1,4 +1,6 @@
-// Package orgs serves organisations: the public directory, the staff's and the managers' organisations, seats and people, the import of a spreadsheet, and the relève radar with its accompaniment log.
+// Package orgs serves organisations: the public directory, the staff's and
+// the managers' organisations, seats and people, the import of a
+// spreadsheet, and the relève radar with its accompaniment log.
 package orgs
 
 import (

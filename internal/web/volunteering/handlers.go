@@ -1,4 +1,7 @@
-// Package volunteering serves volunteering: opportunities and « je suis intéressé·e », one's own volunteering and hours, the organisations' management of their opportunities and applicants, the staff's view, and the opportunities API.
+// Package volunteering serves volunteering: opportunities and « je suis
+// intéressé·e », one's own volunteering and hours, the organisations'
+// management of their opportunities and applicants, the staff's view, and
+// the opportunities API.
 package volunteering
 
 import (

@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"net/http"
@@ -41,7 +41,7 @@ type staffToday struct {
 }
 
 // staffToday reads the figures the principal may act on.
-func (s *Server) staffToday(r *http.Request, b kit.Base) (staffToday, error) {
+func (s *Handlers) staffToday(r *http.Request, b kit.Base) (staffToday, error) {
 	ctx := r.Context()
 	t := kit.Info(r).Territory
 	var out staffToday

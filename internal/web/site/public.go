@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"fmt"
@@ -10,14 +10,14 @@ import (
 	"implique/internal/web/kit"
 )
 
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) Healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = w.Write([]byte("ok\n"))
 }
 
 // readyz answers 200 when the database answers, 503 otherwise (locked,
 // gone, closed) — never a panic.
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) Readyz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	if err := s.Deps.DB.Ping(r.Context()); err != nil {
@@ -29,14 +29,14 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte("ok\n"))
 }
 
-func (s *Server) robots(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) Robots(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = w.Write([]byte("User-agent: *\nDisallow: /admin\nDisallow: /compte\nDisallow: /connexion\n"))
 }
 
 // themeCSS carries the territory's branding colour as a custom property,
 // so that the strict CSP needs no inline style.
-func (s *Server) themeCSS(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) ThemeCSS(w http.ResponseWriter, r *http.Request) {
 	c := kit.Info(r).Territory.BrandColor
 	if len(c) != 7 || c[0] != '#' {
 		c = territory.DefaultBrandColor
@@ -46,13 +46,13 @@ func (s *Server) themeCSS(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, ":root { --brand: %s; }\n", c)
 }
 
-func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) SetLanguage(w http.ResponseWriter, r *http.Request) {
 	lang := r.PathValue("lang")
 	if lang != "fr" && lang != "en" {
 		s.NotFound(w, r)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+	http.SetCookie(w, &http.Cookie{Name: kit.LangCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, Secure: s.Secure, SameSite: http.SameSiteLaxMode})
 	back := kit.LocalPath(r.URL.Query().Get("retour"))
 	if back == "" {
@@ -69,7 +69,7 @@ type homePage struct {
 	Progress   events.Progress
 }
 
-func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) Home(w http.ResponseWriter, r *http.Request) {
 	t := kit.Info(r).Territory
 	places, err := s.Deps.Territories.Places(r.Context(), t.ID)
 	if err != nil {
@@ -111,7 +111,7 @@ type placePage struct {
 	Initiatives []community.Initiative
 }
 
-func (s *Server) place(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) Place(w http.ResponseWriter, r *http.Request) {
 	t := kit.Info(r).Territory
 	pl, err := s.Deps.Territories.Place(r.Context(), t.ID, r.PathValue("slug"))
 	if err != nil {
@@ -157,6 +157,6 @@ func (s *Server) place(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, r, http.StatusOK, "place", p)
 }
 
-func (s *Server) privacy(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) Privacy(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, r, http.StatusOK, "privacy", s.Page(w, r, "privacy.title"))
 }

@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"net/http"
@@ -36,7 +36,7 @@ type adminHomePage struct {
 	Today staffToday
 }
 
-func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminHome(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ViewStaffArea) {
 		s.Forbid(w, r)
 		return
@@ -62,7 +62,7 @@ type usersPage struct {
 	Roles   []auth.Role
 }
 
-func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+func (s *Handlers) usersPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
 	members, err := s.Deps.Auth.Members(r.Context(), kit.Info(r).Territory.ID)
 	if err != nil {
 		s.Fail(w, r, err)
@@ -73,7 +73,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, status int, f
 	s.Render(w, r, status, "users", p)
 }
 
-func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminUsers(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageUsers) {
 		s.Forbid(w, r)
 		return
@@ -93,7 +93,7 @@ func formRoles(form url.Values) ([]auth.Role, bool) {
 	return roles, true
 }
 
-func (s *Server) adminAddUser(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminAddUser(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageUsers) {
 		s.Forbid(w, r)
 		return
@@ -141,7 +141,7 @@ func (s *Server) adminAddUser(w http.ResponseWriter, r *http.Request) {
 // memberID reads the {id} of the URL: a person who holds a role on the
 // request's territory. Anyone else — people of other territories are not
 // this administrator's to see — is a 404.
-func (s *Server) memberID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+func (s *Handlers) memberID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	id := kit.PathID(r, "id")
 	if id == 0 {
 		s.NotFound(w, r)
@@ -167,7 +167,7 @@ type userPage struct {
 	Self  bool
 }
 
-func (s *Server) userPage(w http.ResponseWriter, r *http.Request, status int, problems map[string]string) {
+func (s *Handlers) userPage(w http.ResponseWriter, r *http.Request, status int, problems map[string]string) {
 	id, ok := s.memberID(w, r)
 	if !ok {
 		return
@@ -192,7 +192,7 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request, status int, pr
 	s.Render(w, r, status, "user", p)
 }
 
-func (s *Server) adminUser(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminUser(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageUsers) {
 		s.Forbid(w, r)
 		return
@@ -200,7 +200,7 @@ func (s *Server) adminUser(w http.ResponseWriter, r *http.Request) {
 	s.userPage(w, r, http.StatusOK, nil)
 }
 
-func (s *Server) adminSaveRoles(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminSaveRoles(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageUsers) {
 		s.Forbid(w, r)
 		return
@@ -228,7 +228,7 @@ func (s *Server) adminSaveRoles(w http.ResponseWriter, r *http.Request) {
 	s.Redirect(w, r, "/admin/utilisateurs/"+strconv.FormatInt(id, 10))
 }
 
-func (s *Server) adminSetDisabled(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminSetDisabled(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageUsers) {
 		s.Forbid(w, r)
 		return
@@ -278,7 +278,7 @@ func settingsForm(set territory.Settings) url.Values {
 var timeZones = []string{"America/Toronto", "America/Montreal", "America/Halifax", "America/Moncton", "America/St_Johns",
 	"America/Blanc-Sablon", "America/Winnipeg", "America/Regina", "America/Edmonton", "America/Vancouver"}
 
-func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminSettings(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageSettings) {
 		s.Forbid(w, r)
 		return
@@ -291,7 +291,7 @@ func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, r, http.StatusOK, "settings", p)
 }
 
-func (s *Server) adminSaveSettings(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminSaveSettings(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageSettings) {
 		s.Forbid(w, r)
 		return
@@ -351,7 +351,7 @@ type outboxPage struct {
 	SMTP  bool
 }
 
-func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminOutbox(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ReadOutbox) {
 		s.Forbid(w, r)
 		return
@@ -369,7 +369,7 @@ type outboxItemPage struct {
 	Item mail.Item
 }
 
-func (s *Server) adminOutboxItem(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminOutboxItem(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ReadOutbox) {
 		s.Forbid(w, r)
 		return

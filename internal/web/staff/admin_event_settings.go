@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"net/http"
@@ -19,7 +19,7 @@ import (
 // eventSettingsForm adds the events' settings to the settings page's form,
 // unless it holds them already (typed, to show again); false when it
 // failed and the answer is sent.
-func (s *Server) eventSettingsForm(w http.ResponseWriter, r *http.Request, form url.Values) bool {
+func (s *Handlers) eventSettingsForm(w http.ResponseWriter, r *http.Request, form url.Values) bool {
 	if form.Has("largest_party") {
 		return true
 	}
@@ -32,7 +32,7 @@ func (s *Server) eventSettingsForm(w http.ResponseWriter, r *http.Request, form 
 	return true
 }
 
-func (s *Server) adminSaveEventSettings(w http.ResponseWriter, r *http.Request) {
+func (s *Handlers) AdminSaveEventSettings(w http.ResponseWriter, r *http.Request) {
 	if !s.Can(r, auth.ManageSettings) {
 		s.Forbid(w, r)
 		return
