@@ -1,6 +1,9 @@
+// Package account serves signing in and out (by e-mailed link or password,
+// within limits that lock nobody out) and one's own account.
 package account
 
 import (
+	"embed"
 	"net/http"
 	"net/url"
 
@@ -9,6 +12,14 @@ import (
 	"implique/internal/errs"
 	"implique/internal/web/kit"
 )
+
+// Templates are the pages of this capability.
+//
+//go:embed templates/*.html
+var Templates embed.FS
+
+// Handlers answer this capability's routes.
+type Handlers struct{ *kit.Kit }
 
 type accountPage struct {
 	kit.Base
@@ -38,19 +49,16 @@ func (s *Handlers) accountPage(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (s *Handlers) Account(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageOwnAccount) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageOwnAccount) {
 		return
 	}
 	s.accountPage(w, r, http.StatusOK, nil, nil)
 }
 
 func (s *Handlers) SaveAccount(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageOwnAccount) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageOwnAccount) {
 		return
 	}
-	_ = r.ParseForm()
 	err := s.Deps.Auth.UpdateProfile(r.Context(), kit.Info(r).Principal.User.ID, r.PostFormValue("name"), r.PostFormValue("locale"))
 	if e, ok := errs.As(err); ok {
 		s.accountPage(w, r, kit.StatusOf(e.Code), r.PostForm, e.Fields)
@@ -59,13 +67,11 @@ func (s *Handlers) SaveAccount(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.saved")
-	s.Redirect(w, r, "/compte")
+	s.Confirm(w, r, "flash.saved", "/compte")
 }
 
 func (s *Handlers) SavePassword(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageOwnAccount) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageOwnAccount) {
 		return
 	}
 	pw, again := r.PostFormValue("password"), r.PostFormValue("password_again")
@@ -81,6 +87,5 @@ func (s *Handlers) SavePassword(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.password_saved")
-	s.Redirect(w, r, "/compte")
+	s.Confirm(w, r, "flash.password_saved", "/compte")
 }

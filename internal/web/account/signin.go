@@ -60,7 +60,7 @@ func (s *Handlers) SignInForm(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, r, http.StatusOK, "signin", p)
 }
 
-// requestMagicLink sends a sign-in link when the address has an account.
+// RequestMagicLink sends a sign-in link when the address has an account.
 // The answer is the same either way, so it does not tell who has one.
 func (s *Handlers) RequestMagicLink(w http.ResponseWriter, r *http.Request) {
 	email := auth.NormalizeEmail(r.PostFormValue("email"))
@@ -96,7 +96,7 @@ func (s *Handlers) MagicLinkSent(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, r, http.StatusOK, "signin_sent", p)
 }
 
-// magicLinkLanding shows a button that uses the token: mail scanners that
+// MagicLinkLanding shows a button that uses the token: mail scanners that
 // open links do not sign anyone in, nor spend the token.
 func (s *Handlers) MagicLinkLanding(w http.ResponseWriter, r *http.Request) {
 	tok := r.URL.Query().Get("jeton")
@@ -188,8 +188,7 @@ func (s *Handlers) startSession(w http.ResponseWriter, r *http.Request, u *auth.
 			back = "/admin"
 		}
 	}
-	s.Flash(w, "flash.signed_in")
-	s.Redirect(w, r, back)
+	s.Confirm(w, r, "flash.signed_in", back)
 }
 
 // setDeviceCookie gives the browser where u just signed in a device
@@ -213,6 +212,5 @@ func (s *Handlers) SignOut(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.ClearSessionCookie(w)
-	s.Flash(w, "flash.signed_out")
-	s.Redirect(w, r, "/")
+	s.Confirm(w, r, "flash.signed_out", "/")
 }

@@ -25,8 +25,7 @@ type adminCommunitiesPage struct {
 }
 
 func (s *Handlers) AdminCommunities(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageCommunities) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageCommunities) {
 		return
 	}
 	list, err := s.Deps.Community.Communities(r.Context(), kit.Info(r).Territory.ID, cty.CommunityFilter{})
@@ -39,21 +38,7 @@ func (s *Handlers) AdminCommunities(w http.ResponseWriter, r *http.Request) {
 
 // staffCommunity loads the community of the URL's {id} for a staff action.
 func (s *Handlers) staffCommunity(w http.ResponseWriter, r *http.Request) (cty.Community, bool) {
-	if !s.Can(r, auth.ManageCommunities) {
-		s.Forbid(w, r)
-		return cty.Community{}, false
-	}
-	id := kit.PathID(r, "id")
-	if id == 0 {
-		s.NotFound(w, r)
-		return cty.Community{}, false
-	}
-	c, err := s.Deps.Community.Community(r.Context(), kit.Info(r).Territory.ID, id)
-	if err != nil {
-		s.Fail(w, r, err)
-		return c, false
-	}
-	return c, true
+	return kit.Load(s.Kit, w, r, auth.ManageCommunities, s.Deps.Community.Community)
 }
 
 // ---- Creating and editing -------------------------------------------------
@@ -87,8 +72,7 @@ func (s *Handlers) communityForm(w http.ResponseWriter, r *http.Request, status 
 }
 
 func (s *Handlers) AdminNewCommunity(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageCommunities) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageCommunities) {
 		return
 	}
 	form := url.Values{"visibility": {"private"}}
@@ -171,8 +155,7 @@ func (s *Handlers) saveCommunity(w http.ResponseWriter, r *http.Request, existin
 }
 
 func (s *Handlers) AdminCreateCommunity(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageCommunities) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageCommunities) {
 		return
 	}
 	s.saveCommunity(w, r, nil)
@@ -333,7 +316,7 @@ func (s *Handlers) AdminCommunity(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// adminInvite invites the people ticked among the suggestions and those
+// AdminInvite invites the people ticked among the suggestions and those
 // typed, one address per line. A line that is not an address stops the
 // whole batch, so that nobody is invited twice once it is corrected.
 func (s *Handlers) AdminInvite(w http.ResponseWriter, r *http.Request) {
@@ -341,7 +324,6 @@ func (s *Handlers) AdminInvite(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	ri := kit.Info(r)
 	people, bad := cty.ParseInvitees(r.PostFormValue("emails"))
 	if len(bad) > 0 {
@@ -364,11 +346,10 @@ func (s *Handlers) AdminInvite(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	res, err := s.Deps.Community.Invite(r.Context(), ri.Territory.ID, c.ID, ri.Principal.User.ID, people, ri.Lang)
-	if e, ok := errs.As(err); ok {
-		s.adminCommunityPage(w, r, c, kit.StatusOf(e.Code), r.PostForm, kit.FormProblems(e, nil))
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.Refuse(w, r, err, func(status int, problems map[string]string) {
+			s.adminCommunityPage(w, r, c, status, r.PostForm, problems)
+		})
 		return
 	}
 	if len(res.Members) > 0 && len(res.Sent) == 0 {
@@ -394,8 +375,7 @@ func (s *Handlers) AdminRevokeInvitation(w http.ResponseWriter, r *http.Request)
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.community_invitation_revoked")
-	s.Redirect(w, r, kit.CommunityPath(c.ID)+"#invitations")
+	s.Confirm(w, r, "flash.community_invitation_revoked", kit.CommunityPath(c.ID)+"#invitations")
 }
 
 func (s *Handlers) AdminRemoveMember(w http.ResponseWriter, r *http.Request) {
@@ -407,11 +387,10 @@ func (s *Handlers) AdminRemoveMember(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.community_member_removed")
-	s.Redirect(w, r, kit.CommunityPath(c.ID)+"#membres")
+	s.Confirm(w, r, "flash.community_member_removed", kit.CommunityPath(c.ID)+"#membres")
 }
 
-// adminAddPersonMet adds a person without an e-mail whom staff met, with
+// AdminAddPersonMet adds a person without an e-mail whom staff met, with
 // what the other members may see of them. The form's fields are prefixed
 // with met_ (the page holds other forms).
 func (s *Handlers) AdminAddPersonMet(w http.ResponseWriter, r *http.Request) {
@@ -419,7 +398,6 @@ func (s *Handlers) AdminAddPersonMet(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	ri := kit.Info(r)
 	f := r.PostForm
 	_, existing, err := s.Deps.Community.AddPersonMet(r.Context(), ri.Territory.ID, c.ID, ri.Principal.User.ID, cty.PersonMet{
@@ -461,8 +439,7 @@ func (s *Handlers) AdminCarryIdea(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.community_idea_added")
-	s.Redirect(w, r, kit.CommunityPath(c.ID)+"#idees")
+	s.Confirm(w, r, "flash.community_idea_added", kit.CommunityPath(c.ID)+"#idees")
 }
 
 func (s *Handlers) AdminDropIdea(w http.ResponseWriter, r *http.Request) {
@@ -474,8 +451,7 @@ func (s *Handlers) AdminDropIdea(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.community_idea_dropped")
-	s.Redirect(w, r, kit.CommunityPath(c.ID)+"#idees")
+	s.Confirm(w, r, "flash.community_idea_dropped", kit.CommunityPath(c.ID)+"#idees")
 }
 
 func (s *Handlers) AdminAddMeeting(w http.ResponseWriter, r *http.Request) {
@@ -492,8 +468,7 @@ func (s *Handlers) AdminAddMeeting(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.community_meeting_added")
-	s.Redirect(w, r, kit.CommunityPath(c.ID)+"#rencontres")
+	s.Confirm(w, r, "flash.community_meeting_added", kit.CommunityPath(c.ID)+"#rencontres")
 }
 
 func (s *Handlers) AdminRemoveMeeting(w http.ResponseWriter, r *http.Request) {
@@ -505,6 +480,5 @@ func (s *Handlers) AdminRemoveMeeting(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.community_meeting_removed")
-	s.Redirect(w, r, kit.CommunityPath(c.ID)+"#rencontres")
+	s.Confirm(w, r, "flash.community_meeting_removed", kit.CommunityPath(c.ID)+"#rencontres")
 }

@@ -1,7 +1,11 @@
+// Package communities serves the communautés de partage: the public list, a
+// community's space for its members, joining by request or invitation, and
+// their care by staff.
 package communities
 
 import (
 	"context"
+	"embed"
 	"io"
 	"net/http"
 	"net/url"
@@ -17,6 +21,14 @@ import (
 	"implique/internal/export"
 	"implique/internal/web/kit"
 )
+
+// Templates are the pages of this capability.
+//
+//go:embed templates/*.html
+var Templates embed.FS
+
+// Handlers answer this capability's routes.
+type Handlers struct{ *kit.Kit }
 
 // Communautés de partage, as citizens see them: the public list, a
 // community's page (its shared space for members and staff), joining by
@@ -188,7 +200,7 @@ func (s *Handlers) communityProblem(w http.ResponseWriter, r *http.Request, a co
 	s.communityPage(w, r, a, kit.StatusOf(e.Code), r.PostForm, kit.FormProblems(e, nil))
 }
 
-// askToJoin e-mails a confirmation link to a visitor who wants to join a
+// AskToJoin e-mails a confirmation link to a visitor who wants to join a
 // public community.
 func (s *Handlers) AskToJoin(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.communityFor(w, r)
@@ -198,15 +210,13 @@ func (s *Handlers) AskToJoin(w http.ResponseWriter, r *http.Request) {
 	if !s.AllowPublicForm(w, r) {
 		return
 	}
-	_ = r.ParseForm()
 	err := s.Deps.Community.AskToJoin(r.Context(), kit.Info(r).Territory.ID, a.Community.ID,
 		cty.Invitee{Name: r.PostFormValue("name"), Email: r.PostFormValue("email")}, kit.Info(r).Lang)
 	if err != nil {
 		s.communityProblem(w, r, a, err)
 		return
 	}
-	s.Flash(w, "flash.community_check_email")
-	s.Redirect(w, r, communityPath(a.Community))
+	s.Confirm(w, r, "flash.community_check_email", communityPath(a.Community))
 }
 
 // ---- Joining by an invitation link --------------------------------------
@@ -241,7 +251,7 @@ func (s *Handlers) communityJoinPage(w http.ResponseWriter, r *http.Request, sta
 	s.Render(w, r, status, "community_join", p)
 }
 
-// communityJoinLanding shows the invitation and the sharing choices: opening the
+// CommunityJoinLanding shows the invitation and the sharing choices: opening the
 // link alone (a mail scanner) changes nothing.
 func (s *Handlers) CommunityJoinLanding(w http.ResponseWriter, r *http.Request) {
 	s.communityJoinPage(w, r, http.StatusOK, nil, nil)
@@ -252,7 +262,7 @@ func sharingOf(f url.Values) cty.Sharing {
 		ShowEmail: f.Get("show_email") == "1", Phone: f.Get("phone")}
 }
 
-// joinCommunity accepts an invitation: the person's account (created when they have
+// JoinCommunity accepts an invitation: the person's account (created when they have
 // none: the link proves the address is theirs) becomes a member. A
 // citizen's account is signed in on the way; an account that can do more
 // (staff, a password) signs in the usual way, so that an invitation link
@@ -265,7 +275,6 @@ func (s *Handlers) JoinCommunity(w http.ResponseWriter, r *http.Request) {
 	if blocked {
 		return
 	}
-	_ = r.ParseForm()
 	inv, c, err := s.Deps.Community.InvitationByToken(ctx, ri.Territory.ID, tok)
 	if err != nil {
 		s.Fail(w, r, err)
@@ -325,8 +334,7 @@ func (s *Handlers) JoinCommunity(w http.ResponseWriter, r *http.Request) {
 		citizenOnly = citizenOnly && role == auth.RoleCitizen
 	}
 	if !citizenOnly {
-		s.Flash(w, "flash.community_joined_sign_in")
-		s.Redirect(w, r, "/connexion?retour="+url.QueryEscape(communityPath(c)))
+		s.Confirm(w, r, "flash.community_joined_sign_in", "/connexion?retour="+url.QueryEscape(communityPath(c)))
 		return
 	}
 	sess, err := s.Deps.Auth.CreateSession(ctx, u.ID)
@@ -366,7 +374,6 @@ func (s *Handlers) SaveSharing(w http.ResponseWriter, r *http.Request) {
 		s.RenderError(w, r, http.StatusForbidden, "errors.not_a_member")
 		return
 	}
-	_ = r.ParseForm()
 	err := s.Deps.Community.SetSharing(r.Context(), kit.Info(r).Territory.ID, a.Community.ID, a.Member.UserID, sharingOf(r.PostForm))
 	if err != nil {
 		if e, ok := errs.As(err); ok && e.Fields["name"] != "" {
@@ -376,8 +383,7 @@ func (s *Handlers) SaveSharing(w http.ResponseWriter, r *http.Request) {
 		s.communityProblem(w, r, a, err)
 		return
 	}
-	s.Flash(w, "flash.community_sharing_saved")
-	s.Redirect(w, r, communityPath(a.Community)+"#partage")
+	s.Confirm(w, r, "flash.community_sharing_saved", communityPath(a.Community)+"#partage")
 }
 
 func (s *Handlers) AddPost(w http.ResponseWriter, r *http.Request) {
@@ -385,7 +391,6 @@ func (s *Handlers) AddPost(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	// Staff may also send the news to every member by e-mail.
 	email := a.Staff && r.PostFormValue("email_members") == "1"
 	_, err := s.Deps.Community.AddPost(r.Context(), kit.Info(r).Territory.ID, a.Community.ID, kit.Info(r).Principal.User.ID,
@@ -394,8 +399,7 @@ func (s *Handlers) AddPost(w http.ResponseWriter, r *http.Request) {
 		s.communityProblem(w, r, a, err)
 		return
 	}
-	s.Flash(w, "flash.community_posted")
-	s.Redirect(w, r, communityPath(a.Community)+"#nouvelles")
+	s.Confirm(w, r, "flash.community_posted", communityPath(a.Community)+"#nouvelles")
 }
 
 func (s *Handlers) RemovePost(w http.ResponseWriter, r *http.Request) {
@@ -429,11 +433,10 @@ func (s *Handlers) removeShared(w http.ResponseWriter, r *http.Request, owner fu
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, flashKey)
-	s.Redirect(w, r, communityPath(a.Community)+anchor)
+	s.Confirm(w, r, flashKey, communityPath(a.Community)+anchor)
 }
 
-// addResource shares a link or a file (a form sent as multipart).
+// AddResource shares a link or a file (a form sent as multipart).
 func (s *Handlers) AddResource(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.insideFor(w, r)
 	if !ok {
@@ -456,11 +459,10 @@ func (s *Handlers) AddResource(w http.ResponseWriter, r *http.Request) {
 		s.communityProblem(w, r, a, err)
 		return
 	}
-	s.Flash(w, "flash.community_resource_added")
-	s.Redirect(w, r, communityPath(a.Community)+"#ressources")
+	s.Confirm(w, r, "flash.community_resource_added", communityPath(a.Community)+"#ressources")
 }
 
-// resourceFile downloads a shared file (members and staff only).
+// ResourceFile downloads a shared file (members and staff only).
 func (s *Handlers) ResourceFile(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.insideFor(w, r)
 	if !ok {
@@ -519,8 +521,7 @@ func (s *Handlers) Leave(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.community_left")
-	s.Redirect(w, r, "/communautes")
+	s.Confirm(w, r, "flash.community_left", "/communautes")
 }
 
 // meetingsOf turns events into views (used by staff pages too).

@@ -1,6 +1,9 @@
+// Package connections serves the links created after a held event: the
+// attendee's choices through the private link, and the staff's view.
 package connections
 
 import (
+	"embed"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -13,6 +16,14 @@ import (
 	"implique/internal/i18n"
 	"implique/internal/web/kit"
 )
+
+// Templates are the pages of this capability.
+//
+//go:embed templates/*.html
+var Templates embed.FS
+
+// Handlers answer this capability's routes.
+type Handlers struct{ *kit.Kit }
 
 // « Liens créés »: after a held event, an attendee opens their private
 // registration link, chooses to appear to the others and whom they would
@@ -114,7 +125,6 @@ func (s *Handlers) ConnectionsPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handlers) SaveConnections(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
 	tok := r.PathValue("token")
 	res, err := s.Deps.Connections.SaveByToken(r.Context(), kit.Info(r).Territory.ID, tok, connectionChoice(r.PostForm))
 	if e, ok := errs.As(err); ok && e.Code == errs.Invalid {
@@ -189,7 +199,6 @@ func (s *Handlers) AdminSaveConnections(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	selected, err := strconv.ParseInt(r.PostForm.Get("personne"), 10, 64)
 	if err != nil || selected <= 0 {
 		s.adminConnectionsPage(w, r, http.StatusUnprocessableEntity, ev, 0, r.PostForm, map[string]string{"personne": "errors.connection_pick"})
@@ -226,8 +235,7 @@ func (p adminLinksPage) MonthName(c conns.MonthCount) string {
 }
 
 func (s *Handlers) AdminLinks(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageConnections) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageConnections) {
 		return
 	}
 	d, err := s.Deps.Connections.Dashboard(r.Context(), kit.Info(r).Territory.ID)

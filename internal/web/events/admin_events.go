@@ -51,8 +51,7 @@ type adminEventsPage struct {
 const pastLimit = 60
 
 func (s *Handlers) AdminEvents(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageEvents) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageEvents) {
 		return
 	}
 	t := kit.Info(r).Territory
@@ -272,8 +271,7 @@ func eventFieldOf(storeField string) string {
 }
 
 func (s *Handlers) AdminNewEvent(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageEvents) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageEvents) {
 		return
 	}
 	t := kit.Info(r).Territory
@@ -305,11 +303,9 @@ func (s *Handlers) AdminNewEvent(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handlers) AdminCreateEvent(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageEvents) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageEvents) {
 		return
 	}
-	_ = r.ParseForm()
 	ri := kit.Info(r)
 	in, problems := eventInput(r.PostForm, ri.Territory.Location())
 	if len(problems) > 0 {
@@ -329,12 +325,10 @@ func (s *Handlers) AdminCreateEvent(w http.ResponseWriter, r *http.Request) {
 			s.Fail(w, r, err)
 			return
 		}
-		s.Flash(w, "flash.community_meeting_created")
-		s.Redirect(w, r, kit.CommunityPath(id)+"#rencontres")
+		s.Confirm(w, r, "flash.community_meeting_created", kit.CommunityPath(id)+"#rencontres")
 		return
 	}
-	s.Flash(w, "flash.staff_event_created")
-	s.Redirect(w, r, eventPath(ev.ID))
+	s.Confirm(w, r, "flash.staff_event_created", eventPath(ev.ID))
 }
 
 func (s *Handlers) AdminEditEvent(w http.ResponseWriter, r *http.Request) {
@@ -350,7 +344,6 @@ func (s *Handlers) AdminUpdateEvent(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	t := kit.Info(r).Territory
 	in, problems := eventInput(r.PostForm, t.Location())
 	if len(problems) > 0 {
@@ -365,8 +358,7 @@ func (s *Handlers) AdminUpdateEvent(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.staff_event_saved")
-	s.Redirect(w, r, eventPath(ev.ID))
+	s.Confirm(w, r, "flash.staff_event_saved", eventPath(ev.ID))
 }
 
 // ---- The event's page --------------------------------------------------
@@ -597,7 +589,6 @@ func (s *Handlers) AdminPublishEvent(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	t := kit.Info(r).Territory
 	var when time.Time
 	if r.PostFormValue("when") == "later" {
@@ -637,8 +628,7 @@ func (s *Handlers) AdminUnpublishEvent(w http.ResponseWriter, r *http.Request) {
 		s.actionFailed(w, r, ev, "publish", err, nil)
 		return
 	}
-	s.Flash(w, "flash.staff_event_unpublished")
-	s.Redirect(w, r, eventPath(ev.ID))
+	s.Confirm(w, r, "flash.staff_event_unpublished", eventPath(ev.ID))
 }
 
 func (s *Handlers) AdminCancelEvent(w http.ResponseWriter, r *http.Request) {
@@ -646,7 +636,6 @@ func (s *Handlers) AdminCancelEvent(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	if r.PostFormValue("cancel_confirm") != "1" {
 		s.staffEventPage(w, r, http.StatusUnprocessableEntity, ev, "cancel", r.PostForm, map[string]string{"cancel_confirm": "errors.confirm"})
 		return
@@ -655,8 +644,7 @@ func (s *Handlers) AdminCancelEvent(w http.ResponseWriter, r *http.Request) {
 		s.actionFailed(w, r, ev, "cancel", err, nil)
 		return
 	}
-	s.Flash(w, "flash.staff_event_cancelled")
-	s.Redirect(w, r, eventPath(ev.ID))
+	s.Confirm(w, r, "flash.staff_event_cancelled", eventPath(ev.ID))
 }
 
 func (s *Handlers) AdminDuplicateEvent(w http.ResponseWriter, r *http.Request) {
@@ -671,6 +659,5 @@ func (s *Handlers) AdminDuplicateEvent(w http.ResponseWriter, r *http.Request) {
 		s.actionFailed(w, r, ev, "", err, func(string) string { return "" })
 		return
 	}
-	s.Flash(w, "flash.staff_event_duplicated")
-	s.Redirect(w, r, eventPath(cp.ID)+"/modifier")
+	s.Confirm(w, r, "flash.staff_event_duplicated", eventPath(cp.ID)+"/modifier")
 }

@@ -46,7 +46,6 @@ func (s *Handlers) AdminAddRegistration(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	f := r.PostForm
 	source := f.Get("source")
 	if !slices.Contains(staffSources, source) {
@@ -113,8 +112,7 @@ func (s *Handlers) AdminWithdrawRegistration(w http.ResponseWriter, r *http.Requ
 		s.actionFailed(w, r, ev, "", err, nil)
 		return
 	}
-	s.Flash(w, "flash.staff_registration_withdrawn")
-	s.Redirect(w, r, eventPath(ev.ID)+"#inscriptions")
+	s.Confirm(w, r, "flash.staff_registration_withdrawn", eventPath(ev.ID)+"#inscriptions")
 }
 
 func (s *Handlers) confirmWithdraw(w http.ResponseWriter, r *http.Request, ev evs.Event, reg evs.Registration) {
@@ -272,7 +270,7 @@ func (s *Handlers) AdminAttendancePDF(w http.ResponseWriter, r *http.Request) {
 	kit.SendFile(w, export.ContentTypePDF, s.exportName(r, ev, "staff.file.attendance", "pdf"), buf.Bytes())
 }
 
-// adminNameTagsPDF prints a tag with the name of each confirmed
+// AdminNameTagsPDF prints a tag with the name of each confirmed
 // registration, and a blank one (same place of departure) for each other
 // person of the party, whose names staff do not know.
 func (s *Handlers) AdminNameTagsPDF(w http.ResponseWriter, r *http.Request) {

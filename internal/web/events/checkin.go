@@ -171,7 +171,6 @@ func (s *Handlers) AdminWalkIn(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	f := r.PostForm
 	party, err := strconv.Atoi(strings.TrimSpace(f.Get("walkin_party")))
 	if err != nil {
@@ -255,7 +254,6 @@ func (s *Handlers) AdminCloseEvent(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	f := r.PostForm
 	rep := evs.Report{Organizations: f.Get("organizations"), Notes: f.Get("notes")}
 	if v := strings.TrimSpace(f.Get("attendance")); v != "" {
@@ -274,6 +272,5 @@ func (s *Handlers) AdminCloseEvent(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.staff_event_closed")
-	s.Redirect(w, r, eventPath(ev.ID))
+	s.Confirm(w, r, "flash.staff_event_closed", eventPath(ev.ID))
 }

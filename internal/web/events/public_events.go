@@ -1,7 +1,11 @@
+// Package events serves events: the public pages and sign-up without an
+// account, the private link of a registration, the staff's events and
+// registrations, check-in at the door and closing, and the events API.
 package events
 
 import (
 	"bytes"
+	"embed"
 	"encoding/json"
 	"errors"
 	"html/template"
@@ -20,6 +24,14 @@ import (
 	"implique/internal/territory"
 	"implique/internal/web/kit"
 )
+
+// Templates are the pages of this capability.
+//
+//go:embed templates/*.html
+var Templates embed.FS
+
+// Handlers answer this capability's routes.
+type Handlers struct{ *kit.Kit }
 
 type eventListPage struct {
 	kit.Base
@@ -261,7 +273,6 @@ func (s *Handlers) Register(w http.ResponseWriter, r *http.Request) {
 	if !s.AllowPublicForm(w, r) {
 		return
 	}
-	_ = r.ParseForm()
 	out, err := s.Deps.Events.Register(r.Context(), kit.Info(r).Territory.ID, ev.ID, registrationInput(r.PostForm, kit.Info(r).Lang), evs.SourceWeb)
 	if err != nil {
 		e, isErr := errs.As(err)
@@ -348,7 +359,6 @@ func (s *Handlers) Registration(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handlers) SaveRegistration(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
 	tok := r.PathValue("token")
 	in := registrationInput(r.PostForm, kit.Info(r).Lang)
 	_, err := s.Deps.Events.UpdateByToken(r.Context(), tok, evs.Change{PartySize: in.PartySize, Dietary: in.Dietary,
@@ -360,8 +370,7 @@ func (s *Handlers) SaveRegistration(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.registration_saved")
-	s.Redirect(w, r, "/inscription/"+tok)
+	s.Confirm(w, r, "flash.registration_saved", "/inscription/"+tok)
 }
 
 func (s *Handlers) CancelRegistration(w http.ResponseWriter, r *http.Request) {
@@ -374,8 +383,7 @@ func (s *Handlers) CancelRegistration(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.registration_cancelled")
-	s.Redirect(w, r, "/inscription/"+tok)
+	s.Confirm(w, r, "flash.registration_cancelled", "/inscription/"+tok)
 }
 
 // writeICS answers an iCalendar file.
@@ -411,7 +419,7 @@ func (s *Handlers) RegistrationICS(w http.ResponseWriter, r *http.Request) {
 	writeICS(w, s.icsName(r, ev), s.Deps.Events.Calendar(kit.Info(r).Lang, kit.Info(r).Territory, []evs.Event{ev}, ""))
 }
 
-// eventCard is the event's share image (Open Graph): what, when, where, on
+// EventCard is the event's share image (Open Graph): what, when, where, on
 // the territory's colour. Facebook shows it when the page is shared.
 func (s *Handlers) EventCard(w http.ResponseWriter, r *http.Request) {
 	ev, ok := s.publicEvent(w, r)

@@ -36,8 +36,7 @@ type adminIdeasPage struct {
 }
 
 func (s *Handlers) AdminIdeas(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageIdeas) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageIdeas) {
 		return
 	}
 	ctx := r.Context()
@@ -136,8 +135,7 @@ func (s *Handlers) ideaEvent(r *http.Request, v string) (*events.Event, bool, er
 }
 
 func (s *Handlers) AdminNewIdea(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageIdeas) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageIdeas) {
 		return
 	}
 	q := r.URL.Query()
@@ -161,11 +159,9 @@ func (s *Handlers) AdminNewIdea(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handlers) AdminRecordIdea(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageIdeas) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageIdeas) {
 		return
 	}
-	_ = r.ParseForm()
 	ri := kit.Info(r)
 	f := r.PostForm
 	ev, ok, err := s.ideaEvent(r, f.Get("event"))
@@ -187,11 +183,8 @@ func (s *Handlers) AdminRecordIdea(w http.ResponseWriter, r *http.Request) {
 		userID = u.ID
 	}
 	idea, err := s.Deps.Community.Record(r.Context(), ri.Territory.ID, userID, in)
-	if e, ok := errs.As(err); ok {
-		s.ideaForm(w, r, kit.StatusOf(e.Code), ev, f, kit.FormProblems(e, nil))
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.Refuse(w, r, err, func(status int, problems map[string]string) { s.ideaForm(w, r, status, ev, f, problems) })
 		return
 	}
 	// Back to the same form, ready for the next note from the same paper.
@@ -199,8 +192,7 @@ func (s *Handlers) AdminRecordIdea(w http.ResponseWriter, r *http.Request) {
 	if ev != nil {
 		next.Set("evenement", strconv.FormatInt(ev.ID, 10))
 	}
-	s.Flash(w, "flash.staff_idea_recorded")
-	s.Redirect(w, r, ideasPath+"/nouvelle?"+next.Encode())
+	s.Confirm(w, r, "flash.staff_idea_recorded", ideasPath+"/nouvelle?"+next.Encode())
 }
 
 // ---- An idea's page ----------------------------------------------------
@@ -291,7 +283,6 @@ func (s *Handlers) AdminIdeaStatus(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	ri := kit.Info(r)
 	var userID int64
 	if u := ri.Principal.User; u != nil {
@@ -306,8 +297,7 @@ func (s *Handlers) AdminIdeaStatus(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.staff_idea_status")
-	s.Redirect(w, r, ideaPath(idea.ID))
+	s.Confirm(w, r, "flash.staff_idea_status", ideaPath(idea.ID))
 }
 
 func (s *Handlers) AdminModerateIdea(w http.ResponseWriter, r *http.Request) {
@@ -315,7 +305,6 @@ func (s *Handlers) AdminModerateIdea(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	var approve bool
 	switch r.PostFormValue("action") {
 	case "approve":
@@ -360,34 +349,26 @@ func (s *Handlers) themesPage(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (s *Handlers) AdminThemes(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageIdeas) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageIdeas) {
 		return
 	}
 	s.themesPage(w, r, http.StatusOK, nil, nil)
 }
 
 func (s *Handlers) AdminAddTheme(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageIdeas) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageIdeas) {
 		return
 	}
-	_ = r.ParseForm()
 	_, err := s.Deps.Community.AddTheme(r.Context(), kit.Info(r).Territory.ID, r.PostFormValue("name_fr"), r.PostFormValue("name_en"))
-	if e, ok := errs.As(err); ok {
-		s.themesPage(w, r, kit.StatusOf(e.Code), r.PostForm, kit.FormProblems(e, nil))
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.Refuse(w, r, err, func(status int, problems map[string]string) { s.themesPage(w, r, status, r.PostForm, problems) })
 		return
 	}
-	s.Flash(w, "flash.staff_theme_added")
-	s.Redirect(w, r, ideasPath+"/themes")
+	s.Confirm(w, r, "flash.staff_theme_added", ideasPath+"/themes")
 }
 
 func (s *Handlers) AdminArchiveTheme(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageIdeas) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageIdeas) {
 		return
 	}
 	id := kit.PathID(r, "id")
@@ -395,7 +376,6 @@ func (s *Handlers) AdminArchiveTheme(w http.ResponseWriter, r *http.Request) {
 		s.NotFound(w, r)
 		return
 	}
-	_ = r.ParseForm()
 	archived := r.PostFormValue("archived") != "0"
 	err := s.Deps.Community.ArchiveTheme(r.Context(), kit.Info(r).Territory.ID, id, archived)
 	if errs.Is(err, errs.NotFound) {

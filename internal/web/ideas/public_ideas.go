@@ -1,6 +1,9 @@
+// Package ideas serves needs and ideas: the public list, proposals and
+// supports, and their moderation by staff.
 package ideas
 
 import (
+	"embed"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,6 +14,14 @@ import (
 	"implique/internal/territory"
 	"implique/internal/web/kit"
 )
+
+// Templates are the pages of this capability.
+//
+//go:embed templates/*.html
+var Templates embed.FS
+
+// Handlers answer this capability's routes.
+type Handlers struct{ *kit.Kit }
 
 type ideasPage struct {
 	kit.Base
@@ -104,13 +115,7 @@ func (s *Handlers) ideaPage(w http.ResponseWriter, r *http.Request, status int, 
 		s.Fail(w, r, err)
 		return
 	}
-	if form == nil {
-		form = url.Values{}
-		if u := kit.Info(r).Principal.User; u != nil {
-			form.Set("email", u.Email)
-			form.Set("name", u.Name)
-		}
-	}
+	form = kit.FormOf(r, form)
 	p.Form, p.Errors = form, problems
 	s.Render(w, r, status, "idea", p)
 }
@@ -129,17 +134,13 @@ func (s *Handlers) Support(w http.ResponseWriter, r *http.Request) {
 	if !s.AllowPublicForm(w, r) {
 		return
 	}
-	_ = r.ParseForm()
 	in := cty.SupportInput{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Offer: r.PostFormValue("offer"), Lang: kit.Info(r).Lang}
 	// A signed-in person supporting with their own address needs no confirmation.
 	u := kit.Info(r).Principal.User
 	verified := u != nil && u.Email == auth.NormalizeEmail(in.Email)
 	out, err := s.Deps.Community.Support(r.Context(), kit.Info(r).Territory.ID, idea.ID, in, verified)
-	if e, ok := errs.As(err); ok {
-		s.ideaPage(w, r, kit.StatusOf(e.Code), idea, r.PostForm, kit.FormProblems(e, nil))
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.Refuse(w, r, err, func(status int, problems map[string]string) { s.ideaPage(w, r, status, idea, r.PostForm, problems) })
 		return
 	}
 	switch {
@@ -158,7 +159,7 @@ type supportLandingPage struct {
 	Token string
 }
 
-// supportLanding shows a button: opening the link alone (a mail scanner)
+// SupportLanding shows a button: opening the link alone (a mail scanner)
 // confirms nothing.
 func (s *Handlers) SupportLanding(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Referrer-Policy", "no-referrer")
@@ -171,8 +172,7 @@ func (s *Handlers) ConfirmSupport(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.support_counted")
-	s.Redirect(w, r, "/idees/"+strconv.FormatInt(idea.ID, 10))
+	s.Confirm(w, r, "flash.support_counted", "/idees/"+strconv.FormatInt(idea.ID, 10))
 }
 
 type proposePage struct {
@@ -209,7 +209,6 @@ func (s *Handlers) Propose(w http.ResponseWriter, r *http.Request) {
 	if !s.AllowPublicForm(w, r) {
 		return
 	}
-	_ = r.ParseForm()
 	f := r.PostForm
 	_, err := s.Deps.Community.Submit(r.Context(), kit.Info(r).Territory.ID, cty.Input{Kind: cty.Kind(f.Get("kind")),
 		Title: f.Get("title"), Details: f.Get("details"), ThemeCode: f.Get("theme"), PlaceSlug: f.Get("place"),

@@ -42,8 +42,7 @@ type adminInitiativesPage struct {
 }
 
 func (s *Handlers) AdminInitiatives(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageInitiatives) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageInitiatives) {
 		return
 	}
 	st := knownInitiativeStatus(r.URL.Query().Get("statut"))
@@ -144,8 +143,7 @@ func (s *Handlers) formIdea(r *http.Request, v string) (*cty.IdeaRecord, bool, e
 }
 
 func (s *Handlers) AdminNewInitiative(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageInitiatives) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageInitiatives) {
 		return
 	}
 	idea, ok, err := s.formIdea(r, r.URL.Query().Get("idee"))
@@ -183,11 +181,9 @@ func (s *Handlers) AdminNewInitiative(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handlers) AdminCreateInitiative(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageInitiatives) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageInitiatives) {
 		return
 	}
-	_ = r.ParseForm()
 	f := r.PostForm
 	idea, ok, err := s.formIdea(r, f.Get("idea"))
 	if err != nil {
@@ -217,11 +213,8 @@ func (s *Handlers) AdminCreateInitiative(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	ini, err := s.Deps.Community.CreateInitiative(r.Context(), kit.Info(r).Territory.ID, userIDOf(r), in)
-	if e, ok := errs.As(err); ok {
-		s.initiativeForm(w, r, kit.StatusOf(e.Code), nil, idea, f, kit.FormProblems(e, nil))
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.Refuse(w, r, err, func(status int, problems map[string]string) { s.initiativeForm(w, r, status, nil, idea, f, problems) })
 		return
 	}
 	if idea != nil {
@@ -235,21 +228,7 @@ func (s *Handlers) AdminCreateInitiative(w http.ResponseWriter, r *http.Request)
 // staffInitiative asks the policy, reads {id} and loads that initiative of
 // the request's territory; anything else is a 403 or a 404.
 func (s *Handlers) staffInitiative(w http.ResponseWriter, r *http.Request) (cty.Initiative, bool) {
-	if !s.Can(r, auth.ManageInitiatives) {
-		s.Forbid(w, r)
-		return cty.Initiative{}, false
-	}
-	id := kit.PathID(r, "id")
-	if id == 0 {
-		s.NotFound(w, r)
-		return cty.Initiative{}, false
-	}
-	ini, err := s.Deps.Community.Initiative(r.Context(), kit.Info(r).Territory.ID, id)
-	if err != nil {
-		s.Fail(w, r, err)
-		return ini, false
-	}
-	return ini, true
+	return kit.Load(s.Kit, w, r, auth.ManageInitiatives, s.Deps.Community.Initiative)
 }
 
 func (s *Handlers) AdminEditInitiative(w http.ResponseWriter, r *http.Request) {
@@ -265,7 +244,6 @@ func (s *Handlers) AdminUpdateInitiative(w http.ResponseWriter, r *http.Request)
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	in, problems := initiativeInput(r.PostForm)
 	if len(problems) > 0 {
 		s.initiativeForm(w, r, http.StatusUnprocessableEntity, &ini, nil, r.PostForm, problems)
@@ -279,8 +257,7 @@ func (s *Handlers) AdminUpdateInitiative(w http.ResponseWriter, r *http.Request)
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.initiative_saved")
-	s.Redirect(w, r, initiativePath(ini.ID))
+	s.Confirm(w, r, "flash.initiative_saved", initiativePath(ini.ID))
 }
 
 // ---- The initiative's page ---------------------------------------------
@@ -423,7 +400,6 @@ func (s *Handlers) AdminInitiativeStatus(w http.ResponseWriter, r *http.Request)
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	err := s.Deps.Community.SetInitiativeStatus(r.Context(), kit.Info(r).Territory.ID, ini.ID, userIDOf(r),
 		cty.InitiativeStatus(r.PostFormValue("status")), r.PostFormValue("reason"))
 	if err != nil {
@@ -438,7 +414,6 @@ func (s *Handlers) AdminInitiativeOutcome(w http.ResponseWriter, r *http.Request
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	if err := s.Deps.Community.SetOutcome(r.Context(), kit.Info(r).Territory.ID, ini.ID, r.PostFormValue("outcome")); err != nil {
 		s.initiativeActionFailed(w, r, ini, "bilan", "", err)
 		return
@@ -453,7 +428,6 @@ func (s *Handlers) AdminAddMilestone(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	in := cty.MilestoneInput{Title: r.PostFormValue("milestone_title")}
 	if v := strings.TrimSpace(r.PostFormValue("milestone_due_on")); v != "" {
 		d, ok := kit.ParseDay(v)
@@ -484,7 +458,6 @@ func (s *Handlers) AdminMilestoneDone(w http.ResponseWriter, r *http.Request) {
 		s.NotFound(w, r)
 		return
 	}
-	_ = r.ParseForm()
 	done := r.PostFormValue("done") != "0"
 	if err := s.Deps.Community.SetMilestoneDone(r.Context(), kit.Info(r).Territory.ID, ini.ID, id, done); err != nil {
 		s.Fail(w, r, err)
@@ -503,7 +476,6 @@ func (s *Handlers) AdminRemoveMilestone(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	id := kit.PathID(r, "mid")
-	_ = r.ParseForm()
 	if r.PostFormValue("confirm") != "1" {
 		ms, err := s.Deps.Community.Milestones(r.Context(), kit.Info(r).Territory.ID, ini.ID)
 		if err != nil {
@@ -542,7 +514,6 @@ func (s *Handlers) AdminAddHelp(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	in := cty.HelpInput{Title: r.PostFormValue("help_title"), Details: r.PostFormValue("help_details")}
 	n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("help_people_needed")))
 	if err == nil {
@@ -565,7 +536,6 @@ func (s *Handlers) AdminHelpFilled(w http.ResponseWriter, r *http.Request) {
 		s.NotFound(w, r)
 		return
 	}
-	_ = r.ParseForm()
 	filled := r.PostFormValue("filled") != "0"
 	if err := s.Deps.Community.SetHelpFilled(r.Context(), kit.Info(r).Territory.ID, ini.ID, id, filled); err != nil {
 		s.Fail(w, r, err)
@@ -670,7 +640,6 @@ func (s *Handlers) AdminAddActor(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	in, problems := actorInput(r.PostForm)
 	if err := s.actorOrganization(r, &in, problems); err != nil {
 		s.Fail(w, r, err)
@@ -745,7 +714,6 @@ func (s *Handlers) AdminUpdateActor(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	in, problems := actorInput(r.PostForm)
 	if err := s.actorOrganization(r, &in, problems); err != nil {
 		s.Fail(w, r, err)
@@ -771,7 +739,6 @@ func (s *Handlers) AdminRemoveActor(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	if r.PostFormValue("confirm") != "1" {
 		s.askConfirm(w, r, ini, "initiative.staff.actor_remove_question", a.Name, "initiative.staff.actor_remove_help",
 			r.URL.Path, "initiative.staff.actor_remove_yes", "acteurs")
@@ -791,7 +758,6 @@ func (s *Handlers) AdminAddPerson(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	f := r.PostForm
 	needID, needOK := optionalID(f.Get("person_need"))
 	if !needOK {
@@ -814,7 +780,6 @@ func (s *Handlers) AdminRemovePerson(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := kit.PathID(r, "pid")
-	_ = r.ParseForm()
 	if r.PostFormValue("confirm") != "1" {
 		people, err := s.Deps.Community.People(r.Context(), kit.Info(r).Territory.ID, ini.ID)
 		if err != nil {

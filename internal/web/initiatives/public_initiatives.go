@@ -1,6 +1,10 @@
+// Package initiatives serves citizen initiatives: the public list and pages,
+// « Je veux participer » and the participant's private link, and their
+// follow-up by staff.
 package initiatives
 
 import (
+	"embed"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +16,14 @@ import (
 	"implique/internal/territory"
 	"implique/internal/web/kit"
 )
+
+// Templates are the pages of this capability.
+//
+//go:embed templates/*.html
+var Templates embed.FS
+
+// Handlers answer this capability's routes.
+type Handlers struct{ *kit.Kit }
 
 // Public pages of citizen initiatives: the list, an initiative's page with
 // its progress, the help it needs and « Je veux participer », and the
@@ -161,13 +173,7 @@ func (s *Handlers) initiativePage(w http.ResponseWriter, r *http.Request, status
 		desc = p.T("initiative.og_description", ini.PlaceName)
 	}
 	p.OG = kit.OpenGraph{Title: ini.Title + " — " + ini.PlaceName, Description: desc, URL: s.Cfg.BaseURL + "/initiatives/" + ini.Slug}
-	if form == nil {
-		form = url.Values{}
-		if u := kit.Info(r).Principal.User; u != nil {
-			form.Set("email", u.Email)
-			form.Set("name", u.Name)
-		}
-	}
+	form = kit.FormOf(r, form)
 	p.Form, p.Errors = form, problems
 	s.Render(w, r, status, "initiative", p)
 }
@@ -188,7 +194,7 @@ func optionalID(v string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-// join is « Je veux participer ».
+// Join is « Je veux participer ».
 func (s *Handlers) Join(w http.ResponseWriter, r *http.Request) {
 	ini, ok := s.publicInitiative(w, r)
 	if !ok {
@@ -197,7 +203,6 @@ func (s *Handlers) Join(w http.ResponseWriter, r *http.Request) {
 	if !s.AllowPublicForm(w, r) {
 		return
 	}
-	_ = r.ParseForm()
 	f := r.PostForm
 	needID, needOK := optionalID(f.Get("need"))
 	if !needOK {
@@ -239,7 +244,7 @@ type participationPage struct {
 	Token         string
 }
 
-// participation shows a person's own link: a button confirms (opening the
+// Participation shows a person's own link: a button confirms (opening the
 // link alone — a mail scanner — changes nothing), another stops following.
 func (s *Handlers) Participation(w http.ResponseWriter, r *http.Request) {
 	tok := r.PathValue("token")
@@ -274,6 +279,5 @@ func (s *Handlers) LeaveInitiative(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.initiative_left")
-	s.Redirect(w, r, "/initiatives/participer/"+tok)
+	s.Confirm(w, r, "flash.initiative_left", "/initiatives/participer/"+tok)
 }

@@ -106,7 +106,7 @@ func readableJSON(v any) bool {
 
 func IsAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
-// withReadableInput checks what every request sends before its handler
+// WithReadableInput checks what every request sends before its handler
 // runs: the address and its query string and, for a form, every field
 // (parsed here, once, within the route's size limit: a form of text, or
 // one that carries a file); for the JSON API, the raw body. An unreadable
@@ -211,7 +211,7 @@ func (s *Kit) checkJSONBody(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// unreadable answers a request with a field that cannot be read as text.
+// Unreadable answers a request with a field that cannot be read as text.
 func (s *Kit) Unreadable(w http.ResponseWriter, r *http.Request) {
 	key := "errors.text_unreadable"
 	if IsAPI(r) {
@@ -220,7 +220,7 @@ func (s *Kit) Unreadable(w http.ResponseWriter, r *http.Request) {
 	s.RenderError(w, r, http.StatusBadRequest, key)
 }
 
-// tooLarge answers a request whose body is over its limit; key takes the
+// TooLarge answers a request whose body is over its limit; key takes the
 // limit, as a size (« 1 Mo »).
 func (s *Kit) TooLarge(w http.ResponseWriter, r *http.Request, key string, limit int64) {
 	b := Base{Lang: Info(r).Lang, cat: s.Cat}

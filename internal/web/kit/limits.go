@@ -24,7 +24,7 @@ const (
 	storageRetryAfter = 10 * time.Second
 )
 
-// allowPublicForm counts a public form sent from this address against the
+// AllowPublicForm counts a public form sent from this address against the
 // territory's limit per hour (a setting of its administrators). Over the
 // limit it answers 429 itself; when the count cannot be kept (storage
 // unavailable) it answers 503, never 429; either way it returns false and
@@ -46,7 +46,7 @@ func (s *Kit) AllowPublicForm(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// tooMany answers 429 for a limit counted over window: Retry-After and the
+// TooMany answers 429 for a limit counted over window: Retry-After and the
 // message both say the same wait (the longest it can be), in the person's
 // language.
 func (s *Kit) TooMany(w http.ResponseWriter, r *http.Request, window time.Duration) {
@@ -54,7 +54,7 @@ func (s *Kit) TooMany(w http.ResponseWriter, r *http.Request, window time.Durati
 	s.RenderError(w, r, http.StatusTooManyRequests, "errors.too_many", i18n.Duration(Info(r).Lang, window))
 }
 
-// unavailable answers 503: the storage cannot serve for a moment. The
+// Unavailable answers 503: the storage cannot serve for a moment. The
 // message and Retry-After say the same short wait.
 func (s *Kit) Unavailable(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Retry-After", strconv.Itoa(int(storageRetryAfter/time.Second)))

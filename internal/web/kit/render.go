@@ -356,7 +356,7 @@ func parseTemplates(sets ...fs.FS) (map[string]*template.Template, error) {
 	return pages, nil
 }
 
-// render writes a page with the layout. The page is rendered to a buffer
+// Render writes a page with the layout. The page is rendered to a buffer
 // first, so that a template error becomes a clean 500, never half a page.
 func (s *Kit) Render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
 	t, ok := s.pages[page]
@@ -385,7 +385,7 @@ type errorPage struct {
 	Back string
 }
 
-// renderError answers status with the message of a catalog key (args
+// RenderError answers status with the message of a catalog key (args
 // formatted into it): an error page, or {"error": …} on the JSON API.
 func (s *Kit) RenderError(w http.ResponseWriter, r *http.Request, status int, key string, args ...any) {
 	if IsAPI(r) {
@@ -397,7 +397,7 @@ func (s *Kit) RenderError(w http.ResponseWriter, r *http.Request, status int, ke
 	s.RenderMessage(w, r, status, s.Cat.T(Info(r).Lang, key, args...))
 }
 
-// renderMessage answers status with a message already in the person's language.
+// RenderMessage answers status with a message already in the person's language.
 func (s *Kit) RenderMessage(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	if IsAPI(r) {
 		WriteJSON(w, status, map[string]string{"error": msg})
@@ -456,7 +456,18 @@ func FormProblems(e *errs.Error, rename func(string) string) map[string]string {
 	return out
 }
 
-// fail answers with the page that fits err: its own message when it is an
+// Refuse answers an error of a form's submission: a refusal (errs.Error)
+// shows the form again through page, with its status and problems (see
+// FormProblems); anything else fails.
+func (s *Kit) Refuse(w http.ResponseWriter, r *http.Request, err error, page func(status int, problems map[string]string)) {
+	if e, ok := errs.As(err); ok {
+		page(StatusOf(e.Code), FormProblems(e, nil))
+		return
+	}
+	s.Fail(w, r, err)
+}
+
+// Fail answers with the page that fits err: its own message when it is an
 // errs.Error; 503 with a short Retry-After when the storage cannot serve
 // for the moment (busy, full, restarting: nothing the person did wrong);
 // a logged polite 500 otherwise. On the JSON API, the same statuses in JSON.
@@ -477,7 +488,7 @@ func (s *Kit) NotFound(w http.ResponseWriter, r *http.Request) {
 	s.RenderError(w, r, http.StatusNotFound, "errors.page_not_found")
 }
 
-// forbid answers a request the policy refused: sign in first when nobody
+// Forbid answers a request the policy refused: sign in first when nobody
 // is signed in, a 403 page otherwise.
 func (s *Kit) Forbid(w http.ResponseWriter, r *http.Request) {
 	if !Info(r).Principal.SignedIn() {
@@ -488,7 +499,17 @@ func (s *Kit) Forbid(w http.ResponseWriter, r *http.Request) {
 	s.RenderError(w, r, http.StatusForbidden, "errors.forbidden")
 }
 
-// can asks the policy about the request's principal on its territory.
+// Allow asks the policy about the request's principal on its territory;
+// when it refuses, Allow answers as Forbid does and returns false.
+func (s *Kit) Allow(w http.ResponseWriter, r *http.Request, a auth.Action) bool {
+	if !s.Can(r, a) {
+		s.Forbid(w, r)
+		return false
+	}
+	return true
+}
+
+// Can asks the policy about the request's principal on its territory.
 func (s *Kit) Can(r *http.Request, a auth.Action) bool {
 	ri := Info(r)
 	return auth.Can(ri.Principal, a, auth.Resource{TerritoryID: ri.Territory.ID})
@@ -496,10 +517,17 @@ func (s *Kit) Can(r *http.Request, a auth.Action) bool {
 
 const flashCookie = "implique_flash"
 
-// flash leaves a one-time message (a catalog key) for the next page.
+// Flash leaves a one-time message (a catalog key) for the next page.
 func (s *Kit) Flash(w http.ResponseWriter, key string) {
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: key, Path: "/", HttpOnly: true, Secure: s.Secure,
 		SameSite: http.SameSiteLaxMode, MaxAge: 60})
+}
+
+// Confirm ends a form that succeeded: the one-time message key for the
+// next page, and a redirect there (POST → redirect → GET).
+func (s *Kit) Confirm(w http.ResponseWriter, r *http.Request, key, to string) {
+	s.Flash(w, key)
+	s.Redirect(w, r, to)
 }
 
 func (s *Kit) takeFlash(w http.ResponseWriter, r *http.Request) string {

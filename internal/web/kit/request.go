@@ -28,7 +28,7 @@ func APIKey(key string) string {
 	return key
 }
 
-// clientIP is the address rate limits count: the TCP peer, or — when the
+// ClientIP is the address rate limits count: the TCP peer, or — when the
 // peer is a trusted reverse proxy — the last address in X-Forwarded-For
 // that is not one of the trusted proxies. An IPv6 address counts as its
 // /64 network, which one home or one machine holds whole: otherwise a

@@ -108,7 +108,7 @@ func (b Base) DayText(s string) string {
 	return s
 }
 
-// plural translates one of two keys by the count n (French puts 0 and 1
+// Plural translates one of two keys by the count n (French puts 0 and 1
 // in the singular, English only 1), formatting args.
 func (b Base) Plural(n int, one, other string, args ...any) string {
 	if n == 1 || (n == 0 && b.Lang != "en") {
@@ -117,7 +117,7 @@ func (b Base) Plural(n int, one, other string, args ...any) string {
 	return b.T(other, args...)
 }
 
-// year is the current year in the territory (footer).
+// Year is the current year in the territory (footer).
 func (b Base) Year() int { return time.Now().In(b.Territory.Location()).Year() }
 
 // EventView is an event as pages show it.
@@ -155,7 +155,7 @@ func (b Base) PlainEventName(ev events.Event) string {
 	return ev.Name(b.cat, b.Lang, b.Territory.Location())
 }
 
-// markedEventName is eventName for the page's text: the title staff typed,
+// MarkedEventName is eventName for the page's text: the title staff typed,
 // when the name holds it, is marked as typed text (see Typed).
 func (b Base) MarkedEventName(ev events.Event) template.HTML {
 	name := b.PlainEventName(ev)

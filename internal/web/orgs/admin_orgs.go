@@ -124,8 +124,7 @@ type adminOrgsPage struct {
 }
 
 func (s *Handlers) AdminOrgs(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, orgStaffAction) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, orgStaffAction) {
 		return
 	}
 	ctx := r.Context()
@@ -291,8 +290,7 @@ func (s *Handlers) orgFormPage(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (s *Handlers) AdminNewOrg(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, orgStaffAction) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, orgStaffAction) {
 		return
 	}
 	form := url.Values{"kind": {string(ogs.Nonprofit)}, "public": {"1"}}
@@ -366,11 +364,9 @@ func (s *Handlers) originPlaces(r *http.Request, origin, idText string) []string
 }
 
 func (s *Handlers) AdminCreateOrg(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, orgStaffAction) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, orgStaffAction) {
 		return
 	}
-	_ = r.ParseForm()
 	in := orgInput(r.PostForm)
 	if origin := r.PostFormValue("origin"); origin != "" {
 		if _, err := s.orgOrigin(r, origin, r.PostFormValue("origin_id")); errs.Is(err, errs.NotFound) {
@@ -384,15 +380,13 @@ func (s *Handlers) AdminCreateOrg(w http.ResponseWriter, r *http.Request) {
 		in.OriginID, _ = strconv.ParseInt(r.PostFormValue("origin_id"), 10, 64)
 	}
 	o, err := s.Deps.Orgs.Create(r.Context(), kit.Info(r).Territory.ID, userID(r), in)
-	if e, ok := errs.As(err); ok {
-		s.orgFormPage(w, r, kit.StatusOf(e.Code), staffOrgs, nil, r.PostForm, kit.FormProblems(e, nil))
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.Refuse(w, r, err, func(status int, problems map[string]string) {
+			s.orgFormPage(w, r, status, staffOrgs, nil, r.PostForm, problems)
+		})
 		return
 	}
-	s.Flash(w, "flash.org_created")
-	s.Redirect(w, r, staffOrgs.orgPath(o.ID))
+	s.Confirm(w, r, "flash.org_created", staffOrgs.orgPath(o.ID))
 }
 
 func (s *Handlers) EditOrg(w http.ResponseWriter, r *http.Request) {
@@ -417,8 +411,7 @@ func (s *Handlers) UpdateOrg(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.org_saved")
-	s.Redirect(w, r, sp.orgPath(o.ID))
+	s.Confirm(w, r, "flash.org_saved", sp.orgPath(o.ID))
 }
 
 // ---- An organisation's page --------------------------------------------
@@ -559,8 +552,7 @@ func (s *Handlers) AddSeat(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.org_seat_added")
-	s.Redirect(w, r, sp.orgPath(o.ID)+"#postes")
+	s.Confirm(w, r, "flash.org_seat_added", sp.orgPath(o.ID)+"#postes")
 }
 
 type seatPage struct {
@@ -646,8 +638,7 @@ func (s *Handlers) UpdateSeat(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.org_seat_saved")
-	s.Redirect(w, r, sp.orgPath(o.ID)+"#postes")
+	s.Confirm(w, r, "flash.org_seat_saved", sp.orgPath(o.ID)+"#postes")
 }
 
 // confirmPage asks before anything is removed.
@@ -694,8 +685,7 @@ func (s *Handlers) DeleteSeat(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.org_seat_deleted")
-	s.Redirect(w, r, sp.orgPath(o.ID)+"#postes")
+	s.Confirm(w, r, "flash.org_seat_deleted", sp.orgPath(o.ID)+"#postes")
 }
 
 // ---- Policies ----------------------------------------------------------
@@ -773,8 +763,7 @@ func (s *Handlers) RecordPolicy(w http.ResponseWriter, r *http.Request) {
 		s.orgManage(w, r, http.StatusUnprocessableEntity, o, sp, "politiques", form, problems)
 		return
 	}
-	s.Flash(w, "flash.org_policy_saved")
-	s.Redirect(w, r, sp.orgPath(o.ID)+"#politiques")
+	s.Confirm(w, r, "flash.org_policy_saved", sp.orgPath(o.ID)+"#politiques")
 }
 
 func (s *Handlers) policyFor(w http.ResponseWriter, r *http.Request) (ogs.Organization, ogs.Policy, orgSpace, bool) {
@@ -829,8 +818,7 @@ func (s *Handlers) RemovePolicy(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.org_policy_removed")
-	s.Redirect(w, r, sp.orgPath(o.ID)+"#politiques")
+	s.Confirm(w, r, "flash.org_policy_removed", sp.orgPath(o.ID)+"#politiques")
 }
 
 // ---- Staff: managers and co-organised events ---------------------------
@@ -850,7 +838,6 @@ func (s *Handlers) AddManager(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	ctx := r.Context()
 	t := kit.Info(r).Territory
 	email := r.PostFormValue("manager_email")
@@ -883,8 +870,7 @@ func (s *Handlers) AddManager(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.org_manager_added")
-	s.Redirect(w, r, staffOrgs.orgPath(o.ID)+"#responsables")
+	s.Confirm(w, r, "flash.org_manager_added", staffOrgs.orgPath(o.ID)+"#responsables")
 }
 
 func (s *Handlers) managerFor(w http.ResponseWriter, r *http.Request) (ogs.Organization, *auth.User, bool) {
@@ -930,8 +916,7 @@ func (s *Handlers) RemoveManager(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.org_manager_removed")
-	s.Redirect(w, r, staffOrgs.orgPath(o.ID)+"#responsables")
+	s.Confirm(w, r, "flash.org_manager_removed", staffOrgs.orgPath(o.ID)+"#responsables")
 }
 
 func (s *Handlers) LinkEvent(w http.ResponseWriter, r *http.Request) {
@@ -939,7 +924,6 @@ func (s *Handlers) LinkEvent(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	id, _ := strconv.ParseInt(r.PostFormValue("event"), 10, 64)
 	err := s.Deps.Orgs.LinkEvent(r.Context(), kit.Info(r).Territory.ID, o.ID, id)
 	if e, ok := errs.As(err); ok && e.Code == errs.Invalid {
@@ -949,8 +933,7 @@ func (s *Handlers) LinkEvent(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.org_event_linked")
-	s.Redirect(w, r, staffOrgs.orgPath(o.ID)+"#evenements")
+	s.Confirm(w, r, "flash.org_event_linked", staffOrgs.orgPath(o.ID)+"#evenements")
 }
 
 func (s *Handlers) UnlinkEvent(w http.ResponseWriter, r *http.Request) {
@@ -962,8 +945,7 @@ func (s *Handlers) UnlinkEvent(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.org_event_unlinked")
-	s.Redirect(w, r, staffOrgs.orgPath(o.ID)+"#evenements")
+	s.Confirm(w, r, "flash.org_event_unlinked", staffOrgs.orgPath(o.ID)+"#evenements")
 }
 
 // ---- Staff: people -----------------------------------------------------
@@ -990,8 +972,7 @@ type adminPeoplePage struct {
 }
 
 func (s *Handlers) AdminPeople(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManagePeople) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManagePeople) {
 		return
 	}
 	ctx := r.Context()
@@ -1100,7 +1081,6 @@ func (s *Handlers) AdminSavePerson(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	ctx := r.Context()
 	t := kit.Info(r).Territory
 	f := r.PostForm
@@ -1141,8 +1121,7 @@ func (s *Handlers) AdminSavePerson(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.org_person_saved")
-	s.Redirect(w, r, personPath(person.ID))
+	s.Confirm(w, r, "flash.org_person_saved", personPath(person.ID))
 }
 
 // linkSide is one of the two people compared: the record chosen, every
@@ -1184,7 +1163,7 @@ func (s *Handlers) linkPair(w http.ResponseWriter, r *http.Request) (ogs.Person,
 	return a, b, ok
 }
 
-// confirmLinkPeople shows two records side by side before staff say they
+// ConfirmLinkPeople shows two records side by side before staff say they
 // are the same person.
 func (s *Handlers) ConfirmLinkPeople(w http.ResponseWriter, r *http.Request) {
 	a, b, ok := s.linkPair(w, r)
@@ -1218,8 +1197,7 @@ func (s *Handlers) LinkPeople(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.org_people_linked")
-	s.Redirect(w, r, personPath(a.ID))
+	s.Confirm(w, r, "flash.org_people_linked", personPath(a.ID))
 }
 
 func (s *Handlers) UnlinkPerson(w http.ResponseWriter, r *http.Request) {

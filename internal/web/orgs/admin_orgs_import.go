@@ -56,16 +56,14 @@ func (s *Handlers) importForm(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (s *Handlers) AdminImportForm(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, orgStaffAction) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, orgStaffAction) {
 		return
 	}
 	s.importForm(w, r, http.StatusOK, nil)
 }
 
 func (s *Handlers) AdminImportUpload(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, orgStaffAction) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, orgStaffAction) {
 		return
 	}
 	// The form was read, within its limit, before this handler (withReadableInput).
@@ -99,11 +97,8 @@ func (s *Handlers) AdminImportUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	im, err := s.Deps.Orgs.PreviewImport(r.Context(), kit.Info(r).Territory.ID, userID(r), name, data)
-	if e, ok := errs.As(err); ok {
-		s.importForm(w, r, kit.StatusOf(e.Code), kit.FormProblems(e, nil))
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.Refuse(w, r, err, func(status int, problems map[string]string) { s.importForm(w, r, status, problems) })
 		return
 	}
 	s.Redirect(w, r, importURL(im.ID))
@@ -178,21 +173,18 @@ func (s *Handlers) AdminImportConfirm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	_, err := s.Deps.Orgs.ConfirmImport(r.Context(), kit.Info(r).Territory.ID, im.ID, r.PostFormValue("publish") == "1")
 	if e, ok := errs.As(err); ok && e.Code == errs.Conflict {
-		s.Flash(w, e.Key)
-		s.Redirect(w, r, importURL(im.ID))
+		s.Confirm(w, r, e.Key, importURL(im.ID))
 		return
 	} else if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.org_import_done")
-	s.Redirect(w, r, importURL(im.ID))
+	s.Confirm(w, r, "flash.org_import_done", importURL(im.ID))
 }
 
-// adminImportProblems gives the rows with problems back as a CSV, with
+// AdminImportProblems gives the rows with problems back as a CSV, with
 // their problems and every cell of the file, to fix and import again.
 func (s *Handlers) AdminImportProblems(w http.ResponseWriter, r *http.Request) {
 	im, ok := s.importFor(w, r)
@@ -229,11 +221,10 @@ func (s *Handlers) AdminImportProblems(w http.ResponseWriter, r *http.Request) {
 	_ = c.Flush()
 }
 
-// adminImportModel is an empty list with the columns the import reads, and
+// AdminImportModel is an empty list with the columns the import reads, and
 // two example rows.
 func (s *Handlers) AdminImportModel(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, orgStaffAction) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, orgStaffAction) {
 		return
 	}
 	var header []string

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"implique/internal/errs"
 	ogs "implique/internal/orgs"
 	"implique/internal/web/kit"
 )
@@ -49,8 +48,7 @@ func (s *Handlers) AdminRadar(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handlers) radarPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
-	if !s.Can(r, orgStaffAction) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, orgStaffAction) {
 		return
 	}
 	ctx := r.Context()
@@ -103,22 +101,16 @@ func (s *Handlers) radarPage(w http.ResponseWriter, r *http.Request, status int,
 }
 
 func (s *Handlers) AdminRadarSettings(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, orgStaffAction) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, orgStaffAction) {
 		return
 	}
-	_ = r.ParseForm()
 	err := s.Deps.Orgs.SaveSettings(r.Context(), kit.Info(r).Territory.ID, ogs.SettingsInput{
 		HatsThreshold: r.PostFormValue("hats_threshold"), LongServiceYears: r.PostFormValue("long_service_years")})
-	if e, ok := errs.As(err); ok {
-		s.radarPage(w, r, kit.StatusOf(e.Code), r.PostForm, kit.FormProblems(e, nil))
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.Refuse(w, r, err, func(status int, problems map[string]string) { s.radarPage(w, r, status, r.PostForm, problems) })
 		return
 	}
-	s.Flash(w, "flash.org_settings_saved")
-	s.Redirect(w, r, "/admin/releve#reglages")
+	s.Confirm(w, r, "flash.org_settings_saved", "/admin/releve#reglages")
 }
 
 // ---- Accompaniment -----------------------------------------------------
@@ -135,8 +127,7 @@ type accompanimentPage struct {
 }
 
 func (s *Handlers) accompanimentPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
-	if !s.Can(r, orgStaffAction) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, orgStaffAction) {
 		return
 	}
 	ctx := r.Context()
@@ -185,21 +176,16 @@ func (s *Handlers) AdminAccompaniment(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handlers) AdminLogAccompaniment(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, orgStaffAction) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, orgStaffAction) {
 		return
 	}
-	_ = r.ParseForm()
 	f := r.PostForm
 	orgID, _ := strconv.ParseInt(f.Get("organization"), 10, 64)
 	a, err := s.Deps.Orgs.LogAccompaniment(r.Context(), kit.Info(r).Territory.ID, userID(r), ogs.AccompanimentInput{OrganizationID: orgID,
 		HappenedOn: f.Get("happened_on"), Topic: f.Get("topic"), People: f.Get("people"), Notes: f.Get("notes"),
 		NextStep: f.Get("next_step"), FollowUpOn: f.Get("follow_up_on")})
-	if e, ok := errs.As(err); ok {
-		s.accompanimentPage(w, r, kit.StatusOf(e.Code), f, kit.FormProblems(e, nil))
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.Refuse(w, r, err, func(status int, problems map[string]string) { s.accompanimentPage(w, r, status, f, problems) })
 		return
 	}
 	s.Flash(w, "flash.org_acc_logged")
@@ -211,11 +197,9 @@ func (s *Handlers) AdminLogAccompaniment(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Handlers) AdminFollowUpDone(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, orgStaffAction) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, orgStaffAction) {
 		return
 	}
-	_ = r.ParseForm()
 	done := r.PostFormValue("done") != "0"
 	if err := s.Deps.Orgs.FollowUpDone(r.Context(), kit.Info(r).Territory.ID, kit.PathID(r, "id"), done); err != nil {
 		s.Fail(w, r, err)
@@ -245,8 +229,7 @@ type policiesPage struct {
 }
 
 func (s *Handlers) AdminPolicies(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, orgStaffAction) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, orgStaffAction) {
 		return
 	}
 	ctx := r.Context()

@@ -1,6 +1,10 @@
+// Package orgs serves organisations: the public directory, the staff's and
+// the managers' organisations, seats and people, the import of a
+// spreadsheet, and the relève radar with its accompaniment log.
 package orgs
 
 import (
+	"embed"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +16,14 @@ import (
 	"implique/internal/territory"
 	"implique/internal/web/kit"
 )
+
+// Templates are the pages of this capability.
+//
+//go:embed templates/*.html
+var Templates embed.FS
+
+// Handlers answer this capability's routes.
+type Handlers struct{ *kit.Kit }
 
 // The public directory of organisations (/organismes) and each
 // organisation's page: what it does, how to get involved, its seats —

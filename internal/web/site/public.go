@@ -1,6 +1,9 @@
+// Package site serves the site itself: the home page, a place's page, the
+// language toggle, privacy, robots.txt, the theme, and the health checks.
 package site
 
 import (
+	"embed"
 	"fmt"
 	"net/http"
 
@@ -10,12 +13,20 @@ import (
 	"implique/internal/web/kit"
 )
 
+// Templates are the pages of this capability.
+//
+//go:embed templates/*.html
+var Templates embed.FS
+
+// Handlers answer this capability's routes.
+type Handlers struct{ *kit.Kit }
+
 func (s *Handlers) Healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = w.Write([]byte("ok\n"))
 }
 
-// readyz answers 200 when the database answers, 503 otherwise (locked,
+// Readyz answers 200 when the database answers, 503 otherwise (locked,
 // gone, closed) — never a panic.
 func (s *Handlers) Readyz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -34,7 +45,7 @@ func (s *Handlers) Robots(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte("User-agent: *\nDisallow: /admin\nDisallow: /compte\nDisallow: /connexion\n"))
 }
 
-// themeCSS carries the territory's branding colour as a custom property,
+// ThemeCSS carries the territory's branding colour as a custom property,
 // so that the strict CSP needs no inline style.
 func (s *Handlers) ThemeCSS(w http.ResponseWriter, r *http.Request) {
 	c := kit.Info(r).Territory.BrandColor

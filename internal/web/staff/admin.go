@@ -1,6 +1,9 @@
+// Package staff serves the staff area: the morning page, users and their
+// roles, the territory's settings (the events' among them) and the outbox.
 package staff
 
 import (
+	"embed"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -14,6 +17,14 @@ import (
 	"implique/internal/territory"
 	"implique/internal/web/kit"
 )
+
+// Templates are the pages of this capability.
+//
+//go:embed templates/*.html
+var Templates embed.FS
+
+// Handlers answer this capability's routes.
+type Handlers struct{ *kit.Kit }
 
 type adminHomePage struct {
 	kit.Base
@@ -37,8 +48,7 @@ type adminHomePage struct {
 }
 
 func (s *Handlers) AdminHome(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ViewStaffArea) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ViewStaffArea) {
 		return
 	}
 	p := adminHomePage{Base: s.Page(w, r, "admin.title"), CanUsers: s.Can(r, auth.ManageUsers),
@@ -74,8 +84,7 @@ func (s *Handlers) usersPage(w http.ResponseWriter, r *http.Request, status int,
 }
 
 func (s *Handlers) AdminUsers(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageUsers) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageUsers) {
 		return
 	}
 	s.usersPage(w, r, http.StatusOK, url.Values{"role": {string(auth.RoleCitizen)}}, nil)
@@ -94,11 +103,9 @@ func formRoles(form url.Values) ([]auth.Role, bool) {
 }
 
 func (s *Handlers) AdminAddUser(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageUsers) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageUsers) {
 		return
 	}
-	_ = r.ParseForm()
 	t := kit.Info(r).Territory
 	roles, ok := formRoles(r.PostForm)
 	problems := errs.Fields{}
@@ -134,8 +141,7 @@ func (s *Handlers) AdminAddUser(w http.ResponseWriter, r *http.Request) {
 		s.usersPage(w, r, http.StatusUnprocessableEntity, r.PostForm, problems)
 		return
 	}
-	s.Flash(w, "flash.user_added")
-	s.Redirect(w, r, "/admin/utilisateurs/"+strconv.FormatInt(u.ID, 10))
+	s.Confirm(w, r, "flash.user_added", "/admin/utilisateurs/"+strconv.FormatInt(u.ID, 10))
 }
 
 // memberID reads the {id} of the URL: a person who holds a role on the
@@ -193,23 +199,20 @@ func (s *Handlers) userPage(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 func (s *Handlers) AdminUser(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageUsers) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageUsers) {
 		return
 	}
 	s.userPage(w, r, http.StatusOK, nil)
 }
 
 func (s *Handlers) AdminSaveRoles(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageUsers) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageUsers) {
 		return
 	}
 	id, ok := s.memberID(w, r)
 	if !ok {
 		return
 	}
-	_ = r.ParseForm()
 	t := kit.Info(r).Territory
 	roles, ok := formRoles(r.PostForm)
 	if !ok || len(roles) == 0 {
@@ -224,13 +227,11 @@ func (s *Handlers) AdminSaveRoles(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.saved")
-	s.Redirect(w, r, "/admin/utilisateurs/"+strconv.FormatInt(id, 10))
+	s.Confirm(w, r, "flash.saved", "/admin/utilisateurs/"+strconv.FormatInt(id, 10))
 }
 
 func (s *Handlers) AdminSetDisabled(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageUsers) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageUsers) {
 		return
 	}
 	id, ok := s.memberID(w, r)
@@ -279,8 +280,7 @@ var timeZones = []string{"America/Toronto", "America/Montreal", "America/Halifax
 	"America/Blanc-Sablon", "America/Winnipeg", "America/Regina", "America/Edmonton", "America/Vancouver"}
 
 func (s *Handlers) AdminSettings(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageSettings) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageSettings) {
 		return
 	}
 	p := settingsPage{Base: s.Page(w, r, "settings.title"), TimeZones: timeZones}
@@ -292,11 +292,9 @@ func (s *Handlers) AdminSettings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handlers) AdminSaveSettings(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageSettings) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageSettings) {
 		return
 	}
-	_ = r.ParseForm()
 	f := r.PostForm
 	set := territory.Settings{Name: f.Get("name"), OperatorName: f.Get("operator_name"), ProgramName: f.Get("program_name"),
 		ContactEmail: f.Get("contact_email"), ContactPhone: f.Get("contact_phone"), MailingAddress: f.Get("mailing_address"),
@@ -326,8 +324,7 @@ func (s *Handlers) AdminSaveSettings(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.saved")
-	s.Redirect(w, r, "/admin/territoire")
+	s.Confirm(w, r, "flash.saved", "/admin/territoire")
 }
 
 // settingNumber reads a whole-number setting: the current value when the
@@ -352,8 +349,7 @@ type outboxPage struct {
 }
 
 func (s *Handlers) AdminOutbox(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ReadOutbox) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ReadOutbox) {
 		return
 	}
 	items, err := s.Deps.Outbox.List(r.Context(), kit.Info(r).Territory.ID, 200)
@@ -370,8 +366,7 @@ type outboxItemPage struct {
 }
 
 func (s *Handlers) AdminOutboxItem(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ReadOutbox) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ReadOutbox) {
 		return
 	}
 	id := kit.PathID(r, "id")

@@ -33,11 +33,9 @@ func (s *Handlers) eventSettingsForm(w http.ResponseWriter, r *http.Request, for
 }
 
 func (s *Handlers) AdminSaveEventSettings(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageSettings) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageSettings) {
 		return
 	}
-	_ = r.ParseForm()
 	ri := kit.Info(r)
 	n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("largest_party")))
 	if err != nil {
@@ -54,6 +52,5 @@ func (s *Handlers) AdminSaveEventSettings(w http.ResponseWriter, r *http.Request
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.saved")
-	s.Redirect(w, r, "/admin/territoire#inscriptions")
+	s.Confirm(w, r, "flash.saved", "/admin/territoire#inscriptions")
 }

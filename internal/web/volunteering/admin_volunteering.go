@@ -26,8 +26,7 @@ type adminVolunteeringPage struct {
 }
 
 func (s *Handlers) AdminVolunteering(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageVolunteering) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageVolunteering) {
 		return
 	}
 	ri := kit.Info(r)
@@ -79,8 +78,7 @@ type adminRecognitionPage struct {
 }
 
 func (s *Handlers) AdminRecognition(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageVolunteering) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageVolunteering) {
 		return
 	}
 	ri := kit.Info(r)
@@ -111,8 +109,7 @@ type adminBusinessesPage struct {
 }
 
 func (s *Handlers) AdminBusinesses(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageVolunteering) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageVolunteering) {
 		return
 	}
 	ri := kit.Info(r)
@@ -162,20 +159,17 @@ func (s *Handlers) adminVolunteerSettingsPage(w http.ResponseWriter, r *http.Req
 }
 
 func (s *Handlers) AdminVolunteerSettings(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageVolunteering) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageVolunteering) {
 		return
 	}
 	s.adminVolunteerSettingsPage(w, r, http.StatusOK, nil, nil)
 }
 
 func (s *Handlers) AdminSaveVolunteerSettings(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageVolunteering) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageVolunteering) {
 		return
 	}
 	ri := kit.Info(r)
-	_ = r.ParseForm()
 	f := r.PostForm
 	var cents *int64
 	if v := strings.TrimSpace(f.Get("hour_value")); v != "" {
@@ -194,8 +188,7 @@ func (s *Handlers) AdminSaveVolunteerSettings(w http.ResponseWriter, r *http.Req
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.volunteer_settings_saved")
-	s.Redirect(w, r, "/admin/benevolat")
+	s.Confirm(w, r, "flash.volunteer_settings_saved", "/admin/benevolat")
 }
 
 // Tracked links.
@@ -234,20 +227,17 @@ func (s *Handlers) adminTrackedLinksPage(w http.ResponseWriter, r *http.Request,
 }
 
 func (s *Handlers) AdminTrackedLinks(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageTrackedLinks) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageTrackedLinks) {
 		return
 	}
 	s.adminTrackedLinksPage(w, r, http.StatusOK, nil, nil)
 }
 
 func (s *Handlers) AdminCreateTrackedLink(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageTrackedLinks) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageTrackedLinks) {
 		return
 	}
 	ri := kit.Info(r)
-	_ = r.ParseForm()
 	f := r.PostForm
 	l, err := s.Deps.Tracking.Create(r.Context(), ri.Territory.ID, ri.Principal.User.ID, tracking.Input{Target: f.Get("target"),
 		Campaign: f.Get("campaign"), PlaceSlug: f.Get("place"), Label: f.Get("label")})
@@ -258,13 +248,11 @@ func (s *Handlers) AdminCreateTrackedLink(w http.ResponseWriter, r *http.Request
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.volunteer_link_created")
-	s.Redirect(w, r, "/admin/liens-suivis#lien-"+l.Code)
+	s.Confirm(w, r, "flash.volunteer_link_created", "/admin/liens-suivis#lien-"+l.Code)
 }
 
 func (s *Handlers) AdminArchiveTrackedLink(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageTrackedLinks) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageTrackedLinks) {
 		return
 	}
 	if err := s.Deps.Tracking.Archive(r.Context(), kit.Info(r).Territory.ID, kit.PathID(r, "id"), r.PostFormValue("archived") == "1"); err != nil {
@@ -292,7 +280,7 @@ func isBot(r *http.Request) bool {
 	return false
 }
 
-// trackedLink follows /l/{code}: counts the click (people only, GET only)
+// TrackedLink follows /l/{code}: counts the click (people only, GET only)
 // and sends the visitor on. Nothing about them is kept.
 func (s *Handlers) TrackedLink(w http.ResponseWriter, r *http.Request) {
 	s.followLink(w, r, r.PathValue("code"))

@@ -30,7 +30,7 @@ type apiOpportunity struct {
 	JebenevoleURL *string `json:"jebenevole_url"`
 }
 
-// apiOpportunities lists the open opportunities: GET
+// ApiOpportunities lists the open opportunities: GET
 // /api/v1/opportunities?place=<slug>&cause=<code>.
 func (s *Handlers) ApiOpportunities(w http.ResponseWriter, r *http.Request) {
 	ri := kit.Info(r)

@@ -1,6 +1,11 @@
+// Package volunteering serves volunteering: opportunities and « je suis
+// intéressé·e », one's own volunteering and hours, the organisations'
+// management of their opportunities and applicants, the staff's view, and
+// the opportunities API.
 package volunteering
 
 import (
+	"embed"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -18,6 +23,14 @@ import (
 	vol "implique/internal/volunteering"
 	"implique/internal/web/kit"
 )
+
+// Templates are the pages of this capability.
+//
+//go:embed templates/*.html
+var Templates embed.FS
+
+// Handlers answer this capability's routes.
+type Handlers struct{ *kit.Kit }
 
 // oppView prepares an opportunity for a page in b's language.
 func (s *Handlers) oppView(b kit.Base, o vol.Opportunity) kit.OppView {
@@ -323,18 +336,12 @@ func (s *Handlers) volunteerOppPage(w http.ResponseWriter, r *http.Request, stat
 		p.Opp = withMatch(p.Opp, vol.Match{Opportunity: o, Fit: fit, Explanation: e})
 	}
 	p.Manages = auth.Can(ri.Principal, auth.EditOrganization, auth.Resource{TerritoryID: ri.Territory.ID, OrganizationID: o.Organization.ID})
-	if form == nil {
-		form = url.Values{}
-		if u := ri.Principal.User; u != nil {
-			form.Set("name", u.Name)
-			form.Set("email", u.Email)
-		}
-	}
+	form = kit.FormOf(r, form)
 	p.Form, p.Errors = form, problems
 	s.Render(w, r, status, "volunteer_opportunity", p)
 }
 
-// volunteerApply records « je suis intéressé·e ». Signed in, it counts at
+// VolunteerApply records « je suis intéressé·e ». Signed in, it counts at
 // once; otherwise the person gets a link to confirm (and to sign in).
 func (s *Handlers) VolunteerApply(w http.ResponseWriter, r *http.Request) {
 	o, ok := s.publicOpportunity(w, r)
@@ -343,7 +350,6 @@ func (s *Handlers) VolunteerApply(w http.ResponseWriter, r *http.Request) {
 	}
 	ri := kit.Info(r)
 	ctx := r.Context()
-	_ = r.ParseForm()
 	f := r.PostForm
 	in := vol.ApplyInput{Message: f.Get("message")}
 	if v := f.Get("on_behalf"); v != "" {
@@ -357,11 +363,8 @@ func (s *Handlers) VolunteerApply(w http.ResponseWriter, r *http.Request) {
 	back := "/s-impliquer/offres/" + o.Slug
 	if u := ri.Principal.User; u != nil && s.Can(r, auth.ManageOwnAccount) {
 		_, out, err := s.Deps.Volunteering.Apply(ctx, ri.Territory.ID, o.ID, u.ID, in, true)
-		if e, ok := errs.As(err); ok {
-			s.volunteerOppPage(w, r, kit.StatusOf(e.Code), f, kit.FormProblems(e, nil))
-			return
-		} else if err != nil {
-			s.Fail(w, r, err)
+		if err != nil {
+			s.Refuse(w, r, err, func(status int, problems map[string]string) { s.volunteerOppPage(w, r, status, f, problems) })
 			return
 		}
 		if out.Existing {
@@ -388,11 +391,8 @@ func (s *Handlers) VolunteerApply(w http.ResponseWriter, r *http.Request) {
 		}
 		return s.queueApplicationLink(r, tx, u, out.ID, o)
 	})
-	if e, ok := errs.As(err); ok {
-		s.volunteerOppPage(w, r, kit.StatusOf(e.Code), f, kit.FormProblems(e, nil))
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.Refuse(w, r, err, func(status int, problems map[string]string) { s.volunteerOppPage(w, r, status, f, problems) })
 		return
 	}
 	// The same answer whether the address had an account or not.
@@ -431,7 +431,7 @@ type volunteerConfirmPage struct {
 	Opp         string
 }
 
-// volunteerConfirmLanding shows a button: a mail scanner opening the link
+// VolunteerConfirmLanding shows a button: a mail scanner opening the link
 // neither signs in nor confirms.
 func (s *Handlers) VolunteerConfirmLanding(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Referrer-Policy", "no-referrer")
@@ -483,11 +483,10 @@ func (s *Handlers) VolunteerConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.SetSessionCookie(w, tok)
-	s.Flash(w, "flash.volunteer_confirmed")
-	s.Redirect(w, r, "/s-impliquer/mon-benevolat")
+	s.Confirm(w, r, "flash.volunteer_confirmed", "/s-impliquer/mon-benevolat")
 }
 
-// volunteerJebenevole counts a click to the same offer on jebénévole.ca
+// VolunteerJebenevole counts a click to the same offer on jebénévole.ca
 // (campaign « fiche-offre », the opportunity's place) and goes there.
 func (s *Handlers) VolunteerJebenevole(w http.ResponseWriter, r *http.Request) {
 	o, ok := s.publicOpportunity(w, r)
@@ -511,7 +510,7 @@ func (s *Handlers) VolunteerJebenevole(w http.ResponseWriter, r *http.Request) {
 // JebenevoleHome is where the province's volunteering site starts.
 const JebenevoleHome = "https://www.jebenevole.ca/"
 
-// volunteerJebenevoleHome counts a click to jebénévole.ca from this page
+// VolunteerJebenevoleHome counts a click to jebénévole.ca from this page
 // (campaign « page-s-impliquer ») and goes there.
 func (s *Handlers) VolunteerJebenevoleHome(w http.ResponseWriter, r *http.Request) {
 	l, err := s.Deps.Tracking.Ensure(r.Context(), kit.Info(r).Territory.ID, tracking.Input{Target: JebenevoleHome, Campaign: "page-s-impliquer",
@@ -625,12 +624,10 @@ func (s *Handlers) VolunteerProfile(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handlers) VolunteerSaveProfile(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageOwnAccount) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageOwnAccount) {
 		return
 	}
 	ri := kit.Info(r)
-	_ = r.ParseForm()
 	f := r.PostForm
 	in := vol.ProfileInput{PlaceSlug: f.Get("place"), Causes: f["cause"], Skills: f["skill"], Languages: f["language"],
 		Availability: slotsOf(f), Mobility: vol.Mobility(f.Get("mobility")), AgeBand: f.Get("age_band"),
@@ -666,15 +663,13 @@ func (s *Handlers) VolunteerSaveProfile(w http.ResponseWriter, r *http.Request) 
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.volunteer_profile_saved")
-	s.Redirect(w, r, "/s-impliquer")
+	s.Confirm(w, r, "flash.volunteer_profile_saved", "/s-impliquer")
 }
 
-// volunteerProfileLink sends the link that opens (or creates) a profile:
+// VolunteerProfileLink sends the link that opens (or creates) a profile:
 // the account is made for the address, and the usual sign-in link is sent.
 func (s *Handlers) VolunteerProfileLink(w http.ResponseWriter, r *http.Request) {
 	ri := kit.Info(r)
-	_ = r.ParseForm()
 	email := auth.NormalizeEmail(r.PostFormValue("email"))
 	back := kit.LocalPath(r.PostFormValue("retour"))
 	if !strings.HasPrefix(back, "/s-impliquer/profil") {
@@ -714,8 +709,7 @@ func (s *Handlers) VolunteerProfileLink(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Handlers) VolunteerDeleteProfile(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageOwnAccount) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageOwnAccount) {
 		return
 	}
 	ri := kit.Info(r)
@@ -727,8 +721,7 @@ func (s *Handlers) VolunteerDeleteProfile(w http.ResponseWriter, r *http.Request
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.volunteer_profile_deleted")
-	s.Redirect(w, r, "/s-impliquer")
+	s.Confirm(w, r, "flash.volunteer_profile_deleted", "/s-impliquer")
 }
 
 // Template helpers of the volunteering pages.

@@ -252,7 +252,6 @@ func oppInput(f url.Values, loc *time.Location) (vol.Input, errs.Fields) {
 
 func (s *Handlers) VolunteerCreateOpp(w http.ResponseWriter, r *http.Request) {
 	ri := kit.Info(r)
-	_ = r.ParseForm()
 	f := r.PostForm
 	in, problems := oppInput(f, ri.Territory.Location())
 	if in.OrganizationID == 0 || !s.CanEditOrg(r, in.OrganizationID) {
@@ -274,8 +273,7 @@ func (s *Handlers) VolunteerCreateOpp(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.volunteer_opp_created")
-	s.Redirect(w, r, "/s-impliquer/gestion/offres/"+strconv.FormatInt(o.ID, 10))
+	s.Confirm(w, r, "flash.volunteer_opp_created", "/s-impliquer/gestion/offres/"+strconv.FormatInt(o.ID, 10))
 }
 
 // managedOpp reads {id} and checks the visitor may act for its organisation.
@@ -348,7 +346,6 @@ func (s *Handlers) VolunteerUpdateOpp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ri := kit.Info(r)
-	_ = r.ParseForm()
 	f := r.PostForm
 	in, problems := oppInput(f, ri.Territory.Location())
 	if len(problems) > 0 {
@@ -363,8 +360,7 @@ func (s *Handlers) VolunteerUpdateOpp(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.volunteer_opp_saved")
-	s.Redirect(w, r, "/s-impliquer/gestion/offres/"+strconv.FormatInt(o.ID, 10))
+	s.Confirm(w, r, "flash.volunteer_opp_saved", "/s-impliquer/gestion/offres/"+strconv.FormatInt(o.ID, 10))
 }
 
 func (s *Handlers) VolunteerOppStatus(w http.ResponseWriter, r *http.Request) {
@@ -429,7 +425,6 @@ func (s *Handlers) VolunteerRespond(w http.ResponseWriter, r *http.Request) {
 		s.Forbid(w, r)
 		return
 	}
-	_ = r.ParseForm()
 	answer := vol.Answer(r.PostFormValue("answer"))
 	_, err = s.Deps.Volunteering.Respond(r.Context(), ri.Territory.ID, a.ID, answer, r.PostFormValue("reply"))
 	if e, ok := errs.As(err); ok {
@@ -444,8 +439,7 @@ func (s *Handlers) VolunteerRespond(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, answerFlash[answer])
-	s.Redirect(w, r, "/s-impliquer/gestion/offres/"+strconv.FormatInt(a.Opportunity.ID, 10)+"#candidature-"+strconv.FormatInt(a.ID, 10))
+	s.Confirm(w, r, answerFlash[answer], "/s-impliquer/gestion/offres/"+strconv.FormatInt(a.Opportunity.ID, 10)+"#candidature-"+strconv.FormatInt(a.ID, 10))
 }
 
 // answerFlash and reviewFlash say what was done.
@@ -505,7 +499,6 @@ func (s *Handlers) VolunteerReviewHours(w http.ResponseWriter, r *http.Request) 
 		s.Forbid(w, r)
 		return
 	}
-	_ = r.ParseForm()
 	f := r.PostForm
 	_, err = s.Deps.Volunteering.ReviewHours(r.Context(), ri.Territory.ID, h.ID, ri.Principal.User.ID,
 		vol.Review(f.Get("review")), f.Get("hours"), f.Get("note"))
@@ -528,8 +521,7 @@ func (s *Handlers) VolunteerReviewHours(w http.ResponseWriter, r *http.Request) 
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, reviewFlash[vol.Review(f.Get("review"))])
-	s.Redirect(w, r, "/s-impliquer/gestion/heures")
+	s.Confirm(w, r, reviewFlash[vol.Review(f.Get("review"))], "/s-impliquer/gestion/heures")
 }
 
 // oppFromSeat prefills an opportunity from an open seat of an organisation

@@ -30,8 +30,7 @@ type volunteerMinePage struct {
 
 // mine is the signed-in person's own volunteering page.
 func (s *Handlers) VolunteerMine(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageOwnAccount) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageOwnAccount) {
 		return
 	}
 	ri := kit.Info(r)
@@ -106,8 +105,7 @@ func (s *Handlers) VolunteerConfirmMine(w http.ResponseWriter, r *http.Request) 
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.volunteer_confirmed")
-	s.Redirect(w, r, "/s-impliquer/mon-benevolat")
+	s.Confirm(w, r, "flash.volunteer_confirmed", "/s-impliquer/mon-benevolat")
 }
 
 func (s *Handlers) VolunteerWithdraw(w http.ResponseWriter, r *http.Request) {
@@ -119,8 +117,7 @@ func (s *Handlers) VolunteerWithdraw(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.volunteer_withdrawn")
-	s.Redirect(w, r, "/s-impliquer/mon-benevolat")
+	s.Confirm(w, r, "flash.volunteer_withdrawn", "/s-impliquer/mon-benevolat")
 }
 
 // Hours.
@@ -185,8 +182,7 @@ func (s *Handlers) volunteerHoursPage(w http.ResponseWriter, r *http.Request, st
 }
 
 func (s *Handlers) VolunteerHoursForm(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageOwnAccount) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageOwnAccount) {
 		return
 	}
 	s.volunteerHoursPage(w, r, http.StatusOK, nil, nil)
@@ -201,12 +197,10 @@ func formID(f url.Values, field string) int64 {
 }
 
 func (s *Handlers) VolunteerDeclareHours(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageOwnAccount) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageOwnAccount) {
 		return
 	}
 	ri := kit.Info(r)
-	_ = r.ParseForm()
 	f := r.PostForm
 	in := vol.HoursInput{OrganizationID: formID(f, "organization"), OpportunityID: formID(f, "opportunity"),
 		EmployerID: formID(f, "employer"), Day: f.Get("day"), Hours: f.Get("hours"), Activity: f.Get("activity")}
@@ -222,13 +216,11 @@ func (s *Handlers) VolunteerDeclareHours(w http.ResponseWriter, r *http.Request)
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.volunteer_hours_declared")
-	s.Redirect(w, r, "/s-impliquer/mon-benevolat#heures")
+	s.Confirm(w, r, "flash.volunteer_hours_declared", "/s-impliquer/mon-benevolat#heures")
 }
 
 func (s *Handlers) VolunteerWithdrawHours(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageOwnAccount) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageOwnAccount) {
 		return
 	}
 	ri := kit.Info(r)
@@ -236,17 +228,15 @@ func (s *Handlers) VolunteerWithdrawHours(w http.ResponseWriter, r *http.Request
 		s.Fail(w, r, err)
 		return
 	}
-	s.Flash(w, "flash.volunteer_hours_withdrawn")
-	s.Redirect(w, r, "/s-impliquer/mon-benevolat#heures")
+	s.Confirm(w, r, "flash.volunteer_hours_withdrawn", "/s-impliquer/mon-benevolat#heures")
 }
 
 // Certificates.
 
-// volunteerCertificate downloads the certificate of recognition of a
+// VolunteerCertificate downloads the certificate of recognition of a
 // calendar year (?annee=2025), or of everything (no year).
 func (s *Handlers) VolunteerCertificate(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageOwnAccount) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageOwnAccount) {
 		return
 	}
 	from, to := vol.Day{Year: 2000, Month: 1, Day: 1}, vol.DayOf(s.Deps.Volunteering.Now().In(kit.Info(r).Territory.Location()))
@@ -263,11 +253,10 @@ func (s *Handlers) VolunteerCertificate(w http.ResponseWriter, r *http.Request) 
 	s.writeCertificate(w, r, vol.RecognitionCertificate, from, to, name)
 }
 
-// volunteerAttestation downloads a student's attestation of community
+// VolunteerAttestation downloads a student's attestation of community
 // involvement for a school year (?annee=2025-2026).
 func (s *Handlers) VolunteerAttestation(w http.ResponseWriter, r *http.Request) {
-	if !s.Can(r, auth.ManageOwnAccount) {
-		s.Forbid(w, r)
+	if !s.Allow(w, r, auth.ManageOwnAccount) {
 		return
 	}
 	sy, ok := vol.ParseSchoolYear(r.URL.Query().Get("annee"))
@@ -346,7 +335,7 @@ type volunteerVerifyPage struct {
 	NotFound    bool
 }
 
-// volunteerVerify lets anyone holding a certificate check its code.
+// VolunteerVerify lets anyone holding a certificate check its code.
 func (s *Handlers) VolunteerVerify(w http.ResponseWriter, r *http.Request) {
 	p := volunteerVerifyPage{Base: s.Page(w, r, "volunteer.verify.title"), Code: r.URL.Query().Get("code")}
 	status := http.StatusOK
