@@ -2,41 +2,22 @@ package web
 
 import (
 	_ "embed"
-	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
+
+	"implique/internal/web/kit"
 )
 
 //go:embed openapi.json
 var openAPI []byte
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
-}
-
-// apiKey is the message an API client reads for key: one that speaks of
-// the API where a page's would not.
-func apiKey(key string) string {
-	switch key {
-	case "errors.page_not_found":
-		return "errors.api_not_found"
-	case "errors.csrf":
-		return "errors.api_cross_origin"
-	}
-	return key
-}
 
 // withAPIAccess lets pages of any site read what the API's read-only
 // endpoints answer (GET and HEAD, errors included). Sign-ups are not
 // opened to other sites: see apiPreflight.
 func withAPIAccess(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isAPI(r) && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		if kit.IsAPI(r) && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			w.Header().Set("Access-Control-Allow-Origin", "*")
 		}
 		next.ServeHTTP(w, r)
@@ -60,7 +41,7 @@ func (s *Server) apiPreflight(mux *http.ServeMux) http.HandlerFunc {
 			}
 		}
 		if len(allow) == 0 {
-			s.notFound(w, r)
+			s.NotFound(w, r)
 			return
 		}
 		h := w.Header()
@@ -88,9 +69,9 @@ type apiPlace struct {
 }
 
 func (s *Server) apiPlaces(w http.ResponseWriter, r *http.Request) {
-	places, err := s.deps.Territories.Places(r.Context(), info(r).territory.ID)
+	places, err := s.Deps.Territories.Places(r.Context(), kit.Info(r).Territory.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	out := make([]apiPlace, 0, len(places))
@@ -102,7 +83,7 @@ func (s *Server) apiPlaces(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, a)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"places": out})
+	kit.WriteJSON(w, http.StatusOK, map[string]any{"places": out})
 }
 
 func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {

@@ -17,6 +17,7 @@ import (
 	"implique/internal/auth"
 	"implique/internal/errs"
 	"implique/internal/i18n"
+	"implique/internal/web/kit"
 )
 
 type statusWriter struct {
@@ -88,14 +89,14 @@ func newRequestID() string {
 func (s *Server) withLogAndMetrics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ri := &reqInfo{id: newRequestID(), lang: "fr"}
+		ri := &kit.ReqInfo{ID: newRequestID(), Lang: "fr"}
 		sw := &statusWriter{ResponseWriter: w}
-		w.Header().Set("X-Request-Id", ri.id)
-		next.ServeHTTP(sw, withInfo(r, ri))
+		w.Header().Set("X-Request-Id", ri.ID)
+		next.ServeHTTP(sw, kit.WithInfo(r, ri))
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
-		route := ri.pattern
+		route := ri.Pattern
 		if route == "" {
 			route = "unmatched"
 		}
@@ -105,8 +106,8 @@ func (s *Server) withLogAndMetrics(next http.Handler) http.Handler {
 		if route == "GET /healthz" || route == "GET /readyz" {
 			return
 		}
-		s.deps.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("id", ri.id), slog.String("method", r.Method), slog.String("route", route),
+		s.Deps.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("id", ri.ID), slog.String("method", r.Method), slog.String("route", route),
 			slog.Int("status", sw.status), slog.Int("bytes", sw.bytes), slog.Duration("duration", d))
 	})
 }
@@ -119,8 +120,8 @@ func (s *Server) withRecover(next http.Handler) http.Handler {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				s.deps.Logger.Error("panic", "id", info(r).id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				s.renderError(w, r, http.StatusInternalServerError, "errors.internal")
+				s.Deps.Logger.Error("panic", "id", kit.Info(r).ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				s.RenderError(w, r, http.StatusInternalServerError, "errors.internal")
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -139,71 +140,67 @@ func (s *Server) withSecurityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if s.secure {
+		if s.Secure {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-const langCookie = "implique_lang"
-
 // withTerritoryAndLanguage finds the territory served on the request's host
 // and the language to speak (cookie, then Accept-Language, then French).
 func (s *Server) withTerritoryAndLanguage(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ri := info(r)
+		ri := kit.Info(r)
 		choice := ""
-		if c, err := r.Cookie(langCookie); err == nil {
+		if c, err := r.Cookie(kit.LangCookie); err == nil {
 			choice = c.Value
 		}
-		ri.lang = i18n.Match(choice, r.Header.Get("Accept-Language"))
+		ri.Lang = i18n.Match(choice, r.Header.Get("Accept-Language"))
 		w.Header().Add("Vary", "Accept-Language, Cookie")
 		switch r.URL.Path {
 		case "/healthz", "/readyz":
 			next.ServeHTTP(w, r)
 			return
 		}
-		t, err := s.deps.Territories.ForHost(r.Context(), r.Host)
+		t, err := s.Deps.Territories.ForHost(r.Context(), r.Host)
 		if err != nil {
-			s.deps.Logger.Error("no territory", "id", ri.id, "err", err)
-			s.unavailable(w, r)
+			s.Deps.Logger.Error("no territory", "id", ri.ID, "err", err)
+			s.Unavailable(w, r)
 			return
 		}
-		ri.territory = t
+		ri.Territory = t
 		next.ServeHTTP(w, r)
 	})
 }
 
-const sessionCookie = "implique_session"
-
 // withSession reads the session cookie and sets the request's principal.
 func (s *Server) withSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ri := info(r)
-		ri.principal = auth.Principal{TerritoryID: ri.territory.ID}
-		c, err := r.Cookie(sessionCookie)
-		if err == nil && c.Value != "" && ri.territory.ID != 0 {
-			sess, err := s.deps.Auth.Session(r.Context(), c.Value)
+		ri := kit.Info(r)
+		ri.Principal = auth.Principal{TerritoryID: ri.Territory.ID}
+		c, err := r.Cookie(kit.SessionCookie)
+		if err == nil && c.Value != "" && ri.Territory.ID != 0 {
+			sess, err := s.Deps.Auth.Session(r.Context(), c.Value)
 			switch {
 			case err == nil:
-				roles, err := s.deps.Auth.RolesOf(r.Context(), sess.User.ID, ri.territory.ID)
+				roles, err := s.Deps.Auth.RolesOf(r.Context(), sess.User.ID, ri.Territory.ID)
 				if err != nil {
-					s.fail(w, r, err)
+					s.Fail(w, r, err)
 					return
 				}
-				ri.principal = auth.Principal{User: sess.User, TerritoryID: ri.territory.ID, Roles: roles}
-				if s.deps.Orgs != nil && ri.principal.Has(auth.RoleOrganizationManager) {
-					if ri.principal.Organizations, err = s.deps.Orgs.ManagedBy(r.Context(), ri.territory.ID, sess.User.ID); err != nil {
-						s.fail(w, r, err)
+				ri.Principal = auth.Principal{User: sess.User, TerritoryID: ri.Territory.ID, Roles: roles}
+				if s.Deps.Orgs != nil && ri.Principal.Has(auth.RoleOrganizationManager) {
+					if ri.Principal.Organizations, err = s.Deps.Orgs.ManagedBy(r.Context(), ri.Territory.ID, sess.User.ID); err != nil {
+						s.Fail(w, r, err)
 						return
 					}
 				}
-				ri.session = c.Value
+				ri.Session = c.Value
 			case errs.Is(err, errs.NotFound):
-				s.clearSessionCookie(w)
+				s.ClearSessionCookie(w)
 			default:
-				s.fail(w, r, err)
+				s.Fail(w, r, err)
 				return
 			}
 		}
@@ -211,16 +208,6 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 	})
 }
 
-func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.secure,
-		SameSite: http.SameSiteLaxMode, MaxAge: int(auth.SessionTTL / time.Second)})
-}
-
-func (s *Server) clearSessionCookie(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: s.secure,
-		SameSite: http.SameSiteLaxMode, MaxAge: -1})
-}
-
 func (s *Server) csrfDenied(w http.ResponseWriter, r *http.Request) {
-	s.renderError(w, r, http.StatusForbidden, "errors.csrf")
+	s.RenderError(w, r, http.StatusForbidden, "errors.csrf")
 }

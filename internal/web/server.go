@@ -4,78 +4,50 @@
 package web
 
 import (
-	"context"
-	"embed"
-	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"net/netip"
 	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"implique/internal/auth"
-	"implique/internal/community"
-	"implique/internal/connections"
-	"implique/internal/db"
-	"implique/internal/events"
 	"implique/internal/i18n"
-	"implique/internal/mail"
-	"implique/internal/orgs"
-	"implique/internal/territory"
-	"implique/internal/tracking"
-	"implique/internal/volunteering"
+	"implique/internal/web/account"
+	"implique/internal/web/communities"
+	"implique/internal/web/connections"
+	"implique/internal/web/events"
+	"implique/internal/web/ideas"
+	"implique/internal/web/initiatives"
+	"implique/internal/web/kit"
+	"implique/internal/web/orgs"
+	"implique/internal/web/site"
+	"implique/internal/web/staff"
+	"implique/internal/web/volunteering"
 )
 
-//go:embed templates/*.html
-var templateFS embed.FS
-
-//go:embed static
-var staticFS embed.FS
-
 // Config is what the web layer needs to know about its setting.
-type Config struct {
-	// BaseURL is the public address, for links in e-mails (no trailing slash).
-	BaseURL string
-	// SMTPConfigured tells pages whether e-mails leave the outbox.
-	SMTPConfigured bool
-	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
-	// is believed (for rate limits); empty: the TCP peer is the client.
-	TrustedProxies []netip.Prefix
-}
+type Config = kit.Config
 
 // Deps are the capabilities the web layer calls.
-type Deps struct {
-	DB          *db.DB
-	Territories *territory.Store
-	Auth        *auth.Store
-	Mailer      *mail.Mailer
-	Outbox      *mail.Store
-	Events      *events.Store
-	Community   *community.Store
-	Connections *connections.Store
-	// Orgs names organisations and tells which ones a manager keeps.
-	Orgs         *orgs.Store
-	Volunteering *volunteering.Store
-	Tracking     *tracking.Store
-	Logger       *slog.Logger
-	// Registry receives the HTTP metrics; /metrics serves it.
-	Registry *prometheus.Registry
-	// Now is the clock (tests replace it).
-	Now func() time.Time
-}
+type Deps = kit.Deps
 
 // Server is the HTTP side of Implique.
 type Server struct {
-	cfg     Config
-	deps    Deps
-	cat     i18n.Catalogs
-	pages   map[string]*template.Template
-	secure  bool
-	metrics *httpMetrics
-	handler http.Handler
+	*kit.Kit
+	// The handlers of each capability.
+	account      *account.Handlers
+	communities  *communities.Handlers
+	connections  *connections.Handlers
+	events       *events.Handlers
+	ideas        *ideas.Handlers
+	initiatives  *initiatives.Handlers
+	orgs         *orgs.Handlers
+	site         *site.Handlers
+	staff        *staff.Handlers
+	volunteering *volunteering.Handlers
+	metrics      *httpMetrics
+	handler      http.Handler
 }
 
 // New parses every template (a broken or missing one fails here, at start)
@@ -95,11 +67,25 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		deps.Registry = prometheus.NewRegistry()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	s := &Server{cfg: cfg, deps: deps, cat: cat, secure: strings.HasPrefix(cfg.BaseURL, "https://")}
-	if s.pages, err = parseTemplates(cat); err != nil {
+	// Each capability's pages, over the kit's layout and partials.
+	k, err := kit.New(cfg, deps, cat, account.Templates, communities.Templates, connections.Templates,
+		events.Templates, ideas.Templates, initiatives.Templates, orgs.Templates, site.Templates,
+		staff.Templates, volunteering.Templates)
+	if err != nil {
 		return nil, err
 	}
-	s.metrics = newHTTPMetrics(deps.Registry)
+	s := &Server{Kit: k, metrics: newHTTPMetrics(deps.Registry),
+		account:      &account.Handlers{Kit: k},
+		communities:  &communities.Handlers{Kit: k},
+		connections:  &connections.Handlers{Kit: k},
+		events:       &events.Handlers{Kit: k},
+		ideas:        &ideas.Handlers{Kit: k},
+		initiatives:  &initiatives.Handlers{Kit: k},
+		orgs:         &orgs.Handlers{Kit: k},
+		site:         &site.Handlers{Kit: k},
+		staff:        &staff.Handlers{Kit: k},
+		volunteering: &volunteering.Handlers{Kit: k},
+	}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -110,42 +96,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // staticFiles serves the files the pages need; a folder is not a file
 // (no listing of what is there).
 func (s *Server) staticFiles() http.Handler {
-	sub, _ := fs.Sub(staticFS, "static")
+	sub, _ := fs.Sub(kit.StaticFS, "static")
 	fsrv := http.FileServerFS(sub)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if fi, err := fs.Stat(sub, strings.TrimSuffix(r.URL.Path, "/")); err != nil || fi.IsDir() || r.URL.Path == "" {
-			s.notFound(w, r)
+			s.NotFound(w, r)
 			return
 		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		fsrv.ServeHTTP(w, r)
 	})
-}
-
-// ctxKey types the request-scoped values the middleware sets.
-type ctxKey int
-
-const (
-	keyRequest ctxKey = iota
-)
-
-// reqInfo is what the middleware learned about a request.
-type reqInfo struct {
-	id        string
-	pattern   string
-	lang      string
-	territory territory.Territory
-	principal auth.Principal
-	session   string
-}
-
-func info(r *http.Request) *reqInfo {
-	if ri, ok := r.Context().Value(keyRequest).(*reqInfo); ok {
-		return ri
-	}
-	return &reqInfo{lang: "fr"}
-}
-
-func withInfo(r *http.Request, ri *reqInfo) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), keyRequest, ri))
 }

@@ -1,0 +1,91 @@
+// Package account serves signing in and out (by e-mailed link or password,
+// within limits that lock nobody out) and one's own account.
+package account
+
+import (
+	"embed"
+	"net/http"
+	"net/url"
+
+	"implique/internal/auth"
+	"implique/internal/community"
+	"implique/internal/errs"
+	"implique/internal/web/kit"
+)
+
+// Templates are the pages of this capability.
+//
+//go:embed templates/*.html
+var Templates embed.FS
+
+// Handlers answer this capability's routes.
+type Handlers struct{ *kit.Kit }
+
+type accountPage struct {
+	kit.Base
+	User  *auth.User
+	Roles []auth.Role
+	// Communities are those the person belongs to.
+	Communities []community.Community
+}
+
+func (s *Handlers) accountPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+	ri := kit.Info(r)
+	u, err := s.Deps.Auth.UserByID(r.Context(), ri.Principal.User.ID)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	p := accountPage{Base: s.Page(w, r, "account.title"), User: u, Roles: ri.Principal.Roles}
+	if p.Communities, err = s.Deps.Community.Communities(r.Context(), ri.Territory.ID, community.CommunityFilter{MemberID: u.ID}); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	if form == nil {
+		form = url.Values{"name": {u.Name}, "locale": {u.Locale}}
+	}
+	p.Form, p.Errors = form, problems
+	s.Render(w, r, status, "account", p)
+}
+
+func (s *Handlers) Account(w http.ResponseWriter, r *http.Request) {
+	if !s.Allow(w, r, auth.ManageOwnAccount) {
+		return
+	}
+	s.accountPage(w, r, http.StatusOK, nil, nil)
+}
+
+func (s *Handlers) SaveAccount(w http.ResponseWriter, r *http.Request) {
+	if !s.Allow(w, r, auth.ManageOwnAccount) {
+		return
+	}
+	err := s.Deps.Auth.UpdateProfile(r.Context(), kit.Info(r).Principal.User.ID, r.PostFormValue("name"), r.PostFormValue("locale"))
+	if e, ok := errs.As(err); ok {
+		s.accountPage(w, r, kit.StatusOf(e.Code), r.PostForm, e.Fields)
+		return
+	} else if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	s.Confirm(w, r, "flash.saved", "/compte")
+}
+
+func (s *Handlers) SavePassword(w http.ResponseWriter, r *http.Request) {
+	if !s.Allow(w, r, auth.ManageOwnAccount) {
+		return
+	}
+	pw, again := r.PostFormValue("password"), r.PostFormValue("password_again")
+	if pw != again {
+		s.accountPage(w, r, http.StatusUnprocessableEntity, nil, map[string]string{"password_again": "errors.password_mismatch"})
+		return
+	}
+	err := s.Deps.Auth.SetPassword(r.Context(), kit.Info(r).Principal.User.ID, pw)
+	if e, ok := errs.As(err); ok {
+		s.accountPage(w, r, kit.StatusOf(e.Code), nil, e.Fields)
+		return
+	} else if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	s.Confirm(w, r, "flash.password_saved", "/compte")
+}

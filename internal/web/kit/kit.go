@@ -1,0 +1,117 @@
+// Package kit is what every part of Implique's web layer shares: the page
+// base and its rendering, the request's principal, language and territory,
+// form plumbing and problems, readable-input checks and limits, and the
+// views several capabilities show. Capability handlers sit above it.
+package kit
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"implique/internal/auth"
+	"implique/internal/community"
+	"implique/internal/connections"
+	"implique/internal/db"
+	"implique/internal/events"
+	"implique/internal/i18n"
+	"implique/internal/mail"
+	"implique/internal/orgs"
+	"implique/internal/territory"
+	"implique/internal/tracking"
+	"implique/internal/volunteering"
+)
+
+//go:embed templates/*.html
+var layoutFS embed.FS
+
+// StaticFS holds the files the pages need (styles, scripts, images).
+//
+//go:embed static
+var StaticFS embed.FS
+
+// Config is what the web layer needs to know about its setting.
+type Config struct {
+	// BaseURL is the public address, for links in e-mails (no trailing slash).
+	BaseURL string
+	// SMTPConfigured tells pages whether e-mails leave the outbox.
+	SMTPConfigured bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// is believed (for rate limits); empty: the TCP peer is the client.
+	TrustedProxies []netip.Prefix
+}
+
+// Deps are the capabilities the web layer calls.
+type Deps struct {
+	DB          *db.DB
+	Territories *territory.Store
+	Auth        *auth.Store
+	Mailer      *mail.Mailer
+	Outbox      *mail.Store
+	Events      *events.Store
+	Community   *community.Store
+	Connections *connections.Store
+	// Orgs names organisations and tells which ones a manager keeps.
+	Orgs         *orgs.Store
+	Volunteering *volunteering.Store
+	Tracking     *tracking.Store
+	Logger       *slog.Logger
+	// Registry receives the HTTP metrics; /metrics serves it.
+	Registry *prometheus.Registry
+	// Now is the clock (tests replace it).
+	Now func() time.Time
+}
+
+// Kit renders pages and answers errors for every capability's handlers.
+type Kit struct {
+	Cfg    Config
+	Deps   Deps
+	Cat    i18n.Catalogs
+	Secure bool
+	pages  map[string]*template.Template
+}
+
+// New parses the kit's pages and every page of pages over the layout (a
+// broken or missing template fails here, at start).
+func New(cfg Config, deps Deps, cat i18n.Catalogs, pages ...fs.FS) (*Kit, error) {
+	k := &Kit{Cfg: cfg, Deps: deps, Cat: cat, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}
+	var err error
+	k.pages, err = parseTemplates(append([]fs.FS{layoutFS}, pages...)...)
+	return k, err
+}
+
+// ctxKey types the request-scoped values the middleware sets.
+type ctxKey int
+
+const (
+	keyRequest ctxKey = iota
+)
+
+// ReqInfo is what the middleware learned about a request.
+type ReqInfo struct {
+	ID        string
+	Pattern   string
+	Lang      string
+	Territory territory.Territory
+	Principal auth.Principal
+	Session   string
+}
+
+func Info(r *http.Request) *ReqInfo {
+	if ri, ok := r.Context().Value(keyRequest).(*ReqInfo); ok {
+		return ri
+	}
+	return &ReqInfo{Lang: "fr"}
+}
+
+func WithInfo(r *http.Request, ri *ReqInfo) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), keyRequest, ri))
+}
