@@ -1,6 +1,7 @@
 package initiatives
 
 import (
+	"context"
 	"math"
 	"net/http"
 	"net/url"
@@ -395,157 +396,148 @@ func (s *Handlers) publishInitiative(w http.ResponseWriter, r *http.Request, pub
 	s.initiativeDone(w, r, ini, key, "")
 }
 
-func (s *Handlers) AdminInitiativeStatus(w http.ResponseWriter, r *http.Request) {
+// act runs a staff action on one section of the initiative's page: a
+// refusal shows the page again with the problems on the section's form
+// (fields named prefix+field), success goes back to the section with flash.
+func (s *Handlers) act(w http.ResponseWriter, r *http.Request, section, prefix, flash string, do func(ctx context.Context, tid int64, ini cty.Initiative) error) {
 	ini, ok := s.staffInitiative(w, r)
 	if !ok {
 		return
 	}
-	err := s.Deps.Community.SetInitiativeStatus(r.Context(), kit.Info(r).Territory.ID, ini.ID, userIDOf(r),
-		cty.InitiativeStatus(r.PostFormValue("status")), r.PostFormValue("reason"))
-	if err != nil {
-		s.initiativeActionFailed(w, r, ini, "statut", "", err)
+	if err := do(r.Context(), kit.Info(r).Territory.ID, ini); err != nil {
+		s.initiativeActionFailed(w, r, ini, section, prefix, err)
 		return
 	}
-	s.initiativeDone(w, r, ini, "flash.initiative_status", "statut")
+	s.initiativeDone(w, r, ini, flash, section)
 }
 
-func (s *Handlers) AdminInitiativeOutcome(w http.ResponseWriter, r *http.Request) {
+// toggle sets (form field != "0") or clears a flag of the initiative's
+// {idName} item, then goes back to its section with onFlash or offFlash.
+func (s *Handlers) toggle(w http.ResponseWriter, r *http.Request, idName, field, section, onFlash, offFlash string,
+	set func(ctx context.Context, tid, iniID, id int64, on bool) error) {
 	ini, ok := s.staffInitiative(w, r)
 	if !ok {
 		return
 	}
-	if err := s.Deps.Community.SetOutcome(r.Context(), kit.Info(r).Territory.ID, ini.ID, r.PostFormValue("outcome")); err != nil {
-		s.initiativeActionFailed(w, r, ini, "bilan", "", err)
-		return
-	}
-	s.initiativeDone(w, r, ini, "flash.initiative_outcome", "bilan")
-}
-
-// ---- Milestones --------------------------------------------------------
-
-func (s *Handlers) AdminAddMilestone(w http.ResponseWriter, r *http.Request) {
-	ini, ok := s.staffInitiative(w, r)
-	if !ok {
-		return
-	}
-	in := cty.MilestoneInput{Title: r.PostFormValue("milestone_title")}
-	if v := strings.TrimSpace(r.PostFormValue("milestone_due_on")); v != "" {
-		d, ok := kit.ParseDay(v)
-		if !ok {
-			problems := errs.Fields{"milestone_due_on": "errors.date"}
-			if strings.TrimSpace(in.Title) == "" {
-				problems.Add("milestone_title", "errors.required")
-			}
-			s.initiativeActionFailed(w, r, ini, "etapes", "", problems.Err())
-			return
-		}
-		in.DueOn = &d
-	}
-	if _, err := s.Deps.Community.AddMilestone(r.Context(), kit.Info(r).Territory.ID, ini.ID, in); err != nil {
-		s.initiativeActionFailed(w, r, ini, "etapes", "milestone_", err)
-		return
-	}
-	s.initiativeDone(w, r, ini, "flash.initiative_milestone_added", "etapes")
-}
-
-func (s *Handlers) AdminMilestoneDone(w http.ResponseWriter, r *http.Request) {
-	ini, ok := s.staffInitiative(w, r)
-	if !ok {
-		return
-	}
-	id := kit.PathID(r, "mid")
+	id := kit.PathID(r, idName)
 	if id == 0 {
 		s.NotFound(w, r)
 		return
 	}
-	done := r.PostFormValue("done") != "0"
-	if err := s.Deps.Community.SetMilestoneDone(r.Context(), kit.Info(r).Territory.ID, ini.ID, id, done); err != nil {
+	on := r.PostFormValue(field) != "0"
+	if err := set(r.Context(), kit.Info(r).Territory.ID, ini.ID, id, on); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	key := "flash.initiative_milestone_undone"
-	if done {
-		key = "flash.initiative_milestone_done"
+	if on {
+		offFlash = onFlash
 	}
-	s.initiativeDone(w, r, ini, key, "etapes")
+	s.initiativeDone(w, r, ini, offFlash, section)
 }
 
-func (s *Handlers) AdminRemoveMilestone(w http.ResponseWriter, r *http.Request) {
+// removeItem removes the initiative's {idName} item once confirmed; before,
+// it finds the item in list (named by key) and asks. what names the
+// catalog keys: initiative.staff.<what>_remove_*, flash.initiative_<what>_removed.
+func removeItem[T any](s *Handlers, w http.ResponseWriter, r *http.Request, idName, what, section string,
+	list func(ctx context.Context, tid, iniID int64) ([]T, error), key func(T) (int64, string),
+	remove func(ctx context.Context, tid, iniID, id int64) error) {
 	ini, ok := s.staffInitiative(w, r)
 	if !ok {
 		return
 	}
-	id := kit.PathID(r, "mid")
+	id, tid := kit.PathID(r, idName), kit.Info(r).Territory.ID
 	if r.PostFormValue("confirm") != "1" {
-		ms, err := s.Deps.Community.Milestones(r.Context(), kit.Info(r).Territory.ID, ini.ID)
+		items, err := list(r.Context(), tid, ini.ID)
 		if err != nil {
 			s.Fail(w, r, err)
 			return
 		}
-		for _, m := range ms {
-			if m.ID == id {
-				s.askConfirm(w, r, ini, "initiative.staff.milestone_remove_question", m.Title, "initiative.staff.milestone_remove_help",
-					r.URL.Path, "initiative.staff.milestone_remove_yes", "etapes")
+		for _, it := range items {
+			if itemID, name := key(it); itemID == id {
+				s.askConfirm(w, r, ini, what, name, section)
 				return
 			}
 		}
 		s.NotFound(w, r)
 		return
 	}
-	if err := s.Deps.Community.RemoveMilestone(r.Context(), kit.Info(r).Territory.ID, ini.ID, id); err != nil {
+	if err := remove(r.Context(), tid, ini.ID, id); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	s.initiativeDone(w, r, ini, "flash.initiative_milestone_removed", "etapes")
+	s.initiativeDone(w, r, ini, "flash.initiative_"+what+"_removed", section)
 }
 
-// askConfirm shows the initiative's page opened on a question.
-func (s *Handlers) askConfirm(w http.ResponseWriter, r *http.Request, ini cty.Initiative, questionKey, name, helpKey, action, yesKey, back string) {
+// askConfirm shows the initiative's page opened on the question of
+// removing the item name (catalog keys initiative.staff.<what>_remove_*).
+func (s *Handlers) askConfirm(w http.ResponseWriter, r *http.Request, ini cty.Initiative, what, name, back string) {
+	k := "initiative.staff." + what + "_remove_"
 	s.staffInitiativePage(w, r, http.StatusOK, ini, func(p *adminInitiativePage) {
-		p.Confirm = &confirmQuestion{Question: p.T(questionKey, name), Help: p.T(helpKey), Action: action, Yes: p.T(yesKey),
+		p.Confirm = &confirmQuestion{Question: p.T(k+"question", name), Help: p.T(k + "help"), Action: r.URL.Path, Yes: p.T(k + "yes"),
 			Back: initiativePath(ini.ID) + "#" + back}
 	})
+}
+
+func (s *Handlers) AdminInitiativeStatus(w http.ResponseWriter, r *http.Request) {
+	s.act(w, r, "statut", "", "flash.initiative_status", func(ctx context.Context, tid int64, ini cty.Initiative) error {
+		return s.Deps.Community.SetInitiativeStatus(ctx, tid, ini.ID, userIDOf(r),
+			cty.InitiativeStatus(r.PostFormValue("status")), r.PostFormValue("reason"))
+	})
+}
+
+func (s *Handlers) AdminInitiativeOutcome(w http.ResponseWriter, r *http.Request) {
+	s.act(w, r, "bilan", "", "flash.initiative_outcome", func(ctx context.Context, tid int64, ini cty.Initiative) error {
+		return s.Deps.Community.SetOutcome(ctx, tid, ini.ID, r.PostFormValue("outcome"))
+	})
+}
+
+// ---- Milestones --------------------------------------------------------
+
+func (s *Handlers) AdminAddMilestone(w http.ResponseWriter, r *http.Request) {
+	s.act(w, r, "etapes", "milestone_", "flash.initiative_milestone_added", func(ctx context.Context, tid int64, ini cty.Initiative) error {
+		in := cty.MilestoneInput{Title: r.PostFormValue("milestone_title")}
+		if v := strings.TrimSpace(r.PostFormValue("milestone_due_on")); v != "" {
+			d, ok := kit.ParseDay(v)
+			if !ok {
+				problems := errs.Fields{"due_on": "errors.date"}
+				if strings.TrimSpace(in.Title) == "" {
+					problems.Add("title", "errors.required")
+				}
+				return problems.Err()
+			}
+			in.DueOn = &d
+		}
+		_, err := s.Deps.Community.AddMilestone(ctx, tid, ini.ID, in)
+		return err
+	})
+}
+
+func (s *Handlers) AdminMilestoneDone(w http.ResponseWriter, r *http.Request) {
+	s.toggle(w, r, "mid", "done", "etapes", "flash.initiative_milestone_done", "flash.initiative_milestone_undone",
+		s.Deps.Community.SetMilestoneDone)
+}
+
+func (s *Handlers) AdminRemoveMilestone(w http.ResponseWriter, r *http.Request) {
+	removeItem(s, w, r, "mid", "milestone", "etapes", s.Deps.Community.Milestones,
+		func(m cty.Milestone) (int64, string) { return m.ID, m.Title }, s.Deps.Community.RemoveMilestone)
 }
 
 // ---- Help wanted -------------------------------------------------------
 
 func (s *Handlers) AdminAddHelp(w http.ResponseWriter, r *http.Request) {
-	ini, ok := s.staffInitiative(w, r)
-	if !ok {
-		return
-	}
-	in := cty.HelpInput{Title: r.PostFormValue("help_title"), Details: r.PostFormValue("help_details")}
-	n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("help_people_needed")))
-	if err == nil {
-		in.PeopleNeeded = n
-	}
-	if _, err := s.Deps.Community.AddHelpWanted(r.Context(), kit.Info(r).Territory.ID, ini.ID, in); err != nil {
-		s.initiativeActionFailed(w, r, ini, "coups-de-main", "help_", err)
-		return
-	}
-	s.initiativeDone(w, r, ini, "flash.initiative_help_added", "coups-de-main")
+	s.act(w, r, "coups-de-main", "help_", "flash.initiative_help_added", func(ctx context.Context, tid int64, ini cty.Initiative) error {
+		in := cty.HelpInput{Title: r.PostFormValue("help_title"), Details: r.PostFormValue("help_details")}
+		if n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("help_people_needed"))); err == nil {
+			in.PeopleNeeded = n
+		}
+		_, err := s.Deps.Community.AddHelpWanted(ctx, tid, ini.ID, in)
+		return err
+	})
 }
 
 func (s *Handlers) AdminHelpFilled(w http.ResponseWriter, r *http.Request) {
-	ini, ok := s.staffInitiative(w, r)
-	if !ok {
-		return
-	}
-	id := kit.PathID(r, "nid")
-	if id == 0 {
-		s.NotFound(w, r)
-		return
-	}
-	filled := r.PostFormValue("filled") != "0"
-	if err := s.Deps.Community.SetHelpFilled(r.Context(), kit.Info(r).Territory.ID, ini.ID, id, filled); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	key := "flash.initiative_help_open"
-	if filled {
-		key = "flash.initiative_help_filled"
-	}
-	s.initiativeDone(w, r, ini, key, "coups-de-main")
+	s.toggle(w, r, "nid", "filled", "coups-de-main", "flash.initiative_help_filled", "flash.initiative_help_open",
+		s.Deps.Community.SetHelpFilled)
 }
 
 // ---- Actors ------------------------------------------------------------
@@ -740,8 +732,7 @@ func (s *Handlers) AdminRemoveActor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.PostFormValue("confirm") != "1" {
-		s.askConfirm(w, r, ini, "initiative.staff.actor_remove_question", a.Name, "initiative.staff.actor_remove_help",
-			r.URL.Path, "initiative.staff.actor_remove_yes", "acteurs")
+		s.askConfirm(w, r, ini, "actor", a.Name, "acteurs")
 		return
 	}
 	if err := s.Deps.Community.RemoveActor(r.Context(), kit.Info(r).Territory.ID, ini.ID, a.ID); err != nil {
@@ -754,51 +745,21 @@ func (s *Handlers) AdminRemoveActor(w http.ResponseWriter, r *http.Request) {
 // ---- People ------------------------------------------------------------
 
 func (s *Handlers) AdminAddPerson(w http.ResponseWriter, r *http.Request) {
-	ini, ok := s.staffInitiative(w, r)
-	if !ok {
-		return
-	}
-	f := r.PostForm
-	needID, needOK := optionalID(f.Get("person_need"))
-	if !needOK {
-		s.initiativeActionFailed(w, r, ini, "personnes", "", errs.Fields{"person_need": "errors.initiative_need_unknown"}.Err())
-		return
-	}
-	in := cty.PersonInput{Role: f.Get("person_role"), Name: f.Get("person_name"), Email: f.Get("person_email"),
-		Phone: f.Get("person_phone"), Offer: f.Get("person_offer"), NeedID: needID, ShowName: f.Get("person_show_name") == "1",
-		Lang: f.Get("person_lang")}
-	if _, err := s.Deps.Community.AddPerson(r.Context(), kit.Info(r).Territory.ID, ini.ID, in); err != nil {
-		s.initiativeActionFailed(w, r, ini, "personnes", "person_", err)
-		return
-	}
-	s.initiativeDone(w, r, ini, "flash.initiative_person_added", "personnes")
+	s.act(w, r, "personnes", "person_", "flash.initiative_person_added", func(ctx context.Context, tid int64, ini cty.Initiative) error {
+		f := r.PostForm
+		needID, needOK := optionalID(f.Get("person_need"))
+		if !needOK {
+			return errs.Fields{"need": "errors.initiative_need_unknown"}.Err()
+		}
+		in := cty.PersonInput{Role: f.Get("person_role"), Name: f.Get("person_name"), Email: f.Get("person_email"),
+			Phone: f.Get("person_phone"), Offer: f.Get("person_offer"), NeedID: needID, ShowName: f.Get("person_show_name") == "1",
+			Lang: f.Get("person_lang")}
+		_, err := s.Deps.Community.AddPerson(ctx, tid, ini.ID, in)
+		return err
+	})
 }
 
 func (s *Handlers) AdminRemovePerson(w http.ResponseWriter, r *http.Request) {
-	ini, ok := s.staffInitiative(w, r)
-	if !ok {
-		return
-	}
-	id := kit.PathID(r, "pid")
-	if r.PostFormValue("confirm") != "1" {
-		people, err := s.Deps.Community.People(r.Context(), kit.Info(r).Territory.ID, ini.ID)
-		if err != nil {
-			s.Fail(w, r, err)
-			return
-		}
-		for _, pe := range people {
-			if pe.ID == id {
-				s.askConfirm(w, r, ini, "initiative.staff.person_remove_question", pe.Name, "initiative.staff.person_remove_help",
-					r.URL.Path, "initiative.staff.person_remove_yes", "personnes")
-				return
-			}
-		}
-		s.NotFound(w, r)
-		return
-	}
-	if err := s.Deps.Community.RemovePerson(r.Context(), kit.Info(r).Territory.ID, ini.ID, id); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.initiativeDone(w, r, ini, "flash.initiative_person_removed", "personnes")
+	removeItem(s, w, r, "pid", "person", "personnes", s.Deps.Community.People,
+		func(p cty.Person) (int64, string) { return p.ID, p.Name }, s.Deps.Community.RemovePerson)
 }
