@@ -1,6 +1,7 @@
 package communities
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -366,28 +367,47 @@ func (s *Handlers) adminCommunityPageBad(w http.ResponseWriter, r *http.Request,
 	s.adminCommunityPage(w, r, c, http.StatusUnprocessableEntity, r.PostForm, problems)
 }
 
-func (s *Handlers) AdminRevokeInvitation(w http.ResponseWriter, r *http.Request) {
+// onItem runs a staff action on the community's item named by the path's
+// {name}, then goes back to the page's section with flash.
+func (s *Handlers) onItem(w http.ResponseWriter, r *http.Request, name, flash, section string,
+	do func(ctx context.Context, tid, cid, id int64) error) {
 	c, ok := s.staffCommunity(w, r)
 	if !ok {
 		return
 	}
-	if err := s.Deps.Community.RevokeInvitation(r.Context(), kit.Info(r).Territory.ID, c.ID, kit.PathID(r, "inv")); err != nil {
+	if err := do(r.Context(), kit.Info(r).Territory.ID, c.ID, kit.PathID(r, name)); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Confirm(w, r, "flash.community_invitation_revoked", kit.CommunityPath(c.ID)+"#invitations")
+	s.Confirm(w, r, flash, kit.CommunityPath(c.ID)+"#"+section)
+}
+
+// withChosen runs a staff action on the item chosen in the form's field
+// (an id); none chosen shows the page again with problem on the field.
+func (s *Handlers) withChosen(w http.ResponseWriter, r *http.Request, field, problem, flash, section string,
+	do func(ctx context.Context, tid, cid, id int64) error) {
+	c, ok := s.staffCommunity(w, r)
+	if !ok {
+		return
+	}
+	id, _ := strconv.ParseInt(r.PostFormValue(field), 10, 64)
+	if id <= 0 {
+		s.adminCommunityPage(w, r, c, http.StatusUnprocessableEntity, r.PostForm, map[string]string{field: problem})
+		return
+	}
+	if err := do(r.Context(), kit.Info(r).Territory.ID, c.ID, id); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	s.Confirm(w, r, flash, kit.CommunityPath(c.ID)+"#"+section)
+}
+
+func (s *Handlers) AdminRevokeInvitation(w http.ResponseWriter, r *http.Request) {
+	s.onItem(w, r, "inv", "flash.community_invitation_revoked", "invitations", s.Deps.Community.RevokeInvitation)
 }
 
 func (s *Handlers) AdminRemoveMember(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.staffCommunity(w, r)
-	if !ok {
-		return
-	}
-	if err := s.Deps.Community.RemoveMember(r.Context(), kit.Info(r).Territory.ID, c.ID, kit.PathID(r, "member")); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.Confirm(w, r, "flash.community_member_removed", kit.CommunityPath(c.ID)+"#membres")
+	s.onItem(w, r, "member", "flash.community_member_removed", "membres", s.Deps.Community.RemoveMember)
 }
 
 // AdminAddPersonMet adds a person without an e-mail whom staff met, with
@@ -403,14 +423,7 @@ func (s *Handlers) AdminAddPersonMet(w http.ResponseWriter, r *http.Request) {
 	_, existing, err := s.Deps.Community.AddPersonMet(r.Context(), ri.Territory.ID, c.ID, ri.Principal.User.ID, cty.PersonMet{
 		Name: f.Get("met_name"), Phone: f.Get("met_phone"), Shown: f.Get("met_shown"), Agreed: f.Get("met_agreed") == "1"})
 	if e, ok := errs.As(err); ok {
-		problems := map[string]string{}
-		for k, v := range e.Fields {
-			problems["met_"+k] = v
-		}
-		if len(problems) == 0 {
-			problems[""] = e.Key
-		}
-		s.adminCommunityPage(w, r, c, kit.StatusOf(e.Code), f, problems)
+		s.adminCommunityPage(w, r, c, kit.StatusOf(e.Code), f, kit.FormProblems(e, func(k string) string { return "met_" + k }))
 		return
 	} else if err != nil {
 		s.Fail(w, r, err)
@@ -425,60 +438,20 @@ func (s *Handlers) AdminAddPersonMet(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handlers) AdminCarryIdea(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.staffCommunity(w, r)
-	if !ok {
-		return
-	}
-	ri := kit.Info(r)
-	id, _ := strconv.ParseInt(r.PostFormValue("idea"), 10, 64)
-	if id <= 0 {
-		s.adminCommunityPage(w, r, c, http.StatusUnprocessableEntity, r.PostForm, map[string]string{"idea": "errors.idea_choose"})
-		return
-	}
-	if err := s.Deps.Community.CarryIdea(r.Context(), ri.Territory.ID, c.ID, id, ri.Principal.User.ID); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.Confirm(w, r, "flash.community_idea_added", kit.CommunityPath(c.ID)+"#idees")
+	s.withChosen(w, r, "idea", "errors.idea_choose", "flash.community_idea_added", "idees",
+		func(ctx context.Context, tid, cid, id int64) error {
+			return s.Deps.Community.CarryIdea(ctx, tid, cid, id, kit.Info(r).Principal.User.ID)
+		})
 }
 
 func (s *Handlers) AdminDropIdea(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.staffCommunity(w, r)
-	if !ok {
-		return
-	}
-	if err := s.Deps.Community.DropIdea(r.Context(), kit.Info(r).Territory.ID, c.ID, kit.PathID(r, "idea")); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.Confirm(w, r, "flash.community_idea_dropped", kit.CommunityPath(c.ID)+"#idees")
+	s.onItem(w, r, "idea", "flash.community_idea_dropped", "idees", s.Deps.Community.DropIdea)
 }
 
 func (s *Handlers) AdminAddMeeting(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.staffCommunity(w, r)
-	if !ok {
-		return
-	}
-	id, _ := strconv.ParseInt(r.PostFormValue("event"), 10, 64)
-	if id <= 0 {
-		s.adminCommunityPage(w, r, c, http.StatusUnprocessableEntity, r.PostForm, map[string]string{"event": "errors.event_choose"})
-		return
-	}
-	if err := s.Deps.Community.AddMeeting(r.Context(), kit.Info(r).Territory.ID, c.ID, id); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.Confirm(w, r, "flash.community_meeting_added", kit.CommunityPath(c.ID)+"#rencontres")
+	s.withChosen(w, r, "event", "errors.event_choose", "flash.community_meeting_added", "rencontres", s.Deps.Community.AddMeeting)
 }
 
 func (s *Handlers) AdminRemoveMeeting(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.staffCommunity(w, r)
-	if !ok {
-		return
-	}
-	if err := s.Deps.Community.RemoveMeeting(r.Context(), kit.Info(r).Territory.ID, c.ID, kit.PathID(r, "event")); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.Confirm(w, r, "flash.community_meeting_removed", kit.CommunityPath(c.ID)+"#rencontres")
+	s.onItem(w, r, "event", "flash.community_meeting_removed", "rencontres", s.Deps.Community.RemoveMeeting)
 }
