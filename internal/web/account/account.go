@@ -9,7 +9,6 @@ import (
 
 	"implique/internal/auth"
 	"implique/internal/community"
-	"implique/internal/errs"
 	"implique/internal/web/kit"
 )
 
@@ -60,11 +59,8 @@ func (s *Handlers) SaveAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.Deps.Auth.UpdateProfile(r.Context(), kit.Info(r).Principal.User.ID, r.PostFormValue("name"), r.PostFormValue("locale"))
-	if e, ok := errs.As(err); ok {
-		s.accountPage(w, r, kit.StatusOf(e.Code), r.PostForm, e.Fields)
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.RefuseFields(w, r, err, func(status int, problems map[string]string) { s.accountPage(w, r, status, r.PostForm, problems) })
 		return
 	}
 	s.Confirm(w, r, "flash.saved", "/compte")
@@ -80,11 +76,8 @@ func (s *Handlers) SavePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.Deps.Auth.SetPassword(r.Context(), kit.Info(r).Principal.User.ID, pw)
-	if e, ok := errs.As(err); ok {
-		s.accountPage(w, r, kit.StatusOf(e.Code), nil, e.Fields)
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.RefuseFields(w, r, err, func(status int, problems map[string]string) { s.accountPage(w, r, status, nil, problems) })
 		return
 	}
 	s.Confirm(w, r, "flash.password_saved", "/compte")

@@ -205,11 +205,10 @@ func (s *Handlers) AdminSaveConnections(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	res, err := s.Deps.Connections.SaveByStaff(r.Context(), kit.Info(r).Territory.ID, ev.ID, selected, connectionChoice(r.PostForm))
-	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.adminConnectionsPage(w, r, kit.StatusOf(e.Code), ev, selected, r.PostForm, kit.FormProblems(e, nil))
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.RefuseOn(w, r, err, nil, func(status int, problems map[string]string) {
+			s.adminConnectionsPage(w, r, status, ev, selected, r.PostForm, problems)
+		})
 		return
 	}
 	if res.NewLinks > 0 {

@@ -10,7 +10,6 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
-	"implique/internal/errs"
 	evs "implique/internal/events"
 	"implique/internal/web/kit"
 )
@@ -179,11 +178,8 @@ func (s *Handlers) AdminWalkIn(w http.ResponseWriter, r *http.Request) {
 	t := kit.Info(r).Territory
 	in := evs.RegistrationInput{Name: f.Get("walkin_name"), Phone: f.Get("walkin_phone"), PartySize: party, Lang: kit.Info(r).Lang}
 	out, err := s.Deps.Events.RegisterByStaff(r.Context(), t.ID, ev.ID, in, evs.SourceWalkIn)
-	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.checkInPage(w, r, kit.StatusOf(e.Code), ev, f, kit.FormProblems(e, walkInField))
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.RefuseOn(w, r, err, walkInField, func(status int, problems map[string]string) { s.checkInPage(w, r, status, ev, f, problems) })
 		return
 	}
 	reg := out.Registration
@@ -265,11 +261,8 @@ func (s *Handlers) AdminCloseEvent(w http.ResponseWriter, r *http.Request) {
 		rep.Attendance = &n
 	}
 	_, err := s.Deps.Events.Close(r.Context(), kit.Info(r).Territory.ID, ev.ID, rep)
-	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.closeForm(w, r, kit.StatusOf(e.Code), ev, f, kit.FormProblems(e, nil))
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.RefuseOn(w, r, err, nil, func(status int, problems map[string]string) { s.closeForm(w, r, status, ev, f, problems) })
 		return
 	}
 	s.Confirm(w, r, "flash.staff_event_closed", eventPath(ev.ID))

@@ -363,11 +363,8 @@ func (s *Handlers) SaveRegistration(w http.ResponseWriter, r *http.Request) {
 	in := registrationInput(r.PostForm, kit.Info(r).Lang)
 	_, err := s.Deps.Events.UpdateByToken(r.Context(), tok, evs.Change{PartySize: in.PartySize, Dietary: in.Dietary,
 		Accessibility: in.Accessibility, Ride: in.Ride})
-	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.registrationPage(w, r, kit.StatusOf(e.Code), r.PostForm, kit.FormProblems(e, nil))
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.RefuseOn(w, r, err, nil, func(status int, problems map[string]string) { s.registrationPage(w, r, status, r.PostForm, problems) })
 		return
 	}
 	s.Confirm(w, r, "flash.registration_saved", "/inscription/"+tok)

@@ -290,11 +290,10 @@ func (s *Handlers) AdminIdeaStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	err := s.Deps.Community.SetStatus(r.Context(), ri.Territory.ID, idea.ID, userID,
 		cty.Status(r.PostFormValue("status")), r.PostFormValue("reason"))
-	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.ideaPageStaff(w, r, kit.StatusOf(e.Code), idea, r.PostForm, kit.FormProblems(e, nil))
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.RefuseOn(w, r, err, nil, func(status int, problems map[string]string) {
+			s.ideaPageStaff(w, r, status, idea, r.PostForm, problems)
+		})
 		return
 	}
 	s.Confirm(w, r, "flash.staff_idea_status", ideaPath(idea.ID))

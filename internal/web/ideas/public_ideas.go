@@ -213,11 +213,8 @@ func (s *Handlers) Propose(w http.ResponseWriter, r *http.Request) {
 	_, err := s.Deps.Community.Submit(r.Context(), kit.Info(r).Territory.ID, cty.Input{Kind: cty.Kind(f.Get("kind")),
 		Title: f.Get("title"), Details: f.Get("details"), ThemeCode: f.Get("theme"), PlaceSlug: f.Get("place"),
 		SubmitterName: f.Get("submitter_name"), SubmitterEmail: f.Get("submitter_email")})
-	if e, ok := errs.As(err); ok {
-		s.proposePage(w, r, kit.StatusOf(e.Code), f, e.Fields)
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.RefuseFields(w, r, err, func(status int, problems map[string]string) { s.proposePage(w, r, status, f, problems) })
 		return
 	}
 	s.Redirect(w, r, "/idees/proposer?merci=1")

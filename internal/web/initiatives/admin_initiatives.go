@@ -251,11 +251,10 @@ func (s *Handlers) AdminUpdateInitiative(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	_, err := s.Deps.Community.UpdateInitiative(r.Context(), kit.Info(r).Territory.ID, ini.ID, in)
-	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.initiativeForm(w, r, kit.StatusOf(e.Code), &ini, nil, r.PostForm, kit.FormProblems(e, nil))
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.RefuseOn(w, r, err, nil, func(status int, problems map[string]string) {
+			s.initiativeForm(w, r, status, &ini, nil, r.PostForm, problems)
+		})
 		return
 	}
 	s.Confirm(w, r, "flash.initiative_saved", initiativePath(ini.ID))
@@ -716,11 +715,8 @@ func (s *Handlers) AdminUpdateActor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err := s.Deps.Community.UpdateActor(r.Context(), kit.Info(r).Territory.ID, ini.ID, a.ID, in)
-	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.actorForm(w, r, kit.StatusOf(e.Code), ini, a, r.PostForm, kit.FormProblems(e, func(f string) string { return "actor_" + f }))
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.RefuseOn(w, r, err, func(f string) string { return "actor_" + f }, func(status int, problems map[string]string) { s.actorForm(w, r, status, ini, a, r.PostForm, problems) })
 		return
 	}
 	s.initiativeDone(w, r, ini, "flash.initiative_actor_saved", "acteurs")

@@ -215,11 +215,8 @@ func (s *Handlers) Join(w http.ResponseWriter, r *http.Request) {
 	u := kit.Info(r).Principal.User
 	verified := u != nil && u.Email == auth.NormalizeEmail(in.Email)
 	out, err := s.Deps.Community.Join(r.Context(), kit.Info(r).Territory.ID, ini.ID, in, verified)
-	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.initiativePage(w, r, kit.StatusOf(e.Code), ini, f, kit.FormProblems(e, nil))
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.RefuseOn(w, r, err, nil, func(status int, problems map[string]string) { s.initiativePage(w, r, status, ini, f, problems) })
 		return
 	}
 	switch {

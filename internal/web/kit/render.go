@@ -467,6 +467,27 @@ func (s *Kit) Refuse(w http.ResponseWriter, r *http.Request, err error, page fun
 	s.Fail(w, r, err)
 }
 
+// RefuseOn is Refuse for an action on a record that must exist: a
+// not-found refusal fails, the others show the form again with their
+// problems, fields renamed by rename (see FormProblems).
+func (s *Kit) RefuseOn(w http.ResponseWriter, r *http.Request, err error, rename func(string) string, page func(status int, problems map[string]string)) {
+	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
+		page(StatusOf(e.Code), FormProblems(e, rename))
+		return
+	}
+	s.Fail(w, r, err)
+}
+
+// RefuseFields is Refuse for the forms that show only the refusal's field
+// problems, never a message for the form as a whole.
+func (s *Kit) RefuseFields(w http.ResponseWriter, r *http.Request, err error, page func(status int, problems map[string]string)) {
+	if e, ok := errs.As(err); ok {
+		page(StatusOf(e.Code), e.Fields)
+		return
+	}
+	s.Fail(w, r, err)
+}
+
 // Fail answers with the page that fits err: its own message when it is an
 // errs.Error; 503 with a short Retry-After when the storage cannot serve
 // for the moment (busy, full, restarting: nothing the person did wrong);

@@ -2,6 +2,7 @@ package orgs
 
 import (
 	"bytes"
+	"context"
 	"html/template"
 	"io"
 	"net/http"
@@ -405,11 +406,10 @@ func (s *Handlers) UpdateOrg(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = r.ParseForm()
 	_, err := s.Deps.Orgs.Update(r.Context(), kit.Info(r).Territory.ID, o.ID, orgInput(r.PostForm))
-	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.orgFormPage(w, r, kit.StatusOf(e.Code), sp, &o, r.PostForm, kit.FormProblems(e, nil))
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.RefuseOn(w, r, err, nil, func(status int, problems map[string]string) {
+			s.orgFormPage(w, r, status, sp, &o, r.PostForm, problems)
+		})
 		return
 	}
 	s.Confirm(w, r, "flash.org_saved", sp.orgPath(o.ID))
@@ -546,11 +546,10 @@ func (s *Handlers) AddSeat(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = r.ParseForm()
 	_, err := s.Deps.Orgs.AddSeat(r.Context(), kit.Info(r).Territory.ID, o.ID, seatInput(r.PostForm, s.reach(r, sp)))
-	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.orgManage(w, r, kit.StatusOf(e.Code), o, sp, "nouveau-poste", r.PostForm, kit.FormProblems(e, nil))
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.RefuseOn(w, r, err, nil, func(status int, problems map[string]string) {
+			s.orgManage(w, r, status, o, sp, "nouveau-poste", r.PostForm, problems)
+		})
 		return
 	}
 	s.Confirm(w, r, "flash.org_seat_added", sp.orgPath(o.ID)+"#postes")
@@ -572,21 +571,29 @@ func (p seatPage) SeatForm() seatFormData {
 
 // seatFor reads {id} and {seat}: a seat of an organisation the principal may edit.
 func (s *Handlers) seatFor(w http.ResponseWriter, r *http.Request) (ogs.Organization, ogs.Seat, orgSpace, bool) {
+	return itemFor(s, w, r, "seat", s.Deps.Orgs.Seat)
+}
+
+// itemFor reads {id} and the path's {name}: an item, loaded by load, of an
+// organisation the principal may edit.
+func itemFor[T any](s *Handlers, w http.ResponseWriter, r *http.Request, name string,
+	load func(ctx context.Context, tid, orgID, id int64) (T, error)) (ogs.Organization, T, orgSpace, bool) {
+	var item T
 	o, sp, ok := s.orgFor(w, r)
 	if !ok {
-		return o, ogs.Seat{}, sp, false
+		return o, item, sp, false
 	}
-	id := kit.PathID(r, "seat")
+	id := kit.PathID(r, name)
 	if id == 0 {
 		s.NotFound(w, r)
-		return o, ogs.Seat{}, sp, false
+		return o, item, sp, false
 	}
-	st, err := s.Deps.Orgs.Seat(r.Context(), kit.Info(r).Territory.ID, o.ID, id)
+	item, err := load(r.Context(), kit.Info(r).Territory.ID, o.ID, id)
 	if err != nil {
 		s.Fail(w, r, err)
-		return o, st, sp, false
+		return o, item, sp, false
 	}
-	return o, st, sp, true
+	return o, item, sp, true
 }
 
 func seatForm(st ogs.Seat) url.Values {
@@ -632,11 +639,10 @@ func (s *Handlers) UpdateSeat(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = r.ParseForm()
 	_, err := s.Deps.Orgs.UpdateSeat(r.Context(), kit.Info(r).Territory.ID, o.ID, st.ID, seatInput(r.PostForm, s.reach(r, sp)))
-	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.seatPage(w, r, kit.StatusOf(e.Code), o, st, sp, r.PostForm, kit.FormProblems(e, nil))
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.RefuseOn(w, r, err, nil, func(status int, problems map[string]string) {
+			s.seatPage(w, r, status, o, st, sp, r.PostForm, problems)
+		})
 		return
 	}
 	s.Confirm(w, r, "flash.org_seat_saved", sp.orgPath(o.ID)+"#postes")
@@ -768,21 +774,7 @@ func (s *Handlers) RecordPolicy(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handlers) policyFor(w http.ResponseWriter, r *http.Request) (ogs.Organization, ogs.Policy, orgSpace, bool) {
-	o, sp, ok := s.orgFor(w, r)
-	if !ok {
-		return o, ogs.Policy{}, sp, false
-	}
-	id := kit.PathID(r, "policy")
-	if id == 0 {
-		s.NotFound(w, r)
-		return o, ogs.Policy{}, sp, false
-	}
-	p, err := s.Deps.Orgs.Policy(r.Context(), kit.Info(r).Territory.ID, o.ID, id)
-	if err != nil {
-		s.Fail(w, r, err)
-		return o, p, sp, false
-	}
-	return o, p, sp, true
+	return itemFor(s, w, r, "policy", s.Deps.Orgs.Policy)
 }
 
 func (s *Handlers) PolicyDocument(w http.ResponseWriter, r *http.Request) {
@@ -1087,11 +1079,8 @@ func (s *Handlers) AdminSavePerson(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	_, err := s.Deps.Orgs.UpdatePerson(ctx, t.ID, person.ID, ogs.PersonInput{Name: f.Get("name"), Email: f.Get("email"),
 		Phone: f.Get("phone"), NamePublic: f.Get("name_public") == "1"})
-	if e, ok := errs.As(err); ok && e.Code != errs.NotFound {
-		s.personPage(w, r, kit.StatusOf(e.Code), person, f, kit.FormProblems(e, nil))
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.RefuseOn(w, r, err, nil, func(status int, problems map[string]string) { s.personPage(w, r, status, person, f, problems) })
 		return
 	}
 	// The account link: an account of this territory, by its e-mail.

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"implique/internal/auth"
-	"implique/internal/errs"
 	"implique/internal/territory"
 	"implique/internal/tracking"
 	vol "implique/internal/volunteering"
@@ -182,11 +181,8 @@ func (s *Handlers) AdminSaveVolunteerSettings(w http.ResponseWriter, r *http.Req
 		cents = &c
 	}
 	err := s.Deps.Volunteering.SaveSettings(r.Context(), ri.Territory.ID, ri.Principal.User.ID, cents, f.Get("hour_value_source"))
-	if e, ok := errs.As(err); ok {
-		s.adminVolunteerSettingsPage(w, r, kit.StatusOf(e.Code), f, e.Fields)
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.RefuseFields(w, r, err, func(status int, problems map[string]string) { s.adminVolunteerSettingsPage(w, r, status, f, problems) })
 		return
 	}
 	s.Confirm(w, r, "flash.volunteer_settings_saved", "/admin/benevolat")
@@ -242,11 +238,8 @@ func (s *Handlers) AdminCreateTrackedLink(w http.ResponseWriter, r *http.Request
 	f := r.PostForm
 	l, err := s.Deps.Tracking.Create(r.Context(), ri.Territory.ID, ri.Principal.User.ID, tracking.Input{Target: f.Get("target"),
 		Campaign: f.Get("campaign"), PlaceSlug: f.Get("place"), Label: f.Get("label")})
-	if e, ok := errs.As(err); ok {
-		s.adminTrackedLinksPage(w, r, kit.StatusOf(e.Code), f, e.Fields)
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.RefuseFields(w, r, err, func(status int, problems map[string]string) { s.adminTrackedLinksPage(w, r, status, f, problems) })
 		return
 	}
 	s.Confirm(w, r, "flash.volunteer_link_created", "/admin/liens-suivis#lien-"+l.Code)

@@ -656,11 +656,8 @@ func (s *Handlers) VolunteerSaveProfile(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	_, err := s.Deps.Volunteering.SaveProfile(r.Context(), ri.Territory.ID, ri.Principal.User.ID, in)
-	if e, ok := errs.As(err); ok {
-		s.volunteerProfilePage(w, r, kit.StatusOf(e.Code), f, e.Fields)
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.RefuseFields(w, r, err, func(status int, problems map[string]string) { s.volunteerProfilePage(w, r, status, f, problems) })
 		return
 	}
 	s.Confirm(w, r, "flash.volunteer_profile_saved", "/s-impliquer")

@@ -266,11 +266,8 @@ func (s *Handlers) VolunteerCreateOpp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o, err := s.Deps.Volunteering.CreateOpportunity(r.Context(), ri.Territory.ID, ri.Principal.User.ID, in)
-	if e, ok := errs.As(err); ok {
-		s.oppFormPage(w, r, kit.StatusOf(e.Code), nil, f, e.Fields)
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.RefuseFields(w, r, err, func(status int, problems map[string]string) { s.oppFormPage(w, r, status, nil, f, problems) })
 		return
 	}
 	s.Confirm(w, r, "flash.volunteer_opp_created", "/s-impliquer/gestion/offres/"+strconv.FormatInt(o.ID, 10))
@@ -353,11 +350,8 @@ func (s *Handlers) VolunteerUpdateOpp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err := s.Deps.Volunteering.UpdateOpportunity(r.Context(), ri.Territory.ID, o.ID, in)
-	if e, ok := errs.As(err); ok {
-		s.oppFormPage(w, r, kit.StatusOf(e.Code), &o, f, e.Fields)
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.RefuseFields(w, r, err, func(status int, problems map[string]string) { s.oppFormPage(w, r, status, &o, f, problems) })
 		return
 	}
 	s.Confirm(w, r, "flash.volunteer_opp_saved", "/s-impliquer/gestion/offres/"+strconv.FormatInt(o.ID, 10))

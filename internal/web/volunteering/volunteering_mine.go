@@ -210,11 +210,8 @@ func (s *Handlers) VolunteerDeclareHours(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	_, err := s.Deps.Volunteering.DeclareHours(r.Context(), ri.Territory.ID, ri.Principal.User.ID, in)
-	if e, ok := errs.As(err); ok {
-		s.volunteerHoursPage(w, r, kit.StatusOf(e.Code), f, e.Fields)
-		return
-	} else if err != nil {
-		s.Fail(w, r, err)
+	if err != nil {
+		s.RefuseFields(w, r, err, func(status int, problems map[string]string) { s.volunteerHoursPage(w, r, status, f, problems) })
 		return
 	}
 	s.Confirm(w, r, "flash.volunteer_hours_declared", "/s-impliquer/mon-benevolat#heures")
