@@ -22,6 +22,19 @@ type StaffField struct {
 	Rows                                                           int
 }
 
+// StaffRemove is what the "staffremove" template draws: the folded
+// confirmation that removes one row of a staff table.
+type StaffRemove struct {
+	Summary, Help, Yes, Action string
+	Name                       template.HTML
+}
+
+// StaffRemove describes the confirmation removing the row named name (as
+// people typed it) by a post to action.
+func (b Base) StaffRemove(summaryKey, helpKey, yesKey string, name any, action string) StaffRemove {
+	return StaffRemove{Summary: b.T(summaryKey), Help: b.T(helpKey), Yes: b.T(yesKey), Action: action, Name: b.Typed(name)}
+}
+
 // StaffField describes a field of the page's form; helpKey may be "".
 // typ "textarea" draws a textarea.
 func (b Base) StaffField(name, labelKey, helpKey, typ string) StaffField {
