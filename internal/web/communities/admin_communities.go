@@ -375,11 +375,7 @@ func (s *Handlers) onItem(w http.ResponseWriter, r *http.Request, name, flash, s
 	if !ok {
 		return
 	}
-	if err := do(r.Context(), kit.Info(r).Territory.ID, c.ID, kit.PathID(r, name)); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.Confirm(w, r, flash, kit.CommunityPath(c.ID)+"#"+section)
+	s.Done(w, r, do(r.Context(), kit.Info(r).Territory.ID, c.ID, kit.PathID(r, name)), flash, kit.CommunityPath(c.ID)+"#"+section)
 }
 
 // withChosen runs a staff action on the item chosen in the form's field
@@ -395,11 +391,7 @@ func (s *Handlers) withChosen(w http.ResponseWriter, r *http.Request, field, pro
 		s.adminCommunityPage(w, r, c, http.StatusUnprocessableEntity, r.PostForm, map[string]string{field: problem})
 		return
 	}
-	if err := do(r.Context(), kit.Info(r).Territory.ID, c.ID, id); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.Confirm(w, r, flash, kit.CommunityPath(c.ID)+"#"+section)
+	s.Done(w, r, do(r.Context(), kit.Info(r).Territory.ID, c.ID, id), flash, kit.CommunityPath(c.ID)+"#"+section)
 }
 
 func (s *Handlers) AdminRevokeInvitation(w http.ResponseWriter, r *http.Request) {

@@ -429,11 +429,7 @@ func (s *Handlers) removeShared(w http.ResponseWriter, r *http.Request, owner fu
 		s.RenderError(w, r, http.StatusForbidden, "errors.forbidden")
 		return
 	}
-	if err := remove(ctx, tid, a.Community.ID, id); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.Confirm(w, r, flashKey, communityPath(a.Community)+anchor)
+	s.Done(w, r, remove(ctx, tid, a.Community.ID, id), flashKey, communityPath(a.Community)+anchor)
 }
 
 // AddResource shares a link or a file (a form sent as multipart).
@@ -517,11 +513,7 @@ func (s *Handlers) Leave(w http.ResponseWriter, r *http.Request) {
 		s.RenderError(w, r, http.StatusForbidden, "errors.not_a_member")
 		return
 	}
-	if err := s.Deps.Community.LeaveCommunity(r.Context(), kit.Info(r).Territory.ID, a.Community.ID, a.Member.UserID); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.Confirm(w, r, "flash.community_left", "/communautes")
+	s.Done(w, r, s.Deps.Community.LeaveCommunity(r.Context(), kit.Info(r).Territory.ID, a.Community.ID, a.Member.UserID), "flash.community_left", "/communautes")
 }
 
 // meetingsOf turns events into views (used by staff pages too).

@@ -376,11 +376,7 @@ func (s *Handlers) CancelRegistration(w http.ResponseWriter, r *http.Request) {
 		s.registrationPage(w, r, http.StatusUnprocessableEntity, nil, map[string]string{"confirm": "errors.confirm"})
 		return
 	}
-	if err := s.Deps.Events.CancelByToken(r.Context(), tok); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.Confirm(w, r, "flash.registration_cancelled", "/inscription/"+tok)
+	s.Done(w, r, s.Deps.Events.CancelByToken(r.Context(), tok), "flash.registration_cancelled", "/inscription/"+tok)
 }
 
 // writeICS answers an iCalendar file.

@@ -551,6 +551,15 @@ func (s *Kit) Confirm(w http.ResponseWriter, r *http.Request, key, to string) {
 	s.Redirect(w, r, to)
 }
 
+// Done ends an action: the page of err when it failed, else Confirm.
+func (s *Kit) Done(w http.ResponseWriter, r *http.Request, err error, key, to string) {
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	s.Confirm(w, r, key, to)
+}
+
 func (s *Kit) takeFlash(w http.ResponseWriter, r *http.Request) string {
 	c, err := r.Cookie(flashCookie)
 	if err != nil {

@@ -688,11 +688,7 @@ func (s *Handlers) DeleteSeat(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.Deps.Orgs.DeleteSeat(r.Context(), kit.Info(r).Territory.ID, o.ID, st.ID); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.Confirm(w, r, "flash.org_seat_deleted", sp.orgPath(o.ID)+"#postes")
+	s.Done(w, r, s.Deps.Orgs.DeleteSeat(r.Context(), kit.Info(r).Territory.ID, o.ID, st.ID), "flash.org_seat_deleted", sp.orgPath(o.ID)+"#postes")
 }
 
 // ---- Policies ----------------------------------------------------------
@@ -807,11 +803,7 @@ func (s *Handlers) RemovePolicy(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.Deps.Orgs.RemovePolicy(r.Context(), kit.Info(r).Territory.ID, o.ID, p.ID); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.Confirm(w, r, "flash.org_policy_removed", sp.orgPath(o.ID)+"#politiques")
+	s.Done(w, r, s.Deps.Orgs.RemovePolicy(r.Context(), kit.Info(r).Territory.ID, o.ID, p.ID), "flash.org_policy_removed", sp.orgPath(o.ID)+"#politiques")
 }
 
 // ---- Staff: managers and co-organised events ---------------------------
@@ -859,11 +851,7 @@ func (s *Handlers) AddManager(w http.ResponseWriter, r *http.Request) {
 		s.orgManage(w, r, http.StatusUnprocessableEntity, o, staffOrgs, "responsables", r.PostForm, map[string]string{"manager_email": problem})
 		return
 	}
-	if err := s.Deps.Orgs.AddManager(ctx, t.ID, o.ID, u.ID); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.Confirm(w, r, "flash.org_manager_added", staffOrgs.orgPath(o.ID)+"#responsables")
+	s.Done(w, r, s.Deps.Orgs.AddManager(ctx, t.ID, o.ID, u.ID), "flash.org_manager_added", staffOrgs.orgPath(o.ID)+"#responsables")
 }
 
 func (s *Handlers) managerFor(w http.ResponseWriter, r *http.Request) (ogs.Organization, *auth.User, bool) {
@@ -905,11 +893,7 @@ func (s *Handlers) RemoveManager(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.Deps.Orgs.RemoveManager(r.Context(), kit.Info(r).Territory.ID, o.ID, u.ID); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.Confirm(w, r, "flash.org_manager_removed", staffOrgs.orgPath(o.ID)+"#responsables")
+	s.Done(w, r, s.Deps.Orgs.RemoveManager(r.Context(), kit.Info(r).Territory.ID, o.ID, u.ID), "flash.org_manager_removed", staffOrgs.orgPath(o.ID)+"#responsables")
 }
 
 func (s *Handlers) LinkEvent(w http.ResponseWriter, r *http.Request) {
@@ -934,11 +918,7 @@ func (s *Handlers) UnlinkEvent(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.Deps.Orgs.UnlinkEvent(r.Context(), kit.Info(r).Territory.ID, o.ID, kit.PathID(r, "event")); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.Confirm(w, r, "flash.org_event_unlinked", staffOrgs.orgPath(o.ID)+"#evenements")
+	s.Done(w, r, s.Deps.Orgs.UnlinkEvent(r.Context(), kit.Info(r).Territory.ID, o.ID, kit.PathID(r, "event")), "flash.org_event_unlinked", staffOrgs.orgPath(o.ID)+"#evenements")
 }
 
 // ---- Staff: people -----------------------------------------------------
@@ -1107,11 +1087,7 @@ func (s *Handlers) AdminSavePerson(w http.ResponseWriter, r *http.Request) {
 		}
 		account = u.ID
 	}
-	if err := s.Deps.Orgs.LinkAccount(ctx, t.ID, person.ID, account); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.Confirm(w, r, "flash.org_person_saved", personPath(person.ID))
+	s.Done(w, r, s.Deps.Orgs.LinkAccount(ctx, t.ID, person.ID, account), "flash.org_person_saved", personPath(person.ID))
 }
 
 // linkSide is one of the two people compared: the record chosen, every
@@ -1183,11 +1159,7 @@ func (s *Handlers) LinkPeople(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.Deps.Orgs.LinkPeople(r.Context(), kit.Info(r).Territory.ID, a.ID, b.ID); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.Confirm(w, r, "flash.org_people_linked", personPath(a.ID))
+	s.Done(w, r, s.Deps.Orgs.LinkPeople(r.Context(), kit.Info(r).Territory.ID, a.ID, b.ID), "flash.org_people_linked", personPath(a.ID))
 }
 
 func (s *Handlers) UnlinkPerson(w http.ResponseWriter, r *http.Request) {

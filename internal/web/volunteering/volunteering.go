@@ -714,11 +714,7 @@ func (s *Handlers) VolunteerDeleteProfile(w http.ResponseWriter, r *http.Request
 		s.volunteerProfilePage(w, r, http.StatusUnprocessableEntity, nil, map[string]string{"confirm": "errors.volunteer_confirm_delete"})
 		return
 	}
-	if err := s.Deps.Volunteering.DeleteProfile(r.Context(), ri.Territory.ID, ri.Principal.User.ID); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.Confirm(w, r, "flash.volunteer_profile_deleted", "/s-impliquer")
+	s.Done(w, r, s.Deps.Volunteering.DeleteProfile(r.Context(), ri.Territory.ID, ri.Principal.User.ID), "flash.volunteer_profile_deleted", "/s-impliquer")
 }
 
 // Template helpers of the volunteering pages.

@@ -114,11 +114,7 @@ func (s *Handlers) VolunteerWithdraw(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.Deps.Volunteering.Withdraw(r.Context(), kit.Info(r).Territory.ID, a.ID, a.Person.ID); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.Confirm(w, r, "flash.volunteer_withdrawn", "/s-impliquer/mon-benevolat")
+	s.Done(w, r, s.Deps.Volunteering.Withdraw(r.Context(), kit.Info(r).Territory.ID, a.ID, a.Person.ID), "flash.volunteer_withdrawn", "/s-impliquer/mon-benevolat")
 }
 
 // Hours.
@@ -222,11 +218,7 @@ func (s *Handlers) VolunteerWithdrawHours(w http.ResponseWriter, r *http.Request
 		return
 	}
 	ri := kit.Info(r)
-	if err := s.Deps.Volunteering.WithdrawHours(r.Context(), ri.Territory.ID, kit.PathID(r, "id"), ri.Principal.User.ID); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.Confirm(w, r, "flash.volunteer_hours_withdrawn", "/s-impliquer/mon-benevolat#heures")
+	s.Done(w, r, s.Deps.Volunteering.WithdrawHours(r.Context(), ri.Territory.ID, kit.PathID(r, "id"), ri.Principal.User.ID), "flash.volunteer_hours_withdrawn", "/s-impliquer/mon-benevolat#heures")
 }
 
 // Certificates.
