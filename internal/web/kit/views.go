@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"implique/internal/calendar"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +21,28 @@ import (
 type StaffField struct {
 	Name, Label, Help, Type, Value, Error, Autocomplete, Inputmode string
 	Rows                                                           int
+}
+
+// StaffSelect is what the "staffselect" template draws: a list to choose
+// one value from, with its label and problem.
+type StaffSelect struct {
+	Name, Label, Value, Error string
+	Options                   []SelectOption
+}
+
+// SelectOption is one choice of a StaffSelect.
+type SelectOption struct{ Value, Label string }
+
+// StaffSelect describes a list of the page's form offering values (a slice
+// of a string type), each labelled by the catalog's optionPrefix+value.
+func (b Base) StaffSelect(name, labelKey, optionPrefix string, values any) StaffSelect {
+	f := StaffSelect{Name: name, Label: b.T(labelKey), Value: b.Value(name), Error: b.FieldError(name)}
+	v := reflect.ValueOf(values)
+	for i := range v.Len() {
+		s := v.Index(i).String()
+		f.Options = append(f.Options, SelectOption{Value: s, Label: b.T(optionPrefix + s)})
+	}
+	return f
 }
 
 // StaffRemove is what the "staffremove" template draws: the folded
