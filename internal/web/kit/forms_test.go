@@ -2,6 +2,7 @@ package kit_test
 
 import (
 	"maps"
+	"net/http"
 	"testing"
 
 	"implique/internal/errs"
@@ -82,5 +83,44 @@ func TestPlaceOptionsOf(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("option %d = %v, want %v", i, got[i], want[i])
 		}
+	}
+}
+
+// TestRefusals covers the refusals that show the form again; the others
+// fail, which the handlers' tests cover.
+func TestRefusals(t *testing.T) {
+	prefix := func(f string) string { return "met_" + f }
+	for _, c := range []struct {
+		name       string
+		err        *errs.Error
+		fieldsOnly bool
+		rename     func(string) string
+		status     int
+		want       map[string]string
+	}{
+		{"invalid fields", &errs.Error{Code: errs.Invalid, Key: "errors.invalid", Fields: map[string]string{"name": "errors.required"}}, false, nil,
+			http.StatusUnprocessableEntity, map[string]string{"name": "errors.required"}},
+		{"renamed", &errs.Error{Code: errs.Invalid, Key: "errors.invalid", Fields: map[string]string{"name": "errors.required"}}, false, prefix,
+			http.StatusUnprocessableEntity, map[string]string{"met_name": "errors.required"}},
+		{"conflict: the whole form", &errs.Error{Code: errs.Conflict, Key: "errors.full"}, false, nil,
+			http.StatusConflict, map[string]string{"": "errors.full"}},
+		{"fields only", &errs.Error{Code: errs.Invalid, Key: "errors.invalid", Fields: map[string]string{"hour_value": "errors.too_big"}}, true, nil,
+			http.StatusUnprocessableEntity, map[string]string{"hour_value": "errors.too_big"}},
+		{"fields only, none", &errs.Error{Code: errs.Conflict, Key: "errors.full"}, true, nil,
+			http.StatusConflict, map[string]string{}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var k kit.Kit
+			status, got := 0, map[string]string(nil)
+			page := func(st int, problems map[string]string) { status, got = st, problems }
+			if c.fieldsOnly {
+				k.RefuseFields(nil, nil, c.err, page)
+			} else {
+				k.RefuseOn(nil, nil, c.err, c.rename, page)
+			}
+			if status != c.status || len(got) != len(c.want) || (len(got) > 0 && !maps.Equal(got, c.want)) {
+				t.Errorf("got %d %v, want %d %v", status, got, c.status, c.want)
+			}
+		})
 	}
 }
