@@ -361,14 +361,14 @@ func (s *Handlers) initiativeActionFailed(w http.ResponseWriter, r *http.Request
 	})
 }
 
-// initiativeDone goes back to a section of the initiative's page with a message.
-func (s *Handlers) initiativeDone(w http.ResponseWriter, r *http.Request, ini cty.Initiative, flash, section string) {
-	s.Flash(w, flash)
+// initiativeDone ends an action on the initiative: the page of err when it
+// failed, else back to a section of the initiative's page with a message.
+func (s *Handlers) initiativeDone(w http.ResponseWriter, r *http.Request, ini cty.Initiative, err error, flash, section string) {
 	to := initiativePath(ini.ID)
 	if section != "" {
 		to += "#" + section
 	}
-	s.Redirect(w, r, to)
+	s.Done(w, r, err, flash, to)
 }
 
 func (s *Handlers) AdminPublishInitiative(w http.ResponseWriter, r *http.Request) {
@@ -384,15 +384,11 @@ func (s *Handlers) publishInitiative(w http.ResponseWriter, r *http.Request, pub
 	if !ok {
 		return
 	}
-	if err := s.Deps.Community.PublishInitiative(r.Context(), kit.Info(r).Territory.ID, ini.ID, publish); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
 	key := "flash.initiative_unpublished"
 	if publish {
 		key = "flash.initiative_published"
 	}
-	s.initiativeDone(w, r, ini, key, "")
+	s.initiativeDone(w, r, ini, s.Deps.Community.PublishInitiative(r.Context(), kit.Info(r).Territory.ID, ini.ID, publish), key, "")
 }
 
 // act runs a staff action on one section of the initiative's page: a
@@ -407,7 +403,7 @@ func (s *Handlers) act(w http.ResponseWriter, r *http.Request, section, prefix, 
 		s.initiativeActionFailed(w, r, ini, section, prefix, err)
 		return
 	}
-	s.initiativeDone(w, r, ini, flash, section)
+	s.initiativeDone(w, r, ini, nil, flash, section)
 }
 
 // toggle sets (form field != "0") or clears a flag of the initiative's
@@ -424,14 +420,10 @@ func (s *Handlers) toggle(w http.ResponseWriter, r *http.Request, idName, field,
 		return
 	}
 	on := r.PostFormValue(field) != "0"
-	if err := set(r.Context(), kit.Info(r).Territory.ID, ini.ID, id, on); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
 	if on {
 		offFlash = onFlash
 	}
-	s.initiativeDone(w, r, ini, offFlash, section)
+	s.initiativeDone(w, r, ini, set(r.Context(), kit.Info(r).Territory.ID, ini.ID, id, on), offFlash, section)
 }
 
 // removeItem removes the initiative's {idName} item once confirmed; before,
@@ -460,11 +452,7 @@ func removeItem[T any](s *Handlers, w http.ResponseWriter, r *http.Request, idNa
 		s.NotFound(w, r)
 		return
 	}
-	if err := remove(r.Context(), tid, ini.ID, id); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.initiativeDone(w, r, ini, "flash.initiative_"+what+"_removed", section)
+	s.initiativeDone(w, r, ini, remove(r.Context(), tid, ini.ID, id), "flash.initiative_"+what+"_removed", section)
 }
 
 // askConfirm shows the initiative's page opened on the question of
@@ -644,7 +632,7 @@ func (s *Handlers) AdminAddActor(w http.ResponseWriter, r *http.Request) {
 		s.initiativeActionFailed(w, r, ini, "acteurs", "actor_", err)
 		return
 	}
-	s.initiativeDone(w, r, ini, "flash.initiative_actor_added", "acteurs")
+	s.initiativeDone(w, r, ini, nil, "flash.initiative_actor_added", "acteurs")
 }
 
 type adminActorPage struct {
@@ -719,7 +707,7 @@ func (s *Handlers) AdminUpdateActor(w http.ResponseWriter, r *http.Request) {
 		s.RefuseOn(w, r, err, func(f string) string { return "actor_" + f }, func(status int, problems map[string]string) { s.actorForm(w, r, status, ini, a, r.PostForm, problems) })
 		return
 	}
-	s.initiativeDone(w, r, ini, "flash.initiative_actor_saved", "acteurs")
+	s.initiativeDone(w, r, ini, nil, "flash.initiative_actor_saved", "acteurs")
 }
 
 func (s *Handlers) AdminRemoveActor(w http.ResponseWriter, r *http.Request) {
@@ -731,11 +719,7 @@ func (s *Handlers) AdminRemoveActor(w http.ResponseWriter, r *http.Request) {
 		s.askConfirm(w, r, ini, "actor", a.Name, "acteurs")
 		return
 	}
-	if err := s.Deps.Community.RemoveActor(r.Context(), kit.Info(r).Territory.ID, ini.ID, a.ID); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.initiativeDone(w, r, ini, "flash.initiative_actor_removed", "acteurs")
+	s.initiativeDone(w, r, ini, s.Deps.Community.RemoveActor(r.Context(), kit.Info(r).Territory.ID, ini.ID, a.ID), "flash.initiative_actor_removed", "acteurs")
 }
 
 // ---- People ------------------------------------------------------------
