@@ -426,10 +426,21 @@ func (s *Handlers) toggle(w http.ResponseWriter, r *http.Request, idName, field,
 	s.initiativeDone(w, r, ini, set(r.Context(), kit.Info(r).Territory.ID, ini.ID, id, on), offFlash, section)
 }
 
+// removal holds the catalog keys of removing one kind of item.
+type removal struct{ question, help, yes, flash string }
+
+var (
+	milestoneRemoval = removal{"initiative.staff.milestone_remove_question", "initiative.staff.milestone_remove_help",
+		"initiative.staff.milestone_remove_yes", "flash.initiative_milestone_removed"}
+	actorRemoval = removal{"initiative.staff.actor_remove_question", "initiative.staff.actor_remove_help",
+		"initiative.staff.actor_remove_yes", "flash.initiative_actor_removed"}
+	personRemoval = removal{"initiative.staff.person_remove_question", "initiative.staff.person_remove_help",
+		"initiative.staff.person_remove_yes", "flash.initiative_person_removed"}
+)
+
 // removeItem removes the initiative's {idName} item once confirmed; before,
-// it finds the item in list (named by key) and asks. what names the
-// catalog keys: initiative.staff.<what>_remove_*, flash.initiative_<what>_removed.
-func removeItem[T any](s *Handlers, w http.ResponseWriter, r *http.Request, idName, what, section string,
+// it finds the item in list (named by key) and asks.
+func removeItem[T any](s *Handlers, w http.ResponseWriter, r *http.Request, idName, section string, keys removal,
 	list func(ctx context.Context, tid, iniID int64) ([]T, error), key func(T) (int64, string),
 	remove func(ctx context.Context, tid, iniID, id int64) error) {
 	ini, ok := s.staffInitiative(w, r)
@@ -445,22 +456,21 @@ func removeItem[T any](s *Handlers, w http.ResponseWriter, r *http.Request, idNa
 		}
 		for _, it := range items {
 			if itemID, name := key(it); itemID == id {
-				s.askConfirm(w, r, ini, what, name, section)
+				s.askConfirm(w, r, ini, keys, name, section)
 				return
 			}
 		}
 		s.NotFound(w, r)
 		return
 	}
-	s.initiativeDone(w, r, ini, remove(r.Context(), tid, ini.ID, id), "flash.initiative_"+what+"_removed", section)
+	s.initiativeDone(w, r, ini, remove(r.Context(), tid, ini.ID, id), keys.flash, section)
 }
 
 // askConfirm shows the initiative's page opened on the question of
-// removing the item name (catalog keys initiative.staff.<what>_remove_*).
-func (s *Handlers) askConfirm(w http.ResponseWriter, r *http.Request, ini cty.Initiative, what, name, back string) {
-	k := "initiative.staff." + what + "_remove_"
+// removing the item name.
+func (s *Handlers) askConfirm(w http.ResponseWriter, r *http.Request, ini cty.Initiative, keys removal, name, back string) {
 	s.staffInitiativePage(w, r, http.StatusOK, ini, func(p *adminInitiativePage) {
-		p.Confirm = &confirmQuestion{Question: p.T(k+"question", name), Help: p.T(k + "help"), Action: r.URL.Path, Yes: p.T(k + "yes"),
+		p.Confirm = &confirmQuestion{Question: p.T(keys.question, name), Help: p.T(keys.help), Action: r.URL.Path, Yes: p.T(keys.yes),
 			Back: initiativePath(ini.ID) + "#" + back}
 	})
 }
@@ -505,7 +515,7 @@ func (s *Handlers) AdminMilestoneDone(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handlers) AdminRemoveMilestone(w http.ResponseWriter, r *http.Request) {
-	removeItem(s, w, r, "mid", "milestone", "etapes", s.Deps.Community.Milestones,
+	removeItem(s, w, r, "mid", "etapes", milestoneRemoval, s.Deps.Community.Milestones,
 		func(m cty.Milestone) (int64, string) { return m.ID, m.Title }, s.Deps.Community.RemoveMilestone)
 }
 
@@ -716,10 +726,10 @@ func (s *Handlers) AdminRemoveActor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.PostFormValue("confirm") != "1" {
-		s.askConfirm(w, r, ini, "actor", a.Name, "acteurs")
+		s.askConfirm(w, r, ini, actorRemoval, a.Name, "acteurs")
 		return
 	}
-	s.initiativeDone(w, r, ini, s.Deps.Community.RemoveActor(r.Context(), kit.Info(r).Territory.ID, ini.ID, a.ID), "flash.initiative_actor_removed", "acteurs")
+	s.initiativeDone(w, r, ini, s.Deps.Community.RemoveActor(r.Context(), kit.Info(r).Territory.ID, ini.ID, a.ID), actorRemoval.flash, "acteurs")
 }
 
 // ---- People ------------------------------------------------------------
@@ -740,6 +750,6 @@ func (s *Handlers) AdminAddPerson(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handlers) AdminRemovePerson(w http.ResponseWriter, r *http.Request) {
-	removeItem(s, w, r, "pid", "person", "personnes", s.Deps.Community.People,
+	removeItem(s, w, r, "pid", "personnes", personRemoval, s.Deps.Community.People,
 		func(p cty.Person) (int64, string) { return p.ID, p.Name }, s.Deps.Community.RemovePerson)
 }
