@@ -44,6 +44,9 @@ type Settings struct {
 	PublicFormsPerHour int
 	// DinnerTarget is how many soupers citoyens the program plans.
 	DinnerTarget int
+	// SmallGroupMinimum is the smallest group a figure is shown for: a
+	// survey result or a count of people under it stays hidden.
+	SmallGroupMinimum int
 }
 
 // Location is the territory's time zone (America/Toronto when unknown).
@@ -76,13 +79,13 @@ func NewStore(d *db.DB) *Store { return &Store{db: d} }
 
 const territoryCols = `id, slug, host, name, operator_name, program_name, contact_email, contact_phone,
 	mailing_address, privacy_officer_name, privacy_officer_email, time_zone, brand_color, public_forms_per_hour, dinner_target,
-	created_at, updated_at`
+	small_group_minimum, created_at, updated_at`
 
 func scanTerritory(row interface{ Scan(...any) error }) (Territory, error) {
 	var t Territory
 	err := row.Scan(&t.ID, &t.Slug, &t.Host, &t.Name, &t.OperatorName, &t.ProgramName, &t.ContactEmail,
 		&t.ContactPhone, &t.MailingAddress, &t.PrivacyOfficerName, &t.PrivacyOfficerEmail, &t.TimeZone,
-		&t.BrandColor, &t.PublicFormsPerHour, &t.DinnerTarget, &t.CreatedAt, &t.UpdatedAt)
+		&t.BrandColor, &t.PublicFormsPerHour, &t.DinnerTarget, &t.SmallGroupMinimum, &t.CreatedAt, &t.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, errs.New(errs.NotFound, "errors.territory_not_found")
 	}
@@ -105,9 +108,11 @@ func (s *Store) Create(ctx context.Context, slug string, set Settings) (Territor
 	now := db.Now()
 	id, err := s.db.InsertID(ctx, `INSERT INTO territories (slug, name, operator_name, program_name, contact_email,
 		contact_phone, mailing_address, privacy_officer_name, privacy_officer_email, time_zone, brand_color,
-		public_forms_per_hour, dinner_target, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		public_forms_per_hour, dinner_target, small_group_minimum, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		slug, set.Name, set.OperatorName, set.ProgramName, set.ContactEmail, set.ContactPhone, set.MailingAddress,
-		set.PrivacyOfficerName, set.PrivacyOfficerEmail, set.TimeZone, set.BrandColor, set.PublicFormsPerHour, set.DinnerTarget, now, now)
+		set.PrivacyOfficerName, set.PrivacyOfficerEmail, set.TimeZone, set.BrandColor, set.PublicFormsPerHour, set.DinnerTarget,
+		set.SmallGroupMinimum, now, now)
 	if db.IsUniqueViolation(err) {
 		return Territory{}, errs.New(errs.Conflict, "errors.territory_exists")
 	}
@@ -173,9 +178,10 @@ func (s *Store) UpdateSettings(ctx context.Context, id int64, set Settings) erro
 	}
 	res, err := s.db.Exec(ctx, `UPDATE territories SET name = ?, operator_name = ?, program_name = ?, contact_email = ?,
 		contact_phone = ?, mailing_address = ?, privacy_officer_name = ?, privacy_officer_email = ?, time_zone = ?,
-		brand_color = ?, public_forms_per_hour = ?, dinner_target = ?, updated_at = ? WHERE id = ?`,
+		brand_color = ?, public_forms_per_hour = ?, dinner_target = ?, small_group_minimum = ?, updated_at = ? WHERE id = ?`,
 		set.Name, set.OperatorName, set.ProgramName, set.ContactEmail, set.ContactPhone, set.MailingAddress,
-		set.PrivacyOfficerName, set.PrivacyOfficerEmail, set.TimeZone, set.BrandColor, set.PublicFormsPerHour, set.DinnerTarget, db.Now(), id)
+		set.PrivacyOfficerName, set.PrivacyOfficerEmail, set.TimeZone, set.BrandColor, set.PublicFormsPerHour, set.DinnerTarget,
+		set.SmallGroupMinimum, db.Now(), id)
 	if err != nil {
 		return err
 	}
@@ -205,7 +211,13 @@ func (set *Settings) normalise() {
 	if set.DinnerTarget == 0 {
 		set.DinnerTarget = DefaultDinnerTarget
 	}
+	if set.SmallGroupMinimum == 0 {
+		set.SmallGroupMinimum = DefaultSmallGroupMinimum
+	}
 }
+
+// DefaultSmallGroupMinimum hides every figure about fewer than 5 people.
+const DefaultSmallGroupMinimum = 5
 
 // DefaultDinnerTarget is the program's plan: 18 soupers citoyens.
 const DefaultDinnerTarget = 18

@@ -30,6 +30,7 @@ func fullSettings() territory.Settings {
 		BrandColor:          "#2a4d14",
 		PublicFormsPerHour:  45,
 		DinnerTarget:        12,
+		SmallGroupMinimum:   7,
 	}
 }
 
