@@ -19,6 +19,7 @@ import (
 	"implique/internal/jobs"
 	"implique/internal/mail"
 	"implique/internal/orgs"
+	"implique/internal/survey"
 	"implique/internal/territory"
 	"implique/internal/tracking"
 	"implique/internal/volunteering"
@@ -60,6 +61,7 @@ type App struct {
 	Orgs         *orgs.Store
 	Volunteering *volunteering.Store
 	Tracking     *tracking.Store
+	Surveys      *survey.Store
 }
 
 // New wires the application on cfg.DB, which is open and migrated.
@@ -115,6 +117,8 @@ func New(cfg Config) (*App, error) {
 	a.Volunteering = volunteering.NewStore(volunteering.Config{DB: d, Territories: a.Territories, Orgs: a.Orgs, Auth: a.Auth,
 		Mailer: a.Mailer, Catalogs: cat, BaseURL: base, Now: now})
 	a.Tracking = tracking.NewStore(d, a.Territories, now)
+	a.Surveys = survey.NewStore(survey.Config{DB: d, Territories: a.Territories, Events: a.Events, Auth: a.Auth, Mailer: a.Mailer,
+		Catalogs: cat, BaseURL: base, Now: now})
 	a.Web, err = web.New(cfg.Web, web.Deps{
 		DB:           d,
 		Territories:  a.Territories,

@@ -1,0 +1,379 @@
+package survey
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"implique/internal/db"
+	"implique/internal/errs"
+	"implique/internal/territory"
+)
+
+// Channels: how an answer arrived.
+const (
+	ChannelWeb   = "web"   // the public page
+	ChannelLink  = "link"  // a private link
+	ChannelPaper = "paper" // a paper form typed by staff
+)
+
+// Respondent says who answers and how.
+type Respondent struct {
+	Channel string
+	// UserID is the signed-in person (kept only for an identified questionnaire).
+	UserID int64
+	// Token is the private link's token (ChannelLink).
+	Token string
+	// EnteredBy is the staff member typing a paper form, PaperNumber the
+	// number written on it, EventID the event it was filled at (0: none).
+	EnteredBy   int64
+	PaperNumber string
+	EventID     int64
+}
+
+// Submission is what a respondent answered: the form's values by question code.
+type Submission struct {
+	Lang    string
+	Values  map[string][]string
+	Consent bool
+}
+
+// answer is one stored answer row.
+type answer struct {
+	question, choice string
+	number           *float64
+	text             string
+	declined         bool
+}
+
+// MaxPaperNumber bounds a paper form's number.
+const MaxPaperNumber = 20
+
+// ReadNumber reads a number as people type it in Québec (« 2,5 », « 1 200 »).
+func ReadNumber(s string) (float64, bool) {
+	s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", ",", ".").Replace(strings.TrimSpace(s))
+	v, err := strconv.ParseFloat(s, 64)
+	return v, err == nil && v == v && v < 1e12 && v > -1e12
+}
+
+// parse checks a submission against a version; it returns the answers to
+// store and the place chosen (its slug) — or the problems, by field.
+func parse(def Definition, places map[string]territory.Place, sub Submission) ([]answer, string, error) {
+	f := errs.Fields{}
+	var out []answer
+	chosen := map[string][]string{}
+	place := ""
+	for _, q := range def.Questions() {
+		field := "q_" + q.Code
+		if c := q.ShowIf; c != nil {
+			shown := false
+			for _, v := range chosen[c.Question] {
+				shown = shown || v == c.Equals
+			}
+			if !shown {
+				continue
+			}
+		}
+		var vals []string
+		declined := false
+		for _, v := range sub.Values[q.Code] {
+			v = strings.TrimSpace(v)
+			if v == DeclineCode && q.Decline {
+				declined = true
+			} else if v != "" {
+				vals = append(vals, v)
+			}
+		}
+		if declined {
+			out = append(out, answer{question: q.Code, choice: DeclineCode, declined: true})
+			continue
+		}
+		if len(vals) == 0 {
+			if q.Required {
+				f.Add(field, "errors.survey_required")
+			}
+			continue
+		}
+		switch {
+		case q.Kind == KindPlace:
+			p, ok := places[vals[0]]
+			if len(vals) > 1 || !ok {
+				f.Add(field, "errors.survey_choice_unknown")
+				continue
+			}
+			place = p.Slug
+			chosen[q.Code] = []string{p.Slug}
+			out = append(out, answer{question: q.Code, choice: p.Slug})
+		case q.HasChoices():
+			if q.Kind != KindMultiple && len(vals) > 1 {
+				f.Add(field, "errors.survey_one_choice")
+				continue
+			}
+			seen := map[string]bool{}
+			bad := false
+			for _, v := range vals {
+				if _, ok := q.Option(v); !ok {
+					bad = true
+				}
+				if !seen[v] {
+					seen[v] = true
+					chosen[q.Code] = append(chosen[q.Code], v)
+					out = append(out, answer{question: q.Code, choice: v})
+				}
+			}
+			if bad {
+				f.Add(field, "errors.survey_choice_unknown")
+			}
+		case q.Numeric():
+			v, ok := ReadNumber(vals[0])
+			switch {
+			case len(vals) > 1 || !ok:
+				f.Add(field, "errors.survey_number")
+			case q.Min != nil && v < *q.Min, q.Max != nil && v > *q.Max:
+				f.Add(field, "errors.survey_number_bounds")
+			default:
+				out = append(out, answer{question: q.Code, number: &v})
+			}
+		case q.Typed():
+			text := strings.Join(vals, "\n")
+			max := MaxAnswerText
+			if q.Kind == KindShort {
+				max = 300
+			}
+			if utf8.RuneCountInString(text) > max {
+				f.Add(field, "errors.too_long")
+				continue
+			}
+			out = append(out, answer{question: q.Code, text: text})
+		}
+	}
+	if err := f.Err(); err != nil {
+		return nil, "", err
+	}
+	// The scores: only when every item was answered with a number.
+	for _, sc := range def.Scores {
+		total, items := 0.0, 0
+		for _, a := range out {
+			for _, c := range sc.Questions {
+				if a.question != c || a.declined {
+					continue
+				}
+				if a.number != nil {
+					total += *a.number
+					items++
+				} else if v, err := strconv.ParseFloat(a.choice, 64); err == nil {
+					total += v
+					items++
+				}
+			}
+		}
+		if items == len(sc.Questions) {
+			v := total
+			out = append(out, answer{question: sc.Code, number: &v})
+		}
+	}
+	return out, place, nil
+}
+
+// numberCode is how a number is counted in the tallies.
+func numberCode(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// placesBySlug are the territory's places, by slug.
+func (s *Store) placesBySlug(ctx context.Context, territoryID int64) (map[string]territory.Place, error) {
+	ps, err := s.territories.Places(ctx, territoryID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]territory.Place, len(ps))
+	for _, p := range ps {
+		out[p.Slug] = p
+	}
+	return out, nil
+}
+
+// Answer records one response to a wave, with its counts, in one
+// transaction; nothing is written when anything is wrong.
+func (s *Store) Answer(ctx context.Context, territoryID, waveID int64, who Respondent, sub Submission) (int64, error) {
+	w, err := s.Wave(ctx, territoryID, waveID)
+	if err != nil {
+		return 0, err
+	}
+	q, err := s.Get(ctx, territoryID, w.QuestionnaireID)
+	if err != nil {
+		return 0, err
+	}
+	if q.Published == nil {
+		return 0, errs.New(errs.Conflict, "errors.survey_not_published")
+	}
+	today, err := s.today(ctx, territoryID)
+	if err != nil {
+		return 0, err
+	}
+	// Paper forms filled while the wave was open may be typed after it closed.
+	if who.Channel != ChannelPaper && !w.OpenOn(today) {
+		return 0, errs.New(errs.Conflict, "errors.survey_closed")
+	}
+	var inv Invitation
+	if who.Channel == ChannelLink {
+		if inv, err = s.invitation(ctx, territoryID, who.Token); err != nil {
+			return 0, err
+		}
+		if inv.WaveID != w.ID {
+			return 0, errs.New(errs.NotFound, "errors.survey_link_not_found")
+		}
+		if inv.AnsweredAt != nil {
+			return 0, errs.New(errs.Conflict, "errors.survey_link_used")
+		}
+		who.EventID = inv.EventID
+	}
+	places, err := s.placesBySlug(ctx, territoryID)
+	if err != nil {
+		return 0, err
+	}
+	answers, placeSlug, err := parse(q.Published.Def, places, sub)
+	f := errs.Fields{}
+	if err != nil {
+		e, ok := errs.As(err)
+		if !ok || e.Fields == nil {
+			return 0, err
+		}
+		for k, v := range e.Fields {
+			f[k] = v
+		}
+	}
+	paper := strings.TrimSpace(who.PaperNumber)
+	if who.Channel == ChannelPaper {
+		switch {
+		case paper == "":
+			f.Add("paper_number", "errors.required")
+		case utf8.RuneCountInString(paper) > MaxPaperNumber:
+			f.Add("paper_number", "errors.too_long")
+		}
+	}
+	identified := !q.Anonymous && who.Channel != ChannelPaper
+	if identified && !sub.Consent {
+		f.Add("consent", "errors.survey_consent")
+	}
+	if identified && who.UserID == 0 && who.Channel == ChannelWeb {
+		return 0, errs.New(errs.Forbidden, "errors.survey_sign_in")
+	}
+	if err := f.Err(); err != nil {
+		return 0, err
+	}
+	var placeID, eventID int64
+	if p, ok := places[placeSlug]; ok {
+		placeID = p.ID
+	}
+	if who.EventID != 0 {
+		ev, err := s.events.Get(ctx, territoryID, who.EventID)
+		if err != nil {
+			return 0, errs.Fields{"event": "errors.survey_event_unknown"}.Err()
+		}
+		eventID = ev.ID
+		if placeID == 0 {
+			placeID = ev.PlaceID
+		}
+	}
+	lang := sub.Lang
+	if lang != "en" {
+		lang = "fr"
+	}
+	now := s.now()
+	var id int64
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		var user, consent, invitation, paperNumber any
+		if identified {
+			user, consent = nullID(who.UserID), now
+			if inv.ID != 0 {
+				invitation = inv.ID
+			}
+		}
+		if who.Channel == ChannelPaper {
+			paperNumber = paper
+		}
+		if inv.ID != 0 {
+			// One answer per private link, whether the answer keeps it or not.
+			res, err := tx.Exec(ctx, `UPDATE survey_invitations SET answered_at = ? WHERE id = ? AND answered_at IS NULL`, now, inv.ID)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return errs.New(errs.Conflict, "errors.survey_link_used")
+			}
+		}
+		var err error
+		id, err = tx.InsertID(ctx, `INSERT INTO survey_responses (territory_id, wave_id, version_id, channel, paper_number, invitation_id,
+			user_id, consent_at, place_id, event_id, audience, lang, entered_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			territoryID, w.ID, q.Published.ID, who.Channel, paperNumber, invitation, user, consent, nullID(placeID), nullID(eventID),
+			q.Audience, lang, nullID(who.EnteredBy), now)
+		if db.IsUniqueViolation(err) {
+			if who.Channel == ChannelPaper {
+				return errs.Fields{"paper_number": "errors.survey_paper_taken"}.Err()
+			}
+			return errs.New(errs.Conflict, "errors.survey_already_answered")
+		}
+		if err != nil {
+			return err
+		}
+		for _, a := range answers {
+			moderation := ""
+			if a.text != "" {
+				moderation = ModerationPending
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO survey_answers (response_id, wave_id, question, choice, number, text, declined, moderation)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, w.ID, a.question, a.choice, a.number, a.text, a.declined, moderation); err != nil {
+				return err
+			}
+		}
+		return tally(ctx, tx, w.ID, placeID, eventID, q.Audience, answers, 1)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// tally adds (delta 1) or takes away (-1) one response's counts.
+func tally(ctx context.Context, tx *db.Tx, waveID, placeID, eventID int64, audience string, answers []answer, delta int) error {
+	counts := map[[2]string]int{{ResponsesKey, ""}: 1}
+	answered := map[string]bool{}
+	for _, a := range answers {
+		code := a.choice
+		if a.number != nil {
+			code = numberCode(*a.number)
+		}
+		switch {
+		case a.declined:
+			counts[[2]string{a.question, DeclineCode}]++
+		case a.text != "":
+			answered[a.question] = true
+		default:
+			answered[a.question] = true
+			counts[[2]string{a.question, code}]++
+		}
+	}
+	for q := range answered {
+		counts[[2]string{q, ""}]++
+	}
+	for k, n := range counts {
+		if _, err := tx.Exec(ctx, `INSERT INTO survey_tallies (wave_id, question, code, place_id, event_id, audience, n)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wave_id, question, code, place_id, event_id, audience)
+			DO UPDATE SET n = survey_tallies.n + excluded.n`, waveID, k[0], k[1], placeID, eventID, audience, n*delta); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ResponsesKey is the tallies' pseudo-question counting the responses.
+const ResponsesKey = "_"
+
+// Moderation of typed answers.
+const (
+	ModerationPending  = "pending"
+	ModerationApproved = "approved"
+	ModerationHidden   = "hidden"
+)
+

@@ -1,0 +1,433 @@
+package survey
+
+import (
+	"context"
+	"database/sql"
+	"sort"
+	"strconv"
+	"time"
+
+	"implique/internal/db"
+	"implique/internal/errs"
+	"implique/internal/territory"
+)
+
+// Filter narrows the results: a wave (required), a place and its
+// secteurs, an event, an audience.
+type Filter struct {
+	WaveID   int64
+	Place    string
+	EventID  int64
+	Audience string
+}
+
+// OptionResult is how many respondents chose one option.
+type OptionResult struct {
+	Code    string
+	Label   Text
+	Count   int
+	Percent float64
+}
+
+// NumberResult sums up the numbers given.
+type NumberResult struct {
+	Mean, Median, Min, Max float64
+}
+
+// QuestionResult is one question's results. When Suppressed, fewer than
+// the minimum answered: nothing but that fact may be shown.
+type QuestionResult struct {
+	Question   Question
+	Number     int // its position; 0 for a score
+	N          int // respondents who answered (not counting « préfère ne pas répondre »)
+	Declined   int
+	Suppressed bool
+	Options    []OptionResult
+	Numbers    *NumberResult
+}
+
+// Results are a wave's results under a filter.
+type Results struct {
+	Filter    Filter
+	Minimum   int
+	Responses int
+	// Suppressed is true when the whole group is under the minimum.
+	Suppressed bool
+	Questions  []QuestionResult
+	ComputedAt time.Time
+}
+
+// counts reads the tallies of a wave under a filter: question → code → n.
+func (s *Store) counts(ctx context.Context, territoryID int64, f Filter) (map[string]map[string]int, error) {
+	q := `SELECT t.question, t.code, SUM(t.n) FROM survey_tallies t JOIN survey_waves w ON w.id = t.wave_id
+		WHERE w.territory_id = ? AND t.wave_id = ?`
+	args := []any{territoryID, f.WaveID}
+	if f.Place != "" {
+		cond, a := territory.InScope("t.place_id", territoryID, f.Place, territory.AndSecteurs)
+		q += ` AND ` + cond
+		args = append(args, a...)
+	}
+	if f.EventID != 0 {
+		q += ` AND t.event_id = ?`
+		args = append(args, f.EventID)
+	}
+	if f.Audience != "" {
+		q += ` AND t.audience = ?`
+		args = append(args, f.Audience)
+	}
+	q += ` GROUP BY t.question, t.code`
+	out := map[string]map[string]int{}
+	err := db.Each(ctx, s.db, q, args, func(rows *sql.Rows) error {
+		var question, code string
+		var n int
+		if err := rows.Scan(&question, &code, &n); err != nil {
+			return err
+		}
+		if out[question] == nil {
+			out[question] = map[string]int{}
+		}
+		out[question][code] = n
+		return nil
+	})
+	return out, err
+}
+
+// minimum is the territory's small-group minimum.
+func (s *Store) minimum(ctx context.Context, territoryID int64) (int, error) {
+	t, err := s.territories.ByID(ctx, territoryID)
+	if err != nil {
+		return 0, err
+	}
+	if t.SmallGroupMinimum < 1 {
+		return territory.DefaultSmallGroupMinimum, nil
+	}
+	return t.SmallGroupMinimum, nil
+}
+
+// Results computes a wave's results per question of the questionnaire's
+// published version, with the small-numbers rule: a question answered by
+// fewer than the territory's minimum shows no figure.
+func (s *Store) Results(ctx context.Context, territoryID int64, f Filter) (Results, error) {
+	w, err := s.Wave(ctx, territoryID, f.WaveID)
+	if err != nil {
+		return Results{}, err
+	}
+	q, err := s.Get(ctx, territoryID, w.QuestionnaireID)
+	if err != nil {
+		return Results{}, err
+	}
+	if q.Published == nil {
+		return Results{}, errs.New(errs.Conflict, "errors.survey_not_published")
+	}
+	min, err := s.minimum(ctx, territoryID)
+	if err != nil {
+		return Results{}, err
+	}
+	counts, err := s.counts(ctx, territoryID, f)
+	if err != nil {
+		return Results{}, err
+	}
+	places, err := s.placesBySlug(ctx, territoryID)
+	if err != nil {
+		return Results{}, err
+	}
+	def := q.Published.Def
+	r := Results{Filter: f, Minimum: min, Responses: counts[ResponsesKey][""], ComputedAt: s.now()}
+	r.Suppressed = r.Responses < min
+	for i, question := range def.Questions() {
+		r.Questions = append(r.Questions, result(question, i+1, counts[question.Code], min, places))
+	}
+	for _, sc := range def.Scores {
+		question := Question{Code: sc.Code, Kind: KindNumber, Text: sc.Label, Headline: sc.Headline}
+		r.Questions = append(r.Questions, result(question, 0, counts[sc.Code], min, places))
+	}
+	return r, nil
+}
+
+// result turns one question's counts into its figures.
+func result(q Question, number int, c map[string]int, min int, places map[string]territory.Place) QuestionResult {
+	r := QuestionResult{Question: q, Number: number, N: c[""], Declined: c[DeclineCode]}
+	r.Suppressed = r.N < min
+	pct := func(n int) float64 {
+		if r.N == 0 {
+			return 0
+		}
+		return float64(n) * 100 / float64(r.N)
+	}
+	switch {
+	case q.Kind == KindPlace:
+		for code, n := range c {
+			if p, ok := places[code]; ok {
+				r.Options = append(r.Options, OptionResult{Code: code, Label: Text{FR: p.Name}, Count: n, Percent: pct(n)})
+			}
+		}
+		sort.Slice(r.Options, func(i, j int) bool { return r.Options[i].Count > r.Options[j].Count })
+	case q.HasChoices():
+		for _, o := range q.Options() {
+			r.Options = append(r.Options, OptionResult{Code: o.Code, Label: o.Label, Count: c[o.Code], Percent: pct(c[o.Code])})
+		}
+	case q.Numeric():
+		type vn struct {
+			v float64
+			n int
+		}
+		var vals []vn
+		total, sum := 0, 0.0
+		for code, n := range c {
+			if code == "" || code == DeclineCode {
+				continue
+			}
+			v, err := strconv.ParseFloat(code, 64)
+			if err != nil {
+				continue
+			}
+			vals = append(vals, vn{v, n})
+			total += n
+			sum += v * float64(n)
+		}
+		if total > 0 {
+			sort.Slice(vals, func(i, j int) bool { return vals[i].v < vals[j].v })
+			nr := &NumberResult{Mean: sum / float64(total), Min: vals[0].v, Max: vals[len(vals)-1].v}
+			// The median: the middle value (the mean of the two middle ones).
+			lo, hi := (total-1)/2, total/2
+			seen := 0
+			var a, b float64
+			for _, x := range vals {
+				if lo >= seen && lo < seen+x.n {
+					a = x.v
+				}
+				if hi >= seen && hi < seen+x.n {
+					b = x.v
+				}
+				seen += x.n
+			}
+			nr.Median = (a + b) / 2
+			r.Numbers = nr
+			for _, x := range vals {
+				code := numberCode(x.v)
+				r.Options = append(r.Options, OptionResult{Code: code, Label: Text{FR: code}, Count: x.n, Percent: pct(x.n)})
+			}
+		}
+	}
+	if r.Suppressed {
+		r.Options, r.Numbers = nil, nil
+	}
+	return r
+}
+
+// Share is the part of the respondents a headline counts, from a question's counts.
+func (h Headline) Share(c map[string]int) int {
+	n := 0
+	for code, k := range c {
+		if code == "" || code == DeclineCode {
+			continue
+		}
+		for _, want := range h.Codes {
+			if code == want {
+				n += k
+			}
+		}
+		if h.AtLeast != nil {
+			if v, err := strconv.ParseFloat(code, 64); err == nil && v >= *h.AtLeast {
+				n += k
+			}
+		}
+	}
+	return n
+}
+
+// ComparedOption is one option in two waves.
+type ComparedOption struct {
+	Code             string
+	Label            Text
+	PercentA, PercentB float64
+	// Diff is B − A, in percentage points.
+	Diff float64
+}
+
+// ComparedQuestion is one question in two waves; Suppressed when either
+// wave's group is under the minimum.
+type ComparedQuestion struct {
+	Question   Question
+	Number     int
+	NA, NB     int
+	Suppressed bool
+	Options    []ComparedOption
+	// MeanA, MeanB are a number question's means.
+	MeanA, MeanB *float64
+}
+
+// Compare puts two waves side by side (baseline A → follow-up B) under the
+// same filter, question by question, matched by their codes.
+func (s *Store) Compare(ctx context.Context, territoryID int64, a, b Filter) ([]ComparedQuestion, error) {
+	ra, err := s.Results(ctx, territoryID, a)
+	if err != nil {
+		return nil, err
+	}
+	rb, err := s.Results(ctx, territoryID, b)
+	if err != nil {
+		return nil, err
+	}
+	wa, _ := s.Wave(ctx, territoryID, a.WaveID)
+	wb, _ := s.Wave(ctx, territoryID, b.WaveID)
+	if wa.QuestionnaireID != wb.QuestionnaireID {
+		return nil, errs.New(errs.Invalid, "errors.survey_compare_other")
+	}
+	byCode := map[string]QuestionResult{}
+	for _, q := range ra.Questions {
+		byCode[q.Question.Code] = q
+	}
+	var out []ComparedQuestion
+	for _, qb := range rb.Questions {
+		qa, ok := byCode[qb.Question.Code]
+		if !ok || qb.Question.Typed() {
+			continue
+		}
+		c := ComparedQuestion{Question: qb.Question, Number: qb.Number, NA: qa.N, NB: qb.N, Suppressed: qa.Suppressed || qb.Suppressed}
+		if !c.Suppressed {
+			if qa.Numbers != nil && qb.Numbers != nil {
+				c.MeanA, c.MeanB = &qa.Numbers.Mean, &qb.Numbers.Mean
+			}
+			if qb.Question.HasChoices() || qb.Question.Kind == KindPlace {
+				pa := map[string]float64{}
+				for _, o := range qa.Options {
+					pa[o.Code] = o.Percent
+				}
+				for _, o := range qb.Options {
+					c.Options = append(c.Options, ComparedOption{Code: o.Code, Label: o.Label, PercentA: pa[o.Code], PercentB: o.Percent,
+						Diff: o.Percent - pa[o.Code]})
+				}
+			}
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Headlines are the headline figures of the current wave (the latest
+// that has answers) of each published questionnaire of the territory,
+// for the place whose slug is given and its secteurs ("" is the whole
+// territory), with the small-numbers rule applied.
+func (s *Store) Headlines(ctx context.Context, territoryID int64, placeSlug string) ([]Figure, error) {
+	qs, err := s.List(ctx, territoryID)
+	if err != nil {
+		return nil, err
+	}
+	min, err := s.minimum(ctx, territoryID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Figure
+	for _, q := range qs {
+		if q.Published == nil || q.Responses == 0 {
+			continue
+		}
+		def := q.Published.Def
+		type headed struct {
+			code string
+			h    Headline
+		}
+		var hs []headed
+		for _, question := range def.Questions() {
+			if question.Headline != nil {
+				hs = append(hs, headed{question.Code, *question.Headline})
+			}
+		}
+		for _, sc := range def.Scores {
+			if sc.Headline != nil {
+				hs = append(hs, headed{sc.Code, *sc.Headline})
+			}
+		}
+		if len(hs) == 0 {
+			continue
+		}
+		waves, err := s.Waves(ctx, territoryID, q.ID)
+		if err != nil {
+			return nil, err
+		}
+		var current *Wave
+		for i := range waves {
+			if waves[i].Responses > 0 {
+				current = &waves[i]
+				break
+			}
+		}
+		if current == nil {
+			continue
+		}
+		counts, err := s.counts(ctx, territoryID, Filter{WaveID: current.ID, Place: placeSlug})
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range hs {
+			c := counts[h.code]
+			fig := Figure{Key: h.h.Key, Label: h.h.Label, N: c[""], Questionnaire: def.Title, Wave: current.Name, Source: q.Source,
+				ComputedAt: s.now()}
+			if fig.N < min {
+				fig.Suppressed = true
+			} else {
+				fig.Count = h.h.Share(c)
+				fig.Percent = float64(fig.Count) * 100 / float64(fig.N)
+			}
+			out = append(out, fig)
+		}
+	}
+	return out, nil
+}
+
+// Retally counts a wave again from its stored answers: the tallies are a
+// copy kept for speed, and this puts them right from the source.
+func (s *Store) Retally(ctx context.Context, territoryID, waveID int64) error {
+	if _, err := s.Wave(ctx, territoryID, waveID); err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM survey_tallies WHERE wave_id = ?`, waveID); err != nil {
+			return err
+		}
+		dims := `COALESCE(r.place_id, 0), COALESCE(r.event_id, 0), r.audience`
+		for _, q := range []string{
+			// The responses.
+			`SELECT r.wave_id, '` + ResponsesKey + `', '', ` + dims + `, COUNT(*) FROM survey_responses r WHERE r.wave_id = ?
+				GROUP BY r.wave_id, ` + dims,
+			// Who answered each question (typed answers too), not counting « préfère ne pas répondre ».
+			`SELECT r.wave_id, a.question, '', ` + dims + `, COUNT(DISTINCT r.id) FROM survey_answers a
+				JOIN survey_responses r ON r.id = a.response_id WHERE a.wave_id = ? AND NOT a.declined
+				GROUP BY r.wave_id, a.question, ` + dims,
+			// Each choice, « préfère ne pas répondre », and each number.
+			`SELECT r.wave_id, a.question, a.choice, ` + dims + `, COUNT(*) FROM survey_answers a
+				JOIN survey_responses r ON r.id = a.response_id WHERE a.wave_id = ? AND a.choice <> ''
+				GROUP BY r.wave_id, a.question, a.choice, ` + dims,
+		} {
+			if _, err := tx.Exec(ctx, `INSERT INTO survey_tallies (wave_id, question, code, place_id, event_id, audience, n) `+q, waveID); err != nil {
+				return err
+			}
+		}
+		// Numbers are counted by their value, written as numberCode writes it.
+		type row struct {
+			question, audience string
+			v                  float64
+			place, event       int64
+			n                  int
+		}
+		var nums []row
+		err := db.Each(ctx, tx, `SELECT a.question, a.number, `+dims+`, COUNT(*) FROM survey_answers a
+			JOIN survey_responses r ON r.id = a.response_id WHERE a.wave_id = ? AND a.number IS NOT NULL
+			GROUP BY a.question, a.number, `+dims, []any{waveID}, func(rows *sql.Rows) error {
+			var x row
+			nums = append(nums, x)
+			return rows.Scan(&nums[len(nums)-1].question, &nums[len(nums)-1].v, &nums[len(nums)-1].place,
+				&nums[len(nums)-1].event, &nums[len(nums)-1].audience, &nums[len(nums)-1].n)
+		})
+		if err != nil {
+			return err
+		}
+		for _, x := range nums {
+			if _, err := tx.Exec(ctx, `INSERT INTO survey_tallies (wave_id, question, code, place_id, event_id, audience, n)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, waveID, x.question, numberCode(x.v), x.place, x.event, x.audience, x.n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

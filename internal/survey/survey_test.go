@@ -1,0 +1,416 @@
+package survey_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"implique/internal/app"
+	"implique/internal/auth"
+	"implique/internal/db"
+	"implique/internal/db/dbtest"
+	"implique/internal/errs"
+	"implique/internal/events"
+	"implique/internal/jobs"
+	"implique/internal/survey"
+	"implique/internal/territory"
+	"implique/internal/testkit"
+)
+
+type fixture struct {
+	a     *app.App
+	s     *survey.Store
+	t     territory.Territory
+	clock *app.Clock
+}
+
+func newFixture(t *testing.T, d *db.DB) *fixture {
+	t.Helper()
+	a := testkit.App(t, d, time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC))
+	return &fixture{a: a, s: a.Surveys, t: testkit.Territory(t, a.Territories), clock: a.Clock}
+}
+
+// loaded loads an instrument and opens a wave on it.
+func (f *fixture) loaded(t *testing.T, key, wave string) (survey.Questionnaire, survey.Wave) {
+	t.Helper()
+	ctx := context.Background()
+	id, err := f.s.LoadInstrument(ctx, f.t.ID, key, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wid, err := f.s.CreateWave(ctx, f.t.ID, id, survey.WaveInput{Name: wave, Opens: "2026-11-01", Closes: "2026-12-31"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := f.s.Get(ctx, f.t.ID, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := f.s.Wave(ctx, f.t.ID, wid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q, w
+}
+
+func vals(kv ...string) map[string][]string {
+	out := map[string][]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		out[kv[i]] = append(out[kv[i]], kv[i+1])
+	}
+	return out
+}
+
+// belonging answers the belonging and loneliness instrument once.
+func (f *fixture) belonging(t *testing.T, w survey.Wave, place, feel string, lonely ...string) int64 {
+	t.Helper()
+	v := vals("lieu", place, "appartenance", feel, "compagnie", lonely[0], "laisse_cote", lonely[1], "isole", lonely[2])
+	id, err := f.s.Answer(context.Background(), f.t.ID, w.ID, survey.Respondent{Channel: survey.ChannelWeb}, survey.Submission{Lang: "fr", Values: v})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func TestInstrumentsAreValidAndSourced(t *testing.T) {
+	all, err := survey.Instruments()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) < 4 {
+		t.Fatalf("%d instruments, want the four the program ships", len(all))
+	}
+	for _, in := range all {
+		if in.Source == "" {
+			t.Errorf("%s has no source", in.Key)
+		}
+		for _, q := range in.Definition.Questions() {
+			if q.Text.EN == "" {
+				t.Errorf("%s: question %s has no English", in.Key, q.Code)
+			}
+			for _, c := range q.Choices {
+				if c.Label.EN == "" {
+					t.Errorf("%s: choice %s/%s has no English", in.Key, q.Code, c.Code)
+				}
+			}
+		}
+	}
+}
+
+func TestAnswersAndResults(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		_, w := f.loaded(t, "appartenance-solitude", "Portrait 2026")
+		for i := 0; i < 4; i++ {
+			f.belonging(t, w, "fortierville", "tres_fort", "1", "1", "2")
+		}
+		f.belonging(t, w, "becancour-gentilly", "plutot_faible", "3", "3", "2")
+		f.belonging(t, w, "becancour-gentilly", "tres_faible", "3", "2", "2")
+		// « Je préfère ne pas répondre » is counted apart.
+		if _, err := f.s.Answer(ctx, f.t.ID, w.ID, survey.Respondent{Channel: survey.ChannelWeb}, survey.Submission{Values: vals(
+			"lieu", "fortierville", "appartenance", "-", "compagnie", "-", "laisse_cote", "1", "isole", "1")}); err != nil {
+			t.Fatal(err)
+		}
+		r, err := f.s.Results(ctx, f.t.ID, survey.Filter{WaveID: w.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Responses != 7 || r.Minimum != 5 || r.Suppressed {
+			t.Fatalf("responses %d, minimum %d, suppressed %v", r.Responses, r.Minimum, r.Suppressed)
+		}
+		byCode := map[string]survey.QuestionResult{}
+		for _, q := range r.Questions {
+			byCode[q.Question.Code] = q
+		}
+		bel := byCode["appartenance"]
+		if bel.N != 6 || bel.Declined != 1 || bel.Suppressed {
+			t.Fatalf("belonging: n %d, declined %d, suppressed %v", bel.N, bel.Declined, bel.Suppressed)
+		}
+		if o := bel.Options[0]; o.Code != "tres_fort" || o.Count != 4 || int(o.Percent+0.5) != 67 {
+			t.Errorf("very strong: %+v", o)
+		}
+		score := byCode["solitude"]
+		if score.N != 6 || score.Numbers == nil || score.Numbers.Max != 8 || score.Numbers.Min != 4 {
+			t.Fatalf("loneliness score: %+v", score)
+		}
+		// Gentilly alone has 2 answers: under the minimum, nothing shows.
+		r, err = f.s.Results(ctx, f.t.ID, survey.Filter{WaveID: w.ID, Place: "becancour"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Responses != 2 || !r.Suppressed {
+			t.Fatalf("Bécancour: %d responses, suppressed %v", r.Responses, r.Suppressed)
+		}
+		for _, q := range r.Questions {
+			if !q.Suppressed || q.Options != nil || q.Numbers != nil {
+				t.Fatalf("%s shows figures for a group of %d", q.Question.Code, q.N)
+			}
+		}
+		// The headlines for the portrait.
+		figs, err := f.s.Headlines(ctx, f.t.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]survey.Figure{}
+		for _, fg := range figs {
+			got[fg.Key] = fg
+		}
+		if b := got["belonging"]; b.N != 6 || b.Count != 4 || b.Suppressed || b.Wave != "Portrait 2026" || b.Source == "" {
+			t.Errorf("belonging headline: %+v", b)
+		}
+		if l := got["loneliness"]; l.N != 6 || l.Count != 2 {
+			t.Errorf("loneliness headline: %+v", l)
+		}
+		figs, err = f.s.Headlines(ctx, f.t.ID, "becancour")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fg := range figs {
+			if !fg.Suppressed || fg.Count != 0 || fg.Percent != 0 {
+				t.Errorf("Bécancour headline %s shows a figure for %d answers", fg.Key, fg.N)
+			}
+		}
+		// The tallies, counted again from the answers, say the same.
+		before := testkit.Count(t, d, `SELECT SUM(n) FROM survey_tallies WHERE wave_id = ?`, w.ID)
+		if err := f.s.Retally(ctx, f.t.ID, w.ID); err != nil {
+			t.Fatal(err)
+		}
+		if after := testkit.Count(t, d, `SELECT SUM(n) FROM survey_tallies WHERE wave_id = ?`, w.ID); after != before {
+			t.Errorf("tallies: %d kept, %d counted again", before, after)
+		}
+	})
+}
+
+func TestBadAnswersWriteNothing(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		_, w := f.loaded(t, "appartenance-solitude", "Portrait 2026")
+		web := survey.Respondent{Channel: survey.ChannelWeb}
+		// A choice that does not exist, a required answer missing, two answers to a single choice.
+		_, err := f.s.Answer(ctx, f.t.ID, w.ID, web, survey.Submission{Values: vals("lieu", "atlantide", "appartenance", "enorme",
+			"compagnie", "1", "compagnie", "2")})
+		testkit.WantFields(t, err, "q_lieu", "q_appartenance", "q_compagnie", "q_laisse_cote", "q_isole")
+		// A paper form needs its number, and a number is entered once.
+		paper := survey.Respondent{Channel: survey.ChannelPaper, PaperNumber: "A-17"}
+		good := vals("lieu", "manseau", "appartenance", "plutot_fort", "compagnie", "1", "laisse_cote", "1", "isole", "1")
+		if _, err := f.s.Answer(ctx, f.t.ID, w.ID, paper, survey.Submission{Values: good}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.s.Answer(ctx, f.t.ID, w.ID, paper, survey.Submission{Values: good})
+		testkit.WantFields(t, err, "paper_number")
+		_, err = f.s.Answer(ctx, f.t.ID, w.ID, survey.Respondent{Channel: survey.ChannelPaper}, survey.Submission{Values: good})
+		testkit.WantFields(t, err, "paper_number")
+		// A closed wave takes no answer online, but paper forms still.
+		if err := f.s.CloseWave(ctx, f.t.ID, w.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.s.Answer(ctx, f.t.ID, w.ID, web, survey.Submission{Values: good})
+		testkit.WantError(t, err, errs.Conflict, "errors.survey_closed")
+		if _, err := f.s.Answer(ctx, f.t.ID, w.ID, survey.Respondent{Channel: survey.ChannelPaper, PaperNumber: "A-18"},
+			survey.Submission{Values: good}); err != nil {
+			t.Fatal(err)
+		}
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM survey_responses WHERE wave_id = ?`, w.ID); n != 2 {
+			t.Errorf("%d responses, want the 2 good paper forms", n)
+		}
+		if n := testkit.Count(t, d, `SELECT n FROM survey_tallies WHERE wave_id = ? AND question = '_'`, w.ID); n != 2 {
+			t.Errorf("tallied %d responses, want 2", n)
+		}
+		// A paper form typed wrong is taken out with its counts.
+		forms, err := f.s.PaperForms(ctx, f.t.ID, w.ID)
+		if err != nil || len(forms) != 2 || forms[0].Number != "A-18" {
+			t.Fatalf("paper forms %+v, %v", forms, err)
+		}
+		if err := f.s.DeleteResponse(ctx, f.t.ID, forms[0].ResponseID); err != nil {
+			t.Fatal(err)
+		}
+		if n := testkit.Count(t, d, `SELECT n FROM survey_tallies WHERE wave_id = ? AND question = '_'`, w.ID); n != 1 {
+			t.Errorf("tallied %d responses after the removal, want 1", n)
+		}
+	})
+}
+
+func TestEditingMakesANewVersion(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		q, w := f.loaded(t, "retour-evenement", "Soupers 2026")
+		if q.Published == nil || q.Draft != nil || q.Published.Number != 1 {
+			t.Fatalf("loaded: %+v", q)
+		}
+		err := f.s.Edit(ctx, f.t.ID, q.ID, func(def *survey.Definition) error {
+			return def.PutQuestion(0, "", survey.Question{Kind: survey.KindYesNo, Text: survey.Text{FR: "Reviendrez-vous ?", EN: "Will you come back?"}})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, _ = f.s.Get(ctx, f.t.ID, q.ID)
+		if q.Draft == nil || q.Draft.Number != 2 || len(q.Published.Def.Questions()) != 5 || len(q.Draft.Def.Questions()) != 6 {
+			t.Fatalf("after the edit: published %+v, draft %+v", q.Published, q.Draft)
+		}
+		// An invalid edit is refused and changes nothing.
+		err = f.s.Edit(ctx, f.t.ID, q.ID, func(def *survey.Definition) error {
+			return def.PutQuestion(0, "nouvelles", survey.Question{Kind: survey.KindSingle, Text: survey.Text{FR: "Seul choix"},
+				Choices: []survey.Choice{{Code: "a", Label: survey.Text{FR: "A"}}}})
+		})
+		testkit.WantFields(t, err, "q_nouvelles", "q_combien")
+		// Answers follow the published version until the draft is published.
+		if _, err := f.s.Answer(ctx, f.t.ID, w.ID, survey.Respondent{Channel: survey.ChannelWeb}, survey.Submission{Values: vals(
+			"nouvelles", "oui", "combien", "3", "agir", "4", "satisfaction", "9", "q6", "oui")}); err != nil {
+			t.Fatal(err)
+		}
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM survey_answers WHERE question = 'q6'`); n != 0 {
+			t.Errorf("an answer to an unpublished question was kept")
+		}
+		if err := f.s.Publish(ctx, f.t.ID, q.ID); err != nil {
+			t.Fatal(err)
+		}
+		q, _ = f.s.Get(ctx, f.t.ID, q.ID)
+		if q.Draft != nil || q.Published.Number != 2 {
+			t.Fatalf("after publishing: %+v", q)
+		}
+		// Changing anonymity after the first answer would break a promise.
+		err = f.s.SetMeta(ctx, f.t.ID, q.ID, survey.Meta{Title: q.Published.Def.Title, Audience: q.Audience, Anonymous: false})
+		testkit.WantError(t, err, errs.Conflict, "errors.survey_meta_answered")
+		// A copy is a draft of its own.
+		cid, err := f.s.Copy(ctx, f.t.ID, q.ID, "fr", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ := f.s.Get(ctx, f.t.ID, cid)
+		if c.Published != nil || c.Draft == nil || !strings.Contains(c.Title("fr"), "Votre avis") || *c.CopiedFrom != q.ID {
+			t.Fatalf("copy: %+v", c)
+		}
+	})
+}
+
+func TestInvitationsAfterAnEvent(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		_, w := f.loaded(t, "retour-evenement", "Soupers 2026")
+		ev, err := f.a.Events.Create(ctx, f.t.ID, 0, events.Input{Kind: events.CitizenDinner, Title: "Souper citoyen", PlaceSlug: "manseau",
+			VenueName: "Salle municipale", StartsAt: f.clock.Now().Add(time.Hour), EndsAt: f.clock.Now().Add(3 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.a.Events.Publish(ctx, f.t.ID, ev.ID, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		var regs []events.Registration
+		for i, p := range []struct {
+			email   string
+			consent bool
+		}{{"a@example.org", true}, {"b@example.org", false}, {"", true}, {"d@example.org", true}} {
+			out, err := f.a.Events.Register(ctx, f.t.ID, ev.ID, events.RegistrationInput{Name: "Personne " + string(rune('A'+i)), Email: p.email,
+				Phone: "819 555-010" + string(rune('0'+i)), PartySize: 1, ConsentContact: p.consent}, events.SourceWeb)
+			if err != nil {
+				t.Fatal(err)
+			}
+			regs = append(regs, out.Registration)
+		}
+		// Not held yet: nobody is invited.
+		_, err = f.s.InviteAttendees(ctx, f.t.ID, w.ID, ev.ID)
+		testkit.WantError(t, err, errs.Conflict, "errors.survey_event_not_held")
+		f.clock.Advance(2 * time.Hour)
+		for _, r := range regs[:3] {
+			if err := f.a.Events.CheckIn(ctx, f.t.ID, r.ID, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := f.a.Events.Close(ctx, f.t.ID, ev.ID, events.Report{}); err != nil {
+			t.Fatal(err)
+		}
+		mails := testkit.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`)
+		n, err := f.s.InviteAttendees(ctx, f.t.ID, w.ID, ev.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Only A came, agreed to be contacted and gave an e-mail (D did not come).
+		if n != 1 || testkit.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`) != mails+1 {
+			t.Fatalf("%d invited", n)
+		}
+		if n, _ := f.s.InviteAttendees(ctx, f.t.ID, w.ID, ev.ID); n != 0 {
+			t.Errorf("invited again: %d", n)
+		}
+		if sent, answered, _ := f.s.Invited(ctx, f.t.ID, w.ID, ev.ID); sent != 1 || answered != 0 {
+			t.Errorf("sent %d, answered %d", sent, answered)
+		}
+		// A staff link answers once, and the answer counts under the wave.
+		tok, err := f.s.CreateLink(ctx, f.t.ID, w.ID, "Comité des loisirs")
+		if err != nil {
+			t.Fatal(err)
+		}
+		link := survey.Respondent{Channel: survey.ChannelLink, Token: tok}
+		sub := survey.Submission{Values: vals("nouvelles", "non", "agir", "3", "satisfaction", "7")}
+		if _, err := f.s.Answer(ctx, f.t.ID, w.ID, link, sub); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.s.Answer(ctx, f.t.ID, w.ID, link, sub)
+		testkit.WantError(t, err, errs.Conflict, "errors.survey_link_used")
+		// An anonymous answer keeps neither the person nor the link.
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM survey_responses WHERE invitation_id IS NOT NULL OR user_id IS NOT NULL`); n != 0 {
+			t.Errorf("%d anonymous responses keep who answered", n)
+		}
+		_, err = f.s.Answer(ctx, f.t.ID, w.ID, survey.Respondent{Channel: survey.ChannelLink, Token: "inconnu"}, sub)
+		testkit.WantCode(t, err, errs.NotFound)
+	})
+}
+
+func TestIdentifiedNeedsConsent(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		_, w := f.loaded(t, "besoins-organisations", "Besoins 2026")
+		u, err := f.a.Auth.CreateUser(ctx, auth.NewUser{Email: "gestion@example.org", Name: "Gestionnaire"}, f.t.ID, auth.RoleCitizen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := vals("organisation", "Club de l’âge d’or", "lieu", "lemieux", "manque", "oui", "releve", "2", "benevoles", "12")
+		who := survey.Respondent{Channel: survey.ChannelWeb, UserID: u.ID}
+		_, err = f.s.Answer(ctx, f.t.ID, w.ID, who, survey.Submission{Values: v})
+		testkit.WantFields(t, err, "consent")
+		_, err = f.s.Answer(ctx, f.t.ID, w.ID, survey.Respondent{Channel: survey.ChannelWeb}, survey.Submission{Values: v, Consent: true})
+		testkit.WantCode(t, err, errs.Forbidden)
+		if _, err := f.s.Answer(ctx, f.t.ID, w.ID, who, survey.Submission{Values: v, Consent: true}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.s.Answer(ctx, f.t.ID, w.ID, who, survey.Submission{Values: v, Consent: true})
+		testkit.WantError(t, err, errs.Conflict, "errors.survey_already_answered")
+		// Typed answers wait for staff.
+		texts, err := f.s.Texts(ctx, f.t.ID, w.ID, survey.ModerationPending)
+		if err != nil || len(texts) != 1 || texts[0].Text != "Club de l’âge d’or" {
+			t.Fatalf("texts %+v, %v", texts, err)
+		}
+		if err := f.s.Moderate(ctx, f.t.ID, texts[0].ID, survey.ModerationApproved); err != nil {
+			t.Fatal(err)
+		}
+		sh, err := f.s.Export(ctx, f.t.ID, w.ID, "fr")
+		if err != nil || len(sh.Rows) != 1 {
+			t.Fatalf("export %+v, %v", sh, err)
+		}
+		row := strings.Join(toStrings(sh.Rows[0]), "|")
+		for _, want := range []string{"Club de l’âge d’or", "lemieux", "Lemieux", "oui", "Oui"} {
+			if !strings.Contains(row, want) {
+				t.Errorf("export row lacks %q: %s", want, row)
+			}
+		}
+		if strings.Contains(row, "gestion@example.org") {
+			t.Errorf("the export names the person")
+		}
+	})
+}
+
+func toStrings(row []any) []string {
+	out := make([]string, len(row))
+	for i, v := range row {
+		if v != nil {
+			out[i] = fmt.Sprint(v)
+		}
+	}
+	return out
+}
