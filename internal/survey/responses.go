@@ -376,4 +376,3 @@ const (
 	ModerationApproved = "approved"
 	ModerationHidden   = "hidden"
 )
-

@@ -238,8 +238,8 @@ func (h Headline) Share(c map[string]int) int {
 
 // ComparedOption is one option in two waves.
 type ComparedOption struct {
-	Code             string
-	Label            Text
+	Code               string
+	Label              Text
 	PercentA, PercentB float64
 	// Diff is B − A, in percentage points.
 	Diff float64
