@@ -20,9 +20,10 @@ const QRQuietZone = 4
 // QR returns the modules of a QR code for content, row by row (true is a
 // dark module), with medium error correction (about 15 % of the code can
 // be damaged), without the quiet zone: the result is square, 21 to 177
-// modules a side. Content is encoded as given, as bytes (a URL stays as
-// typed). Empty content and content too long for a QR code (about 2,300
-// bytes at this level) are errors.
+// modules a side. Content is encoded as given, as bytes; since readers
+// guess the character set of bytes outside ASCII, give a URL in ASCII
+// (punycode host, percent-encoded path). Empty content and content too
+// long for a QR code (2,331 bytes at this level) are errors.
 func QR(content string) ([][]bool, error) {
 	if content == "" {
 		return nil, errors.New("export: QR code of empty content")

@@ -210,7 +210,7 @@ func TestWriteQRSheetPDF(t *testing.T) {
 	tests := []struct {
 		name, url string
 	}{
-		{"short", "https://jebénévole.ca/s/k7qf"},
+		{"short", "https://implique.exemple.org/s/k7qf"},
 		{"usual", "https://implique.exemple.org/sondages/profil-implication-2026?vague=automne"},
 		{"long", "https://implique.exemple.org/sondages/" + strings.Repeat("consultation-citoyenne-", 12) + "2026?source=affiche&lieu=sainte-cecile-de-levrard"},
 	}

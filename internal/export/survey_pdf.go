@@ -49,8 +49,8 @@ type SheetSection struct {
 
 // SheetQuestion is one question of a QuestionnaireSheet.
 type SheetQuestion struct {
-	// Number is printed before the text ("3."); zero numbers the question
-	// by its position in the sheet, from 1.
+	// Number is printed before the text ("3."); zero gives the number
+	// after the previous question's (1 for the first).
 	Number int
 	Text   string
 	// Help is printed under the text (« plusieurs réponses possibles »,

@@ -13,48 +13,51 @@ import (
 // questionnaire is a sheet with every kind of question, in French or in
 // English.
 func questionnaire(lang string) QuestionnaireSheet {
+	en := lang == "en"
+	tr := func(fr, english string) string { return pick(en, english, fr) }
 	agree := []string{"Tout à fait d’accord", "Plutôt d’accord", "Ni d’accord ni en désaccord", "Plutôt en désaccord", "Tout à fait en désaccord"}
+	if en {
+		agree = []string{"Strongly agree", "Agree", "Neither agree nor disagree", "Disagree", "Strongly disagree"}
+	}
 	zeroToTen := make([]string, 11)
 	for i := range zeroToTen {
 		zeroToTen[i] = fmt.Sprint(i)
 	}
-	s := QuestionnaireSheet{
-		Lang:            "fr",
-		Title:           "Profil de l’implication citoyenne — Bécancour 2026",
-		Intro:           "Ce questionnaire prend environ 10 minutes. Cochez une case par réponse, ou écrivez lisiblement.\nMerci de le remettre à l’accueil à la fin du souper.",
-		Statement:       "Vos réponses sont anonymes : votre nom n’est demandé nulle part, et les résultats ne sont publiés que par groupes d’au moins 5 personnes.",
-		FormNumberLabel: "No du formulaire",
+	decline := tr("Je préfère ne pas répondre", "I prefer not to answer")
+	return QuestionnaireSheet{
+		Lang:  lang,
+		Title: tr("Profil de l’implication citoyenne — Bécancour 2026", "Civic involvement profile — Bécancour 2026"),
+		Intro: tr("Ce questionnaire prend environ 10 minutes. Cochez une case par réponse, ou écrivez lisiblement.\nMerci de le remettre à l’accueil à la fin du souper.",
+			"This questionnaire takes about 10 minutes. Tick one box per answer, or write clearly.\nPlease hand it in at the reception desk after the dinner."),
+		Statement: tr("Vos réponses sont anonymes : votre nom n’est demandé nulle part, et les résultats ne sont publiés que par groupes d’au moins 5 personnes.",
+			"Your answers are anonymous: your name is asked nowhere, and results are only published for groups of at least 5 people."),
+		FormNumberLabel: tr("No du formulaire", ""),
 		Created:         time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC),
 		Sections: []SheetSection{
-			{Title: "Votre implication", Questions: []SheetQuestion{
-				{Text: "Au cours des 12 derniers mois, avez-vous fait du bénévolat ?", Kind: SheetSingle, Choices: []string{"Oui", "Non"}, Required: true, Decline: "Je préfère ne pas répondre"},
-				{Text: "Dans quels domaines ?", Help: "Plusieurs réponses possibles.", Kind: SheetMultiple, Condition: "Si Oui à la question 1 :",
-					Choices: []string{"Sports et loisirs", "Aide alimentaire", "Éducation", "Santé", "Culture", "Environnement", "Défense des droits", "Autre"}},
-				{Text: "Combien d’heures par mois, environ ?", Kind: SheetNumber, Decline: "Je préfère ne pas répondre"},
+			{Title: tr("Votre implication", "Your involvement"), Questions: []SheetQuestion{
+				{Text: tr("Au cours des 12 derniers mois, avez-vous fait du bénévolat ?", "In the last 12 months, did you volunteer?"), Kind: SheetSingle,
+					Choices: []string{tr("Oui", "Yes"), tr("Non", "No")}, Required: true, Decline: decline},
+				{Text: tr("Dans quels domaines ?", "In which fields?"), Help: tr("Plusieurs réponses possibles.", "Several answers possible."), Kind: SheetMultiple,
+					Condition: tr("Si Oui à la question 1 :", "If Yes to question 1:"),
+					Choices: []string{tr("Sports et loisirs", "Sports and leisure"), tr("Aide alimentaire", "Food aid"), tr("Éducation", "Education"), tr("Santé", "Health"),
+						"Culture", tr("Environnement", "Environment"), tr("Défense des droits", "Rights advocacy"), tr("Autre", "Other")}},
+				{Text: tr("Combien d’heures par mois, environ ?", "About how many hours a month?"), Kind: SheetNumber, Decline: decline},
 			}},
-			{Title: "Votre milieu", Questions: []SheetQuestion{
-				{Text: "« Je me sens chez moi dans ma municipalité. »", Kind: SheetScale, Choices: agree, Required: true},
-				{Text: "Sur une échelle de 0 à 10, à quel point êtes-vous satisfait de la vie dans votre communauté ?", Help: "0 = pas du tout satisfait, 10 = tout à fait satisfait.", Kind: SheetScale, Choices: zeroToTen},
-				{Text: "Dans quelle municipalité habitez-vous ?", Kind: SheetSingle,
-					Choices: []string{"Bécancour — secteur Gentilly, Sainte-Angèle-de-Laval, Précieux-Sang, Saint-Grégoire, Sainte-Gertrude et Bécancour", "Deschaillons-sur-Saint-Laurent", "Fortierville", "Parisville", "Sainte-Cécile-de-Lévrard", "Sainte-Françoise", "Sainte-Marie-de-Blandford", "Sainte-Sophie-de-Lévrard", "Saint-Pierre-les-Becquets", "Saint-Sylvère", "Wôlinak"}},
-				{Text: "Qu’est-ce qui vous aiderait à vous impliquer davantage ? Pensez au temps dont vous disposez, au transport, à la garde des enfants, à l’information sur les besoins des organismes de votre secteur et à tout ce qui, aujourd’hui, vous en empêche.", Kind: SheetText, Lines: 5},
+			{Title: tr("Votre milieu", "Where you live"), Questions: []SheetQuestion{
+				{Text: tr("« Je me sens chez moi dans ma municipalité. »", "“I feel at home in my municipality.”"), Kind: SheetScale, Choices: agree, Required: true},
+				{Text: tr("Sur une échelle de 0 à 10, à quel point êtes-vous satisfait de la vie dans votre communauté ?", "On a scale from 0 to 10, how satisfied are you with life in your community?"),
+					Help: tr("0 = pas du tout satisfait, 10 = tout à fait satisfait.", "0 = not at all satisfied, 10 = completely satisfied."), Kind: SheetScale, Choices: zeroToTen},
+				{Text: tr("Dans quelle municipalité habitez-vous ?", "Which municipality do you live in?"), Kind: SheetSingle,
+					Choices: []string{tr("Bécancour — secteur Gentilly, Sainte-Angèle-de-Laval, Précieux-Sang, Saint-Grégoire, Sainte-Gertrude et Bécancour",
+						"Bécancour — Gentilly, Sainte-Angèle-de-Laval, Précieux-Sang, Saint-Grégoire, Sainte-Gertrude and Bécancour sectors"),
+						"Deschaillons-sur-Saint-Laurent", "Fortierville", "Parisville", "Sainte-Cécile-de-Lévrard", "Sainte-Françoise", "Sainte-Marie-de-Blandford",
+						"Sainte-Sophie-de-Lévrard", "Saint-Pierre-les-Becquets", "Saint-Sylvère", "Wôlinak"}},
+				{Text: tr("Qu’est-ce qui vous aiderait à vous impliquer davantage ? Pensez au temps dont vous disposez, au transport, à la garde des enfants, à l’information sur les besoins des organismes de votre secteur et à tout ce qui, aujourd’hui, vous en empêche.",
+					"What would help you get more involved? Think of the time you have, transport, childcare, news of what the organisations near you need, and whatever stops you today."),
+					Kind: SheetText, Lines: 5},
 			}},
 		},
 	}
-	if lang == "en" {
-		s.Lang = "en"
-		s.Title = "Civic involvement profile — Bécancour 2026"
-		s.Intro = "This questionnaire takes about 10 minutes. Tick one box per answer, or write clearly."
-		s.Statement = "Your answers are anonymous: your name is asked nowhere."
-		s.FormNumberLabel = ""
-		s.Sections[0].Title = "Your involvement"
-		s.Sections[0].Questions[0].Text = "In the last 12 months, did you volunteer?"
-		s.Sections[0].Questions[0].Choices = []string{"Yes", "No"}
-		s.Sections[0].Questions[0].Decline = "I prefer not to answer"
-		s.Sections[0].Questions[1].Condition = "If Yes to question 1:"
-		s.Sections[1].Questions[0].Choices = []string{"Strongly agree", "Agree", "Neither agree nor disagree", "Disagree", "Strongly disagree"}
-	}
-	return s
 }
 
 func TestWriteQuestionnairePDF(t *testing.T) {
@@ -81,12 +84,13 @@ func TestWriteQuestionnairePDF(t *testing.T) {
 				return
 			}
 			flat := strings.Join(strings.Fields(text), " ")
-			wants := []string{s.Title, "Sainte-Cécile-de-Lévrard", "Wôlinak", "7.", "Éducation"}
+			wants := []string{s.Title, "Sainte-Cécile-de-Lévrard", "Wôlinak", "7.", "Bécancour —"}
 			if lang == "fr" {
 				wants = append(wants, "No du formulaire", "« Je me sens chez moi dans ma municipalité. »", "Qu’est-ce qui vous aiderait",
-					"Je préfère ne pas répondre", "Tout à fait d’accord", "Si Oui à la question 1", "* Réponse obligatoire", "avez-vous fait du bénévolat ?")
+					"Je préfère ne pas répondre", "Tout à fait d’accord", "Éducation", "Si Oui à la question 1", "* Réponse obligatoire", "avez-vous fait du bénévolat ?")
 			} else {
-				wants = append(wants, "Form number", "did you volunteer?", "I prefer not to answer", "Neither agree nor disagree", "* Answer required")
+				wants = append(wants, "Form number", "did you volunteer?", "I prefer not to answer", "Neither agree nor disagree", "* Answer required",
+					"“I feel at home in my municipality.”", "What would help you get more involved?")
 			}
 			for _, want := range wants {
 				if !strings.Contains(flat, want) {
