@@ -1,6 +1,8 @@
 // Package export turns lists of records into files people download, print
 // or subscribe to: CSV and XLSX spreadsheets, printable PDF documents
-// (attendance sheets and name tags) and iCalendar feeds (RFC 5545).
+// (attendance sheets, name tags, certificates, questionnaires to fill in
+// by hand and posters with a QR code), QR codes (see QR and QRSVG) and
+// iCalendar feeds (RFC 5545).
 //
 // Everything here is French-first: CSV files carry a UTF-8 byte order mark
 // so that Excel in French opens accented text correctly, and separate
@@ -42,8 +44,8 @@ const (
 	ContentTypeCSV = "text/csv; charset=utf-8"
 	// ContentTypeXLSX is the media type of WriteXLSX output.
 	ContentTypeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	// ContentTypePDF is the media type of WriteAttendancePDF and
-	// WriteNameTagsPDF output.
+	// ContentTypePDF is the media type of the output of the Write…PDF
+	// functions.
 	ContentTypePDF = "application/pdf"
 	// ContentTypeICal is the media type of Calendar.WriteTo output. For an
 	// iTIP message (Calendar.Method set) append "; method=" and the method.

@@ -583,7 +583,7 @@ func fitText(pdf *fpdf.Fpdf, style, s string, w, maxSize, minSize float64) strin
 
 // newPDF returns a US Letter document in millimetres with the Go fonts
 // registered, automatic page breaks off (the callers lay pages out
-// themselves) and its metadata set: the creation and modification dates
+// themselves), its resources written in a fixed order and its metadata set: the creation and modification dates
 // are created (the time of writing when zero) in UTC, which writePDF
 // completes with their offset.
 func newPDF(title, lang string, created time.Time) *fpdf.Fpdf {
@@ -593,6 +593,9 @@ func newPDF(title, lang string, created time.Time) *fpdf.Fpdf {
 	pdf.SetMargins(pageMargin, pageMargin, pageMargin)
 	pdf.SetAutoPageBreak(false, pageMargin)
 	pdf.SetCellMargin(0)
+	// Fonts and other resources in a fixed order (fpdf keeps them in
+	// maps): the same document and creation time give the same bytes.
+	pdf.SetCatalogSort(true)
 	pdf.SetTitle(pdfText(title, false), true)
 	pdf.SetCreator("Implique", false)
 	pdf.SetProducer("Implique", false)
