@@ -106,14 +106,17 @@ func (b Bars) SVG() string {
 		y += h + rowGap
 	}
 	plotTop, plotBottom := pad, y-rowGap
-	if len(rows) == 0 {
-		plotBottom = plotTop
-	}
 	height := plotBottom + axisHeight + pad
+	if len(rows) == 0 {
+		// Nothing to draw: the page says why beside the chart.
+		height = 2 * pad
+	}
 
 	w := newWriter()
 	w.open(id, b.Title, b.Desc, b.Lang, height)
-	w.scale(barX, barMax, plotTop, plotBottom, b.Lang)
+	if len(rows) > 0 {
+		w.scale(barX, barMax, plotTop, plotBottom, b.Lang)
+	}
 	for i, bar := range b.Bars {
 		r := rows[i]
 		w.s.WriteString(`<g>`)
@@ -147,10 +150,11 @@ func (c Compare) SVG() string {
 		y += h + rowGap
 	}
 	plotBottom := y - rowGap
-	if len(rows) == 0 {
-		plotBottom = top
-	}
 	height := plotBottom + axisHeight + pad
+	if len(rows) == 0 {
+		// Nothing to draw, not even the legend: the page says why.
+		height = 2 * pad
+	}
 
 	w := newWriter()
 	w.open(id, c.Title, c.Desc, c.Lang, height)
@@ -160,22 +164,22 @@ func (c Compare) SVG() string {
 	w.s.WriteString(`<line x1="1.5" y1="0" x2="1.5" y2="6" stroke="` + barFill + `" stroke-width="2.5"/>`)
 	w.s.WriteString(`</pattern></defs>`)
 
-	// The legend: one series per line, so that long names stay whole.
-	nameMax := width - 2*pad - swatch - gap
-	for i, s := range []struct {
-		name, fill string
-		hatched    bool
-	}{{c.NameA, barFill, false}, {c.NameB, "url(#" + hatch + ")", true}} {
-		ly := pad + float64(i)*legendLine
-		w.s.WriteString(`<g>`)
-		w.title(s.name)
-		w.rect(pad, ly+(legendLine-swatch)/2-2, swatch, swatch, s.fill, s.hatched)
-		name := fit(s.name, nameMax, fontSize)
-		w.text(pad+swatch+gap, baseline(ly+legendLine/2-2, fontSize), "start", fontSize, name)
-		w.s.WriteString(`</g>`)
+	if len(rows) > 0 {
+		// The legend: one series per line, so that long names stay whole.
+		nameMax := width - 2*pad - swatch - gap
+		for i, s := range []struct {
+			name, fill string
+			hatched    bool
+		}{{c.NameA, barFill, false}, {c.NameB, "url(#" + hatch + ")", true}} {
+			ly := pad + float64(i)*legendLine
+			w.s.WriteString(`<g>`)
+			w.title(s.name)
+			w.rect(pad, ly+(legendLine-swatch)/2-2, swatch, swatch, s.fill, s.hatched)
+			w.text(pad+swatch+gap, baseline(ly+legendLine/2-2, fontSize), "start", fontSize, fit(s.name, nameMax, fontSize))
+			w.s.WriteString(`</g>`)
+		}
+		w.scale(barX, barMax, top, plotBottom, c.Lang)
 	}
-
-	w.scale(barX, barMax, top, plotBottom, c.Lang)
 	for i, p := range c.Pairs {
 		r := rows[i]
 		mid := r.top + r.height/2

@@ -303,6 +303,10 @@ func TestZeroBars(t *testing.T) {
 			if len(bars(es)) != 0 {
 				t.Errorf("%d bars drawn for no data", len(bars(es)))
 			}
+			// No scale nor legend around nothing.
+			if tx := texts(es); len(tx) != 0 {
+				t.Errorf("texts %q drawn for no data", tx)
+			}
 			if es[0].attrs["role"] != "img" || len(all(es, "title")) == 0 {
 				t.Errorf("no accessible name: %v", es[0].attrs)
 			}
