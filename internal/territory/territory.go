@@ -219,6 +219,12 @@ func (set *Settings) normalise() {
 // DefaultSmallGroupMinimum hides every figure about fewer than 5 people.
 const DefaultSmallGroupMinimum = 5
 
+// The small-group minimum an administrator may choose: 2 to 50 people.
+const (
+	MinSmallGroupMinimum = 2
+	MaxSmallGroupMinimum = 50
+)
+
 // DefaultDinnerTarget is the program's plan: 18 soupers citoyens.
 const DefaultDinnerTarget = 18
 
@@ -260,6 +266,11 @@ func (set Settings) validate(f errs.Fields) {
 	}
 	if set.PublicFormsPerHour < 1 || set.PublicFormsPerHour > 1000 {
 		f.Add("public_forms_per_hour", "errors.public_forms_per_hour")
+	}
+	// A group of one is a person; beyond 50 a small territory would show
+	// almost nothing.
+	if set.SmallGroupMinimum < MinSmallGroupMinimum || set.SmallGroupMinimum > MaxSmallGroupMinimum {
+		f.Add("small_group_minimum", "errors.small_group_minimum")
 	}
 	if !colorRe.MatchString(set.BrandColor) {
 		f.Add("brand_color", "errors.color")

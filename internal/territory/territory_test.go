@@ -141,6 +141,9 @@ func TestCreateNormalisesAndDefaults(t *testing.T) {
 		if got.PublicFormsPerHour != 30 {
 			t.Errorf("PublicFormsPerHour = %d, want the default 30", got.PublicFormsPerHour)
 		}
+		if got.SmallGroupMinimum != 5 {
+			t.Errorf("SmallGroupMinimum = %d, want the default 5", got.SmallGroupMinimum)
+		}
 	})
 }
 
@@ -558,6 +561,9 @@ func TestUpdateSettings(t *testing.T) {
 		{"just too light", func(s *territory.Settings) { s.BrandColor = "#777777" }, "brand_color", "errors.color_contrast"},
 		{"no public form at all", func(s *territory.Settings) { s.PublicFormsPerHour = -1 }, "public_forms_per_hour", "errors.public_forms_per_hour"},
 		{"too many public forms", func(s *territory.Settings) { s.PublicFormsPerHour = 1001 }, "public_forms_per_hour", "errors.public_forms_per_hour"},
+		{"small group of one", func(s *territory.Settings) { s.SmallGroupMinimum = 1 }, "small_group_minimum", "errors.small_group_minimum"},
+		{"small group of 51", func(s *territory.Settings) { s.SmallGroupMinimum = 51 }, "small_group_minimum", "errors.small_group_minimum"},
+		{"negative small group", func(s *territory.Settings) { s.SmallGroupMinimum = -1 }, "small_group_minimum", "errors.small_group_minimum"},
 	}
 	dbtest.Run(t, dbtest.MigrateApp, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -616,6 +622,22 @@ func TestUpdateSettings(t *testing.T) {
 			got, _ := s.ByID(ctx, tr.ID)
 			if got.BrandColor != "#1b5e7a" {
 				t.Errorf("BrandColor = %q, want #1b5e7a", got.BrandColor)
+			}
+		})
+		t.Run("small-group minimum saved and read", func(t *testing.T) {
+			for _, c := range []struct{ set, want int }{{2, 2}, {50, 50}, {12, 12}, {0, territory.DefaultSmallGroupMinimum}} {
+				set := fullSettings()
+				set.SmallGroupMinimum = c.set
+				if err := s.UpdateSettings(ctx, tr.ID, set); err != nil {
+					t.Fatalf("UpdateSettings(%d): %v", c.set, err)
+				}
+				got, err := s.ByID(ctx, tr.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.SmallGroupMinimum != c.want {
+					t.Errorf("saved %d, read %d, want %d", c.set, got.SmallGroupMinimum, c.want)
+				}
 			}
 		})
 		t.Run("unknown territory", func(t *testing.T) {

@@ -501,6 +501,49 @@ func TestAdministration(t *testing.T) {
 			expectContains(t, admin.get("/confidentialite"), "Sonia")
 		})
 
+		t.Run("settings: the small-group minimum", func(t *testing.T) {
+			r := admin.get("/admin/territoire")
+			expectContains(t, r, `id="small_group_minimum"`, `value="5"`, "Taille minimale d’un groupe affiché",
+				"Aucun chiffre n’est montré pour un groupe plus petit, pour protéger les personnes.")
+			form := url.Values{"name": {"MRC de Bécancour"}, "time_zone": {"America/Toronto"}, "brand_color": {"#2d4a22"},
+				"privacy_officer_name": {"Sonia"}, "dinner_target": {"18"}}
+			for _, bad := range []string{"1", "51", "quelques"} {
+				form.Set("small_group_minimum", bad)
+				form.Set("program_name", "Ne doit pas être enregistré")
+				r := admin.post("/admin/territoire", form)
+				expectStatus(t, r, 422)
+				expectContains(t, r, "Entrez un nombre de personnes entre 2 et 50.", `value="`+bad+`"`,
+					`id="small_group_minimum-err"`)
+				got, err := e.app.Territories.ByID(ctx, e.territory.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.SmallGroupMinimum != 5 || got.ProgramName == "Ne doit pas être enregistré" {
+					t.Errorf("refused %q, yet saved: minimum %d, program %q", bad, got.SmallGroupMinimum, got.ProgramName)
+				}
+			}
+			form.Set("program_name", "")
+			form.Set("small_group_minimum", "8")
+			expectStatus(t, admin.post("/admin/territoire", form), http.StatusSeeOther)
+			if got, _ := e.app.Territories.ByID(ctx, e.territory.ID); got.SmallGroupMinimum != 8 {
+				t.Errorf("SmallGroupMinimum = %d after saving 8", got.SmallGroupMinimum)
+			}
+			expectContains(t, admin.get("/admin/territoire"), `id="small_group_minimum"`, `value="8"`)
+			// A form without the field keeps the value.
+			form.Del("small_group_minimum")
+			expectStatus(t, admin.post("/admin/territoire", form), http.StatusSeeOther)
+			if got, _ := e.app.Territories.ByID(ctx, e.territory.ID); got.SmallGroupMinimum != 8 {
+				t.Errorf("SmallGroupMinimum = %d after a form without it, want 8 kept", got.SmallGroupMinimum)
+			}
+			anglophone := e.client(t)
+			anglophone.lang = "en"
+			anglophone.signIn("admin@exemple.org")
+			form.Set("small_group_minimum", "51")
+			r = anglophone.post("/admin/territoire", form)
+			expectStatus(t, r, 422)
+			expectContains(t, r, "Minimum size of a group shown", "Enter a number of people between 2 and 50.")
+		})
+
 		t.Run("outbox shows the e-mails", func(t *testing.T) {
 			r := admin.get("/admin/courriels")
 			expectContains(t, r, "gaetane@exemple.org", "Votre lien de connexion")

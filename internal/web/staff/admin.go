@@ -272,6 +272,7 @@ func settingsForm(set territory.Settings) url.Values {
 		"privacy_officer_name": {set.PrivacyOfficerName}, "privacy_officer_email": {set.PrivacyOfficerEmail},
 		"time_zone": {set.TimeZone}, "brand_color": {set.BrandColor}, "dinner_target": {strconv.Itoa(set.DinnerTarget)},
 		"public_forms_per_hour": {strconv.Itoa(set.PublicFormsPerHour)},
+		"small_group_minimum":   {strconv.Itoa(set.SmallGroupMinimum)},
 	}
 }
 
@@ -304,6 +305,7 @@ func (s *Handlers) AdminSaveSettings(w http.ResponseWriter, r *http.Request) {
 	target := settingNumber(f, "dinner_target", kit.Info(r).Territory.DinnerTarget)
 	set.DinnerTarget = target
 	set.PublicFormsPerHour = settingNumber(f, "public_forms_per_hour", kit.Info(r).Territory.PublicFormsPerHour)
+	set.SmallGroupMinimum = settingNumber(f, "small_group_minimum", kit.Info(r).Territory.SmallGroupMinimum)
 	if err := s.Deps.Territories.UpdateSettings(r.Context(), kit.Info(r).Territory.ID, set); err != nil {
 		if e, ok := errs.As(err); ok && e.Code == errs.Invalid {
 			p := settingsPage{Base: s.Page(w, r, "settings.title"), TimeZones: timeZones}
