@@ -131,6 +131,7 @@ func New(cfg Config) (*App, error) {
 		Orgs:         a.Orgs,
 		Volunteering: a.Volunteering,
 		Tracking:     a.Tracking,
+		Surveys:      a.Surveys,
 		Logger:       cfg.Logger,
 		Now:          now,
 	})

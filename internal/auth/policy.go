@@ -79,12 +79,18 @@ const (
 	// ManageTrackedLinks creates short tracked links (jebénévole.ca and
 	// other outside pages) and reads their click counts.
 	ManageTrackedLinks Action = "tracking.manage"
+	// ManageSurveys writes questionnaires, opens and closes waves, invites,
+	// types paper forms and reads the typed answers before anyone else.
+	ManageSurveys Action = "surveys.manage"
+	// ReadSurveyResults reads the results of the surveys (figures that pass
+	// the small-numbers rule, and the typed answers staff approved).
+	ReadSurveyResults Action = "surveys.results"
 )
 
 // Actions lists every action, for the policy's table test.
 var Actions = []Action{ViewStaffArea, ManageUsers, ManageSettings, ReadOutbox, ManageOwnAccount, ManageEvents, ManageIdeas, ManageConnections,
 	ManageCommunities, ManageInitiatives, ManageOrganizations, EditOrganization, ManageVolunteering, ManageTrackedLinks,
-	ManagePeople}
+	ManagePeople, ManageSurveys, ReadSurveyResults}
 
 // policy is the one place that says which role may do what.
 var policy = map[Action][]Role{
@@ -103,6 +109,8 @@ var policy = map[Action][]Role{
 	ManagePeople:        {RoleAdministrator, RoleFacilitator},
 	ManageVolunteering:  {RoleAdministrator, RoleFacilitator},
 	ManageTrackedLinks:  {RoleAdministrator, RoleFacilitator, RoleCommunications},
+	ManageSurveys:       {RoleAdministrator, RoleFacilitator},
+	ReadSurveyResults:   {RoleAdministrator, RoleFacilitator, RoleCommunications, RolePartner},
 }
 
 // ownOrganization says which role may do what to an organisation they

@@ -27,6 +27,8 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageVolunteering:  true,
 		auth.ManageTrackedLinks:  true,
 		auth.ManagePeople:        true,
+		auth.ManageSurveys:       true,
+		auth.ReadSurveyResults:   true,
 	},
 	auth.RoleFacilitator: {
 		auth.ViewStaffArea:       true,
@@ -44,6 +46,8 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageVolunteering:  true,
 		auth.ManageTrackedLinks:  true,
 		auth.ManagePeople:        true,
+		auth.ManageSurveys:       true,
+		auth.ReadSurveyResults:   true,
 	},
 	auth.RoleCommunications: {
 		auth.ViewStaffArea:       true,
@@ -61,6 +65,8 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageVolunteering:  false,
 		auth.ManageTrackedLinks:  true,
 		auth.ManagePeople:        false,
+		auth.ManageSurveys:       false,
+		auth.ReadSurveyResults:   true,
 	},
 	auth.RolePartner: {
 		auth.ViewStaffArea:       false,
@@ -78,6 +84,8 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageVolunteering:  false,
 		auth.ManageTrackedLinks:  false,
 		auth.ManagePeople:        false,
+		auth.ManageSurveys:       false,
+		auth.ReadSurveyResults:   true,
 	},
 	auth.RoleOrganizationManager: {
 		auth.ViewStaffArea:       false,
@@ -95,6 +103,8 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageVolunteering:  false,
 		auth.ManageTrackedLinks:  false,
 		auth.ManagePeople:        false,
+		auth.ManageSurveys:       false,
+		auth.ReadSurveyResults:   false,
 	},
 	auth.RoleCitizen: {
 		auth.ViewStaffArea:       false,
@@ -112,6 +122,8 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageVolunteering:  false,
 		auth.ManageTrackedLinks:  false,
 		auth.ManagePeople:        false,
+		auth.ManageSurveys:       false,
+		auth.ReadSurveyResults:   false,
 	},
 }
 
@@ -170,6 +182,8 @@ func TestPolicyTableIsComplete(t *testing.T) {
 		auth.ManageVolunteering:  "volunteering.manage",
 		auth.ManageTrackedLinks:  "tracking.manage",
 		auth.ManagePeople:        "people.manage",
+		auth.ManageSurveys:       "surveys.manage",
+		auth.ReadSurveyResults:   "surveys.results",
 	}
 	for a, name := range wantActions {
 		if string(a) != name {
@@ -257,11 +271,13 @@ func TestPolicyCombinations(t *testing.T) {
 		{"partner and facilitator", []auth.Role{auth.RolePartner, auth.RoleFacilitator},
 			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageOwnAccount: true, auth.ManageEvents: true, auth.ManageIdeas: true, auth.ManageConnections: true,
 				auth.ManageCommunities: true, auth.ManageInitiatives: true, auth.ManageOrganizations: true, auth.EditOrganization: true,
-				auth.ManageVolunteering: true, auth.ManageTrackedLinks: true, auth.ManagePeople: true}},
+				auth.ManageVolunteering: true, auth.ManageTrackedLinks: true, auth.ManagePeople: true, auth.ManageSurveys: true,
+				auth.ReadSurveyResults: true}},
 		{"citizen and administrator", []auth.Role{auth.RoleCitizen, auth.RoleAdministrator},
 			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageUsers: true, auth.ManageSettings: true, auth.ReadOutbox: true, auth.ManageOwnAccount: true, auth.ManageEvents: true, auth.ManageIdeas: true, auth.ManageConnections: true,
 				auth.ManageCommunities: true, auth.ManageInitiatives: true, auth.ManageOrganizations: true, auth.EditOrganization: true,
-				auth.ManageVolunteering: true, auth.ManageTrackedLinks: true, auth.ManagePeople: true}},
+				auth.ManageVolunteering: true, auth.ManageTrackedLinks: true, auth.ManagePeople: true, auth.ManageSurveys: true,
+				auth.ReadSurveyResults: true}},
 		{"unknown role", []auth.Role{"superuser"}, map[auth.Action]bool{auth.ManageOwnAccount: true}},
 	}
 	for _, c := range cases {

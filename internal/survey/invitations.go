@@ -73,7 +73,7 @@ func (s *Store) newToken(ctx context.Context) (nonce, tok string, err error) {
 }
 
 // AnswerURL is the address of a private link.
-func (s *Store) AnswerURL(tok string) string { return s.baseURL + "/sondages/lien/" + tok }
+func (s *Store) AnswerURL(tok string) string { return s.baseURL + "/questionnaire/" + tok }
 
 // CreateLink makes a private link staff hand out (by hand, by e-mail from
 // their own mailbox); label tells them apart (« Comité des loisirs »).

@@ -431,3 +431,17 @@ func (s *Store) Retally(ctx context.Context, territoryID, waveID int64) error {
 		return nil
 	})
 }
+
+// EventsOf lists the events a wave's answers came from.
+func (s *Store) EventsOf(ctx context.Context, territoryID, waveID int64) ([]int64, error) {
+	var out []int64
+	err := db.Each(ctx, s.db, `SELECT DISTINCT t.event_id FROM survey_tallies t JOIN survey_waves w ON w.id = t.wave_id
+		WHERE w.territory_id = ? AND t.wave_id = ? AND t.event_id <> 0 ORDER BY t.event_id`, []any{territoryID, waveID},
+		func(rows *sql.Rows) error {
+			var id int64
+			err := rows.Scan(&id)
+			out = append(out, id)
+			return err
+		})
+	return out, err
+}

@@ -23,6 +23,7 @@ import (
 	"implique/internal/web/orgs"
 	"implique/internal/web/site"
 	"implique/internal/web/staff"
+	"implique/internal/web/surveys"
 	"implique/internal/web/volunteering"
 )
 
@@ -45,6 +46,7 @@ type Server struct {
 	orgs         *orgs.Handlers
 	site         *site.Handlers
 	staff        *staff.Handlers
+	surveys      *surveys.Handlers
 	volunteering *volunteering.Handlers
 	metrics      *httpMetrics
 	handler      http.Handler
@@ -70,7 +72,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	// Each capability's pages, over the kit's layout and partials.
 	k, err := kit.New(cfg, deps, cat, account.Templates, communities.Templates, connections.Templates,
 		events.Templates, ideas.Templates, initiatives.Templates, orgs.Templates, site.Templates,
-		staff.Templates, volunteering.Templates)
+		staff.Templates, surveys.Templates, volunteering.Templates)
 	if err != nil {
 		return nil, err
 	}
@@ -84,6 +86,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		orgs:         &orgs.Handlers{Kit: k},
 		site:         &site.Handlers{Kit: k},
 		staff:        &staff.Handlers{Kit: k},
+		surveys:      &surveys.Handlers{Kit: k},
 		volunteering: &volunteering.Handlers{Kit: k},
 	}
 	s.handler = s.routes()

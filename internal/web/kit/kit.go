@@ -25,6 +25,7 @@ import (
 	"implique/internal/i18n"
 	"implique/internal/mail"
 	"implique/internal/orgs"
+	"implique/internal/survey"
 	"implique/internal/territory"
 	"implique/internal/tracking"
 	"implique/internal/volunteering"
@@ -63,6 +64,7 @@ type Deps struct {
 	Orgs         *orgs.Store
 	Volunteering *volunteering.Store
 	Tracking     *tracking.Store
+	Surveys      *survey.Store
 	Logger       *slog.Logger
 	// Registry receives the HTTP metrics; /metrics serves it.
 	Registry *prometheus.Registry

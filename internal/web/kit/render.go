@@ -246,6 +246,9 @@ func (b Base) Checked(field, value string) bool {
 // Number formats a whole number (« 20 404 »).
 func (b Base) Number(n int64) string { return i18n.Number(b.Lang, n) }
 
+// Int is Number for an int.
+func (b Base) Int(n int) string { return i18n.Number(b.Lang, int64(n)) }
+
 // Decimal formats a decimal number.
 func (b Base) Decimal(f float64, digits int) string { return i18n.Decimal(b.Lang, f, digits) }
 
@@ -336,12 +339,21 @@ func parseTemplates(sets ...fs.FS) (map[string]*template.Template, error) {
 		if err != nil {
 			return nil, err
 		}
+		// A capability's own partials (templates/_*.html beside its pages)
+		// serve its pages only; the kit's serve every page.
+		own, err := fs.Glob(set, "templates/_*.html")
+		if err != nil {
+			return nil, err
+		}
+		if set == fs.FS(layoutFS) {
+			own = nil
+		}
 		for _, n := range names {
 			name := strings.TrimSuffix(path.Base(n), ".html")
 			if name == "layout" || strings.HasPrefix(name, "_") {
 				continue
 			}
-			t, err := template.Must(layout.Clone()).ParseFS(set, n)
+			t, err := template.Must(layout.Clone()).ParseFS(set, append(own, n)...)
 			switch {
 			case err != nil:
 				return nil, fmt.Errorf("template %s: %w", name, err)
