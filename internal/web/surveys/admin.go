@@ -71,7 +71,7 @@ func (h *Handlers) CreateSurvey(w http.ResponseWriter, r *http.Request) {
 	}
 	qid, err := h.store().Create(r.Context(), kit.Info(r).Territory.ID, meta(r.PostForm), staffID(r))
 	if err != nil {
-		h.Refuse(w, r, err, func(status int, problems map[string]string) { h.renderList(w, r, status, problems) })
+		h.RefuseOn(w, r, err, rename, func(status int, problems map[string]string) { h.renderList(w, r, status, problems) })
 		return
 	}
 	h.Confirm(w, r, "survey.flash.created", "/admin/sondages/"+id(qid))

@@ -105,8 +105,15 @@ func submission(form url.Values, lang string) survey.Submission {
 	return sub
 }
 
-// rename gives a store's field problem its form field.
-func rename(f string) string { return f }
+// rename gives a store's field problem its form field: the texts' French
+// field carries the problem of the text.
+func rename(f string) string {
+	switch f {
+	case "title", "intro":
+		return f + "_fr"
+	}
+	return f
+}
 
 // id formats an id for a URL.
 func id(n int64) string { return strconv.FormatInt(n, 10) }
