@@ -305,4 +305,6 @@ func (h *Handlers) Poster(w http.ResponseWriter, r *http.Request) {
 }
 
 // publicURL is the address of a wave's public page.
-func (h *Handlers) publicURL(wave survey.Wave) string { return h.Cfg.BaseURL + "/sondages/" + id(wave.ID) }
+func (h *Handlers) publicURL(wave survey.Wave) string {
+	return h.Cfg.BaseURL + "/sondages/" + id(wave.ID)
+}
