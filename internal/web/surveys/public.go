@@ -207,7 +207,7 @@ func (h *Handlers) SaveLinkAnswer(w http.ResponseWriter, r *http.Request) {
 
 // sheet is a questionnaire as its printable form.
 func (h *Handlers) sheet(p answerPage) export.QuestionnaireSheet {
-	statement := p.T("survey.anonymous_statement")
+	statement := p.T("survey.anonymous_statement", p.Territory.SmallGroupMinimum)
 	if p.Identified {
 		statement = p.T("survey.identified_statement")
 	}
