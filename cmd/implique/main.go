@@ -167,6 +167,9 @@ func seed(ctx context.Context, a *app.App, withDemo bool, u *ui) error {
 	if seeded.Volunteering {
 		what = append(what, u.t("cli.seed.volunteering"))
 	}
+	if seeded.Surveys {
+		what = append(what, u.t("cli.seed.surveys"))
+	}
 	u.say("cli.seed.demo", strings.Join(what, ", "))
 	return nil
 }

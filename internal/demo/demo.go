@@ -86,12 +86,12 @@ var people = []person{
 type Seeded struct {
 	// People is false when the database had accounts already: then the
 	// demo adds nothing.
-	People, Events, Organizations, Volunteering bool
+	People, Events, Organizations, Volunteering, Surveys bool
 }
 
 // Seed adds fictional people and their year of activity to the default
 // territory — soupers, ideas, communities, links created, initiatives,
-// organisations, volunteering — only into a database that has no accounts
+// organisations, volunteering, surveys — only into a database that has no accounts
 // yet. Each part is added only when the territory has none of it. The story
 // is told in the order it happened, up to the demo's « now » (what the
 // application's clock says): the clock follows the story, so that every
@@ -139,6 +139,9 @@ func Seed(ctx context.Context, st *app.App) (Seeded, error) {
 	if err := seedChain(ctx, st, t, s); err != nil {
 		return out, err
 	}
-	out.Volunteering, err = seedVolunteering(ctx, st, t, s)
+	if out.Volunteering, err = seedVolunteering(ctx, st, t, s); err != nil {
+		return out, err
+	}
+	out.Surveys, err = seedSurveys(ctx, st, t, s)
 	return out, err
 }

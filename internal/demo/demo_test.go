@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"implique/internal/app"
+	"implique/internal/calendar"
 	"implique/internal/community"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
@@ -16,6 +17,7 @@ import (
 	"implique/internal/events"
 	"implique/internal/jobs"
 	"implique/internal/orgs"
+	"implique/internal/survey"
 	"implique/internal/testkit"
 	"implique/internal/volunteering"
 )
@@ -55,7 +57,7 @@ func TestSeedTellsATrueStory(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !seeded.People || !seeded.Events || !seeded.Organizations || !seeded.Volunteering {
+				if !seeded.People || !seeded.Events || !seeded.Organizations || !seeded.Volunteering || !seeded.Surveys {
 					t.Fatalf("seeded %+v, want everything", seeded)
 				}
 				from, to := before.AddDate(0, 0, -demo.Year-1), time.Now()
@@ -77,6 +79,7 @@ func TestSeedTellsATrueStory(t *testing.T) {
 				s.eventsInOrder()
 				s.volunteeringInOrder()
 				s.accompanimentWrittenAfter()
+				s.surveysAnswered()
 				s.nothingEmailed()
 			})
 		})
@@ -468,5 +471,148 @@ func (c *check) nothingEmailed() {
 	c.fatal(err)
 	if len(sent) > 0 {
 		c.t.Errorf("the demo e-mailed %d fictional people, the first %q", len(sent), sent[0].Subject)
+	}
+}
+
+// surveysAnswered: the four questionnaires are loaded with their waves; the
+// portrait before the program is closed, its follow-up open and a little
+// better; the headline figures of the territory show, those of a small
+// place do not; typed answers are read, some still waiting; answers typed
+// from paper forms came after the souper they were filled at.
+func (c *check) surveysAnswered() {
+	qs, err := c.st.Surveys.List(c.ctx, c.tid)
+	c.fatal(err)
+	waves := map[string]map[string]survey.Wave{} // instrument → wave name (without its year) → wave
+	for _, q := range qs {
+		ws, err := c.st.Surveys.Waves(c.ctx, c.tid, q.ID)
+		c.fatal(err)
+		waves[q.Instrument] = map[string]survey.Wave{}
+		for _, w := range ws {
+			kind, _, _ := strings.Cut(w.Name, " ")
+			waves[q.Instrument][kind] = w
+		}
+	}
+	wave := func(instrument, kind string, atLeast int) survey.Wave {
+		c.t.Helper()
+		w, ok := waves[instrument][kind]
+		if !ok {
+			c.t.Fatalf("%s: no wave « %s »: %v", instrument, kind, waves[instrument])
+		}
+		if w.Responses < atLeast {
+			c.t.Errorf("%s: wave %q has %d answers, want %d or more", instrument, w.Name, w.Responses, atLeast)
+		}
+		return w
+	}
+	if len(qs) != 4 {
+		c.t.Fatalf("%d questionnaires, want the four shipped", len(qs))
+	}
+	today := calendar.DateOf(c.to.In(c.loc))
+	baseline := wave("appartenance-solitude", "Portrait", 100)
+	followUp := wave("appartenance-solitude", "Suivi", 120)
+	profile := wave("profil-implication", "Portrait", 80)
+	soupers := wave("retour-evenement", "Soupers", 30)
+	needs := wave("besoins-organisations", "Besoins", 12)
+	if baseline.ClosedAt == nil || baseline.OpenOn(today) {
+		c.t.Errorf("the baseline %q is not closed", baseline.Name)
+	}
+	for _, w := range []survey.Wave{followUp, profile, soupers, needs} {
+		if !w.OpenOn(today) {
+			c.t.Errorf("wave %q is not open now", w.Name)
+		}
+	}
+	if !baseline.Opens.Before(followUp.Opens) || baseline.Name == followUp.Name {
+		c.t.Errorf("baseline %q opens %s, follow-up %q opens %s", baseline.Name, baseline.Opens, followUp.Name, followUp.Opens)
+	}
+
+	// The follow-up has results, a little better than the baseline.
+	r, err := c.st.Surveys.Results(c.ctx, c.tid, survey.Filter{WaveID: followUp.ID})
+	c.fatal(err)
+	if r.Suppressed || r.Responses != followUp.Responses {
+		c.t.Errorf("follow-up results: %d responses (wave says %d), suppressed %v", r.Responses, followUp.Responses, r.Suppressed)
+	}
+	compared, err := c.st.Surveys.Compare(c.ctx, c.tid, survey.Filter{WaveID: baseline.ID}, survey.Filter{WaveID: followUp.ID})
+	c.fatal(err)
+	strong := func(o []survey.ComparedOption) (a, b float64) {
+		for _, x := range o {
+			if x.Code == "tres_fort" || x.Code == "plutot_fort" {
+				a, b = a+x.PercentA, b+x.PercentB
+			}
+		}
+		return a, b
+	}
+	for _, q := range compared {
+		switch q.Question.Code {
+		case "appartenance":
+			a, b := strong(q.Options)
+			if q.Suppressed || b <= a || b-a > 20 {
+				c.t.Errorf("belonging strong %.0f %% then %.0f %%: want modestly better", a, b)
+			}
+		case "solitude":
+			if q.Suppressed || q.MeanA == nil || q.MeanB == nil {
+				c.t.Errorf("loneliness score: no means to compare (suppressed %v)", q.Suppressed)
+			} else if *q.MeanB >= *q.MeanA || *q.MeanA-*q.MeanB > 1.5 {
+				c.t.Errorf("loneliness score %.2f then %.2f: want modestly lower", *q.MeanA, *q.MeanB)
+			}
+		}
+	}
+
+	// The headline figures: the territory's show, a small place's do not.
+	figures := func(place string) map[string]survey.Figure {
+		fs, err := c.st.Surveys.Headlines(c.ctx, c.tid, place)
+		c.fatal(err)
+		out := map[string]survey.Figure{}
+		for _, f := range fs {
+			if f.Questionnaire.FR == "Appartenance et solitude" {
+				out[f.Key] = f
+			}
+		}
+		return out
+	}
+	all := figures("")
+	for _, key := range []string{"belonging", "loneliness"} {
+		f, ok := all[key]
+		if !ok || f.Suppressed || f.N < 100 || f.Wave != followUp.Name || f.Percent <= 0 || f.Percent >= 100 {
+			c.t.Errorf("territory's %s figure: %+v", key, f)
+		}
+	}
+	small := figures(demo.SmallSurveyPlace)
+	for _, key := range []string{"belonging", "loneliness"} {
+		if f, ok := small[key]; !ok || !f.Suppressed || f.N == 0 || f.Percent != 0 {
+			c.t.Errorf("%s's %s figure is not suppressed: %+v", demo.SmallSurveyPlace, key, f)
+		}
+	}
+
+	// Typed answers: some shown, some waiting.
+	for _, w := range []survey.Wave{profile, soupers, needs} {
+		texts, err := c.st.Surveys.Texts(c.ctx, c.tid, w.ID, "")
+		c.fatal(err)
+		states := map[string]int{}
+		for _, t := range texts {
+			states[t.Moderation]++
+		}
+		if states[survey.ModerationApproved] < 3 || states[survey.ModerationPending] < 2 {
+			c.t.Errorf("wave %q: typed answers %v, want some shown and some waiting", w.Name, states)
+		}
+	}
+
+	// Paper forms, typed after the souper they were filled at.
+	forms, err := c.st.Surveys.PaperForms(c.ctx, c.tid, followUp.ID)
+	c.fatal(err)
+	if len(forms) < 20 || len(forms) > followUp.Responses-20 {
+		c.t.Errorf("follow-up: %d paper forms of %d answers, want a mix", len(forms), followUp.Responses)
+	}
+	rows, err := c.d.Query(c.ctx, `SELECT r.created_at, e.starts_at FROM survey_responses r JOIN events e ON e.id = r.event_id`)
+	c.fatal(err)
+	n := 0
+	for rows.Next() {
+		var typed, began time.Time
+		c.fatal(rows.Scan(&typed, &began))
+		c.notBefore("a form filled at a souper typed after it", began, typed)
+		n++
+	}
+	c.fatal(rows.Err())
+	rows.Close()
+	if n != soupers.Responses {
+		c.t.Errorf("%d forms tied to a souper of %d answers about the soupers", n, soupers.Responses)
 	}
 }
