@@ -26,14 +26,14 @@ type fixture struct {
 	clock *app.Clock
 }
 
-func newFixture(t *testing.T, d *db.DB) *fixture {
+func newFixture(t testing.TB, d *db.DB) *fixture {
 	t.Helper()
 	a := testkit.App(t, d, time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC))
 	return &fixture{a: a, s: a.Surveys, t: testkit.Territory(t, a.Territories), clock: a.Clock}
 }
 
 // loaded loads an instrument and opens a wave on it.
-func (f *fixture) loaded(t *testing.T, key, wave string) (survey.Questionnaire, survey.Wave) {
+func (f *fixture) loaded(t testing.TB, key, wave string) (survey.Questionnaire, survey.Wave) {
 	t.Helper()
 	ctx := context.Background()
 	id, err := f.s.LoadInstrument(ctx, f.t.ID, key, 0)
