@@ -119,7 +119,8 @@ func (m Meta) check(f errs.Fields) {
 }
 
 const qCols = `q.id, q.territory_id, q.audience, q.anonymous, q.instrument, q.source, q.copied_from, q.created_at, q.updated_at,
-	(SELECT COUNT(*) FROM survey_responses r JOIN survey_waves w ON w.id = r.wave_id WHERE w.questionnaire_id = q.id)`
+	(SELECT COALESCE(SUM(t.n), 0) FROM survey_tallies t JOIN survey_waves w ON w.id = t.wave_id
+		WHERE w.questionnaire_id = q.id AND t.question = '` + ResponsesKey + `')`
 
 func scanQuestionnaire(row interface{ Scan(...any) error }) (Questionnaire, error) {
 	var q Questionnaire
@@ -131,10 +132,15 @@ func scanQuestionnaire(row interface{ Scan(...any) error }) (Questionnaire, erro
 	return q, err
 }
 
-// versions fills the published and draft versions of the questionnaires.
+// versions fills the published and draft versions of the questionnaires
+// (of one questionnaire when there is one: answering reads only its own).
 func (s *Store) versions(ctx context.Context, territoryID int64, qs []Questionnaire) error {
 	if len(qs) == 0 {
 		return nil
+	}
+	query, args := ` AND v.questionnaire_id > 0`, []any{territoryID}
+	if len(qs) == 1 {
+		query, args = ` AND v.questionnaire_id = ?`, append(args, qs[0].ID)
 	}
 	at := map[int64]int{}
 	for i, q := range qs {
@@ -143,8 +149,8 @@ func (s *Store) versions(ctx context.Context, territoryID int64, qs []Questionna
 	// The latest published and the draft of each questionnaire.
 	return db.Each(ctx, s.db, `SELECT v.id, v.questionnaire_id, v.number, v.definition, v.published_at, v.created_at
 		FROM survey_versions v WHERE v.territory_id = ? AND (v.published_at IS NULL OR v.number =
-		(SELECT MAX(x.number) FROM survey_versions x WHERE x.questionnaire_id = v.questionnaire_id AND x.published_at IS NOT NULL))`,
-		[]any{territoryID}, func(rows *sql.Rows) error {
+		(SELECT MAX(x.number) FROM survey_versions x WHERE x.questionnaire_id = v.questionnaire_id AND x.published_at IS NOT NULL))`+query,
+		args, func(rows *sql.Rows) error {
 			v, err := scanVersion(rows)
 			if err != nil {
 				return err

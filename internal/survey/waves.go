@@ -38,7 +38,7 @@ type WaveInput struct {
 }
 
 const waveCols = `w.id, w.territory_id, w.questionnaire_id, w.name, w.opens_on, w.closes_on, w.closed_at, w.created_at,
-	(SELECT COUNT(*) FROM survey_responses r WHERE r.wave_id = w.id)`
+	(SELECT COALESCE(SUM(t.n), 0) FROM survey_tallies t WHERE t.wave_id = w.id AND t.question = '` + ResponsesKey + `')`
 
 func scanWave(row interface{ Scan(...any) error }) (Wave, error) {
 	var w Wave
