@@ -63,6 +63,10 @@ var notPages = map[string]string{
 	"GET /api/v1/events.ics":               "API: iCalendar",
 	"GET /api/v1/places/{slug}/events.ics": "API: iCalendar",
 	"GET /api/v1/opportunities":            "API: JSON",
+	"GET /sondages/{id}/questionnaire.pdf": "file: PDF",
+	"GET /sondages/{id}/affiche.pdf":       "file: PDF",
+	"GET /admin/vagues/{id}/export.csv":    "file: CSV export",
+	"GET /admin/vagues/{id}/export.xlsx":   "file: XLSX export",
 }
 
 // getRoutes reads the GET patterns of routes.go: the literal ones, and
@@ -337,6 +341,14 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 	if other == "" {
 		t.Fatal("/admin/personnes lists a single person")
 	}
+	// Surveys: the demo's open wave, a private link, a questionnaire and its question.
+	openWave := firstMatch(t, anon, "/sondages", `href="/sondages/([0-9]+)"`)
+	questionnaire := firstMatch(t, admin, "/admin/sondages", `href="/admin/sondages/([0-9]+)"`)
+	question := firstMatch(t, admin, "/admin/sondages/"+questionnaire, `href="/admin/sondages/`+questionnaire+`/questions/([a-z0-9_]+)"`)
+	waveOf := firstMatch(t, admin, "/admin/sondages/"+questionnaire, `href="/admin/vagues/([0-9]+)"`)
+	expectStatus(t, admin.post("/admin/vagues/"+openWave+"/liens", url.Values{"label": {"Comité des loisirs"}}), http.StatusSeeOther)
+	surveyLink := firstMatch(t, admin, "/admin/vagues/"+openWave, `(/questionnaire/[A-Za-z0-9_-]+)`)
+
 	r = admin.postMultipart("/admin/importer-organismes", nil, "file", "liste.csv", []byte(importSample))
 	expectStatus(t, r, http.StatusSeeOther)
 	importPreview := r.Header.Get("Location")
@@ -354,7 +366,8 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		"/initiatives", "/initiatives/"+initiative, participation, participation+"/quitter",
 		"/connexion", "/connexion/courriel-envoye", "/connexion/lien?jeton="+url.QueryEscape(signin),
 		"/organismes", "/organismes/"+org,
-		"/s-impliquer", "/s-impliquer/offres/"+opportunity, confirm, "/s-impliquer/verification", unsubscribe)
+		"/s-impliquer", "/s-impliquer/offres/"+opportunity, confirm, "/s-impliquer/verification", unsubscribe,
+		"/sondages", "/sondages/"+openWave, "/sondages/"+openWave+"/merci", surveyLink)
 	w.pages = append(w.pages, page{path: "/page-qui-n-existe-pas", status: http.StatusNotFound})
 	add("citizen", "/compte", "/communautes/"+memberOf, "/communautes/"+memberOf+"/quitter",
 		"/s-impliquer/profil", "/s-impliquer/mon-benevolat", "/s-impliquer/heures/declarer")
@@ -380,7 +393,10 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		"/admin/personnes", "/admin/personnes/"+person, "/admin/personnes/"+person+"/relier/"+other, "/admin/releve", "/admin/accompagnement", "/admin/politiques",
 		"/admin/importer-organismes", importPreview,
 		"/admin/benevolat", "/admin/benevolat/reconnaissance", "/admin/benevolat/entreprises", "/admin/benevolat/parametres",
-		"/admin/liens-suivis")
+		"/admin/liens-suivis",
+		"/admin/sondages", "/admin/sondages/"+questionnaire, "/admin/sondages/"+questionnaire+"/questions/nouvelle?section=0",
+		"/admin/sondages/"+questionnaire+"/questions/"+question, "/admin/vagues/"+waveOf, "/admin/vagues/"+openWave+"/papier",
+		"/admin/vagues/"+openWave+"/textes", "/admin/vagues/"+openWave+"/resultats", "/admin/vagues/"+openWave+"/resultats?lieu=wolinak")
 	return w
 }
 
