@@ -58,8 +58,8 @@ type eventOption struct {
 }
 
 // answering builds the page of a wave's questionnaire.
-func (h *Handlers) answering(w http.ResponseWriter, r *http.Request, wave survey.Wave, titleKey string) (answerPage, bool) {
-	p := answerPage{Base: h.Page(w, r, titleKey), Wave: wave}
+func (h *Handlers) answering(w http.ResponseWriter, r *http.Request, wave survey.Wave) (answerPage, bool) {
+	p := answerPage{Base: h.Page(w, r, ""), Wave: wave}
 	q, err := h.store().Get(r.Context(), p.Territory.ID, wave.QuestionnaireID)
 	if err == nil && q.Published == nil {
 		err = errs.New(errs.NotFound, "errors.survey_not_found")
@@ -109,7 +109,7 @@ func (h *Handlers) Answer(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p, ok := h.answering(w, r, wave, "")
+	p, ok := h.answering(w, r, wave)
 	if !ok {
 		return
 	}
@@ -142,7 +142,7 @@ func (h *Handlers) SaveAnswer(w http.ResponseWriter, r *http.Request) {
 // refuseAnswer shows the questionnaire again with its problems and what was typed.
 func (h *Handlers) refuseAnswer(w http.ResponseWriter, r *http.Request, err error, wave survey.Wave, action string) {
 	h.Refuse(w, r, err, func(status int, problems map[string]string) {
-		p, ok := h.answering(w, r, wave, "")
+		p, ok := h.answering(w, r, wave)
 		if !ok {
 			return
 		}
@@ -182,7 +182,7 @@ func (h *Handlers) LinkAnswer(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p, ok := h.answering(w, r, wave, "")
+	p, ok := h.answering(w, r, wave)
 	if !ok {
 		return
 	}
@@ -258,13 +258,18 @@ func (h *Handlers) waveForPrint(w http.ResponseWriter, r *http.Request) (survey.
 	return h.openWave(w, r)
 }
 
-// PaperForm is the printable questionnaire, in the screen's order.
-func (h *Handlers) PaperForm(w http.ResponseWriter, r *http.Request) {
+// printed is the questionnaire of a printed sheet.
+func (h *Handlers) printed(w http.ResponseWriter, r *http.Request) (answerPage, bool) {
 	wave, ok := h.waveForPrint(w, r)
 	if !ok {
-		return
+		return answerPage{}, false
 	}
-	p, ok := h.answering(w, r, wave, "")
+	return h.answering(w, r, wave)
+}
+
+// PaperForm is the printable questionnaire, in the screen's order.
+func (h *Handlers) PaperForm(w http.ResponseWriter, r *http.Request) {
+	p, ok := h.printed(w, r)
 	if !ok {
 		return
 	}
@@ -278,11 +283,7 @@ func (h *Handlers) PaperForm(w http.ResponseWriter, r *http.Request) {
 
 // Poster is the sheet with the QR code of the public page, for bulletin boards.
 func (h *Handlers) Poster(w http.ResponseWriter, r *http.Request) {
-	wave, ok := h.waveForPrint(w, r)
-	if !ok {
-		return
-	}
-	p, ok := h.answering(w, r, wave, "")
+	p, ok := h.printed(w, r)
 	if !ok {
 		return
 	}
@@ -296,7 +297,7 @@ func (h *Handlers) Poster(w http.ResponseWriter, r *http.Request) {
 	}
 	var buf bytes.Buffer
 	err := export.WriteQRSheetPDF(&buf, export.QRSheet{Lang: p.Lang, Title: p.Title, Invitation: p.T("survey.poster.invitation"),
-		URL: h.publicURL(wave), Footer: footer, Created: h.Deps.Now()})
+		URL: h.publicURL(p.Wave), Footer: footer, Created: h.Deps.Now()})
 	if err != nil {
 		h.Fail(w, r, err)
 		return

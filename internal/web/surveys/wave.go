@@ -180,7 +180,7 @@ func (h *Handlers) PaperEntry(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handlers) renderPaper(w http.ResponseWriter, r *http.Request, wave survey.Wave, status int, problems map[string]string, form url.Values) {
-	p, ok := h.answering(w, r, wave, "")
+	p, ok := h.answering(w, r, wave)
 	if !ok {
 		return
 	}
