@@ -151,6 +151,15 @@ func TestSurveyPaperFormsAndResults(t *testing.T) {
 		partner.signIn("partenaire@example.org")
 		expectStatus(t, partner.get(res), http.StatusOK)
 		expectStatus(t, partner.get(wPath), http.StatusForbidden)
+		// A partner finds the results from their account, without the staff area.
+		expectContains(t, partner.get("/compte"), `href="/admin/sondages"`)
+		list := partner.get("/admin/sondages")
+		expectStatus(t, list, http.StatusOK)
+		expectContains(t, list, `href="`+res+`"`)
+		if strings.Contains(list.body, "/admin/sondages/instruments") {
+			t.Error("a partner is offered to load instruments")
+		}
+		expectStatus(t, citizen0(t, e).get("/admin/sondages"), http.StatusForbidden)
 		citizen := e.client(t)
 		citizen.signIn("citoyen@example.org")
 		expectStatus(t, citizen.get(res), http.StatusForbidden)
@@ -180,6 +189,15 @@ func TestSurveyPaperFormsAndResults(t *testing.T) {
 			t.Fatalf("%d responses after the removal, want 4", n)
 		}
 	})
+}
+
+// citizen0 is a signed-in citizen.
+func citizen0(t *testing.T, e *env) *client {
+	t.Helper()
+	e.user("citoyenne@example.org", auth.RoleCitizen)
+	c := e.client(t)
+	c.signIn("citoyenne@example.org")
+	return c
 }
 
 func mustID(t *testing.T, s string) int64 {

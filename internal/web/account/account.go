@@ -26,6 +26,8 @@ type accountPage struct {
 	Roles []auth.Role
 	// Communities are those the person belongs to.
 	Communities []community.Community
+	// SurveyResults: the person reads survey results without the staff area (a partner).
+	SurveyResults bool
 }
 
 func (s *Handlers) accountPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
@@ -36,6 +38,7 @@ func (s *Handlers) accountPage(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	p := accountPage{Base: s.Page(w, r, "account.title"), User: u, Roles: ri.Principal.Roles}
+	p.SurveyResults = s.Can(r, auth.ReadSurveyResults) && !p.CanStaff()
 	if p.Communities, err = s.Deps.Community.Communities(r.Context(), ri.Territory.ID, community.CommunityFilter{MemberID: u.ID}); err != nil {
 		s.Fail(w, r, err)
 		return

@@ -26,22 +26,34 @@ type adminListPage struct {
 	Questionnaires []survey.Questionnaire
 	Instruments    []survey.Instrument
 	Audiences      []string
+	// Waves of each questionnaire, for those who read the results only.
+	Waves     map[int64][]survey.Wave
+	CanManage bool
 }
 
-// AdminSurveys lists the territory's questionnaires.
+// AdminSurveys lists the territory's questionnaires: to staff who write
+// them, with the instruments; to those who read results (partners,
+// communications), with the results of each wave.
 func (h *Handlers) AdminSurveys(w http.ResponseWriter, r *http.Request) {
-	if !h.Allow(w, r, authManage) {
+	if !h.Allow(w, r, authResults) {
 		return
 	}
 	h.renderList(w, r, http.StatusOK, nil)
 }
 
 func (h *Handlers) renderList(w http.ResponseWriter, r *http.Request, status int, problems map[string]string) {
-	p := adminListPage{Base: h.Page(w, r, "survey.admin.title"), Audiences: survey.Audiences}
+	p := adminListPage{Base: h.Page(w, r, "survey.admin.title"), Audiences: survey.Audiences, CanManage: h.Can(r, authManage),
+		Waves: map[int64][]survey.Wave{}}
 	var err error
 	if p.Questionnaires, err = h.store().List(r.Context(), p.Territory.ID); err != nil {
 		h.Fail(w, r, err)
 		return
+	}
+	for _, q := range p.Questionnaires {
+		if p.Waves[q.ID], err = h.store().Waves(r.Context(), p.Territory.ID, q.ID); err != nil {
+			h.Fail(w, r, err)
+			return
+		}
 	}
 	if p.Instruments, err = survey.Instruments(); err != nil {
 		h.Fail(w, r, err)
