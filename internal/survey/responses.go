@@ -376,3 +376,12 @@ const (
 	ModerationApproved = "approved"
 	ModerationHidden   = "hidden"
 )
+
+// Answered reports whether a person already answered a wave (identified
+// questionnaires keep who answered; anonymous ones cannot tell).
+func (s *Store) Answered(ctx context.Context, territoryID, waveID, userID int64) (bool, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM survey_responses WHERE territory_id = ? AND wave_id = ? AND user_id = ?`,
+		territoryID, waveID, userID).Scan(&n)
+	return n > 0, err
+}

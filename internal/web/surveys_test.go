@@ -245,6 +245,7 @@ func TestSurveyPrivateLinkAndIdentified(t *testing.T) {
 		expectContains(t, r, "cochez la case pour l’accepter")
 		answer.Set("consent", "1")
 		expectStatus(t, member.post("/sondages/"+id, answer), http.StatusSeeOther)
+		expectContains(t, member.get("/sondages/"+id), "Vous avez déjà répondu à ce questionnaire")
 		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM survey_responses WHERE user_id IS NOT NULL AND consent_at IS NOT NULL`); n != 1 {
 			t.Fatalf("%d identified responses with consent, want 1", n)
 		}

@@ -114,8 +114,16 @@ func (h *Handlers) Answer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Action = "/sondages/" + id(wave.ID)
-	if p.Identified && !p.SignedIn() {
+	switch {
+	case p.Identified && !p.SignedIn():
 		p.SignIn = "/connexion?retour=" + url.QueryEscape(p.Action)
+	case p.Identified:
+		done, err := h.store().Answered(r.Context(), p.Territory.ID, wave.ID, p.Principal.User.ID)
+		if err != nil {
+			h.Fail(w, r, err)
+			return
+		}
+		p.Done = done
 	}
 	h.Render(w, r, http.StatusOK, "answer", p)
 }
