@@ -79,12 +79,17 @@ const (
 	// ManageTrackedLinks creates short tracked links (jebénévole.ca and
 	// other outside pages) and reads their click counts.
 	ManageTrackedLinks Action = "tracking.manage"
+	// ReadPortrait reads the internal version of the portrait of
+	// involvement and needs: every figure exact, small numbers included
+	// (the public version hides the counts of people under the territory's
+	// small-group minimum).
+	ReadPortrait Action = "portrait.read"
 )
 
 // Actions lists every action, for the policy's table test.
 var Actions = []Action{ViewStaffArea, ManageUsers, ManageSettings, ReadOutbox, ManageOwnAccount, ManageEvents, ManageIdeas, ManageConnections,
 	ManageCommunities, ManageInitiatives, ManageOrganizations, EditOrganization, ManageVolunteering, ManageTrackedLinks,
-	ManagePeople}
+	ManagePeople, ReadPortrait}
 
 // policy is the one place that says which role may do what.
 var policy = map[Action][]Role{
@@ -103,6 +108,7 @@ var policy = map[Action][]Role{
 	ManagePeople:        {RoleAdministrator, RoleFacilitator},
 	ManageVolunteering:  {RoleAdministrator, RoleFacilitator},
 	ManageTrackedLinks:  {RoleAdministrator, RoleFacilitator, RoleCommunications},
+	ReadPortrait:        {RoleAdministrator, RoleFacilitator, RoleCommunications, RolePartner},
 }
 
 // ownOrganization says which role may do what to an organisation they

@@ -27,6 +27,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageVolunteering:  true,
 		auth.ManageTrackedLinks:  true,
 		auth.ManagePeople:        true,
+		auth.ReadPortrait:        true,
 	},
 	auth.RoleFacilitator: {
 		auth.ViewStaffArea:       true,
@@ -44,6 +45,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageVolunteering:  true,
 		auth.ManageTrackedLinks:  true,
 		auth.ManagePeople:        true,
+		auth.ReadPortrait:        true,
 	},
 	auth.RoleCommunications: {
 		auth.ViewStaffArea:       true,
@@ -61,6 +63,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageVolunteering:  false,
 		auth.ManageTrackedLinks:  true,
 		auth.ManagePeople:        false,
+		auth.ReadPortrait:        true,
 	},
 	auth.RolePartner: {
 		auth.ViewStaffArea:       false,
@@ -78,6 +81,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageVolunteering:  false,
 		auth.ManageTrackedLinks:  false,
 		auth.ManagePeople:        false,
+		auth.ReadPortrait:        true,
 	},
 	auth.RoleOrganizationManager: {
 		auth.ViewStaffArea:       false,
@@ -95,6 +99,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageVolunteering:  false,
 		auth.ManageTrackedLinks:  false,
 		auth.ManagePeople:        false,
+		auth.ReadPortrait:        false,
 	},
 	auth.RoleCitizen: {
 		auth.ViewStaffArea:       false,
@@ -112,6 +117,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageVolunteering:  false,
 		auth.ManageTrackedLinks:  false,
 		auth.ManagePeople:        false,
+		auth.ReadPortrait:        false,
 	},
 }
 
@@ -169,6 +175,7 @@ func TestPolicyTableIsComplete(t *testing.T) {
 		auth.EditOrganization:    "organization.edit",
 		auth.ManageVolunteering:  "volunteering.manage",
 		auth.ManageTrackedLinks:  "tracking.manage",
+		auth.ReadPortrait:        "portrait.read",
 		auth.ManagePeople:        "people.manage",
 	}
 	for a, name := range wantActions {
@@ -257,11 +264,11 @@ func TestPolicyCombinations(t *testing.T) {
 		{"partner and facilitator", []auth.Role{auth.RolePartner, auth.RoleFacilitator},
 			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageOwnAccount: true, auth.ManageEvents: true, auth.ManageIdeas: true, auth.ManageConnections: true,
 				auth.ManageCommunities: true, auth.ManageInitiatives: true, auth.ManageOrganizations: true, auth.EditOrganization: true,
-				auth.ManageVolunteering: true, auth.ManageTrackedLinks: true, auth.ManagePeople: true}},
+				auth.ManageVolunteering: true, auth.ManageTrackedLinks: true, auth.ManagePeople: true, auth.ReadPortrait: true}},
 		{"citizen and administrator", []auth.Role{auth.RoleCitizen, auth.RoleAdministrator},
 			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageUsers: true, auth.ManageSettings: true, auth.ReadOutbox: true, auth.ManageOwnAccount: true, auth.ManageEvents: true, auth.ManageIdeas: true, auth.ManageConnections: true,
 				auth.ManageCommunities: true, auth.ManageInitiatives: true, auth.ManageOrganizations: true, auth.EditOrganization: true,
-				auth.ManageVolunteering: true, auth.ManageTrackedLinks: true, auth.ManagePeople: true}},
+				auth.ManageVolunteering: true, auth.ManageTrackedLinks: true, auth.ManagePeople: true, auth.ReadPortrait: true}},
 		{"unknown role", []auth.Role{"superuser"}, map[auth.Action]bool{auth.ManageOwnAccount: true}},
 	}
 	for _, c := range cases {
