@@ -19,6 +19,8 @@ import (
 	"implique/internal/jobs"
 	"implique/internal/mail"
 	"implique/internal/orgs"
+	"implique/internal/portrait"
+	"implique/internal/survey"
 	"implique/internal/territory"
 	"implique/internal/tracking"
 	"implique/internal/volunteering"
@@ -60,6 +62,9 @@ type App struct {
 	Orgs         *orgs.Store
 	Volunteering *volunteering.Store
 	Tracking     *tracking.Store
+	Survey       *survey.Store
+	// Portrait asks the stores above for the portrait of involvement and needs.
+	Portrait *portrait.Builder
 }
 
 // New wires the application on cfg.DB, which is open and migrated.
@@ -115,6 +120,9 @@ func New(cfg Config) (*App, error) {
 	a.Volunteering = volunteering.NewStore(volunteering.Config{DB: d, Territories: a.Territories, Orgs: a.Orgs, Auth: a.Auth,
 		Mailer: a.Mailer, Catalogs: cat, BaseURL: base, Now: now})
 	a.Tracking = tracking.NewStore(d, a.Territories, now)
+	a.Survey = survey.NewStore(survey.Config{DB: d, Territories: a.Territories, Now: now})
+	a.Portrait = portrait.New(portrait.Config{Territories: a.Territories, Events: a.Events, Community: a.Community, Orgs: a.Orgs,
+		Volunteering: a.Volunteering, Survey: a.Survey, Now: now})
 	a.Web, err = web.New(cfg.Web, web.Deps{
 		DB:           d,
 		Territories:  a.Territories,
@@ -127,6 +135,7 @@ func New(cfg Config) (*App, error) {
 		Orgs:         a.Orgs,
 		Volunteering: a.Volunteering,
 		Tracking:     a.Tracking,
+		Portrait:     a.Portrait,
 		Logger:       cfg.Logger,
 		Now:          now,
 	})

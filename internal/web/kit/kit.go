@@ -25,6 +25,7 @@ import (
 	"implique/internal/i18n"
 	"implique/internal/mail"
 	"implique/internal/orgs"
+	"implique/internal/portrait"
 	"implique/internal/territory"
 	"implique/internal/tracking"
 	"implique/internal/volunteering"
@@ -63,7 +64,9 @@ type Deps struct {
 	Orgs         *orgs.Store
 	Volunteering *volunteering.Store
 	Tracking     *tracking.Store
-	Logger       *slog.Logger
+	// Portrait draws the portrait of involvement and needs.
+	Portrait *portrait.Builder
+	Logger   *slog.Logger
 	// Registry receives the HTTP metrics; /metrics serves it.
 	Registry *prometheus.Registry
 	// Now is the clock (tests replace it).
