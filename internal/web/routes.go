@@ -284,6 +284,14 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/liens-suivis", s.volunteering.AdminCreateTrackedLink)
 	mux.HandleFunc("POST /admin/liens-suivis/{id}/archiver", s.volunteering.AdminArchiveTrackedLink)
 
+	// The portrait of involvement and needs: public (small numbers hidden)
+	// and internal (exact), for the territory or a place (?lieu=), on a
+	// page and in print.
+	mux.HandleFunc("GET /portrait", s.portrait.Public)
+	mux.HandleFunc("GET /portrait.pdf", s.portrait.PublicPDF)
+	mux.HandleFunc("GET /admin/portrait", s.portrait.Internal)
+	mux.HandleFunc("GET /admin/portrait.pdf", s.portrait.InternalPDF)
+
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/places", s.apiPlaces)
 	mux.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)

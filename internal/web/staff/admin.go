@@ -43,6 +43,8 @@ type adminHomePage struct {
 	// Volunteering and the tracked links.
 	CanVolunteering bool
 	CanTrackedLinks bool
+	// CanPortrait opens the internal portrait.
+	CanPortrait bool
 	// Today is what waits for the staff member, with links to act.
 	Today staffToday
 }
@@ -56,7 +58,7 @@ func (s *Handlers) AdminHome(w http.ResponseWriter, r *http.Request) {
 		CanEvents: s.Can(r, auth.ManageEvents), CanIdeas: s.Can(r, auth.ManageIdeas),
 		CanLinks: s.Can(r, auth.ManageConnections), CanInitiatives: s.Can(r, auth.ManageInitiatives),
 		CanOrgs: s.Can(r, auth.ManageOrganizations), CanVolunteering: s.Can(r, auth.ManageVolunteering),
-		CanTrackedLinks: s.Can(r, auth.ManageTrackedLinks)}
+		CanTrackedLinks: s.Can(r, auth.ManageTrackedLinks), CanPortrait: s.Can(r, auth.ReadPortrait)}
 	p.CanCommunities = s.Can(r, auth.ManageCommunities)
 	var err error
 	if p.Today, err = s.staffToday(r, p.Base); err != nil {
