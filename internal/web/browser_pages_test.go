@@ -56,13 +56,15 @@ var notPages = map[string]string{
 	"GET /s-impliquer/offres/{slug}/jebenevole":                 "redirect: counted link to jebénévole.ca",
 	"GET /s-impliquer/attestation.pdf":                          "file: PDF",
 	"GET /s-impliquer/attestation-scolaire.pdf":                 "file: PDF",
-	"GET /l/{code}":                        "redirect: tracked link to an outside page",
-	"GET /api/v1/places":                   "API: JSON",
-	"GET /api/v1/openapi.json":             "API: JSON",
-	"GET /api/v1/events":                   "API: JSON",
-	"GET /api/v1/events.ics":               "API: iCalendar",
-	"GET /api/v1/places/{slug}/events.ics": "API: iCalendar",
-	"GET /api/v1/opportunities":            "API: JSON",
+	"GET /portrait.pdf":                                         "file: PDF",
+	"GET /admin/portrait.pdf":                                   "file: PDF",
+	"GET /l/{code}":                                             "redirect: tracked link to an outside page",
+	"GET /api/v1/places":                                        "API: JSON",
+	"GET /api/v1/openapi.json":                                  "API: JSON",
+	"GET /api/v1/events":                                        "API: JSON",
+	"GET /api/v1/events.ics":                                    "API: iCalendar",
+	"GET /api/v1/places/{slug}/events.ics":                      "API: iCalendar",
+	"GET /api/v1/opportunities":                                 "API: JSON",
 }
 
 // getRoutes reads the GET patterns of routes.go: the literal ones, and
@@ -354,7 +356,8 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		"/initiatives", "/initiatives/"+initiative, participation, participation+"/quitter",
 		"/connexion", "/connexion/courriel-envoye", "/connexion/lien?jeton="+url.QueryEscape(signin),
 		"/organismes", "/organismes/"+org,
-		"/s-impliquer", "/s-impliquer/offres/"+opportunity, confirm, "/s-impliquer/verification", unsubscribe)
+		"/s-impliquer", "/s-impliquer/offres/"+opportunity, confirm, "/s-impliquer/verification", unsubscribe,
+		"/portrait", "/portrait?lieu=becancour")
 	w.pages = append(w.pages, page{path: "/page-qui-n-existe-pas", status: http.StatusNotFound})
 	add("citizen", "/compte", "/communautes/"+memberOf, "/communautes/"+memberOf+"/quitter",
 		"/s-impliquer/profil", "/s-impliquer/mon-benevolat", "/s-impliquer/heures/declarer")
@@ -380,7 +383,7 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		"/admin/personnes", "/admin/personnes/"+person, "/admin/personnes/"+person+"/relier/"+other, "/admin/releve", "/admin/accompagnement", "/admin/politiques",
 		"/admin/importer-organismes", importPreview,
 		"/admin/benevolat", "/admin/benevolat/reconnaissance", "/admin/benevolat/entreprises", "/admin/benevolat/parametres",
-		"/admin/liens-suivis")
+		"/admin/liens-suivis", "/admin/portrait", "/admin/portrait?lieu=fortierville")
 	return w
 }
 
