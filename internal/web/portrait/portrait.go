@@ -104,7 +104,8 @@ func (s *Handlers) pdf(w http.ResponseWriter, r *http.Request, internal bool) {
 	for _, sec := range p.Sections {
 		ps := export.PortraitSection{Title: sec.Title, Empty: sec.Empty}
 		for _, f := range sec.Figures {
-			ps.Rows = append(ps.Rows, export.PortraitRow{Label: f.label, Value: f.Value, Source: f.source, Date: f.Date})
+			ps.Rows = append(ps.Rows, export.PortraitRow{Label: f.label, Value: f.Value, Source: p.T("portrait.source") + " " + f.source,
+				Date: f.Date})
 		}
 		sheet.Sections = append(sheet.Sections, ps)
 	}
