@@ -342,7 +342,9 @@ func (b *Builder) volunteering(ctx context.Context, tid int64, slug string, now 
 }
 
 func (b *Builder) radar(ctx context.Context, tid int64, slug string, now time.Time) (Section, error) {
-	r, err := b.c.Orgs.Radar(ctx, tid, orgs.RadarFilter{PlaceSlug: slug, WithoutVille: true})
+	// The territory's reach, as staff read the radar: a person wearing
+	// many hats across the territory counts in an organisation's risk.
+	r, err := b.c.Orgs.Radar(ctx, tid, orgs.RadarFilter{PlaceSlug: slug, WithoutVille: true, Reach: orgs.WholeTerritory})
 	if err != nil {
 		return Section{}, err
 	}
