@@ -72,6 +72,9 @@ func TestPortraitPages(t *testing.T) {
 			r = c.get("/portrait?lieu=becancour")
 			expectStatus(t, r, 200)
 			expectContains(t, r, "Bécancour et ses secteurs", "Gentilly", "13\u00a0561")
+			r = c.get("/portrait?lieu=becancour-gentilly")
+			expectStatus(t, r, 200)
+			expectContains(t, r, "Gentilly, secteur de Bécancour", "1\u00a0673")
 
 			staff := e.client(t)
 			e.user("partenaire@exemple.org", auth.RolePartner)

@@ -155,6 +155,9 @@ func (s *Handlers) build(w http.ResponseWriter, r *http.Request, internal bool) 
 		p.where, p.Where = pt.Territory, p.Typed(pt.Territory)
 	case pt.Place.ParentID == nil && hasSectors(p.Places, pt.Place.Slug):
 		p.where, p.Where = p.T("portrait.place_and_sectors", pt.Place.Name), p.Phrase("portrait.place_and_sectors", p.Typed(pt.Place.Name))
+	case pt.Place.ParentID != nil:
+		p.where = p.T("portrait.sector", pt.Place.Name, p.T("place.sector_of", pt.Place.ParentName))
+		p.Where = p.Phrase("portrait.sector", p.Typed(pt.Place.Name), p.Phrase("place.sector_of", p.Typed(pt.Place.ParentName)))
 	default:
 		p.where, p.Where = pt.Place.Name, p.Typed(pt.Place.Name)
 	}
