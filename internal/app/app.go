@@ -19,6 +19,7 @@ import (
 	"implique/internal/jobs"
 	"implique/internal/mail"
 	"implique/internal/orgs"
+	"implique/internal/portrait"
 	"implique/internal/survey"
 	"implique/internal/territory"
 	"implique/internal/tracking"
@@ -62,6 +63,8 @@ type App struct {
 	Volunteering *volunteering.Store
 	Tracking     *tracking.Store
 	Surveys      *survey.Store
+	// Portrait asks the stores above for the portrait of involvement and needs.
+	Portrait *portrait.Builder
 }
 
 // New wires the application on cfg.DB, which is open and migrated.
@@ -119,6 +122,8 @@ func New(cfg Config) (*App, error) {
 	a.Tracking = tracking.NewStore(d, a.Territories, now)
 	a.Surveys = survey.NewStore(survey.Config{DB: d, Territories: a.Territories, Events: a.Events, Auth: a.Auth, Mailer: a.Mailer,
 		Catalogs: cat, BaseURL: base, Now: now})
+	a.Portrait = portrait.New(portrait.Config{Territories: a.Territories, Events: a.Events, Community: a.Community, Orgs: a.Orgs,
+		Volunteering: a.Volunteering, Survey: a.Surveys, Now: now})
 	a.Web, err = web.New(cfg.Web, web.Deps{
 		DB:           d,
 		Territories:  a.Territories,
@@ -132,6 +137,7 @@ func New(cfg Config) (*App, error) {
 		Volunteering: a.Volunteering,
 		Tracking:     a.Tracking,
 		Surveys:      a.Surveys,
+		Portrait:     a.Portrait,
 		Logger:       cfg.Logger,
 		Now:          now,
 	})

@@ -85,12 +85,17 @@ const (
 	// ReadSurveyResults reads the results of the surveys (figures that pass
 	// the small-numbers rule, and the typed answers staff approved).
 	ReadSurveyResults Action = "surveys.results"
+	// ReadPortrait reads the internal version of the portrait of
+	// involvement and needs: every figure exact, small numbers included
+	// (the public version hides the counts of people under the territory's
+	// small-group minimum).
+	ReadPortrait Action = "portrait.read"
 )
 
 // Actions lists every action, for the policy's table test.
 var Actions = []Action{ViewStaffArea, ManageUsers, ManageSettings, ReadOutbox, ManageOwnAccount, ManageEvents, ManageIdeas, ManageConnections,
 	ManageCommunities, ManageInitiatives, ManageOrganizations, EditOrganization, ManageVolunteering, ManageTrackedLinks,
-	ManagePeople, ManageSurveys, ReadSurveyResults}
+	ManagePeople, ManageSurveys, ReadSurveyResults, ReadPortrait}
 
 // policy is the one place that says which role may do what.
 var policy = map[Action][]Role{
@@ -111,6 +116,7 @@ var policy = map[Action][]Role{
 	ManageTrackedLinks:  {RoleAdministrator, RoleFacilitator, RoleCommunications},
 	ManageSurveys:       {RoleAdministrator, RoleFacilitator},
 	ReadSurveyResults:   {RoleAdministrator, RoleFacilitator, RoleCommunications, RolePartner},
+	ReadPortrait:        {RoleAdministrator, RoleFacilitator, RoleCommunications, RolePartner},
 }
 
 // ownOrganization says which role may do what to an organisation they

@@ -29,6 +29,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManagePeople:        true,
 		auth.ManageSurveys:       true,
 		auth.ReadSurveyResults:   true,
+		auth.ReadPortrait:        true,
 	},
 	auth.RoleFacilitator: {
 		auth.ViewStaffArea:       true,
@@ -48,6 +49,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManagePeople:        true,
 		auth.ManageSurveys:       true,
 		auth.ReadSurveyResults:   true,
+		auth.ReadPortrait:        true,
 	},
 	auth.RoleCommunications: {
 		auth.ViewStaffArea:       true,
@@ -67,6 +69,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManagePeople:        false,
 		auth.ManageSurveys:       false,
 		auth.ReadSurveyResults:   true,
+		auth.ReadPortrait:        true,
 	},
 	auth.RolePartner: {
 		auth.ViewStaffArea:       false,
@@ -86,6 +89,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManagePeople:        false,
 		auth.ManageSurveys:       false,
 		auth.ReadSurveyResults:   true,
+		auth.ReadPortrait:        true,
 	},
 	auth.RoleOrganizationManager: {
 		auth.ViewStaffArea:       false,
@@ -105,6 +109,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManagePeople:        false,
 		auth.ManageSurveys:       false,
 		auth.ReadSurveyResults:   false,
+		auth.ReadPortrait:        false,
 	},
 	auth.RoleCitizen: {
 		auth.ViewStaffArea:       false,
@@ -124,6 +129,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManagePeople:        false,
 		auth.ManageSurveys:       false,
 		auth.ReadSurveyResults:   false,
+		auth.ReadPortrait:        false,
 	},
 }
 
@@ -181,6 +187,7 @@ func TestPolicyTableIsComplete(t *testing.T) {
 		auth.EditOrganization:    "organization.edit",
 		auth.ManageVolunteering:  "volunteering.manage",
 		auth.ManageTrackedLinks:  "tracking.manage",
+		auth.ReadPortrait:        "portrait.read",
 		auth.ManagePeople:        "people.manage",
 		auth.ManageSurveys:       "surveys.manage",
 		auth.ReadSurveyResults:   "surveys.results",
@@ -272,12 +279,12 @@ func TestPolicyCombinations(t *testing.T) {
 			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageOwnAccount: true, auth.ManageEvents: true, auth.ManageIdeas: true, auth.ManageConnections: true,
 				auth.ManageCommunities: true, auth.ManageInitiatives: true, auth.ManageOrganizations: true, auth.EditOrganization: true,
 				auth.ManageVolunteering: true, auth.ManageTrackedLinks: true, auth.ManagePeople: true, auth.ManageSurveys: true,
-				auth.ReadSurveyResults: true}},
+				auth.ReadSurveyResults: true, auth.ReadPortrait: true}},
 		{"citizen and administrator", []auth.Role{auth.RoleCitizen, auth.RoleAdministrator},
 			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageUsers: true, auth.ManageSettings: true, auth.ReadOutbox: true, auth.ManageOwnAccount: true, auth.ManageEvents: true, auth.ManageIdeas: true, auth.ManageConnections: true,
 				auth.ManageCommunities: true, auth.ManageInitiatives: true, auth.ManageOrganizations: true, auth.EditOrganization: true,
 				auth.ManageVolunteering: true, auth.ManageTrackedLinks: true, auth.ManagePeople: true, auth.ManageSurveys: true,
-				auth.ReadSurveyResults: true}},
+				auth.ReadSurveyResults: true, auth.ReadPortrait: true}},
 		{"unknown role", []auth.Role{"superuser"}, map[auth.Action]bool{auth.ManageOwnAccount: true}},
 	}
 	for _, c := range cases {

@@ -202,6 +202,10 @@ type Radar struct {
 type RadarFilter struct {
 	// PlaceSlug keeps the organisations serving the place, its secteurs or its ville.
 	PlaceSlug string
+	// WithoutVille leaves out, with PlaceSlug, the organisations serving
+	// only the place's ville: the place and its secteurs, as the portrait
+	// counts them.
+	WithoutVille bool
 	// OrganizationID keeps one organisation.
 	OrganizationID int64
 	// Reach says whose radar it is. Staff's (WholeTerritory) counts each
@@ -281,7 +285,11 @@ func (s *Store) loadRadar(ctx context.Context, territoryID int64, f RadarFilter)
 	scoped := f.OrganizationID != 0
 	if f.PlaceSlug != "" {
 		scoped = true
-		cond, a := territory.InScope("id", territoryID, f.PlaceSlug, territory.AndVille)
+		reach := territory.AndVille
+		if f.WithoutVille {
+			reach = territory.AndSecteurs
+		}
+		cond, a := territory.InScope("id", territoryID, f.PlaceSlug, reach)
 		inPlace, err := s.idSet(ctx, `SELECT id FROM places WHERE `+cond, a...)
 		if err != nil {
 			return nil, err

@@ -67,6 +67,8 @@ var notPages = map[string]string{
 	"GET /sondages/{id}/affiche.pdf":       "file: PDF",
 	"GET /admin/vagues/{id}/export.csv":    "file: CSV export",
 	"GET /admin/vagues/{id}/export.xlsx":   "file: XLSX export",
+	"GET /portrait.pdf":                    "file: PDF",
+	"GET /admin/portrait.pdf":              "file: PDF",
 }
 
 // getRoutes reads the GET patterns of routes.go: the literal ones, and
@@ -367,7 +369,8 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		"/connexion", "/connexion/courriel-envoye", "/connexion/lien?jeton="+url.QueryEscape(signin),
 		"/organismes", "/organismes/"+org,
 		"/s-impliquer", "/s-impliquer/offres/"+opportunity, confirm, "/s-impliquer/verification", unsubscribe,
-		"/sondages", "/sondages/"+openWave, "/sondages/"+openWave+"/merci", surveyLink)
+		"/sondages", "/sondages/"+openWave, "/sondages/"+openWave+"/merci", surveyLink,
+		"/portrait", "/portrait?lieu=becancour")
 	w.pages = append(w.pages, page{path: "/page-qui-n-existe-pas", status: http.StatusNotFound})
 	add("citizen", "/compte", "/communautes/"+memberOf, "/communautes/"+memberOf+"/quitter",
 		"/s-impliquer/profil", "/s-impliquer/mon-benevolat", "/s-impliquer/heures/declarer")
@@ -396,7 +399,8 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		"/admin/liens-suivis",
 		"/admin/sondages", "/admin/sondages/"+questionnaire, "/admin/sondages/"+questionnaire+"/questions/nouvelle?section=0",
 		"/admin/sondages/"+questionnaire+"/questions/"+question, "/admin/vagues/"+waveOf, "/admin/vagues/"+openWave+"/papier",
-		"/admin/vagues/"+openWave+"/textes", "/admin/vagues/"+openWave+"/resultats", "/admin/vagues/"+openWave+"/resultats?lieu=wolinak")
+		"/admin/vagues/"+openWave+"/textes", "/admin/vagues/"+openWave+"/resultats", "/admin/vagues/"+openWave+"/resultats?lieu=wolinak",
+		"/admin/portrait", "/admin/portrait?lieu=fortierville")
 	return w
 }
 

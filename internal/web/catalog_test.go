@@ -24,7 +24,7 @@ func TestEveryKeyIsInTheCatalogs(t *testing.T) {
 	}
 	used := map[string]string{}
 	tmplKey := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
-	goKey := regexp.MustCompile(`"((?:errors|flash|mail|signin|users|settings|outbox|account|admin|privacy|place|home|role|nav|layout|footer|form|field|app|event|staff|community|initiative|org|volunteer)\.[a-z0-9_.]+[a-z0-9_])"`)
+	goKey := regexp.MustCompile(`"((?:errors|flash|mail|signin|users|settings|outbox|account|admin|privacy|place|home|role|nav|layout|footer|form|field|app|event|staff|community|initiative|org|volunteer|portrait)\.[a-z0-9_.]+[a-z0-9_])"`)
 	err = filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasSuffix(path, "_test.go") {
 			return err

@@ -325,6 +325,13 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/vagues/{id}/resultats", s.surveys.Results)
 	mux.HandleFunc("GET /admin/vagues/{id}/export.csv", s.surveys.ExportCSV)
 	mux.HandleFunc("GET /admin/vagues/{id}/export.xlsx", s.surveys.ExportXLSX)
+	// The portrait of involvement and needs: public (small numbers hidden)
+	// and internal (exact), for the territory or a place (?lieu=), on a
+	// page and in print.
+	mux.HandleFunc("GET /portrait", s.portrait.Public)
+	mux.HandleFunc("GET /portrait.pdf", s.portrait.PublicPDF)
+	mux.HandleFunc("GET /admin/portrait", s.portrait.Internal)
+	mux.HandleFunc("GET /admin/portrait.pdf", s.portrait.InternalPDF)
 
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/places", s.apiPlaces)

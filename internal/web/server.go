@@ -21,6 +21,7 @@ import (
 	"implique/internal/web/initiatives"
 	"implique/internal/web/kit"
 	"implique/internal/web/orgs"
+	"implique/internal/web/portrait"
 	"implique/internal/web/site"
 	"implique/internal/web/staff"
 	"implique/internal/web/surveys"
@@ -44,6 +45,7 @@ type Server struct {
 	ideas        *ideas.Handlers
 	initiatives  *initiatives.Handlers
 	orgs         *orgs.Handlers
+	portrait     *portrait.Handlers
 	site         *site.Handlers
 	staff        *staff.Handlers
 	surveys      *surveys.Handlers
@@ -71,7 +73,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	// Each capability's pages, over the kit's layout and partials.
 	k, err := kit.New(cfg, deps, cat, account.Templates, communities.Templates, connections.Templates,
-		events.Templates, ideas.Templates, initiatives.Templates, orgs.Templates, site.Templates,
+		events.Templates, ideas.Templates, initiatives.Templates, orgs.Templates, portrait.Templates, site.Templates,
 		staff.Templates, surveys.Templates, volunteering.Templates)
 	if err != nil {
 		return nil, err
@@ -84,6 +86,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		ideas:        &ideas.Handlers{Kit: k},
 		initiatives:  &initiatives.Handlers{Kit: k},
 		orgs:         &orgs.Handlers{Kit: k},
+		portrait:     &portrait.Handlers{Kit: k},
 		site:         &site.Handlers{Kit: k},
 		staff:        &staff.Handlers{Kit: k},
 		surveys:      &surveys.Handlers{Kit: k},

@@ -25,6 +25,7 @@ import (
 	"implique/internal/i18n"
 	"implique/internal/mail"
 	"implique/internal/orgs"
+	"implique/internal/portrait"
 	"implique/internal/survey"
 	"implique/internal/territory"
 	"implique/internal/tracking"
@@ -65,7 +66,9 @@ type Deps struct {
 	Volunteering *volunteering.Store
 	Tracking     *tracking.Store
 	Surveys      *survey.Store
-	Logger       *slog.Logger
+	// Portrait draws the portrait of involvement and needs.
+	Portrait *portrait.Builder
+	Logger   *slog.Logger
 	// Registry receives the HTTP metrics; /metrics serves it.
 	Registry *prometheus.Registry
 	// Now is the clock (tests replace it).

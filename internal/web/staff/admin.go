@@ -45,6 +45,8 @@ type adminHomePage struct {
 	CanTrackedLinks bool
 	// Surveys: writing them, or reading their results.
 	CanSurveys bool
+	// CanPortrait opens the internal portrait.
+	CanPortrait bool
 	// Today is what waits for the staff member, with links to act.
 	Today staffToday
 }
@@ -58,7 +60,8 @@ func (s *Handlers) AdminHome(w http.ResponseWriter, r *http.Request) {
 		CanEvents: s.Can(r, auth.ManageEvents), CanIdeas: s.Can(r, auth.ManageIdeas),
 		CanLinks: s.Can(r, auth.ManageConnections), CanInitiatives: s.Can(r, auth.ManageInitiatives),
 		CanOrgs: s.Can(r, auth.ManageOrganizations), CanVolunteering: s.Can(r, auth.ManageVolunteering),
-		CanTrackedLinks: s.Can(r, auth.ManageTrackedLinks), CanSurveys: s.Can(r, auth.ReadSurveyResults)}
+		CanTrackedLinks: s.Can(r, auth.ManageTrackedLinks), CanSurveys: s.Can(r, auth.ReadSurveyResults),
+		CanPortrait: s.Can(r, auth.ReadPortrait)}
 	p.CanCommunities = s.Can(r, auth.ManageCommunities)
 	var err error
 	if p.Today, err = s.staffToday(r, p.Base); err != nil {
