@@ -2,6 +2,7 @@ package survey
 
 import (
 	"context"
+	"fmt"
 	"database/sql"
 	"sort"
 	"strconv"
@@ -156,12 +157,28 @@ func result(q Question, number int, c map[string]int, min int, places map[string
 	}
 	switch {
 	case q.Kind == KindPlace:
+		// Each place is a group of its own: a place under the minimum is
+		// counted with the others like it, never shown alone.
+		small := 0
 		for code, n := range c {
-			if p, ok := places[code]; ok {
+			p, ok := places[code]
+			switch {
+			case !ok:
+			case n < min:
+				small += n
+			default:
 				r.Options = append(r.Options, OptionResult{Code: code, Label: Text{FR: p.Name}, Count: n, Percent: pct(n)})
 			}
 		}
-		sort.Slice(r.Options, func(i, j int) bool { return r.Options[i].Count > r.Options[j].Count })
+		sort.Slice(r.Options, func(i, j int) bool {
+			a, b := r.Options[i], r.Options[j]
+			return a.Count > b.Count || a.Count == b.Count && a.Code < b.Code
+		})
+		if small > 0 {
+			r.Options = append(r.Options, OptionResult{Code: SmallPlaces, Count: small, Percent: pct(small), Label: Text{
+				FR: fmt.Sprintf("Autres lieux (moins de %d réponses chacun)", min),
+				EN: fmt.Sprintf("Other places (fewer than %d answers each)", min)}})
+		}
 	case q.HasChoices():
 		for _, o := range q.Options() {
 			r.Options = append(r.Options, OptionResult{Code: o.Code, Label: o.Label, Count: c[o.Code], Percent: pct(c[o.Code])})
@@ -214,6 +231,10 @@ func result(q Question, number int, c map[string]int, min int, places map[string
 	}
 	return r
 }
+
+// SmallPlaces is the code of the places counted together because each
+// had fewer answers than the minimum.
+const SmallPlaces = "_small"
 
 // Share is the part of the respondents a headline counts, from a question's counts.
 func (h Headline) Share(c map[string]int) int {

@@ -132,6 +132,12 @@ func TestAnswersAndResults(t *testing.T) {
 		if o := bel.Options[0]; o.Code != "tres_fort" || o.Count != 4 || int(o.Percent+0.5) != 67 {
 			t.Errorf("very strong: %+v", o)
 		}
+		// The places: Fortierville (5) shows; Gentilly (2) only among the small ones.
+		lieu := byCode["lieu"]
+		if len(lieu.Options) != 2 || lieu.Options[0].Code != "fortierville" || lieu.Options[0].Count != 5 ||
+			lieu.Options[1].Code != survey.SmallPlaces || lieu.Options[1].Count != 2 {
+			t.Errorf("places: %+v", lieu.Options)
+		}
 		score := byCode["solitude"]
 		if score.N != 6 || score.Numbers == nil || score.Numbers.Max != 8 || score.Numbers.Min != 4 {
 			t.Fatalf("loneliness score: %+v", score)
