@@ -381,12 +381,12 @@ func (b *Builder) survey(ctx context.Context, tid int64, slug string, _ time.Tim
 	}
 	figs, err := b.c.Survey.Headlines(ctx, tid, slug)
 	for _, h := range figs {
-		src := Typed(h.Source, "")
-		if h.Source == "" {
-			src = Typed(h.Questionnaire.FR, h.Questionnaire.EN)
-			if h.Wave != "" {
-				src = Say("portrait.survey.source", Typed(h.Questionnaire.FR, h.Questionnaire.EN), Typed(h.Wave, ""))
-			}
+		// The source names the questionnaire and its wave, and the
+		// instrument's own source when it has one.
+		src := Say("portrait.survey.source", Typed(h.Questionnaire.FR, h.Questionnaire.EN), Typed(h.Wave, ""))
+		if h.Source != "" {
+			src = Say("portrait.survey.source_instrument", Typed(h.Questionnaire.FR, h.Questionnaire.EN), Typed(h.Wave, ""),
+				Typed(h.Source, ""))
 		}
 		s.Figures = append(s.Figures, Figure{Label: Typed(h.Label.FR, h.Label.EN), Percent: true, Pct: h.Percent, Value: h.Count,
 			N: h.N, Suppressed: h.Suppressed, Source: src, At: h.ComputedAt})

@@ -127,8 +127,9 @@ func TestPortrait(t *testing.T) {
 		if f := figure(t, section(t, p, "portrait.section.ideas"), "portrait.ideas.pending"); !f.InternalOnly {
 			t.Errorf("pending ideas %+v, want them for staff only", f)
 		}
-		if s := section(t, p, "portrait.section.survey"); len(s.Figures) != 0 || s.Empty != "portrait.survey.none" {
-			t.Errorf("survey section %+v, want empty with its message", s)
+		// The demo's survey waves give the headline figures, each naming its wave.
+		if s := section(t, p, "portrait.section.survey"); len(s.Figures) == 0 || s.Figures[0].Source.Key != "portrait.survey.source_instrument" {
+			t.Errorf("survey section %+v, want the demo's headline figures with their sources", s)
 		}
 		radar := section(t, p, "portrait.section.radar")
 		if f := figure(t, radar, "portrait.radar.level"); f.Word.Key == "" {
@@ -192,13 +193,18 @@ func TestPortrait(t *testing.T) {
 				for j, f := range kept {
 					g := ps.Figures[j]
 					hide := f.People && !f.Unknown && f.Value < in.Minimum
-					if f.Masked {
+					if f.Masked && !f.Suppressed {
 						t.Errorf("%q %v: masked in the internal version", slug, f.Label)
 					}
 					switch {
+					case f.Suppressed && !g.Suppressed:
+						t.Errorf("%q %v: suppressed internally, shown publicly %+v", slug, f.Label, g)
+					case f.Suppressed:
 					case hide && (!g.Masked || g.Value != 0):
 						t.Errorf("%q %v = %d internally, public %+v: want masked, no number", slug, f.Label, f.Value, g)
-					case !hide && (g.Masked || g.Value != f.Value):
+					case f.Percent && (g.Masked || g.Pct != f.Pct || g.N != f.N):
+						t.Errorf("%q %v = %.1f %% of %d internally, public %+v: want the same share", slug, f.Label, f.Pct, f.N, g)
+					case !hide && !f.Percent && (g.Masked || g.Value != f.Value):
 						t.Errorf("%q %v = %d internally, public %+v: want the same figure", slug, f.Label, f.Value, g)
 					}
 					if hide {
@@ -246,7 +252,7 @@ func TestPortraitSurvey(t *testing.T) {
 			t.Fatalf("%d survey figures, want 2", len(s.Figures))
 		}
 		shown, hidden := s.Figures[0], s.Figures[1]
-		if !shown.Percent || shown.Pct != 42.5 || shown.N != 40 || shown.Masked || shown.Source.FR != "Sondage citoyen, automne 2026" || !shown.At.Equal(at) {
+		if !shown.Percent || shown.Pct != 42.5 || shown.N != 40 || shown.Masked || shown.Source.Key != "portrait.survey.source_instrument" || !shown.At.Equal(at) {
 			t.Errorf("version %d: shown figure %+v", v, shown)
 		}
 		if want := map[portrait.Version]int{portrait.Public: 0, portrait.Internal: 17}[v]; shown.Value != want {

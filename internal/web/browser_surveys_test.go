@@ -191,4 +191,17 @@ func TestBrowserJourneySurveyResults(t *testing.T) {
 	if txt := browsertest.Text(t, ctx, "#comparaison + p + figure"); !strings.Contains(txt, "pts") {
 		t.Errorf("comparison = %q", txt)
 	}
+
+	// The portrait carries the follow-up's belonging, with its source;
+	// Lemieux's single answer shows no figure.
+	browsertest.Visit(t, ctx, e.srv.URL+"/admin/portrait", "portrait (interne)")
+	shot(t, ctx, "89-portrait")
+	survey := browsertest.Text(t, ctx, `section[aria-labelledby="survey"]`)
+	if !strings.Contains(survey, "appartenance") || !strings.Contains(survey, "Suivi 2026") || !strings.Contains(survey, "%") {
+		t.Errorf("portrait's survey section = %q", survey)
+	}
+	browsertest.Visit(t, ctx, e.srv.URL+"/portrait?lieu=lemieux", "portrait de Lemieux")
+	if txt := browsertest.Text(t, ctx, `section[aria-labelledby="survey"]`); !strings.Contains(txt, "non affiché") || strings.Contains(txt, "%") {
+		t.Errorf("Lemieux's survey section = %q", txt)
+	}
 }

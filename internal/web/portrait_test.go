@@ -34,7 +34,7 @@ func TestPortraitPages(t *testing.T) {
 				`<form method="get" action="/portrait"`, `<select id="lieu" name="lieu">`, `<option value="becancour-gentilly">— Gentilly</option>`,
 				`<dl class="portrait-figures">`, "Soupers citoyens tenus", "Source\u00a0: Inscriptions aux soupers, Implique",
 				"Population connue", "Municipalités dont la population n’est pas connue", "Relève dans les organismes",
-				"Aucun résultat de sondage pour l’instant.", "Pour protéger la vie privée", `href="/portrait.pdf"`)
+				"Sentiment d’appartenance très fort ou plutôt fort", "Pour protéger la vie privée", `href="/portrait.pdf"`)
 			if strings.Contains(r.body, "Version interne") || strings.Contains(r.body, "en attente de modération") {
 				t.Error("the public page shows what only staff see")
 			}
@@ -148,7 +148,7 @@ func TestPortraitPages(t *testing.T) {
 			r := en.get("/portrait?lieu=becancour")
 			expectStatus(t, r, 200)
 			expectContains(t, r, `<html lang="en">`, "Portrait of involvement and needs", "and its sectors", "Citizen dinners held",
-				"Source: Dinner registrations, Implique", "No survey results yet.", `<span lang="fr">Bécancour</span>`)
+				"Source: Dinner registrations, Implique", "Very or somewhat strong sense of belonging", `<span lang="fr">Bécancour</span>`)
 		})
 	})
 }
