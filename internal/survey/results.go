@@ -2,8 +2,8 @@ package survey
 
 import (
 	"context"
-	"fmt"
 	"database/sql"
+	"fmt"
 	"sort"
 	"strconv"
 	"time"
