@@ -103,6 +103,16 @@ func (b Base) Typed(v any) template.HTML {
 	return `<span lang="` + contentLang + `">` + h + `</span>`
 }
 
+// Both shows text typed in French and, when someone translated it, in
+// English: the English on an English page, else the French, marked as
+// Typed marks it.
+func (b Base) Both(fr, en string) template.HTML {
+	if b.Lang == "en" && en != "" {
+		return template.HTML(template.HTMLEscapeString(en))
+	}
+	return b.Typed(fr)
+}
+
 // TypedLang is Typed for an element that holds typed text only and may
 // not hold a <span>, such as an <option>: the attribute lang="fr" on a
 // page in another language, else nothing. Write it inside the tag:

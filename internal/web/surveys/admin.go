@@ -143,7 +143,7 @@ func (h *Handlers) renderSurvey(w http.ResponseWriter, r *http.Request, q survey
 	for _, o := range open {
 		p.Open[o.Wave.ID] = true
 	}
-	p.SetTypedTitle(q.Title(p.Lang))
+	setTitle(&p.Base, q.Current().Def.Title)
 	p.Errors, p.Form = problems, r.PostForm
 	if p.Form == nil || p.Form.Get("title_fr") == "" && p.Form.Get("name") == "" {
 		t := p.Version.Def.Title

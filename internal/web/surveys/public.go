@@ -35,6 +35,7 @@ type answerPage struct {
 	Wave          survey.Wave
 	Questionnaire survey.Questionnaire
 	Intro         string
+	IntroOwn      survey.Text
 	Sections      []sectionView
 	// Action is where the form posts.
 	Action string
@@ -74,9 +75,9 @@ func (h *Handlers) answering(w http.ResponseWriter, r *http.Request, wave survey
 		return p, false
 	}
 	def := q.Published.Def
-	p.Questionnaire, p.Intro, p.Identified = q, def.Intro.In(p.Lang), !q.Anonymous
+	p.Questionnaire, p.Intro, p.IntroOwn, p.Identified = q, def.Intro.In(p.Lang), def.Intro, !q.Anonymous
 	p.Sections = view(p.Base, def, places)
-	p.SetTypedTitle(def.Title.In(p.Lang))
+	setTitle(&p.Base, def.Title)
 	return p, true
 }
 

@@ -32,6 +32,8 @@ func (h *Handlers) store() *survey.Store { return h.Deps.Surveys }
 // optionView is one choice as shown.
 type optionView struct {
 	Code, Label string
+	// Own is the label in both languages, as staff typed it.
+	Own survey.Text
 	// Sector indents a secteur under its ville in a place list.
 	Sector bool
 }
@@ -71,11 +73,11 @@ func view(b kit.Base, def survey.Definition, places []territory.Place) []section
 				Inline: q.Kind == survey.KindScale10}
 			if q.Kind == survey.KindPlace {
 				for _, p := range places {
-					qv.Options = append(qv.Options, optionView{Code: p.Slug, Label: p.Name, Sector: p.ParentID != nil})
+					qv.Options = append(qv.Options, optionView{Code: p.Slug, Label: p.Name, Own: survey.Text{FR: p.Name}, Sector: p.ParentID != nil})
 				}
 			} else {
 				for _, o := range q.Options() {
-					qv.Options = append(qv.Options, optionView{Code: o.Code, Label: o.Label.In(b.Lang)})
+					qv.Options = append(qv.Options, optionView{Code: o.Code, Label: o.Label.In(b.Lang), Own: o.Label})
 				}
 			}
 			if q.Decline {
@@ -92,6 +94,12 @@ func view(b kit.Base, def survey.Definition, places []territory.Place) []section
 		out = append(out, sv)
 	}
 	return out
+}
+
+// setTitle titles a page with a text typed in both languages.
+func setTitle(b *kit.Base, t survey.Text) {
+	b.Title = t.In(b.Lang)
+	b.SetHeading(b.Both(t.FR, t.EN))
 }
 
 // submission reads the answers of a form (fields q_<code>).
