@@ -49,6 +49,7 @@ func TestSurveyAnsweredOnThePublicPage(t *testing.T) {
 		id := waveID(t, wPath)
 
 		visitor := e.client(t)
+		expectContains(t, visitor.get("/"), `<a href="/sondages">Sondages</a>`)
 		r := visitor.get("/sondages")
 		expectStatus(t, r, http.StatusOK)
 		expectContains(t, r, "Appartenance et solitude", `href="/sondages/`+id+`"`)
