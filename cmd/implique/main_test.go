@@ -119,7 +119,10 @@ func serve(t *testing.T, dataDir string, args ...string) (out *syncBuffer, base 
 	go func() {
 		done <- run(ctx, append([]string{"serve", "--addr", addr, "--data-dir", dataDir, "--base-url", base, "--metrics-addr", metrics}, args...), nil, out)
 	}()
-	deadline := time.Now().Add(30 * time.Second)
+	// A guard against a server that never comes up, not a measure of
+	// speed: under the race detector on a busy machine, seeding the demo
+	// takes tens of seconds.
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		res, err := http.Get(base + "/readyz")
 		if err == nil {

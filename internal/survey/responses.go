@@ -2,6 +2,7 @@ package survey
 
 import (
 	"context"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -317,13 +318,23 @@ func (s *Store) Answer(ctx context.Context, territoryID, waveID int64, who Respo
 		if err != nil {
 			return err
 		}
-		for _, a := range answers {
-			moderation := ""
-			if a.text != "" {
-				moderation = ModerationPending
+		if len(answers) > 0 {
+			// One statement for all the answers.
+			var b strings.Builder
+			args := make([]any, 0, 8*len(answers))
+			b.WriteString(`INSERT INTO survey_answers (response_id, wave_id, question, choice, number, text, declined, moderation) VALUES `)
+			for i, a := range answers {
+				moderation := ""
+				if a.text != "" {
+					moderation = ModerationPending
+				}
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
+				args = append(args, id, w.ID, a.question, a.choice, a.number, a.text, a.declined, moderation)
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO survey_answers (response_id, wave_id, question, choice, number, text, declined, moderation)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, w.ID, a.question, a.choice, a.number, a.text, a.declined, moderation); err != nil {
+			if _, err := tx.Exec(ctx, b.String(), args...); err != nil {
 				return err
 			}
 		}
@@ -357,14 +368,28 @@ func tally(ctx context.Context, tx *db.Tx, waveID, placeID, eventID int64, audie
 	for q := range answered {
 		counts[[2]string{q, ""}]++
 	}
-	for k, n := range counts {
-		if _, err := tx.Exec(ctx, `INSERT INTO survey_tallies (wave_id, question, code, place_id, event_id, audience, n)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wave_id, question, code, place_id, event_id, audience)
-			DO UPDATE SET n = survey_tallies.n + excluded.n`, waveID, k[0], k[1], placeID, eventID, audience, n*delta); err != nil {
-			return err
-		}
+	// One statement for all the counts, in a fixed order (two responses
+	// at once lock the same rows in the same order).
+	keys := make([][2]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
 	}
-	return nil
+	sort.Slice(keys, func(i, j int) bool {
+		return keys[i][0] < keys[j][0] || keys[i][0] == keys[j][0] && keys[i][1] < keys[j][1]
+	})
+	var b strings.Builder
+	args := make([]any, 0, 7*len(keys))
+	b.WriteString(`INSERT INTO survey_tallies (wave_id, question, code, place_id, event_id, audience, n) VALUES `)
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, waveID, k[0], k[1], placeID, eventID, audience, counts[k]*delta)
+	}
+	b.WriteString(` ON CONFLICT (wave_id, question, code, place_id, event_id, audience) DO UPDATE SET n = survey_tallies.n + excluded.n`)
+	_, err := tx.Exec(ctx, b.String(), args...)
+	return err
 }
 
 // ResponsesKey is the tallies' pseudo-question counting the responses.
