@@ -454,17 +454,21 @@ func (s *Store) Authenticate(ctx context.Context, email, pw string) (*User, erro
 	return s.UserByID(ctx, id)
 }
 
-// newToken returns a random token and its hash as stored.
-func newToken() (raw, hash string) {
+// NewToken returns a random token (256 bits, URL-safe) and its hash as
+// stored: every capability makes its unguessable tokens so.
+func NewToken() (raw, hash string) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		panic(err) // crypto/rand never fails on supported platforms
 	}
 	raw = base64.RawURLEncoding.EncodeToString(b)
-	return raw, hashToken(raw)
+	return raw, HashToken(raw)
 }
 
-func hashToken(raw string) string {
+// HashToken is what is stored of a token (a session, a sign-in or a
+// private link): its SHA-256, in hex, so that a copy of the database opens
+// nothing. Every capability stores its tokens so.
+func HashToken(raw string) string {
 	sum := sha256.Sum256([]byte(raw))
 	return hex.EncodeToString(sum[:])
 }
@@ -487,7 +491,7 @@ func (s *Store) IssueToken(ctx context.Context, userID int64, purpose string, tt
 // IssueTokenTx is IssueToken inside tx: the e-mail that carries the token
 // is queued in the same transaction.
 func (s *Store) IssueTokenTx(ctx context.Context, tx *db.Tx, userID int64, purpose string, ttl time.Duration) (string, error) {
-	raw, hash := newToken()
+	raw, hash := NewToken()
 	now := s.now()
 	_, err := tx.Exec(ctx, `INSERT INTO auth_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
 		hash, userID, purpose, now, now.Add(ttl))
@@ -506,7 +510,7 @@ func (s *Store) token(ctx context.Context, raw, purpose string) (int64, error) {
 	var used sql.NullTime
 	var disabled sql.NullTime
 	err := s.db.QueryRow(ctx, `SELECT t.user_id, t.expires_at, t.used_at, u.disabled_at FROM auth_tokens t
-		JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.purpose = ?`, hashToken(raw), purpose).Scan(&userID, &expires, &used, &disabled)
+		JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.purpose = ?`, HashToken(raw), purpose).Scan(&userID, &expires, &used, &disabled)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return 0, errs.New(errs.NotFound, "errors.token_unknown")
@@ -531,7 +535,7 @@ func (s *Store) UseToken(ctx context.Context, raw, purpose string) (*User, error
 		if userID, err = s.token(ctx, raw, purpose); err != nil {
 			return err
 		}
-		res, err := tx.Exec(ctx, `UPDATE auth_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL`, s.now(), hashToken(raw))
+		res, err := tx.Exec(ctx, `UPDATE auth_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL`, s.now(), HashToken(raw))
 		if err != nil {
 			return err
 		}
@@ -554,7 +558,7 @@ type Session struct {
 
 // CreateSession opens a session for a user and returns its token (the cookie value).
 func (s *Store) CreateSession(ctx context.Context, userID int64) (string, error) {
-	raw, hash := newToken()
+	raw, hash := NewToken()
 	now := s.now()
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)`,
@@ -573,7 +577,7 @@ func (s *Store) Session(ctx context.Context, raw string) (*Session, error) {
 	if raw == "" || len(raw) > 100 {
 		return nil, errs.New(errs.NotFound, "errors.session")
 	}
-	hash := hashToken(raw)
+	hash := HashToken(raw)
 	var userID int64
 	var expires, seen time.Time
 	err := s.db.QueryRow(ctx, `SELECT user_id, expires_at, last_seen_at FROM sessions WHERE token_hash = ?`, hash).Scan(&userID, &expires, &seen)
@@ -605,7 +609,7 @@ func (s *Store) Session(ctx context.Context, raw string) (*Session, error) {
 
 // DeleteSession signs a browser out.
 func (s *Store) DeleteSession(ctx context.Context, raw string) error {
-	_, err := s.db.Exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hashToken(raw))
+	_, err := s.db.Exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, HashToken(raw))
 	return err
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"implique/internal/auth"
 	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/i18n"
@@ -413,7 +414,7 @@ func (s *Store) invite(ctx context.Context, tx *db.Tx, t territory.Territory, c 
 		AND accepted_at IS NULL AND revoked_at IS NULL`, now, c.ID, p.Email); err != nil {
 		return err
 	}
-	raw, hash := newToken()
+	raw, hash := auth.NewToken()
 	if _, err := tx.Exec(ctx, `INSERT INTO community_invitations (territory_id, community_id, email, name, source, token_hash,
 		invited_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		t.ID, c.ID, p.Email, p.Name, source, hash, nullID(by), now, now.Add(InvitationTTL)); err != nil {
@@ -492,7 +493,7 @@ type Invitation struct {
 // InvitationByToken returns the invitation of a link that can still be used.
 func (s *Store) InvitationByToken(ctx context.Context, territoryID int64, token string) (Invitation, Community, error) {
 	inv, err := s.invitation(ctx, s.db.QueryRow(ctx, `SELECT id, community_id, name, email, source, created_at, expires_at,
-		accepted_at, revoked_at FROM community_invitations WHERE territory_id = ? AND token_hash = ?`, territoryID, hashToken(token)))
+		accepted_at, revoked_at FROM community_invitations WHERE territory_id = ? AND token_hash = ?`, territoryID, auth.HashToken(token)))
 	if err != nil {
 		return inv, Community{}, err
 	}
@@ -584,7 +585,7 @@ func (s *Store) AcceptTx(ctx context.Context, tx *db.Tx, territoryID int64, toke
 		return 0, err
 	}
 	inv, err := s.invitation(ctx, tx.QueryRow(ctx, `SELECT id, community_id, name, email, source, created_at, expires_at,
-		accepted_at, revoked_at FROM community_invitations WHERE territory_id = ? AND token_hash = ?`, territoryID, hashToken(token)))
+		accepted_at, revoked_at FROM community_invitations WHERE territory_id = ? AND token_hash = ?`, territoryID, auth.HashToken(token)))
 	if err != nil {
 		return 0, err
 	}

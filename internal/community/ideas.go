@@ -5,11 +5,7 @@ package community
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -577,19 +573,6 @@ type SupportOutcome struct {
 	Existing bool
 }
 
-func newToken() (raw, hash string) {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	raw = base64.RawURLEncoding.EncodeToString(b)
-	sum := sha256.Sum256([]byte(raw))
-	return raw, hex.EncodeToString(sum[:])
-}
-
-func hashToken(raw string) string {
-	sum := sha256.Sum256([]byte(raw))
-	return hex.EncodeToString(sum[:])
-}
-
 // Support records « je veux m'impliquer là-dedans ». One support per
 // address: the same address again changes nothing. Unless the person is
 // signed in with that address (verified), the support counts once they
@@ -627,7 +610,7 @@ func (s *Store) Support(ctx context.Context, territoryID, ideaID int64, in Suppo
 	if err != nil {
 		return SupportOutcome{}, err
 	}
-	raw, hash := newToken()
+	raw, hash := auth.NewToken()
 	var out SupportOutcome
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		var existing int64
@@ -670,14 +653,14 @@ func (s *Store) Support(ctx context.Context, territoryID, ideaID int64, in Suppo
 func (s *Store) ConfirmSupport(ctx context.Context, territoryID int64, token string) (IdeaRecord, error) {
 	var ideaID int64
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		err := tx.QueryRow(ctx, `SELECT idea_id FROM idea_supports WHERE territory_id = ? AND token_hash = ?`, territoryID, hashToken(token)).Scan(&ideaID)
+		err := tx.QueryRow(ctx, `SELECT idea_id FROM idea_supports WHERE territory_id = ? AND token_hash = ?`, territoryID, auth.HashToken(token)).Scan(&ideaID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errs.New(errs.NotFound, "errors.support_link")
 		}
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE idea_supports SET confirmed_at = COALESCE(confirmed_at, ?) WHERE token_hash = ?`, s.now(), hashToken(token))
+		_, err = tx.Exec(ctx, `UPDATE idea_supports SET confirmed_at = COALESCE(confirmed_at, ?) WHERE token_hash = ?`, s.now(), auth.HashToken(token))
 		return err
 	})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"implique/internal/auth"
 	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/mail"
@@ -126,7 +127,7 @@ func (s *Store) newPersonLink() (nonce, token, hash string, err error) {
 	_, _ = rand.Read(b)
 	nonce = base64.RawURLEncoding.EncodeToString(b)
 	token, err = s.personToken(nonce)
-	return nonce, token, hashToken(token), err
+	return nonce, token, auth.HashToken(token), err
 }
 
 // PrivateURL is a person's private link.
@@ -520,7 +521,7 @@ func (s *Store) byToken(ctx context.Context, territoryID int64, token string) (i
 		return 0, 0, errs.New(errs.NotFound, "errors.initiative_link")
 	}
 	err = s.db.QueryRow(ctx, `SELECT initiative_id, id FROM initiative_people WHERE territory_id = ? AND token_hash = ?`,
-		territoryID, hashToken(token)).Scan(&initiativeID, &personID)
+		territoryID, auth.HashToken(token)).Scan(&initiativeID, &personID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, errs.New(errs.NotFound, "errors.initiative_link")
 	}

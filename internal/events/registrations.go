@@ -3,7 +3,6 @@ package events
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"errors"
@@ -12,6 +11,7 @@ import (
 	"time"
 	"unicode"
 
+	"implique/internal/auth"
 	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/i18n"
@@ -228,11 +228,6 @@ func (s *Store) loadLinkKey(ctx context.Context) error { return s.links.Load(ctx
 // and the instance secret; only its hash is stored, for the look-up.
 func (s *Store) manageToken(nonce string) (string, error) { return s.links.Token(nonce) }
 
-func hashToken(tok string) string {
-	sum := sha256.Sum256([]byte(tok))
-	return hex.EncodeToString(sum[:])
-}
-
 // ManageURL is the private address where a registrant sees, changes or cancels.
 func (s *Store) ManageURL(tok string) string { return s.baseURL + "/inscription/" + tok }
 
@@ -353,7 +348,7 @@ func (s *Store) register(ctx context.Context, territoryID, eventID int64, in Reg
 			manage_nonce, manage_token_hash, checked_in_at, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			territoryID, eventID, in.Name, in.Email, in.Phone, PhoneKey(in.Phone), in.PartySize, in.Dietary, in.Accessibility,
-			in.Ride, fromPlace, in.ConsentContact, consentAt, in.Lang, status, now, source, nonce, hashToken(tok), checked, now, now)
+			in.Ride, fromPlace, in.ConsentContact, consentAt, in.Lang, status, now, source, nonce, auth.HashToken(tok), checked, now, now)
 		if err != nil {
 			return err
 		}
@@ -380,7 +375,7 @@ func (s *Store) ByToken(ctx context.Context, tok string) (Registration, Event, e
 		return Registration{}, Event{}, errs.New(errs.NotFound, "errors.registration_not_found")
 	}
 	var territoryID int64
-	reg, err := scanRegistration(s.db.QueryRow(ctx, `SELECT `+regCols+regFrom+`WHERE r.manage_token_hash = ?`, hashToken(tok)))
+	reg, err := scanRegistration(s.db.QueryRow(ctx, `SELECT `+regCols+regFrom+`WHERE r.manage_token_hash = ?`, auth.HashToken(tok)))
 	if err != nil {
 		return reg, Event{}, err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"implique/internal/auth"
 	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/events"
@@ -45,7 +46,7 @@ func (s *Store) invitation(ctx context.Context, territoryID int64, tok string) (
 		return Invitation{}, errs.New(errs.NotFound, "errors.survey_link_not_found")
 	}
 	return scanInvitation(s.db.QueryRow(ctx, `SELECT `+invCols+` FROM survey_invitations WHERE territory_id = ? AND token_hash = ?`,
-		territoryID, hashToken(tok)))
+		territoryID, auth.HashToken(tok)))
 }
 
 // ByToken opens a private link: the invitation and its wave.
@@ -91,7 +92,7 @@ func (s *Store) CreateLink(ctx context.Context, territoryID, waveID int64, label
 		return "", err
 	}
 	_, err = s.db.Exec(ctx, `INSERT INTO survey_invitations (territory_id, wave_id, label, nonce, token_hash, created_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, territoryID, w.ID, label, nonce, hashToken(tok), s.now())
+		VALUES (?, ?, ?, ?, ?, ?)`, territoryID, w.ID, label, nonce, auth.HashToken(tok), s.now())
 	return tok, err
 }
 
@@ -180,7 +181,7 @@ func (s *Store) InviteAttendees(ctx context.Context, territoryID, waveID, eventI
 			}
 			res, err := tx.Exec(ctx, `INSERT INTO survey_invitations (territory_id, wave_id, event_id, registration_id, nonce, token_hash, created_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wave_id, registration_id) DO NOTHING`,
-				territoryID, w.ID, ev.ID, r.ID, nonce, hashToken(tok), s.now())
+				territoryID, w.ID, ev.ID, r.ID, nonce, auth.HashToken(tok), s.now())
 			if err != nil {
 				return err
 			}

@@ -1,8 +1,6 @@
 package survey
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"strings"
 	"time"
 
@@ -49,9 +47,4 @@ func NewStore(c Config) *Store {
 		s.links = c.Auth.LinkSigner("survey_links", "survey_invitation")
 	}
 	return s
-}
-
-func hashToken(tok string) string {
-	h := sha256.Sum256([]byte(tok))
-	return hex.EncodeToString(h[:])
 }
