@@ -3,7 +3,6 @@ package survey
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"sort"
 	"strconv"
 	"time"
@@ -133,20 +132,22 @@ func (s *Store) Results(ctx context.Context, territoryID int64, f Filter) (Resul
 		return Results{}, err
 	}
 	def := q.Published.Def
+	small := Text{FR: s.cat.T("fr", "survey.results.small_places", min), EN: s.cat.T("en", "survey.results.small_places", min)}
 	r := Results{Filter: f, Minimum: min, Responses: counts[ResponsesKey][""], ComputedAt: s.now()}
 	r.Suppressed = r.Responses < min
 	for i, question := range def.Questions() {
-		r.Questions = append(r.Questions, result(question, i+1, counts[question.Code], min, places))
+		r.Questions = append(r.Questions, result(question, i+1, counts[question.Code], min, places, small))
 	}
 	for _, sc := range def.Scores {
 		question := Question{Code: sc.Code, Kind: KindNumber, Text: sc.Label, Headline: sc.Headline}
-		r.Questions = append(r.Questions, result(question, 0, counts[sc.Code], min, places))
+		r.Questions = append(r.Questions, result(question, 0, counts[sc.Code], min, places, small))
 	}
 	return r, nil
 }
 
-// result turns one question's counts into its figures.
-func result(q Question, number int, c map[string]int, min int, places map[string]territory.Place) QuestionResult {
+// result turns one question's counts into its figures; smallPlaces names
+// the places counted together because each is under the minimum.
+func result(q Question, number int, c map[string]int, min int, places map[string]territory.Place, smallPlaces Text) QuestionResult {
 	r := QuestionResult{Question: q, Number: number, N: c[""], Declined: c[DeclineCode]}
 	r.Suppressed = r.N < min
 	pct := func(n int) float64 {
@@ -175,9 +176,7 @@ func result(q Question, number int, c map[string]int, min int, places map[string
 			return a.Count > b.Count || a.Count == b.Count && a.Code < b.Code
 		})
 		if small > 0 {
-			r.Options = append(r.Options, OptionResult{Code: SmallPlaces, Count: small, Percent: pct(small), Label: Text{
-				FR: fmt.Sprintf("Autres lieux (moins de %d réponses chacun)", min),
-				EN: fmt.Sprintf("Other places (fewer than %d answers each)", min)}})
+			r.Options = append(r.Options, OptionResult{Code: SmallPlaces, Count: small, Percent: pct(small), Label: smallPlaces})
 		}
 	case q.HasChoices():
 		for _, o := range q.Options() {

@@ -115,13 +115,28 @@ func (s *Store) Wave(ctx context.Context, territoryID, id int64) (Wave, error) {
 
 // Waves lists a questionnaire's waves, the latest first.
 func (s *Store) Waves(ctx context.Context, territoryID, questionnaireID int64) ([]Wave, error) {
+	return s.waves(ctx, `w.territory_id = ? AND w.questionnaire_id = ?`, territoryID, questionnaireID)
+}
+
+// WavesByQuestionnaire lists every wave of the territory, by questionnaire,
+// the latest first (one query for a list of questionnaires).
+func (s *Store) WavesByQuestionnaire(ctx context.Context, territoryID int64) (map[int64][]Wave, error) {
+	all, err := s.waves(ctx, `w.territory_id = ?`, territoryID)
+	out := map[int64][]Wave{}
+	for _, w := range all {
+		out[w.QuestionnaireID] = append(out[w.QuestionnaireID], w)
+	}
+	return out, err
+}
+
+func (s *Store) waves(ctx context.Context, where string, args ...any) ([]Wave, error) {
 	var out []Wave
-	err := db.Each(ctx, s.db, `SELECT `+waveCols+` FROM survey_waves w WHERE w.territory_id = ? AND w.questionnaire_id = ?
-		ORDER BY w.opens_on DESC, w.id DESC`, []any{territoryID, questionnaireID}, func(rows *sql.Rows) error {
-		w, err := scanWave(rows)
-		out = append(out, w)
-		return err
-	})
+	err := db.Each(ctx, s.db, `SELECT `+waveCols+` FROM survey_waves w WHERE `+where+` ORDER BY w.opens_on DESC, w.id DESC`, args,
+		func(rows *sql.Rows) error {
+			w, err := scanWave(rows)
+			out = append(out, w)
+			return err
+		})
 	return out, err
 }
 
@@ -141,16 +156,16 @@ func (s *Store) OpenWaves(ctx context.Context, territoryID int64) ([]Open, error
 	if err != nil {
 		return nil, err
 	}
+	byQ, err := s.WavesByQuestionnaire(ctx, territoryID)
+	if err != nil {
+		return nil, err
+	}
 	var out []Open
 	for _, q := range qs {
 		if q.Published == nil {
 			continue
 		}
-		ws, err := s.Waves(ctx, territoryID, q.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, w := range ws {
+		for _, w := range byQ[q.ID] {
 			if w.OpenOn(today) {
 				out = append(out, Open{Wave: w, Questionnaire: q})
 			}

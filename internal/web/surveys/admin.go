@@ -42,18 +42,15 @@ func (h *Handlers) AdminSurveys(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handlers) renderList(w http.ResponseWriter, r *http.Request, status int, problems map[string]string) {
-	p := adminListPage{Base: h.Page(w, r, "survey.admin.title"), Audiences: survey.Audiences, CanManage: h.Can(r, authManage),
-		Waves: map[int64][]survey.Wave{}}
+	p := adminListPage{Base: h.Page(w, r, "survey.admin.title"), Audiences: survey.Audiences, CanManage: h.Can(r, authManage)}
 	var err error
 	if p.Questionnaires, err = h.store().List(r.Context(), p.Territory.ID); err != nil {
 		h.Fail(w, r, err)
 		return
 	}
-	for _, q := range p.Questionnaires {
-		if p.Waves[q.ID], err = h.store().Waves(r.Context(), p.Territory.ID, q.ID); err != nil {
-			h.Fail(w, r, err)
-			return
-		}
+	if p.Waves, err = h.store().WavesByQuestionnaire(r.Context(), p.Territory.ID); err != nil {
+		h.Fail(w, r, err)
+		return
 	}
 	if p.Instruments, err = survey.Instruments(); err != nil {
 		h.Fail(w, r, err)
