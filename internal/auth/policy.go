@@ -90,12 +90,31 @@ const (
 	// (the public version hides the counts of people under the territory's
 	// small-group minimum).
 	ReadPortrait Action = "portrait.read"
+	// ManageImpact keeps the logic model: the impact, its effects and
+	// their indicators (definitions, baselines, targets), the values staff
+	// enter with their source, the program's chronology and next steps and
+	// the highlights told in reports.
+	ManageImpact Action = "impact.manage"
+	// ReadImpact reads the dashboard of the program's indicators: values,
+	// targets and their dates, by period and by place — aggregates only,
+	// never a person.
+	ReadImpact Action = "impact.read"
+	// ManageCommittee keeps the partners' committee: its member
+	// organisations and their representatives, its meetings' agendas,
+	// minutes, decisions, follow-ups and documents.
+	ManageCommittee Action = "committee.manage"
+	// ReadCommittee opens the committee's space: members, meetings,
+	// published minutes, decisions, follow-ups and documents.
+	ReadCommittee Action = "committee.read"
+	// ManageFunding keeps the funding applications and the reports owed to
+	// funders, and produces the report for a period (PDF, spreadsheet).
+	ManageFunding Action = "funding.manage"
 )
 
 // Actions lists every action, for the policy's table test.
 var Actions = []Action{ViewStaffArea, ManageUsers, ManageSettings, ReadOutbox, ManageOwnAccount, ManageEvents, ManageIdeas, ManageConnections,
 	ManageCommunities, ManageInitiatives, ManageOrganizations, EditOrganization, ManageVolunteering, ManageTrackedLinks,
-	ManagePeople, ManageSurveys, ReadSurveyResults, ReadPortrait}
+	ManagePeople, ManageSurveys, ReadSurveyResults, ReadPortrait, ManageImpact, ReadImpact, ManageCommittee, ReadCommittee, ManageFunding}
 
 // policy is the one place that says which role may do what.
 var policy = map[Action][]Role{
@@ -117,6 +136,11 @@ var policy = map[Action][]Role{
 	ManageSurveys:       {RoleAdministrator, RoleFacilitator},
 	ReadSurveyResults:   {RoleAdministrator, RoleFacilitator, RoleCommunications, RolePartner},
 	ReadPortrait:        {RoleAdministrator, RoleFacilitator, RoleCommunications, RolePartner},
+	ManageImpact:        {RoleAdministrator, RoleFacilitator},
+	ReadImpact:          {RoleAdministrator, RoleFacilitator, RoleCommunications, RolePartner},
+	ManageCommittee:     {RoleAdministrator, RoleFacilitator},
+	ReadCommittee:       {RoleAdministrator, RoleFacilitator, RoleCommunications, RolePartner},
+	ManageFunding:       {RoleAdministrator},
 }
 
 // ownOrganization says which role may do what to an organisation they

@@ -1,0 +1,77 @@
+// Package indicator is the small contract between the capabilities and the
+// impact of the program: each capability offers the indicators it can
+// compute from its own data (a Source), the application registers the
+// sources when it is wired, and the impact package reads them without
+// knowing their tables. A capability still to come adds its indicators by
+// offering a Source; nothing else changes.
+package indicator
+
+import (
+	"context"
+	"time"
+)
+
+// Unit says how a value reads.
+type Unit string
+
+const (
+	// Count is a number of things or people.
+	Count Unit = "count"
+	// Percent is a share, from 0 to 100.
+	Percent Unit = "percent"
+	// Hours is a number of hours.
+	Hours Unit = "hours"
+	// Dollars is an amount of money, in dollars.
+	Dollars Unit = "dollars"
+	// Score is the mean of a scale (a survey's answers, say).
+	Score Unit = "score"
+)
+
+// Units lists every unit, in the order forms offer them.
+var Units = []Unit{Count, Percent, Hours, Dollars, Score}
+
+// Valid reports whether u is a known unit.
+func (u Unit) Valid() bool {
+	for _, v := range Units {
+		if v == u {
+			return true
+		}
+	}
+	return false
+}
+
+// Definition is one indicator a source computes.
+type Definition struct {
+	// Key names it for good, "<capability>.<what>" (e.g.
+	// "events.dinners_held"). The owner's catalogs hold its name under
+	// "indicator.<key>" and its plain-words definition under
+	// "indicator.<key>.help", in French and English.
+	Key  string
+	Unit Unit
+	// Stock is true for a state read at the end of the period (communities
+	// active, seats vacant); false for what happened during the period
+	// (soupers held, links created).
+	Stock bool
+	// People is true when the value counts people: the public pages hide
+	// it under the territory's small-group minimum.
+	People bool
+	// Places is true when the value can be read for one place and its
+	// secteurs; false when it exists only for the whole territory.
+	Places bool
+}
+
+// Scope is what a value is computed over: a territory, or one place and
+// its secteurs, and the period [From, To).
+type Scope struct {
+	TerritoryID int64
+	// PlaceSlug is "" for the whole territory.
+	PlaceSlug string
+	From, To  time.Time
+}
+
+// Source is what a capability offers: its indicators and how to compute
+// one of them over a scope. Measure reads counts only, never who.
+type Source interface {
+	Indicators() []Definition
+	Measure(ctx context.Context, key string, s Scope) (float64, error)
+}
