@@ -9,6 +9,8 @@ package indicator
 import (
 	"context"
 	"time"
+
+	"implique/internal/errs"
 )
 
 // Unit says how a value reads.
@@ -75,3 +77,11 @@ type Source interface {
 	Indicators() []Definition
 	Measure(ctx context.Context, key string, s Scope) (float64, error)
 }
+
+// ErrTooFew is what Measure returns when the value rests on fewer answers
+// or people than the territory's small-group minimum: it is not shown, nor
+// kept (a survey read from three responses, say).
+var ErrTooFew = errs.New(errs.Invalid, "indicator.too_few")
+
+// ErrUnknown is what Measure returns for a key the source does not offer.
+var ErrUnknown = errs.New(errs.NotFound, "indicator.unknown")
