@@ -340,3 +340,28 @@ func Phone(lang, s string) string {
 	}
 	return m[1] + ", poste\u00a0" + m[2]
 }
+
+// ParseDecimal reads a number as people type it in Québec or in English:
+// « 12 », « 12,5 », « 1 250 », « 1 250,75 $ », "1,250.5", « 45 % ». It
+// refuses anything else, and numbers beyond a thousand billion.
+func ParseDecimal(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(strings.TrimPrefix(s, "$"))
+	s = strings.TrimRight(s, "%$ \u00a0\u202f")
+	s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "").Replace(s)
+	comma, dot := strings.Count(s, ","), strings.Count(s, ".")
+	switch {
+	case comma == 1 && dot == 0:
+		s = strings.Replace(s, ",", ".", 1)
+	case comma > 0 && dot <= 1:
+		s = strings.ReplaceAll(s, ",", "")
+	}
+	if s == "" || strings.ContainsAny(s, "eEpPxX_+") {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e12 {
+		return 0, false
+	}
+	return f, true
+}

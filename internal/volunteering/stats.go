@@ -6,12 +6,11 @@ import (
 	"errors"
 	"math"
 	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"implique/internal/calendar"
 	"implique/internal/db"
+	"implique/internal/i18n"
 	"implique/internal/errs"
 	"implique/internal/orgs"
 	"implique/internal/territory"
@@ -501,16 +500,8 @@ func (s *Store) SaveSettings(ctx context.Context, territoryID, userID int64, cen
 // ParseDollars reads an amount typed in dollars: « 27,50 », « 27.50 $ »,
 // « 1 250 ». It returns cents.
 func ParseDollars(s string) (int64, bool) {
-	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "$")), "$"))
-	s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "").Replace(s)
-	if s == "" {
-		return 0, false
-	}
-	if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
-		s = strings.Replace(s, ",", ".", 1)
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f > 1e9 {
+	f, ok := i18n.ParseDecimal(s)
+	if !ok || f < 0 || f > 1e9 {
 		return 0, false
 	}
 	return int64(math.Round(f * 100)), true
