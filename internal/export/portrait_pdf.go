@@ -3,6 +3,7 @@ package export
 import (
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/go-pdf/fpdf"
@@ -58,17 +59,25 @@ const (
 	porRowGap      = 1.6
 	porValueW      = 48.0
 	porLabelW      = contentW - porValueW - 4
+	porProgressH   = 1.8
+	porProgressGap = 1.4
 	porFooterSize  = 8.5
 	porFooterLH    = 4.0
 	porMaxLines    = 4
 )
+
+// pageFooterH is the height of the footer drawn by drawPageFooter.
+const pageFooterH = 2 * porFooterLH
 
 // porItem is a laid-out piece of the portrait: a section's title or a row.
 type porItem struct {
 	section      bool
 	label, value []string
 	meta         []string
-	h            float64
+	// progress, when set, is drawn as a thin bar under the meta line
+	// (percent; more than 100 fills the bar).
+	progress *float64
+	h        float64
 	// keepWithNext keeps a section's title on the page of its first row.
 	keepWithNext bool
 }
@@ -79,7 +88,6 @@ type porItem struct {
 // between rows; every page ends with the footer, the time of writing and
 // « Page 1 de N ». Black on white, it prints well in black and white.
 func WritePortraitPDF(w io.Writer, s PortraitSheet) error {
-	en := s.Lang == "en"
 	pdf := newPDF(s.Title+" — "+s.Place, s.Lang, s.Created)
 
 	// The heading of the first page.
@@ -92,8 +100,7 @@ func WritePortraitPDF(w io.Writer, s PortraitSheet) error {
 	headH := float64(len(title))*porTitleLH + float64(len(place))*porPlaceLH + float64(len(note))*porPlaceLH + 4
 
 	items := planPortrait(pdf, s)
-	footerH := 2 * porFooterLH
-	bottom := pageH - pageMargin - footerH - 3
+	bottom := pageH - pageMargin - pageFooterH - 3
 	var pages [][]porItem
 	var page []porItem
 	y := pageMargin + headH
@@ -138,21 +145,56 @@ func WritePortraitPDF(w io.Writer, s PortraitSheet) error {
 			y += it.h
 		}
 
-		fy := pageH - pageMargin - footerH
-		pdf.SetFont(fontFamily, "", porFooterSize)
-		pdf.SetTextColor(60, 60, 60)
-		pageLabel := fmt.Sprintf(pick(en, "Page %d of %d", "Page %d de %d"), pi+1, len(pages))
-		pw := pdf.GetStringWidth(pageLabel)
-		textLine(pdf, pageMargin+contentW-pw, fy, pw, porFooterLH, pageLabel, "RM")
-		if f := pdfText(s.Footer, false); f != "" {
-			textLine(pdf, pageMargin, fy, contentW-pw-5, porFooterLH, truncateText(pdf, f, contentW-pw-5), "LM")
-		}
-		if !s.Created.IsZero() {
-			gen := pick(en, "Generated ", "Généré ") + i18n.DateTime(s.Lang, s.Created)
-			textLine(pdf, pageMargin, fy+porFooterLH, contentW, porFooterLH, truncateText(pdf, pdfText(gen, false), contentW), "LM")
-		}
+		drawPageFooter(pdf, s.Lang, s.Footer, s.Created, pi+1, len(pages))
 	}
 	return writePDF(w, pdf)
+}
+
+// drawPageFooter ends a page: footer on the left, « Page 1 de N » on the
+// right, and under them the time of writing when created is not zero.
+func drawPageFooter(pdf *fpdf.Fpdf, lang, footer string, created time.Time, page, pages int) {
+	en := lang == "en"
+	fy := pageH - pageMargin - pageFooterH
+	pdf.SetFont(fontFamily, "", porFooterSize)
+	pdf.SetTextColor(60, 60, 60)
+	pageLabel := fmt.Sprintf(pick(en, "Page %d of %d", "Page %d de %d"), page, pages)
+	pw := pdf.GetStringWidth(pageLabel)
+	textLine(pdf, pageMargin+contentW-pw, fy, pw, porFooterLH, pageLabel, "RM")
+	if f := pdfText(footer, false); f != "" {
+		textLine(pdf, pageMargin, fy, contentW-pw-5, porFooterLH, truncateText(pdf, f, contentW-pw-5), "LM")
+	}
+	if !created.IsZero() {
+		gen := pick(en, "Generated ", "Généré ") + i18n.DateTime(lang, created)
+		textLine(pdf, pageMargin, fy+porFooterLH, contentW, porFooterLH, truncateText(pdf, pdfText(gen, false), contentW), "LM")
+	}
+	pdf.SetTextColor(0, 0, 0)
+}
+
+// sectionTitleItem lays out a section's title (at most two lines, a rule
+// under it), kept with what follows it.
+func sectionTitleItem(pdf *fpdf.Fpdf, title string) porItem {
+	pdf.SetFont(fontFamily, "B", porSectionSize)
+	t := clampLines(pdf, wrapText(pdf, pdfText(title, true), contentW), 2, contentW)
+	return porItem{section: true, label: t, h: porSectionGap + float64(len(t))*porSectionLH + 1.5, keepWithNext: true}
+}
+
+// figureItem lays out one figure: its label on the left, its value in
+// bold on the right, meta (its source and date) in small type under the
+// label and, when progress is set, a thin bar under them.
+func figureItem(pdf *fpdf.Fpdf, label, value, meta string, progress *float64) porItem {
+	it := porItem{progress: progress}
+	pdf.SetFont(fontFamily, "", porRowSize)
+	it.label = clampLines(pdf, wrapText(pdf, pdfText(label, true), porLabelW), porMaxLines, porLabelW)
+	pdf.SetFont(fontFamily, "B", porRowSize)
+	it.value = clampLines(pdf, wrapText(pdf, pdfText(value, true), porValueW), 2, porValueW)
+	pdf.SetFont(fontFamily, "", porMetaSize)
+	it.meta = clampLines(pdf, wrapText(pdf, pdfText(meta, true), porLabelW), 2, porLabelW)
+	main := float64(max(len(it.label), len(it.value))) * porRowLH
+	it.h = main + float64(len(it.meta))*porMetaLH + 2*porRowGap
+	if progress != nil {
+		it.h += porProgressGap + porProgressH
+	}
+	return it
 }
 
 // planPortrait lays out the sections: wrapped titles, labels, values and
@@ -160,19 +202,12 @@ func WritePortraitPDF(w io.Writer, s PortraitSheet) error {
 func planPortrait(pdf *fpdf.Fpdf, s PortraitSheet) []porItem {
 	var items []porItem
 	for _, sec := range s.Sections {
-		pdf.SetFont(fontFamily, "B", porSectionSize)
-		t := clampLines(pdf, wrapText(pdf, pdfText(sec.Title, true), contentW), 2, contentW)
-		items = append(items, porItem{section: true, label: t, h: porSectionGap + float64(len(t))*porSectionLH + 1.5, keepWithNext: true})
+		items = append(items, sectionTitleItem(pdf, sec.Title))
 		rows := sec.Rows
 		if len(rows) == 0 && sec.Empty != "" {
 			rows = []PortraitRow{{Label: sec.Empty}}
 		}
 		for _, r := range rows {
-			var it porItem
-			pdf.SetFont(fontFamily, "", porRowSize)
-			it.label = clampLines(pdf, wrapText(pdf, pdfText(r.Label, true), porLabelW), porMaxLines, porLabelW)
-			pdf.SetFont(fontFamily, "B", porRowSize)
-			it.value = clampLines(pdf, wrapText(pdf, pdfText(r.Value, true), porValueW), 2, porValueW)
 			meta := r.Source
 			if r.Date != "" {
 				if meta != "" {
@@ -180,11 +215,7 @@ func planPortrait(pdf *fpdf.Fpdf, s PortraitSheet) []porItem {
 				}
 				meta += r.Date
 			}
-			pdf.SetFont(fontFamily, "", porMetaSize)
-			it.meta = clampLines(pdf, wrapText(pdf, pdfText(meta, true), porLabelW), 2, porLabelW)
-			main := float64(max(len(it.label), len(it.value))) * porRowLH
-			it.h = main + float64(len(it.meta))*porMetaLH + 2*porRowGap
-			items = append(items, it)
+			items = append(items, figureItem(pdf, r.Label, r.Value, meta, nil))
 		}
 	}
 	return items
@@ -226,8 +257,28 @@ func drawPortraitItem(pdf *fpdf.Fpdf, it porItem, y float64) {
 		textLine(pdf, pageMargin, y, porLabelW, porMetaLH, l, "LM")
 		y += porMetaLH
 	}
+	if it.progress != nil {
+		drawProgress(pdf, pageMargin, y+porProgressGap, porLabelW, porProgressH, *it.progress)
+	}
 	pdf.SetLineWidth(0.15)
 	pdf.SetDrawColor(150, 150, 150)
 	pdf.Line(pageMargin, top+it.h, pageMargin+contentW, top+it.h)
 	pdf.SetDrawColor(0, 0, 0)
+}
+
+// drawProgress draws a bar of width w and height h at (x, y): a black
+// outline filled in dark grey up to pct percent (clamped to 0..100), so
+// that it reads in black and white.
+func drawProgress(pdf *fpdf.Fpdf, x, y, w, h, pct float64) {
+	if math.IsNaN(pct) {
+		pct = 0
+	}
+	pct = min(max(pct, 0), 100)
+	pdf.SetDrawColor(0, 0, 0)
+	pdf.SetLineWidth(0.2)
+	if pct > 0 {
+		pdf.SetFillColor(70, 70, 70)
+		pdf.Rect(x, y, w*pct/100, h, "F")
+	}
+	pdf.Rect(x, y, w, h, "D")
 }
