@@ -1,8 +1,9 @@
 // Package export turns lists of records into files people download, print
-// or subscribe to: CSV and XLSX spreadsheets, printable PDF documents
-// (attendance sheets, name tags, certificates, questionnaires to fill in
-// by hand and posters with a QR code), QR codes (see QR and QRSVG) and
-// iCalendar feeds (RFC 5545).
+// or subscribe to: CSV and XLSX spreadsheets (workbooks of several sheets
+// too), printable PDF documents (attendance sheets, name tags,
+// certificates, questionnaires to fill in by hand, posters with a QR
+// code, portraits and reports for a period), QR codes (see QR and QRSVG)
+// and iCalendar feeds (RFC 5545).
 //
 // Everything here is French-first: CSV files carry a UTF-8 byte order mark
 // so that Excel in French opens accented text correctly, and separate
@@ -42,7 +43,7 @@ package export
 const (
 	// ContentTypeCSV is the media type of WriteCSV and CSVWriter output.
 	ContentTypeCSV = "text/csv; charset=utf-8"
-	// ContentTypeXLSX is the media type of WriteXLSX output.
+	// ContentTypeXLSX is the media type of WriteXLSX and WriteWorkbook output.
 	ContentTypeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	// ContentTypePDF is the media type of the output of the Write…PDF
 	// functions.

@@ -21,7 +21,8 @@ import (
 //
 // Any other value is written as text (fmt's %v).
 type Sheet struct {
-	// Name is the XLSX sheet's name (made valid for Excel; see WriteXLSX).
+	// Name is the XLSX sheet's name (made valid for Excel; see WriteXLSX
+	// and WriteWorkbook).
 	Name string
 	// Lang chooses the conventions of the reader: "en" for English,
 	// anything else French (see WriteCSV).

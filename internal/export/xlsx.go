@@ -53,43 +53,97 @@ const xlsxTextFormat = 49
 // and an empty name becomes "Feuille1".
 //
 // Rows are written with excelize's streaming writer, which keeps memory
-// use low for large exports.
-func WriteXLSX(w io.Writer, s Sheet) (err error) {
+// use low for large exports. WriteXLSX is WriteWorkbook with one sheet.
+func WriteXLSX(w io.Writer, s Sheet) error {
+	return WriteWorkbook(w, []Sheet{s})
+}
+
+// WriteWorkbook writes sheets to w as an Excel workbook with one sheet per
+// Sheet, in order, each written as WriteXLSX writes its single sheet (in
+// its own Lang). The names are made valid as WriteXLSX says, an empty
+// name becoming « Feuille » and the sheet's number ("Feuille3"), then
+// unique the way Excel compares them, regardless of case: a name already
+// taken gets " (2)", " (3)"… (cut to stay within 31 characters). The
+// document properties are those of the first sheet, with its name as the
+// title. No sheet gives a workbook with one empty sheet, "Feuille1".
+func WriteWorkbook(w io.Writer, sheets []Sheet) (err error) {
+	if len(sheets) == 0 {
+		sheets = []Sheet{{}}
+	}
 	f := excelize.NewFile()
 	defer func() {
 		if cerr := f.Close(); err == nil && cerr != nil {
 			err = cerr
 		}
 	}()
-	name := xlsxSheetName(s.Name)
-	if err := f.SetSheetName(f.GetSheetName(0), name); err != nil {
+	names := xlsxSheetNames(sheets)
+	if err := f.SetSheetName(f.GetSheetName(0), names[0]); err != nil {
 		return fmt.Errorf("export: xlsx sheet name: %w", err)
 	}
-	if err := xlsxProperties(f, s, name); err != nil {
+	for _, name := range names[1:] {
+		if _, err := f.NewSheet(name); err != nil {
+			return fmt.Errorf("export: xlsx sheet %q: %w", name, err)
+		}
+	}
+	if err := xlsxProperties(f, sheets[0], names[0]); err != nil {
 		return err
 	}
+	st, err := newXLSXStyles(f)
+	if err != nil {
+		return err
+	}
+	for i, s := range sheets {
+		if err := writeXLSXSheet(f, names[i], s, st); err != nil {
+			return err
+		}
+	}
+	f.SetActiveSheet(0)
+	if err := f.Write(w); err != nil {
+		return fmt.Errorf("export: xlsx write: %w", err)
+	}
+	return nil
+}
+
+// xlsxStyles are the cell styles of a workbook: one per kind of cell, and
+// the header's.
+type xlsxStyles struct {
+	cell   map[cellKind]int
+	header int
+}
+
+// newXLSXStyles adds the styles of a workbook to f.
+func newXLSXStyles(f *excelize.File) (xlsxStyles, error) {
 	top := &excelize.Alignment{Vertical: "top", WrapText: true}
 	styles := map[cellKind]*excelize.Style{
 		kindText:   {NumFmt: xlsxTextFormat, Alignment: top},
 		kindNumber: {NumFmt: xlsxGeneralFormat, Alignment: top},
 		kindTime:   {CustomNumFmt: ptr(sheetDateTimeXLSX), Alignment: top},
 	}
-	style := map[cellKind]int{}
-	for k, st := range styles {
-		if style[k], err = f.NewStyle(st); err != nil {
-			return fmt.Errorf("export: xlsx style: %w", err)
+	st := xlsxStyles{cell: map[cellKind]int{}}
+	var err error
+	// In a fixed order, so that the same workbook gives the same styles.
+	for _, k := range []cellKind{kindText, kindNumber, kindTime} {
+		if st.cell[k], err = f.NewStyle(styles[k]); err != nil {
+			return st, fmt.Errorf("export: xlsx style: %w", err)
 		}
 	}
-	style[kindEmpty] = style[kindText]
-	headerStyle, err := f.NewStyle(&excelize.Style{
+	st.cell[kindEmpty] = st.cell[kindText]
+	st.header, err = f.NewStyle(&excelize.Style{
 		NumFmt:    xlsxTextFormat,
 		Font:      &excelize.Font{Bold: true},
 		Alignment: top,
 		Border:    []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
 	})
 	if err != nil {
-		return fmt.Errorf("export: xlsx style: %w", err)
+		return st, fmt.Errorf("export: xlsx style: %w", err)
 	}
+	return st, nil
+}
+
+// writeXLSXSheet writes s into the sheet name of f: column widths and
+// formats, the frozen header, then the rows (see WriteXLSX).
+func writeXLSXSheet(f *excelize.File, name string, s Sheet, st xlsxStyles) error {
+	style := st.cell
 	sw, err := f.NewStreamWriter(name)
 	if err != nil {
 		return fmt.Errorf("export: xlsx stream: %w", err)
@@ -120,7 +174,7 @@ func WriteXLSX(w io.Writer, s Sheet) (err error) {
 		cells := make([]any, len(s.Header))
 		for i, h := range s.Header {
 			if h != "" {
-				cells[i] = excelize.Cell{StyleID: headerStyle, Value: strings.ToValidUTF8(h, "\ufffd")}
+				cells[i] = excelize.Cell{StyleID: st.header, Value: strings.ToValidUTF8(h, "\ufffd")}
 			}
 		}
 		if err := sw.SetRow("A1", cells); err != nil {
@@ -140,9 +194,6 @@ func WriteXLSX(w io.Writer, s Sheet) (err error) {
 	}
 	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("export: xlsx flush: %w", err)
-	}
-	if err := f.Write(w); err != nil {
-		return fmt.Errorf("export: xlsx write: %w", err)
 	}
 	return nil
 }
@@ -242,8 +293,22 @@ func xlsxColumnWidths(lang string, header []string, rows [][]any) []float64 {
 	return widths
 }
 
-// xlsxSheetName makes name acceptable to Excel as a sheet name.
+// xlsxSheetName makes name acceptable to Excel as a sheet name; an
+// empty name becomes "Feuille1".
 func xlsxSheetName(name string) string {
+	if name = xlsxCleanName(name, xlsxNameMax); name == "" {
+		return "Feuille1"
+	}
+	return name
+}
+
+// xlsxNameMax is the length limit of a sheet's name, in UTF-16 code
+// units as Excel counts it.
+const xlsxNameMax = 31
+
+// xlsxCleanName makes name acceptable to Excel as a sheet name, at most
+// limit UTF-16 code units long; it may return "".
+func xlsxCleanName(name string, limit int) string {
 	name = strings.ToValidUTF8(name, "\ufffd")
 	name = strings.Map(func(r rune) rune {
 		switch {
@@ -255,17 +320,35 @@ func xlsxSheetName(name string) string {
 		return r
 	}, name)
 	name = strings.Trim(name, "' ")
-	// Excel counts the 31-character limit in UTF-16 code units.
 	units := 0
 	for i, r := range name {
 		units += utf16.RuneLen(r)
-		if units > 31 {
+		if units > limit {
 			name = strings.TrimRight(name[:i], "' ")
 			break
 		}
 	}
-	if name == "" {
-		return "Feuille1"
-	}
 	return name
+}
+
+// xlsxSheetNames returns the names of the sheets of a workbook: valid,
+// "Feuille" and the sheet's number when empty, and unique regardless of
+// case (" (2)", " (3)"… added to a name already taken).
+func xlsxSheetNames(sheets []Sheet) []string {
+	names := make([]string, len(sheets))
+	taken := map[string]bool{}
+	for i, s := range sheets {
+		base := xlsxCleanName(s.Name, xlsxNameMax)
+		if base == "" {
+			base = fmt.Sprintf("Feuille%d", i+1)
+		}
+		name := base
+		for k := 2; taken[strings.ToLower(name)]; k++ {
+			suffix := fmt.Sprintf(" (%d)", k)
+			name = xlsxCleanName(base, xlsxNameMax-len(suffix)) + suffix
+		}
+		taken[strings.ToLower(name)] = true
+		names[i] = name
+	}
+	return names
 }

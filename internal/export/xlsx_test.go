@@ -401,3 +401,87 @@ func TestXLSXKeepsNumbersAndDates(t *testing.T) {
 		}
 	})
 }
+
+func TestWriteWorkbook(t *testing.T) {
+	created := time.Date(2026, 12, 5, 9, 30, 0, 0, time.UTC)
+	long := strings.Repeat("Participation citoyenne ", 3)
+	sheets := []Sheet{
+		{Name: "Participation", Lang: "fr", Header: []string{"Indicateur", "Valeur"},
+			Rows: [][]any{{"Soupers citoyens tenus", 12}, {"Heures de bénévolat", 130.5}}, Created: created},
+		{Name: "participation", Header: []string{"Municipalité"}, Rows: [][]any{{"Bécancour"}, {"Wôlinak"}}},
+		{Name: "Faits: saillants?", Rows: [][]any{{"=1+1", "0123"}}},
+		{Name: ""},
+		{Name: long},
+		{Name: long},
+	}
+	var buf bytes.Buffer
+	if err := WriteWorkbook(&buf, sheets); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got := f.GetSheetList()
+	want := []string{"Participation", "participation (2)", "Faits- saillants-", "Feuille4",
+		"Participation citoyenne Partici", "Participation citoyenne Par (2)"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("sheets %q, want %q", got, want)
+	}
+	for _, name := range got {
+		if n := len(utf16.Encode([]rune(name))); n > 31 {
+			t.Errorf("sheet name %q is %d long", name, n)
+		}
+	}
+	cells := []struct{ sheet, cell, want string }{
+		{"Participation", "A1", "Indicateur"}, {"Participation", "B2", "12"}, {"Participation", "A3", "Heures de bénévolat"},
+		{"Participation", "B3", "130.5"}, {"participation (2)", "A1", "Municipalité"}, {"participation (2)", "A3", "Wôlinak"},
+		{"Faits- saillants-", "A1", "=1+1"}, {"Faits- saillants-", "B1", "0123"}, {"Feuille4", "A1", ""},
+	}
+	for _, c := range cells {
+		v, err := f.GetCellValue(c.sheet, c.cell, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v != c.want {
+			t.Errorf("%s!%s = %q, want %q", c.sheet, c.cell, v, c.want)
+		}
+	}
+	if typ, _ := f.GetCellType("Participation", "B2"); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
+		t.Errorf("a number is a cell of type %v", typ)
+	}
+	if formula, _ := f.GetCellFormula("Faits- saillants-", "A1"); formula != "" {
+		t.Errorf("text became the formula %q", formula)
+	}
+	props, err := f.GetDocProps()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if props.Title != "Participation" || props.Created != "2026-12-05T09:30:00Z" || props.Language != "fr-CA" {
+		t.Errorf("properties %+v", props)
+	}
+	// Each sheet keeps its own frozen header.
+	for _, name := range []string{"Participation", "participation (2)"} {
+		panes, err := f.GetPanes(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !panes.Freeze || panes.YSplit != 1 {
+			t.Errorf("%s: header not frozen: %+v", name, panes)
+		}
+	}
+
+	var empty bytes.Buffer
+	if err := WriteWorkbook(&empty, nil); err != nil {
+		t.Fatal(err)
+	}
+	g, err := excelize.OpenReader(&empty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	if list := g.GetSheetList(); len(list) != 1 || list[0] != "Feuille1" {
+		t.Errorf("no sheet gives %q, want one Feuille1", list)
+	}
+}
