@@ -186,7 +186,7 @@ func WriteReportPDF(w io.Writer, d ReportDoc) error {
 // paginateReport places items on pages between top and bottom. An item
 // that does not fit on the page, with the items it is kept with, starts
 // the next page; a table row starting a page comes after its table's
-// header, and space at the top of a page is dropped.
+// header, and space at the top of a page is dropped. No item, no page.
 func paginateReport(items []*repItem, top, bottom float64) [][]placedRepItem {
 	var pages [][]placedRepItem
 	var page []placedRepItem
@@ -200,17 +200,20 @@ func paginateReport(items []*repItem, top, bottom float64) [][]placedRepItem {
 			pages = append(pages, page)
 			page, y = nil, top
 		}
-		if len(page) == 0 && it.space {
-			continue
-		}
 		if len(page) == 0 && it.header != nil && it.header != it {
 			page = append(page, placedRepItem{it.header, y})
 			y += it.header.h
 		}
+		if len(page) == 0 && it.space {
+			continue
+		}
 		page = append(page, placedRepItem{it, y})
 		y += it.h
 	}
-	return append(pages, page)
+	if len(page) > 0 {
+		pages = append(pages, page)
+	}
+	return pages
 }
 
 // drawReportCover draws the cover: title, subtitle, period and cover
@@ -295,8 +298,11 @@ func reportBody(pdf *fpdf.Fpdf, sections []ReportSection) []*repItem {
 	var items []*repItem
 	for i, sec := range sections {
 		title := sectionTitleItem(pdf, sec.Title)
-		items = append(items, &repItem{h: title.h, keep: true, section: i + 1,
-			draw: func(y float64) { drawPortraitItem(pdf, title, y) }})
+		mark := pdfText(sec.Title, false)
+		items = append(items, &repItem{h: title.h, keep: true, section: i + 1, draw: func(y float64) {
+			pdf.Bookmark(mark, 0, y)
+			drawPortraitItem(pdf, title, y)
+		}})
 		if sec.Intro != "" {
 			items = append(items, paragraphItems(pdf, "", repTextSize, repTextLH, pageMargin, contentW, sec.Intro)...)
 			items = append(items, spacerItem(repBlockGap))

@@ -72,6 +72,9 @@ func TestWriteReportPDF(t *testing.T) {
 				_ = os.WriteFile(fmt.Sprintf("%s/rapport-%s.pdf", dir, c.name), pdf, 0o644)
 			}
 			checkDeterministic(t, pdf, func(w io.Writer) error { return WriteReportPDF(w, d) })
+			if !bytes.Contains(pdf, []byte("/Outlines")) {
+				t.Error("the PDF has no outline of its sections")
+			}
 			pages := len(pageObject.FindAll(pdf, -1))
 			if pages < 3 {
 				t.Fatalf("%d pages, want a cover, the contents and the sections", pages)
@@ -175,6 +178,22 @@ func TestWriteReportPDF(t *testing.T) {
 				t.Errorf("the long table is on %d page", tablePages)
 			}
 		})
+	}
+}
+
+func TestWriteReportPDFNoSection(t *testing.T) {
+	d := reportDoc("fr", 4, 0)
+	d.Sections = nil
+	var buf bytes.Buffer
+	if err := WriteReportPDF(&buf, d); err != nil {
+		t.Fatal(err)
+	}
+	checkPDF(t, buf.Bytes())
+	if pages := len(pageObject.FindAll(buf.Bytes(), -1)); pages != 2 {
+		t.Errorf("%d pages, want the cover and the contents", pages)
+	}
+	if text, ok := pdfToText(t, buf.Bytes(), false); ok && !strings.Contains(text, "Page 2 de 2") {
+		t.Errorf("the contents do not say « Page 2 de 2 »:\n%s", text)
 	}
 }
 
