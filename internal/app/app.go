@@ -16,6 +16,8 @@ import (
 	"implique/internal/db"
 	"implique/internal/events"
 	"implique/internal/i18n"
+	"implique/internal/impact"
+	"implique/internal/indicator"
 	"implique/internal/jobs"
 	"implique/internal/mail"
 	"implique/internal/orgs"
@@ -65,6 +67,9 @@ type App struct {
 	Surveys      *survey.Store
 	// Portrait asks the stores above for the portrait of involvement and needs.
 	Portrait *portrait.Builder
+	// Impact keeps the logic model and the indicators' values, computed by
+	// the stores above that offer indicators.
+	Impact *impact.Store
 }
 
 // New wires the application on cfg.DB, which is open and migrated.
@@ -93,6 +98,7 @@ func New(cfg Config) (*App, error) {
 			river.AddWorker(w, mail.NewPurgeWorker(d))
 			river.AddWorker(w, events.NewRemindWorker(func() *events.Store { return a.Events }))
 			river.AddWorker(w, volunteering.NewDigestWorker(func() *volunteering.Store { return a.Volunteering }))
+			river.AddWorker(w, impact.NewRefreshWorker(func() *impact.Store { return a.Impact }))
 		},
 		Periodic: []*river.PeriodicJob{
 			jobs.Every(time.Hour, func() river.JobArgs { return auth.PurgeArgs{} }),
@@ -101,6 +107,8 @@ func New(cfg Config) (*App, error) {
 			// The digest goes out once a week at most; the hourly run only
 			// notices a new week (and finishes one a restart interrupted).
 			jobs.Every(time.Hour, func() river.JobArgs { return volunteering.DigestArgs{} }),
+			// The indicators' values of the periods under way.
+			jobs.Every(6*time.Hour, func() river.JobArgs { return impact.RefreshArgs{} }),
 		},
 		Logger: cfg.JobLogger,
 	})
@@ -124,6 +132,7 @@ func New(cfg Config) (*App, error) {
 		Catalogs: cat, BaseURL: base, Now: now})
 	a.Portrait = portrait.New(portrait.Config{Territories: a.Territories, Events: a.Events, Community: a.Community, Orgs: a.Orgs,
 		Volunteering: a.Volunteering, Survey: a.Surveys, Now: now})
+	a.Impact = impact.NewStore(impact.Config{DB: d, Territories: a.Territories, Catalogs: cat, Sources: sources(a), Now: now})
 	a.Web, err = web.New(cfg.Web, web.Deps{
 		DB:           d,
 		Territories:  a.Territories,
@@ -138,6 +147,7 @@ func New(cfg Config) (*App, error) {
 		Tracking:     a.Tracking,
 		Surveys:      a.Surveys,
 		Portrait:     a.Portrait,
+		Impact:       a.Impact,
 		Logger:       cfg.Logger,
 		Now:          now,
 	})
@@ -145,4 +155,15 @@ func New(cfg Config) (*App, error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// sources are the stores that compute indicators of the program's impact.
+func sources(a *App) []indicator.Source {
+	var out []indicator.Source
+	for _, s := range []any{a.Events, a.Connections, a.Community, a.Orgs, a.Volunteering, a.Tracking, a.Surveys} {
+		if src, ok := s.(indicator.Source); ok {
+			out = append(out, src)
+		}
+	}
+	return out
 }

@@ -441,3 +441,17 @@ func TestPhone(t *testing.T) {
 		}
 	}
 }
+
+func TestParseDecimal(t *testing.T) {
+	for in, want := range map[string]float64{"12": 12, "12,5": 12.5, "1 250": 1250, "1\u00a0250,75\u00a0$": 1250.75, "1,250.5": 1250.5,
+		"45 %": 45, "$ 27.50": 27.5, "-3": -3, "0,25": 0.25} {
+		if got, ok := ParseDecimal(in); !ok || got != want {
+			t.Errorf("ParseDecimal(%q) = %v, %v; want %v", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "trois", "1e9", "0x10", "NaN", "Inf", "1,2,3.4.5", "99999999999999"} {
+		if got, ok := ParseDecimal(in); ok {
+			t.Errorf("ParseDecimal(%q) = %v, want refused", in, got)
+		}
+	}
+}

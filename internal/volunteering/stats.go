@@ -10,8 +10,8 @@ import (
 
 	"implique/internal/calendar"
 	"implique/internal/db"
-	"implique/internal/i18n"
 	"implique/internal/errs"
+	"implique/internal/i18n"
 	"implique/internal/orgs"
 	"implique/internal/territory"
 )

@@ -333,6 +333,30 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/portrait", s.portrait.Internal)
 	mux.HandleFunc("GET /admin/portrait.pdf", s.portrait.InternalPDF)
 
+	// The impact of the program: the public page, the partners' dashboard,
+	// the staff's logic model and the reports for funders.
+	mux.HandleFunc("GET /impact", s.impact.Public)
+	mux.HandleFunc("GET /partenaires", s.impact.Partners)
+	mux.HandleFunc("GET /admin/impact", s.impact.Admin)
+	mux.HandleFunc("POST /admin/impact/modele", s.impact.SaveModel)
+	mux.HandleFunc("POST /admin/impact/actualiser", s.impact.Refresh)
+	mux.HandleFunc("POST /admin/impact/effets", s.impact.AddEffect)
+	mux.HandleFunc("POST /admin/impact/indicateurs", s.impact.AddIndicator)
+	mux.HandleFunc("GET /admin/impact/indicateurs/{id}", s.impact.Indicator)
+	mux.HandleFunc("POST /admin/impact/indicateurs/{id}", s.impact.SaveIndicator)
+	mux.HandleFunc("POST /admin/impact/indicateurs/{id}/valeurs", s.impact.EnterValue)
+	mux.HandleFunc("POST /admin/impact/indicateurs/{id}/recalculer", s.impact.Recompute)
+	mux.HandleFunc("POST /admin/impact/indicateurs/{id}/archiver", s.impact.Archive)
+	mux.HandleFunc("POST /admin/impact/etapes", s.impact.SaveMilestone)
+	mux.HandleFunc("POST /admin/impact/etapes/{id}/retirer", s.impact.RemoveMilestone)
+	mux.HandleFunc("POST /admin/impact/faits", s.impact.AddStory)
+	mux.HandleFunc("POST /admin/impact/faits/{id}/retirer", s.impact.RemoveStory)
+	mux.HandleFunc("GET /admin/rapports", s.impact.Reports)
+	mux.HandleFunc("POST /admin/rapports", s.impact.CreateReport)
+	mux.HandleFunc("GET /admin/rapports/{id}", s.impact.Report)
+	mux.HandleFunc("GET /admin/rapports/{id}/rapport.pdf", s.impact.ReportPDF)
+	mux.HandleFunc("GET /admin/rapports/{id}/rapport.xlsx", s.impact.ReportXLSX)
+
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/places", s.apiPlaces)
 	mux.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)

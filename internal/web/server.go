@@ -18,6 +18,7 @@ import (
 	"implique/internal/web/connections"
 	"implique/internal/web/events"
 	"implique/internal/web/ideas"
+	"implique/internal/web/impact"
 	"implique/internal/web/initiatives"
 	"implique/internal/web/kit"
 	"implique/internal/web/orgs"
@@ -43,6 +44,7 @@ type Server struct {
 	connections  *connections.Handlers
 	events       *events.Handlers
 	ideas        *ideas.Handlers
+	impact       *impact.Handlers
 	initiatives  *initiatives.Handlers
 	orgs         *orgs.Handlers
 	portrait     *portrait.Handlers
@@ -73,7 +75,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	// Each capability's pages, over the kit's layout and partials.
 	k, err := kit.New(cfg, deps, cat, account.Templates, communities.Templates, connections.Templates,
-		events.Templates, ideas.Templates, initiatives.Templates, orgs.Templates, portrait.Templates, site.Templates,
+		events.Templates, ideas.Templates, impact.Templates, initiatives.Templates, orgs.Templates, portrait.Templates, site.Templates,
 		staff.Templates, surveys.Templates, volunteering.Templates)
 	if err != nil {
 		return nil, err
@@ -84,6 +86,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		connections:  &connections.Handlers{Kit: k},
 		events:       &events.Handlers{Kit: k},
 		ideas:        &ideas.Handlers{Kit: k},
+		impact:       &impact.Handlers{Kit: k},
 		initiatives:  &initiatives.Handlers{Kit: k},
 		orgs:         &orgs.Handlers{Kit: k},
 		portrait:     &portrait.Handlers{Kit: k},

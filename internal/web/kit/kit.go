@@ -23,6 +23,7 @@ import (
 	"implique/internal/db"
 	"implique/internal/events"
 	"implique/internal/i18n"
+	"implique/internal/impact"
 	"implique/internal/mail"
 	"implique/internal/orgs"
 	"implique/internal/portrait"
@@ -68,7 +69,9 @@ type Deps struct {
 	Surveys      *survey.Store
 	// Portrait draws the portrait of involvement and needs.
 	Portrait *portrait.Builder
-	Logger   *slog.Logger
+	// Impact keeps the logic model, the indicators' values and the reports.
+	Impact *impact.Store
+	Logger *slog.Logger
 	// Registry receives the HTTP metrics; /metrics serves it.
 	Registry *prometheus.Registry
 	// Now is the clock (tests replace it).

@@ -1,0 +1,438 @@
+package impact
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"implique/internal/auth"
+	"implique/internal/calendar"
+	"implique/internal/errs"
+	"implique/internal/export"
+	"implique/internal/i18n"
+	imp "implique/internal/impact"
+	"implique/internal/indicator"
+	"implique/internal/web/kit"
+)
+
+// reportsPage lists the reports made and offers to make one.
+type reportsPage struct {
+	kit.Base
+	Reports                         []reportLine
+	Sections                        []imp.Section
+	LastQuarter, LastYear, ThisYear string
+}
+
+type reportLine struct {
+	ID                  int64
+	Title, Period, Made string
+	Sections            string
+}
+
+// Reports is the page of the reports for funders: /admin/rapports.
+func (s *Handlers) Reports(w http.ResponseWriter, r *http.Request) {
+	if !s.Allow(w, r, auth.ManageFunding) {
+		return
+	}
+	s.reports(w, r, http.StatusOK, nil, nil)
+}
+
+func (s *Handlers) reports(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
+	ri := kit.Info(r)
+	st := s.Deps.Impact
+	p := reportsPage{Base: s.Page(w, r, "impact.reports.title"), Sections: imp.Sections}
+	lq, ly, ty, err := st.SuggestedPeriods(r.Context(), ri.Territory.ID)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	p.LastQuarter, p.LastYear, p.ThisYear = period(p.Base, imp.Quarter, lq), period(p.Base, imp.Year, ly), period(p.Base, imp.Year, ty)
+	reports, err := st.Reports(r.Context(), ri.Territory.ID)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	for _, x := range reports {
+		line := reportLine{ID: x.ID, Title: x.Title, Period: period(p.Base, "", x.Period), Made: p.DateTime(x.CreatedAt)}
+		for i, sec := range x.Sections {
+			if i > 0 {
+				line.Sections += ", "
+			}
+			line.Sections += p.T("impact.section." + string(sec))
+		}
+		p.Reports = append(p.Reports, line)
+	}
+	if form == nil {
+		form = url.Values{}
+		form.Set("span", "last_quarter")
+		form.Set("title", p.T("impact.reports.default_title", p.LastQuarter))
+		for _, sec := range imp.Sections {
+			form.Add("sections", string(sec))
+		}
+	}
+	p.Form, p.Errors = form, problems
+	s.Render(w, r, status, "admin_reports", p)
+}
+
+// CreateReport makes a report for the period asked and opens it.
+func (s *Handlers) CreateReport(w http.ResponseWriter, r *http.Request) {
+	if !s.Allow(w, r, auth.ManageFunding) {
+		return
+	}
+	ri := kit.Info(r)
+	st := s.Deps.Impact
+	lq, ly, ty, err := st.SuggestedPeriods(r.Context(), ri.Territory.ID)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	f := errs.Fields{}
+	var p imp.Period
+	switch r.PostFormValue("span") {
+	case "last_quarter":
+		p = lq
+	case "last_year":
+		p = ly
+	case "this_year":
+		p = ty
+	case "custom":
+		w := calendar.Happening(s.Deps.Now())
+		p.Start = w.Parse(f, "start", r.PostFormValue("start"), true)
+		last := w.Parse(f, "end", r.PostFormValue("end"), true)
+		if !last.IsZero() {
+			p.End = calendar.DateOf(last.Time().AddDate(0, 0, 1))
+		}
+		if !p.Start.IsZero() && !last.IsZero() && last.Before(p.Start) {
+			f.Add("end", "impact.error.period_order")
+		}
+	default:
+		f.Add("span", "impact.error.period")
+	}
+	var sections []imp.Section
+	for _, x := range r.PostForm["sections"] {
+		sections = append(sections, imp.Section(x))
+	}
+	if len(sections) == 0 {
+		f.Add("sections", "impact.error.sections")
+	}
+	err = f.Err()
+	var id int64
+	if err == nil {
+		id, err = st.CreateReport(r.Context(), imp.ReportRequest{TerritoryID: ri.Territory.ID, Title: r.PostFormValue("title"),
+			Period: p, Sections: sections, By: ri.Principal.User.ID})
+	}
+	if err != nil {
+		s.RefuseOn(w, r, err, func(f string) string {
+			if f == "period" {
+				return "span"
+			}
+			return f
+		}, func(status int, problems map[string]string) { s.reports(w, r, status, r.PostForm, problems) })
+		return
+	}
+	s.Confirm(w, r, "impact.reports.made", "/admin/rapports/"+strconv.FormatInt(id, 10))
+}
+
+// reportView is a report as the page, the PDF and the workbook show it:
+// every text in one language.
+type reportView struct {
+	Title, Subtitle, Period string
+	Impact                  string
+	Made                    string
+	Sections                []reportSectionView
+}
+
+type reportSectionView struct {
+	ID, Title, Intro, Empty string
+	Rows                    []reportRowView
+	Header                  []string
+	Table                   [][]string
+	Stories                 []reportStoryView
+}
+
+type reportRowView struct {
+	Label, Value, Meta string
+	Progress           *float64
+}
+
+type reportStoryView struct{ Title, Meta, Body string }
+
+// buildReport words a report in lang.
+func (s *Handlers) buildReport(b kit.Base, c imp.ReportContent) reportView {
+	lang := b.Lang
+	v := reportView{Title: c.Title, Subtitle: b.Territory.ProgramName + " — " + b.Territory.Name, Period: period(b, "", c.Period),
+		Made: b.T("impact.report.made", b.Territory.OperatorName, b.DateTime(c.CreatedAt))}
+	if c.Model.ImpactFR != "" {
+		v.Impact = c.Model.ImpactFR
+		if lang == "en" && c.Model.ImpactEN != "" {
+			v.Impact = c.Model.ImpactEN
+		}
+	}
+	meta := func(ind imp.Indicator, sn *imp.Snapshot) string {
+		if sn == nil {
+			return b.T("impact.report.no_value")
+		}
+		when := period(b, ind.Period, sn.Period)
+		if sn.EnteredBy != nil {
+			return b.T("impact.report.meta_entered", when, sn.Note, b.Date(sn.ComputedAt))
+		}
+		return b.T("impact.report.meta_computed", when, b.Date(sn.ComputedAt))
+	}
+	row := func(effect string, rr imp.ReportRow) reportRowView {
+		ind := rr.Indicator
+		n := ind.Name(s.Cat, lang)
+		out := reportRowView{Label: n, Meta: meta(ind, rr.Value)}
+		if effect != "" {
+			out.Label = effect + " — " + n
+		}
+		switch {
+		case rr.Value == nil:
+			out.Value = "—"
+		case rr.Value.Value == nil:
+			out.Value = b.T("impact.too_few")
+		default:
+			out.Value = value(b, ind.Unit, *rr.Value.Value)
+			if ind.Target != nil {
+				out.Value = b.T("impact.report.value_target", out.Value, value(b, ind.Unit, *ind.Target))
+				base := 0.0
+				if ind.Baseline != nil {
+					base = *ind.Baseline
+				}
+				if *ind.Target != base {
+					pr := (*rr.Value.Value - base) / (*ind.Target - base) * 100
+					pr = max(pr, 0)
+					out.Progress = &pr
+				}
+			}
+		}
+		return out
+	}
+	effectTitle := func(e imp.ReportEffect) string {
+		if lang == "en" && e.TitleEN != "" {
+			return e.TitleEN
+		}
+		return e.TitleFR
+	}
+	for _, x := range imp.Sections {
+		if !c.Has(x) {
+			continue
+		}
+		switch x {
+		case imp.SectionModel:
+			for _, term := range imp.Terms {
+				sec := reportSectionView{ID: "term-" + string(term), Title: b.T("impact.term." + string(term))}
+				for _, e := range c.Effects {
+					if e.Term != term {
+						continue
+					}
+					for _, rr := range e.Rows {
+						sec.Rows = append(sec.Rows, row(effectTitle(e), rr))
+					}
+				}
+				if len(sec.Rows) > 0 {
+					v.Sections = append(v.Sections, sec)
+				}
+			}
+		case imp.SectionPlaces:
+			sec := reportSectionView{ID: "places", Title: b.T("impact.section.places"), Intro: b.T("impact.report.places_intro"),
+				Empty: b.T("impact.report.places_none")}
+			var cols []imp.ReportRow
+			for _, e := range c.Effects {
+				for _, rr := range e.Rows {
+					if len(rr.ByPlace) > 0 {
+						cols = append(cols, rr)
+					}
+				}
+			}
+			if len(cols) > 0 {
+				sec.Header = []string{b.T("impact.report.municipality")}
+				byPlace := map[string][]string{}
+				var order []string
+				for i, col := range cols {
+					sec.Header = append(sec.Header, col.Indicator.Name(s.Cat, lang))
+					for _, sn := range col.ByPlace {
+						if _, ok := byPlace[sn.PlaceName]; !ok {
+							byPlace[sn.PlaceName] = make([]string, len(cols))
+							order = append(order, sn.PlaceName)
+						}
+						cell := b.T("impact.too_few")
+						if sn.Value != nil {
+							cell = value(b, col.Indicator.Unit, *sn.Value)
+						}
+						byPlace[sn.PlaceName][i] = cell
+					}
+				}
+				for _, pl := range order {
+					sec.Table = append(sec.Table, append([]string{pl}, byPlace[pl]...))
+				}
+			}
+			v.Sections = append(v.Sections, sec)
+		case imp.SectionHours:
+			sec := reportSectionView{ID: "hours", Title: b.T("impact.section.hours"), Empty: b.T("impact.report.hours_none")}
+			for _, e := range c.Effects {
+				for _, rr := range e.Rows {
+					if rr.Indicator.Unit == indicator.Hours || rr.Indicator.Unit == indicator.Dollars {
+						sec.Rows = append(sec.Rows, row("", rr))
+					}
+				}
+			}
+			v.Sections = append(v.Sections, sec)
+		case imp.SectionStories:
+			sec := reportSectionView{ID: "stories", Title: b.T("impact.section.stories"), Empty: b.T("impact.report.stories_none")}
+			for _, st := range c.Stories {
+				m := i18n.Date(lang, st.On.Time())
+				if st.PlaceName != "" {
+					m += " · " + st.PlaceName
+				}
+				sec.Stories = append(sec.Stories, reportStoryView{Title: st.Title, Meta: m, Body: st.Body})
+			}
+			v.Sections = append(v.Sections, sec)
+		case imp.SectionChronology, imp.SectionNext:
+			sec := reportSectionView{ID: string(x), Title: b.T("impact.section." + string(x)), Empty: b.T("impact.report." + string(x) + "_none")}
+			sec.Header = []string{b.T("impact.report.col_date"), b.T("impact.report.col_step"), b.T("impact.report.col_owner")}
+			if x == imp.SectionNext {
+				sec.Header = append(sec.Header, b.T("impact.report.col_status"))
+			}
+			for _, m := range c.Milestones {
+				if (m.Status == imp.Done) != (x == imp.SectionChronology) {
+					continue
+				}
+				when := b.T("impact.undated")
+				if !m.On.IsZero() {
+					when = i18n.Date(lang, m.On.Time())
+				}
+				title := m.TitleFR
+				if lang == "en" && m.TitleEN != "" {
+					title = m.TitleEN
+				}
+				line := []string{when, title, m.Owner}
+				if x == imp.SectionNext {
+					line = append(line, b.T("impact.status."+string(m.Status)))
+				}
+				sec.Table = append(sec.Table, line)
+			}
+			if len(sec.Table) == 0 {
+				sec.Header = nil
+			}
+			v.Sections = append(v.Sections, sec)
+		}
+	}
+	return v
+}
+
+// reportPage shows a report before it is downloaded.
+type reportPage struct {
+	kit.Base
+	ID     int64
+	Report reportView
+}
+
+// loadReport reads the report of the URL for a reader in lang ("" for the
+// page's language).
+func (s *Handlers) loadReport(w http.ResponseWriter, r *http.Request) (imp.ReportContent, bool) {
+	return kit.Load(s.Kit, w, r, auth.ManageFunding, s.Deps.Impact.Report)
+}
+
+// Report is the page of one report: /admin/rapports/{id}.
+func (s *Handlers) Report(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.loadReport(w, r)
+	if !ok {
+		return
+	}
+	p := reportPage{Base: s.Page(w, r, ""), ID: c.ID}
+	p.Report = s.buildReport(p.Base, c)
+	p.SetTitle("impact.report.page_title", c.Title)
+	s.Render(w, r, http.StatusOK, "admin_report", p)
+}
+
+// readerBase is the page's base in the language the download asks for
+// (?langue=en or fr), the page's own otherwise.
+func (s *Handlers) readerBase(w http.ResponseWriter, r *http.Request) kit.Base {
+	b := s.Page(w, r, "")
+	if l := r.URL.Query().Get("langue"); l == "fr" || l == "en" {
+		b = s.BaseIn(l, b.Territory)
+	}
+	return b
+}
+
+// ReportPDF downloads a report as a PDF, in French or English (?langue=).
+func (s *Handlers) ReportPDF(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.loadReport(w, r)
+	if !ok {
+		return
+	}
+	b := s.readerBase(w, r)
+	v := s.buildReport(b, c)
+	doc := export.ReportDoc{Title: v.Title, Subtitle: v.Subtitle, Period: v.Period, Lang: b.Lang,
+		Footer: v.Subtitle + " — " + v.Period, Created: c.CreatedAt.In(b.Territory.Location())}
+	doc.Cover = append(doc.Cover, v.Made)
+	if v.Impact != "" {
+		doc.Cover = append(doc.Cover, b.T("impact.report.cover_aim", v.Impact))
+	}
+	for _, sec := range v.Sections {
+		ps := export.ReportSection{Title: sec.Title, Intro: sec.Intro, Empty: sec.Empty}
+		for _, row := range sec.Rows {
+			ps.Rows = append(ps.Rows, export.ReportRow{Label: row.Label, Value: row.Value, Meta: row.Meta, Progress: row.Progress})
+		}
+		if len(sec.Table) > 0 {
+			ps.Table = &export.ReportTable{Header: sec.Header, Rows: sec.Table}
+		}
+		for _, st := range sec.Stories {
+			ps.Stories = append(ps.Stories, export.ReportStory{Title: st.Title, Meta: st.Meta, Body: st.Body})
+		}
+		doc.Sections = append(doc.Sections, ps)
+	}
+	var buf bytes.Buffer
+	if err := export.WriteReportPDF(&buf, doc); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	kit.SendFile(w, export.ContentTypePDF, export.Filename(v.Title+" "+v.Period, "pdf"), buf.Bytes())
+}
+
+// ReportXLSX downloads a report as a workbook, one sheet per section.
+func (s *Handlers) ReportXLSX(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.loadReport(w, r)
+	if !ok {
+		return
+	}
+	b := s.readerBase(w, r)
+	v := s.buildReport(b, c)
+	created := c.CreatedAt
+	creator := b.Territory.ProgramName
+	var sheets []export.Sheet
+	for _, sec := range v.Sections {
+		sh := export.Sheet{Name: sec.Title, Lang: b.Lang, Creator: creator, Created: created}
+		switch {
+		case len(sec.Rows) > 0:
+			sh.Header = []string{b.T("impact.admin.col_indicator"), b.T("impact.col_value"), b.T("impact.report.col_source")}
+			for _, row := range sec.Rows {
+				sh.Rows = append(sh.Rows, []any{row.Label, row.Value, row.Meta})
+			}
+		case len(sec.Table) > 0:
+			sh.Header = sec.Header
+			for _, line := range sec.Table {
+				cells := make([]any, len(line))
+				for i, c := range line {
+					cells[i] = c
+				}
+				sh.Rows = append(sh.Rows, cells)
+			}
+		case len(sec.Stories) > 0:
+			sh.Header = []string{b.T("impact.admin.story_title"), b.T("impact.report.col_date"), b.T("impact.admin.story_body")}
+			for _, st := range sec.Stories {
+				sh.Rows = append(sh.Rows, []any{st.Title, st.Meta, st.Body})
+			}
+		default:
+			sh.Rows = [][]any{{sec.Empty}}
+		}
+		sheets = append(sheets, sh)
+	}
+	var buf bytes.Buffer
+	if err := export.WriteWorkbook(&buf, sheets); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	kit.SendFile(w, export.ContentTypeXLSX, export.Filename(v.Title+" "+v.Period, "xlsx"), buf.Bytes())
+}
