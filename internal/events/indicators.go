@@ -42,8 +42,9 @@ func InScope(column string, territoryID int64, placeSlug string) (string, []any)
 		append([]any{territoryID}, args...)
 }
 
-// Measure computes one of the events' indicators over s. It reads counts
-// only, never who came.
+// Measure computes one of the events' indicators over sc. It reads counts
+// only, never who came. An indicator read for the whole territory only has
+// no value for a place: a scope naming one is ErrUnknown.
 func (s *Store) Measure(ctx context.Context, key string, sc indicator.Scope) (float64, error) {
 	// An event counts in the period it started in; held means closed with
 	// its report and not cancelled (as DinnerFigures counts them).
@@ -63,6 +64,9 @@ func (s *Store) Measure(ctx context.Context, key string, sc indicator.Scope) (fl
 		err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM events e WHERE e.kind = ? AND `+held,
 			append([]any{string(CitizenDinner)}, args...)...).Scan(&n)
 	case indMunicipalitiesReached:
+		if sc.PlaceSlug != "" {
+			return 0, indicator.ErrUnknown // the whole territory only
+		}
 		// A secteur counts for its ville: one place without a parent is
 		// one municipality (or community) of the territory.
 		err = s.db.QueryRow(ctx, `SELECT COUNT(DISTINCT COALESCE(p.parent_id, p.id)) FROM events e JOIN places p ON p.id = e.place_id

@@ -118,7 +118,9 @@ func TestIndicators(t *testing.T) {
 				t.Errorf("%s in November = %v, %v; want %v", key, got, err, want)
 			}
 		}
-		_, err := f.s.Measure(ctx, "events.nothing", indicator.Scope{TerritoryID: f.t.ID, From: from, To: to})
+		_, err := f.s.Measure(ctx, "events.municipalities_reached", indicator.Scope{TerritoryID: f.t.ID, PlaceSlug: "becancour", From: from, To: to})
+		testkit.WantError(t, err, errs.NotFound, "indicator.unknown")
+		_, err = f.s.Measure(ctx, "events.nothing", indicator.Scope{TerritoryID: f.t.ID, From: from, To: to})
 		testkit.WantError(t, err, errs.NotFound, "indicator.unknown")
 	})
 }
