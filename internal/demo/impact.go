@@ -71,7 +71,7 @@ var demoModel = []demoEffect{
 			{key: "orgs.networked", period: impact.Quarter},
 		}},
 	{impact.Short, "Créations de comités citoyens", "Citizen committees are created", []demoIndicator{
-		{key: "community.citizen_committees", period: impact.Year},
+		{key: "orgs.citizen_committees", period: impact.Year},
 		{key: "community.communities_active", period: impact.Quarter},
 	}},
 	{impact.Short, "Augmentation de l’utilisation de la plateforme jebénévole.ca", "More people use the jebénévole.ca platform", []demoIndicator{
