@@ -15,6 +15,7 @@ import (
 	"implique/internal/connections"
 	"implique/internal/db"
 	"implique/internal/events"
+	"implique/internal/funding"
 	"implique/internal/i18n"
 	"implique/internal/jobs"
 	"implique/internal/mail"
@@ -63,6 +64,8 @@ type App struct {
 	Volunteering *volunteering.Store
 	Tracking     *tracking.Store
 	Surveys      *survey.Store
+	// Funding keeps the funding applications and the reports owed.
+	Funding *funding.Store
 	// Portrait asks the stores above for the portrait of involvement and needs.
 	Portrait *portrait.Builder
 }
@@ -93,6 +96,7 @@ func New(cfg Config) (*App, error) {
 			river.AddWorker(w, mail.NewPurgeWorker(d))
 			river.AddWorker(w, events.NewRemindWorker(func() *events.Store { return a.Events }))
 			river.AddWorker(w, volunteering.NewDigestWorker(func() *volunteering.Store { return a.Volunteering }))
+			river.AddWorker(w, funding.NewRemindWorker(func() *funding.Store { return a.Funding }))
 		},
 		Periodic: []*river.PeriodicJob{
 			jobs.Every(time.Hour, func() river.JobArgs { return auth.PurgeArgs{} }),
@@ -101,6 +105,8 @@ func New(cfg Config) (*App, error) {
 			// The digest goes out once a week at most; the hourly run only
 			// notices a new week (and finishes one a restart interrupted).
 			jobs.Every(time.Hour, func() river.JobArgs { return volunteering.DigestArgs{} }),
+			// Funding reminders are counted in days: hourly is plenty.
+			jobs.Every(time.Hour, func() river.JobArgs { return funding.RemindArgs{} }),
 		},
 		Logger: cfg.JobLogger,
 	})
@@ -122,6 +128,8 @@ func New(cfg Config) (*App, error) {
 	a.Tracking = tracking.NewStore(d, a.Territories, now)
 	a.Surveys = survey.NewStore(survey.Config{DB: d, Territories: a.Territories, Events: a.Events, Auth: a.Auth, Mailer: a.Mailer,
 		Catalogs: cat, BaseURL: base, Now: now})
+	a.Funding = funding.NewStore(funding.Config{DB: d, Territories: a.Territories, People: a.Auth, Mailer: a.Mailer, Catalogs: cat,
+		BaseURL: base, Now: now})
 	a.Portrait = portrait.New(portrait.Config{Territories: a.Territories, Events: a.Events, Community: a.Community, Orgs: a.Orgs,
 		Volunteering: a.Volunteering, Survey: a.Surveys, Now: now})
 	a.Web, err = web.New(cfg.Web, web.Deps{
@@ -137,6 +145,7 @@ func New(cfg Config) (*App, error) {
 		Volunteering: a.Volunteering,
 		Tracking:     a.Tracking,
 		Surveys:      a.Surveys,
+		Funding:      a.Funding,
 		Portrait:     a.Portrait,
 		Logger:       cfg.Logger,
 		Now:          now,
