@@ -17,6 +17,7 @@ import (
 	"implique/internal/web/communities"
 	"implique/internal/web/connections"
 	"implique/internal/web/events"
+	"implique/internal/web/funding"
 	"implique/internal/web/ideas"
 	"implique/internal/web/initiatives"
 	"implique/internal/web/kit"
@@ -42,6 +43,7 @@ type Server struct {
 	communities  *communities.Handlers
 	connections  *connections.Handlers
 	events       *events.Handlers
+	funding      *funding.Handlers
 	ideas        *ideas.Handlers
 	initiatives  *initiatives.Handlers
 	orgs         *orgs.Handlers
@@ -73,7 +75,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	// Each capability's pages, over the kit's layout and partials.
 	k, err := kit.New(cfg, deps, cat, account.Templates, communities.Templates, connections.Templates,
-		events.Templates, ideas.Templates, initiatives.Templates, orgs.Templates, portrait.Templates, site.Templates,
+		events.Templates, funding.Templates, ideas.Templates, initiatives.Templates, orgs.Templates, portrait.Templates, site.Templates,
 		staff.Templates, surveys.Templates, volunteering.Templates)
 	if err != nil {
 		return nil, err
@@ -83,6 +85,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		communities:  &communities.Handlers{Kit: k},
 		connections:  &connections.Handlers{Kit: k},
 		events:       &events.Handlers{Kit: k},
+		funding:      &funding.Handlers{Kit: k},
 		ideas:        &ideas.Handlers{Kit: k},
 		initiatives:  &initiatives.Handlers{Kit: k},
 		orgs:         &orgs.Handlers{Kit: k},
