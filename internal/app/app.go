@@ -15,6 +15,7 @@ import (
 	"implique/internal/connections"
 	"implique/internal/db"
 	"implique/internal/events"
+	"implique/internal/funding"
 	"implique/internal/i18n"
 	"implique/internal/impact"
 	"implique/internal/indicator"
@@ -65,6 +66,8 @@ type App struct {
 	Volunteering *volunteering.Store
 	Tracking     *tracking.Store
 	Surveys      *survey.Store
+	// Funding keeps the funding applications and the reports owed.
+	Funding *funding.Store
 	// Portrait asks the stores above for the portrait of involvement and needs.
 	Portrait *portrait.Builder
 	// Impact keeps the logic model and the indicators' values, computed by
@@ -99,6 +102,7 @@ func New(cfg Config) (*App, error) {
 			river.AddWorker(w, events.NewRemindWorker(func() *events.Store { return a.Events }))
 			river.AddWorker(w, volunteering.NewDigestWorker(func() *volunteering.Store { return a.Volunteering }))
 			river.AddWorker(w, impact.NewRefreshWorker(func() *impact.Store { return a.Impact }))
+			river.AddWorker(w, funding.NewRemindWorker(func() *funding.Store { return a.Funding }))
 		},
 		Periodic: []*river.PeriodicJob{
 			jobs.Every(time.Hour, func() river.JobArgs { return auth.PurgeArgs{} }),
@@ -109,6 +113,8 @@ func New(cfg Config) (*App, error) {
 			jobs.Every(time.Hour, func() river.JobArgs { return volunteering.DigestArgs{} }),
 			// The indicators' values of the periods under way.
 			jobs.Every(6*time.Hour, func() river.JobArgs { return impact.RefreshArgs{} }),
+			// Funding reminders are counted in days: hourly is plenty.
+			jobs.Every(time.Hour, func() river.JobArgs { return funding.RemindArgs{} }),
 		},
 		Logger: cfg.JobLogger,
 	})
@@ -130,6 +136,8 @@ func New(cfg Config) (*App, error) {
 	a.Tracking = tracking.NewStore(d, a.Territories, now)
 	a.Surveys = survey.NewStore(survey.Config{DB: d, Territories: a.Territories, Events: a.Events, Auth: a.Auth, Mailer: a.Mailer,
 		Catalogs: cat, BaseURL: base, Now: now})
+	a.Funding = funding.NewStore(funding.Config{DB: d, Territories: a.Territories, People: a.Auth, Mailer: a.Mailer, Catalogs: cat,
+		BaseURL: base, Now: now})
 	a.Portrait = portrait.New(portrait.Config{Territories: a.Territories, Events: a.Events, Community: a.Community, Orgs: a.Orgs,
 		Volunteering: a.Volunteering, Survey: a.Surveys, Now: now})
 	a.Impact = impact.NewStore(impact.Config{DB: d, Territories: a.Territories, Catalogs: cat, Sources: sources(a), Now: now})
@@ -146,6 +154,7 @@ func New(cfg Config) (*App, error) {
 		Volunteering: a.Volunteering,
 		Tracking:     a.Tracking,
 		Surveys:      a.Surveys,
+		Funding:      a.Funding,
 		Portrait:     a.Portrait,
 		Impact:       a.Impact,
 		Logger:       cfg.Logger,

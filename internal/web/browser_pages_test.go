@@ -69,6 +69,8 @@ var notPages = map[string]string{
 	"GET /admin/vagues/{id}/export.xlsx":   "file: XLSX export",
 	"GET /portrait.pdf":                    "file: PDF",
 	"GET /admin/portrait.pdf":              "file: PDF",
+
+	"GET /admin/financement/{id}/documents/{doc}": "file: a document of a funding application",
 }
 
 // getRoutes reads the GET patterns of routes.go: the literal ones, and
@@ -351,6 +353,9 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 	expectStatus(t, admin.post("/admin/vagues/"+openWave+"/liens", url.Values{"label": {"Comité des loisirs"}}), http.StatusSeeOther)
 	surveyLink := firstMatch(t, admin, "/admin/vagues/"+openWave, `(/questionnaire/[A-Za-z0-9_-]+)`)
 
+	// Funding: the demo's application with a report owed.
+	fundingApp := firstMatch(t, admin, "/admin/financement", `href="/admin/financement/([0-9]+)#rapports"`)
+
 	r = admin.postMultipart("/admin/importer-organismes", nil, "file", "liste.csv", []byte(importSample))
 	expectStatus(t, r, http.StatusSeeOther)
 	importPreview := r.Header.Get("Location")
@@ -400,7 +405,8 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		"/admin/sondages", "/admin/sondages/"+questionnaire, "/admin/sondages/"+questionnaire+"/questions/nouvelle?section=0",
 		"/admin/sondages/"+questionnaire+"/questions/"+question, "/admin/vagues/"+waveOf, "/admin/vagues/"+openWave+"/papier",
 		"/admin/vagues/"+openWave+"/textes", "/admin/vagues/"+openWave+"/resultats", "/admin/vagues/"+openWave+"/resultats?lieu=wolinak",
-		"/admin/portrait", "/admin/portrait?lieu=fortierville")
+		"/admin/portrait", "/admin/portrait?lieu=fortierville",
+		"/admin/financement", "/admin/financement/"+fundingApp)
 	return w
 }
 

@@ -356,6 +356,19 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/rapports/{id}", s.impact.Report)
 	mux.HandleFunc("GET /admin/rapports/{id}/rapport.pdf", s.impact.ReportPDF)
 	mux.HandleFunc("GET /admin/rapports/{id}/rapport.xlsx", s.impact.ReportXLSX)
+	// The search for funding: applications, decisions, reports owed to
+	// funders, documents (administrators only).
+	mux.HandleFunc("GET /admin/financement", s.funding.Applications)
+	mux.HandleFunc("POST /admin/financement", s.funding.Create)
+	mux.HandleFunc("GET /admin/financement/{id}", s.funding.Application)
+	mux.HandleFunc("POST /admin/financement/{id}", s.funding.Update)
+	mux.HandleFunc("POST /admin/financement/{id}/statut", s.funding.SetStatus)
+	mux.HandleFunc("POST /admin/financement/{id}/rapports", s.funding.AddReport)
+	mux.HandleFunc("POST /admin/financement/{id}/rapports/{report}/remis", s.funding.SubmitReport)
+	mux.HandleFunc("POST /admin/financement/{id}/rapports/{report}/retirer", s.funding.RemoveReport)
+	mux.HandleFunc("POST /admin/financement/{id}/documents", s.funding.AddDocument)
+	mux.HandleFunc("GET /admin/financement/{id}/documents/{doc}", s.funding.DocumentFile)
+	mux.HandleFunc("POST /admin/financement/{id}/documents/{doc}/retirer", s.funding.RemoveDocument)
 
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/places", s.apiPlaces)

@@ -17,6 +17,7 @@ import (
 	"implique/internal/web/communities"
 	"implique/internal/web/connections"
 	"implique/internal/web/events"
+	"implique/internal/web/funding"
 	"implique/internal/web/ideas"
 	"implique/internal/web/impact"
 	"implique/internal/web/initiatives"
@@ -43,6 +44,7 @@ type Server struct {
 	communities  *communities.Handlers
 	connections  *connections.Handlers
 	events       *events.Handlers
+	funding      *funding.Handlers
 	ideas        *ideas.Handlers
 	impact       *impact.Handlers
 	initiatives  *initiatives.Handlers
@@ -76,6 +78,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	// Each capability's pages, over the kit's layout and partials.
 	k, err := kit.New(cfg, deps, cat, account.Templates, communities.Templates, connections.Templates,
 		events.Templates, ideas.Templates, impact.Templates, initiatives.Templates, orgs.Templates, portrait.Templates, site.Templates,
+		events.Templates, funding.Templates, ideas.Templates, initiatives.Templates, orgs.Templates, portrait.Templates, site.Templates,
 		staff.Templates, surveys.Templates, volunteering.Templates)
 	if err != nil {
 		return nil, err
@@ -85,6 +88,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		communities:  &communities.Handlers{Kit: k},
 		connections:  &connections.Handlers{Kit: k},
 		events:       &events.Handlers{Kit: k},
+		funding:      &funding.Handlers{Kit: k},
 		ideas:        &ideas.Handlers{Kit: k},
 		impact:       &impact.Handlers{Kit: k},
 		initiatives:  &initiatives.Handlers{Kit: k},

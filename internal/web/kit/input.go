@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"implique/internal/community"
+	"implique/internal/funding"
 	"implique/internal/orgs"
 )
 
@@ -43,6 +44,7 @@ var uploads = map[string]upload{
 	"POST /admin/organismes/{id}/politiques": {orgs.MaxDocumentBytes, "errors.org_document_size"},
 	"POST /mes-organismes/{id}/politiques":   {orgs.MaxDocumentBytes, "errors.org_document_size"},
 	"POST /admin/importer-organismes":        {orgs.MaxImportBytes, "errors.org_import_size"},
+	"POST /admin/financement/{id}/documents": {funding.MaxFileSize, "errors.file_too_big"},
 }
 
 // readable reports whether s is text a person could have typed: valid

@@ -22,6 +22,7 @@ import (
 	"implique/internal/connections"
 	"implique/internal/db"
 	"implique/internal/events"
+	"implique/internal/funding"
 	"implique/internal/i18n"
 	"implique/internal/impact"
 	"implique/internal/mail"
@@ -67,6 +68,7 @@ type Deps struct {
 	Volunteering *volunteering.Store
 	Tracking     *tracking.Store
 	Surveys      *survey.Store
+	Funding      *funding.Store
 	// Portrait draws the portrait of involvement and needs.
 	Portrait *portrait.Builder
 	// Impact keeps the logic model, the indicators' values and the reports.
