@@ -3,9 +3,12 @@ package impact
 import (
 	"context"
 	"database/sql"
+	"math"
 
 	"implique/internal/calendar"
 	"implique/internal/db"
+	"implique/internal/i18n"
+	"implique/internal/indicator"
 )
 
 // Reading is an indicator with the values kept for it: its recent series
@@ -146,4 +149,40 @@ func (s *Store) ByPlace(ctx context.Context, territoryID, indicatorID int64, p P
 			return nil
 		})
 	return out, err
+}
+
+// FormatValue writes v in its unit, in lang: « 1 250 », « 42 % », « 12 h »,
+// « 1 250,00 $ », a score with one decimal.
+func FormatValue(lang string, u indicator.Unit, v float64) string {
+	switch u {
+	case indicator.Percent:
+		if lang == "en" {
+			return i18n.Decimal(lang, v, 0) + "%"
+		}
+		return i18n.Decimal(lang, v, 0) + i18n.NBSP + "%"
+	case indicator.Hours:
+		return i18n.Number(lang, int64(math.Round(v))) + i18n.NBSP + "h"
+	case indicator.Dollars:
+		return i18n.Money(lang, int64(math.Round(v*100)))
+	case indicator.Score:
+		return i18n.Decimal(lang, v, 1)
+	}
+	if v != math.Trunc(v) {
+		return i18n.Decimal(lang, v, 1)
+	}
+	return i18n.Number(lang, int64(v))
+}
+
+// Headlines are the readings with a target, in the model's order: what
+// the staff's home shows beside the day's work.
+func (b Board) Headlines(n int) []Reading {
+	var out []Reading
+	for _, e := range b.Effects {
+		for _, r := range e.Readings {
+			if r.Target != nil && len(out) < n {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
 }

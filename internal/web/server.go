@@ -77,9 +77,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	// Each capability's pages, over the kit's layout and partials.
 	k, err := kit.New(cfg, deps, cat, account.Templates, communities.Templates, connections.Templates,
-		events.Templates, ideas.Templates, impact.Templates, initiatives.Templates, orgs.Templates, portrait.Templates, site.Templates,
-		events.Templates, funding.Templates, ideas.Templates, initiatives.Templates, orgs.Templates, portrait.Templates, site.Templates,
-		staff.Templates, surveys.Templates, volunteering.Templates)
+		events.Templates, funding.Templates, ideas.Templates, impact.Templates, initiatives.Templates, orgs.Templates, portrait.Templates,
+		site.Templates, staff.Templates, surveys.Templates, volunteering.Templates)
 	if err != nil {
 		return nil, err
 	}

@@ -85,22 +85,7 @@ func definition(b kit.Base, cat i18n.Catalogs, ind imp.Indicator) template.HTML 
 }
 
 // value words v in the indicator's unit.
-func value(b kit.Base, u indicator.Unit, v float64) string {
-	switch u {
-	case indicator.Percent:
-		return b.T("impact.unit.percent", b.Decimal(v, 0))
-	case indicator.Hours:
-		return b.T("impact.unit.hours", b.Number(int64(math.Round(v))))
-	case indicator.Dollars:
-		return i18n.Money(b.Lang, int64(math.Round(v*100)))
-	case indicator.Score:
-		return b.Decimal(v, 1)
-	}
-	if v != math.Trunc(v) {
-		return b.Decimal(v, 1)
-	}
-	return b.Number(int64(v))
-}
+func value(b kit.Base, u indicator.Unit, v float64) string { return imp.FormatValue(b.Lang, u, v) }
 
 // period words p: a month, a quarter, a program year, a total since its
 // first day, or any span.

@@ -4,6 +4,7 @@ package staff
 
 import (
 	"embed"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"implique/internal/auth"
 	"implique/internal/db"
 	"implique/internal/errs"
+	"implique/internal/impact"
 	"implique/internal/mail"
 	"implique/internal/territory"
 	"implique/internal/web/kit"
@@ -47,8 +49,12 @@ type adminHomePage struct {
 	CanSurveys bool
 	// CanPortrait opens the internal portrait.
 	CanPortrait bool
-	// CanFunding opens the funding applications.
+	// CanFunding opens the funding applications and the reports to funders.
 	CanFunding bool
+	// CanImpact opens the logic model; Headlines are its indicators that
+	// have a target, shown beside the day's work to whoever reads them.
+	CanImpact bool
+	Headlines []headline
 	// Today is what waits for the staff member, with links to act.
 	Today staffToday
 }
@@ -66,7 +72,14 @@ func (s *Handlers) AdminHome(w http.ResponseWriter, r *http.Request) {
 		CanPortrait: s.Can(r, auth.ReadPortrait)}
 	p.CanCommunities = s.Can(r, auth.ManageCommunities)
 	p.CanFunding = s.Can(r, auth.ManageFunding)
+	p.CanImpact = s.Can(r, auth.ManageImpact)
 	var err error
+	if s.Can(r, auth.ReadImpact) {
+		if p.Headlines, err = s.headlines(r, p.Base); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+	}
 	if p.Today, err = s.staffToday(r, p.Base); err != nil {
 		s.Fail(w, r, err)
 		return
@@ -403,3 +416,32 @@ func (s *Handlers) AdminOutboxItem(w http.ResponseWriter, r *http.Request) {
 // scrub every message since): an upgraded installation still holds some.
 var legacyPrivateLinkRe = regexp.MustCompile(`https?://\S*?(?:jeton=|/inscription/|/appui/|/rejoindre/|/initiatives/participer/|` +
 	`/s-impliquer/desabonnement/)[A-Za-z0-9_.-]{16,}\S*`)
+
+// headline is an indicator with a target, as the staff's home shows it.
+type headline struct {
+	Name, Value, Period string
+	Progress            int
+	HasValue            bool
+}
+
+// headlines reads the indicators that have a target.
+func (s *Handlers) headlines(r *http.Request, b kit.Base) ([]headline, error) {
+	bd, err := s.Deps.Impact.Board(r.Context(), kit.Info(r).Territory.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []headline
+	for _, rd := range bd.Headlines(6) {
+		h := headline{Name: rd.Name(s.Cat, b.Lang)}
+		if rd.Current != nil {
+			h.HasValue = true
+			h.Value = impact.FormatValue(b.Lang, rd.Unit, *rd.Current.Snapshot.Value)
+			h.Value = b.T("impact.report.value_target", h.Value, impact.FormatValue(b.Lang, rd.Unit, *rd.Target))
+		}
+		if rd.Progress != nil {
+			h.Progress = int(math.Round(*rd.Progress))
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
