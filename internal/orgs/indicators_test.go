@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"implique/internal/community"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/errs"
@@ -161,6 +162,26 @@ func TestOrgIndicators(t *testing.T) {
 			orgs.IndicatorRecognition: 3, orgs.IndicatorAccompanied: 1} {
 			if got, err := f.s.Measure(ctx, key, now); err != nil || got != w {
 				t.Errorf("%s now = %v, %v; want %v", key, got, err, w)
+			}
+		}
+
+		// Supporting one initiative links dd and e; the support has no date:
+		// it counts for 2025 too.
+		ini, err := f.community.CreateInitiative(ctx, tid, 0, community.InitiativeInput{Title: "Jardin collectif", PlaceSlug: "manseau"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range []orgs.Organization{dd, e} {
+			if _, err := f.community.AddActor(ctx, tid, ini.ID, community.ActorInput{Name: o.Name, Kind: community.ActorOrganization,
+				Supports: []community.SupportKind{community.SupportRoom}, OrganizationID: o.ID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, place := range []string{"", "becancour", "becancour-gentilly", "manseau"} {
+			sc := year
+			sc.PlaceSlug = place
+			if got, err := f.s.Measure(ctx, orgs.IndicatorNetworked, sc); err != nil || got != [4]float64{4, 2, 1, 1}[i] {
+				t.Errorf("networked at %q with the initiative = %v, %v", place, got, err)
 			}
 		}
 
