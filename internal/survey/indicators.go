@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync"
 	"time"
 
 	"implique/internal/calendar"
@@ -48,9 +49,13 @@ func (s *Store) Measure(ctx context.Context, key string, sc indicator.Scope) (fl
 	if !ok {
 		return 0, indicator.ErrUnknown
 	}
-	code, h, err := instrumentHeadline(head)
+	heads, err := belongingHeadlines()
 	if err != nil {
 		return 0, err
+	}
+	h, ok := heads[head]
+	if !ok {
+		return 0, fmt.Errorf("survey: the instrument %s has no headline %s", BelongingInstrument, head)
 	}
 	t, err := s.territories.ByID(ctx, sc.TerritoryID)
 	if err != nil {
@@ -61,7 +66,7 @@ func (s *Store) Measure(ctx context.Context, key string, sc indicator.Scope) (fl
 	q := `SELECT t.code, SUM(t.n) FROM survey_tallies t JOIN survey_waves w ON w.id = t.wave_id
 		JOIN survey_questionnaires q ON q.id = w.questionnaire_id
 		WHERE w.territory_id = ? AND q.instrument = ? AND w.opens_on >= ? AND w.opens_on < ? AND t.question = ?`
-	args := []any{sc.TerritoryID, BelongingInstrument, fromDay.String(), toDay.String(), code}
+	args := []any{sc.TerritoryID, BelongingInstrument, fromDay.String(), toDay.String(), h.code}
 	// A wave still taking answers today has them all within the period
 	// only when today is in it.
 	if today := calendar.DateOf(s.now().In(loc)); !today.Before(toDay) {
@@ -93,30 +98,38 @@ func (s *Store) Measure(ctx context.Context, key string, sc indicator.Scope) (fl
 	return float64(h.Share(c)) * 100 / float64(c[""]), nil
 }
 
-// instrumentHeadline finds the headline of the instrument with the given
-// key: the code of its question (or score) and the headline.
-func instrumentHeadline(key string) (string, Headline, error) {
+// headline is a headline of the instrument with the code of its question
+// (or score).
+type headline struct {
+	code string
+	Headline
+}
+
+// belongingHeadlines are the headlines of the instrument, by key, read
+// once from the shipped file.
+var belongingHeadlines = sync.OnceValues(func() (map[string]headline, error) {
 	all, err := Instruments()
 	if err != nil {
-		return "", Headline{}, err
+		return nil, err
 	}
+	out := map[string]headline{}
 	for _, in := range all {
 		if in.Key != BelongingInstrument {
 			continue
 		}
 		for _, q := range in.Definition.Questions() {
-			if q.Headline != nil && q.Headline.Key == key {
-				return q.Code, *q.Headline, nil
+			if q.Headline != nil {
+				out[q.Headline.Key] = headline{q.Code, *q.Headline}
 			}
 		}
 		for _, sc := range in.Definition.Scores {
-			if sc.Headline != nil && sc.Headline.Key == key {
-				return sc.Code, *sc.Headline, nil
+			if sc.Headline != nil {
+				out[sc.Headline.Key] = headline{sc.Code, *sc.Headline}
 			}
 		}
 	}
-	return "", Headline{}, fmt.Errorf("survey: the instrument %s has no headline %s", BelongingInstrument, key)
-}
+	return out, nil
+})
 
 // firstDayFrom is the first calendar day, in loc, that starts at t or
 // after: the days [firstDayFrom(From), firstDayFrom(To)) are those that
