@@ -44,6 +44,9 @@ func (s *Store) Indicators() []indicator.Definition {
 
 // Measure computes one indicator over a scope: counts only.
 func (s *Store) Measure(ctx context.Context, key string, sc indicator.Scope) (float64, error) {
+	if !s.offers(key) {
+		return 0, indicator.ErrUnknown
+	}
 	t, err := s.territories.ByID(ctx, sc.TerritoryID)
 	if err != nil {
 		return 0, err
@@ -119,6 +122,16 @@ func (s *Store) confirmedMinutes(ctx context.Context, sc indicator.Scope, fromDa
 		WHERE h.territory_id = ? AND h.status = ? AND h.day >= ? AND h.day < ?`+cond,
 		append([]any{sc.TerritoryID, HoursConfirmed, fromDay, toDay}, a...)...).Scan(&minutes)
 	return minutes, err
+}
+
+// offers reports whether key is one of the indicators.
+func (s *Store) offers(key string) bool {
+	for _, d := range s.Indicators() {
+		if d.Key == key {
+			return true
+		}
+	}
+	return false
 }
 
 // firstDayFrom is the first calendar day, in loc, that starts at t or
