@@ -8,6 +8,7 @@ import (
 
 	"implique/internal/app"
 	"implique/internal/auth"
+	"implique/internal/community"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/errs"
@@ -25,6 +26,8 @@ type fixture struct {
 	events *events.Store
 	auth   *auth.Store
 	clock  *app.Clock
+	// community says which organisations support the same initiatives.
+	community *community.Store
 }
 
 // today is the fixture's day in the territory: 15 March 2026.
@@ -34,7 +37,8 @@ var today = time.Date(2026, 3, 15, 15, 0, 0, 0, time.UTC)
 func newFixture(t testing.TB, d *db.DB) *fixture {
 	t.Helper()
 	a := testkit.App(t, d, today)
-	return &fixture{s: a.Orgs, t: testkit.Territory(t, a.Territories), ts: a.Territories, events: a.Events, auth: a.Auth, clock: a.Clock}
+	return &fixture{s: a.Orgs, t: testkit.Territory(t, a.Territories), ts: a.Territories, events: a.Events, auth: a.Auth, clock: a.Clock,
+		community: a.Community}
 }
 
 func (f *fixture) org(t *testing.T, name string, kind orgs.Kind, places ...string) orgs.Organization {

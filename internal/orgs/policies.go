@@ -320,8 +320,9 @@ type Indicators struct {
 	ComputedAt              time.Time
 }
 
-// Indicators computes the program's indicators about organisations.
-func (s *Store) Indicators(ctx context.Context, territoryID int64) (Indicators, error) {
+// YearIndicators computes the program's indicators about organisations
+// for the current calendar year.
+func (s *Store) YearIndicators(ctx context.Context, territoryID int64) (Indicators, error) {
 	today, err := s.today(ctx, territoryID)
 	if err != nil {
 		return Indicators{}, err

@@ -324,7 +324,7 @@ func TestAccompanimentPoliciesIndicators(t *testing.T) {
 			t.Errorf("events of a: %+v %v", linked, err)
 		}
 
-		ind, err := f.s.Indicators(ctx, tid)
+		ind, err := f.s.YearIndicators(ctx, tid)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -343,7 +343,7 @@ func TestAccompanimentPoliciesIndicators(t *testing.T) {
 		if err := f.s.UnlinkEvent(ctx, tid, b.ID, forum.ID); err != nil {
 			t.Fatal(err)
 		}
-		if ind, _ := f.s.Indicators(ctx, tid); ind.Networked != 0 {
+		if ind, _ := f.s.YearIndicators(ctx, tid); ind.Networked != 0 {
 			t.Errorf("networked after unlinking: %d", ind.Networked)
 		}
 		if err := f.s.RemovePolicy(ctx, tid, b.ID, p.ID); !errs.Is(err, errs.NotFound) {
@@ -364,7 +364,7 @@ func TestAccompanimentPoliciesIndicators(t *testing.T) {
 		if _, err := f.s.LogAccompaniment(ctx, other.ID, 0, orgs.AccompanimentInput{OrganizationID: a.ID, HappenedOn: "2026-03-01", Topic: "X"}); err == nil {
 			t.Error("log for another territory's organisation")
 		}
-		if ind, _ := f.s.Indicators(ctx, other.ID); ind.Organizations != 0 || ind.Accompanied != 0 || ind.Policies[0].Adopted != 0 {
+		if ind, _ := f.s.YearIndicators(ctx, other.ID); ind.Organizations != 0 || ind.Accompanied != 0 || ind.Policies[0].Adopted != 0 {
 			t.Errorf("indicators across territories: %+v", ind)
 		}
 		if err := f.s.LinkEvent(ctx, other.ID, a.ID, forum.ID); !errs.Is(err, errs.NotFound) {

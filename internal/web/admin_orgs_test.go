@@ -243,7 +243,7 @@ func TestStaffOrganizations(t *testing.T) {
 			expectStatus(t, r, 303)
 			r = c.follow(r)
 			expectContains(t, r, "Forum de la relève", "Conseil municipal de Manseau")
-			ind, _ := e.orgs.Indicators(ctx, tid)
+			ind, _ := e.orgs.YearIndicators(ctx, tid)
 			if ind.Networked != 2 {
 				t.Errorf("networked %d", ind.Networked)
 			}
@@ -312,7 +312,7 @@ func TestStaffOrganizations(t *testing.T) {
 			expectStatus(t, r, 303)
 			expectContains(t, c.follow(r), "Le suivi est marqué comme fait.", "Aucun suivi n’est dû.")
 			expectContains(t, c.get(orgPath), "Préparer l’assemblée générale")
-			ind, _ := e.orgs.Indicators(ctx, tid)
+			ind, _ := e.orgs.YearIndicators(ctx, tid)
 			if ind.Accompanied != 1 || ind.AccompaniedAndNetworked != 1 {
 				t.Errorf("indicators %+v", ind)
 			}

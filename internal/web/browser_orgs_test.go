@@ -208,7 +208,7 @@ func TestBrowserJourneyReleve(t *testing.T) {
 	if got := browsertest.Text(t, desk, "#a-faire + p"); got != "Aucun suivi n’est dû." {
 		t.Errorf("to do after = %q", got)
 	}
-	ind, err := e.orgs.Indicators(ctx, tid)
+	ind, err := e.orgs.YearIndicators(ctx, tid)
 	if err != nil || ind.Accompanied != 1 {
 		t.Errorf("accompanied this year: %+v %v", ind, err)
 	}

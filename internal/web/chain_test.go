@@ -41,7 +41,7 @@ func TestOrganisationsInTheChain(t *testing.T) {
 			t.Fatal(err)
 		}
 		path := "/admin/initiatives/" + id64(ini.ID)
-		before, _ := e.orgs.Indicators(ctx, tid)
+		before, _ := e.orgs.YearIndicators(ctx, tid)
 
 		// An unknown organisation: a clear message, nothing stored.
 		r := staff.post(path+"/acteurs", url.Values{"actor_org": {"99999"}, "actor_kind": {"organization"}, "actor_supports": {"room"}})
@@ -61,7 +61,7 @@ func TestOrganisationsInTheChain(t *testing.T) {
 			as[1].Name != "Le Club Optimiste" {
 			t.Fatalf("actors %+v", as)
 		}
-		after, _ := e.orgs.Indicators(ctx, tid)
+		after, _ := e.orgs.YearIndicators(ctx, tid)
 		if after.Networked != before.Networked+2 {
 			t.Errorf("networked organisations: %d → %d, want +2", before.Networked, after.Networked)
 		}

@@ -168,7 +168,7 @@ func (s *Handlers) AdminOrgs(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	if p.Indicators, err = s.Deps.Orgs.Indicators(ctx, t.ID); err != nil {
+	if p.Indicators, err = s.Deps.Orgs.YearIndicators(ctx, t.ID); err != nil {
 		s.Fail(w, r, err)
 		return
 	}

@@ -237,7 +237,7 @@ func (s *Handlers) AdminPolicies(w http.ResponseWriter, r *http.Request) {
 	t := kit.Info(r).Territory
 	p := policiesPage{Base: s.Page(w, r, "org.policies.title")}
 	var err error
-	if p.Indicators, err = s.Deps.Orgs.Indicators(ctx, t.ID); err != nil {
+	if p.Indicators, err = s.Deps.Orgs.YearIndicators(ctx, t.ID); err != nil {
 		s.Fail(w, r, err)
 		return
 	}

@@ -1,0 +1,163 @@
+package orgs
+
+import (
+	"context"
+	"time"
+
+	"implique/internal/calendar"
+	"implique/internal/db"
+	"implique/internal/indicator"
+	"implique/internal/territory"
+)
+
+var _ indicator.Source = (*Store)(nil)
+
+// The keys of the indicators the organisations offer.
+const (
+	IndicatorAccompanied   = "orgs.accompanied"
+	IndicatorNetworked     = "orgs.networked"
+	IndicatorParticipation = "orgs.policy_participation"
+	IndicatorManagement    = "orgs.policy_management"
+	IndicatorRecognition   = "orgs.policy_recognition"
+	IndicatorSeatsVacant   = "orgs.seats_vacant"
+	IndicatorManyHats      = "orgs.many_hats"
+)
+
+// policyIndicators are the policies counted as indicators.
+var policyIndicators = map[string]PolicyKind{
+	IndicatorParticipation: ParticipationPolicy,
+	IndicatorManagement:    ManagementPolicy,
+	IndicatorRecognition:   RecognitionPolicy,
+}
+
+// Indicators lists what the organisations' data measures. Each is read for
+// a place through the places the organisations serve.
+func (s *Store) Indicators() []indicator.Definition {
+	return []indicator.Definition{
+		{Key: IndicatorAccompanied, Unit: indicator.Count, Places: true},
+		{Key: IndicatorNetworked, Unit: indicator.Count, Stock: true, Places: true},
+		{Key: IndicatorParticipation, Unit: indicator.Count, Stock: true, Places: true},
+		{Key: IndicatorManagement, Unit: indicator.Count, Stock: true, Places: true},
+		{Key: IndicatorRecognition, Unit: indicator.Count, Stock: true, Places: true},
+		{Key: IndicatorSeatsVacant, Unit: indicator.Count, Stock: true, Places: true},
+		{Key: IndicatorManyHats, Unit: indicator.Count, Stock: true, People: true, Places: true},
+	}
+}
+
+// Measure computes one indicator over a scope: counts only.
+func (s *Store) Measure(ctx context.Context, key string, sc indicator.Scope) (float64, error) {
+	if !s.offers(key) {
+		return 0, indicator.ErrUnknown
+	}
+	t, err := s.territories.ByID(ctx, sc.TerritoryID)
+	if err != nil {
+		return 0, err
+	}
+	loc := t.Location()
+	from, to := firstDayFrom(sc.From, loc).String(), firstDayFrom(sc.To, loc).String()
+	// in is the condition « the organisation (column) serves the place or
+	// one of its secteurs », with its arguments; nothing for the territory.
+	in := func(column string) (string, []any) {
+		if sc.PlaceSlug == "" {
+			return "", nil
+		}
+		cond, a := territory.InScope("op.place_id", sc.TerritoryID, sc.PlaceSlug, territory.AndSecteurs)
+		return ` AND EXISTS (SELECT 1 FROM organization_places op WHERE op.organization_id = ` + column + ` AND ` + cond + `)`, a
+	}
+	var n int
+	switch key {
+	case IndicatorAccompanied:
+		cond, a := in("a.organization_id")
+		err = s.db.QueryRow(ctx, `SELECT COUNT(DISTINCT a.organization_id) FROM organization_accompaniments a
+			WHERE a.territory_id = ? AND a.happened_on >= ? AND a.happened_on < ?`+cond,
+			append([]any{sc.TerritoryID, from, to}, a...)...).Scan(&n)
+	case IndicatorNetworked:
+		n, err = s.networked(ctx, sc, in)
+	case IndicatorParticipation, IndicatorManagement, IndicatorRecognition:
+		cond, a := in("p.organization_id")
+		err = s.db.QueryRow(ctx, `SELECT COUNT(DISTINCT p.organization_id) FROM organization_policies p
+			WHERE p.territory_id = ? AND p.kind = ? AND p.adopted_on < ?`+cond,
+			append([]any{sc.TerritoryID, string(policyIndicators[key]), to}, a...)...).Scan(&n)
+	case IndicatorSeatsVacant:
+		// A seat that existed at To and had nobody in it then: vacant now, or
+		// its holder took it after To.
+		cond, a := in("s.organization_id")
+		err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM organization_seats s WHERE s.territory_id = ? AND s.created_at < ?
+			AND (s.holder_id IS NULL OR COALESCE(s.holder_since, s.term_start, '') >= ?)`+cond,
+			append([]any{sc.TerritoryID, db.Time(sc.To), to}, a...)...).Scan(&n)
+	case IndicatorManyHats:
+		// Each person (the records staff linked count as one) holding, at To,
+		// seats in two organisations or more; for a place, one of them serves it.
+		here, a := "1", []any(nil)
+		if sc.PlaceSlug != "" {
+			cond, pa := in("s.organization_id")
+			here, a = `CASE WHEN EXISTS (SELECT 1 FROM organizations g WHERE g.id = s.organization_id`+cond+`) THEN 1 ELSE 0 END`, pa
+		}
+		err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT y.person FROM (SELECT COALESCE(h.same_as, h.id) AS person,
+			s.organization_id AS org, `+here+` AS here
+			FROM organization_seats s JOIN organization_people h ON h.id = s.holder_id
+			WHERE s.territory_id = ? AND s.created_at < ? AND COALESCE(s.holder_since, s.term_start, '') < ?) y
+			GROUP BY y.person HAVING COUNT(DISTINCT y.org) >= 2 AND MAX(y.here) = 1) x`,
+			append(a, sc.TerritoryID, db.Time(sc.To), to)...).Scan(&n)
+	default:
+		return 0, indicator.ErrUnknown
+	}
+	return float64(n), err
+}
+
+// networked counts the organisations linked at To to at least one other:
+// both recorded as co-organisers of one event before To, or supporting
+// the same citizen initiative (as the groups say today: their support has
+// no date).
+func (s *Store) networked(ctx context.Context, sc indicator.Scope, in func(string) (string, []any)) (int, error) {
+	var groups []any
+	if s.groups != nil {
+		gs, err := s.groups.OrganizationGroups(ctx, sc.TerritoryID)
+		if err != nil {
+			return 0, err
+		}
+		seen := map[int64]bool{}
+		for _, g := range gs {
+			for _, id := range g {
+				if !seen[id] {
+					seen[id] = true
+					groups = append(groups, id)
+				}
+			}
+		}
+	}
+	cond, a := in("o.id")
+	q := `SELECT COUNT(*) FROM organizations o WHERE o.territory_id = ?` + cond + ` AND (o.id IN (SELECT x.organization_id
+		FROM organization_events x JOIN organization_events y ON y.event_id = x.event_id AND y.organization_id <> x.organization_id
+		WHERE x.territory_id = ? AND x.created_at < ? AND y.created_at < ?)`
+	args := append(append([]any{sc.TerritoryID}, a...), sc.TerritoryID, db.Time(sc.To), db.Time(sc.To))
+	if len(groups) > 0 {
+		q += ` OR o.id IN (` + placeholders(len(groups)) + `)`
+		args = append(args, groups...)
+	}
+	var n int
+	err := s.db.QueryRow(ctx, q+`)`, args...).Scan(&n)
+	return n, err
+}
+
+// offers reports whether key is one of the indicators.
+func (s *Store) offers(key string) bool {
+	for _, d := range s.Indicators() {
+		if d.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// firstDayFrom is the first calendar day, in loc, that starts at t or
+// after: the days [firstDayFrom(From), firstDayFrom(To)) are those that
+// start within [From, To).
+func firstDayFrom(t time.Time, loc *time.Location) calendar.Date {
+	lt := t.In(loc)
+	d := calendar.DateOf(lt)
+	if time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc).Before(lt) {
+		d = calendar.DateOf(time.Date(d.Year, d.Month, d.Day+1, 0, 0, 0, 0, loc))
+	}
+	return d
+}
