@@ -21,6 +21,8 @@ const (
 	IndicatorRecognition   = "orgs.policy_recognition"
 	IndicatorSeatsVacant   = "orgs.seats_vacant"
 	IndicatorManyHats      = "orgs.many_hats"
+	// IndicatorCommittees counts the citizen committees created.
+	IndicatorCommittees = "orgs.citizen_committees"
 )
 
 // policyIndicators are the policies counted as indicators.
@@ -41,6 +43,7 @@ func (s *Store) Indicators() []indicator.Definition {
 		{Key: IndicatorRecognition, Unit: indicator.Count, Stock: true, Places: true},
 		{Key: IndicatorSeatsVacant, Unit: indicator.Count, Stock: true, Places: true},
 		{Key: IndicatorManyHats, Unit: indicator.Count, Stock: true, People: true, Places: true},
+		{Key: IndicatorCommittees, Unit: indicator.Count, Places: true},
 	}
 }
 
@@ -73,6 +76,11 @@ func (s *Store) Measure(ctx context.Context, key string, sc indicator.Scope) (fl
 			append([]any{sc.TerritoryID, from, to}, a...)...).Scan(&n)
 	case IndicatorNetworked:
 		n, err = s.networked(ctx, sc, in)
+	case IndicatorCommittees:
+		cond, a := in("o.id")
+		err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM organizations o
+			WHERE o.territory_id = ? AND o.kind = ? AND o.created_at >= ? AND o.created_at < ?`+cond,
+			append([]any{sc.TerritoryID, string(CitizenCommittee), db.Time(sc.From), db.Time(sc.To)}, a...)...).Scan(&n)
 	case IndicatorParticipation, IndicatorManagement, IndicatorRecognition:
 		cond, a := in("p.organization_id")
 		err = s.db.QueryRow(ctx, `SELECT COUNT(DISTINCT p.organization_id) FROM organization_policies p

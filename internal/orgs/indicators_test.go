@@ -104,6 +104,7 @@ func TestOrgIndicators(t *testing.T) {
 		}
 
 		f.clock.Set(after)
+		f.org(t, "Comité des loisirs de Manseau", orgs.CitizenCommittee, "manseau") // created in 2026
 		f.seat(t, a.ID, orgs.SeatInput{Title: "Vice-présidence", Role: orgs.VicePresident})
 		f.seat(t, dd.ID, orgs.SeatInput{Title: "Membre 2", Role: orgs.Member, NewHolder: staff("Marc Cinq"), Reach: orgs.WholeTerritory})
 		if err := f.s.LinkEvent(ctx, tid, e.ID, atelier.ID); err != nil {
@@ -121,6 +122,7 @@ func TestOrgIndicators(t *testing.T) {
 			orgs.IndicatorManagement:    {0, 0, 0, 0},
 			orgs.IndicatorSeatsVacant:   {3, 2, 0, 1},
 			orgs.IndicatorManyHats:      {2, 2, 2, 1},
+			orgs.IndicatorCommittees:    {1, 1, 1, 0},
 		}
 		defs := f.s.Indicators()
 		if len(defs) != len(want) {
@@ -159,7 +161,7 @@ func TestOrgIndicators(t *testing.T) {
 		// Today, e is networked too, and the seats added in 2026 count.
 		now := indicator.Scope{TerritoryID: tid, From: year.To, To: after.Add(time.Hour)}
 		for key, w := range map[string]float64{orgs.IndicatorNetworked: 4, orgs.IndicatorSeatsVacant: 3, orgs.IndicatorManyHats: 4,
-			orgs.IndicatorRecognition: 3, orgs.IndicatorAccompanied: 1} {
+			orgs.IndicatorRecognition: 3, orgs.IndicatorAccompanied: 1, orgs.IndicatorCommittees: 1} {
 			if got, err := f.s.Measure(ctx, key, now); err != nil || got != w {
 				t.Errorf("%s now = %v, %v; want %v", key, got, err, w)
 			}
