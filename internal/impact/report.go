@@ -169,6 +169,9 @@ func (s *Store) CreateReport(ctx context.Context, r ReportRequest) (int64, error
 		}
 		for _, pl := range scopes {
 			v, err := s.measure(ctx, t, ind, r.Period, pl)
+			if err == errNotMeasurable {
+				continue
+			}
 			if err != nil {
 				return 0, err
 			}

@@ -137,6 +137,9 @@ func (s *Store) Refresh(ctx context.Context, territoryID int64) (RefreshStats, e
 					continue
 				}
 				v, err := s.measure(ctx, t, ind, p, place)
+				if err == errNotMeasurable {
+					continue
+				}
 				if err != nil {
 					return st, err
 				}
@@ -182,12 +185,17 @@ func (s *Store) kept(ctx context.Context, indicatorID int64) (map[periodKey]bool
 	return out, err
 }
 
+// errNotMeasurable is what measure returns when the source refuses to
+// give a value for now (no hour value set, say): nothing is kept.
+var errNotMeasurable = errs.New(errs.Conflict, "impact.error.not_measurable")
+
 // measure asks the indicator's source for its value over p; nil when it
-// rests on too few answers.
+// rests on too few answers; errNotMeasurable when the source cannot give
+// one for now.
 func (s *Store) measure(ctx context.Context, t territory.Territory, ind Indicator, p Period, place *territory.Place) (*float64, error) {
 	src, ok := s.sources[ind.SourceKey]
 	if !ok {
-		return nil, errs.New(errs.Invalid, "impact.error.source")
+		return nil, errNotMeasurable
 	}
 	from, to := p.Times(t.Location())
 	sc := indicator.Scope{TerritoryID: t.ID, From: from, To: to}
@@ -195,13 +203,16 @@ func (s *Store) measure(ctx context.Context, t territory.Territory, ind Indicato
 		sc.PlaceSlug = place.Slug
 	}
 	v, err := src.src.Measure(ctx, ind.SourceKey, sc)
-	if e, ok := errs.As(err); errors.Is(err, indicator.ErrTooFew) || ok && e.Key == indicator.ErrTooFew.Key {
+	e, coded := errs.As(err)
+	switch {
+	case err == nil:
+		return &v, nil
+	case errors.Is(err, indicator.ErrTooFew) || coded && e.Key == indicator.ErrTooFew.Key:
 		return nil, nil
+	case coded:
+		return nil, errNotMeasurable
 	}
-	if err != nil {
-		return nil, err
-	}
-	return &v, nil
+	return nil, err
 }
 
 // record keeps a computed value: a new snapshot when the period has none;
