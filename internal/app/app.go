@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"implique/internal/auth"
+	"implique/internal/committee"
 	"implique/internal/community"
 	"implique/internal/connections"
 	"implique/internal/db"
@@ -63,6 +64,8 @@ type App struct {
 	Volunteering *volunteering.Store
 	Tracking     *tracking.Store
 	Surveys      *survey.Store
+	// Committee keeps the partners' committee.
+	Committee *committee.Store
 	// Portrait asks the stores above for the portrait of involvement and needs.
 	Portrait *portrait.Builder
 }
@@ -122,6 +125,8 @@ func New(cfg Config) (*App, error) {
 	a.Tracking = tracking.NewStore(d, a.Territories, now)
 	a.Surveys = survey.NewStore(survey.Config{DB: d, Territories: a.Territories, Events: a.Events, Auth: a.Auth, Mailer: a.Mailer,
 		Catalogs: cat, BaseURL: base, Now: now})
+	a.Committee = committee.NewStore(committee.Config{DB: d, Territories: a.Territories, Events: a.Events, Orgs: a.Orgs,
+		Auth: a.Auth, Now: now})
 	a.Portrait = portrait.New(portrait.Config{Territories: a.Territories, Events: a.Events, Community: a.Community, Orgs: a.Orgs,
 		Volunteering: a.Volunteering, Survey: a.Surveys, Now: now})
 	a.Web, err = web.New(cfg.Web, web.Deps{
@@ -137,6 +142,7 @@ func New(cfg Config) (*App, error) {
 		Volunteering: a.Volunteering,
 		Tracking:     a.Tracking,
 		Surveys:      a.Surveys,
+		Committee:    a.Committee,
 		Portrait:     a.Portrait,
 		Logger:       cfg.Logger,
 		Now:          now,

@@ -23,11 +23,13 @@ const (
 	Workshop         Kind = "workshop"
 	Training         Kind = "training"
 	CommunityMeeting Kind = "community_meeting"
-	Other            Kind = "other"
+	// PartnersMeeting is a meeting of the partners' committee.
+	PartnersMeeting Kind = "partners_meeting"
+	Other           Kind = "other"
 )
 
 // Kinds lists the kinds in display order.
-var Kinds = []Kind{CitizenDinner, Forum, Workshop, Training, CommunityMeeting, Other}
+var Kinds = []Kind{CitizenDinner, Forum, Workshop, Training, CommunityMeeting, PartnersMeeting, Other}
 
 // ParseKind returns the kind named s.
 func ParseKind(s string) (Kind, bool) {

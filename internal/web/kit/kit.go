@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"implique/internal/auth"
+	"implique/internal/committee"
 	"implique/internal/community"
 	"implique/internal/connections"
 	"implique/internal/db"
@@ -66,6 +67,8 @@ type Deps struct {
 	Volunteering *volunteering.Store
 	Tracking     *tracking.Store
 	Surveys      *survey.Store
+	// Committee keeps the partners' committee.
+	Committee *committee.Store
 	// Portrait draws the portrait of involvement and needs.
 	Portrait *portrait.Builder
 	Logger   *slog.Logger
