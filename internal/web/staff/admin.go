@@ -47,6 +47,8 @@ type adminHomePage struct {
 	CanSurveys bool
 	// CanPortrait opens the internal portrait.
 	CanPortrait bool
+	// The partners' committee: keeping it, or reading its space.
+	CanCommittee, ReadsCommittee bool
 	// Today is what waits for the staff member, with links to act.
 	Today staffToday
 }
@@ -63,6 +65,7 @@ func (s *Handlers) AdminHome(w http.ResponseWriter, r *http.Request) {
 		CanTrackedLinks: s.Can(r, auth.ManageTrackedLinks), CanSurveys: s.Can(r, auth.ReadSurveyResults),
 		CanPortrait: s.Can(r, auth.ReadPortrait)}
 	p.CanCommunities = s.Can(r, auth.ManageCommunities)
+	p.CanCommittee, p.ReadsCommittee = s.Can(r, auth.ManageCommittee), s.Can(r, auth.ReadCommittee)
 	var err error
 	if p.Today, err = s.staffToday(r, p.Base); err != nil {
 		s.Fail(w, r, err)
