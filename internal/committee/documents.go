@@ -93,11 +93,11 @@ func (s *Store) AddDocument(ctx context.Context, territoryID, userID int64, in D
 	case len(in.Data) > MaxFileSize:
 		f.Add("file", "errors.file_too_big")
 	case in.FileName == "" || tooLong(in.FileName, 200):
-		f.Add("file", "errors.file_type")
+		f.Add("file", "errors.committee_file_type")
 	default:
 		var ok bool
 		if ct, ok = fileType(in.FileName, in.Data); !ok {
-			f.Add("file", "errors.file_type")
+			f.Add("file", "errors.committee_file_type")
 		}
 	}
 	if in.MeetingID != 0 {
