@@ -142,6 +142,8 @@ func Seed(ctx context.Context, st *app.App) (Seeded, error) {
 	if out.Volunteering, err = seedVolunteering(ctx, st, t, s); err != nil {
 		return out, err
 	}
-	out.Surveys, err = seedSurveys(ctx, st, t, s)
-	return out, err
+	if out.Surveys, err = seedSurveys(ctx, st, t, s); err != nil {
+		return out, err
+	}
+	return out, seedCommittee(ctx, st, t, s)
 }
