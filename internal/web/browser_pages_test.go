@@ -69,6 +69,8 @@ var notPages = map[string]string{
 	"GET /admin/vagues/{id}/export.xlsx":   "file: XLSX export",
 	"GET /portrait.pdf":                    "file: PDF",
 	"GET /admin/portrait.pdf":              "file: PDF",
+
+	"GET /partenaires/comite/documents/{id}": "file: a document of the partners' committee",
 }
 
 // getRoutes reads the GET patterns of routes.go: the literal ones, and
@@ -248,10 +250,12 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		"admin":   e.session(t, demo.AdminEmail),
 		"manager": e.session(t, demo.DemoManagerEmail),
 		"citizen": e.session(t, "nicole.lemay@demo.implique.test"),
+		"partner": e.session(t, "louise.provencher@demo.implique.test"),
 	}}
 	admin := e.as(t, w.sessions["admin"])
 	manager := e.as(t, w.sessions["manager"])
 	citizen := e.as(t, w.sessions["citizen"])
+	partner := e.as(t, w.sessions["partner"])
 	anon := e.client(t)
 
 	// Public records, as a visitor finds them.
@@ -351,6 +355,17 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 	expectStatus(t, admin.post("/admin/vagues/"+openWave+"/liens", url.Values{"label": {"Comité des loisirs"}}), http.StatusSeeOther)
 	surveyLink := firstMatch(t, admin, "/admin/vagues/"+openWave, `(/questionnaire/[A-Za-z0-9_-]+)`)
 
+	// The partners' committee: a meeting held and one to come, a member.
+	var meetings []string
+	for _, m := range regexp.MustCompile(`href="/partenaires/comite/rencontres/([0-9]+)"`).FindAllStringSubmatch(partner.get("/partenaires/comite").body, -1) {
+		meetings = append(meetings, "/partenaires/comite/rencontres/"+m[1])
+	}
+	if len(meetings) < 2 {
+		t.Fatalf("the committee's space lists %d meetings", len(meetings))
+	}
+	committeeMeeting := firstMatch(t, admin, "/admin/comite", `href="/admin/comite/rencontres/([0-9]+)"`)
+	committeeMember := firstMatch(t, admin, "/admin/comite", `href="/admin/comite/membres/([0-9]+)"`)
+
 	r = admin.postMultipart("/admin/importer-organismes", nil, "file", "liste.csv", []byte(importSample))
 	expectStatus(t, r, http.StatusSeeOther)
 	importPreview := r.Header.Get("Location")
@@ -382,6 +397,7 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		o := root + "/" + myOrg
 		add(as, o, o+"/modifier", o+"/postes/"+seat, o+"/postes/"+seat+"/retirer", o+"/politiques/"+policy+"/retirer")
 	}
+	add("partner", append([]string{"/compte", "/partenaires/comite"}, meetings...)...)
 	add("manager", "/mes-organismes", "/s-impliquer/gestion", "/s-impliquer/gestion/nouvelle", "/s-impliquer/gestion/offres/"+opp,
 		"/s-impliquer/gestion/offres/"+opp+"/modifier", "/s-impliquer/gestion/heures")
 	ev := "/admin/evenements/" + adminEvent
@@ -400,7 +416,8 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		"/admin/sondages", "/admin/sondages/"+questionnaire, "/admin/sondages/"+questionnaire+"/questions/nouvelle?section=0",
 		"/admin/sondages/"+questionnaire+"/questions/"+question, "/admin/vagues/"+waveOf, "/admin/vagues/"+openWave+"/papier",
 		"/admin/vagues/"+openWave+"/textes", "/admin/vagues/"+openWave+"/resultats", "/admin/vagues/"+openWave+"/resultats?lieu=wolinak",
-		"/admin/portrait", "/admin/portrait?lieu=fortierville")
+		"/admin/portrait", "/admin/portrait?lieu=fortierville",
+		"/admin/comite", "/admin/comite/rencontres/"+committeeMeeting, "/admin/comite/membres/"+committeeMember)
 	return w
 }
 

@@ -276,8 +276,17 @@ func formID(form url.Values, name string) int64 {
 
 func memberInput(form url.Values) cmt.MemberInput {
 	return cmt.MemberInput{OrganizationID: formID(form, "organization"), OrganizationName: form.Get("organization_name"),
-		Representative: form.Get("representative"), Title: form.Get("title"), UserID: formID(form, "account"),
+		Representative: form.Get("representative"), Title: form.Get("role"), UserID: formID(form, "account"),
 		JoinedOn: form.Get("joined_on")}
+}
+
+// memberField names the member form's field of a store's problem: the
+// representative's role is "role" (the page's meeting form has a title).
+func memberField(f string) string {
+	if f == "title" {
+		return "role"
+	}
+	return f
 }
 
 // AddMember seats an organisation on the committee.
@@ -287,7 +296,7 @@ func (h *Handlers) AddMember(w http.ResponseWriter, r *http.Request) {
 	}
 	_, err := h.store().AddMember(r.Context(), kit.Info(r).Territory.ID, memberInput(r.PostForm))
 	if err != nil {
-		h.Refuse(w, r, err, func(status int, problems map[string]string) { h.renderAdmin(w, r, status, "membre", problems) })
+		h.RefuseOn(w, r, err, memberField, func(status int, problems map[string]string) { h.renderAdmin(w, r, status, "membre", problems) })
 		return
 	}
 	h.Confirm(w, r, "committee.flash.member_added", "/admin/comite#membres")
@@ -305,7 +314,7 @@ func (h *Handlers) MemberForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	form := url.Values{"organization_name": {m.Organization}, "representative": {m.Representative}, "title": {m.Title},
+	form := url.Values{"organization_name": {m.Organization}, "representative": {m.Representative}, "role": {m.Title},
 		"joined_on": {m.JoinedOn.String()}}
 	if m.OrganizationID != nil {
 		form.Set("organization", id(*m.OrganizationID))
@@ -337,7 +346,7 @@ func (h *Handlers) SaveMember(w http.ResponseWriter, r *http.Request) {
 	}
 	err := h.store().UpdateMember(r.Context(), kit.Info(r).Territory.ID, m.ID, memberInput(r.PostForm))
 	if err != nil {
-		h.RefuseOn(w, r, err, nil, func(status int, problems map[string]string) { h.renderMember(w, r, m, status, r.PostForm, problems) })
+		h.RefuseOn(w, r, err, memberField, func(status int, problems map[string]string) { h.renderMember(w, r, m, status, r.PostForm, problems) })
 		return
 	}
 	h.Confirm(w, r, "committee.flash.member_saved", "/admin/comite#membres")
@@ -351,7 +360,7 @@ func (h *Handlers) MemberLeft(w http.ResponseWriter, r *http.Request) {
 	}
 	err := h.store().MemberLeft(r.Context(), kit.Info(r).Territory.ID, m.ID, r.PostForm.Get("left_on"))
 	if err != nil {
-		h.RefuseOn(w, r, err, nil, func(status int, problems map[string]string) { h.renderMember(w, r, m, status, r.PostForm, problems) })
+		h.RefuseOn(w, r, err, memberField, func(status int, problems map[string]string) { h.renderMember(w, r, m, status, r.PostForm, problems) })
 		return
 	}
 	h.Confirm(w, r, "committee.flash.member_left", "/admin/comite#membres")
