@@ -31,6 +31,10 @@ const (
 // Kinds lists the kinds in display order.
 var Kinds = []Kind{CitizenDinner, Forum, Workshop, Training, CommunityMeeting, PartnersMeeting, Other}
 
+// PublicKinds are the kinds the public calendar offers to filter by: the
+// partners' committee meets off the public calendar.
+var PublicKinds = []Kind{CitizenDinner, Forum, Workshop, Training, CommunityMeeting, Other}
+
 // ParseKind returns the kind named s.
 func ParseKind(s string) (Kind, bool) {
 	for _, k := range Kinds {
