@@ -204,7 +204,7 @@ func TestItems(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		testkit.WantCode(t, f.s.CompleteItem(ctx, tid, dec, true, ""), errs.Conflict)
+		testkit.WantCode(t, f.s.CompleteItem(ctx, tid, m.ID, dec, true, ""), errs.Conflict)
 		open, err := f.s.OpenFollowUps(ctx, tid, false)
 		if err != nil || len(open) != 1 || open[0].ID != fu || open[0].DueOn.String() != "2026-07-01" {
 			t.Fatalf("open %+v %v", open, err)
@@ -213,18 +213,19 @@ func TestItems(t *testing.T) {
 		if open, _ = f.s.OpenFollowUps(ctx, tid, true); len(open) != 0 {
 			t.Fatalf("unpublished follow-ups shown: %+v", open)
 		}
-		testkit.WantFields(t, f.s.CompleteItem(ctx, tid, fu, true, "hier"), "done_on")
-		if err := f.s.CompleteItem(ctx, tid, fu, true, "2026-05-19"); err != nil {
+		testkit.WantFields(t, f.s.CompleteItem(ctx, tid, m.ID, fu, true, "hier"), "done_on")
+		if err := f.s.CompleteItem(ctx, tid, m.ID, fu, true, "2026-05-19"); err != nil {
 			t.Fatal(err)
 		}
 		items, err := f.s.Items(ctx, tid, m.ID)
 		if err != nil || len(items) != 2 || items[0].Kind != committee.Decision || items[1].DoneOn.String() != "2026-05-19" || items[1].Open() {
 			t.Fatalf("items %+v %v", items, err)
 		}
-		if err := f.s.RemoveItem(ctx, tid, dec); err != nil {
+		testkit.WantCode(t, f.s.RemoveItem(ctx, tid, m.ID+1, dec), errs.NotFound)
+		if err := f.s.RemoveItem(ctx, tid, m.ID, dec); err != nil {
 			t.Fatal(err)
 		}
-		testkit.WantCode(t, f.s.RemoveItem(ctx, tid, dec), errs.NotFound)
+		testkit.WantCode(t, f.s.RemoveItem(ctx, tid, m.ID, dec), errs.NotFound)
 	})
 }
 

@@ -74,10 +74,10 @@ func (s *Store) AddItem(ctx context.Context, territoryID, meetingID int64, in It
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, territoryID, meetingID, in.Kind, trimBody(in.Body), in.Owner, due, s.now())
 }
 
-// CompleteItem marks a follow-up done on a day (as typed; empty: today),
-// or not done again when done is false.
-func (s *Store) CompleteItem(ctx context.Context, territoryID, id int64, done bool, on string) error {
-	it, err := s.item(ctx, territoryID, id)
+// CompleteItem marks a follow-up of a meeting done on a day (as typed;
+// empty: today), or not done again when done is false.
+func (s *Store) CompleteItem(ctx context.Context, territoryID, meetingID, id int64, done bool, on string) error {
+	it, err := s.item(ctx, territoryID, meetingID, id)
 	if err != nil {
 		return err
 	}
@@ -101,9 +101,9 @@ func (s *Store) CompleteItem(ctx context.Context, territoryID, id int64, done bo
 	return err
 }
 
-// RemoveItem deletes a decision or follow-up typed by mistake.
-func (s *Store) RemoveItem(ctx context.Context, territoryID, id int64) error {
-	res, err := s.db.Exec(ctx, `DELETE FROM committee_items WHERE territory_id = ? AND id = ?`, territoryID, id)
+// RemoveItem deletes a decision or follow-up of a meeting typed by mistake.
+func (s *Store) RemoveItem(ctx context.Context, territoryID, meetingID, id int64) error {
+	res, err := s.db.Exec(ctx, `DELETE FROM committee_items WHERE territory_id = ? AND meeting_id = ? AND id = ?`, territoryID, meetingID, id)
 	if err != nil {
 		return err
 	}
@@ -127,8 +127,9 @@ func scanItem(row interface{ Scan(...any) error }) (Item, error) {
 	return i, err
 }
 
-func (s *Store) item(ctx context.Context, territoryID, id int64) (Item, error) {
-	return scanItem(s.db.QueryRow(ctx, `SELECT `+itemCols+itemFrom+`WHERE i.territory_id = ? AND i.id = ?`, territoryID, id))
+func (s *Store) item(ctx context.Context, territoryID, meetingID, id int64) (Item, error) {
+	return scanItem(s.db.QueryRow(ctx, `SELECT `+itemCols+itemFrom+`WHERE i.territory_id = ? AND i.meeting_id = ? AND i.id = ?`,
+		territoryID, meetingID, id))
 }
 
 func (s *Store) items(ctx context.Context, where string, args ...any) ([]Item, error) {

@@ -131,7 +131,7 @@ func seedCommittee(ctx context.Context, st *app.App, t territory.Territory, s *s
 		}
 		if dm.doneAfter > 0 && len(followUps) > 0 {
 			s.tellOn(dm.day+dm.doneAfter, 11, 0)
-			if err := cs.CompleteItem(ctx, t.ID, followUps[0], true, ""); err != nil {
+			if err := cs.CompleteItem(ctx, t.ID, m.ID, followUps[0], true, ""); err != nil {
 				return err
 			}
 		}

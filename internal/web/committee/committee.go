@@ -90,7 +90,8 @@ func (h *Handlers) Space(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := spacePage{pageBase: h.base(w, r, "committee.title")}
-	if err := h.fill(r, &p, !p.CanManage); err != nil {
+	// Staff see here what partners see: the follow-ups of published minutes.
+	if err := h.fill(r, &p, true); err != nil {
 		h.Fail(w, r, err)
 		return
 	}
@@ -139,9 +140,7 @@ type meetingPage struct {
 	Documents []cmt.Document
 	// Minutes are shown: published, or to staff.
 	ShowMinutes bool
-	// Today is the territory's day, for the follow-ups done form.
-	Today string
-	Kinds []string
+	Kinds       []string
 }
 
 func (h *Handlers) meetingPage(w http.ResponseWriter, r *http.Request, action auth.Action) (meetingPage, bool) {
@@ -172,12 +171,6 @@ func (h *Handlers) meetingPage(w http.ResponseWriter, r *http.Request, action au
 		h.Fail(w, r, err)
 		return p, false
 	}
-	today, err := h.store().Today(ctx, tid)
-	if err != nil {
-		h.Fail(w, r, err)
-		return p, false
-	}
-	p.Today = today.String()
 	return p, true
 }
 
@@ -463,7 +456,7 @@ func (h *Handlers) CompleteItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	mid := kit.PathID(r, "id")
-	err := h.store().CompleteItem(r.Context(), kit.Info(r).Territory.ID, kit.PathID(r, "item"), r.PostForm.Get("done") != "0",
+	err := h.store().CompleteItem(r.Context(), kit.Info(r).Territory.ID, mid, kit.PathID(r, "item"), r.PostForm.Get("done") != "0",
 		r.PostForm.Get("done_on"))
 	if err != nil {
 		h.refuseOnMeeting(w, r, err)
@@ -482,7 +475,7 @@ func (h *Handlers) RemoveItem(w http.ResponseWriter, r *http.Request) {
 		h.Redirect(w, r, adminMeetingPath(mid)+"#points")
 		return
 	}
-	err := h.store().RemoveItem(r.Context(), kit.Info(r).Territory.ID, kit.PathID(r, "item"))
+	err := h.store().RemoveItem(r.Context(), kit.Info(r).Territory.ID, mid, kit.PathID(r, "item"))
 	h.Done(w, r, err, "committee.flash.item_removed", adminMeetingPath(mid)+"#points")
 }
 
