@@ -200,6 +200,12 @@ func TestCommitteeStaffForms(t *testing.T) {
 		w := newCommitteeWorld(t, d)
 		staff := w.staff
 		expectStatus(t, staff.get("/admin/comite"), 200)
+		expectContains(t, staff.get("/admin"), `href="/admin/comite"`)
+		w.e.user("communication@exemple.org", auth.RoleCommunications)
+		comms := w.e.as(t, w.e.session(t, "communication@exemple.org"))
+		expectContains(t, comms.get("/admin"), `href="/partenaires/comite"`)
+		expectStatus(t, comms.get("/partenaires/comite"), 200)
+		expectStatus(t, comms.get("/admin/comite"), http.StatusForbidden)
 
 		// Bad input: a French error, what was typed kept, nothing written.
 		events0 := countRows(t, d, "events")
