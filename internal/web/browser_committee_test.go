@@ -25,14 +25,14 @@ func TestBrowserJourneyPartnerReadsMinutes(t *testing.T) {
 	browsertest.Visit(t, ctx, e.srv.URL+"/compte", "compte")
 	browsertest.ClickAndWaitLoad(t, ctx, `a[href="/partenaires/comite"]`)
 	browsertest.CheckAccessibility(t, ctx, "comité des partenaires")
-	shot(t, ctx, "90-comite")
+	shot(t, ctx, "95-comite")
 	if txt := browsertest.Text(t, ctx, "main"); !strings.Contains(txt, "Martin Pellerin") || strings.Contains(txt, citizenName) {
 		t.Errorf("the committee's space: %q", txt)
 	}
 
 	browsertest.ClickAndWaitLoad(t, ctx, `a[href="/partenaires/comite/rencontres/`+id64(w.meeting.ID)+`"]`)
 	browsertest.CheckAccessibility(t, ctx, "rencontre du comité")
-	shot(t, ctx, "91-rencontre")
+	shot(t, ctx, "96-rencontre")
 	minutes := browsertest.Text(t, ctx, "main")
 	for _, want := range []string{draftMinutes, "Le comité adopte le bilan.", "5 personnes présentes"} {
 		if !strings.Contains(minutes, want) {
