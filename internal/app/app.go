@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"implique/internal/auth"
+	"implique/internal/committee"
 	"implique/internal/community"
 	"implique/internal/connections"
 	"implique/internal/db"
@@ -68,6 +69,8 @@ type App struct {
 	Surveys      *survey.Store
 	// Funding keeps the funding applications and the reports owed.
 	Funding *funding.Store
+	// Committee keeps the partners' committee.
+	Committee *committee.Store
 	// Portrait asks the stores above for the portrait of involvement and needs.
 	Portrait *portrait.Builder
 	// Impact keeps the logic model and the indicators' values, computed by
@@ -138,6 +141,8 @@ func New(cfg Config) (*App, error) {
 		Catalogs: cat, BaseURL: base, Now: now})
 	a.Funding = funding.NewStore(funding.Config{DB: d, Territories: a.Territories, People: a.Auth, Mailer: a.Mailer, Catalogs: cat,
 		BaseURL: base, Now: now})
+	a.Committee = committee.NewStore(committee.Config{DB: d, Territories: a.Territories, Events: a.Events, Orgs: a.Orgs,
+		Auth: a.Auth, Now: now})
 	a.Portrait = portrait.New(portrait.Config{Territories: a.Territories, Events: a.Events, Community: a.Community, Orgs: a.Orgs,
 		Volunteering: a.Volunteering, Survey: a.Surveys, Now: now})
 	a.Impact = impact.NewStore(impact.Config{DB: d, Territories: a.Territories, Catalogs: cat, Sources: sources(a), Now: now})
@@ -155,6 +160,7 @@ func New(cfg Config) (*App, error) {
 		Tracking:     a.Tracking,
 		Surveys:      a.Surveys,
 		Funding:      a.Funding,
+		Committee:    a.Committee,
 		Portrait:     a.Portrait,
 		Impact:       a.Impact,
 		Logger:       cfg.Logger,

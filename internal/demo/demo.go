@@ -145,6 +145,9 @@ func Seed(ctx context.Context, st *app.App) (Seeded, error) {
 	if out.Surveys, err = seedSurveys(ctx, st, t, s); err != nil {
 		return out, err
 	}
+	if err := seedCommittee(ctx, st, t, s); err != nil {
+		return out, err
+	}
 	if err := seedFunding(ctx, st, t, s); err != nil {
 		return out, err
 	}

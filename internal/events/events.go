@@ -23,11 +23,17 @@ const (
 	Workshop         Kind = "workshop"
 	Training         Kind = "training"
 	CommunityMeeting Kind = "community_meeting"
-	Other            Kind = "other"
+	// PartnersMeeting is a meeting of the partners' committee.
+	PartnersMeeting Kind = "partners_meeting"
+	Other           Kind = "other"
 )
 
 // Kinds lists the kinds in display order.
-var Kinds = []Kind{CitizenDinner, Forum, Workshop, Training, CommunityMeeting, Other}
+var Kinds = []Kind{CitizenDinner, Forum, Workshop, Training, CommunityMeeting, PartnersMeeting, Other}
+
+// PublicKinds are the kinds the public calendar offers to filter by: the
+// partners' committee meets off the public calendar.
+var PublicKinds = []Kind{CitizenDinner, Forum, Workshop, Training, CommunityMeeting, Other}
 
 // ParseKind returns the kind named s.
 func ParseKind(s string) (Kind, bool) {

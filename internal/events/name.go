@@ -10,15 +10,16 @@ import (
 // Name is what people see an event called, in lang, everywhere it is
 // named: the title staff gave it when that title tells it apart, otherwise
 // its kind, place and day — « Souper citoyen à Gentilly, 30 octobre »,
-// « Citizen dinner in Gentilly, October 30 ». A community's meetings,
-// which repeat under the same title, also give their day: « Rencontre —
-// Jardin partagé, 30 octobre ». loc is the territory's zone.
+// « Citizen dinner in Gentilly, October 30 ». A community's meetings and
+// the partners' committee's, which repeat under the same title, also give
+// their day: « Rencontre — Jardin partagé, 30 octobre ». loc is the
+// territory's zone.
 func (e Event) Name(cat i18n.Catalogs, lang string, loc *time.Location) string {
 	day := i18n.DayMonth(lang, e.StartsAt.In(loc))
 	switch {
 	case e.plainTitle(cat):
 		return cat.T(lang, "event.name", cat.T(lang, "event.kind."+string(e.Kind)), e.PlaceName, day)
-	case e.Kind == CommunityMeeting:
+	case e.Kind == CommunityMeeting, e.Kind == PartnersMeeting:
 		return cat.T(lang, "event.name_dated", e.Title, day)
 	}
 	return e.Title

@@ -286,6 +286,14 @@ func timeArg(t *time.Time) any {
 
 // Create adds an event as a draft.
 func (s *Store) Create(ctx context.Context, territoryID, createdBy int64, in Input) (Event, error) {
+	return s.CreateWith(ctx, territoryID, createdBy, in, nil)
+}
+
+// CreateWith adds an event as a draft and, in the same transaction, runs
+// then with its id: what another capability records about the event is
+// written with it or not at all. then must use only tx.
+func (s *Store) CreateWith(ctx context.Context, territoryID, createdBy int64, in Input,
+	then func(ctx context.Context, tx *db.Tx, eventID int64) error) (Event, error) {
 	pl, err := s.check(ctx, territoryID, &in)
 	if err != nil {
 		return Event{}, err
@@ -315,7 +323,10 @@ func (s *Store) Create(ctx context.Context, territoryID, createdBy int64, in Inp
 		if err != nil {
 			return err
 		}
-		return setFacilitators(ctx, tx, id, in.Facilitators)
+		if err := setFacilitators(ctx, tx, id, in.Facilitators); err != nil || then == nil {
+			return err
+		}
+		return then(ctx, tx, id)
 	})
 	if err != nil {
 		return Event{}, err

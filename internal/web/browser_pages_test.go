@@ -71,6 +71,7 @@ var notPages = map[string]string{
 	"GET /admin/portrait.pdf":              "file: PDF",
 
 	"GET /admin/financement/{id}/documents/{doc}": "file: a document of a funding application",
+	"GET /partenaires/comite/documents/{id}":      "file: a document of the partners' committee",
 }
 
 // getRoutes reads the GET patterns of routes.go: the literal ones, and
@@ -250,10 +251,12 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		"admin":   e.session(t, demo.AdminEmail),
 		"manager": e.session(t, demo.DemoManagerEmail),
 		"citizen": e.session(t, "nicole.lemay@demo.implique.test"),
+		"partner": e.session(t, "louise.provencher@demo.implique.test"),
 	}}
 	admin := e.as(t, w.sessions["admin"])
 	manager := e.as(t, w.sessions["manager"])
 	citizen := e.as(t, w.sessions["citizen"])
+	partner := e.as(t, w.sessions["partner"])
 	anon := e.client(t)
 
 	// Public records, as a visitor finds them.
@@ -355,6 +358,16 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 
 	// Funding: the demo's application with a report owed.
 	fundingApp := firstMatch(t, admin, "/admin/financement", `href="/admin/financement/([0-9]+)#rapports"`)
+	// The partners' committee: a meeting held and one to come, a member.
+	var meetings []string
+	for _, m := range regexp.MustCompile(`href="/partenaires/comite/rencontres/([0-9]+)"`).FindAllStringSubmatch(partner.get("/partenaires/comite").body, -1) {
+		meetings = append(meetings, "/partenaires/comite/rencontres/"+m[1])
+	}
+	if len(meetings) < 2 {
+		t.Fatalf("the committee's space lists %d meetings", len(meetings))
+	}
+	committeeMeeting := firstMatch(t, admin, "/admin/comite", `href="/admin/comite/rencontres/([0-9]+)"`)
+	committeeMember := firstMatch(t, admin, "/admin/comite", `href="/admin/comite/membres/([0-9]+)"`)
 
 	r = admin.postMultipart("/admin/importer-organismes", nil, "file", "liste.csv", []byte(importSample))
 	expectStatus(t, r, http.StatusSeeOther)
@@ -387,6 +400,7 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		o := root + "/" + myOrg
 		add(as, o, o+"/modifier", o+"/postes/"+seat, o+"/postes/"+seat+"/retirer", o+"/politiques/"+policy+"/retirer")
 	}
+	add("partner", append([]string{"/compte", "/partenaires/comite"}, meetings...)...)
 	add("manager", "/mes-organismes", "/s-impliquer/gestion", "/s-impliquer/gestion/nouvelle", "/s-impliquer/gestion/offres/"+opp,
 		"/s-impliquer/gestion/offres/"+opp+"/modifier", "/s-impliquer/gestion/heures")
 	ev := "/admin/evenements/" + adminEvent
@@ -406,7 +420,8 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		"/admin/sondages/"+questionnaire+"/questions/"+question, "/admin/vagues/"+waveOf, "/admin/vagues/"+openWave+"/papier",
 		"/admin/vagues/"+openWave+"/textes", "/admin/vagues/"+openWave+"/resultats", "/admin/vagues/"+openWave+"/resultats?lieu=wolinak",
 		"/admin/portrait", "/admin/portrait?lieu=fortierville",
-		"/admin/financement", "/admin/financement/"+fundingApp)
+		"/admin/financement", "/admin/financement/"+fundingApp,
+		"/admin/comite", "/admin/comite/rencontres/"+committeeMeeting, "/admin/comite/membres/"+committeeMember)
 	return w
 }
 

@@ -369,6 +369,25 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/financement/{id}/documents", s.funding.AddDocument)
 	mux.HandleFunc("GET /admin/financement/{id}/documents/{doc}", s.funding.DocumentFile)
 	mux.HandleFunc("POST /admin/financement/{id}/documents/{doc}/retirer", s.funding.RemoveDocument)
+	// The partners' committee: the partners' space (members, meetings,
+	// published minutes, follow-ups, documents), and the staff's pages.
+	mux.HandleFunc("GET /partenaires/comite", s.committee.Space)
+	mux.HandleFunc("GET /partenaires/comite/rencontres/{id}", s.committee.Meeting)
+	mux.HandleFunc("GET /partenaires/comite/documents/{id}", s.committee.Document)
+	mux.HandleFunc("GET /admin/comite", s.committee.Admin)
+	mux.HandleFunc("POST /admin/comite/membres", s.committee.AddMember)
+	mux.HandleFunc("GET /admin/comite/membres/{id}", s.committee.MemberForm)
+	mux.HandleFunc("POST /admin/comite/membres/{id}", s.committee.SaveMember)
+	mux.HandleFunc("POST /admin/comite/membres/{id}/depart", s.committee.MemberLeft)
+	mux.HandleFunc("POST /admin/comite/rencontres", s.committee.CreateMeeting)
+	mux.HandleFunc("GET /admin/comite/rencontres/{id}", s.committee.AdminMeeting)
+	mux.HandleFunc("POST /admin/comite/rencontres/{id}/notes", s.committee.SaveNotes)
+	mux.HandleFunc("POST /admin/comite/rencontres/{id}/publier", s.committee.PublishMinutes)
+	mux.HandleFunc("POST /admin/comite/rencontres/{id}/points", s.committee.AddItem)
+	mux.HandleFunc("POST /admin/comite/rencontres/{id}/points/{item}/fait", s.committee.CompleteItem)
+	mux.HandleFunc("POST /admin/comite/rencontres/{id}/points/{item}/retirer", s.committee.RemoveItem)
+	mux.HandleFunc("POST /admin/comite/documents", s.committee.AddDocument)
+	mux.HandleFunc("POST /admin/comite/documents/{id}/retirer", s.committee.RemoveDocument)
 
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/places", s.apiPlaces)

@@ -14,6 +14,7 @@ import (
 
 	"implique/internal/i18n"
 	"implique/internal/web/account"
+	"implique/internal/web/committee"
 	"implique/internal/web/communities"
 	"implique/internal/web/connections"
 	"implique/internal/web/events"
@@ -41,6 +42,7 @@ type Server struct {
 	*kit.Kit
 	// The handlers of each capability.
 	account      *account.Handlers
+	committee    *committee.Handlers
 	communities  *communities.Handlers
 	connections  *connections.Handlers
 	events       *events.Handlers
@@ -76,14 +78,15 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	// Each capability's pages, over the kit's layout and partials.
-	k, err := kit.New(cfg, deps, cat, account.Templates, communities.Templates, connections.Templates,
-		events.Templates, funding.Templates, ideas.Templates, impact.Templates, initiatives.Templates, orgs.Templates, portrait.Templates,
-		site.Templates, staff.Templates, surveys.Templates, volunteering.Templates)
+	k, err := kit.New(cfg, deps, cat, account.Templates, committee.Templates, communities.Templates, connections.Templates,
+		events.Templates, funding.Templates, ideas.Templates, impact.Templates, initiatives.Templates, orgs.Templates,
+		portrait.Templates, site.Templates, staff.Templates, surveys.Templates, volunteering.Templates)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{Kit: k, metrics: newHTTPMetrics(deps.Registry),
 		account:      &account.Handlers{Kit: k},
+		committee:    &committee.Handlers{Kit: k},
 		communities:  &communities.Handlers{Kit: k},
 		connections:  &connections.Handlers{Kit: k},
 		events:       &events.Handlers{Kit: k},

@@ -28,6 +28,8 @@ type accountPage struct {
 	Communities []community.Community
 	// SurveyResults: the person reads survey results without the staff area (a partner).
 	SurveyResults bool
+	// Committee: the person reads the partners' committee's space.
+	Committee bool
 }
 
 func (s *Handlers) accountPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
@@ -39,6 +41,7 @@ func (s *Handlers) accountPage(w http.ResponseWriter, r *http.Request, status in
 	}
 	p := accountPage{Base: s.Page(w, r, "account.title"), User: u, Roles: ri.Principal.Roles}
 	p.SurveyResults = s.Can(r, auth.ReadSurveyResults) && !p.CanStaff()
+	p.Committee = s.Can(r, auth.ReadCommittee)
 	if p.Communities, err = s.Deps.Community.Communities(r.Context(), ri.Territory.ID, community.CommunityFilter{MemberID: u.ID}); err != nil {
 		s.Fail(w, r, err)
 		return

@@ -51,7 +51,7 @@ func (s *Handlers) listEvents(w http.ResponseWriter, r *http.Request, dinners bo
 	t := kit.Info(r).Territory
 	q := r.URL.Query()
 	f := evs.Filter{PublicOnly: true, From: s.Deps.Events.Now().Add(-6 * time.Hour), PlaceSlug: q.Get("lieu")}
-	p := eventListPage{Base: s.Page(w, r, "events.title"), Kinds: evs.Kinds, Place: q.Get("lieu"), Dinners: dinners,
+	p := eventListPage{Base: s.Page(w, r, "events.title"), Kinds: evs.PublicKinds, Place: q.Get("lieu"), Dinners: dinners,
 		FeedURL: "/api/v1/events.ics"}
 	if dinners {
 		f.Kind = evs.CitizenDinner

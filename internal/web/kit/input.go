@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"implique/internal/committee"
 	"implique/internal/community"
 	"implique/internal/funding"
 	"implique/internal/orgs"
@@ -45,6 +46,7 @@ var uploads = map[string]upload{
 	"POST /mes-organismes/{id}/politiques":   {orgs.MaxDocumentBytes, "errors.org_document_size"},
 	"POST /admin/importer-organismes":        {orgs.MaxImportBytes, "errors.org_import_size"},
 	"POST /admin/financement/{id}/documents": {funding.MaxFileSize, "errors.file_too_big"},
+	"POST /admin/comite/documents":           {committee.MaxFileSize, "errors.file_too_big"},
 }
 
 // readable reports whether s is text a person could have typed: valid

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"implique/internal/auth"
+	"implique/internal/committee"
 	"implique/internal/community"
 	"implique/internal/connections"
 	"implique/internal/db"
@@ -69,6 +70,8 @@ type Deps struct {
 	Tracking     *tracking.Store
 	Surveys      *survey.Store
 	Funding      *funding.Store
+	// Committee keeps the partners' committee.
+	Committee *committee.Store
 	// Portrait draws the portrait of involvement and needs.
 	Portrait *portrait.Builder
 	// Impact keeps the logic model, the indicators' values and the reports.

@@ -55,6 +55,8 @@ type adminHomePage struct {
 	// have a target, shown beside the day's work to whoever reads them.
 	CanImpact bool
 	Headlines []headline
+	// The partners' committee: keeping it, or reading its space.
+	CanCommittee, ReadsCommittee bool
 	// Today is what waits for the staff member, with links to act.
 	Today staffToday
 }
@@ -73,6 +75,7 @@ func (s *Handlers) AdminHome(w http.ResponseWriter, r *http.Request) {
 	p.CanCommunities = s.Can(r, auth.ManageCommunities)
 	p.CanFunding = s.Can(r, auth.ManageFunding)
 	p.CanImpact = s.Can(r, auth.ManageImpact)
+	p.CanCommittee, p.ReadsCommittee = s.Can(r, auth.ManageCommittee), s.Can(r, auth.ReadCommittee)
 	var err error
 	if s.Can(r, auth.ReadImpact) {
 		if p.Headlines, err = s.headlines(r, p.Base); err != nil {
