@@ -44,6 +44,10 @@ type Bars struct {
 	// Lang is the language of the chart's texts (fr, en); it also decides
 	// how the scale's percentages are written.
 	Lang string
+	// Relative: each Value is the bar's share of the largest, not a
+	// percentage (counts, hours, dollars over time): the scale's
+	// percentages are left out, every bar carrying its figure in text.
+	Relative bool
 }
 
 // Pair is one row of a comparison: the same figure at two moments.
@@ -115,7 +119,7 @@ func (b Bars) SVG() string {
 	w := newWriter()
 	w.open(id, b.Title, b.Desc, b.Lang, height)
 	if len(rows) > 0 {
-		w.scale(barX, barMax, plotTop, plotBottom, b.Lang)
+		w.scale(barX, barMax, plotTop, plotBottom, b.Lang, !b.Relative)
 	}
 	for i, bar := range b.Bars {
 		r := rows[i]
@@ -178,7 +182,7 @@ func (c Compare) SVG() string {
 			w.text(pad+swatch+gap, baseline(ly+legendLine/2-2, fontSize), "start", fontSize, fit(s.name, nameMax, fontSize))
 			w.s.WriteString(`</g>`)
 		}
-		w.scale(barX, barMax, top, plotBottom, c.Lang)
+		w.scale(barX, barMax, top, plotBottom, c.Lang, true)
 	}
 	for i, p := range c.Pairs {
 		r := rows[i]
@@ -240,7 +244,7 @@ func (w writer) close() { w.s.WriteString(`</svg>`) }
 
 // scale draws the grid (0, 25, 50, 75 and 100 %) behind the bars and
 // writes 0, 50 and 100 % under it; the 0 line is the axis.
-func (w writer) scale(barX, barMax, top, bottom float64, lang string) {
+func (w writer) scale(barX, barMax, top, bottom float64, lang string, percents bool) {
 	w.s.WriteString(`<g>`)
 	for _, v := range []float64{25, 50, 75, 100} {
 		x := barX + barMax*v/100
@@ -251,6 +255,9 @@ func (w writer) scale(barX, barMax, top, bottom float64, lang string) {
 		`" stroke="` + ink + `" stroke-width="1"/>`)
 	ty := baseline(bottom+4+axisHeight/2, smallFont)
 	for _, v := range []float64{0, 50, 100} {
+		if !percents {
+			break
+		}
 		anchor := "middle"
 		switch v {
 		case 0:

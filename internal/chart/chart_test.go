@@ -575,3 +575,20 @@ func TestDeterministic(t *testing.T) {
 		t.Error("numbers written in exponent form or as -0")
 	}
 }
+
+func TestBarsRelative(t *testing.T) {
+	bars := chart.Bars{Title: "Soupers", Lang: "fr", Bars: []chart.Bar{{Label: "octobre", Value: 50, Text: "2"}, {Label: "novembre", Value: 100, Text: "4"}}}
+	if !strings.Contains(bars.SVG(), "100\u00a0%") {
+		t.Error("a chart of percentages lost its scale")
+	}
+	bars.Relative = true
+	svg := bars.SVG()
+	if strings.Contains(svg, "\u00a0%") {
+		t.Error("a chart of counts shows a scale of percentages")
+	}
+	for _, want := range []string{">2<", ">4<", "novembre"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("the chart lacks %q", want)
+		}
+	}
+}

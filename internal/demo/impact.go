@@ -56,7 +56,7 @@ var demoModel = []demoEffect{
 				unit:  indicator.Count, period: impact.Year, target: 12, targetMonths: 24,
 				entered: []demoEntry{{-20, "3", "Procès-verbaux des séances des conseils municipaux"}}},
 		}},
-	{impact.Short, "Réalisation de 18 soupers citoyens", "18 soupers citoyens are held", []demoIndicator{
+	{impact.Short, "Réalisation de 18 soupers citoyens", "18 citizen dinners are held", []demoIndicator{
 		{key: "events.dinners_held", period: impact.Total, target: 18, targetMonths: 22},
 		{key: "events.municipalities_reached", period: impact.Year, target: 12, targetMonths: 22},
 		{key: "events.people_came", period: impact.Quarter},
@@ -135,11 +135,11 @@ var demoSteps = []struct {
 	owner            string
 }{
 	{-330, "Lancement de « Moi, je m’implique ! » avec les partenaires", "Launch of “Moi, je m’implique!” with the partners", impact.Done, "CAB de la MRC de Bécancour"},
-	{-300, "Premier souper citoyen, à Lemieux", "First souper citoyen, in Lemieux", impact.Done, "Équipe du projet"},
+	{-300, "Premier souper citoyen, à Lemieux", "First citizen dinner, in Lemieux", impact.Done, "Équipe du projet"},
 	{-210, "Arrivée de la chargée de communication sociale", "A social communications officer joins the team", impact.Done, "Direction du CAB"},
 	{-150, "Création du comité des partenaires", "The partners’ committee is created", impact.Done, "Direction du CAB"},
 	{-60, "Premier sondage sur l’appartenance et la solitude", "First survey on belonging and loneliness", impact.Done, "Équipe du projet"},
-	{0, "Poursuite de la création et de l’accompagnement des communautés de partage", "Continue creating and accompanying the communautés de partage", impact.InProgress, "Équipe du projet"},
+	{0, "Poursuite de la création et de l’accompagnement des communautés de partage", "Continue creating and accompanying the sharing communities", impact.InProgress, "Équipe du projet"},
 	{45, "Recherche de financement pour l’an 3", "Fundraising for year 3", impact.InProgress, "Direction du CAB"},
 	{75, "Formation des municipalités en participation citoyenne", "Training municipalities in citizen participation", impact.Planned, "Équipe du projet"},
 	{120, "Mise en place du Laboratoire leadership citoyen", "Launch of the Citizen Leadership Lab", impact.Planned, "Équipe du projet"},

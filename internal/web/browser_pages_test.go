@@ -72,6 +72,9 @@ var notPages = map[string]string{
 
 	"GET /admin/financement/{id}/documents/{doc}": "file: a document of a funding application",
 	"GET /partenaires/comite/documents/{id}":      "file: a document of the partners' committee",
+
+	"GET /admin/rapports/{id}/rapport.pdf":  "file: PDF",
+	"GET /admin/rapports/{id}/rapport.xlsx": "file: XLSX export",
 }
 
 // getRoutes reads the GET patterns of routes.go: the literal ones, and
@@ -369,6 +372,10 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 	committeeMeeting := firstMatch(t, admin, "/admin/comite", `href="/admin/comite/rencontres/([0-9]+)"`)
 	committeeMember := firstMatch(t, admin, "/admin/comite", `href="/admin/comite/membres/([0-9]+)"`)
 
+	// The impact: an indicator with its values, the demo's report.
+	indicatorID := firstMatch(t, admin, "/admin/impact", `href="/admin/impact/indicateurs/([0-9]+)"`)
+	reportID := firstMatch(t, admin, "/admin/rapports", `href="/admin/rapports/([0-9]+)"`)
+
 	r = admin.postMultipart("/admin/importer-organismes", nil, "file", "liste.csv", []byte(importSample))
 	expectStatus(t, r, http.StatusSeeOther)
 	importPreview := r.Header.Get("Location")
@@ -388,7 +395,7 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		"/organismes", "/organismes/"+org,
 		"/s-impliquer", "/s-impliquer/offres/"+opportunity, confirm, "/s-impliquer/verification", unsubscribe,
 		"/sondages", "/sondages/"+openWave, "/sondages/"+openWave+"/merci", surveyLink,
-		"/portrait", "/portrait?lieu=becancour")
+		"/portrait", "/portrait?lieu=becancour", "/impact")
 	w.pages = append(w.pages, page{path: "/page-qui-n-existe-pas", status: http.StatusNotFound})
 	add("citizen", "/compte", "/communautes/"+memberOf, "/communautes/"+memberOf+"/quitter",
 		"/s-impliquer/profil", "/s-impliquer/mon-benevolat", "/s-impliquer/heures/declarer")
@@ -400,7 +407,7 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		o := root + "/" + myOrg
 		add(as, o, o+"/modifier", o+"/postes/"+seat, o+"/postes/"+seat+"/retirer", o+"/politiques/"+policy+"/retirer")
 	}
-	add("partner", append([]string{"/compte", "/partenaires/comite"}, meetings...)...)
+	add("partner", append([]string{"/compte", "/partenaires", "/partenaires/comite"}, meetings...)...)
 	add("manager", "/mes-organismes", "/s-impliquer/gestion", "/s-impliquer/gestion/nouvelle", "/s-impliquer/gestion/offres/"+opp,
 		"/s-impliquer/gestion/offres/"+opp+"/modifier", "/s-impliquer/gestion/heures")
 	ev := "/admin/evenements/" + adminEvent
@@ -421,7 +428,8 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		"/admin/vagues/"+openWave+"/textes", "/admin/vagues/"+openWave+"/resultats", "/admin/vagues/"+openWave+"/resultats?lieu=wolinak",
 		"/admin/portrait", "/admin/portrait?lieu=fortierville",
 		"/admin/financement", "/admin/financement/"+fundingApp,
-		"/admin/comite", "/admin/comite/rencontres/"+committeeMeeting, "/admin/comite/membres/"+committeeMember)
+		"/admin/comite", "/admin/comite/rencontres/"+committeeMeeting, "/admin/comite/membres/"+committeeMember,
+		"/admin/impact", "/admin/impact/indicateurs/"+indicatorID, "/admin/rapports", "/admin/rapports/"+reportID)
 	return w
 }
 

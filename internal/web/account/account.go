@@ -30,6 +30,9 @@ type accountPage struct {
 	SurveyResults bool
 	// Committee: the person reads the partners' committee's space.
 	Committee bool
+	// Dashboard: the person reads the partners' dashboard of indicators
+	// without the staff area (a partner).
+	Dashboard bool
 }
 
 func (s *Handlers) accountPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
@@ -42,6 +45,7 @@ func (s *Handlers) accountPage(w http.ResponseWriter, r *http.Request, status in
 	p := accountPage{Base: s.Page(w, r, "account.title"), User: u, Roles: ri.Principal.Roles}
 	p.SurveyResults = s.Can(r, auth.ReadSurveyResults) && !p.CanStaff()
 	p.Committee = s.Can(r, auth.ReadCommittee)
+	p.Dashboard = s.Can(r, auth.ReadImpact) && !p.CanStaff()
 	if p.Communities, err = s.Deps.Community.Communities(r.Context(), ri.Territory.ID, community.CommunityFilter{MemberID: u.ID}); err != nil {
 		s.Fail(w, r, err)
 		return

@@ -75,6 +75,7 @@ func (s *Handlers) indicator(w http.ResponseWriter, r *http.Request, ind imp.Ind
 		}
 	}
 	p.View = s.reading(p.Base, reading, false)
+	p.View.Alone = true
 	p.SetTitle("impact.indicator.page_title", p.View.name)
 	for _, d := range st.Computable() {
 		p.Computable = append(p.Computable, sourceOption{Key: d.Key, Label: s.Cat.T(p.Lang, "indicator."+d.Key)})
@@ -90,7 +91,11 @@ func (s *Handlers) indicator(w http.ResponseWriter, r *http.Request, ind imp.Ind
 		if h.PlaceID != nil {
 			place = h.PlaceName
 		}
-		row := historyRow{ID: h.ID, Period: period(p.Base, ind.Period, h.Period), Place: place, ComputedAt: p.DateTime(h.ComputedAt),
+		kind := ind.Period
+		if kind == imp.Total && h.Period.Start != ind.BaselineOn {
+			kind = "" // a report's own period
+		}
+		row := historyRow{ID: h.ID, Period: period(p.Base, kind, h.Period), Place: place, ComputedAt: p.DateTime(h.ComputedAt),
 			Entered: h.EnteredBy != nil, Used: h.Used, Start: h.Period.Start.String(), End: h.Period.End.String()}
 		if h.Note != "" {
 			row.Note = p.Typed(h.Note)

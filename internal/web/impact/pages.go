@@ -78,10 +78,24 @@ func (s *Handlers) impactPage(w http.ResponseWriter, r *http.Request, internal b
 	s.Render(w, r, http.StatusOK, "impact", p)
 }
 
-// partners names the program's partners (the committee's member
-// organisations), as typed.
+// partners names the program's partners: the organisations sitting on the
+// partners' committee (never their representatives), as typed.
 func (s *Handlers) partners(r *http.Request) ([]template.HTML, error) {
-	return nil, nil
+	ri := kit.Info(r)
+	members, err := s.Deps.Committee.Members(r.Context(), ri.Territory.ID)
+	if err != nil {
+		return nil, err
+	}
+	b := s.BaseIn(ri.Lang, ri.Territory)
+	var out []template.HTML
+	seen := map[string]bool{ri.Territory.OperatorName: true}
+	for _, m := range members {
+		if m.Active() && !seen[m.Organization] {
+			seen[m.Organization] = true
+			out = append(out, b.Typed(m.Organization))
+		}
+	}
+	return out, nil
 }
 
 // Public is the public impact page: /impact.

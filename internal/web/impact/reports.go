@@ -139,8 +139,9 @@ func (s *Handlers) CreateReport(w http.ResponseWriter, r *http.Request) {
 type reportView struct {
 	Title, Subtitle, Period string
 	Impact                  string
-	Made                    string
-	Sections                []reportSectionView
+	// Made says who prepared it and when; By is who (typed).
+	Made, By string
+	Sections []reportSectionView
 }
 
 type reportSectionView struct {
@@ -148,12 +149,35 @@ type reportSectionView struct {
 	Rows                    []reportRowView
 	Header                  []string
 	Table                   [][]string
-	Stories                 []reportStoryView
+	// Typed marks the table's columns people typed (the page marks their
+	// language).
+	Typed   []bool
+	Stories []reportStoryView
 }
 
+// reportRowView is an indicator's line. Effect and Note are typed (the
+// effect's title when it has no translation, the source of an entered
+// value); Label is the indicator's name.
 type reportRowView struct {
-	Label, Value, Meta string
-	Progress           *float64
+	Effect, Label, Value, Meta, Note string
+	EffectTyped                      bool
+	Progress                         *float64
+}
+
+// label is the row's whole label, as the PDF and the workbook write it.
+func (r reportRowView) label() string {
+	if r.Effect == "" {
+		return r.Label
+	}
+	return r.Effect + " — " + r.Label
+}
+
+// meta is the row's period, source and date, with the note.
+func (r reportRowView) meta() string {
+	if r.Note == "" {
+		return r.Meta
+	}
+	return r.Meta + " " + r.Note
 }
 
 type reportStoryView struct{ Title, Meta, Body string }
@@ -162,35 +186,42 @@ type reportStoryView struct{ Title, Meta, Body string }
 func (s *Handlers) buildReport(b kit.Base, c imp.ReportContent) reportView {
 	lang := b.Lang
 	v := reportView{Title: c.Title, Subtitle: b.Territory.ProgramName + " — " + b.Territory.Name, Period: period(b, "", c.Period),
-		Made: b.T("impact.report.made", b.Territory.OperatorName, b.DateTime(c.CreatedAt))}
+		Made: b.T("impact.report.made", b.DateTime(c.CreatedAt)), By: b.Territory.OperatorName}
 	if c.Model.ImpactFR != "" {
 		v.Impact = c.Model.ImpactFR
 		if lang == "en" && c.Model.ImpactEN != "" {
 			v.Impact = c.Model.ImpactEN
 		}
 	}
-	meta := func(ind imp.Indicator, sn *imp.Snapshot) string {
-		if sn == nil {
-			return b.T("impact.report.no_value")
-		}
-		when := period(b, ind.Period, sn.Period)
-		if sn.EnteredBy != nil {
-			return b.T("impact.report.meta_entered", when, sn.Note, b.Date(sn.ComputedAt))
-		}
-		return b.T("impact.report.meta_computed", when, b.Date(sn.ComputedAt))
+	// few: a count of people under the small-group minimum, hidden in a
+	// report that leaves the team.
+	few := func(ind imp.Indicator, v float64) bool {
+		return ind.People() && v > 0 && v < float64(b.Territory.SmallGroupMinimum)
 	}
-	row := func(effect string, rr imp.ReportRow) reportRowView {
+	row := func(e *imp.ReportEffect, rr imp.ReportRow) reportRowView {
 		ind := rr.Indicator
-		n := ind.Name(s.Cat, lang)
-		out := reportRowView{Label: n, Meta: meta(ind, rr.Value)}
-		if effect != "" {
-			out.Label = effect + " — " + n
+		out := reportRowView{Label: ind.Name(s.Cat, lang)}
+		if e != nil {
+			out.Effect, out.EffectTyped = e.TitleFR, true
+			if lang == "en" && e.TitleEN != "" {
+				out.Effect, out.EffectTyped = e.TitleEN, false
+			}
+		}
+		switch sn := rr.Value; {
+		case sn == nil:
+			out.Meta = b.T("impact.report.no_value")
+		case sn.EnteredBy != nil:
+			out.Meta, out.Note = b.T("impact.report.meta_entered", period(b, "", sn.Period), b.Date(sn.ComputedAt)), sn.Note
+		default:
+			out.Meta = b.T("impact.report.meta_computed", period(b, "", sn.Period), b.Date(sn.ComputedAt))
 		}
 		switch {
 		case rr.Value == nil:
 			out.Value = "—"
 		case rr.Value.Value == nil:
 			out.Value = b.T("impact.too_few")
+		case few(ind, *rr.Value.Value):
+			out.Value = b.T("impact.fewer_than", b.Territory.SmallGroupMinimum)
 		default:
 			out.Value = value(b, ind.Unit, *rr.Value.Value)
 			if ind.Target != nil {
@@ -208,12 +239,6 @@ func (s *Handlers) buildReport(b kit.Base, c imp.ReportContent) reportView {
 		}
 		return out
 	}
-	effectTitle := func(e imp.ReportEffect) string {
-		if lang == "en" && e.TitleEN != "" {
-			return e.TitleEN
-		}
-		return e.TitleFR
-	}
 	for _, x := range imp.Sections {
 		if !c.Has(x) {
 			continue
@@ -222,12 +247,13 @@ func (s *Handlers) buildReport(b kit.Base, c imp.ReportContent) reportView {
 		case imp.SectionModel:
 			for _, term := range imp.Terms {
 				sec := reportSectionView{ID: "term-" + string(term), Title: b.T("impact.term." + string(term))}
-				for _, e := range c.Effects {
+				for i := range c.Effects {
+					e := &c.Effects[i]
 					if e.Term != term {
 						continue
 					}
 					for _, rr := range e.Rows {
-						sec.Rows = append(sec.Rows, row(effectTitle(e), rr))
+						sec.Rows = append(sec.Rows, row(e, rr))
 					}
 				}
 				if len(sec.Rows) > 0 {
@@ -240,13 +266,17 @@ func (s *Handlers) buildReport(b kit.Base, c imp.ReportContent) reportView {
 			var cols []imp.ReportRow
 			for _, e := range c.Effects {
 				for _, rr := range e.Rows {
-					if len(rr.ByPlace) > 0 {
+					// The activities: what happened in each place during the
+					// period (a state at its end reads in the model).
+					if len(rr.ByPlace) > 0 && (rr.Indicator.Def == nil || !rr.Indicator.Def.Stock) {
 						cols = append(cols, rr)
 					}
 				}
 			}
 			if len(cols) > 0 {
 				sec.Header = []string{b.T("impact.report.municipality")}
+				sec.Typed = make([]bool, len(cols)+1)
+				sec.Typed[0] = true
 				byPlace := map[string][]string{}
 				var order []string
 				for i, col := range cols {
@@ -257,7 +287,10 @@ func (s *Handlers) buildReport(b kit.Base, c imp.ReportContent) reportView {
 							order = append(order, sn.PlaceName)
 						}
 						cell := b.T("impact.too_few")
-						if sn.Value != nil {
+						switch {
+						case sn.Value != nil && few(col.Indicator, *sn.Value):
+							cell = b.T("impact.fewer_than", b.Territory.SmallGroupMinimum)
+						case sn.Value != nil:
 							cell = value(b, col.Indicator.Unit, *sn.Value)
 						}
 						byPlace[sn.PlaceName][i] = cell
@@ -273,7 +306,7 @@ func (s *Handlers) buildReport(b kit.Base, c imp.ReportContent) reportView {
 			for _, e := range c.Effects {
 				for _, rr := range e.Rows {
 					if rr.Indicator.Unit == indicator.Hours || rr.Indicator.Unit == indicator.Dollars {
-						sec.Rows = append(sec.Rows, row("", rr))
+						sec.Rows = append(sec.Rows, row(nil, rr))
 					}
 				}
 			}
@@ -291,6 +324,7 @@ func (s *Handlers) buildReport(b kit.Base, c imp.ReportContent) reportView {
 		case imp.SectionChronology, imp.SectionNext:
 			sec := reportSectionView{ID: string(x), Title: b.T("impact.section." + string(x)), Empty: b.T("impact.report." + string(x) + "_none")}
 			sec.Header = []string{b.T("impact.report.col_date"), b.T("impact.report.col_step"), b.T("impact.report.col_owner")}
+			sec.Typed = []bool{false, false, true, false}
 			if x == imp.SectionNext {
 				sec.Header = append(sec.Header, b.T("impact.report.col_status"))
 			}
@@ -366,14 +400,14 @@ func (s *Handlers) ReportPDF(w http.ResponseWriter, r *http.Request) {
 	v := s.buildReport(b, c)
 	doc := export.ReportDoc{Title: v.Title, Subtitle: v.Subtitle, Period: v.Period, Lang: b.Lang,
 		Footer: v.Subtitle + " — " + v.Period, Created: c.CreatedAt.In(b.Territory.Location())}
-	doc.Cover = append(doc.Cover, v.Made)
+	doc.Cover = append(doc.Cover, v.By+" — "+v.Made)
 	if v.Impact != "" {
 		doc.Cover = append(doc.Cover, b.T("impact.report.cover_aim", v.Impact))
 	}
 	for _, sec := range v.Sections {
 		ps := export.ReportSection{Title: sec.Title, Intro: sec.Intro, Empty: sec.Empty}
 		for _, row := range sec.Rows {
-			ps.Rows = append(ps.Rows, export.ReportRow{Label: row.Label, Value: row.Value, Meta: row.Meta, Progress: row.Progress})
+			ps.Rows = append(ps.Rows, export.ReportRow{Label: row.label(), Value: row.Value, Meta: row.meta(), Progress: row.Progress})
 		}
 		if len(sec.Table) > 0 {
 			ps.Table = &export.ReportTable{Header: sec.Header, Rows: sec.Table}
@@ -408,7 +442,7 @@ func (s *Handlers) ReportXLSX(w http.ResponseWriter, r *http.Request) {
 		case len(sec.Rows) > 0:
 			sh.Header = []string{b.T("impact.admin.col_indicator"), b.T("impact.col_value"), b.T("impact.report.col_source")}
 			for _, row := range sec.Rows {
-				sh.Rows = append(sh.Rows, []any{row.Label, row.Value, row.Meta})
+				sh.Rows = append(sh.Rows, []any{row.label(), row.Value, row.meta()})
 			}
 		case len(sec.Table) > 0:
 			sh.Header = sec.Header

@@ -28,7 +28,9 @@ type Handlers struct{ *kit.Kit }
 // readingView is an indicator as a page shows it.
 type readingView struct {
 	// B is the page's base, for the partial's words.
-	B                  kit.Base
+	B kit.Base
+	// Alone: the indicator's own page, under its <h1>.
+	Alone              bool
 	ID                 int64
 	Name, Definition   template.HTML
 	name               string
@@ -87,21 +89,22 @@ func definition(b kit.Base, cat i18n.Catalogs, ind imp.Indicator) template.HTML 
 // value words v in the indicator's unit.
 func value(b kit.Base, u indicator.Unit, v float64) string { return imp.FormatValue(b.Lang, u, v) }
 
-// period words p: a month, a quarter, a program year, a total since its
-// first day, or any span.
+// period words p: a total since its first day (kind Total), else by its
+// days — a month, a quarter, a program year, or any span.
 func period(b kit.Base, k imp.PeriodKind, p imp.Period) string {
 	start, last := p.Start.Time(), p.Last().Time()
+	whole := p.Start.Day == 1
 	switch {
 	case k == imp.Total:
 		return b.T("impact.period.since", i18n.Date(b.Lang, start))
-	case k == imp.Month || (p.Start.Day == 1 && p.End == p.Start.AddMonths(1)):
+	case whole && p.End == p.Start.AddMonths(1):
 		return i18n.Month(b.Lang, start.Month()) + " " + itoa(start.Year())
-	case k == imp.Year || (p.Start.Day == 1 && p.End == p.Start.AddMonths(12)):
+	case whole && p.End == p.Start.AddMonths(12):
 		if start.Month() == time.January {
 			return itoa(start.Year())
 		}
 		return b.T("impact.period.year", itoa(start.Year()), itoa(last.Year()))
-	case k == imp.Quarter || (p.Start.Day == 1 && p.End == p.Start.AddMonths(3)):
+	case whole && p.End == p.Start.AddMonths(3):
 		if start.Year() == last.Year() {
 			return b.T("impact.period.months", i18n.Month(b.Lang, start.Month()), i18n.Month(b.Lang, last.Month())+" "+itoa(last.Year()))
 		}
@@ -111,6 +114,10 @@ func period(b kit.Base, k imp.PeriodKind, p imp.Period) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// publicPoints is how many periods the public page draws of a series: a
+// page read on a phone stays short.
+var publicPoints = map[imp.PeriodKind]int{imp.Month: 6, imp.Quarter: 4, imp.Year: 3, imp.Total: 6}
 
 // reading builds an indicator's view; public hides the counts of people
 // under the territory's small-group minimum.
@@ -149,14 +156,18 @@ func (s *Handlers) reading(b kit.Base, r imp.Reading, public bool) readingView {
 	}
 	// The series: the chart and the same figures in a table.
 	var bars []chart.Bar
+	series := r.Series
+	if n := publicPoints[r.Period]; public && len(series) > n {
+		series = series[len(series)-n:]
+	}
 	peak := 0.0
-	for _, pt := range r.Series {
+	for _, pt := range series {
 		if pt.Snapshot != nil && pt.Snapshot.Value != nil && *pt.Snapshot.Value > peak {
 			peak = *pt.Snapshot.Value
 		}
 	}
 	masked := false
-	for _, pt := range r.Series {
+	for _, pt := range series {
 		pv := pointView{Label: period(b, r.Period, pt.Period)}
 		if r.Period == imp.Total {
 			pv.Label = b.T("impact.period.until", i18n.Date(b.Lang, pt.Period.Last().Time()))
@@ -178,7 +189,10 @@ func (s *Handlers) reading(b kit.Base, r imp.Reading, public bool) readingView {
 		default:
 			pv.Value = value(b, r.Unit, *pt.Snapshot.Value)
 			bar.Text = pv.Value
-			if peak > 0 {
+			switch {
+			case r.Unit == indicator.Percent:
+				bar.Value = *pt.Snapshot.Value
+			case peak > 0:
 				bar.Value = *pt.Snapshot.Value / peak * 100
 			}
 		}
@@ -186,7 +200,7 @@ func (s *Handlers) reading(b kit.Base, r imp.Reading, public bool) readingView {
 		bars = append(bars, bar)
 	}
 	if !masked && peak > 0 {
-		v.Chart = template.HTML(chart.Bars{ID: v.ChartID, Title: v.name, Desc: b.T("impact.chart_desc"), Bars: bars, Lang: b.Lang}.SVG())
+		v.Chart = template.HTML(chart.Bars{ID: v.ChartID, Title: v.name, Desc: b.T("impact.chart_desc"), Bars: bars, Lang: b.Lang, Relative: r.Unit != indicator.Percent}.SVG())
 	}
 	v.PeopleUnderMinimum = masked
 	return v
