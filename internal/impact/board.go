@@ -67,7 +67,8 @@ func (s *Store) Board(ctx context.Context, territoryID int64) (Board, error) {
 	kept := map[int64]map[[2]string]Snapshot{}
 	err = db.Each(ctx, s.db, `SELECT `+snapshotCols+snapshotFrom+`
 		JOIN impact_indicators i ON i.id = s.indicator_id
-		WHERE i.territory_id = ? AND i.archived_at IS NULL AND s.place_id IS NULL ORDER BY s.id`, []any{territoryID},
+		WHERE i.territory_id = ? AND i.archived_at IS NULL AND s.place_id IS NULL AND s.period_end > ? ORDER BY s.id`,
+		[]any{territoryID, b.Today.AddMonths(-12 * (seriesLength[Year] + 1))},
 		func(rows *sql.Rows) error {
 			sn, err := scanSnapshot(rows)
 			if err != nil {

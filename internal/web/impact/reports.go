@@ -409,13 +409,23 @@ func (s *Handlers) ReportPDF(w http.ResponseWriter, r *http.Request) {
 		for _, row := range sec.Rows {
 			ps.Rows = append(ps.Rows, export.ReportRow{Label: row.label(), Value: row.Value, Meta: row.meta(), Progress: row.Progress})
 		}
-		if len(sec.Table) > 0 {
-			ps.Table = &export.ReportTable{Header: sec.Header, Rows: sec.Table}
-		}
 		for _, st := range sec.Stories {
 			ps.Stories = append(ps.Stories, export.ReportStory{Title: st.Title, Meta: st.Meta, Body: st.Body})
 		}
-		doc.Sections = append(doc.Sections, ps)
+		if len(sec.Table) == 0 {
+			doc.Sections = append(doc.Sections, ps)
+			continue
+		}
+		// A table of many columns is printed in parts of a few columns,
+		// each beginning with the first (the municipality), so that every
+		// word keeps whole on a letter page.
+		for i, part := range columnsIn(sec.Header, sec.Table, pdfColumns) {
+			if i > 0 {
+				ps = export.ReportSection{Title: b.T("impact.report.continued", sec.Title)}
+			}
+			ps.Table = &export.ReportTable{Header: part.header, Rows: part.rows}
+			doc.Sections = append(doc.Sections, ps)
+		}
 	}
 	var buf bytes.Buffer
 	if err := export.WriteReportPDF(&buf, doc); err != nil {
@@ -469,4 +479,31 @@ func (s *Handlers) ReportXLSX(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	kit.SendFile(w, export.ContentTypeXLSX, export.Filename(v.Title+" "+v.Period, "xlsx"), buf.Bytes())
+}
+
+// pdfColumns is how many columns a table of the PDF holds, the first
+// included.
+const pdfColumns = 6
+
+type tablePart struct {
+	header []string
+	rows   [][]string
+}
+
+// columnsIn splits a table into parts of at most n columns, each keeping
+// the first column.
+func columnsIn(header []string, rows [][]string, n int) []tablePart {
+	if len(header) <= n {
+		return []tablePart{{header, rows}}
+	}
+	var out []tablePart
+	for from := 1; from < len(header); from += n - 1 {
+		to := min(from+n-1, len(header))
+		part := tablePart{header: append([]string{header[0]}, header[from:to]...)}
+		for _, r := range rows {
+			part.rows = append(part.rows, append([]string{r[0]}, r[from:to]...))
+		}
+		out = append(out, part)
+	}
+	return out
 }
