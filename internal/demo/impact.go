@@ -19,7 +19,7 @@ const (
 	demoImpactFR = "Une culture de solidarité fondée sur la participation citoyenne est fortement ancrée dans la MRC de Bécancour"
 	demoImpactEN = "A culture of solidarity founded on citizen participation is firmly rooted in the MRC de Bécancour"
 	demoVisionFR = "La MRC de Bécancour se distingue par un tissu social fort et dynamique, soutenu par des réseaux résilients, engagés et inclusifs\u202f!"
-	demoVisionEN = "The MRC de Bécancour stands out for a strong and lively social fabric, upheld by resilient, committed and inclusive networks!"
+	demoVisionEN = "The MRC de Bécancour stands out for a strong and lively social fabric, upheld by resilient, committed and inclusive networks."
 )
 
 // demoIndicator is an indicator of the demo's model: computed (key) or
@@ -92,7 +92,7 @@ var demoModel = []demoEffect{
 	{impact.Long, "Les municipalités sont formées et accompagnées pour favoriser la participation citoyenne",
 		"Municipalities are trained and accompanied to foster citizen participation", []demoIndicator{
 			{nameFR: "Municipalités formées en participation citoyenne", nameEN: "Municipalities trained in citizen participation",
-				defFR: "Municipalités dont au moins une personne élue ou employée a suivi la formation « Faire équipe avec sa communauté ».",
+				defFR: "Municipalités dont au moins une personne élue ou employée a suivi la formation «\u00a0Faire équipe avec sa communauté\u00a0».",
 				defEN: "Municipalities where at least one elected official or employee took the training “Teaming up with your community”.",
 				unit:  indicator.Count, period: impact.Year, target: 12, targetMonths: 36,
 				entered: []demoEntry{{-150, "1", "Registre des formations du CAB"}, {-15, "2", "Registre des formations du CAB, mis à jour"}}},
@@ -134,7 +134,7 @@ var demoSteps = []struct {
 	status           impact.MilestoneStatus
 	owner            string
 }{
-	{-330, "Lancement de « Moi, je m’implique ! » avec les partenaires", "Launch of “Moi, je m’implique!” with the partners", impact.Done, "CAB de la MRC de Bécancour"},
+	{-330, "Lancement de «\u00a0Moi, je m’implique\u202f!\u00a0» avec les partenaires", "Launch of the program with the partners", impact.Done, "CAB de la MRC de Bécancour"},
 	{-300, "Premier souper citoyen, à Lemieux", "First citizen dinner, in Lemieux", impact.Done, "Équipe du projet"},
 	{-210, "Arrivée de la chargée de communication sociale", "A social communications officer joins the team", impact.Done, "Direction du CAB"},
 	{-150, "Création du comité des partenaires", "The partners’ committee is created", impact.Done, "Direction du CAB"},
@@ -152,7 +152,7 @@ var demoStories = []struct {
 	title, body string
 }{
 	{-290, "lemieux", "À Lemieux, un premier souper qui donne le ton",
-		"Seize personnes sont venues au premier souper citoyen. Autour de la soupe aux pois, on a parlé d’un jardin partagé près de l’église; trois personnes ont accepté de s’en occuper au printemps."},
+		"Seize personnes sont venues au premier souper citoyen. Autour de la soupe aux pois, on a parlé d’un jardin partagé près de l’église\u202f; trois personnes ont accepté de s’en occuper au printemps."},
 	{-80, "fortierville", "Une communauté de partage à Fortierville",
 		"Après le souper citoyen, une dizaine de personnes ont formé une communauté de partage. Elles se rencontrent à la bibliothèque pour organiser du transport vers les services."},
 	{-30, "becancour-gentilly", "Quarante et une personnes à Gentilly",
