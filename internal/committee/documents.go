@@ -4,13 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"net/http"
-	"path"
-	"strings"
 	"time"
 
 	"implique/internal/db"
 	"implique/internal/errs"
+	"implique/internal/files"
 )
 
 // MaxFileSize is the largest document staff may share with the committee.
@@ -37,48 +35,10 @@ type DocumentInput struct {
 	Data      []byte
 }
 
-// fileTypes are the files the committee shares: documents, spreadsheets,
-// presentations and pictures.
-var fileTypes = map[string]string{
-	".pdf":  "application/pdf",
-	".doc":  "application/msword",
-	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-	".xls":  "application/vnd.ms-excel",
-	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	".ppt":  "application/vnd.ms-powerpoint",
-	".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-	".odt":  "application/vnd.oasis.opendocument.text",
-	".ods":  "application/vnd.oasis.opendocument.spreadsheet",
-	".odp":  "application/vnd.oasis.opendocument.presentation",
-	".png":  "image/png",
-	".jpg":  "image/jpeg",
-	".jpeg": "image/jpeg",
-}
-
-// fileType checks a file's name against its content and returns its type:
-// a page or a script named like a document is refused.
-func fileType(name string, data []byte) (string, bool) {
-	ct, ok := fileTypes[strings.ToLower(path.Ext(name))]
-	if !ok {
-		return "", false
-	}
-	sniffed := http.DetectContentType(data)
-	switch {
-	case strings.HasPrefix(ct, "image/"), ct == "application/pdf":
-		return ct, sniffed == ct
-	case strings.HasPrefix(sniffed, "text/"), strings.HasPrefix(sniffed, "image/"), strings.Contains(sniffed, "javascript"):
-		return "", false
-	}
-	return ct, true
-}
-
 // AddDocument shares a file with the committee.
 func (s *Store) AddDocument(ctx context.Context, territoryID, userID int64, in DocumentInput) (int64, error) {
 	in.Title = clean(in.Title)
-	in.FileName = path.Base(strings.ReplaceAll(strings.TrimSpace(in.FileName), `\`, "/"))
-	if in.FileName == "." || in.FileName == "/" {
-		in.FileName = ""
-	}
+	in.FileName = files.Name(in.FileName)
 	f := errs.Fields{}
 	switch {
 	case in.Title == "":
@@ -96,7 +56,7 @@ func (s *Store) AddDocument(ctx context.Context, territoryID, userID int64, in D
 		f.Add("file", "errors.committee_file_type")
 	default:
 		var ok bool
-		if ct, ok = fileType(in.FileName, in.Data); !ok {
+		if ct, ok = files.Type(in.FileName, in.Data, files.Documents); !ok {
 			f.Add("file", "errors.committee_file_type")
 		}
 	}

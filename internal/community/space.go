@@ -4,9 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"net/http"
 	"net/url"
-	"path"
 	"slices"
 	"strings"
 	"time"
@@ -14,6 +12,7 @@ import (
 	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/events"
+	"implique/internal/files"
 	"implique/internal/mail"
 )
 
@@ -173,53 +172,12 @@ type ResourceInput struct {
 	Data        []byte
 }
 
-// fileTypes are the files members may share, by extension.
-var fileTypes = map[string]string{
-	".pdf":  "application/pdf",
-	".doc":  "application/msword",
-	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-	".xls":  "application/vnd.ms-excel",
-	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	".ppt":  "application/vnd.ms-powerpoint",
-	".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-	".odt":  "application/vnd.oasis.opendocument.text",
-	".ods":  "application/vnd.oasis.opendocument.spreadsheet",
-	".odp":  "application/vnd.oasis.opendocument.presentation",
-	".txt":  "text/plain; charset=utf-8",
-	".csv":  "text/csv; charset=utf-8",
-	".png":  "image/png",
-	".jpg":  "image/jpeg",
-	".jpeg": "image/jpeg",
-}
-
-// fileType checks a file's name and content and returns its type.
-func fileType(name string, data []byte) (string, bool) {
-	ct, ok := fileTypes[strings.ToLower(path.Ext(name))]
-	if !ok {
-		return "", false
-	}
-	sniffed := http.DetectContentType(data)
-	switch {
-	case strings.HasPrefix(ct, "image/"):
-		return ct, sniffed == ct
-	case ct == "application/pdf":
-		return ct, sniffed == ct
-	case strings.HasPrefix(sniffed, "text/html"), strings.HasPrefix(sniffed, "image/"), strings.Contains(sniffed, "javascript"):
-		// A page or a picture in disguise.
-		return "", false
-	}
-	return ct, true
-}
-
 // AddResource shares a link or a file in a community.
 func (s *Store) AddResource(ctx context.Context, territoryID, communityID, userID int64, in ResourceInput) (int64, error) {
 	in.Title = strings.Join(strings.Fields(in.Title), " ")
 	in.Description = strings.TrimSpace(in.Description)
 	in.URL = strings.TrimSpace(in.URL)
-	in.FileName = path.Base(strings.ReplaceAll(strings.TrimSpace(in.FileName), `\`, "/"))
-	if in.FileName == "." || in.FileName == "/" {
-		in.FileName = ""
-	}
+	in.FileName = files.Name(in.FileName)
 	f := errs.Fields{}
 	known := false
 	for _, c := range ResourceCategories {
@@ -257,7 +215,7 @@ func (s *Store) AddResource(ctx context.Context, territoryID, communityID, userI
 		case in.FileName == "" || tooLong(in.FileName, 200):
 			f.Add("file", "errors.file_type")
 		default:
-			if contentType, ok = fileType(in.FileName, in.Data); !ok {
+			if contentType, ok = files.Type(in.FileName, in.Data, files.DocumentsAndText); !ok {
 				f.Add("file", "errors.file_type")
 			}
 		}

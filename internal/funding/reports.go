@@ -4,14 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"net/http"
-	"path"
 	"strings"
 	"time"
 
 	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/errs"
+	"implique/internal/files"
 )
 
 // Report is a report owed to the funder of an application.
@@ -161,39 +160,6 @@ func (s *Store) OwedReports(ctx context.Context, territoryID int64) ([]OwedRepor
 // as a file shared in a community).
 const MaxFileSize = 5 << 20
 
-// fileTypes are the documents accepted, by extension.
-var fileTypes = map[string]string{
-	".pdf":  "application/pdf",
-	".doc":  "application/msword",
-	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-	".xls":  "application/vnd.ms-excel",
-	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	".odt":  "application/vnd.oasis.opendocument.text",
-	".ods":  "application/vnd.oasis.opendocument.spreadsheet",
-	".txt":  "text/plain; charset=utf-8",
-	".csv":  "text/csv; charset=utf-8",
-	".png":  "image/png",
-	".jpg":  "image/jpeg",
-	".jpeg": "image/jpeg",
-}
-
-// fileType is the content type of a document by its name, checked
-// against its first bytes: a page or a program in disguise is refused.
-func fileType(name string, data []byte) (string, bool) {
-	ct, ok := fileTypes[strings.ToLower(path.Ext(name))]
-	if !ok {
-		return "", false
-	}
-	sniffed := http.DetectContentType(data)
-	switch {
-	case strings.HasPrefix(ct, "image/"), ct == "application/pdf":
-		return ct, sniffed == ct
-	case strings.HasPrefix(sniffed, "text/html"), strings.HasPrefix(sniffed, "image/"), strings.Contains(sniffed, "javascript"):
-		return "", false
-	}
-	return ct, true
-}
-
 // Document is a file kept with an application: the application as sent,
 // the funder's letter, a budget.
 type Document struct {
@@ -216,10 +182,7 @@ type DocumentInput struct {
 // AddDocument keeps a file with an application.
 func (s *Store) AddDocument(ctx context.Context, territoryID, applicationID, userID int64, in DocumentInput) (Document, error) {
 	title := clean(in.Title)
-	name := path.Base(strings.ReplaceAll(strings.TrimSpace(in.FileName), `\`, "/"))
-	if name == "." || name == "/" {
-		name = ""
-	}
+	name := files.Name(in.FileName)
 	f := errs.Fields{}
 	switch {
 	case title == "":
@@ -237,7 +200,7 @@ func (s *Store) AddDocument(ctx context.Context, territoryID, applicationID, use
 		f.Add("file", "errors.file_type")
 	default:
 		var ok bool
-		if ct, ok = fileType(name, in.Data); !ok {
+		if ct, ok = files.Type(name, in.Data, files.DocumentsAndText); !ok {
 			f.Add("file", "errors.file_type")
 		}
 	}
