@@ -15,17 +15,21 @@ import (
 
 // BenchmarkImpact, on each engine, over the demo's year and its logic
 // model (27 indicators, 22 of them computed by the capabilities):
+//
 //   - year: every computed indicator over the past year, as the refresh
 //     keeps it from nothing — the months, quarters, program years and
 //     running totals of the series, the program year of each of the 13
 //     municipalities;
+//
 //   - refresh: the periodic refresh once the year is kept (the periods
 //     under way only);
+//
 //   - report: last quarter's report, for the territory and each
 //     municipality, then read back;
+//
 //   - board: what the impact page reads (the model and every series).
 //
-//	IMPLIQUE_TEST_POSTGRES=postgres://… go test ./internal/impact/ -run '^$' -bench Impact -benchtime 5x
+//     IMPLIQUE_TEST_POSTGRES=postgres://… go test ./internal/impact/ -run '^$' -bench Impact -benchtime 5x
 func BenchmarkImpact(b *testing.B) {
 	for _, engine := range []struct {
 		name string

@@ -10,6 +10,7 @@ import (
 	"context"
 	"time"
 
+	"implique/internal/calendar"
 	"implique/internal/errs"
 )
 
@@ -85,3 +86,31 @@ var ErrTooFew = errs.New(errs.Invalid, "indicator.too_few")
 
 // ErrUnknown is what Measure returns for a key the source does not offer.
 var ErrUnknown = errs.New(errs.NotFound, "indicator.unknown")
+
+// Days are the calendar days, in loc, that begin within the scope's
+// period: [from, to). A value typed as a day (hours given, a policy
+// adopted, an accompaniment) falls in the period when its day is in
+// [from, to).
+func (s Scope) Days(loc *time.Location) (from, to calendar.Date) {
+	return firstDayFrom(s.From, loc), firstDayFrom(s.To, loc)
+}
+
+// firstDayFrom is the first day, in loc, that begins at t or after.
+func firstDayFrom(t time.Time, loc *time.Location) calendar.Date {
+	lt := t.In(loc)
+	d := calendar.DateOf(lt)
+	if time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc).Before(lt) {
+		d = calendar.DateOf(time.Date(d.Year, d.Month, d.Day+1, 0, 0, 0, 0, loc))
+	}
+	return d
+}
+
+// Offers reports whether src offers the indicator key.
+func Offers(src Source, key string) bool {
+	for _, d := range src.Indicators() {
+		if d.Key == key {
+			return true
+		}
+	}
+	return false
+}

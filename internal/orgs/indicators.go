@@ -2,9 +2,7 @@ package orgs
 
 import (
 	"context"
-	"time"
 
-	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/indicator"
 	"implique/internal/territory"
@@ -49,7 +47,7 @@ func (s *Store) Indicators() []indicator.Definition {
 
 // Measure computes one indicator over a scope: counts only.
 func (s *Store) Measure(ctx context.Context, key string, sc indicator.Scope) (float64, error) {
-	if !s.offers(key) {
+	if !indicator.Offers(s, key) {
 		return 0, indicator.ErrUnknown
 	}
 	t, err := s.territories.ByID(ctx, sc.TerritoryID)
@@ -57,7 +55,8 @@ func (s *Store) Measure(ctx context.Context, key string, sc indicator.Scope) (fl
 		return 0, err
 	}
 	loc := t.Location()
-	from, to := firstDayFrom(sc.From, loc).String(), firstDayFrom(sc.To, loc).String()
+	fromD, toD := sc.Days(loc)
+	from, to := fromD.String(), toD.String()
 	// in is the condition « the organisation (column) serves the place or
 	// one of its secteurs », with its arguments; nothing for the territory.
 	in := func(column string) (string, []any) {
@@ -146,26 +145,4 @@ func (s *Store) networked(ctx context.Context, sc indicator.Scope, in func(strin
 	var n int
 	err := s.db.QueryRow(ctx, q+`)`, args...).Scan(&n)
 	return n, err
-}
-
-// offers reports whether key is one of the indicators.
-func (s *Store) offers(key string) bool {
-	for _, d := range s.Indicators() {
-		if d.Key == key {
-			return true
-		}
-	}
-	return false
-}
-
-// firstDayFrom is the first calendar day, in loc, that starts at t or
-// after: the days [firstDayFrom(From), firstDayFrom(To)) are those that
-// start within [From, To).
-func firstDayFrom(t time.Time, loc *time.Location) calendar.Date {
-	lt := t.In(loc)
-	d := calendar.DateOf(lt)
-	if time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc).Before(lt) {
-		d = calendar.DateOf(time.Date(d.Year, d.Month, d.Day+1, 0, 0, 0, 0, loc))
-	}
-	return d
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"sync"
-	"time"
 
 	"implique/internal/calendar"
 	"implique/internal/db"
@@ -62,7 +61,7 @@ func (s *Store) Measure(ctx context.Context, key string, sc indicator.Scope) (fl
 		return 0, err
 	}
 	loc := t.Location()
-	fromDay, toDay := firstDayFrom(sc.From, loc), firstDayFrom(sc.To, loc)
+	fromDay, toDay := sc.Days(loc)
 	q := `SELECT t.code, SUM(t.n) FROM survey_tallies t JOIN survey_waves w ON w.id = t.wave_id
 		JOIN survey_questionnaires q ON q.id = w.questionnaire_id
 		WHERE w.territory_id = ? AND q.instrument = ? AND w.opens_on >= ? AND w.opens_on < ? AND t.question = ?`
@@ -130,15 +129,3 @@ var belongingHeadlines = sync.OnceValues(func() (map[string]headline, error) {
 	}
 	return out, nil
 })
-
-// firstDayFrom is the first calendar day, in loc, that starts at t or
-// after: the days [firstDayFrom(From), firstDayFrom(To)) are those that
-// start within [From, To).
-func firstDayFrom(t time.Time, loc *time.Location) calendar.Date {
-	lt := t.In(loc)
-	d := calendar.DateOf(lt)
-	if time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc).Before(lt) {
-		d = calendar.DateOf(time.Date(d.Year, d.Month, d.Day+1, 0, 0, 0, 0, loc))
-	}
-	return d
-}

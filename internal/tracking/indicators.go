@@ -2,7 +2,6 @@ package tracking
 
 import (
 	"context"
-	"time"
 
 	"implique/internal/indicator"
 )
@@ -31,20 +30,10 @@ func (s *Store) Measure(ctx context.Context, key string, sc indicator.Scope) (fl
 	if err != nil {
 		return 0, err
 	}
-	first, end := firstDay(sc.From, t.Location()), firstDay(sc.To, t.Location())
+	first, end := sc.Days(t.Location())
 	var n int
 	err = s.db.QueryRow(ctx, `SELECT COALESCE(SUM(c.clicks), 0) FROM tracked_clicks c JOIN tracked_links l ON l.id = c.link_id
 		WHERE l.territory_id = ? AND (l.target_host = ? OR l.target_host LIKE ?) AND c.day >= ? AND c.day < ?`,
 		sc.TerritoryID, JebenevoleHost, "%."+JebenevoleHost, first, end).Scan(&n)
 	return float64(n), err
-}
-
-// firstDay is the first day (YYYY-MM-DD in loc) that begins at or after at.
-func firstDay(at time.Time, loc *time.Location) string {
-	local := at.In(loc)
-	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
-	if day.Before(at) {
-		day = day.AddDate(0, 0, 1)
-	}
-	return day.Format("2006-01-02")
 }

@@ -3,9 +3,7 @@ package volunteering
 import (
 	"context"
 	"math"
-	"time"
 
-	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/indicator"
@@ -44,7 +42,7 @@ func (s *Store) Indicators() []indicator.Definition {
 
 // Measure computes one indicator over a scope: counts only.
 func (s *Store) Measure(ctx context.Context, key string, sc indicator.Scope) (float64, error) {
-	if !s.offers(key) {
+	if !indicator.Offers(s, key) {
 		return 0, indicator.ErrUnknown
 	}
 	t, err := s.territories.ByID(ctx, sc.TerritoryID)
@@ -52,7 +50,8 @@ func (s *Store) Measure(ctx context.Context, key string, sc indicator.Scope) (fl
 		return 0, err
 	}
 	loc := t.Location()
-	fromDay, toDay := firstDayFrom(sc.From, loc).String(), firstDayFrom(sc.To, loc).String()
+	fromD, toD := sc.Days(loc)
+	fromDay, toDay := fromD.String(), toD.String()
 	from, to := db.Time(sc.From), db.Time(sc.To)
 	// in is the condition « the opportunity (its place column) is in the
 	// place or one of its secteurs », with its arguments.
@@ -122,26 +121,4 @@ func (s *Store) confirmedMinutes(ctx context.Context, sc indicator.Scope, fromDa
 		WHERE h.territory_id = ? AND h.status = ? AND h.day >= ? AND h.day < ?`+cond,
 		append([]any{sc.TerritoryID, HoursConfirmed, fromDay, toDay}, a...)...).Scan(&minutes)
 	return minutes, err
-}
-
-// offers reports whether key is one of the indicators.
-func (s *Store) offers(key string) bool {
-	for _, d := range s.Indicators() {
-		if d.Key == key {
-			return true
-		}
-	}
-	return false
-}
-
-// firstDayFrom is the first calendar day, in loc, that starts at t or
-// after: the days [firstDayFrom(From), firstDayFrom(To)) are those that
-// start within [From, To).
-func firstDayFrom(t time.Time, loc *time.Location) calendar.Date {
-	lt := t.In(loc)
-	d := calendar.DateOf(lt)
-	if time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc).Before(lt) {
-		d = calendar.DateOf(time.Date(d.Year, d.Month, d.Day+1, 0, 0, 0, 0, loc))
-	}
-	return d
 }
