@@ -133,6 +133,24 @@ func TestImpactPages(t *testing.T) {
 			r = c.follow(r)
 			expectContains(t, r, "La valeur est enregistrée.", "Liste des présences", "remplacée", "corrige une valeur précédente")
 
+			// A step is removed only once the removal is confirmed.
+			ms, err := e.app.Impact.Milestones(ctx, e.territory.ID)
+			if err != nil || len(ms) == 0 {
+				t.Fatalf("milestones %v %v", ms, err)
+			}
+			stepPath := "/admin/impact/etapes/" + strconv.FormatInt(ms[0].ID, 10) + "/retirer"
+			if r := c.post(stepPath, url.Values{}); r.StatusCode != 422 {
+				t.Errorf("an unconfirmed removal: %d", r.StatusCode)
+			}
+			if after, _ := e.app.Impact.Milestones(ctx, e.territory.ID); len(after) != len(ms) {
+				t.Fatal("a step was removed without confirmation")
+			}
+			r = c.post(stepPath, url.Values{"confirm": {"1"}})
+			expectStatus(t, r, 303)
+			if after, _ := e.app.Impact.Milestones(ctx, e.territory.ID); len(after) != len(ms)-1 {
+				t.Error("the confirmed removal did not remove the step")
+			}
+
 			// Facilitators do not make the reports to funders.
 			if r := c.get("/admin/rapports"); r.StatusCode != 403 {
 				t.Errorf("a facilitator on the reports: %d", r.StatusCode)

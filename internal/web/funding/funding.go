@@ -15,7 +15,6 @@ import (
 
 	"implique/internal/auth"
 	"implique/internal/calendar"
-	"implique/internal/errs"
 	"implique/internal/export"
 	fd "implique/internal/funding"
 	"implique/internal/web/kit"
@@ -288,19 +287,10 @@ func (h *Handlers) SubmitReport(w http.ResponseWriter, r *http.Request) {
 	h.Confirm(w, r, "funding.flash.report_submitted", appPath(a.ID)+"#rapports")
 }
 
-// confirmed reports whether the removal was confirmed; it answers when not.
-func (h *Handlers) confirmed(w http.ResponseWriter, r *http.Request) bool {
-	if r.PostFormValue("confirm") != "1" {
-		h.Fail(w, r, errs.New(errs.Invalid, "errors.confirm"))
-		return false
-	}
-	return true
-}
-
 // RemoveReport deletes a report, once confirmed.
 func (h *Handlers) RemoveReport(w http.ResponseWriter, r *http.Request) {
 	a, ok := h.load(w, r)
-	if !ok || !h.confirmed(w, r) {
+	if !ok || !h.Confirmed(w, r) {
 		return
 	}
 	err := h.store().RemoveReport(r.Context(), a.TerritoryID, a.ID, kit.PathID(r, "report"))
@@ -353,7 +343,7 @@ func (h *Handlers) DocumentFile(w http.ResponseWriter, r *http.Request) {
 // RemoveDocument deletes a document, once confirmed.
 func (h *Handlers) RemoveDocument(w http.ResponseWriter, r *http.Request) {
 	a, ok := h.load(w, r)
-	if !ok || !h.confirmed(w, r) {
+	if !ok || !h.Confirmed(w, r) {
 		return
 	}
 	err := h.store().RemoveDocument(r.Context(), a.TerritoryID, a.ID, kit.PathID(r, "doc"))

@@ -220,8 +220,7 @@ func (s *Handlers) Archive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	archive := !ind.Archived
-	if archive && r.PostFormValue("confirm") != "1" {
-		s.RenderError(w, r, http.StatusBadRequest, "errors.confirm")
+	if archive && !s.Confirmed(w, r) {
 		return
 	}
 	err := s.Deps.Impact.Archive(r.Context(), ind.TerritoryID, ind.ID, archive)

@@ -321,8 +321,7 @@ func (s *Handlers) RemoveMilestone(w http.ResponseWriter, r *http.Request) {
 	if !s.Allow(w, r, auth.ManageImpact) {
 		return
 	}
-	if r.PostFormValue("confirm") != "1" {
-		s.RenderError(w, r, http.StatusBadRequest, "errors.confirm")
+	if !s.Confirmed(w, r) {
 		return
 	}
 	err := s.Deps.Impact.RemoveMilestone(r.Context(), kit.Info(r).Territory.ID, kit.PathID(r, "id"))
@@ -355,8 +354,7 @@ func (s *Handlers) RemoveStory(w http.ResponseWriter, r *http.Request) {
 	if !s.Allow(w, r, auth.ManageImpact) {
 		return
 	}
-	if r.PostFormValue("confirm") != "1" {
-		s.RenderError(w, r, http.StatusBadRequest, "errors.confirm")
+	if !s.Confirmed(w, r) {
 		return
 	}
 	err := s.Deps.Impact.RemoveStory(r.Context(), kit.Info(r).Territory.ID, kit.PathID(r, "id"))

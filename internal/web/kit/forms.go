@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"implique/internal/auth"
+	"implique/internal/errs"
 	"implique/internal/events"
 	"implique/internal/export"
 )
@@ -93,4 +94,15 @@ func SendFile(w http.ResponseWriter, contentType, name string, body []byte) {
 	h.Set("X-Robots-Tag", "noindex")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	_, _ = w.Write(body)
+}
+
+// Confirmed reports whether a removal was confirmed (the staffremove
+// partial's « confirm » field); when it was not, it answers the page that
+// says so and returns false: nothing is removed on a stray post.
+func (s *Kit) Confirmed(w http.ResponseWriter, r *http.Request) bool {
+	if r.PostFormValue("confirm") != "1" {
+		s.Fail(w, r, errs.New(errs.Invalid, "errors.confirm"))
+		return false
+	}
+	return true
 }
