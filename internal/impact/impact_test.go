@@ -352,6 +352,12 @@ func TestReportsNeverChange(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		running, err := f.store.PutIndicator(ctx, impact.Indicator{TerritoryID: f.terr.ID, EffectID: short, SourceKey: "test.count",
+			Period: impact.Total, Baseline: testkit.Ptr(0.0), BaselineOn: day(2026, 1, 1), Target: testkit.Ptr(8.0), TargetOn: day(2027, 6, 30)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.src.add(at(2026, 3, 12), "lemieux") // before the quarter, after the running total's first day
 		f.src.add(at(2026, 7, 4), "becancour")
 		f.src.add(at(2026, 8, 14), "gentilly")
 		f.src.add(at(2026, 9, 30), "fortierville")
@@ -398,6 +404,11 @@ func TestReportsNeverChange(t *testing.T) {
 		c := read()
 		if v := c.Effects[0].Rows[0].Value; v == nil || *v.Value != 3 {
 			t.Fatalf("computed value in the report %+v", v)
+		}
+		// A running total is read from its first day to the report's end.
+		if v := c.Effects[0].Rows[1]; v.Indicator.ID != running || v.Value == nil || *v.Value.Value != 4 ||
+			v.Value.Period != (impact.Period{Start: day(2026, 1, 1), End: day(2026, 10, 1)}) {
+			t.Errorf("running total in the report %+v", v.Value)
 		}
 		if v := c.Effects[1].Rows[0].Value; v == nil || *v.Value != 3 || v.Note != "Registre des formations du CAB" {
 			t.Fatalf("entered value in the report %+v", v)

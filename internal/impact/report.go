@@ -167,15 +167,20 @@ func (s *Store) CreateReport(ctx context.Context, r ReportRequest) (int64, error
 				scopes = append(scopes, &places[i])
 			}
 		}
+		// A running total is read from its baseline day to the report's end.
+		p := r.Period
+		if ind.Period == Total && !ind.BaselineOn.IsZero() && ind.BaselineOn.Before(p.End) {
+			p.Start = ind.BaselineOn
+		}
 		for _, pl := range scopes {
-			v, err := s.measure(ctx, t, ind, r.Period, pl)
+			v, err := s.measure(ctx, t, ind, p, pl)
 			if err == errNotMeasurable {
 				continue
 			}
 			if err != nil {
 				return 0, err
 			}
-			if _, err := s.record(ctx, ind.ID, r.Period, pl, v); err != nil {
+			if _, err := s.record(ctx, ind.ID, p, pl, v); err != nil {
 				return 0, err
 			}
 			var placeID *int64
@@ -185,7 +190,7 @@ func (s *Store) CreateReport(ctx context.Context, r ReportRequest) (int64, error
 			var sn Snapshot
 			if err := s.db.InTx(ctx, func(tx *db.Tx) error {
 				var e error
-				sn, e = latest(ctx, tx, ind.ID, r.Period, placeID)
+				sn, e = latest(ctx, tx, ind.ID, p, placeID)
 				return e
 			}); err != nil {
 				return 0, err

@@ -2,12 +2,14 @@ package impact
 
 import (
 	"bytes"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"implique/internal/auth"
 	"implique/internal/calendar"
+	"implique/internal/chart"
 	"implique/internal/errs"
 	"implique/internal/export"
 	"implique/internal/i18n"
@@ -153,6 +155,9 @@ type reportSectionView struct {
 	// language).
 	Typed   []bool
 	Stories []reportStoryView
+	// Bars is a chart: each bar's share (0–100) and its figure.
+	Bars  []chart.Bar
+	Chart template.HTML
 }
 
 // reportRowView is an indicator's line. Effect and Note are typed (the
@@ -226,6 +231,14 @@ func (s *Handlers) buildReport(b kit.Base, c imp.ReportContent) reportView {
 			out.Value = value(b, ind.Unit, *rr.Value.Value)
 			if ind.Target != nil {
 				out.Value = b.T("impact.report.value_target", out.Value, value(b, ind.Unit, *ind.Target))
+				// Progress only when the value is over the indicator's own
+				// period (a year's target is not read from a quarter).
+				sp := rr.Value.Period
+				own := ind.Period == imp.Total && sp.Start == ind.BaselineOn ||
+					ind.Period != imp.Total && imp.PeriodOf(ind.Period, sp.Start, c.Model.YearStart, ind.BaselineOn) == sp
+				if !own {
+					break
+				}
 				base := 0.0
 				if ind.Baseline != nil {
 					base = *ind.Baseline
@@ -245,6 +258,21 @@ func (s *Handlers) buildReport(b kit.Base, c imp.ReportContent) reportView {
 		}
 		switch x {
 		case imp.SectionModel:
+			// First, how far each target is reached, as a chart.
+			progress := reportSectionView{ID: "progress", Title: b.T("impact.report.progress"), Intro: b.T("impact.report.progress_intro")}
+			for _, e := range c.Effects {
+				for _, rr := range e.Rows {
+					if r := row(nil, rr); r.Progress != nil {
+						progress.Bars = append(progress.Bars, chart.Bar{Label: r.Label, Value: min(*r.Progress, 100),
+							Text: b.T("impact.report.percent", b.Decimal(*r.Progress, 0))})
+					}
+				}
+			}
+			if len(progress.Bars) > 0 {
+				progress.Chart = template.HTML(chart.Bars{ID: "progress", Title: progress.Title, Desc: progress.Intro, Bars: progress.Bars,
+					Lang: lang}.SVG())
+				v.Sections = append(v.Sections, progress)
+			}
 			for _, term := range imp.Terms {
 				sec := reportSectionView{ID: "term-" + string(term), Title: b.T("impact.term." + string(term))}
 				for i := range c.Effects {
@@ -412,6 +440,9 @@ func (s *Handlers) ReportPDF(w http.ResponseWriter, r *http.Request) {
 		for _, st := range sec.Stories {
 			ps.Stories = append(ps.Stories, export.ReportStory{Title: st.Title, Meta: st.Meta, Body: st.Body})
 		}
+		for _, bar := range sec.Bars {
+			ps.Bars = append(ps.Bars, export.ReportBar{Label: bar.Label, Value: bar.Value, Text: bar.Text})
+		}
 		if len(sec.Table) == 0 {
 			doc.Sections = append(doc.Sections, ps)
 			continue
@@ -462,6 +493,11 @@ func (s *Handlers) ReportXLSX(w http.ResponseWriter, r *http.Request) {
 					cells[i] = c
 				}
 				sh.Rows = append(sh.Rows, cells)
+			}
+		case len(sec.Bars) > 0:
+			sh.Header = []string{b.T("impact.admin.col_indicator"), b.T("impact.report.progress")}
+			for _, bar := range sec.Bars {
+				sh.Rows = append(sh.Rows, []any{bar.Label, bar.Text})
 			}
 		case len(sec.Stories) > 0:
 			sh.Header = []string{b.T("impact.admin.story_title"), b.T("impact.report.col_date"), b.T("impact.admin.story_body")}
