@@ -220,12 +220,13 @@ func (s *Store) CreateReport(ctx context.Context, r ReportRequest) (int64, error
 	return id, err
 }
 
-// enteredWithin finds the snapshot in force of the last period within p
-// that staff entered a value for (the whole territory).
+// enteredWithin finds the value staff entered last for a period that
+// overlaps p (the whole territory): a quarter's report shows the program
+// year's value entered so far, its own period written beside it.
 func (s *Store) enteredWithin(ctx context.Context, indicatorID int64, p Period) (int64, bool, error) {
 	var id int64
 	err := s.db.QueryRow(ctx, `SELECT id FROM impact_snapshots WHERE indicator_id = ? AND place_id IS NULL
-		AND period_start >= ? AND period_end <= ? ORDER BY period_end DESC, id DESC LIMIT 1`, indicatorID, p.Start, p.End).Scan(&id)
+		AND period_start < ? AND period_end > ? ORDER BY period_end DESC, id DESC LIMIT 1`, indicatorID, p.End, p.Start).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}
