@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"implique/internal/db"
@@ -15,10 +16,57 @@ import (
 // Filter narrows the results: a wave (required), a place and its
 // secteurs, an event, an audience.
 type Filter struct {
-	WaveID   int64
+	WaveID int64
+	// Waves are other waves of the same questionnaire counted together
+	// with WaveID (a training program's cohorts, say).
+	Waves    []int64
 	Place    string
 	EventID  int64
 	Audience string
+}
+
+// MaxWaves bounds the waves a filter counts together.
+const MaxWaves = 500
+
+// waveIDs are the waves a filter counts: WaveID and its Waves, each of the
+// territory and of WaveID's questionnaire, else errs.Invalid.
+func (s *Store) waveIDs(ctx context.Context, territoryID int64, f Filter) ([]int64, error) {
+	ids := []int64{f.WaveID}
+	seen := map[int64]bool{f.WaveID: true}
+	for _, id := range f.Waves {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 1 {
+		return ids, nil
+	}
+	if len(ids) > MaxWaves {
+		return nil, errs.New(errs.Invalid, "errors.survey_waves_many")
+	}
+	n := 0
+	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM survey_waves w WHERE w.territory_id = ? AND w.id IN (`+marks(len(ids))+`)
+		AND w.questionnaire_id = (SELECT x.questionnaire_id FROM survey_waves x WHERE x.territory_id = ? AND x.id = ?)`,
+		append(append([]any{territoryID}, anys(ids)...), territoryID, f.WaveID)...).Scan(&n)
+	if err != nil {
+		return nil, err
+	}
+	if n != len(ids) {
+		return nil, errs.New(errs.Invalid, "errors.survey_waves_other")
+	}
+	return ids, nil
+}
+
+// marks are n placeholders, separated by commas.
+func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+func anys(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
 }
 
 // OptionResult is how many respondents chose one option.
@@ -57,11 +105,16 @@ type Results struct {
 	ComputedAt time.Time
 }
 
-// counts reads the tallies of a wave under a filter: question → code → n.
+// counts reads the tallies of a wave (and the waves counted with it)
+// under a filter: question → code → n.
 func (s *Store) counts(ctx context.Context, territoryID int64, f Filter) (map[string]map[string]int, error) {
+	ids, err := s.waveIDs(ctx, territoryID, f)
+	if err != nil {
+		return nil, err
+	}
 	q := `SELECT t.question, t.code, SUM(t.n) FROM survey_tallies t JOIN survey_waves w ON w.id = t.wave_id
-		WHERE w.territory_id = ? AND t.wave_id = ?`
-	args := []any{territoryID, f.WaveID}
+		WHERE w.territory_id = ? AND t.wave_id IN (` + marks(len(ids)) + `)`
+	args := append([]any{territoryID}, anys(ids)...)
 	if f.Place != "" {
 		cond, a := territory.InScope("t.place_id", territoryID, f.Place, territory.AndSecteurs)
 		q += ` AND ` + cond
@@ -77,7 +130,7 @@ func (s *Store) counts(ctx context.Context, territoryID int64, f Filter) (map[st
 	}
 	q += ` GROUP BY t.question, t.code`
 	out := map[string]map[string]int{}
-	err := db.Each(ctx, s.db, q, args, func(rows *sql.Rows) error {
+	err = db.Each(ctx, s.db, q, args, func(rows *sql.Rows) error {
 		var question, code string
 		var n int
 		if err := rows.Scan(&question, &code, &n); err != nil {
