@@ -16,25 +16,41 @@ var _ indicator.Source = (*Store)(nil)
 
 // The keys of the indicators the surveys offer.
 const (
-	IndicatorBelonging  = "survey.belonging"
-	IndicatorLoneliness = "survey.loneliness"
+	IndicatorBelonging         = "survey.belonging"
+	IndicatorLoneliness        = "survey.loneliness"
+	IndicatorTrainingLearned   = "survey.training_learned"
+	IndicatorTrainingWillAct   = "survey.training_will_act"
+	IndicatorTrainingSatisfied = "survey.training_satisfied"
 )
 
-// BelongingInstrument is the shipped instrument the indicators read: the
-// sense of belonging and the three-item loneliness scale.
+// BelongingInstrument is the shipped instrument the indicators of belonging
+// and loneliness read: the sense of belonging and the three-item
+// loneliness scale.
 const BelongingInstrument = "appartenance-solitude"
 
-// indicatorHeadlines name, for each indicator, the headline of the
-// instrument it reads.
-var indicatorHeadlines = map[string]string{IndicatorBelonging: "belonging", IndicatorLoneliness: "loneliness"}
+// read names the headline of a shipped instrument an indicator reads.
+type read struct{ instrument, headline string }
 
-// Indicators lists what the surveys measure: the shares the instrument's
-// headlines define, read for a place through the « lieu » answer.
+// indicatorHeadlines name, for each indicator, the instrument it reads and
+// the headline of it.
+var indicatorHeadlines = map[string]read{
+	IndicatorBelonging:         {BelongingInstrument, "belonging"},
+	IndicatorLoneliness:        {BelongingInstrument, "loneliness"},
+	IndicatorTrainingLearned:   {ReviewInstrument, "learned"},
+	IndicatorTrainingWillAct:   {ReviewInstrument, "will_act"},
+	IndicatorTrainingSatisfied: {ReviewInstrument, "satisfied"},
+}
+
+// Indicators lists what the surveys measure: the shares the instruments'
+// headlines define, read for a place through the « lieu » answer (or the
+// place of the event an invitation followed).
 func (s *Store) Indicators() []indicator.Definition {
-	return []indicator.Definition{
-		{Key: IndicatorBelonging, Unit: indicator.Percent, Places: true},
-		{Key: IndicatorLoneliness, Unit: indicator.Percent, Places: true},
+	var out []indicator.Definition
+	for _, k := range []string{IndicatorBelonging, IndicatorLoneliness, IndicatorTrainingLearned, IndicatorTrainingWillAct,
+		IndicatorTrainingSatisfied} {
+		out = append(out, indicator.Definition{Key: k, Unit: indicator.Percent, Places: true})
 	}
+	return out
 }
 
 // Measure computes the share of the respondents a headline of the
@@ -44,17 +60,17 @@ func (s *Store) Indicators() []indicator.Definition {
 // their last day, closed, or still open today. Fewer respondents than the
 // territory's small-group minimum give indicator.ErrTooFew.
 func (s *Store) Measure(ctx context.Context, key string, sc indicator.Scope) (float64, error) {
-	head, ok := indicatorHeadlines[key]
+	r, ok := indicatorHeadlines[key]
 	if !ok {
 		return 0, indicator.ErrUnknown
 	}
-	heads, err := belongingHeadlines()
+	heads, err := instrumentHeadlines()
 	if err != nil {
 		return 0, err
 	}
-	h, ok := heads[head]
+	h, ok := heads[r.instrument][r.headline]
 	if !ok {
-		return 0, fmt.Errorf("survey: the instrument %s has no headline %s", BelongingInstrument, head)
+		return 0, fmt.Errorf("survey: the instrument %s has no headline %s", r.instrument, r.headline)
 	}
 	t, err := s.territories.ByID(ctx, sc.TerritoryID)
 	if err != nil {
@@ -65,7 +81,7 @@ func (s *Store) Measure(ctx context.Context, key string, sc indicator.Scope) (fl
 	q := `SELECT t.code, SUM(t.n) FROM survey_tallies t JOIN survey_waves w ON w.id = t.wave_id
 		JOIN survey_questionnaires q ON q.id = w.questionnaire_id
 		WHERE w.territory_id = ? AND q.instrument = ? AND w.opens_on >= ? AND w.opens_on < ? AND t.question = ?`
-	args := []any{sc.TerritoryID, BelongingInstrument, fromDay.String(), toDay.String(), h.code}
+	args := []any{sc.TerritoryID, r.instrument, fromDay.String(), toDay.String(), h.code}
 	// A wave still taking answers today has them all within the period
 	// only when today is in it.
 	if today := calendar.DateOf(s.now().In(loc)); !today.Before(toDay) {
@@ -97,35 +113,34 @@ func (s *Store) Measure(ctx context.Context, key string, sc indicator.Scope) (fl
 	return float64(h.Share(c)) * 100 / float64(c[""]), nil
 }
 
-// headline is a headline of the instrument with the code of its question
+// headline is a headline of an instrument with the code of its question
 // (or score).
 type headline struct {
 	code string
 	Headline
 }
 
-// belongingHeadlines are the headlines of the instrument, by key, read
-// once from the shipped file.
-var belongingHeadlines = sync.OnceValues(func() (map[string]headline, error) {
+// instrumentHeadlines are the headlines of the shipped instruments, by
+// instrument and key, read once from the files.
+var instrumentHeadlines = sync.OnceValues(func() (map[string]map[string]headline, error) {
 	all, err := Instruments()
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]headline{}
+	out := map[string]map[string]headline{}
 	for _, in := range all {
-		if in.Key != BelongingInstrument {
-			continue
-		}
+		hs := map[string]headline{}
 		for _, q := range in.Definition.Questions() {
 			if q.Headline != nil {
-				out[q.Headline.Key] = headline{q.Code, *q.Headline}
+				hs[q.Headline.Key] = headline{q.Code, *q.Headline}
 			}
 		}
 		for _, sc := range in.Definition.Scores {
 			if sc.Headline != nil {
-				out[sc.Headline.Key] = headline{sc.Code, *sc.Headline}
+				hs[sc.Headline.Key] = headline{sc.Code, *sc.Headline}
 			}
 		}
+		out[in.Key] = hs
 	}
 	return out, nil
 })
