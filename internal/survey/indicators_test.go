@@ -125,7 +125,7 @@ func TestSurveyIndicators(t *testing.T) {
 		}
 		cat := i18n.MustLoad()
 		defs := f.s.Indicators()
-		if len(defs) != 2 {
+		if len(defs) != 5 {
 			t.Errorf("%d indicators", len(defs))
 		}
 		for _, def := range defs {
