@@ -27,6 +27,7 @@ import (
 	"implique/internal/survey"
 	"implique/internal/territory"
 	"implique/internal/tracking"
+	"implique/internal/training"
 	"implique/internal/volunteering"
 	"implique/internal/web"
 )
@@ -71,6 +72,8 @@ type App struct {
 	Funding *funding.Store
 	// Committee keeps the partners' committee.
 	Committee *committee.Store
+	// Training keeps the training programs, cohorts, learners and certificates.
+	Training *training.Store
 	// Portrait asks the stores above for the portrait of involvement and needs.
 	Portrait *portrait.Builder
 	// Impact keeps the logic model and the indicators' values, computed by
@@ -143,6 +146,8 @@ func New(cfg Config) (*App, error) {
 		BaseURL: base, Now: now})
 	a.Committee = committee.NewStore(committee.Config{DB: d, Territories: a.Territories, Events: a.Events, Orgs: a.Orgs,
 		Auth: a.Auth, Now: now})
+	a.Training = training.NewStore(training.Config{DB: d, Territories: a.Territories, Events: a.Events, Evaluations: a.Surveys,
+		Auth: a.Auth, Mailer: a.Mailer, Catalogs: cat, BaseURL: base, Now: now})
 	a.Portrait = portrait.New(portrait.Config{Territories: a.Territories, Events: a.Events, Community: a.Community, Orgs: a.Orgs,
 		Volunteering: a.Volunteering, Survey: a.Surveys, Now: now})
 	a.Impact = impact.NewStore(impact.Config{DB: d, Territories: a.Territories, Catalogs: cat, Sources: sources(a), Now: now})
@@ -161,6 +166,7 @@ func New(cfg Config) (*App, error) {
 		Surveys:      a.Surveys,
 		Funding:      a.Funding,
 		Committee:    a.Committee,
+		Training:     a.Training,
 		Portrait:     a.Portrait,
 		Impact:       a.Impact,
 		Logger:       cfg.Logger,
@@ -175,7 +181,7 @@ func New(cfg Config) (*App, error) {
 // sources are the stores that compute indicators of the program's impact.
 func sources(a *App) []indicator.Source {
 	var out []indicator.Source
-	for _, s := range []any{a.Events, a.Connections, a.Community, a.Orgs, a.Volunteering, a.Tracking, a.Surveys} {
+	for _, s := range []any{a.Events, a.Connections, a.Community, a.Orgs, a.Volunteering, a.Tracking, a.Surveys, a.Training} {
 		if src, ok := s.(indicator.Source); ok {
 			out = append(out, src)
 		}

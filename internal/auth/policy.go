@@ -109,12 +109,17 @@ const (
 	// ManageFunding keeps the funding applications and the reports owed to
 	// funders, and produces the report for a period (PDF, spreadsheet).
 	ManageFunding Action = "funding.manage"
+	// ManageTraining keeps the trainings: programs, cohorts and their
+	// sessions, learners, attendance, completion, certificates and
+	// evaluations. An organisation's managers enrol its members through
+	// EditOrganization on that organisation.
+	ManageTraining Action = "training.manage"
 )
 
 // Actions lists every action, for the policy's table test.
 var Actions = []Action{ViewStaffArea, ManageUsers, ManageSettings, ReadOutbox, ManageOwnAccount, ManageEvents, ManageIdeas, ManageConnections,
 	ManageCommunities, ManageInitiatives, ManageOrganizations, EditOrganization, ManageVolunteering, ManageTrackedLinks,
-	ManagePeople, ManageSurveys, ReadSurveyResults, ReadPortrait, ManageImpact, ReadImpact, ManageCommittee, ReadCommittee, ManageFunding}
+	ManagePeople, ManageSurveys, ReadSurveyResults, ReadPortrait, ManageImpact, ReadImpact, ManageCommittee, ReadCommittee, ManageFunding, ManageTraining}
 
 // policy is the one place that says which role may do what.
 var policy = map[Action][]Role{
@@ -141,6 +146,7 @@ var policy = map[Action][]Role{
 	ManageCommittee:     {RoleAdministrator, RoleFacilitator},
 	ReadCommittee:       {RoleAdministrator, RoleFacilitator, RoleCommunications, RolePartner},
 	ManageFunding:       {RoleAdministrator},
+	ManageTraining:      {RoleAdministrator, RoleFacilitator},
 }
 
 // ownOrganization says which role may do what to an organisation they

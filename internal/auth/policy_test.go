@@ -35,6 +35,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageCommittee:     true,
 		auth.ReadCommittee:       true,
 		auth.ManageFunding:       true,
+		auth.ManageTraining:      true,
 	},
 	auth.RoleFacilitator: {
 		auth.ViewStaffArea:       true,
@@ -60,6 +61,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageCommittee:     true,
 		auth.ReadCommittee:       true,
 		auth.ManageFunding:       false,
+		auth.ManageTraining:      true,
 	},
 	auth.RoleCommunications: {
 		auth.ViewStaffArea:       true,
@@ -85,6 +87,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageCommittee:     false,
 		auth.ReadCommittee:       true,
 		auth.ManageFunding:       false,
+		auth.ManageTraining:      false,
 	},
 	auth.RolePartner: {
 		auth.ViewStaffArea:       false,
@@ -110,6 +113,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageCommittee:     false,
 		auth.ReadCommittee:       true,
 		auth.ManageFunding:       false,
+		auth.ManageTraining:      false,
 	},
 	auth.RoleOrganizationManager: {
 		auth.ViewStaffArea:       false,
@@ -135,6 +139,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageCommittee:     false,
 		auth.ReadCommittee:       false,
 		auth.ManageFunding:       false,
+		auth.ManageTraining:      false,
 	},
 	auth.RoleCitizen: {
 		auth.ViewStaffArea:       false,
@@ -160,6 +165,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageCommittee:     false,
 		auth.ReadCommittee:       false,
 		auth.ManageFunding:       false,
+		auth.ManageTraining:      false,
 	},
 }
 
@@ -310,13 +316,13 @@ func TestPolicyCombinations(t *testing.T) {
 				auth.ManageCommunities: true, auth.ManageInitiatives: true, auth.ManageOrganizations: true, auth.EditOrganization: true,
 				auth.ManageVolunteering: true, auth.ManageTrackedLinks: true, auth.ManagePeople: true, auth.ManageSurveys: true,
 				auth.ReadSurveyResults: true, auth.ReadPortrait: true, auth.ManageImpact: true, auth.ReadImpact: true,
-				auth.ManageCommittee: true, auth.ReadCommittee: true}},
+				auth.ManageCommittee: true, auth.ReadCommittee: true, auth.ManageTraining: true}},
 		{"citizen and administrator", []auth.Role{auth.RoleCitizen, auth.RoleAdministrator},
 			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageUsers: true, auth.ManageSettings: true, auth.ReadOutbox: true, auth.ManageOwnAccount: true, auth.ManageEvents: true, auth.ManageIdeas: true, auth.ManageConnections: true,
 				auth.ManageCommunities: true, auth.ManageInitiatives: true, auth.ManageOrganizations: true, auth.EditOrganization: true,
 				auth.ManageVolunteering: true, auth.ManageTrackedLinks: true, auth.ManagePeople: true, auth.ManageSurveys: true,
 				auth.ReadSurveyResults: true, auth.ReadPortrait: true, auth.ManageImpact: true, auth.ReadImpact: true,
-				auth.ManageCommittee: true, auth.ReadCommittee: true, auth.ManageFunding: true}},
+				auth.ManageCommittee: true, auth.ReadCommittee: true, auth.ManageFunding: true, auth.ManageTraining: true}},
 		{"unknown role", []auth.Role{"superuser"}, map[auth.Action]bool{auth.ManageOwnAccount: true}},
 	}
 	for _, c := range cases {

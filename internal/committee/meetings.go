@@ -4,9 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -61,27 +59,16 @@ const (
 	maxMinutes = 50_000
 )
 
-var clockRe = regexp.MustCompile(`^(\d{1,2})\s*(?:[:hH]\s*(\d{2})?)?$`)
-
-// parseClock reads a time of day: « 18:30 », « 18 h 30 », « 18 h ».
+// parseClock reads a time of day (see calendar.ParseClock) into f.
 func parseClock(f errs.Fields, field, v string) (h, m int, ok bool) {
-	v = strings.TrimSpace(strings.ReplaceAll(v, "\u00a0", " "))
-	if v == "" {
+	if strings.TrimSpace(v) == "" {
 		f.Add(field, "errors.required")
 		return 0, 0, false
 	}
-	g := clockRe.FindStringSubmatch(v)
-	if g != nil {
-		h, _ = strconv.Atoi(g[1])
-		if g[2] != "" {
-			m, _ = strconv.Atoi(g[2])
-		}
-		if h < 24 && m < 60 {
-			return h, m, true
-		}
+	if h, m, ok = calendar.ParseClock(v); !ok {
+		f.Add(field, "errors.time")
 	}
-	f.Add(field, "errors.time")
-	return 0, 0, false
+	return h, m, ok
 }
 
 // eventField names the meeting form's field of an event's problem.

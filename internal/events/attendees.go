@@ -1,6 +1,12 @@
 package events
 
-import "context"
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"implique/internal/db"
+)
 
 // Attendees lists the people who came to an event: its confirmed
 // registrations that were checked in at the door, by name.
@@ -30,4 +36,26 @@ func (s *Store) ReturningAttendees(ctx context.Context, territoryID int64) (int,
 	return countReturning(ctx, s.db, `SELECT r.event_id, r.email, r.phone_key, 1 FROM registrations r JOIN events e ON e.id = r.event_id
 		WHERE r.territory_id = ? AND r.status = 'confirmed' AND r.checked_in_at IS NOT NULL AND e.cancelled_at IS NULL
 		AND (r.email <> '' OR r.phone_key <> '')`, []any{territoryID})
+}
+
+// CheckedIn tells which registrations of these events were checked in at
+// the door (confirmed, present): one query for a whole cohort's sessions.
+func (s *Store) CheckedIn(ctx context.Context, territoryID int64, eventIDs []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(eventIDs) == 0 {
+		return out, nil
+	}
+	q := `SELECT r.id FROM registrations r WHERE r.territory_id = ? AND r.status = 'confirmed' AND r.checked_in_at IS NOT NULL
+		AND r.event_id IN (?` + strings.Repeat(", ?", len(eventIDs)-1) + `)`
+	args := []any{territoryID}
+	for _, id := range eventIDs {
+		args = append(args, id)
+	}
+	err := db.Each(ctx, s.db, q, args, func(rows *sql.Rows) error {
+		var id int64
+		err := rows.Scan(&id)
+		out[id] = true
+		return err
+	})
+	return out, err
 }

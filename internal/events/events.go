@@ -94,9 +94,13 @@ type Event struct {
 	ReportOrganizations  string
 	ReportNotes          string
 	Sequence             int
-	CreatedAt            time.Time
-	UpdatedAt            time.Time
-	Facilitators         []int64
+	// SignUpVia is where people sign up instead of the event's own form
+	// (a training cohort's page, whose sessions are events): the public
+	// sign-up refuses, staff may still register someone at the door.
+	SignUpVia    string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Facilitators []int64
 
 	// Confirmed is the number of people with a confirmed seat.
 	Confirmed int
@@ -160,6 +164,9 @@ type Input struct {
 	ContactPhone         string
 	ContactEmail         string
 	Facilitators         []int64
+	// SignUpVia is set when the event is created (CreateWith) and kept
+	// by every update: a path of the site where people sign up instead.
+	SignUpVia string
 }
 
 // Limits on what is typed.

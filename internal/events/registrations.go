@@ -39,6 +39,8 @@ const (
 	SourcePhone  = "phone"
 	SourcePaper  = "paper"
 	SourceWalkIn = "walk_in"
+	// SourceTraining is a learner enrolled in a training cohort's sessions.
+	SourceTraining = "training"
 )
 
 // Registration is a person (and the people with them) signed up for an event.
@@ -300,6 +302,9 @@ func (s *Store) register(ctx context.Context, territoryID, eventID int64, in Reg
 		case staff && (st == Closed || st == Draft || st == Scheduled):
 		default:
 			return errs.New(errs.Conflict, "errors.event_not_open."+string(st))
+		}
+		if !staff && ev.SignUpVia != "" {
+			return errs.New(errs.Conflict, "errors.event_sign_up_via")
 		}
 		if ev.Capacity != nil && in.PartySize > *ev.Capacity {
 			return &errs.Error{Code: errs.Invalid, Key: "errors.invalid", Fields: map[string]string{"party_size": "errors.party_over_capacity"}}
@@ -655,4 +660,85 @@ func (s *Store) CheckIn(ctx context.Context, territoryID, regID int64, present b
 		return errs.New(errs.NotFound, "errors.registration_not_found")
 	}
 	return nil
+}
+
+// PrepareLinks loads the secret the private links are derived from; a
+// capability calls it before the transaction in which it calls RegisterIn
+// (on SQLite, the secret's first creation needs the writer).
+func (s *Store) PrepareLinks(ctx context.Context) error { return s.loadLinkKey(ctx) }
+
+// RegisterIn gives one person a confirmed seat at an event inside the
+// transaction of the capability that governs the seats (a training cohort
+// enrolling a learner in its sessions): no capacity check and no e-mail —
+// that capability tells the person; the event's reminders, its check-in at
+// the door and its attendance then work as for any registration. The same
+// e-mail or phone already registered keeps its registration. It returns
+// the registration's id. PrepareLinks must have been called.
+func (s *Store) RegisterIn(ctx context.Context, tx *db.Tx, territoryID, eventID int64, in RegistrationInput, source string) (int64, error) {
+	f := errs.Fields{}
+	in.PartySize = 1
+	in.validate(f, true)
+	if err := f.Err(); err != nil {
+		return 0, err
+	}
+	var fromPlace any
+	if in.FromPlaceSlug != "" {
+		var id int64
+		err := tx.QueryRow(ctx, `SELECT id FROM places WHERE territory_id = ? AND slug = ?`, territoryID, in.FromPlaceSlug).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, errs.Fields{"from_place": "errors.place_unknown"}.Err()
+		}
+		if err != nil {
+			return 0, err
+		}
+		fromPlace = id
+	}
+	if err := lockEvent(ctx, tx, territoryID, eventID); err != nil {
+		return 0, err
+	}
+	ev, err := txEvent(ctx, tx, territoryID, eventID)
+	if err != nil {
+		return 0, err
+	}
+	if ev.CancelledAt != nil {
+		return 0, errs.New(errs.Conflict, "errors.event_not_open.cancelled")
+	}
+	var id int64
+	err = tx.QueryRow(ctx, `SELECT id FROM registrations WHERE event_id = ? AND status <> 'cancelled'
+		AND ((email <> '' AND email = ?) OR (phone_key <> '' AND phone_key = ?)) ORDER BY id LIMIT 1`,
+		eventID, in.Email, PhoneKey(in.Phone)).Scan(&id)
+	if err == nil {
+		_, err = tx.Exec(ctx, `UPDATE registrations SET status = 'confirmed', updated_at = ? WHERE id = ?`, s.now(), id)
+		return id, err
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, err
+	}
+	b := make([]byte, 18)
+	_, _ = rand.Read(b)
+	nonce := hex.EncodeToString(b)
+	tok, err := s.manageToken(nonce)
+	if err != nil {
+		return 0, err
+	}
+	now := s.now()
+	var consentAt any
+	if in.ConsentContact {
+		consentAt = now
+	}
+	return tx.InsertID(ctx, `INSERT INTO registrations (territory_id, event_id, name, email, phone, phone_key, party_size,
+		dietary, accessibility, ride, from_place_id, consent_contact, consent_at, lang, status, queued_at, source,
+		manage_nonce, manage_token_hash, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?) RETURNING id`,
+		territoryID, eventID, in.Name, in.Email, in.Phone, PhoneKey(in.Phone), in.Dietary, in.Accessibility,
+		in.Ride, fromPlace, in.ConsentContact, consentAt, in.Lang, now, source, nonce, auth.HashToken(tok), now, now)
+}
+
+// WithdrawIn cancels a registration made by RegisterIn inside the
+// transaction of the capability that governs the seats.
+func (s *Store) WithdrawIn(ctx context.Context, tx *db.Tx, territoryID, regID int64) error {
+	now := s.now()
+	_, err := tx.Exec(ctx, `UPDATE registrations SET status = 'cancelled', cancelled_at = ?, updated_at = ?
+		WHERE territory_id = ? AND id = ? AND status <> 'cancelled'`, now, now, territoryID, regID)
+	return err
 }

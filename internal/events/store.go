@@ -57,6 +57,7 @@ const eventCols = `e.id, e.territory_id, e.slug, e.kind, e.title, e.summary, e.d
 	e.venue_name, e.venue_address, e.starts_at, e.ends_at, e.capacity, e.registration_deadline, e.menu, e.accessibility,
 	e.directions, e.contact_name, e.contact_phone, e.contact_email, e.publish_at, e.cancelled_at, e.cancel_reason,
 	e.held_at, e.attendance, e.no_shows, e.report_organizations, e.report_notes, e.sequence, e.created_at, e.updated_at,
+	e.sign_up_via,
 	COALESCE((SELECT SUM(r.party_size) FROM registrations r WHERE r.event_id = e.id AND r.status = 'confirmed'), 0),
 	COALESCE((SELECT SUM(r.party_size) FROM registrations r WHERE r.event_id = e.id AND r.status = 'waitlisted'), 0)`
 
@@ -92,7 +93,7 @@ func scanEvent(row scanner) (Event, error) {
 		db.ScanNullTime(&e.RegistrationDeadline), &e.Menu, &e.Accessibility, &e.Directions, &e.ContactName, &e.ContactPhone,
 		&e.ContactEmail, db.ScanNullTime(&e.PublishAt),
 		&cancelled, &e.CancelReason, &held, &attendance, &noShows, &e.ReportOrganizations, &e.ReportNotes,
-		&e.Sequence, &e.CreatedAt, &e.UpdatedAt, &e.Confirmed, &e.Waitlisted)
+		&e.Sequence, &e.CreatedAt, &e.UpdatedAt, &e.SignUpVia, &e.Confirmed, &e.Waitlisted)
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, errs.New(errs.NotFound, "errors.event_not_found")
 	}
@@ -315,11 +316,11 @@ func (s *Store) CreateWith(ctx context.Context, territoryID, createdBy int64, in
 		}
 		id, err = tx.InsertID(ctx, `INSERT INTO events (territory_id, slug, kind, title, summary, description, place_id,
 			venue_name, venue_address, starts_at, ends_at, capacity, registration_deadline, menu, accessibility, directions,
-			contact_name, contact_phone, contact_email, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			contact_name, contact_phone, contact_email, sign_up_via, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			territoryID, slug, string(in.Kind), in.Title, in.Summary, in.Description, pl.ID, in.VenueName, in.VenueAddress,
 			db.Time(in.StartsAt), db.Time(in.EndsAt), capArg(in.Capacity), timeArg(in.RegistrationDeadline), in.Menu,
-			in.Accessibility, in.Directions, in.ContactName, in.ContactPhone, in.ContactEmail, by, now, now)
+			in.Accessibility, in.Directions, in.ContactName, in.ContactPhone, in.ContactEmail, in.SignUpVia, by, now, now)
 		if err != nil {
 			return err
 		}

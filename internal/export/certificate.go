@@ -1,8 +1,11 @@
 package export
 
 import (
+	"errors"
 	"io"
 	"time"
+
+	"github.com/go-pdf/fpdf"
 )
 
 // Certificate is a one-page certificate of recognition or attestation:
@@ -64,7 +67,25 @@ const (
 // summed up in a last row « … ». Text is cleaned as the package
 // documentation says.
 func WriteCertificatePDF(w io.Writer, c Certificate) error {
-	pdf := newPDF(c.Title+" — "+c.Holder, c.Lang, c.Created)
+	return WriteCertificatesPDF(w, c.Title+" — "+c.Holder, []Certificate{c})
+}
+
+// WriteCertificatesPDF writes several certificates to w as one PDF, one
+// page each (a cohort's certificates printed at once), under title; the
+// document takes the first one's language and creation time.
+func WriteCertificatesPDF(w io.Writer, title string, cs []Certificate) error {
+	if len(cs) == 0 {
+		return errors.New("export: no certificate to write")
+	}
+	pdf := newPDF(title, cs[0].Lang, cs[0].Created)
+	for _, c := range cs {
+		drawCertificate(pdf, c)
+	}
+	return writePDF(w, pdf)
+}
+
+// drawCertificate adds one certificate's page to pdf.
+func drawCertificate(pdf *fpdf.Fpdf, c Certificate) {
 	pdf.AddPage()
 	pdf.SetTextColor(0, 0, 0)
 	pdf.SetDrawColor(27, 94, 122)
@@ -179,5 +200,4 @@ func WriteCertificatePDF(w io.Writer, c Certificate) error {
 		textLine(pdf, certSide, vy, certW, 4.2, l, "CM")
 		vy += 4.2
 	}
-	return writePDF(w, pdf)
 }

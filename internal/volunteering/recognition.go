@@ -2,19 +2,18 @@ package volunteering
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/errs"
+	"implique/internal/export"
 )
 
 // Milestones of recognition: the first activity, then these many
@@ -182,37 +181,6 @@ type Certificate struct {
 	IssuedAt      time.Time
 }
 
-// codeAlphabet has no letters that read alike (no I, L, O, 0, 1).
-const codeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-func newCode() string {
-	b := make([]byte, 12)
-	_, _ = rand.Read(b)
-	var out strings.Builder
-	for i, c := range b {
-		if i > 0 && i%4 == 0 {
-			out.WriteByte('-')
-		}
-		out.WriteByte(codeAlphabet[int(c)%len(codeAlphabet)])
-	}
-	return out.String()
-}
-
-// NormalizeCode reads a code as typed (lower case, spaces, no dashes).
-func NormalizeCode(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToUpper(s) {
-		if strings.ContainsRune(codeAlphabet, r) {
-			b.WriteRune(r)
-		}
-	}
-	c := b.String()
-	if len(c) != 12 {
-		return c
-	}
-	return c[:4] + "-" + c[4:8] + "-" + c[8:]
-}
-
 // IssueCertificate writes down a certificate of a person's confirmed
 // hours between from and to, under holderName. The same content asked
 // again keeps its code.
@@ -253,7 +221,7 @@ func (s *Store) IssueCertificate(ctx context.Context, territoryID, userID int64,
 		if err == nil || !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		c.Code, c.IssuedAt = newCode(), s.now()
+		c.Code, c.IssuedAt = export.NewCode(), s.now()
 		_, err = tx.Exec(ctx, `INSERT INTO volunteer_certificates (territory_id, code, user_id, kind, holder_name, period_from, period_to,
 			minutes, organizations, content_hash, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			territoryID, c.Code, userID, kind, holderName, from.String(), to.String(), c.Minutes, len(c.Organizations), hash, c.IssuedAt)
@@ -278,7 +246,7 @@ type VerifiedCertificate struct {
 func (s *Store) VerifyCertificate(ctx context.Context, territoryID int64, code string) (VerifiedCertificate, error) {
 	var v VerifiedCertificate
 	err := s.db.QueryRow(ctx, `SELECT code, kind, holder_name, period_from, period_to, minutes, organizations, issued_at
-		FROM volunteer_certificates WHERE territory_id = ? AND code = ?`, territoryID, NormalizeCode(code)).
+		FROM volunteer_certificates WHERE territory_id = ? AND code = ?`, territoryID, export.NormalizeCode(code)).
 		Scan(&v.Code, &v.Kind, &v.HolderName, &v.From, &v.To, &v.Minutes, &v.Organizations, &v.IssuedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, errs.New(errs.NotFound, "errors.volunteer_certificate_not_found")

@@ -28,6 +28,7 @@ import (
 	"implique/internal/web/site"
 	"implique/internal/web/staff"
 	"implique/internal/web/surveys"
+	"implique/internal/web/training"
 	"implique/internal/web/volunteering"
 )
 
@@ -43,6 +44,7 @@ type Server struct {
 	// The handlers of each capability.
 	account      *account.Handlers
 	committee    *committee.Handlers
+	training     *training.Handlers
 	communities  *communities.Handlers
 	connections  *connections.Handlers
 	events       *events.Handlers
@@ -80,7 +82,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	// Each capability's pages, over the kit's layout and partials.
 	k, err := kit.New(cfg, deps, cat, account.Templates, committee.Templates, communities.Templates, connections.Templates,
 		events.Templates, funding.Templates, ideas.Templates, impact.Templates, initiatives.Templates, orgs.Templates,
-		portrait.Templates, site.Templates, staff.Templates, surveys.Templates, volunteering.Templates)
+		portrait.Templates, site.Templates, staff.Templates, surveys.Templates, training.Templates, volunteering.Templates)
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +100,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		portrait:     &portrait.Handlers{Kit: k},
 		site:         &site.Handlers{Kit: k},
 		staff:        &staff.Handlers{Kit: k},
+		training:     &training.Handlers{Kit: k},
 		surveys:      &surveys.Handlers{Kit: k},
 		volunteering: &volunteering.Handlers{Kit: k},
 	}

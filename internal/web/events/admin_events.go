@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/language"
 
 	"implique/internal/auth"
+	"implique/internal/calendar"
 	"implique/internal/community"
 	"implique/internal/errs"
 	evs "implique/internal/events"
@@ -191,7 +192,7 @@ func eventInput(f url.Values, loc *time.Location) (evs.Input, errs.Fields) {
 			problems.Add(field, "errors.required")
 			return 0, 0, false
 		}
-		h, m, ok := kit.ParseClock(v)
+		h, m, ok := calendar.ParseClock(v)
 		if !ok {
 			problems.Add(field, "errors.time")
 		}
@@ -226,7 +227,7 @@ func eventInput(f url.Values, loc *time.Location) (evs.Input, errs.Fields) {
 		}
 		h, m := 23, 59 // without a time: until the end of that day
 		if dt != "" {
-			if h, m, ok = kit.ParseClock(dt); !ok {
+			if h, m, ok = calendar.ParseClock(dt); !ok {
 				problems.Add("deadline_time", "errors.time")
 				break
 			}
@@ -597,7 +598,7 @@ func (s *Handlers) AdminPublishEvent(w http.ResponseWriter, r *http.Request) {
 		if !dayOK {
 			problems.Add("publish_date", "errors.date")
 		}
-		h, m, clockOK := kit.ParseClock(r.PostFormValue("publish_time"))
+		h, m, clockOK := calendar.ParseClock(r.PostFormValue("publish_time"))
 		if !clockOK {
 			problems.Add("publish_time", "errors.time")
 		}

@@ -2,15 +2,13 @@ package kit
 
 import (
 	"context"
-	"implique/internal/calendar"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
-	"strings"
 	"time"
 
 	"implique/internal/auth"
+	"implique/internal/calendar"
 	"implique/internal/errs"
 	"implique/internal/events"
 	"implique/internal/export"
@@ -21,22 +19,6 @@ import (
 func ParseDay(v string) (time.Time, bool) {
 	d, ok := calendar.Parse(v)
 	return d.Time(), ok
-}
-
-var clockRe = regexp.MustCompile(`^(\d{1,2})\s*(?:[:hH]\s*(\d{2})?(?::\d{2})?)?$`)
-
-// ParseClock reads a time of day: « 18:30 » (what time inputs send),
-// « 18 h 30 », « 18h », « 18 ».
-func ParseClock(v string) (h, m int, ok bool) {
-	g := clockRe.FindStringSubmatch(strings.TrimSpace(strings.ReplaceAll(v, "\u00a0", " ")))
-	if g == nil {
-		return 0, 0, false
-	}
-	h, _ = strconv.Atoi(g[1])
-	if g[2] != "" {
-		m, _ = strconv.Atoi(g[2])
-	}
-	return h, m, h < 24 && m < 60
 }
 
 // LocalAt is the moment of a day and a time of day in loc.

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"testing"
 
+	"implique/internal/calendar"
 	"implique/internal/errs"
 	"implique/internal/territory"
 	"implique/internal/web/kit"
@@ -54,7 +55,7 @@ func TestParseClock(t *testing.T) {
 		{"midi", 0, 0, false},
 		{"", 0, 0, false},
 	} {
-		h, m, ok := kit.ParseClock(c.in)
+		h, m, ok := calendar.ParseClock(c.in)
 		if ok != c.ok || ok && (h != c.h || m != c.m) {
 			t.Errorf("ParseClock(%q) = %d, %d, %v; want %d, %d, %v", c.in, h, m, ok, c.h, c.m, c.ok)
 		}

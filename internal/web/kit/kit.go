@@ -32,6 +32,7 @@ import (
 	"implique/internal/survey"
 	"implique/internal/territory"
 	"implique/internal/tracking"
+	"implique/internal/training"
 	"implique/internal/volunteering"
 )
 
@@ -72,6 +73,8 @@ type Deps struct {
 	Funding      *funding.Store
 	// Committee keeps the partners' committee.
 	Committee *committee.Store
+	// Training keeps the trainings: programs, cohorts, learners, certificates.
+	Training *training.Store
 	// Portrait draws the portrait of involvement and needs.
 	Portrait *portrait.Builder
 	// Impact keeps the logic model, the indicators' values and the reports.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"implique/internal/auth"
+	"implique/internal/calendar"
 	"implique/internal/errs"
 	"implique/internal/orgs"
 	"implique/internal/territory"
@@ -224,14 +225,14 @@ func oppInput(f url.Values, loc *time.Location) (vol.Input, errs.Fields) {
 		case !ok:
 			problems.Add("date", "errors.date")
 		}
-		sh, sm, sok := kit.ParseClock(strings.TrimSpace(f.Get("start_time")))
+		sh, sm, sok := calendar.ParseClock(strings.TrimSpace(f.Get("start_time")))
 		if !sok {
 			problems.Add("start_time", "errors.time")
 		}
 		if ok && sok {
 			in.StartsAt = kit.LocalAt(day, sh, sm, loc)
 			if v := strings.TrimSpace(f.Get("end_time")); v != "" {
-				eh, em, eok := kit.ParseClock(v)
+				eh, em, eok := calendar.ParseClock(v)
 				if !eok {
 					problems.Add("end_time", "errors.time")
 				} else {
