@@ -91,7 +91,7 @@ type Seeded struct {
 
 // Seed adds fictional people and their year of activity to the default
 // territory — soupers, ideas, communities, links created, initiatives,
-// organisations, volunteering, surveys, funding — only into a database that has no accounts
+// organisations, volunteering, surveys, funding, training — only into a database that has no accounts
 // yet. Each part is added only when the territory has none of it. The story
 // is told in the order it happened, up to the demo's « now » (what the
 // application's clock says): the clock follows the story, so that every
@@ -149,6 +149,9 @@ func Seed(ctx context.Context, st *app.App) (Seeded, error) {
 		return out, err
 	}
 	if err := seedFunding(ctx, st, t, s); err != nil {
+		return out, err
+	}
+	if err := seedTraining(ctx, st, t, s); err != nil {
 		return out, err
 	}
 	return out, seedImpact(ctx, st, t, s)

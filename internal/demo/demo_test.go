@@ -503,8 +503,9 @@ func (c *check) surveysAnswered() {
 		}
 		return w
 	}
-	if len(qs) != 4 {
-		c.t.Fatalf("%d questionnaires, want the four shipped", len(qs))
+	// The four shipped for the portrait, and the trainings' final evaluation.
+	if len(qs) != 5 {
+		c.t.Fatalf("%d questionnaires, want the four shipped and the trainings' final evaluation", len(qs))
 	}
 	today := calendar.DateOf(c.to.In(c.loc))
 	baseline := wave("appartenance-solitude", "Portrait", 100)
