@@ -91,11 +91,9 @@ var demoModel = []demoEffect{
 		}},
 	{impact.Long, "Les municipalités sont formées et accompagnées pour favoriser la participation citoyenne",
 		"Municipalities are trained and accompanied to foster citizen participation", []demoIndicator{
-			{nameFR: "Municipalités formées en participation citoyenne", nameEN: "Municipalities trained in citizen participation",
-				defFR: "Municipalités dont au moins une personne élue ou employée a suivi la formation «\u00a0Faire équipe avec sa communauté\u00a0».",
-				defEN: "Municipalities where at least one elected official or employee took the training “Teaming up with your community”.",
-				unit:  indicator.Count, period: impact.Year, target: 12, targetMonths: 36,
-				entered: []demoEntry{{-150, "1", "Registre des formations du CAB"}, {-15, "2", "Registre des formations du CAB, mis à jour"}}},
+			{key: "training.municipalities_trained", period: impact.Year, target: 12, targetMonths: 36},
+			{key: "training.trained", period: impact.Year},
+			{key: "training.completed", period: impact.Year},
 		}},
 	{impact.Long, "Augmentation des initiatives mises en place par les citoyens et qui sont supportées par les acteurs du milieu",
 		"More initiatives are started by citizens and supported by local actors", []demoIndicator{
