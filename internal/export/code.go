@@ -37,4 +37,3 @@ func NormalizeCode(s string) string {
 	}
 	return c[:4] + "-" + c[4:8] + "-" + c[8:]
 }
-
