@@ -389,6 +389,23 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/comite/documents", s.committee.AddDocument)
 	mux.HandleFunc("POST /admin/comite/documents/{id}/retirer", s.committee.RemoveDocument)
 
+	// Trainings, public side: the programs and cohorts, a cohort and its
+	// enrolment, « Mes formations » by private link (progress, certificate,
+	// withdrawal), the certificates' verification; and the pages where an
+	// organisation's managers (and staff) enrol members and follow them.
+	mux.HandleFunc("GET /formations", s.training.Catalog)
+	mux.HandleFunc("GET /formations/verification", s.training.Verify)
+	mux.HandleFunc("GET /formations/{slug}", s.training.CohortPage)
+	mux.HandleFunc("POST /formations/{slug}/inscription", s.training.Enrol)
+	mux.HandleFunc("GET /formations/mes-formations/{token}", s.training.Mine)
+	mux.HandleFunc("GET /formations/mes-formations/{token}/attestation/{enrolment}", s.training.MineCertificate)
+	mux.HandleFunc("GET /formations/mes-formations/{token}/retrait/{enrolment}", s.training.ConfirmWithdraw)
+	mux.HandleFunc("POST /formations/mes-formations/{token}/retrait/{enrolment}", s.training.Withdraw)
+	for _, root := range []string{"/admin/organismes", "/mes-organismes"} {
+		mux.HandleFunc("GET "+root+"/{id}/formations", s.training.OrgTrainings)
+		mux.HandleFunc("POST "+root+"/{id}/formations", s.training.OrgEnrol)
+	}
+
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/places", s.apiPlaces)
 	mux.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)
