@@ -294,9 +294,9 @@ type share struct {
 // resultRow is one line of the evaluations' table: a cohort (or, with
 // Cohort nil, all of a program's cohorts together).
 type resultRow struct {
-	Cohort                     *tr.Cohort
-	SessionWave, FinalWave     int64
-	Responses                  int
+	Cohort                      *tr.Cohort
+	SessionWave, FinalWave      int64
+	Responses                   int
 	Learned, WillAct, Satisfied share
 }
 
