@@ -291,6 +291,20 @@ func TestTrainingStaffCohortJourney(t *testing.T) {
 		expectStatus(t, r, 200)
 		expectContains(t, w.staff.get(cpath), "Terminée", "Attestations de la cohorte")
 		expectContains(t, w.staff.get("/admin/formations"), "Terminées et annulées", "Automne 2026")
+		// Every page reads well, in French and in English.
+		for _, lang := range []string{"fr", "en"} {
+			w.staff.lang = lang
+			for _, p := range []string{"/admin/formations", "/admin/formations/programmes/" + id64(c.ProgramID), cpath, cpath + "/presences",
+				"/admin/formations/cohortes/nouveau", "/admin/formations/programmes/nouveau", wpath} {
+				r := w.staff.get(p)
+				expectStatus(t, r, 200)
+				if strings.Contains(r.body, "%!") || strings.Contains(r.body, "training.staff.") {
+					t.Errorf("%s (%s) shows a broken text", p, lang)
+				}
+			}
+		}
+		expectContains(t, w.staff.get(cpath), "Completed", "Certificates of the cohort")
+		w.staff.lang = "fr"
 		// Another cohort of the program is not completed: no certificate.
 		expectStatus(t, w.staff.get(empty+"/attestations.pdf"), http.StatusConflict)
 		// An enrolment of another cohort is not found here.
