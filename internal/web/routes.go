@@ -388,6 +388,31 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/comite/rencontres/{id}/points/{item}/retirer", s.committee.RemoveItem)
 	mux.HandleFunc("POST /admin/comite/documents", s.committee.AddDocument)
 	mux.HandleFunc("POST /admin/comite/documents/{id}/retirer", s.committee.RemoveDocument)
+	// The trainings, for staff: programs, cohorts, their sessions and
+	// learners, the attendance grid and its exports, the certificates.
+	mux.HandleFunc("GET /admin/formations", s.training.Admin)
+	mux.HandleFunc("GET /admin/formations/programmes/nouveau", s.training.NewProgram)
+	mux.HandleFunc("POST /admin/formations/programmes", s.training.CreateProgram)
+	mux.HandleFunc("GET /admin/formations/programmes/{id}", s.training.Program)
+	mux.HandleFunc("POST /admin/formations/programmes/{id}", s.training.SaveProgram)
+	mux.HandleFunc("POST /admin/formations/programmes/{id}/archiver", s.training.ArchiveProgram)
+	mux.HandleFunc("GET /admin/formations/cohortes/nouveau", s.training.NewCohort)
+	mux.HandleFunc("POST /admin/formations/cohortes", s.training.CreateCohort)
+	mux.HandleFunc("GET /admin/formations/cohortes/{id}", s.training.Cohort)
+	mux.HandleFunc("POST /admin/formations/cohortes/{id}", s.training.SaveCohort)
+	mux.HandleFunc("POST /admin/formations/cohortes/{id}/etat", s.training.SetStatus)
+	mux.HandleFunc("POST /admin/formations/cohortes/{id}/seances", s.training.AddSession)
+	mux.HandleFunc("POST /admin/formations/cohortes/{id}/inscriptions", s.training.Enrol)
+	mux.HandleFunc("GET /admin/formations/cohortes/{id}/inscriptions/{e}/retirer", s.training.WithdrawForm)
+	mux.HandleFunc("POST /admin/formations/cohortes/{id}/inscriptions/{e}/retirer", s.training.Withdraw)
+	mux.HandleFunc("POST /admin/formations/cohortes/{id}/inscriptions/{e}/projet", s.training.Project)
+	mux.HandleFunc("POST /admin/formations/cohortes/{id}/inscriptions/{e}/decision", s.training.Decide)
+	mux.HandleFunc("GET /admin/formations/cohortes/{id}/inscriptions/{e}/attestation.pdf", s.training.Certificate)
+	mux.HandleFunc("POST /admin/formations/cohortes/{id}/evaluations", s.training.SendEvaluation)
+	mux.HandleFunc("GET /admin/formations/cohortes/{id}/presences", s.training.Grid)
+	mux.HandleFunc("GET /admin/formations/cohortes/{id}/presences.csv", s.training.GridCSV)
+	mux.HandleFunc("GET /admin/formations/cohortes/{id}/presences.xlsx", s.training.GridXLSX)
+	mux.HandleFunc("GET /admin/formations/cohortes/{id}/attestations.pdf", s.training.Certificates)
 
 	// Trainings, public side: the programs and cohorts, a cohort and its
 	// enrolment, « Mes formations » by private link (progress, certificate,

@@ -57,6 +57,8 @@ type adminHomePage struct {
 	Headlines []headline
 	// The partners' committee: keeping it, or reading its space.
 	CanCommittee, ReadsCommittee bool
+	// CanTraining opens the trainings' programs and cohorts.
+	CanTraining bool
 	// Today is what waits for the staff member, with links to act.
 	Today staffToday
 }
@@ -76,6 +78,7 @@ func (s *Handlers) AdminHome(w http.ResponseWriter, r *http.Request) {
 	p.CanFunding = s.Can(r, auth.ManageFunding)
 	p.CanImpact = s.Can(r, auth.ManageImpact)
 	p.CanCommittee, p.ReadsCommittee = s.Can(r, auth.ManageCommittee), s.Can(r, auth.ReadCommittee)
+	p.CanTraining = s.Can(r, auth.ManageTraining)
 	var err error
 	if s.Can(r, auth.ReadImpact) {
 		if p.Headlines, err = s.headlines(r, p.Base); err != nil {
