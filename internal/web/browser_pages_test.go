@@ -40,22 +40,27 @@ var notPages = map[string]string{
 	"GET /robots.txt":    "file: for robots",
 	"GET /langue/{lang}": "redirect: the language toggle goes back to the page it came from",
 
-	"GET /evenements/{slug}/calendrier.ics":                     "file: iCalendar",
-	"GET /evenements/{slug}/partage.png":                        "file: share card image",
-	"GET /inscription/{token}/calendrier.ics":                   "file: iCalendar",
-	"GET /communautes/{slug}/ressources/{id}":                   "file: a shared resource",
-	"GET /admin/evenements/{id}/inscriptions.csv":               "file: CSV export",
-	"GET /admin/evenements/{id}/inscriptions.xlsx":              "file: XLSX export",
-	"GET /admin/evenements/{id}/feuille-de-presence.pdf":        "file: PDF",
-	"GET /admin/evenements/{id}/cocardes.pdf":                   "file: PDF",
-	"GET /admin/organismes/{id}/politiques/{policy}/document":   "file: an adopted policy",
-	"GET /mes-organismes/{id}/politiques/{policy}/document":     "file: an adopted policy",
-	"GET /admin/organismes/modele.csv":                          "file: CSV model",
-	"GET /admin/importer-organismes/{id}/lignes-a-corriger.csv": "file: CSV of the rows to fix",
-	"GET /s-impliquer/jebenevole":                               "redirect: counted link to jebénévole.ca",
-	"GET /s-impliquer/offres/{slug}/jebenevole":                 "redirect: counted link to jebénévole.ca",
-	"GET /s-impliquer/attestation.pdf":                          "file: PDF",
-	"GET /s-impliquer/attestation-scolaire.pdf":                 "file: PDF",
+	"GET /evenements/{slug}/calendrier.ics":                                "file: iCalendar",
+	"GET /evenements/{slug}/partage.png":                                   "file: share card image",
+	"GET /inscription/{token}/calendrier.ics":                              "file: iCalendar",
+	"GET /formations/mes-formations/{token}/attestation/{enrolment}":       "file: a learner's certificate (PDF)",
+	"GET /admin/formations/cohortes/{id}/inscriptions/{e}/attestation.pdf": "file: a learner's certificate (PDF)",
+	"GET /admin/formations/cohortes/{id}/presences.csv":                    "file: the attendance grid (CSV)",
+	"GET /admin/formations/cohortes/{id}/presences.xlsx":                   "file: the attendance grid (spreadsheet)",
+	"GET /admin/formations/cohortes/{id}/attestations.pdf":                 "file: a cohort's certificates (PDF)",
+	"GET /communautes/{slug}/ressources/{id}":                              "file: a shared resource",
+	"GET /admin/evenements/{id}/inscriptions.csv":                          "file: CSV export",
+	"GET /admin/evenements/{id}/inscriptions.xlsx":                         "file: XLSX export",
+	"GET /admin/evenements/{id}/feuille-de-presence.pdf":                   "file: PDF",
+	"GET /admin/evenements/{id}/cocardes.pdf":                              "file: PDF",
+	"GET /admin/organismes/{id}/politiques/{policy}/document":              "file: an adopted policy",
+	"GET /mes-organismes/{id}/politiques/{policy}/document":                "file: an adopted policy",
+	"GET /admin/organismes/modele.csv":                                     "file: CSV model",
+	"GET /admin/importer-organismes/{id}/lignes-a-corriger.csv":            "file: CSV of the rows to fix",
+	"GET /s-impliquer/jebenevole":                                          "redirect: counted link to jebénévole.ca",
+	"GET /s-impliquer/offres/{slug}/jebenevole":                            "redirect: counted link to jebénévole.ca",
+	"GET /s-impliquer/attestation.pdf":                                     "file: PDF",
+	"GET /s-impliquer/attestation-scolaire.pdf":                            "file: PDF",
 	"GET /l/{code}":                        "redirect: tracked link to an outside page",
 	"GET /api/v1/places":                   "API: JSON",
 	"GET /api/v1/openapi.json":             "API: JSON",
@@ -372,6 +377,32 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 	committeeMeeting := firstMatch(t, admin, "/admin/comite", `href="/admin/comite/rencontres/([0-9]+)"`)
 	committeeMember := firstMatch(t, admin, "/admin/comite", `href="/admin/comite/membres/([0-9]+)"`)
 
+	// Training: the cohort open to enrolment, a learner's private page.
+	trainingCohort := firstMatch(t, anon, "/formations", `href="/formations/([a-z0-9-]*hiver-2027[a-z0-9-]*)"`)
+	r = anon.post("/formations/"+trainingCohort+"/inscription", url.Values{"name": {"Gaétan Roy"}, "email": {"gaetan@exemple.org"},
+		"consent_contact": {"1"}})
+	expectStatus(t, r, http.StatusOK)
+	mineM := regexp.MustCompile(`href="(/formations/mes-formations/[A-Za-z0-9_-]+)"`).FindStringSubmatch(r.body)
+	if mineM == nil {
+		t.Fatal("the enrolment's page has no link to « Mes formations »")
+	}
+	trainingMine := mineM[1]
+	trainingWithdraw := firstMatch(t, anon, trainingMine, `href="(`+trainingMine+`/retrait/[0-9]+)"`)
+
+	trainingProgram := firstMatch(t, admin, "/admin/formations", `href="/admin/formations/programmes/([0-9]+)"`)
+	// The running cohort: learners who may still withdraw.
+	var trainingAdminCohort, trainingLearner string
+	for _, m := range regexp.MustCompile(`href="/admin/formations/cohortes/([0-9]+)"`).FindAllStringSubmatch(admin.get("/admin/formations").body, -1) {
+		path := "/admin/formations/cohortes/" + m[1]
+		if l := regexp.MustCompile(`action="(` + path + `/inscriptions/[0-9]+/retirer)"`).FindStringSubmatch(admin.get(path).body); l != nil {
+			trainingAdminCohort, trainingLearner = m[1], l[1]
+			break
+		}
+	}
+	if trainingLearner == "" {
+		t.Fatal("no cohort of the demo has a learner who may withdraw")
+	}
+
 	// The impact: an indicator with its values, the demo's report.
 	indicatorID := firstMatch(t, admin, "/admin/impact", `href="/admin/impact/indicateurs/([0-9]+)"`)
 	reportID := firstMatch(t, admin, "/admin/rapports", `href="/admin/rapports/([0-9]+)"`)
@@ -395,7 +426,9 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		"/organismes", "/organismes/"+org,
 		"/s-impliquer", "/s-impliquer/offres/"+opportunity, confirm, "/s-impliquer/verification", unsubscribe,
 		"/sondages", "/sondages/"+openWave, "/sondages/"+openWave+"/merci", surveyLink,
-		"/portrait", "/portrait?lieu=becancour", "/impact")
+		"/portrait", "/portrait?lieu=becancour", "/impact",
+		"/formations", "/formations?public=municipalities&lieu=lemieux", "/formations/"+trainingCohort, trainingMine, trainingWithdraw,
+		"/formations/verification", "/formations/verification?code=AAAA-BBBB-CCCC")
 	w.pages = append(w.pages, page{path: "/page-qui-n-existe-pas", status: http.StatusNotFound})
 	add("citizen", "/compte", "/communautes/"+memberOf, "/communautes/"+memberOf+"/quitter",
 		"/s-impliquer/profil", "/s-impliquer/mon-benevolat", "/s-impliquer/heures/declarer")
@@ -405,7 +438,7 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 			as = "admin"
 		}
 		o := root + "/" + myOrg
-		add(as, o, o+"/modifier", o+"/postes/"+seat, o+"/postes/"+seat+"/retirer", o+"/politiques/"+policy+"/retirer")
+		add(as, o, o+"/modifier", o+"/postes/"+seat, o+"/postes/"+seat+"/retirer", o+"/politiques/"+policy+"/retirer", o+"/formations")
 	}
 	add("partner", append([]string{"/compte", "/partenaires", "/partenaires/comite"}, meetings...)...)
 	add("manager", "/mes-organismes", "/s-impliquer/gestion", "/s-impliquer/gestion/nouvelle", "/s-impliquer/gestion/offres/"+opp,
@@ -429,7 +462,10 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		"/admin/portrait", "/admin/portrait?lieu=fortierville",
 		"/admin/financement", "/admin/financement/"+fundingApp,
 		"/admin/comite", "/admin/comite/rencontres/"+committeeMeeting, "/admin/comite/membres/"+committeeMember,
-		"/admin/impact", "/admin/impact/indicateurs/"+indicatorID, "/admin/rapports", "/admin/rapports/"+reportID)
+		"/admin/impact", "/admin/impact/indicateurs/"+indicatorID, "/admin/rapports", "/admin/rapports/"+reportID,
+		"/admin/formations", "/admin/formations/programmes/nouveau", "/admin/formations/programmes/"+trainingProgram,
+		"/admin/formations/cohortes/nouveau", "/admin/formations/cohortes/"+trainingAdminCohort,
+		"/admin/formations/cohortes/"+trainingAdminCohort+"/presences", trainingLearner)
 	return w
 }
 

@@ -293,7 +293,7 @@ func moves(st tr.Status) []move {
 	return nil
 }
 
-type cohortPage struct {
+type adminCohortPage struct {
 	staffBase
 	Cohort   *tr.Cohort
 	Programs []tr.Program
@@ -310,22 +310,22 @@ type cohortPage struct {
 }
 
 // CanCancel reports whether the cohort may still be cancelled.
-func (p cohortPage) CanCancel() bool {
+func (p adminCohortPage) CanCancel() bool {
 	return p.Cohort != nil && p.Cohort.Status != tr.Completed && p.Cohort.Status != tr.Cancelled
 }
 
 // Closed reports whether the cohort no longer changes.
-func (p cohortPage) Closed() bool {
+func (p adminCohortPage) Closed() bool {
 	return p.Cohort != nil && (p.Cohort.Status == tr.Completed || p.Cohort.Status == tr.Cancelled)
 }
 
 // OwnErrors reports whether the refused form shows its problems itself.
-func (p cohortPage) OwnErrors() bool {
+func (p adminCohortPage) OwnErrors() bool {
 	return p.Section == "seance" || p.Section == "inscription" || p.Section == "cohorte"
 }
 
 // LastHeld is the cohort's last session not cancelled.
-func (p cohortPage) LastHeld() *events.Event {
+func (p adminCohortPage) LastHeld() *events.Event {
 	held := p.Cohort.Held()
 	if len(held) == 0 {
 		return nil
@@ -334,7 +334,7 @@ func (p cohortPage) LastHeld() *events.Event {
 }
 
 // HasPlace reports whether the form names a place.
-func (p cohortPage) HasPlace(slug string) bool {
+func (p adminCohortPage) HasPlace(slug string) bool {
 	for _, v := range p.Form["places"] {
 		if v == slug {
 			return true
@@ -372,7 +372,7 @@ func (h *Handlers) NewCohort(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handlers) renderNewCohort(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
-	p := cohortPage{staffBase: h.staffBase(w, r, "training.staff.cohort.new"), Sent: -1}
+	p := adminCohortPage{staffBase: h.staffBase(w, r, "training.staff.cohort.new"), Sent: -1}
 	var err error
 	if p.Programs, err = h.store().Programs(r.Context(), kit.Info(r).Territory.ID, false); err != nil {
 		h.Fail(w, r, err)
@@ -417,7 +417,7 @@ func (h *Handlers) Cohort(w http.ResponseWriter, r *http.Request) {
 // renderCohort draws a cohort's page; after a refused form, the form's
 // values are shown again over the cohort's own.
 func (h *Handlers) renderCohort(w http.ResponseWriter, r *http.Request, c tr.Cohort, status int, section string, problems map[string]string) {
-	p := cohortPage{staffBase: h.staffBase(w, r, ""), Cohort: &c, Moves: moves(c.Status), Section: section, Sent: -1}
+	p := adminCohortPage{staffBase: h.staffBase(w, r, ""), Cohort: &c, Moves: moves(c.Status), Section: section, Sent: -1}
 	p.SetTitle("training.staff.cohort.title", c.Program.Name, c.Name)
 	if n, err := strconv.Atoi(r.URL.Query().Get("envoyes")); err == nil && n >= 0 {
 		p.Sent = n

@@ -21,7 +21,7 @@ import (
 func learnerField(f string) string { return "learner_" + f }
 
 // Enrol enrols a person taken by phone or on paper.
-func (h *Handlers) Enrol(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) AdminEnrol(w http.ResponseWriter, r *http.Request) {
 	c, ok := h.loadCohort(w, r)
 	if !ok {
 		return
@@ -79,7 +79,7 @@ func (h *Handlers) WithdrawForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // Withdraw takes a learner out of the cohort, once confirmed.
-func (h *Handlers) Withdraw(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) AdminWithdraw(w http.ResponseWriter, r *http.Request) {
 	c, e, ok := h.enrolmentOf(w, r)
 	if !ok || !h.Confirmed(w, r) {
 		return
