@@ -3,6 +3,7 @@ package training
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 
 	"implique/internal/db"
@@ -285,5 +286,55 @@ func (s *Store) Totals(ctx context.Context, territoryID int64, cohorts []Cohort)
 		}
 		out[c.ID] = sum
 	}
+	return out, nil
+}
+
+// OrgTraining is what an organisation's members took of one cohort: the
+// people it enrolled (confirmed), those present at a session or more,
+// and those who completed.
+type OrgTraining struct {
+	Cohort                        Cohort
+	Enrolled, Attended, Completed int
+}
+
+// Trainings sums up, cohort by cohort (the latest first), the trainings
+// an organisation's members took: what its page shows beside the
+// accompaniment it received.
+func (s *Store) Trainings(ctx context.Context, territoryID, orgID int64) ([]OrgTraining, error) {
+	list, err := queryEnrolments(ctx, s.db, `e.territory_id = ? AND e.organization_id = ? AND e.status = 'confirmed'`, territoryID, orgID)
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	byCohort := map[int64][]Enrolment{}
+	var order []int64
+	for _, e := range list {
+		if byCohort[e.CohortID] == nil {
+			order = append(order, e.CohortID)
+		}
+		byCohort[e.CohortID] = append(byCohort[e.CohortID], e)
+	}
+	var out []OrgTraining
+	for _, cid := range order {
+		c, err := s.Cohort(ctx, territoryID, cid)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := s.progress(ctx, territoryID, c, byCohort[cid])
+		if err != nil {
+			return nil, err
+		}
+		t := OrgTraining{Cohort: c}
+		for _, p := range rows {
+			t.Enrolled++
+			if p.Attended > 0 {
+				t.Attended++
+			}
+			if p.Completed != nil && *p.Completed {
+				t.Completed++
+			}
+		}
+		out = append(out, t)
+	}
+	slices.SortFunc(out, func(a, b OrgTraining) int { return b.Cohort.Starts().Compare(a.Cohort.Starts()) })
 	return out, nil
 }

@@ -102,7 +102,7 @@ func TestBrowserJourneyPartnerDashboard(t *testing.T) {
 	browsertest.CheckAccessibility(t, ctx, "tableau de bord des partenaires")
 	shot(t, ctx, "72-partenaires")
 	board := browsertest.Text(t, ctx, "main")
-	for _, want := range []string{"Tableau de bord des partenaires", "Soupers citoyens tenus", "Municipalités formées en participation citoyenne"} {
+	for _, want := range []string{"Tableau de bord des partenaires", "Soupers citoyens tenus", "Municipalités formées"} {
 		if !strings.Contains(board, want) {
 			t.Errorf("the dashboard lacks %q", want)
 		}

@@ -16,7 +16,7 @@ import (
 	"implique/internal/testkit"
 )
 
-// enteredIndicator is the demo's indicator of the municipalities trained,
+// enteredIndicator is the demo's indicator of the portrait's presentations to municipal councils,
 // a value the team enters.
 func enteredIndicator(t *testing.T, e *env) impact.Indicator {
 	t.Helper()
@@ -25,11 +25,11 @@ func enteredIndicator(t *testing.T, e *env) impact.Indicator {
 		t.Fatal(err)
 	}
 	for _, ind := range inds {
-		if ind.NameFR == "Municipalités formées en participation citoyenne" {
+		if ind.NameFR == "Présentations du portrait aux conseils municipaux" {
 			return ind
 		}
 	}
-	t.Fatal("the demo has no indicator of the municipalities trained")
+	t.Fatal("the demo has no indicator of the portrait's presentations")
 	return impact.Indicator{}
 }
 
@@ -53,7 +53,8 @@ func TestImpactPages(t *testing.T) {
 			expectStatus(t, r, 200)
 			expectContains(t, r, "<h1>Notre impact</h1>", "Impact visé", "Une culture de solidarité fondée sur la participation citoyenne",
 				"Effets attendus à court terme", "Effets attendus à moyen et long terme", "Conditions de succès",
-				"Réalisation de 18 soupers citoyens", "Municipalités formées en participation citoyenne", "Registre des formations du CAB, mis à jour",
+				"Réalisation de 18 soupers citoyens", "Présentations du portrait aux conseils municipaux", "Procès-verbaux des séances des conseils municipaux",
+				"Municipalités formées", "Personnes formées",
 				"Chronologie du projet", "Premier souper citoyen, à Lemieux", "Prochaines étapes", "Mise en place du Laboratoire leadership citoyen",
 				"Cible\u00a0:", `<progress max="100"`, `role="img"`, "Évolution dans le temps")
 			if strings.Contains(r.body, "@demo.implique.test") {
@@ -63,7 +64,8 @@ func TestImpactPages(t *testing.T) {
 			r = c.get("/impact")
 			expectStatus(t, r, 200)
 			expectContains(t, r, `<html lang="en">`, "<h1>Our impact</h1>", "A culture of solidarity founded on citizen participation",
-				"Expected short-term effects", "Project timeline", "Next steps", "Municipalities trained in citizen participation")
+				"Expected short-term effects", "Project timeline", "Next steps", "Presentations of the portrait to municipal councils",
+				"Municipalities trained")
 		})
 
 		t.Run("partners read the dashboard and nothing of the staff's", func(t *testing.T) {
@@ -78,7 +80,7 @@ func TestImpactPages(t *testing.T) {
 			c.signIn("partenaire@exemple.org")
 			r = c.get("/partenaires")
 			expectStatus(t, r, 200)
-			expectContains(t, r, "Tableau de bord des partenaires", "aucune donnée personnelle", "Municipalités formées en participation citoyenne")
+			expectContains(t, r, "Tableau de bord des partenaires", "aucune donnée personnelle", "Municipalités formées", "Présentations du portrait aux conseils municipaux")
 			for _, who := range []string{"@demo.implique.test", "Nicole Lemay", "Kevin Descôteaux"} {
 				if strings.Contains(r.body, who) {
 					t.Errorf("the partners' dashboard shows %q", who)

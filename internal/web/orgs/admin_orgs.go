@@ -17,6 +17,7 @@ import (
 	"implique/internal/events"
 	"implique/internal/export"
 	ogs "implique/internal/orgs"
+	"implique/internal/training"
 	"implique/internal/web/kit"
 )
 
@@ -428,6 +429,8 @@ type orgManagePage struct {
 	Radar       ogs.Radar
 	Policies    []ogs.Policy
 	PolicyKinds []ogs.PolicyKind
+	// Trainings are the cohorts its members took, beside the accompaniment.
+	Trainings []training.OrgTraining
 	// Staff only.
 	Managers     []*auth.User
 	Log          []ogs.Accompaniment
@@ -471,6 +474,12 @@ func (s *Handlers) orgManage(w http.ResponseWriter, r *http.Request, status int,
 	if p.Policies, err = s.Deps.Orgs.Policies(ctx, t.ID, o.ID); err != nil {
 		s.Fail(w, r, err)
 		return
+	}
+	if s.Deps.Training != nil {
+		if p.Trainings, err = s.Deps.Training.Trainings(ctx, t.ID, o.ID); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
 	}
 	if sp.Staff {
 		ids, err := s.Deps.Orgs.Managers(ctx, t.ID, o.ID)

@@ -35,7 +35,7 @@ func (h *Handlers) staffBase(w http.ResponseWriter, r *http.Request, titleKey st
 func (p staffBase) Started(ev events.Event) bool { return !p.Now.Before(ev.StartsAt) }
 
 // StatusName names a cohort's status.
-func (p staffBase) StatusName(st tr.Status) string { return p.T("training.staff.status." + string(st)) }
+func (p staffBase) StatusName(st tr.Status) string { return p.T("training.status." + string(st)) }
 
 // AudienceName names a program's audience.
 func (p staffBase) AudienceName(a string) string { return p.T("training.staff.audience." + a) }

@@ -139,6 +139,8 @@ func (h *Handlers) SendEvaluation(w http.ResponseWriter, r *http.Request) {
 type gridColumn struct {
 	ID    int64
 	Label string
+	// Upcoming is a session still to come: nobody is absent from it yet.
+	Upcoming bool
 }
 
 type gridPage struct {
@@ -163,7 +165,8 @@ func (h *Handlers) Grid(w http.ResponseWriter, r *http.Request) {
 	p := gridPage{staffBase: h.staffBase(w, r, ""), Grid: g}
 	p.SetTitle("training.staff.grid.title", c.Program.Name, c.Name)
 	for i, ev := range g.Sessions {
-		p.Columns = append(p.Columns, gridColumn{ID: ev.ID, Label: p.T("training.staff.grid.session", i+1, i18n.DayMonth(p.Lang, ev.StartsAt.In(p.Territory.Location())))})
+		p.Columns = append(p.Columns, gridColumn{ID: ev.ID, Label: p.T("training.staff.grid.session", i+1, i18n.DayMonth(p.Lang, ev.StartsAt.In(p.Territory.Location()))),
+			Upcoming: h.Deps.Now().Before(ev.StartsAt)})
 	}
 	for _, row := range g.Rows {
 		if row.Status != tr.Confirmed {
@@ -220,9 +223,12 @@ func (h *Handlers) exportGrid(w http.ResponseWriter, r *http.Request, ext, conte
 	for _, p := range g.Rows {
 		row := []any{p.Name, p.Email, p.Phone, p.OrganizationName, T("training.staff.learner_status." + p.Status)}
 		for _, ev := range g.Sessions {
-			if p.Present[ev.ID] {
+			switch {
+			case p.Present[ev.ID]:
 				row = append(row, "✓")
-			} else {
+			case h.Deps.Now().Before(ev.StartsAt):
+				row = append(row, "")
+			default:
 				row = append(row, "—")
 			}
 		}

@@ -66,7 +66,7 @@ func (p publicBase) Seats(c tr.Cohort) string {
 func (p publicBase) AudienceName(a string) string { return p.T("training.public.audience." + a) }
 
 // StatusName names a cohort's status.
-func (p publicBase) StatusName(s tr.Status) string { return p.T("training.public.status." + string(s)) }
+func (p publicBase) StatusName(s tr.Status) string { return p.T("training.status." + string(s)) }
 
 // Rule says the program's completion rule in words.
 func (p publicBase) Rule(pr tr.Program) string {
