@@ -187,7 +187,7 @@ func TestTrainingPublicEnrolment(t *testing.T) {
 		// « Mes formations »: status and progress.
 		r = c.get("/formations/mes-formations/" + alice)
 		expectStatus(t, r, 200)
-		if got := r.Header.Get("Cache-Control"); got != "private, no-store" {
+		if got := r.Header.Get("Cache-Control"); got != "no-store" {
 			t.Errorf("Cache-Control %q", got)
 		}
 		if got := r.Header.Get("Referrer-Policy"); got != "no-referrer" {

@@ -19,20 +19,6 @@ import (
 // its enrolment, « Mes formations » by private link, and the
 // certificates' verification.
 
-// private is a response of « Mes formations »: a private page, kept by
-// no cache, whatever the renderer set.
-type private struct{ http.ResponseWriter }
-
-func (p private) WriteHeader(status int) {
-	p.Header().Set("Cache-Control", "private, no-store")
-	p.ResponseWriter.WriteHeader(status)
-}
-
-func (p private) Write(b []byte) (int, error) {
-	p.Header().Set("Cache-Control", "private, no-store")
-	return p.ResponseWriter.Write(b)
-}
-
 // minePath is « Mes formations » for a private link.
 func minePath(tok string) string { return "/formations/mes-formations/" + tok }
 
@@ -287,7 +273,6 @@ func (h *Handlers) mine(w http.ResponseWriter, r *http.Request) (minePage, bool)
 	if err == nil && (len(list) == 0 || list[0].TerritoryID != tid) {
 		err = errs.New(errs.NotFound, "errors.training_enrolment_not_found")
 	}
-	w.Header().Set("Cache-Control", "private, no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.Header().Set("X-Robots-Tag", "noindex")
 	if err != nil {
@@ -342,7 +327,7 @@ func (h *Handlers) Mine(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.Render(private{w}, r, http.StatusOK, "training_mine", p)
+	h.Render(w, r, http.StatusOK, "training_mine", p)
 }
 
 // MineCertificate is the certificate of one of the link's enrolments.
@@ -365,7 +350,7 @@ func (h *Handlers) MineCertificate(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	h.writeCertificates(private{w}, r, "", "attestation-"+c.Code, []tr.Certificate{c})
+	h.writeCertificates(w, r, "", "attestation-"+c.Code, []tr.Certificate{c})
 }
 
 // ConfirmWithdraw asks before a withdrawal.
@@ -381,7 +366,7 @@ func (h *Handlers) ConfirmWithdraw(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Item = &it
 	p.SetTitle("training.mine.withdraw_title", it.Cohort.Program.Name)
-	h.Render(private{w}, r, http.StatusOK, "training_withdraw", p)
+	h.Render(w, r, http.StatusOK, "training_withdraw", p)
 }
 
 // Withdraw takes the person out of one of their cohorts.
