@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -594,4 +595,42 @@ func (s *Store) cohortName(ctx context.Context, tx *db.Tx, c Cohort) (string, er
 		}
 	}
 	return c.Program.Name + " — " + c.Name, nil
+}
+
+// OfEmail lists the enrolments of the territory under an e-mail address
+// (a signed-in person's own), the latest first.
+func (s *Store) OfEmail(ctx context.Context, territoryID int64, email string) ([]Enrolment, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if email == "" {
+		return nil, nil
+	}
+	list, err := queryEnrolments(ctx, s.db, `e.territory_id = ? AND e.email = ?`, territoryID, email)
+	slices.SortStableFunc(list, func(a, b Enrolment) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	return list, err
+}
+
+// SendLink e-mails a learner the link of « Mes formations » again (at
+// most once a day for the same enrolment).
+func (s *Store) SendLink(ctx context.Context, territoryID, enrolmentID int64) error {
+	e, err := s.Enrolment(ctx, territoryID, enrolmentID)
+	if err != nil {
+		return err
+	}
+	if e.Email == "" {
+		return errs.New(errs.Conflict, "errors.training_no_email")
+	}
+	c, err := s.Cohort(ctx, territoryID, e.CohortID)
+	if err != nil {
+		return err
+	}
+	t, err := s.territories.ByID(ctx, territoryID)
+	if err != nil {
+		return err
+	}
+	if err := s.links.Load(ctx); err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		return s.notify(ctx, tx, t, c, e, "again", mail.Limit{Key: fmt.Sprintf("training_enrolment:%d", e.ID), Max: 1, Per: 24 * time.Hour})
+	})
 }

@@ -87,6 +87,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /compte", s.account.Account)
 	mux.HandleFunc("POST /compte", s.account.SaveAccount)
 	mux.HandleFunc("POST /compte/mot-de-passe", s.account.SavePassword)
+	mux.HandleFunc("POST /compte/formations/lien", s.account.SendTrainingLink)
 
 	// Staff area.
 	mux.HandleFunc("GET /admin", s.staff.AdminHome)

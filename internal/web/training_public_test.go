@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"implique/internal/db/dbtest"
 	"implique/internal/jobs"
 	"implique/internal/orgs"
+	"implique/internal/testkit"
 	"implique/internal/training"
 )
 
@@ -443,5 +445,61 @@ func TestTrainingOrganizationManagers(t *testing.T) {
 		expectStatus(t, r, 200)
 		r = s.get("/admin/organismes/" + id64(mine.ID) + "/formations")
 		expectContains(t, r, "Marie Lemieux")
+	})
+}
+
+// TestTrainingAccount: a person signed in finds on their account the
+// trainings they enrolled in with its address, and gets the link of
+// « Mes formations » by e-mail — only for their own enrolments.
+func TestTrainingAccount(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		tid := e.territory.ID
+		p, err := e.app.Training.CreateProgram(ctx, tid, training.ProgramInput{Name: "Laboratoire leadership citoyen",
+			Audience: training.AudienceCitizens, MinAttendance: "80", Certificate: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := e.app.Training.CreateCohort(ctx, tid, training.CohortInput{ProgramID: p.ID, Name: "Automne", Places: []string{"becancour"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.app.Training.AddSession(ctx, tid, 0, c.ID, training.SessionInput{Date: "2027-01-12", Start: "18:30", End: "21:00",
+			VenueName: "Salle"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.app.Training.SetStatus(ctx, tid, c.ID, training.Open, ""); err != nil {
+			t.Fatal(err)
+		}
+		mine, err := e.app.Training.Enrol(ctx, tid, c.ID, training.LearnerInput{Name: "Rita", Email: "rita@exemple.org"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := e.app.Training.Enrol(ctx, tid, c.ID, training.LearnerInput{Name: "Autre", Email: "autre@exemple.org"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.user("rita@exemple.org", auth.RoleCitizen)
+		cl := e.client(t)
+		cl.signIn("rita@exemple.org")
+		r := cl.get("/compte")
+		expectStatus(t, r, 200)
+		expectContains(t, r, "Mes formations", "Laboratoire leadership citoyen — Automne", "M’envoyer le lien")
+		if strings.Contains(r.body, "Autre") {
+			t.Error("the account shows someone else's enrolment")
+		}
+		before := testkit.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`)
+		r = cl.post("/compte/formations/lien", url.Values{"enrolment": {strconv.FormatInt(other.Enrolment.ID, 10)}})
+		expectStatus(t, r, 404)
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM mail_outbox`); n != before {
+			t.Fatalf("a link was sent for someone else's enrolment")
+		}
+		r = cl.post("/compte/formations/lien", url.Values{"enrolment": {strconv.FormatInt(mine.Enrolment.ID, 10)}})
+		expectStatus(t, r, 303)
+		expectContains(t, cl.follow(r), "Le lien de vos formations vous a été envoyé par courriel.")
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM mail_outbox WHERE to_addr = 'rita@exemple.org' AND subject LIKE 'Votre lien — %'`); n != 1 {
+			t.Fatalf("%d links e-mailed to Rita, want 1", n)
+		}
 	})
 }
