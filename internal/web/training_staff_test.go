@@ -127,7 +127,7 @@ func TestTrainingStaffProgramForms(t *testing.T) {
 		cpath := "/admin/formations/cohortes/" + id64(cid)
 		r = w.staff.get(cpath)
 		expectStatus(t, r, 200)
-		expectContains(t, r, "Hiver 2027", "Planifiée", `value="becancour" checked`, `value="25"`)
+		expectContains(t, r, "Hiver 2027", "Annoncée", `value="becancour" checked`, `value="25"`)
 		expectStatus(t, w.staff.post(cpath, url.Values{"name": {"Hiver 2027"}, "capacity": {"15"}, "places": {"becancour"}}), http.StatusSeeOther)
 		c, _ := w.e.app.Training.Cohort(context.Background(), w.tid, cid)
 		if c.Capacity == nil || *c.Capacity != 15 || c.PriceCents != 0 {
