@@ -458,9 +458,11 @@ func (s *Store) cohorts(ctx context.Context, territoryID int64, where string, ar
 		out[i].Program = byID[out[i].ProgramID]
 		index[out[i].ID] = i
 	}
+	// Only the cohorts asked for: one cohort reads its own places and sessions.
+	in, inArgs := idList(out)
 	err = db.Each(ctx, s.db, `SELECT cp.cohort_id, p.id, p.slug, p.name FROM training_cohort_places cp JOIN places p ON p.id = cp.place_id
-		JOIN training_cohorts c ON c.id = cp.cohort_id WHERE c.territory_id = ? ORDER BY p.name`, []any{territoryID},
-		func(rows *sql.Rows) error {
+		JOIN training_cohorts c ON c.id = cp.cohort_id WHERE c.territory_id = ? AND c.id IN (`+in+`) ORDER BY p.name`,
+		append([]any{territoryID}, inArgs...), func(rows *sql.Rows) error {
 			var cid int64
 			var p territory.Place
 			if err := rows.Scan(&cid, &p.ID, &p.Slug, &p.Name); err != nil {
@@ -477,7 +479,7 @@ func (s *Store) cohorts(ctx context.Context, territoryID int64, where string, ar
 	sessions := map[int64][]int64{}
 	var ids []int64
 	err = db.Each(ctx, s.db, `SELECT s.cohort_id, s.event_id FROM training_sessions s JOIN training_cohorts c ON c.id = s.cohort_id
-		WHERE c.territory_id = ?`, []any{territoryID}, func(rows *sql.Rows) error {
+		WHERE c.territory_id = ? AND c.id IN (`+in+`)`, append([]any{territoryID}, inArgs...), func(rows *sql.Rows) error {
 		var cid, eid int64
 		if err := rows.Scan(&cid, &eid); err != nil {
 			return err
@@ -605,4 +607,13 @@ func (s *Store) AddSession(ctx context.Context, territoryID, createdBy, cohortID
 		return events.Event{}, err
 	}
 	return s.events.Get(ctx, territoryID, created.ID)
+}
+
+// idList is the placeholders and arguments of the cohorts' ids, for IN (…).
+func idList(list []Cohort) (string, []any) {
+	args := make([]any, len(list))
+	for i, c := range list {
+		args[i] = c.ID
+	}
+	return "?" + strings.Repeat(", ?", len(list)-1), args
 }
