@@ -12,6 +12,7 @@ import (
 
 	"implique/internal/auth"
 	"implique/internal/committee"
+	"implique/internal/comms"
 	"implique/internal/community"
 	"implique/internal/connections"
 	"implique/internal/db"
@@ -74,6 +75,9 @@ type App struct {
 	Committee *committee.Store
 	// Training keeps the training programs, cohorts, learners and certificates.
 	Training *training.Store
+	// Comms keeps the communications: campaigns, the calendar, stories,
+	// newsletters and posters.
+	Comms *comms.Store
 	// Portrait asks the stores above for the portrait of involvement and needs.
 	Portrait *portrait.Builder
 	// Impact keeps the logic model and the indicators' values, computed by
@@ -148,6 +152,9 @@ func New(cfg Config) (*App, error) {
 		Auth: a.Auth, Now: now})
 	a.Training = training.NewStore(training.Config{DB: d, Territories: a.Territories, Events: a.Events, Evaluations: a.Surveys,
 		Auth: a.Auth, Mailer: a.Mailer, Catalogs: cat, BaseURL: base, Now: now})
+	a.Comms = comms.NewStore(comms.Config{DB: d, Territories: a.Territories, Events: a.Events, Volunteering: a.Volunteering,
+		Community: a.Community, Surveys: a.Surveys, Tracking: a.Tracking, Auth: a.Auth, Mailer: a.Mailer, Jobs: a.Jobs,
+		Sender: sender, From: cfg.From, Catalogs: cat, BaseURL: base, Now: now})
 	a.Portrait = portrait.New(portrait.Config{Territories: a.Territories, Events: a.Events, Community: a.Community, Orgs: a.Orgs,
 		Volunteering: a.Volunteering, Survey: a.Surveys, Now: now})
 	a.Impact = impact.NewStore(impact.Config{DB: d, Territories: a.Territories, Catalogs: cat, Sources: sources(a), Now: now})
@@ -167,6 +174,7 @@ func New(cfg Config) (*App, error) {
 		Funding:      a.Funding,
 		Committee:    a.Committee,
 		Training:     a.Training,
+		Comms:        a.Comms,
 		Portrait:     a.Portrait,
 		Impact:       a.Impact,
 		Logger:       cfg.Logger,
@@ -181,7 +189,7 @@ func New(cfg Config) (*App, error) {
 // sources are the stores that compute indicators of the program's impact.
 func sources(a *App) []indicator.Source {
 	var out []indicator.Source
-	for _, s := range []any{a.Events, a.Connections, a.Community, a.Orgs, a.Volunteering, a.Tracking, a.Surveys, a.Training} {
+	for _, s := range []any{a.Events, a.Connections, a.Community, a.Orgs, a.Volunteering, a.Tracking, a.Surveys, a.Training, a.Comms} {
 		if src, ok := s.(indicator.Source); ok {
 			out = append(out, src)
 		}

@@ -114,39 +114,48 @@ const (
 	// evaluations. An organisation's managers enrol its members through
 	// EditOrganization on that organisation.
 	ManageTraining Action = "training.manage"
+	// ManageCommunications keeps the communications: campaigns, the content
+	// calendar, stories and the consents of the people they show,
+	// newsletters and their lists, posters and flyers.
+	ManageCommunications Action = "communications.manage"
+	// ReadCommsCalendar reads the content calendar (and its iCalendar feed).
+	ReadCommsCalendar Action = "communications.calendar"
 )
 
 // Actions lists every action, for the policy's table test.
 var Actions = []Action{ViewStaffArea, ManageUsers, ManageSettings, ReadOutbox, ManageOwnAccount, ManageEvents, ManageIdeas, ManageConnections,
 	ManageCommunities, ManageInitiatives, ManageOrganizations, EditOrganization, ManageVolunteering, ManageTrackedLinks,
-	ManagePeople, ManageSurveys, ReadSurveyResults, ReadPortrait, ManageImpact, ReadImpact, ManageCommittee, ReadCommittee, ManageFunding, ManageTraining}
+	ManagePeople, ManageSurveys, ReadSurveyResults, ReadPortrait, ManageImpact, ReadImpact, ManageCommittee, ReadCommittee, ManageFunding, ManageTraining,
+	ManageCommunications, ReadCommsCalendar}
 
 // policy is the one place that says which role may do what.
 var policy = map[Action][]Role{
-	ViewStaffArea:       {RoleAdministrator, RoleFacilitator, RoleCommunications},
-	ManageUsers:         {RoleAdministrator},
-	ManageSettings:      {RoleAdministrator},
-	ReadOutbox:          {RoleAdministrator},
-	ManageOwnAccount:    Roles,
-	ManageEvents:        {RoleAdministrator, RoleFacilitator},
-	ManageIdeas:         {RoleAdministrator, RoleFacilitator},
-	ManageConnections:   {RoleAdministrator, RoleFacilitator},
-	ManageCommunities:   {RoleAdministrator, RoleFacilitator},
-	ManageInitiatives:   {RoleAdministrator, RoleFacilitator},
-	ManageOrganizations: {RoleAdministrator, RoleFacilitator},
-	EditOrganization:    {RoleAdministrator, RoleFacilitator},
-	ManagePeople:        {RoleAdministrator, RoleFacilitator},
-	ManageVolunteering:  {RoleAdministrator, RoleFacilitator},
-	ManageTrackedLinks:  {RoleAdministrator, RoleFacilitator, RoleCommunications},
-	ManageSurveys:       {RoleAdministrator, RoleFacilitator},
-	ReadSurveyResults:   {RoleAdministrator, RoleFacilitator, RoleCommunications, RolePartner},
-	ReadPortrait:        {RoleAdministrator, RoleFacilitator, RoleCommunications, RolePartner},
-	ManageImpact:        {RoleAdministrator, RoleFacilitator},
-	ReadImpact:          {RoleAdministrator, RoleFacilitator, RoleCommunications, RolePartner},
-	ManageCommittee:     {RoleAdministrator, RoleFacilitator},
-	ReadCommittee:       {RoleAdministrator, RoleFacilitator, RoleCommunications, RolePartner},
-	ManageFunding:       {RoleAdministrator},
-	ManageTraining:      {RoleAdministrator, RoleFacilitator},
+	ViewStaffArea:        {RoleAdministrator, RoleFacilitator, RoleCommunications},
+	ManageUsers:          {RoleAdministrator},
+	ManageSettings:       {RoleAdministrator},
+	ReadOutbox:           {RoleAdministrator},
+	ManageOwnAccount:     Roles,
+	ManageEvents:         {RoleAdministrator, RoleFacilitator},
+	ManageIdeas:          {RoleAdministrator, RoleFacilitator},
+	ManageConnections:    {RoleAdministrator, RoleFacilitator},
+	ManageCommunities:    {RoleAdministrator, RoleFacilitator},
+	ManageInitiatives:    {RoleAdministrator, RoleFacilitator},
+	ManageOrganizations:  {RoleAdministrator, RoleFacilitator},
+	EditOrganization:     {RoleAdministrator, RoleFacilitator},
+	ManagePeople:         {RoleAdministrator, RoleFacilitator},
+	ManageVolunteering:   {RoleAdministrator, RoleFacilitator},
+	ManageTrackedLinks:   {RoleAdministrator, RoleFacilitator, RoleCommunications},
+	ManageSurveys:        {RoleAdministrator, RoleFacilitator},
+	ReadSurveyResults:    {RoleAdministrator, RoleFacilitator, RoleCommunications, RolePartner},
+	ReadPortrait:         {RoleAdministrator, RoleFacilitator, RoleCommunications, RolePartner},
+	ManageImpact:         {RoleAdministrator, RoleFacilitator},
+	ReadImpact:           {RoleAdministrator, RoleFacilitator, RoleCommunications, RolePartner},
+	ManageCommittee:      {RoleAdministrator, RoleFacilitator},
+	ReadCommittee:        {RoleAdministrator, RoleFacilitator, RoleCommunications, RolePartner},
+	ManageFunding:        {RoleAdministrator},
+	ManageTraining:       {RoleAdministrator, RoleFacilitator},
+	ManageCommunications: {RoleAdministrator, RoleCommunications},
+	ReadCommsCalendar:    {RoleAdministrator, RoleFacilitator, RoleCommunications},
 }
 
 // ownOrganization says which role may do what to an organisation they

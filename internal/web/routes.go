@@ -415,6 +415,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/formations/cohortes/{id}/presences.xlsx", s.training.GridXLSX)
 	mux.HandleFunc("GET /admin/formations/cohortes/{id}/attestations.pdf", s.training.Certificates)
 
+	// Communications: the area's home; each part adds its lines below.
+	mux.HandleFunc("GET /admin/communications", s.comms.Hub)
+
 	// Trainings, public side: the programs and cohorts, a cohort and its
 	// enrolment, « Mes formations » by private link (progress, certificate,
 	// withdrawal), the certificates' verification; and the pages where an

@@ -15,6 +15,7 @@ import (
 	"implique/internal/i18n"
 	"implique/internal/web/account"
 	"implique/internal/web/committee"
+	"implique/internal/web/comms"
 	"implique/internal/web/communities"
 	"implique/internal/web/connections"
 	"implique/internal/web/events"
@@ -45,6 +46,7 @@ type Server struct {
 	account      *account.Handlers
 	committee    *committee.Handlers
 	training     *training.Handlers
+	comms        *comms.Handlers
 	communities  *communities.Handlers
 	connections  *connections.Handlers
 	events       *events.Handlers
@@ -80,7 +82,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	// Each capability's pages, over the kit's layout and partials.
-	k, err := kit.New(cfg, deps, cat, account.Templates, committee.Templates, communities.Templates, connections.Templates,
+	k, err := kit.New(cfg, deps, cat, account.Templates, comms.Templates, committee.Templates, communities.Templates, connections.Templates,
 		events.Templates, funding.Templates, ideas.Templates, impact.Templates, initiatives.Templates, orgs.Templates,
 		portrait.Templates, site.Templates, staff.Templates, surveys.Templates, training.Templates, volunteering.Templates)
 	if err != nil {
@@ -89,6 +91,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s := &Server{Kit: k, metrics: newHTTPMetrics(deps.Registry),
 		account:      &account.Handlers{Kit: k},
 		committee:    &committee.Handlers{Kit: k},
+		comms:        &comms.Handlers{Kit: k},
 		communities:  &communities.Handlers{Kit: k},
 		connections:  &connections.Handlers{Kit: k},
 		events:       &events.Handlers{Kit: k},

@@ -19,6 +19,7 @@ import (
 
 	"implique/internal/auth"
 	"implique/internal/committee"
+	"implique/internal/comms"
 	"implique/internal/community"
 	"implique/internal/connections"
 	"implique/internal/db"
@@ -75,6 +76,9 @@ type Deps struct {
 	Committee *committee.Store
 	// Training keeps the trainings: programs, cohorts, learners, certificates.
 	Training *training.Store
+	// Comms keeps the communications: campaigns, the content calendar,
+	// stories and their consents, newsletters, posters.
+	Comms *comms.Store
 	// Portrait draws the portrait of involvement and needs.
 	Portrait *portrait.Builder
 	// Impact keeps the logic model, the indicators' values and the reports.

@@ -59,6 +59,8 @@ type adminHomePage struct {
 	CanCommittee, ReadsCommittee bool
 	// CanTraining opens the trainings' programs and cohorts.
 	CanTraining bool
+	// CanComms opens the communications (the calendar, at least).
+	CanComms bool
 	// Today is what waits for the staff member, with links to act.
 	Today staffToday
 }
@@ -79,6 +81,7 @@ func (s *Handlers) AdminHome(w http.ResponseWriter, r *http.Request) {
 	p.CanImpact = s.Can(r, auth.ManageImpact)
 	p.CanCommittee, p.ReadsCommittee = s.Can(r, auth.ManageCommittee), s.Can(r, auth.ReadCommittee)
 	p.CanTraining = s.Can(r, auth.ManageTraining)
+	p.CanComms = s.Can(r, auth.ReadCommsCalendar)
 	var err error
 	if s.Can(r, auth.ReadImpact) {
 		if p.Headlines, err = s.headlines(r, p.Base); err != nil {
