@@ -154,5 +154,11 @@ func Seed(ctx context.Context, st *app.App) (Seeded, error) {
 	if err := seedTraining(ctx, st, t, s); err != nil {
 		return out, err
 	}
+	for _, part := range []func(context.Context, *app.App, territory.Territory, *story) error{
+		seedCommsStories, seedCommsCampaigns, seedCommsNewsletters} {
+		if err := part(ctx, st, t, s); err != nil {
+			return out, err
+		}
+	}
 	return out, seedImpact(ctx, st, t, s)
 }

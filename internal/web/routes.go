@@ -415,8 +415,17 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/formations/cohortes/{id}/presences.xlsx", s.training.GridXLSX)
 	mux.HandleFunc("GET /admin/formations/cohortes/{id}/attestations.pdf", s.training.Certificates)
 
-	// Communications: the area's home; each part adds its lines below.
+	// Communications: the area's home.
 	mux.HandleFunc("GET /admin/communications", s.comms.Hub)
+
+	// Communications: campaigns and the content calendar.
+
+	// Communications: stories (staff and public) and share cards.
+
+	// Communications: posters and flyers.
+
+	// Communications: newsletters (staff and public).
+
 
 	// Trainings, public side: the programs and cohorts, a cohort and its
 	// enrolment, « Mes formations » by private link (progress, certificate,
