@@ -443,7 +443,6 @@ func (s *Server) routes() http.Handler {
 
 	// Communications: newsletters (staff and public).
 
-
 	// Trainings, public side: the programs and cohorts, a cohort and its
 	// enrolment, « Mes formations » by private link (progress, certificate,
 	// withdrawal), the certificates' verification; and the pages where an

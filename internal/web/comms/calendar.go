@@ -91,7 +91,9 @@ func calendarMonday(d calendar.Date) calendar.Date {
 	return calendar.DateOf(t.AddDate(0, 0, -wd))
 }
 
-func calendarAdd(d calendar.Date, days int) calendar.Date { return calendar.DateOf(d.Time().AddDate(0, 0, days)) }
+func calendarAdd(d calendar.Date, days int) calendar.Date {
+	return calendar.DateOf(d.Time().AddDate(0, 0, days))
+}
 
 // calendarWeekOf reads « 2026-W49 ».
 func calendarWeekOf(v string) (calendar.Date, bool) {
