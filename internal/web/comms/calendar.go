@@ -196,7 +196,7 @@ func (h *Handlers) Calendar(w http.ResponseWriter, r *http.Request) {
 		p.FeedURL = h.store().LinkURL("")
 		p.FeedURL = strings.TrimSuffix(p.FeedURL, "/l/") + "/communications/flux/" + tok + "/calendrier.ics"
 	}
-	h.Render(w, r, http.StatusOK, "comms_calendar.html", p)
+	h.Render(w, r, http.StatusOK, "comms_calendar", p)
 }
 
 // RenewFeed gives the staff member a new feed address; the old one stops.

@@ -122,7 +122,7 @@ func (h *Handlers) Campaigns(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Groups = append(p.Groups, g)
 	}
-	h.Render(w, r, http.StatusOK, "comms_campaigns.html", p)
+	h.Render(w, r, http.StatusOK, "comms_campaigns", p)
 }
 
 type campaignPage struct {
@@ -175,7 +175,7 @@ func (h *Handlers) campaignRender(w http.ResponseWriter, r *http.Request, c *cm.
 		}
 	}
 	p.Errors, p.Form = problems, form
-	h.Render(w, r, status, "comms_campaign.html", p)
+	h.Render(w, r, status, "comms_campaign", p)
 }
 
 // NewCampaign is the form of a new campaign.

@@ -103,7 +103,7 @@ func (h *Handlers) itemRender(w http.ResponseWriter, r *http.Request, it *cm.Ite
 		}
 	}
 	p.Errors, p.Form = problems, form
-	h.Render(w, r, status, "comms_calendar_item.html", p)
+	h.Render(w, r, status, "comms_calendar_item", p)
 }
 
 // NewItem is the form of a new item; ?source=event-12 prefills it from

@@ -1,0 +1,111 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"implique/internal/auth"
+	"implique/internal/db"
+	"implique/internal/db/dbtest"
+	"implique/internal/jobs"
+)
+
+// campaignWorld is a communications officer and a facilitator, the clock
+// on Saturday 5 December 2026.
+type campaignWorld struct {
+	e           *env
+	officer     *client
+	facilitator *client
+}
+
+func newCampaignWorld(t *testing.T, d *db.DB) *campaignWorld {
+	t.Helper()
+	e := newEnv(t, d)
+	e.app.Clock.Set(time.Date(2026, 12, 5, 15, 0, 0, 0, time.UTC))
+	e.user("comm@exemple.org", auth.RoleCommunications)
+	e.user("anim@exemple.org", auth.RoleFacilitator)
+	return &campaignWorld{e: e, officer: e.as(t, e.session(t, "comm@exemple.org")),
+		facilitator: e.as(t, e.session(t, "anim@exemple.org"))}
+}
+
+func TestCampaignPagesAndRoles(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		w := newCampaignWorld(t, d)
+		// Bad input: shown again with its problems, nothing written.
+		r := w.officer.post("/admin/communications/campagnes", url.Values{"theme": {""}, "starts_on": {"2026-12-31"},
+			"ends_on": {"2026-12-01"}, "channels": {"telegraph"}})
+		if r.StatusCode != http.StatusUnprocessableEntity {
+			t.Log(w.e.logs.String())
+		}
+		expectStatus(t, r, http.StatusUnprocessableEntity)
+		expectContains(t, r, "La fin doit venir après le début.", "Choisissez des canaux dans la liste.")
+		cid := trainingCreatedID(t, w.officer.post("/admin/communications/campagnes", url.Values{"theme": {"Voisins solidaires"},
+			"goal": {"L’entraide."}, "starts_on": {"2026-12-01"}, "ends_on": {"2027-01-31"}, "audiences": {"seniors"},
+			"channels": {"facebook", "radio"}, "places": {"manseau"}}))
+		page := "/admin/communications/campagnes/" + id64(cid)
+		r = w.officer.get(page)
+		expectStatus(t, r, http.StatusOK)
+		expectContains(t, r, "voisins-solidaires", "Résultats", "Clics sur ses liens suivis")
+		expectStatus(t, w.officer.post(page+"/liens", url.Values{"target": {"https://www.jebenevole.ca/offre/1"}}), http.StatusSeeOther)
+		expectStatus(t, w.officer.post(page+"/liens", url.Values{"target": {"pas une adresse"}}), http.StatusUnprocessableEntity)
+		expectContains(t, w.officer.get(page), "jebenevole.ca/offre/1")
+		// Archiving wants a confirmation.
+		expectStatus(t, w.officer.post(page+"/archiver", url.Values{}), http.StatusUnprocessableEntity)
+		expectStatus(t, w.officer.post(page+"/archiver", url.Values{"confirm": {"1"}}), http.StatusSeeOther)
+
+		iid := trainingCreatedID(t, w.officer.post("/admin/communications/calendrier/elements", url.Values{"channel": {"facebook"},
+			"title": {"Soupers de décembre"}, "body": {"Venez souper."}, "day": {"2026-12-08"}, "clock": {"18:30"},
+			"status": {"draft"}, "campaign": {id64(cid)}}))
+		item := "/admin/communications/calendrier/elements/" + id64(iid)
+		expectStatus(t, w.officer.post("/admin/communications/calendrier/elements", url.Values{"channel": {"facebook"},
+			"title": {"x"}, "day": {"2026-13-45"}}), http.StatusUnprocessableEntity)
+		expectStatus(t, w.officer.post(item+"/statut", url.Values{"status": {"ready"}}), http.StatusSeeOther)
+		expectContains(t, w.officer.get("/admin/communications/calendrier?mois=2026-12"), "Soupers de décembre")
+		expectContains(t, w.officer.get("/admin/communications/calendrier?semaine=2026-W50"), "Soupers de décembre")
+		expectStatus(t, w.officer.get("/admin/communications/calendrier?semaine=n-importe"), http.StatusNotFound)
+
+		// The facilitator reads the calendar and the item, changes nothing.
+		expectStatus(t, w.facilitator.get("/admin/communications/calendrier"), http.StatusOK)
+		r = w.facilitator.get(item)
+		expectStatus(t, r, http.StatusOK)
+		if strings.Contains(r.body, `action="`+item+`"`) {
+			t.Fatal("facilitator sees the item's form")
+		}
+		expectStatus(t, w.facilitator.get("/admin/communications/calendrier/nouveau"), http.StatusForbidden)
+		expectStatus(t, w.facilitator.post("/admin/communications/calendrier/elements", url.Values{"channel": {"radio"},
+			"title": {"x"}, "day": {"2026-12-09"}}), http.StatusForbidden)
+		expectStatus(t, w.facilitator.post(item+"/supprimer", url.Values{"confirm": {"1"}}), http.StatusForbidden)
+		expectStatus(t, w.facilitator.get("/admin/communications/campagnes"), http.StatusForbidden)
+
+		// Citizens and partners are refused everything.
+		for _, role := range []auth.Role{auth.RoleCitizen, auth.RolePartner} {
+			email := string(role) + "@exemple.org"
+			w.e.user(email, role)
+			c := w.e.as(t, w.e.session(t, email))
+			for _, p := range []string{"/admin/communications/calendrier", item, page} {
+				if r := c.get(p); r.StatusCode != http.StatusForbidden && r.StatusCode != http.StatusNotFound {
+					t.Fatalf("%s GET %s: %d", role, p, r.StatusCode)
+				}
+			}
+		}
+
+		// The feed: the facilitator's private address works, a wrong one is not found.
+		u, _ := w.e.auth.UserByEmail(context.Background(), "anim@exemple.org")
+		tok, err := w.e.app.Comms.CalendarFeedToken(context.Background(), w.e.territory.ID, u.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = w.e.client(t).get("/communications/flux/" + tok + "/calendrier.ics")
+		expectStatus(t, r, http.StatusOK)
+		expectContains(t, r, "BEGIN:VCALENDAR", "[Facebook] Soupers de décembre")
+		expectStatus(t, w.e.client(t).get("/communications/flux/faux-jeton/calendrier.ics"), http.StatusNotFound)
+
+		expectStatus(t, w.officer.post(item+"/supprimer", url.Values{}), http.StatusUnprocessableEntity)
+		expectStatus(t, w.officer.post(item+"/supprimer", url.Values{"confirm": {"1"}}), http.StatusSeeOther)
+		expectStatus(t, w.officer.get(item), http.StatusNotFound)
+	})
+}
