@@ -528,6 +528,9 @@ func (s *Store) ItemFrom(ctx context.Context, territoryID int64, lang, kind stri
 		if err != nil {
 			return p, err
 		}
+		if !e.Public(s.now()) {
+			return p, errs.New(errs.NotFound, "errors.comms_item_source_not_found")
+		}
 		p.URL = s.baseURL + "/evenements/" + e.Slug
 		p.ShareImage = p.URL + "/partage.png"
 		place := e.PlaceName

@@ -73,6 +73,7 @@ func TestBrowserJourneyCommsCampaigns(t *testing.T) {
 		t.Fatalf("link: status %d", st)
 	}
 	browsertest.CheckAccessibility(t, desk, "campagne avec un lien")
+	shot(t, desk, "comms-campaign-1280")
 
 	// One click from the souper.
 	browsertest.ClickAndWaitLoad(t, desk, `a[href^="/admin/communications/calendrier/nouveau?campagne="]`)
@@ -86,6 +87,7 @@ func TestBrowserJourneyCommsCampaigns(t *testing.T) {
 		t.Fatalf("item from event: status %d", st)
 	}
 	here("élément depuis une activité")
+	shot(t, desk, "comms-item-1280")
 	txt, err := chromedp.Run(desk, chromedp.Evaluate[string](`document.querySelector("#ready-text").value`))
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"implique/internal/auth"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
+	"implique/internal/events"
 	"implique/internal/jobs"
 )
 
@@ -103,6 +104,26 @@ func TestCampaignPagesAndRoles(t *testing.T) {
 		expectStatus(t, r, http.StatusOK)
 		expectContains(t, r, "BEGIN:VCALENDAR", "[Facebook] Soupers de décembre")
 		expectStatus(t, w.e.client(t).get("/communications/flux/faux-jeton/calendrier.ics"), http.StatusNotFound)
+
+		// An administrator promotes an event from its staff page in one click.
+		w.e.user("admin@exemple.org", auth.RoleAdministrator)
+		admin := w.e.as(t, w.e.session(t, "admin@exemple.org"))
+		now := w.e.app.Clock.Now()
+		ev, err := w.e.events.Create(context.Background(), w.e.territory.ID, 0, events.Input{Kind: events.CitizenDinner,
+			Title: "Souper de Manseau", PlaceSlug: "manseau", VenueName: "Salle municipale", StartsAt: now.Add(72 * time.Hour),
+			EndsAt: now.Add(75 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.e.events.Publish(context.Background(), w.e.territory.ID, ev.ID, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		promote := "/admin/communications/calendrier/nouveau?source=event-" + id64(ev.ID)
+		expectContains(t, admin.get("/admin/evenements/"+id64(ev.ID)), promote)
+		r = admin.get(promote)
+		expectStatus(t, r, http.StatusOK)
+		expectContains(t, r, "Souper de Manseau", "Salle municipale", "/evenements/"+ev.Slug)
+		expectStatus(t, admin.get("/admin/communications/calendrier/nouveau?source=event-999999"), http.StatusNotFound)
 
 		expectStatus(t, w.officer.post(item+"/supprimer", url.Values{}), http.StatusUnprocessableEntity)
 		expectStatus(t, w.officer.post(item+"/supprimer", url.Values{"confirm": {"1"}}), http.StatusSeeOther)
