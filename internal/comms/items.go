@@ -514,7 +514,8 @@ type ItemPrefill struct {
 
 // ItemFrom prefills an item promoting the source kind/id: its title, a
 // ready-to-paste text (date, place, a call to act) in lang, and its
-// public page as the link's target.
+// public page as the link's target (the item's page adds the tracked link
+// at the end of the text).
 func (s *Store) ItemFrom(ctx context.Context, territoryID int64, lang, kind string, id int64) (ItemPrefill, error) {
 	today, loc, err := s.today(ctx, territoryID)
 	if err != nil {
@@ -539,7 +540,7 @@ func (s *Store) ItemFrom(ctx context.Context, territoryID int64, lang, kind stri
 		}
 		p.Input.Title = e.Title
 		p.Input.Body = t("comms.calendar.text_event", e.Title, i18n.DateTime(lang, e.StartsAt.In(loc)), place,
-			strings.TrimSpace(e.Summary), p.URL)
+			strings.TrimSpace(e.Summary))
 	case ItemFromOpportunity:
 		o, err := s.volunteering.Opportunity(ctx, territoryID, id)
 		if err != nil {
@@ -551,7 +552,7 @@ func (s *Store) ItemFrom(ctx context.Context, territoryID int64, lang, kind stri
 			place = t("comms.calendar.remote")
 		}
 		p.Input.Title = o.Title
-		p.Input.Body = t("comms.calendar.text_opportunity", o.Title, o.Organization.Name, place, p.URL)
+		p.Input.Body = t("comms.calendar.text_opportunity", o.Title, o.Organization.Name, place)
 	case ItemFromInitiative:
 		in, err := s.community.Initiative(ctx, territoryID, id)
 		if err != nil {
@@ -559,7 +560,7 @@ func (s *Store) ItemFrom(ctx context.Context, territoryID int64, lang, kind stri
 		}
 		p.URL = s.baseURL + "/initiatives/" + in.Slug
 		p.Input.Title = in.Title
-		p.Input.Body = t("comms.calendar.text_initiative", in.Title, in.PlaceName, strings.TrimSpace(in.Summary), p.URL)
+		p.Input.Body = t("comms.calendar.text_initiative", in.Title, in.PlaceName, strings.TrimSpace(in.Summary))
 	case ItemFromStory:
 		var slug, title, summary string
 		err := s.db.QueryRow(ctx, `SELECT slug, title, summary FROM comms_stories WHERE territory_id = ? AND id = ? AND status = 'published'`,
@@ -573,7 +574,7 @@ func (s *Store) ItemFrom(ctx context.Context, territoryID int64, lang, kind stri
 		p.URL = s.baseURL + "/recits/" + slug
 		p.ShareImage = p.URL + "/carte.png"
 		p.Input.Title = title
-		p.Input.Body = t("comms.calendar.text_story", title, strings.TrimSpace(summary), p.URL)
+		p.Input.Body = t("comms.calendar.text_story", title, strings.TrimSpace(summary))
 	default:
 		return p, errs.New(errs.NotFound, "errors.comms_item_source_not_found")
 	}
