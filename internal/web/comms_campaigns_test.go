@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -128,5 +130,46 @@ func TestCampaignPagesAndRoles(t *testing.T) {
 		expectStatus(t, w.officer.post(item+"/supprimer", url.Values{}), http.StatusUnprocessableEntity)
 		expectStatus(t, w.officer.post(item+"/supprimer", url.Values{"confirm": {"1"}}), http.StatusSeeOther)
 		expectStatus(t, w.officer.get(item), http.StatusNotFound)
+	})
+}
+
+// campaignMultipart posts fields and a PNG named image to path.
+func campaignMultipart(t *testing.T, c *client, path string, fields url.Values, png []byte) response {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, vs := range fields {
+		for _, v := range vs {
+			_ = mw.WriteField(k, v)
+		}
+	}
+	fw, err := mw.CreateFormFile("image", "affiche.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = fw.Write(png)
+	_ = mw.Close()
+	req, _ := http.NewRequest("POST", c.e.srv.URL+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return c.do(req)
+}
+
+func TestCalendarItemImage(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		w := newCampaignWorld(t, d)
+		png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde")
+		fields := url.Values{"channel": {"poster"}, "title": {"Affiche des épiceries"}, "day": {"2026-12-10"}, "status": {"idea"}}
+		r := campaignMultipart(t, w.officer, "/admin/communications/calendrier/elements", fields, png)
+		expectStatus(t, r, http.StatusUnprocessableEntity)
+		expectContains(t, r, "Décrivez l’image en quelques mots.", "Affiche des épiceries")
+		fields.Set("image_alt", "L’affiche avec le code QR")
+		iid := trainingCreatedID(t, campaignMultipart(t, w.officer, "/admin/communications/calendrier/elements", fields, png))
+		r = w.facilitator.get("/admin/communications/calendrier/elements/" + id64(iid) + "/image")
+		expectStatus(t, r, http.StatusOK)
+		if r.Header.Get("Content-Type") != "image/png" || r.body != string(png) {
+			t.Fatalf("image %q", r.Header.Get("Content-Type"))
+		}
+		expectContains(t, w.facilitator.get("/admin/communications/calendrier/elements/"+id64(iid)), `alt="L’affiche avec le code QR"`)
+		expectStatus(t, w.e.client(t).get("/admin/communications/calendrier/elements/"+id64(iid)+"/image"), http.StatusSeeOther)
 	})
 }
