@@ -70,6 +70,16 @@ func TestCampaignPagesAndRoles(t *testing.T) {
 		expectContains(t, w.officer.get("/admin/communications/calendrier?mois=2026-12"), "Soupers de décembre")
 		expectContains(t, w.officer.get("/admin/communications/calendrier?semaine=2026-W50"), "Soupers de décembre")
 		expectStatus(t, w.officer.get("/admin/communications/calendrier?semaine=n-importe"), http.StatusNotFound)
+		// Filters keep the month shown.
+		r = w.officer.get("/admin/communications/calendrier?mois=2027-01&canal=radio")
+		expectStatus(t, r, http.StatusOK)
+		expectContains(t, r, `name="mois" value="2027-01"`, `value="radio" selected`)
+		if strings.Contains(r.body, "Soupers de décembre") {
+			t.Fatal("January shows December's item")
+		}
+		if r := w.officer.get("/admin/communications/calendrier?mois=2026-12&canal=radio"); strings.Contains(r.body, "Soupers de décembre") {
+			t.Fatal("the radio filter shows a Facebook item")
+		}
 
 		// The facilitator reads the calendar and the item, changes nothing.
 		expectStatus(t, w.facilitator.get("/admin/communications/calendrier"), http.StatusOK)

@@ -32,12 +32,14 @@ type calendarDay struct {
 
 type calendarPage struct {
 	campaignBase
-	Week      bool
-	Heading   string
-	Weeks     [][]calendarDay
-	Prev      string
-	Next      string
-	Current   string
+	Week    bool
+	Heading string
+	Weeks   [][]calendarDay
+	Prev    string
+	Next    string
+	Current string
+	// Shown is the key of the month or week shown (2026-12, 2026-W49).
+	Shown     string
 	Campaigns []cm.Campaign
 	Filter    cm.ItemFilter
 	FeedURL   string
@@ -143,6 +145,7 @@ func (h *Handlers) Calendar(w http.ResponseWriter, r *http.Request) {
 		p.Heading = p.T("comms.calendar.week_of", p.Day(first))
 		p.Prev, p.Next = calendarWeekKey(calendarAdd(monday, -7)), calendarWeekKey(calendarAdd(monday, 7))
 		p.Current = calendarWeekKey(calendarMonday(p.Today))
+		p.Shown = calendarWeekKey(monday)
 	} else {
 		month := calendar.Date{Year: p.Today.Year, Month: p.Today.Month, Day: 1}
 		if v := q.Get("mois"); v != "" {
@@ -159,6 +162,7 @@ func (h *Handlers) Calendar(w http.ResponseWriter, r *http.Request) {
 		p.Heading = i18n.Month(p.Lang, month.Month) + " " + strconv.Itoa(month.Year)
 		p.Prev, p.Next = month.AddMonths(-1).String()[:7], end.String()[:7]
 		p.Current = p.Today.String()[:7]
+		p.Shown = month.String()[:7]
 		p.Filter.From = month
 	}
 	f := p.Filter
