@@ -3,6 +3,7 @@ package events
 import (
 	"context"
 	"strings"
+	"time"
 )
 
 // manyChunk bounds the ids of one query (both engines accept far more).
@@ -48,5 +49,24 @@ func (s *Store) ToClose(ctx context.Context, territoryID int64) (int, error) {
 	var n int
 	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM events WHERE territory_id = ? AND cancelled_at IS NULL AND held_at IS NULL
 		AND publish_at IS NOT NULL AND starts_at <= ?`, territoryID, s.now()).Scan(&n)
+	return n, err
+}
+
+// RegistrationsMade counts the registrations to the events ids of the
+// territory made in [from, to) and not cancelled since (each counts once,
+// whatever its party size).
+func (s *Store) RegistrationsMade(ctx context.Context, territoryID int64, ids []int64, from, to time.Time) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	args := []any{territoryID, from.UTC(), to.UTC()}
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		marks[i] = "?"
+		args = append(args, id)
+	}
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM registrations WHERE territory_id = ? AND created_at >= ? AND created_at < ?
+		AND cancelled_at IS NULL AND event_id IN (`+strings.Join(marks, ", ")+`)`, args...).Scan(&n)
 	return n, err
 }

@@ -342,3 +342,25 @@ func (s *Store) Report(ctx context.Context, territoryID int64, from, to string) 
 	sort.Slice(r.JebenevoleByMonth, func(i, j int) bool { return r.JebenevoleByMonth[i].Key < r.JebenevoleByMonth[j].Key })
 	return r, nil
 }
+
+// CampaignClicks counts the clicks on the territory's links of a campaign
+// on the days from to to (YYYY-MM-DD, both included).
+func (s *Store) CampaignClicks(ctx context.Context, territoryID int64, campaign, from, to string) (int, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT COALESCE(SUM(c.clicks), 0) FROM tracked_clicks c JOIN tracked_links l ON l.id = c.link_id
+		WHERE l.territory_id = ? AND l.campaign = ? AND c.day >= ? AND c.day <= ?`, territoryID, campaign, from, to).Scan(&n)
+	return n, err
+}
+
+// CampaignLinks lists the territory's links of a campaign, the newest first.
+func (s *Store) CampaignLinks(ctx context.Context, territoryID int64, campaign string) ([]Link, error) {
+	var out []Link
+	err := db.Each(ctx, s.db, `SELECT `+linkCols+linkFrom+`WHERE l.territory_id = ? AND l.campaign = ?
+		ORDER BY l.archived_at IS NOT NULL, l.created_at DESC, l.id DESC`, []any{s.recentFrom(), territoryID, campaign},
+		func(rows *sql.Rows) error {
+			l, err := scanLink(rows)
+			out = append(out, l)
+			return err
+		})
+	return out, err
+}

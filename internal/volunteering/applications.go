@@ -503,3 +503,22 @@ func (s *Store) WaitingFor(ctx context.Context, territoryID int64, orgIDs []int6
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// ApplicationsMade counts the applications to the opportunities ids of the
+// territory made in [from, to) and confirmed by the person, whatever
+// became of them since.
+func (s *Store) ApplicationsMade(ctx context.Context, territoryID int64, ids []int64, from, to time.Time) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	args := []any{territoryID, from.UTC(), to.UTC(), Unconfirmed}
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		marks[i] = "?"
+		args = append(args, id)
+	}
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM volunteer_applications WHERE territory_id = ? AND created_at >= ? AND created_at < ?
+		AND status <> ? AND opportunity_id IN (`+strings.Join(marks, ", ")+`)`, args...).Scan(&n)
+	return n, err
+}

@@ -419,13 +419,29 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/communications", s.comms.Hub)
 
 	// Communications: campaigns and the content calendar.
+	mux.HandleFunc("GET /admin/communications/campagnes", s.comms.Campaigns)
+	mux.HandleFunc("GET /admin/communications/campagnes/nouvelle", s.comms.NewCampaign)
+	mux.HandleFunc("POST /admin/communications/campagnes", s.comms.CreateCampaign)
+	mux.HandleFunc("GET /admin/communications/campagnes/{id}", s.comms.Campaign)
+	mux.HandleFunc("POST /admin/communications/campagnes/{id}", s.comms.SaveCampaign)
+	mux.HandleFunc("POST /admin/communications/campagnes/{id}/archiver", s.comms.ArchiveCampaign)
+	mux.HandleFunc("POST /admin/communications/campagnes/{id}/liens", s.comms.CreateCampaignLink)
+	mux.HandleFunc("GET /admin/communications/calendrier", s.comms.Calendar)
+	mux.HandleFunc("POST /admin/communications/calendrier/flux", s.comms.RenewFeed)
+	mux.HandleFunc("GET /admin/communications/calendrier/nouveau", s.comms.NewItem)
+	mux.HandleFunc("POST /admin/communications/calendrier/elements", s.comms.CreateItem)
+	mux.HandleFunc("GET /admin/communications/calendrier/elements/{id}", s.comms.Item)
+	mux.HandleFunc("POST /admin/communications/calendrier/elements/{id}", s.comms.SaveItem)
+	mux.HandleFunc("POST /admin/communications/calendrier/elements/{id}/statut", s.comms.ItemStatus)
+	mux.HandleFunc("POST /admin/communications/calendrier/elements/{id}/supprimer", s.comms.DeleteItem)
+	mux.HandleFunc("GET /admin/communications/calendrier/elements/{id}/image", s.comms.ItemImage)
+	mux.HandleFunc("GET /communications/flux/{token}/calendrier.ics", s.comms.Feed)
 
 	// Communications: stories (staff and public) and share cards.
 
 	// Communications: posters and flyers.
 
 	// Communications: newsletters (staff and public).
-
 
 	// Trainings, public side: the programs and cohorts, a cohort and its
 	// enrolment, « Mes formations » by private link (progress, certificate,

@@ -488,6 +488,8 @@ type adminEventPage struct {
 	// Ideas are the needs and ideas recorded for the event (when staff may see them).
 	Ideas    []community.IdeaRecord
 	CanIdeas bool
+	// CanPromote offers to put the event on the communications calendar.
+	CanPromote bool
 }
 
 // CanLinks tells the event's staff page whether to offer the links page.
@@ -551,6 +553,7 @@ func (s *Handlers) staffEventPageWith(w http.ResponseWriter, r *http.Request, st
 	p.CanEdit = !finished
 	p.CanRegister = !finished
 	p.CanClose = st != evs.Cancelled
+	p.CanPromote = !finished && st != evs.Draft && s.Can(r, auth.ManageCommunications)
 	if p.CanIdeas = s.Can(r, auth.ManageIdeas); p.CanIdeas {
 		if p.Ideas, err = s.Deps.Community.List(ctx, t.ID, community.Filter{EventID: ev.ID}); err != nil {
 			s.Fail(w, r, err)
