@@ -421,8 +421,25 @@ func (s *Server) routes() http.Handler {
 	// Communications: campaigns and the content calendar.
 
 	// Communications: stories (staff and public) and share cards.
+	mux.HandleFunc("GET /admin/communications/recits", s.comms.Stories)
+	mux.HandleFunc("GET /admin/communications/recits/nouveau", s.comms.NewStory)
+	mux.HandleFunc("POST /admin/communications/recits", s.comms.CreateStory)
+	mux.HandleFunc("GET /admin/communications/recits/{id}", s.comms.Story)
+	mux.HandleFunc("POST /admin/communications/recits/{id}", s.comms.SaveStory)
+	mux.HandleFunc("GET /admin/communications/recits/{id}/image", s.comms.StoryImage)
+	mux.HandleFunc("POST /admin/communications/recits/{id}/publier", s.comms.PublishStory)
+	mux.HandleFunc("POST /admin/communications/recits/{id}/retirer-du-site", s.comms.UnpublishStory)
+	mux.HandleFunc("POST /admin/communications/recits/{id}/consentements", s.comms.AddConsent)
+	mux.HandleFunc("POST /admin/communications/recits/{id}/consentements/{cid}/retrait", s.comms.WithdrawConsent)
+	mux.HandleFunc("GET /recits", s.comms.PublicStories)
+	mux.HandleFunc("GET /recits/{slug}", s.comms.PublicStory)
+	mux.HandleFunc("GET /recits/{slug}/image", s.comms.PublicStoryImage)
+	mux.HandleFunc("GET /recits/{slug}/carte.png", s.comms.PublicStoryCard)
 
 	// Communications: posters and flyers.
+	mux.HandleFunc("GET /admin/communications/affiches", s.comms.Posters)
+	mux.HandleFunc("GET /admin/communications/affiches/pdf", s.comms.PosterPDF)
+	mux.HandleFunc("POST /admin/communications/affiches/pdf", s.comms.PosterPDF)
 
 	// Communications: newsletters (staff and public).
 

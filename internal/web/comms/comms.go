@@ -51,5 +51,5 @@ func (h *Handlers) Hub(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := hubPage{Base: h.Page(w, r, "comms.hub.title"), Manage: h.Can(r, auth.ManageCommunications)}
-	h.Render(w, r, http.StatusOK, "comms_hub.html", p)
+	h.Render(w, r, http.StatusOK, "comms_hub", p)
 }

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"implique/internal/committee"
+	"implique/internal/comms"
 	"implique/internal/community"
 	"implique/internal/funding"
 	"implique/internal/orgs"
@@ -47,6 +48,8 @@ var uploads = map[string]upload{
 	"POST /admin/importer-organismes":        {orgs.MaxImportBytes, "errors.org_import_size"},
 	"POST /admin/financement/{id}/documents": {funding.MaxFileSize, "errors.file_too_big"},
 	"POST /admin/comite/documents":           {committee.MaxFileSize, "errors.file_too_big"},
+	"POST /admin/communications/recits":      {comms.MaxImageSize, "errors.file_too_big"},
+	"POST /admin/communications/recits/{id}": {comms.MaxImageSize, "errors.file_too_big"},
 }
 
 // readable reports whether s is text a person could have typed: valid
