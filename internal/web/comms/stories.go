@@ -147,9 +147,6 @@ func storyInput(r *http.Request) (cm.StoryInput, error) {
 			return in, err
 		}
 		in.Image = &cm.ImageInput{Name: fh.Filename, Data: data, Alt: f.Get("image_alt")}
-	} else if alt := strings.TrimSpace(f.Get("image_alt")); alt != "" {
-		// The text alternative of the picture already there.
-		in.Image = nil
 	}
 	return in, nil
 }
@@ -438,4 +435,3 @@ func (h *Handlers) PublicStoryCard(w http.ResponseWriter, r *http.Request) {
 	card := sharecard.Card{Kicker: h.Cat.T("fr", "comms.story.kind."+s.Kind), Title: s.Title, When: s.Summary, Where: s.PlaceName}
 	h.WriteShareCard(w, r, card, 5*time.Minute)
 }
-
