@@ -19,9 +19,12 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"implique/internal/auth"
+	"implique/internal/community"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/jobs"
+	"implique/internal/orgs"
+	"implique/internal/volunteering"
 )
 
 // storyWorld is a communications officer on the test territory, the clock
@@ -254,5 +257,56 @@ func TestCommsPosterQRCodeLeadsToTarget(t *testing.T) {
 		if err != nil || len(links) != 1 || links[0].Campaign != "benevoles-hiver" {
 			t.Fatalf("tracked links %+v, %v", links, err)
 		}
+	})
+}
+
+func TestCommsShareCardsOfPublicPages(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ctx, tid := context.Background(), e.territory.ID
+		visitor := e.client(t)
+		wantCard := func(page, card string) {
+			t.Helper()
+			r := visitor.get(page)
+			expectStatus(t, r, http.StatusOK)
+			expectContains(t, r, `<meta property="og:image" content="`+e.srv.URL+card+`">`, `property="og:title"`)
+			c := visitor.get(card)
+			expectStatus(t, c, http.StatusOK)
+			if c.Header.Get("Content-Type") != "image/png" || !strings.HasPrefix(c.body, "\x89PNG") {
+				t.Errorf("%s: %q", card, c.Header.Get("Content-Type"))
+			}
+		}
+		// An initiative: its card only once published.
+		ini, _ := publicInitiative(t, e)
+		wantCard("/initiatives/"+ini.Slug, "/initiatives/"+ini.Slug+"/partage/image.png")
+		draft, err := e.community.CreateInitiative(ctx, tid, 0, community.InitiativeInput{Title: "Un projet pas encore public",
+			Summary: "Pas encore.", PlaceSlug: "manseau"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		expectStatus(t, visitor.get("/initiatives/"+draft.Slug+"/partage/image.png"), http.StatusNotFound)
+		// An idea: only once approved.
+		idea, err := e.community.Submit(ctx, tid, community.Input{Kind: community.Idea, Title: "Une friperie communautaire",
+			ThemeCode: "entraide", PlaceSlug: "manseau", SubmitterName: "Gisèle Côté", SubmitterEmail: "gisele@exemple.org"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		expectStatus(t, visitor.get("/idees/"+id64(idea.ID)+"/partage.png"), http.StatusNotFound)
+		if err := e.community.Moderate(ctx, tid, idea.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		wantCard("/idees/"+id64(idea.ID), "/idees/"+id64(idea.ID)+"/partage.png")
+		// A volunteer opportunity.
+		org, err := e.orgs.Create(ctx, tid, 0, orgs.Input{Name: "Comité des loisirs de Manseau", Kind: orgs.Nonprofit, Public: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := e.vol.CreateOpportunity(ctx, tid, 0, volunteering.Input{OrganizationID: org.ID, Title: "Accueil au souper",
+			Kind: volunteering.Task, Schedule: volunteering.Flexible, PlaceSlug: "manseau", Causes: []string{"food"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantCard("/s-impliquer/offres/"+o.Slug, "/s-impliquer/offres/"+o.Slug+"/partage.png")
+		expectStatus(t, visitor.get("/s-impliquer/offres/nulle-part/partage.png"), http.StatusNotFound)
 	})
 }

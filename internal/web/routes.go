@@ -60,6 +60,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /idees/proposer", s.ideas.ProposeForm)
 	mux.HandleFunc("POST /idees/proposer", s.ideas.Propose)
 	mux.HandleFunc("GET /idees/{id}", s.ideas.Idea)
+	mux.HandleFunc("GET /idees/{id}/partage.png", s.ideas.IdeaCard)
 	mux.HandleFunc("POST /idees/{id}/appui", s.ideas.Support)
 	mux.HandleFunc("GET /appui/{token}", s.ideas.SupportLanding)
 	mux.HandleFunc("POST /appui/{token}", s.ideas.ConfirmSupport)
@@ -68,6 +69,7 @@ func (s *Server) routes() http.Handler {
 	// without an account, the participant's private link.
 	mux.HandleFunc("GET /initiatives", s.initiatives.Initiatives)
 	mux.HandleFunc("GET /initiatives/{slug}", s.initiatives.Initiative)
+	mux.HandleFunc("GET /initiatives/{slug}/partage/image.png", s.initiatives.InitiativeCard)
 	mux.HandleFunc("POST /initiatives/{slug}", s.initiatives.Join)
 	mux.HandleFunc("GET /initiatives/participer/{token}", s.initiatives.Participation)
 	mux.HandleFunc("POST /initiatives/participer/{token}", s.initiatives.ConfirmParticipation)
@@ -239,6 +241,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /s-impliquer", s.volunteering.VolunteerHome)
 	mux.HandleFunc("GET /s-impliquer/jebenevole", s.volunteering.VolunteerJebenevoleHome)
 	mux.HandleFunc("GET /s-impliquer/offres/{slug}", s.volunteering.VolunteerOpportunity)
+	mux.HandleFunc("GET /s-impliquer/offres/{slug}/partage.png", s.volunteering.VolunteerOpportunityCard)
 	mux.HandleFunc("POST /s-impliquer/offres/{slug}/interet", s.volunteering.VolunteerApply)
 	mux.HandleFunc("GET /s-impliquer/offres/{slug}/jebenevole", s.volunteering.VolunteerJebenevole)
 	mux.HandleFunc("GET /s-impliquer/confirmer", s.volunteering.VolunteerConfirmLanding)

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"implique/internal/sharecard"
 )
@@ -30,4 +32,23 @@ func (s *Kit) WriteShareCard(w http.ResponseWriter, r *http.Request, card sharec
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Cache-Control", "public, max-age="+strconv.Itoa(int(maxAge/time.Second)))
 	_, _ = buf.WriteTo(w)
+}
+
+// ShareSummary is the description a public page gives of itself: text on
+// one line, cut near 200 characters at a space, or fallback when text is
+// empty.
+func ShareSummary(text, fallback string) string {
+	s := strings.Join(strings.Fields(text), " ")
+	if s == "" {
+		return fallback
+	}
+	if utf8.RuneCountInString(s) <= 200 {
+		return s
+	}
+	r := []rune(s)[:200]
+	cut := string(r)
+	if i := strings.LastIndex(cut, " "); i > 100 {
+		cut = cut[:i]
+	}
+	return cut + "…"
 }
