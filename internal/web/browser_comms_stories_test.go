@@ -90,6 +90,8 @@ func TestBrowserJourneyCommsStory(t *testing.T) {
 	}
 	browsertest.Visit(t, desk, e.srv.URL+"/recits", "récits publics")
 	here("récits publics")
+	browsertest.Visit(t, desk, e.srv.URL+"/admin/communications/affiches?quoi=event", "affiches")
+	here("affiches")
 	shot(t, desk, "comms-recits-public")
 
 	// The phone and English pass, while the story shows.

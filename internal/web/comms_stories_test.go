@@ -257,6 +257,25 @@ func TestCommsPosterQRCodeLeadsToTarget(t *testing.T) {
 		if err != nil || len(links) != 1 || links[0].Campaign != "benevoles-hiver" {
 			t.Fatalf("tracked links %+v, %v", links, err)
 		}
+		// A volunteer opportunity's poster: its link counts under « affiche ».
+		org, err := w.e.orgs.Create(ctx, w.e.territory.ID, 0, orgs.Input{Name: "Comité des loisirs de Manseau", Kind: orgs.Nonprofit, Public: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := w.e.vol.CreateOpportunity(ctx, w.e.territory.ID, 0, volunteering.Input{OrganizationID: org.ID, Title: "Accueil au souper",
+			Kind: volunteering.Task, Schedule: volunteering.Flexible, PlaceSlug: "manseau", Causes: []string{"food"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		expectContains(t, w.staff.get("/admin/communications/affiches?quoi=opportunity"), "Accueil au souper")
+		r = w.staff.get("/admin/communications/affiches/pdf?quoi=opportunity&id=" + id64(o.ID) + "&format=letter")
+		expectStatus(t, r, http.StatusOK)
+		got := storyDecodePoster(t, []byte(r.body), false)
+		u, _ = url.Parse(got)
+		res = w.e.client(t).get(u.Path)
+		if res.StatusCode != http.StatusFound || res.Header.Get("Location") != w.e.srv.URL+"/s-impliquer/offres/"+o.Slug {
+			t.Fatalf("following the opportunity's code: %d to %q", res.StatusCode, res.Header.Get("Location"))
+		}
 	})
 }
 
