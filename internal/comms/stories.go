@@ -188,6 +188,9 @@ type StoryInput struct {
 	Image *ImageInput
 	// RemoveImage takes the picture off.
 	RemoveImage bool
+	// ImageAlt is the new text alternative of the picture there is, when
+	// no new picture is sent.
+	ImageAlt string
 }
 
 // ConsentInput is a consent as staff record it.
@@ -514,6 +517,13 @@ func (s *Store) UpdateStory(ctx context.Context, territoryID, userID, id int64, 
 		return Story{}, err
 	}
 	ct, f := in.validate(st.ImageID != 0)
+	in.ImageAlt = clean(in.ImageAlt)
+	keepAlt := in.Image == nil && st.ImageID != 0 && !in.RemoveImage
+	if keepAlt && in.ImageAlt == "" {
+		f.Add("image_alt", "errors.comms_story_alt_required")
+	} else if keepAlt && tooLong(in.ImageAlt, 300) {
+		f.Add("image_alt", "errors.too_long")
+	}
 	placeID, err := s.storyPlace(ctx, territoryID, in.PlaceSlug, f)
 	if err != nil {
 		return Story{}, err
@@ -532,6 +542,11 @@ func (s *Store) UpdateStory(ctx context.Context, territoryID, userID, id int64, 
 				return err
 			}
 			imageID = iid
+		} else if keepAlt && in.ImageAlt != st.ImageAlt {
+			if _, err := tx.Exec(ctx, `UPDATE comms_images SET alt = ? WHERE territory_id = ? AND id = ?`, in.ImageAlt, territoryID,
+				st.ImageID); err != nil {
+				return err
+			}
 		}
 		_, err := tx.Exec(ctx, `UPDATE comms_stories SET kind = ?, title = ?, summary = ?, body = ?, place_id = ?, image_id = ?,
 			updated_at = ? WHERE territory_id = ? AND id = ?`, in.Kind, in.Title, in.Summary, in.Body, placeID, imageID, s.now(),

@@ -227,6 +227,15 @@ func TestStoryBodyIsSanitised(t *testing.T) {
 		if err != nil || st.ImageID == 0 || st.ImageAlt != "Des bacs de légumes" {
 			t.Fatalf("story %+v, %v", st, err)
 		}
+		// Its description may change without a new picture, never to nothing.
+		_, err = f.s.UpdateStory(f.ctx, f.t.ID, 0, st.ID, comms.StoryInput{Kind: comms.StoryInitiative, Title: "Le jardin",
+			Summary: "Né d’un souper.", ImageAlt: " "})
+		testkit.WantFields(t, err, "image_alt")
+		st, err = f.s.UpdateStory(f.ctx, f.t.ID, 0, st.ID, comms.StoryInput{Kind: comms.StoryInitiative, Title: "Le jardin",
+			Summary: "Né d’un souper.", ImageAlt: "Six bacs de légumes"})
+		if err != nil || st.ImageAlt != "Six bacs de légumes" {
+			t.Fatalf("story %+v, %v", st, err)
+		}
 		// Not on the site: its picture is not either.
 		_, err = f.s.PublicStoryImage(f.ctx, f.t.ID, st.Slug)
 		testkit.WantCode(t, err, errs.NotFound)

@@ -79,6 +79,7 @@ func TestBrowserJourneyCommsStory(t *testing.T) {
 		t.Fatalf("consent: status %d", st)
 	}
 	here("récit avec consentement")
+	shot(t, desk, "comms-recit-equipe")
 	if st := browsertest.Submit(t, desk, `form[action$="/publier"] button`); st != 200 {
 		t.Fatalf("publish: status %d", st)
 	}

@@ -141,7 +141,7 @@ func TestCommsStoriesPublishNeedsConsentAndWithdrawalHidesAll(t *testing.T) {
 			t.Error("the list still shows the story")
 		}
 		r = w.staff.get(page)
-		expectContains(t, r, "Louise Tremblay", "Retiré (consentement retiré)")
+		expectContains(t, r, "Louise Tremblay", "Retiré (consentement retiré)", "28\u00a0octobre 2026")
 		expectStatus(t, w.staff.post(page+"/publier", nil), http.StatusConflict)
 	})
 }

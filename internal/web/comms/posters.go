@@ -117,7 +117,7 @@ func posterOf(b kit.Base, subj cm.PosterSubject, format string) export.Poster {
 	case subj.Campaign != nil:
 		c := subj.Campaign
 		p.Kicker, p.Title, p.Text = b.T("comms.print.kicker.campaign"), c.Theme, c.Goal
-		detail("comms.print.when", b.T("comms.print.period", b.Date(c.StartsOn.Time()), b.Date(c.Ends.Time())))
+		detail("comms.print.when", b.T("comms.print.period", b.CivilDate(c.StartsOn), b.CivilDate(c.Ends)))
 		p.Call = b.T("comms.print.call.campaign")
 	case subj.Opportunity != nil:
 		o := subj.Opportunity
@@ -129,7 +129,7 @@ func posterOf(b kit.Base, subj cm.PosterSubject, format string) export.Poster {
 		s := subj.Survey
 		p.Kicker, p.Title = b.T("comms.print.kicker.survey"), s.Questionnaire.Title(b.Lang)
 		if !s.Wave.Closes.IsZero() {
-			detail("comms.print.until", b.Date(s.Wave.Closes.Time()))
+			detail("comms.print.until", b.CivilDate(s.Wave.Closes))
 		}
 		p.Call = b.T("comms.print.call.survey")
 	}

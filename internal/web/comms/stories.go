@@ -66,11 +66,11 @@ func (p storyBase) ConsentUntil(c cm.Consent) string {
 	if c.ValidUntil.IsZero() {
 		return p.T("comms.consent.until_withdrawn")
 	}
-	return p.Date(c.ValidUntil.Time())
+	return p.CivilDate(c.ValidUntil)
 }
 
 // DayOf writes a calendar day.
-func (p storyBase) DayOf(d calendar.Date) string { return p.Date(d.Time()) }
+func (p storyBase) DayOf(d calendar.Date) string { return p.CivilDate(d) }
 
 // storyListPage is the staff's list of stories.
 type storyListPage struct {
@@ -139,7 +139,7 @@ func storyForm(s cm.Story) url.Values {
 func storyInput(r *http.Request) (cm.StoryInput, error) {
 	f := r.PostForm
 	in := cm.StoryInput{Kind: f.Get("kind"), Title: f.Get("title"), Summary: f.Get("summary"), Body: f.Get("body"),
-		PlaceSlug: f.Get("place"), RemoveImage: f.Get("remove_image") == "1"}
+		PlaceSlug: f.Get("place"), RemoveImage: f.Get("remove_image") == "1", ImageAlt: f.Get("image_alt")}
 	if file, fh, err := r.FormFile("image"); err == nil {
 		data, err := io.ReadAll(io.LimitReader(file, cm.MaxImageSize+1))
 		file.Close()
