@@ -101,6 +101,10 @@ func TestCommsStoriesPublishNeedsConsentAndWithdrawalHidesAll(t *testing.T) {
 			"on_web": {"1"}, "on_social": {"1"}, "wording": {"J’accepte que mon nom, ma photo et mon histoire soient publiés."},
 			"given_on": {"2026-10-28"}, "how": {"signed_form"}})
 		expectStatus(t, r, http.StatusSeeOther)
+		// A refused consent keeps the story's form as it was.
+		r = w.staff.post(page+"/consentements", url.Values{"person": {"Marc"}, "how": {"signed_form"}})
+		expectStatus(t, r, http.StatusUnprocessableEntity)
+		expectContains(t, r, `value="Louise, l’accueil du souper"`, "Cochez ce qui est montré de la personne.", `value="Marc"`)
 		expectStatus(t, w.staff.post(page+"/publier", nil), http.StatusSeeOther)
 
 		visitor := w.e.client(t)
@@ -127,6 +131,10 @@ func TestCommsStoriesPublishNeedsConsentAndWithdrawalHidesAll(t *testing.T) {
 
 		// The withdrawal asks for confirmation, then hides it all at once.
 		cid := firstMatch(t, w.staff, page, `/consentements/([0-9]+)/retrait`)
+		r = w.staff.post(page+"/consentements/"+cid+"/retrait", url.Values{"confirm": {"1"}, "withdrawn_on": {"2099-01-01"},
+			"withdrawn_how": {"email"}})
+		expectStatus(t, r, http.StatusUnprocessableEntity)
+		expectContains(t, r, "Cette date est dans le futur.", "<details class=\"st-withdraw\" open>")
 		r = w.staff.post(page+"/consentements/"+cid+"/retrait", url.Values{"withdrawn_on": {"2026-11-02"}, "withdrawn_how": {"email"}})
 		expectStatus(t, r, http.StatusUnprocessableEntity)
 		expectStatus(t, visitor.get("/recits/louise-l-accueil-du-souper"), http.StatusOK)

@@ -228,10 +228,8 @@ func (h *Handlers) refuseOnStory(w http.ResponseWriter, r *http.Request, s cm.St
 			h.Fail(w, r, err)
 			return
 		}
+		// The story's own values, under what was just typed.
 		form := storyForm(now)
-		if section != "" {
-			form = url.Values{}
-		}
 		for k, v := range r.PostForm {
 			form[k] = v
 		}
