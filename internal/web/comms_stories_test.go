@@ -22,6 +22,7 @@ import (
 	"implique/internal/community"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
+	"implique/internal/events"
 	"implique/internal/jobs"
 	"implique/internal/orgs"
 	"implique/internal/volunteering"
@@ -264,6 +265,27 @@ func TestCommsPosterQRCodeLeadsToTarget(t *testing.T) {
 		links, err := w.e.tracking.List(ctx, w.e.territory.ID)
 		if err != nil || len(links) != 1 || links[0].Campaign != "benevoles-hiver" {
 			t.Fatalf("tracked links %+v, %v", links, err)
+		}
+		// An event's poster, once the event is public; its code leads to its page.
+		loc := w.e.territory.Location()
+		ev, err := w.e.events.Create(ctx, w.e.territory.ID, 0, events.Input{Kind: events.CitizenDinner, Title: "Souper citoyen",
+			PlaceSlug: "manseau", VenueName: "Centre communautaire", StartsAt: time.Date(2026, 11, 20, 17, 30, 0, 0, loc),
+			EndsAt: time.Date(2026, 11, 20, 20, 30, 0, 0, loc)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		evPDF := "/admin/communications/affiches/pdf?quoi=event&id=" + id64(ev.ID) + "&format=tabloid"
+		expectStatus(t, w.staff.get(evPDF), http.StatusNotFound)
+		if err := w.e.events.Publish(ctx, w.e.territory.ID, ev.ID, now); err != nil {
+			t.Fatal(err)
+		}
+		expectContains(t, w.staff.get("/admin/communications/affiches?quoi=event"), `value="`+id64(ev.ID)+`"`)
+		r = w.staff.get(evPDF)
+		expectStatus(t, r, http.StatusOK)
+		u, _ = url.Parse(storyDecodePoster(t, []byte(r.body), false))
+		res = w.e.client(t).get(u.Path)
+		if res.StatusCode != http.StatusFound || res.Header.Get("Location") != w.e.srv.URL+"/evenements/"+ev.Slug {
+			t.Fatalf("following the event's code: %d to %q", res.StatusCode, res.Header.Get("Location"))
 		}
 		// A volunteer opportunity's poster: its link counts under « affiche ».
 		org, err := w.e.orgs.Create(ctx, w.e.territory.ID, 0, orgs.Input{Name: "Comité des loisirs de Manseau", Kind: orgs.Nonprofit, Public: true})
