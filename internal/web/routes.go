@@ -60,6 +60,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /idees/proposer", s.ideas.ProposeForm)
 	mux.HandleFunc("POST /idees/proposer", s.ideas.Propose)
 	mux.HandleFunc("GET /idees/{id}", s.ideas.Idea)
+	mux.HandleFunc("GET /idees/{id}/partage.png", s.ideas.IdeaCard)
 	mux.HandleFunc("POST /idees/{id}/appui", s.ideas.Support)
 	mux.HandleFunc("GET /appui/{token}", s.ideas.SupportLanding)
 	mux.HandleFunc("POST /appui/{token}", s.ideas.ConfirmSupport)
@@ -68,6 +69,7 @@ func (s *Server) routes() http.Handler {
 	// without an account, the participant's private link.
 	mux.HandleFunc("GET /initiatives", s.initiatives.Initiatives)
 	mux.HandleFunc("GET /initiatives/{slug}", s.initiatives.Initiative)
+	mux.HandleFunc("GET /initiatives/{slug}/partage/image.png", s.initiatives.InitiativeCard)
 	mux.HandleFunc("POST /initiatives/{slug}", s.initiatives.Join)
 	mux.HandleFunc("GET /initiatives/participer/{token}", s.initiatives.Participation)
 	mux.HandleFunc("POST /initiatives/participer/{token}", s.initiatives.ConfirmParticipation)
@@ -239,6 +241,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /s-impliquer", s.volunteering.VolunteerHome)
 	mux.HandleFunc("GET /s-impliquer/jebenevole", s.volunteering.VolunteerJebenevoleHome)
 	mux.HandleFunc("GET /s-impliquer/offres/{slug}", s.volunteering.VolunteerOpportunity)
+	mux.HandleFunc("GET /s-impliquer/offres/{slug}/partage.png", s.volunteering.VolunteerOpportunityCard)
 	mux.HandleFunc("POST /s-impliquer/offres/{slug}/interet", s.volunteering.VolunteerApply)
 	mux.HandleFunc("GET /s-impliquer/offres/{slug}/jebenevole", s.volunteering.VolunteerJebenevole)
 	mux.HandleFunc("GET /s-impliquer/confirmer", s.volunteering.VolunteerConfirmLanding)
@@ -438,8 +441,25 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /communications/flux/{token}/calendrier.ics", s.comms.Feed)
 
 	// Communications: stories (staff and public) and share cards.
+	mux.HandleFunc("GET /admin/communications/recits", s.comms.Stories)
+	mux.HandleFunc("GET /admin/communications/recits/nouveau", s.comms.NewStory)
+	mux.HandleFunc("POST /admin/communications/recits", s.comms.CreateStory)
+	mux.HandleFunc("GET /admin/communications/recits/{id}", s.comms.Story)
+	mux.HandleFunc("POST /admin/communications/recits/{id}", s.comms.SaveStory)
+	mux.HandleFunc("GET /admin/communications/recits/{id}/image", s.comms.StoryImage)
+	mux.HandleFunc("POST /admin/communications/recits/{id}/publier", s.comms.PublishStory)
+	mux.HandleFunc("POST /admin/communications/recits/{id}/retirer-du-site", s.comms.UnpublishStory)
+	mux.HandleFunc("POST /admin/communications/recits/{id}/consentements", s.comms.AddConsent)
+	mux.HandleFunc("POST /admin/communications/recits/{id}/consentements/{cid}/retrait", s.comms.WithdrawConsent)
+	mux.HandleFunc("GET /recits", s.comms.PublicStories)
+	mux.HandleFunc("GET /recits/{slug}", s.comms.PublicStory)
+	mux.HandleFunc("GET /recits/{slug}/image", s.comms.PublicStoryImage)
+	mux.HandleFunc("GET /recits/{slug}/carte.png", s.comms.PublicStoryCard)
 
 	// Communications: posters and flyers.
+	mux.HandleFunc("GET /admin/communications/affiches", s.comms.Posters)
+	mux.HandleFunc("GET /admin/communications/affiches/pdf", s.comms.PosterPDF)
+	mux.HandleFunc("POST /admin/communications/affiches/pdf", s.comms.PosterPDF)
 
 	// Communications: newsletters (staff and public).
 

@@ -7,10 +7,12 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"implique/internal/auth"
 	cty "implique/internal/community"
 	"implique/internal/errs"
+	"implique/internal/sharecard"
 	"implique/internal/territory"
 	"implique/internal/web/kit"
 )
@@ -70,6 +72,7 @@ type ideaPage struct {
 	Private  int
 	// Initiatives are the public initiatives born from the idea.
 	Initiatives []cty.Initiative
+	OG          kit.OpenGraph
 }
 
 // publicIdea finds an approved idea by the {id} of the URL.
@@ -93,6 +96,9 @@ func (s *Handlers) publicIdea(w http.ResponseWriter, r *http.Request) (cty.IdeaR
 func (s *Handlers) ideaPage(w http.ResponseWriter, r *http.Request, status int, idea cty.IdeaRecord, form url.Values, problems map[string]string) {
 	p := ideaPage{Base: s.Page(w, r, ""), Idea: idea}
 	p.SetTypedTitle(idea.Title)
+	abs := s.Cfg.BaseURL + "/idees/" + strconv.FormatInt(idea.ID, 10)
+	p.OG = kit.OpenGraph{Title: idea.Title + " — " + idea.PlaceName, Description: kit.ShareSummary(idea.Details, idea.Title), URL: abs,
+		Image: abs + "/partage.png"}
 	var err error
 	if p.Story, err = s.Deps.Community.History(r.Context(), kit.Info(r).Territory.ID, idea.ID); err != nil {
 		s.Fail(w, r, err)
@@ -218,4 +224,14 @@ func (s *Handlers) Propose(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Redirect(w, r, "/idees/proposer?merci=1")
+}
+
+// IdeaCard is an approved idea's share image (Open Graph).
+func (s *Handlers) IdeaCard(w http.ResponseWriter, r *http.Request) {
+	idea, ok := s.publicIdea(w, r)
+	if !ok {
+		return
+	}
+	s.WriteShareCard(w, r, sharecard.Card{Kicker: s.Cat.T("fr", "idea.kind."+string(idea.Kind)) + " · " + idea.PlaceName,
+		Title: idea.Title, When: s.Cat.T("fr", "comms.share.idea")}, 10*time.Minute)
 }

@@ -9,10 +9,12 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"implique/internal/auth"
 	cty "implique/internal/community"
 	"implique/internal/errs"
+	"implique/internal/sharecard"
 	"implique/internal/territory"
 	"implique/internal/web/kit"
 )
@@ -172,7 +174,8 @@ func (s *Handlers) initiativePage(w http.ResponseWriter, r *http.Request, status
 	if desc == "" {
 		desc = p.T("initiative.og_description", ini.PlaceName)
 	}
-	p.OG = kit.OpenGraph{Title: ini.Title + " — " + ini.PlaceName, Description: desc, URL: s.Cfg.BaseURL + "/initiatives/" + ini.Slug}
+	p.OG = kit.OpenGraph{Title: ini.Title + " — " + ini.PlaceName, Description: desc, URL: s.Cfg.BaseURL + "/initiatives/" + ini.Slug,
+		Image: s.Cfg.BaseURL + "/initiatives/" + ini.Slug + "/partage/image.png"}
 	form = kit.FormOf(r, form)
 	p.Form, p.Errors = form, problems
 	s.Render(w, r, status, "initiative", p)
@@ -277,4 +280,18 @@ func (s *Handlers) LeaveInitiative(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Confirm(w, r, "flash.initiative_left", "/initiatives/participer/"+tok)
+}
+
+// InitiativeCard is a published initiative's share image (Open Graph).
+func (s *Handlers) InitiativeCard(w http.ResponseWriter, r *http.Request) {
+	ini, err := s.Deps.Community.InitiativeBySlug(r.Context(), kit.Info(r).Territory.ID, r.PathValue("slug"))
+	if err == nil && !ini.Published() {
+		err = errs.New(errs.NotFound, "errors.initiative_not_found")
+	}
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	s.WriteShareCard(w, r, sharecard.Card{Kicker: s.Cat.T("fr", "comms.share.initiative") + " · " + ini.PlaceName, Title: ini.Title,
+		When: kit.ShareSummary(ini.Summary, "")}, 10*time.Minute)
 }

@@ -50,6 +50,8 @@ var uploads = map[string]upload{
 	"POST /admin/comite/documents":                        {committee.MaxFileSize, "errors.file_too_big"},
 	"POST /admin/communications/calendrier/elements":      {comms.MaxImageSize, "errors.file_too_big"},
 	"POST /admin/communications/calendrier/elements/{id}": {comms.MaxImageSize, "errors.file_too_big"},
+	"POST /admin/communications/recits":                   {comms.MaxImageSize, "errors.file_too_big"},
+	"POST /admin/communications/recits/{id}":              {comms.MaxImageSize, "errors.file_too_big"},
 }
 
 // readable reports whether s is text a person could have typed: valid

@@ -18,6 +18,7 @@ import (
 	"implique/internal/i18n"
 	"implique/internal/mail"
 	"implique/internal/orgs"
+	"implique/internal/sharecard"
 	"implique/internal/territory"
 	"implique/internal/tracking"
 	vol "implique/internal/volunteering"
@@ -247,6 +248,7 @@ func (s *Handlers) VolunteerHome(w http.ResponseWriter, r *http.Request) {
 
 type volunteerOppPage struct {
 	kit.Base
+	OG          kit.OpenGraph
 	Opp         kit.OppView
 	Open        bool
 	Mine        *vol.Application
@@ -283,6 +285,8 @@ func (s *Handlers) volunteerOppPage(w http.ResponseWriter, r *http.Request, stat
 	p := volunteerOppPage{Base: s.Page(w, r, ""), Open: o.Open(s.Deps.Volunteering.Now()), Sent: q.Get("envoye") == "1"}
 	p.SetTypedTitle(o.Title)
 	p.Opp = s.oppView(p.Base, o)
+	abs := s.Cfg.BaseURL + "/s-impliquer/offres/" + o.Slug
+	p.OG = kit.OpenGraph{Title: o.Title, Description: p.Opp.Organization.Name + " — " + p.Opp.Where, URL: abs, Image: abs + "/partage.png"}
 	// How it fits: the quick match's answers carried in the link, or the profile.
 	var sk vol.Seeker
 	if q.Has("lieu") || q.Has("cause") || q.Has("quand") {
@@ -718,3 +722,17 @@ func (s *Handlers) VolunteerDeleteProfile(w http.ResponseWriter, r *http.Request
 }
 
 // Template helpers of the volunteering pages.
+
+// VolunteerOpportunityCard is an opportunity's share image (Open Graph).
+func (s *Handlers) VolunteerOpportunityCard(w http.ResponseWriter, r *http.Request) {
+	o, ok := s.publicOpportunity(w, r)
+	if !ok {
+		return
+	}
+	where := o.PlaceName
+	if where == "" {
+		where = s.Cat.T("fr", "comms.share.remote")
+	}
+	s.WriteShareCard(w, r, sharecard.Card{Kicker: s.Cat.T("fr", "comms.share.opportunity"), Title: o.Title, When: o.Organization.Name,
+		Where: where}, 10*time.Minute)
+}
