@@ -72,7 +72,7 @@ func (h *Handlers) newsRenderLists(w http.ResponseWriter, r *http.Request, statu
 		h.Fail(w, r, err)
 		return
 	}
-	h.Render(w, r, status, "comms_sub_lists.html", subListPageData{subListsPage: p, Choices: h.subChoices(w, r)})
+	h.Render(w, r, status, "comms_sub_lists", subListPageData{subListsPage: p, Choices: h.subChoices(w, r)})
 }
 
 // subListPageData adds the places to choose from.
@@ -156,7 +156,7 @@ func (h *Handlers) newsRenderList(w http.ResponseWriter, r *http.Request, l cm.M
 		h.Fail(w, r, err)
 		return
 	}
-	h.Render(w, r, status, "comms_sub_list.html", p)
+	h.Render(w, r, status, "comms_sub_list", p)
 }
 
 // NewsList shows one list: its form, its subscribers, and the adding of an
@@ -254,7 +254,7 @@ func (h *Handlers) NewsSubscriberProof(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	h.Render(w, r, http.StatusOK, "comms_sub_proof.html", p)
+	h.Render(w, r, http.StatusOK, "comms_sub_proof", p)
 }
 
 // ---- Staff: the newsletters --------------------------------------------------
@@ -278,7 +278,7 @@ func (h *Handlers) Newsletters(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	h.Render(w, r, http.StatusOK, "comms_news_list.html", p)
+	h.Render(w, r, http.StatusOK, "comms_news_list", p)
 }
 
 type newsEditPage struct {
@@ -329,7 +329,7 @@ func (h *Handlers) newsRender(w http.ResponseWriter, r *http.Request, n *cm.News
 		}
 		p.Preview = rd.HTML
 	}
-	h.Render(w, r, status, "comms_news_edit.html", p)
+	h.Render(w, r, status, "comms_news_edit", p)
 }
 
 func newsInput(f url.Values) cm.NewsletterInput {
@@ -485,7 +485,7 @@ func (h *Handlers) newsRenderSubscribe(w http.ResponseWriter, r *http.Request, s
 		h.Fail(w, r, err)
 		return
 	}
-	h.Render(w, r, status, "comms_sub_form.html", p)
+	h.Render(w, r, status, "comms_sub_form", p)
 }
 
 // NewsSubscribeForm is the public subscription form: lists, e-mail, first
@@ -533,7 +533,7 @@ type subConfirmPage struct {
 // opened by a mail scanner confirms nothing).
 func (h *Handlers) NewsConfirmForm(w http.ResponseWriter, r *http.Request) {
 	p := subConfirmPage{Base: h.Page(w, r, "comms.sub.confirm_title"), Token: r.PathValue("token")}
-	h.Render(w, r, http.StatusOK, "comms_sub_confirm.html", p)
+	h.Render(w, r, http.StatusOK, "comms_sub_confirm", p)
 }
 
 // NewsConfirm confirms the subscription of the link.
@@ -545,13 +545,13 @@ func (h *Handlers) NewsConfirm(w http.ResponseWriter, r *http.Request) {
 		p.Done, p.Lists = true, names
 	case errs.Is(err, errs.Invalid):
 		p.Expired = true
-		h.Render(w, r, http.StatusGone, "comms_sub_confirm.html", p)
+		h.Render(w, r, http.StatusGone, "comms_sub_confirm", p)
 		return
 	default:
 		h.Fail(w, r, err)
 		return
 	}
-	h.Render(w, r, http.StatusOK, "comms_sub_confirm.html", p)
+	h.Render(w, r, http.StatusOK, "comms_sub_confirm", p)
 }
 
 type subUnsubPage struct {
@@ -583,7 +583,7 @@ func (h *Handlers) NewsUnsubscribeForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Sub = b
-	h.Render(w, r, http.StatusOK, "comms_sub_unsub.html", p)
+	h.Render(w, r, http.StatusOK, "comms_sub_unsub", p)
 }
 
 // NewsUnsubscribe takes the address off every list at once. A post whose body
@@ -616,7 +616,7 @@ func (h *Handlers) NewsUnsubscribe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := subUnsubPage{Base: h.Page(w, r, "comms.sub.unsub_title"), Token: token, Done: true, Now: h.store().Now()}
-	h.Render(w, r, http.StatusOK, "comms_sub_unsub.html", p)
+	h.Render(w, r, http.StatusOK, "comms_sub_unsub", p)
 }
 
 type newsArchivePage struct {
@@ -634,7 +634,7 @@ func (h *Handlers) NewsArchive(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	h.Render(w, r, http.StatusOK, "comms_news_archive.html", p)
+	h.Render(w, r, http.StatusOK, "comms_news_archive", p)
 }
 
 // NewsArchiveIssue shows one sent newsletter, its blocks as they are now (a
@@ -653,5 +653,5 @@ func (h *Handlers) NewsArchiveIssue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.News, p.Body = &n, rd.HTML
-	h.Render(w, r, http.StatusOK, "comms_news_issue.html", p)
+	h.Render(w, r, http.StatusOK, "comms_news_issue", p)
 }
