@@ -410,7 +410,7 @@ func (s *Store) Subscribe(ctx context.Context, territoryID int64, in SubscribeIn
 					return err
 				}
 			}
-			if err := s.subLog(ctx, tx, territoryID, sub, &id, LogRequested, "form:"+source, wording); err != nil {
+			if err := s.subLog(ctx, tx, territoryID, sub, &id, LogRequested, "form/"+source, wording); err != nil {
 				return err
 			}
 			names = append(names, "- "+chosen[id].Name)
@@ -770,7 +770,7 @@ func (s *Store) AddEventAttendees(ctx context.Context, territoryID, listID, even
 	if err := s.links.Load(ctx); err != nil {
 		return 0, err
 	}
-	how := "event:" + ev.Slug
+	how := "event/" + ev.Slug
 	wording := s.cat.T("fr", "comms.list.implied_wording", ev.Title, i18n.Date("fr", ev.StartsAt.In(s.subZone(ctx, territoryID))))
 	n := 0
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -783,38 +783,12 @@ func (s *Store) AddEventAttendees(ctx context.Context, territoryID, listID, even
 			if err != nil {
 				return err
 			}
-			var status, basis string
-			var implied *time.Time
-			err = tx.QueryRow(ctx, `SELECT status, basis, implied_until FROM comms_subscriptions WHERE list_id = ? AND subscriber_id = ?`,
-				listID, sub).Scan(&status, &basis, db.ScanNullTime(&implied))
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				if _, err := tx.Exec(ctx, `INSERT INTO comms_subscriptions (list_id, subscriber_id, status, basis, source, wording,
-					requested_at, confirmed_at, implied_until) VALUES (?, ?, 'confirmed', 'implied', ?, ?, ?, ?, ?)`,
-					listID, sub, how, wording, now, now, until); err != nil {
-					return err
-				}
-			case err != nil:
+			changed, err := s.subRecord(ctx, tx, territoryID, listID, sub, BasisImplied, how, wording, until)
+			if err != nil {
 				return err
-			case status == SubUnsubscribed || basis == BasisExpress:
-				continue
-			case status == SubPending:
-				// Asked by the form and not confirmed yet: the event implies consent meanwhile.
-				if _, err := tx.Exec(ctx, `UPDATE comms_subscriptions SET status = 'confirmed', basis = 'implied', implied_until = ?,
-					confirmed_at = ? WHERE list_id = ? AND subscriber_id = ?`, until, now, listID, sub); err != nil {
-					return err
-				}
-			default:
-				if implied != nil && !until.After(*implied) {
-					continue
-				}
-				if _, err := tx.Exec(ctx, `UPDATE comms_subscriptions SET implied_until = ? WHERE list_id = ? AND subscriber_id = ?`,
-					until, listID, sub); err != nil {
-					return err
-				}
 			}
-			if err := s.subLog(ctx, tx, territoryID, sub, &listID, LogImplied, how, wording); err != nil {
-				return err
+			if !changed {
+				continue
 			}
 			n++
 		}
@@ -852,4 +826,100 @@ func (s *Store) CountSubscribers(ctx context.Context, territoryID int64, from, t
 		WHERE b.territory_id = ? AND s.confirmed_at IS NOT NULL GROUP BY b.id HAVING MIN(s.confirmed_at) >= ? AND MIN(s.confirmed_at) < ?) x`,
 		territoryID, from, to).Scan(&c.Gained)
 	return c, err
+}
+
+// ConsentRecord is a consent staff obtained elsewhere and record with its
+// proof: a subscription form signed on paper at an activity (express), or
+// an activity that implies consent (implied, until ImpliedUntil).
+type ConsentRecord struct {
+	Email string
+	Name  string
+	Lang  string
+	Lists []int64
+	Basis string
+	// How names where the consent was given, e.g. "papier/souper-manseau"
+	// or "event/souper-manseau".
+	How string
+	// Wording is the exact text the person agreed to.
+	Wording      string
+	ImpliedUntil time.Time
+}
+
+// RecordConsent writes consent obtained elsewhere, at the store's clock,
+// in the proof: it e-mails nobody. Someone who unsubscribed from a list
+// stays off it, and express consent is never lowered to implied.
+func (s *Store) RecordConsent(ctx context.Context, territoryID int64, in ConsentRecord) error {
+	email, ok := subAddress(in.Email)
+	f := errs.Fields{}
+	if !ok {
+		f.Add("email", "errors.comms_sub_email")
+	}
+	if in.Basis != BasisExpress && in.Basis != BasisImplied || clean(in.How) == "" || strings.TrimSpace(in.Wording) == "" ||
+		in.Basis == BasisImplied && !in.ImpliedUntil.After(s.now()) {
+		f.Add("basis", "errors.comms_sub_record")
+	}
+	if len(in.Lists) == 0 {
+		f.Add("lists", "errors.comms_sub_lists")
+	}
+	for _, id := range in.Lists {
+		if l, err := s.MailingList(ctx, territoryID, id); err != nil || l.ArchivedAt != nil {
+			f.Add("lists", "errors.comms_sub_lists")
+		}
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	if err := s.links.Load(ctx); err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		sub, err := s.subEnsure(ctx, tx, territoryID, email, clean(in.Name), in.Lang)
+		if err != nil {
+			return err
+		}
+		for _, id := range in.Lists {
+			if _, err := s.subRecord(ctx, tx, territoryID, id, sub, in.Basis, clean(in.How), in.Wording, in.ImpliedUntil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// subRecord records one consent on one list and reports whether it
+// changed anything.
+func (s *Store) subRecord(ctx context.Context, tx *db.Tx, territoryID, listID, sub int64, basis, how, wording string, until time.Time) (bool, error) {
+	now := s.now()
+	var status, had string
+	var implied *time.Time
+	err := tx.QueryRow(ctx, `SELECT status, basis, implied_until FROM comms_subscriptions WHERE list_id = ? AND subscriber_id = ?`,
+		listID, sub).Scan(&status, &had, db.ScanNullTime(&implied))
+	var untilArg *time.Time
+	if basis == BasisImplied {
+		untilArg = &until
+	}
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if _, err := tx.Exec(ctx, `INSERT INTO comms_subscriptions (list_id, subscriber_id, status, basis, source, wording,
+			requested_at, confirmed_at, implied_until) VALUES (?, ?, 'confirmed', ?, ?, ?, ?, ?, ?)`,
+			listID, sub, basis, how, wording, now, now, untilArg); err != nil {
+			return false, err
+		}
+	case err != nil:
+		return false, err
+	case status == SubUnsubscribed || (status == SubConfirmed && had == BasisExpress):
+		return false, nil
+	case basis == BasisImplied && status == SubConfirmed && implied != nil && !until.After(*implied):
+		return false, nil
+	default:
+		if _, err := tx.Exec(ctx, `UPDATE comms_subscriptions SET status = 'confirmed', basis = ?, implied_until = ?, confirmed_at = ?,
+			source = ?, wording = ? WHERE list_id = ? AND subscriber_id = ?`, basis, untilArg, now, how, wording, listID, sub); err != nil {
+			return false, err
+		}
+	}
+	action := LogImplied
+	if basis == BasisExpress {
+		action = LogConfirmed
+	}
+	return true, s.subLog(ctx, tx, territoryID, sub, &listID, action, how, wording)
 }

@@ -976,3 +976,33 @@ func (s *Store) NewsCampaigns(ctx context.Context, territoryID int64) ([]NewsCam
 	}
 	return out, rows.Err()
 }
+
+// RecordNewsletterSent records a draft as sent by other means (an issue
+// that went out through the previous mailing tool, kept for the archive):
+// its deliveries — one per subscriber the list reaches now — are marked
+// sent at the store's clock, and no e-mail leaves.
+func (s *Store) RecordNewsletterSent(ctx context.Context, territoryID, id int64) error {
+	n, err := s.Newsletter(ctx, territoryID, id)
+	if err != nil {
+		return err
+	}
+	if n.Status != NewsDraft {
+		return errs.New(errs.Conflict, "errors.comms_news_not_draft")
+	}
+	if err := s.newsRequireReach(ctx, n.ListID); err != nil {
+		return err
+	}
+	now := s.now()
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		res, err := tx.Exec(ctx, `INSERT INTO comms_deliveries (newsletter_id, subscriber_id, status, attempts, sent_at)
+			SELECT ?, s.subscriber_id, 'sent', 1, ? FROM comms_subscriptions s JOIN comms_subscribers b ON b.id = s.subscriber_id
+			WHERE s.list_id = ? AND `+subMailable, id, now, n.ListID, now)
+		if err != nil {
+			return err
+		}
+		k, _ := res.RowsAffected()
+		_, err = tx.Exec(ctx, `UPDATE comms_newsletters SET status = 'sent', started_at = ?, sent_at = ?, recipients = ?, updated_at = ?
+			WHERE id = ? AND status = 'draft'`, now, now, k, now, id)
+		return err
+	})
+}

@@ -238,7 +238,7 @@ func TestNewsUnsubscribeAndProof(t *testing.T) {
 		for _, e := range proof {
 			acts = append(acts, e.Action+":"+e.How)
 		}
-		want := "requested:form:infolettre confirmed:link requested:form:infolettre confirmed:link unsubscribed:one-click unsubscribed:one-click"
+		want := "requested:form/infolettre confirmed:link requested:form/infolettre confirmed:link unsubscribed:one-click unsubscribed:one-click"
 		if strings.Join(acts, " ") != want {
 			t.Fatalf("proof %v", acts)
 		}
