@@ -371,7 +371,12 @@ func (s *Store) Subscribe(ctx context.Context, territoryID int64, in SubscribeIn
 		if err != nil {
 			return err
 		}
-		// What is asked for that is not already granted by express consent.
+		// What is asked for that is not already granted by express consent
+		// (all of it for an address that bounced: it confirms again).
+		var bounced bool
+		if err := tx.QueryRow(ctx, `SELECT bounced_at IS NOT NULL FROM comms_subscribers WHERE id = ?`, sub).Scan(&bounced); err != nil {
+			return err
+		}
 		var todo []int64
 		for id := range chosen {
 			var status, basis string
@@ -380,7 +385,7 @@ func (s *Store) Subscribe(ctx context.Context, territoryID int64, in SubscribeIn
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
-			if status == SubConfirmed && basis == BasisExpress {
+			if status == SubConfirmed && basis == BasisExpress && !bounced {
 				continue
 			}
 			todo = append(todo, id)
@@ -481,8 +486,8 @@ func (s *Store) ConfirmSubscription(ctx context.Context, territoryID int64, toke
 	var names []string
 	now := s.now()
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT s.id, s.list_id, s.subscriber_id, s.status, s.basis, s.confirm_expires_at, s.wording
-			FROM comms_subscriptions s JOIN comms_subscribers b ON b.id = s.subscriber_id
+		rows, err := tx.Query(ctx, `SELECT s.id, s.list_id, s.subscriber_id, s.status, s.basis, s.confirm_expires_at, s.wording,
+			b.bounced_at IS NOT NULL FROM comms_subscriptions s JOIN comms_subscribers b ON b.id = s.subscriber_id
 			WHERE b.territory_id = ? AND s.confirm_hash IN (?`+strings.Repeat(", ?", len(lists)-1)+`) ORDER BY s.id`, hashes...)
 		if err != nil {
 			return err
@@ -492,11 +497,12 @@ func (s *Store) ConfirmSubscription(ctx context.Context, territoryID int64, toke
 			status, basis string
 			expires       *time.Time
 			wording       string
+			bounced       bool
 		}
 		var found []row
 		for rows.Next() {
 			var r row
-			if err := rows.Scan(&r.id, &r.list, &r.sub, &r.status, &r.basis, db.ScanNullTime(&r.expires), &r.wording); err != nil {
+			if err := rows.Scan(&r.id, &r.list, &r.sub, &r.status, &r.basis, db.ScanNullTime(&r.expires), &r.wording, &r.bounced); err != nil {
 				rows.Close()
 				return err
 			}
@@ -511,7 +517,7 @@ func (s *Store) ConfirmSubscription(ctx context.Context, territoryID int64, toke
 		}
 		for _, r := range found {
 			names = append(names, byID[r.list])
-			if r.status == SubConfirmed && r.basis == BasisExpress {
+			if r.status == SubConfirmed && r.basis == BasisExpress && !r.bounced {
 				continue // followed twice
 			}
 			if r.expires == nil || !now.Before(*r.expires) {

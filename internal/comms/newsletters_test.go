@@ -492,6 +492,12 @@ func TestNewsTemporaryFailureRetriedAndBounce(t *testing.T) {
 		if got.Status != comms.NewsSent || got.Bounced != 1 {
 			t.Fatalf("newsletter %+v", got)
 		}
+		// Mailed again only once the address confirms again.
+		f.clock.Advance(25 * time.Hour)
+		f.confirmed(t, l, "a@exemple.org")
+		if f.reach(t, l) != 2 {
+			t.Fatal("a re-confirmed address is not reachable")
+		}
 	})
 }
 

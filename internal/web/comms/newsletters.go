@@ -204,7 +204,7 @@ func (h *Handlers) NewsAddAttendees(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev, _ := strconv.ParseInt(r.PostFormValue("event"), 10, 64)
-	n, err := h.store().AddEventAttendees(r.Context(), l.TerritoryID, l.ID, ev)
+	_, err := h.store().AddEventAttendees(r.Context(), l.TerritoryID, l.ID, ev)
 	if err != nil {
 		if errs.Is(err, errs.NotFound) && ev > 0 {
 			err = errs.New(errs.Invalid, "errors.comms_list_event")
@@ -214,9 +214,7 @@ func (h *Handlers) NewsAddAttendees(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	h.Flash(w, "comms.list.flash.attendees")
-	_ = n
-	h.Redirect(w, r, listOne(l.ID)+"?ajoutes="+strconv.Itoa(n))
+	h.Confirm(w, r, "comms.list.flash.attendees", listOne(l.ID))
 }
 
 type subProofPage struct {
