@@ -113,6 +113,8 @@ func New(cfg Config) (*App, error) {
 			river.AddWorker(w, volunteering.NewDigestWorker(func() *volunteering.Store { return a.Volunteering }))
 			river.AddWorker(w, impact.NewRefreshWorker(func() *impact.Store { return a.Impact }))
 			river.AddWorker(w, funding.NewRemindWorker(func() *funding.Store { return a.Funding }))
+			river.AddWorker(w, comms.NewNewsSendWorker(func() *comms.Store { return a.Comms }, comms.DefaultNewsPace))
+			river.AddWorker(w, comms.NewNewsDueWorker(func() *comms.Store { return a.Comms }, comms.DefaultNewsPace))
 		},
 		Periodic: []*river.PeriodicJob{
 			jobs.Every(time.Hour, func() river.JobArgs { return auth.PurgeArgs{} }),
@@ -125,6 +127,9 @@ func New(cfg Config) (*App, error) {
 			jobs.Every(6*time.Hour, func() river.JobArgs { return impact.RefreshArgs{} }),
 			// Funding reminders are counted in days: hourly is plenty.
 			jobs.Every(time.Hour, func() river.JobArgs { return funding.RemindArgs{} }),
+			// Newsletters: the scheduled ones whose time has come, and the
+			// sending a crash or a retry left unfinished.
+			jobs.Every(time.Minute, func() river.JobArgs { return comms.NewsDueArgs{} }),
 		},
 		Logger: cfg.JobLogger,
 	})

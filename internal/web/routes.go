@@ -462,6 +462,30 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/communications/affiches/pdf", s.comms.PosterPDF)
 
 	// Communications: newsletters (staff and public).
+	mux.HandleFunc("GET /admin/communications/infolettres", s.comms.Newsletters)
+	mux.HandleFunc("GET /admin/communications/infolettres/nouvelle", s.comms.NewNewsletter)
+	mux.HandleFunc("POST /admin/communications/infolettres", s.comms.CreateNewsletter)
+	mux.HandleFunc("GET /admin/communications/infolettres/{id}", s.comms.Newsletter)
+	mux.HandleFunc("POST /admin/communications/infolettres/{id}", s.comms.UpdateNewsletter)
+	mux.HandleFunc("POST /admin/communications/infolettres/{id}/essai", s.comms.TestNewsletter)
+	mux.HandleFunc("POST /admin/communications/infolettres/{id}/programmer", s.comms.ScheduleNewsletter)
+	mux.HandleFunc("POST /admin/communications/infolettres/{id}/annuler", s.comms.UnscheduleNewsletter)
+	mux.HandleFunc("POST /admin/communications/infolettres/{id}/envoyer", s.comms.SendNewsletter)
+	mux.HandleFunc("GET /admin/communications/listes", s.comms.NewsLists)
+	mux.HandleFunc("POST /admin/communications/listes", s.comms.NewsCreateList)
+	mux.HandleFunc("GET /admin/communications/listes/{id}", s.comms.NewsList)
+	mux.HandleFunc("POST /admin/communications/listes/{id}", s.comms.NewsUpdateList)
+	mux.HandleFunc("POST /admin/communications/listes/{id}/archiver", s.comms.NewsArchiveList)
+	mux.HandleFunc("POST /admin/communications/listes/{id}/participants", s.comms.NewsAddAttendees)
+	mux.HandleFunc("GET /admin/communications/abonnes/{id}", s.comms.NewsSubscriberProof)
+	mux.HandleFunc("GET /infolettre", s.comms.NewsSubscribeForm)
+	mux.HandleFunc("POST /infolettre", s.comms.NewsSubscribe)
+	mux.HandleFunc("GET /infolettre/confirmation/{token}", s.comms.NewsConfirmForm)
+	mux.HandleFunc("POST /infolettre/confirmation/{token}", s.comms.NewsConfirm)
+	mux.HandleFunc("GET /infolettre/desabonnement/{token}", s.comms.NewsUnsubscribeForm)
+	mux.HandleFunc("POST /infolettre/desabonnement/{token}", s.comms.NewsUnsubscribe)
+	mux.HandleFunc("GET /infolettre/archives", s.comms.NewsArchive)
+	mux.HandleFunc("GET /infolettre/archives/{slug}", s.comms.NewsArchiveIssue)
 
 	// Trainings, public side: the programs and cohorts, a cohort and its
 	// enrolment, « Mes formations » by private link (progress, certificate,
@@ -501,7 +525,7 @@ func (s *Server) routes() http.Handler {
 		kit.Info(r).Pattern = r.Pattern // for logs and metrics: the route, never the URL
 	})
 	h = s.WithReadableInput(mux, h)
-	h = csrf.Handler(h)
+	h = newsOneClick(h, csrf.Handler(h))
 	h = withAPIAccess(h)
 	h = s.withSession(h)
 	h = s.withTerritoryAndLanguage(h)
