@@ -1,14 +1,15 @@
-// Package smtptest runs a real, minimal SMTP server on 127.0.0.1 for tests.
+// Package smtptest runs a real SMTP server on 127.0.0.1 for tests, built on
+// github.com/emersion/go-smtp.
 //
-// It speaks enough ESMTP for net/smtp: EHLO/HELO, optional STARTTLS (with a
-// self-signed certificate made in memory), optional AUTH PLAIN, MAIL, RCPT,
-// DATA (with dot-unstuffing), RSET, NOOP and QUIT. Every accepted message is
-// kept and can be read with Messages or WaitFor.
+// It offers EHLO/HELO, optional STARTTLS or implicit TLS (with a self-signed
+// certificate made in memory), optional AUTH PLAIN, MAIL, RCPT, DATA (with
+// dot-unstuffing), RSET, NOOP and QUIT. Every accepted message is kept and
+// can be read with Messages or WaitFor.
 package smtptest
 
 import (
-	"bufio"
 	"bytes"
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -16,10 +17,9 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/base64"
-	"errors"
 	"fmt"
 	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/mail"
@@ -27,6 +27,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
 )
 
 // MaxMessageSize is the largest message DATA accepts.
@@ -41,7 +44,7 @@ type Received struct {
 	To       []string      // envelope recipients (RCPT TO)
 	Data     []byte        // the message as received, CRLF line endings, dots unstuffed
 	Parsed   *mail.Message // Data parsed by net/mail; nil if it did not parse
-	TLS      bool          // the message came over TLS (STARTTLS)
+	TLS      bool          // the message came over TLS (STARTTLS or implicit)
 	AuthUser string        // the user that authenticated, or ""
 }
 
@@ -82,15 +85,16 @@ type Server struct {
 	user, pass  string
 	startTLS    bool
 	implicitTLS bool
-	tlsConfig   *tls.Config
 	cert        *x509.Certificate
 
-	ln net.Listener
-	wg sync.WaitGroup
+	smtp      *smtp.Server
+	ln        net.Listener
+	served    chan struct{} // closed when the accept loop has returned
+	closeOnce sync.Once
 
 	mu       sync.Mutex
 	closed   bool
-	conns    map[net.Conn]struct{}
+	conns    map[net.Conn]struct{} // open TCP connections
 	msgs     []Received
 	arrived  chan struct{} // closed and replaced whenever a message arrives
 	failRcpt int
@@ -101,24 +105,42 @@ type Server struct {
 // when the test ends.
 func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	s := &Server{conns: map[net.Conn]struct{}{}, arrived: make(chan struct{})}
+	s := &Server{conns: map[net.Conn]struct{}{}, arrived: make(chan struct{}), served: make(chan struct{})}
 	for _, o := range opts {
 		o(s)
 	}
+	srv := smtp.NewServer(smtp.BackendFunc(s.newSession))
+	srv.Domain = "127.0.0.1"
+	srv.MaxMessageBytes = MaxMessageSize
+	srv.MaxLineLength = MaxMessageSize // lenient: only the message size is bounded
+	srv.AllowInsecureAuth = true
+	srv.ReadTimeout, srv.WriteTimeout = idleTimeout, idleTimeout
+	srv.ErrorLog = log.New(io.Discard, "", 0)
+	s.smtp = srv
+
+	var tlsConfig *tls.Config
 	if s.startTLS || s.implicitTLS {
 		cfg, cert, err := selfSigned()
 		if err != nil {
 			t.Fatalf("smtptest: making certificate: %v", err)
 		}
-		s.tlsConfig, s.cert = cfg, cert
+		tlsConfig, s.cert = cfg, cert
+	}
+	if s.startTLS {
+		srv.TLSConfig = tlsConfig
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("smtptest: listen: %v", err)
 	}
-	s.ln = ln
-	s.wg.Add(1)
-	go s.serve()
+	s.ln = listener{ln, s}
+	if s.implicitTLS {
+		s.ln = tls.NewListener(s.ln, tlsConfig)
+	}
+	go func() {
+		defer close(s.served)
+		_ = srv.Serve(s.ln)
+	}()
 	t.Cleanup(s.Close)
 	return s
 }
@@ -183,19 +205,10 @@ func (s *Server) copyLocked() []Received {
 	for i, m := range s.msgs {
 		m.To = append([]string(nil), m.To...)
 		m.Data = bytes.Clone(m.Data)
-		m.Parsed = parse(m.Data)
+		m.Parsed, _ = mail.ReadMessage(bytes.NewReader(m.Data))
 		out[i] = m
 	}
 	return out
-}
-
-// parse parses data with net/mail, or returns nil.
-func parse(data []byte) *mail.Message {
-	p, err := mail.ReadMessage(bytes.NewReader(data))
-	if err != nil {
-		return nil
-	}
-	return p
 }
 
 // WaitFor waits until at least n messages have arrived and returns them all;
@@ -225,60 +238,59 @@ func (s *Server) WaitFor(t testing.TB, n int, timeout time.Duration) []Received 
 // Close stops the listener, closes open connections and waits for every
 // goroutine of the server to end. It may be called more than once.
 func (s *Server) Close() {
-	s.mu.Lock()
-	if !s.closed {
+	s.closeOnce.Do(func() {
+		s.mu.Lock()
 		s.closed = true
+		s.mu.Unlock()
 		s.ln.Close()
+		<-s.served // no connection is accepted from now on
+		s.mu.Lock()
 		for c := range s.conns {
 			c.Close()
 		}
-	}
-	s.mu.Unlock()
-	s.wg.Wait()
-}
-
-func (s *Server) serve() {
-	defer s.wg.Done()
-	for {
-		c, err := s.ln.Accept()
-		if err != nil {
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				continue
-			}
-			return // closed
-		}
-		s.mu.Lock()
-		if s.closed {
-			s.mu.Unlock()
-			c.Close()
-			return
-		}
-		s.conns[c] = struct{}{}
-		s.wg.Add(1)
 		s.mu.Unlock()
-		go func() {
-			defer s.wg.Done()
-			defer func() {
-				s.mu.Lock()
-				delete(s.conns, c)
-				s.mu.Unlock()
-				c.Close()
-			}()
-			(&session{srv: s, raw: c}).run()
-		}()
-	}
+		_ = s.smtp.Shutdown(context.Background()) // waits for the connections' goroutines
+	})
 }
 
-// session is one client connection.
-type session struct {
-	srv  *Server
-	raw  net.Conn // the TCP connection
-	conn net.Conn // raw, or the TLS connection over it
-	r    *bufio.Reader
-	w    *bufio.Writer
+// listener keeps track of the TCP connections it accepts, so that Close can
+// cut them even in the middle of a TLS handshake or of DATA.
+type listener struct {
+	net.Listener
+	s *Server
+}
 
-	greeted  bool
+func (l listener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	l.s.mu.Lock()
+	defer l.s.mu.Unlock()
+	if l.s.closed {
+		c.Close()
+		return nil, net.ErrClosed
+	}
+	l.s.conns[c] = struct{}{}
+	return trackedConn{c, l.s}, nil
+}
+
+// trackedConn forgets itself when closed.
+type trackedConn struct {
+	net.Conn
+	s *Server
+}
+
+func (c trackedConn) Close() error {
+	c.s.mu.Lock()
+	delete(c.s.conns, c.Conn)
+	c.s.mu.Unlock()
+	return c.Conn.Close()
+}
+
+// session is one client conversation, from EHLO (and again after STARTTLS).
+type session struct {
+	srv      *Server
 	tls      bool
 	authUser string
 	from     string
@@ -286,304 +298,79 @@ type session struct {
 	rcpts    []string
 }
 
-var errQuit = errors.New("quit")
-
-func (ss *session) run() {
-	ss.setConn(ss.raw)
-	if ss.srv.implicitTLS {
-		tc := tls.Server(ss.raw, ss.srv.tlsConfig)
-		_ = ss.raw.SetDeadline(time.Now().Add(idleTimeout))
-		if err := tc.Handshake(); err != nil {
-			return
-		}
-		_ = ss.raw.SetDeadline(time.Time{})
-		ss.setConn(tc)
-		ss.tls = true
-	}
-	ss.reply(220, "127.0.0.1 ESMTP smtptest ready")
-	for {
-		line, err := ss.readLine()
-		if err != nil {
-			if errors.Is(err, errLineTooLong) {
-				ss.reply(500, "5.5.2 Line too long")
-				continue
-			}
-			return
-		}
-		if err := ss.handle(line); err != nil {
-			return
-		}
-	}
+func (s *Server) newSession(c *smtp.Conn) (smtp.Session, error) {
+	_, isTLS := c.TLSConnectionState()
+	return &session{srv: s, tls: isTLS}, nil
 }
 
-func (ss *session) setConn(c net.Conn) {
-	ss.conn = c
-	ss.r = bufio.NewReader(c)
-	ss.w = bufio.NewWriter(c)
+func reply(code int, enhanced smtp.EnhancedCode, msg string) error {
+	return &smtp.SMTPError{Code: code, EnhancedCode: enhanced, Message: msg}
 }
 
-var errLineTooLong = errors.New("line too long")
-
-// readLine reads one command line without its line ending.
-func (ss *session) readLine() (string, error) {
-	_ = ss.raw.SetReadDeadline(time.Now().Add(idleTimeout))
-	line, err := ss.r.ReadSlice('\n')
-	if errors.Is(err, bufio.ErrBufferFull) {
-		for errors.Is(err, bufio.ErrBufferFull) { // discard the rest of the line
-			_, err = ss.r.ReadSlice('\n')
-		}
-		if err != nil {
-			return "", err
-		}
-		return "", errLineTooLong
+// AuthMechanisms offers PLAIN until the client has authenticated.
+func (ss *session) AuthMechanisms() []string {
+	if ss.srv.user == "" || ss.authUser != "" {
+		return nil
 	}
-	if err != nil {
-		return "", err
-	}
-	return strings.TrimRight(string(line), "\r\n"), nil
+	return []string{sasl.Plain}
 }
 
-// reply writes one reply line; with more than one text, a multi-line reply.
-func (ss *session) reply(code int, texts ...string) {
-	for i, t := range texts {
-		sep := "-"
-		if i == len(texts)-1 {
-			sep = " "
-		}
-		fmt.Fprintf(ss.w, "%d%s%s\r\n", code, sep, t)
+func (ss *session) Auth(mech string) (sasl.Server, error) {
+	switch {
+	case ss.srv.user == "":
+		return nil, smtp.ErrAuthUnsupported
+	case ss.inMail:
+		return nil, reply(503, smtp.EnhancedCode{5, 5, 1}, "AUTH not allowed during a mail transaction")
+	case !strings.EqualFold(mech, sasl.Plain):
+		return nil, smtp.ErrAuthUnknownMechanism
 	}
-	ss.w.Flush()
+	return sasl.NewPlainServer(func(identity, user, pass string) error {
+		okUser := subtle.ConstantTimeCompare([]byte(user), []byte(ss.srv.user)) == 1
+		okPass := subtle.ConstantTimeCompare([]byte(pass), []byte(ss.srv.pass)) == 1
+		if !okUser || !okPass || (identity != "" && identity != user) {
+			return smtp.ErrAuthFailed
+		}
+		ss.authUser = user
+		return nil
+	}), nil
 }
 
-func (ss *session) resetMail() {
-	ss.from, ss.inMail, ss.rcpts = "", false, nil
-}
-
-func (ss *session) handle(line string) error {
-	verb, arg, _ := strings.Cut(line, " ")
-	verb = strings.ToUpper(verb)
-	arg = strings.TrimSpace(arg)
-	switch verb {
-	case "EHLO", "HELO":
-		if arg == "" {
-			ss.reply(501, "5.5.4 Domain name required")
-			return nil
-		}
-		ss.greeted = true
-		ss.resetMail()
-		if verb == "HELO" {
-			ss.reply(250, "127.0.0.1 Hello "+arg)
-			return nil
-		}
-		lines := []string{"127.0.0.1 Hello " + arg, "8BITMIME", "PIPELINING", fmt.Sprintf("SIZE %d", MaxMessageSize)}
-		if ss.srv.startTLS && !ss.tls { // never true with implicit TLS
-			lines = append(lines, "STARTTLS")
-		}
-		if ss.srv.user != "" && ss.authUser == "" {
-			lines = append(lines, "AUTH PLAIN")
-		}
-		ss.reply(250, lines...)
-	case "STARTTLS":
-		switch {
-		case !ss.srv.startTLS:
-			ss.reply(502, "5.5.1 STARTTLS not offered")
-		case ss.tls:
-			ss.reply(503, "5.5.1 Already using TLS")
-		case arg != "":
-			ss.reply(501, "5.5.4 No parameters allowed")
-		default:
-			ss.reply(220, "2.0.0 Ready to start TLS")
-			tc := tls.Server(ss.raw, ss.srv.tlsConfig)
-			_ = ss.raw.SetDeadline(time.Now().Add(idleTimeout))
-			if err := tc.Handshake(); err != nil {
-				return err
-			}
-			_ = ss.raw.SetDeadline(time.Time{})
-			ss.setConn(tc)
-			ss.tls = true
-			ss.greeted = false // RFC 3207: the client must say EHLO again
-			ss.resetMail()
-		}
-	case "AUTH":
-		ss.auth(arg)
-	case "MAIL":
-		switch {
-		case !ss.greeted:
-			ss.reply(503, "5.5.1 Say EHLO first")
-		case ss.srv.user != "" && ss.authUser == "":
-			ss.reply(530, "5.7.0 Authentication required")
-		case ss.inMail:
-			ss.reply(503, "5.5.1 Nested MAIL command")
-		default:
-			addr, ok := pathArg(arg, "FROM:")
-			if !ok {
-				ss.reply(501, "5.5.4 Syntax: MAIL FROM:<address>")
-				return nil
-			}
-			ss.from, ss.inMail = addr, true
-			ss.reply(250, "2.1.0 OK")
-		}
-	case "RCPT":
-		if !ss.inMail {
-			ss.reply(503, "5.5.1 Need MAIL first")
-			return nil
-		}
-		addr, ok := pathArg(arg, "TO:")
-		if !ok || addr == "" {
-			ss.reply(501, "5.5.4 Syntax: RCPT TO:<address>")
-			return nil
-		}
-		if code := ss.srv.takeFail(&ss.srv.failRcpt); code != 0 {
-			ss.reply(code, failText(code))
-			return nil
-		}
-		ss.rcpts = append(ss.rcpts, addr)
-		ss.reply(250, "2.1.5 OK")
-	case "DATA":
-		if len(ss.rcpts) == 0 {
-			ss.reply(503, "5.5.1 Need RCPT first")
-			return nil
-		}
-		ss.reply(354, "End data with <CR><LF>.<CR><LF>")
-		data, err := ss.readData()
-		if errors.Is(err, errTooBig) {
-			ss.reply(552, "5.3.4 Message too big")
-			ss.resetMail()
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if code := ss.srv.takeFail(&ss.srv.failData); code != 0 {
-			ss.reply(code, failText(code))
-			ss.resetMail()
-			return nil
-		}
-		ss.srv.add(Received{From: ss.from, To: ss.rcpts, Data: data, TLS: ss.tls, AuthUser: ss.authUser})
-		ss.resetMail()
-		ss.reply(250, "2.0.0 OK queued")
-	case "RSET":
-		ss.resetMail()
-		ss.reply(250, "2.0.0 OK")
-	case "NOOP":
-		ss.reply(250, "2.0.0 OK")
-	case "VRFY":
-		ss.reply(252, "2.5.0 Cannot VRFY user")
-	case "QUIT":
-		ss.reply(221, "2.0.0 Bye")
-		return errQuit
-	default:
-		ss.reply(500, "5.5.2 Command not recognized")
+func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
+	switch {
+	case ss.srv.user != "" && ss.authUser == "":
+		return reply(530, smtp.EnhancedCode{5, 7, 0}, "Authentication required")
+	case ss.inMail:
+		return reply(503, smtp.EnhancedCode{5, 5, 1}, "Nested MAIL command")
 	}
+	ss.from, ss.inMail = from, true
 	return nil
 }
 
-// auth handles AUTH PLAIN, with or without an initial response.
-func (ss *session) auth(arg string) {
-	mech, initial, _ := strings.Cut(arg, " ")
-	switch {
-	case ss.srv.user == "":
-		ss.reply(502, "5.5.1 AUTH not offered")
-		return
-	case !ss.greeted:
-		ss.reply(503, "5.5.1 Say EHLO first")
-		return
-	case ss.authUser != "":
-		ss.reply(503, "5.5.1 Already authenticated")
-		return
-	case ss.inMail:
-		ss.reply(503, "5.5.1 AUTH not allowed during a mail transaction")
-		return
-	case !strings.EqualFold(mech, "PLAIN"):
-		ss.reply(504, "5.5.4 Unrecognized authentication type")
-		return
+func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if code := ss.srv.takeFail(&ss.srv.failRcpt); code != 0 {
+		return simulated(code)
 	}
-	resp := strings.TrimSpace(initial)
-	if resp == "" {
-		ss.reply(334, "")
-		line, err := ss.readLine()
-		if err != nil {
-			return
-		}
-		resp = strings.TrimSpace(line)
-	}
-	if resp == "*" {
-		ss.reply(501, "5.7.0 Authentication cancelled")
-		return
-	}
-	if resp == "=" {
-		resp = ""
-	}
-	raw, err := base64.StdEncoding.DecodeString(resp)
+	ss.rcpts = append(ss.rcpts, to)
+	return nil
+}
+
+// Data reads the whole message (go-smtp answers 552 past MaxMessageSize),
+// then keeps it unless FailNextData asked for a failure.
+func (ss *session) Data(r io.Reader) error {
+	data, err := io.ReadAll(r)
 	if err != nil {
-		ss.reply(501, "5.5.2 Cannot decode response")
-		return
+		return err
 	}
-	parts := strings.Split(string(raw), "\x00")
-	if len(parts) != 3 {
-		ss.reply(501, "5.5.2 Malformed PLAIN response")
-		return
+	if code := ss.srv.takeFail(&ss.srv.failData); code != 0 {
+		return simulated(code)
 	}
-	user, pass := parts[1], parts[2]
-	okUser := subtle.ConstantTimeCompare([]byte(user), []byte(ss.srv.user)) == 1
-	okPass := subtle.ConstantTimeCompare([]byte(pass), []byte(ss.srv.pass)) == 1
-	if !okUser || !okPass || (parts[0] != "" && parts[0] != user) {
-		ss.reply(535, "5.7.8 Authentication credentials invalid")
-		return
-	}
-	ss.authUser = user
-	ss.reply(235, "2.7.0 Authentication successful")
+	ss.srv.add(Received{From: ss.from, To: ss.rcpts, Data: data, TLS: ss.tls, AuthUser: ss.authUser})
+	return nil
 }
 
-var errTooBig = errors.New("message too big")
+func (ss *session) Reset() { ss.from, ss.inMail, ss.rcpts = "", false, nil }
 
-// readData reads a DATA payload up to the lone "." line, undoing dot-stuffing
-// and keeping line endings as sent.
-func (ss *session) readData() ([]byte, error) {
-	var buf bytes.Buffer
-	tooBig := false
-	for {
-		_ = ss.raw.SetReadDeadline(time.Now().Add(idleTimeout))
-		line, err := ss.r.ReadBytes('\n')
-		if err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
-			return nil, err
-		}
-		if bytes.Equal(line, []byte(".\r\n")) || bytes.Equal(line, []byte(".\n")) {
-			break
-		}
-		if line[0] == '.' {
-			line = line[1:]
-		}
-		if buf.Len()+len(line) > MaxMessageSize {
-			tooBig = true
-			continue // keep reading to the end of the data
-		}
-		buf.Write(line)
-	}
-	if tooBig {
-		return nil, errTooBig
-	}
-	return buf.Bytes(), nil
-}
-
-// pathArg extracts the address from "FROM:<addr> PARAMS" or "TO:<addr>".
-func pathArg(arg, prefix string) (string, bool) {
-	if len(arg) < len(prefix) || !strings.EqualFold(arg[:len(prefix)], prefix) {
-		return "", false
-	}
-	rest := strings.TrimSpace(arg[len(prefix):])
-	if !strings.HasPrefix(rest, "<") {
-		return "", false
-	}
-	end := strings.IndexByte(rest, '>')
-	if end < 0 {
-		return "", false
-	}
-	return rest[1:end], true
-}
+func (ss *session) Logout() error { return nil }
 
 // takeFail returns *code and clears it.
 func (s *Server) takeFail(code *int) int {
@@ -594,8 +381,10 @@ func (s *Server) takeFail(code *int) int {
 	return c
 }
 
-func failText(code int) string {
-	return fmt.Sprintf("%d.0.0 Simulated failure (smtptest)", code/100)
+// simulated is the failure FailNext and FailNextData ask for; its enhanced
+// code is X.0.0.
+func simulated(code int) error {
+	return reply(code, smtp.EnhancedCodeNotSet, "Simulated failure (smtptest)")
 }
 
 func (s *Server) add(m Received) {

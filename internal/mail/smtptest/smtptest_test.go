@@ -68,7 +68,7 @@ func TestConversation(t *testing.T) {
 				cmd(t, c, 250, "MAIL FROM:<oublie@b.c>")
 				cmd(t, c, 250, "RCPT TO:<oublie@e.f>")
 				cmd(t, c, 250, "RSET")
-				cmd(t, c, 503, "RCPT TO:<d@e.f>")
+				cmd(t, c, 502, "RCPT TO:<d@e.f>")
 				cmd(t, c, 250, "MAIL FROM:<>")
 				cmd(t, c, 250, "RCPT TO:<d@e.f>")
 				cmd(t, c, 354, "DATA")
@@ -78,20 +78,22 @@ func TestConversation(t *testing.T) {
 		},
 		{
 			name: "sequence errors",
+			// go-smtp answers 502 to a command out of sequence and 501 to
+			// an unknown or mangled one; it takes RCPT TO:d@e.f without <>.
 			run: func(t *testing.T, c *textproto.Conn) {
-				cmd(t, c, 503, "MAIL FROM:<a@b.c>")
+				cmd(t, c, 502, "MAIL FROM:<a@b.c>")
 				cmd(t, c, 501, "EHLO")
 				cmd(t, c, 250, "EHLO client")
-				cmd(t, c, 503, "DATA")
+				cmd(t, c, 502, "DATA")
 				cmd(t, c, 501, "MAIL <a@b.c>")
 				cmd(t, c, 250, "MAIL FROM:<a@b.c>")
 				cmd(t, c, 503, "MAIL FROM:<a@b.c>")
-				cmd(t, c, 501, "RCPT TO:d@e.f")
-				cmd(t, c, 503, "DATA")
+				cmd(t, c, 501, "RCPT TO:<d@e.f")
+				cmd(t, c, 502, "DATA")
 				cmd(t, c, 502, "STARTTLS")
 				cmd(t, c, 502, "AUTH PLAIN")
-				cmd(t, c, 500, "BONJOUR")
-				cmd(t, c, 500, "%s", strings.Repeat("x", 5000))
+				cmd(t, c, 501, "BONJOUR")
+				cmd(t, c, 501, "%s", strings.Repeat("x", 5000))
 				cmd(t, c, 250, "NOOP")
 			},
 		},
