@@ -50,6 +50,10 @@ func TestCampaignPagesAndRoles(t *testing.T) {
 			"goal": {"L’entraide."}, "starts_on": {"2026-12-01"}, "ends_on": {"2027-01-31"}, "audiences": {"seniors"},
 			"channels": {"facebook", "radio"}, "places": {"manseau"}}))
 		page := "/admin/communications/campagnes/" + id64(cid)
+		later := trainingCreatedID(t, w.officer.post("/admin/communications/campagnes", url.Values{"theme": {"Bienfaits"},
+			"starts_on": {"2027-02-01"}, "ends_on": {"2027-03-31"}}))
+		expectContains(t, w.officer.get("/admin/communications/campagnes/"+id64(later)), "La campagne n’a pas commencé")
+		expectContains(t, w.officer.get("/admin/communications/campagnes"), "À venir", "Bienfaits", "Voisins solidaires")
 		r = w.officer.get(page)
 		expectStatus(t, r, http.StatusOK)
 		expectContains(t, r, "voisins-solidaires", "Résultats", "Clics sur ses liens suivis")
