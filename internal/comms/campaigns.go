@@ -387,17 +387,18 @@ func (s *Store) CampaignResults(ctx context.Context, territoryID, id int64) (Cam
 	}
 	from := time.Date(r.From.Year, r.From.Month, r.From.Day, 0, 0, 0, 0, loc)
 	to := time.Date(r.To.Year, r.To.Month, r.To.Day, 0, 0, 0, 0, loc).AddDate(0, 0, 1)
-	if r.To.Before(r.From) {
-		return r, nil
-	}
-	if r.Clicks, err = s.tracking.CampaignClicks(ctx, territoryID, c.Code, r.From.String(), r.To.String()); err != nil {
-		return r, err
-	}
 	links, err := s.tracking.CampaignLinks(ctx, territoryID, c.Code)
 	if err != nil {
 		return r, err
 	}
 	r.Links = len(links)
+	if r.To.Before(r.From) {
+		// Not begun: nothing counted yet.
+		return r, nil
+	}
+	if r.Clicks, err = s.tracking.CampaignClicks(ctx, territoryID, c.Code, r.From.String(), r.To.String()); err != nil {
+		return r, err
+	}
 	eventIDs, oppIDs := map[int64]bool{}, map[int64]bool{}
 	err = db.Each(ctx, s.db, `SELECT source_kind, source_id FROM comms_items WHERE territory_id = ? AND campaign_id = ?
 		AND source_id IS NOT NULL AND source_kind IN ('event', 'opportunity')`, []any{territoryID, id}, func(rows *sql.Rows) error {

@@ -50,6 +50,10 @@ func TestCampaignPagesAndRoles(t *testing.T) {
 			"goal": {"L’entraide."}, "starts_on": {"2026-12-01"}, "ends_on": {"2027-01-31"}, "audiences": {"seniors"},
 			"channels": {"facebook", "radio"}, "places": {"manseau"}}))
 		page := "/admin/communications/campagnes/" + id64(cid)
+		later := trainingCreatedID(t, w.officer.post("/admin/communications/campagnes", url.Values{"theme": {"Bienfaits"},
+			"starts_on": {"2027-02-01"}, "ends_on": {"2027-03-31"}}))
+		expectContains(t, w.officer.get("/admin/communications/campagnes/"+id64(later)), "La campagne n’a pas commencé")
+		expectContains(t, w.officer.get("/admin/communications/campagnes"), "À venir", "Bienfaits", "Voisins solidaires")
 		r = w.officer.get(page)
 		expectStatus(t, r, http.StatusOK)
 		expectContains(t, r, "voisins-solidaires", "Résultats", "Clics sur ses liens suivis")
@@ -116,6 +120,15 @@ func TestCampaignPagesAndRoles(t *testing.T) {
 		expectStatus(t, r, http.StatusOK)
 		expectContains(t, r, "BEGIN:VCALENDAR", "[Facebook] Soupers de décembre")
 		expectStatus(t, w.e.client(t).get("/communications/flux/faux-jeton/calendrier.ics"), http.StatusNotFound)
+		// Renewing asks first, then the old address stops working.
+		expectStatus(t, w.facilitator.post("/admin/communications/calendrier/flux", url.Values{}), http.StatusUnprocessableEntity)
+		expectStatus(t, w.facilitator.post("/admin/communications/calendrier/flux", url.Values{"confirm": {"1"}}), http.StatusSeeOther)
+		expectStatus(t, w.e.client(t).get("/communications/flux/"+tok+"/calendrier.ics"), http.StatusNotFound)
+		fresh, err := w.e.app.Comms.CalendarFeedToken(context.Background(), w.e.territory.ID, u.ID, false)
+		if err != nil || fresh == tok {
+			t.Fatalf("fresh token %v", err)
+		}
+		expectContains(t, w.facilitator.get("/admin/communications/calendrier"), "/communications/flux/"+fresh+"/calendrier.ics")
 
 		// An administrator promotes an event from its staff page in one click.
 		w.e.user("admin@exemple.org", auth.RoleAdministrator)

@@ -136,6 +136,9 @@ type campaignPage struct {
 	Section string
 }
 
+// Begun reports whether the campaign's period has begun (results count).
+func (p campaignPage) Begun() bool { return !p.Results.To.Before(p.Results.From) }
+
 func campaignForm(c cm.Campaign) url.Values {
 	f := url.Values{"theme": {c.Theme}, "goal": {c.Goal}, "starts_on": {c.StartsOn.String()}, "ends_on": {c.EndsOn.String()},
 		"audiences": c.Audiences, "channels": c.Channels}

@@ -42,12 +42,14 @@ type upload struct {
 // uploads are the routes whose forms carry a file. Their body may hold the
 // file and a form's worth of text besides.
 var uploads = map[string]upload{
-	"POST /communautes/{slug}/ressources":                 {community.MaxFileSize, "errors.file_too_big"},
-	"POST /admin/organismes/{id}/politiques":              {orgs.MaxDocumentBytes, "errors.org_document_size"},
-	"POST /mes-organismes/{id}/politiques":                {orgs.MaxDocumentBytes, "errors.org_document_size"},
-	"POST /admin/importer-organismes":                     {orgs.MaxImportBytes, "errors.org_import_size"},
-	"POST /admin/financement/{id}/documents":              {funding.MaxFileSize, "errors.file_too_big"},
-	"POST /admin/comite/documents":                        {committee.MaxFileSize, "errors.file_too_big"},
+	"POST /communautes/{slug}/ressources":    {community.MaxFileSize, "errors.file_too_big"},
+	"POST /admin/organismes/{id}/politiques": {orgs.MaxDocumentBytes, "errors.org_document_size"},
+	"POST /mes-organismes/{id}/politiques":   {orgs.MaxDocumentBytes, "errors.org_document_size"},
+	"POST /admin/importer-organismes":        {orgs.MaxImportBytes, "errors.org_import_size"},
+	"POST /admin/financement/{id}/documents": {funding.MaxFileSize, "errors.file_too_big"},
+	"POST /admin/comite/documents":           {committee.MaxFileSize, "errors.file_too_big"},
+
+	// The content calendar's items and their picture.
 	"POST /admin/communications/calendrier/elements":      {comms.MaxImageSize, "errors.file_too_big"},
 	"POST /admin/communications/calendrier/elements/{id}": {comms.MaxImageSize, "errors.file_too_big"},
 	"POST /admin/communications/recits":                   {comms.MaxImageSize, "errors.file_too_big"},
