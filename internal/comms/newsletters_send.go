@@ -460,6 +460,9 @@ func (s *Store) ScheduleNewsletter(ctx context.Context, territoryID, id int64, i
 	if err := s.newsRequireReach(ctx, n.ListID); err != nil {
 		return err
 	}
+	if err := s.newsRequireSender(ctx, territoryID); err != nil {
+		return err
+	}
 	_, err = s.db.Exec(ctx, `UPDATE comms_newsletters SET status = 'scheduled', scheduled_at = ?, updated_at = ?
 		WHERE territory_id = ? AND id = ? AND status IN ('draft', 'scheduled')`, at, s.now(), territoryID, id)
 	return err
@@ -477,6 +480,19 @@ func (s *Store) UnscheduleNewsletter(ctx context.Context, territoryID, id int64)
 	}
 	if k, _ := res.RowsAffected(); k == 0 {
 		return errs.New(errs.Conflict, "errors.comms_news_not_scheduled")
+	}
+	return nil
+}
+
+// newsRequireSender refuses to send for a territory whose messages could
+// not name the sender's mailing address and a contact, as CASL requires.
+func (s *Store) newsRequireSender(ctx context.Context, territoryID int64) error {
+	t, err := s.territories.ByID(ctx, territoryID)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(t.MailingAddress) == "" || strings.TrimSpace(t.ContactEmail) == "" {
+		return errs.New(errs.Conflict, "errors.comms_news_no_sender")
 	}
 	return nil
 }
@@ -506,6 +522,9 @@ func (s *Store) SendNewsletterNow(ctx context.Context, territoryID, id int64) er
 		return errs.New(errs.Conflict, "errors.comms_news_not_draft")
 	}
 	if err := s.newsRequireReach(ctx, n.ListID); err != nil {
+		return err
+	}
+	if err := s.newsRequireSender(ctx, territoryID); err != nil {
 		return err
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {

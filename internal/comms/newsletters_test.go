@@ -510,6 +510,16 @@ func TestNewsWithoutSMTPKeepsAndScheduled(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// No mailing address: nothing goes (CASL).
+		bare := f.t.Settings
+		bare.MailingAddress = ""
+		if err := f.a.Territories.UpdateSettings(f.ctx, f.t.ID, bare); err != nil {
+			t.Fatal(err)
+		}
+		testkit.WantError(t, f.s.SendNewsletterNow(f.ctx, f.t.ID, nl.ID), errs.Conflict, "errors.comms_news_no_sender")
+		if err := f.a.Territories.UpdateSettings(f.ctx, f.t.ID, f.t.Settings); err != nil {
+			t.Fatal(err)
+		}
 		if err := f.s.ScheduleNewsletter(f.ctx, f.t.ID, nl.ID, comms.NewsScheduleInput{Day: "2026-11-03", Clock: "9 h 30"}); err != nil {
 			t.Fatal(err)
 		}

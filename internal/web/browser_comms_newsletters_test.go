@@ -45,6 +45,14 @@ func newsEnvSMTP(t *testing.T, d *db.DB, smtpURL string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	set := terr.Settings
+	set.MailingAddress = "1234, rue Principale, Bécancour (Québec) G9H 1A1"
+	if err := a.Territories.UpdateSettings(ctx, terr.ID, set); err != nil {
+		t.Fatal(err)
+	}
+	if terr, err = a.Territories.ByID(ctx, terr.ID); err != nil {
+		t.Fatal(err)
+	}
 	return &env{t: t, d: d, srv: srv, auth: a.Auth, outbox: a.Outbox, mailer: a.Mailer, events: a.Events, community: a.Community,
 		links: a.Connections, orgs: a.Orgs, vol: a.Volunteering, tracking: a.Tracking, territory: terr, logs: logs, app: a}
 }
