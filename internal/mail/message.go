@@ -6,21 +6,18 @@ package mail
 import (
 	"bytes"
 	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
-	"mime/multipart"
-	"mime/quotedprintable"
 	"net/mail"
 	"net/textproto"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	gomail "github.com/wneessen/go-mail"
 )
 
 // ErrInvalidMessage is wrapped by every error of Message.Validate. Such a
@@ -203,10 +200,10 @@ func parseAddress(s string) (*mail.Address, error) {
 	return b, nil
 }
 
-// Bytes renders m as an RFC 5322 message with CRLF line endings: Date from
-// now, a fresh Message-ID in messageIDDomain (the From address's domain when
-// empty), MIME headers, UTF-8 quoted-printable text parts and base64
-// attachments. It validates m first. In a text-only message, a Text that
+// Bytes renders m with go-mail as an RFC 5322 message with CRLF line
+// endings: Date from now, a fresh Message-ID in messageIDDomain (the From
+// address's domain when empty), MIME headers, UTF-8 quoted-printable text
+// parts and base64 attachments. It validates m first. In a text-only message, a Text that
 // does not end with a line break gains one, since a message ends with CRLF.
 func (m Message) Bytes(now time.Time, messageIDDomain string) ([]byte, error) {
 	if err := m.Validate(); err != nil {
@@ -223,119 +220,53 @@ func (m Message) Bytes(now time.Time, messageIDDomain string) ([]byte, error) {
 		return nil, fmt.Errorf("mail: Message-ID domain %q is not valid", domain)
 	}
 
+	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent(), gomail.WithCharset("utf-8"))
+	msg.SetDateWithValue(now)
+	msg.SetMessageIDWithValue(messageID(now) + "@" + domain)
+	if err := msg.From(from.String()); err != nil {
+		return nil, invalid("From address %q: %v", m.From, err)
+	}
+	if err := msg.To(to.String()); err != nil {
+		return nil, invalid("To address %q: %v", m.To, err)
+	}
+	msg.Subject(m.Subject)
+	for k, v := range m.Headers {
+		msg.SetGenHeader(gomail.Header(k), v)
+	}
+	text := m.Text
+	if m.HTML == "" && len(m.Attachments) == 0 && !strings.HasSuffix(text, "\n") {
+		text += "\n" // a message ends with a line break
+	}
+	msg.SetBodyString(gomail.TypeTextPlain, text)
+	if m.HTML != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	for _, a := range m.Attachments {
+		opt, err := attachmentHeaders(a)
+		if err != nil {
+			return nil, err
+		}
+		if err := msg.AttachReader(a.Filename, bytes.NewReader(a.Data), opt); err != nil {
+			return nil, err
+		}
+	}
 	var b bytes.Buffer
-	writeHeader(&b, "Date", now.Format(time.RFC1123Z))
-	writeHeader(&b, "Message-ID", "<"+messageID(now)+"@"+domain+">")
-	writeHeader(&b, "From", formatAddress(from))
-	writeHeader(&b, "To", formatAddress(to))
-	writeHeader(&b, "Subject", mime.QEncoding.Encode("utf-8", m.Subject))
-	writeHeader(&b, "MIME-Version", "1.0")
-	keys := make([]string, 0, len(m.Headers))
-	for k := range m.Headers {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		writeHeader(&b, k, mime.QEncoding.Encode("utf-8", m.Headers[k]))
-	}
-
-	switch {
-	case len(m.Attachments) > 0:
-		mw := multipart.NewWriter(&b)
-		if err := mw.SetBoundary(newBoundary()); err != nil {
-			return nil, err
-		}
-		writeHeader(&b, "Content-Type", mime.FormatMediaType("multipart/mixed", map[string]string{"boundary": mw.Boundary()}))
-		b.WriteString("\r\n")
-		if err := m.writeBody(mw); err != nil {
-			return nil, err
-		}
-		for _, a := range m.Attachments {
-			if err := writeAttachment(mw, a); err != nil {
-				return nil, err
-			}
-		}
-		if err := mw.Close(); err != nil {
-			return nil, err
-		}
-	case m.HTML != "":
-		mw := multipart.NewWriter(&b)
-		if err := mw.SetBoundary(newBoundary()); err != nil {
-			return nil, err
-		}
-		writeHeader(&b, "Content-Type", mime.FormatMediaType("multipart/alternative", map[string]string{"boundary": mw.Boundary()}))
-		b.WriteString("\r\n")
-		if err := writeTextPart(mw, "text/plain", m.Text); err != nil {
-			return nil, err
-		}
-		if err := writeTextPart(mw, "text/html", m.HTML); err != nil {
-			return nil, err
-		}
-		if err := mw.Close(); err != nil {
-			return nil, err
-		}
-	default:
-		writeHeader(&b, "Content-Type", "text/plain; charset=utf-8")
-		writeHeader(&b, "Content-Transfer-Encoding", "quoted-printable")
-		b.WriteString("\r\n")
-		if err := writeQP(&b, m.Text); err != nil {
-			return nil, err
-		}
-		// A message ends with a line break (SMTP would add it anyway).
-		if !bytes.HasSuffix(b.Bytes(), []byte("\r\n")) {
-			b.WriteString("\r\n")
-		}
+	if _, err := msg.WriteTo(&b); err != nil {
+		return nil, err
 	}
 	return b.Bytes(), nil
 }
 
-// writeBody writes the text (and HTML alternative) as the first part of a
-// multipart/mixed message.
-func (m Message) writeBody(mw *multipart.Writer) error {
-	if m.HTML == "" {
-		return writeTextPart(mw, "text/plain", m.Text)
-	}
-	boundary := newBoundary()
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Type", mime.FormatMediaType("multipart/alternative", map[string]string{"boundary": boundary}))
-	w, err := mw.CreatePart(h)
-	if err != nil {
-		return err
-	}
-	alt := multipart.NewWriter(w)
-	if err := alt.SetBoundary(boundary); err != nil {
-		return err
-	}
-	if err := writeTextPart(alt, "text/plain", m.Text); err != nil {
-		return err
-	}
-	if err := writeTextPart(alt, "text/html", m.HTML); err != nil {
-		return err
-	}
-	return alt.Close()
+// isAtext reports whether c is an RFC 5322 atext character.
+func isAtext(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
 }
 
-func writeTextPart(mw *multipart.Writer, mediaType, text string) error {
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Type", mediaType+"; charset=utf-8")
-	h.Set("Content-Transfer-Encoding", "quoted-printable")
-	w, err := mw.CreatePart(h)
-	if err != nil {
-		return err
-	}
-	return writeQP(w, text)
-}
-
-// writeQP writes text quoted-printable encoded; line breaks become CRLF.
-func writeQP(w io.Writer, text string) error {
-	qp := quotedprintable.NewWriter(w)
-	if _, err := io.WriteString(qp, text); err != nil {
-		return err
-	}
-	return qp.Close()
-}
-
-func writeAttachment(mw *multipart.Writer, a Attachment) error {
+// attachmentHeaders sets the Content-Type (with a charset for text) and the
+// Content-Disposition of an attachment, its file name in RFC 2231 form when
+// it is not ASCII (go-mail would put an encoded word inside quotes).
+func attachmentHeaders(a Attachment) (gomail.FileOption, error) {
 	ct := a.ContentType
 	if ct == "" {
 		ct = mime.TypeByExtension(path.Ext(a.Filename))
@@ -345,7 +276,7 @@ func writeAttachment(mw *multipart.Writer, a Attachment) error {
 	}
 	mediaType, params, err := mime.ParseMediaType(ct)
 	if err != nil {
-		return invalid("attachment %q: content type %q: %v", a.Filename, ct, err)
+		return nil, invalid("attachment %q: content type %q: %v", a.Filename, ct, err)
 	}
 	if params == nil {
 		params = map[string]string{}
@@ -354,159 +285,10 @@ func writeAttachment(mw *multipart.Writer, a Attachment) error {
 		params["charset"] = "utf-8"
 	}
 	params["name"] = a.Filename // for older clients that ignore Content-Disposition
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Type", mime.FormatMediaType(mediaType, params))
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.Filename}))
-	h.Set("Content-Transfer-Encoding", "base64")
-	w, err := mw.CreatePart(h)
-	if err != nil {
-		return err
-	}
-	return writeBase64(w, a.Data)
-}
-
-// writeBase64 writes data base64 encoded in lines of 76 characters.
-func writeBase64(w io.Writer, data []byte) error {
-	const lineLen = 76
-	enc := base64.StdEncoding.EncodeToString(data)
-	var b strings.Builder
-	b.Grow(len(enc) + len(enc)/lineLen*2 + 2)
-	for len(enc) > lineLen {
-		b.WriteString(enc[:lineLen])
-		b.WriteString("\r\n")
-		enc = enc[lineLen:]
-	}
-	if enc != "" {
-		b.WriteString(enc)
-		b.WriteString("\r\n")
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// writeHeader writes "name: value" folded at spaces so that lines stay
-// within 78 characters where the value allows it.
-func writeHeader(b *bytes.Buffer, name, value string) {
-	const maxLine = 78
-	b.WriteString(name)
-	b.WriteString(":")
-	lineLen := len(name) + 1
-	hasContent := false // the current line holds more than folding white space
-	for _, word := range strings.Split(value, " ") {
-		if hasContent && word != "" && lineLen+1+len(word) > maxLine {
-			b.WriteString("\r\n")
-			lineLen = 0
-		}
-		b.WriteString(" ")
-		b.WriteString(word)
-		lineLen += 1 + len(word)
-		if word != "" {
-			hasContent = true
-		}
-	}
-	b.WriteString("\r\n")
-}
-
-// formatAddress renders a as `display name <addr>`, quoting an ASCII display
-// name when needed and Q-encoding a non-ASCII one.
-func formatAddress(a *mail.Address) string {
-	addr := (&mail.Address{Address: a.Address}).String() // "<addr>", local part quoted if needed
-	name := a.Name
-	if name == "" {
-		return addr
-	}
-	if isASCII(name) {
-		if isPhrase(name) {
-			return name + " " + addr
-		}
-		return quoteString(name) + " " + addr
-	}
-	return encodePhrase(name) + " " + addr
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
-// isAtext reports whether c is an RFC 5322 atext character.
-func isAtext(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-		strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
-}
-
-// isPhrase reports whether s is a sequence of atoms separated by single
-// spaces, which can be written without quotes.
-func isPhrase(s string) bool {
-	if strings.Contains(s, "=?") {
-		return false // would look like an encoded word
-	}
-	for _, w := range strings.Split(s, " ") {
-		if w == "" {
-			return false
-		}
-		for i := 0; i < len(w); i++ {
-			if !isAtext(w[i]) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-func quoteString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for i := 0; i < len(s); i++ {
-		if s[i] == '"' || s[i] == '\\' {
-			b.WriteByte('\\')
-		}
-		b.WriteByte(s[i])
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-// encodePhrase Q-encodes a display name as RFC 2047 encoded words that are
-// valid inside an address phrase (section 5, rule 3): only letters, digits
-// and !*+-/ stay literal, a space becomes "_", and each word stays within
-// 75 characters without splitting a character across words.
-func encodePhrase(s string) string {
-	const (
-		prefix, suffix = "=?utf-8?q?", "?="
-		maxPayload     = 75 - len(prefix) - len(suffix)
-	)
-	var words []string
-	var cur strings.Builder
-	var enc strings.Builder
-	for _, r := range s {
-		enc.Reset()
-		var buf [utf8.UTFMax]byte
-		n := utf8.EncodeRune(buf[:], r)
-		for _, c := range buf[:n] {
-			switch {
-			case c == ' ':
-				enc.WriteByte('_')
-			case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!*+-/", c) >= 0:
-				enc.WriteByte(c)
-			default:
-				fmt.Fprintf(&enc, "=%02X", c)
-			}
-		}
-		if cur.Len() > 0 && cur.Len()+enc.Len() > maxPayload {
-			words = append(words, prefix+cur.String()+suffix)
-			cur.Reset()
-		}
-		cur.WriteString(enc.String())
-	}
-	if cur.Len() > 0 {
-		words = append(words, prefix+cur.String()+suffix)
-	}
-	return strings.Join(words, " ")
+	return func(f *gomail.File) {
+		f.Header.Set("Content-Type", mime.FormatMediaType(mediaType, params))
+		f.Header.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.Filename}))
+	}, nil
 }
 
 // validIDDomain reports whether d can be the right-hand side of a Message-ID
@@ -526,10 +308,4 @@ func validIDDomain(d string) bool {
 // messageID returns a unique left-hand side for a Message-ID.
 func messageID(now time.Time) string {
 	return strconv.FormatInt(now.UnixNano(), 36) + "." + strings.ToLower(rand.Text())
-}
-
-// newBoundary returns a random MIME boundary. It starts with "=_", which
-// can occur neither in quoted-printable nor in base64 text.
-func newBoundary() string {
-	return "=_" + rand.Text()
 }
