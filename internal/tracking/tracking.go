@@ -89,7 +89,9 @@ func (s *Store) check(ctx context.Context, territoryID int64, in *Input) (host s
 	switch {
 	case strings.TrimSpace(in.Target) == "":
 		f.Add("target", "errors.required")
-	case perr != nil || (u.Scheme != "https" && u.Scheme != "http") || !strings.Contains(u.Hostname(), ".") ||
+	// A host has a dot, except localhost: the product's own pages, when it
+	// runs on one computer (a demonstration), are promoted like any other.
+	case perr != nil || (u.Scheme != "https" && u.Scheme != "http") || (!strings.Contains(u.Hostname(), ".") && u.Hostname() != "localhost") ||
 		strings.ContainsAny(in.Target, " <>\"") || len(in.Target) > 1000 || u.User != nil:
 		f.Add("target", "errors.link_target")
 	default:

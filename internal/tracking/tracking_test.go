@@ -96,3 +96,19 @@ func TestTrackedLinks(t *testing.T) {
 		}
 	})
 }
+
+func TestTrackedLinkToLocalhost(t *testing.T) {
+	dbtest.Run(t, dbtest.MigrateApp, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a := testkit.App(t, d, time.Date(2026, 4, 20, 15, 0, 0, 0, time.UTC))
+		s, terr := a.Tracking, testkit.Territory(t, a.Territories)
+		// The product's own pages on a single computer (a demonstration at
+		// localhost) may be promoted; a host without a dot otherwise may not.
+		if _, err := s.Create(ctx, terr.ID, 0, tracking.Input{Target: "http://localhost:8080/evenements/souper", Campaign: "demo"}); err != nil {
+			t.Errorf("a page of the product at localhost: %v", err)
+		}
+		if _, err := s.Create(ctx, terr.ID, 0, tracking.Input{Target: "http://intranet/page", Campaign: "demo"}); !errs.Is(err, errs.Invalid) {
+			t.Errorf("a host without a dot: %v, want refused", err)
+		}
+	})
+}
