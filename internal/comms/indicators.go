@@ -32,32 +32,19 @@ func (s *Store) Indicators() []indicator.Definition {
 	}
 }
 
-// activeAt is the condition « this subscription could be mailed at the
-// instant ? »: express consent confirmed, or implied consent not yet
-// expired, and no unsubscription nor bounce before then. It takes the
-// instant four times.
-const activeAt = `((su.basis = 'express' AND su.confirmed_at IS NOT NULL AND su.confirmed_at < ?)
-	OR (su.basis = 'implied' AND su.requested_at < ? AND su.implied_until > ?))
-	AND (su.unsubscribed_at IS NULL OR su.unsubscribed_at >= ?)`
-
 // Measure computes one of the communications' indicators over sc. It reads
 // counts only, never who.
 func (s *Store) Measure(ctx context.Context, key string, sc indicator.Scope) (float64, error) {
 	var q string
 	args := []any{sc.TerritoryID}
 	switch key {
-	case IndicatorSubscribers:
-		q = `SELECT COUNT(DISTINCT sb.id) FROM comms_subscriptions su JOIN comms_subscribers sb ON sb.id = su.subscriber_id
-			WHERE sb.territory_id = ? AND ` + activeAt + ` AND (sb.bounced_at IS NULL OR sb.bounced_at >= ?)`
-		args = append(args, sc.To, sc.To, sc.To, sc.To, sc.To)
-	case IndicatorSubscribersGained:
-		// A person is gained in the period when their first consent —
-		// confirmed, or implied — falls in it.
-		q = `SELECT COUNT(*) FROM (SELECT sb.id, MIN(CASE WHEN su.basis = 'express' THEN su.confirmed_at ELSE su.requested_at END) AS first
-			FROM comms_subscriptions su JOIN comms_subscribers sb ON sb.id = su.subscriber_id
-			WHERE sb.territory_id = ? AND (su.basis = 'implied' OR su.confirmed_at IS NOT NULL) GROUP BY sb.id) g
-			WHERE g.first >= ? AND g.first < ?`
-		args = append(args, sc.From, sc.To)
+	case IndicatorSubscribers, IndicatorSubscribersGained:
+		// The newsletters' own count: the one rule of who may be mailed.
+		c, err := s.CountSubscribers(ctx, sc.TerritoryID, sc.From, sc.To)
+		if key == IndicatorSubscribers {
+			return float64(c.Confirmed), err
+		}
+		return float64(c.Gained), err
 	case IndicatorNewslettersSent:
 		q = `SELECT COUNT(*) FROM comms_newsletters WHERE territory_id = ? AND status = 'sent' AND sent_at >= ? AND sent_at < ?`
 		args = append(args, sc.From, sc.To)

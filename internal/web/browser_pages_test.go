@@ -78,6 +78,16 @@ var notPages = map[string]string{
 	"GET /admin/financement/{id}/documents/{doc}": "file: a document of a funding application",
 	"GET /partenaires/comite/documents/{id}":      "file: a document of the partners' committee",
 
+	"GET /admin/communications/calendrier/elements/{id}/image": "file: a calendar item's picture",
+	"GET /communications/flux/{token}/calendrier.ics":          "file: the team's iCalendar feed",
+	"GET /admin/communications/recits/{id}/image":              "file: a story's picture",
+	"GET /recits/{slug}/image":                                 "file: a story's picture",
+	"GET /recits/{slug}/carte.png":                             "file: share card image",
+	"GET /admin/communications/affiches/pdf":                   "file: a poster or flyers (PDF)",
+	"GET /initiatives/{slug}/partage/image.png":                "file: share card image",
+	"GET /idees/{id}/partage.png":                              "file: share card image",
+	"GET /s-impliquer/offres/{slug}/partage.png":               "file: share card image",
+
 	"GET /admin/rapports/{id}/rapport.pdf":  "file: PDF",
 	"GET /admin/rapports/{id}/rapport.xlsx": "file: XLSX export",
 }
@@ -403,6 +413,31 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		t.Fatal("no cohort of the demo has a learner who may withdraw")
 	}
 
+	// Communications: the demo's campaigns, calendar, stories, lists and
+	// newsletters; a subscription waiting for its confirmation and a
+	// subscriber's link to leave.
+	commsCampaign := firstMatch(t, admin, "/admin/communications/campagnes", `href="/admin/communications/campagnes/([0-9]+)"`)
+	commsItem := firstMatch(t, admin, "/admin/communications/calendrier", `href="/admin/communications/calendrier/elements/([0-9]+)"`)
+	commsSource := firstMatch(t, admin, "/admin/communications/calendrier/nouveau", `href="/admin/communications/calendrier/nouveau\?source=(event-[0-9]+)`)
+	commsStory := firstMatch(t, admin, "/admin/communications/recits", `href="/admin/communications/recits/([0-9]+)"`)
+	publicStory := firstMatch(t, anon, "/recits", `href="/recits/([a-z0-9-]+)"`)
+	newsletter := firstMatch(t, admin, "/admin/communications/infolettres", `href="/admin/communications/infolettres/([0-9]+)"`)
+	mailingList := firstMatch(t, admin, "/admin/communications/listes", `href="/admin/communications/listes/([0-9]+)"`)
+	subscriber := firstMatch(t, admin, "/admin/communications/listes/"+mailingList, `href="/admin/communications/abonnes/([0-9]+)"`)
+	archived := firstMatch(t, anon, "/infolettre/archives", `href="/infolettre/archives/([a-z0-9-]+)"`)
+	r = anon.post("/infolettre", url.Values{"lists": {mailingList}, "email": {"abonnement@exemple.org"}, "consent": {"1"}, "lang": {"fr"}})
+	expectStatus(t, r, http.StatusOK)
+	commsConfirm := e.outboxLinkAny(t, regexp.MustCompile(`/infolettre/confirmation/[A-Za-z0-9_-]+`))
+	subID, _ := strconv.ParseInt(subscriber, 10, 64)
+	sub, err := e.app.Comms.Subscriber(ctx, tid, subID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leave, err := e.app.Comms.UnsubscribeToken(ctx, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	// The impact: an indicator with its values, the demo's report.
 	indicatorID := firstMatch(t, admin, "/admin/impact", `href="/admin/impact/indicateurs/([0-9]+)"`)
 	reportID := firstMatch(t, admin, "/admin/rapports", `href="/admin/rapports/([0-9]+)"`)
@@ -428,7 +463,9 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		"/sondages", "/sondages/"+openWave, "/sondages/"+openWave+"/merci", surveyLink,
 		"/portrait", "/portrait?lieu=becancour", "/impact",
 		"/formations", "/formations?public=municipalities&lieu=lemieux", "/formations/"+trainingCohort, trainingMine, trainingWithdraw,
-		"/formations/verification", "/formations/verification?code=AAAA-BBBB-CCCC")
+		"/formations/verification", "/formations/verification?code=AAAA-BBBB-CCCC",
+		"/recits", "/recits/"+publicStory, "/infolettre", commsConfirm, "/infolettre/desabonnement/"+leave,
+		"/infolettre/archives", "/infolettre/archives/"+archived)
 	w.pages = append(w.pages, page{path: "/page-qui-n-existe-pas", status: http.StatusNotFound})
 	add("citizen", "/compte", "/communautes/"+memberOf, "/communautes/"+memberOf+"/quitter",
 		"/s-impliquer/profil", "/s-impliquer/mon-benevolat", "/s-impliquer/heures/declarer")
@@ -465,7 +502,16 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		"/admin/impact", "/admin/impact/indicateurs/"+indicatorID, "/admin/rapports", "/admin/rapports/"+reportID,
 		"/admin/formations", "/admin/formations/programmes/nouveau", "/admin/formations/programmes/"+trainingProgram,
 		"/admin/formations/cohortes/nouveau", "/admin/formations/cohortes/"+trainingAdminCohort,
-		"/admin/formations/cohortes/"+trainingAdminCohort+"/presences", trainingLearner)
+		"/admin/formations/cohortes/"+trainingAdminCohort+"/presences", trainingLearner,
+		"/admin/communications", "/admin/communications/campagnes", "/admin/communications/campagnes/nouvelle",
+		"/admin/communications/campagnes/"+commsCampaign, "/admin/communications/calendrier",
+		"/admin/communications/calendrier?semaine="+commsWeek(e),
+		"/admin/communications/calendrier/nouveau", "/admin/communications/calendrier/nouveau?source="+commsSource,
+		"/admin/communications/calendrier/elements/"+commsItem,
+		"/admin/communications/recits", "/admin/communications/recits/nouveau", "/admin/communications/recits/"+commsStory,
+		"/admin/communications/affiches", "/admin/communications/affiches?quoi=event",
+		"/admin/communications/infolettres", "/admin/communications/infolettres/nouvelle", "/admin/communications/infolettres/"+newsletter,
+		"/admin/communications/listes", "/admin/communications/listes/"+mailingList, "/admin/communications/abonnes/"+subscriber)
 	return w
 }
 
@@ -646,4 +692,11 @@ func TestLooksFrench(t *testing.T) {
 			t.Errorf("looksFrench(%q) = %v, want %v", s, got, want)
 		}
 	}
+}
+
+// commsWeek is the ISO week of the application's today, as the calendar
+// names it: 2026-W49.
+func commsWeek(e *env) string {
+	y, w := e.app.Clock.Now().In(e.territory.Location()).ISOWeek()
+	return fmt.Sprintf("%d-W%02d", y, w)
 }
