@@ -3,71 +3,13 @@ package export_test
 import (
 	"bytes"
 	"image"
-	"image/png"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
-
 	"implique/internal/export"
+	"implique/internal/export/qrtest"
 )
-
-// posterPNG rasterises the first page of a PDF at 100 dpi with pdftoppm;
-// the test is skipped when pdftoppm is not installed.
-func posterPNG(t *testing.T, doc []byte) image.Image {
-	t.Helper()
-	if _, err := exec.LookPath("pdftoppm"); err != nil {
-		t.Skip("pdftoppm (poppler-utils) is not installed")
-	}
-	dir := t.TempDir()
-	in := filepath.Join(dir, "poster.pdf")
-	if err := os.WriteFile(in, doc, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftoppm", "-png", "-r", "100", "-singlefile", in, filepath.Join(dir, "page")).CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftoppm: %v: %s", err, out)
-	}
-	f, err := os.Open(filepath.Join(dir, "page.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if dir := os.Getenv("IMPLIQUE_SCREENSHOTS"); dir != "" {
-		_ = os.MkdirAll(dir, 0o755)
-		_ = os.WriteFile(filepath.Join(dir, "poster-"+strings.ReplaceAll(t.Name(), "/", "-")+".pdf"), doc, 0o644)
-	}
-	return img
-}
-
-// posterDecode reads the QR code in the part r of img.
-func posterDecode(t *testing.T, img image.Image, r image.Rectangle) string {
-	t.Helper()
-	sub := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
-	for y := 0; y < r.Dy(); y++ {
-		for x := 0; x < r.Dx(); x++ {
-			sub.Set(x, y, img.At(r.Min.X+x, r.Min.Y+y))
-		}
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(sub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true})
-	if err != nil {
-		t.Fatalf("no QR code read: %v", err)
-	}
-	return res.GetText()
-}
 
 func posterSample(format string) export.Poster {
 	return export.Poster{Lang: "fr", Format: format, Kicker: "Souper citoyen", Title: "Souper citoyen de Manseau : parlons de nos projets",
@@ -88,7 +30,7 @@ func TestPosterQRCodeReads(t *testing.T) {
 			if !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) {
 				t.Fatal("not a PDF")
 			}
-			img := posterPNG(t, buf.Bytes())
+			img := qrtest.Page(t, buf.Bytes())
 			b := img.Bounds()
 			wantW := map[string]int{export.PosterLetter: 850, export.PosterTabloid: 1100, export.PosterFlyers: 850}[format]
 			if b.Dx() < wantW-2 || b.Dx() > wantW+2 {
@@ -101,7 +43,7 @@ func TestPosterQRCodeReads(t *testing.T) {
 				areas = []image.Rectangle{image.Rect(0, 0, w, h), image.Rect(w, 0, 2*w, h), image.Rect(0, h, w, 2*h), image.Rect(w, h, 2*w, 2*h)}
 			}
 			for _, a := range areas {
-				if got := posterDecode(t, img, a); got != p.URL {
+				if got := qrtest.Decode(t, img, a); got != p.URL {
 					t.Errorf("code reads %q, want %q", got, p.URL)
 				}
 			}

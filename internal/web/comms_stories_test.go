@@ -4,25 +4,19 @@ import (
 	"bytes"
 	"context"
 	"image"
-	"image/png"
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"implique/internal/auth"
 	"implique/internal/community"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/events"
+	"implique/internal/export/qrtest"
 	"implique/internal/jobs"
 	"implique/internal/orgs"
 	"implique/internal/volunteering"
@@ -176,49 +170,17 @@ func TestCommsStoriesRoles(t *testing.T) {
 	})
 }
 
-// storyDecodePoster rasterises the PDF's page with pdftoppm and reads the QR
-// code in its part r (the whole page when r is empty).
+// storyDecodePoster reads the QR code of the PDF's first page, or of its
+// top-left quarter (the first of four flyers).
 func storyDecodePoster(t *testing.T, doc []byte, quarter bool) string {
 	t.Helper()
-	if _, err := exec.LookPath("pdftoppm"); err != nil {
-		t.Skip("pdftoppm (poppler-utils) is not installed")
-	}
-	dir := t.TempDir()
-	in := filepath.Join(dir, "poster.pdf")
-	if err := os.WriteFile(in, doc, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("pdftoppm", "-png", "-r", "100", "-singlefile", in, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v: %s", err, out)
-	}
-	f, err := os.Open(filepath.Join(dir, "page.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := img.Bounds()
+	img := qrtest.Page(t, doc)
+	var r image.Rectangle
 	if quarter {
-		b = image.Rect(0, 0, b.Dx()/2, b.Dy()/2)
+		b := img.Bounds()
+		r = image.Rect(0, 0, b.Dx()/2, b.Dy()/2)
 	}
-	sub := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
-	for y := 0; y < b.Dy(); y++ {
-		for x := 0; x < b.Dx(); x++ {
-			sub.Set(x, y, img.At(b.Min.X+x, b.Min.Y+y))
-		}
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(sub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true})
-	if err != nil {
-		t.Fatalf("no QR code read: %v", err)
-	}
-	return res.GetText()
+	return qrtest.Decode(t, img, r)
 }
 
 func TestCommsPosterQRCodeLeadsToTarget(t *testing.T) {
