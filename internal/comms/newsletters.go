@@ -268,11 +268,16 @@ func (s *Store) ArchiveMailingList(ctx context.Context, territoryID, id int64, a
 // ConsentWording is the sentence beside the subscription's checkbox, in
 // lang: the exact words stored with every consent given through the form.
 func (s *Store) ConsentWording(lang string, t territory.Territory) string {
-	who := t.OperatorName
-	if who == "" {
-		who = t.Name
+	return s.cat.T(lang, "comms.sub.consent", ConsentSender(t))
+}
+
+// ConsentSender names, in the consent's wording, who sends the newsletter:
+// the territory's operator, or the territory.
+func ConsentSender(t territory.Territory) string {
+	if t.OperatorName != "" {
+		return t.OperatorName
 	}
-	return s.cat.T(lang, "comms.sub.consent", who)
+	return t.Name
 }
 
 // SubscribeInput is what a person gives on the public form.

@@ -461,7 +461,9 @@ type subFormPage struct {
 	kit.Base
 	Lists   []cm.MailingList
 	Wording string
-	Done    bool
+	// Sender is who sends the newsletter, typed text within the wording.
+	Sender string
+	Done   bool
 }
 
 // Chosen reports whether a list was ticked.
@@ -478,6 +480,7 @@ func (h *Handlers) newsRenderSubscribe(w http.ResponseWriter, r *http.Request, s
 	p := subFormPage{Base: h.Page(w, r, "comms.sub.title"), Done: done}
 	p.Form, p.Errors = form, problems
 	p.Wording = h.store().ConsentWording(p.Lang, p.Territory)
+	p.Sender = cm.ConsentSender(p.Territory)
 	var err error
 	if p.Lists, err = h.store().MailingLists(r.Context(), p.Territory.ID, false); err != nil {
 		h.Fail(w, r, err)
