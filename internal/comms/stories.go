@@ -12,6 +12,7 @@ import (
 	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/i18n"
+	"implique/internal/territory"
 )
 
 // Kinds of story: who or what it puts forward.
@@ -373,8 +374,10 @@ func (s *Store) PublicStories(ctx context.Context, territoryID int64, placeSlug 
 	}
 	q, args := `WHERE s.territory_id = ? AND s.status = ?`, []any{territoryID, StoryPublished}
 	if placeSlug != "" {
-		q += ` AND p.slug = ?`
-		args = append(args, placeSlug)
+		// A place's stories and its secteurs'.
+		cond, a := territory.InScope("s.place_id", territoryID, placeSlug, territory.AndSecteurs)
+		q += ` AND ` + cond
+		args = append(args, a...)
 	}
 	list, err := s.storyList(ctx, q+` ORDER BY s.published_at DESC, s.id DESC`, args...)
 	if err != nil {

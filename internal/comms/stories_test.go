@@ -103,6 +103,24 @@ func TestStoryNeedsConsentToBePublished(t *testing.T) {
 		if list, _ := f.s.PublicStories(f.ctx, tid, "fortierville"); len(list) != 0 {
 			t.Fatalf("%d stories in Fortierville", len(list))
 		}
+		// A story of a secteur shows under its ville too.
+		gentilly, err := f.s.CreateStory(f.ctx, tid, 0, comms.StoryInput{Kind: comms.StoryVolunteer, Title: "Paul à Gentilly",
+			Summary: "Bénévole au souper de Gentilly.", PlaceSlug: "becancour-gentilly"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.s.AddConsent(f.ctx, tid, 0, gentilly.ID, storyConsent("Paul Hébert", true, "")); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.s.PublishStory(f.ctx, tid, gentilly.ID); err != nil {
+			t.Fatal(err)
+		}
+		if list, _ := f.s.PublicStories(f.ctx, tid, "becancour"); len(list) != 1 || list[0].ID != gentilly.ID {
+			t.Fatalf("stories of Bécancour and its secteurs: %+v", list)
+		}
+		if err := f.s.UnpublishStory(f.ctx, tid, gentilly.ID); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := f.s.PublicStory(f.ctx, tid, st2.Slug); err != nil {
 			t.Fatal(err)
 		}
