@@ -322,21 +322,13 @@ func (s *Store) storyConsents(ctx context.Context, list []Story) error {
 }
 
 func (s *Store) storyList(ctx context.Context, where string, args ...any) ([]Story, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+storyCols+storyFrom+where, args...)
-	if err != nil {
-		return nil, err
-	}
 	var list []Story
-	for rows.Next() {
+	err := db.Each(ctx, s.db, `SELECT `+storyCols+storyFrom+where, args, func(rows *sql.Rows) error {
 		st, err := storyScan(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
 		list = append(list, st)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	return list, s.storyConsents(ctx, list)
