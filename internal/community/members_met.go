@@ -6,7 +6,7 @@ import (
 
 	"implique/internal/db"
 	"implique/internal/errs"
-	"implique/internal/events"
+	"implique/internal/i18n"
 )
 
 // People without an e-mail (many elderly residents) join a community in
@@ -88,7 +88,7 @@ func (s *Store) AddPersonMet(ctx context.Context, territoryID, communityID, staf
 		if err != nil {
 			return err
 		}
-		key := strings.ToLower(in.Name) + "\x00" + events.PhoneKey(in.Phone)
+		key := strings.ToLower(in.Name) + "\x00" + i18n.PhoneKey(in.Phone)
 		for rows.Next() {
 			var mid int64
 			var name, phone string
@@ -96,7 +96,7 @@ func (s *Store) AddPersonMet(ctx context.Context, territoryID, communityID, staf
 				rows.Close()
 				return err
 			}
-			if strings.ToLower(name)+"\x00"+events.PhoneKey(phone) == key {
+			if strings.ToLower(name)+"\x00"+i18n.PhoneKey(phone) == key {
 				id, existing = mid, true
 			}
 		}

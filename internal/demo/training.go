@@ -6,6 +6,7 @@ import (
 
 	"implique/internal/app"
 	"implique/internal/events"
+	"implique/internal/i18n"
 	"implique/internal/territory"
 	"implique/internal/training"
 )
@@ -198,12 +199,12 @@ func seedCohort(ctx context.Context, st *app.App, t territory.Territory, s *stor
 		for _, l := range dc.learners {
 			for _, k := range l.came {
 				if k == i {
-					came[events.PhoneKey(l.phone)] = true
+					came[i18n.PhoneKey(l.phone)] = true
 				}
 			}
 		}
 		for _, r := range regs {
-			if r.Status == events.Confirmed && came[events.PhoneKey(r.Phone)] {
+			if r.Status == events.Confirmed && came[i18n.PhoneKey(r.Phone)] {
 				if err := st.Events.CheckIn(ctx, t.ID, r.ID, true); err != nil {
 					return err
 				}

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 
 	"implique/internal/auth"
 	"implique/internal/db"
@@ -110,21 +109,6 @@ func (e *NoRoom) Unwrap() error {
 	return errs.New(errs.Conflict, msg)
 }
 
-// PhoneKey keeps the digits of a North-American number, without the leading 1.
-func PhoneKey(p string) string {
-	var b strings.Builder
-	for _, r := range p {
-		if unicode.IsDigit(r) {
-			b.WriteRune(r)
-		}
-	}
-	k := b.String()
-	if len(k) == 11 && k[0] == '1' {
-		k = k[1:]
-	}
-	return k
-}
-
 func (in *RegistrationInput) validate(f errs.Fields, needContact bool) {
 	in.Name = strings.Join(strings.Fields(in.Name), " ")
 	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
@@ -152,7 +136,7 @@ func (in *RegistrationInput) validate(f errs.Fields, needContact bool) {
 		f.Add("email", "errors.email")
 	}
 	if in.Phone != "" {
-		if k := PhoneKey(in.Phone); len(k) != 10 || tooLong(in.Phone, 40) {
+		if k := i18n.PhoneKey(in.Phone); len(k) != 10 || tooLong(in.Phone, 40) {
 			f.Add("phone", "errors.phone")
 		}
 	}
@@ -312,7 +296,7 @@ func (s *Store) register(ctx context.Context, territoryID, eventID int64, in Reg
 		// The same person again: their registration, not a second seat.
 		existing, err := scanRegistration(tx.QueryRow(ctx, `SELECT `+regCols+regFrom+`WHERE r.event_id = ? AND r.status <> 'cancelled'
 			AND ((r.email <> '' AND r.email = ?) OR (r.phone_key <> '' AND r.phone_key = ?)) ORDER BY r.id LIMIT 1`,
-			eventID, in.Email, PhoneKey(in.Phone)))
+			eventID, in.Email, i18n.PhoneKey(in.Phone)))
 		if err == nil {
 			out = Outcome{Registration: existing, Existing: true}
 			if existing.Email != "" {
@@ -352,7 +336,7 @@ func (s *Store) register(ctx context.Context, territoryID, eventID int64, in Reg
 			dietary, accessibility, ride, from_place_id, consent_contact, consent_at, lang, status, queued_at, source,
 			manage_nonce, manage_token_hash, checked_in_at, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			territoryID, eventID, in.Name, in.Email, in.Phone, PhoneKey(in.Phone), in.PartySize, in.Dietary, in.Accessibility,
+			territoryID, eventID, in.Name, in.Email, in.Phone, i18n.PhoneKey(in.Phone), in.PartySize, in.Dietary, in.Accessibility,
 			in.Ride, fromPlace, in.ConsentContact, consentAt, in.Lang, status, now, source, nonce, auth.HashToken(tok), checked, now, now)
 		if err != nil {
 			return err
@@ -706,7 +690,7 @@ func (s *Store) RegisterIn(ctx context.Context, tx *db.Tx, territoryID, eventID 
 	var id int64
 	err = tx.QueryRow(ctx, `SELECT id FROM registrations WHERE event_id = ? AND status <> 'cancelled'
 		AND ((email <> '' AND email = ?) OR (phone_key <> '' AND phone_key = ?)) ORDER BY id LIMIT 1`,
-		eventID, in.Email, PhoneKey(in.Phone)).Scan(&id)
+		eventID, in.Email, i18n.PhoneKey(in.Phone)).Scan(&id)
 	if err == nil {
 		_, err = tx.Exec(ctx, `UPDATE registrations SET status = 'confirmed', updated_at = ? WHERE id = ?`, s.now(), id)
 		return id, err
@@ -730,7 +714,7 @@ func (s *Store) RegisterIn(ctx context.Context, tx *db.Tx, territoryID, eventID 
 		dietary, accessibility, ride, from_place_id, consent_contact, consent_at, lang, status, queued_at, source,
 		manage_nonce, manage_token_hash, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?) RETURNING id`,
-		territoryID, eventID, in.Name, in.Email, in.Phone, PhoneKey(in.Phone), in.Dietary, in.Accessibility,
+		territoryID, eventID, in.Name, in.Email, in.Phone, i18n.PhoneKey(in.Phone), in.Dietary, in.Accessibility,
 		in.Ride, fromPlace, in.ConsentContact, consentAt, in.Lang, now, source, nonce, auth.HashToken(tok), now, now)
 }
 

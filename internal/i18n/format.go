@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // NBSP is the no-break space (U+00A0). It is used as the thousands
@@ -339,6 +340,21 @@ func Phone(lang, s string) string {
 		return m[1] + " ext.\u00a0" + m[2]
 	}
 	return m[1] + ", poste\u00a0" + m[2]
+}
+
+// PhoneKey keeps the digits of a North-American number, without the leading 1.
+func PhoneKey(p string) string {
+	var b strings.Builder
+	for _, r := range p {
+		if unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	k := b.String()
+	if len(k) == 11 && k[0] == '1' {
+		k = k[1:]
+	}
+	return k
 }
 
 // ParseDecimal reads a number as people type it in Québec or in English:

@@ -15,6 +15,7 @@ import (
 	"implique/internal/db"
 	"implique/internal/errs"
 	"implique/internal/events"
+	"implique/internal/i18n"
 	"implique/internal/mail"
 	"implique/internal/territory"
 )
@@ -102,7 +103,7 @@ func (in *LearnerInput) validate(f errs.Fields, prefix string) {
 		f.Add(prefix+"email", "errors.email")
 	}
 	if in.Phone != "" {
-		if k := events.PhoneKey(in.Phone); len(k) != 10 || tooLong(in.Phone, 40) {
+		if k := i18n.PhoneKey(in.Phone); len(k) != 10 || tooLong(in.Phone, 40) {
 			f.Add(prefix+"phone", "errors.phone")
 		}
 	}
@@ -251,7 +252,7 @@ func (s *Store) enrol(ctx context.Context, territoryID, cohortID, orgID, by int6
 		}
 		in := &list[i]
 		in.validate(f, prefix)
-		for _, k := range []string{"e:" + in.Email, "p:" + events.PhoneKey(in.Phone)} {
+		for _, k := range []string{"e:" + in.Email, "p:" + i18n.PhoneKey(in.Phone)} {
 			if k == "e:" || k == "p:" {
 				continue
 			}
@@ -300,7 +301,7 @@ func (s *Store) enrol(ctx context.Context, territoryID, cohortID, orgID, by int6
 		taken := 0
 		for i, in := range list {
 			existing, err := txEnrolments(ctx, tx, `e.cohort_id = ? AND e.status <> 'withdrawn'
-				AND ((e.email <> '' AND e.email = ?) OR (e.phone_key <> '' AND e.phone_key = ?))`, cohortID, in.Email, events.PhoneKey(in.Phone))
+				AND ((e.email <> '' AND e.email = ?) OR (e.phone_key <> '' AND e.phone_key = ?))`, cohortID, in.Email, i18n.PhoneKey(in.Phone))
 			if err != nil {
 				return err
 			}
@@ -345,7 +346,7 @@ func (s *Store) enrol(ctx context.Context, territoryID, cohortID, orgID, by int6
 			id, err := tx.InsertID(ctx, `INSERT INTO training_enrolments (territory_id, cohort_id, name, email, phone, phone_key, needs,
 				ride, from_place_id, consent_contact, lang, organization_id, enrolled_by, status, queued_at, nonce, token_hash,
 				created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				territoryID, cohortID, in.Name, in.Email, in.Phone, events.PhoneKey(in.Phone), in.Needs, in.Ride, fromPlace[i],
+				territoryID, cohortID, in.Name, in.Email, in.Phone, i18n.PhoneKey(in.Phone), in.Needs, in.Ride, fromPlace[i],
 				in.ConsentContact, in.Lang, org, byID, status, now, nonce, auth.HashToken(tok), now, now)
 			if err != nil {
 				return err
@@ -453,7 +454,7 @@ func (s *Store) Mine(ctx context.Context, tok string) ([]Enrolment, error) {
 		return nil, err
 	}
 	return queryEnrolments(ctx, s.db, `e.territory_id = ? AND (e.id = ? OR (e.email <> '' AND e.email = ?)
-		OR (e.phone_key <> '' AND e.phone_key = ?))`, e.TerritoryID, e.ID, e.Email, events.PhoneKey(e.Phone))
+		OR (e.phone_key <> '' AND e.phone_key = ?))`, e.TerritoryID, e.ID, e.Email, i18n.PhoneKey(e.Phone))
 }
 
 // WithdrawByToken withdraws the enrolment of a private link.
