@@ -24,7 +24,7 @@ func openApp(ctx context.Context, c *config, logger, jobLogger *slog.Logger) (*a
 		return nil, err
 	}
 	a, err := app.New(app.Config{DB: d, Web: web.Config{BaseURL: c.BaseURL, TrustedProxies: c.TrustedProxies},
-		SMTP: c.SMTP, From: c.From, Logger: logger, JobLogger: jobLogger})
+		SMTP: c.SMTP, From: c.From, Logger: logger, JobLogger: jobLogger, DataDir: c.DataDir})
 	if err != nil {
 		d.Close()
 		return nil, err

@@ -25,6 +25,7 @@ import (
 	"implique/internal/mail"
 	"implique/internal/orgs"
 	"implique/internal/portrait"
+	"implique/internal/privacy"
 	"implique/internal/survey"
 	"implique/internal/territory"
 	"implique/internal/tracking"
@@ -47,6 +48,9 @@ type Config struct {
 	Logger, JobLogger *slog.Logger
 	// Clock is the one clock every part reads (nil: a new wall clock).
 	Clock *Clock
+	// DataDir keeps the files that must outlive a restore of the database
+	// (the deletion log); "": none.
+	DataDir string
 }
 
 // App is the application wired together.
@@ -83,6 +87,9 @@ type App struct {
 	// Impact keeps the logic model and the indicators' values, computed by
 	// the stores above that offer indicators.
 	Impact *impact.Store
+	// Privacy is the privacy centre; it asks every store that holds
+	// personal information (holders below).
+	Privacy *privacy.Store
 }
 
 // New wires the application on cfg.DB, which is open and migrated.
@@ -163,6 +170,7 @@ func New(cfg Config) (*App, error) {
 	a.Portrait = portrait.New(portrait.Config{Territories: a.Territories, Events: a.Events, Community: a.Community, Orgs: a.Orgs,
 		Volunteering: a.Volunteering, Survey: a.Surveys, Now: now})
 	a.Impact = impact.NewStore(impact.Config{DB: d, Territories: a.Territories, Catalogs: cat, Sources: sources(a), Now: now})
+	a.Privacy = privacy.NewStore(privacy.Config{DB: d, Territories: a.Territories, Holders: holders(a), LogDir: cfg.DataDir, Now: now})
 	a.Web, err = web.New(cfg.Web, web.Deps{
 		DB:           d,
 		Territories:  a.Territories,
@@ -182,6 +190,7 @@ func New(cfg Config) (*App, error) {
 		Comms:        a.Comms,
 		Portrait:     a.Portrait,
 		Impact:       a.Impact,
+		Privacy:      a.Privacy,
 		Logger:       cfg.Logger,
 		Now:          now,
 	})
@@ -197,6 +206,20 @@ func sources(a *App) []indicator.Source {
 	for _, s := range []any{a.Events, a.Connections, a.Community, a.Orgs, a.Volunteering, a.Tracking, a.Surveys, a.Training, a.Comms} {
 		if src, ok := s.(indicator.Source); ok {
 			out = append(out, src)
+		}
+	}
+	return out
+}
+
+// holders are the stores that hold personal information, in the order an
+// erasure visits them: a record before the records it names (the links
+// before the registrations), then the outbox, then the accounts.
+func holders(a *App) []privacy.Holder {
+	var out []privacy.Holder
+	for _, s := range []any{a.Connections, a.Training, a.Surveys, a.Comms, a.Committee, a.Funding, a.Volunteering, a.Orgs,
+		a.Community, a.Events, a.Tracking, a.Impact, a.Territories, a.Outbox, a.Auth} {
+		if h, ok := s.(privacy.Holder); ok {
+			out = append(out, h)
 		}
 	}
 	return out

@@ -30,6 +30,7 @@ import (
 	"implique/internal/mail"
 	"implique/internal/orgs"
 	"implique/internal/portrait"
+	"implique/internal/privacy"
 	"implique/internal/survey"
 	"implique/internal/territory"
 	"implique/internal/tracking"
@@ -83,6 +84,9 @@ type Deps struct {
 	Portrait *portrait.Builder
 	// Impact keeps the logic model, the indicators' values and the reports.
 	Impact *impact.Store
+	// Privacy is the privacy centre: the registry of personal
+	// information, people's rights, the access log, the incidents.
+	Privacy *privacy.Store
 	Logger *slog.Logger
 	// Registry receives the HTTP metrics; /metrics serves it.
 	Registry *prometheus.Registry
