@@ -35,7 +35,7 @@ type Store struct {
 // names staff, the requests name who asked).
 func NewStore(cfg Config) *Store {
 	s := &Store{db: cfg.DB, terr: cfg.Territories, logDir: cfg.LogDir, now: db.Clock(cfg.Now)}
-	s.holders = append([]Holder{}, cfg.Holders...)
+	s.holders = append(append([]Holder{}, cfg.Holders...), own{})
 	return s
 }
 

@@ -168,6 +168,20 @@ func (s *Store) Count(ctx context.Context) (int, error) {
 	return n, err
 }
 
+// IDs lists every territory's id, in order of creation.
+func (s *Store) IDs(ctx context.Context) ([]int64, error) {
+	var out []int64
+	err := db.Each(ctx, s.db, `SELECT id FROM territories ORDER BY id`, nil, func(r *sql.Rows) error {
+		var id int64
+		if err := r.Scan(&id); err != nil {
+			return err
+		}
+		out = append(out, id)
+		return nil
+	})
+	return out, err
+}
+
 // UpdateSettings validates and saves a territory's settings.
 func (s *Store) UpdateSettings(ctx context.Context, id int64, set Settings) error {
 	set.normalise()
