@@ -49,6 +49,13 @@ func cmdServe(ctx context.Context, args []string, u *ui) error {
 	}
 	defer a.DB.Close()
 	d := a.DB
+	// Erasures the database does not know (it was restored from an older
+	// copy) are applied again before anyone is served.
+	if n, err := a.Privacy.Replay(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		logger.Info("privacy: erasures applied again after a restore", "count", n)
+	}
 	if err := seed(ctx, a, *withDemo, u); err != nil {
 		return err
 	}

@@ -122,6 +122,7 @@ func New(cfg Config) (*App, error) {
 			river.AddWorker(w, funding.NewRemindWorker(func() *funding.Store { return a.Funding }))
 			river.AddWorker(w, comms.NewNewsSendWorker(func() *comms.Store { return a.Comms }, comms.DefaultNewsPace))
 			river.AddWorker(w, comms.NewNewsDueWorker(func() *comms.Store { return a.Comms }, comms.DefaultNewsPace))
+			river.AddWorker(w, privacy.NewRetentionWorker(func() *privacy.Store { return a.Privacy }))
 		},
 		Periodic: []*river.PeriodicJob{
 			jobs.Every(time.Hour, func() river.JobArgs { return auth.PurgeArgs{} }),
@@ -137,6 +138,9 @@ func New(cfg Config) (*App, error) {
 			// Newsletters: the scheduled ones whose time has come, and the
 			// sending a crash or a retry left unfinished.
 			jobs.Every(time.Minute, func() river.JobArgs { return comms.NewsDueArgs{} }),
+			// The retention rules: each territory once a day; the hourly run
+			// only notices a new day (and finishes a run a restart cut short).
+			jobs.Every(time.Hour, func() river.JobArgs { return privacy.RetentionArgs{} }),
 		},
 		Logger: cfg.JobLogger,
 	})
