@@ -120,13 +120,21 @@ const (
 	ManageCommunications Action = "communications.manage"
 	// ReadCommsCalendar reads the content calendar (and its iCalendar feed).
 	ReadCommsCalendar Action = "communications.calendar"
+	// ManagePrivacy is the privacy officer's: the inventory of personal
+	// information, the retention rules and their runs, the access log, the
+	// incident register, people's requests, and a person's data on their
+	// behalf (see, download, erase).
+	ManagePrivacy Action = "privacy.manage"
+	// ReportIncident records a new confidentiality incident: whoever on the
+	// team notices one writes it down at once.
+	ReportIncident Action = "privacy.report_incident"
 )
 
 // Actions lists every action, for the policy's table test.
 var Actions = []Action{ViewStaffArea, ManageUsers, ManageSettings, ReadOutbox, ManageOwnAccount, ManageEvents, ManageIdeas, ManageConnections,
 	ManageCommunities, ManageInitiatives, ManageOrganizations, EditOrganization, ManageVolunteering, ManageTrackedLinks,
 	ManagePeople, ManageSurveys, ReadSurveyResults, ReadPortrait, ManageImpact, ReadImpact, ManageCommittee, ReadCommittee, ManageFunding, ManageTraining,
-	ManageCommunications, ReadCommsCalendar}
+	ManageCommunications, ReadCommsCalendar, ManagePrivacy, ReportIncident}
 
 // policy is the one place that says which role may do what.
 var policy = map[Action][]Role{
@@ -156,6 +164,8 @@ var policy = map[Action][]Role{
 	ManageTraining:       {RoleAdministrator, RoleFacilitator},
 	ManageCommunications: {RoleAdministrator, RoleCommunications},
 	ReadCommsCalendar:    {RoleAdministrator, RoleFacilitator, RoleCommunications},
+	ManagePrivacy:        {RoleAdministrator},
+	ReportIncident:       {RoleAdministrator, RoleFacilitator, RoleCommunications},
 }
 
 // ownOrganization says which role may do what to an organisation they

@@ -38,6 +38,8 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageTraining:       true,
 		auth.ManageCommunications: true,
 		auth.ReadCommsCalendar:    true,
+		auth.ManagePrivacy:        true,
+		auth.ReportIncident:       true,
 	},
 	auth.RoleFacilitator: {
 		auth.ViewStaffArea:        true,
@@ -66,6 +68,8 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageTraining:       true,
 		auth.ManageCommunications: false,
 		auth.ReadCommsCalendar:    true,
+		auth.ManagePrivacy:        false,
+		auth.ReportIncident:       true,
 	},
 	auth.RoleCommunications: {
 		auth.ViewStaffArea:        true,
@@ -94,6 +98,8 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageTraining:       false,
 		auth.ManageCommunications: true,
 		auth.ReadCommsCalendar:    true,
+		auth.ManagePrivacy:        false,
+		auth.ReportIncident:       true,
 	},
 	auth.RolePartner: {
 		auth.ViewStaffArea:        false,
@@ -122,6 +128,8 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageTraining:       false,
 		auth.ManageCommunications: false,
 		auth.ReadCommsCalendar:    false,
+		auth.ManagePrivacy:        false,
+		auth.ReportIncident:       false,
 	},
 	auth.RoleOrganizationManager: {
 		auth.ViewStaffArea:        false,
@@ -150,6 +158,8 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageTraining:       false,
 		auth.ManageCommunications: false,
 		auth.ReadCommsCalendar:    false,
+		auth.ManagePrivacy:        false,
+		auth.ReportIncident:       false,
 	},
 	auth.RoleCitizen: {
 		auth.ViewStaffArea:        false,
@@ -178,6 +188,8 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ManageTraining:       false,
 		auth.ManageCommunications: false,
 		auth.ReadCommsCalendar:    false,
+		auth.ManagePrivacy:        false,
+		auth.ReportIncident:       false,
 	},
 }
 
@@ -328,14 +340,15 @@ func TestPolicyCombinations(t *testing.T) {
 				auth.ManageCommunities: true, auth.ManageInitiatives: true, auth.ManageOrganizations: true, auth.EditOrganization: true,
 				auth.ManageVolunteering: true, auth.ManageTrackedLinks: true, auth.ManagePeople: true, auth.ManageSurveys: true,
 				auth.ReadSurveyResults: true, auth.ReadPortrait: true, auth.ManageImpact: true, auth.ReadImpact: true,
-				auth.ManageCommittee: true, auth.ReadCommittee: true, auth.ManageTraining: true, auth.ReadCommsCalendar: true}},
+				auth.ManageCommittee: true, auth.ReadCommittee: true, auth.ManageTraining: true, auth.ReadCommsCalendar: true,
+				auth.ReportIncident: true}},
 		{"citizen and administrator", []auth.Role{auth.RoleCitizen, auth.RoleAdministrator},
 			map[auth.Action]bool{auth.ViewStaffArea: true, auth.ManageUsers: true, auth.ManageSettings: true, auth.ReadOutbox: true, auth.ManageOwnAccount: true, auth.ManageEvents: true, auth.ManageIdeas: true, auth.ManageConnections: true,
 				auth.ManageCommunities: true, auth.ManageInitiatives: true, auth.ManageOrganizations: true, auth.EditOrganization: true,
 				auth.ManageVolunteering: true, auth.ManageTrackedLinks: true, auth.ManagePeople: true, auth.ManageSurveys: true,
 				auth.ReadSurveyResults: true, auth.ReadPortrait: true, auth.ManageImpact: true, auth.ReadImpact: true,
 				auth.ManageCommittee: true, auth.ReadCommittee: true, auth.ManageFunding: true, auth.ManageTraining: true,
-				auth.ManageCommunications: true, auth.ReadCommsCalendar: true}},
+				auth.ManageCommunications: true, auth.ReadCommsCalendar: true, auth.ManagePrivacy: true, auth.ReportIncident: true}},
 		{"unknown role", []auth.Role{"superuser"}, map[auth.Action]bool{auth.ManageOwnAccount: true}},
 	}
 	for _, c := range cases {
