@@ -504,6 +504,14 @@ func (s *Server) routes() http.Handler {
 		mux.HandleFunc("POST "+root+"/{id}/formations", s.training.OrgEnrol)
 	}
 
+	// Privacy, the person's side: « Mes données » by a verified e-mail link
+	// (or signed in), the archive, consents, corrections, requests, erasure.
+	// (privacy: person routes)
+
+	// Privacy, the privacy officer's area: inventory, retention, access log,
+	// incidents, requests, a person's data on their behalf.
+	// (privacy: staff routes)
+
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/places", s.apiPlaces)
 	mux.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)

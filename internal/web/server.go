@@ -26,6 +26,7 @@ import (
 	"implique/internal/web/kit"
 	"implique/internal/web/orgs"
 	"implique/internal/web/portrait"
+	"implique/internal/web/privacy"
 	"implique/internal/web/site"
 	"implique/internal/web/staff"
 	"implique/internal/web/surveys"
@@ -56,6 +57,7 @@ type Server struct {
 	initiatives  *initiatives.Handlers
 	orgs         *orgs.Handlers
 	portrait     *portrait.Handlers
+	privacy      *privacy.Handlers
 	site         *site.Handlers
 	staff        *staff.Handlers
 	surveys      *surveys.Handlers
@@ -84,7 +86,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	// Each capability's pages, over the kit's layout and partials.
 	k, err := kit.New(cfg, deps, cat, account.Templates, comms.Templates, committee.Templates, communities.Templates, connections.Templates,
 		events.Templates, funding.Templates, ideas.Templates, impact.Templates, initiatives.Templates, orgs.Templates,
-		portrait.Templates, site.Templates, staff.Templates, surveys.Templates, training.Templates, volunteering.Templates)
+		portrait.Templates, privacy.Templates, site.Templates, staff.Templates, surveys.Templates, training.Templates, volunteering.Templates)
 	if err != nil {
 		return nil, err
 	}
@@ -101,6 +103,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		initiatives:  &initiatives.Handlers{Kit: k},
 		orgs:         &orgs.Handlers{Kit: k},
 		portrait:     &portrait.Handlers{Kit: k},
+		privacy:      &privacy.Handlers{Kit: k},
 		site:         &site.Handlers{Kit: k},
 		staff:        &staff.Handlers{Kit: k},
 		training:     &training.Handlers{Kit: k},
