@@ -87,7 +87,7 @@ type Deps struct {
 	// Privacy is the privacy centre: the registry of personal
 	// information, people's rights, the access log, the incidents.
 	Privacy *privacy.Store
-	Logger *slog.Logger
+	Logger  *slog.Logger
 	// Registry receives the HTTP metrics; /metrics serves it.
 	Registry *prometheus.Registry
 	// Now is the clock (tests replace it).
