@@ -155,7 +155,7 @@ func Seed(ctx context.Context, st *app.App) (Seeded, error) {
 		return out, err
 	}
 	for _, part := range []func(context.Context, *app.App, territory.Territory, *story) error{
-		seedCommsStories, seedCommsCampaigns, seedCommsNewsletters} {
+		seedCommsStories, seedCommsCampaigns, seedCommsNewsletters, seedPrivacy} {
 		if err := part(ctx, st, t, s); err != nil {
 			return out, err
 		}
