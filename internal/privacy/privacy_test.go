@@ -36,7 +36,7 @@ type fixture struct {
 
 // newFixture wires the application with a data directory, so that the
 // deletion log has its file.
-func newFixture(t *testing.T, d *db.DB) *fixture {
+func newFixture(t testing.TB, d *db.DB) *fixture {
 	t.Helper()
 	clock := &app.Clock{}
 	clock.Set(now)
