@@ -12,13 +12,13 @@ import (
 // A page that shows a list of people, a person's page, an export or a
 // survey's answers calls it before answering. A failure to write is logged
 // and the page still answers.
-func (k *Kit) Accessed(r *http.Request, action privacy.AccessAction, what, record string) {
+func (s *Kit) Accessed(r *http.Request, action privacy.AccessAction, what, record string) {
 	info := Info(r)
 	a := privacy.Access{TerritoryID: info.Territory.ID, Action: action, What: what, Record: record}
 	if u := info.Principal.User; u != nil {
 		a.UserID = u.ID
 	}
-	if err := k.Deps.Privacy.LogAccess(r.Context(), a); err != nil {
-		k.Deps.Logger.Error("access log", "id", info.ID, "err", err)
+	if err := s.Deps.Privacy.LogAccess(r.Context(), a); err != nil {
+		s.Deps.Logger.Error("access log", "id", info.ID, "err", err)
 	}
 }
