@@ -108,7 +108,7 @@ func (s *Handlers) AdminWithdrawRegistration(w http.ResponseWriter, r *http.Requ
 		s.confirmWithdraw(w, r, ev, reg)
 		return
 	}
-	if err := s.Deps.Events.Withdraw(r.Context(), kit.Info(r).Territory.ID, reg.ID); err != nil {
+	if err := s.Deps.Events.CancelForStaff(r.Context(), kit.Info(r).Territory.ID, reg.ID); err != nil {
 		s.actionFailed(w, r, ev, "", err, nil)
 		return
 	}
