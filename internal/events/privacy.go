@@ -236,7 +236,7 @@ func hasEmail(emails []string, e string) bool {
 // anonymiseRegistration blanks every personal column of a registration,
 // keeping its event, party size and status for the counts; the private
 // link stops working. It changes nothing in a row already anonymised
-// (manage_nonce is '' only then).
+// (manage_nonce is ” only then).
 const anonymiseRegistration = `UPDATE registrations SET name = '', email = '', phone = '', phone_key = '', dietary = '',
 	accessibility = '', ride = 'none', from_place_id = NULL, consent_contact = FALSE, consent_at = NULL, manage_nonce = '',
 	manage_token_hash = 'erased:' || CAST(id AS TEXT), updated_at = ?`
