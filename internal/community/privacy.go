@@ -159,7 +159,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 		f.add("name", name)
 		f.add("email", email)
 		f.add("created_at", at.UTC().Format(time.RFC3339))
-		out = append(out, privacy.Record{Ref: privacy.Ref{Table: "ideas", ID: id}, Category: catIdeas, Label: "Idée proposée : " + title,
+		out = append(out, privacy.Record{Ref: privacy.Ref{Table: "ideas", ID: id}, Category: catIdeas, Label: "Idée proposée\u00a0: " + title,
 			When: at, Fields: f})
 		return nil
 	})
@@ -185,7 +185,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 			f.add("community.confirmed_at", stamp(confirmed))
 			f.add("created_at", at.UTC().Format(time.RFC3339))
 			out = append(out, privacy.Record{Ref: privacy.Ref{Table: "idea_supports", ID: id}, Category: catSupports,
-				Label: "Appui à une idée : " + title, When: at, Fields: f})
+				Label: "Appui à une idée\u00a0: " + title, When: at, Fields: f})
 			return nil
 		})
 	if err != nil {
@@ -221,7 +221,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 			f.add("community.left_at", stamp(left))
 			f.add("created_at", at.UTC().Format(time.RFC3339))
 			out = append(out, privacy.Record{Ref: privacy.Ref{Table: "initiative_people", ID: id}, Category: catPeople,
-				Label: "Initiative : " + title, When: at, Fields: f})
+				Label: "Initiative\u00a0: " + title, When: at, Fields: f})
 			return nil
 		})
 	if err != nil {
@@ -259,7 +259,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 			f.add("community.joined_at", joined.UTC().Format(time.RFC3339))
 			f.add("community.left_at", stamp(left))
 			out = append(out, privacy.Record{Ref: privacy.Ref{Table: "community_members", ID: id}, Category: catMembers,
-				Label: "Communauté : " + community, When: joined, Fields: f})
+				Label: "Communauté\u00a0: " + community, When: joined, Fields: f})
 			return nil
 		})
 	if err != nil {
@@ -282,7 +282,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 			f.add("created_at", at.UTC().Format(time.RFC3339))
 			f.add("community.expires_at", expires.UTC().Format(time.RFC3339))
 			out = append(out, privacy.Record{Ref: privacy.Ref{Table: "community_invitations", ID: id}, Category: catInvitations,
-				Label: "Invitation : " + community, When: at, Fields: f})
+				Label: "Invitation\u00a0: " + community, When: at, Fields: f})
 			return nil
 		})
 	if err != nil {
@@ -302,7 +302,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 			f.add("message", body)
 			f.add("created_at", at.UTC().Format(time.RFC3339))
 			out = append(out, privacy.Record{Ref: privacy.Ref{Table: "community_posts", ID: id}, Category: catPosts,
-				Label: "Message : " + community, When: at, Fields: f})
+				Label: "Message\u00a0: " + community, When: at, Fields: f})
 			return nil
 		})
 		if err != nil {
@@ -317,7 +317,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 					return err
 				}
 				out = append(out, privacy.Record{Ref: privacy.Ref{Table: "communities", ID: id}, Category: catFacilitator,
-					Label: "Animation de la communauté : " + name, When: at,
+					Label: "Animation de la communauté\u00a0: " + name, When: at,
 					Fields: []privacy.Field{{Name: "community.facilitator", Value: "oui"}}})
 				return nil
 			})
@@ -468,7 +468,7 @@ func (s *Store) Consents(ctx context.Context, sub privacy.Subject) ([]privacy.Co
 				how = "auprès de l'équipe"
 			}
 			out = append(out, privacy.Consent{Ref: privacy.Ref{Table: "initiative_people", ID: id}, Purpose: privacy.Identified,
-				Label: "Initiative : " + title, Given: at, How: how})
+				Label: "Initiative\u00a0: " + title, Given: at, How: how})
 			return nil
 		})
 	return out, err

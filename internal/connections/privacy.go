@@ -71,7 +71,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 			w = share
 		}
 		out = append(out, privacy.Record{Ref: privacy.Ref{Table: "connection_profiles", ID: id}, Category: catChoices,
-			Label: "Liens créés : ce que vous partagez", When: at,
+			Label: "Liens créés\u00a0: ce que vous partagez", When: at,
 			Fields: []privacy.Field{{Name: "connections.share", Value: w}, {Name: "created_at", Value: at.UTC().Format(time.RFC3339)}}})
 		return nil
 	})
@@ -86,7 +86,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 			return err
 		}
 		out = append(out, privacy.Record{Ref: privacy.Ref{Table: "connection_choices", ID: id}, Category: catChoices,
-			Label: "Liens créés : une personne que vous avez choisie", When: at,
+			Label: "Liens créés\u00a0: une personne que vous avez choisie", When: at,
 			Fields: []privacy.Field{{Name: "created_at", Value: at.UTC().Format(time.RFC3339)}}})
 		return nil
 	})
@@ -101,7 +101,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 			return err
 		}
 		out = append(out, privacy.Record{Ref: privacy.Ref{Table: "connection_links", ID: id}, Category: catLinks,
-			Label: "Liens créés : un lien avec une autre personne", When: at,
+			Label: "Liens créés\u00a0: un lien avec une autre personne", When: at,
 			Fields: []privacy.Field{{Name: "created_at", Value: at.UTC().Format(time.RFC3339)}}})
 		return nil
 	})

@@ -129,7 +129,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 					return err
 				}
 				rec := privacy.Record{Ref: privacy.Ref{Table: "registrations", ID: id}, Category: catRegistrations,
-					Label: "Inscription : " + title + " — " + day(starts), When: created}
+					Label: "Inscription\u00a0: " + title + " — " + day(starts), When: created}
 				add := func(n, v string) {
 					if v != "" {
 						rec.Fields = append(rec.Fields, privacy.Field{Name: n, Value: v})
@@ -174,7 +174,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 					return err
 				}
 				out = append(out, privacy.Record{Ref: privacy.Ref{Table: "event_facilitators", ID: id}, Category: catFacilitators,
-					Label: "Animation : " + title + " — " + day(starts), When: starts,
+					Label: "Animation\u00a0: " + title + " — " + day(starts), When: starts,
 					Fields: []privacy.Field{{Name: "events.facilitator", Value: "oui"}}})
 				return nil
 			})
@@ -204,7 +204,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 					return nil
 				}
 				rec := privacy.Record{Ref: privacy.Ref{Table: "events", ID: id}, Category: catContacts,
-					Label: "Personne-ressource : " + title + " — " + day(starts), When: starts}
+					Label: "Personne-ressource\u00a0: " + title + " — " + day(starts), When: starts}
 				for _, f := range []privacy.Field{{Name: "name", Value: name}, {Name: "email", Value: email}, {Name: "phone", Value: phone}} {
 					if f.Value != "" {
 						rec.Fields = append(rec.Fields, f)
