@@ -37,13 +37,13 @@ const (
 // Inventory says what the community store keeps about people.
 func (s *Store) Inventory() []privacy.Category {
 	return []privacy.Category{
-		{Key: catIdeas, Columns: []string{"ideas.submitter_name", "ideas.submitter_email"}},
+		{Key: catIdeas, Columns: []string{"ideas.submitter_name", "ideas.submitter_email", "ideas.details"}},
 		{Key: catSupports, Columns: []string{"idea_supports.email", "idea_supports.name", "idea_supports.offer",
 			"idea_supports.token_hash"}, Rule: RuleUnconfirmedSupports},
 		{Key: catPeople, Columns: []string{"initiative_people.name", "initiative_people.email", "initiative_people.phone",
 			"initiative_people.offer", "initiative_people.show_name", "initiative_people.lang", "initiative_people.link_nonce",
 			"initiative_people.token_hash"}, Rule: RuleLeftPeople},
-		{Key: catActors, Columns: []string{"initiative_actors.name", "initiative_actors.details"}},
+		{Key: catActors, Columns: []string{"initiative_actors.name"}},
 		{Key: catMembers, Columns: []string{"community_members.user_id", "community_members.name", "community_members.email",
 			"community_members.phone", "community_members.shared_phone", "community_members.share_name",
 			"community_members.share_email"}, Rule: RuleLeftMembers},
@@ -147,17 +147,18 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 	tid := sub.TerritoryID
 
 	cond, args := w.emailIn("submitter_email")
-	err := db.Each(ctx, q, `SELECT id, title, submitter_name, submitter_email, created_at FROM ideas WHERE territory_id = ? AND `+cond+`
+	err := db.Each(ctx, q, `SELECT id, title, details, submitter_name, submitter_email, created_at FROM ideas WHERE territory_id = ? AND `+cond+`
 		ORDER BY id`, append([]any{tid}, args...), func(r *sql.Rows) error {
 		var id int64
-		var title, name, email string
+		var title, details, name, email string
 		var at time.Time
-		if err := r.Scan(&id, &title, &name, &email, db.ScanTime(&at)); err != nil {
+		if err := r.Scan(&id, &title, &details, &name, &email, db.ScanTime(&at)); err != nil {
 			return err
 		}
 		var f fields
 		f.add("name", name)
 		f.add("email", email)
+		f.add("community.details", details)
 		f.add("created_at", at.UTC().Format(time.RFC3339))
 		out = append(out, privacy.Record{Ref: privacy.Ref{Table: "ideas", ID: id}, Category: catIdeas, Label: "Idée proposée\u00a0: " + title,
 			When: at, Fields: f})

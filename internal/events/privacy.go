@@ -21,6 +21,7 @@ const (
 	catRegistrations = "events.registrations"
 	catFacilitators  = "events.facilitators"
 	catContacts      = "events.contacts"
+	catReports       = "events.reports"
 
 	// RulePastRegistrants anonymises who signed up for an event, some time
 	// after the event; RuleCancelled does so for cancelled sign-ups.
@@ -37,6 +38,9 @@ func (s *Store) Inventory() []privacy.Category {
 			"registrations.lang", "registrations.manage_nonce", "registrations.manage_token_hash"}, Rule: RulePastRegistrants},
 		{Key: catFacilitators, Columns: []string{"event_facilitators.user_id"}},
 		{Key: catContacts, Columns: []string{"events.contact_name", "events.contact_phone", "events.contact_email"}},
+		// Staff's notes on a held event may name someone; they are not
+		// filed by person, so a request cannot find them.
+		{Key: catReports, Columns: []string{"events.report_notes"}},
 	}
 }
 
