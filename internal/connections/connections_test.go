@@ -292,7 +292,7 @@ func TestRefusals(t *testing.T) {
 		// Staff: someone of another event, a cancelled registration.
 		_, err = f.s.SaveByStaff(ctx, tid, h.ev.ID, early.reg.ID, connections.Choice{OptIn: true, Share: connections.ShareEmail})
 		wantKey(t, err, errs.NotFound, "errors.registration_not_found")
-		if err := f.ev.Withdraw(ctx, tid, h.lise.reg.ID); err != nil {
+		if err := f.ev.CancelForStaff(ctx, tid, h.lise.reg.ID); err != nil {
 			t.Fatal(err)
 		}
 		_, err = f.s.SaveByStaff(ctx, tid, h.ev.ID, h.lise.reg.ID, connections.Choice{OptIn: true, Share: connections.ShareEmail})

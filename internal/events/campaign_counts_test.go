@@ -30,7 +30,7 @@ func TestRegistrationsMade(t *testing.T) {
 		if _, err := f.s.Register(ctx, f.t.ID, other.ID, person(9, 1), events.SourceWeb); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.s.Withdraw(ctx, f.t.ID, first.ID); err != nil {
+		if err := f.s.CancelForStaff(ctx, f.t.ID, first.ID); err != nil {
 			t.Fatal(err)
 		}
 		end := start.Add(time.Minute)

@@ -455,8 +455,8 @@ func (s *Store) CancelByToken(ctx context.Context, tok string) error {
 	return s.withdraw(ctx, ev.TerritoryID, reg.ID)
 }
 
-// Withdraw cancels a registration for staff.
-func (s *Store) Withdraw(ctx context.Context, territoryID, regID int64) error {
+// CancelForStaff cancels a registration for staff.
+func (s *Store) CancelForStaff(ctx context.Context, territoryID, regID int64) error {
 	return s.withdraw(ctx, territoryID, regID)
 }
 

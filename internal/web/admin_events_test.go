@@ -358,7 +358,7 @@ func TestStaffEventJourney(t *testing.T) {
 			if reg := regByName(t, e, id, "Madeleine Roy"); reg.CheckedInAt == nil {
 				t.Error("the walk-in is not marked present")
 			}
-			if err := e.events.Withdraw(ctx, e.territory.ID, regByName(t, e, id, "Madeleine Roy").ID); err != nil {
+			if err := e.events.CancelForStaff(ctx, e.territory.ID, regByName(t, e, id, "Madeleine Roy").ID); err != nil {
 				t.Fatal(err)
 			}
 		})

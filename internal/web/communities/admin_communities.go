@@ -11,6 +11,7 @@ import (
 	cty "implique/internal/community"
 	"implique/internal/errs"
 	"implique/internal/events"
+	"implique/internal/privacy"
 	"implique/internal/web/kit"
 )
 
@@ -239,6 +240,7 @@ func (s *Handlers) adminCommunityPage(w http.ResponseWriter, r *http.Request, c 
 		s.Fail(w, r, err)
 		return
 	}
+	s.Accessed(r, privacy.Viewed, "community.members", "community "+strconv.FormatInt(c.ID, 10))
 	if p.Pending, err = s.Deps.Community.PendingInvitations(ctx, t.ID, c.ID); err != nil {
 		s.Fail(w, r, err)
 		return

@@ -14,6 +14,7 @@ import (
 	"implique/internal/errs"
 	"implique/internal/events"
 	"implique/internal/i18n"
+	"implique/internal/privacy"
 	"implique/internal/web/kit"
 )
 
@@ -166,6 +167,7 @@ func (s *Handlers) adminConnectionsPage(w http.ResponseWriter, r *http.Request, 
 			s.Fail(w, r, err)
 			return
 		}
+		s.Accessed(r, privacy.Viewed, "connections.choices", "event "+strconv.FormatInt(ev.ID, 10))
 		if selected != 0 {
 			v, err := s.Deps.Connections.ViewForStaff(ctx, t.ID, ev.ID, selected)
 			if e, ok := errs.As(err); ok {

@@ -16,6 +16,7 @@ import (
 	"implique/internal/community"
 	"implique/internal/errs"
 	evs "implique/internal/events"
+	"implique/internal/privacy"
 	"implique/internal/web/kit"
 )
 
@@ -31,6 +32,9 @@ func (s *Handlers) staffEvent(w http.ResponseWriter, r *http.Request) (evs.Event
 }
 
 func eventPath(id int64) string { return "/admin/evenements/" + strconv.FormatInt(id, 10) }
+
+// eventRecord names an event in the access log.
+func eventRecord(ev evs.Event) string { return "event " + strconv.FormatInt(ev.ID, 10) }
 
 var frenchOrder = collate.New(language.CanadianFrench, collate.Loose)
 
@@ -516,6 +520,7 @@ func (s *Handlers) staffEventPageWith(w http.ResponseWriter, r *http.Request, st
 		s.Fail(w, r, err)
 		return
 	}
+	s.Accessed(r, privacy.Viewed, "events.registrations", eventRecord(ev))
 	places, err := s.PlaceOptions(r)
 	if err != nil {
 		s.Fail(w, r, err)

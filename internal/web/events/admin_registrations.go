@@ -10,6 +10,7 @@ import (
 
 	evs "implique/internal/events"
 	"implique/internal/export"
+	"implique/internal/privacy"
 	"implique/internal/web/kit"
 )
 
@@ -108,7 +109,7 @@ func (s *Handlers) AdminWithdrawRegistration(w http.ResponseWriter, r *http.Requ
 		s.confirmWithdraw(w, r, ev, reg)
 		return
 	}
-	if err := s.Deps.Events.Withdraw(r.Context(), kit.Info(r).Territory.ID, reg.ID); err != nil {
+	if err := s.Deps.Events.CancelForStaff(r.Context(), kit.Info(r).Territory.ID, reg.ID); err != nil {
 		s.actionFailed(w, r, ev, "", err, nil)
 		return
 	}
@@ -203,6 +204,7 @@ func (s *Handlers) exportRegistrations(w http.ResponseWriter, r *http.Request, e
 		s.Fail(w, r, err)
 		return
 	}
+	s.Accessed(r, privacy.Exported, "events.registrations", eventRecord(ev))
 	var buf bytes.Buffer
 	if err := write(&buf, s.exportSheet(r, regs)); err != nil {
 		s.Fail(w, r, err)
@@ -247,6 +249,7 @@ func (s *Handlers) AdminAttendancePDF(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
+	s.Accessed(r, privacy.Exported, "events.registrations", eventRecord(ev))
 	ri := kit.Info(r)
 	lang, loc := ri.Lang, ri.Territory.Location()
 	T := func(k string, a ...any) string { return s.Cat.T(lang, k, a...) }
@@ -283,6 +286,7 @@ func (s *Handlers) AdminNameTagsPDF(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
+	s.Accessed(r, privacy.Exported, "events.registrations", eventRecord(ev))
 	var tags []export.NameTag
 	for _, reg := range regs {
 		tags = append(tags, export.NameTag{Name: reg.Name, Line2: reg.FromPlaceName})

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	evs "implique/internal/events"
+	"implique/internal/privacy"
 	"implique/internal/web/kit"
 )
 
@@ -75,6 +76,7 @@ func (s *Handlers) checkInPage(w http.ResponseWriter, r *http.Request, status in
 		s.Fail(w, r, err)
 		return
 	}
+	s.Accessed(r, privacy.Viewed, "events.registrations", eventRecord(ev))
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	if form != nil && q == "" {
 		q = strings.TrimSpace(form.Get("q"))

@@ -10,6 +10,7 @@ import (
 	cty "implique/internal/community"
 	"implique/internal/errs"
 	"implique/internal/events"
+	"implique/internal/privacy"
 	"implique/internal/web/kit"
 )
 
@@ -245,6 +246,11 @@ func (s *Handlers) ideaPageStaff(w http.ResponseWriter, r *http.Request, status 
 	if err != nil {
 		s.Fail(w, r, err)
 		return
+	}
+	record := "idea " + strconv.FormatInt(idea.ID, 10)
+	s.Accessed(r, privacy.Viewed, "community.ideas", record)
+	if len(supporters) > 0 {
+		s.Accessed(r, privacy.Viewed, "community.idea_supports", record)
 	}
 	p := adminIdeaPage{Base: s.Page(w, r, ""), Idea: idea, Story: story, Supporters: supporters, Statuses: cty.Statuses}
 	p.SetTypedTitle(idea.Title)

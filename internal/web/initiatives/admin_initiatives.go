@@ -13,6 +13,7 @@ import (
 	cty "implique/internal/community"
 	"implique/internal/errs"
 	"implique/internal/orgs"
+	"implique/internal/privacy"
 	"implique/internal/web/kit"
 )
 
@@ -316,6 +317,7 @@ func (s *Handlers) staffInitiativePage(w http.ResponseWriter, r *http.Request, s
 		s.Fail(w, r, err)
 		return
 	}
+	s.Accessed(r, privacy.Viewed, "community.initiative_people", "initiative "+strconv.FormatInt(ini.ID, 10))
 	if ini.IdeaID != nil {
 		idea, err := s.Deps.Community.Get(ctx, tid, *ini.IdeaID)
 		if err == nil {
