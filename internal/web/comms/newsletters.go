@@ -12,6 +12,7 @@ import (
 	cm "implique/internal/comms"
 	"implique/internal/errs"
 	"implique/internal/events"
+	"implique/internal/privacy"
 	"implique/internal/web/kit"
 )
 
@@ -150,6 +151,7 @@ func (h *Handlers) newsRenderList(w http.ResponseWriter, r *http.Request, l cm.M
 		h.Fail(w, r, err)
 		return
 	}
+	h.Accessed(r, privacy.Viewed, "comms.subscribers", "list "+id(l.ID))
 	// The events of the last two years: their attendees' consent still holds.
 	now := h.store().Now()
 	if p.Events, err = h.Deps.Events.List(ctx, tid, events.Filter{From: now.AddDate(-2, 0, 0), To: now, Newest: true, Limit: 60}); err != nil {
@@ -245,6 +247,7 @@ func (h *Handlers) NewsSubscriberProof(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	h.Accessed(r, privacy.Viewed, "comms.subscribers", "subscriber "+id(b.ID))
 	p := subProofPage{Base: h.Page(w, r, ""), Sub: b, Now: h.store().Now()}
 	p.SetTitle("comms.sub.proof_title", b.Email)
 	var err error

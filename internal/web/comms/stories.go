@@ -12,6 +12,7 @@ import (
 	"implique/internal/calendar"
 	cm "implique/internal/comms"
 	"implique/internal/errs"
+	"implique/internal/privacy"
 	"implique/internal/sharecard"
 	"implique/internal/web/kit"
 )
@@ -217,6 +218,7 @@ func (h *Handlers) Story(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	h.Accessed(r, privacy.Viewed, "comms.story_consents", "story "+id(s.ID))
 	h.renderStory(w, r, &s, http.StatusOK, "", nil, nil)
 }
 

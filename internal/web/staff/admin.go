@@ -16,6 +16,7 @@ import (
 	"implique/internal/errs"
 	"implique/internal/impact"
 	"implique/internal/mail"
+	"implique/internal/privacy"
 	"implique/internal/territory"
 	"implique/internal/web/kit"
 )
@@ -117,6 +118,7 @@ func (s *Handlers) AdminUsers(w http.ResponseWriter, r *http.Request) {
 	if !s.Allow(w, r, auth.ManageUsers) {
 		return
 	}
+	s.Accessed(r, privacy.Viewed, "auth.accounts", "users")
 	s.usersPage(w, r, http.StatusOK, url.Values{"role": {string(auth.RoleCitizen)}}, nil)
 }
 
@@ -232,6 +234,7 @@ func (s *Handlers) AdminUser(w http.ResponseWriter, r *http.Request) {
 	if !s.Allow(w, r, auth.ManageUsers) {
 		return
 	}
+	s.Accessed(r, privacy.Viewed, "auth.accounts", "user "+strconv.FormatInt(kit.PathID(r, "id"), 10))
 	s.userPage(w, r, http.StatusOK, nil)
 }
 
@@ -389,6 +392,7 @@ func (s *Handlers) AdminOutbox(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
+	s.Accessed(r, privacy.Viewed, "mail.outbox", "outbox")
 	s.Render(w, r, http.StatusOK, "outbox", outboxPage{Base: s.Page(w, r, "outbox.title"), Items: items, SMTP: s.Cfg.SMTPConfigured})
 }
 
@@ -411,6 +415,7 @@ func (s *Handlers) AdminOutboxItem(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
+	s.Accessed(r, privacy.Viewed, "mail.outbox", "message "+strconv.FormatInt(it.ID, 10))
 	p := outboxItemPage{Base: s.Page(w, r, "")}
 	p.Title = it.Subject
 	// A private link is its recipient's alone, sent or not: staff read « lien personnel masqué ».

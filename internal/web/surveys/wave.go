@@ -11,6 +11,7 @@ import (
 	"implique/internal/errs"
 	"implique/internal/events"
 	"implique/internal/export"
+	"implique/internal/privacy"
 	"implique/internal/survey"
 	"implique/internal/web/kit"
 )
@@ -282,6 +283,7 @@ func (h *Handlers) Texts(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	h.Accessed(r, privacy.Viewed, "survey.responses", "wave "+id(wave.ID))
 	p := textsPage{Base: h.Page(w, r, ""), Wave: wave, Q: q, Questions: map[string]string{}, State: r.URL.Query().Get("etat"),
 		States: []string{survey.ModerationPending, survey.ModerationApproved, survey.ModerationHidden, "tout"}}
 	p.SetTitle("survey.texts.title", wave.Name)
@@ -327,6 +329,7 @@ func (h *Handlers) export(w http.ResponseWriter, r *http.Request, format string)
 	if !ok {
 		return
 	}
+	h.Accessed(r, privacy.Exported, "survey.responses", "wave "+id(wave.ID))
 	lang := kit.Info(r).Lang
 	sh, err := h.store().Export(r.Context(), wave.TerritoryID, wave.ID, lang)
 	if err != nil {
