@@ -84,7 +84,7 @@ func (h *Handlers) AdminWithdraw(w http.ResponseWriter, r *http.Request) {
 	if !ok || !h.Confirmed(w, r) {
 		return
 	}
-	h.Done(w, r, h.store().Withdraw(r.Context(), c.TerritoryID, e.ID), "training.staff.flash.withdrawn", cohortPath(c.ID)+"#participants")
+	h.Done(w, r, h.store().WithdrawEnrolment(r.Context(), c.TerritoryID, e.ID), "training.staff.flash.withdrawn", cohortPath(c.ID)+"#participants")
 }
 
 // Project records whether a learner handed in their project.
