@@ -59,7 +59,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 			return err
 		}
 		out = append(out, privacy.Record{Ref: privacy.Ref{Table: "committee_members", ID: id}, Category: PrivacyMembers,
-			Label: "Membre du comité des partenaires : " + org, When: at, Fields: fields("name", name, "committee.title", title,
+			Label: "Membre du comité des partenaires\u00a0: " + org, When: at, Fields: fields("name", name, "committee.title", title,
 				"committee.organization", org, "committee.joined_on", joined, "committee.left_on", left)})
 		return nil
 	})

@@ -78,7 +78,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 		people = append(people, id)
 		label := "Personne inscrite au registre des sièges"
 		if org != "" {
-			label += " : " + org
+			label += "\u00a0: " + org
 		}
 		out = append(out, privacy.Record{Ref: privacy.Ref{Table: "organization_people", ID: id}, Category: PrivacyPeople,
 			Label: label, When: at, Fields: fields("name", name, "email", email, "phone", phone, "orgs.name_public", yesNo(public))})
@@ -99,7 +99,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 					return err
 				}
 				out = append(out, privacy.Record{Ref: privacy.Ref{Table: "organization_seats", ID: id}, Category: PrivacyPeople,
-					Label: "Siège : " + title + " — " + org, When: at,
+					Label: "Siège\u00a0: " + title + " — " + org, When: at,
 					Fields: fields("orgs.seat", title, "orgs.holder_since", since, "orgs.term_start", start, "orgs.term_end", end)})
 				return nil
 			})
@@ -117,7 +117,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 				return err
 			}
 			out = append(out, privacy.Record{Ref: privacy.Ref{Table: "organization_managers", ID: id}, Category: PrivacyManagers,
-				Label: "Gestionnaire de l’organisme : " + org, When: at, Fields: fields("orgs.organization", org)})
+				Label: "Gestionnaire de l’organisme\u00a0: " + org, When: at, Fields: fields("orgs.organization", org)})
 			return nil
 		})
 		if err != nil {
@@ -137,7 +137,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 			return nil
 		}
 		out = append(out, privacy.Record{Ref: privacy.Ref{Table: "organizations", ID: id}, Category: PrivacyContacts,
-			Label: "Personne-ressource de l’organisme : " + org, When: at, Fields: fields("name", name, "email", email, "phone", phone)})
+			Label: "Personne-ressource de l’organisme\u00a0: " + org, When: at, Fields: fields("name", name, "email", email, "phone", phone)})
 		return nil
 	})
 	if err != nil {
@@ -175,7 +175,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 			return err
 		}
 		out = append(out, privacy.Record{Ref: privacy.Ref{Table: "organization_import_rows", ID: id}, Category: PrivacyImports,
-			Label: "Ligne " + strconv.Itoa(line) + " d’une importation : " + file, When: at, Fields: fields("email", w.found(data))})
+			Label: "Ligne " + strconv.Itoa(line) + " d’une importation\u00a0: " + file, When: at, Fields: fields("email", w.found(data))})
 		return nil
 	})
 	return out, err
@@ -304,7 +304,7 @@ func (s *Store) Consents(ctx context.Context, sub privacy.Subject) ([]privacy.Co
 				return nil
 			}
 			out = append(out, privacy.Consent{Ref: privacy.Ref{Table: "organization_people", ID: id}, Purpose: privacy.Identified,
-				Label: "Nom affiché publiquement avec son siège : " + org, Given: at, How: "inscrit par l’organisme ou l’équipe"})
+				Label: "Nom affiché publiquement avec son siège\u00a0: " + org, Given: at, How: "inscrit par l’organisme ou l’équipe"})
 			return nil
 		})
 	return out, err

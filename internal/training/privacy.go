@@ -105,7 +105,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 			done = yesNo(completed.Bool)
 		}
 		out = append(out, privacy.Record{Ref: privacy.Ref{Table: "training_enrolments", ID: id}, Category: PrivacyEnrolments,
-			Label: "Inscription à la formation : " + program + " — " + cohort, When: at, Fields: fields(
+			Label: "Inscription à la formation\u00a0: " + program + " — " + cohort, When: at, Fields: fields(
 				"name", name, "email", email, "phone", phone, "training.needs", needs, "ride", ride, "training.from_place", from,
 				"training.consent_contact", yesNo(consent), "lang", lang, "training.organization", org, "status", status,
 				"training.completed", done, "training.certificate_code", code, "created_at", at.Format(time.RFC3339))})

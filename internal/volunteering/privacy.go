@@ -90,7 +90,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 				return nil
 			}
 			out = append(out, privacy.Record{Ref: privacy.Ref{Table: "volunteer_opportunities", ID: id}, Category: PrivacyContacts,
-				Label: "Personne à joindre : " + title + " — " + org, When: at, Fields: fields("name", name, "email", email, "phone", phone)})
+				Label: "Personne à joindre\u00a0: " + title + " — " + org, When: at, Fields: fields("name", name, "email", email, "phone", phone)})
 			return nil
 		})
 	return out, err
@@ -140,7 +140,7 @@ func (s *Store) findOwn(ctx context.Context, q db.Querier, sub privacy.Subject, 
 			return err
 		}
 		*out = append(*out, privacy.Record{Ref: privacy.Ref{Table: "volunteer_applications", ID: id}, Category: PrivacyApplications,
-			Label: "Candidature : " + title + " — " + org, When: at, Fields: fields("status", status, "message", message,
+			Label: "Candidature\u00a0: " + title + " — " + org, When: at, Fields: fields("status", status, "message", message,
 				"volunteering.reply", reply, "volunteering.on_behalf", behalf, "created_at", at.Format(time.RFC3339))})
 		return nil
 	})
@@ -158,7 +158,7 @@ func (s *Store) findOwn(ctx context.Context, q db.Querier, sub privacy.Subject, 
 			return err
 		}
 		*out = append(*out, privacy.Record{Ref: privacy.Ref{Table: "volunteer_hours", ID: id}, Category: PrivacyHours,
-			Label: "Heures de bénévolat : " + org + " — " + day, When: at, Fields: fields("volunteering.day", day,
+			Label: "Heures de bénévolat\u00a0: " + org + " — " + day, When: at, Fields: fields("volunteering.day", day,
 				"volunteering.organization", org, "volunteering.activity", activity, "volunteering.minutes", strconv.Itoa(minutes),
 				"status", status, "volunteering.review_note", note)})
 		return nil
