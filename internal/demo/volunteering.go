@@ -252,7 +252,7 @@ func seedVolunteering(ctx context.Context, st *app.App, t territory.Territory, s
 		s.tellOn(da.answered, 10, 0)
 		switch {
 		case da.withdraw:
-			err = vs.Withdraw(ctx, t.ID, a.ID, who)
+			err = vs.WithdrawApplication(ctx, t.ID, a.ID, who)
 		case da.answer != "":
 			_, err = vs.Respond(ctx, t.ID, a.ID, da.answer, da.reply)
 		}

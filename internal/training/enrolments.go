@@ -463,13 +463,13 @@ func (s *Store) WithdrawByToken(ctx context.Context, tok string) error {
 	if err != nil {
 		return err
 	}
-	return s.Withdraw(ctx, e.TerritoryID, e.ID)
+	return s.WithdrawEnrolment(ctx, e.TerritoryID, e.ID)
 }
 
-// Withdraw takes a learner out of a cohort: their registrations to the
+// WithdrawEnrolment takes a learner out of a cohort: their registrations to the
 // sessions still to come are cancelled, and the seat goes to the
 // wait-list, in order. Withdrawing twice changes nothing.
-func (s *Store) Withdraw(ctx context.Context, territoryID, id int64) error {
+func (s *Store) WithdrawEnrolment(ctx context.Context, territoryID, id int64) error {
 	e, err := s.Enrolment(ctx, territoryID, id)
 	if err != nil {
 		return err

@@ -260,8 +260,8 @@ func (s *Store) ConfirmApplication(ctx context.Context, territoryID, appID, user
 	return s.Application(ctx, territoryID, appID)
 }
 
-// Withdraw takes back a person's application.
-func (s *Store) Withdraw(ctx context.Context, territoryID, appID, userID int64) error {
+// WithdrawApplication takes back a person’s application.
+func (s *Store) WithdrawApplication(ctx context.Context, territoryID, appID, userID int64) error {
 	res, err := s.db.Exec(ctx, `UPDATE volunteer_applications SET status = ?, updated_at = ? WHERE territory_id = ? AND id = ? AND user_id = ?`,
 		Withdrawn, s.now(), territoryID, appID, userID)
 	if err != nil {

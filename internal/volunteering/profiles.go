@@ -240,9 +240,9 @@ func (s *Store) StopDigest(ctx context.Context, territoryID, userID int64) error
 	return err
 }
 
-// DeleteProfile erases a person's profile (their applications and hours
-// stay: they are the organisation's records too).
+// DeleteProfile erases a person's profile and the record of the digests
+// sent to them, as the privacy centre's erasure does (their applications
+// and hours stay: they are the organisation's records too).
 func (s *Store) DeleteProfile(ctx context.Context, territoryID, userID int64) error {
-	_, err := s.db.Exec(ctx, `DELETE FROM volunteer_profiles WHERE territory_id = ? AND user_id = ?`, territoryID, userID)
-	return err
+	return s.db.InTx(ctx, func(tx *db.Tx) error { return eraseProfile(ctx, tx, territoryID, userID) })
 }

@@ -279,10 +279,10 @@ func TestApplications(t *testing.T) {
 		if len(mine) != 1 || mine[0].Opportunity.Title != "Popote roulante" || mine[0].Status != volunteering.Accepted {
 			t.Errorf("mine %+v", mine)
 		}
-		if err := f.s.Withdraw(ctx, f.t.ID, a.ID, gilles.ID); !errs.Is(err, errs.NotFound) {
+		if err := f.s.WithdrawApplication(ctx, f.t.ID, a.ID, gilles.ID); !errs.Is(err, errs.NotFound) {
 			t.Errorf("withdrawing someone else's: %v", err)
 		}
-		if err := f.s.Withdraw(ctx, f.t.ID, a.ID, lise.ID); err != nil {
+		if err := f.s.WithdrawApplication(ctx, f.t.ID, a.ID, lise.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.s.Respond(ctx, f.t.ID, a.ID, volunteering.Accept, ""); !errs.Is(err, errs.Conflict) {

@@ -14,6 +14,7 @@ import (
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/jobs"
+	"implique/internal/privacy"
 	"implique/internal/training"
 )
 
@@ -251,6 +252,10 @@ func TestTrainingStaffCohortJourney(t *testing.T) {
 		expectContains(t, r, "Rosalie Tremblay", "✓", "50\u00a0%", "Séance 1", "Ont terminé")
 		r = w.staff.get(cpath + "/presences.csv")
 		expectStatus(t, r, 200)
+		if log, err := w.e.app.Privacy.AccessLog(ctx, w.tid, privacy.AccessFilter{What: training.PrivacyEnrolments, Limit: 1}); err != nil ||
+			len(log) != 1 || log[0].Action != privacy.Exported || log[0].Record != "cohort "+id64(c.ID) {
+			t.Fatalf("access log of the export: %+v, %v", log, err)
+		}
 		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
 			t.Fatalf("content type %q", ct)
 		}

@@ -16,6 +16,7 @@ import (
 	"implique/internal/auth"
 	cmt "implique/internal/committee"
 	"implique/internal/orgs"
+	"implique/internal/privacy"
 	"implique/internal/web/kit"
 )
 
@@ -218,6 +219,7 @@ func (h *Handlers) Admin(w http.ResponseWriter, r *http.Request) {
 	if !h.Allow(w, r, auth.ManageCommittee) {
 		return
 	}
+	h.Accessed(r, privacy.Viewed, cmt.PrivacyMembers, "committee")
 	h.renderAdmin(w, r, http.StatusOK, "", nil)
 }
 
@@ -307,6 +309,7 @@ func (h *Handlers) MemberForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	h.Accessed(r, privacy.Viewed, cmt.PrivacyMembers, "member "+id(m.ID))
 	form := url.Values{"organization_name": {m.Organization}, "representative": {m.Representative}, "role": {m.Title},
 		"joined_on": {m.JoinedOn.String()}}
 	if m.OrganizationID != nil {

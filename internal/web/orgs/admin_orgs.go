@@ -17,6 +17,7 @@ import (
 	"implique/internal/events"
 	"implique/internal/export"
 	ogs "implique/internal/orgs"
+	"implique/internal/privacy"
 	"implique/internal/training"
 	"implique/internal/web/kit"
 )
@@ -524,6 +525,7 @@ func (s *Handlers) OrgPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.Accessed(r, privacy.Viewed, ogs.PrivacyPeople, "organization "+strconv.FormatInt(o.ID, 10))
 	s.orgManage(w, r, http.StatusOK, o, sp, "", nil, nil)
 }
 
@@ -957,6 +959,7 @@ func (s *Handlers) AdminPeople(w http.ResponseWriter, r *http.Request) {
 	if !s.Allow(w, r, auth.ManagePeople) {
 		return
 	}
+	s.Accessed(r, privacy.Viewed, ogs.PrivacyPeople, "people")
 	ctx := r.Context()
 	t := kit.Info(r).Territory
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
@@ -1054,6 +1057,7 @@ func (s *Handlers) personPage(w http.ResponseWriter, r *http.Request, status int
 
 func (s *Handlers) AdminPerson(w http.ResponseWriter, r *http.Request) {
 	if p, ok := s.personFor(w, r, "id"); ok {
+		s.Accessed(r, privacy.Viewed, ogs.PrivacyPeople, "person "+strconv.FormatInt(p.ID, 10))
 		s.personPage(w, r, http.StatusOK, p, nil, nil)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"implique/internal/errs"
 	"implique/internal/export"
 	ogs "implique/internal/orgs"
+	"implique/internal/privacy"
 	"implique/internal/web/kit"
 )
 
@@ -140,6 +141,7 @@ func (s *Handlers) AdminImportPreview(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.Accessed(r, privacy.Viewed, ogs.PrivacyImports, "import "+strconv.FormatInt(im.ID, 10))
 	ctx := r.Context()
 	t := kit.Info(r).Territory
 	// Once confirmed, only the rows to fix are kept.
@@ -191,6 +193,7 @@ func (s *Handlers) AdminImportProblems(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.Accessed(r, privacy.Exported, ogs.PrivacyImports, "import "+strconv.FormatInt(im.ID, 10))
 	rows, _, err := s.Deps.Orgs.ImportRows(r.Context(), kit.Info(r).Territory.ID, im.ID, true, 0, 0)
 	if err != nil {
 		s.Fail(w, r, err)

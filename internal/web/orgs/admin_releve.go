@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	ogs "implique/internal/orgs"
+	"implique/internal/privacy"
 	"implique/internal/web/kit"
 )
 
@@ -131,6 +132,7 @@ func (s *Handlers) accompanimentPage(w http.ResponseWriter, r *http.Request, sta
 	if !s.Allow(w, r, orgStaffAction) {
 		return
 	}
+	s.Accessed(r, privacy.Viewed, ogs.PrivacyAccompaniments, "accompaniments")
 	ctx := r.Context()
 	t := kit.Info(r).Territory
 	p := accompanimentPage{Base: s.Page(w, r, "org.acc.title")}

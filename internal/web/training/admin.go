@@ -11,6 +11,7 @@ import (
 	"implique/internal/errs"
 	"implique/internal/events"
 	"implique/internal/i18n"
+	"implique/internal/privacy"
 	tr "implique/internal/training"
 	"implique/internal/web/kit"
 )
@@ -411,6 +412,7 @@ func (h *Handlers) Cohort(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	h.Accessed(r, privacy.Viewed, tr.PrivacyEnrolments, "cohort "+strconv.FormatInt(c.ID, 10))
 	h.renderCohort(w, r, c, http.StatusOK, "", nil)
 }
 

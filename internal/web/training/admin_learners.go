@@ -9,6 +9,7 @@ import (
 	"implique/internal/errs"
 	"implique/internal/export"
 	"implique/internal/i18n"
+	"implique/internal/privacy"
 	"implique/internal/survey"
 	tr "implique/internal/training"
 	"implique/internal/web/kit"
@@ -84,7 +85,7 @@ func (h *Handlers) AdminWithdraw(w http.ResponseWriter, r *http.Request) {
 	if !ok || !h.Confirmed(w, r) {
 		return
 	}
-	h.Done(w, r, h.store().Withdraw(r.Context(), c.TerritoryID, e.ID), "training.staff.flash.withdrawn", cohortPath(c.ID)+"#participants")
+	h.Done(w, r, h.store().WithdrawEnrolment(r.Context(), c.TerritoryID, e.ID), "training.staff.flash.withdrawn", cohortPath(c.ID)+"#participants")
 }
 
 // Project records whether a learner handed in their project.
@@ -157,6 +158,7 @@ func (h *Handlers) Grid(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	h.Accessed(r, privacy.Viewed, tr.PrivacyEnrolments, "cohort "+strconv.FormatInt(c.ID, 10))
 	g, err := h.store().Grid(r.Context(), c.TerritoryID, c.ID)
 	if err != nil {
 		h.Fail(w, r, err)
@@ -198,6 +200,7 @@ func (h *Handlers) exportGrid(w http.ResponseWriter, r *http.Request, ext, conte
 	if !ok {
 		return
 	}
+	h.Accessed(r, privacy.Exported, tr.PrivacyEnrolments, "cohort "+strconv.FormatInt(c.ID, 10))
 	g, err := h.store().Grid(r.Context(), c.TerritoryID, c.ID)
 	if err != nil {
 		h.Fail(w, r, err)
@@ -266,6 +269,7 @@ func (h *Handlers) Certificates(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, errs.New(errs.Conflict, "errors.training_certificate_not_over"))
 		return
 	}
+	h.Accessed(r, privacy.Exported, tr.PrivacyEnrolments, "cohort "+strconv.FormatInt(c.ID, 10))
 	list, err := h.store().IssueCertificates(r.Context(), c.TerritoryID, c.ID)
 	if err != nil {
 		h.Fail(w, r, err)
@@ -280,6 +284,7 @@ func (h *Handlers) Certificate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	h.Accessed(r, privacy.Exported, tr.PrivacyEnrolments, "enrolment "+strconv.FormatInt(e.ID, 10))
 	cert, err := h.store().IssueCertificate(r.Context(), c.TerritoryID, e.ID)
 	if err != nil {
 		h.Fail(w, r, err)

@@ -10,6 +10,7 @@ import (
 	"implique/internal/auth"
 	"implique/internal/errs"
 	"implique/internal/orgs"
+	"implique/internal/privacy"
 	tr "implique/internal/training"
 	"implique/internal/web/kit"
 )
@@ -143,6 +144,7 @@ func (h *Handlers) OrgTrainings(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	h.Accessed(r, privacy.Viewed, tr.PrivacyEnrolments, "organization "+strconv.FormatInt(o.ID, 10))
 	h.orgPage(w, r, http.StatusOK, o, nil, nil)
 }
 

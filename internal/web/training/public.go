@@ -380,7 +380,7 @@ func (h *Handlers) Withdraw(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, errs.New(errs.NotFound, "errors.training_enrolment_not_found"))
 		return
 	}
-	h.Done(w, r, h.store().Withdraw(r.Context(), kit.Info(r).Territory.ID, it.ID), "training.mine.withdrawn", minePath(p.Token))
+	h.Done(w, r, h.store().WithdrawEnrolment(r.Context(), kit.Info(r).Territory.ID, it.ID), "training.mine.withdrawn", minePath(p.Token))
 }
 
 // ---- Verification ----------------------------------------------------------

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"implique/internal/auth"
+	"implique/internal/privacy"
 	"implique/internal/territory"
 	"implique/internal/tracking"
 	vol "implique/internal/volunteering"
@@ -81,6 +82,7 @@ func (s *Handlers) AdminRecognition(w http.ResponseWriter, r *http.Request) {
 	if !s.Allow(w, r, auth.ManageVolunteering) {
 		return
 	}
+	s.Accessed(r, privacy.Viewed, vol.PrivacyHours, "recognition")
 	ri := kit.Info(r)
 	p := adminRecognitionPage{Base: s.Page(w, r, "volunteer.recognition.title")}
 	var problems map[string]string

@@ -11,6 +11,7 @@ import (
 	"implique/internal/calendar"
 	"implique/internal/errs"
 	"implique/internal/orgs"
+	"implique/internal/privacy"
 	"implique/internal/territory"
 	vol "implique/internal/volunteering"
 	"implique/internal/web/kit"
@@ -406,6 +407,7 @@ func (s *Handlers) VolunteerApplicants(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.Accessed(r, privacy.Viewed, vol.PrivacyApplications, "opportunity "+strconv.FormatInt(o.ID, 10))
 	s.volunteerApplicantsPage(w, r, http.StatusOK, o, nil, nil)
 }
 
@@ -464,6 +466,9 @@ func (s *Handlers) volunteerReviewPage(w http.ResponseWriter, r *http.Request, s
 	if len(refs) == 0 && !staff {
 		s.Forbid(w, r)
 		return
+	}
+	if status == http.StatusOK {
+		s.Accessed(r, privacy.Viewed, vol.PrivacyHours, "hours to review")
 	}
 	p := volunteerReviewPage{Base: s.Page(w, r, "volunteer.review.title"), Staff: staff}
 	ids := orgIDs(refs, staff)

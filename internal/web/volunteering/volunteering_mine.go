@@ -114,7 +114,7 @@ func (s *Handlers) VolunteerWithdraw(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.Done(w, r, s.Deps.Volunteering.Withdraw(r.Context(), kit.Info(r).Territory.ID, a.ID, a.Person.ID), "flash.volunteer_withdrawn", "/s-impliquer/mon-benevolat")
+	s.Done(w, r, s.Deps.Volunteering.WithdrawApplication(r.Context(), kit.Info(r).Territory.ID, a.ID, a.Person.ID), "flash.volunteer_withdrawn", "/s-impliquer/mon-benevolat")
 }
 
 // Hours.

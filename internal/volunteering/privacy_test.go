@@ -1,0 +1,274 @@
+package volunteering_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"implique/internal/db"
+	"implique/internal/db/dbtest"
+	"implique/internal/errs"
+	"implique/internal/jobs"
+	"implique/internal/orgs"
+	"implique/internal/privacy"
+	"implique/internal/testkit"
+	"implique/internal/volunteering"
+)
+
+var volunteerTables = []string{"volunteer_profiles", "volunteer_opportunities", "volunteer_applications", "volunteer_hours",
+	"volunteer_certificates", "volunteer_digest_sent"}
+
+// leaks lists the rows of tables where one of the values appears.
+func leaks(t *testing.T, d *db.DB, values []string, tables ...string) []string {
+	t.Helper()
+	var out []string
+	for _, table := range tables {
+		rows, err := d.Query(context.Background(), `SELECT * FROM `+table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			for i, v := range vals {
+				s := fmt.Sprintf("%v", v)
+				if b, ok := v.([]byte); ok {
+					s = string(b)
+				}
+				for _, w := range values {
+					if strings.Contains(strings.ToLower(s), strings.ToLower(w)) {
+						out = append(out, table+"."+cols[i]+": "+w)
+					}
+				}
+			}
+		}
+		rows.Close()
+	}
+	return out
+}
+
+// volunteerRows writes, for a person, an application, confirmed and
+// declared hours, a certificate and a digest sent, at the given moment.
+func volunteerRows(t *testing.T, d *db.DB, tid, userID, oppID, orgID int64, name string, at time.Time, status string) {
+	t.Helper()
+	ctx := context.Background()
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO volunteer_applications (territory_id, opportunity_id, user_id, message, status, reply, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, []any{tid, oppID, userID, "Message de " + name, status, "Réponse à " + name, at, at}},
+		{`INSERT INTO volunteer_hours (territory_id, user_id, organization_id, opportunity_id, day, activity, declared_minutes, minutes, status,
+			review_note, created_at, updated_at) VALUES (?, ?, ?, ?, '2026-05-20', ?, 120, 120, 'confirmed', ?, ?, ?)`,
+			[]any{tid, userID, orgID, oppID, "Popote avec " + name, "Vu par " + name, at, at}},
+		{`INSERT INTO volunteer_hours (territory_id, user_id, organization_id, day, activity, declared_minutes, minutes, status,
+			created_at, updated_at) VALUES (?, ?, ?, '2026-05-21', ?, 60, 60, 'declared', ?, ?)`, []any{tid, userID, orgID, "Tri de " + name, at, at}},
+		{`INSERT INTO volunteer_certificates (territory_id, code, user_id, kind, holder_name, period_from, period_to, minutes, organizations,
+			content_hash, issued_at) VALUES (?, ?, ?, 'hours', ?, '2026-01-01', '2026-05-31', 120, 1, 'h', ?)`,
+			[]any{tid, "CODE-" + name, userID, name, at}},
+		{`INSERT INTO volunteer_digest_sent (territory_id, user_id, week, opportunities, sent_at) VALUES (?, ?, '2026-W22', 3, ?)`,
+			[]any{tid, userID, at}},
+	} {
+		if _, err := d.Exec(ctx, q.sql, q.args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestPrivacyHolder(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		tid := f.t.ID
+		var h privacy.Holder = f.s
+		var c privacy.Consenter = f.s
+		fadoq := f.org(t, "FADOQ Manseau", orgs.Nonprofit)
+		alice := f.user(t, "alice@exemple.org", "Alice Tremblay")
+		bruno := f.user(t, "bruno@exemple.org", "Bruno Gagnon")
+		mine := f.opportunity(t, volunteering.Input{OrganizationID: fadoq.ID, Title: "Popote roulante", PlaceSlug: "manseau",
+			ContactEmail: "alice@exemple.org", ContactName: "Alice Tremblay", ContactPhone: "819 555-0101"})
+		theirs := f.opportunity(t, volunteering.Input{OrganizationID: fadoq.ID, Title: "Friperie", PlaceSlug: "manseau",
+			ContactEmail: "bruno@exemple.org", ContactName: "Bruno Gagnon", ContactPhone: "819 555-0202"})
+		for _, u := range []int64{alice.ID, bruno.ID} {
+			if _, err := f.s.SaveProfile(ctx, tid, u, volunteering.ProfileInput{AgeBand: "under_14", ParentConsent: true, Digest: true,
+				Student: true, School: "École de " + map[int64]string{alice.ID: "Alice", bruno.ID: "Bruno"}[u]}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		volunteerRows(t, d, tid, alice.ID, theirs.ID, fadoq.ID, "Alice", now, volunteering.Accepted)
+		volunteerRows(t, d, tid, bruno.ID, mine.ID, fadoq.ID, "Bruno", now, volunteering.Accepted)
+		sub := privacy.Subject{TerritoryID: tid, UserID: alice.ID, Emails: []string{"alice@exemple.org"}, Phones: []string{"8195550101"}}
+
+		recs, err := h.Find(ctx, d, sub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for _, r := range recs {
+			got[r.Ref.Table]++
+			for _, fl := range r.Fields {
+				if strings.Contains(strings.ToLower(fl.Value), "bruno") {
+					t.Errorf("another person's value in %+v", r)
+				}
+			}
+		}
+		want := map[string]int{"volunteer_profiles": 1, "volunteer_opportunities": 1, "volunteer_applications": 1, "volunteer_hours": 2,
+			"volunteer_certificates": 1, "volunteer_digest_sent": 1}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("records %v, want %v", got, want)
+		}
+
+		// Consents: the digest and the parent's; withdrawing the digest
+		// stops it; another person's ref is not found.
+		cs, err := c.Consents(ctx, sub)
+		if err != nil || len(cs) != 2 || cs[0].Purpose != privacy.Digest || cs[1].Purpose != privacy.Parental || cs[0].Withdrawn != nil {
+			t.Fatalf("consents %+v, %v", cs, err)
+		}
+		bp, _ := f.s.Profile(ctx, tid, bruno.ID)
+		testkit.WantCode(t, c.Withdraw(ctx, sub, privacy.Ref{Table: "volunteer_profiles", ID: bp.ID}), errs.NotFound)
+		for range 2 {
+			if err := c.Withdraw(ctx, sub, cs[0].Ref); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if cs, _ = c.Consents(ctx, sub); len(cs) != 2 || cs[0].Withdrawn == nil {
+			t.Errorf("after withdrawal %+v", cs)
+		}
+		if p, _ := f.s.Profile(ctx, tid, alice.ID); p.Digest {
+			t.Error("digest still on")
+		}
+
+		if err := d.InTx(ctx, func(tx *db.Tx) error {
+			n, err := f.s.Correct(ctx, tx, sub, privacy.Correction{Name: "Alice Tremblay-Roy"})
+			if n != 1 {
+				t.Errorf("corrected %d", n)
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+
+		refs := []privacy.Ref{{Table: "users", ID: alice.ID}}
+		for _, r := range recs {
+			refs = append(refs, r.Ref)
+		}
+		for i := range 2 {
+			if err := d.InTx(ctx, func(tx *db.Tx) error {
+				kept, err := h.Erase(ctx, tx, sub, refs)
+				if i == 0 && fmt.Sprint(kept) != fmt.Sprint([]privacy.Kept{{Category: volunteering.PrivacyHours,
+					Reason: "privacy.kept.volunteering.hours", Count: 1}}) {
+					t.Errorf("kept %+v", kept)
+				}
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if l := leaks(t, d, []string{"Alice", "alice@", "555-0101"}, volunteerTables...); len(l) > 0 {
+			t.Errorf("left after erasure: %v", l)
+		}
+		for _, table := range volunteerTables {
+			if table == "volunteer_opportunities" {
+				continue
+			}
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM `+table+` WHERE user_id = ?`, alice.ID); n != 0 {
+				t.Errorf("%d rows of %s still linked", n, table)
+			}
+		}
+		if l := leaks(t, d, []string{"Bruno"}, volunteerTables...); len(l) != 10 {
+			t.Errorf("the other person's data: %d %v", len(l), l)
+		}
+		if r, _ := h.Find(ctx, d, sub); len(r) != 0 {
+			t.Errorf("found after erasure: %+v", r)
+		}
+	})
+}
+
+func TestPrivacyDeleteProfile(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		u := f.user(t, "enfant@exemple.org", "")
+		if _, err := f.s.SaveProfile(ctx, f.t.ID, u.ID, volunteering.ProfileInput{AgeBand: "under_14", ParentConsent: true, Digest: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Exec(ctx, `INSERT INTO volunteer_digest_sent (territory_id, user_id, week, opportunities, sent_at) VALUES (?, ?, '2026-W22', 3, ?)`,
+			f.t.ID, u.ID, now); err != nil {
+			t.Fatal(err)
+		}
+		// Withdrawing the parent's consent erases the profile it allowed.
+		cs, err := f.s.Consents(ctx, privacy.Subject{TerritoryID: f.t.ID, UserID: u.ID})
+		if err != nil || len(cs) != 2 {
+			t.Fatalf("consents %+v, %v", cs, err)
+		}
+		if err := f.s.Withdraw(ctx, privacy.Subject{TerritoryID: f.t.ID, UserID: u.ID}, cs[1].Ref); err != nil {
+			t.Fatal(err)
+		}
+		for _, table := range []string{"volunteer_profiles", "volunteer_digest_sent"} {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM `+table); n != 0 {
+				t.Errorf("%d rows left in %s", n, table)
+			}
+		}
+	})
+}
+
+func TestPrivacyRetention(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		tid := f.t.ID
+		cutoff := time.Date(2025, 3, 11, 17, 0, 0, 0, time.UTC)
+		fadoq := f.org(t, "FADOQ Manseau", orgs.Nonprofit)
+		var opps []int64
+		for i := range 3 {
+			opps = append(opps, f.opportunity(t, volunteering.Input{OrganizationID: fadoq.ID, Title: fmt.Sprintf("Offre %d", i), PlaceSlug: "manseau"}).ID)
+		}
+		for i := range 2 {
+			at := cutoff.Add(time.Duration(i*2-1) * time.Minute)
+			u := f.user(t, fmt.Sprintf("p%d@exemple.org", i), "")
+			for j, status := range []string{volunteering.Unconfirmed, volunteering.Declined, volunteering.Withdrawn} {
+				if _, err := d.Exec(ctx, `INSERT INTO volunteer_applications (territory_id, opportunity_id, user_id, message, status, created_at, updated_at)
+					VALUES (?, ?, ?, ?, ?, ?, ?)`, tid, opps[j], u.ID, fmt.Sprintf("Mot%d-%s", i, status), status, at, at); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := d.Exec(ctx, `INSERT INTO volunteer_digest_sent (territory_id, user_id, week, opportunities, sent_at) VALUES (?, ?, '2025-W11', 3, ?)`,
+				tid, u.ID, at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := map[string]int{volunteering.RuleUnconfirmed: 1, volunteering.RuleClosed: 2, volunteering.RuleDigestSent: 1}
+		for _, rule := range f.s.Retention() {
+			for run, w := range []int{want[rule.Key], 0} {
+				var n int
+				if err := d.InTx(ctx, func(tx *db.Tx) (err error) {
+					n, err = f.s.Expire(ctx, tx, tid, rule.Key, cutoff)
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+				if n != w {
+					t.Errorf("%s run %d: %d rows, want %d", rule.Key, run, n, w)
+				}
+			}
+		}
+		if l := leaks(t, d, []string{"Mot0"}, volunteerTables...); len(l) > 0 {
+			t.Errorf("left after expiry: %v", l)
+		}
+		if l := leaks(t, d, []string{"Mot1"}, volunteerTables...); len(l) != 3 {
+			t.Errorf("expired too much: %v", l)
+		}
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM volunteer_digest_sent`); n != 1 {
+			t.Errorf("%d digests sent left", n)
+		}
+	})
+}
