@@ -168,7 +168,7 @@ func (s *Store) SaveIncident(ctx context.Context, territoryID, userID, id int64,
 		}
 		return s.db.InsertID(ctx, `INSERT INTO privacy_incidents (title, information, circumstances, occurred_from, occurred_to,
 			discovered_on, people, risk, risk_reasons, commission_notified_on, people_notified_on, measures, closed_on, updated_at,
-			territory_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			territory_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			append(args, territoryID, by, now)...)
 	}
 	res, err := s.db.Exec(ctx, `UPDATE privacy_incidents SET title = ?, information = ?, circumstances = ?, occurred_from = ?,

@@ -63,7 +63,7 @@ func (s *Store) Ask(ctx context.Context, territoryID int64, email string, kind R
 		Received: now, Due: calendar.DateOf(now.In(s.zone(ctx, territoryID)).AddDate(0, 0, AnswerDays))}
 	var err error
 	r.ID, err = s.db.InsertID(ctx, `INSERT INTO privacy_requests (territory_id, kind, email, details, received_at, due_on)
-		VALUES (?, ?, ?, ?, ?, ?)`, territoryID, string(kind), r.Email, details, now, r.Due.String())
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, territoryID, string(kind), r.Email, details, now, r.Due.String())
 	return r, err
 }
 
@@ -99,8 +99,12 @@ func (s *Store) AnswerRequest(ctx context.Context, territoryID, id, userID int64
 	case utf8.RuneCountInString(answer) > maxRequest:
 		return errs.Fields{"answer": "errors.too_long"}.Err()
 	}
+	var by any
+	if userID != 0 {
+		by = userID
+	}
 	res, err := s.db.Exec(ctx, `UPDATE privacy_requests SET answered_at = ?, answered_by = ?, answer = ?
-		WHERE territory_id = ? AND id = ? AND answered_at IS NULL`, db.Time(s.now()), userID, answer, territoryID, id)
+		WHERE territory_id = ? AND id = ? AND answered_at IS NULL`, db.Time(s.now()), by, answer, territoryID, id)
 	if err != nil {
 		return err
 	}

@@ -159,7 +159,7 @@ func (s *Store) RunRetention(ctx context.Context, territoryID int64) (Run, error
 		Scan(&run.ID, db.ScanNullTime(&finished))
 	switch {
 	case err == sql.ErrNoRows:
-		run.ID, err = s.db.InsertID(ctx, `INSERT INTO privacy_runs (territory_id, day, started_at) VALUES (?, ?, ?)`, territoryID, day, now)
+		run.ID, err = s.db.InsertID(ctx, `INSERT INTO privacy_runs (territory_id, day, started_at) VALUES (?, ?, ?) RETURNING id`, territoryID, day, now)
 		if db.IsUniqueViolation(err) {
 			return s.run(ctx, territoryID, day) // another instance started it
 		}
