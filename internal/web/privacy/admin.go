@@ -25,6 +25,15 @@ const (
 	adminPersonPath    = AreaPath + "/personnes"
 )
 
+// Keys of the inventory and of the access log, not of the catalogs: what
+// this area writes to the access log (a person's file, the requests), and
+// the access log's own retention rule.
+const (
+	whatPerson    = `privacy.person`
+	whatRequests  = `privacy.requests`
+	ruleAccessLog = `privacy.access_log`
+)
+
 func adminIncidentPath(id int64) string { return adminIncidentsPath + "/" + strconv.FormatInt(id, 10) }
 
 // adminBase is what the area's pages share: the page base, today in the
@@ -168,7 +177,7 @@ func (h *Handlers) adminRequestsPage(w http.ResponseWriter, r *http.Request, sta
 		h.Fail(w, r, err)
 		return
 	}
-	h.Accessed(r, pv.Viewed, "privacy.requests", "")
+	h.Accessed(r, pv.Viewed, whatRequests, "")
 	h.Render(w, r, status, "privacy_admin_requests", p)
 }
 

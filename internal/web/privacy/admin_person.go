@@ -137,7 +137,7 @@ func (h *Handlers) adminShowPerson(w http.ResponseWriter, r *http.Request, messa
 		return
 	}
 	p.Found = true
-	h.Accessed(r, pv.Viewed, "privacy.person", subjectRecord(subj))
+	h.Accessed(r, pv.Viewed, whatPerson, subjectRecord(subj))
 	h.adminPersonPage(w, r, http.StatusOK, p)
 }
 
@@ -156,7 +156,7 @@ func (h *Handlers) AdminPersonArchive(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	h.Accessed(r, pv.Exported, "privacy.person", subjectRecord(subj))
+	h.Accessed(r, pv.Exported, whatPerson, subjectRecord(subj))
 	kit.SendFile(w, "application/zip", h.Cat.T(kit.Info(r).Lang, "privacy.admin.person.archive_file")+".zip", buf.Bytes())
 }
 
@@ -202,7 +202,7 @@ func (h *Handlers) AdminPersonErase(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	h.Accessed(r, pv.Erased, "privacy.person", subjectRecord(subj))
+	h.Accessed(r, pv.Erased, whatPerson, subjectRecord(subj))
 	p := adminPersonPage{adminBase: h.adminBase(w, r, "privacy.admin.person.erased_title"), Erased: &e}
 	h.adminPersonPage(w, r, http.StatusOK, p)
 }

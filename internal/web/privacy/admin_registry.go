@@ -236,7 +236,7 @@ func (h *Handlers) AdminAccessLog(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for i := range rules {
-		if rules[i].Key == "privacy.access_log" {
+		if rules[i].Key == ruleAccessLog {
 			p.Keep = &rules[i]
 		}
 	}
