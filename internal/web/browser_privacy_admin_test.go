@@ -121,6 +121,23 @@ func TestBrowserJourneyPrivacyAccessLog(t *testing.T) {
 	}
 	shot(t, desk, "privacy-log-1280")
 
+	// The person asks to be erased: the erasure wants its box ticked, then
+	// says what was done.
+	browsertest.Visit(t, desk, e.srv.URL+"/admin/confidentialite/personnes", "une personne")
+	browsertest.SetValue(t, desk, "#email", "lise@exemple.org")
+	if st := browsertest.Submit(t, desk, "#email"); st != 200 {
+		t.Fatalf("person: status %d", st)
+	}
+	browsertest.Click(t, desk, "#confirm-erase")
+	if st := browsertest.Submit(t, desk, `form[action="/admin/confidentialite/personnes/suppression"] button`); st != 200 {
+		t.Fatalf("erasure: status %d", st)
+	}
+	browsertest.CheckAccessibility(t, desk, "renseignements effacés")
+	if got := browsertest.Text(t, desk, "main"); !strings.Contains(got, "1 dossier effacé ou rendu anonyme.") {
+		t.Fatalf("the erasure's result: %q", got)
+	}
+	shot(t, desk, "privacy-erased-1280")
+
 	phone := browsertest.New(t, browsertest.PhoneSize(360, 740), browsertest.Languages("en-CA,en"))
 	browsertest.SetCookie(t, phone, e.srv.URL, sessionCookie, e.session(t, "responsable@exemple.org"))
 	for _, p := range []string{"/admin/confidentialite/journal", "/admin/confidentialite/demandes", "/admin/confidentialite/conservation",
