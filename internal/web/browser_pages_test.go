@@ -27,6 +27,7 @@ import (
 	"implique/internal/demo"
 	"implique/internal/jobs"
 	"implique/internal/orgs"
+	"implique/internal/privacy"
 	"implique/internal/volunteering"
 )
 
@@ -90,6 +91,8 @@ var notPages = map[string]string{
 
 	"GET /admin/rapports/{id}/rapport.pdf":  "file: PDF",
 	"GET /admin/rapports/{id}/rapport.xlsx": "file: XLSX export",
+
+	"GET /admin/confidentialite/inventaire.csv": "file: the inventory of personal information (CSV)",
 }
 
 // getRoutes reads the GET patterns of routes.go: the literal ones, and
@@ -512,6 +515,22 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		"/admin/communications/affiches", "/admin/communications/affiches?quoi=event",
 		"/admin/communications/infolettres", "/admin/communications/infolettres/nouvelle", "/admin/communications/infolettres/"+newsletter,
 		"/admin/communications/listes", "/admin/communications/listes/"+mailingList, "/admin/communications/abonnes/"+subscriber)
+
+	// The privacy officer's area: an incident of the register, a request.
+	privacyIncident, err := e.app.Privacy.SaveIncident(ctx, tid, 0, 0, privacy.IncidentInput{Title: "Liste oubliée dans la salle",
+		Information: "Noms et numéros de téléphone.", Circumstances: "La liste est restée sur une table.", From: "2026-11-20",
+		Discovered: "2026-11-21", People: "20", Risk: string(privacy.RiskSerious), RiskReasons: "Numéros de personnes âgées.",
+		Measures: "Liste récupérée."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.app.Privacy.Ask(ctx, tid, "lise@exemple.org", privacy.AskCorrection, "Mon nom est mal écrit."); err != nil {
+		t.Fatal(err)
+	}
+	add("admin", "/admin/confidentialite", "/admin/confidentialite/inventaire", "/admin/confidentialite/conservation",
+		"/admin/confidentialite/journal", "/admin/confidentialite/journal?quoi=privacy.person", "/admin/confidentialite/incidents",
+		"/admin/confidentialite/incidents/nouveau", "/admin/confidentialite/incidents/merci",
+		"/admin/confidentialite/incidents/"+id(privacyIncident), "/admin/confidentialite/demandes", "/admin/confidentialite/personnes")
 	return w
 }
 

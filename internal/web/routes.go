@@ -511,6 +511,26 @@ func (s *Server) routes() http.Handler {
 	// Privacy, the privacy officer's area: inventory, retention, access log,
 	// incidents, requests, a person's data on their behalf.
 	// (privacy: staff routes)
+	mux.HandleFunc("GET /admin/confidentialite", s.privacy.AdminHome)
+	mux.HandleFunc("GET /admin/confidentialite/inventaire", s.privacy.AdminInventory)
+	mux.HandleFunc("GET /admin/confidentialite/inventaire.csv", s.privacy.AdminInventoryCSV)
+	mux.HandleFunc("GET /admin/confidentialite/conservation", s.privacy.AdminRetention)
+	mux.HandleFunc("POST /admin/confidentialite/conservation", s.privacy.AdminSetRule)
+	mux.HandleFunc("POST /admin/confidentialite/conservation/appliquer", s.privacy.AdminRunRetention)
+	mux.HandleFunc("GET /admin/confidentialite/journal", s.privacy.AdminAccessLog)
+	mux.HandleFunc("GET /admin/confidentialite/incidents", s.privacy.AdminIncidents)
+	mux.HandleFunc("GET /admin/confidentialite/incidents/nouveau", s.privacy.AdminNewIncident)
+	mux.HandleFunc("POST /admin/confidentialite/incidents", s.privacy.AdminCreateIncident)
+	mux.HandleFunc("GET /admin/confidentialite/incidents/merci", s.privacy.AdminIncidentThanks)
+	mux.HandleFunc("GET /admin/confidentialite/incidents/{id}", s.privacy.AdminIncident)
+	mux.HandleFunc("POST /admin/confidentialite/incidents/{id}", s.privacy.AdminSaveIncident)
+	mux.HandleFunc("GET /admin/confidentialite/demandes", s.privacy.AdminRequests)
+	mux.HandleFunc("POST /admin/confidentialite/demandes/{id}", s.privacy.AdminAnswerRequest)
+	mux.HandleFunc("GET /admin/confidentialite/personnes", s.privacy.AdminPersonForm)
+	mux.HandleFunc("POST /admin/confidentialite/personnes", s.privacy.AdminPerson)
+	mux.HandleFunc("POST /admin/confidentialite/personnes/archive", s.privacy.AdminPersonArchive)
+	mux.HandleFunc("POST /admin/confidentialite/personnes/consentement", s.privacy.AdminPersonWithdraw)
+	mux.HandleFunc("POST /admin/confidentialite/personnes/suppression", s.privacy.AdminPersonErase)
 
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/places", s.apiPlaces)

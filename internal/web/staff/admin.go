@@ -62,6 +62,9 @@ type adminHomePage struct {
 	CanTraining bool
 	// CanComms opens the communications (the calendar, at least).
 	CanComms bool
+	// CanPrivacy opens the privacy officer's area; CanReportIncident
+	// records a confidentiality incident.
+	CanPrivacy, CanReportIncident bool
 	// Today is what waits for the staff member, with links to act.
 	Today staffToday
 }
@@ -83,6 +86,7 @@ func (s *Handlers) AdminHome(w http.ResponseWriter, r *http.Request) {
 	p.CanCommittee, p.ReadsCommittee = s.Can(r, auth.ManageCommittee), s.Can(r, auth.ReadCommittee)
 	p.CanTraining = s.Can(r, auth.ManageTraining)
 	p.CanComms = s.Can(r, auth.ReadCommsCalendar)
+	p.CanPrivacy, p.CanReportIncident = s.Can(r, auth.ManagePrivacy), s.Can(r, auth.ReportIncident)
 	var err error
 	if s.Can(r, auth.ReadImpact) {
 		if p.Headlines, err = s.headlines(r, p.Base); err != nil {
