@@ -63,7 +63,7 @@ func (s *Store) Ask(ctx context.Context, territoryID int64, email string, kind R
 		Received: now, Due: calendar.DateOf(now.In(s.zone(ctx, territoryID)).AddDate(0, 0, AnswerDays))}
 	var err error
 	r.ID, err = s.db.InsertID(ctx, `INSERT INTO privacy_requests (territory_id, kind, email, details, received_at, due_on)
-		VALUES (?, ?, ?, ?, ?, ?)`, territoryID, string(kind), r.Email, details, now, r.Due.String())
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, territoryID, string(kind), r.Email, details, now, r.Due.String())
 	return r, err
 }
 
