@@ -167,7 +167,3 @@ func (s *Handlers) Place(w http.ResponseWriter, r *http.Request) {
 	}
 	s.Render(w, r, http.StatusOK, "place", p)
 }
-
-func (s *Handlers) Privacy(w http.ResponseWriter, r *http.Request) {
-	s.Render(w, r, http.StatusOK, "privacy", s.Page(w, r, "privacy.title"))
-}
