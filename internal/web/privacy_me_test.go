@@ -96,6 +96,19 @@ func TestPrivacyMeLink(t *testing.T) {
 			t.Fatalf("%d mails to an account's address, want 1", n)
 		}
 
+		// In English, the e-mail is in English.
+		en := e.client(t)
+		en.lang = "en"
+		e.user("english@exemple.org")
+		r = en.post("/mes-donnees", url.Values{"email": {"english@exemple.org"}})
+		expectStatus(t, r, 200)
+		expectContains(t, r, "If we hold information linked to this address, a link has just been sent to you.")
+		items, err := e.outbox.List(ctx, e.territory.ID, 10)
+		if err != nil || len(items) == 0 || items[0].To != "english@exemple.org" || !strings.HasPrefix(items[0].Subject, "Your link") ||
+			!strings.Contains(items[0].Text, "It works for 24 hours") {
+			t.Fatalf("the English e-mail: %+v %v", items, err)
+		}
+
 		// A bad address: a French error, what was typed kept, nothing sent.
 		r = c.post("/mes-donnees", url.Values{"email": {"pas-une-adresse"}})
 		expectStatus(t, r, 422)
