@@ -1,5 +1,5 @@
 // Package site serves the site itself: the home page, a place's page, the
-// language toggle, privacy, robots.txt, the theme, and the health checks.
+// language toggle, robots.txt, the theme, and the health checks.
 package site
 
 import (
