@@ -30,6 +30,7 @@ var Settings = territory.Settings{
 	ContactPhone:        "819-288-5533, poste 5",
 	PrivacyOfficerName:  "Direction générale du Centre d’action bénévole de la MRC de Bécancour",
 	PrivacyOfficerEmail: "direction@cabbecancour.com",
+	PrivacyOfficerTitle: "Directrice générale",
 	TimeZone:            "America/Toronto",
 	BrandColor:          territory.DefaultBrandColor,
 }

@@ -37,6 +37,9 @@ type Settings struct {
 	MailingAddress      string
 	PrivacyOfficerName  string
 	PrivacyOfficerEmail string
+	// PrivacyOfficerTitle is the officer's title (« Directrice générale »),
+	// shown beside their name on the published policy.
+	PrivacyOfficerTitle string
 	TimeZone            string
 	BrandColor          string
 	// PublicFormsPerHour is how many public forms (sign-ups, proposals,
@@ -78,13 +81,13 @@ type Store struct{ db *db.DB }
 func NewStore(d *db.DB) *Store { return &Store{db: d} }
 
 const territoryCols = `id, slug, host, name, operator_name, program_name, contact_email, contact_phone,
-	mailing_address, privacy_officer_name, privacy_officer_email, time_zone, brand_color, public_forms_per_hour, dinner_target,
-	small_group_minimum, created_at, updated_at`
+	mailing_address, privacy_officer_name, privacy_officer_email, privacy_officer_title, time_zone, brand_color, public_forms_per_hour,
+	dinner_target, small_group_minimum, created_at, updated_at`
 
 func scanTerritory(row interface{ Scan(...any) error }) (Territory, error) {
 	var t Territory
 	err := row.Scan(&t.ID, &t.Slug, &t.Host, &t.Name, &t.OperatorName, &t.ProgramName, &t.ContactEmail,
-		&t.ContactPhone, &t.MailingAddress, &t.PrivacyOfficerName, &t.PrivacyOfficerEmail, &t.TimeZone,
+		&t.ContactPhone, &t.MailingAddress, &t.PrivacyOfficerName, &t.PrivacyOfficerEmail, &t.PrivacyOfficerTitle, &t.TimeZone,
 		&t.BrandColor, &t.PublicFormsPerHour, &t.DinnerTarget, &t.SmallGroupMinimum, &t.CreatedAt, &t.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, errs.New(errs.NotFound, "errors.territory_not_found")
@@ -107,11 +110,11 @@ func (s *Store) Create(ctx context.Context, slug string, set Settings) (Territor
 	}
 	now := db.Now()
 	id, err := s.db.InsertID(ctx, `INSERT INTO territories (slug, name, operator_name, program_name, contact_email,
-		contact_phone, mailing_address, privacy_officer_name, privacy_officer_email, time_zone, brand_color,
+		contact_phone, mailing_address, privacy_officer_name, privacy_officer_email, privacy_officer_title, time_zone, brand_color,
 		public_forms_per_hour, dinner_target, small_group_minimum, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		slug, set.Name, set.OperatorName, set.ProgramName, set.ContactEmail, set.ContactPhone, set.MailingAddress,
-		set.PrivacyOfficerName, set.PrivacyOfficerEmail, set.TimeZone, set.BrandColor, set.PublicFormsPerHour, set.DinnerTarget,
+		set.PrivacyOfficerName, set.PrivacyOfficerEmail, set.PrivacyOfficerTitle, set.TimeZone, set.BrandColor, set.PublicFormsPerHour, set.DinnerTarget,
 		set.SmallGroupMinimum, now, now)
 	if db.IsUniqueViolation(err) {
 		return Territory{}, errs.New(errs.Conflict, "errors.territory_exists")
@@ -191,10 +194,11 @@ func (s *Store) UpdateSettings(ctx context.Context, id int64, set Settings) erro
 		return err
 	}
 	res, err := s.db.Exec(ctx, `UPDATE territories SET name = ?, operator_name = ?, program_name = ?, contact_email = ?,
-		contact_phone = ?, mailing_address = ?, privacy_officer_name = ?, privacy_officer_email = ?, time_zone = ?,
-		brand_color = ?, public_forms_per_hour = ?, dinner_target = ?, small_group_minimum = ?, updated_at = ? WHERE id = ?`,
+		contact_phone = ?, mailing_address = ?, privacy_officer_name = ?, privacy_officer_email = ?,
+		privacy_officer_title = ?, time_zone = ?, brand_color = ?, public_forms_per_hour = ?, dinner_target = ?,
+		small_group_minimum = ?, updated_at = ? WHERE id = ?`,
 		set.Name, set.OperatorName, set.ProgramName, set.ContactEmail, set.ContactPhone, set.MailingAddress,
-		set.PrivacyOfficerName, set.PrivacyOfficerEmail, set.TimeZone, set.BrandColor, set.PublicFormsPerHour, set.DinnerTarget,
+		set.PrivacyOfficerName, set.PrivacyOfficerEmail, set.PrivacyOfficerTitle, set.TimeZone, set.BrandColor, set.PublicFormsPerHour, set.DinnerTarget,
 		set.SmallGroupMinimum, db.Now(), id)
 	if err != nil {
 		return err
@@ -207,7 +211,7 @@ func (s *Store) UpdateSettings(ctx context.Context, id int64, set Settings) erro
 
 func (set *Settings) normalise() {
 	for _, p := range []*string{&set.Name, &set.OperatorName, &set.ProgramName, &set.ContactEmail, &set.ContactPhone,
-		&set.MailingAddress, &set.PrivacyOfficerName, &set.PrivacyOfficerEmail, &set.TimeZone, &set.BrandColor} {
+		&set.MailingAddress, &set.PrivacyOfficerName, &set.PrivacyOfficerEmail, &set.PrivacyOfficerTitle, &set.TimeZone, &set.BrandColor} {
 		*p = strings.TrimSpace(*p)
 	}
 	set.ContactEmail = strings.ToLower(set.ContactEmail)
@@ -267,6 +271,7 @@ func (set Settings) validate(f errs.Fields) {
 	text("contact_phone", set.ContactPhone, false, 60)
 	text("mailing_address", set.MailingAddress, false, 300)
 	text("privacy_officer_name", set.PrivacyOfficerName, false, 120)
+	text("privacy_officer_title", set.PrivacyOfficerTitle, false, 120)
 	for field, v := range map[string]string{"contact_email": set.ContactEmail, "privacy_officer_email": set.PrivacyOfficerEmail} {
 		if v != "" && !ValidEmail(v) {
 			f.Add(field, "errors.email")

@@ -93,6 +93,7 @@ var notPages = map[string]string{
 	"GET /admin/rapports/{id}/rapport.xlsx": "file: XLSX export",
 
 	"GET /admin/confidentialite/inventaire.csv": "file: the inventory of personal information (CSV)",
+	"GET /mes-donnees/{token}/donnees.zip":      "file: a person's data (zip)",
 }
 
 // getRoutes reads the GET patterns of routes.go: the literal ones, and
@@ -449,6 +450,13 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 	expectStatus(t, r, http.StatusSeeOther)
 	importPreview := r.Header.Get("Location")
 
+	// « Mes données »: a person who asked a question, their private link.
+	if _, err := e.app.Privacy.Ask(ctx, tid, "gisele@exemple.org", "question", "Que gardez-vous à mon sujet ?"); err != nil {
+		t.Fatal(err)
+	}
+	expectStatus(t, anon.post("/mes-donnees", url.Values{"email": {"gisele@exemple.org"}}), http.StatusOK)
+	myData := e.outboxLink(t, "gisele@exemple.org", meLinkRe)
+
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	add := func(as string, paths ...string) {
 		for _, p := range paths {
@@ -470,6 +478,8 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		"/recits", "/recits/"+publicStory, "/infolettre", commsConfirm, "/infolettre/desabonnement/"+leave,
 		"/infolettre/archives", "/infolettre/archives/"+archived)
 	w.pages = append(w.pages, page{path: "/page-qui-n-existe-pas", status: http.StatusNotFound})
+	add("", "/mes-donnees", myData, myData+"/suppression")
+	w.pages = append(w.pages, page{path: "/mes-donnees/lien-expire", status: http.StatusNotFound})
 	add("citizen", "/compte", "/communautes/"+memberOf, "/communautes/"+memberOf+"/quitter",
 		"/s-impliquer/profil", "/s-impliquer/mon-benevolat", "/s-impliquer/heures/declarer")
 	for _, root := range []string{"/mes-organismes", "/admin/organismes"} {

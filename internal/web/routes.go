@@ -21,7 +21,6 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /{$}", s.site.Home)
 	mux.HandleFunc("GET /lieux/{slug}", s.site.Place)
 	mux.HandleFunc("GET /langue/{lang}", s.site.SetLanguage)
-	mux.HandleFunc("GET /confidentialite", s.site.Privacy)
 
 	// Events: public pages, sign-up without an account, the private link.
 	mux.HandleFunc("GET /soupers", s.events.Dinners)
@@ -507,6 +506,16 @@ func (s *Server) routes() http.Handler {
 	// Privacy, the person's side: « Mes données » by a verified e-mail link
 	// (or signed in), the archive, consents, corrections, requests, erasure.
 	// (privacy: person routes)
+	mux.HandleFunc("GET /confidentialite", s.privacy.Policy)
+	mux.HandleFunc("GET /mes-donnees", s.privacy.MeStart)
+	mux.HandleFunc("POST /mes-donnees", s.privacy.MeSend)
+	mux.HandleFunc("GET /mes-donnees/{token}", s.privacy.Me)
+	mux.HandleFunc("POST /mes-donnees/{token}/consentements", s.privacy.MeWithdraw)
+	mux.HandleFunc("POST /mes-donnees/{token}/corriger", s.privacy.MeCorrect)
+	mux.HandleFunc("POST /mes-donnees/{token}/demande", s.privacy.MeAsk)
+	mux.HandleFunc("GET /mes-donnees/{token}/donnees.zip", s.privacy.MeArchive)
+	mux.HandleFunc("GET /mes-donnees/{token}/suppression", s.privacy.MeEraseForm)
+	mux.HandleFunc("POST /mes-donnees/{token}/suppression", s.privacy.MeErase)
 
 	// Privacy, the privacy officer's area: inventory, retention, access log,
 	// incidents, requests, a person's data on their behalf.

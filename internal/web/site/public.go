@@ -1,5 +1,5 @@
 // Package site serves the site itself: the home page, a place's page, the
-// language toggle, privacy, robots.txt, the theme, and the health checks.
+// language toggle, robots.txt, the theme, and the health checks.
 package site
 
 import (
@@ -166,8 +166,4 @@ func (s *Handlers) Place(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.Render(w, r, http.StatusOK, "place", p)
-}
-
-func (s *Handlers) Privacy(w http.ResponseWriter, r *http.Request) {
-	s.Render(w, r, http.StatusOK, "privacy", s.Page(w, r, "privacy.title"))
 }

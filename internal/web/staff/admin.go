@@ -306,7 +306,7 @@ func settingsForm(set territory.Settings) url.Values {
 	return url.Values{
 		"name": {set.Name}, "operator_name": {set.OperatorName}, "program_name": {set.ProgramName},
 		"contact_email": {set.ContactEmail}, "contact_phone": {set.ContactPhone}, "mailing_address": {set.MailingAddress},
-		"privacy_officer_name": {set.PrivacyOfficerName}, "privacy_officer_email": {set.PrivacyOfficerEmail},
+		"privacy_officer_name": {set.PrivacyOfficerName}, "privacy_officer_email": {set.PrivacyOfficerEmail}, "privacy_officer_title": {set.PrivacyOfficerTitle},
 		"time_zone": {set.TimeZone}, "brand_color": {set.BrandColor}, "dinner_target": {strconv.Itoa(set.DinnerTarget)},
 		"public_forms_per_hour": {strconv.Itoa(set.PublicFormsPerHour)},
 		"small_group_minimum":   {strconv.Itoa(set.SmallGroupMinimum)},
@@ -336,7 +336,7 @@ func (s *Handlers) AdminSaveSettings(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	set := territory.Settings{Name: f.Get("name"), OperatorName: f.Get("operator_name"), ProgramName: f.Get("program_name"),
 		ContactEmail: f.Get("contact_email"), ContactPhone: f.Get("contact_phone"), MailingAddress: f.Get("mailing_address"),
-		PrivacyOfficerName: f.Get("privacy_officer_name"), PrivacyOfficerEmail: f.Get("privacy_officer_email"),
+		PrivacyOfficerName: f.Get("privacy_officer_name"), PrivacyOfficerEmail: f.Get("privacy_officer_email"), PrivacyOfficerTitle: f.Get("privacy_officer_title"),
 		TimeZone: f.Get("time_zone"), BrandColor: f.Get("brand_color")}
 	// A form without a number field keeps its value.
 	target := settingNumber(f, "dinner_target", kit.Info(r).Territory.DinnerTarget)
