@@ -74,7 +74,7 @@ func TestBrowserJourneyPrivacyMe(t *testing.T) {
 	browsertest.CheckAccessibility(t, ctx, "données supprimées")
 	layoutOK(t, ctx, "données supprimées")
 	shot(t, ctx, "privacy-me-05-supprime")
-	if txt := browsertest.Text(t, ctx, "main"); !strings.Contains(txt, "1 élément a été supprimé ou rendu anonyme") {
+	if txt := browsertest.Text(t, ctx, "main"); !strings.Contains(txt, "2 éléments ont été supprimés ou rendus anonymes") { // the request and the e-mail with the link
 		t.Fatalf("result: %q", txt)
 	}
 	browsertest.Visit(t, ctx, base+link, "mes données (vide)")

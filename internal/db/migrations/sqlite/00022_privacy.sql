@@ -96,7 +96,36 @@ CREATE TABLE privacy_requests (
 );
 CREATE INDEX privacy_requests_open ON privacy_requests (territory_id, answered_at);
 
+-- A person's records are found by their e-mail, phone or account in every
+-- capability (« Mes données », an erasure): indexes for those lookups.
+CREATE INDEX registrations_email ON registrations (lower(email));
+CREATE INDEX registrations_phone ON registrations (phone_key);
+CREATE INDEX training_enrolments_email ON training_enrolments (lower(email));
+CREATE INDEX training_enrolments_phone ON training_enrolments (phone_key);
+CREATE INDEX mail_outbox_to ON mail_outbox (lower(to_addr));
+CREATE INDEX users_email_lower ON users (lower(email));
+CREATE INDEX comms_subscribers_email ON comms_subscribers (lower(email));
+CREATE INDEX idea_supports_email ON idea_supports (lower(email));
+CREATE INDEX initiative_people_email ON initiative_people (lower(email));
+CREATE INDEX community_members_email ON community_members (lower(email));
+CREATE INDEX community_invitations_email ON community_invitations (lower(email));
+CREATE INDEX ideas_submitter_email ON ideas (lower(submitter_email));
+CREATE INDEX survey_responses_user ON survey_responses (user_id);
+
 -- +goose Down
+DROP INDEX registrations_email;
+DROP INDEX registrations_phone;
+DROP INDEX training_enrolments_email;
+DROP INDEX training_enrolments_phone;
+DROP INDEX mail_outbox_to;
+DROP INDEX users_email_lower;
+DROP INDEX comms_subscribers_email;
+DROP INDEX idea_supports_email;
+DROP INDEX initiative_people_email;
+DROP INDEX community_members_email;
+DROP INDEX community_invitations_email;
+DROP INDEX ideas_submitter_email;
+DROP INDEX survey_responses_user;
 DROP TABLE privacy_requests;
 DROP TABLE privacy_deletions;
 DROP TABLE privacy_incidents;
