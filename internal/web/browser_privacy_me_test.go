@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"implique/internal/browsertest"
+	"implique/internal/comms"
 	"implique/internal/db/dbtest"
 	"implique/internal/jobs"
 	pv "implique/internal/privacy"
@@ -22,6 +23,17 @@ func TestBrowserJourneyPrivacyMe(t *testing.T) {
 	base := e.srv.URL
 	if _, err := e.app.Privacy.Ask(context.Background(), e.territory.ID, "rolande@exemple.org", pv.Question,
 		"Avez-vous encore ma fiche d’inscription ?"); err != nil {
+		t.Fatal(err)
+	}
+	// A consent given on paper at a souper: the page lists it, and one
+	// click withdraws it.
+	list, err := e.app.Comms.CreateMailingList(context.Background(), e.territory.ID, comms.ListInput{Name: "Nouvelles de Gentilly", Kind: "general"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.app.Comms.RecordConsent(context.Background(), e.territory.ID, comms.ConsentRecord{Email: "rolande@exemple.org",
+		Name: "Rolande Houle", Lists: []int64{list.ID}, Basis: comms.BasisExpress, How: "papier/souper-gentilly",
+		Wording: "J’accepte de recevoir les nouvelles de Gentilly par courriel."}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -45,8 +57,16 @@ func TestBrowserJourneyPrivacyMe(t *testing.T) {
 	browsertest.Visit(t, ctx, base+link, "mes données (lien)")
 	layoutOK(t, ctx, "mes données (lien)")
 	shot(t, ctx, "privacy-me-03-page")
-	if txt := browsertest.Text(t, ctx, "main"); !strings.Contains(txt, "Avez-vous encore ma fiche") {
+	if txt := browsertest.Text(t, ctx, "main"); !strings.Contains(txt, "Avez-vous encore ma fiche") || !strings.Contains(txt, "Nouvelles de Gentilly") {
 		t.Fatalf("the person's page: %q", txt)
+	}
+	if st := browsertest.Submit(t, ctx, `form[action="`+link+`/consentements"]`); st != 200 {
+		t.Fatalf("withdraw the consent: status %d", st)
+	}
+	browsertest.CheckAccessibility(t, ctx, "consentement retiré")
+	shot(t, ctx, "privacy-me-03b-retire")
+	if subs, err := e.app.Comms.ListSubscribers(context.Background(), e.territory.ID, list.ID); err != nil || len(subs) != 1 || subs[0].Status == comms.SubConfirmed {
+		t.Fatalf("after withdrawal, subscribers = %+v, %v", subs, err)
 	}
 	if st, typ := fetchStatus(t, ctx, link+"/donnees.zip"); st != 200 || typ != "application/zip" {
 		t.Fatalf("archive: %d %q", st, typ)
@@ -74,7 +94,7 @@ func TestBrowserJourneyPrivacyMe(t *testing.T) {
 	browsertest.CheckAccessibility(t, ctx, "données supprimées")
 	layoutOK(t, ctx, "données supprimées")
 	shot(t, ctx, "privacy-me-05-supprime")
-	if txt := browsertest.Text(t, ctx, "main"); !strings.Contains(txt, "2 éléments ont été supprimés ou rendus anonymes") { // the request and the e-mail with the link
+	if txt := browsertest.Text(t, ctx, "main"); !strings.Contains(txt, "6 éléments ont été supprimés ou rendus anonymes") || !strings.Contains(txt, "la loi anti-pourriel") { // the request, the e-mail with the link, the subscriber, its subscription and the proof kept
 		t.Fatalf("result: %q", txt)
 	}
 	browsertest.Visit(t, ctx, base+link, "mes données (vide)")
