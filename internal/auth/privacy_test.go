@@ -15,42 +15,6 @@ import (
 	"implique/internal/testkit"
 )
 
-// leaks returns the rows of tables that hold one of needles, in any column.
-func leaks(t *testing.T, d *db.DB, tables []string, needles ...string) []string {
-	t.Helper()
-	var out []string
-	for _, table := range tables {
-		rows, err := d.Query(context.Background(), `SELECT * FROM `+table)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			for i, v := range vals {
-				s := fmt.Sprint(v)
-				if b, ok := v.([]byte); ok {
-					s = string(b)
-				}
-				for _, n := range needles {
-					if strings.Contains(strings.ToLower(s), strings.ToLower(n)) {
-						out = append(out, table+"."+cols[i]+": "+s)
-					}
-				}
-			}
-		}
-		rows.Close()
-	}
-	return out
-}
-
 func TestPrivacyAccounts(t *testing.T) {
 	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -141,7 +105,7 @@ func TestPrivacyAccounts(t *testing.T) {
 				}
 			}
 			tables := []string{"users", "user_roles", "sessions", "auth_tokens"}
-			if l := leaks(t, d, tables, "sophie", "sujet"); len(l) > 0 {
+			if l := testkit.Leaks(t, d, []string{"sophie", "sujet"}, tables...); len(l) > 0 {
 				t.Errorf("left after erasure: %v", l)
 			}
 			for _, q := range []string{`SELECT COUNT(*) FROM sessions WHERE user_id = ?`, `SELECT COUNT(*) FROM auth_tokens WHERE user_id = ?`,

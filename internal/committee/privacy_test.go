@@ -16,42 +16,6 @@ import (
 	"implique/internal/testkit"
 )
 
-// leaks lists the rows of tables where one of the values appears.
-func leaks(t *testing.T, d *db.DB, values []string, tables ...string) []string {
-	t.Helper()
-	var out []string
-	for _, table := range tables {
-		rows, err := d.Query(context.Background(), `SELECT * FROM `+table)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			for i, v := range vals {
-				s := strings.ToLower(fmt.Sprintf("%s", v))
-				if b, ok := v.([]byte); ok {
-					s = strings.ToLower(string(b))
-				}
-				for _, w := range values {
-					if strings.Contains(s, strings.ToLower(w)) {
-						out = append(out, table+"."+cols[i]+": "+w)
-					}
-				}
-			}
-		}
-		rows.Close()
-	}
-	return out
-}
-
 func TestPrivacyHolder(t *testing.T) {
 	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
@@ -132,10 +96,10 @@ func TestPrivacyHolder(t *testing.T) {
 				return err
 			})
 		}
-		if l := leaks(t, d, []string{"Julie", "Tremblay", "Organisatrice"}, "committee_members", "committee_items"); len(l) > 0 {
+		if l := testkit.Leaks(t, d, []string{"Julie", "Tremblay", "Organisatrice"}, "committee_members", "committee_items"); len(l) > 0 {
 			t.Errorf("left after erasure: %v", l)
 		}
-		if l := leaks(t, d, []string{"Marc Bélanger", "Président"}, "committee_members", "committee_items"); len(l) != 3 {
+		if l := testkit.Leaks(t, d, []string{"Marc Bélanger", "Président"}, "committee_members", "committee_items"); len(l) != 3 {
 			t.Errorf("the other person's data: %v", l)
 		}
 		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM committee_members WHERE user_id = ?`, subject.ID); n != 0 {
@@ -191,10 +155,10 @@ func TestPrivacyRetention(t *testing.T) {
 				}
 			}
 		}
-		if l := leaks(t, d, []string{"Personne 0", "Responsable 0"}, "committee_members", "committee_items"); len(l) > 0 {
+		if l := testkit.Leaks(t, d, []string{"Personne 0", "Responsable 0"}, "committee_members", "committee_items"); len(l) > 0 {
 			t.Errorf("left after expiry: %v", l)
 		}
-		if l := leaks(t, d, []string{"Personne 1", "Personne 2", "Responsable 1", "Responsable 2"}, "committee_members", "committee_items"); len(l) != 4 {
+		if l := testkit.Leaks(t, d, []string{"Personne 1", "Personne 2", "Responsable 1", "Responsable 2"}, "committee_members", "committee_items"); len(l) != 4 {
 			t.Errorf("expired too much: %v", l)
 		}
 	})

@@ -16,42 +16,6 @@ import (
 	"implique/internal/testkit"
 )
 
-// leaks returns the values of tables that hold one of needles.
-func leaks(t *testing.T, d *db.DB, tables []string, needles ...string) []string {
-	t.Helper()
-	var out []string
-	for _, table := range tables {
-		rows, err := d.Query(context.Background(), `SELECT * FROM `+table)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			for i, v := range vals {
-				s := fmt.Sprint(v)
-				if b, ok := v.([]byte); ok {
-					s = string(b)
-				}
-				for _, n := range needles {
-					if strings.Contains(strings.ToLower(s), n) {
-						out = append(out, table+"."+cols[i]+": "+s)
-					}
-				}
-			}
-		}
-		rows.Close()
-	}
-	return out
-}
-
 func TestPrivacyCommunications(t *testing.T) {
 	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -198,7 +162,7 @@ func TestPrivacyCommunications(t *testing.T) {
 				}
 			}
 			tables := []string{"comms_subscribers", "comms_subscriptions", "comms_consent_log", "comms_deliveries", "comms_calendar_feeds"}
-			if l := leaks(t, d, tables, "sophie", "sophia", "sujet"); len(l) > 0 {
+			if l := testkit.Leaks(t, d, []string{"sophie", "sophia", "sujet"}, tables...); len(l) > 0 {
 				t.Errorf("left after erasure: %v", l)
 			}
 			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM comms_subscriptions WHERE subscriber_id = ? AND status <> 'unsubscribed'`, me); n != 0 {

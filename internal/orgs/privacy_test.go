@@ -20,42 +20,6 @@ import (
 var orgTables = []string{"organization_people", "organization_seats", "organization_managers", "organizations",
 	"organization_accompaniments", "organization_import_rows"}
 
-// leaks lists the rows of tables where one of the values appears.
-func leaks(t *testing.T, d *db.DB, values []string, tables ...string) []string {
-	t.Helper()
-	var out []string
-	for _, table := range tables {
-		rows, err := d.Query(context.Background(), `SELECT * FROM `+table)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			for i, v := range vals {
-				s := fmt.Sprintf("%v", v)
-				if b, ok := v.([]byte); ok {
-					s = string(b)
-				}
-				for _, w := range values {
-					if strings.Contains(strings.ToLower(s), strings.ToLower(w)) {
-						out = append(out, table+"."+cols[i]+": "+w)
-					}
-				}
-			}
-		}
-		rows.Close()
-	}
-	return out
-}
-
 // importRows writes an import made at and its rows.
 func importRows(t *testing.T, d *db.DB, tid int64, at time.Time, data ...string) {
 	t.Helper()
@@ -188,7 +152,7 @@ func TestPrivacyHolder(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if l := leaks(t, d, []string{"Alice", "alice@", "555-0101", "555-0909"}, orgTables...); len(l) > 0 {
+		if l := testkit.Leaks(t, d, []string{"Alice", "alice@", "555-0101", "555-0909"}, orgTables...); len(l) > 0 {
 			t.Errorf("left after erasure: %v", l)
 		}
 		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM organization_managers WHERE user_id = ?`, alice.ID); n != 0 {
@@ -249,10 +213,10 @@ func TestPrivacyRetention(t *testing.T) {
 				}
 			}
 		}
-		if l := leaks(t, d, []string{"Importé0", "Ancien0"}, orgTables...); len(l) > 0 {
+		if l := testkit.Leaks(t, d, []string{"Importé0", "Ancien0"}, orgTables...); len(l) > 0 {
 			t.Errorf("left after expiry: %v", l)
 		}
-		if l := leaks(t, d, []string{"Importé1", "Ancien1", "Siégeant"}, orgTables...); len(l) != 4 { // Ancien1 twice: name and name_key
+		if l := testkit.Leaks(t, d, []string{"Importé1", "Ancien1", "Siégeant"}, orgTables...); len(l) != 4 { // Ancien1 twice: name and name_key
 			t.Errorf("expired too much: %v", l)
 		}
 	})

@@ -5,6 +5,10 @@ package testkit
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,3 +103,54 @@ func Count(t testing.TB, d *db.DB, q string, args ...any) int {
 
 // Ptr points to a copy of v.
 func Ptr[T any](v T) *T { return &v }
+
+// Leaks lists, as "table.column: value", every cell of tables (every table
+// of the application when none is named) where one of values appears,
+// whatever the case: after an erasure, nothing should.
+func Leaks(t testing.TB, d *db.DB, values []string, tables ...string) []string {
+	t.Helper()
+	ctx := context.Background()
+	if len(tables) == 0 {
+		all, err := d.AppTables(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for table := range all {
+			tables = append(tables, table)
+		}
+		sort.Strings(tables)
+	}
+	var out []string
+	for _, table := range tables {
+		err := db.Each(ctx, d, `SELECT * FROM `+table, nil, func(rows *sql.Rows) error {
+			cols, err := rows.Columns()
+			if err != nil {
+				return err
+			}
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return err
+			}
+			for i, v := range vals {
+				s := fmt.Sprint(v)
+				if b, ok := v.([]byte); ok {
+					s = string(b)
+				}
+				for _, w := range values {
+					if strings.Contains(strings.ToLower(s), strings.ToLower(w)) {
+						out = append(out, table+"."+cols[i]+": "+s)
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}

@@ -1,7 +1,6 @@
 package training_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -15,42 +14,6 @@ import (
 	"implique/internal/testkit"
 	"implique/internal/training"
 )
-
-// leaks lists the rows of tables where one of the values appears.
-func leaks(t *testing.T, d *db.DB, values []string, tables ...string) []string {
-	t.Helper()
-	var out []string
-	for _, table := range tables {
-		rows, err := d.Query(context.Background(), `SELECT * FROM `+table)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			for i, v := range vals {
-				s := fmt.Sprintf("%v", v)
-				if b, ok := v.([]byte); ok {
-					s = string(b)
-				}
-				for _, w := range values {
-					if strings.Contains(strings.ToLower(s), strings.ToLower(w)) {
-						out = append(out, table+"."+cols[i]+": "+w)
-					}
-				}
-			}
-		}
-		rows.Close()
-	}
-	return out
-}
 
 // openCohort opens a cohort with one session.
 func (f *fixture) openCohort(t *testing.T, programID int64, name, day string) training.Cohort {
@@ -167,10 +130,10 @@ func TestPrivacyHolder(t *testing.T) {
 			})
 		}
 		tables := []string{"training_enrolments", "training_registrations"}
-		if l := leaks(t, d, []string{"Alice", "alice@exemple.org", "555-0101", "555-0909", "5550909", "LSQ"}, tables...); len(l) > 0 {
+		if l := testkit.Leaks(t, d, []string{"Alice", "alice@exemple.org", "555-0101", "555-0909", "5550909", "LSQ"}, tables...); len(l) > 0 {
 			t.Errorf("left after erasure: %v", l)
 		}
-		if l := leaks(t, d, []string{"Bruno Gagnon", "bruno@exemple.org", "Rampe"}, tables...); len(l) != 6 {
+		if l := testkit.Leaks(t, d, []string{"Bruno Gagnon", "bruno@exemple.org", "Rampe"}, tables...); len(l) != 6 {
 			t.Errorf("the other person's data: %v", l)
 		}
 		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM training_enrolments WHERE cohort_id = ? AND completed = ?`, done.ID, true); n != 2 {
@@ -227,10 +190,10 @@ func TestPrivacyRetention(t *testing.T) {
 			}
 		}
 		tables := []string{"training_enrolments"}
-		if l := leaks(t, d, []string{"Ancien0", "Parti0"}, tables...); len(l) > 0 {
+		if l := testkit.Leaks(t, d, []string{"Ancien0", "Parti0"}, tables...); len(l) > 0 {
 			t.Errorf("left after expiry: %v", l)
 		}
-		if l := leaks(t, d, []string{"Ancien1", "Parti1"}, tables...); len(l) != 6 {
+		if l := testkit.Leaks(t, d, []string{"Ancien1", "Parti1"}, tables...); len(l) != 6 {
 			t.Errorf("expired too much: %v", l)
 		}
 	})

@@ -20,42 +20,6 @@ import (
 var volunteerTables = []string{"volunteer_profiles", "volunteer_opportunities", "volunteer_applications", "volunteer_hours",
 	"volunteer_certificates", "volunteer_digest_sent"}
 
-// leaks lists the rows of tables where one of the values appears.
-func leaks(t *testing.T, d *db.DB, values []string, tables ...string) []string {
-	t.Helper()
-	var out []string
-	for _, table := range tables {
-		rows, err := d.Query(context.Background(), `SELECT * FROM `+table)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			for i, v := range vals {
-				s := fmt.Sprintf("%v", v)
-				if b, ok := v.([]byte); ok {
-					s = string(b)
-				}
-				for _, w := range values {
-					if strings.Contains(strings.ToLower(s), strings.ToLower(w)) {
-						out = append(out, table+"."+cols[i]+": "+w)
-					}
-				}
-			}
-		}
-		rows.Close()
-	}
-	return out
-}
-
 // volunteerRows writes, for a person, an application, confirmed and
 // declared hours, a certificate and a digest sent, at the given moment.
 func volunteerRows(t *testing.T, d *db.DB, tid, userID, oppID, orgID int64, name string, at time.Time, status string) {
@@ -173,7 +137,7 @@ func TestPrivacyHolder(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if l := leaks(t, d, []string{"Alice", "alice@", "555-0101"}, volunteerTables...); len(l) > 0 {
+		if l := testkit.Leaks(t, d, []string{"Alice", "alice@", "555-0101"}, volunteerTables...); len(l) > 0 {
 			t.Errorf("left after erasure: %v", l)
 		}
 		for _, table := range volunteerTables {
@@ -184,7 +148,7 @@ func TestPrivacyHolder(t *testing.T) {
 				t.Errorf("%d rows of %s still linked", n, table)
 			}
 		}
-		if l := leaks(t, d, []string{"Bruno"}, volunteerTables...); len(l) != 10 {
+		if l := testkit.Leaks(t, d, []string{"Bruno"}, volunteerTables...); len(l) != 10 {
 			t.Errorf("the other person's data: %d %v", len(l), l)
 		}
 		if r, _ := h.Find(ctx, d, sub); len(r) != 0 {
@@ -261,10 +225,10 @@ func TestPrivacyRetention(t *testing.T) {
 				}
 			}
 		}
-		if l := leaks(t, d, []string{"Mot0"}, volunteerTables...); len(l) > 0 {
+		if l := testkit.Leaks(t, d, []string{"Mot0"}, volunteerTables...); len(l) > 0 {
 			t.Errorf("left after expiry: %v", l)
 		}
-		if l := leaks(t, d, []string{"Mot1"}, volunteerTables...); len(l) != 3 {
+		if l := testkit.Leaks(t, d, []string{"Mot1"}, volunteerTables...); len(l) != 3 {
 			t.Errorf("expired too much: %v", l)
 		}
 		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM volunteer_digest_sent`); n != 1 {

@@ -10,6 +10,7 @@ import (
 	"implique/internal/db/dbtest"
 	"implique/internal/jobs"
 	pv "implique/internal/privacy"
+	"implique/internal/testkit"
 )
 
 // TestBrowserJourneyPrivacyMe: on a phone, a citizen without an account
@@ -96,6 +97,10 @@ func TestBrowserJourneyPrivacyMe(t *testing.T) {
 	shot(t, ctx, "privacy-me-05-supprime")
 	if txt := browsertest.Text(t, ctx, "main"); !strings.Contains(txt, "6 éléments ont été supprimés ou rendus anonymes") || !strings.Contains(txt, "la loi anti-pourriel") { // the request, the e-mail with the link, the subscriber, its subscription and the proof kept
 		t.Fatalf("result: %q", txt)
+	}
+	// Nothing anywhere still names her: every table is searched.
+	if l := testkit.Leaks(t, e.app.DB, []string{"rolande"}); len(l) > 0 {
+		t.Errorf("left after the erasure: %v", l)
 	}
 	browsertest.Visit(t, ctx, base+link, "mes données (vide)")
 	if txt := browsertest.Text(t, ctx, "main"); !strings.Contains(txt, "Nous ne conservons aucun renseignement lié à cette adresse.") {
