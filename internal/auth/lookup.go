@@ -2,7 +2,8 @@ package auth
 
 import (
 	"context"
-	"strings"
+
+	"implique/internal/db"
 )
 
 // Users returns the accounts with the given ids, by id; unknown ids are
@@ -27,7 +28,7 @@ func (s *Store) Users(ctx context.Context, ids []int64) (map[int64]*User, error)
 		for i, id := range part {
 			args[i] = id
 		}
-		rows, err := s.db.Query(ctx, `SELECT `+userCols+` FROM users WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?, ", n), ", ")+`)`, args...)
+		rows, err := s.db.Query(ctx, `SELECT `+userCols+` FROM users WHERE id IN (`+db.Marks(n)+`)`, args...)
 		if err != nil {
 			return nil, err
 		}

@@ -55,7 +55,7 @@ func accountIDs(ctx context.Context, q db.Querier, s privacy.Subject) ([]int64, 
 		args = append(args, s.UserID)
 	}
 	if len(s.Emails) > 0 {
-		where = append(where, "lower(email) IN ("+marks(len(s.Emails))+")")
+		where = append(where, "lower(email) IN ("+db.Marks(len(s.Emails))+")")
 		for _, e := range s.Emails {
 			args = append(args, e)
 		}
@@ -74,9 +74,6 @@ func accountIDs(ctx context.Context, q db.Querier, s privacy.Subject) ([]int64, 
 	})
 	return ids, err
 }
-
-// marks is n placeholders, comma-separated.
-func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
 func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
-	"strings"
 	"time"
 
 	"implique/internal/db"
@@ -66,8 +65,6 @@ func (s *Store) Retention() []privacy.Rule {
 	}
 }
 
-func inMarks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
-
 func rfc(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // subjectSubscribers are the subscribers of the subject's addresses.
@@ -80,7 +77,7 @@ func subjectSubscribers(ctx context.Context, q db.Querier, sub privacy.Subject) 
 		args = append(args, e)
 	}
 	var ids []int64
-	err := db.Each(ctx, q, `SELECT id FROM comms_subscribers WHERE territory_id = ? AND lower(email) IN (`+inMarks(len(sub.Emails))+`)
+	err := db.Each(ctx, q, `SELECT id FROM comms_subscribers WHERE territory_id = ? AND lower(email) IN (`+db.Marks(len(sub.Emails))+`)
 		ORDER BY id`, args, func(r *sql.Rows) error {
 		var id int64
 		if err := r.Scan(&id); err != nil {
@@ -399,7 +396,7 @@ func subjectSubscriptions(ctx context.Context, q db.Querier, sub privacy.Subject
 	var out []subjectSubscription
 	err = db.Each(ctx, q, `SELECT x.id, x.list_id, x.subscriber_id, l.name, x.status, x.basis, x.source, x.wording, x.requested_at,
 		x.confirmed_at, x.implied_until, x.unsubscribed_at FROM comms_subscriptions x JOIN comms_lists l ON l.id = x.list_id
-		WHERE x.subscriber_id IN (`+inMarks(len(ids))+`) ORDER BY x.id`, args, func(r *sql.Rows) error {
+		WHERE x.subscriber_id IN (`+db.Marks(len(ids))+`) ORDER BY x.id`, args, func(r *sql.Rows) error {
 		var x subjectSubscription
 		if err := r.Scan(&x.id, &x.list, &x.subscriber, &x.listName, &x.status, &x.basis, &x.source, &x.wording, db.ScanTime(&x.requested),
 			db.ScanNullTime(&x.confirmed), db.ScanNullTime(&x.until), db.ScanNullTime(&x.unsubscribed)); err != nil {

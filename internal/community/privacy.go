@@ -103,7 +103,7 @@ func (w who) emailIn(col string) (string, []any) {
 	for i, e := range w.s.Emails {
 		args[i] = e
 	}
-	return "lower(" + col + ") IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ") + ")", args
+	return "lower(" + col + ") IN (" + db.Marks(len(args)) + ")", args
 }
 
 // withPhones widens cond to the rows with a phone in one of cols when the

@@ -3,7 +3,6 @@ package connections
 import (
 	"context"
 	"database/sql"
-	"strings"
 	"time"
 
 	"implique/internal/db"
@@ -44,7 +43,7 @@ func inList(ids []int64) (string, []any) {
 	for i, id := range ids {
 		args[i] = id
 	}
-	return strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", "), args
+	return db.Marks(len(ids)), args
 }
 
 var shareWords = map[string]string{ShareEmail: "courriel", SharePhone: "téléphone"}

@@ -246,6 +246,9 @@ func (d *DB) InsertID(ctx context.Context, q string, args ...any) (int64, error)
 	return id, err
 }
 
+// Marks returns "?, ?, ?": the placeholders of n values, for IN (…).
+func Marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
 // Tx is a write transaction.
 type Tx struct {
 	tx *sql.Tx

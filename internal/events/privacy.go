@@ -52,40 +52,11 @@ func (s *Store) Retention() []privacy.Rule {
 	}
 }
 
-// placeholders returns "?, ?, ?" for n values.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
-// contactWhere is the condition on a table's e-mail and phone-key columns
-// that selects the subject's rows, with its arguments; "" when the subject
-// has neither.
-func contactWhere(s privacy.Subject, email, phoneKey string) (string, []any) {
-	var conds []string
-	var args []any
-	if len(s.Emails) > 0 {
-		conds = append(conds, "lower("+email+") IN ("+placeholders(len(s.Emails))+")")
-		for _, e := range s.Emails {
-			args = append(args, e)
-		}
-	}
-	if len(s.Phones) > 0 && phoneKey != "" {
-		conds = append(conds, phoneKey+" IN ("+placeholders(len(s.Phones))+")")
-		for _, p := range s.Phones {
-			args = append(args, p)
-		}
-	}
-	if len(conds) == 0 {
-		return "", nil
-	}
-	return "(" + strings.Join(conds, " OR ") + ")", args
-}
-
 // SubjectRegistrations lists the ids of the registrations of s (by e-mail
 // or phone) in s's territory, read with q: the capabilities built on
 // registrations (links created, training) find their own rows with it.
 func SubjectRegistrations(ctx context.Context, q db.Querier, s privacy.Subject) ([]int64, error) {
-	where, args := contactWhere(s, "email", "phone_key")
+	where, args := s.Where("", "email", "phone_key")
 	if where == "" {
 		return nil, nil
 	}
@@ -115,7 +86,7 @@ func day(t time.Time) string { return t.UTC().Format("2006-01-02") }
 // the events that publish them as contact.
 func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]privacy.Record, error) {
 	var out []privacy.Record
-	if where, args := contactWhere(sub, "r.email", "r.phone_key"); where != "" {
+	if where, args := sub.Where("", "r.email", "r.phone_key"); where != "" {
 		err := db.Each(ctx, q, `SELECT r.id, e.title, e.starts_at, r.name, r.email, r.phone, r.party_size, r.dietary, r.accessibility,
 			r.ride, COALESCE(p.name, ''), r.consent_contact, r.consent_at, r.lang, r.status, r.checked_in_at, r.created_at, r.cancelled_at
 			FROM registrations r JOIN events e ON e.id = r.event_id LEFT JOIN places p ON p.id = r.from_place_id
@@ -187,7 +158,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 		}
 	}
 	if len(sub.Emails) > 0 || len(sub.Phones) > 0 {
-		where, args := contactWhere(privacy.Subject{Emails: sub.Emails}, "contact_email", "")
+		where, args := privacy.Subject{Emails: sub.Emails}.Where("", "contact_email", "")
 		if where == "" {
 			where = "1 = 0"
 		}
@@ -315,7 +286,7 @@ var sourceWords = map[string]string{SourceWeb: "formulaire web", SourceAPI: "for
 // Consents lists the subject's consents to be contacted again, one per
 // registration that recorded one.
 func (s *Store) Consents(ctx context.Context, sub privacy.Subject) ([]privacy.Consent, error) {
-	where, args := contactWhere(sub, "r.email", "r.phone_key")
+	where, args := sub.Where("", "r.email", "r.phone_key")
 	if where == "" {
 		return nil, nil
 	}
@@ -349,7 +320,7 @@ func (s *Store) Consents(ctx context.Context, sub privacy.Subject) ([]privacy.Co
 // Withdraw withdraws the consent to be contacted again recorded on one of
 // the subject's registrations.
 func (s *Store) Withdraw(ctx context.Context, sub privacy.Subject, ref privacy.Ref) error {
-	where, args := contactWhere(sub, "email", "phone_key")
+	where, args := sub.Where("", "email", "phone_key")
 	if ref.Table != "registrations" || where == "" {
 		return errs.New(errs.NotFound, "errors.registration_not_found")
 	}
@@ -370,7 +341,7 @@ func (s *Store) Withdraw(ctx context.Context, sub privacy.Subject, ref privacy.R
 
 // Correct rewrites the subject's name and phone on their registrations.
 func (s *Store) Correct(ctx context.Context, tx *db.Tx, sub privacy.Subject, c privacy.Correction) (int, error) {
-	where, args := contactWhere(sub, "email", "phone_key")
+	where, args := sub.Where("", "email", "phone_key")
 	if where == "" || (c.Name == "" && c.Phone == "") {
 		return 0, nil
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"implique/internal/db"
 )
 
 // manyChunk bounds the ids of one query (both engines accept far more).
@@ -23,7 +25,7 @@ func (s *Store) Many(ctx context.Context, territoryID int64, ids []int64) (map[i
 			args = append(args, id)
 		}
 		rows, err := s.db.Query(ctx, `SELECT `+eventCols+eventFrom+`WHERE e.territory_id = ? AND e.id IN (`+
-			strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")+`)`, args...)
+			db.Marks(len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, err
 		}

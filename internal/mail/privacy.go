@@ -3,7 +3,6 @@ package mail
 import (
 	"context"
 	"database/sql"
-	"strings"
 	"time"
 
 	"implique/internal/db"
@@ -37,8 +36,6 @@ func (s *Store) Retention() []privacy.Rule {
 	return []privacy.Rule{{Key: ruleOutbox, Days: 30, Action: privacy.Destroy}}
 }
 
-func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
-
 // Find lists the messages sent to the subject's addresses, their private
 // links masked.
 func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]privacy.Record, error) {
@@ -51,7 +48,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 	}
 	var out []privacy.Record
 	err := db.Each(ctx, q, `SELECT `+itemCols+` FROM mail_outbox WHERE (territory_id = ? OR territory_id IS NULL)
-		AND lower(to_addr) IN (`+marks(len(sub.Emails))+`) ORDER BY id`, args, func(r *sql.Rows) error {
+		AND lower(to_addr) IN (`+db.Marks(len(sub.Emails))+`) ORDER BY id`, args, func(r *sql.Rows) error {
 		it, err := scanItem(r)
 		if err != nil {
 			return err

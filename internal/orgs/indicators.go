@@ -139,7 +139,7 @@ func (s *Store) networked(ctx context.Context, sc indicator.Scope, in func(strin
 		WHERE x.territory_id = ? AND x.created_at < ? AND y.created_at < ?)`
 	args := append(append([]any{sc.TerritoryID}, a...), sc.TerritoryID, db.Time(sc.To), db.Time(sc.To))
 	if len(groups) > 0 {
-		q += ` OR o.id IN (` + placeholders(len(groups)) + `)`
+		q += ` OR o.id IN (` + db.Marks(len(groups)) + `)`
 		args = append(args, groups...)
 	}
 	var n int

@@ -366,11 +366,6 @@ func (s *Store) BySlug(ctx context.Context, territoryID int64, slug string) (Org
 	return list[0], err
 }
 
-// placeholders returns "?, ?, ?" for n values.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
 // details loads the places and causes of a page of organisations.
 func (s *Store) details(ctx context.Context, territoryID int64, list []Organization) error {
 	if len(list) == 0 {
@@ -382,7 +377,7 @@ func (s *Store) details(ctx context.Context, territoryID int64, list []Organizat
 		at[o.ID] = i
 		args = append(args, o.ID)
 	}
-	in := placeholders(len(list))
+	in := db.Marks(len(list))
 	err := db.Each(ctx, s.db, `SELECT op.organization_id, p.id, p.slug, p.name FROM organization_places op JOIN places p ON p.id = op.place_id
 		WHERE op.territory_id = ? AND op.organization_id IN (`+in+`)`, args, func(rows *sql.Rows) error {
 		var orgID int64
@@ -474,7 +469,7 @@ func (f Filter) where(territoryID int64) (string, []any) {
 		if len(f.IDs) == 0 {
 			q += ` AND 1 = 0`
 		} else {
-			q += ` AND o.id IN (` + placeholders(len(f.IDs)) + `)`
+			q += ` AND o.id IN (` + db.Marks(len(f.IDs)) + `)`
 			for _, id := range f.IDs {
 				args = append(args, id)
 			}

@@ -320,7 +320,7 @@ func (s *Store) personOrgs(ctx context.Context, territoryID int64, list []Person
 		ids = append(ids, p.ID)
 	}
 	args := append(append([]any{territoryID}, ids...), ids...)
-	in := placeholders(len(list))
+	in := db.Marks(len(list))
 	rows, err := s.db.Query(ctx, `SELECT COALESCE(p.same_as, p.id), COALESCE(o.id, 0), COALESCE(o.slug, ''), COALESCE(o.name, ''),
 		COALESCE(o.kind, '')`+personFrom+`WHERE p.territory_id = ? AND (p.id IN (`+in+`) OR p.same_as IN (`+in+`))
 		ORDER BY o.name_key, p.id`, args...)
@@ -447,7 +447,7 @@ func (s *Store) Duplicates(ctx context.Context, territoryID int64, limit int) ([
 		}
 	}
 	people, err := s.queryPeople(ctx, `SELECT `+personCols+`, `+personSeats+personFrom+`WHERE p.territory_id = ? AND p.id IN (`+
-		placeholders(len(args)-1)+`)`, args...)
+		db.Marks(len(args)-1)+`)`, args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -564,7 +564,7 @@ func readPeople(ctx context.Context, tx *db.Tx, territoryID int64, ids []int64) 
 	}
 	roots := map[int64]int64{}
 	err := db.Each(ctx, tx, `SELECT id, COALESCE(same_as, id) FROM organization_people WHERE territory_id = ? AND id IN (`+
-		placeholders(len(ids))+`)`, args, func(rows *sql.Rows) error {
+		db.Marks(len(ids))+`)`, args, func(rows *sql.Rows) error {
 		var id, root int64
 		if err := rows.Scan(&id, &root); err != nil {
 			return err
@@ -586,8 +586,8 @@ func readPeople(ctx context.Context, tx *db.Tx, territoryID int64, ids []int64) 
 	}
 	args = append(append([]any{territoryID}, people...), people...)
 	var records []int64
-	err = db.Each(ctx, tx, `SELECT id FROM organization_people WHERE territory_id = ? AND (id IN (`+placeholders(len(people))+
-		`) OR same_as IN (`+placeholders(len(people))+`)) ORDER BY id`, args, func(rows *sql.Rows) error {
+	err = db.Each(ctx, tx, `SELECT id FROM organization_people WHERE territory_id = ? AND (id IN (`+db.Marks(len(people))+
+		`) OR same_as IN (`+db.Marks(len(people))+`)) ORDER BY id`, args, func(rows *sql.Rows) error {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			return err

@@ -90,7 +90,7 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 	if len(people) > 0 {
 		err = db.Each(ctx, q, `SELECT s.id, s.title, o.name, COALESCE(s.holder_since, ''), COALESCE(s.term_start, ''), COALESCE(s.term_end, ''), s.created_at
 			FROM organization_seats s JOIN organizations o ON o.id = s.organization_id
-			WHERE s.territory_id = ? AND s.holder_id IN (`+marks(len(people))+`) ORDER BY s.id`,
+			WHERE s.territory_id = ? AND s.holder_id IN (`+db.Marks(len(people))+`) ORDER BY s.id`,
 			append([]any{sub.TerritoryID}, people...), func(r *sql.Rows) error {
 				var id int64
 				var title, org, since, start, end string
@@ -429,7 +429,7 @@ func (w who) where(user, email, phone string) (string, []any) {
 		args = append(args, w.s.UserID)
 	}
 	if email != "" && len(w.emails) > 0 {
-		or = append(or, "lower("+email+") IN ("+marks(len(w.emails))+")")
+		or = append(or, "lower("+email+") IN ("+db.Marks(len(w.emails))+")")
 		for e := range w.emails {
 			args = append(args, e)
 		}
@@ -475,8 +475,6 @@ func (w who) found(text string) string {
 	}
 	return ""
 }
-
-func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
 func fields(kv ...string) []privacy.Field {
 	var out []privacy.Field

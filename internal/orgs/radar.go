@@ -368,7 +368,7 @@ func (s *Store) radarSeats(ctx context.Context, territoryID int64, f RadarFilter
 		if len(ids) == 0 {
 			ids = append(ids, 0)
 		}
-		q, args = q+` AND s.organization_id IN (`+placeholders(len(ids))+`)`, append(args, ids...)
+		q, args = q+` AND s.organization_id IN (`+db.Marks(len(ids))+`)`, append(args, ids...)
 	default:
 		if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM organization_seats WHERE territory_id = ?`, territoryID).Scan(&capacity); err != nil {
 			return nil, err
@@ -438,10 +438,10 @@ func (s *Store) radarHats(ctx context.Context, territoryID int64, seats []radarS
 		}
 		args := append(append(append([]any{territoryID}, ids...), territoryID), ids...)
 		err := db.Each(ctx, s.db, `SELECT person, COUNT(*) FROM (
-			SELECT s.holder_id AS person FROM organization_seats s WHERE s.territory_id = ? AND s.holder_id IN (`+placeholders(len(chunk))+`)
+			SELECT s.holder_id AS person FROM organization_seats s WHERE s.territory_id = ? AND s.holder_id IN (`+db.Marks(len(chunk))+`)
 			UNION ALL
 			SELECT h.same_as FROM organization_seats s JOIN organization_people h ON h.id = s.holder_id WHERE s.territory_id = ?
-			AND s.holder_id IN (SELECT m.id FROM organization_people m WHERE m.same_as IN (`+placeholders(len(chunk))+`))) AS x
+			AND s.holder_id IN (SELECT m.id FROM organization_people m WHERE m.same_as IN (`+db.Marks(len(chunk))+`))) AS x
 			GROUP BY person`, args, func(rows *sql.Rows) error {
 			var id int64
 			var n int

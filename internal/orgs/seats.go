@@ -308,7 +308,7 @@ func (s *Store) OpenSeats(ctx context.Context, territoryID int64, ids []int64) (
 		args = append(args, id)
 	}
 	rows, err := s.db.Query(ctx, `SELECT organization_id, COUNT(*) FROM organization_seats WHERE territory_id = ? AND open_to_newcomers = ?
-		AND organization_id IN (`+placeholders(len(ids))+`) GROUP BY organization_id`, args...)
+		AND organization_id IN (`+db.Marks(len(ids))+`) GROUP BY organization_id`, args...)
 	if err != nil {
 		return nil, err
 	}

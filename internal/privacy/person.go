@@ -463,3 +463,32 @@ func (s *Store) Deletions(ctx context.Context, territoryID int64, since time.Tim
 		territoryID, db.Time(since)).Scan(&n)
 	return n, err
 }
+
+// Where is the condition on a table's account, e-mail and phone-key
+// columns (each "" when the table has none) that selects s's rows, with
+// its arguments; "" when it can select none. E-mails are compared in lower
+// case (the stores' indexes are on lower(email)).
+func (s Subject) Where(user, email, phoneKey string) (string, []any) {
+	var or []string
+	var args []any
+	if user != "" && s.UserID != 0 {
+		or = append(or, user+" = ?")
+		args = append(args, s.UserID)
+	}
+	if email != "" && len(s.Emails) > 0 {
+		or = append(or, "lower("+email+") IN ("+db.Marks(len(s.Emails))+")")
+		for _, e := range s.Emails {
+			args = append(args, e)
+		}
+	}
+	if phoneKey != "" && len(s.Phones) > 0 {
+		or = append(or, phoneKey+" IN ("+db.Marks(len(s.Phones))+")")
+		for _, p := range s.Phones {
+			args = append(args, p)
+		}
+	}
+	if len(or) == 0 {
+		return "", nil
+	}
+	return "(" + strings.Join(or, " OR ") + ")", args
+}

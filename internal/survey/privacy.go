@@ -9,6 +9,7 @@ import (
 
 	"implique/internal/db"
 	"implique/internal/errs"
+	"implique/internal/events"
 	"implique/internal/privacy"
 )
 
@@ -50,29 +51,20 @@ func (s *Store) Retention() []privacy.Rule {
 func rfc(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // subjectInvitations are the invitations sent for the subject's
-// registrations, found by the registration's address or phone: the
+// registrations, which the events find (by address or phone): the
 // invitation names the registration and nothing else.
 func subjectInvitations(ctx context.Context, q db.Querier, sub privacy.Subject, fn func(*sql.Rows) error) error {
-	var where []string
+	regs, err := events.SubjectRegistrations(ctx, q, sub)
+	if err != nil || len(regs) == 0 {
+		return err
+	}
 	args := []any{sub.TerritoryID}
-	if len(sub.Emails) > 0 {
-		where = append(where, "lower(r.email) IN ("+marks(len(sub.Emails))+")")
-		for _, e := range sub.Emails {
-			args = append(args, e)
-		}
-	}
-	if len(sub.Phones) > 0 {
-		where = append(where, "(r.phone_key <> '' AND r.phone_key IN ("+marks(len(sub.Phones))+"))")
-		for _, p := range sub.Phones {
-			args = append(args, p)
-		}
-	}
-	if len(where) == 0 {
-		return nil
+	for _, id := range regs {
+		args = append(args, id)
 	}
 	return db.Each(ctx, q, `SELECT i.id, w.name, i.label, i.created_at, i.answered_at FROM survey_invitations i
-		JOIN survey_waves w ON w.id = i.wave_id JOIN registrations r ON r.id = i.registration_id
-		WHERE i.territory_id = ? AND (`+strings.Join(where, " OR ")+`) ORDER BY i.id`, args, fn)
+		JOIN survey_waves w ON w.id = i.wave_id
+		WHERE i.territory_id = ? AND i.registration_id IN (`+db.Marks(len(regs))+`) ORDER BY i.id`, args, fn)
 }
 
 // response is one of the subject's responses.
@@ -96,7 +88,7 @@ func subjectResponses(ctx context.Context, q db.Querier, sub privacy.Subject, in
 		args = append(args, sub.UserID)
 	}
 	if len(invitations) > 0 {
-		where = append(where, "r.invitation_id IN ("+marks(len(invitations))+")")
+		where = append(where, "r.invitation_id IN ("+db.Marks(len(invitations))+")")
 		for _, id := range invitations {
 			args = append(args, id)
 		}

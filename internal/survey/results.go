@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"implique/internal/db"
@@ -46,7 +45,7 @@ func (s *Store) waveIDs(ctx context.Context, territoryID int64, f Filter) ([]int
 		return nil, errs.New(errs.Invalid, "errors.survey_waves_many")
 	}
 	n := 0
-	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM survey_waves w WHERE w.territory_id = ? AND w.id IN (`+marks(len(ids))+`)
+	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM survey_waves w WHERE w.territory_id = ? AND w.id IN (`+db.Marks(len(ids))+`)
 		AND w.questionnaire_id = (SELECT x.questionnaire_id FROM survey_waves x WHERE x.territory_id = ? AND x.id = ?)`,
 		append(append([]any{territoryID}, anys(ids)...), territoryID, f.WaveID)...).Scan(&n)
 	if err != nil {
@@ -57,9 +56,6 @@ func (s *Store) waveIDs(ctx context.Context, territoryID int64, f Filter) ([]int
 	}
 	return ids, nil
 }
-
-// marks are n placeholders, separated by commas.
-func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
 func anys(ids []int64) []any {
 	out := make([]any, len(ids))
@@ -113,7 +109,7 @@ func (s *Store) counts(ctx context.Context, territoryID int64, f Filter) (map[st
 		return nil, err
 	}
 	q := `SELECT t.question, t.code, SUM(t.n) FROM survey_tallies t JOIN survey_waves w ON w.id = t.wave_id
-		WHERE w.territory_id = ? AND t.wave_id IN (` + marks(len(ids)) + `)`
+		WHERE w.territory_id = ? AND t.wave_id IN (` + db.Marks(len(ids)) + `)`
 	args := append([]any{territoryID}, anys(ids)...)
 	if f.Place != "" {
 		cond, a := territory.InScope("t.place_id", territoryID, f.Place, territory.AndSecteurs)

@@ -52,34 +52,11 @@ func (s *Store) Retention() []privacy.Rule {
 
 // subjectWhere matches the enrolments of s (e is the table's alias).
 func subjectWhere(sub privacy.Subject) (string, []any) {
-	var or []string
-	var args []any
-	var emails, phones []string
-	for _, e := range sub.Emails {
-		if e = strings.ToLower(strings.TrimSpace(e)); e != "" {
-			emails = append(emails, e)
-			args = append(args, e)
-		}
+	if where, args := sub.Where("", "e.email", "e.phone_key"); where != "" {
+		return where, args
 	}
-	if len(emails) > 0 {
-		or = append(or, "lower(e.email) IN ("+marks(len(emails))+")")
-	}
-	for _, p := range sub.Phones {
-		if p != "" {
-			phones = append(phones, p)
-			args = append(args, p)
-		}
-	}
-	if len(phones) > 0 {
-		or = append(or, "(e.phone_key <> '' AND e.phone_key IN ("+marks(len(phones))+"))")
-	}
-	if len(or) == 0 {
-		return "1 = 0", nil
-	}
-	return "(" + strings.Join(or, " OR ") + ")", args
+	return "1 = 0", nil
 }
-
-func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
 // Find lists the enrolments of s (learners enrol by e-mail or phone,
 // without an account).

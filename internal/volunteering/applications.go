@@ -494,7 +494,7 @@ func (s *Store) WaitingFor(ctx context.Context, territoryID int64, orgIDs []int6
 		if len(orgIDs) == 0 {
 			return nil, nil
 		}
-		q += ` AND o.organization_id IN (` + placeholders(len(orgIDs)) + `)`
+		q += ` AND o.organization_id IN (` + db.Marks(len(orgIDs)) + `)`
 		for _, id := range orgIDs {
 			args = append(args, id)
 		}

@@ -157,7 +157,7 @@ func (s *Store) PlanDigest(ctx context.Context, territoryID int64) (DigestPlan, 
 		args = append(args, c.id)
 	}
 	err = db.Each(ctx, s.db, `SELECT user_id, opportunity_id FROM volunteer_applications WHERE territory_id = ?
-		AND opportunity_id IN (`+placeholders(len(fresh))+`)`, args, func(rows *sql.Rows) error {
+		AND opportunity_id IN (`+db.Marks(len(fresh))+`)`, args, func(rows *sql.Rows) error {
 		var k [2]int64
 		if err := rows.Scan(&k[0], &k[1]); err != nil {
 			return err

@@ -425,7 +425,7 @@ func (s *Store) hoursOfOrgs(ctx context.Context, territoryID int64, orgIDs []int
 		if len(orgIDs) == 0 {
 			return nil, nil
 		}
-		q += ` AND h.organization_id IN (` + placeholders(len(orgIDs)) + `)`
+		q += ` AND h.organization_id IN (` + db.Marks(len(orgIDs)) + `)`
 		for _, id := range orgIDs {
 			args = append(args, id)
 		}

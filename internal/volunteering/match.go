@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"implique/internal/db"
 	"implique/internal/i18n"
 	"implique/internal/territory"
 )
@@ -575,7 +576,7 @@ func (s *Store) candidateQuery(territoryID int64, sk Seeker, g geo, publishedAft
 		q += ` AND (remote = ?`
 		args = append(args, true)
 		if len(ids) > 0 {
-			q += ` OR place_id IN (` + placeholders(len(ids)) + `)`
+			q += ` OR place_id IN (` + db.Marks(len(ids)) + `)`
 			for _, id := range ids {
 				args = append(args, id)
 			}

@@ -546,7 +546,7 @@ func (s *Store) Opportunities(ctx context.Context, territoryID int64, f Filter) 
 		if len(f.OrganizationIDs) == 0 {
 			q += ` AND 1 = 0`
 		} else {
-			q += ` AND o.organization_id IN (` + placeholders(len(f.OrganizationIDs)) + `)`
+			q += ` AND o.organization_id IN (` + db.Marks(len(f.OrganizationIDs)) + `)`
 			for _, id := range f.OrganizationIDs {
 				args = append(args, id)
 			}
@@ -589,7 +589,7 @@ func (s *Store) opportunitiesByID(ctx context.Context, territoryID int64, ids []
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	list, err := s.queryOpportunities(ctx, `SELECT `+oppCols+oppFrom+`WHERE o.territory_id = ? AND o.id IN (`+placeholders(len(ids))+`)`, args...)
+	list, err := s.queryOpportunities(ctx, `SELECT `+oppCols+oppFrom+`WHERE o.territory_id = ? AND o.id IN (`+db.Marks(len(ids))+`)`, args...)
 	if err != nil {
 		return nil, err
 	}

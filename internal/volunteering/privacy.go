@@ -406,7 +406,7 @@ func newMatch(sub privacy.Subject) *match {
 func (m *match) where(email, phone string) string {
 	var or []string
 	if len(m.args) > 0 {
-		or = append(or, "lower("+email+") IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(m.args)), ", ")+")")
+		or = append(or, "lower("+email+") IN ("+db.Marks(len(m.args))+")")
 	}
 	if len(m.phones) > 0 {
 		or = append(or, phone+" <> ''")

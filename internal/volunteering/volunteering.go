@@ -319,9 +319,6 @@ func tooLong(s string, max int) bool { return utf8.RuneCountInString(s) > max }
 // clean trims s and folds its inner runs of spaces.
 func clean(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// placeholders returns "?, ?, ?" for n values.
-func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
-
 // nullID is id, or NULL when it is 0.
 func nullID(id int64) any {
 	if id == 0 {
