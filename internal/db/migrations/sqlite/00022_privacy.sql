@@ -111,6 +111,9 @@ CREATE INDEX community_members_email ON community_members (lower(email));
 CREATE INDEX community_invitations_email ON community_invitations (lower(email));
 CREATE INDEX ideas_submitter_email ON ideas (lower(submitter_email));
 CREATE INDEX survey_responses_user ON survey_responses (user_id);
+-- The daily retention reads only the registrations not yet anonymised.
+CREATE INDEX registrations_identified ON registrations (event_id) WHERE manage_nonce <> '';
+CREATE INDEX registrations_identified_cancelled ON registrations (status, cancelled_at) WHERE manage_nonce <> '';
 
 -- +goose Down
 DROP INDEX registrations_email;
@@ -126,6 +129,8 @@ DROP INDEX community_members_email;
 DROP INDEX community_invitations_email;
 DROP INDEX ideas_submitter_email;
 DROP INDEX survey_responses_user;
+DROP INDEX registrations_identified;
+DROP INDEX registrations_identified_cancelled;
 DROP TABLE privacy_requests;
 DROP TABLE privacy_deletions;
 DROP TABLE privacy_incidents;
