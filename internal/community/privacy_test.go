@@ -2,7 +2,6 @@ package community_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -100,38 +99,6 @@ func newPrivacyFixture(t *testing.T, d *db.DB) *privacyFixture {
 var communityTables = []string{"ideas", "idea_supports", "initiative_people", "community_members", "community_invitations",
 	"community_posts", "communities"}
 
-// dump is every value of every row of table, as lower-case text.
-func dump(t *testing.T, q db.Querier, table string) string {
-	t.Helper()
-	var b strings.Builder
-	err := db.Each(context.Background(), q, `SELECT * FROM `+table, nil, func(r *sql.Rows) error {
-		cols, err := r.Columns()
-		if err != nil {
-			return err
-		}
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := r.Scan(ptrs...); err != nil {
-			return err
-		}
-		for _, v := range vals {
-			if bs, ok := v.([]byte); ok {
-				v = string(bs)
-			}
-			fmt.Fprintf(&b, "%v|", v)
-		}
-		b.WriteString("\n")
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.ToLower(b.String())
-}
-
 func TestPrivacyFindErase(t *testing.T) {
 	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
 		f := newPrivacyFixture(t, d)
@@ -176,7 +143,7 @@ func TestPrivacyFindErase(t *testing.T) {
 			}
 		}
 		for _, table := range communityTables {
-			all := dump(t, d, table)
+			all := testkit.Dump(t, d, table)
 			for _, s := range []string{"lise@", "tremblay", "555-1234", "offre de lise", "nonce-lise", "person-lise", "coup de main de lise", "mot de lise"} {
 				if strings.Contains(all, s) {
 					t.Errorf("%s still holds %q", table, s)
@@ -186,7 +153,7 @@ func TestPrivacyFindErase(t *testing.T) {
 		for _, s := range []string{"gilles@exemple.org", "gilles roy", "555-7777", "offre de gilles", "mot de gilles"} {
 			all := ""
 			for _, table := range communityTables {
-				all += dump(t, d, table)
+				all += testkit.Dump(t, d, table)
 			}
 			if !strings.Contains(all, s) {
 				t.Errorf("Gilles's %q is gone", s)
@@ -236,7 +203,7 @@ func TestPrivacyRetention(t *testing.T) {
 		}
 		all := ""
 		for _, table := range communityTables {
-			all += dump(t, d, table)
+			all += testkit.Dump(t, d, table)
 		}
 		for _, s := range []string{"offre de lise", "invite-lise", "coup de main de lise"} {
 			if strings.Contains(all, s) {
@@ -290,7 +257,7 @@ func TestPrivacyConsentsCorrect(t *testing.T) {
 		}
 		all := ""
 		for _, table := range communityTables {
-			all += dump(t, d, table)
+			all += testkit.Dump(t, d, table)
 		}
 		if strings.Contains(all, "555-1234") || strings.Count(all, "lise tremblay-roy") != 6 {
 			t.Errorf("the correction missed rows:\n%s", all)

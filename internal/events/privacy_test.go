@@ -2,7 +2,6 @@ package events_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -17,39 +16,6 @@ import (
 	"implique/internal/privacy"
 	"implique/internal/testkit"
 )
-
-// dump is every value of every row of table, as text, for the scans that
-// prove nothing about a person is left.
-func dump(t *testing.T, q db.Querier, table string) string {
-	t.Helper()
-	var b strings.Builder
-	err := db.Each(context.Background(), q, `SELECT * FROM `+table, nil, func(r *sql.Rows) error {
-		cols, err := r.Columns()
-		if err != nil {
-			return err
-		}
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := r.Scan(ptrs...); err != nil {
-			return err
-		}
-		for _, v := range vals {
-			if bs, ok := v.([]byte); ok {
-				v = string(bs)
-			}
-			fmt.Fprintf(&b, "%v|", v)
-		}
-		b.WriteString("\n")
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.ToLower(b.String())
-}
 
 type privacyFixture struct {
 	*fixture
@@ -165,7 +131,7 @@ func TestPrivacyFindErase(t *testing.T) {
 			}
 		}
 		for _, table := range []string{"registrations", "events"} {
-			all := dump(t, d, table)
+			all := testkit.Dump(t, d, table)
 			for _, s := range []string{"lise", "tremblay", "555-1234", "8195551234", "sans gluten", "fauteuil"} {
 				if strings.Contains(all, s) {
 					t.Errorf("%s still holds %q after the erasure", table, s)
@@ -231,7 +197,7 @@ func TestPrivacyRetention(t *testing.T) {
 		if n := expire(events.RuleCancelled, now.Add(time.Second)); n != 0 {
 			t.Errorf("again: %d anonymised", n)
 		}
-		if all := dump(t, d, "registrations"); strings.Contains(all, "lise") || strings.Contains(all, "gilles") {
+		if all := testkit.Dump(t, d, "registrations"); strings.Contains(all, "lise") || strings.Contains(all, "gilles") {
 			t.Error("a registration kept a name after the rules")
 		}
 		if len(f.s.Retention()) != 2 {

@@ -109,9 +109,8 @@ func Ptr[T any](v T) *T { return &v }
 // whatever the case: after an erasure, nothing should.
 func Leaks(t testing.TB, d *db.DB, values []string, tables ...string) []string {
 	t.Helper()
-	ctx := context.Background()
 	if len(tables) == 0 {
-		all, err := d.AppTables(ctx)
+		all, err := d.AppTables(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,35 +121,56 @@ func Leaks(t testing.TB, d *db.DB, values []string, tables ...string) []string {
 	}
 	var out []string
 	for _, table := range tables {
-		err := db.Each(ctx, d, `SELECT * FROM `+table, nil, func(rows *sql.Rows) error {
-			cols, err := rows.Columns()
-			if err != nil {
-				return err
-			}
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				return err
-			}
-			for i, v := range vals {
-				s := fmt.Sprint(v)
-				if b, ok := v.([]byte); ok {
-					s = string(b)
-				}
-				for _, w := range values {
-					if strings.Contains(strings.ToLower(s), strings.ToLower(w)) {
-						out = append(out, table+"."+cols[i]+": "+s)
-					}
+		cells(t, d, table, func(col, v string) {
+			for _, w := range values {
+				if strings.Contains(strings.ToLower(v), strings.ToLower(w)) {
+					out = append(out, table+"."+col+": "+v)
 				}
 			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		}, nil)
 	}
 	return out
+}
+
+// Dump is every value of every row of table, as lower-case text (values
+// separated by "|", rows by new lines), for the scans that prove nothing
+// about a person is left.
+func Dump(t testing.TB, q db.Querier, table string) string {
+	t.Helper()
+	var b strings.Builder
+	cells(t, q, table, func(_, v string) { b.WriteString(v + "|") }, func() { b.WriteString("\n") })
+	return strings.ToLower(b.String())
+}
+
+// cells hands each cell of table to cell, as text, and calls row (if any)
+// after each row.
+func cells(t testing.TB, q db.Querier, table string, cell func(col, v string), row func()) {
+	t.Helper()
+	err := db.Each(context.Background(), q, `SELECT * FROM `+table, nil, func(rows *sql.Rows) error {
+		cols, err := rows.Columns()
+		if err != nil {
+			return err
+		}
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		for i, v := range vals {
+			if b, ok := v.([]byte); ok {
+				v = string(b)
+			}
+			cell(cols[i], fmt.Sprint(v))
+		}
+		if row != nil {
+			row()
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
