@@ -86,7 +86,7 @@ func TestWriteTable(t *testing.T) {
 		markdown bool
 		want     []string
 	}{
-		{"fr", false, []string{"Machine : 2 cœurs", "45,3 % du serveur nu (1 234 contre 2 727 req/s) ; p50 3,20 ms, p99 21 ms", "24,5 Mo", "oui"}},
+		{"fr", false, []string{"Machine : 2 cœurs", "45,3 % du serveur nu (1 234 contre 2 727 req/s); p50 3,20 ms, p99 21 ms", "24,5 Mo", "oui"}},
 		{"en", true, []string{"| Measure | Result | Goal | Reached |", "| 45.3 % of the bare server (1,234 vs 2,727 req/s); p50 3.20 ms, p99 21 ms |", "24.5 MB", "| yes |"}},
 	} {
 		var b bytes.Buffer
