@@ -3,6 +3,9 @@ package bench
 import (
 	"bytes"
 	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -102,5 +105,31 @@ func TestWriteTable(t *testing.T) {
 		if strings.Contains(out, "cli.bench.") {
 			t.Errorf("%s: a key rather than words:\n%s", c.lang, out)
 		}
+	}
+}
+
+// TestEveryKeyIsInTheCatalogs reads the package's code for the keys of its sentences.
+func TestEveryKeyIsInTheCatalogs(t *testing.T) {
+	cat := i18n.MustLoad()
+	re := regexp.MustCompile(`"(cli\.bench\.[a-z_.]+[a-z])"`)
+	files, _ := filepath.Glob("*.go")
+	n := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			n++
+			if !cat.Has(m[1]) {
+				t.Errorf("%s: %s is not in the catalogs", f, m[1])
+			}
+		}
+	}
+	if n < 30 {
+		t.Fatalf("found only %d keys: the scan is broken", n)
 	}
 }
