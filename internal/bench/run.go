@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -8,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -198,7 +201,17 @@ func souperPath(ctx context.Context, c *http.Client, base string) (string, error
 			Slug string `json:"slug"`
 		} `json:"events"`
 	}
-	if resp.status != http.StatusOK || resp.contentEncoding != "" || json.Unmarshal(resp.body, &out) != nil {
+	body := resp.body
+	if resp.contentEncoding == "gzip" {
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return "", err
+		}
+		if body, err = io.ReadAll(zr); err != nil {
+			return "", err
+		}
+	}
+	if resp.status != http.StatusOK || json.Unmarshal(body, &out) != nil {
 		return "", fmt.Errorf("GET /api/v1/events?kind=citizen_dinner: %d", resp.status)
 	}
 	if len(out.Events) == 0 {
