@@ -63,6 +63,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return cmdUser(ctx, args[1:], stdin, u)
 	case "backup":
 		return cmdBackup(ctx, args[1:], u)
+	case "bench":
+		return cmdBench(ctx, args[1:], u, os.Stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, u.t("cli.usage"))
 		return nil
