@@ -2,6 +2,7 @@ package installation_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -206,5 +207,20 @@ func wantField(t *testing.T, err error, field, key string) {
 	}
 	if len(e.Fields) != 1 || e.Fields[field] != key {
 		t.Errorf("fields = %v, want %s: %s", e.Fields, field, key)
+	}
+}
+
+// BenchmarkAddTerritory adds a territory with the MRC's 19 places, its
+// themes and a new administrator, in one transaction (SQLite).
+func BenchmarkAddTerritory(b *testing.B) {
+	d := dbtest.SQLite(b, jobs.MigrateAll)
+	a := testkit.App(b, d, time.Time{})
+	ctx := context.Background()
+	for i := 0; b.Loop(); i++ {
+		n := strconv.Itoa(i)
+		if _, err := a.Installation.AddTerritory(ctx, installation.NewTerritory{Name: "Territoire " + n, Host: "t" + n + ".exemple.org",
+			AdminEmail: "dg" + n + "@exemple.org"}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
