@@ -65,6 +65,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return cmdBackup(ctx, args[1:], u)
 	case "bench":
 		return cmdBench(ctx, args[1:], u, os.Stderr)
+	case "territory":
+		return cmdTerritory(ctx, args[1:], u)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, u.t("cli.usage"))
 		return nil
@@ -185,6 +187,8 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, u *ui) error {
 		return cmdUserAdd(ctx, args[1:], stdin, u)
 	case "link":
 		return cmdUserLink(ctx, args[1:], u)
+	case "installation-admin":
+		return cmdUserInstallationAdmin(ctx, args[1:], u)
 	}
 	return errUsage
 }
@@ -234,6 +238,7 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, u *ui) erro
 	locale := fs.String("locale", "fr", "language: fr or en")
 	pwStdin := fs.Bool("password-stdin", false, "read a password from standard input")
 	slug := fs.String("territory", demo.TerritorySlug, "territory")
+	instAdmin := fs.Bool("installation-admin", false, "also make the account an installation administrator")
 	if err := parse(fs, &c, args); err != nil {
 		return err
 	}
@@ -274,6 +279,12 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, u *ui) erro
 		return err
 	}
 	u.say("cli.user.created", user.Email, *roleList)
+	if *instAdmin {
+		if err := as.SetInstallationAdmin(ctx, user.ID, true); err != nil {
+			return err
+		}
+		u.say("cli.territory.installation_admin", user.Email)
+	}
 	if pw == "" {
 		return printSignInLink(ctx, as, &c, u, user)
 	}
@@ -310,6 +321,47 @@ func cmdUserLink(ctx context.Context, args []string, u *ui) error {
 		return fail("cli.user.disabled", user.Email)
 	}
 	return printSignInLink(ctx, as, &c, u, user)
+}
+
+// cmdUserInstallationAdmin gives an existing account the running of the
+// installation (its territories and their hosts), or takes it away.
+func cmdUserInstallationAdmin(ctx context.Context, args []string, u *ui) error {
+	var c config
+	fs := flag.NewFlagSet("user installation-admin", flag.ContinueOnError)
+	addConfigFlags(fs, &c, false)
+	email := fs.String("email", "", "e-mail address of the account")
+	remove := fs.Bool("remove", false, "take the role away instead")
+	if err := parse(fs, &c, args); err != nil {
+		return err
+	}
+	if strings.TrimSpace(*email) == "" {
+		return fail("cli.field", "--email", msg("errors.required"))
+	}
+	a, err := openQuiet(ctx, &c)
+	if err != nil {
+		return err
+	}
+	defer a.DB.Close()
+	user, err := a.Auth.UserByEmail(ctx, *email)
+	if errs.Is(err, errs.NotFound) {
+		return fail("cli.user.unknown", auth.NormalizeEmail(*email))
+	}
+	if err != nil {
+		return err
+	}
+	err = a.Auth.SetInstallationAdmin(ctx, user.ID, !*remove)
+	if e, ok := errs.As(err); ok {
+		return fieldsError(e)
+	}
+	if err != nil {
+		return err
+	}
+	if *remove {
+		u.say("cli.territory.installation_admin_removed", user.Email)
+	} else {
+		u.say("cli.territory.installation_admin", user.Email)
+	}
+	return nil
 }
 
 func cmdBackup(ctx context.Context, args []string, u *ui) error {

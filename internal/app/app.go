@@ -21,6 +21,7 @@ import (
 	"implique/internal/i18n"
 	"implique/internal/impact"
 	"implique/internal/indicator"
+	"implique/internal/installation"
 	"implique/internal/jobs"
 	"implique/internal/mail"
 	"implique/internal/orgs"
@@ -90,6 +91,9 @@ type App struct {
 	// Privacy is the privacy centre; it asks every store that holds
 	// personal information (holders below).
 	Privacy *privacy.Store
+	// Installation adds territories (with their places, themes and first
+	// administrator) and lists them.
+	Installation *installation.Service
 }
 
 // New wires the application on cfg.DB, which is open and migrated.
@@ -175,6 +179,7 @@ func New(cfg Config) (*App, error) {
 		Volunteering: a.Volunteering, Survey: a.Surveys, Now: now})
 	a.Impact = impact.NewStore(impact.Config{DB: d, Territories: a.Territories, Catalogs: cat, Sources: sources(a), Now: now})
 	a.Privacy = privacy.NewStore(privacy.Config{DB: d, Territories: a.Territories, Holders: holders(a), LogDir: cfg.DataDir, Now: now})
+	a.Installation = installation.New(installation.Config{DB: d, Territories: a.Territories, Auth: a.Auth, Themes: a.Community})
 	a.Web, err = web.New(cfg.Web, web.Deps{
 		DB:           d,
 		Territories:  a.Territories,
@@ -195,6 +200,7 @@ func New(cfg Config) (*App, error) {
 		Portrait:     a.Portrait,
 		Impact:       a.Impact,
 		Privacy:      a.Privacy,
+		Installation: a.Installation,
 		Logger:       cfg.Logger,
 		Now:          now,
 	})

@@ -128,13 +128,18 @@ const (
 	// ReportIncident records a new confidentiality incident: whoever on the
 	// team notices one writes it down at once.
 	ReportIncident Action = "privacy.report_incident"
+	// ManageInstallation runs the installation: adds territories and says
+	// on which host each one is served. No role of a territory gives it,
+	// administrator included: only an account marked installation
+	// administrator (User.InstallationAdmin), on any territory's host.
+	ManageInstallation Action = "installation.manage"
 )
 
 // Actions lists every action, for the policy's table test.
 var Actions = []Action{ViewStaffArea, ManageUsers, ManageSettings, ReadOutbox, ManageOwnAccount, ManageEvents, ManageIdeas, ManageConnections,
 	ManageCommunities, ManageInitiatives, ManageOrganizations, EditOrganization, ManageVolunteering, ManageTrackedLinks,
 	ManagePeople, ManageSurveys, ReadSurveyResults, ReadPortrait, ManageImpact, ReadImpact, ManageCommittee, ReadCommittee, ManageFunding, ManageTraining,
-	ManageCommunications, ReadCommsCalendar, ManagePrivacy, ReportIncident}
+	ManageCommunications, ReadCommsCalendar, ManagePrivacy, ReportIncident, ManageInstallation}
 
 // policy is the one place that says which role may do what.
 var policy = map[Action][]Role{
@@ -223,6 +228,9 @@ func Can(p Principal, a Action, r Resource) bool {
 	}
 	if a == ManageOwnAccount {
 		return true
+	}
+	if a == ManageInstallation {
+		return p.User.InstallationAdmin
 	}
 	if r.TerritoryID != p.TerritoryID {
 		return false

@@ -40,6 +40,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ReadCommsCalendar:    true,
 		auth.ManagePrivacy:        true,
 		auth.ReportIncident:       true,
+		auth.ManageInstallation:   false,
 	},
 	auth.RoleFacilitator: {
 		auth.ViewStaffArea:        true,
@@ -70,6 +71,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ReadCommsCalendar:    true,
 		auth.ManagePrivacy:        false,
 		auth.ReportIncident:       true,
+		auth.ManageInstallation:   false,
 	},
 	auth.RoleCommunications: {
 		auth.ViewStaffArea:        true,
@@ -100,6 +102,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ReadCommsCalendar:    true,
 		auth.ManagePrivacy:        false,
 		auth.ReportIncident:       true,
+		auth.ManageInstallation:   false,
 	},
 	auth.RolePartner: {
 		auth.ViewStaffArea:        false,
@@ -130,6 +133,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ReadCommsCalendar:    false,
 		auth.ManagePrivacy:        false,
 		auth.ReportIncident:       false,
+		auth.ManageInstallation:   false,
 	},
 	auth.RoleOrganizationManager: {
 		auth.ViewStaffArea:        false,
@@ -160,6 +164,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ReadCommsCalendar:    false,
 		auth.ManagePrivacy:        false,
 		auth.ReportIncident:       false,
+		auth.ManageInstallation:   false,
 	},
 	auth.RoleCitizen: {
 		auth.ViewStaffArea:        false,
@@ -190,6 +195,7 @@ var policyTable = map[auth.Role]map[auth.Action]bool{
 		auth.ReadCommsCalendar:    false,
 		auth.ManagePrivacy:        false,
 		auth.ReportIncident:       false,
+		auth.ManageInstallation:   false,
 	},
 }
 
@@ -251,6 +257,7 @@ func TestPolicyTableIsComplete(t *testing.T) {
 		auth.ManagePeople:        "people.manage",
 		auth.ManageSurveys:       "surveys.manage",
 		auth.ReadSurveyResults:   "surveys.results",
+		auth.ManageInstallation:  "installation.manage",
 	}
 	for a, name := range wantActions {
 		if string(a) != name {
@@ -474,4 +481,51 @@ func TestPolicyVolunteering(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestPolicyInstallationAdmin(t *testing.T) {
+	cases := []struct {
+		name string
+		p    auth.Principal
+		want bool
+	}{
+		{"installation administrator without a role", func() auth.Principal {
+			p := signedIn(here)
+			p.User.InstallationAdmin = true
+			return p
+		}(), true},
+		{"installation administrator on another territory's host", func() auth.Principal {
+			p := signedIn(there, auth.RoleCitizen)
+			p.User.InstallationAdmin = true
+			return p
+		}(), true},
+		{"territory administrator", signedIn(here, auth.RoleAdministrator), false},
+		{"every role", signedIn(here, auth.Roles...), false},
+		{"disabled installation administrator", func() auth.Principal {
+			p := signedIn(here)
+			p.User.InstallationAdmin = true
+			p.User.DisabledAt = &time.Time{}
+			return p
+		}(), false},
+		{"anonymous", auth.Principal{TerritoryID: here}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := auth.Can(c.p, auth.ManageInstallation, auth.Resource{TerritoryID: here}); got != c.want {
+				t.Errorf("Can(ManageInstallation) = %v, want %v", got, c.want)
+			}
+		})
+	}
+	t.Run("gives nothing else", func(t *testing.T) {
+		p := signedIn(here)
+		p.User.InstallationAdmin = true
+		for _, a := range auth.Actions {
+			if a == auth.ManageInstallation || a == auth.ManageOwnAccount {
+				continue
+			}
+			if auth.Can(p, a, auth.Resource{TerritoryID: here}) {
+				t.Errorf("an installation administrator without a role may %s", a)
+			}
+		}
+	})
 }

@@ -31,6 +31,9 @@ type User struct {
 	CreatedAt   time.Time
 	LastLoginAt *time.Time
 	DisabledAt  *time.Time
+	// InstallationAdmin runs the installation (its territories and their
+	// hosts), whatever their roles in a territory.
+	InstallationAdmin bool
 }
 
 // Disabled reports whether the account is disabled.
@@ -70,12 +73,12 @@ func NewStore(d *db.DB, now func() time.Time) *Store {
 // NormalizeEmail trims and lower-cases an address.
 func NormalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
 
-const userCols = `id, email, name, locale, password_hash <> '', created_at, last_login_at, disabled_at`
+const userCols = `id, email, name, locale, password_hash <> '', created_at, last_login_at, disabled_at, installation_admin`
 
 func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	u := &User{}
 	var last, disabled sql.NullTime
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Locale, &u.HasPassword, &u.CreatedAt, &last, &disabled)
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Locale, &u.HasPassword, &u.CreatedAt, &last, &disabled, &u.InstallationAdmin)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.New(errs.NotFound, "errors.user_not_found")
 	}
@@ -218,6 +221,93 @@ func (s *Store) AccountTx(ctx context.Context, tx *db.Tx, n NewUser, territoryID
 	}
 	u, err = scanUser(tx.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
 	return u, err == nil, err
+}
+
+// TerritoryAdminTx makes the account of n.Email, inside tx, an
+// administrator of a territory that has just been created, creating the
+// account when there is none (its owner signs in by a link sent to the
+// address, as anyone); an account that exists keeps its roles elsewhere.
+// installationAdmin also makes it an installation administrator (never
+// the reverse: this takes that quality from nobody).
+func (s *Store) TerritoryAdminTx(ctx context.Context, tx *db.Tx, n NewUser, territoryID int64, installationAdmin bool) (u *User, created bool, err error) {
+	n.Password = ""
+	if err := n.validate(); err != nil {
+		return nil, false, err
+	}
+	u, err = scanUser(tx.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE email = ?`, n.Email))
+	switch {
+	case errs.Is(err, errs.NotFound):
+		id, err := s.createUser(ctx, tx, n, "", territoryID, []Role{RoleAdministrator})
+		if err != nil {
+			return nil, false, err
+		}
+		created = true
+		u = &User{ID: id}
+	case err != nil:
+		return nil, false, err
+	default:
+		if u.Disabled() {
+			return nil, false, &errs.Error{Code: errs.Conflict, Key: "errors.admin_disabled", Fields: map[string]string{"email": "errors.admin_disabled"}}
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO user_roles (user_id, territory_id, role, created_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT DO NOTHING`, u.ID, territoryID, string(RoleAdministrator), s.now()); err != nil {
+			return nil, false, err
+		}
+	}
+	if installationAdmin {
+		if err := setInstallationAdmin(ctx, tx, u.ID, true, s.now()); err != nil {
+			return nil, false, err
+		}
+	}
+	u, err = scanUser(tx.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, u.ID))
+	return u, created, err
+}
+
+// SetInstallationAdmin gives or takes away the running of the installation.
+// The last installation administrator keeps it: someone must be able to
+// add a territory.
+func (s *Store) SetInstallationAdmin(ctx context.Context, userID int64, on bool) error {
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		if !on {
+			var others int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE installation_admin AND id <> ? AND disabled_at IS NULL`,
+				userID).Scan(&others); err != nil {
+				return err
+			}
+			if others == 0 {
+				return errs.New(errs.Conflict, "errors.last_installation_admin")
+			}
+		}
+		return setInstallationAdmin(ctx, tx, userID, on, s.now())
+	})
+}
+
+func setInstallationAdmin(ctx context.Context, tx *db.Tx, userID int64, on bool, now time.Time) error {
+	res, err := tx.Exec(ctx, `UPDATE users SET installation_admin = ?, updated_at = ? WHERE id = ?`, on, now, userID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errs.New(errs.NotFound, "errors.user_not_found")
+	}
+	return nil
+}
+
+// PeopleByTerritory counts, for every territory, the accounts that hold
+// a role in it.
+func (s *Store) PeopleByTerritory(ctx context.Context) (map[int64]int, error) {
+	out := map[int64]int{}
+	err := db.Each(ctx, s.db, `SELECT territory_id, COUNT(DISTINCT user_id) FROM user_roles GROUP BY territory_id`, nil,
+		func(r *sql.Rows) error {
+			var id int64
+			var n int
+			if err := r.Scan(&id, &n); err != nil {
+				return err
+			}
+			out[id] = n
+			return nil
+		})
+	return out, err
 }
 
 func setRoles(ctx context.Context, tx *db.Tx, userID, territoryID int64, roles []Role, now time.Time) error {

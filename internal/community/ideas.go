@@ -175,19 +175,23 @@ func (s *Store) queue(ctx context.Context, tx *db.Tx, territoryID int64, msg mai
 
 // EnsureThemes gives a territory the default themes when it has none.
 func (s *Store) EnsureThemes(ctx context.Context, territoryID int64) error {
-	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM idea_themes WHERE territory_id = ?`, territoryID).Scan(&n); err != nil || n > 0 {
+	return s.db.InTx(ctx, func(tx *db.Tx) error { return s.EnsureThemesTx(ctx, tx, territoryID) })
+}
+
+// EnsureThemesTx is EnsureThemes inside tx (a new territory gets its
+// themes with it).
+func (s *Store) EnsureThemesTx(ctx context.Context, tx *db.Tx, territoryID int64) error {
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM idea_themes WHERE territory_id = ?`, territoryID).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	for i, t := range DefaultThemes {
+		if _, err := tx.Exec(ctx, `INSERT INTO idea_themes (territory_id, code, name_fr, name_en, sort_order) VALUES (?, ?, ?, ?, ?)`,
+			territoryID, t.Code, t.NameFR, t.NameEN, i); err != nil {
 			return err
 		}
-		for i, t := range DefaultThemes {
-			if _, err := tx.Exec(ctx, `INSERT INTO idea_themes (territory_id, code, name_fr, name_en, sort_order) VALUES (?, ?, ?, ?, ?)`,
-				territoryID, t.Code, t.NameFR, t.NameEN, i); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // Themes lists a territory's themes (archived ones too when asked).

@@ -18,6 +18,7 @@ import (
 
 	"implique/internal/db"
 	"implique/internal/errs"
+	"implique/internal/i18n"
 )
 
 // Place kinds.
@@ -77,19 +78,60 @@ func kindCode(s string) (string, bool) {
 	return "", false
 }
 
-// ImportPlaces reads places from CSV (columns slug, name, kind, parent,
-// population, population_year, lat, lon, source) and adds or updates them
-// by slug. Every row is checked before anything is written; a bad row
-// rejects the whole file with its line number.
-func (s *Store) ImportPlaces(ctx context.Context, territoryID int64, r io.Reader) (int, error) {
+// PlacesError is what is wrong with a file of places: the line (1 is the
+// header), a catalog key and the value in question. Its key, as an
+// i18n.Msg, says it in French or English (Msg).
+type PlacesError struct {
+	Line  int
+	Key   string
+	Value string
+}
+
+func (e *PlacesError) Error() string {
+	return fmt.Sprintf("places CSV line %d: %s %q", e.Line, e.Key, e.Value)
+}
+
+// Msg is the problem as a catalog message: the line and the value (an
+// empty file says neither, an unreadable one only its line).
+func (e *PlacesError) Msg() string {
+	switch e.Key {
+	case placesEmpty:
+		return i18n.Msg(e.Key)
+	case placesUnreadable:
+		return i18n.Msg(e.Key, e.Line)
+	}
+	return i18n.Msg(e.Key, e.Line, e.Value)
+}
+
+const (
+	placesEmpty      = "territory.places.empty"
+	placesUnreadable = "territory.places.unreadable"
+)
+
+// placeRow is a place as a file describes it, its parent by slug.
+type placeRow struct {
+	p      Place
+	parent string
+}
+
+// parsePlaces reads and checks a file of places (columns slug, name,
+// kind, parent, population, population_year, lat, lon, source), every
+// row before anything is written. What is wrong is a *PlacesError.
+func parsePlaces(r io.Reader) ([]placeRow, error) {
+	bad := func(line int, key, value string) error { return &PlacesError{Line: line, Key: key, Value: value} }
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	recs, err := cr.ReadAll()
 	if err != nil {
-		return 0, fmt.Errorf("places CSV: %w", err)
+		line := 1
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			line = pe.Line
+		}
+		return nil, bad(line, placesUnreadable, "")
 	}
 	if len(recs) < 1 {
-		return 0, errors.New("places CSV: empty")
+		return nil, bad(1, placesEmpty, "")
 	}
 	col := map[string]int{}
 	for i, h := range recs[0] {
@@ -97,7 +139,7 @@ func (s *Store) ImportPlaces(ctx context.Context, territoryID int64, r io.Reader
 	}
 	for _, need := range []string{"slug", "name", "kind"} {
 		if _, ok := col[need]; !ok {
-			return 0, fmt.Errorf("places CSV: missing column %q", need)
+			return nil, bad(1, "territory.places.missing_column", need)
 		}
 	}
 	get := func(rec []string, name string) string {
@@ -106,81 +148,97 @@ func (s *Store) ImportPlaces(ctx context.Context, territoryID int64, r io.Reader
 		}
 		return ""
 	}
-	type row struct {
-		p      Place
-		parent string
-	}
-	var rows []row
+	var rows []placeRow
 	seen := map[string]bool{}
 	for n, rec := range recs[1:] {
 		line := n + 2
 		p := Place{Slug: get(rec, "slug"), Name: get(rec, "name"), Source: get(rec, "source")}
-		if !slugRe.MatchString(p.Slug) || p.Name == "" {
-			return 0, fmt.Errorf("places CSV line %d: slug and name are required", line)
+		if !slugRe.MatchString(p.Slug) {
+			return nil, bad(line, "territory.places.slug", p.Slug)
+		}
+		if p.Name == "" {
+			return nil, bad(line, "territory.places.name", p.Slug)
 		}
 		if seen[p.Slug] {
-			return 0, fmt.Errorf("places CSV line %d: slug %s appears twice", line, p.Slug)
+			return nil, bad(line, "territory.places.duplicate", p.Slug)
 		}
 		seen[p.Slug] = true
 		var ok bool
 		if p.Kind, ok = kindCode(get(rec, "kind")); !ok {
-			return 0, fmt.Errorf("places CSV line %d: unknown kind %q", line, get(rec, "kind"))
+			return nil, bad(line, "territory.places.kind", get(rec, "kind"))
 		}
 		var err error
 		if p.Population, err = optInt(get(rec, "population")); err != nil {
-			return 0, fmt.Errorf("places CSV line %d: population: %v", line, err)
+			return nil, bad(line, "territory.places.population", get(rec, "population"))
 		}
 		if p.PopulationYear, err = optInt(get(rec, "population_year")); err != nil {
-			return 0, fmt.Errorf("places CSV line %d: population_year: %v", line, err)
+			return nil, bad(line, "territory.places.population_year", get(rec, "population_year"))
 		}
 		if p.Lat, err = optFloat(get(rec, "lat"), -90, 90); err != nil {
-			return 0, fmt.Errorf("places CSV line %d: lat: %v", line, err)
+			return nil, bad(line, "territory.places.lat", get(rec, "lat"))
 		}
 		if p.Lon, err = optFloat(get(rec, "lon"), -180, 180); err != nil {
-			return 0, fmt.Errorf("places CSV line %d: lon: %v", line, err)
+			return nil, bad(line, "territory.places.lon", get(rec, "lon"))
 		}
-		rows = append(rows, row{p: p, parent: get(rec, "parent")})
+		rows = append(rows, placeRow{p: p, parent: get(rec, "parent")})
 	}
 	for i, r := range rows {
 		if r.parent != "" && !seen[r.parent] {
-			return 0, fmt.Errorf("places CSV line %d: unknown parent %q", i+2, r.parent)
+			return nil, bad(i+2, "territory.places.parent", r.parent)
 		}
 	}
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		ids := map[string]int64{}
-		for i, r := range rows {
-			p := r.p
-			var id int64
-			err := tx.QueryRow(ctx, `SELECT id FROM places WHERE territory_id = ? AND slug = ?`, territoryID, p.Slug).Scan(&id)
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				id, err = tx.InsertID(ctx, `INSERT INTO places (territory_id, slug, name, kind, population, population_year,
-					lat, lon, source, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-					territoryID, p.Slug, p.Name, p.Kind, p.Population, p.PopulationYear, p.Lat, p.Lon, p.Source, i)
-			case err == nil:
-				_, err = tx.Exec(ctx, `UPDATE places SET name = ?, kind = ?, population = ?, population_year = ?, lat = ?,
-					lon = ?, source = ?, sort_order = ? WHERE id = ?`,
-					p.Name, p.Kind, p.Population, p.PopulationYear, p.Lat, p.Lon, p.Source, i, id)
-			}
-			if err != nil {
-				return err
-			}
-			ids[p.Slug] = id
-		}
-		for _, r := range rows {
-			var parent *int64
-			if r.parent != "" {
-				v := ids[r.parent]
-				parent = &v
-			}
-			if _, err := tx.Exec(ctx, `UPDATE places SET parent_id = ? WHERE id = ?`, parent, ids[r.p.Slug]); err != nil {
-				return err
-			}
-		}
-		return nil
+	return rows, nil
+}
+
+// ImportPlaces reads places from CSV (columns slug, name, kind, parent,
+// population, population_year, lat, lon, source) and adds or updates them
+// by slug. Every row is checked before anything is written; a bad row
+// rejects the whole file with its line number (a *PlacesError).
+func (s *Store) ImportPlaces(ctx context.Context, territoryID int64, r io.Reader) (int, error) {
+	var n int
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		var err error
+		n, err = s.ImportPlacesTx(ctx, tx, territoryID, r)
+		return err
 	})
+	return n, err
+}
+
+// ImportPlacesTx is ImportPlaces inside tx.
+func (s *Store) ImportPlacesTx(ctx context.Context, tx *db.Tx, territoryID int64, r io.Reader) (int, error) {
+	rows, err := parsePlaces(r)
 	if err != nil {
 		return 0, err
+	}
+	ids := map[string]int64{}
+	for i, r := range rows {
+		p := r.p
+		var id int64
+		err := tx.QueryRow(ctx, `SELECT id FROM places WHERE territory_id = ? AND slug = ?`, territoryID, p.Slug).Scan(&id)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			id, err = tx.InsertID(ctx, `INSERT INTO places (territory_id, slug, name, kind, population, population_year,
+				lat, lon, source, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				territoryID, p.Slug, p.Name, p.Kind, p.Population, p.PopulationYear, p.Lat, p.Lon, p.Source, i)
+		case err == nil:
+			_, err = tx.Exec(ctx, `UPDATE places SET name = ?, kind = ?, population = ?, population_year = ?, lat = ?,
+				lon = ?, source = ?, sort_order = ? WHERE id = ?`,
+				p.Name, p.Kind, p.Population, p.PopulationYear, p.Lat, p.Lon, p.Source, i, id)
+		}
+		if err != nil {
+			return 0, err
+		}
+		ids[p.Slug] = id
+	}
+	for _, r := range rows {
+		var parent *int64
+		if r.parent != "" {
+			v := ids[r.parent]
+			parent = &v
+		}
+		if _, err := tx.Exec(ctx, `UPDATE places SET parent_id = ? WHERE id = ?`, parent, ids[r.p.Slug]); err != nil {
+			return 0, err
+		}
 	}
 	return len(rows), nil
 }

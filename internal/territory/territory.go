@@ -99,6 +99,18 @@ var slugRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // Create adds a territory with its settings.
 func (s *Store) Create(ctx context.Context, slug string, set Settings) (Territory, error) {
+	var t Territory
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		var err error
+		t, err = s.CreateTx(ctx, tx, slug, set)
+		return err
+	})
+	return t, err
+}
+
+// CreateTx is Create inside tx, for a caller that writes the territory's
+// places, host and first administrator with it (all or nothing).
+func (s *Store) CreateTx(ctx context.Context, tx *db.Tx, slug string, set Settings) (Territory, error) {
 	f := errs.Fields{}
 	if !slugRe.MatchString(slug) || len(slug) > 60 {
 		f.Add("slug", "errors.slug")
@@ -109,7 +121,7 @@ func (s *Store) Create(ctx context.Context, slug string, set Settings) (Territor
 		return Territory{}, err
 	}
 	now := db.Now()
-	id, err := s.db.InsertID(ctx, `INSERT INTO territories (slug, name, operator_name, program_name, contact_email,
+	id, err := tx.InsertID(ctx, `INSERT INTO territories (slug, name, operator_name, program_name, contact_email,
 		contact_phone, mailing_address, privacy_officer_name, privacy_officer_email, privacy_officer_title, time_zone, brand_color,
 		public_forms_per_hour, dinner_target, small_group_minimum, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -122,7 +134,7 @@ func (s *Store) Create(ctx context.Context, slug string, set Settings) (Territor
 	if err != nil {
 		return Territory{}, err
 	}
-	return s.ByID(ctx, id)
+	return scanTerritory(tx.QueryRow(ctx, `SELECT `+territoryCols+` FROM territories WHERE id = ?`, id))
 }
 
 // ByID returns a territory.
@@ -149,12 +161,31 @@ func (s *Store) ForHost(ctx context.Context, host string) (Territory, error) {
 
 // SetHost makes a territory the one served on host (a domain name, no
 // port), for installations that run several territories; "" clears it.
+// A host another territory is served on is a Conflict.
 func (s *Store) SetHost(ctx context.Context, id int64, host string) error {
-	host = strings.ToLower(strings.TrimSpace(host))
-	if host != "" && (strings.ContainsAny(host, ":/ ") || !strings.Contains(host, ".") && host != "localhost") {
-		return errs.Fields{"host": "errors.host"}.Err()
+	return s.db.InTx(ctx, func(tx *db.Tx) error { return s.SetHostTx(ctx, tx, id, host) })
+}
+
+// SetHostTx is SetHost inside tx.
+func (s *Store) SetHostTx(ctx context.Context, tx *db.Tx, id int64, host string) error {
+	host, err := NormalizeHost(host)
+	if err != nil {
+		return err
 	}
-	res, err := s.db.Exec(ctx, `UPDATE territories SET host = ?, updated_at = ? WHERE id = ?`, host, db.Now(), id)
+	if host != "" {
+		var other int64
+		err := tx.QueryRow(ctx, `SELECT id FROM territories WHERE host = ? AND id <> ?`, host, id).Scan(&other)
+		if err == nil {
+			return hostTaken()
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	res, err := tx.Exec(ctx, `UPDATE territories SET host = ?, updated_at = ? WHERE id = ?`, host, db.Now(), id)
+	if db.IsUniqueViolation(err) {
+		return hostTaken()
+	}
 	if err != nil {
 		return err
 	}
@@ -162,6 +193,47 @@ func (s *Store) SetHost(ctx context.Context, id int64, host string) error {
 		return errs.New(errs.NotFound, "errors.territory_not_found")
 	}
 	return nil
+}
+
+func hostTaken() error {
+	return &errs.Error{Code: errs.Conflict, Key: "errors.host_taken", Fields: map[string]string{"host": "errors.host_taken"}}
+}
+
+// NormalizeHost checks a host as typed (a domain name, no port, no
+// scheme) and puts it in lower case; "" stays "" (no host of its own).
+func NormalizeHost(host string) (string, error) {
+	host = strings.ToLower(strings.TrimSpace(host))
+	if host != "" && (len(host) > 253 || strings.ContainsAny(host, ":/ \\@?#") || !strings.Contains(host, ".") && host != "localhost" ||
+		strings.HasPrefix(host, ".") || strings.HasSuffix(host, ".") || strings.Contains(host, "..")) {
+		return "", errs.Fields{"host": "errors.host"}.Err()
+	}
+	return host, nil
+}
+
+// List returns every territory, in order of creation.
+func (s *Store) List(ctx context.Context) ([]Territory, error) {
+	var out []Territory
+	err := db.Each(ctx, s.db, `SELECT `+territoryCols+` FROM territories ORDER BY id`, nil, func(r *sql.Rows) error {
+		t, err := scanTerritory(r)
+		out = append(out, t)
+		return err
+	})
+	return out, err
+}
+
+// PlaceCounts counts every territory's places.
+func (s *Store) PlaceCounts(ctx context.Context) (map[int64]int, error) {
+	out := map[int64]int{}
+	err := db.Each(ctx, s.db, `SELECT territory_id, COUNT(*) FROM places GROUP BY territory_id`, nil, func(r *sql.Rows) error {
+		var id int64
+		var n int
+		if err := r.Scan(&id, &n); err != nil {
+			return err
+		}
+		out[id] = n
+		return nil
+	})
+	return out, err
 }
 
 // Count returns how many territories exist.

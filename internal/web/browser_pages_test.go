@@ -537,6 +537,13 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 	if _, err := e.app.Privacy.Ask(ctx, tid, "lise@exemple.org", privacy.AskCorrection, "Mon nom est mal écrit."); err != nil {
 		t.Fatal(err)
 	}
+	// The installation administrator's page.
+	operator := e.user("exploitation@exemple.org", auth.RoleCitizen)
+	if err := e.auth.SetInstallationAdmin(ctx, operator.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	w.sessions["installation"] = e.session(t, operator.Email)
+	add("installation", "/installation")
 	add("admin", "/admin/confidentialite", "/admin/confidentialite/inventaire", "/admin/confidentialite/conservation",
 		"/admin/confidentialite/journal", "/admin/confidentialite/journal?quoi=privacy.person", "/admin/confidentialite/incidents",
 		"/admin/confidentialite/incidents/nouveau", "/admin/confidentialite/incidents/merci",

@@ -541,6 +541,14 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/confidentialite/personnes/consentement", s.privacy.AdminPersonWithdraw)
 	mux.HandleFunc("POST /admin/confidentialite/personnes/suppression", s.privacy.AdminPersonErase)
 
+	// Installation.
+	// The installation administrator's page: the territories of the
+	// installation, adding one (the same code as `implique territory add`)
+	// and changing a territory's host. Nobody else opens it.
+	mux.HandleFunc("GET /installation", s.installation.Home)
+	mux.HandleFunc("POST /installation/territoires", s.installation.AddTerritory)
+	mux.HandleFunc("POST /installation/territoires/{id}/hote", s.installation.SetHost)
+
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/places", s.apiPlaces)
 	mux.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)

@@ -23,6 +23,7 @@ import (
 	"implique/internal/web/ideas"
 	"implique/internal/web/impact"
 	"implique/internal/web/initiatives"
+	"implique/internal/web/installation"
 	"implique/internal/web/kit"
 	"implique/internal/web/orgs"
 	"implique/internal/web/portrait"
@@ -55,6 +56,7 @@ type Server struct {
 	ideas        *ideas.Handlers
 	impact       *impact.Handlers
 	initiatives  *initiatives.Handlers
+	installation *installation.Handlers
 	orgs         *orgs.Handlers
 	portrait     *portrait.Handlers
 	privacy      *privacy.Handlers
@@ -85,7 +87,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	// Each capability's pages, over the kit's layout and partials.
 	k, err := kit.New(cfg, deps, cat, account.Templates, comms.Templates, committee.Templates, communities.Templates, connections.Templates,
-		events.Templates, funding.Templates, ideas.Templates, impact.Templates, initiatives.Templates, orgs.Templates,
+		events.Templates, funding.Templates, ideas.Templates, impact.Templates, initiatives.Templates, installation.Templates, orgs.Templates,
 		portrait.Templates, privacy.Templates, site.Templates, staff.Templates, surveys.Templates, training.Templates, volunteering.Templates)
 	if err != nil {
 		return nil, err
@@ -101,6 +103,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		ideas:        &ideas.Handlers{Kit: k},
 		impact:       &impact.Handlers{Kit: k},
 		initiatives:  &initiatives.Handlers{Kit: k},
+		installation: &installation.Handlers{Kit: k},
 		orgs:         &orgs.Handlers{Kit: k},
 		portrait:     &portrait.Handlers{Kit: k},
 		privacy:      &privacy.Handlers{Kit: k},

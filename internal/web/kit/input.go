@@ -15,6 +15,7 @@ import (
 	"implique/internal/comms"
 	"implique/internal/community"
 	"implique/internal/funding"
+	"implique/internal/installation"
 	"implique/internal/orgs"
 )
 
@@ -48,6 +49,7 @@ var uploads = map[string]upload{
 	"POST /admin/importer-organismes":        {orgs.MaxImportBytes, "errors.org_import_size"},
 	"POST /admin/financement/{id}/documents": {funding.MaxFileSize, "errors.file_too_big"},
 	"POST /admin/comite/documents":           {committee.MaxFileSize, "errors.file_too_big"},
+	"POST /installation/territoires":         {installation.MaxPlacesBytes, "errors.places_too_big"},
 
 	// The content calendar's items and their picture.
 	"POST /admin/communications/calendrier/elements":      {comms.MaxImageSize, "errors.file_too_big"},

@@ -27,6 +27,7 @@ import (
 	"implique/internal/funding"
 	"implique/internal/i18n"
 	"implique/internal/impact"
+	"implique/internal/installation"
 	"implique/internal/mail"
 	"implique/internal/orgs"
 	"implique/internal/portrait"
@@ -87,7 +88,9 @@ type Deps struct {
 	// Privacy is the privacy centre: the registry of personal
 	// information, people's rights, the access log, the incidents.
 	Privacy *privacy.Store
-	Logger  *slog.Logger
+	// Installation adds and lists the installation's territories.
+	Installation *installation.Service
+	Logger       *slog.Logger
 	// Registry receives the HTTP metrics; /metrics serves it.
 	Registry *prometheus.Registry
 	// Now is the clock (tests replace it).
