@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"implique/internal/app"
@@ -41,6 +42,7 @@ func cmdServe(ctx context.Context, args []string, u *ui) error {
 		return err
 	}
 	started := time.Now()
+	setMemoryLimit(os.Getenv)
 	logger := newLogger(os.Stderr, slog.LevelInfo)
 	jobLogger := newLogger(os.Stderr, slog.LevelWarn) // River is chatty at info
 	a, err := openApp(ctx, &c, logger, jobLogger)
@@ -110,6 +112,9 @@ func cmdServe(ctx context.Context, args []string, u *ui) error {
 		}
 	}
 	logger.Info("serving", "addr", ln.Addr().String(), "engine", string(d.Engine))
+	// What the start-up used and let go (migrations, template checks, the
+	// demo) goes back to the system now rather than over the next minutes.
+	debug.FreeOSMemory()
 
 	select {
 	case err := <-errc:
@@ -130,6 +135,19 @@ func cmdServe(ctx context.Context, args []string, u *ui) error {
 		err = errors.Join(err, jerr)
 	}
 	return err
+}
+
+// defaultMemoryLimit is the soft limit of the Go runtime's memory when
+// GOMEMLIMIT is not set: the garbage collector works harder as the process
+// nears it, so a small installation stays small. A large one raises it with
+// GOMEMLIMIT (e.g. GOMEMLIMIT=512MiB); it is a target, never a crash.
+const defaultMemoryLimit = 48 << 20
+
+// setMemoryLimit applies defaultMemoryLimit unless GOMEMLIMIT says otherwise.
+func setMemoryLimit(getenv func(string) string) {
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 }
 
 // printDemoLogin prints the demo administrator's e-mail and a fresh

@@ -593,15 +593,22 @@ func (s *Store) Suggestions(ctx context.Context, territoryID, communityID int64,
 			evs = append(evs, ev)
 		}
 	}
+	var held []int64
 	for _, ev := range evs {
-		if ev.HeldAt == nil {
-			continue
+		if ev.HeldAt != nil {
+			held = append(held, ev.ID)
 		}
-		people, err := s.events.Attendees(ctx, territoryID, ev.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range people {
+	}
+	people, err := s.events.Attendees(ctx, territoryID, held...)
+	if err != nil {
+		return nil, err
+	}
+	came := map[int64][]events.Registration{}
+	for _, r := range people {
+		came[r.EventID] = append(came[r.EventID], r)
+	}
+	for _, ev := range evs {
+		for _, r := range came[ev.ID] {
 			if r.ConsentContact {
 				add(r.Name, r.Email, ev.Name(s.cat, lang, t.Location()))
 			}

@@ -8,11 +8,14 @@ import (
 	"implique/internal/db"
 )
 
-// Attendees lists the people who came to an event: its confirmed
-// registrations that were checked in at the door, by name.
-func (s *Store) Attendees(ctx context.Context, territoryID, eventID int64) ([]Registration, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+regCols+regFrom+`WHERE r.territory_id = ? AND r.event_id = ?
-		AND r.status = 'confirmed' AND r.checked_in_at IS NOT NULL ORDER BY r.name, r.id`, territoryID, eventID)
+// Attendees lists the people who came to events: their confirmed
+// registrations that were checked in at the door, event by event, by name.
+func (s *Store) Attendees(ctx context.Context, territoryID int64, eventIDs ...int64) ([]Registration, error) {
+	if len(eventIDs) == 0 {
+		return nil, nil
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+regCols+regFrom+`WHERE r.territory_id = ? AND r.event_id IN (`+db.Marks(len(eventIDs))+`)
+		AND r.status = 'confirmed' AND r.checked_in_at IS NOT NULL ORDER BY r.event_id, r.name, r.id`, append([]any{territoryID}, db.Args(eventIDs)...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -47,7 +47,7 @@ func (s *Store) waveIDs(ctx context.Context, territoryID int64, f Filter) ([]int
 	n := 0
 	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM survey_waves w WHERE w.territory_id = ? AND w.id IN (`+db.Marks(len(ids))+`)
 		AND w.questionnaire_id = (SELECT x.questionnaire_id FROM survey_waves x WHERE x.territory_id = ? AND x.id = ?)`,
-		append(append([]any{territoryID}, anys(ids)...), territoryID, f.WaveID)...).Scan(&n)
+		append(append([]any{territoryID}, db.Args(ids)...), territoryID, f.WaveID)...).Scan(&n)
 	if err != nil {
 		return nil, err
 	}
@@ -55,14 +55,6 @@ func (s *Store) waveIDs(ctx context.Context, territoryID int64, f Filter) ([]int
 		return nil, errs.New(errs.Invalid, "errors.survey_waves_other")
 	}
 	return ids, nil
-}
-
-func anys(ids []int64) []any {
-	out := make([]any, len(ids))
-	for i, id := range ids {
-		out[i] = id
-	}
-	return out
 }
 
 // OptionResult is how many respondents chose one option.
@@ -110,7 +102,7 @@ func (s *Store) counts(ctx context.Context, territoryID int64, f Filter) (map[st
 	}
 	q := `SELECT t.question, t.code, SUM(t.n) FROM survey_tallies t JOIN survey_waves w ON w.id = t.wave_id
 		WHERE w.territory_id = ? AND t.wave_id IN (` + db.Marks(len(ids)) + `)`
-	args := append([]any{territoryID}, anys(ids)...)
+	args := append([]any{territoryID}, db.Args(ids)...)
 	if f.Place != "" {
 		cond, a := territory.InScope("t.place_id", territoryID, f.Place, territory.AndSecteurs)
 		q += ` AND ` + cond
@@ -180,6 +172,11 @@ func (s *Store) Results(ctx context.Context, territoryID int64, f Filter) (Resul
 	if err != nil {
 		return Results{}, err
 	}
+	return s.results(f, q, min, counts, places), nil
+}
+
+// results turns the counts of a filter into its results.
+func (s *Store) results(f Filter, q Questionnaire, min int, counts map[string]map[string]int, places map[string]territory.Place) Results {
 	def := q.Published.Def
 	small := Text{FR: s.cat.T("fr", "survey.results.small_places", min), EN: s.cat.T("en", "survey.results.small_places", min)}
 	r := Results{Filter: f, Minimum: min, Responses: counts[ResponsesKey][""], ComputedAt: s.now()}
@@ -191,7 +188,70 @@ func (s *Store) Results(ctx context.Context, territoryID int64, f Filter) (Resul
 		question := Question{Code: sc.Code, Kind: KindNumber, Text: sc.Label, Headline: sc.Headline}
 		r.Questions = append(r.Questions, result(question, 0, counts[sc.Code], min, places, small))
 	}
-	return r, nil
+	return r
+}
+
+// ResultsOfWaves are the results of each of several waves, apart (the
+// cohorts of a training program): a few reads whatever their number.
+// Waves of another territory, or whose questionnaire is not published,
+// are left out.
+func (s *Store) ResultsOfWaves(ctx context.Context, territoryID int64, waveIDs []int64) (map[int64]Results, error) {
+	out := map[int64]Results{}
+	if len(waveIDs) == 0 {
+		return out, nil
+	}
+	if len(waveIDs) > MaxWaves {
+		return nil, errs.New(errs.Invalid, "errors.survey_waves_many")
+	}
+	waves, err := s.waves(ctx, `w.territory_id = ? AND w.id IN (`+db.Marks(len(waveIDs))+`)`, append([]any{territoryID}, db.Args(waveIDs)...)...)
+	if err != nil || len(waves) == 0 {
+		return out, err
+	}
+	min, err := s.minimum(ctx, territoryID)
+	if err != nil {
+		return nil, err
+	}
+	places, err := s.placesBySlug(ctx, territoryID)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[int64]map[string]map[string]int{}
+	err = db.Each(ctx, s.db, `SELECT t.wave_id, t.question, t.code, SUM(t.n) FROM survey_tallies t JOIN survey_waves w ON w.id = t.wave_id
+		WHERE w.territory_id = ? AND t.wave_id IN (`+db.Marks(len(waveIDs))+`) GROUP BY t.wave_id, t.question, t.code`,
+		append([]any{territoryID}, db.Args(waveIDs)...), func(rows *sql.Rows) error {
+			var wave int64
+			var question, code string
+			var n int
+			if err := rows.Scan(&wave, &question, &code, &n); err != nil {
+				return err
+			}
+			if counts[wave] == nil {
+				counts[wave] = map[string]map[string]int{}
+			}
+			if counts[wave][question] == nil {
+				counts[wave][question] = map[string]int{}
+			}
+			counts[wave][question][code] = n
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	// The waves of a program's cohorts share one questionnaire, or a few.
+	questionnaires := map[int64]Questionnaire{}
+	for _, w := range waves {
+		q, ok := questionnaires[w.QuestionnaireID]
+		if !ok {
+			if q, err = s.Get(ctx, territoryID, w.QuestionnaireID); err != nil {
+				return nil, err
+			}
+			questionnaires[w.QuestionnaireID] = q
+		}
+		if q.Published != nil {
+			out[w.ID] = s.results(Filter{WaveID: w.ID}, q, min, counts[w.ID], places)
+		}
+	}
+	return out, nil
 }
 
 // result turns one question's counts into its figures; smallPlaces names

@@ -72,18 +72,32 @@ func (s *Store) ProgressOf(ctx context.Context, territoryID int64, c Cohort, lis
 }
 
 func (s *Store) progress(ctx context.Context, territoryID int64, c Cohort, list []Enrolment) ([]Progress, error) {
-	held := c.Held()
-	ids := make([]int64, len(held))
-	for i, e := range held {
-		ids[i] = e.ID
+	all, err := s.progressAll(ctx, territoryID, []Cohort{c}, map[int64][]Enrolment{c.ID: list})
+	return all[c.ID], err
+}
+
+// progressAll reads the progress of the enrolments of several cohorts at
+// once (lists: by cohort), in three reads whatever their number.
+func (s *Store) progressAll(ctx context.Context, territoryID int64, cohorts []Cohort, lists map[int64][]Enrolment) (map[int64][]Progress, error) {
+	out := map[int64][]Progress{}
+	if len(cohorts) == 0 {
+		return out, nil
 	}
-	present, err := s.events.CheckedIn(ctx, territoryID, ids)
+	var events, cohortIDs []int64
+	for _, c := range cohorts {
+		cohortIDs = append(cohortIDs, c.ID)
+		for _, e := range c.Held() {
+			events = append(events, e.ID)
+		}
+	}
+	present, err := s.events.CheckedIn(ctx, territoryID, events)
 	if err != nil {
 		return nil, err
 	}
 	regs := map[int64]map[int64]int64{} // enrolment → event → registration
 	err = db.Each(ctx, s.db, `SELECT r.enrolment_id, r.event_id, r.registration_id FROM training_registrations r
-		JOIN training_enrolments e ON e.id = r.enrolment_id WHERE e.territory_id = ? AND e.cohort_id = ?`, []any{territoryID, c.ID},
+		JOIN training_enrolments e ON e.id = r.enrolment_id WHERE e.territory_id = ? AND e.cohort_id IN (`+db.Marks(len(cohortIDs))+`)`,
+		append([]any{territoryID}, db.Args(cohortIDs)...),
 		func(rows *sql.Rows) error {
 			var en, ev, reg int64
 			if err := rows.Scan(&en, &ev, &reg); err != nil {
@@ -99,30 +113,35 @@ func (s *Store) progress(ctx context.Context, territoryID int64, c Cohort, list 
 		return nil, err
 	}
 	now := s.now()
-	out := make([]Progress, len(list))
-	for i, e := range list {
-		p := Progress{Enrolment: e, Present: map[int64]bool{}, Total: len(held)}
-		for _, ev := range held {
-			if !now.Before(ev.StartsAt) {
-				p.Past++
+	for _, c := range cohorts {
+		held := c.Held()
+		list := lists[c.ID]
+		rows := make([]Progress, len(list))
+		for i, e := range list {
+			p := Progress{Enrolment: e, Present: map[int64]bool{}, Total: len(held)}
+			for _, ev := range held {
+				if !now.Before(ev.StartsAt) {
+					p.Past++
+				}
+				if reg, ok := regs[e.ID][ev.ID]; ok && present[reg] {
+					p.Present[ev.ID] = true
+					p.Attended++
+				}
 			}
-			if reg, ok := regs[e.ID][ev.ID]; ok && present[reg] {
-				p.Present[ev.ID] = true
-				p.Attended++
+			p.RuleMet = p.Total > 0 && p.Attended*100 >= c.Program.MinAttendance*p.Total && (!c.Program.ProjectRequired || e.ProjectDone)
+			switch {
+			case e.Completed != nil:
+				p.Done = *e.Completed
+			case e.Decision == DecidedCompleted:
+				p.Done = true
+			case e.Decision == DecidedNotCompleted:
+				p.Done = false
+			default:
+				p.Done = p.RuleMet
 			}
+			rows[i] = p
 		}
-		p.RuleMet = p.Total > 0 && p.Attended*100 >= c.Program.MinAttendance*p.Total && (!c.Program.ProjectRequired || e.ProjectDone)
-		switch {
-		case e.Completed != nil:
-			p.Done = *e.Completed
-		case e.Decision == DecidedCompleted:
-			p.Done = true
-		case e.Decision == DecidedNotCompleted:
-			p.Done = false
-		default:
-			p.Done = p.RuleMet
-		}
-		out[i] = p
+		out[c.ID] = rows
 	}
 	return out, nil
 }
@@ -265,17 +284,29 @@ type Summary struct {
 // least one session, and those who completed.
 func (s *Store) Totals(ctx context.Context, territoryID int64, cohorts []Cohort) (map[int64]Summary, error) {
 	out := map[int64]Summary{}
+	if len(cohorts) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(cohorts))
+	for i, c := range cohorts {
+		ids[i] = c.ID
+	}
+	list, err := queryEnrolments(ctx, s.db, `e.territory_id = ? AND e.cohort_id IN (`+db.Marks(len(ids))+`) AND e.status = 'confirmed'`,
+		append([]any{territoryID}, db.Args(ids)...)...)
+	if err != nil {
+		return nil, err
+	}
+	lists := map[int64][]Enrolment{}
+	for _, e := range list {
+		lists[e.CohortID] = append(lists[e.CohortID], e)
+	}
+	all, err := s.progressAll(ctx, territoryID, cohorts, lists)
+	if err != nil {
+		return nil, err
+	}
 	for _, c := range cohorts {
-		list, err := queryEnrolments(ctx, s.db, `e.territory_id = ? AND e.cohort_id = ? AND e.status = 'confirmed'`, territoryID, c.ID)
-		if err != nil {
-			return nil, err
-		}
-		rows, err := s.progress(ctx, territoryID, c, list)
-		if err != nil {
-			return nil, err
-		}
 		var sum Summary
-		for _, p := range rows {
+		for _, p := range all[c.ID] {
 			sum.Enrolled++
 			if p.Attended > 0 {
 				sum.Attended++

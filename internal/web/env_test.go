@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"implique/internal/app"
@@ -67,6 +68,8 @@ type env struct {
 	// app is the application the server runs; tests stop its clock and
 	// move it on.
 	app *app.App
+	// queries is how many statements the last request ran.
+	queries atomic.Int64
 }
 
 func newEnv(t *testing.T, d *db.DB) *env {
@@ -86,7 +89,12 @@ func newEnvConfig(t *testing.T, d *db.DB, cfg web.Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Config.Handler = a.Web
+	e := &env{}
+	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, c := db.CountQueries(r.Context())
+		a.Web.ServeHTTP(w, r.WithContext(ctx))
+		e.queries.Store(c.N())
+	})
 	terr, _, err := demo.Base(ctx, a.Territories)
 	if err != nil {
 		t.Fatal(err)
@@ -94,8 +102,9 @@ func newEnvConfig(t *testing.T, d *db.DB, cfg web.Config) *env {
 	if err := a.Community.EnsureThemes(ctx, terr.ID); err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, d: d, srv: srv, auth: a.Auth, outbox: a.Outbox, mailer: a.Mailer, events: a.Events, community: a.Community,
+	*e = env{t: t, d: d, srv: srv, auth: a.Auth, outbox: a.Outbox, mailer: a.Mailer, events: a.Events, community: a.Community,
 		links: a.Connections, orgs: a.Orgs, vol: a.Volunteering, tracking: a.Tracking, territory: terr, logs: logs, app: a}
+	return e
 }
 
 // user creates an account with roles on the test territory.

@@ -7,7 +7,6 @@ package kit
 import (
 	"context"
 	"embed"
-	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -103,7 +102,7 @@ type Kit struct {
 	Deps   Deps
 	Cat    i18n.Catalogs
 	Secure bool
-	pages  map[string]*template.Template
+	pages  *templates
 }
 
 // New parses the kit's pages and every page of pages over the layout (a

@@ -9,8 +9,10 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -304,10 +306,46 @@ func (s *Kit) Page(w http.ResponseWriter, r *http.Request, titleKey string) Base
 	return b
 }
 
-// parseTemplates parses every page (templates/*.html) of each set over the
+// page is one page template: its files, checked at start, and parsed over
+// the layout on its first use. An installation serves a few dozen of its
+// pages most days; parsing the others in advance would hold tens of
+// megabytes of template trees for nothing.
+type page struct {
+	set   fs.FS
+	files []string
+	once  sync.Once
+	t     *template.Template
+}
+
+// templates are the layout with its partials, and every page.
+type templates struct {
+	layout *template.Template
+	pages  map[string]*page
+}
+
+// parse parses p over a copy of the layout.
+func (ts *templates) parse(p *page) (*template.Template, error) {
+	return template.Must(ts.layout.Clone()).ParseFS(p.set, p.files...)
+}
+
+// lookup returns the parsed page named name.
+func (ts *templates) lookup(name string) (*template.Template, bool) {
+	p, ok := ts.pages[name]
+	if !ok {
+		return nil, false
+	}
+	p.once.Do(func() {
+		// Checked at start: it parses.
+		p.t = template.Must(ts.parse(p))
+	})
+	return p.t, true
+}
+
+// parseTemplates checks every page (templates/*.html) of each set over the
 // layout and the shared partials; a page that fails to parse, lacks its
-// "content" or takes another's name stops the start-up.
-func parseTemplates(sets ...fs.FS) (map[string]*template.Template, error) {
+// "content" or takes another's name stops the start-up. The pages are
+// parsed again, one by one, when first rendered.
+func parseTemplates(sets ...fs.FS) (*templates, error) {
 	funcs := template.FuncMap{
 		"join":     strings.Join,
 		"autolink": Autolink,
@@ -343,7 +381,7 @@ func parseTemplates(sets ...fs.FS) (map[string]*template.Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages := map[string]*template.Template{}
+	ts := &templates{layout: layout, pages: map[string]*page{}}
 	for _, set := range sets {
 		names, err := fs.Glob(set, "templates/*.html")
 		if err != nil {
@@ -363,25 +401,26 @@ func parseTemplates(sets ...fs.FS) (map[string]*template.Template, error) {
 			if name == "layout" || strings.HasPrefix(name, "_") {
 				continue
 			}
-			t, err := template.Must(layout.Clone()).ParseFS(set, append(own, n)...)
+			p := &page{set: set, files: append(slices.Clip(own), n)}
+			t, err := ts.parse(p)
 			switch {
 			case err != nil:
 				return nil, fmt.Errorf("template %s: %w", name, err)
 			case t.Lookup("content") == nil:
 				return nil, fmt.Errorf("template %s: no content block", name)
-			case pages[name] != nil:
+			case ts.pages[name] != nil:
 				return nil, fmt.Errorf("template %s: two pages of that name", name)
 			}
-			pages[name] = t
+			ts.pages[name] = p
 		}
 	}
-	return pages, nil
+	return ts, nil
 }
 
 // Render writes a page with the layout. The page is rendered to a buffer
 // first, so that a template error becomes a clean 500, never half a page.
 func (s *Kit) Render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
-	t, ok := s.pages[page]
+	t, ok := s.pages.lookup(page)
 	if !ok {
 		s.Fail(w, r, fmt.Errorf("no page %q", page))
 		return

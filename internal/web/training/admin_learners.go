@@ -341,6 +341,15 @@ func (h *Handlers) results(r *http.Request, cohorts []tr.Cohort, together bool) 
 	ctx, tid := r.Context(), kit.Info(r).Territory.ID
 	var out []resultRow
 	var finals []int64
+	for _, c := range cohorts {
+		if c.FinalWaveID != nil {
+			finals = append(finals, *c.FinalWaveID)
+		}
+	}
+	each, err := h.Deps.Surveys.ResultsOfWaves(ctx, tid, finals)
+	if err != nil {
+		return nil, err
+	}
 	for i := range cohorts {
 		c := &cohorts[i]
 		if c.SessionWaveID == nil && c.FinalWaveID == nil {
@@ -352,10 +361,9 @@ func (h *Handlers) results(r *http.Request, cohorts []tr.Cohort, together bool) 
 		}
 		if c.FinalWaveID != nil {
 			row.FinalWave = *c.FinalWaveID
-			finals = append(finals, row.FinalWave)
-			res, err := h.Deps.Surveys.Results(ctx, tid, survey.Filter{WaveID: row.FinalWave})
-			if err != nil {
-				return nil, err
+			res, ok := each[row.FinalWave]
+			if !ok {
+				return nil, errs.New(errs.Conflict, "errors.survey_not_published")
 			}
 			row.Responses = res.Responses
 			row.Learned, row.WillAct, row.Satisfied = headlines(res)
