@@ -71,6 +71,16 @@ func (r raw) text(t *testing.T) string {
 // kept tells an answer served through the page cache (it has an ETag).
 func (r raw) kept() bool { return r.header.Get("ETag") != "" }
 
+// changedBehindTheSite raises the pages version, as every change made
+// through the site does: for tests that change the stores directly where
+// staff would use the site, then read a public page again.
+func (e *env) changedBehindTheSite(t testing.TB) {
+	t.Helper()
+	if err := e.app.Territories.BumpPagesVersion(context.Background(), e.territory.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // laterDinner creates and publishes a second souper straight in the store,
 // as a background job or the command line would: no request raises the
 // pages version.
