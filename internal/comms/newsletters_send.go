@@ -783,12 +783,24 @@ func deliveryCode(err error) string {
 	return "error"
 }
 
-// newsFinish marks a newsletter sent when nothing of it waits any more.
+// newsFinish marks a newsletter sent when nothing of it waits any more; it
+// then shows in the public archive, so the territory's pages version rises.
 func (s *Store) newsFinish(ctx context.Context, id int64) error {
-	_, err := s.db.Exec(context.WithoutCancel(ctx), `UPDATE comms_newsletters SET status = 'sent', sent_at = ?, updated_at = ?
+	ctx = context.WithoutCancel(ctx)
+	res, err := s.db.Exec(ctx, `UPDATE comms_newsletters SET status = 'sent', sent_at = ?, updated_at = ?
 		WHERE id = ? AND status = 'sending' AND NOT EXISTS (SELECT 1 FROM comms_deliveries d WHERE d.newsletter_id = ?
 			AND d.status IN ('pending', 'sending', 'retry'))`, s.now(), s.now(), id, id)
-	return err
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 || s.territories == nil {
+		return nil
+	}
+	var territoryID int64
+	if err := s.db.QueryRow(ctx, `SELECT territory_id FROM comms_newsletters WHERE id = ?`, id).Scan(&territoryID); err != nil {
+		return err
+	}
+	return s.territories.BumpPagesVersion(ctx, territoryID)
 }
 
 // newsMessage is the message of a newsletter to one address: text and

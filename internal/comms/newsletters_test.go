@@ -407,6 +407,10 @@ func TestNewsSendOnceThroughSMTP(t *testing.T) {
 		if err != nil || got.Status != comms.NewsSent || got.Sent != 3 || got.Recipients != 3 {
 			t.Fatalf("newsletter %+v %v", got, err)
 		}
+		// Sent, it is in the public archive: the pages kept are out of date.
+		if tr, err := territory.NewStore(d).ByID(f.ctx, f.t.ID); err != nil || tr.PagesVersion <= f.t.PagesVersion {
+			t.Errorf("pages version %d after the sending, %d before (%v)", tr.PagesVersion, f.t.PagesVersion, err)
+		}
 		m := msgs[0]
 		unsub := newsHeader(t, m, "List-Unsubscribe")
 		if !strings.HasPrefix(unsub, "<"+testkit.BaseURL+"/infolettre/desabonnement/") || !strings.Contains(unsub, "<mailto:direction@exemple.org?subject=unsubscribe>") {

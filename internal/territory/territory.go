@@ -10,6 +10,7 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -23,8 +24,11 @@ type Territory struct {
 	Slug string
 	Host string
 	Settings
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// PagesVersion rises with every change made through the site; the
+	// rendered public pages kept by any instance are keyed by it.
+	PagesVersion int64
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // Settings are what an administrator edits.
@@ -75,20 +79,24 @@ func (t Territory) MailFooter() string {
 }
 
 // Store reads and writes territories and places.
-type Store struct{ db *db.DB }
+type Store struct {
+	db *db.DB
+	// forHost is ForHost's query, prepared once: it runs on every request.
+	forHost atomic.Pointer[sql.Stmt]
+}
 
 // NewStore returns a store on d.
 func NewStore(d *db.DB) *Store { return &Store{db: d} }
 
 const territoryCols = `id, slug, host, name, operator_name, program_name, contact_email, contact_phone,
 	mailing_address, privacy_officer_name, privacy_officer_email, privacy_officer_title, time_zone, brand_color, public_forms_per_hour,
-	dinner_target, small_group_minimum, created_at, updated_at`
+	dinner_target, small_group_minimum, pages_version, created_at, updated_at`
 
 func scanTerritory(row interface{ Scan(...any) error }) (Territory, error) {
 	var t Territory
 	err := row.Scan(&t.ID, &t.Slug, &t.Host, &t.Name, &t.OperatorName, &t.ProgramName, &t.ContactEmail,
 		&t.ContactPhone, &t.MailingAddress, &t.PrivacyOfficerName, &t.PrivacyOfficerEmail, &t.PrivacyOfficerTitle, &t.TimeZone,
-		&t.BrandColor, &t.PublicFormsPerHour, &t.DinnerTarget, &t.SmallGroupMinimum, &t.CreatedAt, &t.UpdatedAt)
+		&t.BrandColor, &t.PublicFormsPerHour, &t.DinnerTarget, &t.SmallGroupMinimum, &t.PagesVersion, &t.CreatedAt, &t.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, errs.New(errs.NotFound, "errors.territory_not_found")
 	}
@@ -155,8 +163,37 @@ func (s *Store) ForHost(ctx context.Context, host string) (Territory, error) {
 		host = h
 	}
 	host = strings.ToLower(host)
-	return scanTerritory(s.db.QueryRow(ctx, `SELECT `+territoryCols+` FROM territories
-		ORDER BY CASE WHEN host = ? AND host <> '' THEN 0 WHEN host = '' THEN 1 ELSE 2 END, id LIMIT 1`, host))
+	if stmt := s.forHostStmt(ctx); stmt != nil {
+		return scanTerritory(stmt.QueryRowContext(ctx, host))
+	}
+	return scanTerritory(s.db.QueryRow(ctx, forHostQuery, host))
+}
+
+const forHostQuery = `SELECT ` + territoryCols + ` FROM territories
+	ORDER BY CASE WHEN host = ? AND host <> '' THEN 0 WHEN host = '' THEN 1 ELSE 2 END, id LIMIT 1`
+
+// forHostStmt is ForHost's prepared query; nil while it cannot be prepared
+// (the query then runs unprepared, and preparing is tried again next time).
+func (s *Store) forHostStmt(ctx context.Context) *sql.Stmt {
+	if stmt := s.forHost.Load(); stmt != nil {
+		return stmt
+	}
+	stmt, err := s.db.PrepareRead(ctx, forHostQuery)
+	if err != nil {
+		return nil
+	}
+	if !s.forHost.CompareAndSwap(nil, stmt) {
+		_ = stmt.Close() // another request prepared it first
+		return s.forHost.Load()
+	}
+	return stmt
+}
+
+// BumpPagesVersion raises the version of the territory's public pages: the
+// pages any instance kept for it are no longer served.
+func (s *Store) BumpPagesVersion(ctx context.Context, id int64) error {
+	_, err := s.db.Exec(ctx, `UPDATE territories SET pages_version = pages_version + 1 WHERE id = ?`, id)
+	return err
 }
 
 // SetHost makes a territory the one served on host (a domain name, no

@@ -740,3 +740,37 @@ func TestLocationFallback(t *testing.T) {
 		t.Errorf("Location() = %s, want America/Toronto", got)
 	}
 }
+
+func TestBumpPagesVersion(t *testing.T) {
+	dbtest.Run(t, dbtest.MigrateApp, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := territory.NewStore(d)
+		first, err := s.Create(ctx, "becancour", fullSettings())
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, err := s.Create(ctx, "nicolet-yamaska", fullSettings())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first.PagesVersion != 0 {
+			t.Fatalf("a new territory's pages version is %d", first.PagesVersion)
+		}
+		for range 2 {
+			if err := s.BumpPagesVersion(ctx, first.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Read with the territory itself, by every way of reading it.
+		got, err := s.ForHost(ctx, "")
+		if err != nil || got.ID != first.ID || got.PagesVersion != 2 {
+			t.Errorf("ForHost: %s version %d, %v; want %s version 2", got.Slug, got.PagesVersion, err, first.Slug)
+		}
+		if got, _ := s.ByID(ctx, first.ID); got.PagesVersion != 2 {
+			t.Errorf("ByID: version %d", got.PagesVersion)
+		}
+		if got, _ := s.BySlug(ctx, second.Slug); got.PagesVersion != 0 {
+			t.Errorf("another territory's version moved: %d", got.PagesVersion)
+		}
+	})
+}

@@ -343,6 +343,7 @@ func TestStaffOrganizations(t *testing.T) {
 			if _, err := e.orgs.UpdatePerson(ctx, tid, *pres.HolderID, orgs.PersonInput{Name: "Marie Côté", Email: "marie@exemple.org"}); err != nil {
 				t.Fatal(err)
 			}
+			e.changedBehindTheSite(t)
 			if r := pub.get("/organismes/" + loisirs.Slug); strings.Contains(r.body, "Marie Côté") || !strings.Contains(r.body, "poste occupé") {
 				t.Error("a holder's name shows without consent")
 			}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"regexp"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -60,9 +61,17 @@ func get(b *testing.B, c *http.Client, url string) []byte {
 
 // memoryServer answers with the same bytes, from memory: the baseline.
 func memoryServer(b *testing.B, body []byte, status int) *httptest.Server {
+	return memoryServerHeader(b, http.Header{"Content-Type": {"text/html; charset=utf-8"}}, body, status)
+}
+
+// memoryServerHeader answers with the same headers and bytes, from memory.
+func memoryServerHeader(b *testing.B, header http.Header, body []byte, status int) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		h := w.Header()
+		for k, v := range header {
+			h[k] = v
+		}
 		w.WriteHeader(status)
 		_, _ = w.Write(body)
 	}))
@@ -75,26 +84,70 @@ func engines(b *testing.B, fn func(b *testing.B, d *db.DB)) {
 	b.Run("postgres", func(b *testing.B) { fn(b, dbtest.Postgres(b, jobs.MigrateAll)) })
 }
 
+// getGzip GETs url as a browser does (Accept-Encoding: gzip) and keeps the
+// answer as it came over the wire: headers and bytes, not decompressed.
+func getGzip(b *testing.B, c *http.Client, url string) (http.Header, []byte) {
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	res, err := c.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		b.Fatalf("%s: %d", url, res.StatusCode)
+	}
+	return res.Header, body
+}
+
+// benchPage measures GET path on Implique against a handler writing the
+// same headers and bytes from memory; the clients ask for gzip and do not
+// decompress. Compare the two req/s figures.
+func benchPage(b *testing.B, srv *httptest.Server, path string) {
+	wire := func() *http.Client {
+		return &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}}
+	}
+	header, page := getGzip(b, wire(), srv.URL+path)
+	header.Del("Date")
+	header.Del("Content-Length")
+	mem := memoryServerHeader(b, header, page, 200)
+	for _, target := range []struct{ name, url string }{{"implique", srv.URL + path}, {"memory", mem.URL}} {
+		b.Run(target.name, func(b *testing.B) {
+			c := wire()
+			b.SetBytes(int64(len(page)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					getGzip(b, c, target.url)
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+		})
+	}
+}
+
 // BenchmarkDinnersPage: GET /soupers with the demo data, against a handler
 // writing the same bytes from memory. Compare the two req/s figures.
 func BenchmarkDinnersPage(b *testing.B) {
 	engines(b, func(b *testing.B, d *db.DB) {
 		srv, _, _ := benchServer(b, d)
-		page := get(b, srv.Client(), srv.URL+"/soupers")
-		mem := memoryServer(b, page, 200)
-		for _, target := range []struct{ name, url string }{{"implique", srv.URL + "/soupers"}, {"memory", mem.URL}} {
-			b.Run(target.name, func(b *testing.B) {
-				c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-				b.SetBytes(int64(len(page)))
-				b.ResetTimer()
-				b.RunParallel(func(pb *testing.PB) {
-					for pb.Next() {
-						get(b, c, target.url)
-					}
-				})
-				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
-			})
+		benchPage(b, srv, "/soupers")
+	})
+}
+
+// BenchmarkDinnerPage: GET a souper's page (the first one /soupers lists)
+// with the demo data, against a handler writing the same bytes from memory.
+func BenchmarkDinnerPage(b *testing.B) {
+	engines(b, func(b *testing.B, d *db.DB) {
+		srv, _, _ := benchServer(b, d)
+		list := string(get(b, srv.Client(), srv.URL+"/soupers"))
+		m := regexp.MustCompile(`href="(/evenements/[a-z0-9-]+)"`).FindStringSubmatch(list)
+		if m == nil {
+			b.Fatal("no souper listed on /soupers")
 		}
+		benchPage(b, srv, m[1])
 	})
 }
 

@@ -90,6 +90,7 @@ func TestPublicIdeas(t *testing.T) {
 		if err := e.community.Moderate(ctx, e.territory.ID, pending[0].ID, true); err != nil {
 			t.Fatal(err)
 		}
+		e.changedBehindTheSite(t)
 		expectContains(t, c.get("/idees"), "Une bibliothèque d’outils")
 		if strings.Contains(c.get("/idees/"+itoa(pending[0].ID)).body, "lise@exemple.org") {
 			t.Error("the proposer's e-mail is public")

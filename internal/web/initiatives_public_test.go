@@ -116,6 +116,7 @@ func TestPublicInitiatives(t *testing.T) {
 		expectContains(t, c.get("/initiatives"), "Aucune initiative publiée pour l’instant.")
 
 		ini, need := publicInitiative(t, e)
+		e.changedBehindTheSite(t)
 		page := "/initiatives/" + ini.Slug
 
 		t.Run("the list and the place page", func(t *testing.T) {
@@ -250,6 +251,7 @@ func TestPublicInitiatives(t *testing.T) {
 				t.Error("the idea links to an unpublished initiative")
 			}
 			_ = e.community.PublishInitiative(ctx, tid, born.ID, true)
+			e.changedBehindTheSite(t)
 			r := c.get("/idees/" + itoa(idea.ID))
 			expectContains(t, r, "Ce qui est né de cette idée", `href="/initiatives/`+born.Slug+`"`, "En cours")
 			expectContains(t, c.get("/initiatives/"+born.Slug), `href="/idees/`+itoa(idea.ID)+`"`, "Née de l’idée")

@@ -573,6 +573,7 @@ func (s *Server) routes() http.Handler {
 	h = newsOneClick(h, csrf.Handler(h))
 	h = withAPIAccess(h)
 	h = s.withSession(h)
+	h = s.withPages(mux, h) // public pages from memory, compression, the pages version
 	h = s.withTerritoryAndLanguage(h)
 	h = s.withSecurityHeaders(h)
 	h = s.withRecover(h)

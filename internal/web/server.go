@@ -4,9 +4,16 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"io/fs"
 	"log/slog"
+	"mime"
 	"net/http"
+	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -65,7 +72,9 @@ type Server struct {
 	surveys      *surveys.Handlers
 	volunteering *volunteering.Handlers
 	metrics      *httpMetrics
-	handler      http.Handler
+	// pages keeps the rendered public pages (nil: none kept).
+	pages   *pageCache
+	handler http.Handler
 }
 
 // New parses every template (a broken or missing one fails here, at start)
@@ -92,7 +101,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Kit: k, metrics: newHTTPMetrics(deps.Registry),
+	s := &Server{Kit: k, metrics: newHTTPMetrics(deps.Registry), pages: newPageCache(cfg.PageCacheBytes),
 		account:      &account.Handlers{Kit: k},
 		committee:    &committee.Handlers{Kit: k},
 		comms:        &comms.Handlers{Kit: k},
@@ -120,17 +129,79 @@ func New(cfg Config, deps Deps) (*Server, error) {
 // ServeHTTP serves a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// staticFiles serves the files the pages need; a folder is not a file
-// (no listing of what is there).
+// staticFiles serves the files the pages need, each with a strong ETag and,
+// for text, compressed once; a folder is not a file (no listing of what is
+// there).
 func (s *Server) staticFiles() http.Handler {
-	sub, _ := fs.Sub(kit.StaticFS, "static")
-	fsrv := http.FileServerFS(sub)
+	assets := loadStatic()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if fi, err := fs.Stat(sub, strings.TrimSuffix(r.URL.Path, "/")); err != nil || fi.IsDir() || r.URL.Path == "" {
+		a, ok := assets[r.URL.Path]
+		if !ok {
 			s.NotFound(w, r)
 			return
 		}
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		fsrv.ServeHTTP(w, r)
+		h := w.Header()
+		h.Set("Cache-Control", "public, max-age=3600")
+		h.Set("Content-Type", a.contentType)
+		if a.gzipped != nil && acceptsGzip(r) && r.Header.Get("Range") == "" {
+			h.Set("ETag", `"`+a.etag+`-gz"`)
+			if etagMatches(r.Header.Get("If-None-Match"), a.etag) {
+				h.Del("Content-Type")
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+			h.Set("Content-Encoding", "gzip")
+			h.Set("Content-Length", strconv.Itoa(len(a.gzipped)))
+			if r.Method != http.MethodHead {
+				_, _ = w.Write(a.gzipped)
+			}
+			return
+		}
+		h.Set("ETag", `"`+a.etag+`"`)
+		if etagMatches(r.Header.Get("If-None-Match"), a.etag) {
+			h.Del("Content-Type")
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		// Ranges and HEAD, by the standard library.
+		http.ServeContent(w, r, r.URL.Path, time.Time{}, bytes.NewReader(a.body))
 	})
+}
+
+// staticAsset is a static file as it is served.
+type staticAsset struct {
+	body, gzipped []byte
+	etag          string
+	contentType   string
+}
+
+// loadStatic reads the embedded static files once: their hash, their type,
+// and their compressed form when they are text.
+func loadStatic() map[string]staticAsset {
+	sub, _ := fs.Sub(kit.StaticFS, "static")
+	out := map[string]staticAsset{}
+	_ = fs.WalkDir(sub, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		body, err := fs.ReadFile(sub, name)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(body)
+		a := staticAsset{body: body, etag: hex.EncodeToString(sum[:16]), contentType: mime.TypeByExtension(path.Ext(name))}
+		if a.contentType == "" {
+			a.contentType = http.DetectContentType(body)
+		}
+		if len(body) >= minCompressSize && compressible(a.contentType) {
+			var buf bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+			_, _ = zw.Write(body)
+			_ = zw.Close()
+			a.gzipped = buf.Bytes()
+		}
+		out[name] = a
+		return nil
+	})
+	return out
 }

@@ -55,6 +55,9 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
 	// is believed (for rate limits); empty: the TCP peer is the client.
 	TrustedProxies []netip.Prefix
+	// PageCacheBytes bounds the memory of the rendered public pages kept
+	// for anonymous visitors (compressed bytes); 0: 8 MiB; below 0: none.
+	PageCacheBytes int64
 }
 
 // Deps are the capabilities the web layer calls.
@@ -129,6 +132,10 @@ type ReqInfo struct {
 	Territory territory.Territory
 	Principal auth.Principal
 	Session   string
+	// Public: the page is the same for every anonymous visitor, kept by
+	// the site and revalidated by browsers (its ETag) rather than never
+	// stored.
+	Public bool
 }
 
 func Info(r *http.Request) *ReqInfo {

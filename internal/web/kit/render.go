@@ -432,7 +432,11 @@ func (s *Kit) Render(w http.ResponseWriter, r *http.Request, status int, page st
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	if Info(r).Public {
+		w.Header().Set("Cache-Control", "no-cache")
+	} else {
+		w.Header().Set("Cache-Control", "no-store")
+	}
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
 }
