@@ -260,12 +260,6 @@ func (d *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return d.r.QueryRowContext(ctx, d.Rebind(q), args...)
 }
 
-// PrepareRead prepares a read query once, for a query run on every request:
-// each connection of the readers' pool then parses it once, not on each run.
-func (d *DB) PrepareRead(ctx context.Context, q string) (*sql.Stmt, error) {
-	return d.r.PrepareContext(ctx, d.Rebind(q))
-}
-
 // InsertID runs an INSERT … RETURNING id and returns the id.
 func (d *DB) InsertID(ctx context.Context, q string, args ...any) (int64, error) {
 	var id int64

@@ -10,7 +10,6 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -81,8 +80,6 @@ func (t Territory) MailFooter() string {
 // Store reads and writes territories and places.
 type Store struct {
 	db *db.DB
-	// forHost is ForHost's query, prepared once: it runs on every request.
-	forHost atomic.Pointer[sql.Stmt]
 }
 
 // NewStore returns a store on d.
@@ -163,31 +160,11 @@ func (s *Store) ForHost(ctx context.Context, host string) (Territory, error) {
 		host = h
 	}
 	host = strings.ToLower(host)
-	if stmt := s.forHostStmt(ctx); stmt != nil {
-		return scanTerritory(stmt.QueryRowContext(ctx, host))
-	}
 	return scanTerritory(s.db.QueryRow(ctx, forHostQuery, host))
 }
 
 const forHostQuery = `SELECT ` + territoryCols + ` FROM territories
 	ORDER BY CASE WHEN host = ? AND host <> '' THEN 0 WHEN host = '' THEN 1 ELSE 2 END, id LIMIT 1`
-
-// forHostStmt is ForHost's prepared query; nil while it cannot be prepared
-// (the query then runs unprepared, and preparing is tried again next time).
-func (s *Store) forHostStmt(ctx context.Context) *sql.Stmt {
-	if stmt := s.forHost.Load(); stmt != nil {
-		return stmt
-	}
-	stmt, err := s.db.PrepareRead(ctx, forHostQuery)
-	if err != nil {
-		return nil
-	}
-	if !s.forHost.CompareAndSwap(nil, stmt) {
-		_ = stmt.Close() // another request prepared it first
-		return s.forHost.Load()
-	}
-	return stmt
-}
 
 // BumpPagesVersion raises the version of the territory's public pages: the
 // pages any instance kept for it are no longer served.
