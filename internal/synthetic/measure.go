@@ -2,6 +2,7 @@ package synthetic
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -40,107 +41,117 @@ const runs = 9
 // first territory the largest share).
 const Largest = "territoire-001"
 
-// Measure runs each heavy query of the product a few times on the largest
-// territory of a database that Seed filled: matching (the best 20, for a
-// profile and for someone who answered nothing), the relève radar, the
-// portrait, the indicators' board and their hourly refresh, the weekly
-// digest's plan and the daily retention run. The retention run anonymises
-// what is due, as it does every day: it runs on the days that follow the
-// clock's (the clock is put back after).
-func Measure(ctx context.Context, a *app.App) ([]Timing, error) {
+// Query is one heavy query of the product, run on a territory.
+type Query struct {
+	Name   string
+	Budget time.Duration
+	Run    func(ctx context.Context) error
+}
+
+// Queries are the product's heavy queries on the largest territory of a
+// database that Seed filled: matching (the best 20, for a profile and for
+// someone who answered nothing), the relève radar, the portrait (the
+// territory's and a place's), the indicators' board and their hourly
+// refresh, the weekly digest's plan and the daily retention run. Each run
+// of the retention is the next day's (it moves the clock a day forward):
+// the first anonymises what is due, the next ones what a day adds.
+func Queries(ctx context.Context, a *app.App) ([]Query, error) {
 	t, err := a.Territories.BySlug(ctx, Largest)
 	if err != nil {
 		return nil, fmt.Errorf("the largest territory of a synthetic province (%s): %w", Largest, err)
 	}
 	tid := t.ID
 	places, err := a.Territories.Places(ctx, tid)
-	if err != nil || len(places) == 0 {
-		return nil, fmt.Errorf("places of %s: %d, %w", Largest, len(places), err)
+	if err != nil {
+		return nil, err
+	}
+	if len(places) == 0 {
+		return nil, fmt.Errorf("%s has no place", Largest)
 	}
 	causes, _ := volunteering.MaskOf(volunteering.Causes, []string{"seniors", "food"})
 	skills, _ := volunteering.MaskOf(volunteering.Skills, []string{"cooking"})
 	maxKm := 25
 	profile := volunteering.Seeker{PlaceID: places[0].ID, Causes: causes, Skills: skills, Availability: volunteering.Weekdays(volunteering.Morning),
 		MaxKm: &maxKm, Mobility: volunteering.HasCar, AgeBand: "65_74"}
+	matches := func(sk volunteering.Seeker) func(context.Context) error {
+		return func(ctx context.Context) error {
+			ms, err := a.Volunteering.Matches(ctx, tid, sk, "fr", 20)
+			if err == nil && len(ms) == 0 {
+				err = errors.New("no match")
+			}
+			return err
+		}
+	}
+	return []Query{
+		{"matching.profile", MatchBudget, matches(profile)},
+		{"matching.anonymous", MatchBudget, matches(volunteering.Seeker{})},
+		{"radar", PageBudget, func(ctx context.Context) error {
+			_, err := a.Orgs.Radar(ctx, tid, orgs.RadarFilter{Reach: orgs.WholeTerritory})
+			return err
+		}},
+		{"portrait", PageBudget, func(ctx context.Context) error {
+			_, err := a.Portrait.Build(ctx, tid, "", portrait.Public)
+			return err
+		}},
+		{"portrait.place", PageBudget, func(ctx context.Context) error {
+			_, err := a.Portrait.Build(ctx, tid, places[0].Slug, portrait.Public)
+			return err
+		}},
+		{"indicators.board", PageBudget, func(ctx context.Context) error {
+			_, err := a.Impact.Board(ctx, tid)
+			return err
+		}},
+		{"indicators.refresh", 0, func(ctx context.Context) error {
+			_, err := a.Impact.Refresh(ctx, tid)
+			return err
+		}},
+		{"digest.plan", 0, func(ctx context.Context) error {
+			_, err := a.Volunteering.PlanDigest(ctx, tid)
+			return err
+		}},
+		{"retention.daily", 0, func(ctx context.Context) error {
+			a.Clock.Advance(24 * time.Hour)
+			_, err := a.Privacy.RunRetention(ctx, tid)
+			return err
+		}},
+	}, nil
+}
 
+// Measure runs each of Queries once to warm up, then a few times, and
+// returns their median and 99th percentile. The clock is put back as it
+// was after.
+func Measure(ctx context.Context, a *app.App) ([]Timing, error) {
+	was := a.Clock.Set(a.Clock.Now())
+	defer a.Clock.Set(was)
+	qs, err := Queries(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	t, err := a.Territories.BySlug(ctx, Largest)
+	if err != nil {
+		return nil, err
+	}
 	var out []Timing
-	measure := func(name string, budget time.Duration, fn func() error) error {
-		if err := fn(); err != nil { // warm-up
-			return fmt.Errorf("%s: %w", name, err)
+	for _, q := range qs {
+		start := time.Now()
+		if err := q.Run(ctx); err != nil { // warm-up
+			return out, fmt.Errorf("%s: %w", q.Name, err)
+		}
+		if q.Name == "retention.daily" {
+			// The first run anonymises everything due since the seeding.
+			out = append(out, summary("retention.first", 0, []time.Duration{time.Since(start)}, t.ID, t.Name))
 		}
 		took := make([]time.Duration, runs)
 		for i := range took {
 			start := time.Now()
-			if err := fn(); err != nil {
-				return fmt.Errorf("%s: %w", name, err)
+			if err := q.Run(ctx); err != nil {
+				return out, fmt.Errorf("%s: %w", q.Name, err)
 			}
 			took[i] = time.Since(start)
 		}
-		out = append(out, summary(name, budget, took, tid, t.Name))
-		return nil
+		out = append(out, summary(q.Name, q.Budget, took, t.ID, t.Name))
 	}
-	matches := func(sk volunteering.Seeker) func() error {
-		return func() error {
-			ms, err := a.Volunteering.Matches(ctx, tid, sk, "fr", 20)
-			if err == nil && len(ms) == 0 {
-				err = fmt.Errorf("no match")
-			}
-			return err
-		}
-	}
-	steps := []struct {
-		name   string
-		budget time.Duration
-		fn     func() error
-	}{
-		{"matching.profile", MatchBudget, matches(profile)},
-		{"matching.anonymous", MatchBudget, matches(volunteering.Seeker{})},
-		{"radar", PageBudget, func() error {
-			_, err := a.Orgs.Radar(ctx, tid, orgs.RadarFilter{Reach: orgs.WholeTerritory})
-			return err
-		}},
-		{"portrait", PageBudget, func() error {
-			_, err := a.Portrait.Build(ctx, tid, "", portrait.Public)
-			return err
-		}},
-		{"portrait.place", PageBudget, func() error {
-			_, err := a.Portrait.Build(ctx, tid, places[0].Slug, portrait.Public)
-			return err
-		}},
-		{"indicators.board", PageBudget, func() error {
-			_, err := a.Impact.Board(ctx, tid)
-			return err
-		}},
-		{"indicators.refresh", 0, func() error {
-			_, err := a.Impact.Refresh(ctx, tid)
-			return err
-		}},
-		{"digest.plan", 0, func() error {
-			_, err := a.Volunteering.PlanDigest(ctx, tid)
-			return err
-		}},
-	}
-	for _, s := range steps {
-		if err := measure(s.name, s.budget, s.fn); err != nil {
-			return out, err
-		}
-	}
-
-	// The daily retention: the first run of the day, then the runs of the
-	// days after.
-	was := a.Clock.Set(a.Clock.Now())
-	defer a.Clock.Set(was)
-	start := time.Now()
-	if _, err := a.Privacy.RunRetention(ctx, tid); err != nil {
-		return out, fmt.Errorf("retention: %w", err)
-	}
-	out = append(out, summary("retention.today", 0, []time.Duration{time.Since(start)}, tid, t.Name))
-	err = measure("retention.next_days", 0, func() error {
-		a.Clock.Advance(24 * time.Hour)
-		_, err := a.Privacy.RunRetention(ctx, tid)
-		return err
-	})
-	return out, err
+	return out, nil
 }
 
 // summary is the median and 99th percentile of took.
