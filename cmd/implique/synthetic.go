@@ -48,9 +48,12 @@ func seedSynthetic(ctx context.Context, a *app.App, scale float64, u *ui) error 
 	began := time.Now()
 	size := synthetic.Province.Scaled(scale)
 	num := func(n int) string { return i18n.Number(u.lang, int64(n)) }
-	u.say("cli.synthetic.start", num(size.Territories), num(size.People), num(size.Registrations))
 	last := began
 	got, err := synthetic.Seed(ctx, a, scale, func(step string, done, total int) {
+		if step == "start" {
+			u.say("cli.synthetic.start", num(size.Territories), num(size.People), num(size.Registrations))
+			return
+		}
 		// Every territory while there are few, then every tenth.
 		if total > 20 && done%10 != 0 && done != total {
 			return

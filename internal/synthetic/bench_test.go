@@ -40,6 +40,9 @@ func BenchmarkProvince(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer d.Close()
+		if err := jobs.MigrateAll(ctx, d); err != nil {
+			b.Fatal(err)
+		}
 		clock := &app.Clock{}
 		a, err := app.New(app.Config{DB: d, Web: web.Config{BaseURL: testkit.BaseURL}, From: testkit.From, Clock: clock})
 		if err != nil {

@@ -65,8 +65,8 @@ var ErrNotEmpty = errors.New("synthetic: the database already has people")
 // ErrScale is returned for a scale that is not in (0, 10].
 var ErrScale = errors.New("synthetic: the scale must be more than 0 and at most 10")
 
-// Progress is told each step: its name (« territory », « indicators »)
-// and how far it is.
+// Progress is told each step: its name (« start » once the database is
+// found empty, then « territory » and « indicators ») and how far it is.
 type Progress func(step string, done, total int)
 
 // Seed fills the database of a with a province at scale f. It refuses a
@@ -86,6 +86,7 @@ func Seed(ctx context.Context, a *app.App, f float64, progress Progress) (Counts
 		return Counts{}, ErrNotEmpty
 	}
 	size := Province.Scaled(f)
+	progress("start", 0, size.Territories)
 	out := Counts{Size: Size{Territories: size.Territories}}
 	weights := shares(size.Territories)
 	split := func(total int) []int { return apportion(total, weights) }
