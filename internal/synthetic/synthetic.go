@@ -134,7 +134,7 @@ func Seed(ctx context.Context, a *app.App, f float64, progress Progress) (Counts
 	// later).
 	analyze := `ANALYZE`
 	if a.DB.Engine == db.Postgres {
-		analyze = `VACUUM ANALYZE`
+		analyze = `VACUUM ANALYZE ` + strings.Join(written, ", ")
 	}
 	if _, err := a.DB.Exec(ctx, analyze); err != nil {
 		return out, err
@@ -147,6 +147,11 @@ func Seed(ctx context.Context, a *app.App, f float64, progress Progress) (Counts
 	}
 	return out, nil
 }
+
+// written are the tables Seed writes in bulk.
+var written = []string{"users", "user_roles", "volunteer_profiles", "organizations", "organization_places", "organization_causes",
+	"organization_people", "organization_seats", "volunteer_opportunities", "volunteer_applications", "volunteer_hours", "events",
+	"registrations", "survey_responses", "survey_answers", "survey_tallies"}
 
 // shares are the territories' weights: a few large, many small, as the
 // volunteer centres of a province are (1/(i+1)^0.7).
