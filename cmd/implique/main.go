@@ -125,7 +125,11 @@ func cmdSeed(ctx context.Context, args []string, u *ui) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	addConfigFlags(fs, &c, false)
 	withDemo := fs.Bool("demo", false, "also add fictional people and a year of events, for a demonstration")
+	synth := addSyntheticFlags(fs)
 	if err := parse(fs, &c, args); err != nil {
+		return err
+	}
+	if err := synth.check(*withDemo); err != nil {
 		return err
 	}
 	a, err := openQuiet(ctx, &c)
@@ -133,6 +137,9 @@ func cmdSeed(ctx context.Context, args []string, u *ui) error {
 		return err
 	}
 	defer a.DB.Close()
+	if synth.kind != "" {
+		return seedSynthetic(ctx, a, synth.scale, u)
+	}
 	return seed(ctx, a, *withDemo, u)
 }
 
