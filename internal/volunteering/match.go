@@ -273,12 +273,18 @@ func (f *Fit) exclude(e Exclusion) {
 // points and the facts that explain them, the first reason to leave it out,
 // and the total.
 func score(p *prepared, c candidate) Fit {
+	return scoreAt(p, c, p.hops[c.placeID], p.names[c.placeID])
+}
+
+// scoreAt is score with the way to the opportunity's place and the place
+// already looked up (pl nil: none).
+func scoreAt(p *prepared, c candidate, h hop, pl *geoPlace) Fit {
 	f := Fit{StartsAt: c.startsAt}
-	if pl := p.names[c.placeID]; pl != nil {
+	if pl != nil {
 		f.PlaceName = pl.name
 	}
 	f.forWhom(p, c)
-	km := f.distance(p, c)
+	km := f.distance(p, c, h)
 	f.timing(p, c)
 	f.interests(&p.sk, c)
 	f.skills(&p.sk, c)
@@ -329,7 +335,7 @@ func (f *Fit) forWhom(p *prepared, c candidate) {
 // (full within 2 km) and is left out beyond the distance the seeker gave;
 // an unknown one is worth two thirds in the same ville, a third elsewhere
 // (left out for who goes 0 km). It returns the distance (-1: unknown).
-func (f *Fit) distance(p *prepared, c candidate) float64 {
+func (f *Fit) distance(p *prepared, c candidate, h hop) float64 {
 	sk := &p.sk
 	switch {
 	case c.remote:
@@ -340,7 +346,6 @@ func (f *Fit) distance(p *prepared, c candidate) float64 {
 		f.SamePlace, f.Distance = true, WeightDistance
 		return 0
 	default:
-		h := p.hops[c.placeID]
 		if h.known {
 			d := h.km
 			f.KM, f.KMKnown = max(1, int(math.Round(d))), true
@@ -482,7 +487,7 @@ func (f *Fit) languages(sk *Seeker, c candidate) {
 
 // better orders fits: the higher score first, then the sooner date, then
 // the older opportunity (a stable tie-break: the same list every time).
-func better(a Fit, aID int64, b Fit, bID int64) bool {
+func better(a *Fit, aID int64, b *Fit, bID int64) bool {
 	if a.Score != b.Score {
 		return a.Score > b.Score
 	}
@@ -516,22 +521,22 @@ type top struct {
 	list []ranked
 }
 
-func (t *top) offer(id int64, f Fit) {
+func (t *top) offer(id int64, f *Fit) {
 	if len(t.list) == t.n {
-		last := t.list[len(t.list)-1]
-		if !better(f, id, last.fit, last.id) {
+		last := &t.list[len(t.list)-1]
+		if f.Score < last.fit.Score || !better(f, id, &last.fit, last.id) {
 			return
 		}
 		t.list = t.list[:len(t.list)-1]
 	}
-	if f.StartsAt != nil { // the caller's variable: keep a copy
-		start := *f.StartsAt
-		f.StartsAt = &start
-	}
-	i := sort.Search(len(t.list), func(i int) bool { return better(f, id, t.list[i].fit, t.list[i].id) })
+	i := sort.Search(len(t.list), func(i int) bool { return better(f, id, &t.list[i].fit, t.list[i].id) })
 	t.list = append(t.list, ranked{})
 	copy(t.list[i+1:], t.list[i:])
-	t.list[i] = ranked{id: id, fit: f}
+	t.list[i] = ranked{id: id, fit: *f}
+	if f.StartsAt != nil { // the caller's variable: keep a copy
+		start := *f.StartsAt
+		t.list[i].fit.StartsAt = &start
+	}
 }
 
 // reachable returns the places a seeker may be offered (nil: all), given
@@ -612,30 +617,35 @@ func (s *Store) Matches(ctx context.Context, territoryID int64, sk Seeker, lang 
 		return nil, err
 	}
 	g := newGeo(places)
-	best, err := s.rank(ctx, territoryID, sk, g, limit)
+	if limit <= 0 {
+		limit = 20
+	}
+	best, err := s.rankOpen(ctx, territoryID, sk, g, limit)
 	if err != nil {
 		return nil, err
 	}
 	ids := make([]int64, len(best))
+	fits := make(map[int64]Fit, len(best))
 	for i, r := range best {
 		ids[i] = r.id
+		fits[r.id] = r.fit
 	}
 	opps, err := s.opportunitiesByID(ctx, territoryID, ids)
 	if err != nil {
 		return nil, err
 	}
+	loc := t.Location()
 	out := make([]Match, 0, len(opps))
-	for i, o := range opps {
-		out = append(out, Match{Opportunity: o, Fit: best[i].fit, Explanation: s.Explain(lang, t.Location(), best[i].fit)})
+	for _, o := range opps {
+		f := fits[o.ID]
+		out = append(out, Match{Opportunity: o, Fit: f, Explanation: s.Explain(lang, loc, f)})
 	}
 	return out, nil
 }
 
-// rank scores the candidates in Go and keeps the best.
-func (s *Store) rank(ctx context.Context, territoryID int64, sk Seeker, g geo, limit int) ([]ranked, error) {
-	if limit <= 0 {
-		limit = 20
-	}
+// rankScan scores the candidates read from the database and keeps the
+// best: what rankOpen does from memory, kept to prove they agree.
+func (s *Store) rankScan(ctx context.Context, territoryID int64, sk Seeker, g geo, limit int) ([]ranked, error) {
 	q, args := s.candidateQuery(territoryID, sk, g, nil)
 	rows, err := s.db.Query(ctx, q, args...)
 	if err != nil {
@@ -654,7 +664,7 @@ func (s *Store) rank(ctx context.Context, territoryID int64, sk Seeker, g geo, l
 		if f.Excluded != NotExcluded {
 			continue
 		}
-		best.offer(c.id, f)
+		best.offer(c.id, &f)
 	}
 	return best.list, rows.Err()
 }
