@@ -377,65 +377,76 @@ func (f *Fit) distance(p *prepared, c candidate, h hop) float64 {
 // they gave no slots, 1/6 outside; recurring slots every point when all
 // fit, 10 and a share of the rest when some do, none outside.
 func (f *Fit) timing(p *prepared, c candidate) {
+	f.TimeFact, f.Time, f.When = timeFit(p, &c)
+}
+
+// timeFit is the time factor of timing: the fact, the points, and the
+// slots that fit (or the opportunity's).
+func timeFit(p *prepared, c *candidate) (fact string, points int, when Availability) {
 	slots, occasional := p.slots, p.occasional
 	switch c.schedule {
 	case Flexible:
-		f.TimeFact, f.Time = timeFlexible, WeightTime*4/5
+		return timeFlexible, WeightTime * 4 / 5, 0
 	case OneOff:
-		f.When = c.slots
 		switch {
 		case slots&c.slots != 0:
-			f.TimeFact, f.Time = timeMatch, WeightTime
+			return timeMatch, WeightTime, c.slots
 		case occasional:
-			f.TimeFact, f.Time = timeOccasional, WeightTime*22/25
+			return timeOccasional, WeightTime * 22 / 25, c.slots
 		case slots == 0:
-			f.TimeFact, f.Time = timeUnknown, WeightTime/2
-		default:
-			f.TimeFact, f.Time = timeOutside, WeightTime/6
+			return timeUnknown, WeightTime / 2, c.slots
 		}
-	default:
-		overlap := slots & c.slots
-		switch {
-		case slots == 0 && !occasional:
-			f.TimeFact, f.Time, f.When = timeUnknown, WeightTime/2, c.slots
-		case overlap != 0 && overlap == c.slots:
-			f.TimeFact, f.Time, f.When = timeMatch, WeightTime, overlap
-		case overlap != 0:
-			f.TimeFact, f.When = timePartial, overlap
-			f.Time = 10 + (WeightTime-10)*overlap.SlotCount()/max(1, c.slots.SlotCount())
-		default:
-			f.TimeFact, f.Time, f.When = timeOutside, 0, c.slots
-		}
+		return timeOutside, WeightTime / 6, c.slots
 	}
+	overlap := slots & c.slots
+	switch {
+	case slots == 0 && !occasional:
+		return timeUnknown, WeightTime / 2, c.slots
+	case overlap != 0 && overlap == c.slots:
+		return timeMatch, WeightTime, overlap
+	case overlap != 0:
+		return timePartial, 10 + (WeightTime-10)*overlap.SlotCount()/max(1, c.slots.SlotCount()), overlap
+	}
+	return timeOutside, 0, c.slots
 }
 
 // interests: two shared causes (or all the opportunity's) are worth every
 // point, one 3/4, none nothing; 2/5 when either side named none.
 func (f *Fit) interests(sk *Seeker, c candidate) {
-	f.MatchedCauses = sk.Causes & c.causes
-	switch n := f.MatchedCauses.Count(); {
-	case sk.Causes == 0 || c.causes == 0:
-		f.Interests = WeightInterests * 2 / 5
-	case n >= 2 || n == c.causes.Count():
-		f.Interests = WeightInterests
+	f.MatchedCauses, f.Interests = interestFit(sk.Causes, c.causes)
+}
+
+// interestFit is the interests factor: the causes shared and the points.
+func interestFit(seeker, opp Mask) (matched Mask, points int) {
+	matched = seeker & opp
+	switch n := matched.Count(); {
+	case seeker == 0 || opp == 0:
+		points = WeightInterests * 2 / 5
+	case n >= 2 || n == opp.Count():
+		points = WeightInterests
 	case n == 1:
-		f.Interests = WeightInterests * 3 / 4
+		points = WeightInterests * 3 / 4
 	}
+	return matched, points
 }
 
 // skills: the share of the skills asked that the seeker has; 2/3 when none
 // are asked, 2/5 when the seeker named none.
 func (f *Fit) skills(sk *Seeker, c candidate) {
-	f.MatchedSkills = sk.Skills & c.skills
+	f.MatchedSkills, f.MissingSkills, f.Skills = skillFit(sk.Skills, c.skills)
+}
+
+// skillFit is the skills factor: the skills the seeker has and lacks of
+// those asked, and the points.
+func skillFit(seeker, opp Mask) (matched, missing Mask, points int) {
+	matched = seeker & opp
 	switch {
-	case c.skills == 0:
-		f.Skills = WeightSkills * 2 / 3
-	case sk.Skills == 0:
-		f.Skills = WeightSkills * 2 / 5
-	default:
-		f.MissingSkills = c.skills &^ sk.Skills
-		f.Skills = WeightSkills * f.MatchedSkills.Count() / c.skills.Count()
+	case opp == 0:
+		return matched, 0, WeightSkills * 2 / 3
+	case seeker == 0:
+		return matched, 0, WeightSkills * 2 / 5
 	}
+	return matched, opp &^ seeker, WeightSkills * matched.Count() / opp.Count()
 }
 
 // travel: a car required leaves out who has none (half the points when
@@ -617,9 +628,6 @@ func (s *Store) Matches(ctx context.Context, territoryID int64, sk Seeker, lang 
 		return nil, err
 	}
 	g := newGeo(places)
-	if limit <= 0 {
-		limit = 20
-	}
 	best, err := s.rankOpen(ctx, territoryID, sk, g, limit)
 	if err != nil {
 		return nil, err
@@ -646,6 +654,9 @@ func (s *Store) Matches(ctx context.Context, territoryID int64, sk Seeker, lang 
 // rankScan scores the candidates read from the database and keeps the
 // best: what rankOpen does from memory, kept to prove they agree.
 func (s *Store) rankScan(ctx context.Context, territoryID int64, sk Seeker, g geo, limit int) ([]ranked, error) {
+	if limit <= 0 {
+		limit = 20
+	}
 	q, args := s.candidateQuery(territoryID, sk, g, nil)
 	rows, err := s.db.Query(ctx, q, args...)
 	if err != nil {

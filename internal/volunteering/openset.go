@@ -186,8 +186,11 @@ func nanos(t time.Time) int64 {
 func clampInt16(v int64) int16 { return int16(max(math.MinInt16, min(math.MaxInt16, v))) }
 
 // rankOpen scores the open set in memory with the same pre-filter as
-// candidateQuery, and keeps the best.
+// candidateQuery, and keeps the best (limit; 20 when not said).
 func (s *Store) rankOpen(ctx context.Context, territoryID int64, sk Seeker, g geo, limit int) ([]ranked, error) {
+	if limit <= 0 {
+		limit = 20
+	}
 	set, err := s.openSet(ctx, territoryID)
 	if err != nil {
 		return nil, err
@@ -209,11 +212,16 @@ func (s *Store) rankOpen(ctx context.Context, territoryID int64, sk Seeker, g ge
 	}
 	best := top{n: limit, list: make([]ranked, 0, limit+1)}
 	p := prepare(sk, g)
-	// The way to each place of the set and its name, looked up once.
+	// The way to each place of the set, its name and its distance points,
+	// worked out once.
 	hops := make([]hop, len(set.places))
 	names := make([]*geoPlace, len(set.places))
+	near := make([]int, len(set.places))
 	for i, id := range set.places {
 		hops[i], names[i] = p.hops[id], p.names[id]
+		var f Fit
+		f.distance(p, candidate{placeID: id}, hops[i])
+		near[i] = f.Distance
 	}
 	var c candidate
 	var at time.Time
@@ -229,6 +237,9 @@ func (s *Store) rankOpen(ctx context.Context, territoryID int64, sk Seeker, g ge
 			continue
 		}
 		unpackMatch(r.id, set.places[r.place], r.a, r.b, &c, &at)
+		if len(best.list) == limit && bound(p, &c, near[r.place]) < best.list[limit-1].fit.Score {
+			continue // cannot make the list: not worth scoring in full
+		}
 		f := scoreAt(p, c, hops[r.place], names[r.place])
 		if f.Excluded != NotExcluded {
 			continue
@@ -236,4 +247,17 @@ func (s *Store) rankOpen(ctx context.Context, territoryID int64, sk Seeker, g ge
 		best.offer(c.id, &f)
 	}
 	return best.list, nil
+}
+
+// bound is the most an opportunity can score, from the factors that are
+// quick to work out (distance points near, the place's unless remote) and
+// the most the others can give (mobility; no penalty).
+func bound(p *prepared, c *candidate, near int) int {
+	if c.remote {
+		near = WeightDistance
+	}
+	_, t, _ := timeFit(p, c)
+	_, i := interestFit(p.sk.Causes, c.causes)
+	_, _, s := skillFit(p.sk.Skills, c.skills)
+	return near + t + i + s + WeightMobility
 }
