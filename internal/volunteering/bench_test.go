@@ -38,7 +38,7 @@ func benchEngines(b *testing.B, fn func(b *testing.B, d *db.DB)) {
 
 // insertRows writes rows in multi-row INSERTs of batch rows, in one
 // transaction per batch.
-func insertRows(b *testing.B, d *db.DB, head string, cols int, rows [][]any) {
+func insertRows(b testing.TB, d *db.DB, head string, cols int, rows [][]any) {
 	b.Helper()
 	ctx := context.Background()
 	const batch = 400
@@ -185,12 +185,15 @@ func benchMatch(b *testing.B, n int) {
 		} {
 			b.Run(c.name, func(b *testing.B) {
 				b.ReportAllocs()
+				cpu := cpuTime()
 				for b.Loop() {
 					ms, err := f.s.Matches(ctx, f.t.ID, c.sk, "fr", 20)
 					if err != nil || len(ms) != 20 {
 						b.Fatalf("%d matches, %v", len(ms), err)
 					}
 				}
+				// This process's processor time (not PostgreSQL's).
+				b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
 			})
 		}
 	})

@@ -207,7 +207,7 @@ func (s *Store) PlanDigest(ctx context.Context, territoryID int64) (DigestPlan, 
 			if best.list == nil {
 				best = top{n: DigestMax, list: make([]ranked, 0, DigestMax+1)}
 			}
-			best.offer(c.id, f)
+			best.offer(c.id, &f)
 		}
 		if len(best.list) > 0 {
 			plan.Items = append(plan.Items, DigestItem{UserID: uid, Matches: best.list})

@@ -273,12 +273,18 @@ func (f *Fit) exclude(e Exclusion) {
 // points and the facts that explain them, the first reason to leave it out,
 // and the total.
 func score(p *prepared, c candidate) Fit {
+	return scoreAt(p, c, p.hops[c.placeID], p.names[c.placeID])
+}
+
+// scoreAt is score with the way to the opportunity's place and the place
+// already looked up (pl nil: none).
+func scoreAt(p *prepared, c candidate, h hop, pl *geoPlace) Fit {
 	f := Fit{StartsAt: c.startsAt}
-	if pl := p.names[c.placeID]; pl != nil {
+	if pl != nil {
 		f.PlaceName = pl.name
 	}
 	f.forWhom(p, c)
-	km := f.distance(p, c)
+	km := f.distance(p, c, h)
 	f.timing(p, c)
 	f.interests(&p.sk, c)
 	f.skills(&p.sk, c)
@@ -329,7 +335,7 @@ func (f *Fit) forWhom(p *prepared, c candidate) {
 // (full within 2 km) and is left out beyond the distance the seeker gave;
 // an unknown one is worth two thirds in the same ville, a third elsewhere
 // (left out for who goes 0 km). It returns the distance (-1: unknown).
-func (f *Fit) distance(p *prepared, c candidate) float64 {
+func (f *Fit) distance(p *prepared, c candidate, h hop) float64 {
 	sk := &p.sk
 	switch {
 	case c.remote:
@@ -340,7 +346,6 @@ func (f *Fit) distance(p *prepared, c candidate) float64 {
 		f.SamePlace, f.Distance = true, WeightDistance
 		return 0
 	default:
-		h := p.hops[c.placeID]
 		if h.known {
 			d := h.km
 			f.KM, f.KMKnown = max(1, int(math.Round(d))), true
@@ -372,65 +377,76 @@ func (f *Fit) distance(p *prepared, c candidate) float64 {
 // they gave no slots, 1/6 outside; recurring slots every point when all
 // fit, 10 and a share of the rest when some do, none outside.
 func (f *Fit) timing(p *prepared, c candidate) {
+	f.TimeFact, f.Time, f.When = timeFit(p, &c)
+}
+
+// timeFit is the time factor of timing: the fact, the points, and the
+// slots that fit (or the opportunity's).
+func timeFit(p *prepared, c *candidate) (fact string, points int, when Availability) {
 	slots, occasional := p.slots, p.occasional
 	switch c.schedule {
 	case Flexible:
-		f.TimeFact, f.Time = timeFlexible, WeightTime*4/5
+		return timeFlexible, WeightTime * 4 / 5, 0
 	case OneOff:
-		f.When = c.slots
 		switch {
 		case slots&c.slots != 0:
-			f.TimeFact, f.Time = timeMatch, WeightTime
+			return timeMatch, WeightTime, c.slots
 		case occasional:
-			f.TimeFact, f.Time = timeOccasional, WeightTime*22/25
+			return timeOccasional, WeightTime * 22 / 25, c.slots
 		case slots == 0:
-			f.TimeFact, f.Time = timeUnknown, WeightTime/2
-		default:
-			f.TimeFact, f.Time = timeOutside, WeightTime/6
+			return timeUnknown, WeightTime / 2, c.slots
 		}
-	default:
-		overlap := slots & c.slots
-		switch {
-		case slots == 0 && !occasional:
-			f.TimeFact, f.Time, f.When = timeUnknown, WeightTime/2, c.slots
-		case overlap != 0 && overlap == c.slots:
-			f.TimeFact, f.Time, f.When = timeMatch, WeightTime, overlap
-		case overlap != 0:
-			f.TimeFact, f.When = timePartial, overlap
-			f.Time = 10 + (WeightTime-10)*overlap.SlotCount()/max(1, c.slots.SlotCount())
-		default:
-			f.TimeFact, f.Time, f.When = timeOutside, 0, c.slots
-		}
+		return timeOutside, WeightTime / 6, c.slots
 	}
+	overlap := slots & c.slots
+	switch {
+	case slots == 0 && !occasional:
+		return timeUnknown, WeightTime / 2, c.slots
+	case overlap != 0 && overlap == c.slots:
+		return timeMatch, WeightTime, overlap
+	case overlap != 0:
+		return timePartial, 10 + (WeightTime-10)*overlap.SlotCount()/max(1, c.slots.SlotCount()), overlap
+	}
+	return timeOutside, 0, c.slots
 }
 
 // interests: two shared causes (or all the opportunity's) are worth every
 // point, one 3/4, none nothing; 2/5 when either side named none.
 func (f *Fit) interests(sk *Seeker, c candidate) {
-	f.MatchedCauses = sk.Causes & c.causes
-	switch n := f.MatchedCauses.Count(); {
-	case sk.Causes == 0 || c.causes == 0:
-		f.Interests = WeightInterests * 2 / 5
-	case n >= 2 || n == c.causes.Count():
-		f.Interests = WeightInterests
+	f.MatchedCauses, f.Interests = interestFit(sk.Causes, c.causes)
+}
+
+// interestFit is the interests factor: the causes shared and the points.
+func interestFit(seeker, opp Mask) (matched Mask, points int) {
+	matched = seeker & opp
+	switch n := matched.Count(); {
+	case seeker == 0 || opp == 0:
+		points = WeightInterests * 2 / 5
+	case n >= 2 || n == opp.Count():
+		points = WeightInterests
 	case n == 1:
-		f.Interests = WeightInterests * 3 / 4
+		points = WeightInterests * 3 / 4
 	}
+	return matched, points
 }
 
 // skills: the share of the skills asked that the seeker has; 2/3 when none
 // are asked, 2/5 when the seeker named none.
 func (f *Fit) skills(sk *Seeker, c candidate) {
-	f.MatchedSkills = sk.Skills & c.skills
+	f.MatchedSkills, f.MissingSkills, f.Skills = skillFit(sk.Skills, c.skills)
+}
+
+// skillFit is the skills factor: the skills the seeker has and lacks of
+// those asked, and the points.
+func skillFit(seeker, opp Mask) (matched, missing Mask, points int) {
+	matched = seeker & opp
 	switch {
-	case c.skills == 0:
-		f.Skills = WeightSkills * 2 / 3
-	case sk.Skills == 0:
-		f.Skills = WeightSkills * 2 / 5
-	default:
-		f.MissingSkills = c.skills &^ sk.Skills
-		f.Skills = WeightSkills * f.MatchedSkills.Count() / c.skills.Count()
+	case opp == 0:
+		return matched, 0, WeightSkills * 2 / 3
+	case seeker == 0:
+		return matched, 0, WeightSkills * 2 / 5
 	}
+	return matched, opp &^ seeker, WeightSkills * matched.Count() / opp.Count()
 }
 
 // travel: a car required leaves out who has none (half the points when
@@ -482,7 +498,7 @@ func (f *Fit) languages(sk *Seeker, c candidate) {
 
 // better orders fits: the higher score first, then the sooner date, then
 // the older opportunity (a stable tie-break: the same list every time).
-func better(a Fit, aID int64, b Fit, bID int64) bool {
+func better(a *Fit, aID int64, b *Fit, bID int64) bool {
 	if a.Score != b.Score {
 		return a.Score > b.Score
 	}
@@ -516,22 +532,22 @@ type top struct {
 	list []ranked
 }
 
-func (t *top) offer(id int64, f Fit) {
+func (t *top) offer(id int64, f *Fit) {
 	if len(t.list) == t.n {
-		last := t.list[len(t.list)-1]
-		if !better(f, id, last.fit, last.id) {
+		last := &t.list[len(t.list)-1]
+		if f.Score < last.fit.Score || !better(f, id, &last.fit, last.id) {
 			return
 		}
 		t.list = t.list[:len(t.list)-1]
 	}
-	if f.StartsAt != nil { // the caller's variable: keep a copy
-		start := *f.StartsAt
-		f.StartsAt = &start
-	}
-	i := sort.Search(len(t.list), func(i int) bool { return better(f, id, t.list[i].fit, t.list[i].id) })
+	i := sort.Search(len(t.list), func(i int) bool { return better(f, id, &t.list[i].fit, t.list[i].id) })
 	t.list = append(t.list, ranked{})
 	copy(t.list[i+1:], t.list[i:])
-	t.list[i] = ranked{id: id, fit: f}
+	t.list[i] = ranked{id: id, fit: *f}
+	if f.StartsAt != nil { // the caller's variable: keep a copy
+		start := *f.StartsAt
+		t.list[i].fit.StartsAt = &start
+	}
 }
 
 // reachable returns the places a seeker may be offered (nil: all), given
@@ -612,27 +628,32 @@ func (s *Store) Matches(ctx context.Context, territoryID int64, sk Seeker, lang 
 		return nil, err
 	}
 	g := newGeo(places)
-	best, err := s.rank(ctx, territoryID, sk, g, limit)
+	best, err := s.rankOpen(ctx, territoryID, sk, g, limit)
 	if err != nil {
 		return nil, err
 	}
 	ids := make([]int64, len(best))
+	fits := make(map[int64]Fit, len(best))
 	for i, r := range best {
 		ids[i] = r.id
+		fits[r.id] = r.fit
 	}
 	opps, err := s.opportunitiesByID(ctx, territoryID, ids)
 	if err != nil {
 		return nil, err
 	}
+	loc := t.Location()
 	out := make([]Match, 0, len(opps))
-	for i, o := range opps {
-		out = append(out, Match{Opportunity: o, Fit: best[i].fit, Explanation: s.Explain(lang, t.Location(), best[i].fit)})
+	for _, o := range opps {
+		f := fits[o.ID]
+		out = append(out, Match{Opportunity: o, Fit: f, Explanation: s.Explain(lang, loc, f)})
 	}
 	return out, nil
 }
 
-// rank scores the candidates in Go and keeps the best.
-func (s *Store) rank(ctx context.Context, territoryID int64, sk Seeker, g geo, limit int) ([]ranked, error) {
+// rankScan scores the candidates read from the database and keeps the
+// best: what rankOpen does from memory, kept to prove they agree.
+func (s *Store) rankScan(ctx context.Context, territoryID int64, sk Seeker, g geo, limit int) ([]ranked, error) {
 	if limit <= 0 {
 		limit = 20
 	}
@@ -654,7 +675,7 @@ func (s *Store) rank(ctx context.Context, territoryID int64, sk Seeker, g geo, l
 		if f.Excluded != NotExcluded {
 			continue
 		}
-		best.offer(c.id, f)
+		best.offer(c.id, &f)
 	}
 	return best.list, rows.Err()
 }

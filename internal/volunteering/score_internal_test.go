@@ -53,7 +53,8 @@ func TestScoreDistance(t *testing.T) {
 		{Seeker{PlaceID: 1, MaxKm: km(0)}, candidate{placeID: 4}, 10, "D unplaced too_far", -1}, // who goes nowhere
 	} {
 		var f Fit
-		d := f.distance(prepare(c.sk, g), c.c)
+		p := prepare(c.sk, g)
+		d := f.distance(p, c.c, p.hops[c.c.placeID])
 		var facts []string
 		switch {
 		case f.Remote:

@@ -276,6 +276,9 @@ type Store struct {
 	// quiet stores without e-mailing anyone (records typed from paper,
 	// demonstration data).
 	quiet bool
+	// open keeps the open opportunities of each territory for matching
+	// (shared by the quiet copy).
+	open *openSets
 }
 
 // Config gathers what the store needs.
@@ -296,7 +299,7 @@ type Config struct {
 // NewStore returns the volunteering store.
 func NewStore(c Config) *Store {
 	return &Store{db: c.DB, territories: c.Territories, orgs: c.Orgs, auth: c.Auth, mailer: c.Mailer, cat: c.Catalogs,
-		baseURL: strings.TrimRight(c.BaseURL, "/"), now: db.Clock(c.Now)}
+		baseURL: strings.TrimRight(c.BaseURL, "/"), now: db.Clock(c.Now), open: newOpenSets()}
 }
 
 // Quiet returns the store that records the same things without e-mailing
