@@ -294,9 +294,13 @@ func (s *Store) register(ctx context.Context, territoryID, eventID int64, in Reg
 			return &errs.Error{Code: errs.Invalid, Key: "errors.invalid", Fields: map[string]string{"party_size": "errors.party_over_capacity"}}
 		}
 		// The same person again: their registration, not a second seat.
-		existing, err := scanRegistration(tx.QueryRow(ctx, `SELECT `+regCols+regFrom+`WHERE r.event_id = ? AND r.status <> 'cancelled'
-			AND ((r.email <> '' AND r.email = ?) OR (r.phone_key <> '' AND r.phone_key = ?)) ORDER BY r.id LIMIT 1`,
-			eventID, in.Email, i18n.PhoneKey(in.Phone)))
+		// Two lookups of the event's e-mail and phone indexes: an OR of
+		// the two would read every registration of the event.
+		existing, err := scanRegistration(tx.QueryRow(ctx, `SELECT `+regCols+regFrom+`WHERE r.id = (SELECT MIN(x.id) FROM (
+			SELECT id FROM registrations WHERE event_id = ? AND email = ? AND email <> '' AND status <> 'cancelled'
+			UNION ALL
+			SELECT id FROM registrations WHERE event_id = ? AND phone_key = ? AND phone_key <> '' AND status <> 'cancelled') x)`,
+			eventID, in.Email, eventID, i18n.PhoneKey(in.Phone)))
 		if err == nil {
 			out = Outcome{Registration: existing, Existing: true}
 			if existing.Email != "" {
