@@ -296,18 +296,7 @@ func setInstallationAdmin(ctx context.Context, tx *db.Tx, userID int64, on bool,
 // PeopleByTerritory counts, for every territory, the accounts that hold
 // a role in it.
 func (s *Store) PeopleByTerritory(ctx context.Context) (map[int64]int, error) {
-	out := map[int64]int{}
-	err := db.Each(ctx, s.db, `SELECT territory_id, COUNT(DISTINCT user_id) FROM user_roles GROUP BY territory_id`, nil,
-		func(r *sql.Rows) error {
-			var id int64
-			var n int
-			if err := r.Scan(&id, &n); err != nil {
-				return err
-			}
-			out[id] = n
-			return nil
-		})
-	return out, err
+	return db.CountsByID(ctx, s.db, `SELECT territory_id, COUNT(DISTINCT user_id) FROM user_roles GROUP BY territory_id`)
 }
 
 func setRoles(ctx context.Context, tx *db.Tx, userID, territoryID int64, roles []Role, now time.Time) error {

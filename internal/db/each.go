@@ -24,3 +24,19 @@ func Each(ctx context.Context, q Querier, query string, args []any, fn func(*sql
 	}
 	return rows.Err()
 }
+
+// CountsByID runs a query whose rows are (id, count) and returns them as a
+// map: how many of something each territory, organisation… has.
+func CountsByID(ctx context.Context, q Querier, query string, args ...any) (map[int64]int, error) {
+	out := map[int64]int{}
+	err := Each(ctx, q, query, args, func(rows *sql.Rows) error {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return err
+		}
+		out[id] = n
+		return nil
+	})
+	return out, err
+}

@@ -307,19 +307,6 @@ func (s *Store) OpenSeats(ctx context.Context, territoryID int64, ids []int64) (
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	rows, err := s.db.Query(ctx, `SELECT organization_id, COUNT(*) FROM organization_seats WHERE territory_id = ? AND open_to_newcomers = ?
+	return db.CountsByID(ctx, s.db, `SELECT organization_id, COUNT(*) FROM organization_seats WHERE territory_id = ? AND open_to_newcomers = ?
 		AND organization_id IN (`+db.Marks(len(ids))+`) GROUP BY organization_id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		out[id] = n
-	}
-	return out, rows.Err()
 }

@@ -237,17 +237,7 @@ func (s *Store) List(ctx context.Context) ([]Territory, error) {
 
 // PlaceCounts counts every territory's places.
 func (s *Store) PlaceCounts(ctx context.Context) (map[int64]int, error) {
-	out := map[int64]int{}
-	err := db.Each(ctx, s.db, `SELECT territory_id, COUNT(*) FROM places GROUP BY territory_id`, nil, func(r *sql.Rows) error {
-		var id int64
-		var n int
-		if err := r.Scan(&id, &n); err != nil {
-			return err
-		}
-		out[id] = n
-		return nil
-	})
-	return out, err
+	return db.CountsByID(ctx, s.db, `SELECT territory_id, COUNT(*) FROM places GROUP BY territory_id`)
 }
 
 // Count returns how many territories exist.
