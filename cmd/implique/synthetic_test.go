@@ -24,8 +24,8 @@ func TestSeedSyntheticProvince(t *testing.T) {
 				t.Fatal(explain(err, "fr"))
 			}
 			text := out.String()
-			for _, want := range []string{"Écriture d’une province synthétique : 1 territoires, 1\u00a0000 personnes",
-				"Territoire 1 sur 1 écrit", "Indicateurs calculés : territoire 1 sur 1",
+			for _, want := range []string{"Écriture d’une province synthétique\u00a0: 1 territoires, 1\u00a0000 personnes",
+				"Territoire 1 sur 1 écrit", "Indicateurs calculés\u00a0: territoire 1 sur 1",
 				"Province synthétique écrite en", "1\u00a0000 personnes", "5\u00a0000 inscriptions"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("the output does not say %q:\n%s", want, text)
@@ -51,9 +51,9 @@ func TestSeedSyntheticRefusals(t *testing.T) {
 		args   []string
 		fr, en string
 	}{
-		{[]string{"--synthetic", "ville"}, "ne connaît que « province » (reçu : ville)", `knows only "province"`},
-		{[]string{"--synthetic", "province", "--scale", "0"}, "plus grande que 0 et au plus 10 (reçu : 0)", "more than 0 and at most 10"},
-		{[]string{"--synthetic", "province", "--scale", "12"}, "(reçu : 12)", "(got 12)"},
+		{[]string{"--synthetic", "ville"}, "ne connaît que «\u00a0province\u00a0» (reçu\u00a0: ville)", `knows only "province"`},
+		{[]string{"--synthetic", "province", "--scale", "0"}, "plus grande que 0 et au plus 10 (reçu\u00a0: 0)", "more than 0 and at most 10"},
+		{[]string{"--synthetic", "province", "--scale", "12"}, "(reçu\u00a0: 12)", "(got 12)"},
 		{[]string{"--scale", "0.5"}, "ne sert qu’avec --synthetic province", "used only with --synthetic province"},
 		{[]string{"--demo", "--synthetic", "province"}, "Choisissez --demo ou --synthetic", "Choose --demo or --synthetic"},
 	} {
