@@ -93,7 +93,7 @@ func Queries(ctx context.Context, a *app.App) ([]Query, error) {
 			_, err := a.Portrait.Build(ctx, tid, "", portrait.Public)
 			return err
 		}},
-		{"portrait.place", PageBudget, func(ctx context.Context) error {
+		{"portrait-place", PageBudget, func(ctx context.Context) error {
 			_, err := a.Portrait.Build(ctx, tid, places[0].Slug, portrait.Public)
 			return err
 		}},
