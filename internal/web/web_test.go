@@ -189,7 +189,7 @@ func TestAPI(t *testing.T) {
 			if strings.Contains(r.body, "implique_http_requests_total") {
 				t.Error("the public address shows the metrics")
 			}
-			ms := httptest.NewServer(e.srv.Config.Handler.(*web.Server).MetricsHandler())
+			ms := httptest.NewServer(e.app.Web.MetricsHandler())
 			defer ms.Close()
 			m := &client{t: t, e: &env{srv: ms}, http: ms.Client()}
 			r = m.get("/metrics")
