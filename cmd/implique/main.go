@@ -308,22 +308,12 @@ func cmdUserLink(ctx context.Context, args []string, u *ui) error {
 	if err := parse(fs, &c, args); err != nil {
 		return err
 	}
-	if strings.TrimSpace(*email) == "" {
-		return fail("cli.field", "--email", msg("errors.required"))
-	}
-	a, err := openQuiet(ctx, &c)
+	a, user, err := openAccount(ctx, &c, *email)
 	if err != nil {
 		return err
 	}
 	defer a.DB.Close()
 	as := a.Auth
-	user, err := as.UserByEmail(ctx, *email)
-	if errs.Is(err, errs.NotFound) {
-		return fail("cli.user.unknown", auth.NormalizeEmail(*email))
-	}
-	if err != nil {
-		return err
-	}
 	if user.Disabled() {
 		return fail("cli.user.disabled", user.Email)
 	}
@@ -341,21 +331,11 @@ func cmdUserInstallationAdmin(ctx context.Context, args []string, u *ui) error {
 	if err := parse(fs, &c, args); err != nil {
 		return err
 	}
-	if strings.TrimSpace(*email) == "" {
-		return fail("cli.field", "--email", msg("errors.required"))
-	}
-	a, err := openQuiet(ctx, &c)
+	a, user, err := openAccount(ctx, &c, *email)
 	if err != nil {
 		return err
 	}
 	defer a.DB.Close()
-	user, err := a.Auth.UserByEmail(ctx, *email)
-	if errs.Is(err, errs.NotFound) {
-		return fail("cli.user.unknown", auth.NormalizeEmail(*email))
-	}
-	if err != nil {
-		return err
-	}
 	err = a.Auth.SetInstallationAdmin(ctx, user.ID, !*remove)
 	if e, ok := errs.As(err); ok {
 		return fieldsError(e)
@@ -434,6 +414,27 @@ func pgDump(ctx context.Context, url, target string) error {
 		return fail("cli.backup.pg_dump").and("cli.detail", err.Error())
 	}
 	return nil
+}
+
+// openAccount opens the application and finds the account of email (the
+// --email of a user command); the caller closes the database.
+func openAccount(ctx context.Context, c *config, email string) (*app.App, *auth.User, error) {
+	if strings.TrimSpace(email) == "" {
+		return nil, nil, fail("cli.field", "--email", msg("errors.required"))
+	}
+	a, err := openQuiet(ctx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	user, err := a.Auth.UserByEmail(ctx, email)
+	if errs.Is(err, errs.NotFound) {
+		err = fail("cli.user.unknown", auth.NormalizeEmail(email))
+	}
+	if err != nil {
+		a.DB.Close()
+		return nil, nil, err
+	}
+	return a, user, nil
 }
 
 // openQuiet is openApp for the commands that do not serve: they log nothing.
