@@ -11,9 +11,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/charmap"
 
 	"implique/internal/calendar"
+	"implique/internal/files"
 	"implique/internal/i18n"
 	"implique/internal/territory"
 )
@@ -195,27 +195,11 @@ func ParseImport(filename string, data []byte, places []territory.Place) (Parsed
 // readCSV reads CSV text: UTF-8 (with or without BOM) or Windows-1252, with
 // the separator its first line uses most (« ; », « , » or a tab).
 func readCSV(data []byte) ([][]string, []int, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) {
-		decoded, err := charmap.Windows1252.NewDecoder().Bytes(data)
-		if err != nil {
-			return nil, nil, fileError("errors.org_import_encoding")
-		}
-		data = decoded
-	}
-	if bytes.IndexByte(data, 0) >= 0 {
+	data, ok := files.Text(data)
+	if !ok {
 		return nil, nil, fileError("errors.org_import_format")
 	}
-	first := data
-	if i := bytes.IndexAny(data, "\r\n"); i >= 0 {
-		first = data[:i]
-	}
-	sep, best := ',', -1
-	for _, c := range []rune{';', ',', '\t'} {
-		if n := strings.Count(string(first), string(c)); n > best {
-			sep, best = c, n
-		}
-	}
+	sep := files.Separator(data)
 	// Records are cut line by line, so that one broken row (a quote never
 	// closed) costs that row only: a record may span a few lines (a cell
 	// with a line break) but no more than maxRecordLines.

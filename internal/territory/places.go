@@ -12,12 +12,15 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 
+	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/errs"
+	"implique/internal/files"
 	"implique/internal/i18n"
 )
 
@@ -95,7 +98,7 @@ func (e *PlacesError) Error() string {
 // empty file says neither, an unreadable one only its line).
 func (e *PlacesError) Msg() string {
 	switch e.Key {
-	case placesEmpty:
+	case placesEmpty, placesTooBig:
 		return i18n.Msg(e.Key)
 	case placesUnreadable:
 		return i18n.Msg(e.Key, e.Line)
@@ -106,7 +109,13 @@ func (e *PlacesError) Msg() string {
 const (
 	placesEmpty      = "territory.places.empty"
 	placesUnreadable = "territory.places.unreadable"
+	placesTooBig     = "territory.places.too_big"
+	placesControl    = "territory.places.control"
 )
+
+// maxPlacesBytes is the largest file of places read: a province's
+// municipalities and secteurs take a few hundred kilobytes.
+const maxPlacesBytes = 5 << 20
 
 // placeRow is a place as a file describes it, its parent by slug.
 type placeRow struct {
@@ -119,7 +128,19 @@ type placeRow struct {
 // row before anything is written. What is wrong is a *PlacesError.
 func parsePlaces(r io.Reader) ([]placeRow, error) {
 	bad := func(line int, key, value string) error { return &PlacesError{Line: line, Key: key, Value: value} }
-	cr := csv.NewReader(r)
+	data, err := io.ReadAll(io.LimitReader(r, maxPlacesBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxPlacesBytes {
+		return nil, bad(1, placesTooBig, "")
+	}
+	text, ok := files.Text(data)
+	if !ok {
+		return nil, bad(1, placesUnreadable, "")
+	}
+	cr := csv.NewReader(bytes.NewReader(text))
+	cr.Comma = files.Separator(text)
 	cr.FieldsPerRecord = -1
 	recs, err := cr.ReadAll()
 	if err != nil {
@@ -152,6 +173,11 @@ func parsePlaces(r io.Reader) ([]placeRow, error) {
 	seen := map[string]bool{}
 	for n, rec := range recs[1:] {
 		line := n + 2
+		for _, cell := range rec {
+			if !files.Readable(cell) {
+				return nil, bad(line, placesControl, shown(cell))
+			}
+		}
 		p := Place{Slug: get(rec, "slug"), Name: get(rec, "name"), Source: get(rec, "source")}
 		if !slugRe.MatchString(p.Slug) {
 			return nil, bad(line, "territory.places.slug", p.Slug)
@@ -171,7 +197,8 @@ func parsePlaces(r io.Reader) ([]placeRow, error) {
 		if p.Population, err = optInt(get(rec, "population")); err != nil {
 			return nil, bad(line, "territory.places.population", get(rec, "population"))
 		}
-		if p.PopulationYear, err = optInt(get(rec, "population_year")); err != nil {
+		if p.PopulationYear, err = optInt(get(rec, "population_year")); err != nil ||
+			p.PopulationYear != nil && !calendar.Record.Holds(int(*p.PopulationYear)) {
 			return nil, bad(line, "territory.places.population_year", get(rec, "population_year"))
 		}
 		if p.Lat, err = optFloat(get(rec, "lat"), -90, 90); err != nil {
@@ -241,6 +268,17 @@ func (s *Store) ImportPlacesTx(ctx context.Context, tx *db.Tx, territoryID int64
 		}
 	}
 	return len(rows), nil
+}
+
+// shown is text that failed files.Readable as it may be shown in a
+// message, on a page or a terminal: what cannot be shown is « � ».
+func shown(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\t' {
+			return '\ufffd'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\ufffd"))
 }
 
 func optInt(s string) (*int64, error) {

@@ -352,6 +352,11 @@ func TestImportRejectsBadFile(t *testing.T) {
 		{"empty name", header + good + "x,,municipalité,,,,,,\n", "line 4"},
 		{"bad slug", header + good + "Mauvais Slug,X,municipalité,,,,,,\n", "line 4"},
 		{"missing name column", "slug,kind\nville-a,ville\n", `"name"`},
+		{"year 99999", header + good + "x,X,municipalité,,5,99999,,,\n", "line 4"},
+		{"year 1850", header + good + "x,X,municipalité,,5,1850,,,\n", "line 4"},
+		{"escape in a name", header + good + "x,X\x1b[31m,municipalité,,,,,,\n", "line 4"},
+		{"Latin-1 name with an escape", header + good + "x,B\xe9cancour\x1b,municipalité,,,,,,\n", "line 4"},
+		{"NUL in the file", header + good + "x,X\x00,municipalité,,,,,,\n", "line 1"},
 	}
 	dbtest.Run(t, dbtest.MigrateApp, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -411,6 +416,32 @@ func indexOf(list []string, s string) int {
 		}
 	}
 	return -1
+}
+
+// A file of places as Excel in French saves it: Windows-1252, « ; »
+// between the columns, decimal points in the coordinates.
+func TestImportPlacesFromFrenchExcel(t *testing.T) {
+	file := "slug;name;kind;parent;population;population_year;lat;lon;source\r\n" +
+		"becancour;B\xe9cancour;ville;;13561;2021;46.33;-72.43;fr.wikipedia\r\n" +
+		"becancour-gentilly;Gentilly;secteur;becancour;1673;2016;;;\r\n"
+	dbtest.Run(t, dbtest.MigrateApp, func(t *testing.T, d *db.DB) {
+		s := territory.NewStore(d)
+		tr := mustCreate(t, s, "test", fullSettings())
+		if n := mustImport(t, s, tr.ID, strings.NewReader(file)); n != 2 {
+			t.Fatalf("imported %d places, want 2", n)
+		}
+		p, err := s.Place(context.Background(), tr.ID, "becancour")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Name != "Bécancour" || p.PopulationYear == nil || *p.PopulationYear != 2021 {
+			t.Errorf("place %q (year %v), want Bécancour (2021)", p.Name, p.PopulationYear)
+		}
+		g, err := s.Place(context.Background(), tr.ID, "becancour-gentilly")
+		if err != nil || g.ParentSlug != "becancour" {
+			t.Errorf("Gentilly: %v, parent %q", err, g.ParentSlug)
+		}
+	})
 }
 
 func TestPlacesFrenchOrder(t *testing.T) {

@@ -9,11 +9,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"unicode/utf8"
 
 	"implique/internal/committee"
 	"implique/internal/comms"
 	"implique/internal/community"
+	"implique/internal/files"
 	"implique/internal/funding"
 	"implique/internal/installation"
 	"implique/internal/orgs"
@@ -58,27 +58,9 @@ var uploads = map[string]upload{
 	"POST /admin/communications/recits/{id}":              {comms.MaxImageSize, "errors.file_too_big"},
 }
 
-// readable reports whether s is text a person could have typed: valid
-// UTF-8, without NUL nor any other control character (C0, DEL, C1) but
-// tab, carriage return and line feed.
-func Readable(s string) bool {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
-				return false
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 || r >= 0x80 && r <= 0x9f {
-			return false
-		}
-		i += n
-	}
-	return true
-}
+// Readable reports whether s is text a person could have typed (the one
+// rule, files.Readable, that imported files are held to as well).
+func Readable(s string) bool { return files.Readable(s) }
 
 // readableValues reports whether every name and value of v is readable.
 func readableValues(v url.Values) bool {
