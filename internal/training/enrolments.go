@@ -3,6 +3,7 @@ package training
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"database/sql"
 	"encoding/hex"
 	"errors"
@@ -437,24 +438,64 @@ func (s *Store) registerIn(ctx context.Context, tx *db.Tx, territoryID int64, e 
 	return err
 }
 
-// ByToken opens an enrolment by its private link.
+// ByToken opens an enrolment by its private link (the link shown on
+// screen, or the one e-mailed: see MailedToken).
 func (s *Store) ByToken(ctx context.Context, tok string) (Enrolment, error) {
+	tok, _, _ = strings.Cut(tok, ".")
 	if tok == "" || len(tok) > 100 {
 		return Enrolment{}, errs.New(errs.NotFound, "errors.training_enrolment_not_found")
 	}
 	return scanEnrolment(s.db.QueryRow(ctx, `SELECT `+enrolmentCols+enrolmentFrom+`WHERE e.token_hash = ?`, auth.HashToken(tok)))
 }
 
-// Mine lists, for the holder of an enrolment's private link, every
-// enrolment of the territory with the same e-mail or phone (« Mes
-// formations »), the latest first.
-func (s *Store) Mine(ctx context.Context, tok string) ([]Enrolment, error) {
+// mailedToken is the token of the link e-mailed to a learner: the link's
+// token and, after a dot, a proof derived from the same nonce. Whoever
+// holds it received the message at the enrolment's address; the token
+// shown on screen after an enrolment proves nothing about the address
+// typed. Call s.links.Load first.
+func (s *Store) mailedToken(nonce string) (string, error) {
+	tok, err := s.links.Token(nonce)
+	if err != nil {
+		return "", err
+	}
+	proof, err := s.links.Token("mailed:" + nonce)
+	return tok + "." + proof, err
+}
+
+// Mine lists what a private link of « Mes formations » may see. The link
+// shown on screen after an enrolment opens that enrolment only: its
+// e-mail or phone was typed, never verified. Every enrolment of the
+// territory under the same e-mail is listed only when the address is
+// proven: the link is the one e-mailed to it, or verifiedEmail (the
+// address of the signed-in account, "" for a visitor) is the same. A
+// phone number proves nothing: enrolments are never grouped by phone.
+func (s *Store) Mine(ctx context.Context, tok, verifiedEmail string) ([]Enrolment, error) {
 	e, err := s.ByToken(ctx, tok)
 	if err != nil {
 		return nil, err
 	}
-	return queryEnrolments(ctx, s.db, `e.territory_id = ? AND (e.id = ? OR (e.email <> '' AND e.email = ?)
-		OR (e.phone_key <> '' AND e.phone_key = ?))`, e.TerritoryID, e.ID, e.Email, i18n.PhoneKey(e.Phone))
+	proven := e.Email != "" && strings.EqualFold(e.Email, strings.TrimSpace(verifiedEmail))
+	if _, proof, ok := strings.Cut(tok, "."); ok {
+		var nonce string
+		if err := s.db.QueryRow(ctx, `SELECT nonce FROM training_enrolments WHERE id = ?`, e.ID).Scan(&nonce); err != nil {
+			return nil, err
+		}
+		if err := s.links.Load(ctx); err != nil {
+			return nil, err
+		}
+		want, err := s.links.Token("mailed:" + nonce)
+		if err != nil {
+			return nil, err
+		}
+		if subtle.ConstantTimeCompare([]byte(proof), []byte(want)) != 1 {
+			return nil, errs.New(errs.NotFound, "errors.training_enrolment_not_found")
+		}
+		proven = proven || e.Email != ""
+	}
+	if !proven {
+		return []Enrolment{e}, nil
+	}
+	return queryEnrolments(ctx, s.db, `e.territory_id = ? AND (e.id = ? OR (e.email <> '' AND e.email = ?))`, e.TerritoryID, e.ID, e.Email)
 }
 
 // WithdrawByToken withdraws the enrolment of a private link.
@@ -569,7 +610,7 @@ func (s *Store) notify(ctx context.Context, tx *db.Tx, t territory.Territory, c 
 	if err := tx.QueryRow(ctx, `SELECT nonce FROM training_enrolments WHERE id = ?`, e.ID).Scan(&nonce); err != nil {
 		return err
 	}
-	tok, err := s.links.Token(nonce)
+	tok, err := s.mailedToken(nonce)
 	if err != nil {
 		return err
 	}

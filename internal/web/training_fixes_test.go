@@ -1,0 +1,106 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"implique/internal/auth"
+	"implique/internal/db"
+	"implique/internal/db/dbtest"
+	"implique/internal/jobs"
+	"implique/internal/training"
+)
+
+// mailedMineLink is the token of the newest « Mes formations » link
+// e-mailed to addr.
+func (e *env) mailedMineLink(t *testing.T, addr string) string {
+	t.Helper()
+	items, err := e.outbox.List(context.Background(), e.territory.ID, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		if it.To == addr {
+			if m := mineLinkRe.FindStringSubmatch(it.Text); m != nil {
+				return m[1]
+			}
+		}
+	}
+	t.Fatalf("no « Mes formations » link e-mailed to %s", addr)
+	return ""
+}
+
+// TestTrainingMineNeedsProof: enrolling with another person's e-mail or
+// phone shows a link that opens that new enrolment only — not the other
+// person's trainings, certificate or withdrawal; the genuine owner (the
+// link e-mailed to them, or signed in) still sees all of theirs.
+func TestTrainingMineNeedsProof(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		w := newTrainingWorld(t, d, "")
+		e := w.e
+		ctx, tid, ts := context.Background(), e.territory.ID, e.app.Training
+		c := e.client(t)
+		_, alice := w.enrol(c, person("Alice Bédard", "alice@exemple.org"))
+		_, paul := w.enrol(c, url.Values{"name": {"Paul Hébert"}, "phone": {"819 555-0111"}, "ride": {"none"}})
+		if alice == "" || paul == "" {
+			t.Fatal("no private link")
+		}
+		aliceEn, _ := ts.ByToken(ctx, alice)
+		paulEn, _ := ts.ByToken(ctx, paul)
+
+		winter := w0cohort(t, e, w.program, "Hiver à Manseau", "", 2)
+		if err := ts.SetStatus(ctx, tid, winter.ID, training.Open, ""); err != nil {
+			t.Fatal(err)
+		}
+		enrolWinter := func(form url.Values) string {
+			r := c.post(winter.Path()+"/inscription", form)
+			expectStatus(t, r, 200)
+			m := mineLinkRe.FindStringSubmatch(r.body)
+			if m == nil {
+				t.Fatal("no private link")
+			}
+			return m[1]
+		}
+		withEmail := enrolWinter(person("Mallory", "alice@exemple.org"))
+		withPhone := enrolWinter(url.Values{"name": {"Mallory"}, "phone": {"(819) 555-0111"}, "ride": {"none"}})
+		for _, tok := range []string{withEmail, withPhone} {
+			r := c.get("/formations/mes-formations/" + tok)
+			expectStatus(t, r, 200)
+			expectContains(t, r, "Hiver à Manseau")
+			if strings.Contains(r.body, "Automne à Bécancour") {
+				t.Error("a link shown on screen opens another person's training")
+			}
+		}
+		// Neither the withdrawal nor the certificate of the others.
+		expectStatus(t, c.get("/formations/mes-formations/"+withEmail+"/retrait/"+id64(aliceEn.ID)), 404)
+		expectStatus(t, c.post("/formations/mes-formations/"+withEmail+"/retrait/"+id64(aliceEn.ID), url.Values{}), 404)
+		expectStatus(t, c.post("/formations/mes-formations/"+withPhone+"/retrait/"+id64(paulEn.ID), url.Values{}), 404)
+		for _, id := range []int64{aliceEn.ID, paulEn.ID} {
+			if got, _ := ts.Enrolment(ctx, tid, id); got.Status != training.Confirmed {
+				t.Fatalf("%s is %q after another's attempt", got.Name, got.Status)
+			}
+		}
+
+		// The address proven: the e-mailed link, or the account signed in.
+		mailed := e.mailedMineLink(t, "alice@exemple.org")
+		r := c.get("/formations/mes-formations/" + mailed)
+		expectStatus(t, r, 200)
+		expectContains(t, r, "Hiver à Manseau", "Automne à Bécancour")
+		e.user("alice@exemple.org", auth.RoleCitizen)
+		signed := e.client(t)
+		signed.signIn("alice@exemple.org")
+		expectContains(t, signed.get("/formations/mes-formations/"+alice), "Hiver à Manseau", "Automne à Bécancour")
+
+		// The certificate: the owner's e-mailed link gets it, the screen link of another does not.
+		w.completeCohort(t, alice)
+		expectStatus(t, c.get("/formations/mes-formations/"+withEmail+"/attestation/"+id64(aliceEn.ID)+".pdf"), 404)
+		r = c.get("/formations/mes-formations/" + mailed + "/attestation/" + id64(aliceEn.ID) + ".pdf")
+		expectStatus(t, r, http.StatusOK)
+		if !strings.HasPrefix(r.body, "%PDF") {
+			t.Fatal("not a PDF")
+		}
+	})
+}
