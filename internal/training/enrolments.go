@@ -182,8 +182,8 @@ func (s *Store) Enrolment(ctx context.Context, territoryID, id int64) (Enrolment
 	return scanEnrolment(s.db.QueryRow(ctx, `SELECT `+enrolmentCols+enrolmentFrom+`WHERE e.territory_id = ? AND e.id = ?`, territoryID, id))
 }
 
-// OfOrganization lists the enrolments an organisation made or that name
-// it, the latest first, with their cohorts.
+// OfOrganization lists the enrolments an organisation made (never a
+// member's own enrolment), with their cohorts.
 func (s *Store) OfOrganization(ctx context.Context, territoryID, orgID int64) ([]Enrolment, error) {
 	return queryEnrolments(ctx, s.db, `e.territory_id = ? AND e.organization_id = ?`, territoryID, orgID)
 }
@@ -223,8 +223,11 @@ func (s *Store) EnrolByStaff(ctx context.Context, territoryID, cohortID, by int6
 
 // EnrolMembers enrols members of an organisation (a council its
 // councillors), by one of its managers or staff: all of them or none. A
-// member already enrolled, or seats too few for all (unless waitlist),
-// writes nothing.
+// member the organisation already enrolled, or seats too few for all
+// (unless waitlist), writes nothing. A member already enrolled otherwise
+// (on their own, by staff or by another organisation) gets the answer of a
+// new member and keeps their enrolment as it is: the managers are never
+// told that a person outside their organisation's list enrolled.
 func (s *Store) EnrolMembers(ctx context.Context, territoryID, cohortID, orgID, by int64, members []LearnerInput, waitlist bool) ([]Outcome, error) {
 	if len(members) == 0 {
 		return nil, errs.New(errs.Invalid, "errors.training_no_members")
@@ -308,7 +311,25 @@ func (s *Store) enrol(ctx context.Context, territoryID, cohortID, orgID, by int6
 			}
 			if len(existing) > 0 {
 				if orgID != 0 {
-					return errs.Fields{fmt.Sprintf("member%d_name", i): "errors.training_already_enrolled"}.Err()
+					if o := existing[0].OrganizationID; o != nil && *o == orgID {
+						return errs.Fields{fmt.Sprintf("member%d_name", i): "errors.training_already_enrolled"}.Err()
+					}
+					// Enrolled on their own, by staff or by another
+					// organisation: the managers learn nothing of it. The
+					// answer is the one a new member gets (the same refusal
+					// when the cohort is full) and their enrolment is left
+					// as it is: not listed as the organisation's, no seat
+					// taken, no message.
+					status := Confirmed
+					if free >= 0 && taken >= free {
+						if !in.Waitlist {
+							return errs.New(errs.Conflict, "errors.training_full")
+						}
+						status = Waitlisted
+					}
+					out = append(out, Outcome{Enrolment: Enrolment{TerritoryID: territoryID, CohortID: cohortID, Name: in.Name,
+						Status: status}})
+					continue
 				}
 				out = append(out, Outcome{Enrolment: existing[0], Existing: true})
 				if existing[0].Email != "" {

@@ -11,6 +11,7 @@ import (
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/jobs"
+	"implique/internal/orgs"
 	"implique/internal/training"
 )
 
@@ -101,6 +102,58 @@ func TestTrainingMineNeedsProof(t *testing.T) {
 		expectStatus(t, r, http.StatusOK)
 		if !strings.HasPrefix(r.body, "%PDF") {
 			t.Fatal("not a PDF")
+		}
+	})
+}
+
+// TestTrainingOrganizationLearnsNothing: a manager enrolling a member who
+// enrolled on their own sees the same outcome as for a new enrolment, the
+// person's own enrolment is left as it was, and the organisation's page
+// lists only what it did, and says so.
+func TestTrainingOrganizationLearnsNothing(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		w := newTrainingWorld(t, d, "")
+		e := w.e
+		ctx, tid := context.Background(), e.territory.ID
+		mgr := e.user("gestion@exemple.org", auth.RoleOrganizationManager)
+		org, err := e.orgs.Create(ctx, tid, 0, orgs.Input{Name: "Conseil municipal de Manseau", Kind: orgs.MunicipalCouncil,
+			PlaceSlugs: []string{"manseau"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.orgs.AddManager(ctx, tid, org.ID, mgr.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, rita := w.enrol(e.client(t), person("Rita Tremblay", "rita@exemple.org"))
+		ritaEn, err := e.app.Training.ByToken(ctx, rita)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := e.client(t)
+		c.signIn("gestion@exemple.org")
+		base := "/mes-organismes/" + id64(org.ID) + "/formations"
+		form := url.Values{"cohort": {id64(w.cohort.ID)}, "consent": {"1"},
+			"member0_name": {"Rita T."}, "member0_email": {"rita@exemple.org"},
+			"member1_name": {"Guy Roy"}, "member1_email": {"guy@exemple.org"}}
+		// Rita and Guy, then Rita alone again: the same answer each time.
+		for range 2 {
+			r := c.post(base, form)
+			expectStatus(t, r, http.StatusSeeOther)
+			r = c.follow(r)
+			expectContains(t, r, "Les personnes sont inscrites.", "Guy Roy",
+				"Cette liste montre seulement les personnes que votre organisme a inscrites.")
+			if strings.Contains(r.body, "Rita") || strings.Contains(r.body, "déjà") {
+				t.Fatal("the manager learns that Rita enrolled on her own")
+			}
+			form.Del("member1_name")
+			form.Del("member1_email")
+		}
+		got, _ := e.app.Training.Enrolment(ctx, tid, ritaEn.ID)
+		if got.OrganizationID != nil || got.Name != "Rita Tremblay" || got.Status != training.Confirmed {
+			t.Fatalf("Rita's own enrolment changed: %+v", got)
+		}
+		if list, _ := e.app.Training.OfOrganization(ctx, tid, org.ID); len(list) != 1 {
+			t.Fatalf("%d enrolments listed for the organisation, want 1", len(list))
 		}
 	})
 }
