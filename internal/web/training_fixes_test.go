@@ -157,3 +157,55 @@ func TestTrainingOrganizationLearnsNothing(t *testing.T) {
 		}
 	})
 }
+
+// TestTrainingSessionRegistrationPage: the events' page of a learner's
+// registration to one session says where the training is kept and
+// refuses changes, with a link to the cohort.
+func TestTrainingSessionRegistrationPage(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		w := newTrainingWorld(t, d, "")
+		e := w.e
+		ctx, tid := context.Background(), e.territory.ID
+		c := e.client(t)
+		_, alice := w.enrol(c, person("Alice Bédard", "alice@exemple.org"))
+		regs, err := e.events.Registrations(ctx, tid, w.cohort.Sessions[0].ID)
+		if err != nil || len(regs) != 1 {
+			t.Fatalf("registrations: %d, %v", len(regs), err)
+		}
+		var nonce string
+		if err := d.QueryRow(ctx, `SELECT manage_nonce FROM registrations WHERE id = ?`, regs[0].ID).Scan(&nonce); err != nil {
+			t.Fatal(err)
+		}
+		l := e.app.Auth.LinkSigner("registration_links", "registration")
+		if err := l.Load(ctx); err != nil {
+			t.Fatal(err)
+		}
+		tok, err := l.Token(nonce)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := "/inscription/" + tok
+		r := c.get(page)
+		expectStatus(t, r, 200)
+		expectContains(t, r, "Une séance de votre formation", "Mes formations", `href="`+w.cohort.Path()+`"`)
+		if strings.Contains(r.body, `action="`+page) {
+			t.Error("the page offers to change one session of a training")
+		}
+		r = c.post(page, url.Values{"party_size": {"1"}, "ride": {"needs"}})
+		expectStatus(t, r, http.StatusConflict)
+		expectContains(t, r, "votre inscription ne se modifie pas ici", `href="`+w.cohort.Path()+`"`)
+		r = c.post(page+"/annuler", url.Values{"confirm": {"1"}})
+		expectStatus(t, r, http.StatusConflict)
+		expectContains(t, r, "votre inscription ne se modifie pas ici")
+		regs, _ = e.events.Registrations(ctx, tid, w.cohort.Sessions[0].ID)
+		if len(regs) != 1 || regs[0].Status != "confirmed" || regs[0].Ride != "none" {
+			t.Fatalf("the registration changed: %+v", regs)
+		}
+		en, _ := e.app.Training.ByToken(ctx, alice)
+		if en.Status != training.Confirmed {
+			t.Fatalf("Alice is %q", en.Status)
+		}
+		c.lang = "en"
+		expectContains(t, c.get(page), "A session of your training program")
+	})
+}
