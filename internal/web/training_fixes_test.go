@@ -209,3 +209,97 @@ func TestTrainingSessionRegistrationPage(t *testing.T) {
 		expectContains(t, c.get(page), "A session of your training program")
 	})
 }
+
+// TestTrainingRidesForOrganizationsAndStaff: the organisation's form and
+// staff's take the public form's needs, ride and place of departure,
+// checked and stored the same way, and the sessions' registrations carry
+// them for the carpooling.
+func TestTrainingRidesForOrganizationsAndStaff(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		w := newTrainingWorld(t, d, "")
+		e := w.e
+		ctx, tid, ts := context.Background(), e.territory.ID, e.app.Training
+		mgr := e.user("gestion@exemple.org", auth.RoleOrganizationManager)
+		org, err := e.orgs.Create(ctx, tid, 0, orgs.Input{Name: "Conseil municipal de Manseau", Kind: orgs.MunicipalCouncil,
+			PlaceSlugs: []string{"manseau"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.orgs.AddManager(ctx, tid, org.ID, mgr.ID); err != nil {
+			t.Fatal(err)
+		}
+		c := e.client(t)
+		c.signIn("gestion@exemple.org")
+		base := "/mes-organismes/" + id64(org.ID) + "/formations"
+		r := c.get(base)
+		expectStatus(t, r, 200)
+		expectContains(t, r, `name="member9_needs"`, `name="member9_ride"`, `name="member9_from_place"`, "A besoin d’un transport",
+			`<option value="manseau"`)
+
+		form := url.Values{"cohort": {id64(w.cohort.ID)}, "consent": {"1"},
+			"member0_name": {"Marie Lemieux"}, "member0_email": {"marie@exemple.org"}, "member0_needs": {"Rampe d’accès"},
+			"member0_ride": {"needs"}, "member0_from_place": {"manseau"},
+			"member2_name": {"Paul Hébert"}, "member2_phone": {"819 555-0111"}, "member2_ride": {"en-fusée"},
+			"member2_from_place": {"nulle-part"}}
+		r = c.post(base, form)
+		expectStatus(t, r, 422)
+		expectContains(t, r, `id="member2_ride-err"`, `id="member2_from_place-err"`, "Rampe d’accès")
+		if list, _ := ts.OfOrganization(ctx, tid, org.ID); len(list) != 0 {
+			t.Fatalf("%d enrolments written by a refused form", len(list))
+		}
+		form.Set("member2_ride", "offers")
+		form.Set("member2_from_place", "becancour")
+		expectStatus(t, c.post(base, form), http.StatusSeeOther)
+		list, err := ts.OfOrganization(ctx, tid, org.ID)
+		if err != nil || len(list) != 2 {
+			t.Fatalf("%d enrolments, %v", len(list), err)
+		}
+		got := map[string]training.Enrolment{}
+		for _, en := range list {
+			got[en.Name] = en
+		}
+		if m := got["Marie Lemieux"]; m.Needs != "Rampe d’accès" || m.Ride != "needs" || m.FromPlaceName != "Manseau" {
+			t.Errorf("Marie: needs %q, ride %q, from %q", m.Needs, m.Ride, m.FromPlaceName)
+		}
+		if p := got["Paul Hébert"]; p.Ride != "offers" || p.FromPlaceName != "Bécancour" {
+			t.Errorf("Paul: ride %q, from %q", p.Ride, p.FromPlaceName)
+		}
+		regs, err := e.events.Registrations(ctx, tid, w.cohort.Sessions[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rides := map[string]string{}
+		for _, reg := range regs {
+			rides[reg.Name] = reg.Ride + " " + reg.Accessibility
+		}
+		if rides["Marie Lemieux"] != "needs Rampe d’accès" || rides["Paul Hébert"] != "offers " {
+			t.Errorf("the sessions' registrations: %q", rides)
+		}
+
+		// Staff.
+		e.user("formation@exemple.org", auth.RoleFacilitator)
+		staff := e.as(t, e.session(t, "formation@exemple.org"))
+		cpath := "/admin/formations/cohortes/" + id64(w.cohort.ID)
+		r = staff.get(cpath)
+		expectStatus(t, r, 200)
+		expectContains(t, r, `name="learner_ride"`, `name="learner_from_place"`)
+		bad := url.Values{"learner_name": {"Rosalie Tremblay"}, "learner_phone": {"819-555-0142"}, "learner_lang": {"fr"},
+			"learner_ride": {"en-fusée"}, "learner_from_place": {"nulle-part"}}
+		r = staff.post(cpath+"/inscriptions", bad)
+		expectStatus(t, r, 422)
+		expectContains(t, r, `id="learner_ride-err"`, `id="learner_from_place-err"`, `value="Rosalie Tremblay"`)
+		bad.Set("learner_ride", "needs")
+		bad.Set("learner_from_place", "manseau")
+		expectStatus(t, staff.post(cpath+"/inscriptions", bad), http.StatusSeeOther)
+		all, _ := ts.Enrolments(ctx, tid, w.cohort.ID)
+		found := false
+		for _, en := range all {
+			if en.Name == "Rosalie Tremblay" {
+				found = en.Ride == "needs" && en.FromPlaceName == "Manseau"
+			}
+		}
+		if !found {
+			t.Error("staff's enrolment lost the ride or the place")
+		}
+	})
+}

@@ -164,6 +164,11 @@ type cohortPage struct {
 	Done *tr.Outcome
 }
 
+// Learner is the form's needs, ride and place of departure.
+func (p cohortPage) Learner() learnerFields {
+	return learnerFields{Base: p.Base, Places: p.Places, Needs: true}
+}
+
 // ModuleList is the program's modules.
 func (p cohortPage) ModuleList() []string { return p.Cohort.Program.ModuleList() }
 
