@@ -205,6 +205,8 @@ func TestTrainingSessionRegistrationPage(t *testing.T) {
 		if en.Status != training.Confirmed {
 			t.Fatalf("Alice is %q", en.Status)
 		}
+		// The cohort's page, where the link leads, says where « Mes formations » is.
+		expectContains(t, c.get(w.cohort.Path()), "Déjà inscrit·e\u202f? Vos présences")
 		c.lang = "en"
 		expectContains(t, c.get(page), "A session of your training program")
 	})
