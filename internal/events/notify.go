@@ -143,7 +143,9 @@ func (s *Store) queueNotice(ctx context.Context, tx *db.Tx, t territory.Territor
 		body += "\n\n" + T("mail.event.cancel_reason") + ev.CancelReason
 	}
 	text := body + "\n\n" + s.Details(lang, t, ev) + "\n" + T("mail.event.people", r.PartySize)
-	if kind != noticeCancelled {
+	if via := r.ManagedVia(ev); via != "" {
+		text += "\n\n" + T("mail.event.managed_via") + "\n" + s.baseURL + via
+	} else if kind != noticeCancelled {
 		text += "\n\n" + T("mail.event.manage") + "\n" + s.ManageURL(tok)
 	}
 	text += "\n\n-- \n" + t.MailFooter()

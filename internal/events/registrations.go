@@ -379,6 +379,20 @@ func (s *Store) ByToken(ctx context.Context, tok string) (Registration, Event, e
 	return reg, ev, err
 }
 
+// ManagedVia is the page where a registration is kept instead of its own
+// link ("" when the link keeps it): a registration made through the
+// sign-up of another page (a training's learner, enrolled in the cohort)
+// is changed or withdrawn there, as a whole, never one event at a time.
+func (r Registration) ManagedVia(ev Event) string {
+	if r.Source == SourceTraining && ev.SignUpVia != "" {
+		return ev.SignUpVia
+	}
+	return ""
+}
+
+// errManagedVia refuses a change through the registration's own link.
+var errManagedVia = errs.New(errs.Conflict, "errors.registration_managed_via")
+
 // Change is what a registrant may change through their link.
 type Change struct {
 	PartySize     int
@@ -389,11 +403,15 @@ type Change struct {
 
 // UpdateByToken changes a registration. A larger party that no longer fits
 // is refused (the seats are not taken from anyone); a smaller one frees
-// seats for the wait-list.
+// seats for the wait-list. A registration kept elsewhere (ManagedVia) is
+// refused.
 func (s *Store) UpdateByToken(ctx context.Context, tok string, c Change) (Registration, error) {
 	reg, ev, err := s.ByToken(ctx, tok)
 	if err != nil {
 		return reg, err
+	}
+	if reg.ManagedVia(ev) != "" {
+		return reg, errManagedVia
 	}
 	in := RegistrationInput{Name: reg.Name, Email: reg.Email, Phone: reg.Phone, PartySize: c.PartySize, Dietary: c.Dietary,
 		Accessibility: c.Accessibility, Ride: c.Ride}
@@ -450,11 +468,15 @@ func (s *Store) UpdateByToken(ctx context.Context, tok string, c Change) (Regist
 }
 
 // CancelByToken withdraws a registration through its private link; the
-// freed seats go to the wait-list, in order.
+// freed seats go to the wait-list, in order. A registration kept elsewhere
+// (ManagedVia) is refused.
 func (s *Store) CancelByToken(ctx context.Context, tok string) error {
 	reg, ev, err := s.ByToken(ctx, tok)
 	if err != nil {
 		return err
+	}
+	if reg.ManagedVia(ev) != "" {
+		return errManagedVia
 	}
 	return s.withdraw(ctx, ev.TerritoryID, reg.ID)
 }

@@ -3,6 +3,7 @@ package training
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"database/sql"
 	"encoding/hex"
 	"errors"
@@ -181,8 +182,8 @@ func (s *Store) Enrolment(ctx context.Context, territoryID, id int64) (Enrolment
 	return scanEnrolment(s.db.QueryRow(ctx, `SELECT `+enrolmentCols+enrolmentFrom+`WHERE e.territory_id = ? AND e.id = ?`, territoryID, id))
 }
 
-// OfOrganization lists the enrolments an organisation made or that name
-// it, the latest first, with their cohorts.
+// OfOrganization lists the enrolments an organisation made (never a
+// member's own enrolment), with their cohorts.
 func (s *Store) OfOrganization(ctx context.Context, territoryID, orgID int64) ([]Enrolment, error) {
 	return queryEnrolments(ctx, s.db, `e.territory_id = ? AND e.organization_id = ?`, territoryID, orgID)
 }
@@ -222,8 +223,11 @@ func (s *Store) EnrolByStaff(ctx context.Context, territoryID, cohortID, by int6
 
 // EnrolMembers enrols members of an organisation (a council its
 // councillors), by one of its managers or staff: all of them or none. A
-// member already enrolled, or seats too few for all (unless waitlist),
-// writes nothing.
+// member the organisation already enrolled, or seats too few for all
+// (unless waitlist), writes nothing. A member already enrolled otherwise
+// (on their own, by staff or by another organisation) gets the answer of a
+// new member and keeps their enrolment as it is: the managers are never
+// told that a person outside their organisation's list enrolled.
 func (s *Store) EnrolMembers(ctx context.Context, territoryID, cohortID, orgID, by int64, members []LearnerInput, waitlist bool) ([]Outcome, error) {
 	if len(members) == 0 {
 		return nil, errs.New(errs.Invalid, "errors.training_no_members")
@@ -307,7 +311,25 @@ func (s *Store) enrol(ctx context.Context, territoryID, cohortID, orgID, by int6
 			}
 			if len(existing) > 0 {
 				if orgID != 0 {
-					return errs.Fields{fmt.Sprintf("member%d_name", i): "errors.training_already_enrolled"}.Err()
+					if o := existing[0].OrganizationID; o != nil && *o == orgID {
+						return errs.Fields{fmt.Sprintf("member%d_name", i): "errors.training_already_enrolled"}.Err()
+					}
+					// Enrolled on their own, by staff or by another
+					// organisation: the managers learn nothing of it. The
+					// answer is the one a new member gets (the same refusal
+					// when the cohort is full) and their enrolment is left
+					// as it is: not listed as the organisation's, no seat
+					// taken, no message.
+					status := Confirmed
+					if free >= 0 && taken >= free {
+						if !in.Waitlist {
+							return errs.New(errs.Conflict, "errors.training_full")
+						}
+						status = Waitlisted
+					}
+					out = append(out, Outcome{Enrolment: Enrolment{TerritoryID: territoryID, CohortID: cohortID, Name: in.Name,
+						Status: status}})
+					continue
 				}
 				out = append(out, Outcome{Enrolment: existing[0], Existing: true})
 				if existing[0].Email != "" {
@@ -437,24 +459,64 @@ func (s *Store) registerIn(ctx context.Context, tx *db.Tx, territoryID int64, e 
 	return err
 }
 
-// ByToken opens an enrolment by its private link.
+// ByToken opens an enrolment by its private link (the link shown on
+// screen, or the one e-mailed: see MailedToken).
 func (s *Store) ByToken(ctx context.Context, tok string) (Enrolment, error) {
+	tok, _, _ = strings.Cut(tok, ".")
 	if tok == "" || len(tok) > 100 {
 		return Enrolment{}, errs.New(errs.NotFound, "errors.training_enrolment_not_found")
 	}
 	return scanEnrolment(s.db.QueryRow(ctx, `SELECT `+enrolmentCols+enrolmentFrom+`WHERE e.token_hash = ?`, auth.HashToken(tok)))
 }
 
-// Mine lists, for the holder of an enrolment's private link, every
-// enrolment of the territory with the same e-mail or phone (« Mes
-// formations »), the latest first.
-func (s *Store) Mine(ctx context.Context, tok string) ([]Enrolment, error) {
+// mailedToken is the token of the link e-mailed to a learner: the link's
+// token and, after a dot, a proof derived from the same nonce. Whoever
+// holds it received the message at the enrolment's address; the token
+// shown on screen after an enrolment proves nothing about the address
+// typed. Call s.links.Load first.
+func (s *Store) mailedToken(nonce string) (string, error) {
+	tok, err := s.links.Token(nonce)
+	if err != nil {
+		return "", err
+	}
+	proof, err := s.links.Token("mailed:" + nonce)
+	return tok + "." + proof, err
+}
+
+// Mine lists what a private link of « Mes formations » may see. The link
+// shown on screen after an enrolment opens that enrolment only: its
+// e-mail or phone was typed, never verified. Every enrolment of the
+// territory under the same e-mail is listed only when the address is
+// proven: the link is the one e-mailed to it, or verifiedEmail (the
+// address of the signed-in account, "" for a visitor) is the same. A
+// phone number proves nothing: enrolments are never grouped by phone.
+func (s *Store) Mine(ctx context.Context, tok, verifiedEmail string) ([]Enrolment, error) {
 	e, err := s.ByToken(ctx, tok)
 	if err != nil {
 		return nil, err
 	}
-	return queryEnrolments(ctx, s.db, `e.territory_id = ? AND (e.id = ? OR (e.email <> '' AND e.email = ?)
-		OR (e.phone_key <> '' AND e.phone_key = ?))`, e.TerritoryID, e.ID, e.Email, i18n.PhoneKey(e.Phone))
+	proven := e.Email != "" && strings.EqualFold(e.Email, strings.TrimSpace(verifiedEmail))
+	if _, proof, ok := strings.Cut(tok, "."); ok {
+		var nonce string
+		if err := s.db.QueryRow(ctx, `SELECT nonce FROM training_enrolments WHERE id = ?`, e.ID).Scan(&nonce); err != nil {
+			return nil, err
+		}
+		if err := s.links.Load(ctx); err != nil {
+			return nil, err
+		}
+		want, err := s.links.Token("mailed:" + nonce)
+		if err != nil {
+			return nil, err
+		}
+		if subtle.ConstantTimeCompare([]byte(proof), []byte(want)) != 1 {
+			return nil, errs.New(errs.NotFound, "errors.training_enrolment_not_found")
+		}
+		proven = proven || e.Email != ""
+	}
+	if !proven {
+		return []Enrolment{e}, nil
+	}
+	return queryEnrolments(ctx, s.db, `e.territory_id = ? AND (e.id = ? OR (e.email <> '' AND e.email = ?))`, e.TerritoryID, e.ID, e.Email)
 }
 
 // WithdrawByToken withdraws the enrolment of a private link.
@@ -569,7 +631,7 @@ func (s *Store) notify(ctx context.Context, tx *db.Tx, t territory.Territory, c 
 	if err := tx.QueryRow(ctx, `SELECT nonce FROM training_enrolments WHERE id = ?`, e.ID).Scan(&nonce); err != nil {
 		return err
 	}
-	tok, err := s.links.Token(nonce)
+	tok, err := s.mailedToken(nonce)
 	if err != nil {
 		return err
 	}

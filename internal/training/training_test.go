@@ -163,7 +163,7 @@ func TestEnrolmentWaitlistAndWithdrawal(t *testing.T) {
 		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM registrations WHERE email = 'chloe@exemple.org' AND status = 'confirmed'`); n != 3 {
 			t.Fatalf("Chloé has %d registrations", n)
 		}
-		mine, err := f.s.Mine(f.ctx, a.Token)
+		mine, err := f.s.Mine(f.ctx, a.Token, "")
 		if err != nil || len(mine) != 1 || mine[0].Status != training.Withdrawn {
 			t.Fatalf("mine: %+v, %v", mine, err)
 		}

@@ -324,6 +324,17 @@ type registrationPage struct {
 	Rides        []string
 	// MaxParty is the largest party the form takes (staff may have taken a larger one).
 	MaxParty int
+	// ManagedVia is the page that keeps the registration (a training's
+	// cohort) instead of this one; Refused is set when a change was sent here.
+	ManagedVia string
+	Refused    bool
+}
+
+// managedVia reports whether err refuses a change of a registration kept
+// elsewhere (events.Registration.ManagedVia).
+func managedVia(err error) bool {
+	e, ok := errs.As(err)
+	return ok && e.Key == "errors.registration_managed_via"
 }
 
 func (s *Handlers) registrationPage(w http.ResponseWriter, r *http.Request, status int, form url.Values, problems map[string]string) {
@@ -345,7 +356,7 @@ func (s *Handlers) registrationPage(w http.ResponseWriter, r *http.Request, stat
 	}
 	p := registrationPage{Base: s.Page(w, r, "registration.title"), Event: s.EventView(ev), Registration: reg, Token: tok,
 		New: r.URL.Query().Get("nouvelle") == "1", Rides: []string{evs.RideNone, evs.RideNeeds, evs.RideOffers},
-		MaxParty: max(set.LargestParty, reg.PartySize)}
+		MaxParty: max(set.LargestParty, reg.PartySize), ManagedVia: reg.ManagedVia(ev), Refused: status == http.StatusConflict}
 	if form == nil {
 		form = url.Values{"party_size": {strconv.Itoa(reg.PartySize)}, "dietary": {reg.Dietary},
 			"accessibility": {reg.Accessibility}, "ride": {reg.Ride}}
@@ -363,6 +374,10 @@ func (s *Handlers) SaveRegistration(w http.ResponseWriter, r *http.Request) {
 	in := registrationInput(r.PostForm, kit.Info(r).Lang)
 	_, err := s.Deps.Events.UpdateByToken(r.Context(), tok, evs.Change{PartySize: in.PartySize, Dietary: in.Dietary,
 		Accessibility: in.Accessibility, Ride: in.Ride})
+	if managedVia(err) {
+		s.registrationPage(w, r, http.StatusConflict, nil, nil)
+		return
+	}
 	if err != nil {
 		s.RefuseOn(w, r, err, nil, func(status int, problems map[string]string) { s.registrationPage(w, r, status, r.PostForm, problems) })
 		return
@@ -376,7 +391,11 @@ func (s *Handlers) CancelRegistration(w http.ResponseWriter, r *http.Request) {
 		s.registrationPage(w, r, http.StatusUnprocessableEntity, nil, map[string]string{"confirm": "errors.confirm"})
 		return
 	}
-	s.Done(w, r, s.Deps.Events.CancelByToken(r.Context(), tok), "flash.registration_cancelled", "/inscription/"+tok)
+	if err := s.Deps.Events.CancelByToken(r.Context(), tok); managedVia(err) {
+		s.registrationPage(w, r, http.StatusConflict, nil, nil)
+	} else {
+		s.Done(w, r, err, "flash.registration_cancelled", "/inscription/"+tok)
+	}
 }
 
 // writeICS answers an iCalendar file.

@@ -294,6 +294,12 @@ func moves(st tr.Status) []move {
 	return nil
 }
 
+// Learner is the enrolment form's ride and place of departure (its needs
+// are a staff field of their own).
+func (p adminCohortPage) Learner() learnerFields {
+	return learnerFields{Base: p.Base, Prefix: "learner_", Places: p.Places, Third: true}
+}
+
 type adminCohortPage struct {
 	staffBase
 	Cohort   *tr.Cohort

@@ -29,8 +29,9 @@ func (h *Handlers) AdminEnrol(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	out, err := h.store().EnrolByStaff(r.Context(), c.TerritoryID, c.ID, staffID(r), tr.LearnerInput{Name: f.Get("learner_name"),
-		Email: f.Get("learner_email"), Phone: f.Get("learner_phone"), Needs: f.Get("learner_needs"), Lang: f.Get("learner_lang"),
-		ConsentContact: f.Get("learner_consent") == "1", Waitlist: true})
+		Email: f.Get("learner_email"), Phone: f.Get("learner_phone"), Needs: f.Get("learner_needs"), Ride: f.Get("learner_ride"),
+		FromPlaceSlug: f.Get("learner_from_place"), Lang: f.Get("learner_lang"), ConsentContact: f.Get("learner_consent") == "1",
+		Waitlist: true})
 	if err != nil {
 		h.refuseOnCohort(w, r, c, err, "inscription", learnerField)
 		return

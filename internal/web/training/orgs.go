@@ -72,6 +72,7 @@ type orgPage struct {
 	Cohorts []orgCohort
 	Open    []tr.Cohort
 	Rows    []int
+	Places  []kit.PlaceOption
 }
 
 // OrgPath is the organisation's page in this space.
@@ -82,6 +83,11 @@ func (p orgPage) Member(i int, field string) string { return fmt.Sprintf("member
 
 // RowLabel names a member's row.
 func (p orgPage) RowLabel(i int) string { return p.T("training.org.row_n", i+1) }
+
+// MemberLearner is a member's needs, ride and place of departure.
+func (p orgPage) MemberLearner(i int) learnerFields {
+	return learnerFields{Base: p.Base, Prefix: p.Member(i, ""), Places: p.Places, Third: true, Needs: true}
+}
 
 // MemberField is a member's field, for the textfield partial.
 func (p orgPage) MemberField(i int, field, labelKey, typ, autocomplete string) kit.FormField {
@@ -98,6 +104,10 @@ func (h *Handlers) orgPage(w http.ResponseWriter, r *http.Request, status int, o
 	}
 	list, err := h.store().OfOrganization(ctx, tid, o.ID)
 	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	if p.Places, err = h.PlaceOptions(r); err != nil {
 		h.Fail(w, r, err)
 		return
 	}
@@ -166,11 +176,11 @@ func (h *Handlers) OrgEnrol(w http.ResponseWriter, r *http.Request) {
 	var rowOf []int
 	for i := range MemberRows {
 		v := func(field string) string { return strings.TrimSpace(f.Get(fmt.Sprintf("member%d_%s", i, field))) }
-		if v("name") == "" && v("email") == "" && v("phone") == "" {
+		if v("name") == "" && v("email") == "" && v("phone") == "" && v("needs") == "" && v("from_place") == "" {
 			continue
 		}
-		members = append(members, tr.LearnerInput{Name: v("name"), Email: v("email"), Phone: v("phone"),
-			ConsentContact: f.Get("consent") == "1", Lang: kit.Info(r).Lang})
+		members = append(members, tr.LearnerInput{Name: v("name"), Email: v("email"), Phone: v("phone"), Needs: v("needs"),
+			Ride: v("ride"), FromPlaceSlug: v("from_place"), ConsentContact: f.Get("consent") == "1", Lang: kit.Info(r).Lang})
 		rowOf = append(rowOf, i)
 	}
 	_, err := h.store().EnrolMembers(r.Context(), tid, cohortID, o.ID, staffID(r), members, f.Get("waitlist") == "1")

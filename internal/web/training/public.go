@@ -164,6 +164,11 @@ type cohortPage struct {
 	Done *tr.Outcome
 }
 
+// Learner is the form's needs, ride and place of departure.
+func (p cohortPage) Learner() learnerFields {
+	return learnerFields{Base: p.Base, Places: p.Places, Needs: true}
+}
+
 // ModuleList is the program's modules.
 func (p cohortPage) ModuleList() []string { return p.Cohort.Program.ModuleList() }
 
@@ -265,11 +270,17 @@ type minePage struct {
 	Item *mineItem
 }
 
-// mine loads « Mes formations » of the link {token}, on this territory.
+// mine loads « Mes formations » of the link {token}, on this territory:
+// the link's own enrolment, or all of the person's when the link was
+// e-mailed to them or they are signed in with the same address.
 func (h *Handlers) mine(w http.ResponseWriter, r *http.Request) (minePage, bool) {
 	tok := r.PathValue("token")
 	ctx, tid := r.Context(), kit.Info(r).Territory.ID
-	list, err := h.store().Mine(ctx, tok)
+	var verified string
+	if u := kit.Info(r).Principal.User; u != nil {
+		verified = u.Email
+	}
+	list, err := h.store().Mine(ctx, tok, verified)
 	if err == nil && (len(list) == 0 || list[0].TerritoryID != tid) {
 		err = errs.New(errs.NotFound, "errors.training_enrolment_not_found")
 	}

@@ -86,3 +86,28 @@ func (h *Handlers) writeCertificates(w http.ResponseWriter, r *http.Request, lan
 	}
 	kit.SendFile(w, "application/pdf", export.Filename(filename, "pdf"), buf.Bytes())
 }
+
+// learnerFields is what the "training_learner" partial draws: a learner's
+// needs, ride and the place they leave from — the fields of the public
+// form, read and checked the same way (training.LearnerInput) whoever
+// enrols them — named with the form's prefix: none on the public form,
+// "learner_" on staff's, "member3_" on a row of an organisation's.
+type learnerFields struct {
+	kit.Base
+	Prefix string
+	Places []kit.PlaceOption
+	// Third words the fields about the person (staff, an organisation)
+	// rather than to them; Needs draws the needs too.
+	Third, Needs bool
+}
+
+// Name is the name of one of the fields.
+func (f learnerFields) Name(field string) string { return f.Prefix + field }
+
+// Ride is the ride chosen, « none » when nothing was sent.
+func (f learnerFields) Ride() string {
+	if v := f.Value(f.Name("ride")); v != "" {
+		return v
+	}
+	return "none"
+}
