@@ -617,3 +617,32 @@ func TestReportKeepsWhatItUsed(t *testing.T) {
 		}
 	})
 }
+
+// Recomputing a period outside the years the program records is refused
+// with the calendar's message, and nothing is written.
+func TestRecomputeIsBounded(t *testing.T) {
+	dbtest.Run(t, dbtest.MigrateApp, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		id, err := f.store.PutIndicator(ctx, impact.Indicator{TerritoryID: f.terr.ID, EffectID: f.effect(t, impact.Short, "Des soupers"),
+			SourceKey: "test.count", Period: impact.Quarter})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []impact.Period{
+			{Start: day(1850, 1, 1), End: day(1850, 4, 1)},
+			{Start: day(2026, 10, 1), End: day(9999, 1, 1)},
+			{Start: day(1999, 12, 1), End: day(2026, 1, 1)},
+		} {
+			_, err := f.store.Recompute(ctx, f.terr.ID, id, p, "")
+			testkit.WantFields(t, err, "period")
+		}
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM impact_snapshots`); n != 0 {
+			t.Fatalf("%d snapshots after refusals", n)
+		}
+		// The last day of the window's last year is accepted.
+		if _, err := f.store.Recompute(ctx, f.terr.ID, id, impact.Period{Start: day(2036, 10, 1), End: day(2037, 1, 1)}, ""); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -147,4 +148,39 @@ func workbookText(t *testing.T, body string) string {
 		out.WriteString(f.Name + "\n" + string(b) + "\n")
 	}
 	return out.String()
+}
+
+// TestRecomputeRefusesAPeriodOutOfBounds asks over HTTP to recompute a
+// period of 1850 or 9999: a clear French message, nothing written.
+func TestRecomputeRefusesAPeriodOutOfBounds(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		st, tid := e.app.Impact, e.territory.ID
+		eff, err := st.PutEffect(ctx, impact.Effect{TerritoryID: tid, Term: impact.Short, TitleFR: "Des soupers"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := st.PutIndicator(ctx, impact.Indicator{TerritoryID: tid, EffectID: eff, SourceKey: "events.dinners_held", Period: impact.Quarter})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.user("animation@exemple.org", auth.RoleFacilitator)
+		c := e.client(t)
+		c.signIn("animation@exemple.org")
+		path := "/admin/impact/indicateurs/" + strconv.FormatInt(id, 10) + "/recalculer"
+		for _, p := range [][2]string{{"1850-01-01", "1850-04-01"}, {"2026-10-01", "9999-01-01"}} {
+			r := c.post(path, url.Values{"start": {p[0]}, "end": {p[1]}})
+			expectStatus(t, r, 422)
+			expectContains(t, r, "L’année doit être entre 2000 et")
+		}
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM impact_snapshots WHERE indicator_id = ?`, id); n != 0 {
+			t.Errorf("%d snapshots after refusals", n)
+		}
+		r := c.post(path, url.Values{"start": {"2026-07-01"}, "end": {"2026-10-01"}})
+		expectStatus(t, r, 303)
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM impact_snapshots WHERE indicator_id = ?`, id); n != 1 {
+			t.Errorf("%d snapshots after a recompute, want 1", n)
+		}
+	})
 }
