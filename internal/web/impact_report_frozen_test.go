@@ -184,3 +184,53 @@ func TestRecomputeRefusesAPeriodOutOfBounds(t *testing.T) {
 		}
 	})
 }
+
+// TestImpactFiguresSayWhenComputed reads the series' tables and the values
+// by municipality: each figure says when it was computed or entered, as
+// the current value does.
+func TestImpactFiguresSayWhenComputed(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		st, tid := e.app.Impact, e.territory.ID
+		eff, err := st.PutEffect(ctx, impact.Effect{TerritoryID: tid, Term: impact.Short, TitleFR: "Des soupers"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		computed, err := st.PutIndicator(ctx, impact.Indicator{TerritoryID: tid, EffectID: eff, SourceKey: "events.dinners_held", Period: impact.Year})
+		if err != nil {
+			t.Fatal(err)
+		}
+		entered, err := st.PutIndicator(ctx, impact.Indicator{TerritoryID: tid, EffectID: eff, NameFR: "Ateliers tenus", DefinitionFR: "Ateliers",
+			Unit: indicator.Count, Period: impact.Year})
+		if err != nil {
+			t.Fatal(err)
+		}
+		today := calendar.DateOf(time.Now().In(e.territory.Location()))
+		staff := e.user("animation@exemple.org", auth.RoleFacilitator)
+		if _, err := st.Enter(ctx, impact.Entry{TerritoryID: tid, IndicatorID: entered, Day: today, Value: "3", Note: "Registre", By: staff.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Refresh(ctx, tid); err != nil {
+			t.Fatal(err)
+		}
+		c := e.client(t)
+		r := c.get("/impact")
+		expectStatus(t, r, 200)
+		expectContains(t, r, "Date du chiffre", "<td>calculé le ", "<td>saisi le ")
+
+		c = e.client(t)
+		c.signIn("animation@exemple.org")
+		r = c.get("/admin/impact/indicateurs/" + strconv.FormatInt(computed, 10))
+		expectStatus(t, r, 200)
+		i := strings.Index(r.body, `id="lieux"`)
+		if i < 0 {
+			t.Fatal("the indicator's page shows no values by municipality")
+		}
+		byPlace := r.body[i:]
+		byPlace = byPlace[:strings.Index(byPlace, "</table>")]
+		if rows, dated := strings.Count(byPlace, "<tr>")-1, strings.Count(byPlace, "<td>calculé le "); rows < 2 || dated != rows {
+			t.Errorf("%d municipalities, %d of them dated", rows, dated)
+		}
+	})
+}

@@ -43,7 +43,7 @@ type historyRow struct {
 	Superseded, Masked bool
 }
 
-type placeRow struct{ Place, Value string }
+type placeRow struct{ Place, Value, When string }
 
 // Indicator is the staff's page of one indicator.
 func (s *Handlers) Indicator(w http.ResponseWriter, r *http.Request) {
@@ -125,7 +125,7 @@ func (s *Handlers) indicator(w http.ResponseWriter, r *http.Request, ind imp.Ind
 			if sn.Value != nil {
 				v = value(p.Base, ind.Unit, *sn.Value)
 			}
-			p.ByPlace = append(p.ByPlace, placeRow{Place: sn.PlaceName, Value: v})
+			p.ByPlace = append(p.ByPlace, placeRow{Place: sn.PlaceName, Value: v, When: computedOn(p.Base, &sn)})
 		}
 	}
 	if p.Places, err = s.PlaceOptions(r); err != nil {
