@@ -83,12 +83,14 @@ const (
 	// types paper forms and reads the typed answers before anyone else.
 	ManageSurveys Action = "surveys.manage"
 	// ReadSurveyResults reads the results of the surveys (figures that pass
-	// the small-numbers rule, and the typed answers staff approved).
+	// the small-numbers rule, and the typed answers staff approved): staff
+	// only; partners read the surveys' headline figures, wave by wave, on
+	// their dashboard.
 	ReadSurveyResults Action = "surveys.results"
 	// ReadPortrait reads the internal version of the portrait of
 	// involvement and needs: every figure exact, small numbers included
 	// (the public version hides the counts of people under the territory's
-	// small-group minimum).
+	// small-group minimum): staff only; partners read the public portrait.
 	ReadPortrait Action = "portrait.read"
 	// ManageImpact keeps the logic model: the impact, its effects and
 	// their indicators (definitions, baselines, targets), the values staff
@@ -159,8 +161,8 @@ var policy = map[Action][]Role{
 	ManageVolunteering:   {RoleAdministrator, RoleFacilitator},
 	ManageTrackedLinks:   {RoleAdministrator, RoleFacilitator, RoleCommunications},
 	ManageSurveys:        {RoleAdministrator, RoleFacilitator},
-	ReadSurveyResults:    {RoleAdministrator, RoleFacilitator, RoleCommunications, RolePartner},
-	ReadPortrait:         {RoleAdministrator, RoleFacilitator, RoleCommunications, RolePartner},
+	ReadSurveyResults:    {RoleAdministrator, RoleFacilitator, RoleCommunications},
+	ReadPortrait:         {RoleAdministrator, RoleFacilitator, RoleCommunications},
 	ManageImpact:         {RoleAdministrator, RoleFacilitator},
 	ReadImpact:           {RoleAdministrator, RoleFacilitator, RoleCommunications, RolePartner},
 	ManageCommittee:      {RoleAdministrator, RoleFacilitator},

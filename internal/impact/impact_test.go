@@ -496,3 +496,153 @@ func TestChronologyAndStories(t *testing.T) {
 		}
 	})
 }
+
+// A report keeps what it used besides its values: the model's words, the
+// indicators' names, baselines and targets, the highlights and the
+// program's steps up to its period's end. Later changes show in a new
+// report only.
+func TestReportKeepsWhatItUsed(t *testing.T) {
+	dbtest.Run(t, dbtest.MigrateApp, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		if err := f.store.SetModel(ctx, impact.Model{TerritoryID: f.terr.ID, ImpactFR: "Des liens plus forts", YearStart: time.April}); err != nil {
+			t.Fatal(err)
+		}
+		short := f.effect(t, impact.Short, "Des soupers citoyens")
+		ind := impact.Indicator{TerritoryID: f.terr.ID, EffectID: short, SourceKey: "test.count", NameFR: "Soupers tenus",
+			Period: impact.Total, Baseline: testkit.Ptr(0.0), BaselineOn: day(2026, 1, 1), Target: testkit.Ptr(8.0), TargetOn: day(2027, 6, 30)}
+		var err error
+		if ind.ID, err = f.store.PutIndicator(ctx, ind); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []impact.Milestone{
+			{TerritoryID: f.terr.ID, TitleFR: "Premier souper", Status: impact.Done, On: day(2026, 8, 1)},
+			{TerritoryID: f.terr.ID, TitleFR: "Comité des partenaires", Status: impact.Planned},
+		} {
+			if _, err := f.store.PutMilestone(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		story, err := f.store.AddStory(ctx, impact.Story{TerritoryID: f.terr.ID, Title: "Un jardin à Lemieux", Body: "Né d’un souper.",
+			On: day(2026, 8, 15)}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lastQuarter, _, thisYear, err := f.store.SuggestedPeriods(ctx, f.terr.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		newReport := func(p impact.Period) int64 {
+			t.Helper()
+			id, err := f.store.CreateReport(ctx, impact.ReportRequest{TerritoryID: f.terr.ID, Title: "Rapport", Period: p, Sections: impact.Sections})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		old := newReport(lastQuarter)
+		read := func(id int64) impact.ReportContent {
+			t.Helper()
+			c, err := f.store.Report(ctx, f.terr.ID, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		titles := func(ms []impact.Milestone) (out []string) {
+			for _, m := range ms {
+				out = append(out, m.TitleFR)
+			}
+			return out
+		}
+		check := func(c impact.ReportContent) {
+			t.Helper()
+			row := c.Effects[0].Rows[0]
+			if c.Model.ImpactFR != "Des liens plus forts" || c.Effects[0].TitleFR != "Des soupers citoyens" || row.Indicator.NameFR != "Soupers tenus" ||
+				*row.Indicator.Target != 8 || *row.Indicator.Baseline != 0 {
+				t.Errorf("the report's model changed: %q %q %+v", c.Model.ImpactFR, c.Effects[0].TitleFR, row.Indicator)
+			}
+			if len(c.Stories) != 1 || c.Stories[0].Title != "Un jardin à Lemieux" {
+				t.Errorf("the report's highlights changed: %+v", c.Stories)
+			}
+			if got := titles(c.Milestones); len(got) != 2 || got[0] != "Premier souper" || got[1] != "Comité des partenaires" {
+				t.Errorf("the report's steps: %q", got)
+			}
+		}
+		check(read(old))
+
+		// Everything changes after the report is made.
+		*f.clock = now.Add(24 * time.Hour)
+		if err := f.store.SetModel(ctx, impact.Model{TerritoryID: f.terr.ID, ImpactFR: "Une communauté solidaire", YearStart: time.April}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.store.PutEffect(ctx, impact.Effect{ID: short, TerritoryID: f.terr.ID, Term: impact.Short, TitleFR: "Des soupers partout"}); err != nil {
+			t.Fatal(err)
+		}
+		ind.NameFR, ind.Target, ind.Baseline = "Soupers citoyens tenus", testkit.Ptr(20.0), testkit.Ptr(2.0)
+		if _, err := f.store.PutIndicator(ctx, ind); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.store.PutMilestone(ctx, impact.Milestone{TerritoryID: f.terr.ID, TitleFR: "Souper de l’automne", Status: impact.Done,
+			On: day(2026, 10, 20)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.store.RemoveStory(ctx, f.terr.ID, story); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.store.AddStory(ctx, impact.Story{TerritoryID: f.terr.ID, Title: "Un jardin partagé à Lemieux", Body: "Né d’un souper.",
+			On: day(2026, 8, 15)}, 0); err != nil {
+			t.Fatal(err)
+		}
+		check(read(old))
+
+		// A new report shows the new state.
+		c := read(newReport(thisYear))
+		row := c.Effects[0].Rows[0]
+		if c.Model.ImpactFR != "Une communauté solidaire" || row.Indicator.NameFR != "Soupers citoyens tenus" || *row.Indicator.Target != 20 ||
+			len(c.Stories) != 1 || c.Stories[0].Title != "Un jardin partagé à Lemieux" {
+			t.Errorf("the new report: %q %+v %+v", c.Model.ImpactFR, row.Indicator, c.Stories)
+		}
+		if got := titles(c.Milestones); len(got) != 3 {
+			t.Errorf("the new report's steps: %q", got)
+		}
+
+		// A report made before reports kept what they used reads the
+		// model as it is, but its chronology still stops at its period's end.
+		if _, err := d.Exec(ctx, `UPDATE impact_reports SET content = NULL WHERE id = ?`, old); err != nil {
+			t.Fatal(err)
+		}
+		if got := titles(read(old).Milestones); len(got) != 2 || got[0] != "Premier souper" {
+			t.Errorf("an older report's steps: %q", got)
+		}
+	})
+}
+
+// Recomputing a period outside the years the program records is refused
+// with the calendar's message, and nothing is written.
+func TestRecomputeIsBounded(t *testing.T) {
+	dbtest.Run(t, dbtest.MigrateApp, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		id, err := f.store.PutIndicator(ctx, impact.Indicator{TerritoryID: f.terr.ID, EffectID: f.effect(t, impact.Short, "Des soupers"),
+			SourceKey: "test.count", Period: impact.Quarter})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []impact.Period{
+			{Start: day(1850, 1, 1), End: day(1850, 4, 1)},
+			{Start: day(2026, 10, 1), End: day(9999, 1, 1)},
+			{Start: day(1999, 12, 1), End: day(2026, 1, 1)},
+		} {
+			_, err := f.store.Recompute(ctx, f.terr.ID, id, p, "")
+			testkit.WantFields(t, err, "period")
+		}
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM impact_snapshots`); n != 0 {
+			t.Fatalf("%d snapshots after refusals", n)
+		}
+		// The last day of the window's last year is accepted.
+		if _, err := f.store.Recompute(ctx, f.terr.ID, id, impact.Period{Start: day(2036, 10, 1), End: day(2037, 1, 1)}, ""); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -16,13 +16,14 @@ import (
 // nor account, so the privacy centre cannot find them from a person's
 // addresses: the inventory lists them, staff correct or remove them on the
 // impact pages when a person asks. There is no retention rule of its own:
-// a report keeps its highlights as long as the program keeps its reports.
+// a report keeps its highlights as long as the program keeps its reports
+// (in the copy of what it used, impact_reports.content, made with it).
 
 const catHighlights = "impact.highlights"
 
 // Inventory says what the impact pages may say about people.
 func (s *Store) Inventory() []privacy.Category {
-	return []privacy.Category{{Key: catHighlights, Columns: []string{"impact_milestones.owner", "impact_stories.title", "impact_stories.body"}}}
+	return []privacy.Category{{Key: catHighlights, Columns: []string{"impact_milestones.owner", "impact_stories.title", "impact_stories.body", "impact_reports.content"}}}
 }
 
 // Retention has no rule: see the package's note above.

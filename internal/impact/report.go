@@ -3,6 +3,7 @@ package impact
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -146,6 +147,10 @@ func (s *Store) CreateReport(ctx context.Context, r ReportRequest) (int64, error
 			return 0, err
 		}
 	}
+	kept, err := s.freeze(ctx, r.TerritoryID, r.Period, seen)
+	if err != nil {
+		return 0, err
+	}
 	var used []int64
 	for _, ind := range inds {
 		if ind.Entered() {
@@ -205,8 +210,9 @@ func (s *Store) CreateReport(ctx context.Context, r ReportRequest) (int64, error
 			by = &r.By
 		}
 		var err error
-		id, err = tx.InsertID(ctx, `INSERT INTO impact_reports (territory_id, title, period_start, period_end, sections, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.TerritoryID, r.Title, r.Period.Start, r.Period.End, strings.Join(sections, ","), by, s.now())
+		id, err = tx.InsertID(ctx, `INSERT INTO impact_reports (territory_id, title, period_start, period_end, sections, created_by, created_at, content)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.TerritoryID, r.Title, r.Period.Start, r.Period.End, strings.Join(sections, ","), by, s.now(),
+			string(kept))
 		if err != nil {
 			return err
 		}
@@ -218,6 +224,74 @@ func (s *Store) CreateReport(ctx context.Context, r ReportRequest) (int64, error
 		return nil
 	})
 	return id, err
+}
+
+// frozen is what a report used besides its values, kept with it (as JSON
+// in impact_reports.content) when it is made: the model's words, the
+// effects and their indicators as they were (names, baselines, targets),
+// the highlights of its period and the program's steps as they stood.
+type frozen struct {
+	Model      Model
+	Effects    []ReportEffect
+	Stories    []Story     `json:",omitempty"`
+	Milestones []Milestone `json:",omitempty"`
+}
+
+// freeze reads what a report for p holding sections shows besides its
+// values, as it stands now.
+func (s *Store) freeze(ctx context.Context, territoryID int64, p Period, sections map[Section]bool) ([]byte, error) {
+	var f frozen
+	var err error
+	if f.Model, err = s.Model(ctx, territoryID); err != nil {
+		return nil, err
+	}
+	effects, err := s.Effects(ctx, territoryID, false)
+	if err != nil {
+		return nil, err
+	}
+	f.Effects = reportEffects(effects)
+	if sections[SectionStories] {
+		if f.Stories, err = s.Stories(ctx, territoryID, p); err != nil {
+			return nil, err
+		}
+	}
+	if sections[SectionChronology] || sections[SectionNext] {
+		ms, err := s.Milestones(ctx, territoryID)
+		if err != nil {
+			return nil, err
+		}
+		f.Milestones = stepsOf(ms, p)
+	}
+	return json.Marshal(f)
+}
+
+// reportEffects makes the rows of a report, one per indicator, without
+// values yet.
+func reportEffects(effects []Effect) []ReportEffect {
+	var out []ReportEffect
+	for _, e := range effects {
+		re := ReportEffect{Effect: e}
+		re.Indicators = nil
+		for _, ind := range e.Indicators {
+			re.Rows = append(re.Rows, ReportRow{Indicator: ind})
+		}
+		out = append(out, re)
+	}
+	return out
+}
+
+// stepsOf keeps the steps a report for p shows: those done before its
+// end (its chronology) and those still to do (its next steps). A step
+// done after the period is in neither.
+func stepsOf(ms []Milestone, p Period) []Milestone {
+	var out []Milestone
+	for _, m := range ms {
+		if m.Status == Done && (m.On.IsZero() || !m.On.Before(p.End)) {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // enteredWithin finds the value staff entered last for a period that
@@ -235,10 +309,10 @@ func (s *Store) enteredWithin(ctx context.Context, indicatorID int64, p Period) 
 
 const reportCols = `id, territory_id, title, period_start, period_end, sections, created_at`
 
-func scanReport(row interface{ Scan(...any) error }) (Report, error) {
+func scanReport(row interface{ Scan(...any) error }, more ...any) (Report, error) {
 	var r Report
 	var sections string
-	err := row.Scan(&r.ID, &r.TerritoryID, &r.Title, &r.Period.Start, &r.Period.End, &sections, &r.CreatedAt)
+	err := row.Scan(append([]any{&r.ID, &r.TerritoryID, &r.Title, &r.Period.Start, &r.Period.End, &sections, &r.CreatedAt}, more...)...)
 	for _, x := range strings.Split(sections, ",") {
 		if x != "" {
 			r.Sections = append(r.Sections, Section(x))
@@ -283,11 +357,14 @@ type ReportContent struct {
 	Milestones []Milestone
 }
 
-// Report reads a report with the snapshots it used — never newer ones:
+// Report reads a report with the snapshots it used — never newer ones —
+// and the model, indicators, highlights and steps kept when it was made:
 // a report for last year reads the same whatever happened since.
 func (s *Store) Report(ctx context.Context, territoryID, id int64) (ReportContent, error) {
 	var c ReportContent
-	r, err := scanReport(s.db.QueryRow(ctx, `SELECT `+reportCols+` FROM impact_reports WHERE territory_id = ? AND id = ?`, territoryID, id))
+	var content sql.NullString
+	r, err := scanReport(s.db.QueryRow(ctx, `SELECT `+reportCols+`, content FROM impact_reports WHERE territory_id = ? AND id = ?`,
+		territoryID, id), &content)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, errs.New(errs.NotFound, "impact.error.report_not_found")
 	}
@@ -295,22 +372,16 @@ func (s *Store) Report(ctx context.Context, territoryID, id int64) (ReportConten
 		return c, err
 	}
 	c.Report = r
-	if c.Model, err = s.Model(ctx, territoryID); err != nil {
+	if content.String != "" {
+		var f frozen
+		if err := json.Unmarshal([]byte(content.String), &f); err != nil {
+			return c, err
+		}
+		c.Model, c.Effects, c.Stories, c.Milestones = f.Model, f.Effects, f.Stories, f.Milestones
+	} else if err := s.unfrozen(ctx, &c); err != nil {
 		return c, err
 	}
 	snaps := map[int64]*ReportRow{}
-	effects, err := s.Effects(ctx, territoryID, true)
-	if err != nil {
-		return c, err
-	}
-	for _, e := range effects {
-		re := ReportEffect{Effect: e}
-		re.Indicators = nil
-		for _, ind := range e.Indicators {
-			re.Rows = append(re.Rows, ReportRow{Indicator: ind})
-		}
-		c.Effects = append(c.Effects, re)
-	}
 	for i := range c.Effects {
 		for j := range c.Effects[i].Rows {
 			snaps[c.Effects[i].Rows[j].Indicator.ID] = &c.Effects[i].Rows[j]
@@ -346,15 +417,33 @@ func (s *Store) Report(ctx context.Context, territoryID, id int64) (ReportConten
 		}
 		c.Effects[i].Rows = rows
 	}
-	if r.Has(SectionStories) {
-		if c.Stories, err = s.Stories(ctx, territoryID, r.Period); err != nil {
-			return c, err
-		}
-	}
-	if r.Has(SectionChronology) || r.Has(SectionNext) {
-		if c.Milestones, err = s.Milestones(ctx, territoryID); err != nil {
-			return c, err
-		}
-	}
 	return c, nil
+}
+
+// unfrozen reads, for a report made before reports kept what they used,
+// the model, indicators, highlights and steps as they are now (the steps
+// done after its period left out).
+func (s *Store) unfrozen(ctx context.Context, c *ReportContent) error {
+	var err error
+	if c.Model, err = s.Model(ctx, c.TerritoryID); err != nil {
+		return err
+	}
+	effects, err := s.Effects(ctx, c.TerritoryID, true)
+	if err != nil {
+		return err
+	}
+	c.Effects = reportEffects(effects)
+	if c.Has(SectionStories) {
+		if c.Stories, err = s.Stories(ctx, c.TerritoryID, c.Period); err != nil {
+			return err
+		}
+	}
+	if c.Has(SectionChronology) || c.Has(SectionNext) {
+		ms, err := s.Milestones(ctx, c.TerritoryID)
+		if err != nil {
+			return err
+		}
+		c.Milestones = stepsOf(ms, c.Period)
+	}
+	return nil
 }

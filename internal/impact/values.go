@@ -291,6 +291,16 @@ func (s *Store) Recompute(ctx context.Context, territoryID, indicatorID int64, p
 	if !p.Valid() {
 		return Snapshot{}, errs.New(errs.Invalid, "impact.error.period")
 	}
+	// The period falls in the years the program records (its last day is
+	// the day before End).
+	f := errs.Fields{}
+	w := calendar.Happening(s.now())
+	if w.Check(f, "period", p.Start.Year) {
+		w.Check(f, "period", calendar.DateOf(p.End.Time().AddDate(0, 0, -1)).Year)
+	}
+	if err := f.Err(); err != nil {
+		return Snapshot{}, err
+	}
 	t, err := s.territories.ByID(ctx, territoryID)
 	if err != nil {
 		return Snapshot{}, err

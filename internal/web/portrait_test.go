@@ -77,8 +77,8 @@ func TestPortraitPages(t *testing.T) {
 			expectContains(t, r, "Gentilly, secteur de Bécancour", "1\u00a0673")
 
 			staff := e.client(t)
-			e.user("partenaire@exemple.org", auth.RolePartner)
-			staff.signIn("partenaire@exemple.org")
+			e.user("animation@exemple.org", auth.RoleFacilitator)
+			staff.signIn("animation@exemple.org")
 			r = staff.get("/admin/portrait?lieu=" + slug)
 			expectStatus(t, r, 200)
 			expectContains(t, r, "Version interne", `<form method="get" action="/admin/portrait"`, "en attente de modération",
@@ -105,22 +105,30 @@ func TestPortraitPages(t *testing.T) {
 			}
 		})
 
-		t.Run("the internal version is for staff and partners", func(t *testing.T) {
+		t.Run("the internal version is for staff only", func(t *testing.T) {
 			r := c.get("/admin/portrait")
 			expectStatus(t, r, 303)
 			if loc := r.Header.Get("Location"); !strings.HasPrefix(loc, "/connexion?retour=") {
 				t.Errorf("anonymous visitor sent to %q", loc)
 			}
-			citizen := e.client(t)
+			// Citizens and partners (who read the public portrait, linked
+			// from their dashboard) are refused.
 			e.user("citoyenne@exemple.org", auth.RoleCitizen)
-			citizen.signIn("citoyenne@exemple.org")
-			for _, path := range []string{"/admin/portrait", "/admin/portrait.pdf", "/admin/portrait?lieu=fortierville"} {
-				r := citizen.get(path)
-				expectStatus(t, r, 403)
-				if strings.Contains(r.body, "Version interne") || strings.HasPrefix(r.body, "%PDF") {
-					t.Errorf("%s shows the internal portrait to a citizen", path)
+			e.user("partenaire@exemple.org", auth.RolePartner)
+			for _, who := range []string{"citoyenne@exemple.org", "partenaire@exemple.org"} {
+				other := e.client(t)
+				other.signIn(who)
+				for _, path := range []string{"/admin/portrait", "/admin/portrait.pdf", "/admin/portrait?lieu=fortierville"} {
+					r := other.get(path)
+					expectStatus(t, r, 403)
+					if strings.Contains(r.body, "Version interne") || strings.HasPrefix(r.body, "%PDF") {
+						t.Errorf("%s shows the internal portrait to %s", path, who)
+					}
 				}
 			}
+			partner := e.client(t)
+			partner.signIn("partenaire@exemple.org")
+			expectContains(t, partner.get("/partenaires"), `href="/portrait"`)
 			officer := e.client(t)
 			e.user("communications@exemple.org", auth.RoleCommunications)
 			officer.signIn("communications@exemple.org")

@@ -147,19 +147,20 @@ func TestSurveyPaperFormsAndResults(t *testing.T) {
 		r = staff.get(res + "?lieu=manseau")
 		expectContains(t, r, "Ce groupe compte moins de 5 réponses")
 
-		// Partners read results; citizens do not; visitors sign in first.
+		// Results are for staff: partners read the headline figures, wave
+		// by wave, on their dashboard; citizens are refused; visitors sign
+		// in first.
 		partner := e.client(t)
 		partner.signIn("partenaire@example.org")
-		expectStatus(t, partner.get(res), http.StatusOK)
-		expectStatus(t, partner.get(wPath), http.StatusForbidden)
-		// A partner finds the results from their account, without the staff area.
-		expectContains(t, partner.get("/compte"), `href="/admin/sondages"`)
-		list := partner.get("/admin/sondages")
-		expectStatus(t, list, http.StatusOK)
-		expectContains(t, list, `href="`+res+`"`)
-		if strings.Contains(list.body, "/admin/sondages/instruments") {
-			t.Error("a partner is offered to load instruments")
+		for _, p := range []string{res, wPath, "/admin/sondages", wPath + "/export.csv"} {
+			expectStatus(t, partner.get(p), http.StatusForbidden)
 		}
+		if strings.Contains(partner.get("/compte").body, `href="/admin/sondages"`) {
+			t.Error("a partner's account links to the survey results")
+		}
+		board := partner.get("/partenaires")
+		expectStatus(t, board, http.StatusOK)
+		expectContains(t, board, "Les sondages, vague par vague", "Portrait 2026", "Sentiment d’appartenance", "80\u00a0% (5 réponses)")
 		expectStatus(t, citizen0(t, e).get("/admin/sondages"), http.StatusForbidden)
 		citizen := e.client(t)
 		citizen.signIn("citoyen@example.org")

@@ -43,7 +43,7 @@ type historyRow struct {
 	Superseded, Masked bool
 }
 
-type placeRow struct{ Place, Value string }
+type placeRow struct{ Place, Value, When string }
 
 // Indicator is the staff's page of one indicator.
 func (s *Handlers) Indicator(w http.ResponseWriter, r *http.Request) {
@@ -125,7 +125,7 @@ func (s *Handlers) indicator(w http.ResponseWriter, r *http.Request, ind imp.Ind
 			if sn.Value != nil {
 				v = value(p.Base, ind.Unit, *sn.Value)
 			}
-			p.ByPlace = append(p.ByPlace, placeRow{Place: sn.PlaceName, Value: v})
+			p.ByPlace = append(p.ByPlace, placeRow{Place: sn.PlaceName, Value: v, When: computedOn(p.Base, &sn)})
 		}
 	}
 	if p.Places, err = s.PlaceOptions(r); err != nil {
@@ -210,6 +210,12 @@ func (s *Handlers) Recompute(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err := s.Deps.Impact.Recompute(r.Context(), kit.Info(r).Territory.ID, ind.ID, imp.Period{Start: start, End: end}, r.PostFormValue("place"))
+	if e, ok := errs.As(err); ok && e.Fields["period"] != "" {
+		// A period outside the years the program records: the window's
+		// own message (« L’année doit être entre … »).
+		s.RenderMessage(w, r, kit.StatusOf(e.Code), s.Cat.T(kit.Info(r).Lang, e.Fields["period"]))
+		return
+	}
 	s.Done(w, r, err, "impact.indicator.recomputed", "/admin/impact/indicateurs/"+strconv.FormatInt(ind.ID, 10)+"#valeurs")
 }
 

@@ -27,10 +27,11 @@ type impactPage struct {
 	Partners           []template.HTML
 	CanCommittee       bool
 	CanPortrait        bool
-	CanSurveyResults   bool
 	CanManage          bool
 	SmallGroupMinimum  int
 	HasPeopleIndicator bool
+	// Surveys are the survey headlines wave by wave (the partners' dashboard).
+	Surveys []surveyView
 }
 
 func (s *Handlers) impactPage(w http.ResponseWriter, r *http.Request, internal bool) {
@@ -73,7 +74,12 @@ func (s *Handlers) impactPage(w http.ResponseWriter, r *http.Request, internal b
 	}
 	p.CanCommittee = s.Can(r, auth.ReadCommittee)
 	p.CanPortrait = s.Can(r, auth.ReadPortrait)
-	p.CanSurveyResults = s.Can(r, auth.ReadSurveyResults)
+	if internal {
+		if p.Surveys, err = s.surveyHeadlines(r.Context(), p.Base); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+	}
 	p.CanManage = s.Can(r, auth.ManageImpact)
 	s.Render(w, r, http.StatusOK, "impact", p)
 }

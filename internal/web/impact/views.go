@@ -50,7 +50,20 @@ type readingView struct {
 	PeopleUnderMinimum bool
 }
 
-type pointView struct{ Label, Value string }
+// pointView is a point of a series: its period, its value, and when the
+// value was computed or entered (« calculé le … », empty when none is kept).
+type pointView struct{ Label, Value, When string }
+
+// computedOn says when a snapshot's value was computed or entered.
+func computedOn(b kit.Base, sn *imp.Snapshot) string {
+	if sn == nil {
+		return ""
+	}
+	if sn.EnteredBy != nil {
+		return b.T("impact.point_entered", b.Date(sn.ComputedAt))
+	}
+	return b.T("impact.point_computed", b.Date(sn.ComputedAt))
+}
 
 type effectView struct {
 	ID       int64
@@ -172,6 +185,7 @@ func (s *Handlers) reading(b kit.Base, r imp.Reading, public bool) readingView {
 		if r.Period == imp.Total {
 			pv.Label = b.T("impact.period.until", i18n.Date(b.Lang, pt.Period.Last().Time()))
 		}
+		pv.When = computedOn(b, pt.Snapshot)
 		bar := chart.Bar{Label: pv.Label}
 		switch {
 		case pt.Snapshot == nil && r.Entered():

@@ -435,11 +435,13 @@ func (s *Handlers) AdminOutboxItem(w http.ResponseWriter, r *http.Request) {
 var legacyPrivateLinkRe = regexp.MustCompile(`https?://\S*?(?:jeton=|/inscription/|/appui/|/rejoindre/|/initiatives/participer/|` +
 	`/s-impliquer/desabonnement/)[A-Za-z0-9_.-]{16,}\S*`)
 
-// headline is an indicator with a target, as the staff's home shows it.
+// headline is an indicator with a target, as the staff's home shows it:
+// its value and target, and how far it has come when that can be said (a
+// target equal to its baseline has no percentage).
 type headline struct {
-	Name, Value, Period string
-	Progress            int
-	HasValue            bool
+	Name, Value           string
+	Progress              int
+	HasValue, HasProgress bool
 }
 
 // headlines reads the indicators that have a target.
@@ -457,7 +459,7 @@ func (s *Handlers) headlines(r *http.Request, b kit.Base) ([]headline, error) {
 			h.Value = b.T("impact.report.value_target", h.Value, impact.FormatValue(b.Lang, rd.Unit, *rd.Target))
 		}
 		if rd.Progress != nil {
-			h.Progress = int(math.Round(*rd.Progress))
+			h.HasProgress, h.Progress = true, int(math.Round(*rd.Progress))
 		}
 		out = append(out, h)
 	}
