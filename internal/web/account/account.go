@@ -29,8 +29,6 @@ type accountPage struct {
 	Roles []auth.Role
 	// Communities are those the person belongs to.
 	Communities []community.Community
-	// SurveyResults: the person reads survey results without the staff area (a partner).
-	SurveyResults bool
 	// Committee: the person reads the partners' committee's space.
 	Committee bool
 	// Dashboard: the person reads the partners' dashboard of indicators
@@ -55,7 +53,6 @@ func (s *Handlers) accountPage(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	p := accountPage{Base: s.Page(w, r, "account.title"), User: u, Roles: ri.Principal.Roles}
-	p.SurveyResults = s.Can(r, auth.ReadSurveyResults) && !p.CanStaff()
 	p.Committee = s.Can(r, auth.ReadCommittee)
 	p.Dashboard = s.Can(r, auth.ReadImpact) && !p.CanStaff()
 	if p.Communities, err = s.Deps.Community.Communities(r.Context(), ri.Territory.ID, community.CommunityFilter{MemberID: u.ID}); err != nil {
