@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -362,6 +363,58 @@ func TestAccessLog(t *testing.T) {
 		some, err := f.s.AccessLog(ctx, f.t.ID, privacy.AccessFilter{What: "events.registrations", Limit: 1})
 		if err != nil || len(some) != 1 || some[0].Action != privacy.Exported {
 			t.Errorf("filtered = %+v, %v", some, err)
+		}
+	})
+}
+
+// failing is a holder whose one rule fails in one territory.
+type failing struct{ in int64 }
+
+func (failing) Inventory() []privacy.Category { return nil }
+func (failing) Retention() []privacy.Rule {
+	return []privacy.Rule{{Key: "test.failing", Days: 30, Action: privacy.Destroy}}
+}
+func (failing) Find(context.Context, db.Querier, privacy.Subject) ([]privacy.Record, error) {
+	return nil, nil
+}
+func (failing) Erase(context.Context, *db.Tx, privacy.Subject, []privacy.Ref) ([]privacy.Kept, error) {
+	return nil, nil
+}
+func (h failing) Expire(_ context.Context, _ *db.Tx, territoryID int64, _ string, _ time.Time) (int, error) {
+	if territoryID == h.in {
+		return 0, errors.New("disk full")
+	}
+	return 0, nil
+}
+
+// A territory whose retention fails does not stop the territories after
+// it: each gets its run, the failure is written down, and the job says it.
+func TestRetentionWorkerGoesOnAfterAFailure(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		other, err := f.a.Territories.Create(ctx, "mrc-nicolet", territory.Settings{Name: "MRC de Nicolet-Yamaska",
+			OperatorName: "Centre d’action bénévole de Nicolet", ProgramName: "Moi, je m’implique\u202f!",
+			ContactEmail: "direction@exemple.org", TimeZone: "America/Toronto"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.t.ID > other.ID {
+			t.Fatalf("the failing territory (%d) must come before the other (%d)", f.t.ID, other.ID)
+		}
+		s := privacy.NewStore(privacy.Config{DB: d, Territories: f.a.Territories, Holders: []privacy.Holder{failing{in: f.t.ID}},
+			Now: func() time.Time { return now }})
+		err = privacy.NewRetentionWorker(func() *privacy.Store { return s }).Work(ctx, nil)
+		if err == nil || !strings.Contains(err.Error(), "disk full") || !strings.Contains(err.Error(), "test.failing") {
+			t.Errorf("Work = %v, want the failure of test.failing", err)
+		}
+		runs, err := s.Runs(ctx, f.t.ID, 10)
+		if err != nil || len(runs) != 1 || runs[0].Failure != "test.failing" || runs[0].Finished != nil {
+			t.Errorf("failing territory's runs = %+v, %v", runs, err)
+		}
+		runs, err = s.Runs(ctx, other.ID, 10)
+		if err != nil || len(runs) != 1 || runs[0].Finished == nil || runs[0].Failure != "" || len(runs[0].Rules) != 3 {
+			t.Errorf("next territory's runs = %+v, %v; want a finished run of every rule", runs, err)
 		}
 	})
 }
