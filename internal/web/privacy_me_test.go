@@ -282,10 +282,22 @@ func TestPrivacyPolicy(t *testing.T) {
 		expectContains(t, r, "Direction générale du Centre d’action bénévole", "Directrice générale", "direction@cabbecancour.com",
 			"Vos demandes à la personne responsable", "1\u00a0an après la réponse", "2\u00a0ans après la consultation",
 			`href="/mes-donnees"`, "30 jours", "Témoins", "préjudice sérieux", `href="/mes-donnees">Mes données</a>`)
+		// Every retention rule is published, those no category names too.
+		rules, err := e.app.Privacy.Rules(context.Background(), e.territory.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rule := range rules {
+			expectContains(t, r, `id="regle-`+rule.Key+`"`)
+		}
+		expectContains(t, r, "Candidatures jamais confirmées\u00a0: 1\u00a0mois après l’envoi de la candidature — destruction",
+			"Coordonnées et besoins des inscriptions annulées\u00a0:", "Participations aux initiatives jamais confirmées par courriel\u00a0:",
+			"Inscriptions retirées\u00a0:")
 		c.lang = "en"
 		r = c.get("/confidentialite")
 		expectStatus(t, r, 200)
-		expectContains(t, r, "Your requests to the person in charge", "1 year after the answer", "Your rights", "Cookies")
+		expectContains(t, r, "Your requests to the person in charge", "1 year after the answer", "Your rights", "Cookies",
+			"Applications never confirmed: 1 month after the application was sent — destroyed")
 
 		// The administrator sets the officer's title; too long is refused.
 		e.user("admin@exemple.org", auth.RoleAdministrator)
