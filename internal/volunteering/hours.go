@@ -327,7 +327,7 @@ func (s *Store) ReviewHours(ctx context.Context, territoryID, id, reviewerID int
 	return s.HoursEntry(ctx, territoryID, id)
 }
 
-const hoursCols = `h.id, h.territory_id, h.user_id, g.id, g.slug, g.name, g.kind, COALESCE(h.opportunity_id, 0), COALESCE(o.slug, ''),
+const hoursCols = `h.id, h.territory_id, COALESCE(h.user_id, 0), g.id, g.slug, g.name, g.kind, COALESCE(h.opportunity_id, 0), COALESCE(o.slug, ''),
 	COALESCE(o.title, ''), COALESCE(h.employer_id, 0), COALESCE(e.name, ''), h.day, h.activity, h.declared_minutes, h.minutes,
 	h.status, h.review_note, h.reviewed_at, h.created_at`
 
