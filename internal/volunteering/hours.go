@@ -35,8 +35,10 @@ const (
 
 // HoursEntry is time given on one day for one organisation.
 type HoursEntry struct {
-	ID           int64
-	TerritoryID  int64
+	ID          int64
+	TerritoryID int64
+	// Person is who gave the time; its ID is 0 for the confirmed hours
+	// kept, without anyone, from a person who was erased.
 	Person       PersonRef
 	Organization orgs.OrgRef
 	Opportunity  *OpportunityRef
