@@ -2,6 +2,7 @@ package volunteering_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -369,6 +370,79 @@ func TestPrivacyErasureKeepsConfirmedHours(t *testing.T) {
 		}
 		if after := hoursFigures(t, f, fadoq.ID); after != before {
 			t.Errorf("figures changed by a second erasure: %s", after)
+		}
+	})
+}
+
+// TestMigrationKeepsHours: the hours declared before their person could be
+// erased are carried whole into the table that keeps anonymous hours; an
+// account's removal still takes its hours, and a row with neither a person
+// nor an anonymous number is refused.
+func TestMigrationKeepsHours(t *testing.T) {
+	before := func(ctx context.Context, d *db.DB) error { return d.MigrateTo(ctx, 26) }
+	dbtest.Run(t, before, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ins := func(q string, args ...any) int64 {
+			t.Helper()
+			id, err := d.InsertID(ctx, q+` RETURNING id`, args...)
+			if err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			return id
+		}
+		tid := ins(`INSERT INTO territories (slug, name, time_zone, created_at, updated_at) VALUES ('mrc-becancour', 'MRC de Bécancour', 'America/Toronto', ?, ?)`,
+			now, now)
+		org := ins(`INSERT INTO organizations (territory_id, slug, name, name_key, kind, created_at, updated_at) VALUES (?, 'fadoq', 'FADOQ', 'fadoq', 'nonprofit', ?, ?)`,
+			tid, now, now)
+		var users []int64
+		for _, e := range []string{"alice@exemple.org", "bruno@exemple.org"} {
+			u := ins(`INSERT INTO users (email, created_at, updated_at) VALUES (?, ?, ?)`, e, now, now)
+			users = append(users, u)
+			ins(`INSERT INTO volunteer_hours (territory_id, user_id, organization_id, day, activity, declared_minutes, minutes, status,
+				review_note, created_at, updated_at) VALUES (?, ?, ?, '2026-05-20', 'Popote', 120, 90, 'confirmed', 'Vu', ?, ?)`, tid, u, org, now, now)
+		}
+		rows := func() string {
+			t.Helper()
+			var b strings.Builder
+			err := db.Each(ctx, d, `SELECT id, territory_id, user_id, organization_id, day, activity, declared_minutes, minutes, status,
+				review_note FROM volunteer_hours ORDER BY id`, nil, func(r *sql.Rows) error {
+				var id, terr, user, org int64
+				var day, activity, status, note string
+				var declared, minutes int
+				if err := r.Scan(&id, &terr, &user, &org, &day, &activity, &declared, &minutes, &status, &note); err != nil {
+					return err
+				}
+				fmt.Fprintln(&b, id, terr, user, org, day, activity, declared, minutes, status, note)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b.String()
+		}
+		dump := rows()
+		if err := jobs.MigrateAll(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		if after := rows(); after != dump || testkit.Count(t, d, `SELECT COUNT(*) FROM volunteer_hours WHERE anonymous_volunteer IS NULL`) != 2 {
+			t.Errorf("hours after the migration:\n%s\nbefore:\n%s", after, dump)
+		}
+		indexes := `SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'volunteer_hours' AND indexname IN ('volunteer_hours_user', 'volunteer_hours_org')`
+		if d.Engine == db.SQLite {
+			indexes = `SELECT COUNT(*) FROM sqlite_master WHERE tbl_name = 'volunteer_hours' AND name IN ('volunteer_hours_user', 'volunteer_hours_org')`
+		}
+		if n := testkit.Count(t, d, indexes); n != 2 {
+			t.Errorf("%d of the hours' 2 indexes after the migration", n)
+		}
+		if _, err := d.Exec(ctx, `DELETE FROM users WHERE id = ?`, users[0]); err != nil {
+			t.Fatal(err)
+		}
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM volunteer_hours`); n != 1 {
+			t.Errorf("%d hours after an account's removal, want 1", n)
+		}
+		if _, err := d.Exec(ctx, `INSERT INTO volunteer_hours (territory_id, organization_id, day, activity, declared_minutes, minutes, status,
+			created_at, updated_at) VALUES (?, ?, '2026-05-21', '', 60, 60, 'confirmed', ?, ?)`, tid, org, now, now); err == nil {
+			t.Error("hours of nobody were accepted")
 		}
 	})
 }
