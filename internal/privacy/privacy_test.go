@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -14,9 +15,11 @@ import (
 	"time"
 
 	"implique/internal/app"
+	"implique/internal/auth"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/errs"
+	"implique/internal/events"
 	"implique/internal/jobs"
 	"implique/internal/privacy"
 	"implique/internal/territory"
@@ -143,9 +146,25 @@ func TestReplayAfterRestore(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		r := f.ask(t, "alice@exemple.org", "Alice Tremblay-Essai")
-		alice := privacy.NewSubject(f.t.ID, 0, []string{"alice@exemple.org"}, nil)
+		// Alice also has an account and an event registration.
+		w := newEverywhere(t, f)
+		u, err := f.a.Auth.CreateUser(ctx, auth.NewUser{Email: "alice@exemple.org", Name: "Alice Tremblay-Essai"}, f.t.ID, auth.RoleCitizen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := f.a.Events.Register(ctx, f.t.ID, w.event.ID, events.RegistrationInput{Name: "Alice Tremblay-Essai", Email: "alice@exemple.org",
+			Phone: "819 555-0147", PartySize: 1, Lang: "fr"}, events.SourceWeb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		saved := []savedRow{saveRow(t, d, "users", u.ID), saveRow(t, d, "registrations", out.Registration.ID)}
+		alice := privacy.NewSubject(f.t.ID, u.ID, []string{"alice@exemple.org"}, nil)
 		if _, err := f.s.Erase(ctx, alice, 0); err != nil {
 			t.Fatal(err)
+		}
+		gone := []string{"Alice Tremblay-Essai", "alice@exemple.org", "819 555-0147"}
+		if l := testkit.Leaks(t, d, gone, "users", "registrations", "privacy_requests"); len(l) > 0 {
+			t.Fatalf("left after the erasure: %v", l)
 		}
 		if n, err := f.s.Replay(ctx); err != nil || n != 0 {
 			t.Fatalf("replay with nothing restored = %d, %v", n, err)
@@ -159,12 +178,21 @@ func TestReplayAfterRestore(t *testing.T) {
 			VALUES (?, ?, 'question', 'alice@exemple.org', 'Alice Tremblay-Essai', ?, '2027-01-04')`, r.ID, f.t.ID, now); err != nil {
 			t.Fatal(err)
 		}
+		for _, row := range saved {
+			row.restore(t, d)
+		}
+		if l := testkit.Leaks(t, d, gone, "users", "registrations", "privacy_requests"); len(l) < 5 {
+			t.Fatalf("the restore did not bring her back: %v", l)
+		}
 		n, err := f.s.Replay(ctx)
 		if err != nil || n != 1 {
 			t.Fatalf("replay = %d, %v; want 1", n, err)
 		}
-		if recs, _ := f.s.Find(ctx, alice); len(recs) != 0 {
+		if recs, _ := f.s.Find(ctx, privacy.NewSubject(f.t.ID, 0, []string{"alice@exemple.org"}, []string{"819 555-0147"})); len(recs) != 0 {
 			t.Errorf("after replay, records = %+v", recs)
+		}
+		if l := testkit.Leaks(t, d, gone, "users", "registrations", "privacy_requests"); len(l) > 0 {
+			t.Errorf("left after the replay: %v", l)
 		}
 		if n, err := f.s.Replay(ctx); err != nil || n != 0 {
 			t.Errorf("second replay = %d, %v; want 0", n, err)
@@ -364,4 +392,99 @@ func TestAccessLog(t *testing.T) {
 			t.Errorf("filtered = %+v, %v", some, err)
 		}
 	})
+}
+
+// failing is a holder whose one rule fails in one territory.
+type failing struct{ in int64 }
+
+func (failing) Inventory() []privacy.Category { return nil }
+func (failing) Retention() []privacy.Rule {
+	return []privacy.Rule{{Key: "test.failing", Days: 30, Action: privacy.Destroy}}
+}
+func (failing) Find(context.Context, db.Querier, privacy.Subject) ([]privacy.Record, error) {
+	return nil, nil
+}
+func (failing) Erase(context.Context, *db.Tx, privacy.Subject, []privacy.Ref) ([]privacy.Kept, error) {
+	return nil, nil
+}
+func (h failing) Expire(_ context.Context, _ *db.Tx, territoryID int64, _ string, _ time.Time) (int, error) {
+	if territoryID == h.in {
+		return 0, errors.New("disk full")
+	}
+	return 0, nil
+}
+
+// A territory whose retention fails does not stop the territories after
+// it: each gets its run, the failure is written down, and the job says it.
+func TestRetentionWorkerGoesOnAfterAFailure(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		other, err := f.a.Territories.Create(ctx, "mrc-nicolet", territory.Settings{Name: "MRC de Nicolet-Yamaska",
+			OperatorName: "Centre d’action bénévole de Nicolet", ProgramName: "Moi, je m’implique\u202f!",
+			ContactEmail: "direction@exemple.org", TimeZone: "America/Toronto"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.t.ID > other.ID {
+			t.Fatalf("the failing territory (%d) must come before the other (%d)", f.t.ID, other.ID)
+		}
+		s := privacy.NewStore(privacy.Config{DB: d, Territories: f.a.Territories, Holders: []privacy.Holder{failing{in: f.t.ID}},
+			Now: func() time.Time { return now }})
+		err = privacy.NewRetentionWorker(func() *privacy.Store { return s }).Work(ctx, nil)
+		if err == nil || !strings.Contains(err.Error(), "disk full") || !strings.Contains(err.Error(), "test.failing") {
+			t.Errorf("Work = %v, want the failure of test.failing", err)
+		}
+		runs, err := s.Runs(ctx, f.t.ID, 10)
+		if err != nil || len(runs) != 1 || runs[0].Failure != "test.failing" || runs[0].Finished != nil {
+			t.Errorf("failing territory's runs = %+v, %v", runs, err)
+		}
+		runs, err = s.Runs(ctx, other.ID, 10)
+		if err != nil || len(runs) != 1 || runs[0].Finished == nil || runs[0].Failure != "" || len(runs[0].Rules) != 3 {
+			t.Errorf("next territory's runs = %+v, %v; want a finished run of every rule", runs, err)
+		}
+	})
+}
+
+// savedRow is a row as a backup holds it, to put it back as it was.
+type savedRow struct {
+	table string
+	id    int64
+	cols  []string
+	vals  []any
+}
+
+func saveRow(t *testing.T, d *db.DB, table string, id int64) savedRow {
+	t.Helper()
+	row := savedRow{table: table, id: id}
+	err := db.Each(context.Background(), d, `SELECT * FROM `+table+` WHERE id = ?`, []any{id}, func(r *sql.Rows) error {
+		cols, err := r.Columns()
+		if err != nil {
+			return err
+		}
+		row.cols, row.vals = cols, make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range ptrs {
+			ptrs[i] = &row.vals[i]
+		}
+		return r.Scan(ptrs...)
+	})
+	if err != nil || row.cols == nil {
+		t.Fatalf("%s %d: %v", table, id, err)
+	}
+	return row
+}
+
+// restore puts the row back as it was saved, as a restore of the database
+// from a copy older than a change would.
+func (row savedRow) restore(t *testing.T, d *db.DB) {
+	t.Helper()
+	sets := make([]string, len(row.cols))
+	for i, c := range row.cols {
+		sets[i] = c + " = ?"
+	}
+	if _, err := d.Exec(context.Background(), `UPDATE `+row.table+` SET `+strings.Join(sets, ", ")+` WHERE id = ?`,
+		append(append([]any{}, row.vals...), row.id)...); err != nil {
+		t.Fatalf("restore %s %d: %v", row.table, row.id, err)
+	}
 }

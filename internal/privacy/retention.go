@@ -3,6 +3,7 @@ package privacy
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -277,17 +278,21 @@ func NewRetentionWorker(store func() *Store) *RetentionWorker {
 	return &RetentionWorker{store: store}
 }
 
-// Work runs the retention of each territory (once a day each).
+// Work runs the retention of each territory (once a day each). A territory
+// that fails does not stop the others: its run keeps the failing rule
+// (RunRetention writes it down), and the errors are returned together once
+// every territory had its turn.
 func (w *RetentionWorker) Work(ctx context.Context, _ *river.Job[RetentionArgs]) error {
 	s := w.store()
 	ids, err := s.terr.IDs(ctx)
 	if err != nil {
 		return err
 	}
+	var failed []error
 	for _, id := range ids {
 		if _, err := s.RunRetention(ctx, id); err != nil {
-			return err
+			failed = append(failed, fmt.Errorf("privacy: retention of territory %d: %w", id, err))
 		}
 	}
-	return nil
+	return errors.Join(failed...)
 }

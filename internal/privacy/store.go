@@ -52,6 +52,8 @@ const (
 	Exported AccessAction = "export"
 	// Erased: a person's information was erased on their behalf.
 	Erased AccessAction = "erase"
+	// Corrected: a person's name or phone was corrected on their behalf.
+	Corrected AccessAction = "correct"
 )
 
 // Access is one line of the access log: who, what, when — never the data.

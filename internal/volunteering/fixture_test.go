@@ -11,6 +11,7 @@ import (
 	"implique/internal/i18n"
 	"implique/internal/mail"
 	"implique/internal/orgs"
+	"implique/internal/privacy"
 	"implique/internal/territory"
 	"implique/internal/testkit"
 	"implique/internal/volunteering"
@@ -29,6 +30,8 @@ type fixture struct {
 	d      *db.DB
 	loc    *time.Location
 	clock  *app.Clock
+	// privacy is the privacy centre over every holder.
+	privacy *privacy.Store
 }
 
 // newFixture wires the application on d, its clock stopped at now.
@@ -37,7 +40,7 @@ func newFixture(t testing.TB, d *db.DB) *fixture {
 	a := testkit.App(t, d, now)
 	terr := testkit.Territory(t, a.Territories)
 	return &fixture{s: a.Volunteering, t: terr, ts: a.Territories, orgs: a.Orgs, auth: a.Auth, outbox: a.Outbox, d: d,
-		loc: terr.Location(), clock: a.Clock}
+		loc: terr.Location(), clock: a.Clock, privacy: a.Privacy}
 }
 
 // at is a moment in Bécancour's time.

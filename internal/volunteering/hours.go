@@ -35,8 +35,10 @@ const (
 
 // HoursEntry is time given on one day for one organisation.
 type HoursEntry struct {
-	ID           int64
-	TerritoryID  int64
+	ID          int64
+	TerritoryID int64
+	// Person is who gave the time; its ID is 0 for the confirmed hours
+	// kept, without anyone, from a person who was erased.
 	Person       PersonRef
 	Organization orgs.OrgRef
 	Opportunity  *OpportunityRef
@@ -327,7 +329,7 @@ func (s *Store) ReviewHours(ctx context.Context, territoryID, id, reviewerID int
 	return s.HoursEntry(ctx, territoryID, id)
 }
 
-const hoursCols = `h.id, h.territory_id, h.user_id, g.id, g.slug, g.name, g.kind, COALESCE(h.opportunity_id, 0), COALESCE(o.slug, ''),
+const hoursCols = `h.id, h.territory_id, COALESCE(h.user_id, 0), g.id, g.slug, g.name, g.kind, COALESCE(h.opportunity_id, 0), COALESCE(o.slug, ''),
 	COALESCE(o.title, ''), COALESCE(h.employer_id, 0), COALESCE(e.name, ''), h.day, h.activity, h.declared_minutes, h.minutes,
 	h.status, h.review_note, h.reviewed_at, h.created_at`
 

@@ -204,15 +204,17 @@ func (s *Store) findOwn(ctx context.Context, q db.Querier, sub privacy.Subject, 
 	return nil
 }
 
-// Erase destroys the person's profile, applications, hours, certificates
-// and digests sent, and blanks the opportunities' contact details that are
-// theirs. Hours and applications cannot be unlinked from the account (the
-// schema requires it, and the account's erasure would take them anyway):
-// they are destroyed; the confirmed hours stay counted in the totals the
-// indicators and reports already computed, which name no one.
+// Erase destroys the person's profile, applications, certificates, digests
+// sent and unconfirmed hours, and blanks the opportunities' contact details
+// that are theirs. Their confirmed hours are kept without them: the row
+// loses its account, its activity and its note, and keeps its day, minutes,
+// organisation, opportunity and employer, so that the totals, the
+// indicators and the reports stay right; the kept rows of one person share
+// one anonymous number (the smallest of their ids), so that they still
+// count as one volunteer.
 func (s *Store) Erase(ctx context.Context, tx *db.Tx, sub privacy.Subject, refs []privacy.Ref) ([]privacy.Kept, error) {
 	tid := sub.TerritoryID
-	confirmed := 0
+	var hours []int64
 	for _, r := range refs {
 		var err error
 		switch r.Table {
@@ -230,13 +232,7 @@ func (s *Store) Erase(ctx context.Context, tx *db.Tx, sub privacy.Subject, refs 
 		case "volunteer_applications":
 			_, err = tx.Exec(ctx, `DELETE FROM volunteer_applications WHERE territory_id = ? AND id = ?`, tid, r.ID)
 		case "volunteer_hours":
-			var res sql.Result
-			res, err = tx.Exec(ctx, `DELETE FROM volunteer_hours WHERE territory_id = ? AND id = ? AND status = ?`, tid, r.ID, HoursConfirmed)
-			if err == nil {
-				n, _ := res.RowsAffected()
-				confirmed += int(n)
-				_, err = tx.Exec(ctx, `DELETE FROM volunteer_hours WHERE territory_id = ? AND id = ?`, tid, r.ID)
-			}
+			hours = append(hours, r.ID)
 		case "volunteer_certificates":
 			_, err = tx.Exec(ctx, `DELETE FROM volunteer_certificates WHERE territory_id = ? AND id = ?`, tid, r.ID)
 		case "volunteer_opportunities":
@@ -247,10 +243,38 @@ func (s *Store) Erase(ctx context.Context, tx *db.Tx, sub privacy.Subject, refs 
 			return nil, err
 		}
 	}
-	if confirmed == 0 {
-		return nil, nil
+	confirmed, err := anonymiseHours(ctx, tx, tid, hours)
+	if err != nil || confirmed == 0 {
+		return nil, err
 	}
 	return []privacy.Kept{{Category: PrivacyHours, Reason: "privacy.kept.volunteering.hours", Count: confirmed}}, nil
+}
+
+// anonymiseHours destroys the hours of ids not confirmed and keeps the
+// confirmed ones without their person, and says how many it kept. Hours
+// already anonymous (a replay) are left as they are.
+func anonymiseHours(ctx context.Context, tx *db.Tx, territoryID int64, ids []int64) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	in := ` AND id IN (` + db.Marks(len(ids)) + `)`
+	if _, err := tx.Exec(ctx, `DELETE FROM volunteer_hours WHERE territory_id = ? AND status <> ?`+in,
+		append([]any{territoryID, HoursConfirmed}, db.Args(ids)...)...); err != nil {
+		return 0, err
+	}
+	var first sql.NullInt64
+	err := tx.QueryRow(ctx, `SELECT MIN(id) FROM volunteer_hours WHERE territory_id = ? AND user_id IS NOT NULL`+in,
+		append([]any{territoryID}, db.Args(ids)...)...).Scan(&first)
+	if err != nil || !first.Valid {
+		return 0, err
+	}
+	res, err := tx.Exec(ctx, `UPDATE volunteer_hours SET user_id = NULL, anonymous_volunteer = ?, activity = '', review_note = ''
+		WHERE territory_id = ? AND user_id IS NOT NULL`+in, append([]any{first.Int64, territoryID}, db.Args(ids)...)...)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 // eraseProfile destroys a person's profile and the record of the digests

@@ -2,14 +2,17 @@ package volunteering_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"implique/internal/calendar"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/errs"
+	"implique/internal/indicator"
 	"implique/internal/jobs"
 	"implique/internal/orgs"
 	"implique/internal/privacy"
@@ -233,6 +236,213 @@ func TestPrivacyRetention(t *testing.T) {
 		}
 		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM volunteer_digest_sent`); n != 1 {
 			t.Errorf("%d digests sent left", n)
+		}
+	})
+}
+
+// hoursFigures are every total the confirmed hours feed, for one year.
+func hoursFigures(t *testing.T, f *fixture, orgID int64) string {
+	t.Helper()
+	ctx := context.Background()
+	from, to := calendar.Date{Year: 2026, Month: 1, Day: 1}, calendar.Date{Year: 2026, Month: 12, Day: 31}
+	tot, err := f.s.TotalsBetween(ctx, f.t.ID, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	biz, err := f.s.BusinessHours(ctx, f.t.ID, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recent, err := f.s.RecentHours(ctx, f.t.ID, []int64{orgID}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orgMinutes := 0
+	for _, h := range recent {
+		if h.Status == volunteering.HoursConfirmed {
+			orgMinutes += h.Minutes
+		}
+	}
+	out := fmt.Sprintf("minutes %d, volunteers %d, organisations %d, value %d; organisation %d",
+		tot.Minutes, tot.Volunteers, tot.Organizations, *tot.ValueCents, orgMinutes)
+	for _, b := range biz {
+		out += fmt.Sprintf("; business %s: %d min, %d volunteers, %d entries", b.Organization.Name, b.Minutes, b.Volunteers, b.Entries)
+	}
+	year := indicator.Scope{TerritoryID: f.t.ID, From: time.Date(2026, 1, 1, 0, 0, 0, 0, f.loc), To: time.Date(2027, 1, 1, 0, 0, 0, 0, f.loc)}
+	place := year
+	place.PlaceSlug = "manseau"
+	for _, m := range []struct {
+		key string
+		sc  indicator.Scope
+	}{{volunteering.IndicatorHours, year}, {volunteering.IndicatorHours, place}, {volunteering.IndicatorHoursValue, year},
+		{volunteering.IndicatorBusinesses, year}} {
+		v, err := f.s.Measure(ctx, m.key, m.sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out += fmt.Sprintf("; %s %s: %g", m.key, m.sc.PlaceSlug, v)
+	}
+	return out
+}
+
+// Erasing a volunteer keeps their confirmed hours in every total, on rows
+// that name no one, as the person is told; their unconfirmed hours go.
+func TestPrivacyErasureKeepsConfirmedHours(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		tid := f.t.ID
+		fadoq := f.org(t, "FADOQ Manseau", orgs.Nonprofit)
+		usine := f.org(t, "Usine Bécancour", orgs.Business)
+		alice := f.user(t, "alice@exemple.org", "Alice Tremblay")
+		bruno := f.user(t, "bruno@exemple.org", "Bruno Gagnon")
+		popote := f.opportunity(t, volunteering.Input{OrganizationID: fadoq.ID, Title: "Popote roulante", PlaceSlug: "manseau"})
+		if err := f.s.SaveSettings(ctx, tid, 0, testkit.Ptr(int64(2500)), "Taux du centre"); err != nil {
+			t.Fatal(err)
+		}
+		volunteerRows(t, d, tid, alice.ID, popote.ID, fadoq.ID, "Alice", now, volunteering.Accepted)
+		volunteerRows(t, d, tid, bruno.ID, popote.ID, fadoq.ID, "Bruno", now, volunteering.Accepted)
+		// Alice and Bruno also gave a day with their employer's team.
+		for _, u := range []int64{alice.ID, bruno.ID} {
+			if _, err := d.Exec(ctx, `INSERT INTO volunteer_hours (territory_id, user_id, organization_id, opportunity_id, employer_id, day,
+				activity, declared_minutes, minutes, status, review_note, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, '2026-06-02', ?, 240, 210, 'confirmed', ?, ?, ?)`,
+				tid, u, fadoq.ID, popote.ID, usine.ID, fmt.Sprintf("Corvée avec %d", u), fmt.Sprintf("Aide de %d", u), now, now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before := hoursFigures(t, f, fadoq.ID)
+		if !strings.Contains(before, "volunteers 2") || !strings.Contains(before, "2 volunteers") {
+			t.Fatalf("figures before: %s", before)
+		}
+
+		sub := privacy.NewSubject(tid, alice.ID, []string{"alice@exemple.org"}, nil)
+		er, err := f.privacy.Erase(ctx, sub, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after := hoursFigures(t, f, fadoq.ID); after != before {
+			t.Errorf("figures changed by the erasure:\n before %s\n after  %s", before, after)
+		}
+		// What the person is told: their confirmed hours stay counted,
+		// without their name.
+		var kept *privacy.Kept
+		for i, k := range er.Kept {
+			if k.Category == volunteering.PrivacyHours {
+				kept = &er.Kept[i]
+			}
+		}
+		if kept == nil || kept.Count != 2 || kept.Reason != "privacy.kept.volunteering.hours" {
+			t.Fatalf("kept %+v", er.Kept)
+		}
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM volunteer_hours WHERE user_id IS NULL AND status = 'confirmed'
+			AND activity = '' AND review_note = '' AND anonymous_volunteer IS NOT NULL`); n != kept.Count {
+			t.Errorf("%d anonymous confirmed hours, told %d", n, kept.Count)
+		}
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM volunteer_hours WHERE user_id IS NULL AND status <> 'confirmed'`); n != 0 {
+			t.Errorf("%d unconfirmed hours kept", n)
+		}
+		if l := testkit.Leaks(t, d, []string{"Alice", "alice@", fmt.Sprintf("avec %d", alice.ID), fmt.Sprintf("de %d", alice.ID)},
+			append(volunteerTables, "users")...); len(l) > 0 {
+			t.Errorf("left after erasure: %v", l)
+		}
+		// Nothing in the kept rows points to the account (the account
+		// itself stays, emptied), and the recognition list skips them.
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM volunteer_hours WHERE user_id = ?`, alice.ID); n != 0 {
+			t.Errorf("%d hours still linked to the account", n)
+		}
+		list, err := f.s.MilestonesBetween(ctx, tid, calendar.Date{Year: 2026, Month: 1, Day: 1}, calendar.Date{Year: 2026, Month: 12, Day: 31})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range list {
+			if r.Person.ID != bruno.ID {
+				t.Errorf("recognition of %+v", r)
+			}
+		}
+		recent, err := f.s.RecentHours(ctx, tid, nil, 0)
+		if err != nil || len(recent) != 5 {
+			t.Fatalf("recent hours %d, %v", len(recent), err)
+		}
+		// A second erasure (a replay) changes nothing more.
+		if _, err := f.privacy.Erase(ctx, sub, 0); err != nil && !errs.Is(err, errs.NotFound) {
+			t.Fatal(err)
+		}
+		if after := hoursFigures(t, f, fadoq.ID); after != before {
+			t.Errorf("figures changed by a second erasure: %s", after)
+		}
+	})
+}
+
+// TestMigrationKeepsHours: the hours declared before their person could be
+// erased are carried whole into the table that keeps anonymous hours; an
+// account's removal still takes its hours, and a row with neither a person
+// nor an anonymous number is refused.
+func TestMigrationKeepsHours(t *testing.T) {
+	before := func(ctx context.Context, d *db.DB) error { return d.MigrateTo(ctx, 26) }
+	dbtest.Run(t, before, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ins := func(q string, args ...any) int64 {
+			t.Helper()
+			id, err := d.InsertID(ctx, q+` RETURNING id`, args...)
+			if err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			return id
+		}
+		tid := ins(`INSERT INTO territories (slug, name, time_zone, created_at, updated_at) VALUES ('mrc-becancour', 'MRC de Bécancour', 'America/Toronto', ?, ?)`,
+			now, now)
+		org := ins(`INSERT INTO organizations (territory_id, slug, name, name_key, kind, created_at, updated_at) VALUES (?, 'fadoq', 'FADOQ', 'fadoq', 'nonprofit', ?, ?)`,
+			tid, now, now)
+		var users []int64
+		for _, e := range []string{"alice@exemple.org", "bruno@exemple.org"} {
+			u := ins(`INSERT INTO users (email, created_at, updated_at) VALUES (?, ?, ?)`, e, now, now)
+			users = append(users, u)
+			ins(`INSERT INTO volunteer_hours (territory_id, user_id, organization_id, day, activity, declared_minutes, minutes, status,
+				review_note, created_at, updated_at) VALUES (?, ?, ?, '2026-05-20', 'Popote', 120, 90, 'confirmed', 'Vu', ?, ?)`, tid, u, org, now, now)
+		}
+		rows := func() string {
+			t.Helper()
+			var b strings.Builder
+			err := db.Each(ctx, d, `SELECT id, territory_id, user_id, organization_id, day, activity, declared_minutes, minutes, status,
+				review_note FROM volunteer_hours ORDER BY id`, nil, func(r *sql.Rows) error {
+				var id, terr, user, org int64
+				var day, activity, status, note string
+				var declared, minutes int
+				if err := r.Scan(&id, &terr, &user, &org, &day, &activity, &declared, &minutes, &status, &note); err != nil {
+					return err
+				}
+				fmt.Fprintln(&b, id, terr, user, org, day, activity, declared, minutes, status, note)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b.String()
+		}
+		dump := rows()
+		if err := jobs.MigrateAll(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		if after := rows(); after != dump || testkit.Count(t, d, `SELECT COUNT(*) FROM volunteer_hours WHERE anonymous_volunteer IS NULL`) != 2 {
+			t.Errorf("hours after the migration:\n%s\nbefore:\n%s", after, dump)
+		}
+		indexes := `SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'volunteer_hours' AND indexname IN ('volunteer_hours_user', 'volunteer_hours_org')`
+		if d.Engine == db.SQLite {
+			indexes = `SELECT COUNT(*) FROM sqlite_master WHERE tbl_name = 'volunteer_hours' AND name IN ('volunteer_hours_user', 'volunteer_hours_org')`
+		}
+		if n := testkit.Count(t, d, indexes); n != 2 {
+			t.Errorf("%d of the hours' 2 indexes after the migration", n)
+		}
+		if _, err := d.Exec(ctx, `DELETE FROM users WHERE id = ?`, users[0]); err != nil {
+			t.Fatal(err)
+		}
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM volunteer_hours`); n != 1 {
+			t.Errorf("%d hours after an account's removal, want 1", n)
+		}
+		if _, err := d.Exec(ctx, `INSERT INTO volunteer_hours (territory_id, organization_id, day, activity, declared_minutes, minutes, status,
+			created_at, updated_at) VALUES (?, ?, '2026-05-21', '', 60, 60, 'confirmed', ?, ?)`, tid, org, now, now); err == nil {
+			t.Error("hours of nobody were accepted")
 		}
 	})
 }

@@ -101,7 +101,7 @@ type Recognition struct {
 // bénévole with. The biggest milestones come first.
 func (s *Store) MilestonesBetween(ctx context.Context, territoryID int64, from, to calendar.Date) ([]Recognition, error) {
 	rows, err := s.db.Query(ctx, `SELECT user_id, day, minutes FROM volunteer_hours WHERE territory_id = ? AND status = ? AND day <= ?
-		ORDER BY user_id, day, id`, territoryID, HoursConfirmed, to.String())
+		AND user_id IS NOT NULL ORDER BY user_id, day, id`, territoryID, HoursConfirmed, to.String())
 	if err != nil {
 		return nil, err
 	}

@@ -344,7 +344,7 @@ type BusinessTotal struct {
 // BusinessHours totals the confirmed hours employees gave as corporate
 // volunteering, per business, between from and to.
 func (s *Store) BusinessHours(ctx context.Context, territoryID int64, from, to calendar.Date) ([]BusinessTotal, error) {
-	rows, err := s.db.Query(ctx, `SELECT h.employer_id, e.slug, e.name, e.kind, SUM(h.minutes), COUNT(DISTINCT h.user_id), COUNT(*)
+	rows, err := s.db.Query(ctx, `SELECT h.employer_id, e.slug, e.name, e.kind, SUM(h.minutes), COUNT(DISTINCT `+volunteerOf+`), COUNT(*)
 		FROM volunteer_hours h JOIN organizations e ON e.id = h.employer_id
 		WHERE h.territory_id = ? AND h.status = ? AND h.day >= ? AND h.day <= ?
 		GROUP BY h.employer_id, e.slug, e.name, e.kind`, territoryID, HoursConfirmed, from.String(), to.String())
@@ -405,6 +405,11 @@ func (s *Store) BusinessHours(ctx context.Context, territoryID int64, from, to c
 	return out, nil
 }
 
+// volunteerOf is who gave hours h, to count volunteers: their account, or
+// for the hours kept from an erased person, their anonymous number (made
+// negative, so that it is never an account's).
+const volunteerOf = `COALESCE(h.user_id, -h.anonymous_volunteer)`
+
 // Totals is the confirmed volunteering of a period, for funders.
 type Totals struct {
 	From, To      calendar.Date
@@ -421,8 +426,8 @@ type Totals struct {
 // them at the rate staff set.
 func (s *Store) TotalsBetween(ctx context.Context, territoryID int64, from, to calendar.Date) (Totals, error) {
 	t := Totals{From: from, To: to, ComputedAt: s.now()}
-	err := s.db.QueryRow(ctx, `SELECT COALESCE(SUM(minutes), 0), COUNT(DISTINCT user_id), COUNT(DISTINCT organization_id)
-		FROM volunteer_hours WHERE territory_id = ? AND status = ? AND day >= ? AND day <= ?`,
+	err := s.db.QueryRow(ctx, `SELECT COALESCE(SUM(h.minutes), 0), COUNT(DISTINCT `+volunteerOf+`), COUNT(DISTINCT h.organization_id)
+		FROM volunteer_hours h WHERE territory_id = ? AND status = ? AND day >= ? AND day <= ?`,
 		territoryID, HoursConfirmed, from.String(), to.String()).Scan(&t.Minutes, &t.Volunteers, &t.Organizations)
 	if err != nil {
 		return t, err

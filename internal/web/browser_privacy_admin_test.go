@@ -103,6 +103,15 @@ func TestBrowserJourneyPrivacyAccessLog(t *testing.T) {
 		t.Fatalf("the person's records: %q", got)
 	}
 	shot(t, desk, "privacy-person-1280")
+	// A correction on her behalf: a phone too short is refused in place.
+	browsertest.SetValue(t, desk, "#correct_phone", "555")
+	if st := browsertest.Submit(t, desk, "#correct_phone"); st != 422 {
+		t.Fatalf("bad correction: status %d", st)
+	}
+	browsertest.CheckAccessibility(t, desk, "correction refusée")
+	if got := browsertest.Text(t, desk, "main"); !strings.Contains(got, "Mon nom est mal écrit") {
+		t.Fatalf("the refused correction's page: %q", got)
+	}
 	browsertest.Visit(t, desk, e.srv.URL+"/admin/confidentialite", "confidentialité")
 	browsertest.ClickAndWaitLoad(t, desk, `.cards a[href="/admin/confidentialite/journal"]`)
 	browsertest.CheckAccessibility(t, desk, "journal des accès")

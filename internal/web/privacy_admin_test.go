@@ -9,10 +9,12 @@ import (
 	"time"
 
 	"implique/internal/auth"
+	"implique/internal/community"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/jobs"
 	pv "implique/internal/privacy"
+	"implique/internal/testkit"
 )
 
 // privacyWorld is the privacy officer (an administrator), a facilitator
@@ -265,4 +267,83 @@ func TestPrivacyAdminPersonRequestsAndLog(t *testing.T) {
 		expectContains(t, w.officer.get("/admin/confidentialite/journal"), "Effacement")
 		expectContains(t, w.officer.get("/admin/confidentialite"), "1 effacement fait")
 	})
+}
+
+// TestPrivacyAdminPersonCorrect: the privacy officer corrects, on their
+// behalf, the name and phone of a person without e-mail; bad input is
+// shown again with a French message and nothing changed; the correction
+// is written to the access log, and only the officer may make it.
+func TestPrivacyAdminPersonCorrect(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		w := newPrivacyWorld(t, d)
+		ctx, tid := context.Background(), w.e.territory.ID
+		ini, err := w.e.community.CreateInitiative(ctx, tid, 0, community.InitiativeInput{Title: "Cuisine collective", PlaceSlug: "manseau"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.e.community.AddPerson(ctx, tid, ini.ID, community.PersonInput{Role: community.Participant,
+			Name: "Paul Dicsret", Phone: "819 555-0199"}); err != nil {
+			t.Fatal(err)
+		}
+		const path = "/admin/confidentialite/personnes/correction"
+		person := func(name, phone string) url.Values {
+			return url.Values{"phone": {"819 555-0199"}, "correct_name": {name}, "correct_phone": {phone}}
+		}
+		r := w.officer.post("/admin/confidentialite/personnes", url.Values{"phone": {"819 555-0199"}})
+		expectStatus(t, r, http.StatusOK)
+		expectContains(t, r, "Paul Dicsret", `action="`+path+`"`, `name="correct_name"`)
+
+		// Bad input: the form again, its problem in French, nothing changed, nothing logged.
+		for _, bad := range []struct {
+			form url.Values
+			want string
+		}{
+			{person("", ""), `name="correct_name"`},
+			{person(strings.Repeat("x", 121), ""), `value="` + strings.Repeat("x", 121) + `"`},
+			{person("Paul Discret", "555"), `value="555"`},
+		} {
+			r := w.officer.post(path, bad.form)
+			expectStatus(t, r, http.StatusUnprocessableEntity)
+			expectContains(t, r, bad.want, "Paul Dicsret", `aria-invalid="true"`)
+		}
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM initiative_people WHERE name = 'Paul Dicsret' AND phone = '819 555-0199'`); n != 1 {
+			t.Fatalf("a refused correction changed the record")
+		}
+		// (The page shown again is a consultation, logged as one; no correction is.)
+		if log, _ := w.e.app.Privacy.AccessLog(ctx, tid, pv.AccessFilter{What: "privacy.person"}); len(log) != 4 || hasAction(log, pv.Corrected) {
+			t.Fatalf("access log after refused corrections: %+v", log)
+		}
+		// Only the privacy officer.
+		expectStatus(t, w.facilitator.post(path, person("Paul Discret", "")), http.StatusForbidden)
+
+		r = w.officer.post(path, person("Paul Discret", "819 555-0200"))
+		expectStatus(t, r, http.StatusOK)
+		expectContains(t, r, "Correction faite dans 1 dossier.", "Nom maintenant inscrit\u00a0: Paul Discret",
+			"Téléphone maintenant inscrit\u00a0: 819 555-0200")
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM initiative_people WHERE name = 'Paul Discret' AND phone = '819 555-0200'`); n != 1 {
+			t.Fatalf("the record was not corrected")
+		}
+		log, _ := w.e.app.Privacy.AccessLog(ctx, tid, pv.AccessFilter{What: "privacy.person"})
+		if len(log) < 2 || log[len(log)-1].Action != pv.Viewed || !hasAction(log, pv.Corrected) {
+			t.Fatalf("access log after the correction: %+v", log)
+		}
+		r = w.officer.get("/admin/confidentialite/journal")
+		expectContains(t, r, "Correction")
+		if strings.Contains(r.body, "Discret") || strings.Contains(r.body, "555-0200") {
+			t.Fatal("the access log shows the person's data")
+		}
+		// Nothing left to correct under the old phone.
+		r = w.officer.post(path, person("Paul Discret", ""))
+		expectStatus(t, r, http.StatusOK)
+		expectContains(t, r, "rien n’a changé")
+	})
+}
+
+func hasAction(log []pv.Access, a pv.AccessAction) bool {
+	for _, l := range log {
+		if l.Action == a {
+			return true
+		}
+	}
+	return false
 }

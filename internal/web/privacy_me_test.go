@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/url"
 	"regexp"
@@ -282,10 +283,22 @@ func TestPrivacyPolicy(t *testing.T) {
 		expectContains(t, r, "Direction générale du Centre d’action bénévole", "Directrice générale", "direction@cabbecancour.com",
 			"Vos demandes à la personne responsable", "1\u00a0an après la réponse", "2\u00a0ans après la consultation",
 			`href="/mes-donnees"`, "30 jours", "Témoins", "préjudice sérieux", `href="/mes-donnees">Mes données</a>`)
+		// Every retention rule is published, those no category names too.
+		rules, err := e.app.Privacy.Rules(context.Background(), e.territory.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rule := range rules {
+			expectContains(t, r, `id="regle-`+rule.Key+`"`)
+		}
+		expectContains(t, r, "Candidatures jamais confirmées\u00a0: 1\u00a0mois après l’envoi de la candidature — destruction",
+			"Coordonnées et besoins des inscriptions annulées\u00a0:", "Participations aux initiatives jamais confirmées par courriel\u00a0:",
+			"Inscriptions retirées\u00a0:")
 		c.lang = "en"
 		r = c.get("/confidentialite")
 		expectStatus(t, r, 200)
-		expectContains(t, r, "Your requests to the person in charge", "1 year after the answer", "Your rights", "Cookies")
+		expectContains(t, r, "Your requests to the person in charge", "1 year after the answer", "Your rights", "Cookies",
+			"Applications never confirmed: 1 month after the application was sent — destroyed")
 
 		// The administrator sets the officer's title; too long is refused.
 		e.user("admin@exemple.org", auth.RoleAdministrator)
@@ -298,5 +311,63 @@ func TestPrivacyPolicy(t *testing.T) {
 		form.Set("privacy_officer_title", "Coordonnatrice")
 		expectStatus(t, a.post("/admin/territoire", form), 303)
 		expectContains(t, e.client(t).get("/confidentialite"), "Coordonnatrice")
+	})
+}
+
+// TestPrivacyMeLinkNobodyLocksTheOwnerOut: requests for « Mes données »
+// links from strangers' addresses never use up what the owner may ask for:
+// the owner still gets a link from their own address, and from their own
+// browser (the account's device cookie) even from the attacker's address;
+// one requesting address alone gets a few an hour.
+func TestPrivacyMeLinkNobodyLocksTheOwnerOut(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		e := behindProxy(t, d)
+		ctx := context.Background()
+		ask := func(c *client, from, addr string) {
+			t.Helper()
+			r := c.postFrom(from, "/mes-donnees", url.Values{"email": {addr}})
+			expectStatus(t, r, 200)
+			expectContains(t, r, "Si nous avons des renseignements liés à cette adresse, un lien vient de vous être envoyé.")
+		}
+
+		// A person without an account: known by a request they made.
+		const lise = "lise@exemple.org"
+		if _, err := e.app.Privacy.Ask(ctx, e.territory.ID, lise, pv.Question, "Que gardez-vous ?"); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 6; i++ {
+			ask(e.client(t), "203.0.113.1", lise)
+		}
+		for i := 0; i < 4; i++ {
+			ask(e.client(t), fmt.Sprintf("203.0.113.%d", 10+i), lise)
+		}
+		if n := e.mailsTo(t, lise); n != 3+4 {
+			t.Fatalf("%d links e-mailed, want 3 for the first address and 1 for each other", n)
+		}
+		ask(e.client(t), "198.51.100.10", lise)
+		if n := e.mailsTo(t, lise); n != 8 {
+			t.Fatalf("the owner's own address got no link (%d e-mailed)", n)
+		}
+
+		// A person with an account, whose browser signed in before.
+		const marc, password = "marc@exemple.org", "une phrase de passe"
+		u := e.user(marc, auth.RoleCitizen)
+		if err := e.auth.SetPassword(ctx, u.ID, password); err != nil {
+			t.Fatal(err)
+		}
+		owner := e.client(t)
+		expectStatus(t, owner.postFrom("198.51.100.20", "/connexion/mot-de-passe", url.Values{"email": {marc}, "password": {password}}), 303)
+		expectStatus(t, owner.post("/deconnexion", nil), 303)
+		for i := 0; i < 5; i++ {
+			ask(e.client(t), "203.0.113.50", marc)
+		}
+		if n := e.mailsTo(t, marc); n != 3 {
+			t.Fatalf("%d links e-mailed to the account, want 3", n)
+		}
+		// The owner's browser, even behind the attacker's address.
+		ask(owner, "203.0.113.50", marc)
+		if n := e.mailsTo(t, marc); n != 4 {
+			t.Fatalf("the owner's browser got no link (%d e-mailed)", n)
+		}
 	})
 }

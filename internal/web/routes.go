@@ -539,6 +539,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/confidentialite/personnes", s.privacy.AdminPerson)
 	mux.HandleFunc("POST /admin/confidentialite/personnes/archive", s.privacy.AdminPersonArchive)
 	mux.HandleFunc("POST /admin/confidentialite/personnes/consentement", s.privacy.AdminPersonWithdraw)
+	mux.HandleFunc("POST /admin/confidentialite/personnes/correction", s.privacy.AdminPersonCorrect)
 	mux.HandleFunc("POST /admin/confidentialite/personnes/suppression", s.privacy.AdminPersonErase)
 
 	// Installation.

@@ -31,6 +31,15 @@ type adminPersonPage struct {
 	Message string
 	// Erased is the erasure's result, when the page shows it.
 	Erased *pv.Erasure
+	// Corrected is what a correction changed, when the page shows it.
+	Corrected *correction
+}
+
+// correction is what staff corrected: the records changed, and the name
+// and phone now written ("" when left as they were).
+type correction struct {
+	Rows        int
+	Name, Phone string
 }
 
 // FieldName names a record's field: its catalog name, or the column.
@@ -116,8 +125,22 @@ func (h *Handlers) AdminPerson(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handlers) adminShowPerson(w http.ResponseWriter, r *http.Request, message string) {
-	p := adminPersonPage{adminBase: h.adminBase(w, r, "privacy.admin.person.title"), Message: message}
+	h.adminShowPersonThen(w, r, message, nil, nil)
+}
+
+// adminShowPersonThen shows the person's page after an action: its
+// message, the problems of the correction form when there are (answered
+// 422, what was typed kept), or what a correction changed.
+func (h *Handlers) adminShowPersonThen(w http.ResponseWriter, r *http.Request, message string, problems map[string]string, c *correction) {
+	p := adminPersonPage{adminBase: h.adminBase(w, r, "privacy.admin.person.title"), Message: message, Corrected: c}
 	p.Form = url.Values{"email": {r.PostFormValue("email")}, "phone": {r.PostFormValue("phone")}}
+	status := http.StatusOK
+	if problems != nil {
+		p.Errors = problems
+		p.Form.Set("correct_name", r.PostFormValue("correct_name"))
+		p.Form.Set("correct_phone", r.PostFormValue("correct_phone"))
+		status = http.StatusUnprocessableEntity
+	}
 	subj, account, err := h.adminSubject(r)
 	if err != nil {
 		h.Refuse(w, r, err, func(status int, problems map[string]string) {
@@ -138,7 +161,41 @@ func (h *Handlers) adminShowPerson(w http.ResponseWriter, r *http.Request, messa
 	}
 	p.Found = true
 	h.Accessed(r, pv.Viewed, whatPerson, subjectRecord(subj))
-	h.adminPersonPage(w, r, http.StatusOK, p)
+	h.adminPersonPage(w, r, status, p)
+}
+
+// AdminPersonCorrect corrects the person's name and phone everywhere they
+// appear as typed, on their behalf (people without e-mail), writes it to
+// the access log, and shows their page again with what changed.
+func (h *Handlers) AdminPersonCorrect(w http.ResponseWriter, r *http.Request) {
+	if !h.Allow(w, r, auth.ManagePrivacy) {
+		return
+	}
+	subj, _, err := h.adminSubject(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	n, err := h.store().Correct(r.Context(), subj, pv.Correction{Name: r.PostFormValue("correct_name"), Phone: r.PostFormValue("correct_phone")})
+	if e, ok := errs.As(err); ok && e.Code == errs.Invalid {
+		problems := map[string]string{}
+		for field, key := range e.Fields {
+			problems["correct_"+field] = key
+		}
+		h.adminShowPersonThen(w, r, "", problems, nil)
+		return
+	}
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	h.Accessed(r, pv.Corrected, whatPerson, subjectRecord(subj))
+	if n == 0 {
+		h.adminShowPerson(w, r, "privacy.admin.person.corrected_none")
+		return
+	}
+	h.adminShowPersonThen(w, r, "", nil, &correction{Rows: n, Name: strings.TrimSpace(r.PostFormValue("correct_name")),
+		Phone: strings.TrimSpace(r.PostFormValue("correct_phone"))})
 }
 
 // AdminPersonArchive downloads everything held about the person.

@@ -23,7 +23,16 @@ const MePath = "/mes-donnees"
 
 func mePath(tok string) string { return MePath + "/" + tok }
 
-// linkMailsPerHour caps the links e-mailed to one address.
+// linkMailsPerHour caps the links e-mailed to one address for one
+// requesting address, and apart for the owner's own browser.
+//
+// The limits follow the sign-in links' (see web/account): requests count
+// per requesting address (the public forms' limit); the e-mails are capped
+// per requesting address and target address, so that requests from
+// elsewhere never use up what the owner may ask for; and a browser holding
+// the device cookie of the account with that address has its own cap,
+// which nobody else can fill. The page answers the same whether a message
+// left or not.
 const linkMailsPerHour = 3
 
 // tr translates key, or returns fallback when the catalogs lack it (the
@@ -78,7 +87,7 @@ func (h *Handlers) MeSend(w http.ResponseWriter, r *http.Request) {
 		h.Render(w, r, http.StatusUnprocessableEntity, "privacy_me_start", p)
 		return
 	}
-	subj, err := h.subject(r, email)
+	subj, u, err := h.subjectOf(r, email)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -106,7 +115,7 @@ func (h *Handlers) MeSend(w http.ResponseWriter, r *http.Request) {
 				To: email, Subject: h.Cat.T(ri.Lang, "mail.privacy.me.subject", t.Name), Text: text,
 				Secrets: []string{tok},
 				// A few an hour; the page says the same when the limit holds one back.
-				Limit: mail.Limit{Key: "privacy-me:" + email, Max: linkMailsPerHour, Per: time.Hour},
+				Limit: h.linkLimit(r, email, u),
 			})
 			return err
 		})
@@ -120,18 +129,37 @@ func (h *Handlers) MeSend(w http.ResponseWriter, r *http.Request) {
 	h.Render(w, r, http.StatusOK, "privacy_me_start", p)
 }
 
+// linkLimit caps the links e-mailed to email (u: its account, or nil):
+// per requesting address, or for the browser holding the account's device
+// cookie, per that browser.
+func (h *Handlers) linkLimit(r *http.Request, email string, u *auth.User) mail.Limit {
+	key := "privacy-me:" + h.ClientIP(r) + " " + email
+	if dev := h.Device(r, u); dev != "" {
+		key = "privacy-me-device:" + dev + " " + email
+	}
+	return mail.Limit{Key: key, Max: linkMailsPerHour, Per: time.Hour}
+}
+
 // subject is the person of an address on the request's territory: their
 // account when one has the address.
 func (h *Handlers) subject(r *http.Request, email string) (pv.Subject, error) {
+	s, _, err := h.subjectOf(r, email)
+	return s, err
+}
+
+// subjectOf is subject with the account (nil when none has the address).
+func (h *Handlers) subjectOf(r *http.Request, email string) (pv.Subject, *auth.User, error) {
 	var userID int64
 	u, err := h.Deps.Auth.UserByEmail(r.Context(), email)
 	switch {
 	case err == nil:
 		userID = u.ID
 	case !errs.Is(err, errs.NotFound):
-		return pv.Subject{}, err
+		return pv.Subject{}, nil, err
+	default:
+		u = nil
 	}
-	return pv.NewSubject(kit.Info(r).Territory.ID, userID, []string{email}, nil), nil
+	return pv.NewSubject(kit.Info(r).Territory.ID, userID, []string{email}, nil), u, nil
 }
 
 // meLink opens the link of the URL's {token}: the address and its

@@ -2,6 +2,8 @@ package privacy
 
 import (
 	"net/http"
+	"unicode"
+	"unicode/utf8"
 
 	pv "implique/internal/privacy"
 	"implique/internal/web/kit"
@@ -14,9 +16,16 @@ type policyEntry struct {
 	Retention string
 }
 
+// policyRule is one retention rule of the published policy: every rule
+// is shown, those a category names and the others.
+type policyRule struct {
+	Key, Name, Retention, Action string
+}
+
 type policyPage struct {
 	kit.Base
 	Entries    []policyEntry
+	Rules      []policyRule
 	AnswerDays int
 	MePath     string
 }
@@ -45,5 +54,28 @@ func (h *Handlers) Policy(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Entries = append(p.Entries, pe)
 	}
+	rules, err := h.store().Rules(r.Context(), kit.Info(r).Territory.ID)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	for _, rule := range rules {
+		pr := policyRule{Key: rule.Key, Name: capital(h.tr(p.Lang, "privacy.rule."+rule.Key, rule.Key)),
+			Retention: daysWords(p.Lang, rule.Days, h.Cat), Action: h.Cat.T(p.Lang, "privacy.policy.action."+string(rule.Action))}
+		if after := h.tr(p.Lang, "privacy.rule."+rule.Key+".after", ""); after != "" {
+			pr.Retention += " " + after
+		}
+		p.Rules = append(p.Rules, pr)
+	}
 	h.Render(w, r, http.StatusOK, "privacy_policy", p)
+}
+
+// capital writes s with a capital first letter (some rules' names are
+// written to follow a word).
+func capital(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
