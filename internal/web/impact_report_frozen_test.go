@@ -217,7 +217,7 @@ func TestImpactFiguresSayWhenComputed(t *testing.T) {
 		c := e.client(t)
 		r := c.get("/impact")
 		expectStatus(t, r, 200)
-		expectContains(t, r, "Date du chiffre", "<td>calculé le ", "<td>saisi le ")
+		expectContains(t, r, "Date du chiffre", `">calculé le `, `">saisi le `)
 
 		c = e.client(t)
 		c.signIn("animation@exemple.org")
