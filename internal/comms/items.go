@@ -477,7 +477,7 @@ func (s *Store) ItemSources(ctx context.Context, territoryID int64, lang string)
 		if e.CancelledAt != nil {
 			continue
 		}
-		out = append(out, ItemSource{Kind: ItemFromEvent, ID: e.ID, Title: e.Title, When: i18n.Date(lang, e.StartsAt.In(loc))})
+		out = append(out, ItemSource{Kind: ItemFromEvent, ID: e.ID, Title: e.Name(s.cat, lang, loc), When: i18n.Date(lang, e.StartsAt.In(loc))})
 	}
 	opps, err := s.volunteering.Opportunities(ctx, territoryID, volunteering.Filter{OpenOnly: true, Limit: 40})
 	if err != nil {
@@ -538,8 +538,8 @@ func (s *Store) ItemFrom(ctx context.Context, territoryID int64, lang, kind stri
 		if e.VenueName != "" {
 			place = e.VenueName + ", " + e.PlaceName
 		}
-		p.Input.Title = e.Title
-		p.Input.Body = t("comms.calendar.text_event", e.Title, i18n.DateTime(lang, e.StartsAt.In(loc)), place,
+		p.Input.Title = e.Name(s.cat, lang, loc)
+		p.Input.Body = t("comms.calendar.text_event", e.Name(s.cat, lang, loc), i18n.DateTime(lang, e.StartsAt.In(loc)), place,
 			strings.TrimSpace(e.Summary))
 	case ItemFromOpportunity:
 		o, err := s.volunteering.Opportunity(ctx, territoryID, id)
@@ -547,6 +547,7 @@ func (s *Store) ItemFrom(ctx context.Context, territoryID int64, lang, kind stri
 			return p, err
 		}
 		p.URL = s.baseURL + "/s-impliquer/offres/" + o.Slug
+		p.ShareImage = p.URL + "/partage.png"
 		place := o.PlaceName
 		if place == "" {
 			place = t("comms.calendar.remote")
@@ -559,6 +560,7 @@ func (s *Store) ItemFrom(ctx context.Context, territoryID int64, lang, kind stri
 			return p, err
 		}
 		p.URL = s.baseURL + "/initiatives/" + in.Slug
+		p.ShareImage = p.URL + "/partage/image.png"
 		p.Input.Title = in.Title
 		p.Input.Body = t("comms.calendar.text_initiative", in.Title, in.PlaceName, strings.TrimSpace(in.Summary))
 	case ItemFromStory:
@@ -589,6 +591,14 @@ func (s *Store) ItemShareImage(ctx context.Context, territoryID int64, it Item) 
 	case ItemFromEvent:
 		if e, err := s.events.Get(ctx, territoryID, it.SourceID); err == nil {
 			return s.baseURL + "/evenements/" + e.Slug + "/partage.png"
+		}
+	case ItemFromOpportunity:
+		if o, err := s.volunteering.Opportunity(ctx, territoryID, it.SourceID); err == nil {
+			return s.baseURL + "/s-impliquer/offres/" + o.Slug + "/partage.png"
+		}
+	case ItemFromInitiative:
+		if in, err := s.community.Initiative(ctx, territoryID, it.SourceID); err == nil {
+			return s.baseURL + "/initiatives/" + in.Slug + "/partage/image.png"
 		}
 	case ItemFromStory:
 		var slug string

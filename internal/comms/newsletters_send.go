@@ -280,7 +280,7 @@ func (s *Store) newsExpand(ctx context.Context, t territory.Territory, body, lan
 			if ev.VenueName != "" {
 				where = ev.VenueName + ", " + where
 			}
-			return newsCard(ev.Title, s.baseURL+"/evenements/"+ev.Slug, i18n.DateTime(lang, ev.StartsAt.In(loc)), where)
+			return newsCard(ev.Name(s.cat, lang, loc), s.baseURL+"/evenements/"+ev.Slug, i18n.DateTime(lang, ev.StartsAt.In(loc)), where)
 		case "benevolat":
 			if s.volunteering == nil {
 				return ""
@@ -293,7 +293,7 @@ func (s *Store) newsExpand(ctx context.Context, t territory.Territory, body, lan
 			if o.StartsAt != nil {
 				when = i18n.DateTime(lang, o.StartsAt.In(loc))
 			}
-			return newsCard(o.Title, s.baseURL+"/benevolat/"+o.Slug, when, o.PlaceName)
+			return newsCard(o.Title, s.baseURL+"/s-impliquer/offres/"+o.Slug, when, o.PlaceName)
 		default:
 			var title, summary string
 			var place sql.NullString
@@ -368,7 +368,7 @@ func (s *Store) NewsBlockChoices(ctx context.Context, territoryID int64, lang st
 		}
 		for _, ev := range list {
 			evs = append(evs, NewsBlockChoice{Code: NewsBlock("evenement", ev.Slug),
-				Label: ev.Title + " — " + i18n.Date(lang, ev.StartsAt.In(t.Location()))})
+				Label: ev.Name(s.cat, lang, t.Location()) + " — " + i18n.Date(lang, ev.StartsAt.In(t.Location()))})
 		}
 	}
 	if s.volunteering != nil {
