@@ -321,3 +321,25 @@ func TestCommsShareCardsOfPublicPages(t *testing.T) {
 		expectStatus(t, visitor.get("/s-impliquer/offres/nulle-part/partage.png"), http.StatusNotFound)
 	})
 }
+
+// TestCommsStoryPictureNeedsPhotoConsent: without everyone's consent to
+// their photo, the story shows without its picture, the picture is not
+// served, and the editor says who did not agree.
+func TestCommsStoryPictureNeedsPhotoConsent(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		w := newStoryWorld(t, d)
+		page := w.create(t)
+		expectStatus(t, w.staff.post(page+"/consentements", url.Values{"person": {"Louise Tremblay"}, "what": {"name", "story"},
+			"on_web": {"1"}, "wording": {"J’accepte que mon nom et mon histoire soient publiés."}, "given_on": {"2026-10-28"},
+			"how": {"signed_form"}}), http.StatusSeeOther)
+		expectStatus(t, w.staff.post(page+"/publier", nil), http.StatusSeeOther)
+		visitor := w.e.client(t)
+		story := visitor.get("/recits/louise-l-accueil-du-souper")
+		expectStatus(t, story, http.StatusOK)
+		if strings.Contains(story.body, "/recits/louise-l-accueil-du-souper/image") || strings.Contains(story.body, "Louise à l’accueil") {
+			t.Error("the page shows a picture without photo consent")
+		}
+		expectStatus(t, visitor.get("/recits/louise-l-accueil-du-souper/image"), http.StatusNotFound)
+		expectContains(t, w.staff.get(page), "n’a pas consenti à montrer sa photo", "Louise Tremblay")
+	})
+}
