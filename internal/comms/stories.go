@@ -51,6 +51,10 @@ const (
 	ConsentSpoken     = "spoken"
 )
 
+// ConsentByMyData is how a consent withdrawn by the person in « Mes
+// données » (or erased there) was withdrawn; staff never choose it.
+const ConsentByMyData = "my_data"
+
 // ConsentHows lists them in display order.
 var ConsentHows = []string{ConsentSignedForm, ConsentEmail, ConsentSpoken}
 
@@ -103,6 +107,9 @@ type Consent struct {
 	StoryID int64
 	// Person is the name as shown.
 	Person string
+	// Email and Phone, when the person gave them, let the privacy centre
+	// find the consent (« Mes données »); both may be "".
+	Email, Phone string
 	// What is shown of them (ConsentWhats).
 	What                     []string
 	OnWeb, OnSocial, OnPrint bool
@@ -270,6 +277,7 @@ type StoryInput struct {
 // ConsentInput is a consent as staff record it.
 type ConsentInput struct {
 	Person                   string
+	Email, Phone             string
 	What                     []string
 	OnWeb, OnSocial, OnPrint bool
 	ValidUntil               string
@@ -372,8 +380,9 @@ func (s *Store) storyConsents(ctx context.Context, list []Story) error {
 		at[st.ID] = i
 		ids[i] = strconv.FormatInt(st.ID, 10)
 	}
-	rows, err := s.db.Query(ctx, `SELECT id, story_id, person, what, on_web, on_social, on_print, valid_until, wording, given_on, how,
-		recorded_at, withdrawn_at, withdrawn_how FROM comms_story_consents WHERE story_id IN (`+strings.Join(ids, ",")+`) ORDER BY id`)
+	rows, err := s.db.Query(ctx, `SELECT id, story_id, person, email, phone, what, on_web, on_social, on_print, valid_until, wording,
+		given_on, how, recorded_at, withdrawn_at, withdrawn_how FROM comms_story_consents WHERE story_id IN (`+strings.Join(ids, ",")+`)
+		ORDER BY id`)
 	if err != nil {
 		return err
 	}
@@ -381,7 +390,7 @@ func (s *Store) storyConsents(ctx context.Context, list []Story) error {
 	for rows.Next() {
 		var c Consent
 		var what string
-		if err := rows.Scan(&c.ID, &c.StoryID, &c.Person, &what, &c.OnWeb, &c.OnSocial, &c.OnPrint, &c.ValidUntil, &c.Wording,
+		if err := rows.Scan(&c.ID, &c.StoryID, &c.Person, &c.Email, &c.Phone, &what, &c.OnWeb, &c.OnSocial, &c.OnPrint, &c.ValidUntil, &c.Wording,
 			&c.GivenOn, &c.How, db.ScanTime(&c.RecordedAt), db.ScanNullTime(&c.WithdrawnAt), &c.WithdrawnHow); err != nil {
 			return err
 		}
@@ -729,6 +738,19 @@ func (s *Store) AddConsent(ctx context.Context, territoryID, userID, storyID int
 	case tooLong(in.Person, 150):
 		f.Add("person", "errors.too_long")
 	}
+	in.Email, in.Phone = strings.TrimSpace(in.Email), clean(in.Phone)
+	if in.Email != "" {
+		if e, ok := subAddress(in.Email); ok {
+			in.Email = e
+		} else {
+			f.Add("email", "errors.email")
+		}
+	}
+	if in.Phone != "" {
+		if k := i18n.PhoneKey(in.Phone); len(k) != 10 || tooLong(in.Phone, 40) {
+			f.Add("phone", "errors.phone")
+		}
+	}
 	var what []string
 	for _, w := range ConsentWhats {
 		if storyIn(w, in.What) {
@@ -766,9 +788,14 @@ func (s *Store) AddConsent(ctx context.Context, territoryID, userID, storyID int
 		by = userID
 	}
 	now := s.now()
-	cid, err := s.db.InsertID(ctx, `INSERT INTO comms_story_consents (story_id, person, what, on_web, on_social, on_print, valid_until,
-		wording, given_on, how, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, storyID, in.Person,
-		strings.Join(what, ","), in.OnWeb, in.OnSocial, in.OnPrint, until, in.Wording, given, in.How, by, now)
+	phoneKey := ""
+	if in.Phone != "" {
+		phoneKey = i18n.PhoneKey(in.Phone)
+	}
+	cid, err := s.db.InsertID(ctx, `INSERT INTO comms_story_consents (story_id, person, email, phone, phone_key, what, on_web, on_social,
+		on_print, valid_until, wording, given_on, how, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`, storyID, in.Person, in.Email, in.Phone, phoneKey, strings.Join(what, ","), in.OnWeb, in.OnSocial, in.OnPrint, until,
+		in.Wording, given, in.How, by, now)
 	if err != nil {
 		return Consent{}, err
 	}
@@ -827,29 +854,35 @@ func (s *Store) WithdrawConsent(ctx context.Context, territoryID, storyID, conse
 	if day == today {
 		at = s.now()
 	}
-	now := s.now()
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE comms_story_consents SET withdrawn_at = ?, withdrawn_how = ? WHERE id = ? AND story_id = ?
-			AND withdrawn_at IS NULL`, at, in.How, consentID, storyID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.New(errs.Conflict, "errors.comms_consent_already_withdrawn")
-		}
-		if _, err := tx.Exec(ctx, `UPDATE comms_stories SET status = ?, withdrawn_at = ?, updated_at = ? WHERE territory_id = ? AND id = ?`,
-			StoryWithdrawn, now, now, territoryID, storyID); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE comms_items SET status = 'idea', title = ?, body = '', image_id = NULL, updated_at = ?
-			WHERE territory_id = ? AND source_kind = 'story' AND source_id = ? AND status <> 'published' AND published_at IS NULL`,
-			s.cat.T("fr", "comms.story.item_withdrawn"), now, territoryID, storyID)
-		return err
+		return s.withdrawConsentTx(ctx, tx, territoryID, storyID, consentID, at, in.How)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.StoryLeftovers(ctx, territoryID, storyID)
+}
+
+// withdrawConsentTx writes a consent's withdrawal (at, how) inside tx and
+// unpublishes its story everywhere (see WithdrawConsent).
+func (s *Store) withdrawConsentTx(ctx context.Context, tx *db.Tx, territoryID, storyID, consentID int64, at time.Time, how string) error {
+	now := s.now()
+	res, err := tx.Exec(ctx, `UPDATE comms_story_consents SET withdrawn_at = ?, withdrawn_how = ? WHERE id = ? AND story_id = ?
+		AND withdrawn_at IS NULL`, at, how, consentID, storyID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.New(errs.Conflict, "errors.comms_consent_already_withdrawn")
+	}
+	if _, err := tx.Exec(ctx, `UPDATE comms_stories SET status = ?, withdrawn_at = ?, updated_at = ? WHERE territory_id = ? AND id = ?`,
+		StoryWithdrawn, now, now, territoryID, storyID); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE comms_items SET status = 'idea', title = ?, body = '', image_id = NULL, updated_at = ?
+		WHERE territory_id = ? AND source_kind = 'story' AND source_id = ? AND status <> 'published' AND published_at IS NULL`,
+		s.cat.T("fr", "comms.story.item_withdrawn"), now, territoryID, storyID)
+	return err
 }
 
 // releaseEndedStories handles the calendar items made from a story one of

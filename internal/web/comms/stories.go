@@ -310,7 +310,7 @@ func (h *Handlers) AddConsent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	in := cm.ConsentInput{Person: f.Get("person"), What: f["what"], OnWeb: f.Get("on_web") == "1", OnSocial: f.Get("on_social") == "1",
+	in := cm.ConsentInput{Person: f.Get("person"), Email: f.Get("email"), Phone: f.Get("phone"), What: f["what"], OnWeb: f.Get("on_web") == "1", OnSocial: f.Get("on_social") == "1",
 		OnPrint: f.Get("on_print") == "1", ValidUntil: f.Get("valid_until"), Wording: f.Get("wording"), GivenOn: f.Get("given_on"),
 		How: f.Get("how")}
 	if _, err := h.store().AddConsent(r.Context(), s.TerritoryID, staffID(r), s.ID, in); err != nil {
