@@ -299,6 +299,15 @@ func TestNewsImpliedConsentFromAnEvent(t *testing.T) {
 		if !until.Equal(ev.StartsAt.AddDate(2, 0, 0)) {
 			t.Fatalf("implied until %v", until)
 		}
+		// The wording names the event as everywhere else, not by its bare title.
+		var wording string
+		if err := d.QueryRow(f.ctx, `SELECT s.wording FROM comms_subscriptions s JOIN comms_subscribers b ON b.id = s.subscriber_id
+			WHERE b.email = 'a@exemple.org'`).Scan(&wording); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(wording, "«\u00a0Souper citoyen à Manseau, ") {
+			t.Fatalf("implied wording %q", wording)
+		}
 		nl, err := f.s.CreateNewsletter(f.ctx, f.t.ID, 0, comms.NewsletterInput{Subject: "Nouvelles", Body: "Bonjour", ListID: fmt.Sprint(l.ID)})
 		if err != nil {
 			t.Fatal(err)
