@@ -283,7 +283,7 @@ func (s *Store) anonymiseSubscriber(ctx context.Context, tx *db.Tx, id int64, ho
 // stays, without the address) and deletes the calendar feeds. The
 // subscriptions, deliveries and proof go with their subscriber.
 func (s *Store) Erase(ctx context.Context, tx *db.Tx, _ privacy.Subject, refs []privacy.Ref) ([]privacy.Kept, error) {
-	proof := 0
+	proof, stories := 0, 0
 	for _, ref := range refs {
 		switch ref.Table {
 		case "comms_subscribers":
@@ -303,12 +303,17 @@ func (s *Store) Erase(ctx context.Context, tx *db.Tx, _ privacy.Subject, refs []
 			if err := s.eraseStoryConsent(ctx, tx, ref.ID); err != nil {
 				return nil, err
 			}
+			stories++
 		}
 	}
-	if proof == 0 {
-		return nil, nil
+	var kept []privacy.Kept
+	if proof > 0 {
+		kept = append(kept, privacy.Kept{Category: catConsentLog, Reason: "privacy.kept.comms.consent_log", Count: proof})
 	}
-	return []privacy.Kept{{Category: catConsentLog, Reason: "privacy.kept.comms.consent_log", Count: proof}}, nil
+	if stories > 0 {
+		kept = append(kept, privacy.Kept{Category: catStories, Reason: "privacy.kept.comms.story_consents", Count: stories})
+	}
+	return kept, nil
 }
 
 // pendingDue selects the subscriptions x never confirmed nor ended, asked

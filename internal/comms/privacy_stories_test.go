@@ -110,12 +110,17 @@ func TestPrivacyStoryConsents(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		var kept []privacy.Kept
 		err = d.InTx(f.ctx, func(tx *db.Tx) error {
-			_, err := h.Erase(f.ctx, tx, byMail, []privacy.Ref{recs[0].Ref})
+			var err error
+			kept, err = h.Erase(f.ctx, tx, byMail, []privacy.Ref{recs[0].Ref})
 			return err
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if len(kept) != 1 || kept[0].Reason != "privacy.kept.comms.story_consents" || kept[0].Count != 1 {
+			t.Fatalf("kept %+v", kept)
 		}
 		if left := testkit.Leaks(t, d, []string{"Louise Tremblay", "louise.tremblay@exemple.org", "819 555-0142", "8195550142"},
 			"comms_story_consents"); len(left) != 0 {
