@@ -174,7 +174,11 @@ func (s *Store) itemCheck(ctx context.Context, territoryID int64, in *ItemInput,
 		}
 	}
 	switch in.SourceKind {
-	case "", ItemFromEvent, ItemFromOpportunity, ItemFromInitiative, ItemFromStory:
+	case "", ItemFromEvent, ItemFromOpportunity, ItemFromInitiative:
+	case ItemFromStory:
+		if err := s.storyItemCheck(ctx, territoryID, in.SourceID, in.Channel, in.Status, f); err != nil {
+			return out, err
+		}
 	default:
 		f.Add("source", "errors.comms_item_source")
 	}
@@ -182,6 +186,23 @@ func (s *Store) itemCheck(ctx context.Context, territoryID int64, in *ItemInput,
 		return out, err
 	}
 	return out, nil
+}
+
+// storyItemCheck refuses an item made from a story beyond the idea stage
+// when the story does not show on the item's channel today (ChannelScope):
+// a consent for the web only never becomes a Facebook post.
+func (s *Store) storyItemCheck(ctx context.Context, territoryID, storyID int64, channel, status string, f errs.Fields) error {
+	if status == ItemIdea || !ValidChannel(channel) {
+		return nil
+	}
+	if scope := ChannelScope(channel); scope != "" {
+		list, err := s.storiesShowing(ctx, territoryID, scope, `s.id = ?`, storyID)
+		if err != nil || len(list) == 1 {
+			return err
+		}
+	}
+	f.Add("channel", "errors.comms_item_story_scope")
+	return nil
 }
 
 // itemIsStaff reports whether user holds a staff role in the territory.
@@ -360,6 +381,19 @@ func (s *Store) SetItemStatus(ctx context.Context, territoryID, id int64, status
 	if !campaignIn(ItemStatuses, status) {
 		return errs.Fields{"status": "errors.comms_item_status"}.Err()
 	}
+	it, err := s.Item(ctx, territoryID, id)
+	if err != nil {
+		return err
+	}
+	if it.SourceKind == ItemFromStory {
+		f := errs.Fields{}
+		if err := s.storyItemCheck(ctx, territoryID, it.SourceID, it.Channel, status, f); err != nil {
+			return err
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+	}
 	now := s.now()
 	res, err := s.db.Exec(ctx, `UPDATE comms_items SET status = ?, updated_at = ?,
 		published_at = CASE WHEN ? THEN COALESCE(published_at, ?) ELSE NULL END WHERE territory_id = ? AND id = ?`,
@@ -408,6 +442,9 @@ func itemScan(row interface{ Scan(...any) error }) (Item, error) {
 
 // Item returns one item of the territory.
 func (s *Store) Item(ctx context.Context, territoryID, id int64) (Item, error) {
+	if err := s.releaseEndedStories(ctx, territoryID); err != nil {
+		return Item{}, err
+	}
 	return itemScan(s.db.QueryRow(ctx, `SELECT `+itemCols+itemFrom+`WHERE i.territory_id = ? AND i.id = ?`, territoryID, id))
 }
 
@@ -422,6 +459,9 @@ type ItemFilter struct {
 
 // Items lists the territory's items by day and time.
 func (s *Store) Items(ctx context.Context, territoryID int64, f ItemFilter) ([]Item, error) {
+	if err := s.releaseEndedStories(ctx, territoryID); err != nil {
+		return nil, err
+	}
 	q := `SELECT ` + itemCols + itemFrom + `WHERE i.territory_id = ?`
 	args := []any{territoryID}
 	if !f.From.IsZero() {
@@ -477,7 +517,7 @@ func (s *Store) ItemSources(ctx context.Context, territoryID int64, lang string)
 		if e.CancelledAt != nil {
 			continue
 		}
-		out = append(out, ItemSource{Kind: ItemFromEvent, ID: e.ID, Title: e.Title, When: i18n.Date(lang, e.StartsAt.In(loc))})
+		out = append(out, ItemSource{Kind: ItemFromEvent, ID: e.ID, Title: e.Name(s.cat, lang, loc), When: i18n.Date(lang, e.StartsAt.In(loc))})
 	}
 	opps, err := s.volunteering.Opportunities(ctx, territoryID, volunteering.Filter{OpenOnly: true, Limit: 40})
 	if err != nil {
@@ -493,13 +533,12 @@ func (s *Store) ItemSources(ctx context.Context, territoryID int64, lang string)
 	for _, in := range ins {
 		out = append(out, ItemSource{Kind: ItemFromInitiative, ID: in.ID, Title: in.Title})
 	}
-	err = db.Each(ctx, s.db, `SELECT id, title FROM comms_stories WHERE territory_id = ? AND status = 'published'
-		ORDER BY published_at DESC, id DESC LIMIT 40`, []any{territoryID}, func(rows *sql.Rows) error {
-		src := ItemSource{Kind: ItemFromStory}
-		err := rows.Scan(&src.ID, &src.Title)
-		out = append(out, src)
-		return err
-	})
+	// The stories that show somewhere: the item's channel is checked when
+	// it is saved (storyItemCheck).
+	stories, err := s.storiesShowing(ctx, territoryID, "", `1 = 1 ORDER BY s.published_at DESC, s.id DESC LIMIT 40`)
+	for _, st := range stories {
+		out = append(out, ItemSource{Kind: ItemFromStory, ID: st.ID, Title: st.Title})
+	}
 	return out, err
 }
 
@@ -538,8 +577,8 @@ func (s *Store) ItemFrom(ctx context.Context, territoryID int64, lang, kind stri
 		if e.VenueName != "" {
 			place = e.VenueName + ", " + e.PlaceName
 		}
-		p.Input.Title = e.Title
-		p.Input.Body = t("comms.calendar.text_event", e.Title, i18n.DateTime(lang, e.StartsAt.In(loc)), place,
+		p.Input.Title = e.Name(s.cat, lang, loc)
+		p.Input.Body = t("comms.calendar.text_event", e.Name(s.cat, lang, loc), i18n.DateTime(lang, e.StartsAt.In(loc)), place,
 			strings.TrimSpace(e.Summary))
 	case ItemFromOpportunity:
 		o, err := s.volunteering.Opportunity(ctx, territoryID, id)
@@ -547,6 +586,7 @@ func (s *Store) ItemFrom(ctx context.Context, territoryID int64, lang, kind stri
 			return p, err
 		}
 		p.URL = s.baseURL + "/s-impliquer/offres/" + o.Slug
+		p.ShareImage = p.URL + "/partage.png"
 		place := o.PlaceName
 		if place == "" {
 			place = t("comms.calendar.remote")
@@ -559,22 +599,29 @@ func (s *Store) ItemFrom(ctx context.Context, territoryID int64, lang, kind stri
 			return p, err
 		}
 		p.URL = s.baseURL + "/initiatives/" + in.Slug
+		p.ShareImage = p.URL + "/partage/image.png"
 		p.Input.Title = in.Title
 		p.Input.Body = t("comms.calendar.text_initiative", in.Title, in.PlaceName, strings.TrimSpace(in.Summary))
 	case ItemFromStory:
-		var slug, title, summary string
-		err := s.db.QueryRow(ctx, `SELECT slug, title, summary FROM comms_stories WHERE territory_id = ? AND id = ? AND status = 'published'`,
-			territoryID, id).Scan(&slug, &title, &summary)
-		if errors.Is(err, sql.ErrNoRows) {
+		// The first channel the story's consents cover.
+		var st Story
+		for _, ch := range []string{"facebook", "website", "bulletin"} {
+			list, err := s.storiesShowing(ctx, territoryID, ChannelScope(ch), `s.id = ?`, id)
+			if err != nil {
+				return p, err
+			}
+			if len(list) == 1 {
+				st, p.Input.Channel = list[0], ch
+				break
+			}
+		}
+		if st.ID == 0 {
 			return p, errs.New(errs.NotFound, "errors.comms_item_source_not_found")
 		}
-		if err != nil {
-			return p, err
-		}
-		p.URL = s.baseURL + "/recits/" + slug
+		p.URL = s.baseURL + st.Path()
 		p.ShareImage = p.URL + "/carte.png"
-		p.Input.Title = title
-		p.Input.Body = t("comms.calendar.text_story", title, strings.TrimSpace(summary))
+		p.Input.Title = st.Title
+		p.Input.Body = t("comms.calendar.text_story", st.Title, strings.TrimSpace(st.Summary))
 	default:
 		return p, errs.New(errs.NotFound, "errors.comms_item_source_not_found")
 	}
@@ -590,11 +637,17 @@ func (s *Store) ItemShareImage(ctx context.Context, territoryID int64, it Item) 
 		if e, err := s.events.Get(ctx, territoryID, it.SourceID); err == nil {
 			return s.baseURL + "/evenements/" + e.Slug + "/partage.png"
 		}
+	case ItemFromOpportunity:
+		if o, err := s.volunteering.Opportunity(ctx, territoryID, it.SourceID); err == nil {
+			return s.baseURL + "/s-impliquer/offres/" + o.Slug + "/partage.png"
+		}
+	case ItemFromInitiative:
+		if in, err := s.community.Initiative(ctx, territoryID, it.SourceID); err == nil {
+			return s.baseURL + "/initiatives/" + in.Slug + "/partage/image.png"
+		}
 	case ItemFromStory:
-		var slug string
-		if s.db.QueryRow(ctx, `SELECT slug FROM comms_stories WHERE territory_id = ? AND id = ? AND status = 'published'`,
-			territoryID, it.SourceID).Scan(&slug) == nil {
-			return s.baseURL + "/recits/" + slug + "/carte.png"
+		if list, err := s.storiesShowing(ctx, territoryID, ChannelScope(it.Channel), `s.id = ?`, it.SourceID); err == nil && len(list) == 1 {
+			return s.baseURL + list[0].Path() + "/carte.png"
 		}
 	}
 	return ""

@@ -782,7 +782,8 @@ func (s *Store) AddEventAttendees(ctx context.Context, territoryID, listID, even
 		return 0, err
 	}
 	how := "event/" + ev.Slug
-	wording := s.cat.T("fr", "comms.list.implied_wording", ev.Title, i18n.Date("fr", ev.StartsAt.In(s.subZone(ctx, territoryID))))
+	zone := s.subZone(ctx, territoryID)
+	wording := s.cat.T("fr", "comms.list.implied_wording", ev.Name(s.cat, "fr", zone), i18n.Date("fr", ev.StartsAt.In(zone)))
 	n := 0
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		for _, p := range people {

@@ -261,7 +261,9 @@ func NewsBlock(kind, slug string) string { return "[[" + kind + ":" + slug + "]]
 
 // newsExpand replaces each block by its title, date, place and link as
 // they are now, in lang; a block whose record is gone, unpublished or
-// withdrawn (a story whose consent was withdrawn) is left out.
+// withdrawn is left out, and so is a story that does not show in a
+// newsletter today (Story.Hidden at NewsletterScope: a draft, a consent
+// withdrawn, ended or not covering the web).
 func (s *Store) newsExpand(ctx context.Context, t territory.Territory, body, lang string) string {
 	loc := t.Location()
 	return newsBlock.ReplaceAllStringFunc(body, func(m string) string {
@@ -280,7 +282,7 @@ func (s *Store) newsExpand(ctx context.Context, t territory.Territory, body, lan
 			if ev.VenueName != "" {
 				where = ev.VenueName + ", " + where
 			}
-			return newsCard(ev.Title, s.baseURL+"/evenements/"+ev.Slug, i18n.DateTime(lang, ev.StartsAt.In(loc)), where)
+			return newsCard(ev.Name(s.cat, lang, loc), s.baseURL+"/evenements/"+ev.Slug, i18n.DateTime(lang, ev.StartsAt.In(loc)), where)
 		case "benevolat":
 			if s.volunteering == nil {
 				return ""
@@ -293,17 +295,15 @@ func (s *Store) newsExpand(ctx context.Context, t territory.Territory, body, lan
 			if o.StartsAt != nil {
 				when = i18n.DateTime(lang, o.StartsAt.In(loc))
 			}
-			return newsCard(o.Title, s.baseURL+"/benevolat/"+o.Slug, when, o.PlaceName)
+			return newsCard(o.Title, s.baseURL+"/s-impliquer/offres/"+o.Slug, when, o.PlaceName)
 		default:
-			var title, summary string
-			var place sql.NullString
-			err := s.db.QueryRow(ctx, `SELECT st.title, st.summary, p.name FROM comms_stories st LEFT JOIN places p ON p.id = st.place_id
-				WHERE st.territory_id = ? AND st.slug = ? AND st.published_at IS NOT NULL AND st.withdrawn_at IS NULL`,
-				t.ID, slug).Scan(&title, &summary, &place)
-			if err != nil {
+			// The one rule of stories, for the newsletter's scope.
+			list, err := s.storiesShowing(ctx, t.ID, NewsletterScope, `s.slug = ?`, slug)
+			if err != nil || len(list) != 1 {
 				return ""
 			}
-			return newsCard(title, s.baseURL+"/recits/"+slug, summary, place.String)
+			st := list[0]
+			return newsCard(st.Title, s.baseURL+st.Path(), st.Summary, st.PlaceName)
 		}
 	})
 }
@@ -368,7 +368,7 @@ func (s *Store) NewsBlockChoices(ctx context.Context, territoryID int64, lang st
 		}
 		for _, ev := range list {
 			evs = append(evs, NewsBlockChoice{Code: NewsBlock("evenement", ev.Slug),
-				Label: ev.Title + " — " + i18n.Date(lang, ev.StartsAt.In(t.Location()))})
+				Label: ev.Name(s.cat, lang, t.Location()) + " — " + i18n.Date(lang, ev.StartsAt.In(t.Location()))})
 		}
 	}
 	if s.volunteering != nil {
@@ -380,22 +380,14 @@ func (s *Store) NewsBlockChoices(ctx context.Context, territoryID int64, lang st
 			opps = append(opps, NewsBlockChoice{Code: NewsBlock("benevolat", o.Slug), Label: o.Title})
 		}
 	}
-	rows, err := s.db.Query(ctx, `SELECT slug, title FROM comms_stories WHERE territory_id = ? AND published_at IS NOT NULL
-		AND withdrawn_at IS NULL ORDER BY published_at DESC LIMIT 30`, territoryID)
+	list, err := s.storiesShowing(ctx, territoryID, NewsletterScope, `1 = 1 ORDER BY s.published_at DESC, s.id DESC LIMIT 30`)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var c NewsBlockChoice
-		var slug string
-		if err := rows.Scan(&slug, &c.Label); err != nil {
-			return nil, nil, nil, err
-		}
-		c.Code = NewsBlock("recit", slug)
-		stories = append(stories, c)
+	for _, st := range list {
+		stories = append(stories, NewsBlockChoice{Code: NewsBlock("recit", st.Slug), Label: st.Title})
 	}
-	return evs, opps, stories, rows.Err()
+	return evs, opps, stories, nil
 }
 
 // ---- Test, schedule, send --------------------------------------------------

@@ -299,6 +299,15 @@ func TestNewsImpliedConsentFromAnEvent(t *testing.T) {
 		if !until.Equal(ev.StartsAt.AddDate(2, 0, 0)) {
 			t.Fatalf("implied until %v", until)
 		}
+		// The wording names the event as everywhere else, not by its bare title.
+		var wording string
+		if err := d.QueryRow(f.ctx, `SELECT s.wording FROM comms_subscriptions s JOIN comms_subscribers b ON b.id = s.subscriber_id
+			WHERE b.email = 'a@exemple.org'`).Scan(&wording); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(wording, "«\u00a0Souper citoyen à Manseau, ") {
+			t.Fatalf("implied wording %q", wording)
+		}
 		nl, err := f.s.CreateNewsletter(f.ctx, f.t.ID, 0, comms.NewsletterInput{Subject: "Nouvelles", Body: "Bonjour", ListID: fmt.Sprint(l.ID)})
 		if err != nil {
 			t.Fatal(err)
@@ -585,8 +594,19 @@ func TestNewsMarkdownSanitisedAndBlocks(t *testing.T) {
 			if st.withdrawn {
 				w = testkit.Ptr(newsStart)
 			}
-			if _, err := d.Exec(f.ctx, `INSERT INTO comms_stories (territory_id, slug, kind, title, status, published_at, withdrawn_at, created_at, updated_at)
-				VALUES (?, ?, 'volunteer', ?, 'published', ?, ?, ?, ?)`, f.t.ID, st.slug, "Récit "+st.slug, newsStart, w, newsStart, newsStart); err != nil {
+			status := "published"
+			if st.withdrawn {
+				status = "withdrawn"
+			}
+			sid, err := d.InsertID(f.ctx, `INSERT INTO comms_stories (territory_id, slug, kind, title, status, published_at, withdrawn_at, created_at, updated_at)
+				VALUES (?, ?, 'volunteer', ?, ?, ?, ?, ?, ?) RETURNING id`, f.t.ID, st.slug, "Récit "+st.slug, status, newsStart, w, newsStart, newsStart)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Each shows with the consent of its person, for the web.
+			if _, err := d.Exec(f.ctx, `INSERT INTO comms_story_consents (story_id, person, what, on_web, on_social, on_print, wording,
+				given_on, how, recorded_at, withdrawn_at) VALUES (?, 'Louise Tremblay', 'story', ?, ?, ?, 'Oui.', '2026-10-20', 'signed_form', ?, ?)`,
+				sid, true, false, false, newsStart, w); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
+	"strings"
 	"time"
 
 	"implique/internal/db"
@@ -22,11 +23,15 @@ import (
 // unsubscription was honoured, and counts of subscribers and deliveries
 // stay true; nothing in it names the person any more.
 //
-// Story consents name the person as staff typed it, with no address nor
-// account: the privacy centre cannot find them from a person's addresses.
-// Staff withdraw them on the story's page when the person asks (the
-// withdrawal takes the story down everywhere); the category is listed so
-// that the inventory and the policy say they exist.
+// Story consents name the person as staff typed it and, when the person
+// gave them, their e-mail and phone: by these the privacy centre finds
+// them, lists each one (what, where, until when, the wording, the date),
+// withdraws one from « Mes données » as staff would on the story's page
+// (the story comes down everywhere), and an erasure withdraws them and
+// removes the name and the contact (the consent's dates and wording stay,
+// naming nobody, as proof of what was agreed). The stories themselves —
+// their text and pictures — are listed in the inventory: they may show
+// people, who are found through their consents.
 //
 // A content calendar feed belongs to a member of staff's account.
 
@@ -35,6 +40,7 @@ const (
 	catConsentLog   = "comms.consent_log"
 	catStories      = "comms.story_consents"
 	catFeeds        = "comms.calendar_feeds"
+	catStoryTexts   = "comms.stories"
 	rulePending     = "comms.pending"
 	ruleBounced     = "comms.bounced"
 	ruleEnded       = "comms.ended"
@@ -47,7 +53,10 @@ func (s *Store) Inventory() []privacy.Category {
 		{Key: catSubscribers, Columns: []string{"comms_subscribers.email", "comms_subscribers.name", "comms_subscribers.lang",
 			"comms_subscribers.bounced_at", "comms_subscriptions.subscriber_id", "comms_deliveries.subscriber_id"}, Rule: ruleEnded},
 		{Key: catConsentLog, Columns: []string{"comms_consent_log.subscriber_id"}},
-		{Key: catStories, Columns: []string{"comms_story_consents.person"}},
+		{Key: catStories, Columns: []string{"comms_story_consents.person", "comms_story_consents.email", "comms_story_consents.phone",
+			"comms_story_consents.phone_key"}},
+		{Key: catStoryTexts, Columns: []string{"comms_stories.title", "comms_stories.summary", "comms_stories.body", "comms_images.data",
+			"comms_images.alt"}},
 		{Key: catFeeds, Columns: []string{"comms_calendar_feeds.user_id"}},
 	}
 }
@@ -188,6 +197,13 @@ func (s *Store) Find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 			return nil, err
 		}
 	}
+	consents, err := subjectStoryConsents(ctx, q, sub)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range consents {
+		out = append(out, c.record())
+	}
 	if sub.UserID != 0 {
 		err := db.Each(ctx, q, `SELECT created_at FROM comms_calendar_feeds WHERE territory_id = ? AND user_id = ?`,
 			[]any{sub.TerritoryID, sub.UserID}, func(r *sql.Rows) error {
@@ -267,7 +283,7 @@ func (s *Store) anonymiseSubscriber(ctx context.Context, tx *db.Tx, id int64, ho
 // stays, without the address) and deletes the calendar feeds. The
 // subscriptions, deliveries and proof go with their subscriber.
 func (s *Store) Erase(ctx context.Context, tx *db.Tx, _ privacy.Subject, refs []privacy.Ref) ([]privacy.Kept, error) {
-	proof := 0
+	proof, stories := 0, 0
 	for _, ref := range refs {
 		switch ref.Table {
 		case "comms_subscribers":
@@ -283,12 +299,21 @@ func (s *Store) Erase(ctx context.Context, tx *db.Tx, _ privacy.Subject, refs []
 			if _, err := tx.Exec(ctx, `DELETE FROM comms_calendar_feeds WHERE user_id = ?`, ref.ID); err != nil {
 				return nil, err
 			}
+		case "comms_story_consents":
+			if err := s.eraseStoryConsent(ctx, tx, ref.ID); err != nil {
+				return nil, err
+			}
+			stories++
 		}
 	}
-	if proof == 0 {
-		return nil, nil
+	var kept []privacy.Kept
+	if proof > 0 {
+		kept = append(kept, privacy.Kept{Category: catConsentLog, Reason: "privacy.kept.comms.consent_log", Count: proof})
 	}
-	return []privacy.Kept{{Category: catConsentLog, Reason: "privacy.kept.comms.consent_log", Count: proof}}, nil
+	if stories > 0 {
+		kept = append(kept, privacy.Kept{Category: catStories, Reason: "privacy.kept.comms.story_consents", Count: stories})
+	}
+	return kept, nil
 }
 
 // pendingDue selects the subscriptions x never confirmed nor ended, asked
@@ -437,12 +462,22 @@ func (s *Store) Consents(ctx context.Context, sub privacy.Subject) ([]privacy.Co
 		}
 		out = append(out, c)
 	}
+	stories, err := subjectStoryConsents(ctx, s.db, sub)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range stories {
+		out = append(out, c.consent())
+	}
 	return out, nil
 }
 
 // Withdraw unsubscribes the subject from the list of one subscription, as
 // an unsubscription link does, and writes it in the proof.
 func (s *Store) Withdraw(ctx context.Context, sub privacy.Subject, ref privacy.Ref) error {
+	if ref.Table == "comms_story_consents" {
+		return s.withdrawStoryConsent(ctx, sub, ref.ID)
+	}
 	if ref.Table != "comms_subscriptions" {
 		return errs.New(errs.NotFound, "errors.comms_consent_not_found")
 	}
@@ -496,3 +531,150 @@ func (s *Store) Correct(ctx context.Context, tx *db.Tx, sub privacy.Subject, c p
 	}
 	return total, nil
 }
+
+// subjectStoryConsent is one of the subject's story consents, with its
+// story's title.
+type subjectStoryConsent struct {
+	Consent
+	territoryID int64
+	story       string
+}
+
+// subjectStoryConsents lists the consents to stories of the territory that
+// the subject's e-mails or phones name.
+func subjectStoryConsents(ctx context.Context, q db.Querier, sub privacy.Subject) ([]subjectStoryConsent, error) {
+	cond, args := sub.Where("", "c.email", "c.phone_key")
+	if cond == "" {
+		return nil, nil
+	}
+	var out []subjectStoryConsent
+	err := db.Each(ctx, q, `SELECT c.id, c.story_id, s.territory_id, s.title, c.person, c.email, c.phone, c.what, c.on_web, c.on_social,
+		c.on_print, c.valid_until, c.wording, c.given_on, c.how, c.recorded_at, c.withdrawn_at, c.withdrawn_how
+		FROM comms_story_consents c JOIN comms_stories s ON s.id = c.story_id WHERE s.territory_id = ? AND `+cond+` ORDER BY c.id`,
+		append([]any{sub.TerritoryID}, args...), func(r *sql.Rows) error {
+			var c subjectStoryConsent
+			var what string
+			if err := r.Scan(&c.ID, &c.StoryID, &c.territoryID, &c.story, &c.Person, &c.Email, &c.Phone, &what, &c.OnWeb, &c.OnSocial,
+				&c.OnPrint, &c.ValidUntil, &c.Wording, &c.GivenOn, &c.How, db.ScanTime(&c.RecordedAt), db.ScanNullTime(&c.WithdrawnAt),
+				&c.WithdrawnHow); err != nil {
+				return err
+			}
+			if what != "" {
+				c.What = strings.Split(what, ",")
+			}
+			out = append(out, c)
+			return nil
+		})
+	return out, err
+}
+
+// storyWhatFR and storyWhereFR name a consent's what and where in French,
+// as the privacy centre's records are written.
+var (
+	storyWhatFR  = map[string]string{ConsentName: "son nom", ConsentPhoto: "sa photo", ConsentWords: "ses mots", ConsentStory: "son histoire"}
+	storyWhereFR = map[string]string{StoryOnWeb: "le site Web", StoryOnSocial: "les médias sociaux", StoryOnPrint: "les imprimés"}
+)
+
+func (c subjectStoryConsent) whatWhere() (string, string) {
+	var what, where []string
+	for _, w := range c.What {
+		what = append(what, storyWhatFR[w])
+	}
+	for _, w := range []string{StoryOnWeb, StoryOnSocial, StoryOnPrint} {
+		if c.Covers(w) {
+			where = append(where, storyWhereFR[w])
+		}
+	}
+	return strings.Join(what, ", "), strings.Join(where, ", ")
+}
+
+func (c subjectStoryConsent) until() string {
+	if c.ValidUntil.IsZero() {
+		return "jusqu’au retrait"
+	}
+	return c.ValidUntil.String()
+}
+
+// record is the consent as the person reads it in « Mes données ».
+func (c subjectStoryConsent) record() privacy.Record {
+	what, where := c.whatWhere()
+	fields := []privacy.Field{{Name: "name", Value: c.Person}}
+	if c.Email != "" {
+		fields = append(fields, privacy.Field{Name: "email", Value: c.Email})
+	}
+	if c.Phone != "" {
+		fields = append(fields, privacy.Field{Name: "phone", Value: c.Phone})
+	}
+	fields = append(fields, privacy.Field{Name: "comms.story", Value: c.story}, privacy.Field{Name: "comms.what", Value: what},
+		privacy.Field{Name: "comms.where", Value: where}, privacy.Field{Name: "comms.until", Value: c.until()},
+		privacy.Field{Name: "comms.wording", Value: c.Wording}, privacy.Field{Name: "comms.given_on", Value: c.GivenOn.String()})
+	if c.WithdrawnAt != nil {
+		fields = append(fields, privacy.Field{Name: "comms.withdrawn_at", Value: rfc(*c.WithdrawnAt)})
+	}
+	return privacy.Record{Ref: privacy.Ref{Table: "comms_story_consents", ID: c.ID}, Category: catStories,
+		Label: "Consentement au récit : " + c.story, When: c.RecordedAt, Fields: fields}
+}
+
+// consent is the consent as « Mes données » lists it, to withdraw.
+func (c subjectStoryConsent) consent() privacy.Consent {
+	what, where := c.whatWhere()
+	out := privacy.Consent{Ref: privacy.Ref{Table: "comms_story_consents", ID: c.ID}, Purpose: privacy.Story,
+		Label: c.story + " — " + what + " — " + where, Given: c.GivenOn.Time(), Wording: c.Wording,
+		How: storyHowFR[c.How], Withdrawn: c.WithdrawnAt}
+	if !c.ValidUntil.IsZero() {
+		u := c.ValidUntil.Time()
+		out.Until = &u
+	}
+	return out
+}
+
+var storyHowFR = map[string]string{ConsentSignedForm: "formulaire signé", ConsentEmail: "courriel",
+	ConsentSpoken: "de vive voix, noté par l’équipe", ConsentByMyData: "dans «\u00a0Mes données\u00a0»"}
+
+// withdrawStoryConsent withdraws the subject's consent id as staff would on
+// the story's page: the story comes down everywhere. Withdrawing twice is
+// not an error.
+func (s *Store) withdrawStoryConsent(ctx context.Context, sub privacy.Subject, id int64) error {
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		list, err := subjectStoryConsents(ctx, tx, sub)
+		if err != nil {
+			return err
+		}
+		for _, c := range list {
+			if c.ID != id {
+				continue
+			}
+			if c.WithdrawnAt != nil {
+				return nil
+			}
+			return s.withdrawConsentTx(ctx, tx, c.territoryID, c.StoryID, c.ID, s.now(), ConsentByMyData)
+		}
+		return errs.New(errs.NotFound, "errors.comms_consent_not_found")
+	})
+}
+
+// eraseStoryConsent withdraws the consent id (if it holds) and removes the
+// person's name and contact from it; what was agreed, when, stays.
+func (s *Store) eraseStoryConsent(ctx context.Context, tx *db.Tx, id int64) error {
+	var storyID, territoryID int64
+	var withdrawn *time.Time
+	err := tx.QueryRow(ctx, `SELECT c.story_id, s.territory_id, c.withdrawn_at FROM comms_story_consents c
+		JOIN comms_stories s ON s.id = c.story_id WHERE c.id = ?`, id).Scan(&storyID, &territoryID, db.ScanNullTime(&withdrawn))
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if withdrawn == nil {
+		if err := s.withdrawConsentTx(ctx, tx, territoryID, storyID, id, s.now(), ConsentByMyData); err != nil {
+			return err
+		}
+	}
+	_, err = tx.Exec(ctx, `UPDATE comms_story_consents SET person = ?, email = '', phone = '', phone_key = '' WHERE id = ?`,
+		erasedPerson, id)
+	return err
+}
+
+// erasedPerson stands for the name of a person erased from a consent.
+const erasedPerson = "—"

@@ -51,6 +51,10 @@ const (
 	ConsentSpoken     = "spoken"
 )
 
+// ConsentByMyData is how a consent withdrawn by the person in « Mes
+// données » (or erased there) was withdrawn; staff never choose it.
+const ConsentByMyData = "my_data"
+
 // ConsentHows lists them in display order.
 var ConsentHows = []string{ConsentSignedForm, ConsentEmail, ConsentSpoken}
 
@@ -68,7 +72,33 @@ const (
 	StoryHiddenNoConsent = "no_consent"
 	StoryHiddenExpired   = "expired"
 	StoryHiddenNotHere   = "not_here"
+	// StoryHiddenName: the text names a person who did not agree to show
+	// their name.
+	StoryHiddenName = "name"
 )
+
+// ChannelScope is the consent's scope (StoryOnWeb, StoryOnSocial,
+// StoryOnPrint) a calendar item's channel needs to show a story: Facebook
+// is social media; the website and the newsletter are the web (see
+// NewsletterScope); the municipal bulletin, the newspaper and posters are
+// print. The radio is none of them: no consent covers it ("").
+func ChannelScope(channel string) string {
+	switch channel {
+	case "facebook":
+		return StoryOnSocial
+	case "website", "newsletter":
+		return NewsletterScope
+	case "bulletin", "newspaper", "poster":
+		return StoryOnPrint
+	}
+	return ""
+}
+
+// NewsletterScope is the scope a newsletter needs to show a story. A
+// newsletter is e-mail, which no consent names; but every issue sent stays
+// readable by anyone in the public archive of the site (/infolettre), so a
+// story goes in a newsletter only with consents that cover the web.
+const NewsletterScope = StoryOnWeb
 
 // Consent is the recorded consent of one person shown in a story. The
 // record stays after a withdrawal: it is the proof of what was agreed.
@@ -77,6 +107,9 @@ type Consent struct {
 	StoryID int64
 	// Person is the name as shown.
 	Person string
+	// Email and Phone, when the person gave them, let the privacy centre
+	// find the consent (« Mes données »); both may be "".
+	Email, Phone string
 	// What is shown of them (ConsentWhats).
 	What                     []string
 	OnWeb, OnSocial, OnPrint bool
@@ -150,7 +183,10 @@ func (s Story) Path() string { return "/recits/" + s.Slug }
 
 // Hidden tells why the story does not show at where today (StoryHidden…),
 // or "" when it shows: it is published, it has at least one consent, no
-// consent has ended, and every consent covers where.
+// consent has ended, every consent covers where, and no one is named in its
+// text who did not agree to show their name. It is the one rule by which a
+// story shows: its public pages, the calendar items and the newsletter
+// blocks made from it all ask it.
 func (s Story) Hidden(today calendar.Date, where string) string {
 	switch s.Status {
 	case StoryDraft:
@@ -174,7 +210,51 @@ func (s Story) Hidden(today calendar.Date, where string) string {
 	if n == 0 {
 		return StoryHiddenNoConsent
 	}
+	if len(s.Unnamed()) > 0 {
+		return StoryHiddenName
+	}
 	return ""
+}
+
+// Unnamed lists the people whose name the story's title, summary or text
+// shows though their consent does not cover their name.
+func (s Story) Unnamed() []string {
+	text := strings.ToLower(s.Title + "\n" + s.Summary + "\n" + s.Body)
+	var out []string
+	for _, c := range s.Consents {
+		if c.WithdrawnAt == nil && !c.Shows(ConsentName) && c.Person != "" && strings.Contains(text, strings.ToLower(c.Person)) {
+			out = append(out, c.Person)
+		}
+	}
+	return out
+}
+
+// Unpictured lists the people whose consent does not cover their photo:
+// while one does, the story's picture is not shown.
+func (s Story) Unpictured() []string {
+	var out []string
+	for _, c := range s.Consents {
+		if c.WithdrawnAt == nil && !c.Shows(ConsentPhoto) {
+			out = append(out, c.Person)
+		}
+	}
+	return out
+}
+
+// PhotoShows reports whether the story's picture shows at where today: the
+// story shows there, and every person shown agreed to show their photo
+// (each consent covers where, or the story would not show).
+func (s Story) PhotoShows(today calendar.Date, where string) bool {
+	return s.ImageID != 0 && s.Showing(today, where) && len(s.Unpictured()) == 0
+}
+
+// shownAt is the story as shown at where today: without its picture when
+// the consents do not cover the photo.
+func (s Story) shownAt(today calendar.Date, where string) Story {
+	if !s.PhotoShows(today, where) {
+		s.ImageID, s.ImageAlt = 0, ""
+	}
+	return s
 }
 
 // Showing reports whether the story shows at where today.
@@ -197,6 +277,7 @@ type StoryInput struct {
 // ConsentInput is a consent as staff record it.
 type ConsentInput struct {
 	Person                   string
+	Email, Phone             string
 	What                     []string
 	OnWeb, OnSocial, OnPrint bool
 	ValidUntil               string
@@ -299,8 +380,9 @@ func (s *Store) storyConsents(ctx context.Context, list []Story) error {
 		at[st.ID] = i
 		ids[i] = strconv.FormatInt(st.ID, 10)
 	}
-	rows, err := s.db.Query(ctx, `SELECT id, story_id, person, what, on_web, on_social, on_print, valid_until, wording, given_on, how,
-		recorded_at, withdrawn_at, withdrawn_how FROM comms_story_consents WHERE story_id IN (`+strings.Join(ids, ",")+`) ORDER BY id`)
+	rows, err := s.db.Query(ctx, `SELECT id, story_id, person, email, phone, what, on_web, on_social, on_print, valid_until, wording,
+		given_on, how, recorded_at, withdrawn_at, withdrawn_how FROM comms_story_consents WHERE story_id IN (`+strings.Join(ids, ",")+`)
+		ORDER BY id`)
 	if err != nil {
 		return err
 	}
@@ -308,7 +390,7 @@ func (s *Store) storyConsents(ctx context.Context, list []Story) error {
 	for rows.Next() {
 		var c Consent
 		var what string
-		if err := rows.Scan(&c.ID, &c.StoryID, &c.Person, &what, &c.OnWeb, &c.OnSocial, &c.OnPrint, &c.ValidUntil, &c.Wording,
+		if err := rows.Scan(&c.ID, &c.StoryID, &c.Person, &c.Email, &c.Phone, &what, &c.OnWeb, &c.OnSocial, &c.OnPrint, &c.ValidUntil, &c.Wording,
 			&c.GivenOn, &c.How, db.ScanTime(&c.RecordedAt), db.ScanNullTime(&c.WithdrawnAt), &c.WithdrawnHow); err != nil {
 			return err
 		}
@@ -378,7 +460,7 @@ func (s *Store) PublicStories(ctx context.Context, territoryID int64, placeSlug 
 	out := list[:0]
 	for _, st := range list {
 		if st.Showing(today, StoryOnWeb) {
-			out = append(out, st)
+			out = append(out, st.shownAt(today, StoryOnWeb))
 		}
 	}
 	return out, nil
@@ -398,26 +480,50 @@ func (s *Store) PublicStory(ctx context.Context, territoryID int64, slug string)
 	if len(list) == 0 || !list[0].Showing(today, StoryOnWeb) {
 		return Story{}, errs.New(errs.NotFound, "errors.comms_story_not_found")
 	}
-	return list[0], nil
+	return list[0].shownAt(today, StoryOnWeb), nil
+}
+
+// storiesShowing lists the territory's stories that match cond (on the
+// columns of storyCols) and show at where today, as shown there (without a
+// picture the consents do not cover); where "" keeps those that show at
+// least somewhere (the web, social media or print).
+func (s *Store) storiesShowing(ctx context.Context, territoryID int64, where, cond string, args ...any) ([]Story, error) {
+	today, err := s.StoryToday(ctx, territoryID)
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.storyList(ctx, `WHERE s.territory_id = ? AND s.status = ? AND `+cond, append([]any{territoryID, StoryPublished}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	out := list[:0]
+	for _, st := range list {
+		scopes := []string{where}
+		if where == "" {
+			scopes = []string{StoryOnWeb, StoryOnSocial, StoryOnPrint}
+		}
+		for _, sc := range scopes {
+			if st.Showing(today, sc) {
+				out = append(out, st.shownAt(today, sc))
+				break
+			}
+		}
+	}
+	return out, nil
 }
 
 // StoryShows reports whether story id may be shown at where (StoryOnWeb,
-// StoryOnSocial, StoryOnPrint) today: what a calendar item or a
-// newsletter block that shows the story asks.
+// StoryOnSocial, StoryOnPrint) today, by the one rule (storiesShowing).
 func (s *Store) StoryShows(ctx context.Context, territoryID, id int64, where string) (bool, error) {
-	st, err := s.Story(ctx, territoryID, id)
-	if errs.Is(err, errs.NotFound) {
+	if where == "" {
 		return false, nil
 	}
-	if err != nil {
-		return false, err
-	}
-	today, err := s.StoryToday(ctx, territoryID)
-	return err == nil && st.Showing(today, where), err
+	list, err := s.storiesShowing(ctx, territoryID, where, `s.id = ?`, id)
+	return len(list) == 1, err
 }
 
 // PublicStoryImage returns the picture of the story of slug, only while
-// the story shows on the site.
+// the story shows on the site and everyone shown agreed to their photo.
 func (s *Store) PublicStoryImage(ctx context.Context, territoryID int64, slug string) (Image, error) {
 	st, err := s.PublicStory(ctx, territoryID, slug)
 	if err != nil {
@@ -580,6 +686,8 @@ func (s *Store) PublishStory(ctx context.Context, territoryID, id int64) error {
 		return errs.New(errs.Conflict, "errors.comms_story_consent_not_web")
 	case StoryHiddenWithdrawn:
 		return errs.New(errs.Conflict, "errors.comms_story_withdrawn")
+	case StoryHiddenName:
+		return errs.New(errs.Conflict, "errors.comms_story_consent_name")
 	}
 	if st.Status == StoryPublished {
 		return nil
@@ -625,6 +733,19 @@ func (s *Store) AddConsent(ctx context.Context, territoryID, userID, storyID int
 	case tooLong(in.Person, 150):
 		f.Add("person", "errors.too_long")
 	}
+	in.Email, in.Phone = strings.TrimSpace(in.Email), clean(in.Phone)
+	if in.Email != "" {
+		if e, ok := subAddress(in.Email); ok {
+			in.Email = e
+		} else {
+			f.Add("email", "errors.email")
+		}
+	}
+	if in.Phone != "" {
+		if k := i18n.PhoneKey(in.Phone); len(k) != 10 || tooLong(in.Phone, 40) {
+			f.Add("phone", "errors.phone")
+		}
+	}
 	var what []string
 	for _, w := range ConsentWhats {
 		if storyIn(w, in.What) {
@@ -662,9 +783,14 @@ func (s *Store) AddConsent(ctx context.Context, territoryID, userID, storyID int
 		by = userID
 	}
 	now := s.now()
-	cid, err := s.db.InsertID(ctx, `INSERT INTO comms_story_consents (story_id, person, what, on_web, on_social, on_print, valid_until,
-		wording, given_on, how, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, storyID, in.Person,
-		strings.Join(what, ","), in.OnWeb, in.OnSocial, in.OnPrint, until, in.Wording, given, in.How, by, now)
+	phoneKey := ""
+	if in.Phone != "" {
+		phoneKey = i18n.PhoneKey(in.Phone)
+	}
+	cid, err := s.db.InsertID(ctx, `INSERT INTO comms_story_consents (story_id, person, email, phone, phone_key, what, on_web, on_social,
+		on_print, valid_until, wording, given_on, how, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`, storyID, in.Person, in.Email, in.Phone, phoneKey, strings.Join(what, ","), in.OnWeb, in.OnSocial, in.OnPrint, until,
+		in.Wording, given, in.How, by, now)
 	if err != nil {
 		return Consent{}, err
 	}
@@ -723,29 +849,54 @@ func (s *Store) WithdrawConsent(ctx context.Context, territoryID, storyID, conse
 	if day == today {
 		at = s.now()
 	}
-	now := s.now()
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE comms_story_consents SET withdrawn_at = ?, withdrawn_how = ? WHERE id = ? AND story_id = ?
-			AND withdrawn_at IS NULL`, at, in.How, consentID, storyID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.New(errs.Conflict, "errors.comms_consent_already_withdrawn")
-		}
-		if _, err := tx.Exec(ctx, `UPDATE comms_stories SET status = ?, withdrawn_at = ?, updated_at = ? WHERE territory_id = ? AND id = ?`,
-			StoryWithdrawn, now, now, territoryID, storyID); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE comms_items SET status = 'idea', title = ?, body = '', image_id = NULL, updated_at = ?
-			WHERE territory_id = ? AND source_kind = 'story' AND source_id = ? AND status <> 'published' AND published_at IS NULL`,
-			s.cat.T("fr", "comms.story.item_withdrawn"), now, territoryID, storyID)
-		return err
+		return s.withdrawConsentTx(ctx, tx, territoryID, storyID, consentID, at, in.How)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.StoryLeftovers(ctx, territoryID, storyID)
+}
+
+// withdrawConsentTx writes a consent's withdrawal (at, how) inside tx and
+// unpublishes its story everywhere (see WithdrawConsent).
+func (s *Store) withdrawConsentTx(ctx context.Context, tx *db.Tx, territoryID, storyID, consentID int64, at time.Time, how string) error {
+	now := s.now()
+	res, err := tx.Exec(ctx, `UPDATE comms_story_consents SET withdrawn_at = ?, withdrawn_how = ? WHERE id = ? AND story_id = ?
+		AND withdrawn_at IS NULL`, at, how, consentID, storyID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.New(errs.Conflict, "errors.comms_consent_already_withdrawn")
+	}
+	if _, err := tx.Exec(ctx, `UPDATE comms_stories SET status = ?, withdrawn_at = ?, updated_at = ? WHERE territory_id = ? AND id = ?`,
+		StoryWithdrawn, now, now, territoryID, storyID); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE comms_items SET status = 'idea', title = ?, body = '', image_id = NULL, updated_at = ?
+		WHERE territory_id = ? AND source_kind = 'story' AND source_id = ? AND status <> 'published' AND published_at IS NULL`,
+		s.cat.T("fr", "comms.story.item_withdrawn"), now, territoryID, storyID)
+	return err
+}
+
+// releaseEndedStories handles the calendar items made from a story one of
+// whose consents has ended as a withdrawal does: those not yet published go
+// back to ideas without their text and picture (those already published
+// are in StoryLeftovers, for staff to take down by hand). It runs before
+// the calendar is read, so an ended consent is never planned further.
+func (s *Store) releaseEndedStories(ctx context.Context, territoryID int64) error {
+	today, err := s.StoryToday(ctx, territoryID)
+	if err != nil {
+		return err
+	}
+	title := s.cat.T("fr", "comms.story.item_withdrawn")
+	_, err = s.db.Exec(ctx, `UPDATE comms_items SET status = 'idea', title = ?, body = '', image_id = NULL, updated_at = ?
+		WHERE territory_id = ? AND source_kind = 'story' AND status <> 'published' AND published_at IS NULL
+		AND NOT (status = 'idea' AND title = ? AND body = '' AND image_id IS NULL)
+		AND source_id IN (SELECT story_id FROM comms_story_consents WHERE withdrawn_at IS NULL AND valid_until IS NOT NULL
+			AND valid_until <> '' AND valid_until < ?)`, title, s.now(), territoryID, title, today.String())
+	return err
 }
 
 // StoryLeftovers lists the calendar items already published that show a

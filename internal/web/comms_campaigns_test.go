@@ -147,7 +147,8 @@ func TestCampaignPagesAndRoles(t *testing.T) {
 		expectContains(t, admin.get("/admin/evenements/"+id64(ev.ID)), promote)
 		r = admin.get(promote)
 		expectStatus(t, r, http.StatusOK)
-		expectContains(t, r, "Souper de Manseau", "Salle municipale", "/evenements/"+ev.Slug)
+		// The event is named as everywhere else, not by its bare title.
+		expectContains(t, r, "Souper citoyen à Manseau", "Salle municipale", "/evenements/"+ev.Slug)
 		expectStatus(t, admin.get("/admin/communications/calendrier/nouveau?source=event-999999"), http.StatusNotFound)
 
 		expectStatus(t, w.officer.post(item+"/supprimer", url.Values{}), http.StatusUnprocessableEntity)

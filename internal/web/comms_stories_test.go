@@ -321,3 +321,48 @@ func TestCommsShareCardsOfPublicPages(t *testing.T) {
 		expectStatus(t, visitor.get("/s-impliquer/offres/nulle-part/partage.png"), http.StatusNotFound)
 	})
 }
+
+// TestCommsStoryPictureNeedsPhotoConsent: without everyone's consent to
+// their photo, the story shows without its picture, the picture is not
+// served, and the editor says who did not agree.
+func TestCommsStoryPictureNeedsPhotoConsent(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		w := newStoryWorld(t, d)
+		page := w.create(t)
+		expectStatus(t, w.staff.post(page+"/consentements", url.Values{"person": {"Louise Tremblay"}, "what": {"name", "story"},
+			"on_web": {"1"}, "wording": {"J’accepte que mon nom et mon histoire soient publiés."}, "given_on": {"2026-10-28"},
+			"how": {"signed_form"}}), http.StatusSeeOther)
+		expectStatus(t, w.staff.post(page+"/publier", nil), http.StatusSeeOther)
+		visitor := w.e.client(t)
+		story := visitor.get("/recits/louise-l-accueil-du-souper")
+		expectStatus(t, story, http.StatusOK)
+		if strings.Contains(story.body, "/recits/louise-l-accueil-du-souper/image") || strings.Contains(story.body, "Louise à l’accueil") {
+			t.Error("the page shows a picture without photo consent")
+		}
+		expectStatus(t, visitor.get("/recits/louise-l-accueil-du-souper/image"), http.StatusNotFound)
+		expectContains(t, w.staff.get(page), "n’a pas consenti à montrer sa photo", "Louise Tremblay")
+	})
+}
+
+// TestCommsConsentKeepsAContact: the consent form takes the person's e-mail
+// and phone, optionally; a bad one is refused in French with nothing
+// written.
+func TestCommsConsentKeepsAContact(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		w := newStoryWorld(t, d)
+		page := w.create(t)
+		form := url.Values{"person": {"Louise Tremblay"}, "email": {"louise@"}, "phone": {"12"}, "what": {"name", "story"},
+			"on_web": {"1"}, "wording": {"J’accepte que mon nom et mon histoire soient publiés."}, "given_on": {"2026-10-28"},
+			"how": {"signed_form"}}
+		r := w.staff.post(page+"/consentements", form)
+		expectStatus(t, r, http.StatusUnprocessableEntity)
+		expectContains(t, r, "Entrez une adresse courriel valide", "Entrez un numéro à 10 chiffres")
+		if n := countRows(t, d, "comms_story_consents"); n != 0 {
+			t.Fatalf("%d consents after a refusal", n)
+		}
+		form.Set("email", "Louise@Exemple.org")
+		form.Set("phone", "819 555-0142")
+		expectStatus(t, w.staff.post(page+"/consentements", form), http.StatusSeeOther)
+		expectContains(t, w.staff.get(page), "louise@exemple.org", "819 555-0142")
+	})
+}

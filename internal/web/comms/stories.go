@@ -105,6 +105,30 @@ func (p storyEditPage) Has(field, v string) bool {
 // Body renders the story's Markdown safely.
 func (p storyEditPage) Body() template.HTML { return cm.Markdown(p.Story.Body) }
 
+// PhotoHidden says why the story's picture is shown nowhere: the people
+// whose consent does not cover their photo ("" when none).
+func (p storyEditPage) PhotoHidden() template.HTML {
+	if p.Story == nil || p.Story.ImageID == 0 {
+		return ""
+	}
+	if names := p.Story.Unpictured(); len(names) > 0 {
+		return p.Phrase("comms.story.photo_hidden", p.Typed(strings.Join(names, ", ")))
+	}
+	return ""
+}
+
+// NameHidden says why the story is hidden when its text names people who
+// did not agree to show their name ("" when none).
+func (p storyEditPage) NameHidden() template.HTML {
+	if p.Story == nil {
+		return ""
+	}
+	if names := p.Story.Unnamed(); len(names) > 0 {
+		return p.Phrase("comms.story.name_hidden", p.Typed(strings.Join(names, ", ")))
+	}
+	return ""
+}
+
 // Shows reports whether the story is on the site today.
 func (p storyEditPage) Shows() bool { return p.Story.Showing(p.Today, cm.StoryOnWeb) }
 
@@ -286,7 +310,7 @@ func (h *Handlers) AddConsent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	in := cm.ConsentInput{Person: f.Get("person"), What: f["what"], OnWeb: f.Get("on_web") == "1", OnSocial: f.Get("on_social") == "1",
+	in := cm.ConsentInput{Person: f.Get("person"), Email: f.Get("email"), Phone: f.Get("phone"), What: f["what"], OnWeb: f.Get("on_web") == "1", OnSocial: f.Get("on_social") == "1",
 		OnPrint: f.Get("on_print") == "1", ValidUntil: f.Get("valid_until"), Wording: f.Get("wording"), GivenOn: f.Get("given_on"),
 		How: f.Get("how")}
 	if _, err := h.store().AddConsent(r.Context(), s.TerritoryID, staffID(r), s.ID, in); err != nil {
