@@ -18,6 +18,7 @@ import (
 	"implique/internal/db/dbtest"
 	"implique/internal/jobs"
 	"implique/internal/orgs"
+	"implique/internal/privacy"
 	"implique/internal/territory"
 	"implique/internal/testkit"
 	"implique/internal/volunteering"
@@ -367,6 +368,20 @@ func TestVolunteeringForOrganisations(t *testing.T) {
 			r = citizen.get("/s-impliquer/attestation-scolaire.pdf?annee=" + sy)
 			expectStatus(t, r, 200)
 			expectStatus(t, citizen.get("/s-impliquer/attestation-scolaire.pdf?annee=2025"), 422)
+		})
+
+		t.Run("an erased volunteer's confirmed hours stay, without a name", func(t *testing.T) {
+			if _, err := w.app.Privacy.Erase(ctx, privacy.NewSubject(w.territory.ID, lise.ID, []string{"lise@exemple.org"}, nil), 0); err != nil {
+				t.Fatal(err)
+			}
+			r := diane.get("/s-impliquer/gestion/heures")
+			expectStatus(t, r, 200)
+			expectContains(t, r, "Personne effacée à sa demande", "3\u00a0h")
+			for _, s := range []string{"Lise Hamel", "lise@exemple.org", "Cuisine du mardi"} {
+				if strings.Contains(r.body, s) {
+					t.Errorf("the hours page still shows %q", s)
+				}
+			}
 		})
 	})
 }
