@@ -350,7 +350,35 @@ func (s *Store) CreateCampaignLink(ctx context.Context, territoryID, userID, id 
 	if err != nil {
 		return tracking.Link{}, err
 	}
-	return s.tracking.Create(ctx, territoryID, userID, tracking.Input{Target: target, Campaign: c.Code, Label: label})
+	return s.tracking.Create(ctx, territoryID, userID, tracking.Input{Target: s.subscribeTarget(target, c.Code), Campaign: c.Code, Label: label})
+}
+
+// subscribeTarget is target, and when it is the site's own newsletter
+// form, that form under the campaign's code (?campagne=), so that the
+// subscriptions it brings count for the campaign.
+func (s *Store) subscribeTarget(target, code string) string {
+	t := strings.TrimSpace(target)
+	if t != "" && !strings.Contains(t, "://") {
+		t = "https://" + t
+	}
+	u, err := url.Parse(t)
+	if err != nil || strings.TrimRight(u.Path, "/") != "/infolettre" || !s.ownHost(u) {
+		return target
+	}
+	q := u.Query()
+	q.Set("campagne", code)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// ownHost reports whether u is on the site's own host (any host when the
+// site's address is not known).
+func (s *Store) ownHost(u *url.URL) bool {
+	if s.baseURL == "" {
+		return true
+	}
+	b, err := url.Parse(s.baseURL)
+	return err == nil && strings.EqualFold(b.Host, u.Host)
 }
 
 // CampaignResults is what a campaign did for the program over its period
@@ -463,11 +491,8 @@ func (s *Store) campaignTarget(target string) (kind, slug string) {
 	if err != nil {
 		return "", ""
 	}
-	if s.baseURL != "" {
-		b, err := url.Parse(s.baseURL)
-		if err != nil || !strings.EqualFold(b.Host, u.Host) {
-			return "", ""
-		}
+	if !s.ownHost(u) {
+		return "", ""
 	}
 	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
 	switch {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"mime"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -626,6 +627,50 @@ func TestNewsMarkdownSanitisedAndBlocks(t *testing.T) {
 			if !strings.Contains(h, good) {
 				t.Fatalf("%q missing in %s", good, h)
 			}
+		}
+	})
+}
+
+// TestCampaignLinkToTheNewsletterFormCountsItsSubscribers: a campaign's
+// link to the site's own newsletter form carries the campaign's code, so the
+// subscriptions confirmed through it count in the campaign's results; a
+// link elsewhere is left as typed.
+func TestCampaignLinkToTheNewsletterFormCountsItsSubscribers(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newsApp(t, d, "")
+		l := f.list(t, "Générale")
+		c, err := f.s.CreateCampaign(f.ctx, f.t.ID, 0, comms.CampaignInput{Theme: "Bienfaits de l’implication", Goal: "Des abonnés.",
+			StartsOn: "2026-11-01", EndsOn: "2026-11-30", Audiences: []string{"citizens"}, Channels: []string{"facebook"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		link, err := f.s.CreateCampaignLink(f.ctx, f.t.ID, 0, c.ID, testkit.BaseURL+"/infolettre", "Publication")
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := url.Parse(link.Target)
+		if err != nil || u.Path != "/infolettre" || u.Query().Get("campagne") != c.Code {
+			t.Fatalf("the link leads to %q, want the form under the campaign's code %q", link.Target, c.Code)
+		}
+		away, err := f.s.CreateCampaignLink(f.ctx, f.t.ID, 0, c.ID, "https://www.jebenevole.ca/infolettre", "Ailleurs")
+		if err != nil || away.Target != "https://www.jebenevole.ca/infolettre" {
+			t.Fatalf("a link elsewhere became %q (%v)", away.Target, err)
+		}
+		// Someone follows it and subscribes; someone else subscribes directly.
+		if err := f.s.Subscribe(f.ctx, f.t.ID, comms.SubscribeInput{Email: "venue@exemple.org", Lists: []int64{l.ID}, Consent: true,
+			Lang: "fr", Campaign: u.Query().Get("campagne")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.s.ConfirmSubscription(f.ctx, f.t.ID, f.lastConfirmToken(t, "venue@exemple.org")); err != nil {
+			t.Fatal(err)
+		}
+		f.confirmed(t, l, "directe@exemple.org")
+		res, err := f.s.CampaignResults(f.ctx, f.t.ID, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Subscribers != 1 {
+			t.Fatalf("campaign subscribers %d, want 1 (the one who came through its link)", res.Subscribers)
 		}
 	})
 }
