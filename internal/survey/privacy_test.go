@@ -72,8 +72,9 @@ func TestPrivacySurveys(t *testing.T) {
 			return id
 		}
 		invite := func(wave int64, reg, answered any) int64 {
-			id, err := d.InsertID(ctx, `INSERT INTO survey_invitations (territory_id, wave_id, event_id, registration_id, nonce, token_hash, created_at, answered_at)
-				VALUES (?, ?, ?, ?, 'n', ?, ?, ?) RETURNING id`, tid, wave, ev.ID, reg, "h"+time.Now().Format(time.RFC3339Nano), now, answered)
+			id, err := d.InsertID(ctx, `INSERT INTO survey_invitations (territory_id, wave_id, event_id, registration_id, nonce, token_hash, created_at, answered_at, used)
+				VALUES (?, ?, ?, ?, 'n', ?, ?, ?, ?) RETURNING id`, tid, wave, ev.ID, reg, "h"+time.Now().Format(time.RFC3339Nano), now, answered,
+				answered != nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"implique/internal/db"
@@ -223,7 +224,7 @@ func (s *Store) Answer(ctx context.Context, territoryID, waveID int64, who Respo
 		if inv.WaveID != w.ID {
 			return 0, errs.New(errs.NotFound, "errors.survey_link_not_found")
 		}
-		if inv.AnsweredAt != nil {
+		if inv.Used {
 			return 0, errs.New(errs.Conflict, "errors.survey_link_used")
 		}
 		who.EventID = inv.EventID
@@ -281,6 +282,17 @@ func (s *Store) Answer(ctx context.Context, territoryID, waveID int64, who Respo
 		lang = "fr"
 	}
 	now := s.now()
+	// An anonymous response keeps its day only, so that no time joins it
+	// to the private link it came through (which records only its use).
+	created, answeredAt := now, any(now)
+	if q.Anonymous {
+		t, err := s.territories.ByID(ctx, territoryID)
+		if err != nil {
+			return 0, err
+		}
+		local := now.In(t.Location())
+		created, answeredAt = time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, t.Location()).UTC(), nil
+	}
 	var id int64
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		var user, consent, invitation, paperNumber any
@@ -295,7 +307,7 @@ func (s *Store) Answer(ctx context.Context, territoryID, waveID int64, who Respo
 		}
 		if inv.ID != 0 {
 			// One answer per private link, whether the answer keeps it or not.
-			res, err := tx.Exec(ctx, `UPDATE survey_invitations SET answered_at = ? WHERE id = ? AND answered_at IS NULL`, now, inv.ID)
+			res, err := tx.Exec(ctx, `UPDATE survey_invitations SET used = TRUE, answered_at = ? WHERE id = ? AND NOT used`, answeredAt, inv.ID)
 			if err != nil {
 				return err
 			}
@@ -308,7 +320,7 @@ func (s *Store) Answer(ctx context.Context, territoryID, waveID int64, who Respo
 			user_id, consent_at, place_id, event_id, audience, lang, entered_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			territoryID, w.ID, q.Published.ID, who.Channel, paperNumber, invitation, user, consent, nullID(placeID), nullID(eventID),
-			q.Audience, lang, nullID(who.EnteredBy), now)
+			q.Audience, lang, nullID(who.EnteredBy), created)
 		if db.IsUniqueViolation(err) {
 			if who.Channel == ChannelPaper {
 				return errs.Fields{"paper_number": "errors.survey_paper_taken"}.Err()

@@ -2,6 +2,7 @@ package survey_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -419,4 +420,117 @@ func toStrings(row []any) []string {
 		}
 	}
 	return out
+}
+
+// storedRow reads one row of a table, column by column, its values written
+// the same way on both engines (times in UTC to the microsecond).
+func storedRow(t *testing.T, d *db.DB, table string, id int64) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := db.Each(context.Background(), d, `SELECT * FROM `+table+` WHERE id = ?`, []any{id}, func(rows *sql.Rows) error {
+		cols, err := rows.Columns()
+		if err != nil {
+			return err
+		}
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		for i, c := range cols {
+			switch v := vals[i].(type) {
+			case nil:
+			case time.Time:
+				out[c] = v.UTC().Format(time.RFC3339Nano)
+			case []byte:
+				out[c] = storedText(string(v))
+			case string:
+				out[c] = storedText(v)
+			default:
+				out[c] = fmt.Sprint(v)
+			}
+		}
+		return nil
+	})
+	if err != nil || len(out) == 0 {
+		t.Fatalf("%s %d: %v", table, id, err)
+	}
+	return out
+}
+
+// storedText is a stored text, or the time it holds in UTC.
+func storedText(s string) string {
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999Z07:00", time.RFC3339Nano} {
+		if tm, err := time.Parse(layout, s); err == nil {
+			return tm.UTC().Format(time.RFC3339Nano)
+		}
+	}
+	return s
+}
+
+func TestAnonymousLinkCannotBeJoinedToItsAnswer(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		_, w := f.loaded(t, "retour-evenement", "Soupers 2026")
+		sub := survey.Submission{Values: vals("nouvelles", "non", "agir", "3", "satisfaction", "7")}
+		var links []string
+		for _, label := range []string{"Comité des loisirs", "Club de l’âge d’or"} {
+			tok, err := f.s.CreateLink(ctx, f.t.ID, w.ID, label)
+			if err != nil {
+				t.Fatal(err)
+			}
+			links = append(links, tok)
+		}
+		// Answered later, in the other order, at different times.
+		var responses []int64
+		for _, tok := range []string{links[1], links[0]} {
+			f.clock.Advance(47 * time.Minute)
+			id, err := f.s.Answer(ctx, f.t.ID, w.ID, survey.Respondent{Channel: survey.ChannelLink, Token: tok}, sub)
+			if err != nil {
+				t.Fatal(err)
+			}
+			responses = append(responses, id)
+		}
+		// Still one answer per link.
+		_, err := f.s.Answer(ctx, f.t.ID, w.ID, survey.Respondent{Channel: survey.ChannelLink, Token: links[0]}, sub)
+		testkit.WantError(t, err, errs.Conflict, "errors.survey_link_used")
+		if sent := testkit.Count(t, d, `SELECT COUNT(*) FROM survey_invitations WHERE used AND answered_at IS NULL`); sent != 2 {
+			t.Errorf("%d links marked used without a time, want 2", sent)
+		}
+		var invitations []int64
+		links2, _, err := f.s.Links(ctx, f.t.ID, w.ID)
+		if err != nil || len(links2) != 2 || !links2[0].Used || !links2[1].Used || links2[0].AnsweredAt != nil {
+			t.Fatalf("links %+v, %v", links2, err)
+		}
+		for _, in := range links2 {
+			invitations = append(invitations, in.ID)
+		}
+		// What every link or every response of the wave shares says nothing
+		// of one person; no other value of a link is found in a response.
+		shared := map[string]bool{"id": true, "territory_id": true, "wave_id": true, "event_id": true, "used": true, "version_id": true}
+		for _, inv := range invitations {
+			in := storedRow(t, d, "survey_invitations", inv)
+			for _, rid := range responses {
+				r := storedRow(t, d, "survey_responses", rid)
+				if r["invitation_id"] != "" {
+					t.Errorf("response %d names its link", rid)
+				}
+				for ic, iv := range in {
+					for rc, rv := range r {
+						if !shared[ic] && !shared[rc] && iv != "" && iv == rv {
+							t.Errorf("link %d's %s matches response %d's %s (%s)", inv, ic, rid, rc, iv)
+						}
+					}
+				}
+				// The response keeps its day only (midnight in Québec).
+				if created := r["created_at"]; created != "2026-11-20T05:00:00Z" {
+					t.Errorf("response %d created %s, want the day only", rid, created)
+				}
+			}
+		}
+	})
 }
