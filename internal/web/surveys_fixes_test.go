@@ -1,0 +1,169 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"implique/internal/auth"
+	"implique/internal/db"
+	"implique/internal/db/dbtest"
+	"implique/internal/jobs"
+	"implique/internal/testkit"
+)
+
+// privateLink makes a private link on a wave's page and returns its address.
+func privateLink(t *testing.T, staff *client, wPath, label string) string {
+	t.Helper()
+	before := regexp.MustCompile(`/questionnaire/[A-Za-z0-9_-]+`).FindAllString(staff.get(wPath).body, -1)
+	expectStatus(t, staff.post(wPath+"/liens", url.Values{"label": {label}}), http.StatusSeeOther)
+	all := regexp.MustCompile(`/questionnaire/[A-Za-z0-9_-]+`).FindAllString(staff.get(wPath).body, -1)
+	if len(all) != len(before)+1 {
+		t.Fatalf("%d private links on the wave's page, want %d", len(all), len(before)+1)
+	}
+	for _, l := range all {
+		if !strings.Contains(strings.Join(before, " "), l) {
+			return l
+		}
+	}
+	t.Fatalf("no new private link")
+	return ""
+}
+
+func TestSurveyLinkToAClosedWaveSaysSoAtOnce(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		e.user("anim@example.org", auth.RoleFacilitator)
+		staff := e.client(t)
+		staff.signIn("anim@example.org")
+		_, wPath := openSurvey(t, staff, "retour-evenement", "Soupers 2026")
+		unused := privateLink(t, staff, wPath, "Comité des loisirs")
+		used := privateLink(t, staff, wPath, "Club de l’âge d’or")
+		visitor := e.client(t)
+		good := url.Values{"q_nouvelles": {"oui"}, "q_combien": {"3"}, "q_agir": {"4"}, "q_satisfaction": {"9"}}
+		expectStatus(t, visitor.post(used, good), http.StatusSeeOther)
+		expectStatus(t, staff.post(wPath+"/fermer", url.Values{"confirm": {"1"}}), http.StatusSeeOther)
+
+		// The same answer as the public page, before anything is typed.
+		public := visitor.get("/sondages/" + waveID(t, wPath))
+		expectStatus(t, public, http.StatusGone)
+		r := visitor.get(unused)
+		expectStatus(t, r, http.StatusGone)
+		expectContains(t, r, "Ce questionnaire ne reçoit plus de réponses en ligne.")
+		if strings.Contains(r.body, `name="q_satisfaction"`) {
+			t.Errorf("a closed wave's link shows a form to fill")
+		}
+		expectStatus(t, visitor.post(unused, good), http.StatusGone)
+		// A link already used still thanks its respondent.
+		expectContains(t, visitor.get(used), "Votre réponse est reçue")
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM survey_responses`); n != 1 {
+			t.Fatalf("%d responses, want 1", n)
+		}
+	})
+}
+
+func TestSurveyIdentifiedLinkIsThePersonsAnswer(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		e.user("anim@example.org", auth.RoleFacilitator)
+		e.user("club@example.org", auth.RoleCitizen)
+		e.user("fermiere@example.org", auth.RoleCitizen)
+		staff := e.client(t)
+		staff.signIn("anim@example.org")
+		_, wPath := openSurvey(t, staff, "besoins-organisations", "Besoins 2026")
+		id := waveID(t, wPath)
+		answer := url.Values{"q_organisation": {"Club de l’âge d’or"}, "q_lieu": {"lemieux"}, "q_manque": {"oui"}, "q_releve": {"2"},
+			"consent": {"1"}}
+
+		// Answered on the public page, then through a private link: refused.
+		member := e.client(t)
+		member.signIn("club@example.org")
+		expectStatus(t, member.post("/sondages/"+id, answer), http.StatusSeeOther)
+		link := privateLink(t, staff, wPath, "Club de l’âge d’or")
+		expectContains(t, member.get(link), "Vous avez déjà répondu à ce questionnaire")
+		r := member.post(link, answer)
+		expectStatus(t, r, http.StatusConflict)
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM survey_responses`); n != 1 {
+			t.Fatalf("%d responses, want 1", n)
+		}
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM survey_invitations WHERE used`); n != 0 {
+			t.Fatalf("the refused answer used the link")
+		}
+
+		// Answered through a link, then on the public page: refused too.
+		other := e.client(t)
+		other.signIn("fermiere@example.org")
+		answer.Set("q_organisation", "Cercle de fermières")
+		expectStatus(t, other.post(link, answer), http.StatusSeeOther)
+		expectContains(t, other.get("/sondages/"+id), "Vous avez déjà répondu à ce questionnaire")
+		expectStatus(t, other.post("/sondages/"+id, answer), http.StatusConflict)
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM survey_responses r JOIN users u ON u.id = r.user_id
+			WHERE u.email IN ('club@example.org', 'fermiere@example.org')`); n != 2 {
+			t.Fatalf("%d responses kept with their person, want 2", n)
+		}
+	})
+}
+
+// pdfText is the text of a PDF by pdftotext, when the machine has it.
+func pdfText(t *testing.T, pdf string) (string, bool) {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Log("pdftotext not found: the PDF's text is not checked")
+		return "", false
+	}
+	in := filepath.Join(t.TempDir(), "in.pdf")
+	if err := os.WriteFile(in, []byte(pdf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, in, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out), true
+}
+
+func TestSurveyDraftPrints(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		e.user("anim@example.org", auth.RoleFacilitator)
+		e.user("citoyenne@example.org", auth.RoleCitizen)
+		staff := e.client(t)
+		staff.signIn("anim@example.org")
+		r := staff.post("/admin/sondages", url.Values{"title_fr": {"Transport à Lemieux"}, "audience": {"citizens"}, "anonymous": {"1"}})
+		expectStatus(t, r, http.StatusSeeOther)
+		q := r.Header.Get("Location")
+		for _, text := range []string{"Avez-vous une voiture ?", "Combien de déplacements par semaine ?"} {
+			kind := "single"
+			if strings.HasPrefix(text, "Combien") {
+				kind = "number"
+			}
+			r = staff.post(q+"/questions/nouvelle", url.Values{"section": {"0"}, "kind": {kind}, "text_fr": {text}, "choices": {"Oui | Yes\nNon | No"}})
+			expectStatus(t, r, http.StatusSeeOther)
+		}
+		// A draft with no wave: the editor links to its printable form.
+		expectContains(t, staff.get(q), `href="`+q+`/questionnaire.pdf"`, "Brouillon à imprimer (PDF)")
+		r = staff.get(q + "/questionnaire.pdf")
+		expectStatus(t, r, http.StatusOK)
+		if ct := r.Header.Get("Content-Type"); ct != "application/pdf" || !strings.HasPrefix(r.body, "%PDF") {
+			t.Fatalf("questionnaire: %s", ct)
+		}
+		if text, ok := pdfText(t, r.body); ok {
+			first, second := strings.Index(text, "voiture"), strings.Index(text, "déplacements")
+			if !strings.Contains(text, "Transport à Lemieux") || first < 0 || second < first {
+				t.Errorf("the printed draft lacks its title or questions in order:\n%s", text)
+			}
+		}
+		// Only staff print a questionnaire that takes no answers.
+		citizen := e.client(t)
+		citizen.signIn("citoyenne@example.org")
+		if r := citizen.get(q + "/questionnaire.pdf"); r.StatusCode == http.StatusOK {
+			t.Errorf("a citizen printed a draft")
+		}
+	})
+}
