@@ -389,7 +389,8 @@ func TestIdentifiedNeedsConsent(t *testing.T) {
 		_, err = f.s.Answer(ctx, f.t.ID, w.ID, who, survey.Submission{Values: v, Consent: true})
 		testkit.WantError(t, err, errs.Conflict, "errors.survey_already_answered")
 		// Typed answers wait for staff.
-		texts, err := f.s.Texts(ctx, f.t.ID, w.ID, survey.ModerationPending)
+		page, err := f.s.Texts(ctx, f.t.ID, w.ID, survey.TextQuery{States: []string{survey.ModerationPending}})
+		texts := page.Texts
 		if err != nil || len(texts) != 1 || texts[0].Text != "Club de l’âge d’or" {
 			t.Fatalf("texts %+v, %v", texts, err)
 		}
@@ -531,6 +532,50 @@ func TestAnonymousLinkCannotBeJoinedToItsAnswer(t *testing.T) {
 					t.Errorf("response %d created %s, want the day only", rid, created)
 				}
 			}
+		}
+	})
+}
+
+func TestTypedAnswersReadAPageAtATime(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		_, w := f.loaded(t, "retour-evenement", "Soupers 2026")
+		const total = 2*survey.TextsPerPage + 20
+		for i := 1; i <= total; i++ {
+			v := vals("nouvelles", "non", "agir", "3", "satisfaction", "7", "commentaires", fmt.Sprintf("Commentaire %d", i))
+			if _, err := f.s.Answer(ctx, f.t.ID, w.ID, survey.Respondent{Channel: survey.ChannelWeb}, survey.Submission{Values: v}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		read := func(tq survey.TextQuery, first, last int, older, newer bool) survey.TextPage {
+			t.Helper()
+			page, err := f.s.Texts(ctx, f.t.ID, w.ID, tq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := len(page.Texts)
+			if n != last-first+1 || page.Texts[0].Text != fmt.Sprintf("Commentaire %d", first) ||
+				page.Texts[n-1].Text != fmt.Sprintf("Commentaire %d", last) || page.Older != older || page.Newer != newer {
+				t.Fatalf("%+v: %d answers, older %v, newer %v; want %d to %d, %v, %v", tq, n, page.Older, page.Newer, first, last, older, newer)
+			}
+			return page
+		}
+		p1 := read(survey.TextQuery{}, 1, 50, false, true)
+		p2 := read(survey.TextQuery{After: p1.Texts[49].ID}, 51, 100, true, true)
+		p3 := read(survey.TextQuery{After: p2.Texts[49].ID, Question: "commentaires"}, 101, total, true, false)
+		read(survey.TextQuery{Before: p3.Texts[0].ID}, 51, 100, true, true)
+		read(survey.TextQuery{Before: p2.Texts[0].ID}, 1, 50, false, true)
+		// By state: approve one, and it is alone on its page.
+		if err := f.s.Moderate(ctx, f.t.ID, p2.Texts[0].ID, survey.ModerationApproved); err != nil {
+			t.Fatal(err)
+		}
+		read(survey.TextQuery{States: []string{survey.ModerationApproved}}, 51, 51, false, false)
+		if n, err := f.s.PendingTexts(ctx, f.t.ID, w.ID); err != nil || n != total-1 {
+			t.Fatalf("%d pending, %v", n, err)
+		}
+		if page, _ := f.s.Texts(ctx, f.t.ID, w.ID, survey.TextQuery{Question: "autre"}); len(page.Texts) != 0 || page.Older || page.Newer {
+			t.Errorf("another question's page: %+v", page)
 		}
 	})
 }

@@ -1,6 +1,9 @@
 package web_test
 
 import (
+	"context"
+	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"os"
@@ -14,6 +17,7 @@ import (
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
 	"implique/internal/jobs"
+	"implique/internal/survey"
 	"implique/internal/testkit"
 )
 
@@ -164,6 +168,51 @@ func TestSurveyDraftPrints(t *testing.T) {
 		citizen.signIn("citoyenne@example.org")
 		if r := citizen.get(q + "/questionnaire.pdf"); r.StatusCode == http.StatusOK {
 			t.Errorf("a citizen printed a draft")
+		}
+	})
+}
+
+func TestSurveyTypedAnswersArePaged(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		e.user("anim@example.org", auth.RoleFacilitator)
+		staff := e.client(t)
+		staff.signIn("anim@example.org")
+		_, wPath := openSurvey(t, staff, "retour-evenement", "Soupers 2026")
+		wid := mustID(t, waveID(t, wPath))
+		for i := 1; i <= 60; i++ {
+			v := map[string][]string{"nouvelles": {"non"}, "agir": {"3"}, "satisfaction": {"7"}, "commentaires": {fmt.Sprintf("Commentaire n° %03d", i)}}
+			if _, err := e.app.Surveys.Answer(context.Background(), e.territory.ID, wid, survey.Respondent{Channel: survey.ChannelWeb},
+				survey.Submission{Lang: "fr", Values: v}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		pages := regexp.MustCompile(`href="(\?[^"]+)" rel="(prev|next)"`)
+		follow := func(base string, r response, rel string) response {
+			t.Helper()
+			for _, m := range pages.FindAllStringSubmatch(r.body, -1) {
+				if m[2] == rel {
+					return staff.get(base + html.UnescapeString(m[1]))
+				}
+			}
+			t.Fatalf("no %s page", rel)
+			return r
+		}
+		for _, base := range []string{wPath + "/textes", wPath + "/resultats"} {
+			r := staff.get(base)
+			expectStatus(t, r, http.StatusOK)
+			expectContains(t, r, "Commentaire n° 001", "Commentaire n° 050", "Plus récentes ›")
+			if strings.Contains(r.body, "Commentaire n° 051") || strings.Contains(r.body, "‹ Plus anciennes") {
+				t.Fatalf("%s: more than the first page", base)
+			}
+			r = follow(base, r, "next")
+			expectStatus(t, r, http.StatusOK)
+			expectContains(t, r, "Commentaire n° 051", "Commentaire n° 060", "‹ Plus anciennes")
+			if strings.Contains(r.body, "Commentaire n° 050") || strings.Contains(r.body, "Plus récentes ›") {
+				t.Fatalf("%s: the second page is not alone", base)
+			}
+			r = follow(base, r, "prev")
+			expectContains(t, r, "Commentaire n° 001", "Commentaire n° 050")
 		}
 	})
 }

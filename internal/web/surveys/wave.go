@@ -103,12 +103,10 @@ func (h *Handlers) renderWave(w http.ResponseWriter, r *http.Request, wave surve
 		h.Fail(w, r, err)
 		return
 	}
-	pending, err := h.store().Texts(ctx, p.Territory.ID, wave.ID, survey.ModerationPending)
-	if err != nil {
+	if p.Pending, err = h.store().PendingTexts(ctx, p.Territory.ID, wave.ID); err != nil {
 		h.Fail(w, r, err)
 		return
 	}
-	p.Pending = len(pending)
 	if p.Forms, err = h.store().PaperForms(ctx, p.Territory.ID, wave.ID); err != nil {
 		h.Fail(w, r, err)
 		return
@@ -275,6 +273,8 @@ type textsPage struct {
 	Questions map[string]string
 	State     string
 	States    []string
+	// Older and Newer are the addresses of the pages around this one ("": none).
+	Older, Newer string
 }
 
 // Texts lists a wave's typed answers (pending first by default).
@@ -294,17 +294,61 @@ func (h *Handlers) Texts(w http.ResponseWriter, r *http.Request) {
 	if state == "tout" {
 		state = ""
 	}
-	var err error
-	if p.Texts, err = h.store().Texts(r.Context(), p.Territory.ID, wave.ID, state); err != nil {
+	tq := survey.TextQuery{}
+	if state != "" {
+		tq.States = []string{state}
+	}
+	query := r.URL.Query()
+	tq.After, tq.Before = textCursor(query)
+	page, err := h.store().Texts(r.Context(), p.Territory.ID, wave.ID, tq)
+	if err != nil {
 		h.Fail(w, r, err)
 		return
 	}
+	p.Texts = page.Texts
+	p.Older, p.Newer = textPages(query, page, "", "")
 	if q.Published != nil {
 		for _, question := range q.Published.Def.Questions() {
 			p.Questions[question.Code] = question.Text.In(p.Lang)
 		}
 	}
 	h.Render(w, r, http.StatusOK, "admin_texts", p)
+}
+
+// textCursor reads where a page of typed answers starts: after (apres=)
+// or before (avant=) an answer.
+func textCursor(query url.Values) (after, before int64) {
+	after, _ = strconv.ParseInt(query.Get("apres"), 10, 64)
+	before, _ = strconv.ParseInt(query.Get("avant"), 10, 64)
+	return max(after, 0), max(before, 0)
+}
+
+// textPages are the addresses of the older and newer pages around a page
+// of typed answers ("": none), keeping the rest of the query; question
+// names the question paged (results page), anchor the place to land.
+func textPages(query url.Values, page survey.TextPage, question, anchor string) (older, newer string) {
+	link := func(key string, at int64) string {
+		q := url.Values{}
+		for k, v := range query {
+			if k != "avant" && k != "apres" && k != "question" {
+				q[k] = v
+			}
+		}
+		if question != "" {
+			q.Set("question", question)
+		}
+		q.Set(key, id(at))
+		return "?" + q.Encode() + anchor
+	}
+	if n := len(page.Texts); n > 0 {
+		if page.Older {
+			older = link("avant", page.Texts[0].ID)
+		}
+		if page.Newer {
+			newer = link("apres", page.Texts[n-1].ID)
+		}
+	}
+	return older, newer
 }
 
 // Moderate approves or hides one typed answer.
@@ -375,6 +419,8 @@ type resultView struct {
 	Text  string
 	Chart template.HTML
 	Texts []string
+	// Older and Newer page through the typed answers ("": none).
+	Older, Newer string
 }
 
 // compareView is one question in two waves.
@@ -434,22 +480,11 @@ func (h *Handlers) Results(w http.ResponseWriter, r *http.Request) {
 			p.Events = append(p.Events, eventOption{ID: eid, Label: p.PlainEventName(e)})
 		}
 	}
-	texts := map[string][]string{}
-	state := survey.ModerationApproved
+	// Typed answers, a page per question: those shown to others, and to
+	// staff those still waiting too (they moderate them).
+	states := []string{survey.ModerationApproved}
 	if p.CanManage {
-		state = "" // staff read them all (they moderate them)
-	}
-	all, err := h.store().Texts(ctx, p.Territory.ID, wave.ID, state)
-	if err != nil {
-		h.Fail(w, r, err)
-		return
-	}
-	if !p.Filtered {
-		for _, t := range all {
-			if t.Moderation != survey.ModerationHidden {
-				texts[t.Question] = append(texts[t.Question], t.Text)
-			}
-		}
+		states = append(states, survey.ModerationPending)
 	}
 	for _, qr := range p.Results.Questions {
 		v := resultView{R: qr, Text: qr.Question.Text.In(p.Lang)}
@@ -460,8 +495,20 @@ func (h *Handlers) Results(w http.ResponseWriter, r *http.Request) {
 			}
 			v.Chart = template.HTML(bars.SVG()) // drawn by chart, every text escaped
 		}
-		if qr.Question.Typed() && !qr.Suppressed {
-			v.Texts = texts[qr.Question.Code]
+		if qr.Question.Typed() && !qr.Suppressed && !p.Filtered {
+			tq := survey.TextQuery{States: states, Question: qr.Question.Code}
+			if query.Get("question") == qr.Question.Code {
+				tq.After, tq.Before = textCursor(query)
+			}
+			page, err := h.store().Texts(ctx, p.Territory.ID, wave.ID, tq)
+			if err != nil {
+				h.Fail(w, r, err)
+				return
+			}
+			for _, t := range page.Texts {
+				v.Texts = append(v.Texts, t.Text)
+			}
+			v.Older, v.Newer = textPages(query, page, qr.Question.Code, "#r-"+qr.Question.Code)
 		}
 		p.Questions = append(p.Questions, v)
 	}
