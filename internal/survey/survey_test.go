@@ -140,7 +140,8 @@ func TestAnswersAndResults(t *testing.T) {
 			t.Errorf("places: %+v", lieu.Options)
 		}
 		score := byCode["solitude"]
-		if score.N != 6 || score.Numbers == nil || score.Numbers.Max != 8 || score.Numbers.Min != 4 {
+		// The highest score is one person's, the lowest four people's: neither shows.
+		if score.N != 6 || score.Numbers == nil || score.Numbers.Max != nil || score.Numbers.Min != nil || score.Numbers.Median != 4 {
 			t.Fatalf("loneliness score: %+v", score)
 		}
 		// Gentilly alone has 2 answers: under the minimum, nothing shows.
@@ -576,6 +577,90 @@ func TestTypedAnswersReadAPageAtATime(t *testing.T) {
 		}
 		if page, _ := f.s.Texts(ctx, f.t.ID, w.ID, survey.TextQuery{Question: "autre"}); len(page.Texts) != 0 || page.Older || page.Newer {
 			t.Errorf("another question's page: %+v", page)
+		}
+	})
+}
+
+func TestNumberDistributionHidesOnePersonsValue(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		q, w := f.loaded(t, "retour-evenement", "Soupers 2026")
+		answer := func(wave int64, values ...string) {
+			t.Helper()
+			for _, v := range values {
+				sub := survey.Submission{Values: vals("nouvelles", "oui", "combien", v, "agir", "3", "satisfaction", "7")}
+				if _, err := f.s.Answer(ctx, f.t.ID, wave, survey.Respondent{Channel: survey.ChannelWeb}, sub); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		combien := func(wave int64) survey.QuestionResult {
+			t.Helper()
+			res, err := f.s.Results(ctx, f.t.ID, survey.Filter{WaveID: wave})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Minimum != 5 {
+				t.Fatalf("minimum %d, this test counts on 5", res.Minimum)
+			}
+			for _, qr := range res.Questions {
+				if qr.Question.Code == "combien" {
+					return qr
+				}
+			}
+			t.Fatal("no results for combien")
+			return survey.QuestionResult{}
+		}
+		// Four answers: under the minimum, nothing at all.
+		answer(w.ID, "2", "3", "5", "5")
+		if r := combien(w.ID); !r.Suppressed || r.Numbers != nil || r.Options != nil {
+			t.Fatalf("under the minimum: %+v", r)
+		}
+		answer(w.ID, "8", "10", "12", "15", "20", "25", "30", "190")
+		r := combien(w.ID)
+		if r.Numbers == nil || r.Numbers.Median != 11 || r.Numbers.Mean < 27.08 || r.Numbers.Mean > 27.09 {
+			t.Fatalf("numbers %+v", r.Numbers)
+		}
+		// One person gave 2, one gave 190: neither is shown.
+		if r.Numbers.Min != nil || r.Numbers.Max != nil {
+			t.Errorf("min %v, max %v shown", r.Numbers.Min, r.Numbers.Max)
+		}
+		var got []string
+		total := 0
+		for _, o := range r.Options {
+			got = append(got, fmt.Sprintf("%s=%d", o.Label.FR, o.Count))
+			total += o.Count
+			if strings.Contains(o.Label.FR, "190") || strings.Contains(o.Label.FR, "2 ") || o.Label.FR == "2" {
+				t.Errorf("a range names an extreme answer: %q", o.Label.FR)
+			}
+		}
+		want := "Moins de 9=5 9=0 10=1 11=0 12=1 13=0 14=0 15 ou plus=5"
+		if strings.Join(got, " ") != want || total != 12 {
+			t.Errorf("ranges %s, want %s", strings.Join(got, " "), want)
+		}
+		if en := r.Options[0].Label.EN + " / " + r.Options[len(r.Options)-1].Label.EN; en != "Under 9 / 15 or more" {
+			t.Errorf("English ranges %s", en)
+		}
+		// Five people gave 2: the lowest value is no one's alone.
+		answer(w.ID, "2", "2", "2", "2")
+		if r := combien(w.ID); r.Numbers.Min == nil || *r.Numbers.Min != 2 || r.Numbers.Max != nil {
+			t.Errorf("min %v, max %v", r.Numbers.Min, r.Numbers.Max)
+		}
+		// Two waves compare by the difference of their means.
+		w2, err := f.s.CreateWave(ctx, f.t.ID, q.ID, survey.WaveInput{Name: "Soupers 2027", Opens: "2026-11-01", Closes: "2026-12-31"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		answer(w2, "10", "10", "10", "20", "20")
+		cmp, err := f.s.Compare(ctx, f.t.ID, survey.Filter{WaveID: w2}, survey.Filter{WaveID: w.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cmp {
+			if c.Question.Code == "combien" && (c.MeanDiff == nil || *c.MeanDiff != *c.MeanB-*c.MeanA || *c.MeanA != 14) {
+				t.Errorf("compared means %v %v %v", c.MeanA, c.MeanB, c.MeanDiff)
+			}
 		}
 	})
 }

@@ -216,3 +216,39 @@ func TestSurveyTypedAnswersArePaged(t *testing.T) {
 		}
 	})
 }
+
+func TestSurveyNumberResultsShowTheirDistribution(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		e.user("anim@example.org", auth.RoleFacilitator)
+		staff := e.client(t)
+		staff.signIn("anim@example.org")
+		qPath, wPath := openSurvey(t, staff, "retour-evenement", "Soupers 2026")
+		r := staff.post(qPath+"/vagues", url.Values{"name": {"Soupers 2027"}, "opens": {"2026-01-01"}})
+		expectStatus(t, r, http.StatusSeeOther)
+		w2Path := r.Header.Get("Location")
+		answer := func(wPath string, values ...string) {
+			t.Helper()
+			for _, v := range values {
+				vals := map[string][]string{"nouvelles": {"oui"}, "combien": {v}, "agir": {"3"}, "satisfaction": {"7"}}
+				if _, err := e.app.Surveys.Answer(context.Background(), e.territory.ID, mustID(t, waveID(t, wPath)),
+					survey.Respondent{Channel: survey.ChannelWeb}, survey.Submission{Lang: "fr", Values: vals}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		answer(wPath, "2", "3", "5", "5", "8", "10", "12", "15", "20", "25", "30", "190")
+		answer(w2Path, "10", "10", "10", "20", "20")
+		r = staff.get(wPath + "/resultats")
+		expectStatus(t, r, http.StatusOK)
+		// The same chart and table as the other questions, in ranges.
+		expectContains(t, r, `id="chart-combien-title"`, "Moins de 9", "15 ou plus", "Moyenne 27,1 · médiane 11",
+			"Le minimum ou le maximum n’est pas montré quand moins de 5 personnes ont donné cette valeur même.")
+		if strings.Contains(r.body, "190") || strings.Contains(r.body, "minimum 2") {
+			t.Errorf("the results show one person's value")
+		}
+		r = staff.get(wPath + "/resultats?comparer=" + waveID(t, w2Path))
+		expectStatus(t, r, http.StatusOK)
+		expectContains(t, r, "Moyenne\u00a0: 14,0, puis 27,1 (écart\u00a0: &#43;13,1).")
+	})
+}

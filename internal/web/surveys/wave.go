@@ -488,7 +488,7 @@ func (h *Handlers) Results(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, qr := range p.Results.Questions {
 		v := resultView{R: qr, Text: qr.Question.Text.In(p.Lang)}
-		if !qr.Suppressed && len(qr.Options) > 0 && !qr.Question.Numeric() {
+		if !qr.Suppressed && len(qr.Options) > 0 {
 			bars := chart.Bars{ID: "chart-" + qr.Question.Code, Title: v.Text, Desc: p.T("survey.results.chart_desc", qr.N), Lang: p.Lang}
 			for _, o := range qr.Options {
 				bars.Bars = append(bars.Bars, chart.Bar{Label: o.Label.In(p.Lang), Value: o.Percent, Text: p.Pct(o.Percent)})
@@ -544,11 +544,16 @@ func (h *Handlers) Results(w http.ResponseWriter, r *http.Request) {
 // Pct formats a percentage given from 0 to 100 (« 42 % »).
 func (p resultsPage) Pct(v float64) string { return p.Percent(v / 100) }
 
-// Points formats a difference in percentage points, with its sign.
-func (p resultsPage) Points(d float64) string {
+// Signed formats a difference of means, with its sign.
+func (p resultsPage) Signed(d float64) string {
 	s := p.Decimal(d, 1)
 	if d > 0 {
 		s = "+" + s
 	}
-	return p.T("survey.compare.points", s)
+	return s
+}
+
+// Points formats a difference in percentage points, with its sign.
+func (p resultsPage) Points(d float64) string {
+	return p.T("survey.compare.points", p.Signed(d))
 }
