@@ -284,6 +284,11 @@ func (s *Store) Expire(ctx context.Context, tx *db.Tx, territoryID int64, rule s
 			AND wave_id IN (`+closedWaves+`))`, args...); err != nil {
 			return 0, err
 		}
+		// The link's time would find the response again: it goes with the link.
+		if _, err := tx.Exec(ctx, `UPDATE survey_invitations SET answered_at = NULL WHERE answered_at IS NOT NULL AND id IN (
+			SELECT invitation_id FROM survey_responses WHERE invitation_id IS NOT NULL AND wave_id IN (`+closedWaves+`))`, args...); err != nil {
+			return 0, err
+		}
 		err := exec(`UPDATE survey_responses SET user_id = NULL, invitation_id = NULL, consent_at = NULL
 			WHERE (user_id IS NOT NULL OR invitation_id IS NOT NULL) AND wave_id IN (` + closedWaves + `)`)
 		return total, err
