@@ -2,6 +2,7 @@ package survey
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,6 +33,9 @@ type Respondent struct {
 	EnteredBy   int64
 	PaperNumber string
 	EventID     int64
+	// Audience is who answered, when staff typing a paper form know it
+	// ("": the questionnaire's audience).
+	Audience string
 }
 
 // Submission is what a respondent answered: the form's values by question code.
@@ -253,6 +257,18 @@ func (s *Store) Answer(ctx context.Context, territoryID, waveID int64, who Respo
 			f.Add("paper_number", "errors.too_long")
 		}
 	}
+	// Who answered, where it is known: a paper form says it, or was filled
+	// at an event; a link sent after an event reached its attendees.
+	audience := q.Audience
+	switch {
+	case who.Channel == ChannelPaper && who.Audience != "":
+		if !slices.Contains(Audiences, who.Audience) {
+			f.Add("audience", "errors.survey_audience_unknown")
+		}
+		audience = who.Audience
+	case who.EventID != 0:
+		audience = AudienceAttendees
+	}
 	identified := !q.Anonymous && who.Channel != ChannelPaper
 	if identified && !sub.Consent {
 		f.Add("consent", "errors.survey_consent")
@@ -320,7 +336,7 @@ func (s *Store) Answer(ctx context.Context, territoryID, waveID int64, who Respo
 			user_id, consent_at, place_id, event_id, audience, lang, entered_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			territoryID, w.ID, q.Published.ID, who.Channel, paperNumber, invitation, user, consent, nullID(placeID), nullID(eventID),
-			q.Audience, lang, nullID(who.EnteredBy), created)
+			audience, lang, nullID(who.EnteredBy), created)
 		if db.IsUniqueViolation(err) {
 			if who.Channel == ChannelPaper {
 				return errs.Fields{"paper_number": "errors.survey_paper_taken"}.Err()
@@ -350,7 +366,7 @@ func (s *Store) Answer(ctx context.Context, territoryID, waveID int64, who Respo
 				return err
 			}
 		}
-		return tally(ctx, tx, w.ID, placeID, eventID, q.Audience, answers, 1)
+		return tally(ctx, tx, w.ID, placeID, eventID, audience, answers, 1)
 	})
 	if err != nil {
 		return 0, err

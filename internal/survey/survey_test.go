@@ -664,3 +664,53 @@ func TestNumberDistributionHidesOnePersonsValue(t *testing.T) {
 		}
 	})
 }
+
+func TestResponsesKeepWhoAnsweredWhereKnown(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		q, w := f.loaded(t, "appartenance-solitude", "Portrait 2026")
+		if q.Audience != survey.AudienceCitizens {
+			t.Fatalf("audience %q", q.Audience)
+		}
+		ev, err := f.a.Events.Create(ctx, f.t.ID, 0, events.Input{Kind: events.CitizenDinner, Title: "Souper citoyen", PlaceSlug: "manseau",
+			VenueName: "Salle municipale", StartsAt: f.clock.Now().Add(time.Hour), EndsAt: f.clock.Now().Add(3 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := vals("lieu", "fortierville", "appartenance", "tres_fort", "compagnie", "1", "laisse_cote", "1", "isole", "2")
+		paper := func(number, audience string, event int64) error {
+			_, err := f.s.Answer(ctx, f.t.ID, w.ID, survey.Respondent{Channel: survey.ChannelPaper, PaperNumber: number, Audience: audience,
+				EventID: event}, survey.Submission{Values: v})
+			return err
+		}
+		// An audience that does not exist: refused, nothing written.
+		testkit.WantFields(t, paper("P-0001", "martiens", 0), "audience")
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM survey_responses`); n != 0 {
+			t.Fatalf("%d responses written", n)
+		}
+		for i := 1; i <= 5; i++ {
+			f.belonging(t, w, "fortierville", "tres_fort", "1", "1", "2")
+			if err := paper(fmt.Sprintf("O-%d", i), survey.AudienceOrganizations, 0); err != nil {
+				t.Fatal(err)
+			}
+			// Filled in at the souper: its attendees.
+			if err := paper(fmt.Sprintf("S-%d", i), "", ev.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for audience, want := range map[string]int{"": 15, survey.AudienceCitizens: 5, survey.AudienceOrganizations: 5, survey.AudienceAttendees: 5} {
+			r, err := f.s.Results(ctx, f.t.ID, survey.Filter{WaveID: w.ID, Audience: audience})
+			if err != nil || r.Responses != want {
+				t.Errorf("audience %q: %d responses, %v; want %d", audience, r.Responses, err, want)
+			}
+		}
+		// The tallies, counted again from the responses, say the same.
+		if err := f.s.Retally(ctx, f.t.ID, w.ID); err != nil {
+			t.Fatal(err)
+		}
+		if r, _ := f.s.Results(ctx, f.t.ID, survey.Filter{WaveID: w.ID, Audience: survey.AudienceOrganizations}); r.Responses != 5 {
+			t.Errorf("after a recount: %d responses of organisations", r.Responses)
+		}
+	})
+}

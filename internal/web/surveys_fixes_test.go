@@ -252,3 +252,38 @@ func TestSurveyNumberResultsShowTheirDistribution(t *testing.T) {
 		expectContains(t, r, "Moyenne\u00a0: 14,0, puis 27,1 (écart\u00a0: &#43;13,1).")
 	})
 }
+
+func TestSurveyPaperFormSaysWhoAnswered(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		e.user("anim@example.org", auth.RoleFacilitator)
+		staff := e.client(t)
+		staff.signIn("anim@example.org")
+		_, wPath := openSurvey(t, staff, "appartenance-solitude", "Portrait 2026")
+		r := staff.get(wPath + "/papier")
+		expectStatus(t, r, http.StatusOK)
+		expectContains(t, r, `<select id="audience" name="audience"`, "Le public du questionnaire (Citoyennes et citoyens)")
+		form := belongingAnswer("fortierville", "tres_fort")
+		form.Set("paper_number", "O-0001")
+		form.Set("audience", "martiens")
+		r = staff.post(wPath+"/papier", form)
+		expectStatus(t, r, http.StatusUnprocessableEntity)
+		expectContains(t, r, "Choisissez un public de la liste.")
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM survey_responses`); n != 0 {
+			t.Fatalf("%d responses written", n)
+		}
+		form.Set("audience", "organizations")
+		r = staff.post(wPath+"/papier", form)
+		expectStatus(t, r, http.StatusSeeOther)
+		next := r.Header.Get("Location")
+		if !strings.Contains(next, "public=organizations") {
+			t.Errorf("the next form forgets who answers: %s", next)
+		}
+		expectContains(t, staff.get(next), `<option value="organizations" selected>`)
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM survey_responses WHERE audience = 'organizations'`); n != 1 {
+			t.Fatalf("%d responses of organisations, want 1", n)
+		}
+		expectContains(t, staff.get(wPath+"/resultats?public=organizations"), "1 réponse")
+		expectContains(t, staff.get(wPath+"/resultats?public=citizens"), "0 réponse")
+	})
+}

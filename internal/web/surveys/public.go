@@ -49,6 +49,7 @@ type answerPage struct {
 	// Paper entry only.
 	Paper     bool
 	Events    []eventOption
+	Audiences []string
 	Forms     []survey.PaperForm
 	NextPaper string
 }

@@ -175,7 +175,8 @@ func (h *Handlers) PaperEntry(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.renderPaper(w, r, wave, http.StatusOK, nil, url.Values{"event": {r.URL.Query().Get("evenement")}})
+	query := r.URL.Query()
+	h.renderPaper(w, r, wave, http.StatusOK, nil, url.Values{"event": {query.Get("evenement")}, "audience": {query.Get("public")}})
 }
 
 func (h *Handlers) renderPaper(w http.ResponseWriter, r *http.Request, wave survey.Wave, status int, problems map[string]string, form url.Values) {
@@ -184,7 +185,7 @@ func (h *Handlers) renderPaper(w http.ResponseWriter, r *http.Request, wave surv
 		return
 	}
 	p.SetTitle("survey.paper.title", p.Title)
-	p.Paper, p.Action = true, "/admin/vagues/"+id(wave.ID)+"/papier"
+	p.Paper, p.Action, p.Audiences = true, "/admin/vagues/"+id(wave.ID)+"/papier", survey.Audiences
 	var err error
 	if p.Events, err = h.heldEvents(r, p.Base); err != nil {
 		h.Fail(w, r, err)
@@ -230,16 +231,25 @@ func (h *Handlers) SavePaper(w http.ResponseWriter, r *http.Request) {
 	}
 	ri := kit.Info(r)
 	ev, _ := strconv.ParseInt(r.PostForm.Get("event"), 10, 64)
-	who := survey.Respondent{Channel: survey.ChannelPaper, EnteredBy: staffID(r), PaperNumber: r.PostForm.Get("paper_number"), EventID: ev}
+	who := survey.Respondent{Channel: survey.ChannelPaper, EnteredBy: staffID(r), PaperNumber: r.PostForm.Get("paper_number"), EventID: ev,
+		Audience: r.PostForm.Get("audience")}
 	if _, err := h.store().Answer(r.Context(), ri.Territory.ID, wave.ID, who, submission(r.PostForm, ri.Lang)); err != nil {
 		h.RefuseOn(w, r, err, rename, func(status int, problems map[string]string) {
 			h.renderPaper(w, r, wave, status, problems, r.PostForm)
 		})
 		return
 	}
-	to := "/admin/vagues/" + id(wave.ID) + "/papier"
+	// The next form comes from the same event and the same people, likely.
+	next := url.Values{}
 	if ev != 0 {
-		to += "?evenement=" + id(ev)
+		next.Set("evenement", id(ev))
+	}
+	if who.Audience != "" {
+		next.Set("public", who.Audience)
+	}
+	to := "/admin/vagues/" + id(wave.ID) + "/papier"
+	if len(next) > 0 {
+		to += "?" + next.Encode()
 	}
 	h.Confirm(w, r, "survey.flash.paper_saved", to)
 }
