@@ -10,12 +10,15 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"implique/internal/auth"
 	"implique/internal/db"
 	"implique/internal/db/dbtest"
+	"implique/internal/events"
 	"implique/internal/jobs"
 	"implique/internal/survey"
 	"implique/internal/testkit"
@@ -285,5 +288,70 @@ func TestSurveyPaperFormSaysWhoAnswered(t *testing.T) {
 		}
 		expectContains(t, staff.get(wPath+"/resultats?public=organizations"), "1 réponse")
 		expectContains(t, staff.get(wPath+"/resultats?public=citizens"), "0 réponse")
+	})
+}
+
+func TestSurveyLinkAfterAnEventKeepsTheAnswerAnonymous(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		clock := e.staffClock(time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC))
+		e.user("anim@example.org", auth.RoleFacilitator)
+		staff := e.client(t)
+		staff.signIn("anim@example.org")
+		_, wPath := openSurvey(t, staff, "retour-evenement", "Soupers 2026")
+		ctx, tid := context.Background(), e.territory.ID
+		ev, err := e.app.Events.Create(ctx, tid, 0, events.Input{Kind: events.CitizenDinner, Title: "Souper citoyen", PlaceSlug: "manseau",
+			VenueName: "Salle municipale", StartsAt: clock.Now().Add(time.Hour), EndsAt: clock.Now().Add(3 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.app.Events.Publish(ctx, tid, ev.ID, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		out, err := e.app.Events.Register(ctx, tid, ev.ID, events.RegistrationInput{Name: "Aline Participante", Email: "aline@example.org",
+			Phone: "819 555-0101", PartySize: 1, ConsentContact: true}, events.SourceWeb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(2 * time.Hour)
+		if err := e.app.Events.CheckIn(ctx, tid, out.Registration.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.app.Events.Close(ctx, tid, ev.ID, events.Report{}); err != nil {
+			t.Fatal(err)
+		}
+		expectStatus(t, staff.post(wPath+"/inviter", url.Values{"event": {strconv.FormatInt(ev.ID, 10)}}), http.StatusSeeOther)
+		items, err := e.outbox.List(ctx, tid, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		link := ""
+		for _, it := range items {
+			if m := regexp.MustCompile(`/questionnaire/[A-Za-z0-9_-]+`).FindString(it.Text); it.To == "aline@example.org" && m != "" {
+				link = m
+			}
+		}
+		if link == "" {
+			t.Fatal("no private link mailed to the attendee")
+		}
+		clock.Advance(26 * time.Hour)
+		visitor := e.client(t)
+		good := url.Values{"q_nouvelles": {"oui"}, "q_combien": {"3"}, "q_agir": {"4"}, "q_satisfaction": {"9"}}
+		expectStatus(t, visitor.post(link, good), http.StatusSeeOther)
+		expectContains(t, visitor.get(link), "Votre réponse est reçue")
+		expectStatus(t, visitor.post(link, good), http.StatusConflict)
+		// The invitation still names the registration, and nothing joins it
+		// to the answer but the event all its attendees share.
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM survey_invitations WHERE registration_id IS NOT NULL AND used AND answered_at IS NULL`); n != 1 {
+			t.Fatalf("%d used invitations without a time, want 1", n)
+		}
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM survey_responses r JOIN survey_invitations i ON i.wave_id = r.wave_id
+			WHERE r.created_at = i.created_at OR r.created_at = i.answered_at OR r.invitation_id IS NOT NULL OR r.user_id IS NOT NULL`); n != 0 {
+			t.Fatalf("%d responses joined to their invitation", n)
+		}
+		// It counts among the event's attendees.
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM survey_responses WHERE audience = 'attendees' AND event_id = ?`, ev.ID); n != 1 {
+			t.Fatalf("%d responses of attendees, want 1", n)
+		}
 	})
 }
