@@ -2,6 +2,8 @@ package survey
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"slices"
 	"sort"
 	"strconv"
@@ -309,6 +311,27 @@ func (s *Store) Answer(ctx context.Context, territoryID, waveID int64, who Respo
 		local := now.In(t.Location())
 		created, answeredAt = time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, t.Location()).UTC(), nil
 	}
+	// One answer per private link, whether the answer keeps it or not.
+	use := func(exec func(context.Context, string, ...any) (sql.Result, error)) error {
+		res, err := exec(ctx, `UPDATE survey_invitations SET used = TRUE, answered_at = ? WHERE id = ? AND NOT used`, answeredAt, inv.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.New(errs.Conflict, "errors.survey_link_used")
+		}
+		return nil
+	}
+	// An anonymous answer's link is marked used in a transaction of its
+	// own: rows written by one transaction carry its number (PostgreSQL's
+	// xmin), which would join them. Should the answer then fail, the link
+	// is given back.
+	apart := inv.ID != 0 && !identified
+	if apart {
+		if err := use(s.db.Exec); err != nil {
+			return 0, err
+		}
+	}
 	var id int64
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		var user, consent, invitation, paperNumber any
@@ -321,14 +344,9 @@ func (s *Store) Answer(ctx context.Context, territoryID, waveID int64, who Respo
 		if who.Channel == ChannelPaper {
 			paperNumber = paper
 		}
-		if inv.ID != 0 {
-			// One answer per private link, whether the answer keeps it or not.
-			res, err := tx.Exec(ctx, `UPDATE survey_invitations SET used = TRUE, answered_at = ? WHERE id = ? AND NOT used`, answeredAt, inv.ID)
-			if err != nil {
+		if inv.ID != 0 && !apart {
+			if err := use(tx.Exec); err != nil {
 				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return errs.New(errs.Conflict, "errors.survey_link_used")
 			}
 		}
 		var err error
@@ -369,6 +387,11 @@ func (s *Store) Answer(ctx context.Context, territoryID, waveID int64, who Respo
 		return tally(ctx, tx, w.ID, placeID, eventID, audience, answers, 1)
 	})
 	if err != nil {
+		if apart {
+			if _, e := s.db.Exec(ctx, `UPDATE survey_invitations SET used = FALSE WHERE id = ?`, inv.ID); e != nil {
+				return 0, errors.Join(err, e)
+			}
+		}
 		return 0, err
 	}
 	return id, nil

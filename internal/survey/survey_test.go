@@ -511,6 +511,12 @@ func TestAnonymousLinkCannotBeJoinedToItsAnswer(t *testing.T) {
 		for _, in := range links2 {
 			invitations = append(invitations, in.ID)
 		}
+		// Nor were they written by the same transaction.
+		if d.Engine == db.Postgres {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM survey_invitations i JOIN survey_responses r ON r.xmin = i.xmin`); n != 0 {
+				t.Errorf("%d responses written in their link's transaction", n)
+			}
+		}
 		// What every link or every response of the wave shares says nothing
 		// of one person; no other value of a link is found in a response.
 		shared := map[string]bool{"id": true, "territory_id": true, "wave_id": true, "event_id": true, "used": true, "version_id": true}
