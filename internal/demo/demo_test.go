@@ -585,10 +585,10 @@ func (c *check) surveysAnswered() {
 
 	// Typed answers: some shown, some waiting.
 	for _, w := range []survey.Wave{profile, soupers, needs} {
-		texts, err := c.st.Surveys.Texts(c.ctx, c.tid, w.ID, "")
+		page, err := c.st.Surveys.Texts(c.ctx, c.tid, w.ID, survey.TextQuery{Limit: survey.MaxTextsPerPage})
 		c.fatal(err)
 		states := map[string]int{}
-		for _, t := range texts {
+		for _, t := range page.Texts {
 			states[t.Moderation]++
 		}
 		if states[survey.ModerationApproved] < 3 || states[survey.ModerationPending] < 2 {

@@ -577,10 +577,11 @@ func (sv *surveyor) needs(from, to int) []response {
 // moderate shows most typed answers of a wave, hides the one that names a
 // neighbour, and leaves the latest third waiting.
 func (sv *surveyor) moderate(wave int64) error {
-	texts, err := sv.ss.Texts(sv.ctx, sv.tid, wave, survey.ModerationPending)
+	page, err := sv.ss.Texts(sv.ctx, sv.tid, wave, survey.TextQuery{States: []string{survey.ModerationPending}, Limit: survey.MaxTextsPerPage})
 	if err != nil {
 		return err
 	}
+	texts := page.Texts
 	hidden := map[string]bool{}
 	for _, idea := range projectIdeas {
 		hidden[idea.text] = idea.hidden

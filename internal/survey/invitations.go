@@ -25,13 +25,17 @@ type Invitation struct {
 	RegistrationID int64
 	Label          string
 	CreatedAt      time.Time
-	AnsweredAt     *time.Time
+	// Used: the link was answered (once is all it takes). AnsweredAt is
+	// when, kept only for an identified questionnaire: for an anonymous
+	// one the time would find the response written at that moment.
+	Used       bool
+	AnsweredAt *time.Time
 }
 
 func scanInvitation(row interface{ Scan(...any) error }) (Invitation, error) {
 	var in Invitation
 	var ev, reg sql.NullInt64
-	err := row.Scan(&in.ID, &in.WaveID, &ev, &reg, &in.Label, db.ScanTime(&in.CreatedAt), db.ScanNullTime(&in.AnsweredAt))
+	err := row.Scan(&in.ID, &in.WaveID, &ev, &reg, &in.Label, db.ScanTime(&in.CreatedAt), &in.Used, db.ScanNullTime(&in.AnsweredAt))
 	if errors.Is(err, sql.ErrNoRows) {
 		return in, errs.New(errs.NotFound, "errors.survey_link_not_found")
 	}
@@ -39,7 +43,7 @@ func scanInvitation(row interface{ Scan(...any) error }) (Invitation, error) {
 	return in, err
 }
 
-const invCols = `id, wave_id, event_id, registration_id, label, created_at, answered_at`
+const invCols = `id, wave_id, event_id, registration_id, label, created_at, used, answered_at`
 
 func (s *Store) invitation(ctx context.Context, territoryID int64, tok string) (Invitation, error) {
 	if tok == "" || len(tok) > 100 {
@@ -108,8 +112,8 @@ func (s *Store) Links(ctx context.Context, territoryID, waveID int64) ([]Invitat
 		var in Invitation
 		var ev, reg sql.NullInt64
 		var nonce string
-		if err := rows.Scan(&in.ID, &in.WaveID, &ev, &reg, &in.Label, db.ScanTime(&in.CreatedAt), db.ScanNullTime(&in.AnsweredAt),
-			&nonce); err != nil {
+		if err := rows.Scan(&in.ID, &in.WaveID, &ev, &reg, &in.Label, db.ScanTime(&in.CreatedAt), &in.Used,
+			db.ScanNullTime(&in.AnsweredAt), &nonce); err != nil {
 			return err
 		}
 		tok, err := s.links.Token(nonce)
@@ -122,7 +126,7 @@ func (s *Store) Links(ctx context.Context, territoryID, waveID int64) ([]Invitat
 // Invited counts the invitations of a wave sent after an event, and how
 // many were answered.
 func (s *Store) Invited(ctx context.Context, territoryID, waveID, eventID int64) (sent, answered int, err error) {
-	err = s.db.QueryRow(ctx, `SELECT COUNT(*), COUNT(answered_at) FROM survey_invitations
+	err = s.db.QueryRow(ctx, `SELECT COUNT(*), COUNT(CASE WHEN used THEN 1 END) FROM survey_invitations
 		WHERE territory_id = ? AND wave_id = ? AND event_id = ? AND registration_id IS NOT NULL`, territoryID, waveID, eventID).
 		Scan(&sent, &answered)
 	return sent, answered, err

@@ -62,7 +62,7 @@ func subjectInvitations(ctx context.Context, q db.Querier, sub privacy.Subject, 
 	for _, id := range regs {
 		args = append(args, id)
 	}
-	return db.Each(ctx, q, `SELECT i.id, w.name, i.label, i.created_at, i.answered_at FROM survey_invitations i
+	return db.Each(ctx, q, `SELECT i.id, w.name, i.label, i.created_at, i.used, i.answered_at FROM survey_invitations i
 		JOIN survey_waves w ON w.id = i.wave_id
 		WHERE i.territory_id = ? AND i.registration_id IN (`+db.Marks(len(regs))+`) ORDER BY i.id`, args, fn)
 }
@@ -151,7 +151,8 @@ func (s *Store) find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 		var wave, label string
 		var created time.Time
 		var answered *time.Time
-		if err := rows.Scan(&id, &wave, &label, db.ScanTime(&created), db.ScanNullTime(&answered)); err != nil {
+		var used bool
+		if err := rows.Scan(&id, &wave, &label, db.ScanTime(&created), &used, db.ScanNullTime(&answered)); err != nil {
 			return err
 		}
 		invs = append(invs, id)
@@ -161,6 +162,9 @@ func (s *Store) find(ctx context.Context, q db.Querier, sub privacy.Subject) ([]
 		}
 		if answered != nil {
 			fields = append(fields, privacy.Field{Name: "survey.answered_at", Value: rfc(*answered)})
+		} else if used {
+			// An anonymous questionnaire's link: used, and nothing says when.
+			fields = append(fields, privacy.Field{Name: "survey.used", Value: "oui"})
 		}
 		out = append(out, privacy.Record{Ref: privacy.Ref{Table: "survey_invitations", ID: id}, Category: catInvitations,
 			Label: "Invitation au sondage\u00a0: " + wave, When: created, Fields: fields})
@@ -232,7 +236,7 @@ func (s *Store) Erase(ctx context.Context, tx *db.Tx, _ privacy.Subject, refs []
 		if _, err := tx.Exec(ctx, `UPDATE survey_responses SET invitation_id = NULL WHERE invitation_id = ?`, ref.ID); err != nil {
 			return nil, err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM survey_invitations WHERE id = ? AND answered_at IS NULL`, ref.ID); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM survey_invitations WHERE id = ? AND NOT used`, ref.ID); err != nil {
 			return nil, err
 		}
 		res, err := tx.Exec(ctx, `UPDATE survey_invitations SET registration_id = NULL, label = '' WHERE id = ?`, ref.ID)
@@ -280,11 +284,16 @@ func (s *Store) Expire(ctx context.Context, tx *db.Tx, territoryID int64, rule s
 			AND wave_id IN (`+closedWaves+`))`, args...); err != nil {
 			return 0, err
 		}
+		// The link's time would find the response again: it goes with the link.
+		if _, err := tx.Exec(ctx, `UPDATE survey_invitations SET answered_at = NULL WHERE answered_at IS NOT NULL AND id IN (
+			SELECT invitation_id FROM survey_responses WHERE invitation_id IS NOT NULL AND wave_id IN (`+closedWaves+`))`, args...); err != nil {
+			return 0, err
+		}
 		err := exec(`UPDATE survey_responses SET user_id = NULL, invitation_id = NULL, consent_at = NULL
 			WHERE (user_id IS NOT NULL OR invitation_id IS NOT NULL) AND wave_id IN (` + closedWaves + `)`)
 		return total, err
 	case ruleInvitations:
-		if err := exec(`DELETE FROM survey_invitations WHERE answered_at IS NULL AND wave_id IN (` + closedWaves + `)
+		if err := exec(`DELETE FROM survey_invitations WHERE NOT used AND wave_id IN (` + closedWaves + `)
 			AND id NOT IN (SELECT invitation_id FROM survey_responses WHERE invitation_id IS NOT NULL)`); err != nil {
 			return total, err
 		}

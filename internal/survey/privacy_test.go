@@ -72,8 +72,9 @@ func TestPrivacySurveys(t *testing.T) {
 			return id
 		}
 		invite := func(wave int64, reg, answered any) int64 {
-			id, err := d.InsertID(ctx, `INSERT INTO survey_invitations (territory_id, wave_id, event_id, registration_id, nonce, token_hash, created_at, answered_at)
-				VALUES (?, ?, ?, ?, 'n', ?, ?, ?) RETURNING id`, tid, wave, ev.ID, reg, "h"+time.Now().Format(time.RFC3339Nano), now, answered)
+			id, err := d.InsertID(ctx, `INSERT INTO survey_invitations (territory_id, wave_id, event_id, registration_id, nonce, token_hash, created_at, answered_at, used)
+				VALUES (?, ?, ?, ?, 'n', ?, ?, ?, ?) RETURNING id`, tid, wave, ev.ID, reg, "h"+time.Now().Format(time.RFC3339Nano), now, answered,
+				answered != nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -225,6 +226,8 @@ func TestPrivacySurveys(t *testing.T) {
 				{`SELECT COUNT(*) FROM survey_responses WHERE wave_id = ` + itoa(notDue) + ` AND user_id IS NOT NULL AND invitation_id IS NOT NULL`, 1},
 				{`SELECT COUNT(*) FROM survey_answers WHERE wave_id = ` + itoa(notDue) + ` AND text <> ''`, 1},
 				{`SELECT COUNT(*) FROM survey_invitations WHERE wave_id = ` + itoa(notDue), 2},
+				{`SELECT COUNT(*) FROM survey_invitations WHERE wave_id = ` + itoa(due) + ` AND (answered_at IS NOT NULL OR NOT used)`, 0},
+				{`SELECT COUNT(*) FROM survey_invitations WHERE wave_id = ` + itoa(notDue) + ` AND answered_at IS NOT NULL`, 1},
 			} {
 				if n := testkit.Count(t, d, x.q); n != x.want {
 					t.Errorf("%s: %d, want %d", x.q, n, x.want)

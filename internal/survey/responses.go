@@ -2,9 +2,13 @@ package survey
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"implique/internal/db"
@@ -31,6 +35,9 @@ type Respondent struct {
 	EnteredBy   int64
 	PaperNumber string
 	EventID     int64
+	// Audience is who answered, when staff typing a paper form know it
+	// ("": the questionnaire's audience).
+	Audience string
 }
 
 // Submission is what a respondent answered: the form's values by question code.
@@ -223,7 +230,7 @@ func (s *Store) Answer(ctx context.Context, territoryID, waveID int64, who Respo
 		if inv.WaveID != w.ID {
 			return 0, errs.New(errs.NotFound, "errors.survey_link_not_found")
 		}
-		if inv.AnsweredAt != nil {
+		if inv.Used {
 			return 0, errs.New(errs.Conflict, "errors.survey_link_used")
 		}
 		who.EventID = inv.EventID
@@ -251,6 +258,18 @@ func (s *Store) Answer(ctx context.Context, territoryID, waveID int64, who Respo
 		case utf8.RuneCountInString(paper) > MaxPaperNumber:
 			f.Add("paper_number", "errors.too_long")
 		}
+	}
+	// Who answered, where it is known: a paper form says it, or was filled
+	// at an event; a link sent after an event reached its attendees.
+	audience := q.Audience
+	switch {
+	case who.Channel == ChannelPaper && who.Audience != "":
+		if !slices.Contains(Audiences, who.Audience) {
+			f.Add("audience", "errors.survey_audience_unknown")
+		}
+		audience = who.Audience
+	case who.EventID != 0:
+		audience = AudienceAttendees
 	}
 	identified := !q.Anonymous && who.Channel != ChannelPaper
 	if identified && !sub.Consent {
@@ -281,6 +300,38 @@ func (s *Store) Answer(ctx context.Context, territoryID, waveID int64, who Respo
 		lang = "fr"
 	}
 	now := s.now()
+	// An anonymous response keeps its day only, so that no time joins it
+	// to the private link it came through (which records only its use).
+	created, answeredAt := now, any(now)
+	if q.Anonymous {
+		t, err := s.territories.ByID(ctx, territoryID)
+		if err != nil {
+			return 0, err
+		}
+		local := now.In(t.Location())
+		created, answeredAt = time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, t.Location()).UTC(), nil
+	}
+	// One answer per private link, whether the answer keeps it or not.
+	use := func(exec func(context.Context, string, ...any) (sql.Result, error)) error {
+		res, err := exec(ctx, `UPDATE survey_invitations SET used = TRUE, answered_at = ? WHERE id = ? AND NOT used`, answeredAt, inv.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.New(errs.Conflict, "errors.survey_link_used")
+		}
+		return nil
+	}
+	// An anonymous answer's link is marked used in a transaction of its
+	// own: rows written by one transaction carry its number (PostgreSQL's
+	// xmin), which would join them. Should the answer then fail, the link
+	// is given back.
+	apart := inv.ID != 0 && !identified
+	if apart {
+		if err := use(s.db.Exec); err != nil {
+			return 0, err
+		}
+	}
 	var id int64
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		var user, consent, invitation, paperNumber any
@@ -293,14 +344,9 @@ func (s *Store) Answer(ctx context.Context, territoryID, waveID int64, who Respo
 		if who.Channel == ChannelPaper {
 			paperNumber = paper
 		}
-		if inv.ID != 0 {
-			// One answer per private link, whether the answer keeps it or not.
-			res, err := tx.Exec(ctx, `UPDATE survey_invitations SET answered_at = ? WHERE id = ? AND answered_at IS NULL`, now, inv.ID)
-			if err != nil {
+		if inv.ID != 0 && !apart {
+			if err := use(tx.Exec); err != nil {
 				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return errs.New(errs.Conflict, "errors.survey_link_used")
 			}
 		}
 		var err error
@@ -308,7 +354,7 @@ func (s *Store) Answer(ctx context.Context, territoryID, waveID int64, who Respo
 			user_id, consent_at, place_id, event_id, audience, lang, entered_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			territoryID, w.ID, q.Published.ID, who.Channel, paperNumber, invitation, user, consent, nullID(placeID), nullID(eventID),
-			q.Audience, lang, nullID(who.EnteredBy), now)
+			audience, lang, nullID(who.EnteredBy), created)
 		if db.IsUniqueViolation(err) {
 			if who.Channel == ChannelPaper {
 				return errs.Fields{"paper_number": "errors.survey_paper_taken"}.Err()
@@ -338,9 +384,14 @@ func (s *Store) Answer(ctx context.Context, territoryID, waveID int64, who Respo
 				return err
 			}
 		}
-		return tally(ctx, tx, w.ID, placeID, eventID, q.Audience, answers, 1)
+		return tally(ctx, tx, w.ID, placeID, eventID, audience, answers, 1)
 	})
 	if err != nil {
+		if apart {
+			if _, e := s.db.Exec(ctx, `UPDATE survey_invitations SET used = FALSE WHERE id = ?`, inv.ID); e != nil {
+				return 0, errors.Join(err, e)
+			}
+		}
 		return 0, err
 	}
 	return id, nil

@@ -3,8 +3,10 @@ package survey
 import (
 	"context"
 	"database/sql"
+	"math"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"implique/internal/db"
@@ -65,9 +67,11 @@ type OptionResult struct {
 	Percent float64
 }
 
-// NumberResult sums up the numbers given.
+// NumberResult sums up the numbers given. Min and Max are nil when fewer
+// than the minimum gave that very value: it would be one person's answer.
 type NumberResult struct {
-	Mean, Median, Min, Max float64
+	Mean, Median float64
+	Min, Max     *float64
 }
 
 // QuestionResult is one question's results. When Suppressed, fewer than
@@ -178,15 +182,15 @@ func (s *Store) Results(ctx context.Context, territoryID int64, f Filter) (Resul
 // results turns the counts of a filter into its results.
 func (s *Store) results(f Filter, q Questionnaire, min int, counts map[string]map[string]int, places map[string]territory.Place) Results {
 	def := q.Published.Def
-	small := Text{FR: s.cat.T("fr", "survey.results.small_places", min), EN: s.cat.T("en", "survey.results.small_places", min)}
+	small := s.both("survey.results.small_places", min)
 	r := Results{Filter: f, Minimum: min, Responses: counts[ResponsesKey][""], ComputedAt: s.now()}
 	r.Suppressed = r.Responses < min
 	for i, question := range def.Questions() {
-		r.Questions = append(r.Questions, result(question, i+1, counts[question.Code], min, places, small))
+		r.Questions = append(r.Questions, result(question, i+1, counts[question.Code], min, places, small, s.both))
 	}
 	for _, sc := range def.Scores {
 		question := Question{Code: sc.Code, Kind: KindNumber, Text: sc.Label, Headline: sc.Headline}
-		r.Questions = append(r.Questions, result(question, 0, counts[sc.Code], min, places, small))
+		r.Questions = append(r.Questions, result(question, 0, counts[sc.Code], min, places, small, s.both))
 	}
 	return r
 }
@@ -254,9 +258,16 @@ func (s *Store) ResultsOfWaves(ctx context.Context, territoryID int64, waveIDs [
 	return out, nil
 }
 
+// both is a catalog text in French and English.
+func (s *Store) both(key string, args ...any) Text {
+	return Text{FR: s.cat.T("fr", key, args...), EN: s.cat.T("en", key, args...)}
+}
+
 // result turns one question's counts into its figures; smallPlaces names
-// the places counted together because each is under the minimum.
-func result(q Question, number int, c map[string]int, min int, places map[string]territory.Place, smallPlaces Text) QuestionResult {
+// the places counted together because each is under the minimum, and
+// text writes the labels of a number's ranges.
+func result(q Question, number int, c map[string]int, min int, places map[string]territory.Place, smallPlaces Text,
+	text func(key string, args ...any) Text) QuestionResult {
 	r := QuestionResult{Question: q, Number: number, N: c[""], Declined: c[DeclineCode]}
 	r.Suppressed = r.N < min
 	pct := func(n int) float64 {
@@ -312,7 +323,14 @@ func result(q Question, number int, c map[string]int, min int, places map[string
 		}
 		if total > 0 {
 			sort.Slice(vals, func(i, j int) bool { return vals[i].v < vals[j].v })
-			nr := &NumberResult{Mean: sum / float64(total), Min: vals[0].v, Max: vals[len(vals)-1].v}
+			nr := &NumberResult{Mean: sum / float64(total)}
+			// The lowest and highest values only when enough people gave them.
+			if first := vals[0]; first.n >= min {
+				nr.Min = &first.v
+			}
+			if last := vals[len(vals)-1]; last.n >= min {
+				nr.Max = &last.v
+			}
 			// The median: the middle value (the mean of the two middle ones).
 			lo, hi := (total-1)/2, total/2
 			seen := 0
@@ -328,9 +346,13 @@ func result(q Question, number int, c map[string]int, min int, places map[string
 			}
 			nr.Median = (a + b) / 2
 			r.Numbers = nr
-			for _, x := range vals {
-				code := numberCode(x.v)
-				r.Options = append(r.Options, OptionResult{Code: code, Label: Text{FR: code}, Count: x.n, Percent: pct(x.n)})
+			values := make([]float64, len(vals))
+			counts := make([]int, len(vals))
+			for i, x := range vals {
+				values[i], counts[i] = x.v, x.n
+			}
+			for i, b := range ranges(values, counts, min) {
+				r.Options = append(r.Options, OptionResult{Code: "r" + strconv.Itoa(i+1), Label: b.label(text), Count: b.n, Percent: pct(b.n)})
 			}
 		}
 	}
@@ -338,6 +360,117 @@ func result(q Question, number int, c map[string]int, min int, places map[string
 		r.Options, r.Numbers = nil, nil
 	}
 	return r
+}
+
+// MaxRanges bounds the ranges a number question's answers are counted in.
+const MaxRanges = 8
+
+// valueRange is one range of a number question's distribution: [from, to),
+// a nil bound open (« moins de 10 », « 50 ou plus »).
+type valueRange struct {
+	from, to *float64
+	whole    bool // every value is a whole number: « 10 à 19 », « 7 »
+	n        int
+}
+
+// ranges counts values (sorted, with their counts) in a few ranges of
+// one round width, laid over the values between the min-th lowest and the
+// min-th highest answer: fewer answers below or above are counted in an
+// open range (« moins de 10 », « 50 ou plus »), and the lowest and highest
+// ranges are merged inwards while fewer than min people fall in them, so
+// that no range shows the extreme answer of a person or two.
+func ranges(values []float64, counts []int, min int) []valueRange {
+	total := 0
+	whole := true
+	for i, v := range values {
+		total += counts[i]
+		whole = whole && v == math.Trunc(v)
+	}
+	// at is the value of the k-th answer, lowest first.
+	at := func(k int) float64 {
+		for i, n := range counts {
+			if k < n {
+				return values[i]
+			}
+			k -= n
+		}
+		return values[len(values)-1]
+	}
+	k := max(1, min) - 1
+	lo, hi := at(k), at(total-1-k)
+	if lo > hi {
+		lo, hi = hi, lo
+	}
+	width := 0.0
+	for mag := math.Pow(10, math.Floor(math.Log10(math.Max(hi-lo, 1)))-1); width == 0; mag *= 10 {
+		for _, m := range []float64{1, 2, 5} {
+			w := m * mag
+			if whole && w < 1 {
+				continue
+			}
+			if width == 0 && math.Floor(hi/w)-math.Floor(lo/w)+1 <= MaxRanges {
+				width = w
+			}
+		}
+	}
+	start := math.Floor(lo/width) * width
+	out := make([]valueRange, int(math.Floor(hi/width)-math.Floor(lo/width))+1)
+	for i := range out {
+		from, to := start+float64(i)*width, start+float64(i+1)*width
+		out[i] = valueRange{from: &from, to: &to, whole: whole}
+	}
+	for i, v := range values {
+		k := int(math.Floor((v - start) / width))
+		switch {
+		case k < 0:
+			k, out[0].from = 0, nil
+		case k >= len(out):
+			k, out[len(out)-1].to = len(out)-1, nil
+		}
+		out[k].n += counts[i]
+	}
+	for len(out) > 1 && out[0].n < min {
+		out[1].n += out[0].n
+		out[1].from = nil
+		out = out[1:]
+	}
+	for len(out) > 1 && out[len(out)-1].n < min {
+		out[len(out)-2].n += out[len(out)-1].n
+		out[len(out)-2].to = nil
+		out = out[:len(out)-1]
+	}
+	if len(out) == 1 {
+		out[0].from, out[0].to = nil, nil
+	}
+	return out
+}
+
+// label names a range in French and English.
+func (b valueRange) label(text func(key string, args ...any) Text) Text {
+	num := func(v float64) Text {
+		s := strconv.FormatFloat(v, 'f', -1, 64)
+		return Text{FR: strings.Replace(s, ".", ",", 1), EN: s}
+	}
+	pair := func(key string, a, z Text) Text {
+		fr, en := text(key, a.FR, z.FR), text(key, a.EN, z.EN)
+		return Text{FR: fr.FR, EN: en.EN}
+	}
+	one := func(key string, a Text) Text {
+		return Text{FR: text(key, a.FR).FR, EN: text(key, a.EN).EN}
+	}
+	switch {
+	case b.from == nil && b.to == nil:
+		return text("survey.results.range_all")
+	case b.from == nil:
+		return one("survey.results.range_under", num(*b.to))
+	case b.to == nil:
+		return one("survey.results.range_over", num(*b.from))
+	case b.whole && *b.to-*b.from == 1:
+		return num(*b.from)
+	case b.whole:
+		return pair("survey.results.range", num(*b.from), num(*b.to-1))
+	}
+	return pair("survey.results.range_below", num(*b.from), num(*b.to))
 }
 
 // SmallPlaces is the code of the places counted together because each
@@ -382,8 +515,8 @@ type ComparedQuestion struct {
 	NA, NB     int
 	Suppressed bool
 	Options    []ComparedOption
-	// MeanA, MeanB are a number question's means.
-	MeanA, MeanB *float64
+	// MeanA, MeanB are a number question's means, MeanDiff B − A.
+	MeanA, MeanB, MeanDiff *float64
 }
 
 // Compare puts two waves side by side (baseline A → follow-up B) under the
@@ -415,7 +548,8 @@ func (s *Store) Compare(ctx context.Context, territoryID int64, a, b Filter) ([]
 		c := ComparedQuestion{Question: qb.Question, Number: qb.Number, NA: qa.N, NB: qb.N, Suppressed: qa.Suppressed || qb.Suppressed}
 		if !c.Suppressed {
 			if qa.Numbers != nil && qb.Numbers != nil {
-				c.MeanA, c.MeanB = &qa.Numbers.Mean, &qb.Numbers.Mean
+				diff := qb.Numbers.Mean - qa.Numbers.Mean
+				c.MeanA, c.MeanB, c.MeanDiff = &qa.Numbers.Mean, &qb.Numbers.Mean, &diff
 			}
 			if qb.Question.HasChoices() || qb.Question.Kind == KindPlace {
 				pa := map[string]float64{}

@@ -2,6 +2,7 @@ package survey_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -139,7 +140,8 @@ func TestAnswersAndResults(t *testing.T) {
 			t.Errorf("places: %+v", lieu.Options)
 		}
 		score := byCode["solitude"]
-		if score.N != 6 || score.Numbers == nil || score.Numbers.Max != 8 || score.Numbers.Min != 4 {
+		// The highest score is one person's, the lowest four people's: neither shows.
+		if score.N != 6 || score.Numbers == nil || score.Numbers.Max != nil || score.Numbers.Min != nil || score.Numbers.Median != 4 {
 			t.Fatalf("loneliness score: %+v", score)
 		}
 		// Gentilly alone has 2 answers: under the minimum, nothing shows.
@@ -388,7 +390,8 @@ func TestIdentifiedNeedsConsent(t *testing.T) {
 		_, err = f.s.Answer(ctx, f.t.ID, w.ID, who, survey.Submission{Values: v, Consent: true})
 		testkit.WantError(t, err, errs.Conflict, "errors.survey_already_answered")
 		// Typed answers wait for staff.
-		texts, err := f.s.Texts(ctx, f.t.ID, w.ID, survey.ModerationPending)
+		page, err := f.s.Texts(ctx, f.t.ID, w.ID, survey.TextQuery{States: []string{survey.ModerationPending}})
+		texts := page.Texts
 		if err != nil || len(texts) != 1 || texts[0].Text != "Club de l’âge d’or" {
 			t.Fatalf("texts %+v, %v", texts, err)
 		}
@@ -419,4 +422,301 @@ func toStrings(row []any) []string {
 		}
 	}
 	return out
+}
+
+// storedRow reads one row of a table, column by column, its values written
+// the same way on both engines (times in UTC to the microsecond).
+func storedRow(t *testing.T, d *db.DB, table string, id int64) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := db.Each(context.Background(), d, `SELECT * FROM `+table+` WHERE id = ?`, []any{id}, func(rows *sql.Rows) error {
+		cols, err := rows.Columns()
+		if err != nil {
+			return err
+		}
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		for i, c := range cols {
+			switch v := vals[i].(type) {
+			case nil:
+			case time.Time:
+				out[c] = v.UTC().Format(time.RFC3339Nano)
+			case []byte:
+				out[c] = storedText(string(v))
+			case string:
+				out[c] = storedText(v)
+			default:
+				out[c] = fmt.Sprint(v)
+			}
+		}
+		return nil
+	})
+	if err != nil || len(out) == 0 {
+		t.Fatalf("%s %d: %v", table, id, err)
+	}
+	return out
+}
+
+// storedText is a stored text, or the time it holds in UTC.
+func storedText(s string) string {
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999Z07:00", time.RFC3339Nano} {
+		if tm, err := time.Parse(layout, s); err == nil {
+			return tm.UTC().Format(time.RFC3339Nano)
+		}
+	}
+	return s
+}
+
+func TestAnonymousLinkCannotBeJoinedToItsAnswer(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		_, w := f.loaded(t, "retour-evenement", "Soupers 2026")
+		sub := survey.Submission{Values: vals("nouvelles", "non", "agir", "3", "satisfaction", "7")}
+		var links []string
+		for _, label := range []string{"Comité des loisirs", "Club de l’âge d’or"} {
+			tok, err := f.s.CreateLink(ctx, f.t.ID, w.ID, label)
+			if err != nil {
+				t.Fatal(err)
+			}
+			links = append(links, tok)
+		}
+		// Answered later, in the other order, at different times.
+		var responses []int64
+		for _, tok := range []string{links[1], links[0]} {
+			f.clock.Advance(47 * time.Minute)
+			id, err := f.s.Answer(ctx, f.t.ID, w.ID, survey.Respondent{Channel: survey.ChannelLink, Token: tok}, sub)
+			if err != nil {
+				t.Fatal(err)
+			}
+			responses = append(responses, id)
+		}
+		// Still one answer per link.
+		_, err := f.s.Answer(ctx, f.t.ID, w.ID, survey.Respondent{Channel: survey.ChannelLink, Token: links[0]}, sub)
+		testkit.WantError(t, err, errs.Conflict, "errors.survey_link_used")
+		if sent := testkit.Count(t, d, `SELECT COUNT(*) FROM survey_invitations WHERE used AND answered_at IS NULL`); sent != 2 {
+			t.Errorf("%d links marked used without a time, want 2", sent)
+		}
+		var invitations []int64
+		links2, _, err := f.s.Links(ctx, f.t.ID, w.ID)
+		if err != nil || len(links2) != 2 || !links2[0].Used || !links2[1].Used || links2[0].AnsweredAt != nil {
+			t.Fatalf("links %+v, %v", links2, err)
+		}
+		for _, in := range links2 {
+			invitations = append(invitations, in.ID)
+		}
+		// Nor were they written by the same transaction.
+		if d.Engine == db.Postgres {
+			if n := testkit.Count(t, d, `SELECT COUNT(*) FROM survey_invitations i JOIN survey_responses r ON r.xmin = i.xmin`); n != 0 {
+				t.Errorf("%d responses written in their link's transaction", n)
+			}
+		}
+		// What every link or every response of the wave shares says nothing
+		// of one person; no other value of a link is found in a response.
+		shared := map[string]bool{"id": true, "territory_id": true, "wave_id": true, "event_id": true, "used": true, "version_id": true}
+		for _, inv := range invitations {
+			in := storedRow(t, d, "survey_invitations", inv)
+			for _, rid := range responses {
+				r := storedRow(t, d, "survey_responses", rid)
+				if r["invitation_id"] != "" {
+					t.Errorf("response %d names its link", rid)
+				}
+				for ic, iv := range in {
+					for rc, rv := range r {
+						if !shared[ic] && !shared[rc] && iv != "" && iv == rv {
+							t.Errorf("link %d's %s matches response %d's %s (%s)", inv, ic, rid, rc, iv)
+						}
+					}
+				}
+				// The response keeps its day only (midnight in Québec).
+				if created := r["created_at"]; created != "2026-11-20T05:00:00Z" {
+					t.Errorf("response %d created %s, want the day only", rid, created)
+				}
+			}
+		}
+	})
+}
+
+func TestTypedAnswersReadAPageAtATime(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		_, w := f.loaded(t, "retour-evenement", "Soupers 2026")
+		const total = 2*survey.TextsPerPage + 20
+		for i := 1; i <= total; i++ {
+			v := vals("nouvelles", "non", "agir", "3", "satisfaction", "7", "commentaires", fmt.Sprintf("Commentaire %d", i))
+			if _, err := f.s.Answer(ctx, f.t.ID, w.ID, survey.Respondent{Channel: survey.ChannelWeb}, survey.Submission{Values: v}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		read := func(tq survey.TextQuery, first, last int, older, newer bool) survey.TextPage {
+			t.Helper()
+			page, err := f.s.Texts(ctx, f.t.ID, w.ID, tq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := len(page.Texts)
+			if n != last-first+1 || page.Texts[0].Text != fmt.Sprintf("Commentaire %d", first) ||
+				page.Texts[n-1].Text != fmt.Sprintf("Commentaire %d", last) || page.Older != older || page.Newer != newer {
+				t.Fatalf("%+v: %d answers, older %v, newer %v; want %d to %d, %v, %v", tq, n, page.Older, page.Newer, first, last, older, newer)
+			}
+			return page
+		}
+		p1 := read(survey.TextQuery{}, 1, 50, false, true)
+		p2 := read(survey.TextQuery{After: p1.Texts[49].ID}, 51, 100, true, true)
+		p3 := read(survey.TextQuery{After: p2.Texts[49].ID, Question: "commentaires"}, 101, total, true, false)
+		read(survey.TextQuery{Before: p3.Texts[0].ID}, 51, 100, true, true)
+		read(survey.TextQuery{Before: p2.Texts[0].ID}, 1, 50, false, true)
+		// By state: approve one, and it is alone on its page.
+		if err := f.s.Moderate(ctx, f.t.ID, p2.Texts[0].ID, survey.ModerationApproved); err != nil {
+			t.Fatal(err)
+		}
+		read(survey.TextQuery{States: []string{survey.ModerationApproved}}, 51, 51, false, false)
+		if n, err := f.s.PendingTexts(ctx, f.t.ID, w.ID); err != nil || n != total-1 {
+			t.Fatalf("%d pending, %v", n, err)
+		}
+		if page, _ := f.s.Texts(ctx, f.t.ID, w.ID, survey.TextQuery{Question: "autre"}); len(page.Texts) != 0 || page.Older || page.Newer {
+			t.Errorf("another question's page: %+v", page)
+		}
+	})
+}
+
+func TestNumberDistributionHidesOnePersonsValue(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		q, w := f.loaded(t, "retour-evenement", "Soupers 2026")
+		answer := func(wave int64, values ...string) {
+			t.Helper()
+			for _, v := range values {
+				sub := survey.Submission{Values: vals("nouvelles", "oui", "combien", v, "agir", "3", "satisfaction", "7")}
+				if _, err := f.s.Answer(ctx, f.t.ID, wave, survey.Respondent{Channel: survey.ChannelWeb}, sub); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		combien := func(wave int64) survey.QuestionResult {
+			t.Helper()
+			res, err := f.s.Results(ctx, f.t.ID, survey.Filter{WaveID: wave})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Minimum != 5 {
+				t.Fatalf("minimum %d, this test counts on 5", res.Minimum)
+			}
+			for _, qr := range res.Questions {
+				if qr.Question.Code == "combien" {
+					return qr
+				}
+			}
+			t.Fatal("no results for combien")
+			return survey.QuestionResult{}
+		}
+		// Four answers: under the minimum, nothing at all.
+		answer(w.ID, "2", "3", "5", "5")
+		if r := combien(w.ID); !r.Suppressed || r.Numbers != nil || r.Options != nil {
+			t.Fatalf("under the minimum: %+v", r)
+		}
+		answer(w.ID, "8", "10", "12", "15", "20", "25", "30", "190")
+		r := combien(w.ID)
+		if r.Numbers == nil || r.Numbers.Median != 11 || r.Numbers.Mean < 27.08 || r.Numbers.Mean > 27.09 {
+			t.Fatalf("numbers %+v", r.Numbers)
+		}
+		// One person gave 2, one gave 190: neither is shown.
+		if r.Numbers.Min != nil || r.Numbers.Max != nil {
+			t.Errorf("min %v, max %v shown", r.Numbers.Min, r.Numbers.Max)
+		}
+		var got []string
+		total := 0
+		for _, o := range r.Options {
+			got = append(got, fmt.Sprintf("%s=%d", o.Label.FR, o.Count))
+			total += o.Count
+			if strings.Contains(o.Label.FR, "190") || strings.Contains(o.Label.FR, "2 ") || o.Label.FR == "2" {
+				t.Errorf("a range names an extreme answer: %q", o.Label.FR)
+			}
+		}
+		want := "Moins de 9=5 9=0 10=1 11=0 12=1 13=0 14=0 15 ou plus=5"
+		if strings.Join(got, " ") != want || total != 12 {
+			t.Errorf("ranges %s, want %s", strings.Join(got, " "), want)
+		}
+		if en := r.Options[0].Label.EN + " / " + r.Options[len(r.Options)-1].Label.EN; en != "Under 9 / 15 or more" {
+			t.Errorf("English ranges %s", en)
+		}
+		// Five people gave 2: the lowest value is no one's alone.
+		answer(w.ID, "2", "2", "2", "2")
+		if r := combien(w.ID); r.Numbers.Min == nil || *r.Numbers.Min != 2 || r.Numbers.Max != nil {
+			t.Errorf("min %v, max %v", r.Numbers.Min, r.Numbers.Max)
+		}
+		// Two waves compare by the difference of their means.
+		w2, err := f.s.CreateWave(ctx, f.t.ID, q.ID, survey.WaveInput{Name: "Soupers 2027", Opens: "2026-11-01", Closes: "2026-12-31"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		answer(w2, "10", "10", "10", "20", "20")
+		cmp, err := f.s.Compare(ctx, f.t.ID, survey.Filter{WaveID: w2}, survey.Filter{WaveID: w.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cmp {
+			if c.Question.Code == "combien" && (c.MeanDiff == nil || *c.MeanDiff != *c.MeanB-*c.MeanA || *c.MeanA != 14) {
+				t.Errorf("compared means %v %v %v", c.MeanA, c.MeanB, c.MeanDiff)
+			}
+		}
+	})
+}
+
+func TestResponsesKeepWhoAnsweredWhereKnown(t *testing.T) {
+	dbtest.Run(t, jobs.MigrateAll, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		q, w := f.loaded(t, "appartenance-solitude", "Portrait 2026")
+		if q.Audience != survey.AudienceCitizens {
+			t.Fatalf("audience %q", q.Audience)
+		}
+		ev, err := f.a.Events.Create(ctx, f.t.ID, 0, events.Input{Kind: events.CitizenDinner, Title: "Souper citoyen", PlaceSlug: "manseau",
+			VenueName: "Salle municipale", StartsAt: f.clock.Now().Add(time.Hour), EndsAt: f.clock.Now().Add(3 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := vals("lieu", "fortierville", "appartenance", "tres_fort", "compagnie", "1", "laisse_cote", "1", "isole", "2")
+		paper := func(number, audience string, event int64) error {
+			_, err := f.s.Answer(ctx, f.t.ID, w.ID, survey.Respondent{Channel: survey.ChannelPaper, PaperNumber: number, Audience: audience,
+				EventID: event}, survey.Submission{Values: v})
+			return err
+		}
+		// An audience that does not exist: refused, nothing written.
+		testkit.WantFields(t, paper("P-0001", "martiens", 0), "audience")
+		if n := testkit.Count(t, d, `SELECT COUNT(*) FROM survey_responses`); n != 0 {
+			t.Fatalf("%d responses written", n)
+		}
+		for i := 1; i <= 5; i++ {
+			f.belonging(t, w, "fortierville", "tres_fort", "1", "1", "2")
+			if err := paper(fmt.Sprintf("O-%d", i), survey.AudienceOrganizations, 0); err != nil {
+				t.Fatal(err)
+			}
+			// Filled in at the souper: its attendees.
+			if err := paper(fmt.Sprintf("S-%d", i), "", ev.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for audience, want := range map[string]int{"": 15, survey.AudienceCitizens: 5, survey.AudienceOrganizations: 5, survey.AudienceAttendees: 5} {
+			r, err := f.s.Results(ctx, f.t.ID, survey.Filter{WaveID: w.ID, Audience: audience})
+			if err != nil || r.Responses != want {
+				t.Errorf("audience %q: %d responses, %v; want %d", audience, r.Responses, err, want)
+			}
+		}
+		// The tallies, counted again from the responses, say the same.
+		if err := f.s.Retally(ctx, f.t.ID, w.ID); err != nil {
+			t.Fatal(err)
+		}
+		if r, _ := f.s.Results(ctx, f.t.ID, survey.Filter{WaveID: w.ID, Audience: survey.AudienceOrganizations}); r.Responses != 5 {
+			t.Errorf("after a recount: %d responses of organisations", r.Responses)
+		}
+	})
 }

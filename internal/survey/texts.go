@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"time"
 
 	"implique/internal/db"
@@ -20,24 +21,111 @@ type TextAnswer struct {
 	CreatedAt  time.Time
 }
 
-// Texts lists a wave's typed answers; moderation "" lists them all,
-// otherwise those in that state. Oldest first, so staff read in order.
-func (s *Store) Texts(ctx context.Context, territoryID, waveID int64, moderation string) ([]TextAnswer, error) {
-	q := `SELECT a.id, a.response_id, a.question, a.text, a.moderation, r.created_at FROM survey_answers a
-		JOIN survey_responses r ON r.id = a.response_id WHERE r.territory_id = ? AND a.wave_id = ? AND a.text <> ''`
-	args := []any{territoryID, waveID}
-	if moderation != "" {
-		q += ` AND a.moderation = ?`
-		args = append(args, moderation)
+// TextsPerPage is how many typed answers a page shows; MaxTextsPerPage
+// bounds what one read may ask for.
+const (
+	TextsPerPage    = 50
+	MaxTextsPerPage = 500
+)
+
+// TextQuery picks one page of a wave's typed answers, oldest first.
+type TextQuery struct {
+	// States are the moderation states listed (none: every state).
+	States []string
+	// Question lists one question's answers only ("": every question).
+	Question string
+	// After lists the answers that came after this one (the next page);
+	// Before, those that came before it (the previous page); neither,
+	// the oldest.
+	After, Before int64
+	// Limit is the page's size (0: TextsPerPage).
+	Limit int
+}
+
+// TextPage is one page of typed answers; Older and Newer tell whether
+// answers come before its first or after its last.
+type TextPage struct {
+	Texts        []TextAnswer
+	Older, Newer bool
+}
+
+// Texts reads one page of a wave's typed answers, oldest first, so staff
+// read in order; a wave of 100 000 answers reads a page at a time.
+func (s *Store) Texts(ctx context.Context, territoryID, waveID int64, tq TextQuery) (TextPage, error) {
+	limit := tq.Limit
+	if limit <= 0 {
+		limit = TextsPerPage
 	}
-	var out []TextAnswer
-	err := db.Each(ctx, s.db, q+` ORDER BY a.id`, args, func(rows *sql.Rows) error {
-		var t TextAnswer
-		err := rows.Scan(&t.ID, &t.ResponseID, &t.Question, &t.Text, &t.Moderation, db.ScanTime(&t.CreatedAt))
-		out = append(out, t)
-		return err
-	})
-	return out, err
+	limit = min(limit, MaxTextsPerPage)
+	where := ` FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id
+		WHERE r.territory_id = ? AND a.wave_id = ? AND a.text <> ''`
+	args := []any{territoryID, waveID}
+	if len(tq.States) > 0 {
+		where += ` AND a.moderation IN (` + db.Marks(len(tq.States)) + `)`
+		args = append(args, db.Args(tq.States)...)
+	}
+	if tq.Question != "" {
+		where += ` AND a.question = ?`
+		args = append(args, tq.Question)
+	}
+	q, order, backward := where, ` ORDER BY a.id`, tq.Before != 0 && tq.After == 0
+	pageArgs := args
+	switch {
+	case backward:
+		q += ` AND a.id < ?`
+		order = ` ORDER BY a.id DESC`
+		pageArgs = append(pageArgs[:len(pageArgs):len(pageArgs)], tq.Before)
+	case tq.After != 0:
+		q += ` AND a.id > ?`
+		pageArgs = append(pageArgs[:len(pageArgs):len(pageArgs)], tq.After)
+	}
+	var page TextPage
+	err := db.Each(ctx, s.db, `SELECT a.id, a.response_id, a.question, a.text, a.moderation, r.created_at`+q+order+` LIMIT ?`,
+		append(pageArgs[:len(pageArgs):len(pageArgs)], limit+1), func(rows *sql.Rows) error {
+			var t TextAnswer
+			err := rows.Scan(&t.ID, &t.ResponseID, &t.Question, &t.Text, &t.Moderation, db.ScanTime(&t.CreatedAt))
+			page.Texts = append(page.Texts, t)
+			return err
+		})
+	if err != nil {
+		return TextPage{}, err
+	}
+	more := len(page.Texts) > limit
+	if more {
+		page.Texts = page.Texts[:limit]
+	}
+	if backward {
+		slices.Reverse(page.Texts)
+		page.Older = more
+	} else {
+		page.Newer = more
+	}
+	if len(page.Texts) == 0 {
+		return page, nil
+	}
+	// Whether answers lie on the other side of the page.
+	other, mark := ` AND a.id < ?`, page.Texts[0].ID
+	if backward {
+		other, mark = ` AND a.id > ?`, page.Texts[len(page.Texts)-1].ID
+	}
+	var n int
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT a.id`+where+other+` LIMIT 1) x`, append(args, mark)...).Scan(&n); err != nil {
+		return TextPage{}, err
+	}
+	if backward {
+		page.Newer = n > 0
+	} else {
+		page.Older = n > 0
+	}
+	return page, nil
+}
+
+// PendingTexts counts a wave's typed answers waiting for staff.
+func (s *Store) PendingTexts(ctx context.Context, territoryID, waveID int64) (int, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id
+		WHERE r.territory_id = ? AND a.wave_id = ? AND a.text <> '' AND a.moderation = ?`, territoryID, waveID, ModerationPending).Scan(&n)
+	return n, err
 }
 
 // Moderate approves a typed answer (others may read it among the results)

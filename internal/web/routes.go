@@ -302,6 +302,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/sondages", s.surveys.CreateSurvey)
 	mux.HandleFunc("POST /admin/sondages/instruments", s.surveys.LoadInstrument)
 	mux.HandleFunc("GET /admin/sondages/{id}", s.surveys.AdminSurvey)
+	mux.HandleFunc("GET /admin/sondages/{id}/questionnaire.pdf", s.surveys.SurveyPaperForm)
 	mux.HandleFunc("POST /admin/sondages/{id}/reglages", s.surveys.SaveMeta)
 	mux.HandleFunc("POST /admin/sondages/{id}/introduction", s.surveys.SaveIntro)
 	mux.HandleFunc("POST /admin/sondages/{id}/publier", s.surveys.Publish)

@@ -8,6 +8,7 @@ import (
 	"implique/internal/errs"
 	"implique/internal/export"
 	"implique/internal/survey"
+	"implique/internal/territory"
 	"implique/internal/web/kit"
 )
 
@@ -48,6 +49,7 @@ type answerPage struct {
 	// Paper entry only.
 	Paper     bool
 	Events    []eventOption
+	Audiences []string
 	Forms     []survey.PaperForm
 	NextPaper string
 }
@@ -74,11 +76,15 @@ func (h *Handlers) answering(w http.ResponseWriter, r *http.Request, wave survey
 		h.Fail(w, r, err)
 		return p, false
 	}
-	def := q.Published.Def
+	p.lay(q, q.Published.Def, places)
+	return p, true
+}
+
+// lay puts a questionnaire's version on the page.
+func (p *answerPage) lay(q survey.Questionnaire, def survey.Definition, places []territory.Place) {
 	p.Questionnaire, p.Intro, p.IntroOwn, p.Identified = q, def.Intro.In(p.Lang), def.Intro, !q.Anonymous
 	p.Sections = view(p.Base, def, places)
 	setTitle(&p.Base, def.Title)
-	return p, true
 }
 
 // openWave loads the wave of the URL's {id} for the public page: only
@@ -90,18 +96,24 @@ func (h *Handlers) openWave(w http.ResponseWriter, r *http.Request) (survey.Wave
 		h.Fail(w, r, err)
 		return wave, false
 	}
-	open, err := h.store().OpenWaves(ctx, tid)
+	return wave, h.takesAnswers(w, r, wave)
+}
+
+// takesAnswers tells whether a wave takes answers today; when it does not,
+// it says so (the same page for the public page and a private link).
+func (h *Handlers) takesAnswers(w http.ResponseWriter, r *http.Request, wave survey.Wave) bool {
+	open, err := h.store().OpenWaves(r.Context(), kit.Info(r).Territory.ID)
 	if err != nil {
 		h.Fail(w, r, err)
-		return wave, false
+		return false
 	}
 	for _, o := range open {
 		if o.Wave.ID == wave.ID {
-			return wave, true
+			return true
 		}
 	}
 	h.RenderError(w, r, http.StatusGone, "errors.survey_closed")
-	return wave, false
+	return false
 }
 
 // Answer shows a questionnaire's public page.
@@ -191,22 +203,42 @@ func (h *Handlers) LinkAnswer(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// A used link thanks its respondent, even once the wave closed; an
+	// unused one to a closed wave says so at once.
+	if !in.Used && !h.takesAnswers(w, r, wave) {
+		return
+	}
 	p, ok := h.answering(w, r, wave)
 	if !ok {
 		return
 	}
-	p.Action, p.Done = r.URL.Path, in.AnsweredAt != nil
+	p.Action, p.Done = r.URL.Path, in.Used
+	if !p.Done && p.Identified && p.SignedIn() {
+		// For an identified questionnaire the link's answer is the
+		// person's: one per person and wave, whichever way they came.
+		done, err := h.store().Answered(r.Context(), p.Territory.ID, wave.ID, p.Principal.User.ID)
+		if err != nil {
+			h.Fail(w, r, err)
+			return
+		}
+		p.Done = done
+	}
 	h.Render(w, r, http.StatusOK, "answer", p)
 }
 
 // SaveLinkAnswer records an answer through a private link.
 func (h *Handlers) SaveLinkAnswer(w http.ResponseWriter, r *http.Request) {
-	_, wave, ok := h.linkWave(w, r)
-	if !ok {
+	in, wave, ok := h.linkWave(w, r)
+	if !ok || !in.Used && !h.takesAnswers(w, r, wave) {
 		return
 	}
 	ri := kit.Info(r)
 	who := survey.Respondent{Channel: survey.ChannelLink, Token: r.PathValue("token")}
+	if ri.Principal.SignedIn() {
+		// Kept only for an identified questionnaire: then the answer is
+		// the person's own, once per wave.
+		who.UserID = ri.Principal.User.ID
+	}
 	if _, err := h.store().Answer(r.Context(), ri.Territory.ID, wave.ID, who, submission(r.PostForm, ri.Lang)); err != nil {
 		h.refuseAnswer(w, r, err, wave, r.URL.Path)
 		return
@@ -282,6 +314,28 @@ func (h *Handlers) PaperForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	var buf bytes.Buffer
+	if err := export.WriteQuestionnairePDF(&buf, h.sheet(p)); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	kit.SendFile(w, "application/pdf", export.Filename(p.Title, "pdf"), buf.Bytes())
+}
+
+// SurveyPaperForm is the printable form of any questionnaire, draft or
+// without a wave, for staff: the version the editor shows, in its order.
+func (h *Handlers) SurveyPaperForm(w http.ResponseWriter, r *http.Request) {
+	q, ok := h.loadSurvey(w, r)
+	if !ok {
+		return
+	}
+	places, err := h.places(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	p := answerPage{Base: h.Page(w, r, "")}
+	p.lay(q, q.Current().Def, places)
 	var buf bytes.Buffer
 	if err := export.WriteQuestionnairePDF(&buf, h.sheet(p)); err != nil {
 		h.Fail(w, r, err)

@@ -103,12 +103,10 @@ func (h *Handlers) renderWave(w http.ResponseWriter, r *http.Request, wave surve
 		h.Fail(w, r, err)
 		return
 	}
-	pending, err := h.store().Texts(ctx, p.Territory.ID, wave.ID, survey.ModerationPending)
-	if err != nil {
+	if p.Pending, err = h.store().PendingTexts(ctx, p.Territory.ID, wave.ID); err != nil {
 		h.Fail(w, r, err)
 		return
 	}
-	p.Pending = len(pending)
 	if p.Forms, err = h.store().PaperForms(ctx, p.Territory.ID, wave.ID); err != nil {
 		h.Fail(w, r, err)
 		return
@@ -177,7 +175,8 @@ func (h *Handlers) PaperEntry(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.renderPaper(w, r, wave, http.StatusOK, nil, url.Values{"event": {r.URL.Query().Get("evenement")}})
+	query := r.URL.Query()
+	h.renderPaper(w, r, wave, http.StatusOK, nil, url.Values{"event": {query.Get("evenement")}, "audience": {query.Get("public")}})
 }
 
 func (h *Handlers) renderPaper(w http.ResponseWriter, r *http.Request, wave survey.Wave, status int, problems map[string]string, form url.Values) {
@@ -186,7 +185,7 @@ func (h *Handlers) renderPaper(w http.ResponseWriter, r *http.Request, wave surv
 		return
 	}
 	p.SetTitle("survey.paper.title", p.Title)
-	p.Paper, p.Action = true, "/admin/vagues/"+id(wave.ID)+"/papier"
+	p.Paper, p.Action, p.Audiences = true, "/admin/vagues/"+id(wave.ID)+"/papier", survey.Audiences
 	var err error
 	if p.Events, err = h.heldEvents(r, p.Base); err != nil {
 		h.Fail(w, r, err)
@@ -232,16 +231,25 @@ func (h *Handlers) SavePaper(w http.ResponseWriter, r *http.Request) {
 	}
 	ri := kit.Info(r)
 	ev, _ := strconv.ParseInt(r.PostForm.Get("event"), 10, 64)
-	who := survey.Respondent{Channel: survey.ChannelPaper, EnteredBy: staffID(r), PaperNumber: r.PostForm.Get("paper_number"), EventID: ev}
+	who := survey.Respondent{Channel: survey.ChannelPaper, EnteredBy: staffID(r), PaperNumber: r.PostForm.Get("paper_number"), EventID: ev,
+		Audience: r.PostForm.Get("audience")}
 	if _, err := h.store().Answer(r.Context(), ri.Territory.ID, wave.ID, who, submission(r.PostForm, ri.Lang)); err != nil {
 		h.RefuseOn(w, r, err, rename, func(status int, problems map[string]string) {
 			h.renderPaper(w, r, wave, status, problems, r.PostForm)
 		})
 		return
 	}
-	to := "/admin/vagues/" + id(wave.ID) + "/papier"
+	// The next form comes from the same event and the same people, likely.
+	next := url.Values{}
 	if ev != 0 {
-		to += "?evenement=" + id(ev)
+		next.Set("evenement", id(ev))
+	}
+	if who.Audience != "" {
+		next.Set("public", who.Audience)
+	}
+	to := "/admin/vagues/" + id(wave.ID) + "/papier"
+	if len(next) > 0 {
+		to += "?" + next.Encode()
 	}
 	h.Confirm(w, r, "survey.flash.paper_saved", to)
 }
@@ -275,6 +283,8 @@ type textsPage struct {
 	Questions map[string]string
 	State     string
 	States    []string
+	// Older and Newer are the addresses of the pages around this one ("": none).
+	Older, Newer string
 }
 
 // Texts lists a wave's typed answers (pending first by default).
@@ -294,17 +304,61 @@ func (h *Handlers) Texts(w http.ResponseWriter, r *http.Request) {
 	if state == "tout" {
 		state = ""
 	}
-	var err error
-	if p.Texts, err = h.store().Texts(r.Context(), p.Territory.ID, wave.ID, state); err != nil {
+	tq := survey.TextQuery{}
+	if state != "" {
+		tq.States = []string{state}
+	}
+	query := r.URL.Query()
+	tq.After, tq.Before = textCursor(query)
+	page, err := h.store().Texts(r.Context(), p.Territory.ID, wave.ID, tq)
+	if err != nil {
 		h.Fail(w, r, err)
 		return
 	}
+	p.Texts = page.Texts
+	p.Older, p.Newer = textPages(query, page, "", "")
 	if q.Published != nil {
 		for _, question := range q.Published.Def.Questions() {
 			p.Questions[question.Code] = question.Text.In(p.Lang)
 		}
 	}
 	h.Render(w, r, http.StatusOK, "admin_texts", p)
+}
+
+// textCursor reads where a page of typed answers starts: after (apres=)
+// or before (avant=) an answer.
+func textCursor(query url.Values) (after, before int64) {
+	after, _ = strconv.ParseInt(query.Get("apres"), 10, 64)
+	before, _ = strconv.ParseInt(query.Get("avant"), 10, 64)
+	return max(after, 0), max(before, 0)
+}
+
+// textPages are the addresses of the older and newer pages around a page
+// of typed answers ("": none), keeping the rest of the query; question
+// names the question paged (results page), anchor the place to land.
+func textPages(query url.Values, page survey.TextPage, question, anchor string) (older, newer string) {
+	link := func(key string, at int64) string {
+		q := url.Values{}
+		for k, v := range query {
+			if k != "avant" && k != "apres" && k != "question" {
+				q[k] = v
+			}
+		}
+		if question != "" {
+			q.Set("question", question)
+		}
+		q.Set(key, id(at))
+		return "?" + q.Encode() + anchor
+	}
+	if n := len(page.Texts); n > 0 {
+		if page.Older {
+			older = link("avant", page.Texts[0].ID)
+		}
+		if page.Newer {
+			newer = link("apres", page.Texts[n-1].ID)
+		}
+	}
+	return older, newer
 }
 
 // Moderate approves or hides one typed answer.
@@ -375,6 +429,8 @@ type resultView struct {
 	Text  string
 	Chart template.HTML
 	Texts []string
+	// Older and Newer page through the typed answers ("": none).
+	Older, Newer string
 }
 
 // compareView is one question in two waves.
@@ -434,34 +490,35 @@ func (h *Handlers) Results(w http.ResponseWriter, r *http.Request) {
 			p.Events = append(p.Events, eventOption{ID: eid, Label: p.PlainEventName(e)})
 		}
 	}
-	texts := map[string][]string{}
-	state := survey.ModerationApproved
+	// Typed answers, a page per question: those shown to others, and to
+	// staff those still waiting too (they moderate them).
+	states := []string{survey.ModerationApproved}
 	if p.CanManage {
-		state = "" // staff read them all (they moderate them)
-	}
-	all, err := h.store().Texts(ctx, p.Territory.ID, wave.ID, state)
-	if err != nil {
-		h.Fail(w, r, err)
-		return
-	}
-	if !p.Filtered {
-		for _, t := range all {
-			if t.Moderation != survey.ModerationHidden {
-				texts[t.Question] = append(texts[t.Question], t.Text)
-			}
-		}
+		states = append(states, survey.ModerationPending)
 	}
 	for _, qr := range p.Results.Questions {
 		v := resultView{R: qr, Text: qr.Question.Text.In(p.Lang)}
-		if !qr.Suppressed && len(qr.Options) > 0 && !qr.Question.Numeric() {
+		if !qr.Suppressed && len(qr.Options) > 0 {
 			bars := chart.Bars{ID: "chart-" + qr.Question.Code, Title: v.Text, Desc: p.T("survey.results.chart_desc", qr.N), Lang: p.Lang}
 			for _, o := range qr.Options {
 				bars.Bars = append(bars.Bars, chart.Bar{Label: o.Label.In(p.Lang), Value: o.Percent, Text: p.Pct(o.Percent)})
 			}
 			v.Chart = template.HTML(bars.SVG()) // drawn by chart, every text escaped
 		}
-		if qr.Question.Typed() && !qr.Suppressed {
-			v.Texts = texts[qr.Question.Code]
+		if qr.Question.Typed() && !qr.Suppressed && !p.Filtered {
+			tq := survey.TextQuery{States: states, Question: qr.Question.Code}
+			if query.Get("question") == qr.Question.Code {
+				tq.After, tq.Before = textCursor(query)
+			}
+			page, err := h.store().Texts(ctx, p.Territory.ID, wave.ID, tq)
+			if err != nil {
+				h.Fail(w, r, err)
+				return
+			}
+			for _, t := range page.Texts {
+				v.Texts = append(v.Texts, t.Text)
+			}
+			v.Older, v.Newer = textPages(query, page, qr.Question.Code, "#r-"+qr.Question.Code)
 		}
 		p.Questions = append(p.Questions, v)
 	}
@@ -497,11 +554,16 @@ func (h *Handlers) Results(w http.ResponseWriter, r *http.Request) {
 // Pct formats a percentage given from 0 to 100 (« 42 % »).
 func (p resultsPage) Pct(v float64) string { return p.Percent(v / 100) }
 
-// Points formats a difference in percentage points, with its sign.
-func (p resultsPage) Points(d float64) string {
+// Signed formats a difference of means, with its sign.
+func (p resultsPage) Signed(d float64) string {
 	s := p.Decimal(d, 1)
 	if d > 0 {
 		s = "+" + s
 	}
-	return p.T("survey.compare.points", s)
+	return s
+}
+
+// Points formats a difference in percentage points, with its sign.
+func (p resultsPage) Points(d float64) string {
+	return p.T("survey.compare.points", p.Signed(d))
 }
