@@ -190,6 +190,14 @@ func TestPrivacyMePage(t *testing.T) {
 		expectStatus(t, r, 303)
 		r = c.follow(r)
 		expectContains(t, r, "Votre demande est reçue", "Mon adresse a changé")
+		// Codes are said in words, in the page's language.
+		expectContains(t, r, "<dd>demande de correction</dd>")
+		if strings.Contains(r.body, "<dd>correction</dd>") {
+			t.Error("the page shows the request's kind as its code")
+		}
+		c.lang = "en"
+		expectContains(t, c.get(link), "<dd>correction request</dd>")
+		c.lang = "fr"
 		if n := len(e.privacyRequests(t)); n != before+1 {
 			t.Fatalf("%d requests, want %d", n, before+1)
 		}

@@ -69,6 +69,15 @@ func (b adminBase) Name(prefix, key string) string {
 	return key
 }
 
+// Coded is a record's value in the page's words when it is a code (a
+// status, oui or non, a language), else "" (codedKey).
+func (b adminBase) Coded(f pv.Field) string {
+	if k := codedKey(b.has, f.Name, f.Value); k != "" {
+		return b.T(k)
+	}
+	return ""
+}
+
 // Maybe is the catalog's text of key, or "" when there is none.
 func (b adminBase) Maybe(key string) string {
 	if b.has(key) {

@@ -190,8 +190,26 @@ func (h *Handlers) meLink(w http.ResponseWriter, r *http.Request) (string, pv.Su
 	return email, subj, true
 }
 
-// fieldView is one value of a record, named in the page's language.
-type fieldView struct{ Name, Value string }
+// fieldView is one value of a record, named in the page's language; Code
+// is the value in the page's words when it is a code (a status, oui or non,
+// a language), else "".
+type fieldView struct{ Name, Value, Code string }
+
+// codedKey is the catalog key that says a record's coded value in words:
+// privacy.value.<field>.<value> for a code of that field alone, else
+// privacy.value.<value>; "" when the value is not a known code (typed
+// text, a name, a date).
+func codedKey(has func(string) bool, field, value string) string {
+	if value == "" {
+		return ""
+	}
+	for _, k := range []string{"privacy.value." + field + "." + value, "privacy.value." + value} {
+		if has(k) {
+			return k
+		}
+	}
+	return ""
+}
 
 type recordView struct {
 	Label  string
@@ -242,7 +260,11 @@ func (h *Handlers) categories(lang string, recs []pv.Record) []categoryView {
 			if f.Value == "" {
 				continue
 			}
-			v.Fields = append(v.Fields, fieldView{Name: h.tr(lang, "privacy.field."+f.Name, f.Name), Value: f.Value})
+			fv := fieldView{Name: h.tr(lang, "privacy.field."+f.Name, f.Name), Value: f.Value}
+			if k := codedKey(h.Cat.Has, f.Name, f.Value); k != "" {
+				fv.Code = h.Cat.T(lang, k)
+			}
+			v.Fields = append(v.Fields, fv)
 		}
 		out[len(out)-1].Records = append(out[len(out)-1].Records, v)
 	}
