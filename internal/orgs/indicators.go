@@ -12,13 +12,17 @@ var _ indicator.Source = (*Store)(nil)
 
 // The keys of the indicators the organisations offer.
 const (
-	IndicatorAccompanied   = "orgs.accompanied"
-	IndicatorNetworked     = "orgs.networked"
-	IndicatorParticipation = "orgs.policy_participation"
-	IndicatorManagement    = "orgs.policy_management"
-	IndicatorRecognition   = "orgs.policy_recognition"
-	IndicatorSeatsVacant   = "orgs.seats_vacant"
-	IndicatorManyHats      = "orgs.many_hats"
+	IndicatorAccompanied = "orgs.accompanied"
+	// IndicatorMunicipalitiesAccompanied counts, among the organisations
+	// accompanied, those that are a municipality's (its council or one of
+	// its committees): « les municipalités sont formées et accompagnées ».
+	IndicatorMunicipalitiesAccompanied = "orgs.municipalities_accompanied"
+	IndicatorNetworked                 = "orgs.networked"
+	IndicatorParticipation             = "orgs.policy_participation"
+	IndicatorManagement                = "orgs.policy_management"
+	IndicatorRecognition               = "orgs.policy_recognition"
+	IndicatorSeatsVacant               = "orgs.seats_vacant"
+	IndicatorManyHats                  = "orgs.many_hats"
 	// IndicatorCommittees counts the citizen committees created.
 	IndicatorCommittees = "orgs.citizen_committees"
 )
@@ -35,6 +39,7 @@ var policyIndicators = map[string]PolicyKind{
 func (s *Store) Indicators() []indicator.Definition {
 	return []indicator.Definition{
 		{Key: IndicatorAccompanied, Unit: indicator.Count, Places: true},
+		{Key: IndicatorMunicipalitiesAccompanied, Unit: indicator.Count, Places: true},
 		{Key: IndicatorNetworked, Unit: indicator.Count, Stock: true, Places: true},
 		{Key: IndicatorParticipation, Unit: indicator.Count, Stock: true, Places: true},
 		{Key: IndicatorManagement, Unit: indicator.Count, Stock: true, Places: true},
@@ -73,6 +78,12 @@ func (s *Store) Measure(ctx context.Context, key string, sc indicator.Scope) (fl
 		err = s.db.QueryRow(ctx, `SELECT COUNT(DISTINCT a.organization_id) FROM organization_accompaniments a
 			WHERE a.territory_id = ? AND a.happened_on >= ? AND a.happened_on < ?`+cond,
 			append([]any{sc.TerritoryID, from, to}, a...)...).Scan(&n)
+	case IndicatorMunicipalitiesAccompanied:
+		cond, a := in("a.organization_id")
+		err = s.db.QueryRow(ctx, `SELECT COUNT(DISTINCT a.organization_id) FROM organization_accompaniments a
+			JOIN organizations o ON o.id = a.organization_id
+			WHERE a.territory_id = ? AND o.kind IN (?, ?) AND a.happened_on >= ? AND a.happened_on < ?`+cond,
+			append([]any{sc.TerritoryID, string(MunicipalCouncil), string(MunicipalCommittee), from, to}, a...)...).Scan(&n)
 	case IndicatorNetworked:
 		n, err = s.networked(ctx, sc, in)
 	case IndicatorCommittees:

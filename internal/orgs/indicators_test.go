@@ -115,14 +115,17 @@ func TestOrgIndicators(t *testing.T) {
 		// The values: the territory, becancour (with becancour-gentilly),
 		// becancour-gentilly, manseau.
 		want := map[string][4]float64{
-			orgs.IndicatorAccompanied:   {4, 2, 1, 1},
-			orgs.IndicatorNetworked:     {2, 1, 0, 1},
-			orgs.IndicatorRecognition:   {2, 2, 1, 0},
-			orgs.IndicatorParticipation: {1, 0, 0, 1},
-			orgs.IndicatorManagement:    {0, 0, 0, 0},
-			orgs.IndicatorSeatsVacant:   {3, 2, 0, 1},
-			orgs.IndicatorManyHats:      {2, 2, 2, 1},
-			orgs.IndicatorCommittees:    {1, 1, 1, 0},
+			orgs.IndicatorAccompanied: {4, 2, 1, 1},
+			// b, the council of Manseau; the others accompanied are not a
+			// municipality's.
+			orgs.IndicatorMunicipalitiesAccompanied: {1, 0, 0, 1},
+			orgs.IndicatorNetworked:                 {2, 1, 0, 1},
+			orgs.IndicatorRecognition:               {2, 2, 1, 0},
+			orgs.IndicatorParticipation:             {1, 0, 0, 1},
+			orgs.IndicatorManagement:                {0, 0, 0, 0},
+			orgs.IndicatorSeatsVacant:               {3, 2, 0, 1},
+			orgs.IndicatorManyHats:                  {2, 2, 2, 1},
+			orgs.IndicatorCommittees:                {1, 1, 1, 0},
 		}
 		defs := f.s.Indicators()
 		if len(defs) != len(want) {
@@ -161,7 +164,8 @@ func TestOrgIndicators(t *testing.T) {
 		// Today, e is networked too, and the seats added in 2026 count.
 		now := indicator.Scope{TerritoryID: tid, From: year.To, To: after.Add(time.Hour)}
 		for key, w := range map[string]float64{orgs.IndicatorNetworked: 4, orgs.IndicatorSeatsVacant: 3, orgs.IndicatorManyHats: 4,
-			orgs.IndicatorRecognition: 3, orgs.IndicatorAccompanied: 1, orgs.IndicatorCommittees: 1} {
+			orgs.IndicatorRecognition: 3, orgs.IndicatorAccompanied: 1, orgs.IndicatorCommittees: 1,
+			orgs.IndicatorMunicipalitiesAccompanied: 0} {
 			if got, err := f.s.Measure(ctx, key, now); err != nil || got != w {
 				t.Errorf("%s now = %v, %v; want %v", key, got, err, w)
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"implique/internal/db"
 	"implique/internal/events"
@@ -26,14 +27,47 @@ const (
 // least one session attended in the period) and those who completed a
 // training, the municipalities and the organisations whose members were
 // trained, and the cohorts completed.
+//
+// The same two counts are offered per program too, as
+// "training.trained.<audience>" and "training.completed.<audience>" (see
+// PerAudience). A program is a row staff create, so its id cannot be a
+// key: the indicators are declared once and for good (their names in the
+// catalogs, the targets kept against them), and a key made of a row's id
+// would name nothing in the catalogs and vanish with the row. The
+// audience is what a program is for, a fixed list: each program of the
+// demo has its own (citizens, organisations, municipalities), so reading
+// by audience is reading per program; two programs for one audience are
+// counted together, which is what a funder asks of a target like « élus
+// formés ».
 func (s *Store) Indicators() []indicator.Definition {
-	return []indicator.Definition{
+	defs := []indicator.Definition{
 		{Key: IndicatorTrained, Unit: indicator.Count, People: true, Places: true},
 		{Key: IndicatorCompleted, Unit: indicator.Count, People: true, Places: true},
 		{Key: IndicatorMunicipalitiesTrained, Unit: indicator.Count, Places: true},
 		{Key: IndicatorOrganizationsTrained, Unit: indicator.Count, Places: true},
 		{Key: IndicatorCohortsCompleted, Unit: indicator.Count, Places: true},
 	}
+	for _, a := range Audiences {
+		defs = append(defs,
+			indicator.Definition{Key: PerAudience(IndicatorTrained, a), Unit: indicator.Count, People: true, Places: true},
+			indicator.Definition{Key: PerAudience(IndicatorCompleted, a), Unit: indicator.Count, People: true, Places: true})
+	}
+	return defs
+}
+
+// PerAudience is the key of IndicatorTrained or IndicatorCompleted read
+// for the programs of one audience only.
+func PerAudience(key, audience string) string { return key + "." + audience }
+
+// audienceOf splits a key read per audience into the key and the
+// audience; other keys come back as they are, with "".
+func audienceOf(key string) (string, string) {
+	for _, base := range []string{IndicatorTrained, IndicatorCompleted} {
+		if a, ok := strings.CutPrefix(key, base+"."); ok && validAudience(a) {
+			return base, a
+		}
+	}
+	return key, ""
 }
 
 // municipal are the kinds of organisation that are a municipality's.
@@ -48,6 +82,11 @@ func (s *Store) Measure(ctx context.Context, key string, sc indicator.Scope) (fl
 		cond, a := territory.InScope("cp.place_id", sc.TerritoryID, sc.PlaceSlug, territory.AndSecteurs)
 		cohorts += ` AND c.id IN (SELECT cp.cohort_id FROM training_cohort_places cp WHERE ` + cond + `)`
 		args = append(args, a...)
+	}
+	key, audience := audienceOf(key)
+	if audience != "" {
+		cohorts += ` AND c.program_id IN (SELECT pr.id FROM training_programs pr WHERE pr.audience = ?)`
+		args = append(args, audience)
 	}
 	switch key {
 	case IndicatorCompleted, IndicatorCohortsCompleted:

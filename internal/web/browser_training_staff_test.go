@@ -10,6 +10,7 @@ import (
 	"implique/internal/browsertest"
 	"implique/internal/db/dbtest"
 	"implique/internal/jobs"
+	"implique/internal/orgs"
 	"implique/internal/training"
 
 	"github.com/chromedp/chromedp"
@@ -135,6 +136,40 @@ func TestBrowserJourneyTrainingStaff(t *testing.T) {
 	list, _ := e.app.Training.Enrolments(ctx, tid, c.ID)
 	browsertest.Visit(t, desk, cohortPage+"/inscriptions/"+id64(list[0].ID)+"/retirer", "confirmation du retrait")
 	visited = append(visited, cohortPage+"/inscriptions/"+id64(list[0].ID)+"/retirer")
+
+	// The organisations trained: a council enrolled two members in a
+	// cohort of the municipalities' program.
+	council, err := e.app.Orgs.Create(ctx, tid, 0, orgs.Input{Kind: orgs.MunicipalCouncil, Name: "Conseil municipal de Bécancour",
+		PlaceSlugs: []string{"becancour"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mp, err := e.app.Training.CreateProgram(ctx, tid, training.ProgramInput{Name: "Participation citoyenne en municipalité",
+		Audience: training.AudienceMunicipalities, MinAttendance: "50"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc, err := e.app.Training.CreateCohort(ctx, tid, training.CohortInput{ProgramID: mp.ID, Name: "Hiver 2027", Places: []string{"becancour"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.app.Training.AddSession(ctx, tid, 0, mc.ID, training.SessionInput{Date: "2027-01-12", Start: "18:30", End: "21:00",
+		VenueName: "Hôtel de ville"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.app.Training.SetStatus(ctx, tid, mc.ID, training.Open, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.app.Training.EnrolMembers(ctx, tid, mc.ID, council.ID, 0, []training.LearnerInput{
+		{Name: "Marc Roy", Email: "marc@exemple.org", Lang: "fr"}, {Name: "Ève Roy", Email: "eve@exemple.org", Lang: "fr"}}, false); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Visit(t, desk, e.srv.URL+"/admin/formations", "formations avant les organismes")
+	browsertest.ClickAndWaitLoad(t, desk, `a[href="/admin/formations/organismes"]`)
+	here("organismes formés")
+	if txt := browsertest.Text(t, desk, "main table"); !strings.Contains(txt, "Conseil municipal de Bécancour") || !strings.Contains(txt, "Hiver 2027") {
+		t.Errorf("organisations trained = %q", txt)
+	}
 
 	// The same pages on a small phone.
 	phone := browsertest.New(t, browsertest.PhoneSize(360, 740))

@@ -395,6 +395,8 @@ func (s *Server) routes() http.Handler {
 	// The trainings, for staff: programs, cohorts, their sessions and
 	// learners, the attendance grid and its exports, the certificates.
 	mux.HandleFunc("GET /admin/formations", s.training.Admin)
+	mux.HandleFunc("GET /admin/formations/organismes", s.training.TrainedOrgs)
+	mux.HandleFunc("GET /admin/formations/organismes.csv", s.training.TrainedOrgsCSV)
 	mux.HandleFunc("GET /admin/formations/programmes/nouveau", s.training.NewProgram)
 	mux.HandleFunc("POST /admin/formations/programmes", s.training.CreateProgram)
 	mux.HandleFunc("GET /admin/formations/programmes/{id}", s.training.Program)
