@@ -291,6 +291,8 @@ type newsEditPage struct {
 	Preview            template.HTML
 	Previewed          bool
 	Editable           bool
+	// Clicks on the newsletter's tracked links since its sending.
+	Clicks int
 }
 
 // StatusName names a newsletter's status.
@@ -310,6 +312,12 @@ func (h *Handlers) newsRender(w http.ResponseWriter, r *http.Request, n *cm.News
 	}
 	p.Form, p.Errors = form, problems
 	var err error
+	if n != nil && n.StartedAt != nil {
+		if p.Clicks, err = h.store().NewsletterClicks(ctx, tid, *n); err != nil {
+			h.Fail(w, r, err)
+			return
+		}
+	}
 	if p.Lists, err = h.store().MailingLists(ctx, tid, false); err != nil {
 		h.Fail(w, r, err)
 		return
@@ -651,6 +659,10 @@ func (h *Handlers) NewsArchiveIssue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.SetTitle("comms.news.issue_title", n.Subject)
+	// The archive shows the original links, not the tracked ones the
+	// e-mails carried: a reader of the site goes straight where the link
+	// leads (no redirect through /l/), and the newsletter's clicks stay
+	// those of its recipients, which is what staff read on its page.
 	rd, err := h.store().RenderNewsletter(r.Context(), p.Territory.ID, n.Body, p.Lang)
 	if err != nil {
 		h.Fail(w, r, err)
