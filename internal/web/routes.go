@@ -476,6 +476,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/communications/listes/{id}", s.comms.NewsUpdateList)
 	mux.HandleFunc("POST /admin/communications/listes/{id}/archiver", s.comms.NewsArchiveList)
 	mux.HandleFunc("POST /admin/communications/listes/{id}/participants", s.comms.NewsAddAttendees)
+	mux.HandleFunc("POST /admin/communications/listes/{id}/benevoles", s.comms.NewsAddVolunteers)
 	mux.HandleFunc("GET /admin/communications/abonnes/{id}", s.comms.NewsSubscriberProof)
 	mux.HandleFunc("GET /infolettre", s.comms.NewsSubscribeForm)
 	mux.HandleFunc("POST /infolettre", s.comms.NewsSubscribe)

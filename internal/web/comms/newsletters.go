@@ -219,6 +219,17 @@ func (h *Handlers) NewsAddAttendees(w http.ResponseWriter, r *http.Request) {
 	h.Confirm(w, r, "comms.list.flash.attendees", listOne(l.ID))
 }
 
+// NewsAddVolunteers adds the people who gave confirmed volunteer hours in
+// the last two years, on implied consent.
+func (h *Handlers) NewsAddVolunteers(w http.ResponseWriter, r *http.Request) {
+	l, ok := kit.Load(h.Kit, w, r, auth.ManageCommunications, h.store().MailingList)
+	if !ok {
+		return
+	}
+	_, err := h.store().AddVolunteers(r.Context(), l.TerritoryID, l.ID)
+	h.Done(w, r, err, "comms.list.flash.volunteers", listOne(l.ID))
+}
+
 type subProofPage struct {
 	kit.Base
 	Sub   cm.Subscriber
