@@ -472,6 +472,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/communications/infolettres/{id}/envoyer", s.comms.SendNewsletter)
 	mux.HandleFunc("GET /admin/communications/listes", s.comms.NewsLists)
 	mux.HandleFunc("POST /admin/communications/listes", s.comms.NewsCreateList)
+	mux.HandleFunc("GET /admin/communications/listes/consentement", s.comms.NewsGivenForm)
+	mux.HandleFunc("POST /admin/communications/listes/consentement", s.comms.NewsRecordGiven)
 	mux.HandleFunc("GET /admin/communications/listes/{id}", s.comms.NewsList)
 	mux.HandleFunc("POST /admin/communications/listes/{id}", s.comms.NewsUpdateList)
 	mux.HandleFunc("POST /admin/communications/listes/{id}/archiver", s.comms.NewsArchiveList)
