@@ -119,24 +119,28 @@ func (s *Store) newsTrackable(target string) bool {
 // the day its sending started (in the territory's zone); a link it shares
 // with an earlier issue (the same target under the same code) counts the
 // clicks of both from that day on. Nothing before its sending counts.
-func (s *Store) NewsletterClicks(ctx context.Context, territoryID int64, n Newsletter) (int, error) {
+// links is how many tracked links it carries: none for an issue without
+// links, recorded as sent elsewhere or sent before links were tracked,
+// whose clicks are then unknown rather than zero.
+func (s *Store) NewsletterClicks(ctx context.Context, territoryID int64, n Newsletter) (clicks, links int, err error) {
 	if s.tracking == nil || n.StartedAt == nil {
-		return 0, nil
+		return 0, 0, nil
 	}
 	var ids []int64
-	err := db.Each(ctx, s.db, `SELECT k.link_id FROM comms_newsletter_links k JOIN comms_newsletters n ON n.id = k.newsletter_id
+	err = db.Each(ctx, s.db, `SELECT k.link_id FROM comms_newsletter_links k JOIN comms_newsletters n ON n.id = k.newsletter_id
 		WHERE n.territory_id = ? AND k.newsletter_id = ? ORDER BY k.link_id`, []any{territoryID, n.ID}, func(rows *sql.Rows) error {
 		var id int64
 		err := rows.Scan(&id)
 		ids = append(ids, id)
 		return err
 	})
-	if err != nil {
-		return 0, err
+	if err != nil || len(ids) == 0 {
+		return 0, 0, err
 	}
 	loc := time.UTC
 	if t, err := s.territories.ByID(ctx, territoryID); err == nil {
 		loc = t.Location()
 	}
-	return s.tracking.LinksClicks(ctx, territoryID, ids, n.StartedAt.In(loc).Format("2006-01-02"))
+	clicks, err = s.tracking.LinksClicks(ctx, territoryID, ids, n.StartedAt.In(loc).Format("2006-01-02"))
+	return clicks, len(ids), err
 }

@@ -144,8 +144,8 @@ func TestNewsLinksTrackedWhenSent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n, err := f.s.NewsletterClicks(f.ctx, f.t.ID, got); err != nil || n != 1 {
-			t.Fatalf("newsletter clicks %d (%v), want 1", n, err)
+		if n, links, err := f.s.NewsletterClicks(f.ctx, f.t.ID, got); err != nil || n != 1 || links != 2 {
+			t.Fatalf("newsletter clicks %d on %d links (%v), want 1 on 2", n, links, err)
 		}
 		res, err := f.s.CampaignResults(f.ctx, f.t.ID, c.ID)
 		if err != nil || res.Clicks != 1 {

@@ -302,8 +302,9 @@ type newsEditPage struct {
 	Preview            template.HTML
 	Previewed          bool
 	Editable           bool
-	// Clicks on the newsletter's tracked links since its sending.
-	Clicks int
+	// Clicks on the newsletter's tracked links since its sending, when it
+	// carries some (Links).
+	Clicks, Links int
 }
 
 // StatusName names a newsletter's status.
@@ -324,7 +325,7 @@ func (h *Handlers) newsRender(w http.ResponseWriter, r *http.Request, n *cm.News
 	p.Form, p.Errors = form, problems
 	var err error
 	if n != nil && n.StartedAt != nil {
-		if p.Clicks, err = h.store().NewsletterClicks(ctx, tid, *n); err != nil {
+		if p.Clicks, p.Links, err = h.store().NewsletterClicks(ctx, tid, *n); err != nil {
 			h.Fail(w, r, err)
 			return
 		}
