@@ -866,7 +866,7 @@ func (s *Store) AddVolunteers(ctx context.Context, territoryID, listID int64) (i
 			if err != nil {
 				return err
 			}
-			wording := s.cat.T("fr", "comms.list.volunteer_wording", i18n.Date("fr", last))
+			wording := s.cat.T("fr", "comms.list.volunteer_wording", i18n.Date("fr", last), i18n.Date("fr", until))
 			changed, err := s.subRecord(ctx, tx, territoryID, listID, sub, BasisImplied, "benevolat/"+p.LastDay.String(), wording, until)
 			if err != nil {
 				return err

@@ -83,15 +83,16 @@ func TestNewsImpliedConsentFromVolunteering(t *testing.T) {
 		if email != "a@exemple.org" || basis != "implied" || how != "benevolat/2026-10-01" || !until.Equal(want) {
 			t.Fatalf("subscription %s %s %s until %v, want a@exemple.org implied until %v", email, basis, how, until, want)
 		}
-		if !strings.Contains(wording, "le 1er\u00a0octobre 2026") {
+		if !strings.Contains(wording, "le 1er\u00a0octobre 2026; il vaut jusqu’au 1er\u00a0octobre 2028") {
 			t.Fatalf("wording %q", wording)
 		}
 		if got := testkit.Count(t, d, `SELECT COUNT(*) FROM comms_consent_log`); got != logged+1 {
 			t.Fatalf("%d entries in the proof, want %d", got, logged+1)
 		}
 		if e := testkit.Count(t, d, fmt.Sprintf(`SELECT COUNT(*) FROM comms_consent_log c JOIN comms_subscribers b ON b.id = c.subscriber_id
-			WHERE b.email = 'a@exemple.org' AND c.action = 'implied' AND c.list_id = %d`, l.ID)); e != 1 {
-			t.Fatalf("%d implied entries for a", e)
+			WHERE b.email = 'a@exemple.org' AND c.action = 'implied' AND c.list_id = %d AND c.how = 'benevolat/2026-10-01'
+			AND c.wording LIKE '%%octobre 2028.'`, l.ID)); e != 1 {
+			t.Fatalf("%d implied entries for a with the expiry in the proof", e)
 		}
 		if f.reach(t, l) != 1 {
 			t.Fatal("the volunteer is not reachable")
