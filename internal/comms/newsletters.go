@@ -755,8 +755,9 @@ func (s *Store) SubscriberProof(ctx context.Context, territoryID, subscriberID i
 // AddEventAttendees adds to a list, on implied consent, the people who came to
 // an event, left an e-mail and agreed to be contacted: their consent lasts
 // two years from the event. Someone who unsubscribed from the list stays
-// off it; express consent is left as it is. It returns how many were
-// added or had their implied consent extended.
+// off it, and so does an address that bounced; express consent is left as
+// it is. It returns how many were added or had their implied consent
+// extended.
 func (s *Store) AddEventAttendees(ctx context.Context, territoryID, listID, eventID int64) (int, error) {
 	l, err := s.MailingList(ctx, territoryID, listID)
 	if err != nil {
@@ -791,6 +792,12 @@ func (s *Store) AddEventAttendees(ctx context.Context, territoryID, listID, even
 			if !ok || !p.ConsentContact {
 				continue
 			}
+			if bounced, err := subBounced(ctx, tx, territoryID, email); err != nil || bounced {
+				if err != nil {
+					return err
+				}
+				continue
+			}
 			sub, err := s.subEnsure(ctx, tx, territoryID, email, clean(p.Name), p.Lang)
 			if err != nil {
 				return err
@@ -807,6 +814,79 @@ func (s *Store) AddEventAttendees(ctx context.Context, territoryID, listID, even
 		return nil
 	})
 	return n, err
+}
+
+// AddVolunteers adds to a list, on implied consent, the people who gave
+// confirmed volunteer hours in the last two years and left an e-mail (their
+// account's): CASL's existing non-business relationship, which lasts two
+// years from their last confirmed hours. volunteering tells who they are
+// (RecentVolunteers). As for an event's attendees, someone who
+// unsubscribed from the list or whose address bounced stays off it, and
+// express consent is left as it is. It returns how many were added or had
+// their implied consent extended.
+func (s *Store) AddVolunteers(ctx context.Context, territoryID, listID int64) (int, error) {
+	l, err := s.MailingList(ctx, territoryID, listID)
+	if err != nil {
+		return 0, err
+	}
+	if l.ArchivedAt != nil {
+		return 0, errs.New(errs.Conflict, "errors.comms_list_archived")
+	}
+	if s.volunteering == nil {
+		return 0, nil
+	}
+	today, zone, err := s.today(ctx, territoryID)
+	if err != nil {
+		return 0, err
+	}
+	people, err := s.volunteering.RecentVolunteers(ctx, territoryID, today.AddMonths(-12*ImpliedValidity))
+	if err != nil {
+		return 0, err
+	}
+	if err := s.links.Load(ctx); err != nil {
+		return 0, err
+	}
+	now := s.now()
+	n := 0
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		for _, p := range people {
+			email, ok := subAddress(p.Person.Email)
+			last := p.LastDay.Time()
+			until := time.Date(last.Year()+ImpliedValidity, last.Month(), last.Day(), 0, 0, 0, 0, zone)
+			if !ok || !until.After(now) {
+				continue
+			}
+			if bounced, err := subBounced(ctx, tx, territoryID, email); err != nil || bounced {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			sub, err := s.subEnsure(ctx, tx, territoryID, email, clean(p.Person.Name), p.Person.Lang)
+			if err != nil {
+				return err
+			}
+			wording := s.cat.T("fr", "comms.list.volunteer_wording", i18n.Date("fr", last), i18n.Date("fr", until))
+			changed, err := s.subRecord(ctx, tx, territoryID, listID, sub, BasisImplied, "benevolat/"+p.LastDay.String(), wording, until)
+			if err != nil {
+				return err
+			}
+			if changed {
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// subBounced reports whether mail to an address of the territory bounced
+// (and it has not confirmed since).
+func subBounced(ctx context.Context, tx *db.Tx, territoryID int64, email string) (bool, error) {
+	var n int
+	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM comms_subscribers WHERE territory_id = ? AND email = ? AND bounced_at IS NOT NULL`,
+		territoryID, email).Scan(&n)
+	return n > 0, err
 }
 
 func (s *Store) subZone(ctx context.Context, territoryID int64) *time.Location {

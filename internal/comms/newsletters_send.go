@@ -688,6 +688,9 @@ func (s *Store) SendNewsletterBatch(ctx context.Context, id int64, pace NewsPace
 		r, ok := rendered[lang]
 		if !ok {
 			r = s.newsRender(ctx, t, n.Body, lang)
+			if r, err = s.newsTracked(ctx, t, n, r); err != nil {
+				return handled, false, err
+			}
 			rendered[lang] = r
 		}
 		tok, err := s.links.Token(d.nonce)

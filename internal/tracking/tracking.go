@@ -366,3 +366,22 @@ func (s *Store) CampaignLinks(ctx context.Context, territoryID int64, campaign s
 		})
 	return out, err
 }
+
+// LinksClicks counts the clicks on some of the territory's links on the
+// days from from (YYYY-MM-DD) on: what a newsletter's links brought since
+// its sending.
+func (s *Store) LinksClicks(ctx context.Context, territoryID int64, ids []int64, from string) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	args := []any{territoryID, from}
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		marks[i] = "?"
+		args = append(args, id)
+	}
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT COALESCE(SUM(c.clicks), 0) FROM tracked_clicks c JOIN tracked_links l ON l.id = c.link_id
+		WHERE l.territory_id = ? AND c.day >= ? AND l.id IN (`+strings.Join(marks, ", ")+`)`, args...).Scan(&n)
+	return n, err
+}

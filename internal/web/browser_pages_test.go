@@ -526,7 +526,8 @@ func newEveryPageWorld(t *testing.T) *everyPageWorld {
 		"/admin/communications/recits", "/admin/communications/recits/nouveau", "/admin/communications/recits/"+commsStory,
 		"/admin/communications/affiches", "/admin/communications/affiches?quoi=event",
 		"/admin/communications/infolettres", "/admin/communications/infolettres/nouvelle", "/admin/communications/infolettres/"+newsletter,
-		"/admin/communications/listes", "/admin/communications/listes/"+mailingList, "/admin/communications/abonnes/"+subscriber)
+		"/admin/communications/listes", "/admin/communications/listes/"+mailingList, "/admin/communications/listes/consentement",
+		"/admin/communications/abonnes/"+subscriber)
 
 	// The privacy officer's area: an incident of the register, a request.
 	privacyIncident, err := e.app.Privacy.SaveIncident(ctx, tid, 0, 0, privacy.IncidentInput{Title: "Liste oubliée dans la salle",

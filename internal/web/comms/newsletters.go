@@ -219,6 +219,17 @@ func (h *Handlers) NewsAddAttendees(w http.ResponseWriter, r *http.Request) {
 	h.Confirm(w, r, "comms.list.flash.attendees", listOne(l.ID))
 }
 
+// NewsAddVolunteers adds the people who gave confirmed volunteer hours in
+// the last two years, on implied consent.
+func (h *Handlers) NewsAddVolunteers(w http.ResponseWriter, r *http.Request) {
+	l, ok := kit.Load(h.Kit, w, r, auth.ManageCommunications, h.store().MailingList)
+	if !ok {
+		return
+	}
+	_, err := h.store().AddVolunteers(r.Context(), l.TerritoryID, l.ID)
+	h.Done(w, r, err, "comms.list.flash.volunteers", listOne(l.ID))
+}
+
 type subProofPage struct {
 	kit.Base
 	Sub   cm.Subscriber
@@ -291,6 +302,9 @@ type newsEditPage struct {
 	Preview            template.HTML
 	Previewed          bool
 	Editable           bool
+	// Clicks on the newsletter's tracked links since its sending, when it
+	// carries some (Links).
+	Clicks, Links int
 }
 
 // StatusName names a newsletter's status.
@@ -310,6 +324,12 @@ func (h *Handlers) newsRender(w http.ResponseWriter, r *http.Request, n *cm.News
 	}
 	p.Form, p.Errors = form, problems
 	var err error
+	if n != nil && n.StartedAt != nil {
+		if p.Clicks, p.Links, err = h.store().NewsletterClicks(ctx, tid, *n); err != nil {
+			h.Fail(w, r, err)
+			return
+		}
+	}
 	if p.Lists, err = h.store().MailingLists(ctx, tid, false); err != nil {
 		h.Fail(w, r, err)
 		return
@@ -651,6 +671,10 @@ func (h *Handlers) NewsArchiveIssue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.SetTitle("comms.news.issue_title", n.Subject)
+	// The archive shows the original links, not the tracked ones the
+	// e-mails carried: a reader of the site goes straight where the link
+	// leads (no redirect through /l/), and the newsletter's clicks stay
+	// those of its recipients, which is what staff read on its page.
 	rd, err := h.store().RenderNewsletter(r.Context(), p.Territory.ID, n.Body, p.Lang)
 	if err != nil {
 		h.Fail(w, r, err)
