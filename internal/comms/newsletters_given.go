@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"implique/internal/calendar"
+	"implique/internal/db"
 	"implique/internal/errs"
 )
 
@@ -94,6 +95,19 @@ func (s *Store) RecordGivenConsent(ctx context.Context, territoryID int64, in Gi
 	if lang != "en" {
 		lang = "fr"
 	}
+	if ok && len(lists) > 0 {
+		// Someone who left a list stays off it (RecordConsent): a paper
+		// form cannot say whether it was signed before or after. Say so
+		// rather than record nothing silently; they subscribe again
+		// themselves, with the confirmation by e-mail.
+		left, err := s.unsubscribedFrom(ctx, territoryID, email, lists)
+		if err != nil {
+			return 0, err
+		}
+		if left {
+			f.Add("lists", "errors.comms_given_unsubscribed")
+		}
+	}
 	if err := f.Err(); err != nil {
 		return 0, err
 	}
@@ -104,4 +118,13 @@ func (s *Store) RecordGivenConsent(ctx context.Context, territoryID int64, in Gi
 	var id int64
 	err = s.db.QueryRow(ctx, `SELECT id FROM comms_subscribers WHERE territory_id = ? AND email = ?`, territoryID, email).Scan(&id)
 	return id, err
+}
+
+// unsubscribedFrom reports whether email left one of lists.
+func (s *Store) unsubscribedFrom(ctx context.Context, territoryID int64, email string, lists []int64) (bool, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM comms_subscriptions x JOIN comms_subscribers b ON b.id = x.subscriber_id
+		WHERE b.territory_id = ? AND b.email = ? AND x.status = ? AND x.list_id IN (`+db.Marks(len(lists))+`)`,
+		append([]any{territoryID, email, SubUnsubscribed}, db.Args(lists)...)...).Scan(&n)
+	return n > 0, err
 }

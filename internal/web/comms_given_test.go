@@ -67,6 +67,18 @@ func TestNewsRecordConsentGivenElsewhere(t *testing.T) {
 		if w.newsReach(t, lid) != 1 {
 			t.Fatal("the consent recorded does not reach the list")
 		}
+		// Someone who left the list is not put back by staff: the form says
+		// so, and nothing is written.
+		if _, err := d.Exec(context.Background(), `UPDATE comms_subscriptions SET status = ?`, comms.SubUnsubscribed); err != nil {
+			t.Fatal(err)
+		}
+		logged := newsCount(t, d, `SELECT COUNT(*) FROM comms_consent_log`)
+		r = w.staff.post(path, good)
+		expectStatus(t, r, http.StatusUnprocessableEntity)
+		expectContains(t, r, "Cette personne s’est désabonnée d’une de ces listes")
+		if w.newsReach(t, lid) != 0 || newsCount(t, d, `SELECT COUNT(*) FROM comms_consent_log`) != logged {
+			t.Fatal("a consent was recorded for someone who had left the list")
+		}
 		// An administrator may too.
 		w.e.user("admin@exemple.org", auth.RoleAdministrator)
 		admin := w.e.as(t, w.e.session(t, "admin@exemple.org"))
