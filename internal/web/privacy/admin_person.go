@@ -164,16 +164,26 @@ func (h *Handlers) adminShowPersonThen(w http.ResponseWriter, r *http.Request, m
 	h.adminPersonPage(w, r, status, p)
 }
 
-// AdminPersonCorrect corrects the person's name and phone everywhere they
-// appear as typed, on their behalf (people without e-mail), writes it to
-// the access log, and shows their page again with what changed.
-func (h *Handlers) AdminPersonCorrect(w http.ResponseWriter, r *http.Request) {
+// actOnPerson is the start of every action on a person's data: the privacy
+// officer only, and the person the form names (a refusal is answered).
+func (h *Handlers) actOnPerson(w http.ResponseWriter, r *http.Request) (pv.Subject, bool) {
 	if !h.Allow(w, r, auth.ManagePrivacy) {
-		return
+		return pv.Subject{}, false
 	}
 	subj, _, err := h.adminSubject(r)
 	if err != nil {
 		h.Fail(w, r, err)
+		return pv.Subject{}, false
+	}
+	return subj, true
+}
+
+// AdminPersonCorrect corrects the person's name and phone everywhere they
+// appear as typed, on their behalf (people without e-mail), writes it to
+// the access log, and shows their page again with what changed.
+func (h *Handlers) AdminPersonCorrect(w http.ResponseWriter, r *http.Request) {
+	subj, ok := h.actOnPerson(w, r)
+	if !ok {
 		return
 	}
 	n, err := h.store().Correct(r.Context(), subj, pv.Correction{Name: r.PostFormValue("correct_name"), Phone: r.PostFormValue("correct_phone")})
@@ -200,12 +210,8 @@ func (h *Handlers) AdminPersonCorrect(w http.ResponseWriter, r *http.Request) {
 
 // AdminPersonArchive downloads everything held about the person.
 func (h *Handlers) AdminPersonArchive(w http.ResponseWriter, r *http.Request) {
-	if !h.Allow(w, r, auth.ManagePrivacy) {
-		return
-	}
-	subj, _, err := h.adminSubject(r)
-	if err != nil {
-		h.Fail(w, r, err)
+	subj, ok := h.actOnPerson(w, r)
+	if !ok {
 		return
 	}
 	var buf bytes.Buffer
@@ -220,12 +226,8 @@ func (h *Handlers) AdminPersonArchive(w http.ResponseWriter, r *http.Request) {
 // AdminPersonWithdraw withdraws one of the person's consents, and shows
 // their page again.
 func (h *Handlers) AdminPersonWithdraw(w http.ResponseWriter, r *http.Request) {
-	if !h.Allow(w, r, auth.ManagePrivacy) {
-		return
-	}
-	subj, _, err := h.adminSubject(r)
-	if err != nil {
-		h.Fail(w, r, err)
+	subj, ok := h.actOnPerson(w, r)
+	if !ok {
 		return
 	}
 	ref, ok := pv.ParseRef(r.PostFormValue("ref"))
@@ -243,12 +245,8 @@ func (h *Handlers) AdminPersonWithdraw(w http.ResponseWriter, r *http.Request) {
 // AdminPersonErase erases what is held about the person, once confirmed,
 // and shows what was kept and why.
 func (h *Handlers) AdminPersonErase(w http.ResponseWriter, r *http.Request) {
-	if !h.Allow(w, r, auth.ManagePrivacy) {
-		return
-	}
-	subj, _, err := h.adminSubject(r)
-	if err != nil {
-		h.Fail(w, r, err)
+	subj, ok := h.actOnPerson(w, r)
+	if !ok {
 		return
 	}
 	if !h.Confirmed(w, r) {
